@@ -1,0 +1,256 @@
+/**
+ * tandemd configuration: `$TANDEM_HOME/config.json`, created with defaults on first
+ * run, validated with zod (a broken file is reported with the path of each problem),
+ * then environment overrides, then the in-memory overlay a client sends with
+ * `tandem/settings/update`. The CLI and the daemon read the same file and variables.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { BackendKinds, TaskTypes, type TaskType } from '../protocol';
+
+/** The Tandem home: `TANDEM_HOME` or `~/.tandem`. Holds config, lock, logs and stores. */
+export function tandemHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TANDEM_HOME && env.TANDEM_HOME.trim() !== '' ? env.TANDEM_HOME : join(homedir(), '.tandem');
+}
+
+const zBackend = z.object({
+  name: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/),
+  url: z.url({ protocol: /^https?$/ }),
+  kind: z.enum(BackendKinds).default('ollama'),
+  /** Lower is preferred. */
+  priority: z.number().int().min(0).max(1000).default(0),
+  /** Extra HTTP headers (e.g. `Authorization` for a DGX behind a proxy). Never logged. */
+  headers: z.record(z.string(), z.string()).default({}),
+  enabled: z.boolean().default(true),
+});
+export type BackendConfig = z.infer<typeof zBackend>;
+
+const zTask = z.object({
+  model: z.string().min(1),
+  temperature: z.number().min(0).max(2),
+  /** Max tokens to generate. */
+  num_predict: z.number().int().min(1).max(32768),
+  stop: z.array(z.string()).default([]),
+  /** Context window requested from the backend (also the context engine's budget). */
+  num_ctx: z.number().int().min(256).max(1_048_576),
+  /** How long Ollama keeps the model loaded after a call ("30m", "-1" for forever). */
+  keep_alive: z.union([z.string(), z.number()]).default('30m'),
+  top_p: z.number().min(0).max(1).optional(),
+  /** Whole-request timeout, ms. */
+  timeoutMs: z.number().int().min(100).max(3_600_000),
+  /** Time allowed until the first token before failing over, ms. */
+  firstTokenTimeoutMs: z.number().int().min(50).max(600_000),
+});
+export type TaskConfig = z.infer<typeof zTask>;
+
+const taskDefaults: Record<TaskType, TaskConfig> = {
+  complete: {
+    model: 'qwen2.5-coder:1.5b-base',
+    temperature: 0.1,
+    num_predict: 128,
+    stop: [],
+    num_ctx: 4096,
+    keep_alive: '30m',
+    top_p: 0.9,
+    timeoutMs: 10_000,
+    firstTokenTimeoutMs: 4_000,
+  },
+  chat: {
+    model: 'qwen2.5-coder:7b-instruct',
+    temperature: 0.3,
+    num_predict: 2048,
+    stop: [],
+    num_ctx: 16384,
+    keep_alive: '30m',
+    timeoutMs: 300_000,
+    firstTokenTimeoutMs: 60_000,
+  },
+  fix: {
+    model: 'qwen2.5-coder:7b-instruct',
+    temperature: 0.1,
+    num_predict: 2048,
+    stop: [],
+    num_ctx: 16384,
+    keep_alive: '30m',
+    timeoutMs: 300_000,
+    firstTokenTimeoutMs: 60_000,
+  },
+  edit: {
+    model: 'qwen2.5-coder:7b-instruct',
+    temperature: 0.1,
+    num_predict: 4096,
+    stop: [],
+    num_ctx: 16384,
+    keep_alive: '30m',
+    timeoutMs: 600_000,
+    firstTokenTimeoutMs: 60_000,
+  },
+  embed: {
+    model: 'nomic-embed-text',
+    temperature: 0,
+    num_predict: 1,
+    stop: [],
+    num_ctx: 2048,
+    keep_alive: '30m',
+    timeoutMs: 60_000,
+    firstTokenTimeoutMs: 30_000,
+  },
+};
+
+const zTasks = z.object({
+  complete: zTask.partial().default({}),
+  chat: zTask.partial().default({}),
+  fix: zTask.partial().default({}),
+  edit: zTask.partial().default({}),
+  embed: zTask.partial().default({}),
+});
+
+export const zConfigFile = z.object({
+  backends: z.array(zBackend).default([
+    { name: 'local', url: 'http://127.0.0.1:11434', kind: 'ollama', priority: 10, headers: {}, enabled: true },
+  ]),
+  tasks: zTasks.default({ complete: {}, chat: {}, fix: {}, edit: {}, embed: {} }),
+  daemon: z
+    .object({
+      /** Exit after this many seconds without clients (0 = never). */
+      idleTimeoutSec: z.number().int().min(0).default(900),
+      /** Largest accepted protocol message. */
+      maxMessageBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+      /** Requests per second per connection before `RateLimited`. */
+      maxRequestsPerSecond: z.number().int().min(1).default(200),
+      logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+      /** Fixed port (0 = any free port; the lock file tells clients which). */
+      port: z.number().int().min(0).max(65535).default(0),
+    })
+    .default({ idleTimeoutSec: 900, maxMessageBytes: 4 * 1024 * 1024, maxRequestsPerSecond: 200, logLevel: 'info', port: 0 }),
+  router: z
+    .object({
+      /** Consecutive failures that open a backend's circuit. */
+      failureThreshold: z.number().int().min(1).default(3),
+      /** How long an open circuit waits before a half-open probe, ms. */
+      circuitCooldownMs: z.number().int().min(100).default(15_000),
+      /** Background health probe interval, ms (0 = only on demand). */
+      healthIntervalMs: z.number().int().min(0).default(30_000),
+      /** Timeout of a health probe, ms. */
+      probeTimeoutMs: z.number().int().min(50).default(2_000),
+    })
+    .default({ failureThreshold: 3, circuitCooldownMs: 15_000, healthIntervalMs: 30_000, probeTimeoutMs: 2_000 }),
+  telemetry: z
+    .object({
+      /** Store the text of suggestions in the local database (off by default). */
+      storeCodeText: z.boolean().default(false),
+    })
+    .default({ storeCodeText: false }),
+  /** Settings of the context engine (see docs/configuration.md). */
+  context: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type ConfigFile = z.infer<typeof zConfigFile>;
+
+/** The effective configuration: file + env + client overlay, tasks fully resolved. */
+export interface TandemConfig extends Omit<ConfigFile, 'tasks'> {
+  home: string;
+  tasks: Record<TaskType, TaskConfig>;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function configPath(home: string): string {
+  return join(home, 'config.json');
+}
+
+/** The config file written on first run: defaults spelled out so users can edit them. */
+export function defaultConfigFile(): ConfigFile {
+  const parsed = zConfigFile.parse({});
+  for (const task of TaskTypes) parsed.tasks[task] = { ...taskDefaults[task] };
+  return parsed;
+}
+
+export function ensureHome(home: string): void {
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+}
+
+function readConfigFile(home: string): ConfigFile {
+  const file = configPath(home);
+  if (!existsSync(file)) {
+    ensureHome(home);
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(defaultConfigFile(), null, 2) + '\n', { mode: 0o600 });
+    renameSync(tmp, file);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${file} is not valid JSON (${(err as Error).message}). Fix it or delete it to get the defaults back.`);
+  }
+  const result = zConfigFile.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+    throw new ConfigError(`${file} has invalid settings:\n${problems}\nSee docs/configuration.md.`);
+  }
+  return result.data;
+}
+
+function resolveTasks(file: ConfigFile): Record<TaskType, TaskConfig> {
+  const out = {} as Record<TaskType, TaskConfig>;
+  for (const task of TaskTypes) out[task] = { ...taskDefaults[task], ...stripUndefined(file.tasks[task]) };
+  return out;
+}
+
+function stripUndefined<T extends object>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Environment overrides:
+ * - `TANDEM_OLLAMA_URL` sets the URL of the backend named `local` (added if absent).
+ * - `TANDEM_DGX_URL` adds (or re-points) a backend named `dgx`, preferred over `local`,
+ *   which stays as the fallback. `TANDEM_DGX_KIND` may set it to `openai-compatible`.
+ */
+export function applyEnv(file: ConfigFile, env: NodeJS.ProcessEnv): ConfigFile {
+  const backends = file.backends.map((b) => ({ ...b, headers: { ...b.headers } }));
+  const upsert = (name: string, url: string, priority: number, kind: BackendConfig['kind']) => {
+    const parsedUrl = z.url({ protocol: /^https?$/ }).safeParse(url);
+    if (!parsedUrl.success) throw new ConfigError(`${name === 'local' ? 'TANDEM_OLLAMA_URL' : 'TANDEM_DGX_URL'}="${url}" is not an http(s) URL.`);
+    const existing = backends.find((b) => b.name === name);
+    if (existing) {
+      existing.url = url;
+      existing.kind = kind;
+    } else backends.push({ name, url, kind, priority, headers: {}, enabled: true });
+  };
+  if (env.TANDEM_OLLAMA_URL) upsert('local', env.TANDEM_OLLAMA_URL.replace(/\/+$/, ''), 10, 'ollama');
+  if (env.TANDEM_DGX_URL) {
+    const kind = env.TANDEM_DGX_KIND === 'openai-compatible' ? 'openai-compatible' : 'ollama';
+    upsert('dgx', env.TANDEM_DGX_URL.replace(/\/+$/, ''), 0, kind);
+  }
+  return { ...file, backends };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
+  const home = tandemHome(env);
+  const file = applyEnv(readConfigFile(home), env);
+  return { ...file, home, tasks: resolveTasks(file) };
+}
+
+/** Apply a client's `tandem/settings/update` overlay to a config. */
+export function applyOverlay(
+  base: TandemConfig,
+  overlay: { backends?: Array<{ name: string; url: string; kind: BackendConfig['kind']; priority: number; headers?: Record<string, string> }>; models?: Partial<Record<TaskType, string>> },
+): TandemConfig {
+  const tasks = { ...base.tasks };
+  for (const [task, model] of Object.entries(overlay.models ?? {}) as Array<[TaskType, string | undefined]>) {
+    if (model) tasks[task] = { ...tasks[task], model };
+  }
+  const backends = overlay.backends
+    ? overlay.backends.map((b) => ({ ...b, headers: b.headers ?? {}, enabled: true }))
+    : base.backends;
+  return { ...base, backends, tasks };
+}

@@ -1,0 +1,82 @@
+/**
+ * The contract between the daemon and its model router. The daemon depends on this
+ * interface only; tests of other parts pass a fake implementing it.
+ */
+import type { BackendStatus, DoctorReport, TaskType } from '../../protocol';
+
+/** Called with each piece of generated text as it streams in. */
+export type DeltaSink = (delta: string) => void;
+
+export interface GenerationResult {
+  text: string;
+  model: string;
+  backend: string;
+  /** `stop`: natural end or a stop sequence; `length`: hit the token cap. */
+  doneReason: 'stop' | 'length';
+  /** Epoch ms (performance clock) of the first streamed token, relative measures below. */
+  firstTokenMs: number;
+  totalMs: number;
+  promptTokens?: number;
+  outputTokens?: number;
+}
+
+export interface FimRequest {
+  prefix: string;
+  suffix: string;
+  /** Override the task's model. */
+  model?: string;
+  maxTokens?: number;
+  /** Extra stop sequences (e.g. "\n" for a single-line completion). */
+  stop?: string[];
+  /** Sticky-routing key: the same key keeps the same backend while it is healthy. */
+  sessionKey?: string;
+  signal?: AbortSignal;
+  onDelta?: DeltaSink;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatRequest {
+  task: Extract<TaskType, 'chat' | 'fix' | 'edit'>;
+  messages: ChatMessage[];
+  model?: string;
+  maxTokens?: number;
+  sessionKey?: string;
+  signal?: AbortSignal;
+  onDelta?: DeltaSink;
+  /** Ask for JSON output (Ollama `format: "json"`, OpenAI `response_format`). */
+  json?: boolean;
+}
+
+export interface EmbedRequest {
+  input: string[];
+  model?: string;
+  signal?: AbortSignal;
+}
+
+export interface EmbedResult {
+  embeddings: number[][];
+  model: string;
+  backend: string;
+}
+
+export interface ModelRouter {
+  /** Fill-in-the-middle completion, streamed through `onDelta`. */
+  complete(req: FimRequest): Promise<GenerationResult>;
+  chat(req: ChatRequest): Promise<GenerationResult>;
+  embed(req: EmbedRequest): Promise<EmbedResult>;
+  /** Current health of every backend. */
+  status(): BackendStatus[];
+  /** True if some enabled backend is not known to be down and not circuit-open for this task. */
+  canServe(task: TaskType): boolean;
+  /** Probe every backend now (reachability, version, models, loaded models). */
+  probeAll(): Promise<BackendStatus[]>;
+  /** Full diagnosis for `tandemd doctor` and the doctor command. */
+  doctor(): Promise<DoctorReport>;
+  /** Fired when a backend's health or circuit state changes. */
+  onStatusChange(listener: (status: BackendStatus[]) => void): () => void;
+  dispose(): void;
+}

@@ -1,0 +1,10 @@
+/**
+ * The one typed contract between the extension, the daemon and the webviews.
+ * See docs/protocol.md for the rendered list of messages.
+ */
+export * from './version';
+export * from './errors';
+export * from './define';
+export * from './messages/base';
+export * from './messages/completion';
+export * from './messages/workspace';

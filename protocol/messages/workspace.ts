@@ -1,0 +1,23 @@
+/**
+ * Workspace roots: the only places the daemon reads files from.
+ */
+import { RequestType } from 'vscode-jsonrpc';
+import { MessageDirection, z, zPath } from '../define';
+import type { TandemErrorData } from '../errors';
+
+/**
+ * `tandem/workspace/register` — client → daemon. Registers the client's workspace
+ * roots (absolute paths; realpath-checked by the daemon). Roots stay registered while
+ * any connection that registered them is open. Registering starts indexing when the
+ * context engine is present. Result: the canonical (realpath) roots. Since 1.0.
+ */
+export namespace WorkspaceRegisterRequest {
+  export const method = 'tandem/workspace/register' as const;
+  export const messageDirection = MessageDirection.clientToServer;
+  export const params = z.object({ roots: z.array(zPath).max(64) });
+  export type Params = z.input<typeof params>;
+  export interface Result {
+    roots: string[];
+  }
+  export const type = new RequestType<Params, Result, TandemErrorData>(method);
+}
