@@ -1,0 +1,73 @@
+/**
+ * SQLite through better-sqlite3: WAL journal (readers never block the writer, and a
+ * kill -9 loses at most the transaction in flight), `synchronous = NORMAL` (durable
+ * across process crashes; WAL makes it safe), foreign keys on, and migrations by
+ * `user_version`.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ErrorCodes, TandemError } from '../../protocol';
+import type { Migration } from './migrations';
+import { userDbMigrations } from './migrations';
+
+export type Db = Database.Database;
+
+export function openDatabase(file: string, migrations: Migration[]): Db {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  let db: Db;
+  try {
+    db = new Database(file);
+  } catch (err) {
+    throw new TandemError(ErrorCodes.StorageError, `Cannot open the database ${file}: ${(err as Error).message}`, {
+      hint: 'Check that the Tandem home is writable and the disk is not full.',
+      cause: err,
+    });
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, migrations);
+  } catch (err) {
+    db.close();
+    if (err instanceof TandemError) throw err;
+    throw new TandemError(ErrorCodes.StorageError, `Cannot prepare the database ${file}: ${(err as Error).message}`, {
+      hint: 'If the file is corrupt, move it aside; Tandem creates a new one on the next start.',
+      cause: err,
+    });
+  }
+  return db;
+}
+
+/** Apply every migration above the database's `user_version`, each atomically. */
+export function migrate(db: Db, migrations: Migration[]): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const sorted = [...migrations].sort((a, b) => a.version - b.version);
+  const latest = sorted.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new TandemError(
+      ErrorCodes.StorageError,
+      `The database has schema version ${current}, newer than this tandemd understands (${latest}).`,
+      { hint: 'Update Tandem, or move the database aside to start fresh.' },
+    );
+  }
+  for (const m of sorted) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export function userDbPath(home: string): string {
+  return join(home, 'tandem.db');
+}
+
+/** The per-user database: events, usage, chat history, health history. */
+export function openUserDb(home: string): Db {
+  return openDatabase(userDbPath(home), userDbMigrations);
+}
