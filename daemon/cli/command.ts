@@ -22,7 +22,7 @@ export interface CliCommand {
   allowPositionals?: boolean;
   /** Returns the process exit code. */
   run(
-    args: { values: Record<string, string | boolean | string[] | boolean[] | undefined>; positionals: string[] },
+    args: { values: Record<string, string | boolean | Array<string | boolean> | undefined>; positionals: string[] },
     io: CliIo,
   ): Promise<number>;
 }

@@ -1,0 +1,60 @@
+import type { DoctorCheck, DoctorReport } from '../../protocol';
+import { configPath, loadConfig } from '../config';
+import { nullLogger } from '../log';
+import { Metrics } from '../metrics';
+import { createRouter } from '../parts';
+import { openUserDb } from '../storage/db';
+import { liveLock } from '../lockfile';
+import type { CliCommand } from './command';
+
+const mark: Record<DoctorCheck['status'], string> = { ok: '✓', warn: '!', error: '✗' };
+
+export function formatDoctor(report: DoctorReport): string {
+  const lines: string[] = [];
+  for (const c of report.checks) {
+    lines.push(`${mark[c.status]} ${c.backend ? `[${c.backend}] ` : ''}${c.title}`);
+    if (c.detail) lines.push(`    ${c.detail}`);
+    if (c.fix && c.status !== 'ok') lines.push(`    fix: ${c.fix}`);
+  }
+  lines.push('', report.completionsWork ? 'Inline completions can work with this configuration.' : 'Inline completions cannot work until the errors above are fixed.');
+  return lines.join('\n') + '\n';
+}
+
+export const doctorCommand: CliCommand = {
+  name: 'doctor',
+  summary: 'Check backends, models, FIM support and storage; print a fix for each problem.',
+  usage: 'tandemd doctor [--json]',
+  options: { json: { type: 'boolean' } },
+  async run({ values }, io) {
+    const config = loadConfig(io.env);
+    const router = createRouter(config, new Metrics(), nullLogger);
+    let report: DoctorReport;
+    try {
+      report = await router.doctor();
+    } finally {
+      router.dispose();
+    }
+    const checks: DoctorCheck[] = [{ id: 'config.file', status: 'ok', title: `Configuration: ${configPath(config.home)}` }];
+    try {
+      openUserDb(config.home).close();
+      checks.push({ id: 'storage.open', status: 'ok', title: `Storage is writable (${config.home})` });
+    } catch (err) {
+      checks.push({
+        id: 'storage.open',
+        status: 'error',
+        title: 'Storage cannot be opened',
+        detail: (err as Error).message,
+        fix: `Make ${config.home} writable or set TANDEM_HOME to a writable folder.`,
+      });
+    }
+    const lock = liveLock(config.home);
+    checks.push(
+      lock
+        ? { id: 'daemon.running', status: 'ok', title: `Daemon running (pid ${lock.pid}, port ${lock.port})` }
+        : { id: 'daemon.running', status: 'ok', title: 'Daemon not running (the extension starts it on demand)' },
+    );
+    const full: DoctorReport = { completionsWork: report.completionsWork, checks: [...checks, ...report.checks] };
+    io.stdout(values.json ? `${JSON.stringify(full, null, 2)}\n` : formatDoctor(full));
+    return full.completionsWork ? 0 : 1;
+  },
+};

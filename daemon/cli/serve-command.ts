@@ -1,0 +1,59 @@
+import { loadConfig } from '../config';
+import { AlreadyRunningError, Daemon } from '../daemon';
+import { DaemonLogger, streamSink } from '../log';
+import { createContextEngine, createRouter } from '../parts';
+import { daemonExtensions } from '../features';
+import { UsageError, optionalInt, type CliCommand } from './command';
+
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'Run the daemon in the foreground (the extension starts it for you).',
+  usage: 'tandemd serve [--port N] [--idle-timeout SECONDS]',
+  options: { port: { type: 'string' }, 'idle-timeout': { type: 'string' } },
+  async run({ values }, io) {
+    const config = loadConfig(io.env);
+    const port = optionalInt(values, 'port');
+    const idle = optionalInt(values, 'idle-timeout');
+    if (port !== undefined && port > 65535) throw new UsageError('--port must be ≤ 65535');
+    if (idle !== undefined) config.daemon.idleTimeoutSec = idle;
+    const logger = new DaemonLogger(config.daemon.logLevel);
+    logger.addSink(streamSink((line) => io.stderr(line)));
+    const daemon = new Daemon({
+      config,
+      logger,
+      port,
+      processMetrics: true,
+      createParts: ({ config: current, metrics, logger: log }) => {
+        const router = createRouter(current(), metrics, log);
+        const context = createContextEngine(current(), router, log);
+        return { router, context, extensions: daemonExtensions };
+      },
+    });
+    try {
+      const info = await daemon.start();
+      io.stdout(`${JSON.stringify({ event: 'listening', pid: info.pid, port: info.port, version: info.version })}\n`);
+    } catch (err) {
+      if (err instanceof AlreadyRunningError) {
+        io.stdout(`${JSON.stringify({ event: 'already-running', pid: err.holder.pid, port: err.holder.port, version: err.holder.version })}\n`);
+        io.stderr(`${err.message} Use \`tandemd status\` or \`tandemd stop\`.\n`);
+        return 0;
+      }
+      throw err;
+    }
+    return new Promise<number>((resolve) => {
+      const onSignal = (sig: NodeJS.Signals) => {
+        logger.info(`Received ${sig}.`);
+        void daemon.stop(sig);
+      };
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+      process.once('SIGHUP', onSignal);
+      daemon.onStopped(() => {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+        process.off('SIGHUP', onSignal);
+        resolve(0);
+      });
+    });
+  },
+};

@@ -1,0 +1,86 @@
+/**
+ * Inline completion: context assembly under a deadline, then a streamed FIM call
+ * through the router. Deltas go to the caller as they arrive; cancellation aborts the
+ * upstream stream through the AbortSignal.
+ */
+import { randomUUID } from 'node:crypto';
+import type { InlineCompletionRequest } from '../protocol';
+import type { TandemConfig } from './config';
+import type { ContextEngine } from './context/types';
+import type { ModelRouter } from './router/types';
+
+export interface CompletionDeps {
+  router: ModelRouter;
+  context: ContextEngine;
+  config: () => TandemConfig;
+}
+
+export type CompletionParams = InlineCompletionRequest.Params & { recentFiles: NonNullable<InlineCompletionRequest.Params['recentFiles']> };
+
+export interface CompletionCall {
+  params: CompletionParams;
+  sessionKey: string;
+  signal: AbortSignal;
+  onDelta?: (delta: string) => void;
+}
+
+/** Completion-time context deadline (ms); see ARCHITECTURE.md "Context engine". */
+export const COMPLETION_CONTEXT_DEADLINE_MS = 30;
+
+export async function runInlineCompletion(deps: CompletionDeps, call: CompletionCall): Promise<InlineCompletionRequest.Result> {
+  const started = performance.now();
+  const { params } = call;
+  const task = deps.config().tasks.complete;
+  const completionId = randomUUID();
+  const maxTokens = params.maxTokens ?? task.num_predict;
+
+  const prompt = await deps.context.assembleCompletion(
+    {
+      completionId,
+      path: params.document.path,
+      languageId: params.document.languageId,
+      prefix: params.document.prefix,
+      suffix: params.document.suffix,
+      line: params.document.line,
+      character: params.document.character,
+      recentFiles: params.recentFiles,
+      numCtx: task.num_ctx,
+      outputReserve: maxTokens,
+      deadlineMs: COMPLETION_CONTEXT_DEADLINE_MS,
+    },
+    call.signal,
+  );
+  const contextMs = performance.now() - started;
+
+  let firstTokenAt: number | undefined;
+  const result = await deps.router.complete({
+    prefix: prompt.prefix,
+    suffix: prompt.suffix,
+    maxTokens,
+    stop: params.multiline === false ? ['\n'] : undefined,
+    sessionKey: params.sessionKey ?? call.sessionKey,
+    signal: call.signal,
+    onDelta: (delta) => {
+      firstTokenAt ??= performance.now();
+      call.onDelta?.(delta);
+    },
+  });
+  const end = performance.now();
+  const empty = result.text.trim() === '';
+  return {
+    completionId,
+    text: empty ? '' : result.text,
+    model: result.model,
+    backend: result.backend,
+    finishReason: empty ? 'empty' : result.doneReason,
+    timings: {
+      contextMs: round(contextMs),
+      firstTokenMs: round((firstTokenAt ?? end) - started),
+      totalMs: round(end - started),
+    },
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

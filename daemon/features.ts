@@ -1,0 +1,7 @@
+/**
+ * Feature modules that plug protocol handlers into the daemon (see DaemonHost).
+ * Each entry registers its handlers and returns an optional disposer.
+ */
+import type { DaemonHost } from './daemon';
+
+export const daemonExtensions: Array<(host: DaemonHost) => void | (() => void | Promise<void>)> = [];

@@ -1,0 +1,27 @@
+/**
+ * The real parts of a daemon (or of an in-process CLI run): the model router and the
+ * context engine, built from the effective configuration.
+ */
+import { join } from 'node:path';
+import type { TandemConfig } from './config';
+import { TandemContextEngine } from './context/engine';
+import type { Logger } from './log';
+import type { Metrics } from './metrics';
+import { Router } from './router/router';
+
+export function createRouter(config: TandemConfig, metrics: Metrics, logger: Logger): Router {
+  return new Router({ config, metrics, logger });
+}
+
+export function createContextEngine(config: TandemConfig, router: Router, logger: Logger): TandemContextEngine {
+  return new TandemContextEngine({
+    home: config.home,
+    config: TandemContextEngine.parseConfig(config.context),
+    embedder: router,
+    logger,
+  });
+}
+
+export function indexHome(config: TandemConfig): string {
+  return join(config.home, 'index');
+}
