@@ -71,7 +71,7 @@ export type AcquireResult = { acquired: true } | { acquired: false; holder: Lock
  */
 export function acquireLock(home: string, claim: LockInfo): AcquireResult {
   const file = lockPath(home);
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 6; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o600);
       try {
@@ -87,7 +87,7 @@ export function acquireLock(home: string, claim: LockInfo): AcquireResult {
       if (!holder) {
         // Unreadable: maybe a racing daemon is between open and write; give it a moment.
         const age = Date.now() - safeMtime(file);
-        if (age < 2000 && attempt < 2) {
+        if (age < 2000 && attempt < 3) {
           sleepSync(50);
           continue;
         }

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, applyOverlay, configPath, loadConfig, tandemHome } from '../../../daemon/config';
+
+describe('config', () => {
+  let home: string;
+  beforeEach(() => (home = mkdtempSync(join(tmpdir(), 'tandem-config-'))));
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  it('TANDEM_HOME overrides ~/.tandem', () => {
+    assert.equal(tandemHome({ TANDEM_HOME: '/x/y' }), '/x/y');
+    assert.match(tandemHome({}), /\.tandem$/);
+  });
+
+  it('creates config.json with documented defaults on first load (mode 0600)', () => {
+    const cfg = loadConfig({ TANDEM_HOME: home });
+    const written = JSON.parse(readFileSync(configPath(home), 'utf8')) as { tasks: Record<string, { model: string }> };
+    assert.equal(statSync(configPath(home)).mode & 0o777, 0o600);
+    assert.equal(written.tasks.complete!.model, 'qwen2.5-coder:1.5b-base');
+    assert.equal(cfg.tasks.complete.model, 'qwen2.5-coder:1.5b-base');
+    assert.equal(cfg.tasks.chat.model, 'qwen2.5-coder:7b-instruct');
+    assert.equal(cfg.tasks.fix.model, 'qwen2.5-coder:7b-instruct');
+    assert.equal(cfg.tasks.edit.model, 'qwen2.5-coder:7b-instruct');
+    assert.equal(cfg.tasks.embed.model, 'nomic-embed-text');
+    assert.deepEqual(
+      cfg.backends.map((b) => [b.name, b.url, b.kind]),
+      [['local', 'http://127.0.0.1:11434', 'ollama']],
+    );
+  });
+
+  it('keeps task defaults for fields the file leaves out', () => {
+    writeFileSync(configPath(home), JSON.stringify({ tasks: { complete: { model: 'deepseek-coder:1.3b-base' } } }));
+    const cfg = loadConfig({ TANDEM_HOME: home });
+    assert.equal(cfg.tasks.complete.model, 'deepseek-coder:1.3b-base');
+    assert.equal(cfg.tasks.complete.num_predict, 128);
+    assert.equal(cfg.tasks.chat.model, 'qwen2.5-coder:7b-instruct');
+  });
+
+  it('TANDEM_OLLAMA_URL re-points the local backend and TANDEM_DGX_URL adds a preferred remote one', () => {
+    const cfg = loadConfig({ TANDEM_HOME: home, TANDEM_OLLAMA_URL: 'http://127.0.0.1:9999/', TANDEM_DGX_URL: 'https://dgx.example:11434' });
+    const local = cfg.backends.find((b) => b.name === 'local')!;
+    const dgx = cfg.backends.find((b) => b.name === 'dgx')!;
+    assert.equal(local.url, 'http://127.0.0.1:9999');
+    assert.equal(dgx.url, 'https://dgx.example:11434');
+    assert.ok(dgx.priority < local.priority, 'the DGX is preferred, the laptop is the fallback');
+  });
+
+  it('rejects a bad URL in the environment with the variable name', () => {
+    assert.throws(() => loadConfig({ TANDEM_HOME: home, TANDEM_OLLAMA_URL: 'localhost:11434' }), (err: Error) => err instanceof ConfigError && /TANDEM_OLLAMA_URL/.test(err.message));
+  });
+
+  it('reports invalid JSON and invalid settings with the file and the path of each problem', () => {
+    writeFileSync(configPath(home), '{ not json');
+    assert.throws(() => loadConfig({ TANDEM_HOME: home }), (err: Error) => err instanceof ConfigError && err.message.includes(configPath(home)));
+    writeFileSync(configPath(home), JSON.stringify({ backends: [{ name: 'x', url: 'ftp://nope' }], daemon: { idleTimeoutSec: -1 } }));
+    assert.throws(
+      () => loadConfig({ TANDEM_HOME: home }),
+      (err: Error) => err instanceof ConfigError && /backends\.0\.url/.test(err.message) && /daemon\.idleTimeoutSec/.test(err.message),
+    );
+  });
+
+  it('applies a client overlay without touching the file', () => {
+    const cfg = loadConfig({ TANDEM_HOME: home });
+    const before = readFileSync(configPath(home), 'utf8');
+    const next = applyOverlay(cfg, {
+      backends: [{ name: 'remote', url: 'http://10.0.0.5:11434', kind: 'ollama', priority: 0 }],
+      models: { complete: 'starcoder2:3b' },
+    });
+    assert.equal(next.tasks.complete.model, 'starcoder2:3b');
+    assert.equal(next.tasks.complete.num_ctx, cfg.tasks.complete.num_ctx);
+    assert.deepEqual(next.backends.map((b) => b.name), ['remote']);
+    assert.equal(readFileSync(configPath(home), 'utf8'), before);
+    assert.equal(cfg.tasks.complete.model, 'qwen2.5-coder:1.5b-base', 'the base config is not mutated');
+  });
+});
