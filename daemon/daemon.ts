@@ -56,11 +56,17 @@ export interface DaemonParts {
 /** What a feature module may use to plug itself into the daemon. */
 export interface DaemonHost {
   readonly rpc: RpcDispatcher;
+  /** The model router (chat, fix and edit features call it directly). */
+  readonly router: ReconfigurableRouter;
+  /** The context engine (retrieval for chat, fix and edit). */
+  readonly context: ContextEngine;
   readonly db: Db;
   readonly metrics: Metrics;
   readonly logger: DaemonLogger;
   config(): TandemConfig;
   broadcastStatus(): void;
+  /** Open, initialized sessions. */
+  sessionsList(): Session[];
 }
 
 export interface DaemonOptions {
@@ -123,6 +129,21 @@ export class Daemon implements DaemonHost {
   get db(): Db {
     if (!this.dbHandle) throw new TandemError(ErrorCodes.StorageError, 'Storage is not open.');
     return this.dbHandle;
+  }
+
+  get router(): ReconfigurableRouter {
+    if (!this.parts) throw new Error('Daemon parts are not built yet');
+    return this.parts.router;
+  }
+
+  get context(): ContextEngine {
+    if (!this.parts) throw new Error('Daemon parts are not built yet');
+    return this.parts.context;
+  }
+
+  /** Sessions (connections) currently open, for features that push notifications. */
+  sessionsList(): Session[] {
+    return [...this.sessions.values()];
   }
 
   get listeningPort(): number {
