@@ -8,3 +8,4 @@ export * from './define';
 export * from './messages/base';
 export * from './messages/completion';
 export * from './messages/workspace';
+export * from './messages/edit';
