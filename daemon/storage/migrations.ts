@@ -34,4 +34,32 @@ export const userDbMigrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'chat conversations and messages, per workspace',
+    up(db) {
+      db.exec(`
+        CREATE TABLE chat_conversations (
+          id         TEXT    PRIMARY KEY,
+          workspace  TEXT    NOT NULL,            -- first workspace folder path, '' without one
+          title      TEXT    NOT NULL,
+          created_at INTEGER NOT NULL,            -- epoch ms
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX chat_conversations_workspace ON chat_conversations(workspace, updated_at);
+        CREATE TABLE chat_messages (
+          id              TEXT    PRIMARY KEY,
+          conversation_id TEXT    NOT NULL REFERENCES chat_conversations(id) ON DELETE CASCADE,
+          seq             INTEGER NOT NULL,       -- order within the conversation
+          role            TEXT    NOT NULL,       -- user | assistant
+          content         TEXT    NOT NULL,
+          status          TEXT    NOT NULL,       -- done | streaming | cancelled | error
+          error           TEXT,                   -- JSON {message, hint, kind, backendUrl}
+          meta            TEXT,                   -- JSON: prompt, context used, stats, attachments
+          created_at      INTEGER NOT NULL,
+          UNIQUE (conversation_id, seq)
+        ) STRICT;
+      `);
+    },
+  },
 ];
