@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveWorkspacePath, type PathCheck, type PathFs } from '../../../daemon/edit/paths';
+import { contentHash } from '../../../daemon/edit/hash';
+
+function rule(check: PathCheck): string {
+  return check.ok ? 'ok' : check.rule;
+}
+
+describe('edit path safety (real POSIX tree)', function () {
+  if (process.platform === 'win32') return;
+  let tmp: string;
+  let root: string;
+  let outside: string;
+
+  before(() => {
+    tmp = realpathSync(mkdtempSync(join(tmpdir(), 'tandem-paths-')));
+    root = join(tmp, 'ws');
+    outside = join(tmp, 'outside');
+    mkdirSync(join(root, 'src'), { recursive: true });
+    mkdirSync(join(root, '.git'), { recursive: true });
+    mkdirSync(outside, { recursive: true });
+    writeFileSync(join(root, 'src', 'a.ts'), 'export const a = 1;\n');
+    writeFileSync(join(outside, 'secret.txt'), 'secret\n');
+    symlinkSync(outside, join(root, 'escape'));
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'src', 'secret-link.txt'));
+    symlinkSync(join(root, 'src'), join(root, 'src-alias'));
+    symlinkSync(join(root, '.git'), join(root, 'gitdir'));
+    symlinkSync(join(tmp, 'nowhere'), join(root, 'dangling'));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('accepts a relative path inside the root and reports the root-relative form', () => {
+    const r = resolveWorkspacePath('src/a.ts', [root]);
+    assert.ok(r.ok);
+    assert.equal(r.path, join(root, 'src', 'a.ts'));
+    assert.equal(r.relative, 'src/a.ts');
+    assert.equal(r.root, root);
+  });
+
+  it('accepts a new file in a new directory', () => {
+    const r = resolveWorkspacePath('src/new/deep/b.ts', [root]);
+    assert.ok(r.ok);
+    assert.equal(r.realPath, join(root, 'src', 'new', 'deep', 'b.ts'));
+  });
+
+  it('accepts an absolute path inside the root and ".." that stays inside', () => {
+    assert.equal(rule(resolveWorkspacePath(join(root, 'src', 'a.ts'), [root])), 'ok');
+    const r = resolveWorkspacePath('src/../src/./a.ts', [root]);
+    assert.ok(r.ok);
+    assert.equal(r.relative, 'src/a.ts');
+  });
+
+  it('refuses ".." traversal out of the root', () => {
+    const r = resolveWorkspacePath('../outside/secret.txt', [root]);
+    assert.equal(rule(r), 'traversal');
+    assert.match((r as { reason: string }).reason, /climbs out/);
+    assert.equal(rule(resolveWorkspacePath('src/../../outside/x', [root])), 'traversal');
+  });
+
+  it('refuses backslash traversal (model output written Windows-style)', () => {
+    assert.equal(rule(resolveWorkspacePath('..\\outside\\secret.txt', [root])), 'traversal');
+    const ok = resolveWorkspacePath('src\\a.ts', [root]);
+    assert.ok(ok.ok);
+    assert.equal(ok.relative, 'src/a.ts');
+  });
+
+  it('refuses absolute paths outside every root', () => {
+    assert.equal(rule(resolveWorkspacePath('/etc/passwd', [root])), 'outside');
+    assert.equal(rule(resolveWorkspacePath(join(outside, 'secret.txt'), [root])), 'outside');
+    // A sibling whose name starts with the root's name is not inside it.
+    assert.equal(rule(resolveWorkspacePath(`${root}-evil/x.ts`, [root])), 'outside');
+  });
+
+  it('refuses Windows absolute, UNC and drive paths on POSIX', () => {
+    assert.equal(rule(resolveWorkspacePath('C:\\Windows\\system32\\drivers\\etc\\hosts', [root])), 'windows');
+    assert.equal(rule(resolveWorkspacePath('c:/x.ts', [root])), 'windows');
+    assert.equal(rule(resolveWorkspacePath('\\\\server\\share\\x.ts', [root])), 'windows');
+  });
+
+  it('refuses anything under .git, in any case, directly or through a link', () => {
+    assert.equal(rule(resolveWorkspacePath('.git/config', [root])), 'git');
+    assert.equal(rule(resolveWorkspacePath('.GIT/hooks/pre-commit', [root])), 'git');
+    assert.equal(rule(resolveWorkspacePath('sub/.git/config', [root])), 'git');
+    assert.equal(rule(resolveWorkspacePath('gitdir/config', [root])), 'git');
+  });
+
+  it('refuses symlink escapes (directory link, file link) and dangling links', () => {
+    const dir = resolveWorkspacePath('escape/secret.txt', [root]);
+    assert.equal(rule(dir), 'symlink');
+    assert.match((dir as { reason: string }).reason, /symbolic link/);
+    assert.equal(rule(resolveWorkspacePath('escape/new-file.ts', [root])), 'symlink');
+    assert.equal(rule(resolveWorkspacePath('src/secret-link.txt', [root])), 'symlink');
+    assert.equal(rule(resolveWorkspacePath('dangling', [root])), 'symlink');
+  });
+
+  it('allows a link that stays inside the workspace', () => {
+    const r = resolveWorkspacePath('src-alias/a.ts', [root]);
+    assert.ok(r.ok);
+    assert.equal(r.realPath, join(root, 'src', 'a.ts'));
+  });
+
+  it('refuses empty, control characters, "~", URIs, the root itself and no roots', () => {
+    assert.equal(rule(resolveWorkspacePath('  ', [root])), 'empty');
+    assert.equal(rule(resolveWorkspacePath('src/a.ts\u0000.png', [root])), 'control');
+    assert.equal(rule(resolveWorkspacePath('~/.ssh/authorized_keys', [root])), 'home');
+    assert.equal(rule(resolveWorkspacePath('file:///etc/passwd', [root])), 'windows');
+    assert.equal(rule(resolveWorkspacePath('.', [root])), 'root');
+    assert.equal(rule(resolveWorkspacePath('src/a.ts', [])), 'no_root');
+  });
+
+  it('resolves against the base directory and picks the innermost of nested roots', () => {
+    const inner = join(root, 'src');
+    const r = resolveWorkspacePath('a.ts', [root, inner], { base: inner });
+    assert.ok(r.ok);
+    assert.equal(r.root, inner);
+    assert.equal(r.relative, 'a.ts');
+  });
+});
+
+describe('edit path safety (Windows flavour, described file system)', () => {
+  const root = 'C:\\work\\ws';
+  const links: Record<string, string> = { 'c:\\work\\ws\\link': 'D:\\elsewhere' };
+  const present = new Set(['c:\\work\\ws', 'c:\\work\\ws\\src', 'c:\\work\\ws\\src\\a.ts', 'c:\\work\\ws\\link', 'd:\\elsewhere']);
+  const fs: PathFs = {
+    exists: (p) => present.has(p.toLowerCase()),
+    realpath: (p) => {
+      const key = p.toLowerCase();
+      if (!present.has(key)) throw new Error('ENOENT');
+      return links[key] ?? p;
+    },
+  };
+  const check = (input: string) => resolveWorkspacePath(input, [root], { flavor: 'win32', fs });
+
+  it('accepts relative and absolute paths with either separator, case-insensitively', () => {
+    const a = check('src\\a.ts');
+    assert.ok(a.ok);
+    assert.equal(a.relative, 'src/a.ts');
+    assert.equal(rule(check('src/a.ts')), 'ok');
+    assert.equal(rule(check('c:\\WORK\\ws\\src\\a.ts')), 'ok');
+  });
+
+  it('refuses traversal, other drives, UNC, device and drive-relative paths', () => {
+    assert.equal(rule(check('..\\..\\Windows\\win.ini')), 'traversal');
+    assert.equal(rule(check('D:\\elsewhere\\x.ts')), 'outside');
+    assert.equal(rule(check('\\\\server\\share\\x.ts')), 'windows');
+    assert.equal(rule(check('\\\\?\\C:\\work\\ws\\x.ts')), 'windows');
+    assert.equal(rule(check('C:x.ts')), 'windows');
+  });
+
+  it('refuses reserved names, streams and trailing dots', () => {
+    assert.equal(rule(check('src\\CON')), 'windows');
+    assert.equal(rule(check('src\\nul.txt')), 'windows');
+    assert.equal(rule(check('src\\a.ts:evil')), 'windows');
+    assert.equal(rule(check('src\\a.ts.')), 'windows');
+  });
+
+  it('refuses .git and symlink (junction) escapes', () => {
+    assert.equal(rule(check('.Git\\config')), 'git');
+    assert.equal(rule(check('link\\x.ts')), 'symlink');
+  });
+});
+
+describe('contentHash', () => {
+  it('is the SHA-256 of the text and ignores a leading BOM', () => {
+    assert.equal(contentHash('abc'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    assert.equal(contentHash('\ufeffabc'), contentHash('abc'));
+    assert.notEqual(contentHash('abc\n'), contentHash('abc'));
+  });
+});
