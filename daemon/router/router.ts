@@ -3,9 +3,11 @@
  * streams the answer back.
  *
  * Choice: enabled backends whose circuit lets calls through, the session's sticky
- * backend first (while healthy, so its prompt cache stays warm), then by priority,
- * known health, whether the backend is known to have the model, and observed latency
- * (EWMA of time to first token per task).
+ * backend first (while healthy, so its prompt cache stays warm), then backends known
+ * to have the model before those known not to, then by priority, then healthy before
+ * failing, then observed latency (EWMA of time to first token per task). A failing
+ * backend keeps its place by priority so that its failures reach the circuit breaker,
+ * which then takes it out of rotation until a half-open trial (a call or a probe).
  *
  * Failover: an error or timeout (including the first-token timeout) moves the call to
  * the next backend, but only while nothing has been streamed to the caller. Connection
@@ -130,7 +132,7 @@ export class Router implements ModelRouter {
   }
 
   private makeClient(b: BackendConfig): BackendClient {
-    const opts = { name: b.name, url: b.url, headers: b.headers };
+    const opts = { name: b.name, ...withCredentialsAsHeader(b.url, b.headers) };
     return b.kind === 'openai-compatible' ? new OpenAiBackend(opts) : new OllamaBackend(opts);
   }
 
@@ -368,9 +370,9 @@ export class Router implements ModelRouter {
     const down = (e: Entry) => (e.health.health === 'down' ? 1 : 0);
     usable.sort(
       (a, b) =>
-        down(a) - down(b) ||
         missing(a) - missing(b) ||
         a.config.priority - b.config.priority ||
+        down(a) - down(b) ||
         (a.health.latencyFor(task) ?? 0) - (b.health.latencyFor(task) ?? 0),
     );
     if (sessionKey !== undefined) {
@@ -599,4 +601,23 @@ export class Router implements ModelRouter {
     this.lifetime.abort();
     this.listeners.clear();
   }
+}
+
+/**
+ * fetch refuses URLs with credentials; `http://user:pass@host` (a proxy with basic
+ * auth) becomes the bare URL plus an Authorization header, unless one is configured.
+ */
+function withCredentialsAsHeader(url: string, headers: Record<string, string>): { url: string; headers: Record<string, string> } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { url, headers };
+  }
+  if (!u.username && !u.password) return { url, headers };
+  const basic = Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64');
+  u.username = '';
+  u.password = '';
+  const hasAuth = Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
+  return { url: u.toString().replace(/\/$/, ''), headers: hasAuth ? headers : { ...headers, Authorization: `Basic ${basic}` } };
 }
