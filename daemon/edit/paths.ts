@@ -77,8 +77,18 @@ function unsafe(rule: UnsafeRule, reason: string): UnsafePath {
   return { ok: false, rule, reason };
 }
 
+function isControl(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  return c < 0x20 || c === 0x7f;
+}
+
+function hasControl(s: string): boolean {
+  for (const ch of s) if (isControl(ch)) return true;
+  return false;
+}
+
 function show(p: string): string {
-  const clean = p.replace(/[\u0000-\u001f\u007f]/g, '?');
+  const clean = [...p].map((ch) => (isControl(ch) ? '?' : ch)).join('');
   return JSON.stringify(clean.length > 200 ? `${clean.slice(0, 200)}…` : clean);
 }
 
@@ -90,7 +100,7 @@ export function resolveWorkspacePath(input: string, roots: readonly string[], op
   const shown = show(input);
 
   if (input.trim() === '') return unsafe('empty', 'The path is empty.');
-  if (/[\u0000-\u001f\u007f]/.test(input)) return unsafe('control', `The path ${shown} contains control characters.`);
+  if (hasControl(input)) return unsafe('control', `The path ${shown} contains control characters.`);
   if (roots.length === 0) return unsafe('no_root', `No workspace folder is registered, so ${shown} cannot be edited.`);
   if (input.startsWith('~')) return unsafe('home', `The path ${shown} starts with "~"; only paths inside the workspace may be edited.`);
   if (/^file:/i.test(input)) return unsafe('windows', `The path ${shown} is a URI; give a workspace path.`);
