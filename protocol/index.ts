@@ -8,4 +8,5 @@ export * from './define';
 export * from './messages/base';
 export * from './messages/completion';
 export * from './messages/workspace';
+export * from './messages/telemetry';
 export * from './messages/edit';

@@ -1,0 +1,83 @@
+/**
+ * Tandem's VS Code settings, read through a narrow getter so this module stays pure,
+ * and their translation into `tandem/settings/update` for the daemon.
+ *
+ * Settings are few on purpose; daemon tuning lives in `$TANDEM_HOME/config.json`.
+ */
+import type { SettingsUpdateRequest, TaskType } from '../protocol';
+import { isUiMode, type UiMode } from './ui/ui-mode';
+
+export const SETTINGS_SECTION = 'tandem';
+
+/** Reads one `tandem.*` setting (the key without the prefix). */
+export type SettingGetter = <T>(key: string) => T | undefined;
+
+export interface TandemSettings {
+  /** Global switch (also overridable per language: `"[markdown]": {"tandem.enable": false}`). */
+  enable: boolean;
+  ollamaUrl: string;
+  /** A second backend (a DGX or other GPU server), preferred over the local one when set. */
+  remoteUrl: string;
+  models: Partial<Record<TaskType, string>>;
+  uiMode: UiMode;
+  nodePath: string;
+}
+
+export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
+
+const taskKeys: TaskType[] = ['complete', 'chat', 'fix', 'edit', 'embed'];
+
+export function readSettings(get: SettingGetter): TandemSettings {
+  const mode = get<string>('uiMode');
+  const rawModels = get<Record<string, unknown>>('models') ?? {};
+  const models: Partial<Record<TaskType, string>> = {};
+  for (const task of taskKeys) {
+    const value = rawModels[task];
+    if (typeof value === 'string' && value.trim() !== '') models[task] = value.trim();
+  }
+  return {
+    enable: get<boolean>('enable') ?? true,
+    ollamaUrl: (get<string>('ollamaUrl') ?? DEFAULT_OLLAMA_URL).trim() || DEFAULT_OLLAMA_URL,
+    remoteUrl: (get<string>('remoteUrl') ?? '').trim(),
+    models,
+    uiMode: isUiMode(mode) ? mode : 'simple',
+    nodePath: (get<string>('daemon.nodePath') ?? '').trim(),
+  };
+}
+
+function normalizeUrl(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/**
+ * The overlay sent to the daemon on every (re)connect and settings change: the local
+ * Ollama (`local`, priority 10) and, when set, the remote one (`remote`, priority 0 so
+ * it is preferred while healthy). `remoteHeaders` carries a token from SecretStorage.
+ */
+export function settingsUpdateParams(s: TandemSettings, remoteHeaders?: Record<string, string>): SettingsUpdateRequest.Params {
+  const backends: NonNullable<SettingsUpdateRequest.Params['backends']> = [
+    { name: 'local', url: normalizeUrl(s.ollamaUrl), kind: 'ollama', priority: 10 },
+  ];
+  if (s.remoteUrl !== '') {
+    backends.push({
+      name: 'remote',
+      url: normalizeUrl(s.remoteUrl),
+      kind: 'ollama',
+      priority: 0,
+      ...(remoteHeaders && Object.keys(remoteHeaders).length > 0 ? { headers: remoteHeaders } : {}),
+    });
+  }
+  return { backends, models: { ...s.models } };
+}
+
+/** Checks a URL setting; returns a sentence for the user, or undefined when fine. */
+export function validateUrlSetting(key: string, value: string): string | undefined {
+  if (value === '') return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `tandem.${key} must be an http(s) URL, got "${value}".`;
+    return undefined;
+  } catch {
+    return `tandem.${key} is not a valid URL: "${value}".`;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Titles of Tandem's user-facing commands (category "Tandem" in package.json). The
+ * status bar menu lists them per mode; the manifest test checks package.json agrees.
+ */
+import type { PaletteCommand } from './ui-mode';
+
+export const commandTitles: Record<PaletteCommand, string> = {
+  'tandem.showMenu': 'Show Menu',
+  'tandem.switchUiMode': 'Switch UI Mode',
+  'tandem.toggleEnable': 'Enable/Disable Inline Completions',
+  'tandem.showLogs': 'Show Logs',
+  'tandem.runDoctor': 'Check Setup (Doctor)',
+  'tandem.restartDaemon': 'Restart Daemon',
+  'tandem.toggleLanguage': 'Enable/Disable Completions for This Language',
+  'tandem.selectModel': 'Select Completion Model',
+  'tandem.selectBackend': 'Select Backend',
+  'tandem.whyThisSuggestion': 'Why This Suggestion?',
+  'tandem.showStats': 'Show Acceptance Stats',
+  'tandem.setRemoteToken': 'Set Remote Backend Token',
+  'tandem.showRawPrompt': 'Show Raw Prompt of Last Completion',
+  'tandem.showBackendHealth': 'Show Routing and Backend Health',
+  'tandem.showRequestTimings': 'Show Per-Request Timings',
+};
+
+export const commandIcons: Partial<Record<PaletteCommand, string>> = {
+  'tandem.switchUiMode': 'settings-gear',
+  'tandem.toggleEnable': 'circle-slash',
+  'tandem.showLogs': 'output',
+  'tandem.runDoctor': 'pulse',
+  'tandem.restartDaemon': 'debug-restart',
+  'tandem.selectModel': 'symbol-class',
+  'tandem.selectBackend': 'server',
+  'tandem.whyThisSuggestion': 'question',
+  'tandem.showStats': 'graph',
+  'tandem.showRawPrompt': 'file-code',
+  'tandem.showBackendHealth': 'server-process',
+  'tandem.showRequestTimings': 'watch',
+};
