@@ -3,5 +3,8 @@
  * Each entry registers its handlers and returns an optional disposer.
  */
 import type { DaemonHost } from './daemon';
+import { registerChat } from './chat/chat';
 
-export const daemonExtensions: Array<(host: DaemonHost) => void | (() => void | Promise<void>)> = [];
+export const daemonExtensions: Array<(host: DaemonHost) => void | (() => void | Promise<void>)> = [
+  registerChat,
+];

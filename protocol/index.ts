@@ -10,3 +10,4 @@ export * from './messages/completion';
 export * from './messages/workspace';
 export * from './messages/telemetry';
 export * from './messages/edit';
+export * from './messages/chat';

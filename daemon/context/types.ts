@@ -44,6 +44,35 @@ export interface AssembledCompletionPrompt {
   elapsedMs: number;
 }
 
+/** Chat-side context: project rules and chunks retrieved for a question (`@codebase`). */
+export interface ChatAssemblyRequest {
+  /** Id to keep diagnostics under (the chat turn id). */
+  requestId?: string;
+  /** The user's question. */
+  query: string;
+  /** Absolute path of the current document, if any. */
+  path?: string;
+  languageId?: string;
+  /** Selected text, if any. */
+  selection?: string;
+  /** Limit to one registered root (default: the root of `path`, else every root). */
+  root?: string;
+  recentFiles?: RecentFile[];
+  /** Tokens available for rules + retrieved chunks. */
+  budgetTokens: number;
+  signal?: AbortSignal;
+}
+
+export interface ChatAssembly {
+  rules: Array<{ path: string; text: string }>;
+  chunks: Array<{ root: string; file: string; startLine: number; endLine: number; text: string }>;
+  /** Rules and chunks rendered as markdown. */
+  text: string;
+  tokens: number;
+  elapsedMs: number;
+  semantic: { active: boolean; reason?: string };
+}
+
 export interface ContextEngine {
   /** Register a workspace root (realpath); indexing continues in the background. */
   registerRoot(root: string): Promise<void>;
@@ -53,6 +82,8 @@ export interface ContextEngine {
   onProgress(listener: (progress: IndexProgress[]) => void): () => void;
   /** Assemble the FIM prompt for a cursor within `deadlineMs`; never throws for retrieval failures. */
   assembleCompletion(req: CompletionContextRequest, signal?: AbortSignal): Promise<AssembledCompletionPrompt>;
+  /** Rules and retrieved chunks for a chat question, fitted to `budgetTokens`. */
+  assembleChat(req: ChatAssemblyRequest): Promise<ChatAssembly>;
   /** Whether semantic retrieval is active (`false` = BM25 only, with the reason). */
   semanticStatus(): { active: boolean; reason?: string };
   dispose(): Promise<void>;
