@@ -11,3 +11,4 @@ export * from './messages/workspace';
 export * from './messages/telemetry';
 export * from './messages/edit';
 export * from './messages/chat';
+export * from './messages/context';

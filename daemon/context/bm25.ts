@@ -1,0 +1,60 @@
+/**
+ * The query side of lexical retrieval: turns the text around a cursor (or a search
+ * string) into an FTS5 `MATCH` expression over the same terms the index holds.
+ * Identifiers nearer the cursor weigh more; terms found in most chunks are dropped
+ * (they cost time and do not rank); the strongest `maxTerms` are OR-ed.
+ */
+import { identifiersIn, termsOfIdentifier } from './identifiers';
+
+export interface WeightedTerm {
+  term: string;
+  weight: number;
+}
+
+/** Terms of the last lines of `text`, the last line weighing most. */
+export function queryTerms(text: string, opts: { lines?: number } = {}): WeightedTerm[] {
+  const lines = text.split('\n');
+  const take = opts.lines ?? lines.length;
+  const start = Math.max(0, lines.length - take);
+  const weights = new Map<string, number>();
+  for (let i = start; i < lines.length; i++) {
+    const recency = 1 + (i - start) / Math.max(1, lines.length - start);
+    for (const ident of identifiersIn(lines[i])) {
+      for (const term of termsOfIdentifier(ident)) {
+        // Whole identifiers count double: an exact name is the best evidence.
+        const w = recency * (term === ident.replace(/\$/g, '').toLowerCase() ? 2 : 1);
+        weights.set(term, (weights.get(term) ?? 0) + w);
+      }
+    }
+  }
+  return [...weights].map(([term, weight]) => ({ term, weight }));
+}
+
+/**
+ * Build the FTS5 expression. `docFrequency` (chunks containing a term) and `totalDocs`
+ * let it drop terms present in more than `maxDfRatio` of all chunks and prefer rare ones.
+ */
+export function buildMatch(
+  terms: WeightedTerm[],
+  opts: { maxTerms?: number; docFrequency?: (term: string) => number; totalDocs?: number; maxDfRatio?: number } = {},
+): string {
+  const maxTerms = opts.maxTerms ?? 24;
+  const total = opts.totalDocs ?? 0;
+  const scored: WeightedTerm[] = [];
+  for (const t of terms) {
+    if (!/^[a-z0-9_]{2,64}$/.test(t.term)) continue;
+    let w = t.weight;
+    if (opts.docFrequency && total > 0) {
+      const df = opts.docFrequency(t.term);
+      if (df === 0) continue;
+      if (total >= 50 && df / total > (opts.maxDfRatio ?? 0.25)) continue;
+      w *= Math.log(1 + total / df);
+    }
+    scored.push({ term: t.term, weight: w });
+  }
+  scored.sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : 1));
+  return scored
+    .slice(0, maxTerms)
+    .map((t) => `"${t.term}"`)
+    .join(' OR ');
+}

@@ -1,0 +1,135 @@
+/**
+ * Token budgets with exact counts (`tiktoken`). The budget of a completion is the
+ * model's context minus the output reserve, shared between prefix, suffix and retrieved
+ * context; prefix and suffix are clipped at line boundaries to their shares and what
+ * they leave unused goes to the context. Every count here is of the exact string that
+ * is sent, so an assembly is never over its budget.
+ */
+import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
+
+export class TokenCounter {
+  private readonly enc: Tiktoken;
+
+  constructor(readonly encoding: TiktokenEncoding = 'cl100k_base') {
+    this.enc = get_encoding(encoding);
+  }
+
+  /** Exact token count; special-token text (`<|endoftext|>`) counts as the model would see it. */
+  count(text: string): number {
+    if (text === '') return 0;
+    return this.enc.encode(text, 'all').length;
+  }
+
+  dispose(): void {
+    this.enc.free();
+  }
+}
+
+export interface CompletionBudget {
+  total: number;
+  prefix: number;
+  suffix: number;
+  context: number;
+}
+
+export function completionBudget(
+  numCtx: number,
+  outputReserve: number,
+  shares: { prefix: number; suffix: number; context: number },
+): CompletionBudget {
+  const total = Math.max(0, Math.floor(numCtx - outputReserve));
+  const sum = shares.prefix + shares.suffix + shares.context;
+  const scale = sum > 1 ? 1 / sum : 1;
+  const prefix = Math.floor(total * shares.prefix * scale);
+  const suffix = Math.floor(total * shares.suffix * scale);
+  return { total, prefix, suffix, context: total - prefix - suffix };
+}
+
+export interface Clipped {
+  text: string;
+  tokens: number;
+  clipped: boolean;
+  /** Whole lines kept (a partial line counts as one). */
+  lines: number;
+}
+
+/**
+ * Keep the end of `text` within `maxTokens`: whole lines from the cursor backwards. Only
+ * when the cursor's own line does not fit is it cut (from its start).
+ */
+export function clipPrefix(counter: TokenCounter, text: string, maxTokens: number): Clipped {
+  return clip(counter, text, maxTokens, 'end');
+}
+
+/** Keep the start of `text` within `maxTokens`: whole lines from the cursor onwards. */
+export function clipSuffix(counter: TokenCounter, text: string, maxTokens: number): Clipped {
+  return clip(counter, text, maxTokens, 'start');
+}
+
+function clip(counter: TokenCounter, text: string, maxTokens: number, keep: 'start' | 'end'): Clipped {
+  if (maxTokens <= 0 || text === '') return { text: '', tokens: 0, clipped: text !== '', lines: 0 };
+  const lineCount = (t: string) => (t === '' ? 0 : t.split('\n').length);
+  // Take a window of characters from the kept end, snapped to a line boundary, count it
+  // exactly and resize it by the observed characters-per-token until it fits (and is not
+  // much below the budget). A handful of counts of budget-sized text, whatever the document.
+  const snap = (chars: number): string => {
+    if (chars >= text.length) return text;
+    if (keep === 'end') {
+      const start = text.length - chars;
+      const nl = text.indexOf('\n', start - 1);
+      // The cursor's own line is cut only when nothing else fits.
+      return nl === -1 || nl === text.length - 1 ? text.slice(start) : text.slice(nl + 1);
+    }
+    const nl = text.lastIndexOf('\n', chars);
+    return nl <= 0 ? text.slice(0, chars) : text.slice(0, nl);
+  };
+  let chars = Math.min(text.length, maxTokens * 4);
+  let best: { text: string; tokens: number } | undefined;
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const window = snap(chars);
+    const n = counter.count(window);
+    if (n <= maxTokens) {
+      if (!best || window.length > best.text.length) best = { text: window, tokens: n };
+      if (window.length === text.length || n >= maxTokens * 0.92) break;
+      const grown = Math.min(text.length, Math.floor(window.length * (maxTokens / Math.max(1, n)) * 0.97));
+      if (grown <= chars) break;
+      chars = grown;
+    } else {
+      const shrunk = Math.floor(window.length * (maxTokens / n) * 0.95);
+      if (shrunk >= window.length) chars = window.length - 1;
+      else chars = shrunk;
+      if (chars <= 0) break;
+    }
+  }
+  if (!best) return { text: '', tokens: 0, clipped: true, lines: 0 };
+  return { text: best.text, tokens: best.tokens, clipped: best.text.length < text.length, lines: lineCount(best.text) };
+}
+
+/**
+ * Fit ranked items into `maxTokens`: take them best first while they fit (`count(i)` is
+ * item i's tokens as rendered, separator included), then, when `exact` is given, verify the
+ * exact count of the joined block and drop the lowest-ranked kept item until it fits.
+ * Returns indexes of kept items in rank order.
+ */
+export function fitRanked(
+  count: (index: number) => number,
+  n: number,
+  maxTokens: number,
+  exact: ((kept: number[]) => number) | undefined,
+): { kept: number[]; tokens: number } {
+  const kept: number[] = [];
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const t = count(i);
+    if (sum + t > maxTokens) continue;
+    kept.push(i);
+    sum += t;
+  }
+  if (!exact) return { kept, tokens: sum };
+  while (kept.length > 0) {
+    const total = exact(kept);
+    if (total <= maxTokens) return { kept, tokens: total };
+    kept.pop();
+  }
+  return { kept, tokens: 0 };
+}

@@ -1,0 +1,167 @@
+/**
+ * Chunking: code is cut at declaration and blank-line boundaries, never inside a line.
+ *
+ * Each pass looks at the lines of a range, takes as cut points the lines at the range's
+ * outermost indentation that start a declaration or follow a blank line (pulled up over
+ * the comments and decorators attached to them), cuts there, merges neighbouring small
+ * pieces and recurses into pieces still larger than the limits. A range with no cut
+ * point left is cut every `maxLines` lines. Each chunk records its 1-based line span and
+ * the symbols declared in it.
+ */
+import { createHash } from 'node:crypto';
+import { declaredName, specFor, type LanguageSpec } from './languages';
+
+export interface ChunkSymbol {
+  name: string;
+  /** 1-based line of the declaration. */
+  line: number;
+}
+
+export interface Chunk {
+  /** 1-based inclusive line span. */
+  startLine: number;
+  endLine: number;
+  text: string;
+  symbols: ChunkSymbol[];
+  /** sha256 of the text (hex, 32 chars): the embedding cache key. */
+  hash: string;
+}
+
+export interface ChunkOptions {
+  maxLines: number;
+  maxChars: number;
+  /** Pieces smaller than this many lines are merged with a neighbour. */
+  minLines?: number;
+}
+
+export function contentHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
+
+function indentOf(line: string): number {
+  let n = 0;
+  for (const ch of line) {
+    if (ch === ' ') n += 1;
+    else if (ch === '\t') n += 4;
+    else break;
+  }
+  return n;
+}
+
+const isBlank = (line: string) => line.trim() === '';
+
+/** Chunk a file's text. Lines keep their content exactly; `text` joins them with `\n`. */
+export function chunkText(text: string, languageId: string, opts: ChunkOptions): Chunk[] {
+  const lines = text.split(/\r?\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const spec = specFor(languageId);
+  const minLines = opts.minLines ?? Math.max(3, Math.floor(opts.maxLines / 10));
+  const chars = lines.map((l) => l.length + 1);
+  const cum = new Array<number>(lines.length + 1);
+  cum[0] = 0;
+  for (let i = 0; i < lines.length; i++) cum[i + 1] = cum[i] + chars[i];
+  const blankBefore = new Array<number>(lines.length + 1);
+  blankBefore[0] = 0;
+  for (let i = 0; i < lines.length; i++) blankBefore[i + 1] = blankBefore[i] + (isBlank(lines[i]) ? 1 : 0);
+  const decl = lines.map((l) => (isBlank(l) ? undefined : declaredName(spec, l)));
+
+  const size = (a: number, b: number) => cum[b] - cum[a];
+  const fits = (a: number, b: number) => b - a <= opts.maxLines && size(a, b) <= opts.maxChars;
+
+  const ranges: Array<[number, number]> = [];
+  const split = (a: number, b: number, top: boolean): void => {
+    // Trim blank lines at both ends: chunks start and end on content.
+    while (a < b && isBlank(lines[a])) a++;
+    while (b > a && isBlank(lines[b - 1])) b--;
+    if (a >= b) return;
+    if (!top && fits(a, b)) {
+      ranges.push([a, b]);
+      return;
+    }
+    const cuts = cutPoints(lines, decl, spec, a, b);
+    if (cuts.length === 0) {
+      if (fits(a, b)) ranges.push([a, b]);
+      else hardCut(a, b);
+      return;
+    }
+    const pieces: Array<[number, number]> = [];
+    let start = a;
+    for (const c of cuts) {
+      pieces.push([start, c]);
+      start = c;
+    }
+    pieces.push([start, b]);
+    for (const [pa, pb] of mergeSmall(pieces)) {
+      if (fits(pa, pb)) pushTrimmed(pa, pb);
+      else split(pa, pb, false);
+    }
+  };
+  const pushTrimmed = (a: number, b: number) => {
+    while (a < b && isBlank(lines[a])) a++;
+    while (b > a && isBlank(lines[b - 1])) b--;
+    if (a < b) ranges.push([a, b]);
+  };
+  const hardCut = (a: number, b: number) => {
+    let start = a;
+    while (start < b) {
+      let end = start;
+      let c = 0;
+      while (end < b && end - start < opts.maxLines && (end === start || c + chars[end] <= opts.maxChars)) c += chars[end++];
+      pushTrimmed(start, end);
+      start = end;
+    }
+  };
+  const contentLines = (a: number, b: number) => b - a - (blankBefore[b] - blankBefore[a]);
+  const mergeSmall = (pieces: Array<[number, number]>): Array<[number, number]> => {
+    const out: Array<[number, number]> = [];
+    for (const p of pieces) {
+      const last = out[out.length - 1];
+      if (last && fits(last[0], p[1]) && (contentLines(last[0], last[1]) < minLines || contentLines(p[0], p[1]) < minLines)) last[1] = p[1];
+      else out.push([p[0], p[1]]);
+    }
+    return out;
+  };
+
+  split(0, lines.length, true);
+  ranges.sort((x, y) => x[0] - y[0]);
+  return ranges.map(([a, b]) => {
+    const body = lines.slice(a, b).join('\n');
+    const symbols: ChunkSymbol[] = [];
+    const seen = new Set<string>();
+    for (let i = a; i < b; i++) {
+      const name = decl[i];
+      if (name && !seen.has(name)) {
+        seen.add(name);
+        symbols.push({ name, line: i + 1 });
+      }
+    }
+    return { startLine: a + 1, endLine: b, text: body, symbols, hash: contentHash(body) };
+  });
+}
+
+/** Lines in (a, b) where a chunk may start, at the outermost indentation of the range. */
+function cutPoints(lines: string[], decl: Array<string | undefined>, spec: LanguageSpec, a: number, b: number): number[] {
+  let base = Infinity;
+  for (let i = a; i < b; i++) if (!isBlank(lines[i])) base = Math.min(base, indentOf(lines[i]));
+  // The first line is usually a header (`class X {`); cut points are then one level in.
+  const inner = (level: number) => {
+    const out: number[] = [];
+    for (let i = a + 1; i < b; i++) {
+      const line = lines[i];
+      if (isBlank(line) || indentOf(line) !== level) continue;
+      if (!(decl[i] !== undefined || isBlank(lines[i - 1]))) continue;
+      if (/^\s*[)\]}]/.test(line)) continue;
+      // Pull the cut up over attached comments / decorators at the same indentation.
+      let c = i;
+      while (c - 1 > a && !isBlank(lines[c - 1]) && indentOf(lines[c - 1]) === level && spec.attached.test(lines[c - 1]) && decl[c - 1] === undefined) c--;
+      if (out[out.length - 1] !== c) out.push(c);
+    }
+    return out;
+  };
+  const atBase = inner(base);
+  if (atBase.length > 0) return atBase;
+  // Nothing at the outer level: look one level deeper (the body of a single big declaration).
+  let deeper = Infinity;
+  for (let i = a + 1; i < b; i++) if (!isBlank(lines[i]) && indentOf(lines[i]) > base) deeper = Math.min(deeper, indentOf(lines[i]));
+  return deeper === Infinity ? [] : inner(deeper);
+}

@@ -1,0 +1,331 @@
+/**
+ * The per-workspace index on better-sqlite3: files (path, content hash, size, mtime),
+ * chunks (span, symbols, text), a symbol table for "where is X defined", and an FTS5
+ * table of identifier terms ranked with `bm25()`. WAL journal, schema migrations by
+ * `PRAGMA user_version`, every file replaced in one transaction (a crash leaves either
+ * the old or the new chunks of a file, never a mix).
+ */
+import Database from 'better-sqlite3';
+import type { Chunk } from './chunker';
+import { indexTerms } from './identifiers';
+
+export interface FileRow {
+  id: number;
+  path: string;
+  hash: string;
+  size: number;
+  mtimeMs: number;
+  language: string;
+}
+
+export interface ChunkRow {
+  id: number;
+  path: string;
+  language: string;
+  startLine: number;
+  endLine: number;
+  hash: string;
+  symbols: string[];
+  text: string;
+}
+
+export interface ScoredId {
+  id: number;
+  /** Higher is better (the negated FTS5 bm25 value). */
+  score: number;
+}
+
+/** Column weights of bm25(): symbols defined in the chunk, its path, its body. */
+const BM25_WEIGHTS = [6, 2, 1];
+
+const migrations: Array<(db: Database.Database) => void> = [
+  (db) => {
+    db.exec(`
+      CREATE TABLE files(
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        hash TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ms INTEGER NOT NULL,
+        language TEXT NOT NULL,
+        indexed_at INTEGER NOT NULL
+      );
+      CREATE TABLE chunks(
+        id INTEGER PRIMARY KEY,
+        file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+        start_line INTEGER NOT NULL,
+        end_line INTEGER NOT NULL,
+        hash TEXT NOT NULL,
+        symbols TEXT NOT NULL,
+        text TEXT NOT NULL
+      );
+      CREATE INDEX chunks_file ON chunks(file_id);
+      CREATE INDEX chunks_hash ON chunks(hash);
+      CREATE TABLE symbols(
+        name TEXT NOT NULL,
+        chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
+        file_id INTEGER NOT NULL,
+        line INTEGER NOT NULL
+      );
+      CREATE INDEX symbols_name ON symbols(name);
+      CREATE INDEX symbols_chunk ON symbols(chunk_id);
+      CREATE VIRTUAL TABLE chunks_fts USING fts5(
+        symbols, path, body,
+        content='', contentless_delete=1,
+        tokenize="unicode61 tokenchars '_'"
+      );
+      CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
+      CREATE TABLE embedded(hash TEXT NOT NULL, model TEXT NOT NULL, PRIMARY KEY(hash, model)) WITHOUT ROWID;
+    `);
+  },
+  (db) => {
+    db.exec('CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;');
+  },
+];
+
+export class IndexStore {
+  readonly db: Database.Database;
+  private readonly stmts;
+  private readonly dfCache = new Map<string, number>();
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.migrate();
+    const db = this.db;
+    this.stmts = {
+      fileByPath: db.prepare<[string], RawFile>('SELECT id, path, hash, size, mtime_ms, language FROM files WHERE path = ?'),
+      allFiles: db.prepare<[], RawFile>('SELECT id, path, hash, size, mtime_ms, language FROM files'),
+      upsertFile: db.prepare(
+        `INSERT INTO files(path, hash, size, mtime_ms, language, indexed_at) VALUES (@path, @hash, @size, @mtimeMs, @language, @now)
+         ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, size = excluded.size, mtime_ms = excluded.mtime_ms,
+           language = excluded.language, indexed_at = excluded.indexed_at RETURNING id`,
+      ),
+      touchFile: db.prepare('UPDATE files SET size = ?, mtime_ms = ? WHERE id = ?'),
+      chunkIdsOfFile: db.prepare<[number], { id: number }>('SELECT id FROM chunks WHERE file_id = ?'),
+      deleteFts: db.prepare('DELETE FROM chunks_fts WHERE rowid = ?'),
+      deleteChunksOfFile: db.prepare('DELETE FROM chunks WHERE file_id = ?'),
+      deleteFile: db.prepare('DELETE FROM files WHERE id = ?'),
+      insertChunk: db.prepare(
+        'INSERT INTO chunks(file_id, start_line, end_line, hash, symbols, text) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
+      ),
+      insertFts: db.prepare('INSERT INTO chunks_fts(rowid, symbols, path, body) VALUES (?, ?, ?, ?)'),
+      insertSymbol: db.prepare('INSERT INTO symbols(name, chunk_id, file_id, line) VALUES (?, ?, ?, ?)'),
+      bm25: db.prepare<[string, number], { id: number; score: number }>(
+        `SELECT rowid AS id, -bm25(chunks_fts, ${BM25_WEIGHTS.join(', ')}) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?`,
+      ),
+      df: db.prepare<[string], { doc: number }>('SELECT doc FROM chunks_vocab WHERE term = ?'),
+      definitions: db.prepare<[string, number], { chunkId: number; path: string; line: number }>(
+        'SELECT s.chunk_id AS chunkId, f.path AS path, s.line AS line FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name = ? ORDER BY f.path, s.line LIMIT ?',
+      ),
+      definitionsInFile: db.prepare<[string, string], { chunkId: number; line: number }>(
+        'SELECT s.chunk_id AS chunkId, s.line AS line FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name = ? AND f.path = ? ORDER BY s.line',
+      ),
+      chunksOfPath: db.prepare<[string], { id: number }>(
+        'SELECT c.id AS id FROM chunks c JOIN files f ON f.id = c.file_id WHERE f.path = ? ORDER BY c.start_line',
+      ),
+      counts: db.prepare<[], { files: number; chunks: number }>(
+        'SELECT (SELECT count(*) FROM files) AS files, (SELECT count(*) FROM chunks) AS chunks',
+      ),
+      missingEmbeddings: db.prepare<[string, number], { hash: string; text: string; path: string }>(
+        `SELECT c.hash AS hash, c.text AS text, f.path AS path FROM chunks c JOIN files f ON f.id = c.file_id
+         WHERE NOT EXISTS (SELECT 1 FROM embedded e WHERE e.hash = c.hash AND e.model = ?) GROUP BY c.hash LIMIT ?`,
+      ),
+      countEmbedded: db.prepare<[string], { n: number }>(
+        'SELECT count(*) AS n FROM (SELECT DISTINCT c.hash FROM chunks c JOIN embedded e ON e.hash = c.hash AND e.model = ?)',
+      ),
+      countHashes: db.prepare<[], { n: number }>('SELECT count(DISTINCT hash) AS n FROM chunks'),
+      markEmbedded: db.prepare('INSERT OR IGNORE INTO embedded(hash, model) VALUES (?, ?)'),
+      chunkIdsByHash: db.prepare<[string], { id: number }>('SELECT id FROM chunks WHERE hash = ?'),
+    };
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > migrations.length) {
+      throw new Error(`The index was written by a newer Tandem (schema ${version}); delete it to rebuild: ${this.db.name}`);
+    }
+    for (let v = version; v < migrations.length; v++) {
+      this.db.transaction(() => {
+        migrations[v](this.db);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  file(path: string): FileRow | undefined {
+    const r = this.stmts.fileByPath.get(path);
+    return r && toFile(r);
+  }
+
+  files(): Map<string, FileRow> {
+    const out = new Map<string, FileRow>();
+    for (const r of this.stmts.allFiles.iterate()) out.set(r.path, toFile(r));
+    return out;
+  }
+
+  /** Files at or below a folder (root-relative; '' for all). */
+  filesUnder(dirRel: string): Map<string, FileRow> {
+    if (dirRel === '') return this.files();
+    const out = new Map<string, FileRow>();
+    const rows = this.db
+      .prepare('SELECT id, path, hash, size, mtime_ms, language FROM files WHERE path = ? OR (path >= ? AND path < ?)')
+      .all(dirRel, `${dirRel}/`, `${dirRel}0`) as RawFile[];
+    for (const r of rows) out.set(r.path, toFile(r));
+    return out;
+  }
+
+  /** The first indexed path (in path order) ending with `suffix`. */
+  findBySuffix(suffix: string): string | undefined {
+    const escaped = suffix.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const row = this.db.prepare("SELECT path FROM files WHERE path LIKE ? ESCAPE '\\' ORDER BY path LIMIT 1").get(`%${escaped}`) as
+      | { path: string }
+      | undefined;
+    return row?.path;
+  }
+
+  hasFile(path: string): boolean {
+    return this.stmts.fileByPath.get(path) !== undefined;
+  }
+
+  /** Record a new stat for a file whose content hash did not change. */
+  touch(id: number, size: number, mtimeMs: number): void {
+    this.stmts.touchFile.run(size, mtimeMs, id);
+  }
+
+  /** Replace everything known about one file in a single transaction. */
+  replaceFile(file: Omit<FileRow, 'id'>, chunks: Chunk[], now: number): void {
+    this.db.transaction(() => {
+      const existing = this.stmts.fileByPath.get(file.path);
+      if (existing) this.dropChunks(existing.id);
+      const { id } = this.stmts.upsertFile.get({ ...file, now }) as { id: number };
+      const pathTerms = indexTerms(file.path);
+      for (const c of chunks) {
+        const names = c.symbols.map((s) => s.name);
+        const { id: chunkId } = this.stmts.insertChunk.get(id, c.startLine, c.endLine, c.hash, names.join(' '), c.text) as { id: number };
+        this.stmts.insertFts.run(chunkId, indexTerms(names.join(' ')), pathTerms, indexTerms(c.text));
+        for (const s of c.symbols) this.stmts.insertSymbol.run(s.name, chunkId, id, s.line);
+      }
+    })();
+    this.dfCache.clear();
+  }
+
+  /** Remove files (by path) and their chunks; returns how many existed. */
+  deleteFiles(paths: Iterable<string>): number {
+    let n = 0;
+    this.db.transaction(() => {
+      for (const path of paths) {
+        const existing = this.stmts.fileByPath.get(path);
+        if (!existing) continue;
+        this.dropChunks(existing.id);
+        this.stmts.deleteFile.run(existing.id);
+        n++;
+      }
+    })();
+    if (n > 0) this.dfCache.clear();
+    return n;
+  }
+
+  private dropChunks(fileId: number): void {
+    for (const { id } of this.stmts.chunkIdsOfFile.all(fileId)) this.stmts.deleteFts.run(id);
+    this.stmts.deleteChunksOfFile.run(fileId);
+  }
+
+  /** Chunks matching an FTS5 query, best first. */
+  bm25(match: string, limit: number): ScoredId[] {
+    if (match === '') return [];
+    return this.stmts.bm25.all(match, limit);
+  }
+
+  /** Number of chunks containing a term (cached until the index changes). */
+  docFrequency(term: string): number {
+    let n = this.dfCache.get(term);
+    if (n === undefined) {
+      n = this.stmts.df.get(term)?.doc ?? 0;
+      if (this.dfCache.size > 50_000) this.dfCache.clear();
+      this.dfCache.set(term, n);
+    }
+    return n;
+  }
+
+  /** Where a symbol is declared (exact name), optionally only in one file. */
+  definitions(name: string, limit = 5): Array<{ chunkId: number; path: string; line: number }> {
+    return this.stmts.definitions.all(name, limit);
+  }
+
+  definitionsIn(name: string, path: string): Array<{ chunkId: number; line: number }> {
+    return this.stmts.definitionsInFile.all(name, path);
+  }
+
+  chunkIdsOf(path: string): number[] {
+    return this.stmts.chunksOfPath.all(path).map((r) => r.id);
+  }
+
+  chunks(ids: number[]): Map<number, ChunkRow> {
+    const out = new Map<number, ChunkRow>();
+    if (ids.length === 0) return out;
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const part = unique.slice(i, i + 500);
+      const rows = this.db
+        .prepare(
+          `SELECT c.id AS id, f.path AS path, f.language AS language, c.start_line AS startLine, c.end_line AS endLine,
+                  c.hash AS hash, c.symbols AS symbols, c.text AS text
+           FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id IN (${part.map(() => '?').join(',')})`,
+        )
+        .all(...part) as Array<Omit<ChunkRow, 'symbols'> & { symbols: string }>;
+      for (const r of rows) out.set(r.id, { ...r, symbols: r.symbols === '' ? [] : r.symbols.split(' ') });
+    }
+    return out;
+  }
+
+  counts(): { files: number; chunks: number } {
+    return this.stmts.counts.get()!;
+  }
+
+  /** Distinct chunk contents without a vector for `model`. */
+  missingEmbeddings(model: string, limit: number): Array<{ hash: string; text: string; path: string }> {
+    return this.stmts.missingEmbeddings.all(model, limit);
+  }
+
+  embeddedCount(model: string): { embedded: number; total: number } {
+    return { embedded: this.stmts.countEmbedded.get(model)!.n, total: this.stmts.countHashes.get()!.n };
+  }
+
+  markEmbedded(hashes: string[], model: string): void {
+    this.db.transaction(() => {
+      for (const h of hashes) this.stmts.markEmbedded.run(h, model);
+    })();
+  }
+
+  meta(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  chunkIdsByHash(hash: string): number[] {
+    return this.stmts.chunkIdsByHash.all(hash).map((r) => r.id);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+interface RawFile {
+  id: number;
+  path: string;
+  hash: string;
+  size: number;
+  mtime_ms: number;
+  language: string;
+}
+
+function toFile(r: RawFile): FileRow {
+  return { id: r.id, path: r.path, hash: r.hash, size: r.size, mtimeMs: r.mtime_ms, language: r.language };
+}

@@ -1,0 +1,303 @@
+/**
+ * One workspace root's index: its store, vectors, ignore rules, project rules and
+ * watcher, and the queue that serialises index work on it (the cold walk, then each
+ * batch of watched changes). Work runs in slices of a few milliseconds with the event
+ * loop free in between, so indexing never blocks completions.
+ */
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import type { Logger } from '../log';
+import { chunkText, contentHash } from './chunker';
+import type { ContextConfig } from './config';
+import { VectorIndex, type Embedder } from './embeddings';
+import { IGNORE_FILES, IgnoreRules } from './ignore-rules';
+import { IndexStore, type FileRow } from './index-store';
+import { languageOfPath } from './languages';
+import { ProjectRules } from './rules';
+import type { IndexProgress } from './types';
+import { walk, type SkipReason, type WalkedFile } from './walker';
+import { TreeWatcher } from './watcher';
+
+export interface IndexStats {
+  root: string;
+  /** Files and chunks in the index afterwards. */
+  files: number;
+  chunks: number;
+  /** Files seen by the walk. */
+  scanned: number;
+  /** Files (re)chunked because new or changed. */
+  indexed: number;
+  /** Files skipped because size, mtime or content hash were unchanged. */
+  unchanged: number;
+  /** Files removed from the index (deleted, renamed, now ignored or unreadable). */
+  removed: number;
+  bytes: number;
+  skipped: Partial<Record<SkipReason, number>>;
+  elapsedMs: number;
+}
+
+/** Where a root's stores live: `<home>/index/<sha256(root)[0..16]>/`. */
+export function storeDirFor(home: string, root: string): string {
+  return join(home, 'index', createHash('sha256').update(root).digest('hex').slice(0, 16));
+}
+
+const SLICE_MS = 8;
+
+export class WorkspaceIndex {
+  readonly store: IndexStore;
+  readonly vectors: VectorIndex;
+  readonly rules: ProjectRules;
+  readonly dir: string;
+  private ignore: IgnoreRules;
+  private watcher?: TreeWatcher;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private chunkCountCache: number;
+  private lastProgressAt = 0;
+  state: IndexProgress;
+  /** Resolves with the stats of the first full index. */
+  readonly initial: Promise<IndexStats>;
+
+  constructor(
+    readonly root: string,
+    home: string,
+    private readonly cfg: ContextConfig,
+    embedder: Embedder | undefined,
+    private readonly logger: Logger,
+    private readonly now: () => number,
+    private readonly onProgress: () => void,
+  ) {
+    this.dir = storeDirFor(home, root);
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.store = new IndexStore(join(this.dir, 'index.db'));
+    this.vectors = new VectorIndex(join(this.dir, 'vectors'), this.store, embedder, cfg.embeddings, logger, now);
+    this.rules = new ProjectRules(root, (m) => logger.warn(`context: ${m}`));
+    this.ignore = this.newIgnore();
+    this.chunkCountCache = this.store.counts().chunks;
+    this.state = { root, filesDone: 0, filesTotal: 0, state: 'indexing' };
+    if (cfg.watch.enabled) this.watcher = new TreeWatcher(root, (paths) => void this.update(paths), cfg.watch.debounceMs, logger);
+    this.initial = this.enqueue(() => this.reconcile('', true));
+    this.initial.then(
+      (s) => logger.info(`context: ${root}: ${s.files} files, ${s.chunks} chunks (${s.indexed} indexed, ${s.unchanged} unchanged, ${s.removed} removed) in ${s.elapsedMs} ms`),
+      (err: Error) => {
+        this.state = { ...this.state, state: 'error', error: err.message };
+        logger.error(`context: indexing ${root} failed: ${err.message}`);
+        this.onProgress();
+      },
+    );
+  }
+
+  private newIgnore(): IgnoreRules {
+    return new IgnoreRules(this.root, { excludeDirs: this.cfg.index.excludeDirs, excludeGlobs: this.cfg.index.excludeGlobs });
+  }
+
+  get chunkCount(): number {
+    return this.chunkCountCache;
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Re-check changed paths (root-relative); resolves when they are searchable. */
+  update(paths: string[]): Promise<IndexStats> {
+    return this.enqueue(async () => {
+      const total = this.emptyStats();
+      const started = this.now();
+      for (const rel of paths) {
+        if (this.closed) break;
+        const s = await this.updateOne(rel);
+        total.scanned += s.scanned;
+        total.indexed += s.indexed;
+        total.unchanged += s.unchanged;
+        total.removed += s.removed;
+        total.bytes += s.bytes;
+        for (const [k, v] of Object.entries(s.skipped)) total.skipped[k as SkipReason] = (total.skipped[k as SkipReason] ?? 0) + (v ?? 0);
+      }
+      return this.finish(total, started);
+    });
+  }
+
+  /** Deliver watched changes not yet reported and wait until all queued work is done. */
+  async settle(): Promise<void> {
+    this.watcher?.flush();
+    await this.queue;
+  }
+
+  private async updateOne(rel: string): Promise<IndexStats> {
+    const stats = this.emptyStats();
+    const name = posix.basename(rel);
+    if ((IGNORE_FILES as readonly string[]).includes(name)) {
+      // Ignore rules changed: re-check everything below their folder.
+      this.ignore = this.newIgnore();
+      return this.reconcile(posix.dirname(rel) === '.' ? '' : posix.dirname(rel), false);
+    }
+    if (this.isUnderIgnoredDir(rel)) return stats;
+    const abs = join(this.root, rel);
+    let st;
+    try {
+      st = lstatSync(abs);
+    } catch {
+      stats.removed += this.removeUnder(rel);
+      return stats;
+    }
+    if (st.isSymbolicLink() || (!st.isFile() && !st.isDirectory())) {
+      stats.removed += this.removeUnder(rel);
+      return stats;
+    }
+    if (st.isDirectory()) {
+      if (this.ignore.isIgnored(rel, true)) {
+        stats.removed += this.removeUnder(rel);
+        return stats;
+      }
+      return this.reconcile(rel, false);
+    }
+    const language = languageOfPath(name);
+    const existing = this.store.file(rel);
+    const drop = (reason: SkipReason) => {
+      stats.skipped[reason] = 1;
+      if (existing) stats.removed += this.store.deleteFiles([rel]);
+    };
+    if (this.ignore.isIgnored(rel, false)) drop('ignored');
+    else if (!language) drop('unsupported-type');
+    else if (st.size > this.cfg.index.maxFileBytes) drop('too-large');
+    else {
+      stats.scanned = 1;
+      const outcome = this.indexFile({ rel, abs, size: st.size, mtimeMs: Math.floor(st.mtimeMs), language }, existing);
+      if (outcome === 'indexed') {
+        stats.indexed = 1;
+        stats.bytes = st.size;
+      } else if (outcome === 'unchanged') stats.unchanged = 1;
+      else drop(outcome);
+    }
+    return stats;
+  }
+
+  private isUnderIgnoredDir(rel: string): boolean {
+    const parts = rel.split('/');
+    for (let i = 1; i < parts.length; i++) if (this.ignore.isIgnored(parts.slice(0, i).join('/'), true)) return true;
+    return false;
+  }
+
+  private removeUnder(rel: string): number {
+    this.watcher?.unwatchDir(rel);
+    return this.store.deleteFiles(this.store.filesUnder(rel).keys());
+  }
+
+  /** Bring the index of a folder (and below) in line with the disk. */
+  private async reconcile(dirRel: string, reportProgress: boolean): Promise<IndexStats> {
+    const started = this.now();
+    const stats = this.emptyStats();
+    const walked = await walk(this.root, {
+      rules: this.ignore,
+      maxFileBytes: this.cfg.index.maxFileBytes,
+      maxFiles: this.cfg.index.maxFiles,
+      under: dirRel === '' ? undefined : dirRel,
+    });
+    stats.skipped = walked.skipped;
+    for (const d of walked.dirs) this.watcher?.watchDir(d);
+    const existing = this.store.filesUnder(dirRel);
+    if (reportProgress) this.setProgress({ filesDone: 0, filesTotal: walked.files.length, state: 'indexing' }, true);
+    let i = 0;
+    while (i < walked.files.length && !this.closed) {
+      const sliceStart = performance.now();
+      this.store.db.transaction(() => {
+        while (i < walked.files.length && performance.now() - sliceStart < SLICE_MS) {
+          const f = walked.files[i++];
+          const ex = existing.get(f.rel);
+          existing.delete(f.rel);
+          stats.scanned++;
+          if (ex && ex.size === f.size && ex.mtimeMs === f.mtimeMs) {
+            stats.unchanged++;
+            continue;
+          }
+          const outcome = this.indexFile(f, ex);
+          if (outcome === 'indexed') {
+            stats.indexed++;
+            stats.bytes += f.size;
+          } else if (outcome === 'unchanged') stats.unchanged++;
+          else {
+            stats.skipped[outcome] = (stats.skipped[outcome] ?? 0) + 1;
+            if (ex) stats.removed += this.store.deleteFiles([f.rel]);
+          }
+        }
+      })();
+      if (reportProgress) this.setProgress({ filesDone: i, filesTotal: walked.files.length, state: 'indexing' }, false);
+      await new Promise((r) => setImmediate(r));
+    }
+    if (!this.closed) stats.removed += this.store.deleteFiles(existing.keys());
+    const result = this.finish(stats, started);
+    if (reportProgress) this.setProgress({ filesDone: walked.files.length, filesTotal: walked.files.length, state: 'ready' }, true);
+    return result;
+  }
+
+  private finish(stats: IndexStats, started: number): IndexStats {
+    const counts = this.store.counts();
+    this.chunkCountCache = counts.chunks;
+    if (stats.indexed > 0 || stats.removed > 0) this.vectors.schedule();
+    return { ...stats, files: counts.files, chunks: counts.chunks, elapsedMs: Math.round(this.now() - started) };
+  }
+
+  /** Index one file if its content changed; returns the outcome or why it was skipped. */
+  private indexFile(f: WalkedFile, existing: FileRow | undefined): 'indexed' | 'unchanged' | SkipReason {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(f.abs);
+    } catch {
+      return 'unreadable';
+    }
+    if (buf.length > this.cfg.index.maxFileBytes) return 'too-large';
+    if (buf.subarray(0, 8192).includes(0)) return 'binary';
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(buf);
+    } catch {
+      return 'not-utf8';
+    }
+    if (hasLongLine(text, this.cfg.index.maxLineChars)) return 'minified';
+    const hash = contentHash(text);
+    if (existing && existing.hash === hash) {
+      this.store.touch(existing.id, f.size, f.mtimeMs);
+      return 'unchanged';
+    }
+    const chunks = chunkText(text, f.language, { maxLines: this.cfg.index.chunkMaxLines, maxChars: this.cfg.index.chunkMaxChars });
+    this.store.replaceFile({ path: f.rel, hash, size: f.size, mtimeMs: f.mtimeMs, language: f.language }, chunks, this.now());
+    return 'indexed';
+  }
+
+  private setProgress(p: Omit<IndexProgress, 'root'>, force: boolean): void {
+    this.state = { root: this.root, ...p };
+    const t = this.now();
+    if (force || t - this.lastProgressAt >= 200) {
+      this.lastProgressAt = t;
+      this.onProgress();
+    }
+  }
+
+  private emptyStats(): IndexStats {
+    return { root: this.root, files: 0, chunks: 0, scanned: 0, indexed: 0, unchanged: 0, removed: 0, bytes: 0, skipped: {}, elapsedMs: 0 };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.watcher?.close();
+    await this.queue;
+    await this.vectors.close();
+    this.store.close();
+  }
+}
+
+function hasLongLine(text: string, max: number): boolean {
+  if (text.length <= max) return false;
+  let start = 0;
+  while (start < text.length) {
+    let nl = text.indexOf('\n', start);
+    if (nl === -1) nl = text.length;
+    if (nl - start > max) return true;
+    start = nl + 1;
+  }
+  return false;
+}
