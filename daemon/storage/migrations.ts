@@ -62,4 +62,35 @@ export const userDbMigrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'inline suggestion events (shown, accepted, partially accepted, dismissed, retention)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE completion_events (
+          id             INTEGER PRIMARY KEY,
+          at             INTEGER NOT NULL,        -- epoch ms (client clock)
+          kind           TEXT    NOT NULL,        -- shown | accepted | partially_accepted | dismissed | retention
+          completion_id  TEXT    NOT NULL,
+          model          TEXT    NOT NULL,
+          backend        TEXT    NOT NULL,
+          language       TEXT    NOT NULL,
+          first_token_ms REAL,                    -- shown
+          total_ms       REAL,                    -- shown
+          overhead_ms    REAL,                    -- shown: extension-side overhead
+          lines          INTEGER,                 -- shown, accepted
+          chars          INTEGER,                 -- shown, accepted
+          accepted_chars INTEGER,                 -- partially_accepted, retention
+          retained_chars INTEGER,                 -- retention
+          edit_distance  INTEGER,                 -- retention
+          checkpoint_sec INTEGER,                 -- retention: 30 | 120 | 600
+          reason         TEXT,                    -- dismissed
+          unit           TEXT,                    -- partially_accepted: word | line
+          text           TEXT                     -- suggestion text, only with telemetry.storeCodeText
+        ) STRICT;
+        CREATE INDEX completion_events_at ON completion_events(at);
+        CREATE INDEX completion_events_completion ON completion_events(completion_id, kind);
+      `);
+    },
+  },
 ];
