@@ -168,7 +168,9 @@ export class OllamaBackend implements BackendClient {
   async probe(signal: AbortSignal): Promise<ProbeResult> {
     const client = this.client(signal);
     try {
-      const [version, tags, ps] = await Promise.all([client.version(), client.list(), client.ps()]);
+      // Version first: when it fails, its error says the most (not Ollama, auth, down).
+      const version = await client.version();
+      const [tags, ps] = await Promise.all([client.list(), client.ps()]);
       return {
         version: version.version,
         models: tags.models.map((m) => ({ name: m.name, sizeBytes: m.size, family: m.details?.family })),

@@ -132,10 +132,12 @@ describe('Router', function () {
   });
 
   describe('cancellation', () => {
+    const noTimeouts = { timeoutMs: 3_600_000, firstTokenTimeoutMs: 600_000 };
     it('aborts the upstream stream mid-generation and rejects with a cancellation', async () => {
       const fake = await startFake();
       fake.setDefaultReply({ chunks: ['one', 'two', 'three'], hangAfterChunks: 1 });
-      const { router: r, metrics } = router([{ name: 'local', url: fake.url }]);
+      // Timeouts far beyond mocha's: only the cancellation itself can end this call.
+      const { router: r, metrics } = router([{ name: 'local', url: fake.url }], { tasks: { complete: noTimeouts } });
       const ac = new AbortController();
       const p = r.complete({ prefix: 'a', suffix: 'b', signal: ac.signal, onDelta: () => ac.abort() });
       const err = await rejection(p);
@@ -151,7 +153,7 @@ describe('Router', function () {
     it('aborts a request that has no response yet', async () => {
       const fake = await startFake();
       fake.setDefaultReply({ hang: true });
-      const { router: r } = router([{ name: 'local', url: fake.url }]);
+      const { router: r } = router([{ name: 'local', url: fake.url }], { tasks: { complete: noTimeouts } });
       const ac = new AbortController();
       const p = r.complete({ prefix: 'a', suffix: 'b', signal: ac.signal });
       await fake.waitFor(() => fake.requestsTo('/api/generate').length === 1 && fake.openStreams === 1);
@@ -203,13 +205,14 @@ describe('Router', function () {
     it('moves on when the first token does not come in time, closing the slow stream', async () => {
       const slow = await startFake();
       const fast = await startFake();
-      slow.setDefaultReply({ firstTokenDelayMs: 10_000 });
+      slow.setDefaultReply({ hang: true });
       const { router: r, metrics } = router(
         [
           { name: 'slow', url: slow.url, priority: 0 },
           { name: 'fast', url: fast.url, priority: 1 },
         ],
-        { tasks: { complete: { firstTokenTimeoutMs: 150 } } },
+        // The whole-call timeout is far away: only the first-token timeout can move this call.
+        { tasks: { complete: { firstTokenTimeoutMs: 150, timeoutMs: 3_600_000 } } },
       );
       const result = await r.complete({ prefix: 'a', suffix: 'b' });
       assert.equal(result.backend, 'fast');
