@@ -168,9 +168,10 @@ export class FakeOllama {
     this.server = undefined;
     for (const ex of this.exchanges) ex.serverDropped = true;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const responsesDone = [...this.exchanges].map((ex) => ex.done);
     server.closeAllConnections();
     for (const socket of this.sockets) socket.destroy();
-    await closed;
+    await Promise.all([closed, ...responsesDone]);
   }
 
   // ---------------------------------------------------------------- scripting
