@@ -87,6 +87,8 @@ export interface BackendClient {
   /** What the backend says about a model (Ollama `/api/show`); `undefined` if it cannot say. */
   show(model: string, signal: AbortSignal): Promise<ModelTraits | undefined>;
   probe(signal: AbortSignal): Promise<ProbeResult>;
+  /** Load a model into memory and keep it for `keepAlive` (backends that manage loading). */
+  load?(model: string, keepAlive: string | number, embedding: boolean, signal: AbortSignal): Promise<void>;
 }
 
 /** `x` and `x:latest` are the same Ollama model. */

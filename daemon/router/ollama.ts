@@ -165,6 +165,17 @@ export class OllamaBackend implements BackendClient {
     }
   }
 
+  /** An empty generate (or embed) loads the model and sets its keep_alive, as `ollama run` does. */
+  async load(model: string, keepAlive: string | number, embedding: boolean, signal: AbortSignal): Promise<void> {
+    try {
+      const client = this.client(signal, model);
+      if (embedding) await client.embed({ model, input: [], keep_alive: keepAlive });
+      else await client.generate({ model, prompt: '', stream: false, keep_alive: keepAlive });
+    } catch (err) {
+      throw this.failure(err, signal);
+    }
+  }
+
   async probe(signal: AbortSignal): Promise<ProbeResult> {
     const client = this.client(signal);
     try {

@@ -203,6 +203,28 @@ export class Router implements ModelRouter {
     return { embeddings: out.value, model, backend: out.entry.config.name };
   }
 
+  async warm(task: TaskType): Promise<string | undefined> {
+    const cfg = this.config.tasks[task];
+    const entry = this.candidates(task, cfg.model, undefined).ordered.find((e) => e.client.load && e.health.health !== 'down');
+    if (!entry?.client.load) return undefined;
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), cfg.timeoutMs);
+    const onDispose = () => ac.abort();
+    this.lifetime.signal.addEventListener('abort', onDispose, { once: true });
+    try {
+      await entry.client.load(cfg.model, cfg.keep_alive, task === 'embed', ac.signal);
+      entry.lastUsed.set(cfg.model, this.now());
+      this.logger.debug(`Loaded ${cfg.model} on ${entry.config.name} for ${task}`);
+      return entry.config.name;
+    } catch (err) {
+      this.logger.info(`Could not preload ${cfg.model} on ${entry.config.name}: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+      this.lifetime.signal.removeEventListener('abort', onDispose);
+    }
+  }
+
   private options(cfg: TaskConfig, maxTokens: number | undefined, stop: string[]): GenerationOptions {
     return {
       temperature: cfg.temperature,

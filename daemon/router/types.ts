@@ -76,6 +76,13 @@ export interface ModelRouter {
   probeAll(): Promise<BackendStatus[]>;
   /** Full diagnosis for `tandemd doctor` and the doctor command. */
   doctor(): Promise<DoctorReport>;
+  /**
+   * Optional: load the task's model now on the backend the task would use (Ollama: an
+   * empty request with the task's keep_alive), so the first real call does not wait for
+   * a model load. Resolves to that backend's name, or undefined when none could load it.
+   * Never rejects.
+   */
+  warm?(task: TaskType): Promise<string | undefined>;
   /** Fired when a backend's health or circuit state changes. */
   onStatusChange(listener: (status: BackendStatus[]) => void): () => void;
   dispose(): void;

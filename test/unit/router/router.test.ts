@@ -504,6 +504,34 @@ describe('Router', function () {
       assert.equal(without.requestsTo('/api/generate').length, 0);
     });
 
+    it('prefers the faster of two backends with the same priority', async () => {
+      const slow = await startFake();
+      const fast = await startFake();
+      slow.setDefaultReply({ firstTokenDelayMs: 300 });
+      const { router: r } = router([
+        { name: 'slow', url: slow.url, priority: 3 },
+        { name: 'fast', url: fast.url, priority: 3 },
+      ]);
+      // Both get tried once (no latency known yet), then the observed latency decides.
+      const firstTwo = [(await r.complete({ prefix: '1', suffix: '' })).backend, (await r.complete({ prefix: '2', suffix: '' })).backend];
+      assert.deepEqual(firstTwo.sort(), ['fast', 'slow']);
+      for (let i = 0; i < 3; i++) assert.equal((await r.complete({ prefix: `${i}`, suffix: '' })).backend, 'fast');
+      const slowStatus = r.status().find((s) => s.name === 'slow')!;
+      const fastStatus = r.status().find((s) => s.name === 'fast')!;
+      assert.ok(slowStatus.latencyMs! > fastStatus.latencyMs!);
+    });
+
+    it('preloads a task model with its keep_alive', async () => {
+      const fake = await startFake();
+      const { router: r } = router([{ name: 'local', url: fake.url }], { tasks: { complete: { keep_alive: '2h' } } });
+      assert.equal(await r.warm('complete'), 'local');
+      assert.equal(await r.warm('embed'), 'local');
+      assert.deepEqual(fake.loadedModels().sort(), ['nomic-embed-text:latest', 'qwen2.5-coder:1.5b-base']);
+      assert.equal((fake.requestsTo('/api/generate')[0].body as { keep_alive: string }).keep_alive, '2h');
+      fake.removeModel('qwen2.5-coder:1.5b-base');
+      assert.equal(await r.warm('complete'), undefined, 'a missing model resolves to undefined, never rejects');
+    });
+
     it('takes new backends and models at run time', async () => {
       const a = await startFake();
       const b = await startFake();
