@@ -5,7 +5,8 @@
  * outermost indentation that start a declaration or follow a blank line (pulled up over
  * the comments and decorators attached to them), cuts there, merges neighbouring small
  * pieces and recurses into pieces still larger than the limits. A range with no cut
- * point left is cut every `maxLines` lines. Each chunk records its 1-based line span and
+ * point left is cut every `maxLines` lines. Runs of pieces under `minLines` lines
+ * (imports, constants, one-liners) merge; real declarations stay on their own. Each chunk records its 1-based line span and
  * the symbols declared in it.
  */
 import { createHash } from 'node:crypto';
@@ -116,7 +117,8 @@ export function chunkText(text: string, languageId: string, opts: ChunkOptions):
     const out: Array<[number, number]> = [];
     for (const p of pieces) {
       const last = out[out.length - 1];
-      if (last && fits(last[0], p[1]) && (contentLines(last[0], last[1]) < minLines || contentLines(p[0], p[1]) < minLines)) last[1] = p[1];
+      const small = last && contentLines(last[0], last[1]) < minLines && contentLines(p[0], p[1]) < minLines;
+      if (last && small && fits(last[0], p[1])) last[1] = p[1];
       else out.push([p[0], p[1]]);
     }
     return out;
@@ -151,9 +153,11 @@ function cutPoints(lines: string[], decl: Array<string | undefined>, spec: Langu
       if (isBlank(line) || indentOf(line) !== level) continue;
       if (!(decl[i] !== undefined || isBlank(lines[i - 1]))) continue;
       if (/^\s*[)\]}]/.test(line)) continue;
-      // Pull the cut up over attached comments / decorators at the same indentation.
+      // Pull the cut up over the comments / decorators attached to the line.
       let c = i;
-      while (c - 1 > a && !isBlank(lines[c - 1]) && indentOf(lines[c - 1]) === level && spec.attached.test(lines[c - 1]) && decl[c - 1] === undefined) c--;
+      while (c - 1 >= a && !isBlank(lines[c - 1]) && indentOf(lines[c - 1]) >= level && spec.attached.test(lines[c - 1]) && decl[c - 1] === undefined) c--;
+      // Only comments/decorators between the range start and here: not a real boundary.
+      if (c <= a) continue;
       if (out[out.length - 1] !== c) out.push(c);
     }
     return out;

@@ -37,11 +37,18 @@ export function toSignature(text: string, languageId: string): string {
   for (const l of lines) if (l.trim() !== '') base = Math.min(base, indent(l));
   const out: string[] = [];
   let elided = false;
+  let lastDeclIndent = base;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
+    const isDecl = declaredName(spec, l) !== undefined;
+    if (isDecl) lastDeclIndent = indent(l);
     const keep =
       l.trim() !== '' &&
-      (indent(l) <= base || declaredName(spec, l) !== undefined || (spec.attached.test(l) && i + 1 < lines.length && declaredName(spec, lines[i + 1]) !== undefined));
+      (indent(l) <= base ||
+        isDecl ||
+        // The closing bracket of a kept declaration.
+        (/^\s*[}\])]+[;,]?\s*$/.test(l) && indent(l) <= lastDeclIndent) ||
+        (spec.attached.test(l) && i + 1 < lines.length && declaredName(spec, lines[i + 1]) !== undefined));
     if (keep) {
       out.push(l);
       elided = false;

@@ -47,6 +47,8 @@ export interface TandemContextEngineDeps {
   embedder?: Embedder;
   logger: Logger;
   now?: () => number;
+  /** Compute missing chunk embeddings in the background (default true; the CLI only embeds queries). */
+  backgroundEmbedding?: boolean;
 }
 
 /** A cursor to retrieve context for. */
@@ -67,6 +69,8 @@ export interface RetrieveRequest {
   excludeLines?: [number, number];
   /** Time allowed for the retrievers, ms (default: no deadline). */
   deadlineMs?: number;
+  /** Treat all-lowercase words as prose, not symbol names (search queries). */
+  prose?: boolean;
   signal?: AbortSignal;
 }
 
@@ -200,7 +204,9 @@ export class TandemContextEngine implements ContextEngine {
     }
     let ws = this.workspaces.get(real);
     if (!ws) {
-      ws = new WorkspaceIndex(real, this.deps.home, this.config, this.deps.embedder, this.deps.logger, this.now, () => this.emitProgress());
+      ws = new WorkspaceIndex(real, this.deps.home, this.config, this.deps.embedder, this.deps.logger, this.now, () => this.emitProgress(), {
+        backgroundEmbedding: this.deps.backgroundEmbedding ?? true,
+      });
       this.workspaces.set(real, ws);
       this.emitProgress();
     }
@@ -362,7 +368,7 @@ export class TandemContextEngine implements ContextEngine {
 
     const imports = { files: new Set<string>(), unused: new Set<number>() };
     timed('imports', () => this.importsRetriever(ws, rel, language, req.prefix, req.suffix, queryWindow, imports));
-    timed('definitions', () => this.definitionsRetriever(ws, queryWindow));
+    timed('definitions', () => this.definitionsRetriever(ws, queryWindow, req.prose === true));
     timed('bm25', () => {
       const match = buildMatch(queryTerms(queryWindow), {
         docFrequency: (t) => ws.store.docFrequency(t),
@@ -473,13 +479,14 @@ export class TandemContextEngine implements ContextEngine {
   }
 
   /** Where the identifiers right above the cursor are defined (unambiguous names only). */
-  private definitionsRetriever(ws: WorkspaceIndex, queryWindow: string): number[] {
+  private definitionsRetriever(ws: WorkspaceIndex, queryWindow: string, prose: boolean): number[] {
     const idents = identifiersIn(queryWindow);
     const seen = new Set<string>();
     const out: number[] = [];
     for (let i = idents.length - 1; i >= 0 && seen.size < 16; i--) {
       const id = idents[i];
       if (id.length < 3 || seen.has(id) || STOP_WORDS.has(id.toLowerCase())) continue;
+      if (prose && /^[a-z]+$/.test(id)) continue;
       seen.add(id);
       const defs = ws.store.definitions(id, 4);
       if (defs.length === 0 || defs.length > 3) continue;
@@ -489,6 +496,37 @@ export class TandemContextEngine implements ContextEngine {
   }
 
   // ---- completion assembly ------------------------------------------------------------
+
+  /**
+   * The ranked chunks a completion at this cursor would draw from (before budget fitting):
+   * the same clipping, exclusion window and retrievers as `assembleCompletion`, with no
+   * deadline unless one is given. Used by `tandemd retrieve` and evaluation harnesses.
+   */
+  async completionCandidates(
+    req: Omit<CompletionContextRequest, 'completionId' | 'deadlineMs' | 'character'> & { k?: number; deadlineMs?: number },
+  ): Promise<RetrieveResult> {
+    const budget = completionBudget(req.numCtx, req.outputReserve, this.config.completion.shares);
+    const pre = clipPrefix(this.counter, req.prefix, budget.prefix);
+    const suf = clipSuffix(this.counter, req.suffix, budget.suffix);
+    return this.retrieve({
+      path: req.path,
+      languageId: req.languageId,
+      prefix: req.prefix,
+      suffix: req.suffix,
+      line: req.line,
+      recentFiles: req.recentFiles,
+      k: req.k,
+      excludeLines: this.excludeWindow(req.line, pre.lines, suf.lines),
+      deadlineMs: req.deadlineMs,
+    });
+  }
+
+  /** Lines of the current file already in the prompt (or near the cursor): never retrieved. */
+  private excludeWindow(line0: number, prefixLines: number, suffixLines: number): [number, number] {
+    const cursorLine = line0 + 1;
+    const window = this.config.completion.cursorWindowLines;
+    return [cursorLine - Math.max(window, prefixLines), cursorLine + Math.max(window, suffixLines)];
+  }
 
   async assembleCompletion(req: CompletionContextRequest, signal?: AbortSignal): Promise<AssembledCompletionPrompt> {
     const started = this.now();
@@ -520,12 +558,7 @@ export class TandemContextEngine implements ContextEngine {
     let contextChunks = 0;
     try {
       if (ws && contextBudget > 0 && cfg.completion.maxChunks > 0) {
-        const cursorLine = req.line + 1;
-        const window = cfg.completion.cursorWindowLines;
-        const excludeLines: [number, number] = [
-          cursorLine - Math.max(window, pre.lines),
-          cursorLine + Math.max(window, suf.lines),
-        ];
+        const excludeLines = this.excludeWindow(req.line, pre.lines, suf.lines);
         const remaining = Math.max(0, req.deadlineMs - (this.now() - started));
         const r = await this.retrieve({
           path: req.path,
@@ -804,6 +837,7 @@ export class TandemContextEngine implements ContextEngine {
         k,
         perFileCap: k,
         excludeLines: [0, -1],
+        prose: true,
       });
       for (const c of r.chunks) {
         hits.push({

@@ -67,6 +67,7 @@ export class WorkspaceIndex {
     private readonly logger: Logger,
     private readonly now: () => number,
     private readonly onProgress: () => void,
+    private readonly opts: { backgroundEmbedding: boolean } = { backgroundEmbedding: true },
   ) {
     this.dir = storeDirFor(home, root);
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
@@ -237,7 +238,9 @@ export class WorkspaceIndex {
   private finish(stats: IndexStats, started: number): IndexStats {
     const counts = this.store.counts();
     this.chunkCountCache = counts.chunks;
-    if (stats.indexed > 0 || stats.removed > 0) this.vectors.schedule();
+    if (this.opts.backgroundEmbedding && (stats.indexed > 0 || stats.removed > 0 || this.vectors.status().embedded < counts.chunks)) {
+      this.vectors.schedule();
+    }
     return { ...stats, files: counts.files, chunks: counts.chunks, elapsedMs: Math.round(this.now() - started) };
   }
 

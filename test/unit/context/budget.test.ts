@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TokenCounter, clipPrefix, clipSuffix, completionBudget, fitRanked } from '../../../daemon/context/budget';
+import { copyFixtureRepo, cursorAt, makeEngine, tempDir } from './helpers';
+
+describe('context/budget', () => {
+  const counter = new TokenCounter('cl100k_base');
+  after(() => counter.dispose());
+
+  it('splits model context minus the output reserve into shares', () => {
+    assert.deepEqual(completionBudget(4096, 128, { prefix: 0.5, suffix: 0.15, context: 0.35 }), {
+      total: 3968,
+      prefix: 1984,
+      suffix: 595,
+      context: 1389,
+    });
+    // Shares over 1 are scaled down; the total is never exceeded.
+    const b = completionBudget(1000, 0, { prefix: 0.9, suffix: 0.9, context: 0.9 });
+    assert.equal(b.prefix + b.suffix + b.context, 1000);
+    assert.deepEqual(completionBudget(100, 200, { prefix: 0.5, suffix: 0.2, context: 0.3 }).total, 0);
+  });
+
+  it('counts tokens exactly (cl100k)', () => {
+    assert.equal(counter.count(''), 0);
+    assert.equal(counter.count('hello world'), 2);
+    assert.equal(counter.count('<|endoftext|>'), 1);
+  });
+
+  const doc = Array.from({ length: 400 }, (_, i) => `  const value${i} = compute(${i}, "text ${i}");`).join('\n');
+
+  for (const max of [1, 7, 50, 333, 2000, 100_000]) {
+    it(`clips a prefix to ${max} tokens at a line boundary with an exact count`, () => {
+      const r = clipPrefix(counter, doc, max);
+      assert.ok(r.tokens <= max, `${r.tokens} > ${max}`);
+      assert.equal(r.tokens, counter.count(r.text));
+      assert.ok(doc.endsWith(r.text));
+      if (r.text.includes('\n')) assert.ok(doc.length === r.text.length || doc[doc.length - r.text.length - 1] === '\n', 'starts at a line start');
+      assert.equal(r.clipped, r.text.length < doc.length);
+      if (max >= 100_000) assert.equal(r.text, doc);
+      if (max >= 50 && r.clipped) assert.ok(r.tokens >= max * 0.8, `uses the budget (${r.tokens} of ${max})`);
+    });
+    it(`clips a suffix to ${max} tokens at a line boundary with an exact count`, () => {
+      const r = clipSuffix(counter, doc, max);
+      assert.ok(r.tokens <= max);
+      assert.equal(r.tokens, counter.count(r.text));
+      assert.ok(doc.startsWith(r.text));
+      if (r.text.includes('\n') && r.text.length < doc.length) assert.equal(doc[r.text.length], '\n');
+    });
+  }
+
+  it('cuts the cursor line itself only when nothing else fits', () => {
+    const long = 'x'.repeat(50) + ' ' + 'word '.repeat(400);
+    const r = clipPrefix(counter, `first line\n${long}`, 20);
+    assert.ok(r.tokens <= 20 && r.tokens > 0);
+    assert.ok(long.endsWith(r.text));
+  });
+
+  it('fits ranked items best first and verifies the joined count', () => {
+    const sizes = [5, 50, 3, 10];
+    const r = fitRanked((i) => sizes[i], sizes.length, 20, undefined);
+    assert.deepEqual(r.kept, [0, 2, 3]);
+    const exact = fitRanked((i) => sizes[i], sizes.length, 20, (kept) => kept.reduce((s, i) => s + sizes[i], 0) + 5);
+    assert.deepEqual(exact.kept, [0, 2]);
+    assert.equal(exact.tokens, 13);
+  });
+
+  describe('completion assembly never exceeds the budget and reports exact counts', () => {
+    let t: ReturnType<typeof tempDir>;
+    let root: string;
+    before(() => {
+      t = tempDir('budget');
+      root = copyFixtureRepo(t.dir);
+    });
+    after(() => t.cleanup());
+
+    for (const tokenizer of ['cl100k_base', 'o200k_base'] as const) {
+      it(`with ${tokenizer}, across cursors and context sizes`, async () => {
+        const { engine } = makeEngine(join(t.dir, `home-${tokenizer}`), { tokenizer });
+        const exact = new TokenCounter(tokenizer);
+        try {
+          await engine.indexRoot(root);
+          let withContext = 0;
+          for (const file of ['src/geometry/shapes.ts', 'src/app.ts', 'py/inventory.py']) {
+            const text = readFileSync(join(root, file), 'utf8');
+            const lines = text.split('\n').length;
+            for (let line = 1; line <= lines; line += 3) {
+              for (const numCtx of [256, 300, 600, 1000, 4096]) {
+                const { prefix, suffix } = cursorAt(text, line);
+                const a = await engine.assembleCompletion({
+                  completionId: `${file}:${line}:${numCtx}`,
+                  path: join(root, file),
+                  languageId: file.endsWith('.py') ? 'python' : 'typescript',
+                  prefix,
+                  suffix,
+                  line: line - 1,
+                  character: 0,
+                  recentFiles: [],
+                  numCtx,
+                  outputReserve: 128,
+                  deadlineMs: 10_000,
+                });
+                const real = exact.count(a.prefix) + exact.count(a.suffix);
+                assert.equal(a.tokens, real, `${file}:${line} numCtx ${numCtx}: reported ${a.tokens}, real ${real}`);
+                assert.ok(real <= numCtx - 128, `${file}:${line} numCtx ${numCtx}: ${real} over ${numCtx - 128}`);
+                assert.ok(prefix.endsWith(a.prefix.slice(a.prefix.length - Math.min(a.prefix.length, 20))), 'the prefix ends at the cursor');
+                assert.ok(suffix.startsWith(a.suffix));
+                const d = engine.diagnostics(`${file}:${line}:${numCtx}`)!;
+                assert.equal(d.tokens.total, real);
+                if (a.contextChunks > 0) withContext++;
+              }
+            }
+          }
+          assert.ok(withContext > 10, `retrieved context was used (${withContext} times)`);
+        } finally {
+          exact.dispose();
+          await engine.dispose();
+        }
+      });
+    }
+  });
+});
