@@ -93,4 +93,29 @@ export const userDbMigrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'outcomes of auto-fixes and multi-file edits (auto-fix success: the diagnostic disappeared)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE edit_outcomes (
+          id                   INTEGER PRIMARY KEY,
+          at                   INTEGER NOT NULL,   -- epoch ms (client clock)
+          kind                 TEXT    NOT NULL,   -- fix | edit
+          ref_id               TEXT    NOT NULL,   -- fixId or planId
+          outcome              TEXT    NOT NULL,   -- resolved | unresolved | rejected | failed | applied
+          model                TEXT    NOT NULL,
+          backend              TEXT    NOT NULL,
+          language             TEXT,
+          applied_by           TEXT,               -- preview | direct
+          diagnostics          INTEGER NOT NULL,   -- diagnostics targeted
+          resolved_diagnostics INTEGER NOT NULL,   -- of those, gone after applying
+          files                INTEGER NOT NULL,   -- files changed
+          latency_ms           REAL    NOT NULL,   -- command to proposal shown
+          UNIQUE (kind, ref_id)
+        ) STRICT;
+        CREATE INDEX edit_outcomes_at ON edit_outcomes(at);
+      `);
+    },
+  },
 ];
