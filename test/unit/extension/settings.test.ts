@@ -1,0 +1,35 @@
+import { strict as assert } from 'node:assert';
+import { readSettings, settingsUpdateParams, validateUrlSetting } from '../../../extension/settings';
+import { SettingsUpdateRequest } from '../../../protocol';
+
+function getter(values: Record<string, unknown>) {
+  return <T>(key: string) => values[key] as T | undefined;
+}
+
+describe('settings', () => {
+  it('reads defaults', () => {
+    const s = readSettings(getter({}));
+    assert.deepEqual(s, { enable: true, ollamaUrl: 'http://127.0.0.1:11434', remoteUrl: '', models: {}, uiMode: 'simple', nodePath: '' });
+  });
+  it('ignores unknown modes and empty models', () => {
+    const s = readSettings(getter({ uiMode: 'wizard', models: { complete: ' qwen ', chat: '', bogus: 'x' } }));
+    assert.equal(s.uiMode, 'simple');
+    assert.deepEqual(s.models, { complete: 'qwen' });
+  });
+  it('sends the local backend, and the remote one preferred when set, valid for the daemon schema', () => {
+    const params = settingsUpdateParams(readSettings(getter({ ollamaUrl: 'http://127.0.0.1:11434/', remoteUrl: 'https://dgx.lan:11434', models: { complete: 'm' } })), {
+      Authorization: 'Bearer t',
+    });
+    assert.deepEqual(params.backends, [
+      { name: 'local', url: 'http://127.0.0.1:11434', kind: 'ollama', priority: 10 },
+      { name: 'remote', url: 'https://dgx.lan:11434', kind: 'ollama', priority: 0, headers: { Authorization: 'Bearer t' } },
+    ]);
+    assert.deepEqual(params.models, { complete: 'm' });
+    assert.equal(SettingsUpdateRequest.params.safeParse(params).success, true);
+  });
+  it('validates URLs', () => {
+    assert.equal(validateUrlSetting('ollamaUrl', 'http://x:1'), undefined);
+    assert.match(validateUrlSetting('ollamaUrl', 'ftp://x') ?? '', /http/);
+    assert.match(validateUrlSetting('remoteUrl', 'nope') ?? '', /not a valid URL/);
+  });
+});
