@@ -1,0 +1,48 @@
+import { strict as assert } from 'node:assert';
+import { parseGroupBy, parseSince, statsCommand } from '../../../daemon/cli/stats-command';
+import { UsageError } from '../../../daemon/cli/command';
+import { openUserDb } from '../../../daemon/storage/db';
+import { TelemetryStore } from '../../../daemon/telemetry/store';
+import { accepted, shown, tempHome } from './helpers';
+
+function io(home: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { env: { TANDEM_HOME: home }, stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) } };
+}
+
+describe('tandemd stats', () => {
+  let t: ReturnType<typeof tempHome>;
+  beforeEach(() => (t = tempHome()));
+  afterEach(() => t.cleanup());
+
+  it('parses --since and --by', () => {
+    assert.equal(parseSince('2d', 10 * 86_400_000), 8 * 86_400_000);
+    assert.equal(parseSince('2026-01-01T00:00:00Z'), Date.UTC(2026, 0, 1));
+    assert.throws(() => parseSince('yesterday'), UsageError);
+    assert.deepEqual(parseGroupBy('model,language'), ['model', 'language']);
+    assert.deepEqual(parseGroupBy('none'), []);
+    assert.throws(() => parseGroupBy('colour'), UsageError);
+  });
+
+  it('reads the database directly when no daemon runs (--json and text)', async () => {
+    const db = openUserDb(t.home);
+    new TelemetryStore(db, { storeCodeText: () => false }).record([shown('a', 100), accepted('a'), shown('b', 300)]);
+    db.close();
+    const j = io(t.home);
+    assert.equal(await statsCommand.run({ values: { json: true }, positionals: [] }, j.io), 0);
+    const parsed = JSON.parse(j.out.join('')) as { total: { shown: number; acceptanceRate: number } };
+    assert.equal(parsed.total.shown, 2);
+    assert.equal(parsed.total.acceptanceRate, 0.5);
+    const txt = io(t.home);
+    assert.equal(await statsCommand.run({ values: {}, positionals: [] }, txt.io), 0);
+    assert.match(txt.out.join(''), /qwen · local · typescript\s+2\s+1\s+0\s+0\s+50\.0%/);
+  });
+
+  it('says so when nothing was recorded yet', async () => {
+    const j = io(t.home);
+    assert.equal(await statsCommand.run({ values: { json: true }, positionals: [] }, j.io), 0);
+    assert.equal((JSON.parse(j.out.join('')) as { total: { shown: number } }).total.shown, 0);
+    assert.match(j.err.join(''), /No Tandem database/);
+  });
+});
