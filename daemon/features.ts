@@ -4,7 +4,9 @@
  */
 import type { DaemonHost } from './daemon';
 import { registerChat } from './chat/chat';
+import { registerEdits } from './edit/edits';
 
 export const daemonExtensions: Array<(host: DaemonHost) => void | (() => void | Promise<void>)> = [
   registerChat,
+  registerEdits,
 ];
