@@ -29,6 +29,7 @@ import { SUPPORTED_SCHEMES, TandemInlineProvider } from './vscode/inline-provide
 import { createOutput, logDaemonLine } from './vscode/output';
 import { REPORT_SCHEME, ReportsView } from './vscode/reports-view';
 import { StatusBar } from './vscode/status-bar';
+import { registerChat } from './chat/register';
 import { StatusTreeProvider } from './vscode/status-view';
 import { findDocument, registerTrackingGlue, SUGGESTION_CONTEXT_KEY } from './vscode/tracking-glue';
 import { statusView } from './ui/status-model';
@@ -226,6 +227,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.window.registerTreeDataProvider('tandem.statusView', tree),
   );
   registerTrackingGlue(context, { tracker, retention, recent, forgetShown: () => core.forgetShown() });
+  registerChat(context, { client, logger });
   registerCommands(context, {
     client,
     channel,
