@@ -5,8 +5,10 @@
 import type { DaemonHost } from './daemon';
 import { registerChat } from './chat/chat';
 import { registerEdits } from './edit/edits';
+import { telemetryFeature } from './telemetry';
 
 export const daemonExtensions: Array<(host: DaemonHost) => void | (() => void | Promise<void>)> = [
+  telemetryFeature,
   registerChat,
   registerEdits,
 ];

@@ -60,7 +60,7 @@ function isMessage(v: unknown): v is MessageNs {
 
 export function render(): string {
   const docs = collectDocs();
-  const messages = Object.entries(protocol)
+  const messages = Object.entries(protocol as Record<string, unknown>)
     .filter((e): e is [string, MessageNs] => isMessage(e[1]))
     .sort(([, a], [, b]) => (a.method === 'initialize' ? -1 : b.method === 'initialize' ? 1 : a.method.localeCompare(b.method)));
   const lines: string[] = [

@@ -3,6 +3,7 @@ import { AlreadyRunningError, Daemon } from '../daemon';
 import { DaemonLogger, streamSink } from '../log';
 import { createContextEngine, createRouter } from '../parts';
 import { daemonExtensions } from '../features';
+import { contextFeature } from '../context-feature';
 import { UsageError, optionalInt, type CliCommand } from './command';
 
 export const serveCommand: CliCommand = {
@@ -26,7 +27,7 @@ export const serveCommand: CliCommand = {
       createParts: ({ config: current, metrics, logger: log }) => {
         const router = createRouter(current(), metrics, log);
         const context = createContextEngine(current(), router, log);
-        return { router, context, extensions: daemonExtensions };
+        return { router, context, extensions: [contextFeature(context), ...daemonExtensions] };
       },
     });
     try {
