@@ -2,10 +2,11 @@
  * The model router: sends each model call to the best backend for its task and
  * streams the answer back.
  *
- * Choice: enabled backends whose circuit lets calls through, the session's sticky
- * backend first (while healthy, so its prompt cache stays warm), then backends known
- * to have the model before those known not to, then by priority, then healthy before
- * failing, then observed latency (EWMA of time to first token per task). A failing
+ * Choice: enabled backends whose circuit lets calls through; backends known to have
+ * the model before those known not to, then by priority, then healthy before failing,
+ * then observed latency (EWMA of time to first token per task). Among the backends of
+ * the best priority, a session's sticky backend comes first while it is healthy, so
+ * its prompt cache stays warm. A failing
  * backend keeps its place by priority so that its failures reach the circuit breaker,
  * which then takes it out of rotation until a half-open trial (a call or a probe).
  *
@@ -397,10 +398,14 @@ export class Router implements ModelRouter {
         down(a) - down(b) ||
         (a.health.latencyFor(task) ?? 0) - (b.health.latencyFor(task) ?? 0),
     );
-    if (sessionKey !== undefined) {
+    if (sessionKey !== undefined && usable.length > 1) {
+      // Stickiness chooses among equally preferred backends (it beats latency, not the
+      // user's priorities): a session that failed over returns to its preferred backend
+      // once that one takes calls again.
       const name = this.sticky.get(`${task}\u0000${sessionKey}`);
       const idx = usable.findIndex((e) => e.config.name === name);
-      if (idx > 0 && usable[idx].health.health !== 'down' && usable[idx].health.circuitState() === 'closed') {
+      const e = usable[idx];
+      if (idx > 0 && e.config.priority === usable[0].config.priority && missing(e) === missing(usable[0]) && e.health.health !== 'down' && e.health.circuitState() === 'closed') {
         usable.unshift(...usable.splice(idx, 1));
       }
     }
@@ -491,14 +496,19 @@ export class Router implements ModelRouter {
   }
 
   /**
-   * Probe one backend. A background probe of an open circuit waits for the cooldown and
-   * then serves as the half-open trial; an explicit probe always runs, but only a trial
-   * may close an open circuit.
+   * Probe one backend (reachability, version, models, loaded models).
+   *
+   * A probe is shallow: a server can answer `/api/version` and still fail every
+   * generation. So a successful probe marks the backend reachable but does not clear
+   * failures that calls counted; only as the half-open trial of an open circuit (the
+   * background probe takes that role once the cooldown has passed) does it close the
+   * circuit. A failed probe is a real failure and counts towards opening it.
    */
   private probe(entry: Entry, explicit: boolean): Promise<void> {
     if (entry.probing) return entry.probing;
-    const trial = entry.health.acquire();
-    if (!trial && !explicit) return Promise.resolve();
+    const closed = entry.health.circuitState() === 'closed';
+    const trial = !closed && entry.health.acquire();
+    if (!closed && !trial && !explicit) return Promise.resolve();
     const ac = new AbortController();
     const timeoutMs = this.config.router.probeTimeoutMs;
     const timer = setTimeout(() => ac.abort(), timeoutMs);
@@ -511,12 +521,12 @@ export class Router implements ModelRouter {
         entry.probe = result;
         entry.probeError = undefined;
         const latency = performance.now() - started;
-        if (trial) entry.health.success(latency);
+        if (trial || (closed && entry.health.consecutiveFailures === 0)) entry.health.success(latency);
         else {
           entry.health.health = 'up';
           entry.health.lastCheckedAt = this.now();
+          entry.health.observe(latency);
         }
-        this.metrics.backendUp.set({ backend: entry.config.name }, entry.health.circuitState() === 'closed' ? 1 : 0);
       } catch (err) {
         if (this.lifetime.signal.aborted) return;
         const failure =
@@ -526,13 +536,12 @@ export class Router implements ModelRouter {
               ? err
               : protocolFailure(entry.config.name, entry.config.url, `failed a health probe: ${(err as Error)?.message ?? String(err)}`, err);
         entry.probeError = failure;
-        if (trial) entry.health.failure(failure.message);
+        if (closed || trial) entry.health.failure(failure.message);
         else {
           entry.health.health = 'down';
           entry.health.lastError = failure.message;
           entry.health.lastCheckedAt = this.now();
         }
-        this.metrics.backendUp.set({ backend: entry.config.name }, 0);
         this.logger.debug(`Health probe of ${entry.config.name} failed: ${failure.message}`);
       } finally {
         clearTimeout(timer);
