@@ -67,8 +67,8 @@ export interface CompletionCoreOptions {
 }
 
 export const defaultCompletionCoreOptions: CompletionCoreOptions = {
-  maxPrefixChars: 24_000,
-  maxSuffixChars: 8_000,
+  maxPrefixChars: 16_000,
+  maxSuffixChars: 4_000,
   cacheSize: 100,
   debounce: {},
 };

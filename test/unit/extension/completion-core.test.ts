@@ -149,8 +149,8 @@ describe('CompletionCore', () => {
     const long = 'x'.repeat(30_000);
     const p = core.provide(input(long, 'y'.repeat(10_000)), new AbortController().signal);
     await clock.advance(50);
-    assert.equal(calls[0].params.document.prefix.length, 24_000);
-    assert.equal(calls[0].params.document.suffix.length, 8_000);
+    assert.equal(calls[0].params.document.prefix.length, 16_000);
+    assert.equal(calls[0].params.document.suffix.length, 4_000);
     calls[0].reject(new TandemError(ErrorCodes.ModelNotFound, 'model missing'));
     await assert.rejects(p, /model missing/);
   });
