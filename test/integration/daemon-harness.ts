@@ -62,7 +62,9 @@ export function spawnDaemon(home: string, extraEnv: NodeJS.ProcessEnv = {}, args
   delete env.TANDEM_OLLAMA_URL;
   delete env.TANDEM_DGX_URL;
   Object.assign(env, extraEnv);
-  const proc = spawn(process.execPath, [DAEMON_JS, 'serve', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // TANDEM_DAEMON_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the daemon under a benchmark.
+  const nodeArgs = (process.env.TANDEM_DAEMON_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, DAEMON_JS, 'serve', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));
