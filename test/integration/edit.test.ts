@@ -133,7 +133,7 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
       ['other-fix', 'unresolved'],
       ['third-fix', 'rejected'],
     ] as const) {
-      const stored = await c.connection.sendRequest(FixOutcomeRequest.type, {
+      const stored: FixOutcomeRequest.Result = await c.connection.sendRequest(FixOutcomeRequest.type, {
         id,
         kind: 'fix',
         at: Date.now(),
