@@ -306,6 +306,8 @@ export class Router implements ModelRouter {
         : undefined;
       const attemptStart = performance.now();
       let firstTokenAt: number | undefined;
+      /** Set when the caller's own delta sink threw: the call ends with that error, the backend is not blamed. */
+      let sinkError: { error: unknown } | undefined;
       const ctx: AttemptContext = {
         signal: ac.signal,
         onText: (delta) => {
@@ -315,7 +317,12 @@ export class Router implements ModelRouter {
             if (firstTimer) clearTimeout(firstTimer);
             firstTimer = undefined;
           }
-          onDelta?.(delta);
+          try {
+            onDelta?.(delta);
+          } catch (error) {
+            sinkError = { error };
+            ac.abort();
+          }
         },
       };
       try {
@@ -332,6 +339,10 @@ export class Router implements ModelRouter {
         this.emitIfChanged();
         return { value, entry, firstTokenAt };
       } catch (err) {
+        if (sinkError) {
+          entry.health.release();
+          throw sinkError.error;
+        }
         if (signal?.aborted || (this.lifetime.signal.aborted && !timedOut)) {
           entry.health.release();
           this.metrics.modelRequests.inc({ backend: name, task, outcome: 'cancelled' });

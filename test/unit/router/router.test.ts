@@ -162,6 +162,25 @@ describe('Router', function () {
       await fake.waitFor(() => fake.clientAborts === 1, 5_000, 'upstream connection closed by the router');
     });
 
+    it('ends the call with the error of a throwing delta sink, closing upstream, without blaming the backend', async () => {
+      const fake = await startFake();
+      fake.setDefaultReply({ chunks: ['a', 'b'], hangAfterChunks: 1 });
+      const { router: r } = router([{ name: 'local', url: fake.url }], { tasks: { complete: noTimeouts } });
+      const sinkFailure = new Error('client socket closed');
+      const err = await rejection(
+        r.complete({
+          prefix: 'p',
+          suffix: 's',
+          onDelta: () => {
+            throw sinkFailure;
+          },
+        }),
+      );
+      assert.equal(err, sinkFailure);
+      await fake.waitFor(() => fake.clientAborts === 1);
+      assert.equal(r.status()[0].consecutiveFailures, 0);
+    });
+
     it('rejects at once when the signal is already aborted, without calling a backend', async () => {
       const fake = await startFake();
       const { router: r } = router([{ name: 'local', url: fake.url }]);
