@@ -247,6 +247,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     client.onDaemonLog((line) => logDaemonLine(channel, line)),
     client.onStatus(() => refreshUi()),
     client.onSettingsApplied(() => refreshUi()),
+    client.onSettingsRejected((err) => void vscode.window.showWarningMessage(`Tandem: tandemd refused the settings: ${err.message}`, 'Show Logs').then((a) => a && channel.show(true))),
     client.manager.onDidChangeState((state) => {
       refreshUi();
       if (state.kind === 'connected') failureShown = false;
@@ -277,10 +278,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           const problem = validateUrlSetting(key, value);
           if (problem) void vscode.window.showWarningMessage(`Tandem: ${problem}`);
         }
-        void client.updateSettings().catch((err: unknown) => {
-          logger.warn(`settings update failed: ${(err as Error).message}`);
-          void vscode.window.showWarningMessage(`Tandem: the daemon rejected the settings: ${(err as Error).message}`);
-        });
+        void client.updateSettings();
       }
       if (e.affectsConfiguration('tandem.daemon.nodePath')) logger.info('tandem.daemon.nodePath changed; it applies the next time tandemd starts ("Tandem: Restart Daemon").');
       refreshUi();

@@ -55,10 +55,13 @@ function normalizeUrl(url: string): string {
  * it is preferred while healthy). `remoteHeaders` carries a token from SecretStorage.
  */
 export function settingsUpdateParams(s: TandemSettings, remoteHeaders?: Record<string, string>): SettingsUpdateRequest.Params {
-  const backends: NonNullable<SettingsUpdateRequest.Params['backends']> = [
-    { name: 'local', url: normalizeUrl(s.ollamaUrl), kind: 'ollama', priority: 10 },
-  ];
-  if (s.remoteUrl !== '') {
+  const backends: NonNullable<SettingsUpdateRequest.Params['backends']> = [];
+  // A malformed URL is left out (and reported by the settings watcher) rather than
+  // making the daemon refuse the whole overlay.
+  if (validateUrlSetting('ollamaUrl', s.ollamaUrl) === undefined) {
+    backends.push({ name: 'local', url: normalizeUrl(s.ollamaUrl), kind: 'ollama', priority: 10 });
+  }
+  if (s.remoteUrl !== '' && validateUrlSetting('remoteUrl', s.remoteUrl) === undefined) {
     backends.push({
       name: 'remote',
       url: normalizeUrl(s.remoteUrl),
@@ -67,7 +70,7 @@ export function settingsUpdateParams(s: TandemSettings, remoteHeaders?: Record<s
       ...(remoteHeaders && Object.keys(remoteHeaders).length > 0 ? { headers: remoteHeaders } : {}),
     });
   }
-  return { backends, models: { ...s.models } };
+  return backends.length > 0 ? { backends, models: { ...s.models } } : { models: { ...s.models } };
 }
 
 /** Checks a URL setting; returns a sentence for the user, or undefined when fine. */

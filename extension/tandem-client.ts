@@ -16,6 +16,7 @@ import {
   WorkspaceRegisterRequest,
   type DaemonStatus,
 } from '../protocol';
+import { IndexProgressNotification } from '../protocol/messages/context';
 import type { Clock } from './clock';
 import { DaemonManager, type ConnectionState, type DaemonLockInfo, type DaemonManagerOptions, type StartedDaemon, type ExitInfo } from './connection/daemon-manager';
 import { openSession, requestWithSignal, type TandemSession } from './connection/daemon-session';
@@ -46,6 +47,7 @@ export class TandemClient {
   private readonly statusEmitter = new Emitter<DaemonStatus>();
   private readonly logEmitter = new Emitter<LogNotification.Params>();
   private readonly settingsEmitter = new Emitter<SettingsUpdateRequest.Result>();
+  private readonly settingsErrorEmitter = new Emitter<Error>();
   private lastStatus: DaemonStatus | undefined;
   private lastSettings: SettingsUpdateRequest.Result | undefined;
 
@@ -53,6 +55,8 @@ export class TandemClient {
   readonly onDaemonLog: Event<LogNotification.Params> = this.logEmitter.event;
   /** The effective routing configuration after each settings update. */
   readonly onSettingsApplied: Event<SettingsUpdateRequest.Result> = this.settingsEmitter.event;
+  /** The daemon refused the settings overlay (it keeps its own configuration then). */
+  readonly onSettingsRejected: Event<Error> = this.settingsErrorEmitter.event;
 
   constructor(private readonly deps: TandemClientDeps) {
     this.manager = new DaemonManager<TandemSession>(
@@ -97,9 +101,13 @@ export class TandemClient {
       this.lastStatus = s;
       this.statusEmitter.fire(s);
     });
-    const applied = await connection.sendRequest(SettingsUpdateRequest.type, this.deps.settings());
-    this.lastSettings = applied;
-    this.settingsEmitter.fire(applied);
+    connection.onNotification(IndexProgressNotification.type, (p) => {
+      if (!this.lastStatus) return;
+      this.lastStatus = { ...this.lastStatus, indexing: p.roots.map(({ root, filesDone, filesTotal, state }) => ({ root, filesDone, filesTotal, state })) };
+      this.statusEmitter.fire(this.lastStatus);
+    });
+    // A refused overlay (say, a malformed URL) must not cost the connection.
+    await this.updateSettingsOn(session);
     const roots = this.deps.workspaceRoots();
     if (roots.length > 0) await connection.sendRequest(WorkspaceRegisterRequest.type, { roots });
     this.lastStatus = await connection.sendRequest(StatusRequest.type);
@@ -115,10 +123,18 @@ export class TandemClient {
   /** Push changed settings (no-op while disconnected: they are sent on connect). */
   async updateSettings(): Promise<void> {
     const session = this.manager.session;
-    if (!session) return;
-    const applied = await session.connection.sendRequest(SettingsUpdateRequest.type, this.deps.settings());
-    this.lastSettings = applied;
-    this.settingsEmitter.fire(applied);
+    if (session) await this.updateSettingsOn(session);
+  }
+
+  private async updateSettingsOn(session: TandemSession): Promise<void> {
+    try {
+      const applied = await session.connection.sendRequest(SettingsUpdateRequest.type, this.deps.settings());
+      this.lastSettings = applied;
+      this.settingsEmitter.fire(applied);
+    } catch (err) {
+      this.deps.log.warn(`tandemd refused the settings: ${(err as Error).message}`);
+      this.settingsErrorEmitter.fire(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   async registerRoots(roots: string[]): Promise<void> {
@@ -161,5 +177,6 @@ export class TandemClient {
     this.statusEmitter.dispose();
     this.logEmitter.dispose();
     this.settingsEmitter.dispose();
+    this.settingsErrorEmitter.dispose();
   }
 }

@@ -33,3 +33,13 @@ describe('settings', () => {
     assert.match(validateUrlSetting('remoteUrl', 'nope') ?? '', /not a valid URL/);
   });
 });
+
+describe('settings: malformed URLs', () => {
+  it('leaves a malformed URL out instead of sending an overlay the daemon refuses', () => {
+    const params = settingsUpdateParams(readSettings(getter({ ollamaUrl: 'localhost:11434', remoteUrl: 'http://gpu:11434' })));
+    assert.deepEqual(params.backends?.map((b) => b.name), ['remote']);
+    const none = settingsUpdateParams(readSettings(getter({ ollamaUrl: 'nope' })));
+    assert.equal(none.backends, undefined);
+    assert.equal(SettingsUpdateRequest.params.safeParse(none).success, true);
+  });
+});
