@@ -121,17 +121,18 @@ export async function gatherContext(
   const omit = (item: Omit<ChatContextItem, 'tokens' | 'outcome'>, reason: string): void => {
     items.push({ ...item, tokens: 0, outcome: 'omitted', reason });
   };
-  // Room for the text of a block: what is left minus its title and fences.
-  const roomFor = (title: string) => left - counter.count(`${title}\n\`\`\`\n\`\`\`\n`) - 4;
+  // Room for the text of a block: what is left minus its title, fences and language tag.
+  const roomFor = (title: string, language: string) => left - counter.count(renderBlock({ title, language, text: '' })) - 4;
 
   if (ctx.selection) {
     const s = ctx.selection;
     const name = label(roots, s.path);
     const title = `Selection from ${name} (lines ${s.startLine}-${s.endLine}):`;
-    const clip = clipToTokens(counter, s.text, Math.max(0, roomFor(title)));
+    const language = languageTag(s.path, s.languageId);
+    const clip = clipToTokens(counter, s.text, Math.max(0, roomFor(title, language)));
     const base = { kind: 'selection' as const, path: s.path, label: name, startLine: s.startLine };
     if (clip.lines === 0 && s.text !== '') omit({ ...base, endLine: s.endLine }, 'no room left in the context budget');
-    else add({ title, language: languageTag(s.path, s.languageId), text: clip.text }, { ...base, endLine: s.startLine + Math.max(0, clip.lines - 1) }, clip.clipped);
+    else add({ title, language, text: clip.text }, { ...base, endLine: s.startLine + Math.max(0, clip.lines - 1) }, clip.clipped);
   }
 
   const seen = new Set<string>();
@@ -152,13 +153,15 @@ export async function gatherContext(
       return;
     }
     const title = `File ${name}:`;
-    const clip = clipToTokens(counter, read.text, Math.max(0, roomFor(title)));
+    const language = languageTag(read.abs, languageId);
+    // The clipped title names the lines kept; leave room for it.
+    const clip = clipToTokens(counter, read.text, Math.max(0, roomFor(`${title} (lines 1-000000 of 000000)`, language)));
     if (clip.lines === 0) {
       omit({ kind, path: read.abs, label: name }, 'no room left in the context budget');
       return;
     }
     const item = { kind, path: read.abs, label: name, ...(clip.clipped ? { startLine: 1, endLine: clip.lines } : {}) };
-    add({ title: clip.clipped ? `File ${name} (lines 1-${clip.lines} of ${read.text.split('\n').length}):` : title, language: languageTag(read.abs, languageId), text: clip.text }, item, clip.clipped);
+    add({ title: clip.clipped ? `File ${name} (lines 1-${clip.lines} of ${read.text.split('\n').length}):` : title, language, text: clip.text }, item, clip.clipped);
   };
 
   for (const f of ctx.files) fileBlock(f, true);

@@ -2,7 +2,8 @@
  * Model output → safe HTML. markdown-it parses with raw HTML disabled (HTML in the
  * output is shown as text), highlight.js colours code blocks, and DOMPurify sanitises
  * the result as a second line of defence (no scripts, event handlers, styles, forms,
- * or `javascript:` links), so nothing a model writes can run in the webview.
+ * or `javascript:` links; links are limited to http(s), mailto and anchors by the
+ * parser), so nothing a model writes can run in the webview.
  *
  * Each fenced code block is wrapped with a toolbar of Copy / Insert / Apply buttons;
  * the buttons carry only `data-action`, the code is read from the block when clicked.
@@ -83,7 +84,6 @@ export function createMarkdownRenderer(deps: { purify: DOMPurify; hljs: HLJSApi 
   };
 
   const config: Config & { RETURN_TRUSTED_TYPE: false } = {
-    ALLOWED_URI_REGEXP: ALLOWED_URI,
     FORBID_TAGS: ['style', 'script', 'form', 'input', 'textarea', 'select', 'iframe', 'object', 'embed', 'svg', 'math'],
     FORBID_ATTR: ['style', 'srcset'],
     ALLOW_DATA_ATTR: true,
