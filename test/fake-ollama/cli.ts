@@ -7,7 +7,7 @@
  * `--port` defaults to 0 (any free port); `--script` is a JSON `FakeScript` (see
  * script.ts for the format and an example); without it the fake has Tandem's default
  * models. Once listening it prints one JSON line `{"url": "http://127.0.0.1:PORT"}` on
- * stdout. It stops on SIGTERM or SIGINT, and with `--exit-on-stdin-close` also when its
+ * stdout, and one line per finished exchange on stderr. It stops on SIGTERM or SIGINT, and with `--exit-on-stdin-close` also when its
  * stdin closes (so a parent that dies takes it along).
  */
 import { readFileSync } from 'node:fs';
@@ -34,6 +34,12 @@ async function main(): Promise<void> {
     }
   }
   const fake = new FakeOllama(script);
+  // One line per exchange on stderr, for e2e logs: method, path, model, status, outcome, ms.
+  fake.onExchangeEnd = (e) => {
+    const model = typeof e.body === 'object' && e.body !== null ? String((e.body as { model?: unknown }).model ?? '') : '';
+    const ms = e.endedAt !== undefined ? (e.endedAt - e.time).toFixed(1) : '?';
+    process.stderr.write(`${new Date().toISOString()} ${e.method} ${e.path} ${model} ${e.status ?? '-'} ${e.outcome ?? '-'} ${ms}ms\n`);
+  };
   const url = await fake.start(port);
   process.stdout.write(JSON.stringify({ url }) + '\n');
   const shutdown = () => {

@@ -102,6 +102,8 @@ function keepAliveMs(value: unknown): number {
 export class FakeOllama {
   /** Every request received, in arrival order. */
   readonly requests: RequestLogEntry[] = [];
+  /** Called when an exchange ends (completed, dropped or closed by the client); the CLI logs with it. */
+  onExchangeEnd: ((entry: RequestLogEntry) => void) | undefined;
 
   private server: Server | undefined;
   private baseUrl = '';
@@ -338,6 +340,7 @@ export class FakeOllama {
       for (const f of ex.onClose) f();
       resolveDone();
       this.changed();
+      this.onExchangeEnd?.(log);
     });
     return ex;
   }

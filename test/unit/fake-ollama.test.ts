@@ -285,7 +285,14 @@ describe('FakeOllama', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fake-ollama-'));
     const script = join(dir, 'script.json');
     writeFileSync(script, JSON.stringify({ version: '0.5.0', models: [{ name: 'starcoder2:3b' }], defaultReply: { chunks: ['cli'] } } satisfies FakeScript));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'fake-ollama', 'cli.ts'), '--port', '0', '--script', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'fake-ollama', 'cli.ts'), '--port', '0', '--script', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const logged = new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('POST /api/generate starcoder2:3b 200 completed')) resolve();
+      }),
+    );
     try {
       const line = await new Promise<string>((resolve, reject) => {
         createInterface({ input: child.stdout }).once('line', resolve);
@@ -296,6 +303,7 @@ describe('FakeOllama', () => {
       assert.deepEqual(await (await fetch(`${url}/api/version`)).json(), { version: '0.5.0' });
       const body = (await (await post(`${url}/api/generate`, { model: 'starcoder2:3b', prompt: 'x', stream: false })).json()) as Json;
       assert.equal(body.response, 'cli');
+      await logged;
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
