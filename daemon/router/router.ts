@@ -29,7 +29,7 @@ import { planFim, type ModelTraits } from './fim';
 import { BackendHealth } from './health';
 import { OllamaBackend } from './ollama';
 import { OpenAiBackend } from './openai';
-import type { ChatRequest, EmbedRequest, EmbedResult, FimRequest, GenerationResult, ModelRouter } from './types';
+import type { ChatRequest, EmbedRequest, EmbedResult, FimRequest, GenerationResult, ModelRouter, ModelUsage } from './types';
 
 export interface RouterOptions {
   config: TandemConfig;
@@ -77,6 +77,7 @@ export class Router implements ModelRouter {
   private entries = new Map<string, Entry>();
   private readonly sticky = new Map<string, string>();
   private readonly listeners = new Set<(status: BackendStatus[]) => void>();
+  private readonly usageListeners = new Set<(usage: ModelUsage) => void>();
   private lastSignature = '';
   private timer: NodeJS.Timeout | undefined;
   private timerInterval = 0;
@@ -174,7 +175,7 @@ export class Router implements ModelRouter {
         onText: ctx.onText,
       });
     });
-    return this.result(out, model, started);
+    return this.used('complete', this.result(out, model, started));
   }
 
   async chat(req: ChatRequest): Promise<GenerationResult> {
@@ -192,7 +193,7 @@ export class Router implements ModelRouter {
         onText: ctx.onText,
       }),
     );
-    return this.result(out, model, started);
+    return this.used(req.task, this.result(out, model, started));
   }
 
   async embed(req: EmbedRequest): Promise<EmbedResult> {
@@ -248,6 +249,24 @@ export class Router implements ModelRouter {
       promptTokens: out.value.promptTokens,
       outputTokens: out.value.outputTokens,
     };
+  }
+
+  onUsage(listener: (usage: ModelUsage) => void): () => void {
+    this.usageListeners.add(listener);
+    return () => this.usageListeners.delete(listener);
+  }
+
+  /** Tell usage listeners about a finished call; a failing listener never fails the call. */
+  private used(task: TaskType, r: GenerationResult): GenerationResult {
+    const usage: ModelUsage = { task, model: r.model, backend: r.backend, at: Date.now(), promptTokens: r.promptTokens, outputTokens: r.outputTokens, firstTokenMs: r.firstTokenMs, totalMs: r.totalMs };
+    for (const l of this.usageListeners) {
+      try {
+        l(usage);
+      } catch (err) {
+        this.logger.error(`Usage listener failed: ${(err as Error).message}`);
+      }
+    }
+    return r;
   }
 
   /** `/api/show` of a model on a backend, cached per backend and model. */
@@ -400,7 +419,7 @@ export class Router implements ModelRouter {
         skipped.push({ backend: entry.config.name, url: entry.config.url, reason: this.circuitReason(entry) });
       } else usable.push(entry);
     }
-    const missing = (e: Entry) => (e.probe && e.probe.models.length > 0 && !e.probe.models.some((m) => sameModel(m.name, model)) ? 1 : 0);
+    const missing = (e: Entry) => (knownMissing(e, model) ? 1 : 0);
     const down = (e: Entry) => (e.health.health === 'down' ? 1 : 0);
     usable.sort(
       (a, b) =>
@@ -488,7 +507,7 @@ export class Router implements ModelRouter {
     const model = this.config.tasks[task].model;
     for (const e of this.entries.values()) {
       if (!e.config.enabled || e.health.health === 'down' || !e.health.available()) continue;
-      if (e.probe && e.probe.models.length > 0 && !e.probe.models.some((m) => sameModel(m.name, model))) continue;
+      if (knownMissing(e, model)) continue;
       return true;
     }
     return false;
@@ -642,7 +661,19 @@ export class Router implements ModelRouter {
     this.timer = undefined;
     this.lifetime.abort();
     this.listeners.clear();
+    this.usageListeners.clear();
   }
+}
+
+/**
+ * The last probe lists the backend's models and `model` is not among them. A
+ * single-model OpenAI-compatible server (llama.cpp) lists a file name and answers any
+ * model name, so it never counts as missing one.
+ */
+function knownMissing(e: Entry, model: string): boolean {
+  if (!e.probe || e.probe.models.length === 0) return false;
+  if (e.client.kind === 'openai-compatible' && e.probe.models.length === 1) return false;
+  return !e.probe.models.some((m) => sameModel(m.name, model));
 }
 
 /**

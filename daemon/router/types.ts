@@ -63,6 +63,19 @@ export interface EmbedResult {
   backend: string;
 }
 
+/** One model call the router completed (for usage accounting: tokens in/out per task). */
+export interface ModelUsage {
+  task: TaskType;
+  model: string;
+  backend: string;
+  /** Epoch ms when the call finished. */
+  at: number;
+  promptTokens?: number;
+  outputTokens?: number;
+  firstTokenMs: number;
+  totalMs: number;
+}
+
 export interface ModelRouter {
   /** Fill-in-the-middle completion, streamed through `onDelta`. */
   complete(req: FimRequest): Promise<GenerationResult>;
@@ -83,6 +96,8 @@ export interface ModelRouter {
    * Never rejects.
    */
   warm?(task: TaskType): Promise<string | undefined>;
+  /** Optional: be told of every completed generation (complete, chat, fix, edit). */
+  onUsage?(listener: (usage: ModelUsage) => void): () => void;
   /** Fired when a backend's health or circuit state changes. */
   onStatusChange(listener: (status: BackendStatus[]) => void): () => void;
   dispose(): void;
