@@ -525,6 +525,16 @@ describe('Router', function () {
       assert.equal(r.canServe('embed'), true);
     });
 
+    it('treats a single-model OpenAI-compatible server as serving any model name', async () => {
+      const single = await startFake([{ name: '/models/qwen2.5-coder-1.5b-q4_k_m.gguf' }]);
+      const multi = await startFake([{ name: 'other-model:7b' }, { name: 'another:1b' }]);
+      const { router: r1 } = router([{ name: 'llamacpp', url: single.url, kind: 'openai-compatible' }]);
+      const { router: r2 } = router([{ name: 'vllm', url: multi.url, kind: 'openai-compatible' }]);
+      await Promise.all([r1.probeAll(), r2.probeAll()]);
+      assert.equal(r1.canServe('complete'), true);
+      assert.equal(r2.canServe('complete'), false);
+    });
+
     it('prefers a backend that has the model over one known not to have it', async () => {
       const without = await startFake([{ name: 'nomic-embed-text' }]);
       const withModel = await startFake();
