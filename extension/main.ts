@@ -30,6 +30,7 @@ import { createOutput, logDaemonLine } from './vscode/output';
 import { REPORT_SCHEME, ReportsView } from './vscode/reports-view';
 import { StatusBar } from './vscode/status-bar';
 import { registerChat } from './chat/register';
+import { registerEdits } from './edit/register';
 import { StatusTreeProvider } from './vscode/status-view';
 import { findDocument, registerTrackingGlue, SUGGESTION_CONTEXT_KEY } from './vscode/tracking-glue';
 import { statusView } from './ui/status-model';
@@ -228,6 +229,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   registerTrackingGlue(context, { tracker, retention, recent, forgetShown: () => core.forgetShown() });
   registerChat(context, { client, logger });
+  registerEdits(context, { client, logger, mode: () => mode, recentFiles: (path) => recent.list(path) });
   registerCommands(context, {
     client,
     channel,

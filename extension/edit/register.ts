@@ -1,0 +1,316 @@
+/**
+ * VS Code glue of auto-fix and multi-file edits: the commands `tandem.fix.atCursor`,
+ * `tandem.fix.allInFile`, `tandem.fix.diagnostic` (the "Fix with Tandem" quick fix) and
+ * `tandem.edit.files`, a cancellable progress notification while the daemon works, and
+ * one WorkspaceEdit whose entries need confirmation (the refactor preview) or, for a
+ * small fix in simple mode, apply directly with an Undo offer. The logic lives in the
+ * pure modules next to this file.
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { isCancellation, type DiagnosticSeverity, type FixDiagnostic, type OpenDocument, type RecentFile, type TextEdit } from '../../protocol';
+import { stripBom } from '../../daemon/edit/hash';
+import type { Logger } from '../log';
+import type { TandemClient } from '../tandem-client';
+import type { UiMode } from '../ui/ui-mode';
+import { systemClock } from '../clock';
+import { daemonEditBackend } from './edit-backend';
+import { runEditFiles, type EditUi } from './edit-flow';
+import { diagnosticsAtCursor, diagnosticsForFile } from './fix-targets';
+import { runFix, type FixUi } from './fix-flow';
+import { FixOutcomeWatch, type OutcomeVerdict } from './outcome-watch';
+import type { ChangeEnvironment, PreparedOperation, WorkspaceFolderPaths } from './workspace-changes';
+
+export interface EditDeps {
+  client: TandemClient;
+  logger: Logger;
+  mode(): UiMode;
+  recentFiles?(path: string): RecentFile[];
+}
+
+const severities: Record<vscode.DiagnosticSeverity, DiagnosticSeverity> = {
+  [vscode.DiagnosticSeverity.Error]: 'error',
+  [vscode.DiagnosticSeverity.Warning]: 'warning',
+  [vscode.DiagnosticSeverity.Information]: 'information',
+  [vscode.DiagnosticSeverity.Hint]: 'hint',
+};
+
+export function toFixDiagnostic(d: vscode.Diagnostic): FixDiagnostic {
+  const code = typeof d.code === 'object' ? d.code.value : d.code;
+  return {
+    message: d.message.slice(0, 10_000) || '(no message)',
+    severity: severities[d.severity],
+    ...(d.source ? { source: d.source.slice(0, 100) } : {}),
+    ...(code !== undefined ? { code: typeof code === 'string' ? code.slice(0, 200) : code } : {}),
+    range: { start: { line: d.range.start.line, character: d.range.start.character }, end: { line: d.range.end.line, character: d.range.end.character } },
+  };
+}
+
+const toRange = (r: TextEdit['range']) => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+
+function folderPaths(): WorkspaceFolderPaths[] {
+  return (vscode.workspace.workspaceFolders ?? [])
+    .filter((f) => f.uri.scheme === 'file')
+    .map((f) => {
+      let realPath = f.uri.fsPath;
+      try {
+        realPath = realpathSync.native(f.uri.fsPath);
+      } catch {
+        // A folder that vanished keeps its path; the safety checks then refuse its files.
+      }
+      return { path: f.uri.fsPath, realPath };
+    });
+}
+
+function openDocument(path: string): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === path);
+}
+
+const changeEnvironment = (): ChangeEnvironment => ({
+  folders: folderPaths(),
+  currentText: (path) => {
+    const doc = openDocument(path);
+    if (doc) return doc.getText();
+    try {
+      return stripBom(readFileSync(path, 'utf8'));
+    } catch {
+      return undefined;
+    }
+  },
+  exists: (path) => openDocument(path) !== undefined || existsSync(path),
+});
+
+/** Unsaved text of open workspace documents (the daemon reads the rest from disk). */
+function dirtyDocuments(): OpenDocument[] {
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+  return vscode.workspace.textDocuments
+    .filter((d) => d.uri.scheme === 'file' && d.isDirty && folders.some((f) => d.uri.fsPath.startsWith(f.uri.fsPath)))
+    .map((d) => ({ path: d.uri.fsPath, text: d.getText() }))
+    .filter((d) => d.text.length <= 2_000_000)
+    .slice(0, 50);
+}
+
+/** One WorkspaceEdit for all operations; with `preview` every entry needs confirmation. */
+async function applyOperations(operations: PreparedOperation[], opts: { preview: boolean; title: string }): Promise<boolean> {
+  const edit = new vscode.WorkspaceEdit();
+  for (const op of operations) {
+    const meta: vscode.WorkspaceEditEntryMetadata = { needsConfirmation: opts.preview, label: op.label, description: opts.title };
+    const uri = vscode.Uri.file(op.path);
+    if (op.kind === 'modify') for (const e of op.edits) edit.replace(uri, toRange(e.range), e.newText, meta);
+    else if (op.kind === 'create') edit.createFile(uri, { overwrite: false, ignoreIfExists: false, contents: Buffer.from(op.text, 'utf8') }, meta);
+    else if (op.kind === 'delete') edit.deleteFile(uri, { recursive: false, ignoreIfNotExists: false }, meta);
+    else edit.renameFile(uri, vscode.Uri.file(op.newPath), { overwrite: false }, meta);
+  }
+  return vscode.workspace.applyEdit(edit, { isRefactoring: opts.preview });
+}
+
+function watchDiagnostics(path: string, targets: readonly FixDiagnostic[], edits: readonly TextEdit[]): Promise<OutcomeVerdict> {
+  const uri = vscode.Uri.file(path);
+  const watch = new FixOutcomeWatch({ targets, edits, clock: systemClock, read: () => vscode.languages.getDiagnostics(uri).map(toFixDiagnostic) });
+  const subs = [
+    vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) watch.update();
+    }),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      if (d.uri.toString() === uri.toString()) watch.finish();
+    }),
+  ];
+  watch.update();
+  return watch.done.finally(() => subs.forEach((s) => s.dispose()));
+}
+
+/**
+ * A cancellable progress notification that lasts until `end()` (called when the
+ * preview opens or a message is shown), with an AbortSignal for the daemon request.
+ */
+function startProgress(title: string): { signal: AbortSignal; report(message: string, fraction?: number): void; end(): void } {
+  const abort = new AbortController();
+  let end!: () => void;
+  const ended = new Promise<void>((resolve) => (end = resolve));
+  let reporter: vscode.Progress<{ message?: string; increment?: number }> | undefined;
+  let done = 0;
+  void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+    reporter = progress;
+    token.onCancellationRequested(() => abort.abort());
+    return ended;
+  });
+  return {
+    signal: abort.signal,
+    report: (message, fraction) => {
+      const increment = fraction !== undefined ? Math.max(0, Math.round(fraction * 100) - done) : undefined;
+      if (increment !== undefined) done += increment;
+      reporter?.report({ message, ...(increment !== undefined ? { increment } : {}) });
+    },
+    end: () => end(),
+  };
+}
+
+export function registerEdits(context: vscode.ExtensionContext, deps: EditDeps): void {
+  const backend = daemonEditBackend(() => deps.client.connection);
+  const { logger } = deps;
+
+  const connected = (): boolean => {
+    if (deps.client.manager.session) return true;
+    void vscode.window.showWarningMessage('Tandem is not connected to its daemon yet; try again in a moment.', 'Show Logs').then((a) => {
+      if (a === 'Show Logs') void vscode.commands.executeCommand('tandem.showLogs');
+    });
+    return false;
+  };
+
+  const reportError = (what: string, err: unknown) => {
+    if (isCancellation(err)) return;
+    const e = err as { message?: string; data?: { hint?: string } };
+    logger.warn(`${what} failed: ${e.message ?? String(err)}`);
+    void vscode.window.showErrorMessage(`Tandem: ${e.message ?? `${what} failed`}${e.data?.hint ? ` ${e.data.hint}` : ''}`);
+  };
+
+  const fix = async (document: vscode.TextDocument, targets: FixDiagnostic[]) => {
+    if (targets.length === 0) {
+      void vscode.window.showInformationMessage('Tandem: there is no problem to fix here.');
+      return;
+    }
+    if (document.uri.scheme !== 'file' || !vscode.workspace.getWorkspaceFolder(document.uri)) {
+      void vscode.window.showWarningMessage('Tandem only fixes files inside the open workspace folders.');
+      return;
+    }
+    if (!connected()) return;
+    const progress = startProgress(targets.length === 1 ? 'Tandem: fixing the problem…' : `Tandem: fixing ${targets.length} problems…`);
+    const ui: FixUi = {
+      apply: (operations, opts) => {
+        progress.end();
+        return applyOperations(operations, opts);
+      },
+      appliedDirectly: (message) => {
+        void vscode.window.showInformationMessage(message, 'Undo').then(async (action) => {
+          if (action !== 'Undo') return;
+          await vscode.window.showTextDocument(document);
+          await vscode.commands.executeCommand('undo');
+        });
+      },
+      warn: (message) => {
+        progress.end();
+        void vscode.window.showWarningMessage(message);
+      },
+      watch: watchDiagnostics,
+    };
+    try {
+      await runFix(
+        { backend, ui, env: changeEnvironment(), mode: deps.mode, monotonic: () => performance.now(), now: () => Date.now(), log: logger },
+        { path: document.uri.fsPath, languageId: document.languageId, text: document.getText(), diagnostics: targets, recentFiles: deps.recentFiles?.(document.uri.fsPath) ?? [] },
+        progress.signal,
+      );
+    } catch (err) {
+      reportError('The fix', err);
+    } finally {
+      progress.end();
+    }
+  };
+
+  const diagnosticsOf = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).map(toFixDiagnostic);
+
+  const editFiles = async (clicked?: vscode.Uri, selected?: vscode.Uri[]) => {
+    if (!connected()) return;
+    const instruction = await vscode.window.showInputBox({
+      title: 'Tandem: Edit Files',
+      prompt: 'Describe the change; Tandem plans it across files and shows every edit for review.',
+      placeHolder: 'e.g. Move the retry logic into src/retry.ts and use it in both API clients',
+      ignoreFocusOut: true,
+    });
+    if (!instruction?.trim()) return;
+    const active = vscode.window.activeTextEditor?.document;
+    let files = (selected && selected.length > 0 ? selected : clicked ? [clicked] : []).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
+    if (files.length === 0 && deps.mode() !== 'simple') {
+      const open = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file' && vscode.workspace.getWorkspaceFolder(d.uri));
+      if (open.length > 1) {
+        const picked = await vscode.window.showQuickPick(
+          open.map((d) => ({ label: vscode.workspace.asRelativePath(d.uri), path: d.uri.fsPath, picked: d === active })),
+          { canPickMany: true, title: 'Tandem: files to include (optional)', placeHolder: 'Pick files the change is about, or press Enter' },
+        );
+        if (picked === undefined) return;
+        files = picked.map((p) => p.path);
+      }
+    }
+    const anchor = files[0] ? vscode.Uri.file(files[0]) : active?.uri;
+    const folder = anchor ? vscode.workspace.getWorkspaceFolder(anchor) : vscode.workspace.workspaceFolders?.[0];
+    const progress = startProgress('Tandem: editing files');
+    const ui: EditUi = {
+      progress: (message, fraction) => progress.report(message, fraction),
+      apply: (operations, opts) => {
+        progress.end();
+        return applyOperations(operations, opts);
+      },
+      warn: (message) => {
+        progress.end();
+        void vscode.window.showWarningMessage(message, 'Show Logs').then((a) => {
+          if (a === 'Show Logs') void vscode.commands.executeCommand('tandem.showLogs');
+        });
+      },
+    };
+    try {
+      await runEditFiles(
+        { backend, ui, env: changeEnvironment(), documents: dirtyDocuments, monotonic: () => performance.now(), now: () => Date.now(), log: logger },
+        {
+          instruction,
+          files,
+          ...(active?.uri.scheme === 'file' ? { activePath: active.uri.fsPath } : {}),
+          ...(folder?.uri.scheme === 'file' ? { root: folder.uri.fsPath } : {}),
+        },
+        progress.signal,
+      );
+    } catch (err) {
+      reportError('The edit', err);
+    } finally {
+      progress.end();
+    }
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('tandem.fix.atCursor', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) {
+        void vscode.window.showInformationMessage('Tandem: open a file and put the cursor on a problem.');
+        return;
+      }
+      const pos = editor.selection.active;
+      await fix(editor.document, diagnosticsAtCursor(diagnosticsOf(editor.document.uri), { line: pos.line, character: pos.character }));
+    }),
+    vscode.commands.registerCommand('tandem.fix.allInFile', async (uri?: vscode.Uri | string) => {
+      const target = typeof uri === 'string' ? vscode.Uri.parse(uri) : uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+      if (!target) {
+        void vscode.window.showInformationMessage('Tandem: open a file with problems to fix.');
+        return;
+      }
+      const document = await vscode.workspace.openTextDocument(target);
+      await fix(document, diagnosticsForFile(diagnosticsOf(document.uri)));
+    }),
+    vscode.commands.registerCommand('tandem.fix.diagnostic', async (uri: string, diagnostic: FixDiagnostic) => {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+      await fix(document, [diagnostic]);
+    }),
+    vscode.commands.registerCommand('tandem.edit.files', editFiles),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FixCodeActionProvider(), { providedCodeActionKinds: FixCodeActionProvider.kinds }),
+  );
+}
+
+/** "Fix with Tandem" on every diagnostic under the cursor (and "fix all" when a file has several). */
+export class FixCodeActionProvider implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    if (context.diagnostics.length === 0 || !vscode.workspace.getWorkspaceFolder(document.uri)) return [];
+    const shown = context.diagnostics.slice(0, 3);
+    const actions = shown.map((d) => {
+      const short = d.message.split('\n')[0]!.slice(0, 60);
+      const action = new vscode.CodeAction(shown.length === 1 ? 'Fix with Tandem' : `Fix with Tandem: ${short}`, vscode.CodeActionKind.QuickFix);
+      action.diagnostics = [d];
+      action.command = { command: 'tandem.fix.diagnostic', title: 'Fix with Tandem', arguments: [document.uri.toString(), toFixDiagnostic(d)] };
+      return action;
+    });
+    if (vscode.languages.getDiagnostics(document.uri).length > 1) {
+      const all = new vscode.CodeAction('Fix all problems in this file with Tandem', vscode.CodeActionKind.QuickFix);
+      all.command = { command: 'tandem.fix.allInFile', title: 'Fix all problems with Tandem', arguments: [document.uri.toString()] };
+      actions.push(all);
+    }
+    return actions;
+  }
+}
