@@ -86,7 +86,7 @@ export type SuggestionEventKind = SuggestionEvent['kind'];
 /**
  * `tandem/events/report` — client → daemon. A batch of suggestion events, stored in
  * one transaction. Result: how many were stored. Errors: `InvalidParams`,
- * `StorageError`. Since 1.0 (feature `telemetry` in `initialize`).
+ * `StorageError`. Since 1.0 (daemons that have it list feature `events` in `initialize`).
  */
 export namespace EventsReportRequest {
   export const method = 'tandem/events/report' as const;
