@@ -480,16 +480,29 @@ export class E2eSession {
   async paletteCommands(text: string): Promise<string[]> {
     const widget = await this.openCommandPalette(text);
     const rows = widget.locator('.quick-input-list .monaco-list-row');
-    await waitFor(`palette entries for "${text}"`, async () => (await rows.count()) > 0 || (await widget.locator('.quick-input-message, .quick-input-list .monaco-list-rows:empty').count()) > 0, { timeoutMs: 15_000 });
+    // Wait for the filter to apply: a short list (not the whole palette) with a matching entry.
+    await waitFor(`palette entries for "${text}"`, async () => {
+      const size = Number(await rows.first().getAttribute('aria-setsize', { timeout: 1000 }));
+      const labels = await rows.locator('.label-name').allTextContents();
+      return size > 0 && size < 200 && labels.some((l) => l.toLowerCase().includes(text.toLowerCase()));
+    }, { timeoutMs: 15_000 });
     const labels = new Set<string>();
-    for (let guard = 0; guard < 50; guard++) {
-      const before = labels.size;
-      for (const label of await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''))) {
+    // The row's label (its aria-label adds ", recently used" and the like).
+    const collect = async () => {
+      for (const label of await rows.evaluateAll((els) => els.map((e) => e.querySelector('.label-name')?.textContent ?? e.getAttribute('aria-label') ?? ''))) {
         if (label) labels.add(label);
       }
+    };
+    const focused = () => widget.locator('.quick-input-list .monaco-list-row.focused .label-name').first().textContent({ timeout: 5000 });
+    // Page down until the focus stops moving: the last entry has been rendered.
+    for (let guard = 0; guard < 50; guard++) {
+      await collect();
+      const before = await focused();
       await this.p.keyboard.press('PageDown');
-      if (labels.size === before && guard > 0) break;
+      const moved = await waitFor('the palette focus to move', async () => (await focused()) !== before, { timeoutMs: 2000, intervalMs: 100 }).catch(() => false);
+      if (!moved) break;
     }
+    await collect();
     await this.p.keyboard.press('Escape');
     await widget.waitFor({ state: 'hidden', timeout: 10_000 });
     return [...labels].sort();

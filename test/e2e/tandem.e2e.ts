@@ -37,6 +37,7 @@ interface StatsTotals {
   shown: number;
   accepted: number;
   dismissed: number;
+  dismissReasons: Partial<Record<string, number>>;
 }
 
 describe('Tandem in a real VS Code (code-server + Chromium)', function () {
@@ -144,6 +145,28 @@ describe('Tandem in a real VS Code (code-server + Chromium)', function () {
       return now.dismissed > before.dismissed ? now : undefined;
     }, { timeoutMs: 30_000, intervalMs: 500 });
     assert.equal(after.accepted, before.accepted, 'nothing accepted');
+    assert.equal(after.dismissReasons.escaped ?? 0, (before.dismissReasons.escaped ?? 0) + 1, `dismissed as escaped: ${JSON.stringify(after.dismissReasons)}`);
+  });
+
+  it('recovers when the daemon is killed mid-session: a new daemon starts and completions work again', async function () {
+    const ses = session();
+    const old = await waitFor('a live daemon', () => ses.liveDaemon());
+    process.kill(old.pid, 'SIGKILL');
+    await waitFor(`daemon ${old.pid} to die`, () => !ses.liveDaemon() || ses.liveDaemon()!.pid !== old.pid);
+
+    const fresh = await waitFor('a new daemon started by the extension', () => {
+      const d = ses.liveDaemon();
+      return d && d.pid !== old.pid ? d : undefined;
+    }, { timeoutMs: 90_000, intervalMs: 500 });
+    assert.notEqual(fresh.pid, old.pid);
+
+    await ses.openFile('math.ts');
+    await ses.gotoLineEnd(10);
+    await ses.p.keyboard.type('return a');
+    const ghost = await ses.waitForGhostText(60_000);
+    assert.equal(ghost.trim(), COMPLETION.trim());
+    await ses.p.keyboard.press('Tab');
+    await waitFor('the accepted text after recovery', async () => (await ses.editorLines())[9] === `  return a${COMPLETION}`);
   });
 
   it('the mode switcher changes the commands the palette offers', async function () {
@@ -175,26 +198,5 @@ describe('Tandem in a real VS Code (code-server + Chromium)', function () {
       const now = await tandemCommands();
       return now.length === simple.length && now.every((l) => simple.includes(l));
     }, { timeoutMs: 20_000, intervalMs: 500 });
-  });
-
-  it('recovers when the daemon is killed mid-session: a new daemon starts and completions work again', async function () {
-    const ses = session();
-    const old = await waitFor('a live daemon', () => ses.liveDaemon());
-    process.kill(old.pid, 'SIGKILL');
-    await waitFor(`daemon ${old.pid} to die`, () => !ses.liveDaemon() || ses.liveDaemon()!.pid !== old.pid);
-
-    const fresh = await waitFor('a new daemon started by the extension', () => {
-      const d = ses.liveDaemon();
-      return d && d.pid !== old.pid ? d : undefined;
-    }, { timeoutMs: 90_000, intervalMs: 500 });
-    assert.notEqual(fresh.pid, old.pid);
-
-    await ses.openFile('math.ts');
-    await ses.gotoLineEnd(10);
-    await ses.p.keyboard.type('return a');
-    const ghost = await ses.waitForGhostText(60_000);
-    assert.equal(ghost.trim(), COMPLETION.trim());
-    await ses.p.keyboard.press('Tab');
-    await waitFor('the accepted text after recovery', async () => (await ses.editorLines())[9] === `  return a${COMPLETION}`);
   });
 });
