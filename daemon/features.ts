@@ -6,9 +6,11 @@ import type { DaemonHost } from './daemon';
 import { registerChat } from './chat/chat';
 import { registerEdits } from './edit/edits';
 import { telemetryFeature } from './telemetry';
+import { opsFeature } from './ops';
 
 export const daemonExtensions: Array<(host: DaemonHost) => void | (() => void | Promise<void>)> = [
   telemetryFeature,
   registerChat,
   registerEdits,
+  opsFeature,
 ];

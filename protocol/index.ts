@@ -12,3 +12,4 @@ export * from './messages/telemetry';
 export * from './messages/edit';
 export * from './messages/chat';
 export * from './messages/context';
+export * from './messages/ops';

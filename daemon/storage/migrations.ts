@@ -118,4 +118,24 @@ export const userDbMigrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'model usage per call (tokens in/out and timings per task, model and backend) for the stats dashboard',
+    up(db) {
+      db.exec(`
+        CREATE TABLE model_usage (
+          id             INTEGER PRIMARY KEY,
+          at             INTEGER NOT NULL,        -- epoch ms (daemon clock), when the call finished
+          task           TEXT    NOT NULL,        -- complete | chat | fix | edit
+          model          TEXT    NOT NULL,
+          backend        TEXT    NOT NULL,
+          prompt_tokens  INTEGER,                 -- as the backend counted them; NULL when not reported
+          output_tokens  INTEGER,
+          first_token_ms REAL    NOT NULL,
+          total_ms       REAL    NOT NULL
+        ) STRICT;
+        CREATE INDEX model_usage_at ON model_usage(at);
+      `);
+    },
+  },
 ];

@@ -1,0 +1,57 @@
+/**
+ * `tandem/health/history`: the backend health changes the daemon stores in
+ * `backend_health` (written on every change of a backend's health or circuit state).
+ * Errors are shown as stored: they are the router's messages, which name backends and
+ * credential-free URLs only.
+ */
+import { ErrorCodes, TandemError, type HealthHistoryEntry, type HealthHistoryRequest, type z } from '../../protocol';
+import type { Db } from '../storage/db';
+
+export type HealthParams = z.output<typeof HealthHistoryRequest.params>;
+
+interface Row {
+  at: number;
+  backend: string;
+  health: HealthHistoryEntry['health'];
+  circuit: HealthHistoryEntry['circuit'];
+  latency_ms: number | null;
+  error: string | null;
+}
+
+export function healthHistory(db: Db, params: HealthParams | undefined): HealthHistoryRequest.Result {
+  const p = params ?? {};
+  if (p.sinceMs !== undefined && p.untilMs !== undefined && p.untilMs < p.sinceMs) {
+    throw new TandemError(ErrorCodes.InvalidParams, `untilMs (${p.untilMs}) is before sinceMs (${p.sinceMs}).`);
+  }
+  const limit = p.limit ?? 2000;
+  const where: string[] = [];
+  const args: Array<number | string> = [];
+  if (p.sinceMs !== undefined) {
+    where.push('at >= ?');
+    args.push(p.sinceMs);
+  }
+  if (p.untilMs !== undefined) {
+    where.push('at < ?');
+    args.push(p.untilMs);
+  }
+  if (p.backend !== undefined) {
+    where.push('backend = ?');
+    args.push(p.backend);
+  }
+  const rows = db
+    .prepare(`SELECT at, backend, health, circuit, latency_ms, error FROM backend_health ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT ?`)
+    .all(...args, limit + 1) as Row[];
+  const truncated = rows.length > limit;
+  const entries = rows
+    .slice(0, limit)
+    .reverse()
+    .map((r) => ({
+      at: r.at,
+      backend: r.backend,
+      health: r.health,
+      circuit: r.circuit,
+      latencyMs: r.latency_ms,
+      ...(r.error !== null ? { error: r.error } : {}),
+    }));
+  return { entries, truncated };
+}
