@@ -231,7 +231,7 @@ describe('Router', function () {
           { name: 'fast', url: fast.url, priority: 1 },
         ],
         // The whole-call timeout is far away: only the first-token timeout can move this call.
-        { tasks: { complete: { firstTokenTimeoutMs: 150, timeoutMs: 3_600_000 } } },
+        { tasks: { complete: { firstTokenTimeoutMs: 1_000, timeoutMs: 3_600_000 } } },
       );
       const result = await r.complete({ prefix: 'a', suffix: 'b' });
       assert.equal(result.backend, 'fast');
