@@ -4,6 +4,8 @@
  * in pure modules next to this file; this is glue.
  */
 import * as vscode from 'vscode';
+import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { ErrorCodes, type SuggestionEvent } from '../protocol';
 import { ContextDiagnosticsRequest } from '../protocol/messages/context';
 import { tandemHome } from '../daemon/config';
@@ -88,8 +90,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     now: () => Date.now(),
     readRegion: (path, start, end) => {
       const document = findDocument(path);
-      if (!document) return undefined;
-      return document.getText(new vscode.Range(document.positionAt(start), document.positionAt(end)));
+      if (document) return document.getText(new vscode.Range(document.positionAt(start), document.positionAt(end)));
+      // Closed since the accept: the saved file is what the user kept.
+      if (!isAbsolute(path)) return undefined;
+      try {
+        return readFileSync(path, 'utf8').slice(start, end);
+      } catch {
+        return undefined;
+      }
     },
     emit: (event) => queue.push(event),
   });
@@ -99,12 +107,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     emit: (event) => queue.push(event),
     onAccepted: (accepted) => retention.track(accepted),
   });
-  disposeClient = async () => {
-    retention.dispose();
-    await queue.flush();
-    queue.dispose();
-    client.dispose();
-  };
+  let shuttingDown: Promise<void> | undefined;
+  disposeClient = () =>
+    (shuttingDown ??= (async () => {
+      retention.dispose();
+      await queue.flush();
+      queue.dispose();
+      client.dispose();
+    })());
+  context.subscriptions.push({ dispose: () => void disposeClient?.() });
 
   // Inline completions.
   const recent = new RecentFiles();
