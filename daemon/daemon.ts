@@ -183,7 +183,13 @@ export class Daemon implements DaemonHost {
       this[startedStatus] = true;
       this.logger.info(`tandemd ${DAEMON_VERSION} listening on 127.0.0.1:${this.port} (home ${home})`);
       this.armIdleTimer();
-      void this.parts.router.probeAll().catch((err: unknown) => this.logger.warn(`Initial backend probe failed: ${(err as Error).message}`));
+      // Probe the backends, then load the completion model so the first keystroke does not wait for a model load.
+      const router = this.parts.router;
+      void router
+        .probeAll()
+        .then(() => router.warm?.('complete'))
+        .then((backend) => backend && this.logger.info(`Completion model ${this.effectiveConfig.tasks.complete.model} loaded on ${backend}.`))
+        .catch((err: unknown) => this.logger.warn(`Initial backend probe failed: ${(err as Error).message}`));
       return info;
     } catch (err) {
       await this.teardown();

@@ -13,8 +13,9 @@ export interface GenerationResult {
   backend: string;
   /** `stop`: natural end or a stop sequence; `length`: hit the token cap. */
   doneReason: 'stop' | 'length';
-  /** Epoch ms (performance clock) of the first streamed token, relative measures below. */
+  /** Ms from the start of the router call to the first streamed token (failovers included). */
   firstTokenMs: number;
+  /** Ms from the start of the router call to its end. */
   totalMs: number;
   promptTokens?: number;
   outputTokens?: number;
