@@ -4,7 +4,7 @@
  * listing its entries (a VSIX is a zip; the extension's files are under `extension/`).
  */
 import { spawn } from 'node:child_process';
-import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import yauzl from 'yauzl';
 
@@ -82,6 +82,53 @@ export async function buildVsix(opts: BuildOptions): Promise<string> {
   }
 }
 
+/** True while a process with this pid exists. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs `fn` holding an exclusive lock (a directory, created atomically, with the
+ * holder's pid inside), so that test processes sharing this checkout never build
+ * dist/ and the VSIX at the same time. A lock whose holder died is taken over.
+ */
+async function withBuildLock<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+  const lock = join(repoRoot, '.e2e-cache', 'vsix-build.lock');
+  mkdirSync(resolve(lock, '..'), { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      let holder = NaN;
+      try {
+        holder = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      } catch {
+        // Between the holder's mkdir and its pid write: wait.
+      }
+      if (Number.isInteger(holder) && !alive(holder)) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`another process (pid ${holder}) has been building the VSIX for too long; remove ${lock} if it is gone`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** The fresh VSIX, built if missing or stale (`TANDEM_E2E_VSIX=path` uses that file as is). */
 export async function ensureVsix(opts: BuildOptions): Promise<string> {
   const given = process.env.TANDEM_E2E_VSIX;
@@ -89,7 +136,8 @@ export async function ensureVsix(opts: BuildOptions): Promise<string> {
     if (!existsSync(given)) throw new Error(`TANDEM_E2E_VSIX=${given} does not exist`);
     return resolve(given);
   }
-  return vsixIsFresh() ? vsixPath() : buildVsix(opts);
+  // Under the lock even when fresh: a VSIX being written by another process looks fresh too.
+  return withBuildLock(opts.timeoutMs * 2, async () => (vsixIsFresh() ? vsixPath() : buildVsix(opts)));
 }
 
 export interface VsixEntry {
