@@ -1,0 +1,225 @@
+/**
+ * Auto-fix and multi-file edits in a real VS Code (code-server + Chromium, the built
+ * VSIX, the real daemon, the fake Ollama scripted per prompt):
+ *  - a real TypeScript error (from the built-in TS server) is fixed with "Tandem: Fix
+ *    Problem at Cursor" through the refactor preview; the squiggle goes away and the
+ *    daemon stores a `resolved` fix outcome;
+ *  - "Tandem: Edit Files…" changes two files and creates a third through the preview;
+ *  - a hostile plan aiming outside the workspace and into .git is refused with its
+ *    reasons and nothing is written.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FixStatsRequest } from '../../protocol';
+import { connectToDaemon } from '../../protocol/client';
+import { tandemDefaultModels } from '../fake-ollama/script';
+import { E2eSession, skipUnlessAvailable, waitFor } from './harness';
+
+const BROKEN_TS = ['export function total(items: number[]): number {', '  let sum: number = "0";', '  for (const i of items) sum += i;', '  return sum;', '}', ''].join('\n');
+const GREET_TS = ["export function greet(name: string): string {", "  return 'Hello ' + name;", '}', ''].join('\n');
+const MAIN_TS = ["import { greet } from './greet';", '', "console.log(greet('world'));", ''].join('\n');
+const FAREWELL_TS = ['export function farewell(name: string): string {', "  return 'Goodbye ' + name;", '}', ''].join('\n');
+
+const FIX_ANSWER = ['The variable is initialised with a string.\n\n', 'broken.ts\n<<<<<<< SEARCH\n', '  let sum: number = "0";\n', '=======\n', '  let sum: number = 0;\n', '>>>>>>> REPLACE\n'];
+const PLAN = {
+  summary: 'Add a farewell next to the greeting',
+  steps: [
+    { id: 'farewell', action: 'create', path: 'src/farewell.ts', description: 'Create farewell(name) returning Goodbye plus the name.' },
+    { id: 'greet', action: 'modify', path: 'src/greet.ts', description: 'Re-export farewell from greet.ts.', dependsOn: ['farewell'] },
+    { id: 'main', action: 'modify', path: 'src/main.ts', description: 'Print the farewell after the greeting.', dependsOn: ['greet'] },
+  ],
+};
+const HOSTILE_PLAN = {
+  summary: 'Escape',
+  steps: [
+    { id: 'out', action: 'modify', path: '../outside.txt', description: 'overwrite' },
+    { id: 'hook', action: 'create', path: '.git/hooks/post-checkout', description: 'add a hook' },
+    { id: 'abs', action: 'create', path: '/tmp/tandem-e2e-evil.txt', description: 'write outside' },
+  ],
+};
+
+describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + Chromium)', function () {
+  this.timeout(180_000);
+  let s: E2eSession | undefined;
+
+  const session = (): E2eSession => {
+    if (!s) throw new Error('session not started');
+    return s;
+  };
+
+  /** Fix outcomes stored by the daemon, through the protocol. */
+  async function fixStats(): Promise<FixStatsRequest.Result> {
+    const lock = JSON.parse(readFileSync(join(session().home, 'daemon.lock'), 'utf8')) as { port: number; token: string };
+    const conn = await connectToDaemon({ port: lock.port, token: lock.token, client: { name: 'e2e-edit', version: '0.0.0' } });
+    try {
+      return await conn.connection.sendRequest(FixStatsRequest.type, {});
+    } finally {
+      conn.close();
+    }
+  }
+
+  const refactorPreview = () => session().p.locator('.bulk-edit-panel');
+
+  /**
+   * Accept everything in the refactor preview: entries that need confirmation start
+   * unchecked, so tick each one (a file's box ticks its edits), then Apply.
+   */
+  async function acceptPreview(): Promise<void> {
+    const panel = refactorPreview();
+    await panel.waitFor({ state: 'visible', timeout: 90_000 });
+    await panel.locator('input.edit-checkbox').first().waitFor({ state: 'visible', timeout: 30_000 });
+    for (let guard = 0; guard < 30; guard++) {
+      const unchecked = panel.locator('input.edit-checkbox:not(:checked):not(.disabled)');
+      if ((await unchecked.count()) === 0) break;
+      await unchecked.first().click();
+    }
+    await panel.locator('.monaco-button', { hasText: /^Apply$/ }).first().click();
+    await panel.waitFor({ state: 'hidden', timeout: 30_000 }).catch(() => undefined);
+  }
+
+  /** After the instruction: the optional "files to include" pick is confirmed as it is. */
+  async function confirmOptionalFilePick(): Promise<void> {
+    const ses = session();
+    const widget = ses.p.locator('.quick-input-widget');
+    if (await widget.isVisible().catch(() => false)) {
+      const title = (await widget.locator('.quick-input-title').textContent().catch(() => '')) ?? '';
+      if (/files to include/i.test(title)) await ses.p.keyboard.press('Enter');
+    }
+  }
+
+  async function runEditFiles(instruction: string): Promise<void> {
+    const ses = session();
+    await ses.runCommand('Tandem: Edit Files…');
+    const input = ses.p.locator('.quick-input-widget input');
+    await waitFor('the instruction input box', async () => (await ses.p.locator('.quick-input-widget .quick-input-title', { hasText: 'Tandem: Edit Files' }).count()) > 0, { timeoutMs: 15_000 });
+    await input.fill(instruction);
+    await ses.p.keyboard.press('Enter');
+    await waitFor('the file pick or the next step', async () => {
+      await confirmOptionalFilePick();
+      return !(await ses.p.locator('.quick-input-widget').isVisible().catch(() => false));
+    }, { timeoutMs: 15_000, intervalMs: 300 });
+  }
+
+  before(async function () {
+    skipUnlessAvailable(this);
+    this.timeout(12 * 60_000);
+    s = new E2eSession({
+      name: 'edit',
+      workspace: {
+        'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'commonjs' } }, null, 2),
+        'broken.ts': BROKEN_TS,
+        'src/greet.ts': GREET_TS,
+        'src/main.ts': MAIN_TS,
+        '.git/config': '[core]\n',
+      },
+      fakeScript: {
+        models: tandemDefaultModels(),
+        loaded: tandemDefaultModels().map((m) => m.name),
+        rules: [
+          { path: '/api/chat', match: "Type 'string' is not assignable to type 'number'", chunks: FIX_ANSWER },
+          { path: '/api/chat', match: 'Instruction:\nAdd a farewell', chunks: [JSON.stringify(PLAN)] },
+          { path: '/api/chat', match: 'Instruction:\nHostile plan', chunks: [JSON.stringify(HOSTILE_PLAN)] },
+          { path: '/api/chat', match: 'Your step: create src/farewell.ts', chunks: ['```ts\n', FAREWELL_TS, '```\n'] },
+          {
+            path: '/api/chat',
+            match: 'Your step: Re-export farewell',
+            chunks: ["src/greet.ts\n<<<<<<< SEARCH\nexport function greet(name: string): string {\n=======\nexport { farewell } from './farewell';\n\nexport function greet(name: string): string {\n>>>>>>> REPLACE\n"],
+          },
+          {
+            path: '/api/chat',
+            match: 'Your step: Print the farewell',
+            chunks: ["<<<<<<< SEARCH\nimport { greet } from './greet';\n=======\nimport { farewell, greet } from './greet';\n>>>>>>> REPLACE\n<<<<<<< SEARCH\nconsole.log(greet('world'));\n=======\nconsole.log(greet('world'));\nconsole.log(farewell('world'));\n>>>>>>> REPLACE\n"],
+          },
+        ],
+        defaultReply: { chunks: [''] },
+      },
+      // Advanced mode: every fix goes through the preview (simple mode applies a small fix directly).
+      settings: (ollamaUrl) => ({ 'tandem.ollamaUrl': ollamaUrl, 'tandem.uiMode': 'advanced' }),
+    });
+    try {
+      await s.start();
+      await s.waitForActivation();
+      await waitFor('the daemon the extension starts', () => s!.liveDaemon(), { timeoutMs: 60_000 });
+      writeFileSync(join(s.root, 'outside.txt'), 'untouched\n');
+    } catch (err) {
+      await s.saveFailureArtifacts('edit-before-start').catch(() => undefined);
+      throw err;
+    }
+  });
+
+  afterEach(async function () {
+    const t = this.currentTest;
+    if (s && t && t.state === 'failed') {
+      const png = await s.saveFailureArtifacts(`edit-${t.title}`);
+      console.log(`    screenshot and logs: ${png.replace(/\.png$/, '.*')}`);
+    }
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await s?.stop();
+  });
+
+  it('fixes a TypeScript error through the refactor preview; the error goes away and a resolved outcome is stored', async () => {
+    const ses = session();
+    await ses.openFile('broken.ts');
+    const squiggles = ses.p.locator('.editor-instance .monaco-editor .squiggly-error');
+    await waitFor('the TypeScript error squiggle', async () => (await squiggles.count()) > 0, { timeoutMs: 90_000, intervalMs: 500 });
+    await ses.gotoLineEnd(2);
+    await ses.p.keyboard.press('ArrowLeft');
+    await ses.p.keyboard.press('ArrowLeft');
+
+    await ses.runCommand('Tandem: Fix Problem at Cursor');
+    await acceptPreview();
+
+    await waitFor('the fixed line in the editor', async () => (await ses.editorLines())[1] === '  let sum: number = 0;', { timeoutMs: 30_000 });
+    await waitFor('the error squiggle to disappear', async () => (await squiggles.count()) === 0, { timeoutMs: 60_000, intervalMs: 500 });
+    const stats = await waitFor('a resolved fix outcome in the daemon store', async () => {
+      const st = await fixStats();
+      const fix = st.total.find((r) => r.kind === 'fix');
+      return fix && fix.resolved === 1 ? fix : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 1000 });
+    assert.equal(stats.successRate, 1);
+    assert.equal(stats.latencyMs.count, 1);
+  });
+
+  it('edits two files and creates a third through the refactor preview', async () => {
+    const ses = session();
+    await runEditFiles('Add a farewell next to the greeting');
+    await refactorPreview().waitFor({ state: 'visible', timeout: 90_000 });
+    const rows = refactorPreview().locator('.monaco-list-row');
+    const labels = await waitFor('the three files in the preview', async () => {
+      const texts = (await rows.allTextContents()).join(' | ');
+      return /farewell\.ts/.test(texts) && /greet\.ts/.test(texts) && /main\.ts/.test(texts) ? texts : undefined;
+    }, { timeoutMs: 30_000 });
+    assert.match(labels, /farewell\.ts/);
+    await acceptPreview();
+
+    await waitFor('src/farewell.ts on disk', () => existsSync(join(ses.workspace, 'src', 'farewell.ts')), { timeoutMs: 30_000 });
+    assert.equal(readFileSync(join(ses.workspace, 'src', 'farewell.ts'), 'utf8'), FAREWELL_TS);
+    await ses.runCommand('File: Save All');
+    await waitFor('the two edited files saved', () => {
+      const greet = readFileSync(join(ses.workspace, 'src', 'greet.ts'), 'utf8');
+      const main = readFileSync(join(ses.workspace, 'src', 'main.ts'), 'utf8');
+      return greet.startsWith("export { farewell } from './farewell';\n\nexport function greet") && main.includes("console.log(farewell('world'));") && main.startsWith("import { farewell, greet } from './greet';");
+    }, { timeoutMs: 30_000 });
+    const edits = await waitFor('an applied edit outcome', async () => (await fixStats()).total.find((r) => r.kind === 'edit' && r.applied === 1), { timeoutMs: 30_000, intervalMs: 1000 });
+    assert.equal(edits.total, 1);
+  });
+
+  it('refuses a hostile plan aimed outside the workspace and into .git, and writes nothing', async () => {
+    const ses = session();
+    const before = readdirSync(ses.workspace, { recursive: true }).map(String).sort();
+    await runEditFiles('Hostile plan: write everywhere');
+    const toast = ses.p.locator('.notifications-toasts .notification-toast', { hasText: 'no change it may make' });
+    await toast.first().waitFor({ state: 'visible', timeout: 60_000 });
+    const text = (await toast.first().textContent()) ?? '';
+    assert.match(text, /climbs out of the workspace|outside/);
+    assert.equal(await refactorPreview().isVisible().catch(() => false), false, 'no preview for a refused plan');
+    assert.equal(readFileSync(join(ses.root, 'outside.txt'), 'utf8'), 'untouched\n');
+    assert.ok(!existsSync('/tmp/tandem-e2e-evil.txt'));
+    assert.ok(!existsSync(join(ses.workspace, '.git', 'hooks', 'post-checkout')));
+    assert.deepEqual(readdirSync(ses.workspace, { recursive: true }).map(String).sort(), before);
+  });
+});
