@@ -1,8 +1,9 @@
 /**
  * The query side of lexical retrieval: turns the text around a cursor (or a search
  * string) into an FTS5 `MATCH` expression over the same terms the index holds.
- * Identifiers nearer the cursor weigh more; terms found in most chunks are dropped
- * (they cost time and do not rank); the strongest `maxTerms` are OR-ed.
+ * Identifiers nearer the cursor weigh more; terms found in many chunks (over 10% of
+ * them, or over 2,000) are dropped (they cost time and do not rank); the strongest
+ * `maxTerms` (weight × idf) are OR-ed.
  */
 import { identifiersIn, termsOfIdentifier } from './identifiers';
 
@@ -36,9 +37,9 @@ export function queryTerms(text: string, opts: { lines?: number } = {}): Weighte
  */
 export function buildMatch(
   terms: WeightedTerm[],
-  opts: { maxTerms?: number; docFrequency?: (term: string) => number; totalDocs?: number; maxDfRatio?: number } = {},
+  opts: { maxTerms?: number; docFrequency?: (term: string) => number; totalDocs?: number; maxDfRatio?: number; maxDf?: number } = {},
 ): string {
-  const maxTerms = opts.maxTerms ?? 24;
+  const maxTerms = opts.maxTerms ?? 12;
   const total = opts.totalDocs ?? 0;
   const scored: WeightedTerm[] = [];
   for (const t of terms) {
@@ -47,7 +48,9 @@ export function buildMatch(
     if (opts.docFrequency && total > 0) {
       const df = opts.docFrequency(t.term);
       if (df === 0) continue;
-      if (total >= 50 && df / total > (opts.maxDfRatio ?? 0.25)) continue;
+      if (total >= 50 && df / total > (opts.maxDfRatio ?? 0.1)) continue;
+      // A term in thousands of chunks costs milliseconds and ranks little: leave it out.
+      if (df > (opts.maxDf ?? 2000)) continue;
       w *= Math.log(1 + total / df);
     }
     scored.push({ term: t.term, weight: w });

@@ -445,9 +445,14 @@ export class TandemContextEngine implements ContextEngine {
     const tail = suffix.length > 20_000 ? suffix.slice(0, 20_000) : suffix;
     const ranked: Array<{ id: number; priority: number; order: number }> = [];
     let order = 0;
+    // `ns.` or `ns.par` right before the cursor: a member of a namespace import is being typed.
+    const member = /(?<![\w$.])([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)?$/.exec(prefix.slice(-200));
     for (const st of statements) {
       const file = resolveImport(st.specifier, rel, language, (p) => ws.store.hasFile(p), (s) => ws.store.findBySuffix(s));
       if (file) out.files.add(file);
+      if (file && member && st.namespace === member[1]) {
+        for (const id of this.memberCandidates(ws, file, member[2] ?? '', queryWindow)) ranked.push({ id, priority: -1, order: order++ });
+      }
       const wanted: Array<{ name: string; local: string }> = st.names.map((n) => ({ name: n.imported === 'default' ? n.local : n.imported, local: n.local }));
       if (st.namespace && file) {
         const re = new RegExp(`\\b${escapeRe(st.namespace)}\\.([A-Za-z_$][\\w$]*)`, 'g');
@@ -466,8 +471,9 @@ export class TandemContextEngine implements ContextEngine {
         if (defs.length === 0) continue;
         const recency = recentPos.get(w.local) ?? -1;
         const usedInBody = w.local.includes('.') ? recency >= 0 || body.includes(w.local) : bodyIdents.has(w.local);
-        // Used right above the cursor: most relevant; imported but unused so far: about to be used.
-        const priority = recency >= 0 ? 1 - recency / Math.max(1, queryWindow.length) : usedInBody ? 3 : 2;
+        // Used right above the cursor: most relevant; imported but unused so far: about to be
+        // used (ranked with the names used in the second half of the window); used long ago: last.
+        const priority = !usedInBody ? 0.5 : recency >= 0 ? 1 - recency / Math.max(1, queryWindow.length) : 3;
         for (const id of defs.slice(0, 2)) {
           ranked.push({ id, priority, order: order++ });
           if (!usedInBody) out.unused.add(id);
@@ -476,6 +482,21 @@ export class TandemContextEngine implements ContextEngine {
     }
     ranked.sort((a, b) => a.priority - b.priority || a.order - b.order);
     return ranked.map((r) => r.id);
+  }
+
+  /**
+   * Chunks of a namespace-imported file for a member being typed: those declaring a symbol
+   * that starts with the typed part, then the file's chunks most similar to the lines
+   * above the cursor.
+   */
+  private memberCandidates(ws: WorkspaceIndex, file: string, typed: string, queryWindow: string): number[] {
+    const out: number[] = [];
+    if (typed !== '') {
+      for (const s of ws.store.symbolsOf(file)) if (s.name.startsWith(typed) && !out.includes(s.chunkId)) out.push(s.chunkId);
+    }
+    const match = buildMatch(queryTerms(queryWindow), { docFrequency: (t) => ws.store.docFrequency(t), totalDocs: ws.chunkCount });
+    for (const h of ws.store.bm25Within(match, ws.store.chunkIdsOf(file), 10)) if (!out.includes(h.id)) out.push(h.id);
+    return out.slice(0, 12);
   }
 
   /** Where the identifiers right above the cursor are defined (unambiguous names only). */

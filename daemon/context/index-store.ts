@@ -93,6 +93,10 @@ export class IndexStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
+    // Queries run on the completion path: keep hot pages in memory (bounded) and read
+    // the rest through a memory map instead of a syscall per page.
+    this.db.pragma('cache_size = -32000');
+    this.db.pragma('mmap_size = 268435456');
     this.migrate();
     const db = this.db;
     this.stmts = {
@@ -118,7 +122,8 @@ export class IndexStore {
       ),
       df: db.prepare<[string], { doc: number }>('SELECT doc FROM chunks_vocab WHERE term = ?'),
       definitions: db.prepare<[string, number], { chunkId: number; path: string; line: number }>(
-        'SELECT s.chunk_id AS chunkId, f.path AS path, s.line AS line FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name = ? ORDER BY f.path, s.line LIMIT ?',
+        // No ORDER BY: a common name has thousands of rows to sort; callers only want a few.
+        'SELECT s.chunk_id AS chunkId, f.path AS path, s.line AS line FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name = ? LIMIT ?',
       ),
       definitionsInFile: db.prepare<[string, string], { chunkId: number; line: number }>(
         'SELECT s.chunk_id AS chunkId, s.line AS line FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name = ? AND f.path = ? ORDER BY s.line',
@@ -239,6 +244,24 @@ export class IndexStore {
     return this.stmts.bm25.all(match, limit);
   }
 
+  /** Like `bm25`, restricted to the given chunks. */
+  bm25Within(match: string, ids: number[], limit: number): ScoredId[] {
+    if (match === '' || ids.length === 0) return [];
+    const list = ids.slice(0, 2000).map((id) => Math.trunc(id)).join(',');
+    return this.db
+      .prepare(
+        `SELECT rowid AS id, -bm25(chunks_fts, ${BM25_WEIGHTS.join(', ')}) AS score FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN (${list}) ORDER BY rank LIMIT ?`,
+      )
+      .all(match, limit) as ScoredId[];
+  }
+
+  /** Symbols of a file with their chunks, in line order. */
+  symbolsOf(path: string): Array<{ name: string; chunkId: number; line: number }> {
+    return this.db
+      .prepare('SELECT s.name AS name, s.chunk_id AS chunkId, s.line AS line FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.path = ? ORDER BY s.line')
+      .all(path) as Array<{ name: string; chunkId: number; line: number }>;
+  }
+
   /** Number of chunks containing a term (cached until the index changes). */
   docFrequency(term: string): number {
     let n = this.dfCache.get(term);
@@ -250,9 +273,10 @@ export class IndexStore {
     return n;
   }
 
-  /** Where a symbol is declared (exact name), optionally only in one file. */
+  /** Where a symbol is declared (exact name): at most `limit` places. */
   definitions(name: string, limit = 5): Array<{ chunkId: number; path: string; line: number }> {
-    return this.stmts.definitions.all(name, limit);
+    // Rows come in index order (deterministic); sort the few returned by path and line.
+    return this.stmts.definitions.all(name, limit).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   }
 
   definitionsIn(name: string, path: string): Array<{ chunkId: number; line: number }> {
