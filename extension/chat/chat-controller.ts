@@ -129,8 +129,8 @@ export class ChatController {
     const connected = this.deps.daemon.connected();
     this.deps.post({ type: 'init', mode: this.deps.mode(), models: this.deps.daemon.models(), model: this.selectedModel(), connected });
     this.contextChanged();
+    // While disconnected the webview keeps showing its saved state; the reconnect reloads it.
     if (connected) await this.reload();
-    else this.deps.post({ type: 'conversation', conversation: null, messages: [] });
     this.replayTurn();
   }
 

@@ -1,0 +1,117 @@
+/**
+ * The chat panel in a real VS Code (code-server + Chromium, the built VSIX, the real
+ * daemon, the fake Ollama): open the panel, ask, see the answer streamed from the fake
+ * model, click Insert on its code block and find the code in the document. The
+ * screenshot of the answered panel is kept in test-results/e2e/chat.png.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Frame } from 'playwright-core';
+import { tandemDefaultModels } from '../fake-ollama/script';
+import { E2eSession, resultsDir, skipUnlessAvailable, waitFor } from './harness';
+
+const CODE_LINE = 'export const twice = (n: number) => n * 2;';
+const ANSWER_CHUNKS = ['Here is ', 'a helper:\n\n', '```ts\n', `${CODE_LINE}\n`, '```\n'];
+
+describe('Tandem chat panel in a real VS Code (code-server + Chromium)', function () {
+  this.timeout(180_000);
+  let s: E2eSession | undefined;
+  /** Errors the page and its webview frames logged (printed when a test fails). */
+  const pageErrors: string[] = [];
+
+  const session = (): E2eSession => {
+    if (!s) throw new Error('session not started');
+    return s;
+  };
+
+  /** The chat webview's inner frame (webviews are nested iframes in the workbench). */
+  async function chatFrame(): Promise<Frame> {
+    return waitFor('the chat webview frame', async () => {
+      for (const frame of session().p.frames()) {
+        if ((await frame.locator('textarea.input').count().catch(() => 0)) > 0) return frame;
+      }
+      return undefined;
+    }, { timeoutMs: 60_000 });
+  }
+
+  before(async function () {
+    skipUnlessAvailable(this);
+    this.timeout(12 * 60_000);
+    s = new E2eSession({
+      name: 'chat',
+      workspace: { 'notes.ts': '', 'math.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n' },
+      fakeScript: {
+        models: tandemDefaultModels(),
+        loaded: tandemDefaultModels().map((m) => m.name),
+        rules: [{ path: '/api/chat', chunks: ANSWER_CHUNKS, chunkDelayMs: 40 }],
+        defaultReply: { chunks: [''] },
+      },
+      settings: (ollamaUrl) => ({ 'tandem.ollamaUrl': ollamaUrl, 'tandem.uiMode': 'simple' }),
+    });
+    try {
+      await s.start();
+      s.p.on('console', (m) => {
+        if (m.type() === 'error') pageErrors.push(m.text());
+      });
+      s.p.on('pageerror', (e) => pageErrors.push(e.message));
+      await s.waitForActivation();
+      await waitFor('the daemon the extension starts', () => s!.liveDaemon(), { timeoutMs: 60_000 });
+    } catch (err) {
+      await s.saveFailureArtifacts('chat-before-start').catch(() => undefined);
+      throw err;
+    }
+  });
+
+  afterEach(async function () {
+    const t = this.currentTest;
+    if (s && t && t.state === 'failed') {
+      const png = await s.saveFailureArtifacts(`chat-${t.title}`);
+      console.log(`    screenshot and logs: ${png.replace(/\.png$/, '.*')}`);
+      if (pageErrors.length > 0) console.log(`    page errors:\n      ${pageErrors.slice(-20).join('\n      ')}`);
+    }
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await s?.stop();
+  });
+
+  it('answers a question with a streamed reply and inserts its code block into the document', async () => {
+    const ses = session();
+    await ses.openFile('notes.ts');
+    await ses.runCommand('Tandem: New Chat');
+    const frame = await chatFrame();
+
+    await frame.locator('textarea.input').fill('Write a function that doubles a number');
+    await frame.locator('textarea.input').press('Enter');
+    await frame.locator('.message.user', { hasText: 'Write a function that doubles a number' }).waitFor({ timeout: 30_000 });
+    const block = frame.locator('.message.assistant .code-block', { hasText: 'twice' }).first();
+    await block.waitFor({ timeout: 60_000 });
+    await frame.locator('button.stop').waitFor({ state: 'hidden', timeout: 60_000 });
+    assert.match((await frame.locator('.message.assistant').last().textContent()) ?? '', /Here is a helper:/);
+
+    mkdirSync(resultsDir, { recursive: true });
+    await ses.p.screenshot({ path: join(resultsDir, 'chat.png') });
+
+    await block.locator('[data-action="insert"]').click();
+    const lines = await waitFor('the inserted code in notes.ts', async () => {
+      const l = await ses.editorLines();
+      return l.some((line) => line.includes(CODE_LINE)) ? l : undefined;
+    }, { timeoutMs: 30_000 });
+    assert.equal(lines.find((line) => line.includes('twice')), CODE_LINE);
+  });
+
+  it('keeps the conversation when the panel is hidden and shown again', async () => {
+    const ses = session();
+    await ses.p.keyboard.press('Control+Shift+E');
+    await ses.runCommand('Tandem: New Chat');
+    // New Chat starts an empty conversation; the history still has the first one.
+    const frame = await chatFrame();
+    await frame.locator('[data-action="history"]').click();
+    const entry = frame.locator('.history-panel [data-action="open-conversation"]', { hasText: 'Write a function that doubles' });
+    await entry.waitFor({ timeout: 30_000 });
+    await entry.click();
+    await frame.locator('.message.assistant .code-block', { hasText: 'twice' }).waitFor({ timeout: 30_000 });
+  });
+});
