@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
+import { Counter } from 'prom-client';
 import {
   EditPlanRequest,
   EditProgressNotification,
@@ -115,6 +116,18 @@ function round(ms: number): number {
 export function registerEdits(host: DaemonHost): () => void {
   const outcomes = new EditOutcomeStore(host.db);
   const plans = new Map<string, StoredPlan>();
+  const proposalsMetric = new Counter({
+    name: 'tandem_edit_proposals_total',
+    help: 'Fix and multi-file edit proposals, by kind (fix, plan, edit) and whether they produced any change.',
+    labelNames: ['kind', 'result'] as const,
+    registers: [host.metrics.registry],
+  });
+  const outcomesMetric = new Counter({
+    name: 'tandem_edit_outcomes_total',
+    help: 'Reported outcomes of fixes and multi-file edits (resolved = the diagnostic disappeared).',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [host.metrics.registry],
+  });
 
   const rootsOf = (session: Session): string[] => {
     const roots = [...session.roots];
@@ -201,6 +214,7 @@ export function registerEdits(host: DaemonHost): () => void {
       proposed.rejected.push({ kind: 'model_error', reason: `The ${result.model} model answered without any edit block, so there is nothing to apply.`, path: doc.path });
     }
     const fixId = randomUUID();
+    proposalsMetric.inc({ kind: 'fix', result: proposed.changes.length > 0 ? 'changes' : 'none' });
     host.logger.info(
       `Fix ${fixId}: ${diagnostics.length} problem(s) in ${doc.relative}, ${proposed.changes.length > 0 ? (proposed.changes[0] as { edits: unknown[] }).edits.length : 0} edit(s), ${proposed.rejected.length} refused, by ${result.model} on ${result.backend} in ${Math.round(performance.now() - started)} ms.`,
     );
@@ -298,6 +312,7 @@ export function registerEdits(host: DaemonHost): () => void {
     const keptSteps = steps.filter((s) => !unreadable.some((u) => u.id === s.id));
     prunePlans();
     const planId = randomUUID();
+    proposalsMetric.inc({ kind: 'plan', result: keptSteps.length > 0 ? 'changes' : 'none' });
     plans.set(planId, {
       id: planId,
       sessionId: session.id,
@@ -468,6 +483,7 @@ export function registerEdits(host: DaemonHost): () => void {
     }
 
     const cfg = host.config().tasks.edit;
+    proposalsMetric.inc({ kind: 'edit', result: changes.length > 0 ? 'changes' : 'none' });
     host.logger.info(`Edit plan ${plan.id}: ${changes.length} change(s), ${rejected.length} refused, in ${Math.round(performance.now() - started)} ms.`);
     return {
       planId: plan.id,
@@ -483,6 +499,7 @@ export function registerEdits(host: DaemonHost): () => void {
   host.rpc.register(FixOutcomeRequest, (params) => {
     try {
       outcomes.record(params);
+      outcomesMetric.inc({ kind: params.kind, outcome: params.outcome });
     } catch (err) {
       throw new TandemError(ErrorCodes.StorageError, `Could not store the outcome: ${(err as Error).message}`, { cause: err });
     }
@@ -491,7 +508,11 @@ export function registerEdits(host: DaemonHost): () => void {
 
   host.rpc.register(FixStatsRequest, (params) => outcomes.stats(params));
 
-  return () => plans.clear();
+  return () => {
+    plans.clear();
+    host.metrics.registry.removeSingleMetric('tandem_edit_proposals_total');
+    host.metrics.registry.removeSingleMetric('tandem_edit_outcomes_total');
+  };
 }
 
 /** Workspace-relative paths for the planner, honouring .gitignore; at most LISTING_MAX_FILES. */

@@ -157,6 +157,11 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
     assert.deepEqual([fix.kind, fix.total, fix.resolved, fix.unresolved, fix.rejected, fix.failed, fix.successRate], ['fix', 3, 1, 1, 0, 1, 0.5]);
     assert.equal(stats.byModel[0]!.model, EDIT_MODEL);
     assert.deepEqual(fix.latencyMs, { count: 3, p50: 120, p95: 120 });
+
+    const metrics = await (await fetch(daemon!.url('/metrics'))).text();
+    assert.match(metrics, /tandem_edit_proposals_total\{kind="fix",result="changes"\} 1/);
+    assert.match(metrics, /tandem_edit_outcomes_total\{kind="fix",outcome="resolved"\} 1/);
+    assert.match(metrics, /tandem_edit_outcomes_total\{kind="fix",outcome="failed"\} 1/);
   });
 
   it('refuses to fix a file outside the workspace and reports an unusable answer', async () => {
