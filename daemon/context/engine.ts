@@ -28,7 +28,7 @@ import { parseContextConfig, type ContextConfig } from './config';
 import { DiagnosticsLog } from './diagnostics';
 import type { Embedder } from './embeddings';
 import { fuse, type FusedCandidate, type FusionMeta } from './fusion';
-import { STOP_WORDS, identifiersIn } from './identifiers';
+import { STOP_WORDS, identifiersIn, splitIdentifier } from './identifiers';
 import type { ChunkRow } from './index-store';
 import { parseImports, resolveImport } from './imports';
 import { asComment, languageOfPath, specFor } from './languages';
@@ -447,11 +447,12 @@ export class TandemContextEngine implements ContextEngine {
     let order = 0;
     // `ns.` or `ns.par` right before the cursor: a member of a namespace import is being typed.
     const member = /(?<![\w$.])([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)?$/.exec(prefix.slice(-200));
+    const parts = this.queryParts(queryWindow);
     for (const st of statements) {
       const file = resolveImport(st.specifier, rel, language, (p) => ws.store.hasFile(p), (s) => ws.store.findBySuffix(s));
       if (file) out.files.add(file);
       if (file && member && st.namespace === member[1]) {
-        for (const id of this.memberCandidates(ws, file, member[2] ?? '', queryWindow)) ranked.push({ id, priority: -1, order: order++ });
+        for (const id of this.memberCandidates(ws, file, member[2] ?? '', queryWindow, parts)) ranked.push({ id, priority: -1, order: order++ });
       }
       const wanted: Array<{ name: string; local: string }> = st.names.map((n) => ({ name: n.imported === 'default' ? n.local : n.imported, local: n.local }));
       if (st.namespace && file) {
@@ -473,7 +474,11 @@ export class TandemContextEngine implements ContextEngine {
         const usedInBody = w.local.includes('.') ? recency >= 0 || body.includes(w.local) : bodyIdents.has(w.local);
         // Used right above the cursor: most relevant; imported but unused so far: about to be
         // used (ranked with the names used in the second half of the window); used long ago: last.
-        const priority = !usedInBody ? 0.5 : recency >= 0 ? 1 - recency / Math.max(1, queryWindow.length) : 3;
+        const priority = !usedInBody
+          ? 0.5 - 0.4 * nameAffinity(w.name, parts)
+          : recency >= 0
+            ? 1 - recency / Math.max(1, queryWindow.length)
+            : 3;
         for (const id of defs.slice(0, 2)) {
           ranked.push({ id, priority, order: order++ });
           if (!usedInBody) out.unused.add(id);
@@ -484,16 +489,34 @@ export class TandemContextEngine implements ContextEngine {
     return ranked.map((r) => r.id);
   }
 
+  /** Weighted identifier parts of the lines above the cursor (the cursor line weighs most). */
+  private queryParts(queryWindow: string): Map<string, number> {
+    const lines = queryWindow.split('\n');
+    const parts = new Map<string, number>();
+    lines.forEach((line, i) => {
+      const w = i === lines.length - 1 ? 3 : i >= lines.length - 3 ? 2 : 1;
+      for (const ident of identifiersIn(line)) {
+        for (const p of splitIdentifier(ident)) if (p.length > 1 && !STOP_WORDS.has(p)) parts.set(p, Math.max(parts.get(p) ?? 0, w));
+      }
+    });
+    return parts;
+  }
+
   /**
    * Chunks of a namespace-imported file for a member being typed: those declaring a symbol
-   * that starts with the typed part, then the file's chunks most similar to the lines
-   * above the cursor.
+   * that starts with the typed part (best name affinity with the lines above first), then
+   * the file's chunks most similar to those lines.
    */
-  private memberCandidates(ws: WorkspaceIndex, file: string, typed: string, queryWindow: string): number[] {
+  private memberCandidates(ws: WorkspaceIndex, file: string, typed: string, queryWindow: string, parts: Map<string, number>): number[] {
     const out: number[] = [];
-    if (typed !== '') {
-      for (const s of ws.store.symbolsOf(file)) if (s.name.startsWith(typed) && !out.includes(s.chunkId)) out.push(s.chunkId);
-    }
+    // Symbols starting with what is typed, those sharing name parts with the lines above first.
+    const symbols = ws.store
+      .symbolsOf(file)
+      .filter((s) => s.name.startsWith(typed))
+      .map((s, i) => ({ ...s, i, affinity: nameAffinity(s.name, parts) }))
+      .filter((s) => typed !== '' || s.affinity > 0)
+      .sort((a, b) => b.affinity - a.affinity || a.i - b.i);
+    for (const s of symbols.slice(0, 8)) if (!out.includes(s.chunkId)) out.push(s.chunkId);
     const match = buildMatch(queryTerms(queryWindow), { docFrequency: (t) => ws.store.docFrequency(t), totalDocs: ws.chunkCount });
     for (const h of ws.store.bm25Within(match, ws.store.chunkIdsOf(file), 10)) if (!out.includes(h.id)) out.push(h.id);
     return out.slice(0, 12);
@@ -946,6 +969,19 @@ function stripToImports(text: string): string {
     .filter((l) => /^\s*(import|from|use|require|#include|const .*require\()/.test(l))
     .slice(0, 200)
     .join('\n');
+}
+
+/**
+ * How much a symbol's name shares with the identifier parts above the cursor, in [0, 1]:
+ * matched part weights over the name's part count (square-rooted, so a short name that
+ * matches beats a long one that matches as much).
+ */
+function nameAffinity(name: string, parts: Map<string, number>): number {
+  const own = splitIdentifier(name).filter((p) => p.length > 1);
+  if (own.length === 0 || parts.size === 0) return 0;
+  let sum = 0;
+  for (const p of new Set(own)) sum += parts.get(p) ?? 0;
+  return Math.min(1, sum / (3 * Math.sqrt(own.length)));
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
