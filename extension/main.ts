@@ -32,6 +32,7 @@ import { createOutput, logDaemonLine } from './vscode/output';
 import { REPORT_SCHEME, ReportsView } from './vscode/reports-view';
 import { StatusBar } from './vscode/status-bar';
 import { registerChat } from './chat/register';
+import { registerOps } from './ops/register';
 import { registerEdits } from './edit/register';
 import { StatusTreeProvider } from './vscode/status-view';
 import { findDocument, registerTrackingGlue, SUGGESTION_CONTEXT_KEY } from './vscode/tracking-glue';
@@ -240,6 +241,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   registerTrackingGlue(context, { tracker, retention, recent, forgetShown: () => core.forgetShown() });
   registerChat(context, { client, logger });
+  registerOps(context, { client, channel, reports });
   registerEdits(context, { client, logger, mode: () => mode, recentFiles: (path) => recent.list(path) });
   registerCommands(context, {
     client,

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { ShutdownRequest } from '../../protocol';
 import type { RequestLog } from '../completion/request-log';
 import type { TandemClient } from '../tandem-client';
-import { backendHealthReport, doctorReport, rawRequestReport, statsReport, timingsReport } from '../ui/reports';
+import { backendHealthReport, rawRequestReport, timingsReport } from '../ui/reports';
 import type { PaletteCommand } from '../ui/ui-mode';
 import { currentMode, currentSettings, enabledFor, setMode, updateSetting } from './config';
 import type { InspectorPanel } from './inspector-panel';
@@ -25,15 +25,10 @@ export interface CommandDeps {
   onRemoteTokenChanged(token: string | undefined): Promise<void>;
 }
 
-function notConnected(): void {
-  void vscode.window.showWarningMessage('Tandem is not connected to tandemd yet.', 'Show Logs').then((a) => {
-    if (a) void vscode.commands.executeCommand('tandem.showLogs');
-  });
-}
-
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
   const { client, reports } = deps;
-  const handlers: Record<PaletteCommand, (...args: unknown[]) => unknown> = {
+  // Show Stats and Run Doctor are registered by extension/ops (dashboard webview, doctor with fixes).
+  const handlers: Record<Exclude<PaletteCommand, 'tandem.showStats' | 'tandem.runDoctor'>, (...args: unknown[]) => unknown> = {
     'tandem.showMenu': () => showMenu(currentMode(), deps.statusText()),
     'tandem.switchUiMode': async (mode?: unknown) => {
       const picked = typeof mode === 'string' ? mode : await pickUiMode(currentMode());
@@ -55,11 +50,6 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       void vscode.window.showInformationMessage(`Tandem inline completions ${enabled ? 'disabled' : 'enabled'} for ${languageId}.`);
     },
     'tandem.showLogs': () => deps.channel.show(true),
-    'tandem.runDoctor': async () => {
-      if (!client.state || client.state.kind !== 'connected') return notConnected();
-      const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tandem: checking setup…' }, () => client.doctor());
-      await reports.show('doctor', doctorReport(report));
-    },
     'tandem.restartDaemon': async () => {
       deps.channel.info('restarting tandemd on request');
       const session = client.manager.session;
@@ -118,10 +108,6 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       if (value) await updateSetting(key, value);
     },
     'tandem.whyThisSuggestion': () => deps.inspector.show(),
-    'tandem.showStats': async () => {
-      if (!client.manager.session) return notConnected();
-      await reports.show('stats', statsReport(await client.stats({})));
-    },
     'tandem.setRemoteToken': async () => {
       const token = await vscode.window.showInputBox({
         title: 'Token for the remote backend (sent as "Authorization: Bearer …"; stored in VS Code SecretStorage)',

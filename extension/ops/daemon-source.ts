@@ -1,0 +1,33 @@
+/**
+ * The stats dashboard's data source over the daemon connection: one protocol request
+ * per kind of data. A daemon without the fix feature (method not found) gives null.
+ */
+import {
+  ErrorCodes,
+  FixStatsRequest,
+  HealthHistoryRequest,
+  StatsGetRequest,
+  StatsTimeseriesRequest,
+  UsageGetRequest,
+} from '../../protocol';
+import type { TandemClient } from '../tandem-client';
+import type { StatsSource } from './dashboard-data';
+
+export function daemonStatsSource(client: TandemClient): StatsSource | undefined {
+  if (!client.manager.session) return undefined;
+  const c = client.connection;
+  return {
+    stats: (p) => c.sendRequest(StatsGetRequest.type, p),
+    timeseries: (p) => c.sendRequest(StatsTimeseriesRequest.type, p),
+    fixStats: async (p) => {
+      try {
+        return await c.sendRequest(FixStatsRequest.type, p);
+      } catch (err) {
+        if ((err as { code?: number }).code === ErrorCodes.MethodNotFound) return null;
+        throw err;
+      }
+    },
+    usage: (p) => c.sendRequest(UsageGetRequest.type, p),
+    health: (p) => c.sendRequest(HealthHistoryRequest.type, p),
+  };
+}
