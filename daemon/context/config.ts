@@ -4,6 +4,7 @@
  * it once with `parseContextConfig(config.context)`.
  */
 import { z } from 'zod';
+import { ConfigError } from '../config';
 
 /** Folders skipped wherever they appear (vendored, generated, VCS metadata). */
 export const DEFAULT_EXCLUDE_DIRS = [
@@ -127,7 +128,8 @@ export const zContextConfig = z.object({
 export type ContextConfig = z.infer<typeof zContextConfig>;
 export type ContextConfigInput = z.input<typeof zContextConfig>;
 
-export class ContextConfigError extends Error {
+/** A `ConfigError` (the CLI reports it with exit code 2) naming each bad `context.*` key. */
+export class ContextConfigError extends ConfigError {
   constructor(message: string) {
     super(message);
     this.name = 'ContextConfigError';

@@ -765,6 +765,11 @@ export class TandemContextEngine implements ContextEngine {
 
   // ---- chat ---------------------------------------------------------------------------
 
+  /** Tokens a chat/fix/edit prompt should give `assembleChat`: `chat.contextShare` of (numCtx − output reserve). */
+  chatContextBudget(numCtx: number, outputReserve: number): number {
+    return Math.max(0, Math.floor((numCtx - outputReserve) * this.config.chat.contextShare));
+  }
+
   /** Context for chat, fix and edit prompts: project rules and retrieved chunks, no tight deadline. */
   async assembleChat(req: ChatContextRequest): Promise<AssembledChatContext> {
     const started = this.now();

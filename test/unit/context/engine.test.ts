@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCodes, TandemError, isCancellation } from '../../../protocol';
+import { ConfigError } from '../../../daemon/config';
 import { TokenCounter } from '../../../daemon/context/budget';
+import { ContextConfigError, parseContextConfig } from '../../../daemon/context/config';
 import type { IndexProgress } from '../../../daemon/context/types';
 import { contextDiagnostics, contextSearch, indexProgressParams } from '../../../daemon/context/rpc';
 import { copyFixtureRepo, cursorAt, makeEngine, tempDir } from './helpers';
@@ -225,5 +227,23 @@ describe('context/engine', () => {
     } finally {
       await small.dispose();
     }
+  });
+});
+
+describe('context/config', () => {
+  it('fills every default from an empty section and reports bad keys by path', () => {
+    const c = parseContextConfig({});
+    assert.equal(c.completion.deadlineMs, 30);
+    assert.deepEqual(c.completion.shares, { prefix: 0.5, suffix: 0.15, context: 0.35 });
+    assert.equal(c.retrieval.weights.imports, 1.5);
+    assert.equal(parseContextConfig({ completion: { shares: { prefix: 0.6 } } }).completion.shares.suffix, 0.15);
+    assert.throws(
+      () => parseContextConfig({ completion: { deadlineMs: -1 }, tokenizer: 'gpt2' }),
+      (err: unknown) =>
+        err instanceof ContextConfigError &&
+        err instanceof ConfigError &&
+        /context\.completion\.deadlineMs/.test(err.message) &&
+        /context\.tokenizer/.test(err.message),
+    );
   });
 });
