@@ -942,7 +942,14 @@ function toRetrieved(root: string, c: FusedCandidate, row: ChunkRow): RetrievedC
 
 function safeRel(ws: WorkspaceIndex, path: string): string {
   const abs = resolve(path);
-  return isInside(ws.root, abs) ? toRel(ws.root, abs) : path;
+  if (isInside(ws.root, abs)) return toRel(ws.root, abs);
+  try {
+    const real = join(realpathSync(dirname(abs)), abs.slice(dirname(abs).length + 1));
+    if (isInside(ws.root, real)) return toRel(ws.root, real);
+  } catch {
+    // The document's folder is gone: keep the path as given.
+  }
+  return path;
 }
 
 function lastLines(text: string, n: number): string {

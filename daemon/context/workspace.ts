@@ -5,7 +5,7 @@
  * loop free in between, so indexing never blocks completions.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Logger } from '../log';
 import { chunkText, contentHash } from './chunker';
@@ -71,7 +71,7 @@ export class WorkspaceIndex {
   ) {
     this.dir = storeDirFor(home, root);
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    this.store = new IndexStore(join(this.dir, 'index.db'));
+    this.store = openStore(join(this.dir, 'index.db'), logger);
     this.vectors = new VectorIndex(join(this.dir, 'vectors'), this.store, embedder, cfg.embeddings, logger, now);
     this.rules = new ProjectRules(root, (m) => logger.warn(`context: ${m}`));
     this.ignore = this.newIgnore();
@@ -290,6 +290,25 @@ export class WorkspaceIndex {
     await this.queue;
     await this.vectors.close();
     this.store.close();
+  }
+}
+
+/**
+ * Open the index; a file SQLite cannot read (corrupt, truncated, not a database) is set
+ * aside as `index.db.corrupt-<time>` and the index is rebuilt from the workspace (it holds
+ * nothing that cannot be recomputed).
+ */
+function openStore(file: string, logger: Logger): IndexStore {
+  try {
+    return new IndexStore(file);
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    if (!/^SQLITE_(CORRUPT|NOTADB)/.test(code)) throw err;
+    const aside = `${file}.corrupt-${Date.now()}`;
+    logger.warn(`context: ${file} is unreadable (${(err as Error).message}); moved to ${aside} and rebuilding the index.`);
+    renameSync(file, aside);
+    for (const ext of ['-wal', '-shm']) rmSync(file + ext, { force: true });
+    return new IndexStore(file);
   }
 }
 

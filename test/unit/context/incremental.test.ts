@@ -155,3 +155,30 @@ describe('context/incremental updates and persistence', () => {
     }
   });
 });
+
+describe('context/index store recovery', () => {
+  it('sets a corrupt index aside and rebuilds it, losing nothing', async () => {
+    const t = tempDir('corrupt');
+    try {
+      const root = copyFixtureRepo(t.dir);
+      const home = join(t.dir, 'home');
+      const first = makeEngine(home).engine;
+      await first.indexRoot(root);
+      await first.dispose();
+      const db = join(storeDirFor(home, root), 'index.db');
+      writeFileSync(db, 'this is not a database, it is garbage '.repeat(200));
+      rmSync(`${db}-wal`, { force: true });
+      const { engine, logger } = makeEngine(home);
+      try {
+        const s = await engine.indexRoot(root);
+        assert.equal(s.indexed, 7);
+        assert.ok(logger.lines.some((l) => l.startsWith('warn') && l.includes('rebuilding the index')));
+        assert.equal((await engine.search({ query: 'parseHttpHeader', root, k: 1 })).hits[0].file, 'src/util/strings.ts');
+      } finally {
+        await engine.dispose();
+      }
+    } finally {
+      t.cleanup();
+    }
+  });
+});
