@@ -118,7 +118,7 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
     assert.equal(result.model, EDIT_MODEL);
     assert.equal(result.backend, 'local');
     assert.ok(result.fixId.length > 0);
-    await eventually(() => deltas.join('').includes('>>>>>>> REPLACE'), 5000, 'streamed deltas');
+    await eventually(() => deltas.join('').includes('>>>>>>> REPLACE'), 15_000, 'streamed deltas');
 
     const body = chatBodies().at(-1)!;
     assert.equal(body.model, EDIT_MODEL);
@@ -241,7 +241,7 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
     // The step after the created file saw its new content (dependency context).
     const bBody = chatBodies().find((x) => x.messages.at(-1)!.content.includes('Your step: Use formatGreeting'))!;
     assert.match(bBody.messages.at(-1)!.content, /src\/c\.ts, as changed by an earlier step/);
-    await eventually(() => progress.filter((p) => p.state === 'done').length === 3, 5000, 'progress notifications');
+    await eventually(() => progress.filter((p) => p.state === 'done').length === 3, 15_000, 'progress notifications');
     assert.deepEqual(progress.filter((p) => p.state === 'running').map((p) => [p.stepId, p.index, p.total]), [
       ['fmt', 0, 3],
       ['b', 1, 3],
