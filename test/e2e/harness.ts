@@ -138,6 +138,26 @@ async function terminate(pid: number, graceMs = 5000): Promise<void> {
   }
 }
 
+/**
+ * Pids of processes whose environment has `key=value` (Linux /proc; elsewhere none).
+ * Every process of a session inherits its TANDEM_HOME, so this finds a daemon even
+ * if it was started after the lock file was last read.
+ */
+export function pidsWithEnv(key: string, value: string): number[] {
+  if (process.platform !== 'linux') return [];
+  const needle = `${key}=${value}`;
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(needle)) found.push(Number(entry));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return found;
+}
+
 /** The environment for children: the caller's, minus anything that would tie them to an outer VS Code. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -449,12 +469,17 @@ export class E2eSession {
     await waitFor('the ghost text to go away', async () => (await this.ghostText().count()) === 0, { timeoutMs });
   }
 
-  /** The focused editor's visible text, one string per line (nbsp normalised). */
+  /** The focused editor's visible document text (no ghost text), one string per line (nbsp normalised). */
   async editorLines(): Promise<string[]> {
     const lines = await this.p.locator('.editor-instance .monaco-editor .view-lines').first().evaluate((el) => {
       const rows = Array.from(el.querySelectorAll<HTMLElement>('.view-line'));
       rows.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
-      return rows.map((r) => r.textContent ?? '');
+      // The document's text only: ghost text is rendered inside the lines too.
+      return rows.map((r) => {
+        const copy = r.cloneNode(true) as HTMLElement;
+        copy.querySelectorAll('[class*="ghost-text"]').forEach((g) => g.remove());
+        return copy.textContent ?? '';
+      });
     });
     return lines.map((l) => l.replace(/\u00a0/g, ' '));
   }
@@ -552,6 +577,8 @@ export class E2eSession {
     if (this.codeServer?.pid !== undefined && this.codeServer.exitCode === null) await terminate(-this.codeServer.pid);
     const daemon = this.lock();
     if (daemon && pidAlive(daemon.pid)) await terminate(daemon.pid);
+    // Anything else of this session still running (a daemon spawned during shutdown).
+    await Promise.all(pidsWithEnv('TANDEM_HOME', this.home).map((pid) => terminate(pid, 2000)));
     await this.fake?.stop();
     if (process.env.TANDEM_E2E_KEEP !== '1') rmSync(this.root, { recursive: true, force: true });
     else console.log(`[e2e] kept ${this.root}`);
@@ -562,6 +589,7 @@ export class E2eSession {
     if (this.codeServer?.pid !== undefined) signal(-this.codeServer.pid, 'SIGKILL');
     const daemon = this.lock();
     if (daemon) signal(daemon.pid, 'SIGKILL');
+    for (const pid of pidsWithEnv('TANDEM_HOME', this.home)) signal(pid, 'SIGKILL');
     this.fake?.killNow();
   }
 }
