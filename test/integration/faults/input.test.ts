@@ -13,7 +13,6 @@ import {
   ChatSendRequest,
   ContextSearchRequest,
   ErrorCodes,
-  EventsReportRequest,
   FixProposeRequest,
   InlineCompletionRequest,
   StatsGetRequest,
