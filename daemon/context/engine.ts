@@ -366,7 +366,7 @@ export class TandemContextEngine implements ContextEngine {
       }
     };
 
-    const imports = { files: new Set<string>(), unused: new Set<number>() };
+    const imports = { files: new Set<string>(), unused: new Set<number>(), members: new Set<number>() };
     timed('imports', () => this.importsRetriever(ws, rel, language, req.prefix, req.suffix, queryWindow, imports));
     timed('definitions', () => this.definitionsRetriever(ws, queryWindow, req.prose === true));
     timed('bm25', () => {
@@ -408,7 +408,15 @@ export class TandemContextEngine implements ContextEngine {
     const candidates = fuse(
       lists,
       meta,
-      { currentPath: rel, excludeLines, importedFiles: imports.files, unusedImportChunks: imports.unused, openFiles: open, recentFiles: recent },
+      {
+        currentPath: rel,
+        excludeLines,
+        importedFiles: imports.files,
+        unusedImportChunks: imports.unused,
+        memberChunks: imports.members,
+        openFiles: open,
+        recentFiles: recent,
+      },
       {
         rrfK: cfg.retrieval.rrfK,
         weights: cfg.retrieval.weights,
@@ -429,7 +437,7 @@ export class TandemContextEngine implements ContextEngine {
     prefix: string,
     suffix: string,
     queryWindow: string,
-    out: { files: Set<string>; unused: Set<number> },
+    out: { files: Set<string>; unused: Set<number>; members: Set<number> },
   ): number[] {
     const head = prefix.length > 200_000 ? prefix.slice(0, 200_000) : prefix;
     const statements = parseImports(head, language);
@@ -452,7 +460,12 @@ export class TandemContextEngine implements ContextEngine {
       const file = resolveImport(st.specifier, rel, language, (p) => ws.store.hasFile(p), (s) => ws.store.findBySuffix(s));
       if (file) out.files.add(file);
       if (file && member && st.namespace === member[1]) {
-        for (const id of this.memberCandidates(ws, file, member[2] ?? '', queryWindow, parts)) ranked.push({ id, priority: -1, order: order++ });
+        const { named, similar } = this.memberCandidates(ws, file, member[2] ?? '', queryWindow, parts);
+        for (const id of named) {
+          ranked.push({ id, priority: -1, order: order++ });
+          out.members.add(id);
+        }
+        for (const id of similar) ranked.push({ id, priority: -1, order: order++ });
       }
       const wanted: Array<{ name: string; local: string }> = st.names.map((n) => ({ name: n.imported === 'default' ? n.local : n.imported, local: n.local }));
       if (st.namespace && file) {
@@ -475,7 +488,7 @@ export class TandemContextEngine implements ContextEngine {
         // Used right above the cursor: most relevant; imported but unused so far: about to be
         // used (ranked with the names used in the second half of the window); used long ago: last.
         const priority = !usedInBody
-          ? 0.5 - 0.4 * nameAffinity(w.name, parts)
+          ? 0.5 - 0.4 * Math.min(1, nameAffinity(w.name, parts))
           : recency >= 0
             ? 1 - recency / Math.max(1, queryWindow.length)
             : 3;
@@ -503,11 +516,18 @@ export class TandemContextEngine implements ContextEngine {
   }
 
   /**
-   * Chunks of a namespace-imported file for a member being typed: those declaring a symbol
-   * that starts with the typed part (best name affinity with the lines above first), then
-   * the file's chunks most similar to those lines.
+   * Chunks of a namespace-imported file for a member being typed: `named`, declaring a
+   * symbol that starts with the typed part (best name affinity with the lines above first;
+   * these get the namespace-member boost), and, when those are few, `similar`: the file's
+   * chunks closest to those lines.
    */
-  private memberCandidates(ws: WorkspaceIndex, file: string, typed: string, queryWindow: string, parts: Map<string, number>): number[] {
+  private memberCandidates(
+    ws: WorkspaceIndex,
+    file: string,
+    typed: string,
+    queryWindow: string,
+    parts: Map<string, number>,
+  ): { named: number[]; similar: number[] } {
     const out: number[] = [];
     // Symbols starting with what is typed, those sharing name parts with the lines above first.
     const symbols = ws.store
@@ -517,9 +537,12 @@ export class TandemContextEngine implements ContextEngine {
       .filter((s) => typed !== '' || s.affinity > 0)
       .sort((a, b) => b.affinity - a.affinity || a.i - b.i);
     for (const s of symbols.slice(0, 8)) if (!out.includes(s.chunkId)) out.push(s.chunkId);
-    const match = buildMatch(queryTerms(queryWindow), { docFrequency: (t) => ws.store.docFrequency(t), totalDocs: ws.chunkCount });
-    for (const h of ws.store.bm25Within(match, ws.store.chunkIdsOf(file), 10)) if (!out.includes(h.id)) out.push(h.id);
-    return out.slice(0, 12);
+    const similar: number[] = [];
+    if (out.length < 6) {
+      const match = buildMatch(queryTerms(queryWindow), { docFrequency: (t) => ws.store.docFrequency(t), totalDocs: ws.chunkCount });
+      for (const h of ws.store.bm25Within(match, ws.store.chunkIdsOf(file), 10)) if (!out.includes(h.id)) similar.push(h.id);
+    }
+    return { named: out, similar: similar.slice(0, 12 - out.length) };
   }
 
   /** Where the identifiers right above the cursor are defined (unambiguous names only). */
@@ -984,16 +1007,16 @@ function stripToImports(text: string): string {
 }
 
 /**
- * How much a symbol's name shares with the identifier parts above the cursor, in [0, 1]:
- * matched part weights over the name's part count (square-rooted, so a short name that
- * matches beats a long one that matches as much).
+ * How much a symbol's name shares with the identifier parts above the cursor: matched
+ * part weights over the name's part count (square-rooted, so a short name that matches
+ * beats a long one that matches as much). 0 when nothing matches.
  */
 function nameAffinity(name: string, parts: Map<string, number>): number {
   const own = splitIdentifier(name).filter((p) => p.length > 1);
   if (own.length === 0 || parts.size === 0) return 0;
   let sum = 0;
   for (const p of new Set(own)) sum += parts.get(p) ?? 0;
-  return Math.min(1, sum / (3 * Math.sqrt(own.length)));
+  return sum / (3 * Math.sqrt(own.length));
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;

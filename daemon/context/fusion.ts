@@ -3,7 +3,8 @@
  * that matter for a completion at a cursor (chunks of files the current file imports,
  * open and recently edited files, the same folder), the exclusion of the window around
  * the cursor (already in the prompt as prefix/suffix) and a per-file cap. Ties break by
- * path and line so the result is deterministic.
+ * path and line so the result is deterministic. Members of a namespace import being typed
+ * at the cursor (`ns.|`) get their own boost and up to four places from their file.
  */
 import { posix } from 'node:path';
 import type { ContextSource } from '../../protocol';
@@ -24,12 +25,14 @@ export interface FusionSignals {
   recentFiles?: Set<string>;
   /** Chunk ids defining imports not used above the cursor yet. */
   unusedImportChunks?: Set<number>;
+  /** Chunk ids of members of the namespace import being typed at the cursor (`ns.|`). */
+  memberChunks?: Set<number>;
 }
 
 export interface FusionOptions {
   rrfK: number;
   weights: Partial<Record<ContextSource, number>>;
-  boosts: { importedFile: number; openFile: number; recentFile: number; sameDir: number };
+  boosts: { importedFile: number; openFile: number; recentFile: number; sameDir: number; namespaceMember?: number };
   perFileCap: number;
   limit: number;
 }
@@ -87,6 +90,7 @@ export function fuse(
     };
     if (signals.importedFiles?.has(c.path)) add('imported-file', opts.boosts.importedFile);
     if (signals.unusedImportChunks?.has(c.id)) add('unused-import', opts.boosts.importedFile);
+    if (signals.memberChunks?.has(c.id)) add('namespace-member', opts.boosts.namespaceMember ?? 1);
     if (signals.openFiles?.has(c.path)) add('open-file', opts.boosts.openFile);
     else if (signals.recentFiles?.has(c.path)) add('recent-file', opts.boosts.recentFile);
     if (curDir !== undefined && posix.dirname(c.path) === curDir && c.path !== signals.currentPath) add('same-dir', opts.boosts.sameDir);
@@ -98,7 +102,9 @@ export function fuse(
   let taken = 0;
   for (const c of out) {
     const n = perFile.get(c.path) ?? 0;
-    if (n >= opts.perFileCap || taken >= opts.limit) {
+    // The members of the namespace being typed compete among themselves: allow a few more.
+    const cap = signals.memberChunks?.has(c.id) ? Math.max(opts.perFileCap, 4) : opts.perFileCap;
+    if (n >= cap || taken >= opts.limit) {
       c.capped = true;
       continue;
     }

@@ -38,7 +38,7 @@ export interface ContextCandidateInfo {
   /** Fused score (higher is better). */
   score: number;
   sources: ContextSource[];
-  /** Boosts applied: `imported-file`, `open-file`, `recent-file`, `same-dir`, `unused-import`. */
+  /** Boosts applied: `imported-file`, `unused-import`, `namespace-member`, `open-file`, `recent-file`, `same-dir`. */
   signals: string[];
   /** Tokens of the rendered chunk as it went into the prompt (or would have). */
   tokens: number;

@@ -71,6 +71,18 @@ describe('context/engine', () => {
     assert.equal(again.prefix, a.prefix);
   });
 
+  it('retrieves members of a namespace import being typed (`ns.|`), by name affinity with the line', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const file = join(root, 'src/geometry/normals.ts');
+    const text = "import * as vec from '../math/vector';\n\nexport function unitNormal(v: vec.Vector2) {\n  return vec.";
+    writeFileSync(file, text);
+    const r = await engine.retrieve({ path: file, languageId: 'typescript', prefix: text, suffix: '', line: 3 });
+    assert.equal(r.chunks[0].file, 'src/math/vector.ts');
+    assert.ok(r.chunks[0].signals.includes('namespace-member'));
+    const typed = await engine.retrieve({ path: file, languageId: 'typescript', prefix: `${text}norm`, suffix: '', line: 3 });
+    assert.ok(typed.chunks[0].symbols.includes('normalizeVector'), JSON.stringify(typed.chunks[0]));
+  });
+
   it('never uses the window around the cursor from the current file', async () => {
     await complete('window', 21);
     const d = engine.diagnostics('window')!;
