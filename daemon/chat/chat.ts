@@ -104,6 +104,33 @@ export function registerChat(host: DaemonHost): () => void {
     opts: TurnOptions,
     signal: AbortSignal,
   ): Promise<ChatTurnResult> => {
+    let text = '';
+    let context: ChatContextItem[] = turn.user.meta.context ?? [];
+    try {
+      return await stream(session, started, turn, opts, signal, (t, c) => {
+        text = t;
+        context = c;
+      });
+    } catch (err) {
+      // The answer row exists: finish it so that the question keeps a visible outcome.
+      if (signal.aborted || isCancellation(err)) {
+        store.finish(turn.assistant.id, { content: text, status: 'cancelled', meta: { context } });
+      } else {
+        store.finish(turn.assistant.id, { content: text, status: 'error', error: errorInfo(err, host.router), meta: { context } });
+      }
+      throw err;
+    }
+  };
+
+  /** Build the prompt and stream the answer; `progress` always holds the text so far and the context used. */
+  const stream = async (
+    session: Session,
+    started: number,
+    turn: { conversationId: string; user: StoredMessage; assistant: StoredMessage; root?: string; rules?: Array<{ path: string; text: string }>; contextMs: number },
+    opts: TurnOptions,
+    signal: AbortSignal,
+    progress: (text: string, context: ChatContextItem[]) => void,
+  ): Promise<ChatTurnResult> => {
     const cfg = host.config().tasks.chat;
     const budget = Math.max(256, cfg.num_ctx - cfg.num_predict);
     const rules = turn.rules ?? readRules(turn.root);
@@ -126,50 +153,43 @@ export function registerChat(host: DaemonHost): () => void {
     let firstTokenAt: number | undefined;
     let lastSave = performance.now();
     const streamId = opts.streamId;
-    try {
-      const result = await host.router.chat({
-        task: 'chat',
-        messages: prompt.messages,
-        model,
-        sessionKey: turn.conversationId,
-        signal,
-        onDelta: (delta) => {
-          firstTokenAt ??= performance.now();
-          text += delta;
-          if (streamId) void session.connection.sendNotification(StreamDeltaNotification.type, { streamId, seq: seq++, delta }).catch(() => undefined);
-          const now = performance.now();
-          if (now - lastSave >= PROGRESS_SAVE_MS) {
-            lastSave = now;
-            store.saveProgress(turn.assistant.id, text);
-          }
-        },
-      });
-      const end = performance.now();
-      const meta: StoredMessageMeta = {
-        context,
-        stats: {
-          model: result.model,
-          backend: result.backend,
-          timings: { contextMs: round(turn.contextMs), firstTokenMs: round((firstTokenAt ?? end) - started), totalMs: round(end - started) },
-          tokens: { prompt: result.promptTokens, output: result.outputTokens, promptEstimate: prompt.tokens },
-          droppedTurns: prompt.droppedTurns,
-        },
-      };
-      const done = store.finish(turn.assistant.id, { content: result.text, status: 'done', meta });
-      if (!done) throw new TandemError(ErrorCodes.NotFound, 'The conversation was deleted while the answer was written.');
-      host.logger.info(`Chat turn answered by ${result.model} on ${result.backend} in ${Math.round(end - started)} ms (${prompt.tokens} prompt tokens, ${prompt.droppedTurns} old turns left out).`);
-      const conversation = store.conversation(turn.conversationId)!;
-      const out: ChatTurnResult = { conversation, user: toMessageInfo(turn.user), assistant: toMessageInfo(done) };
-      if (opts.includePrompt) out.prompt = prompt.messages.map((m: ChatMessage) => ({ role: m.role, content: m.content }));
-      return out;
-    } catch (err) {
-      if (signal.aborted || isCancellation(err)) {
-        store.finish(turn.assistant.id, { content: text, status: 'cancelled', meta: { context } });
-      } else {
-        store.finish(turn.assistant.id, { content: text, status: 'error', error: errorInfo(err, host.router), meta: { context } });
-      }
-      throw err;
-    }
+    progress(text, context);
+    const result = await host.router.chat({
+      task: 'chat',
+      messages: prompt.messages,
+      model,
+      sessionKey: turn.conversationId,
+      signal,
+      onDelta: (delta) => {
+        firstTokenAt ??= performance.now();
+        text += delta;
+        progress(text, context);
+        if (streamId) void session.connection.sendNotification(StreamDeltaNotification.type, { streamId, seq: seq++, delta }).catch(() => undefined);
+        const now = performance.now();
+        if (now - lastSave >= PROGRESS_SAVE_MS) {
+          lastSave = now;
+          store.saveProgress(turn.assistant.id, text);
+        }
+      },
+    });
+    const end = performance.now();
+    const meta: StoredMessageMeta = {
+      context,
+      stats: {
+        model: result.model,
+        backend: result.backend,
+        timings: { contextMs: round(turn.contextMs), firstTokenMs: round((firstTokenAt ?? end) - started), totalMs: round(end - started) },
+        tokens: { prompt: result.promptTokens, output: result.outputTokens, promptEstimate: prompt.tokens },
+        droppedTurns: prompt.droppedTurns,
+      },
+    };
+    const done = store.finish(turn.assistant.id, { content: result.text, status: 'done', meta });
+    if (!done) throw new TandemError(ErrorCodes.NotFound, 'The conversation was deleted while the answer was written.');
+    host.logger.info(`Chat turn answered by ${result.model} on ${result.backend} in ${Math.round(end - started)} ms (${prompt.tokens} prompt tokens, ${prompt.droppedTurns} old turns left out).`);
+    const conversation = store.conversation(turn.conversationId)!;
+    const out: ChatTurnResult = { conversation, user: toMessageInfo(turn.user), assistant: toMessageInfo(done) };
+    if (opts.includePrompt) out.prompt = prompt.messages.map((m: ChatMessage) => ({ role: m.role, content: m.content }));
+    return out;
   };
 
   host.rpc.register(ChatSendRequest, async (params, { session, signal }) => {

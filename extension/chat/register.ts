@@ -187,8 +187,10 @@ class VsCodeChatEditor implements ChatEditor {
     const proposalUri = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: doc.uri.path, query: key });
     const name = basename(doc.uri.path);
     const where = plan.how === 'selection' ? 'selection' : plan.how === 'matched-block' ? 'matching block' : 'whole file';
+    let applied = false;
     try {
-      await vscode.commands.executeCommand('vscode.diff', doc.uri, proposalUri, `${name} ↔ Tandem's change (${where})`, { preview: true });
+      // Not a preview tab: it would replace the file's own preview tab.
+      await vscode.commands.executeCommand('vscode.diff', doc.uri, proposalUri, `${name} ↔ Tandem's change (${where})`, { preview: false });
       const choice = await vscode.window.showInformationMessage(`Apply Tandem's change to ${name} (${where})?`, 'Apply', 'Discard');
       if (choice !== 'Apply') return;
       if (doc.version !== version) {
@@ -199,6 +201,7 @@ class VsCodeChatEditor implements ChatEditor {
       edit.replace(doc.uri, new vscode.Range(doc.positionAt(plan.start), doc.positionAt(plan.end)), plan.replacement);
       const ok = await vscode.workspace.applyEdit(edit);
       if (!ok) void vscode.window.showWarningMessage(`Tandem: the change could not be applied to ${name}.`);
+      applied = ok;
     } finally {
       this.proposals.proposals.delete(key);
       for (const group of vscode.window.tabGroups.all) {
@@ -208,7 +211,10 @@ class VsCodeChatEditor implements ChatEditor {
           }
         }
       }
+      // Back to the file, showing the result (or the untouched text after Discard).
+      if (!doc.isClosed) await vscode.window.showTextDocument(doc, { viewColumn: editor.viewColumn, preview: false }).then(undefined, () => undefined);
     }
+    if (applied) vscode.window.setStatusBarMessage(`Tandem: change applied to ${name} (undo with Ctrl+Z)`, 4000);
   }
 
   async openFile(path: string, line?: number): Promise<void> {

@@ -13,6 +13,9 @@ import { E2eSession, resultsDir, skipUnlessAvailable, waitFor } from './harness'
 
 const CODE_LINE = 'export const twice = (n: number) => n * 2;';
 const ANSWER_CHUNKS = ['Here is ', 'a helper:\n\n', '```ts\n', `${CODE_LINE}\n`, '```\n'];
+const MATH_TS = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
+/** The answer to "swap": a new version of `add`, which Apply puts in place of the old one. */
+const SWAP_CHUNKS = ['Swapped:\n\n', '```ts\n', 'export function add(a: number, b: number): number {\n', '  return b + a;\n', '}\n', '```\n'];
 
 describe('Tandem chat panel in a real VS Code (code-server + Chromium)', function () {
   this.timeout(180_000);
@@ -40,11 +43,14 @@ describe('Tandem chat panel in a real VS Code (code-server + Chromium)', functio
     this.timeout(12 * 60_000);
     s = new E2eSession({
       name: 'chat',
-      workspace: { 'notes.ts': '', 'math.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n' },
+      workspace: { 'notes.ts': '', 'math.ts': MATH_TS },
       fakeScript: {
         models: tandemDefaultModels(),
         loaded: tandemDefaultModels().map((m) => m.name),
-        rules: [{ path: '/api/chat', chunks: ANSWER_CHUNKS, chunkDelayMs: 40 }],
+        rules: [
+          { path: '/api/chat', match: 'swap the operands', chunks: SWAP_CHUNKS, chunkDelayMs: 20 },
+          { path: '/api/chat', chunks: ANSWER_CHUNKS, chunkDelayMs: 40 },
+        ],
         defaultReply: { chunks: [''] },
       },
       settings: (ollamaUrl) => ({ 'tandem.ollamaUrl': ollamaUrl, 'tandem.uiMode': 'simple' }),
@@ -113,5 +119,43 @@ describe('Tandem chat panel in a real VS Code (code-server + Chromium)', functio
     await entry.waitFor({ timeout: 30_000 });
     await entry.click();
     await frame.locator('.message.assistant .code-block', { hasText: 'twice' }).waitFor({ timeout: 30_000 });
+  });
+
+  it('Apply shows a diff, replaces the matching function when accepted, and is one undo step', async () => {
+    const ses = session();
+    await ses.runCommand('View: Show Explorer');
+    await ses.openFile('math.ts');
+    await ses.runCommand('Tandem: New Chat');
+    const frame = await chatFrame();
+    await frame.locator('textarea.input').fill('Please swap the operands in add');
+    await frame.locator('textarea.input').press('Enter');
+    const block = frame.locator('.message.assistant .code-block', { hasText: 'return b + a' }).first();
+    await block.waitFor({ timeout: 60_000 });
+    await frame.locator('button.stop').waitFor({ state: 'hidden', timeout: 60_000 });
+    await block.locator('[data-action="apply"]').click();
+
+    // The diff editor opens next to a notification asking to apply or discard.
+    await ses.p.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 30_000 });
+    const toast = ses.p.locator('.notification-toast', { hasText: "Apply Tandem's change to math.ts" });
+    await toast.waitFor({ timeout: 30_000 });
+    await toast.locator('.monaco-button', { hasText: /^Apply$/ }).click();
+    await ses.p.locator('.monaco-diff-editor').first().waitFor({ state: 'hidden', timeout: 30_000 });
+
+    await ses.p.locator('.tabs-container .tab', { hasText: 'math.ts' }).first().click();
+    const mathEditor = ses.p.locator('.editor-instance .monaco-editor[data-uri$="math.ts"]').first();
+    await mathEditor.waitFor({ state: 'visible', timeout: 30_000 });
+    const applied = await waitFor('the applied change in math.ts', async () => {
+      const l = await ses.editorLines();
+      return l[1] === '  return b + a;' ? l : undefined;
+    }, { timeoutMs: 30_000 });
+    assert.deepEqual(applied.slice(0, 3), ['export function add(a: number, b: number): number {', '  return b + a;', '}']);
+    assert.equal(applied.filter((l) => l.startsWith('export function add')).length, 1, 'the function was replaced, not added');
+
+    await mathEditor.locator('.view-line').first().click();
+    await ses.p.keyboard.press('Control+z');
+    await waitFor('one undo to restore the original', async () => {
+      const l = await ses.editorLines();
+      return l[1] === '  return a + b;' ? l : undefined;
+    }, { timeoutMs: 15_000 });
   });
 });
