@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Locator } from 'playwright-core';
 import { FixStatsRequest } from '../../protocol';
 import { connectToDaemon } from '../../protocol/client';
 import { tandemDefaultModels } from '../fake-ollama/script';
@@ -19,6 +20,8 @@ import { E2eSession, skipUnlessAvailable, waitFor } from './harness';
 const BROKEN_TS = ['export function total(items: number[]): number {', '  let sum: number = "0";', '  for (const i of items) sum += i;', '  return sum;', '}', ''].join('\n');
 const GREET_TS = ["export function greet(name: string): string {", "  return 'Hello ' + name;", '}', ''].join('\n');
 const MAIN_TS = ["import { greet } from './greet';", '', "console.log(greet('world'));", ''].join('\n');
+const TYPO_TS = ["const words: string[] = ['a'];", 'export const count = words.lenght;', ''].join('\n');
+const HALF_TS = ['export function half(n: number): number {', '  return n / "2";', '}', ''].join('\n');
 const FAREWELL_TS = ['export function farewell(name: string): string {', "  return 'Goodbye ' + name;", '}', ''].join('\n');
 
 const FIX_ANSWER = ['The variable is initialised with a string.\n\n', 'broken.ts\n<<<<<<< SEARCH\n', '  let sum: number = "0";\n', '=======\n', '  let sum: number = 0;\n', '>>>>>>> REPLACE\n'];
@@ -69,10 +72,17 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
     const panel = refactorPreview();
     await panel.waitFor({ state: 'visible', timeout: 90_000 });
     await panel.locator('input.edit-checkbox').first().waitFor({ state: 'visible', timeout: 30_000 });
+    // Rows are virtualised (templates may sit hidden in the DOM): only visible boxes count.
     for (let guard = 0; guard < 30; guard++) {
-      const unchecked = panel.locator('input.edit-checkbox:not(:checked):not(.disabled)');
-      if ((await unchecked.count()) === 0) break;
-      await unchecked.first().click();
+      let next: Locator | undefined;
+      for (const box of await panel.locator('input.edit-checkbox:not(:checked):not(.disabled)').all()) {
+        if (await box.isVisible().catch(() => false)) {
+          next = box;
+          break;
+        }
+      }
+      if (!next) break;
+      await next.click();
     }
     await panel.locator('.monaco-button', { hasText: /^Apply$/ }).first().click();
     await panel.waitFor({ state: 'hidden', timeout: 30_000 }).catch(() => undefined);
@@ -109,6 +119,8 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
       workspace: {
         'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'commonjs' } }, null, 2),
         'broken.ts': BROKEN_TS,
+        'typo.ts': TYPO_TS,
+        'half.ts': HALF_TS,
         'src/greet.ts': GREET_TS,
         'src/main.ts': MAIN_TS,
         '.git/config': '[core]\n',
@@ -118,6 +130,16 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
         loaded: tandemDefaultModels().map((m) => m.name),
         rules: [
           { path: '/api/chat', match: "Type 'string' is not assignable to type 'number'", chunks: FIX_ANSWER },
+          {
+            path: '/api/chat',
+            match: "Property 'lenght' does not exist",
+            chunks: ['A typo in the property name.\n\ntypo.ts\n<<<<<<< SEARCH\nexport const count = words.lenght;\n=======\nexport const count = words.length;\n>>>>>>> REPLACE\n'],
+          },
+          {
+            path: '/api/chat',
+            match: 'right-hand side of an arithmetic operation',
+            chunks: ['Divide by a number.\n\n<<<<<<< SEARCH\n  return n / "2";\n=======\n  return n / 2;\n>>>>>>> REPLACE\n'],
+          },
           { path: '/api/chat', match: 'Instruction:\nAdd a farewell', chunks: [JSON.stringify(PLAN)] },
           { path: '/api/chat', match: 'Instruction:\nHostile plan', chunks: [JSON.stringify(HOSTILE_PLAN)] },
           { path: '/api/chat', match: 'Your step: create src/farewell.ts', chunks: ['```ts\n', FAREWELL_TS, '```\n'] },
@@ -221,5 +243,53 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
     assert.ok(!existsSync('/tmp/tandem-e2e-evil.txt'));
     assert.ok(!existsSync(join(ses.workspace, '.git', 'hooks', 'post-checkout')));
     assert.deepEqual(readdirSync(ses.workspace, { recursive: true }).map(String).sort(), before);
+  });
+
+  it('offers "Fix with Tandem" as a quick fix on the diagnostic and fixes it through the preview', async () => {
+    const ses = session();
+    await ses.openFile('typo.ts');
+    const squiggles = ses.p.locator('.editor-instance .monaco-editor .squiggly-error');
+    await waitFor('the TypeScript error squiggle', async () => (await squiggles.count()) > 0, { timeoutMs: 90_000, intervalMs: 500 });
+    await ses.gotoLineEnd(2);
+    for (let i = 0; i < 3; i++) await ses.p.keyboard.press('ArrowLeft');
+    const item = ses.p.locator('.action-widget .monaco-list-row', { hasText: 'Fix with Tandem' }).first();
+    await waitFor('the "Fix with Tandem" quick fix', async () => {
+      if (await item.isVisible().catch(() => false)) return true;
+      await ses.p.keyboard.press('Control+.');
+      await item.waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+      return item.isVisible();
+    }, { timeoutMs: 60_000, intervalMs: 1000 });
+    // The action list takes the keyboard (a pointer block covers it): walk to the entry.
+    await waitFor('"Fix with Tandem" focused in the quick fix list', async () => {
+      const focused = await ses.p.locator('.action-widget .monaco-list-row.focused').first().getAttribute('aria-label', { timeout: 2000 }).catch(() => null);
+      if (focused === 'Fix with Tandem') return true;
+      await ses.p.keyboard.press('ArrowDown');
+      return false;
+    }, { timeoutMs: 20_000, intervalMs: 200 });
+    await ses.p.keyboard.press('Enter');
+    await acceptPreview();
+    await waitFor('the fixed line in the editor', async () => (await ses.editorLines())[1] === 'export const count = words.length;', { timeoutMs: 30_000 });
+    await waitFor('the error squiggle to disappear', async () => (await squiggles.count()) === 0, { timeoutMs: 60_000, intervalMs: 500 });
+  });
+
+  it('in simple mode applies a small fix directly and Undo reverts it', async () => {
+    const ses = session();
+    await ses.runCommand('Tandem: Switch UI Mode');
+    await ses.pickQuickItem(/simple/i);
+    const settingsFile = join(ses.userDataDir, 'User', 'settings.json');
+    await waitFor('tandem.uiMode = simple in settings.json', () => /"tandem\.uiMode"\s*:\s*"simple"/.test(readFileSync(settingsFile, 'utf8')));
+
+    await ses.openFile('half.ts');
+    const squiggles = ses.p.locator('.editor-instance .monaco-editor .squiggly-error');
+    await waitFor('the TypeScript error squiggle', async () => (await squiggles.count()) > 0, { timeoutMs: 90_000, intervalMs: 500 });
+    await ses.gotoLineEnd(2);
+    await ses.runCommand('Tandem: Fix Problem at Cursor');
+    await waitFor('the fix applied without a preview', async () => (await ses.editorLines())[1] === '  return n / 2;', { timeoutMs: 60_000 });
+    assert.equal(await refactorPreview().isVisible().catch(() => false), false, 'no preview in simple mode for a small fix');
+
+    const toast = ses.p.locator('.notifications-toasts .notification-toast', { hasText: 'Tandem fixed it' }).first();
+    await toast.waitFor({ state: 'visible', timeout: 30_000 });
+    await toast.locator('.monaco-button', { hasText: /^Undo$/ }).click();
+    await waitFor('the fix undone', async () => (await ses.editorLines())[1] === '  return n / "2";', { timeoutMs: 30_000 });
   });
 });
