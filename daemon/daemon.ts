@@ -35,6 +35,7 @@ import type { ContextEngine } from './context/types';
 import { acquireLock, newToken, publishLock, releaseLock, type LockInfo } from './lockfile';
 import type { DaemonLogger } from './log';
 import { Metrics } from './metrics';
+import { displayUrl } from './router/errors';
 import type { ModelRouter } from './router/types';
 import { httpHandler } from './server/http';
 import { RpcDispatcher, type Session } from './server/rpc';
@@ -333,7 +334,7 @@ export class Daemon implements DaemonHost {
     rpc.register(SettingsUpdateRequest, (params, { session }) => {
       this.effectiveConfig = applyOverlay(this.baseConfig, params);
       parts.router.reconfigure(this.effectiveConfig);
-      this.logger.info(`Settings updated by ${session.client?.name ?? 'a client'}: backends ${this.effectiveConfig.backends.map((b) => `${b.name}=${b.url}`).join(', ')}`);
+      this.logger.info(`Settings updated by ${session.client?.name ?? 'a client'}: backends ${this.effectiveConfig.backends.map((b) => `${b.name}=${displayUrl(b.url)}`).join(', ')}`);
       this.broadcastStatus();
       return this.routingSummary();
     });
@@ -401,7 +402,7 @@ export class Daemon implements DaemonHost {
     const models = {} as Record<TaskType, string>;
     for (const t of TaskTypes) models[t] = cfg.tasks[t].model;
     return {
-      backends: cfg.backends.filter((b) => b.enabled).map((b) => ({ name: b.name, url: b.url, kind: b.kind, priority: b.priority })),
+      backends: cfg.backends.filter((b) => b.enabled).map((b) => ({ name: b.name, url: displayUrl(b.url), kind: b.kind, priority: b.priority })),
       models,
     };
   }

@@ -8,7 +8,7 @@
 import { ErrorCodes, TandemError, type ErrorCode } from '../../protocol';
 import { errorMessageOf } from '../router/backend';
 import { classifyNetworkError, displayUrl } from '../router/errors';
-import { redact, secretValues } from './redact';
+import { redact, secretValues } from '../router/redact';
 
 export interface PullTarget {
   name: string;

@@ -26,6 +26,7 @@ import { sameModel, type BackendClient, type GenerationOptions, type ProbeResult
 import { diagnose, type DoctorBackendInput } from './doctor';
 import { BackendFailure, cancelled, displayUrl, protocolFailure, timeoutFailure } from './errors';
 import { planFim, type ModelTraits } from './fim';
+import { redact, secretValues } from './redact';
 import { BackendHealth } from './health';
 import { OllamaBackend } from './ollama';
 import { OpenAiBackend } from './openai';
@@ -219,7 +220,7 @@ export class Router implements ModelRouter {
       this.logger.debug(`Loaded ${cfg.model} on ${entry.config.name} for ${task}`);
       return entry.config.name;
     } catch (err) {
-      this.logger.info(`Could not preload ${cfg.model} on ${entry.config.name}: ${err instanceof Error ? err.message : String(err)}`);
+      this.logger.info(`Could not preload ${cfg.model} on ${entry.config.name}: ${this.scrub(entry, err instanceof Error ? err.message : String(err))}`);
       return undefined;
     } finally {
       clearTimeout(timer);
@@ -368,11 +369,14 @@ export class Router implements ModelRouter {
           this.logger.debug(`${task} call to ${name} cancelled`);
           throw cancelled(signal?.reason);
         }
-        const failure = timedOut
-          ? timeoutFailure(name, entry.config.url, timedOut.what, timedOut.ms)
-          : err instanceof BackendFailure
-            ? err
-            : protocolFailure(name, entry.config.url, `failed: ${(err as Error)?.message ?? String(err)}`, err);
+        const failure = this.scrubbed(
+          entry,
+          timedOut
+            ? timeoutFailure(name, entry.config.url, timedOut.what, timedOut.ms)
+            : err instanceof BackendFailure
+              ? err
+              : protocolFailure(name, entry.config.url, `failed: ${(err as Error)?.message ?? String(err)}`, err),
+        );
         if (failure.opts.countsAsFailure) entry.health.failure(failure.message);
         else entry.health.release();
         const outcome = failure.code === ErrorCodes.UpstreamTimeout ? 'timeout' : 'error';
@@ -400,6 +404,30 @@ export class Router implements ModelRouter {
       }
     }
     throw this.exhausted(task, model, failures, skipped);
+  }
+
+  /**
+   * A failure's text partly comes from the server (error bodies, in-stream errors), and
+   * a misbehaving proxy may echo the credentials it was sent. Every failure is scrubbed
+   * of the backend's header values and URL password before it reaches logs, status,
+   * health history, doctor output or a client.
+   */
+  private scrubbed(entry: Entry, failure: BackendFailure): BackendFailure {
+    const message = this.scrub(entry, failure.message);
+    const hint = failure.opts.hint === undefined ? undefined : this.scrub(entry, failure.opts.hint);
+    if (message === failure.message && hint === failure.opts.hint) return failure;
+    return new BackendFailure(failure.code, message, { ...failure.opts, hint });
+  }
+
+  private scrub(entry: Entry, text: string): string {
+    const secrets = secretValues(withCredentialsAsHeader(entry.config.url, entry.config.headers).headers);
+    try {
+      const password = decodeURIComponent(new URL(entry.config.url).password);
+      if (password.length >= 4) secrets.push(password);
+    } catch {
+      // Not a URL with a password.
+    }
+    return secrets.length === 0 ? text : redact(text, secrets);
   }
 
   private stick(task: TaskType, sessionKey: string, backend: string): void {
@@ -559,12 +587,14 @@ export class Router implements ModelRouter {
         }
       } catch (err) {
         if (this.lifetime.signal.aborted) return;
-        const failure =
+        const failure = this.scrubbed(
+          entry,
           ac.signal.aborted && !(err instanceof BackendFailure)
             ? timeoutFailure(entry.config.name, entry.config.url, 'response', timeoutMs)
             : err instanceof BackendFailure
               ? err
-              : protocolFailure(entry.config.name, entry.config.url, `failed a health probe: ${(err as Error)?.message ?? String(err)}`, err);
+              : protocolFailure(entry.config.name, entry.config.url, `failed a health probe: ${(err as Error)?.message ?? String(err)}`, err),
+        );
         entry.probeError = failure;
         if (closed || trial) entry.health.failure(failure.message);
         else {

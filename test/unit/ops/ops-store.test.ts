@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { ErrorCodes, TandemError } from '../../../protocol';
 import { healthHistory } from '../../../daemon/ops/health-history';
-import { redact, secretValues } from '../../../daemon/ops/redact';
+import { redact, secretValues } from '../../../daemon/router/redact';
 import { defaultBucketMs, statsTimeseries } from '../../../daemon/ops/timeseries';
 import { UsageStore } from '../../../daemon/ops/usage-store';
 import { TelemetryStore } from '../../../daemon/telemetry/store';
