@@ -272,3 +272,38 @@ export function applyTextEdits(text: string, edits: readonly TextEdit[]): string
     edits.map((e, k) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), newText: e.newText, blockIndex: k })),
   );
 }
+
+/** Lines with their terminators, so that joining them gives the text back exactly. */
+function linesWithEnds(text: string): string[] {
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+export type WholeFileResult = { kind: 'edit'; edit: OffsetEdit } | { kind: 'same' } | { kind: 'not-whole'; reason: string };
+
+/**
+ * A model that answered with the whole new file instead of blocks: one edit replacing
+ * what lies between the unchanged leading and trailing lines. Accepted only when the
+ * answer is plausibly the whole file (a similar number of lines, at least half of the
+ * lines unchanged at the ends); a snippet must never replace a file.
+ */
+export function wholeFileEdit(oldText: string, answerText: string): WholeFileResult {
+  const eol = eolOf(oldText);
+  const oldLines = linesWithEnds(oldText);
+  const newLines = linesWithEnds(answerText.replace(/\r?\n/g, eol));
+  if (oldText === answerText.replace(/\r?\n/g, eol)) return { kind: 'same' };
+  const n = oldLines.length;
+  const m = newLines.length;
+  if (m < 0.8 * n || m > 1.5 * n + 20) {
+    return { kind: 'not-whole', reason: `its code block has ${m} lines where the file has ${n}, so it is not the whole file` };
+  }
+  let prefix = 0;
+  while (prefix < n && prefix < m && oldLines[prefix] === newLines[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < n - prefix && suffix < m - prefix && oldLines[n - 1 - suffix] === newLines[m - 1 - suffix]) suffix++;
+  if (prefix + suffix < 0.5 * n) {
+    return { kind: 'not-whole', reason: `its code block keeps only ${prefix + suffix} of the file's ${n} lines at the start and end, so it is not a safe whole-file rewrite` };
+  }
+  const start = oldLines.slice(0, prefix).join('').length;
+  const end = oldText.length - oldLines.slice(n - suffix).join('').length;
+  return { kind: 'edit', edit: { start, end, newText: newLines.slice(prefix, m - suffix).join(''), blockIndex: 0 } };
+}

@@ -6,7 +6,7 @@
  * this is pure and tested with golden cases.
  */
 import type { FileChange, RejectedEdit, RejectionKind } from '../../protocol';
-import { applyBlocks, toTextEdits, type BlockFailureKind } from './apply';
+import { applyBlocks, toTextEdits, wholeFileEdit, type BlockFailureKind } from './apply';
 import type { EditBlock, ParsedEdits } from './format';
 import { contentHash } from './hash';
 import { resolveWorkspacePath, type PathCheck, type PathFlavor, type PathFs } from './paths';
@@ -26,6 +26,11 @@ export interface ChangeContext {
   allowDelete?: boolean;
   /** Apply the blocks that fit even when others of the same file fail. */
   partial?: boolean;
+  /**
+   * When the answer has no blocks but a code block that is plausibly the whole new
+   * default file, take it as such (models sometimes rewrite the file).
+   */
+  acceptWholeFile?: boolean;
   /** Current text of a file: the open document's or the disk's; undefined when absent. */
   readText(absPath: string): string | undefined;
   stepId?: string;
@@ -109,6 +114,29 @@ export function changesFromAnswer(parsed: ParsedEdits, ctx: ChangeContext): Prop
       ...(stepId !== undefined ? { stepId } : {}),
       ...(ctx.description !== undefined ? { description: ctx.description } : {}),
     });
+  }
+
+  const nothingParsed = parsed.blocks.length === 0 && parsed.creates.length === 0 && parsed.deletes.length === 0 && parsed.problems.length === 0;
+  if (ctx.acceptWholeFile && nothingParsed && ctx.defaultPath !== undefined && parsed.codeBlocks.length > 0) {
+    const path = ctx.defaultPath;
+    const text = ctx.readText(path);
+    if (text !== undefined) {
+      const whole = wholeFileEdit(text, parsed.codeBlocks[0]!);
+      if (whole.kind === 'edit') {
+        changes.push({
+          kind: 'modify',
+          path,
+          baseHash: contentHash(text),
+          edits: toTextEdits(text, [whole.edit]),
+          ...(stepId !== undefined ? { stepId } : {}),
+          ...(ctx.description !== undefined ? { description: ctx.description } : {}),
+        });
+      } else if (whole.kind === 'same') {
+        reject('model_error', `The answer repeats ${shortName(path)} unchanged instead of giving SEARCH/REPLACE blocks.`, path);
+      } else {
+        reject('malformed', `The answer has no SEARCH/REPLACE blocks, and ${whole.reason}; nothing was applied to ${shortName(path)}.`, path);
+      }
+    }
   }
 
   for (const c of parsed.creates) {

@@ -208,6 +208,7 @@ export function registerEdits(host: DaemonHost): () => void {
       defaultPath: doc.path,
       allowedPaths: [doc.path],
       partial: true,
+      acceptWholeFile: true,
       readText: (p) => (p === doc.path ? text : undefined),
     });
     if (proposed.changes.length === 0 && proposed.rejected.length === 0) {
@@ -458,6 +459,7 @@ export function registerEdits(host: DaemonHost): () => void {
             roots: plan.roots,
             defaultPath: step.path,
             allowedPaths: [step.path],
+            acceptWholeFile: true,
             readText: (p) => (p === step.path ? current : undefined),
             stepId: step.id,
             description: step.description,

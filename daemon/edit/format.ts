@@ -59,6 +59,8 @@ export interface ParsedEdits {
   problems: ParseProblem[];
   /** The answer's text outside blocks and fences, trimmed (the model's explanation). */
   prose: string;
+  /** Contents of fenced code blocks holding no edit block (a model rewriting the whole file). */
+  codeBlocks: string[];
 }
 
 const SEARCH = /^\s*<{5,9}\s*SEARCH\s*$/i;
@@ -102,10 +104,11 @@ function diffHeaderPath(rest: string): string | null {
 
 export function parseEditResponse(answer: string): ParsedEdits {
   const src = lines(answer);
-  const out: ParsedEdits = { blocks: [], creates: [], deletes: [], problems: [], prose: '' };
+  const out: ParsedEdits = { blocks: [], creates: [], deletes: [], problems: [], prose: '', codeBlocks: [] };
   const prose: string[] = [];
   let lastPath: string | undefined;
   let lastBlockEnd = -1;
+  let inFence = false;
   let i = 0;
 
   const lookBackForPath = (at: number): string | undefined => {
@@ -191,15 +194,38 @@ export function parseEditResponse(answer: string): ParsedEdits {
       continue;
     }
 
-    if (line.startsWith('diff --git ') || line.startsWith('index ') || FENCE.test(line)) {
+    if (FENCE.test(line)) {
+      inFence = !inFence;
       i++;
       continue;
     }
-    prose.push(line);
+    if (line.startsWith('diff --git ') || line.startsWith('index ')) {
+      i++;
+      continue;
+    }
+    // Code quoted in fences is not explanation.
+    if (!inFence) prose.push(line);
     i++;
   }
   out.prose = prose.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  out.codeBlocks = fencedBlocks(src).filter((b) => !b.some((l) => SEARCH.test(l) || l.startsWith('@@'))).map((b) => withFinalNewline(b.join('\n')));
   return out;
+}
+
+/** The bodies of top-level fenced code blocks (a fence closes on a bare fence of its kind). */
+function fencedBlocks(src: string[]): string[][] {
+  const blocks: string[][] = [];
+  for (let i = 0; i < src.length; i++) {
+    if (!FENCE.test(src[i]!)) continue;
+    const marker = src[i]!.trim().startsWith('~~~') ? '~~~' : '```';
+    const body: string[] = [];
+    let j = i + 1;
+    for (; j < src.length && src[j]!.trim() !== marker; j++) body.push(src[j]!);
+    if (j >= src.length) break;
+    blocks.push(body);
+    i = j;
+  }
+  return blocks;
 }
 
 /** Parse one file of a unified diff starting at its `---` line; returns the next line index. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { applyBlocks, applyTextEdits, positionAt, toTextEdits } from '../../../daemon/edit/apply';
+import { applyBlocks, applyOffsetEdits, applyTextEdits, positionAt, toTextEdits, wholeFileEdit } from '../../../daemon/edit/apply';
 import { parseEditResponse, parseNewFileContent, pathFromLine } from '../../../daemon/edit/format';
 
 describe('edit format parser', () => {
@@ -86,5 +86,17 @@ describe('locating and applying blocks', () => {
     assert.equal(r.newText, 'if (a) {\n  go();\n}\nif (b) {\n    stop();\n}\n');
     const drift = applyBlocks('x\n\tgo();\n', [block('  go();\n', '  stop();\n  done();\n')]);
     assert.equal(drift.newText, 'x\n\tstop();\n\tdone();\n');
+  });
+
+  it('takes a whole-file answer as one edit between the unchanged ends, keeping CRLF, and refuses snippets', () => {
+    const old = 'a\r\nb\r\nc\r\nd\r\ne\r\n';
+    const r = wholeFileEdit(old, 'a\nb\nC\nd\ne\n');
+    assert.equal(r.kind, 'edit');
+    if (r.kind !== 'edit') return;
+    assert.deepEqual([r.edit.start, r.edit.end, r.edit.newText], [6, 9, 'C\r\n']);
+    assert.equal(applyOffsetEdits(old, [r.edit]), 'a\r\nb\r\nC\r\nd\r\ne\r\n');
+    assert.equal(wholeFileEdit(old, 'a\nb\nc\nd\ne\n').kind, 'same');
+    assert.equal(wholeFileEdit(old, 'c\n').kind, 'not-whole');
+    assert.match((wholeFileEdit(old, 'v\nw\nx\ny\nz\n') as { reason: string }).reason, /keeps only 0 of the file's 5 lines/);
   });
 });

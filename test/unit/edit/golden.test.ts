@@ -21,6 +21,7 @@ interface CaseSpec {
   anyPath?: boolean;
   allowCreate?: boolean;
   partial?: boolean;
+  acceptWholeFile?: boolean;
   gitDir?: boolean;
   linkOut?: string;
   prose?: string;
@@ -79,6 +80,7 @@ describe('edit pipeline golden cases', () => {
           allowedPaths: spec.anyPath ? undefined : [defaultPath],
           allowCreate: spec.allowCreate,
           partial: spec.partial,
+          acceptWholeFile: spec.acceptWholeFile,
           readText: (p) => readOrUndefined(p),
         });
 
