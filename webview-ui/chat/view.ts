@@ -37,6 +37,8 @@ export class ChatView {
   private readonly schedule: (fn: () => void) => void;
   private pending = false;
   private draftFromHost = true;
+  /** Scroll to the end on the next render (a new question or conversation). */
+  private scrollToEnd = true;
   private fileRequestId = 0;
   private mention: MentionAtCaret | undefined;
   private activeSuggestion = 0;
@@ -119,6 +121,7 @@ export class ChatView {
   dispatch(msg: HostToWebview): void {
     if (msg.type === 'prefill' || (msg.type === 'turnStarted' && !msg.replaceFromUserId)) this.draftFromHost = true;
     if (msg.type === 'conversation' && msg.conversation?.id !== this.state.conversation?.id) this.draftFromHost = this.state.draft !== '';
+    if (msg.type === 'conversation' || msg.type === 'turnStarted') this.scrollToEnd = true;
     this.state = reduce(this.state, msg);
     if (msg.type === 'fileSuggestions') this.activeSuggestion = 0;
     if (msg.type === 'prefill') this.el.input.focus();
@@ -202,7 +205,9 @@ export class ChatView {
         this.rendered.delete(id);
       }
     }
-    if (atBottom || s.streamingId) list.scrollTop = list.scrollHeight;
+    // Follow a streaming answer only while the reader is at the end; never yank them back up.
+    if (atBottom || this.scrollToEnd) list.scrollTop = list.scrollHeight;
+    this.scrollToEnd = false;
 
     this.renderChips();
     this.renderSuggestions();
