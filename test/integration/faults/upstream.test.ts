@@ -63,7 +63,7 @@ describe('faults: upstream (real daemon, fake Ollama)', function () {
     const c = await start({ backends: [{ name: 'local', url: local.url }] });
     const port = local.port;
     const pending = rpcError(c.connection.sendRequest(InlineCompletionRequest.type, completion('// STALL\n', { streamId: 's2' })));
-    await local.waitFor(() => local.requestsTo('/api/generate').length > 0 && local.openStreams > 0, 5000, 'the stream to start');
+    await local.waitFor(() => local.requestsTo('/api/generate').some((r) => JSON.stringify(r.body).includes('STALL')), 5000, 'the stream to start');
     await local.stop();
     const err = await pending;
     assert.equal(err.code, ErrorCodes.UpstreamError);
@@ -172,10 +172,18 @@ describe('faults: upstream (real daemon, fake Ollama)', function () {
     const cts = new CancellationTokenSource();
     const aborts = local.clientAborts;
     const pending = rpcError(c.connection.sendRequest(InlineCompletionRequest.type, completion('// LONG\n', { streamId: 'c1' }), cts.token));
-    await local.waitFor(() => local.requestsTo('/api/generate').length > 0 && local.openStreams > 0, 5000, 'the stream to start');
+    const isLong = (r: { body: unknown }) => JSON.stringify(r.body).includes('LONG');
+    await local.waitFor(() => local.requestsTo('/api/generate').some(isLong) && local.openStreams > 0, 5000, 'the stream to start');
     cts.cancel();
     const err = await pending;
     assert.equal(err.code, ErrorCodes.RequestCancelled);
-    await local.waitFor(() => local.clientAborts === aborts + 1 && local.openStreams === 0, 5000, 'the fake to see the abort');
+    const generate = local.requestsTo('/api/generate').find(isLong)!;
+    await local
+      .waitFor(() => generate.outcome !== undefined && local.openStreams === 0, 5000, 'the fake to see the abort')
+      .catch((err: Error) => {
+        throw new Error(`${err.message}: outcome ${generate.outcome}, open streams ${local.openStreams}, aborts ${aborts} → ${local.clientAborts}, requests ${local.requests.map((r) => `${r.path}:${r.outcome}`).join(' ')}`);
+      });
+    assert.equal(generate.outcome, 'client-closed', 'the daemon closed the upstream request');
+    assert.ok(local.clientAborts > aborts);
   });
 });
