@@ -120,7 +120,6 @@ export class ChatView {
   /** Apply a message from the host. */
   dispatch(msg: HostToWebview): void {
     if (msg.type === 'prefill' || (msg.type === 'turnStarted' && !msg.replaceFromUserId)) this.draftFromHost = true;
-    if (msg.type === 'conversation' && msg.conversation?.id !== this.state.conversation?.id) this.draftFromHost = this.state.draft !== '';
     if (msg.type === 'conversation' || msg.type === 'turnStarted') this.scrollToEnd = true;
     this.state = reduce(this.state, msg);
     if (msg.type === 'fileSuggestions') this.activeSuggestion = 0;
