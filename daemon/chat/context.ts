@@ -7,7 +7,7 @@
  */
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, relative, sep } from 'node:path';
-import { ErrorCodes, TandemError, type ChatContextItem, type ChatSelection } from '../../protocol';
+import { ErrorCodes, TandemError, isCancellation, type ChatContextItem, type ChatSelection } from '../../protocol';
 import type { ChatAssembly, ChatAssemblyRequest } from '../context/types';
 import type { ContextBlock, TokenCount } from './prompt';
 import { renderBlock } from './prompt';
@@ -185,19 +185,26 @@ export async function gatherContext(
     } else if (left < MIN_RETRIEVAL_TOKENS) {
       omit({ kind: 'codebase', path: '', label: '@codebase' }, 'no room left in the context budget');
     } else {
-      const assembled = await deps.assembleChat({
-        requestId: input.requestId,
-        query: input.question,
-        path: anchor,
-        languageId: ctx.selection?.languageId ?? ctx.activeFile?.languageId,
-        selection: ctx.selection?.text,
-        root,
-        budgetTokens: left,
-        signal: input.signal,
-      });
-      rules = assembled.rules;
-      if (assembled.chunks.length === 0) omit({ kind: 'codebase', path: '', label: '@codebase' }, 'the index has no code matching the question yet');
-      for (const c of assembled.chunks) {
+      let assembled: ChatAssembly | undefined;
+      try {
+        assembled = await deps.assembleChat({
+          requestId: input.requestId,
+          query: input.question,
+          path: anchor,
+          languageId: ctx.selection?.languageId ?? ctx.activeFile?.languageId,
+          selection: ctx.selection?.text,
+          root,
+          budgetTokens: left,
+          signal: input.signal,
+        });
+      } catch (err) {
+        // A cancelled turn stops here; a retrieval failure only costs the @codebase context.
+        if (input.signal?.aborted || isCancellation(err)) throw err;
+        omit({ kind: 'codebase', path: '', label: '@codebase' }, `retrieval failed: ${(err as Error).message ?? String(err)}`);
+      }
+      if (assembled) rules = assembled.rules;
+      if (assembled && assembled.chunks.length === 0) omit({ kind: 'codebase', path: '', label: '@codebase' }, 'the index has no code matching the question yet');
+      for (const c of assembled?.chunks ?? []) {
         const abs = `${c.root}${sep}${c.file.split('/').join(sep)}`;
         const title = `${c.file} (lines ${c.startLine}-${c.endLine}):`;
         const block = { title, language: languageTag(c.file), text: c.text };

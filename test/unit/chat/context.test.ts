@@ -104,6 +104,18 @@ describe('chat context', () => {
     assert.deepEqual(g.items.map((i) => `${i.kind}:${i.label}:${i.outcome}`), ['file:src/a.ts:included', 'codebase:src/a.ts:included']);
   });
 
+  it('keeps the question answerable when retrieval fails, saying why @codebase is missing', async () => {
+    const failing = { ...deps, assembleChat: async () => Promise.reject(new Error('index is corrupt')) };
+    const g = await gatherContext(failing, input({ codebase: true, files: [join(root, 'src', 'a.ts')] }));
+    assert.deepEqual(g.items.map((i) => [i.kind, i.outcome, i.reason]), [
+      ['file', 'included', undefined],
+      ['codebase', 'omitted', 'retrieval failed: index is corrupt'],
+    ]);
+    const aborted = new AbortController();
+    aborted.abort();
+    await assert.rejects(gatherContext(failing, { ...input({ codebase: true }), signal: aborted.signal }), /index is corrupt/);
+  });
+
   it('says why @codebase did nothing without roots', async () => {
     const g = await gatherContext({ ...deps, roots: [] }, input({ codebase: true }));
     assert.equal(requests.length, 0);
