@@ -83,6 +83,7 @@ export async function walk(root: string, opts: WalkOptions): Promise<WalkResult>
     }
     entries.sort((x, y) => (x.name < y.name ? 1 : x.name > y.name ? -1 : 0));
     const subdirs: string[] = [];
+    const candidates: Array<{ rel: string; abs: string; language: string }> = [];
     for (const entry of entries) {
       const rel = dirRel === '' ? entry.name : `${dirRel}/${entry.name}`;
       const abs = join(dirAbs, entry.name);
@@ -105,23 +106,27 @@ export async function walk(root: string, opts: WalkOptions): Promise<WalkResult>
         skip('unsupported-type');
         continue;
       }
-      let st;
-      try {
-        st = await lstat(abs);
-      } catch {
+      candidates.push({ rel, abs, language });
+    }
+    // Stat a folder's files concurrently (the thread pool overlaps the disk waits).
+    const stats = await Promise.all(candidates.map((c) => lstat(c.abs).catch(() => undefined)));
+    // Entries were sorted descending for the stack; files are sorted at the end.
+    candidates.forEach((c, i) => {
+      const st = stats[i];
+      if (!st) {
         skip('unreadable');
-        continue;
+        return;
       }
       if (st.size > opts.maxFileBytes) {
         skip('too-large');
-        continue;
+        return;
       }
       if (files.length >= opts.maxFiles) {
         skip('over-file-limit');
-        continue;
+        return;
       }
-      files.push({ rel, abs, size: st.size, mtimeMs: Math.floor(st.mtimeMs), language });
-    }
+      files.push({ rel: c.rel, abs: c.abs, size: st.size, mtimeMs: Math.floor(st.mtimeMs), language: c.language });
+    });
     // Depth-first in name order (the stack pops the last pushed first).
     for (let i = 0; i < subdirs.length; i++) stack.push(subdirs[i]);
   }
