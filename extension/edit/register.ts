@@ -82,9 +82,8 @@ const changeEnvironment = (): ChangeEnvironment => ({
 
 /** Unsaved text of open workspace documents (the daemon reads the rest from disk). */
 function dirtyDocuments(): OpenDocument[] {
-  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
   return vscode.workspace.textDocuments
-    .filter((d) => d.uri.scheme === 'file' && d.isDirty && folders.some((f) => d.uri.fsPath.startsWith(f.uri.fsPath)))
+    .filter((d) => d.uri.scheme === 'file' && d.isDirty && vscode.workspace.getWorkspaceFolder(d.uri) !== undefined)
     .map((d) => ({ path: d.uri.fsPath, text: d.getText() }))
     .filter((d) => d.text.length <= 2_000_000)
     .slice(0, 50);
