@@ -4,6 +4,7 @@
  * messages go to the host, and the state is kept with `setState` so a hidden or
  * reloaded panel comes back as it was.
  */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 import DOMPurify from 'dompurify';
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';

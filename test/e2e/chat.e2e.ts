@@ -94,7 +94,7 @@ describe('Tandem chat panel in a real VS Code (code-server + Chromium)', functio
     await frame.locator('.message.user', { hasText: 'Write a function that doubles a number' }).waitFor({ timeout: 30_000 });
     const block = frame.locator('.message.assistant .code-block', { hasText: 'twice' }).first();
     await block.waitFor({ timeout: 60_000 });
-    await frame.locator('button.stop').waitFor({ state: 'hidden', timeout: 60_000 });
+    await frame.locator('.stop').waitFor({ state: 'hidden', timeout: 60_000 });
     assert.match((await frame.locator('.message.assistant').last().textContent()) ?? '', /Here is a helper:/);
 
     mkdirSync(resultsDir, { recursive: true });
@@ -131,7 +131,7 @@ describe('Tandem chat panel in a real VS Code (code-server + Chromium)', functio
     await frame.locator('textarea.input').press('Enter');
     const block = frame.locator('.message.assistant .code-block', { hasText: 'return b + a' }).first();
     await block.waitFor({ timeout: 60_000 });
-    await frame.locator('button.stop').waitFor({ state: 'hidden', timeout: 60_000 });
+    await frame.locator('.stop').waitFor({ state: 'hidden', timeout: 60_000 });
     await block.locator('[data-action="apply"]').click();
 
     // The diff editor opens next to a notification asking to apply or discard.

@@ -29,6 +29,13 @@ export interface ChatViewOptions {
 
 type Attrs = Record<string, string | number | boolean | undefined>;
 
+/**
+ * The panel's buttons are `@vscode-elements/elements` buttons (registered by the entry
+ * point), so they look and behave like VS Code's own; in a DOM without the element
+ * definitions they are plain elements that still carry `data-action`.
+ */
+const BUTTON = 'vscode-button';
+
 export class ChatView {
   state: ChatState;
   private readonly doc: Document;
@@ -54,9 +61,9 @@ export class ChatView {
     chips: HTMLElement;
     suggestions: HTMLElement;
     input: HTMLTextAreaElement;
-    send: HTMLButtonElement;
-    stop: HTMLButtonElement;
-    retry: HTMLButtonElement;
+    send: HTMLElement;
+    stop: HTMLElement;
+    retry: HTMLElement;
   };
 
   constructor(opts: ChatViewOptions) {
@@ -87,15 +94,15 @@ export class ChatView {
       chips: h('div', { class: 'context-chips' }),
       suggestions: h('ul', { class: 'suggestions', role: 'listbox', hidden: true }),
       input,
-      send: h('button', { type: 'button', class: 'primary send', 'data-action': 'send' }, ['Send']) as HTMLButtonElement,
-      stop: h('button', { type: 'button', class: 'stop', 'data-action': 'stop', hidden: true }, ['Stop']) as HTMLButtonElement,
-      retry: h('button', { type: 'button', class: 'retry-last', 'data-action': 'retry', hidden: true }, ['Retry']) as HTMLButtonElement,
+      send: h(BUTTON, { class: 'send', 'data-action': 'send' }, ['Send']),
+      stop: h(BUTTON, { class: 'stop', 'data-action': 'stop', hidden: true }, ['Stop']),
+      retry: h(BUTTON, { class: 'retry-last', secondary: true, 'data-action': 'retry', hidden: true }, ['Retry']),
     };
     const header = h('header', { class: 'chat-header' }, [
       this.el.title,
       this.el.model,
-      h('button', { type: 'button', class: 'icon', 'data-action': 'history', title: 'Chat history' }, ['History']),
-      h('button', { type: 'button', class: 'icon', 'data-action': 'new-chat', title: 'New chat' }, ['New']),
+      h(BUTTON, { secondary: true, 'data-action': 'history', title: 'Chat history' }, ['History']),
+      h(BUTTON, { secondary: true, 'data-action': 'new-chat', title: 'New chat' }, ['New']),
     ]);
     const composer = h('footer', { class: 'composer' }, [
       this.el.chips,
@@ -217,7 +224,7 @@ export class ChatView {
     const streaming = s.streamingId !== undefined;
     this.el.stop.hidden = !streaming;
     this.el.send.hidden = streaming;
-    this.el.send.disabled = !s.connected;
+    this.el.send.toggleAttribute('disabled', !s.connected);
     this.el.retry.hidden = !canRetry(s);
   }
 
@@ -229,7 +236,7 @@ export class ChatView {
       banner.className = 'banner error';
       banner.replaceChildren(
         this.h('span', {}, [s.connectionMessage ?? 'Not connected to tandemd; reconnecting…']),
-        this.h('button', { type: 'button', 'data-action': 'doctor' }, ['Run doctor']),
+        this.h(BUTTON, { secondary: true, 'data-action': 'doctor' }, ['Run doctor']),
       );
     } else if (s.notice) {
       banner.hidden = false;
@@ -253,11 +260,11 @@ export class ChatView {
       this.h('li', { class: c.id === this.state.conversation?.id ? 'current' : undefined }, [
         this.h('button', { type: 'button', class: 'link', 'data-action': 'open-conversation', 'data-id': c.id, title: c.title }, [c.title]),
         this.h('span', { class: 'dim' }, [`${new Date(c.updatedAt).toLocaleString()} · ${c.messageCount} messages`]),
-        this.h('button', { type: 'button', class: 'icon', 'data-action': 'delete-conversation', 'data-id': c.id, title: `Delete “${c.title}”` }, ['Delete']),
+        this.h(BUTTON, { secondary: true, 'data-action': 'delete-conversation', 'data-id': c.id, title: `Delete “${c.title}”` }, ['Delete']),
       ]),
     );
     panel.replaceChildren(
-      this.h('div', { class: 'history-header' }, [this.h('strong', {}, ['History']), this.h('button', { type: 'button', class: 'icon', 'data-action': 'close-history' }, ['Close'])]),
+      this.h('div', { class: 'history-header' }, [this.h('strong', {}, ['History']), this.h(BUTTON, { secondary: true, 'data-action': 'close-history' }, ['Close'])]),
       items.length === 0 ? this.h('p', { class: 'dim' }, ['No conversations in this workspace yet.']) : this.h('ul', {}, rows),
     );
   }
@@ -286,8 +293,8 @@ export class ChatView {
       if (error.hint) box.append(this.h('div', { class: 'hint' }, [error.hint]));
       if (error.backendUrl) box.append(this.h('div', { class: 'backend' }, ['Backend: ', this.h('code', {}, [error.backendUrl])]));
       const actions = this.h('div', { class: 'actions' });
-      if (last) actions.append(this.h('button', { type: 'button', 'data-action': 'retry' }, ['Retry']));
-      actions.append(this.h('button', { type: 'button', 'data-action': 'doctor' }, ['Run doctor']));
+      if (last) actions.append(this.h(BUTTON, { 'data-action': 'retry' }, ['Retry']));
+      actions.append(this.h(BUTTON, { secondary: true, 'data-action': 'doctor' }, ['Run doctor']));
       box.append(actions);
       el.append(box);
     } else if (m.status === 'cancelled') {

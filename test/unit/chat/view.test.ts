@@ -93,16 +93,16 @@ describe('chat webview view', () => {
     const h = harness();
     h.send({ type: 'turnStarted', conversationId: 'c1', user: user('pending-1', 'Explain'), assistantId: 'a1' });
     assert.equal(h.$('.message.user .user-text')?.textContent, 'Explain');
-    assert.equal(h.$('button.stop')?.hidden, false);
-    assert.equal(h.$('button.send')?.hidden, true);
+    assert.equal(h.$('.stop')?.hidden, false);
+    assert.equal(h.$('.send')?.hidden, true);
     h.send({ type: 'delta', assistantId: 'a1', text: 'Use ' });
     h.send({ type: 'delta', assistantId: 'a1', text: '**sum**' });
     assert.equal(h.$('.message.assistant strong')?.textContent, 'sum');
     assert.ok(h.$('.message.assistant .cursor'), 'a cursor shows the answer is still coming');
-    h.click(h.$('button.stop'));
+    h.click(h.$('.stop'));
     assert.deepEqual(h.posted.at(-1), { type: 'stop' });
     h.send({ type: 'turnDone', conversation: { id: 'c1', title: 'Explain' }, user: user('u1', 'Explain'), assistant: answer('a1', 'Use **sum**.\n\n```ts\nsum(1, 2);\n```') });
-    assert.equal(h.$('button.stop')?.hidden, true);
+    assert.equal(h.$('.stop')?.hidden, true);
     assert.equal(h.$('.message.assistant .cursor'), null);
     assert.equal(h.$$('.message.user').length, 1, 'the pending question was replaced, not duplicated');
     assert.equal(h.$('.chat-title')?.textContent, 'Explain');
@@ -176,7 +176,7 @@ describe('chat webview view', () => {
     picker.dispatchEvent(new h.dom.window.Event('change'));
     assert.deepEqual(h.posted.at(-1), { type: 'selectModel', model: 'm1' });
     h.type('q');
-    h.click(h.$('button.send'));
+    h.click(h.$('.send'));
     assert.deepEqual(h.posted.at(-1), { type: 'send', text: 'q', model: 'm1' });
     h.send({ type: 'mode', mode: 'simple' });
     h.type('q2');
@@ -228,7 +228,7 @@ describe('chat webview view', () => {
     const h = harness();
     h.send({ type: 'connection', connected: false, message: 'tandemd is not reachable (ECONNREFUSED); reconnecting…' });
     assert.match(h.$('.banner')?.textContent ?? '', /not reachable/);
-    assert.equal((h.$('button.send') as HTMLButtonElement).disabled, true);
+    assert.equal(h.$('.send')?.hasAttribute('disabled'), true);
     h.type('q');
     h.key('Enter');
     assert.equal(h.posted.filter((m) => m.type === 'send').length, 0);

@@ -105,18 +105,19 @@ describe('chat webview page in headless Chromium', function () {
 
   it('streams an answer, offers Stop, and posts Copy/Insert/Apply with the block’s code', async () => {
     await host({ type: 'init', mode: 'expert', models: ['qwen2.5-coder:7b-instruct'], connected: true });
+    assert.equal(await page.evaluate(() => customElements.get('vscode-button') !== undefined && document.querySelector('.send')?.shadowRoot !== null), true, 'the buttons are vscode-elements components');
     await page.locator('textarea.input').fill('How do I add two numbers?');
     await page.keyboard.press('Enter');
     await waitForPosted((p) => p.some((m) => m.type === 'send'), 'send');
     assert.deepEqual((await posted()).find((m) => m.type === 'send'), { type: 'send', text: 'How do I add two numbers?' });
 
     await host({ type: 'turnStarted', conversationId: 'c1', user: { id: 'pending-1', role: 'user', content: 'How do I add two numbers?', status: 'done', createdAt: 1 }, assistantId: 'a1' });
-    await page.locator('button.stop').waitFor({ state: 'visible' });
+    await page.locator('.stop').waitFor({ state: 'visible' });
     for (const piece of ['Use ', '`sum`', ':\n\n```ts\n', 'export const sum = (a: number, b: number) => a + b;\n', '```\n']) await host({ type: 'delta', assistantId: 'a1', text: piece });
     await page.locator('.message.assistant .code-block').waitFor();
     assert.equal(await page.locator('.message.assistant p code').first().textContent(), 'sum');
 
-    await page.locator('button.stop').click();
+    await page.locator('.stop').click();
     await waitForPosted((p) => p.some((m) => m.type === 'stop'), 'stop');
 
     await host({
@@ -132,7 +133,7 @@ describe('chat webview page in headless Chromium', function () {
         stats: { model: 'qwen2.5-coder:7b-instruct', backend: 'local', timings: { contextMs: 2, firstTokenMs: 80, totalMs: 400 }, tokens: { prompt: 200, output: 30, promptEstimate: 210 }, droppedTurns: 0 },
       },
     });
-    await page.locator('button.stop').waitFor({ state: 'hidden' });
+    await page.locator('.stop').waitFor({ state: 'hidden' });
     await page.locator('.stats').waitFor();
     const block = page.locator('.message.assistant .code-block').first();
     for (const action of ['copy', 'insert', 'apply'] as const) await block.locator(`[data-action="${action}"]`).click();
