@@ -194,7 +194,7 @@ export class VectorIndex {
       if (this.queryCache.size > 256) this.queryCache.delete(this.queryCache.keys().next().value as string);
       if (res.model !== model) return [];
     }
-    const rows = (await table.vectorSearch(q.vector).distanceType('cosine').select(['hash']).limit(k * 2).toArray()) as Array<{
+    const rows = (await table.vectorSearch(q.vector).distanceType('cosine').select(['hash', '_distance']).limit(k * 2).toArray()) as Array<{
       hash: string;
       _distance: number;
     }>;

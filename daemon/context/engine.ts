@@ -153,6 +153,13 @@ export class TandemContextEngine implements ContextEngine {
   private readonly counter: TokenCounter;
   private readonly tokenCache = new Map<string, number>();
   private readonly now: () => number;
+  /**
+   * Recent vector-search latency (EWMA, ms) and how many searches it has seen. Under a
+   * deadline, a search expected to take longer than the time left is not waited for: it
+   * finishes in the background (warming the query-vector cache and this average), so a
+   * slow embedder costs completions nothing instead of the whole deadline every time.
+   */
+  private vectorLatency = { ewmaMs: 0, samples: 0 };
 
   /** Parse the free-form `context` section of config.json (defaults filled in; throws `ContextConfigError`). */
   static parseConfig(raw: unknown): ContextConfig {
@@ -192,6 +199,12 @@ export class TandemContextEngine implements ContextEngine {
   /** Wait until background embedding of every root is idle. */
   async embeddingsIdle(): Promise<void> {
     for (const ws of this.workspaces.values()) await ws.vectors.idle();
+  }
+
+  private observeVectorLatency(ms: number): void {
+    const v = this.vectorLatency;
+    v.ewmaMs = v.samples === 0 ? ms : v.ewmaMs * 0.8 + ms * 0.2;
+    v.samples++;
   }
 
   private workspaceFor(root: string): WorkspaceIndex {
@@ -329,6 +342,8 @@ export class TandemContextEngine implements ContextEngine {
 
     // Vector search runs concurrently with the synchronous retrievers below.
     let vectorDone = false;
+    // Once the deadline gives up on the search, its late outcome is not reported as this request's.
+    let vectorAbandoned = false;
     const semantic = ws.vectors.status();
     const vectorStart = this.now();
     const vectorPromise: Promise<number[] | undefined> | undefined =
@@ -339,12 +354,14 @@ export class TandemContextEngine implements ContextEngine {
             .then(
               (ids) => {
                 vectorDone = true;
-                runs.push({ name: 'vector', status: 'done', ms: round(this.now() - vectorStart), hits: ids.length });
+                const ms = this.now() - vectorStart;
+                this.observeVectorLatency(ms);
+                if (!vectorAbandoned) runs.push({ name: 'vector', status: 'done', ms: round(ms), hits: ids.length });
                 return ids;
               },
               (err: Error) => {
                 vectorDone = true;
-                runs.push({ name: 'vector', status: 'error', ms: round(this.now() - vectorStart), hits: 0, reason: err.message });
+                if (!vectorAbandoned) runs.push({ name: 'vector', status: 'error', ms: round(this.now() - vectorStart), hits: 0, reason: err.message });
                 return undefined;
               },
             )
@@ -377,7 +394,17 @@ export class TandemContextEngine implements ContextEngine {
       return ws.store.bm25(match, cfg.retrieval.bm25Candidates).map((h) => h.id);
     });
 
-    if (vectorPromise) {
+    const expectedVectorMs = this.vectorLatency.samples >= 3 ? this.vectorLatency.ewmaMs : undefined;
+    if (vectorPromise && !vectorDone && expectedVectorMs !== undefined && expectedVectorMs > deadline - this.now()) {
+      vectorAbandoned = true;
+      runs.push({
+        name: 'vector',
+        status: 'timeout',
+        ms: 0,
+        hits: 0,
+        reason: `not waited for: recent searches took ~${round(expectedVectorMs)} ms, ${round(Math.max(0, deadline - this.now()))} ms were left; it finishes in the background`,
+      });
+    } else if (vectorPromise) {
       const remaining = deadline - this.now();
       let timer: NodeJS.Timeout | undefined;
       const ids = await Promise.race([
@@ -389,7 +416,10 @@ export class TandemContextEngine implements ContextEngine {
       ]);
       clearTimeout(timer);
       if (ids) lists.vector = ids;
-      else if (!vectorDone) runs.push({ name: 'vector', status: 'timeout', ms: round(this.now() - vectorStart), hits: 0, reason: 'lost the race against the deadline' });
+      else if (!vectorDone) {
+        vectorAbandoned = true;
+        runs.push({ name: 'vector', status: 'timeout', ms: round(this.now() - vectorStart), hits: 0, reason: 'lost the race against the deadline' });
+      }
     }
     if (req.signal?.aborted) throw abortError();
 

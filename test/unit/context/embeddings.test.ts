@@ -159,4 +159,52 @@ describe('context/embeddings (through the fake Ollama)', () => {
       await engine.dispose();
     }
   });
+
+  it('stops waiting for a vector search that is known to be slower than the deadline', async () => {
+    const { embedder, state } = fakeEmbedder(fake.url);
+    const slow: Embedder = {
+      canServe: embedder.canServe,
+      async embed(req) {
+        // Query embeddings (one input) take far longer than the completion deadline.
+        if (req.input.length === 1) await new Promise((r) => setTimeout(r, 120));
+        return embedder.embed(req);
+      },
+    };
+    const { engine } = makeEngine(join(t.dir, 'home'), {}, { embedder: slow });
+    try {
+      await engine.indexRoot(root);
+      await engine.embeddingsIdle();
+      const text = readFileSync(join(root, 'src/geometry/shapes.ts'), 'utf8');
+      const assemble = async (id: string, line: number, deadlineMs: number) => {
+        const { prefix, suffix } = cursorAt(text, line);
+        await engine.assembleCompletion({
+          completionId: id,
+          path: join(root, 'src/geometry/shapes.ts'),
+          languageId: 'typescript',
+          prefix,
+          suffix,
+          line: line - 1,
+          character: 0,
+          recentFiles: [],
+          numCtx: 4096,
+          outputReserve: 128,
+          deadlineMs,
+        });
+        return engine.diagnostics(id)!.retrievers.find((r) => r.name === 'vector')!;
+      };
+      // Without a deadline the searches complete and teach the engine how long they take.
+      for (let i = 0; i < 3; i++) assert.equal((await assemble(`learn-${i}`, 18 + i, 10_000)).status, 'done');
+      const callsBefore = state.calls;
+      const run = await assemble('fast-path', 21, 30);
+      assert.equal(run.status, 'timeout');
+      assert.match(run.reason ?? '', /not waited for: recent searches took ~\d+/);
+      // The search still ran (in the background), so the average keeps tracking the embedder.
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(state.calls > callsBefore, 'the abandoned search still reached the embedder');
+      const later = engine.diagnostics('fast-path')!.retrievers.filter((r) => r.name === 'vector');
+      assert.equal(later.length, 1, 'the late result is not reported as this request\'s');
+    } finally {
+      await engine.dispose();
+    }
+  });
 });
