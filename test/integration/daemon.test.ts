@@ -24,6 +24,11 @@ import { eventually, removeHome, spawnDaemon, startDaemon, tempHome, writeConfig
 
 const MODEL = 'qwen2.5-coder:1.5b-base';
 
+/** Generate calls that carry a prompt (the daemon's model warm-up at start has none). */
+function promptCalls(fake: FakeOllama) {
+  return fake.requestsTo('/api/generate').filter((r) => Boolean((r.body as { prompt?: string }).prompt));
+}
+
 function completionParams(extra: Partial<InlineCompletionRequest.Params> = {}): InlineCompletionRequest.Params {
   return {
     document: {
@@ -248,7 +253,7 @@ describe('tandemd (integration, real process)', function () {
         await eventually(() => deltas.length === 4, 2000, 'all deltas');
         assert.deepEqual(deltas.map((d) => d.seq), [0, 1, 2, 3]);
         assert.equal(deltas.map((d) => d.delta).join(''), result.text);
-        const [gen] = fake.requestsTo('/api/generate');
+        const [gen] = promptCalls(fake);
         const body = gen!.body as { model: string; prompt: string; suffix: string; stream: boolean; keep_alive: unknown };
         assert.equal(body.model, MODEL);
         assert.equal(body.stream, true);
@@ -258,6 +263,17 @@ describe('tandemd (integration, real process)', function () {
       } finally {
         conn.close();
       }
+    });
+
+    it('loads the completion model at start, with keep_alive, so the first keystroke does not wait for it', async () => {
+      const warm = await eventually(
+        () => fake.requestsTo('/api/generate').find((r) => !(r.body as { prompt?: string }).prompt),
+        10_000,
+        'the warm-up request',
+      );
+      const body = warm.body as { model: string; keep_alive: unknown };
+      assert.equal(body.model, MODEL);
+      assert.equal(body.keep_alive, '30m');
     });
 
     it('cancellation aborts the upstream Ollama stream at once', async () => {
@@ -274,7 +290,7 @@ describe('tandemd (integration, real process)', function () {
         cts.cancel();
         await assert.rejects(pending, (err: ResponseError<TandemErrorData>) => err.code === ErrorCodes.RequestCancelled);
         await fake.waitFor(() => fake.clientAborts === 1 && fake.openStreams === 0, 3000, 'upstream stream closed by the daemon');
-        const [gen] = fake.requestsTo('/api/generate');
+        const [gen] = promptCalls(fake);
         assert.equal(gen!.outcome, 'client-closed');
       } finally {
         conn.close();
@@ -339,7 +355,7 @@ describe('tandemd (integration, real process)', function () {
           assert.equal(flaky.circuit, 'open');
           assert.match(flaky.lastError ?? '', /terminated|500/);
           // With the circuit open the broken backend is skipped: it saw only the first two calls.
-          assert.equal(broken.requestsTo('/api/generate').length, 2);
+          assert.equal(promptCalls(broken).length, 2);
         } finally {
           conn.close();
         }
