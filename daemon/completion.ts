@@ -13,6 +13,8 @@ export interface CompletionDeps {
   router: ModelRouter;
   context: ContextEngine;
   config: () => TandemConfig;
+  /** Completion-time context deadline, ms (the context engine's `completion.deadlineMs`). */
+  contextDeadlineMs?: number;
 }
 
 export type CompletionParams = InlineCompletionRequest.Params & { recentFiles: NonNullable<InlineCompletionRequest.Params['recentFiles']> };
@@ -24,7 +26,7 @@ export interface CompletionCall {
   onDelta?: (delta: string) => void;
 }
 
-/** Completion-time context deadline (ms); see ARCHITECTURE.md "Context engine". */
+/** Default completion-time context deadline (ms) when the engine's config does not say. */
 export const COMPLETION_CONTEXT_DEADLINE_MS = 30;
 
 export async function runInlineCompletion(deps: CompletionDeps, call: CompletionCall): Promise<InlineCompletionRequest.Result> {
@@ -46,7 +48,7 @@ export async function runInlineCompletion(deps: CompletionDeps, call: Completion
       recentFiles: params.recentFiles,
       numCtx: task.num_ctx,
       outputReserve: maxTokens,
-      deadlineMs: COMPLETION_CONTEXT_DEADLINE_MS,
+      deadlineMs: deps.contextDeadlineMs ?? COMPLETION_CONTEXT_DEADLINE_MS,
     },
     call.signal,
   );

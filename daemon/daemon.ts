@@ -50,6 +50,8 @@ export interface ReconfigurableRouter extends ModelRouter {
 export interface DaemonParts {
   router: ReconfigurableRouter;
   context: ContextEngine;
+  /** Completion-time context deadline, ms (default 30). */
+  completionDeadlineMs?: number;
   /** Extra protocol handlers and shutdown hooks contributed by features (telemetry, chat…). */
   extensions?: Array<(daemon: DaemonHost) => void | (() => void | Promise<void>)>;
 }
@@ -378,7 +380,7 @@ export class Daemon implements DaemonHost {
       const streamId = params.streamId;
       let seq = 0;
       return runInlineCompletion(
-        { router: parts.router, context: parts.context, config: () => this.effectiveConfig },
+        { router: parts.router, context: parts.context, config: () => this.effectiveConfig, contextDeadlineMs: parts.completionDeadlineMs },
         {
           params: params as CompletionParams,
           sessionKey: session.id,

@@ -89,7 +89,7 @@ export const completeCommand: CliCommand = {
       process.once('SIGINT', onSigint);
       const streamToStdout = !values.json;
       const result = await runInlineCompletion(
-        { router, context, config: () => config },
+        { router, context, config: () => config, contextDeadlineMs: context.config.completion.deadlineMs },
         {
           params: {
             document: { path, languageId: languageIdForPath(path), prefix, suffix, line: line - 1, character: col - 1 },

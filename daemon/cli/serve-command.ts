@@ -27,7 +27,12 @@ export const serveCommand: CliCommand = {
       createParts: ({ config: current, metrics, logger: log }) => {
         const router = createRouter(current(), metrics, log);
         const context = createContextEngine(current(), router, log);
-        return { router, context, extensions: [contextFeature(context), ...daemonExtensions] };
+        return {
+          router,
+          context,
+          completionDeadlineMs: context.config.completion.deadlineMs,
+          extensions: [contextFeature(context), ...daemonExtensions],
+        };
       },
     });
     try {
