@@ -1,6 +1,6 @@
 /**
  * Operations as a daemon feature: model usage accounting (the router's usage events
- * into `model_usage`), the dashboard's time series and health history, and model pulls
+ * into `model_usage`, and `tandem_model_tokens_total` on /metrics), the dashboard's time series and health history, and model pulls
  * for the doctor's one-click fix. Registered in daemon/features.ts.
  */
 import {
@@ -12,6 +12,7 @@ import {
   TandemError,
   UsageGetRequest,
 } from '../../protocol';
+import { Counter } from 'prom-client';
 import type { DaemonHost } from '../daemon';
 import { displayUrl } from '../router/errors';
 import { TelemetryStore } from '../telemetry/store';
@@ -30,7 +31,17 @@ export function opsFeature(host: DaemonHost): () => void {
     logger: host.logger,
     onWriteError: () => host.metrics.errors.inc({ kind: 'storage_error', origin: 'storage' }),
   });
-  const unsubscribe = host.router.onUsage?.((u) => usage.add(u));
+  const tokens = new Counter({
+    name: 'tandem_model_tokens_total',
+    help: 'Tokens of completed model calls as the backends counted them, by task, backend and direction (in = prompt, out = generated).',
+    labelNames: ['task', 'backend', 'direction'] as const,
+    registers: [host.metrics.registry],
+  });
+  const unsubscribe = host.router.onUsage?.((u) => {
+    usage.add(u);
+    if (u.promptTokens) tokens.inc({ task: u.task, backend: u.backend, direction: 'in' }, u.promptTokens);
+    if (u.outputTokens) tokens.inc({ task: u.task, backend: u.backend, direction: 'out' }, u.outputTokens);
+  });
   const events = new TelemetryStore(host.db, { storeCodeText: () => false });
   const storage = <T>(what: string, run: () => T): T => {
     try {
@@ -64,6 +75,7 @@ export function opsFeature(host: DaemonHost): () => void {
   return () => {
     unsubscribe?.();
     usage.dispose();
+    host.metrics.registry.removeSingleMetric('tandem_model_tokens_total');
   };
 }
 

@@ -55,6 +55,9 @@ describe('ops feature (real daemon)', function () {
       const row = usage.rows.find((r) => r.task === 'complete')!;
       assert.deepEqual([row.model, row.backend, row.calls, row.promptTokens, row.outputTokens], ['qwen2.5-coder:1.5b-base', 'local', 3, 360, 6]);
       assert.equal(row.totalMs.count, 3);
+      const metrics = await (await fetch(daemon!.url('/metrics'))).text();
+      assert.match(metrics, /tandem_model_tokens_total\{task="complete",backend="local",direction="in"\} 360/);
+      assert.match(metrics, /tandem_model_tokens_total\{task="complete",backend="local",direction="out"\} 6/);
       const now = Date.now();
       const events = [0, 1, 2, 3].map((i) => ({ kind: 'shown' as const, completionId: `c${i}`, at: now - 1000, model: 'm', backend: 'local', languageId: 'ts', firstTokenMs: 10, totalMs: 20, lines: 1, chars: 5 }));
       await conn.connection.sendRequest(EventsReportRequest.type, { events: [...events, { kind: 'accepted', completionId: 'c0', at: now - 500, model: 'm', backend: 'local', languageId: 'ts', lines: 1, chars: 5 }] });
