@@ -143,7 +143,7 @@ function acceptanceSection(data: DashboardData): Section {
       columns: ['Period start', 'Shown', 'Accepted', 'Acceptance rate', 'Retained 30 s', 'Retained 2 min', 'Retained 10 min'],
       rows: buckets
         .filter((b) => b.shown > 0 || b.accepted > 0 || b.retention['30'].checked + b.retention['120'].checked + b.retention['600'].checked > 0)
-        .map((b, _i) => [
+        .map((b) => [
           bucketLabel(b.startMs, bucketMs),
           formatValue(b.shown, 'count'),
           formatValue(b.accepted, 'count'),
