@@ -10,12 +10,16 @@ import {
   StatsTimeseriesRequest,
   UsageGetRequest,
 } from '../../protocol';
+import type { MessageConnection } from 'vscode-jsonrpc';
 import type { TandemClient } from '../tandem-client';
 import type { StatsSource } from './dashboard-data';
 
+/** The source over the current daemon session, or undefined while not connected. */
 export function daemonStatsSource(client: TandemClient): StatsSource | undefined {
-  if (!client.manager.session) return undefined;
-  const c = client.connection;
+  return client.manager.session ? statsSourceFor(client.connection) : undefined;
+}
+
+export function statsSourceFor(c: Pick<MessageConnection, 'sendRequest'>): StatsSource {
   return {
     stats: (p) => c.sendRequest(StatsGetRequest.type, p),
     timeseries: (p) => c.sendRequest(StatsTimeseriesRequest.type, p),

@@ -4,7 +4,8 @@
  * host controller over a fake daemon source with known data: the tiles, tables and
  * chart descriptions show exactly those numbers, the bars are drawn at the heights of
  * the data, the period filter asks the host for the new period, the theme colours the
- * charts, and nothing violates the CSP.
+ * charts, and nothing violates the CSP. A second suite draws what a real daemon stored
+ * (events reported, completions served through the fake Ollama).
  *
  * Skips (loudly) without Chromium unless TANDEM_E2E=required.
  */
@@ -13,7 +14,22 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { FixStatsRequest, HealthHistoryRequest, Percentiles, StatsGetRequest, StatsRow, StatsTimeseriesRequest, UsageGetRequest } from '../../../protocol';
+import {
+  EventsReportRequest,
+  InlineCompletionRequest,
+  type FixStatsRequest,
+  type HealthHistoryRequest,
+  type Percentiles,
+  type StatsGetRequest,
+  type StatsRow,
+  type StatsTimeseriesRequest,
+  type SuggestionEvent,
+  type UsageGetRequest,
+} from '../../../protocol';
+import type { DaemonConnection } from '../../../protocol/client';
+import { statsSourceFor } from '../../../extension/ops/daemon-source';
+import { FakeOllama, tandemDefaultModels } from '../../fake-ollama';
+import { removeHome, startDaemon, tempHome, type RunningDaemon } from '../../integration/daemon-harness';
 import type { StatsSource } from '../../../extension/ops/dashboard-data';
 import { StatsController } from '../../../extension/ops/stats-controller';
 import { statsPageHtml } from '../../../extension/ops/stats-page';
@@ -134,78 +150,102 @@ class KnownSource implements StatsSource {
   }
 }
 
+interface Dashboard {
+  page: Page;
+  /** Messages the page posted to the host. */
+  posted: unknown[];
+  /** Console errors and page errors (CSP violations show up here). */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** Chromium unavailable: skip loudly (or fail with TANDEM_E2E=required). */
+function requireChromium(ctx: Mocha.Context): void {
+  if (existsSync(CHROMIUM)) return;
+  const msg = `SKIPPED: Chromium not found at ${CHROMIUM}; the stats dashboard was NOT tested in a browser (set TANDEM_E2E=required to make this a failure).`;
+  if (process.env.TANDEM_E2E === 'required') throw new Error(msg);
+  console.warn(`\n  !!! ${msg}\n`);
+  ctx.skip();
+}
+
+/** Serve the built page with its CSP on 127.0.0.1, open it in Chromium, wire it to a host controller. */
+async function openDashboard(makeController: (post: (m: HostToStats) => void) => StatsController): Promise<Dashboard> {
+  const js = join(DIST, 'stats.main.js');
+  const css = join(DIST, 'stats.main.css');
+  assert.ok(existsSync(js) && existsSync(css), `${js} is missing: run \`npm run build\` first`);
+  let origin = '';
+  const server: Server = createServer((req, res) => {
+    const nonce = 'test-nonce-0123456789';
+    if (req.url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(statsPageHtml({ cspSource: origin, nonce, scriptUri: `${origin}/stats.main.js`, styleUri: `${origin}/stats.main.css` }));
+    } else if (req.url === '/stats.main.js' || req.url === '/stats.main.css') {
+      res.writeHead(200, { 'content-type': req.url.endsWith('.js') ? 'text/javascript' : 'text/css' });
+      res.end(readFileSync(req.url.endsWith('.js') ? js : css));
+    } else if (req.url === '/favicon.ico') {
+      res.writeHead(204).end();
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ timezoneId: 'UTC', viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const posted: unknown[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  const controller = makeController((msg) => void page.evaluate((m) => window.postMessage(m, '*'), msg));
+  await page.exposeFunction('__toHost', (m: unknown) => {
+    posted.push(m);
+    void controller.receive(m);
+  });
+  // A string, not a function: the test runner's transpiler would add helpers the page lacks.
+  await page.addInitScript(`
+    let state;
+    window.acquireVsCodeApi = () => ({
+      postMessage: (m) => window.__toHost(m),
+      getState: () => state,
+      setState: (s) => { state = s; },
+    });
+  `);
+  await page.goto(`${origin}/`);
+  return {
+    page,
+    posted,
+    errors,
+    close: async () => {
+      await browser.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
 describe('ops: stats dashboard in headless Chromium', function () {
   this.timeout(60_000);
-  let browser: Browser | undefined;
-  let server: Server;
-  let origin = '';
+  let dashboard: Dashboard | undefined;
   let page: Page;
   let source: KnownSource;
-  let controller: StatsController;
-  const cspErrors: string[] = [];
-  const posted: unknown[] = [];
+  let cspErrors: string[] = [];
+  let posted: unknown[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      const msg = `SKIPPED: Chromium not found at ${CHROMIUM}; the stats dashboard was NOT tested in a browser (set TANDEM_E2E=required to make this a failure).`;
-      if (process.env.TANDEM_E2E === 'required') throw new Error(msg);
-      console.warn(`\n  !!! ${msg}\n`);
-      this.skip();
-    }
-    const js = join(DIST, 'stats.main.js');
-    const css = join(DIST, 'stats.main.css');
-    assert.ok(existsSync(js) && existsSync(css), `${js} is missing: run \`npm run build\` first`);
-    server = createServer((req, res) => {
-      const nonce = 'test-nonce-0123456789';
-      if (req.url === '/') {
-        res.writeHead(200, { 'content-type': 'text/html' });
-        res.end(statsPageHtml({ cspSource: origin, nonce, scriptUri: `${origin}/stats.main.js`, styleUri: `${origin}/stats.main.css` }));
-      } else if (req.url === '/stats.main.js' || req.url === '/stats.main.css') {
-        res.writeHead(200, { 'content-type': req.url.endsWith('.js') ? 'text/javascript' : 'text/css' });
-        res.end(readFileSync(req.url.endsWith('.js') ? js : css));
-      } else if (req.url === '/favicon.ico') {
-        res.writeHead(204).end();
-      } else {
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const context = await browser.newContext({ timezoneId: 'UTC', viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1 });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') cspErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => cspErrors.push(e.message));
+    requireChromium(this);
     source = new KnownSource();
-    const toPage = (msg: HostToStats) => void page.evaluate((m) => window.postMessage(m, '*'), msg);
-    controller = new StatsController({ messenger: { post: toPage }, source: () => source, now: () => NOW });
-    await page.exposeFunction('__toHost', (m: unknown) => {
-      posted.push(m);
-      void controller.receive(m);
-    });
-    // A string, not a function: the test runner's transpiler would add helpers the page lacks.
-    await page.addInitScript(`
-      let state;
-      window.acquireVsCodeApi = () => ({
-        postMessage: (m) => window.__toHost(m),
-        getState: () => state,
-        setState: (s) => { state = s; },
-      });
-    `);
-    await page.goto(`${origin}/`);
+    dashboard = await openDashboard((post) => new StatsController({ messenger: { post }, source: () => source, now: () => NOW }));
+    ({ page, posted, errors: cspErrors } = dashboard);
     await page.waitForSelector('[data-section="health"]');
   });
 
-  after(async () => {
-    await browser?.close();
-    if (server) await new Promise<void>((r) => server.close(() => r()));
-  });
+  after(async () => dashboard?.close());
 
   const cells = (section: string) => page.$$eval(`[data-section="${section}"] tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
   const aria = (chart: string) => page.$eval(`canvas[data-chart="${chart}"]`, (c) => c.getAttribute('aria-label') ?? '');
@@ -358,5 +398,62 @@ describe('ops: stats dashboard in headless Chromium', function () {
 
   it('loads without CSP violations or page errors', () => {
     assert.deepEqual(cspErrors, []);
+  });
+});
+
+describe('ops: stats dashboard on a real daemon in headless Chromium', function () {
+  this.timeout(60_000);
+  let fake: FakeOllama;
+  let home: string;
+  let daemon: RunningDaemon | undefined;
+  let conn: DaemonConnection | undefined;
+  let dashboard: Dashboard | undefined;
+
+  before(async function () {
+    requireChromium(this);
+    fake = new FakeOllama({ models: tandemDefaultModels(), defaultReply: { chunks: ['return', ' a + b;'], promptEvalCount: 100, evalCount: 2 } });
+    await fake.start();
+    home = tempHome('tandem-stats-page-');
+    daemon = await startDaemon(home, { backends: [{ name: 'local', url: fake.url }] });
+    conn = await daemon.connect();
+    const c = conn;
+    for (let i = 0; i < 2; i++) await c.connection.sendRequest(InlineCompletionRequest.type, { document: { path: '/tmp/x.ts', languageId: 'typescript', prefix: `// ${i}\n`, suffix: '', line: 1, character: 0 } });
+    const at = Date.now() - 60_000;
+    const meta = (id: string, languageId: string) => ({ completionId: id, at, model: 'qwen2.5-coder:1.5b-base', backend: 'local', languageId });
+    const events: SuggestionEvent[] = [
+      ...['t1', 't2', 't3', 't4'].map((id) => ({ kind: 'shown' as const, ...meta(id, 'typescript'), firstTokenMs: 100, totalMs: 200, lines: 1, chars: 10 })),
+      ...['p1', 'p2'].map((id) => ({ kind: 'shown' as const, ...meta(id, 'python'), firstTokenMs: 300, totalMs: 400, lines: 1, chars: 10 })),
+      ...['t1', 't2', 'p1'].map((id) => ({ kind: 'accepted' as const, ...meta(id, id.startsWith('t') ? 'typescript' : 'python'), lines: 1, chars: 10 })),
+      ...['t1', 't2', 'p1'].map((id) => ({ kind: 'retention' as const, ...meta(id, id.startsWith('t') ? 'typescript' : 'python'), checkpointSec: 30 as const, acceptedChars: 10, retainedChars: 8, editDistance: 2 })),
+    ];
+    await c.connection.sendRequest(EventsReportRequest.type, { events });
+    dashboard = await openDashboard((post) => new StatsController({ messenger: { post }, source: () => statsSourceFor(c.connection), now: () => Date.now() }));
+    await dashboard.page.waitForSelector('[data-section="health"]');
+  });
+
+  after(async () => {
+    await dashboard?.close();
+    conn?.close();
+    await daemon?.stop();
+    await fake?.stop();
+    if (home) removeHome(home);
+  });
+
+  it('draws what the daemon stored', async () => {
+    const page = dashboard!.page;
+    const tiles = Object.fromEntries(await page.$$eval('[data-tile]', (els) => els.map((e) => [(e as HTMLElement).dataset.tile, e.querySelector('.tile-value')!.textContent])));
+    assert.deepEqual(tiles, { shown: '6', acceptance: '50.0%', 'retained-30': '80.0%', 'retained-120': '—', 'retained-600': '—', 'fix-success': '—', 'tokens-in': '200', 'tokens-out': '4' });
+    const rows = (section: string) => page.$$eval(`[data-section="${section}"] tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    assert.deepEqual(await rows('languages'), [
+      ['typescript', '4', '2', '50.0%', '0'],
+      ['python', '2', '1', '50.0%', '0'],
+    ]);
+    assert.deepEqual(await rows('latency'), [['qwen2.5-coder:1.5b-base @ local', '6', '100 ms', '300 ms', '300 ms', '200 ms', '400 ms', '400 ms']]);
+    const tokens = await rows('tokens');
+    assert.deepEqual(tokens.map((r) => r.slice(0, 6)), [['complete', 'qwen2.5-coder:1.5b-base', 'local', '2', '200', '4']]);
+    const health = await rows('health');
+    assert.ok(health.some((r) => r[1] === 'local' && r[2] === 'up'), JSON.stringify(health));
+    assert.equal(await page.textContent('[data-section="fixes"] .empty'), 'No auto-fixes in this period.');
+    assert.deepEqual(dashboard!.errors, []);
   });
 });
