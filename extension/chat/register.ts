@@ -37,12 +37,13 @@ class ChatViewProvider implements vscode.WebviewViewProvider {
   constructor(private readonly extensionUri: vscode.Uri) {}
 
   post(msg: HostToWebview): void {
-    if (!this.view || !this.ready) {
+    const view = this.view;
+    if (!view || !this.ready || !view.visible) {
       // Everything else is re-sent on `ready`; a prefill is the one thing to keep.
       if (msg.type === 'prefill') this.pendingPrefill = msg;
       return;
     }
-    void this.view.webview.postMessage(msg);
+    void view.webview.postMessage(msg);
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -65,6 +66,10 @@ class ChatViewProvider implements vscode.WebviewViewProvider {
         this.pendingPrefill = undefined;
         this.post(prefill);
       }
+    });
+    // A hidden webview view loses its page; it loads again when shown and says `ready`.
+    view.onDidChangeVisibility(() => {
+      if (!view.visible) this.ready = false;
     });
     view.onDidDispose(() => {
       if (this.view === view) {

@@ -158,4 +158,23 @@ describe('Tandem chat panel in a real VS Code (code-server + Chromium)', functio
       return l[1] === '  return a + b;' ? l : undefined;
     }, { timeoutMs: 15_000 });
   });
+
+  it('Ask About Selection opens the chat with the selection attached', async () => {
+    const ses = session();
+    await ses.runCommand('View: Show Explorer');
+    await ses.openFile('notes.ts');
+    await ses.gotoLineEnd(1);
+    await ses.p.keyboard.press('Shift+Home');
+    await ses.runCommand('Tandem: Ask About Selection');
+    const frame = await chatFrame();
+    await waitFor('the prefilled question', async () => ((await frame.locator('textarea.input').inputValue()) === 'Explain this code: ' ? true : undefined), { timeoutMs: 30_000 });
+    await frame.locator('.context-chips', { hasText: 'Selection notes.ts:1-1' }).waitFor({ timeout: 30_000 });
+    await frame.locator('textarea.input').press('End');
+    await frame.locator('textarea.input').pressSequentially('please');
+    await frame.locator('textarea.input').press('Enter');
+    const question = frame.locator('.message.user', { hasText: 'Explain this code: please' }).last();
+    await question.waitFor({ timeout: 30_000 });
+    await question.locator('.chip', { hasText: 'notes.ts:1-1' }).waitFor({ timeout: 30_000 });
+    await frame.locator('.stop').waitFor({ state: 'hidden', timeout: 60_000 });
+  });
 });
