@@ -201,15 +201,24 @@ export class FakeOllamaProcess {
     const url = await new Promise<string>((done, fail) => {
       let out = '';
       const timer = setTimeout(() => fail(new Error(`fake Ollama printed no URL within 30 s; see ${logFile}`)), 30_000);
-      child.once('exit', (code) => {
+      // Only an exit before the URL is a start failure; later (at teardown) the log folder may be gone.
+      const onEarlyExit = (code: number | null) => {
         clearTimeout(timer);
-        fail(new Error(`fake Ollama exited (${code}); see ${logFile}: ${readFileSync(logFile, 'utf8').slice(-2000)}`));
-      });
+        let tail = '';
+        try {
+          tail = readFileSync(logFile, 'utf8').slice(-2000);
+        } catch {
+          tail = '(log unreadable)';
+        }
+        fail(new Error(`fake Ollama exited (${code}); see ${logFile}: ${tail}`));
+      };
+      child.once('exit', onEarlyExit);
       child.stdout!.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         const nl = out.indexOf('\n');
         if (nl < 0) return;
         clearTimeout(timer);
+        child.off('exit', onEarlyExit);
         try {
           done((JSON.parse(out.slice(0, nl)) as { url: string }).url);
         } catch (e) {

@@ -30,6 +30,10 @@ const MATH_TS = [
   'export function mul(a: number, b: number): number {', //  9
   '  ', //                                                   10  after the daemon is killed
   '}', //                                                    11
+  '', //                                                     12
+  'export function div(a: number, b: number): number {', // 13
+  '  ', //                                                   14  after a mode switch and a daemon restart
+  '}', //                                                    15
   '',
 ].join('\n');
 
@@ -201,5 +205,29 @@ describe('Tandem in a real VS Code (code-server + Chromium)', function () {
       const now = await tandemCommands();
       return now.length === simple.length && now.every((l) => simple.includes(l));
     }, { timeoutMs: 20_000, intervalMs: 500 });
+  });
+
+  it('keeps the backend settings across a settings write: after a mode switch and a daemon restart, completions still come', async function () {
+    const ses = session();
+    await ses.runCommand('Tandem: Switch UI Mode');
+    await ses.pickQuickItem(/advanced/i);
+    const settingsFile = join(ses.userDataDir, 'User', 'settings.json');
+    await waitFor('tandem.uiMode = advanced in settings.json', () => /"tandem\.uiMode"\s*:\s*"advanced"/.test(readFileSync(settingsFile, 'utf8')));
+
+    const old = await waitFor('a live daemon', () => ses.liveDaemon());
+    await ses.runCommand('Tandem: Restart Daemon');
+    await waitFor('a new daemon after Restart Daemon', () => {
+      const d = ses.liveDaemon();
+      return d && d.pid !== old.pid ? d : undefined;
+    }, { timeoutMs: 90_000, intervalMs: 500 });
+
+    // The new daemon got the Ollama URL from the settings again (not the default port, where nothing listens).
+    await ses.openFile('math.ts');
+    await ses.gotoLineEnd(14);
+    await ses.p.keyboard.type('return a');
+    const ghost = await ses.waitForGhostText(60_000);
+    assert.equal(ghost.trim(), COMPLETION.trim());
+    await ses.p.keyboard.press('Tab');
+    await waitFor('the accepted text after the restart', async () => (await ses.editorLines())[13] === `  return a${COMPLETION}`);
   });
 });
