@@ -32,6 +32,7 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  { files: ['**/*.mjs'], languageOptions: { globals: { ...globals.node } } },
   { files: ['daemon/**', 'protocol/**', 'webview-ui/**', 'bench/**'], rules: noVscode },
   { files: ['webview-ui/**'], languageOptions: { globals: { ...globals.browser } } },
   { files: ['test/**'], rules: { '@typescript-eslint/no-non-null-assertion': 'off' } },
