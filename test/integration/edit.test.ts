@@ -331,7 +331,8 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
     c.connection.onNotification(EditProgressNotification.type, (p) => progress.push(p));
     const source = new CancellationTokenSource();
     const pending = c.connection.sendRequest(EditProposeRequest.type, { planId: planned.planId }, source.token);
-    await fake.waitFor(() => fake.openStreams > 0, 10_000, 'the step to reach the model');
+    // The step's own request, not any open one (the daemon's probes and model preload also reach the fake).
+    await fake.waitFor(() => fake.requestsTo('/api/chat').some((r) => JSON.stringify(r.body).includes('Your step: Take your time.') && r.endedAt === undefined), 10_000, 'the step to reach the model');
     const abortsBefore = fake.clientAborts;
     source.cancel();
     await assert.rejects(pending, (err: ResponseError<TandemErrorData>) => err.code === ErrorCodes.RequestCancelled);
