@@ -46,7 +46,8 @@ export function classifyNetworkError(err: unknown): { problem: NetworkProblem; c
     case 'UND_ERR_HEADERS_TIMEOUT':
       return { problem: 'timeout', code, text: `timed out (${code})` };
   }
-  if (code && (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code) || text.includes('certificate'))) {
+  // node:http reports a TLS handshake failure as EPROTO with OpenSSL's "SSL routines" text.
+  if (code && (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code) || text.includes('certificate') || (code === 'EPROTO' && /SSL routines|ssl3_|tls/i.test(text)))) {
     return { problem: 'tls', code, text: `TLS error: ${text}` };
   }
   return { problem: 'other', code, text };

@@ -3,7 +3,7 @@
  *
  * The package aborts a stream only through the iterator's `abort()` and has no
  * per-request signal for the other calls, so each call gets a light client whose
- * `fetch` is ours: it merges the call's AbortSignal into every request (aborting it
+ * `fetch` is ours (over node:http, see http-fetch.ts): it merges the call's AbortSignal into every request (aborting it
  * closes the upstream connection at once, before or after the headers), turns HTTP
  * errors into classified failures (so the package never prints to the console), and
  * guards NDJSON streams: a line that is not JSON fails the stream with a clear error
@@ -14,6 +14,7 @@ import type { BackendClient, ChatCall, EmbedCall, GenerateCall, ProbeResult, Str
 import { errorMessageOf, isModelMissing } from './backend';
 import { BackendFailure, httpFailure, modelNotFound, networkFailure, protocolFailure } from './errors';
 import type { ModelTraits } from './fim';
+import { httpFetch } from './http-fetch';
 
 export interface OllamaBackendOptions {
   name: string;
@@ -43,7 +44,7 @@ export class OllamaBackend implements BackendClient {
       const merged = init?.signal ? AbortSignal.any([init.signal, signal]) : signal;
       let res: Response;
       try {
-        res = await fetch(input, { ...init, signal: merged });
+        res = await httpFetch(input, { ...init, signal: merged });
       } catch (err) {
         if (signal.aborted) throw err;
         throw networkFailure(name, url, err);
