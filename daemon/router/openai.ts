@@ -6,6 +6,7 @@
  * `/v1/chat/completions`; embeddings to `/v1/embeddings`; the health probe reads
  * `/v1/models`.
  */
+import { httpFetch } from './http-fetch';
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import type { BackendClient, ChatCall, EmbedCall, GenerateCall, GenerationOptions, ProbeResult, StreamedText } from './backend';
 import { errorMessageOf, isModelMissing } from './backend';
@@ -35,7 +36,7 @@ export class OpenAiBackend implements BackendClient {
     const { name, url } = this.opts;
     let res: Response;
     try {
-      res = await fetch(`${this.base}${path}`, {
+      res = await httpFetch(`${this.base}${path}`, {
         method: body === undefined ? 'GET' : 'POST',
         headers: {
           ...this.opts.headers,
