@@ -249,8 +249,11 @@ export function applyOverlay(
   for (const [task, model] of Object.entries(overlay.models ?? {}) as Array<[TaskType, string | undefined]>) {
     if (model) tasks[task] = { ...tasks[task], model };
   }
-  const backends = overlay.backends
-    ? overlay.backends.map((b) => ({ ...b, headers: b.headers ?? {}, enabled: true }))
-    : base.backends;
+  // Merge by name: a client's backend replaces the configured one of the same name (the
+  // editor's `local` re-points config.json's `local`), and configured backends the
+  // client does not name (a `dgx` from TANDEM_DGX_URL, a vLLM in config.json) stay.
+  const fromClient = (overlay.backends ?? []).map((b) => ({ ...b, headers: b.headers ?? {}, enabled: true }));
+  const named = new Set(fromClient.map((b) => b.name));
+  const backends = [...base.backends.filter((b) => !named.has(b.name)), ...fromClient];
   return { ...base, backends, tasks };
 }

@@ -287,7 +287,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         logger.info(`UI mode: ${mode}`);
       }
       if (e.affectsConfiguration('tandem.enable')) core.cancelInflight();
-      if (e.affectsConfiguration('tandem.ollamaUrl') || e.affectsConfiguration('tandem.remoteUrl') || e.affectsConfiguration('tandem.models')) {
+      if (
+        e.affectsConfiguration('tandem.ollamaUrl') ||
+        e.affectsConfiguration('tandem.remoteUrl') ||
+        e.affectsConfiguration('tandem.remoteKind') ||
+        e.affectsConfiguration('tandem.models')
+      ) {
         const s = currentSettings();
         for (const [key, value] of [['ollamaUrl', s.ollamaUrl], ['remoteUrl', s.remoteUrl]] as const) {
           const problem = validateUrlSetting(key, value);

@@ -18,6 +18,8 @@ export interface TandemSettings {
   ollamaUrl: string;
   /** A second backend (a DGX or other GPU server), preferred over the local one when set. */
   remoteUrl: string;
+  /** What the remote server speaks: Ollama's API, or an OpenAI-compatible one (vLLM, llama.cpp server, LM Studio). */
+  remoteKind: 'ollama' | 'openai-compatible';
   models: Partial<Record<TaskType, string>>;
   uiMode: UiMode;
   nodePath: string;
@@ -39,6 +41,7 @@ export function readSettings(get: SettingGetter): TandemSettings {
     enable: get<boolean>('enable') ?? true,
     ollamaUrl: (get<string>('ollamaUrl') ?? DEFAULT_OLLAMA_URL).trim() || DEFAULT_OLLAMA_URL,
     remoteUrl: (get<string>('remoteUrl') ?? '').trim(),
+    remoteKind: get<string>('remoteKind') === 'openai-compatible' ? 'openai-compatible' : 'ollama',
     models,
     uiMode: isUiMode(mode) ? mode : 'simple',
     nodePath: (get<string>('daemon.nodePath') ?? '').trim(),
@@ -65,7 +68,7 @@ export function settingsUpdateParams(s: TandemSettings, remoteHeaders?: Record<s
     backends.push({
       name: 'remote',
       url: normalizeUrl(s.remoteUrl),
-      kind: 'ollama',
+      kind: s.remoteKind,
       priority: 0,
       ...(remoteHeaders && Object.keys(remoteHeaders).length > 0 ? { headers: remoteHeaders } : {}),
     });

@@ -105,8 +105,9 @@ export namespace ShutdownRequest {
 
 /**
  * `tandem/settings/update` — client → daemon. Overlays the client's settings (from VS
- * Code) on the daemon's config file: backends replace the configured list when given,
- * models override per task. The overlay lives in memory; config.json is not rewritten.
+ * Code) on the daemon's config file: each backend replaces the configured one of the
+ * same name (others stay), models override per task. The overlay lives in memory;
+ * config.json is not rewritten.
  * Result: the effective routing configuration. Since 1.0.
  */
 export namespace SettingsUpdateRequest {

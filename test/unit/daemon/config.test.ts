@@ -70,7 +70,9 @@ describe('config', () => {
     });
     assert.equal(next.tasks.complete.model, 'starcoder2:3b');
     assert.equal(next.tasks.complete.num_ctx, cfg.tasks.complete.num_ctx);
-    assert.deepEqual(next.backends.map((b) => b.name), ['remote']);
+    assert.deepEqual(next.backends.map((b) => b.name), ['local', 'remote'], 'configured backends the client does not name stay');
+    const repointed = applyOverlay(cfg, { backends: [{ name: 'local', url: 'http://127.0.0.1:9', kind: 'ollama', priority: 10 }] });
+    assert.deepEqual(repointed.backends.map((b) => [b.name, b.url]), [['local', 'http://127.0.0.1:9']], 'a same-named backend is replaced, not duplicated');
     assert.equal(readFileSync(configPath(home), 'utf8'), before);
     assert.equal(cfg.tasks.complete.model, 'qwen2.5-coder:1.5b-base', 'the base config is not mutated');
   });

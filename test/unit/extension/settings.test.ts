@@ -9,7 +9,7 @@ function getter(values: Record<string, unknown>) {
 describe('settings', () => {
   it('reads defaults', () => {
     const s = readSettings(getter({}));
-    assert.deepEqual(s, { enable: true, ollamaUrl: 'http://127.0.0.1:11434', remoteUrl: '', models: {}, uiMode: 'simple', nodePath: '' });
+    assert.deepEqual(s, { enable: true, ollamaUrl: 'http://127.0.0.1:11434', remoteUrl: '', remoteKind: 'ollama', models: {}, uiMode: 'simple', nodePath: '' });
   });
   it('ignores unknown modes and empty models', () => {
     const s = readSettings(getter({ uiMode: 'wizard', models: { complete: ' qwen ', chat: '', bogus: 'x' } }));
@@ -26,6 +26,11 @@ describe('settings', () => {
     ]);
     assert.deepEqual(params.models, { complete: 'm' });
     assert.equal(SettingsUpdateRequest.params.safeParse(params).success, true);
+  });
+  it('sends an OpenAI-compatible remote (vLLM) with its kind', () => {
+    const params = settingsUpdateParams(readSettings(getter({ remoteUrl: 'https://vllm.lan:8000', remoteKind: 'openai-compatible' })));
+    assert.deepEqual(params.backends?.find((b) => b.name === 'remote'), { name: 'remote', url: 'https://vllm.lan:8000', kind: 'openai-compatible', priority: 0 });
+    assert.equal(readSettings(getter({ remoteKind: 'bogus' })).remoteKind, 'ollama');
   });
   it('validates URLs', () => {
     assert.equal(validateUrlSetting('ollamaUrl', 'http://x:1'), undefined);
