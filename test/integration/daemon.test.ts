@@ -170,8 +170,9 @@ describe('tandemd (integration, real process)', function () {
         );
         assert.ok(init.result);
 
-        const malformed = await rawExchange(ws, '{"jsonrpc": "2.0", "id": 3, "method": ');
+        const malformed = await rawExchange(ws, '{"jsonrpc": "2.0", "id": 3, "method": s3cr3t-token');
         assert.equal((malformed.error as { code: number }).code, ErrorCodes.ParseError);
+        assert.doesNotMatch((malformed.error as { message: string }).message, /s3cr3t|jsonrpc/, 'the error never quotes the frame');
         assert.equal(malformed.id, null);
 
         const notRpc = await rawExchange(ws, JSON.stringify({ hello: 'world', id: 4 }));
