@@ -17,7 +17,7 @@ import { applyPlan, planApply } from './apply-plan';
 import { ChatController, type ChatEditor } from './chat-controller';
 import { ClientChatDaemon } from './chat-daemon';
 import { rankPaths } from './file-match';
-import { chatPageHtml } from './webview-html';
+import { webviewPageHtml } from '../webview-page';
 
 export const CHAT_VIEW_ID = 'tandem.chat';
 const PROPOSAL_SCHEME = 'tandem-chat-proposal';
@@ -51,7 +51,8 @@ class ChatViewProvider implements vscode.WebviewViewProvider {
     this.ready = false;
     const distWebview = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
     view.webview.options = { enableScripts: true, localResourceRoots: [distWebview] };
-    view.webview.html = chatPageHtml({
+    view.webview.html = webviewPageHtml({
+      title: 'Tandem Chat',
       cspSource: view.webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
       scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(distWebview, 'chat.main.js')).toString(),

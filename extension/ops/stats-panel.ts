@@ -1,6 +1,6 @@
 /**
  * VS Code glue of the stats dashboard: one webview panel (revealed when it exists),
- * the page from stats-page.ts with local resources from dist/webview only, and the
+ * the page from extension/webview-page.ts with local resources from dist/webview only, and the
  * messages routed to the StatsController.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { HostToStats } from '../../webview-ui/stats/messages';
 import type { StatsSource } from './dashboard-data';
 import { StatsController } from './stats-controller';
-import { statsPageHtml } from './stats-page';
+import { webviewPageHtml } from '../webview-page';
 
 export class StatsPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -36,7 +36,8 @@ export class StatsPanel implements vscode.Disposable {
       now: () => Date.now(),
       log: (m) => this.deps.log(m),
     });
-    panel.webview.html = statsPageHtml({
+    panel.webview.html = webviewPageHtml({
+      title: 'Tandem Stats',
       cspSource: panel.webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distWebview, 'stats.main.js')).toString(),

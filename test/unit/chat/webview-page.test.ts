@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { chatPageHtml } from '../../../extension/chat/webview-html';
+import { webviewPageHtml } from '../../../extension/webview-page';
 import type { HostToWebview, WebviewToHost } from '../../../webview-ui/chat/messages';
 
 const CHROMIUM = process.env.TANDEM_E2E_CHROMIUM ?? '/usr/bin/chromium';
@@ -52,7 +52,7 @@ describe('chat webview page in headless Chromium', function () {
       const url = req.url ?? '/';
       if (url === '/' || url.startsWith('/?')) {
         res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-        res.end(chatPageHtml({ cspSource: origin, nonce: 'dGVzdC1ub25jZQ==', scriptUri: `${origin}/chat.main.js`, styleUri: `${origin}/chat.main.css` }));
+        res.end(webviewPageHtml({ title: 'Tandem Chat', cspSource: origin, nonce: 'dGVzdC1ub25jZQ==', scriptUri: `${origin}/chat.main.js`, styleUri: `${origin}/chat.main.css` }));
         return;
       }
       const file = url === '/chat.main.js' ? 'chat.main.js' : url === '/chat.main.css' ? 'chat.main.css' : undefined;

@@ -1,6 +1,6 @@
 /**
  * The built stats dashboard (dist/webview/stats.main.js + .css, the page from
- * extension/ops/stats-page.ts with its CSP) in headless Chromium, driven by the real
+ * extension/webview-page.ts with its CSP) in headless Chromium, driven by the real
  * host controller over a fake daemon source with known data: the tiles, tables and
  * chart descriptions show exactly those numbers, the bars are drawn at the heights of
  * the data, the period filter asks the host for the new period, the theme colours the
@@ -32,7 +32,7 @@ import { FakeOllama, tandemDefaultModels } from '../../fake-ollama';
 import { removeHome, startDaemon, tempHome, type RunningDaemon } from '../../integration/daemon-harness';
 import type { StatsSource } from '../../../extension/ops/dashboard-data';
 import { StatsController } from '../../../extension/ops/stats-controller';
-import { statsPageHtml } from '../../../extension/ops/stats-page';
+import { webviewPageHtml } from '../../../extension/webview-page';
 import type { HostToStats } from '../../../webview-ui/stats/messages';
 
 const CHROMIUM = process.env.TANDEM_E2E_CHROMIUM ?? '/usr/bin/chromium';
@@ -178,7 +178,7 @@ async function openDashboard(makeController: (post: (m: HostToStats) => void) =>
     const nonce = 'test-nonce-0123456789';
     if (req.url === '/') {
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(statsPageHtml({ cspSource: origin, nonce, scriptUri: `${origin}/stats.main.js`, styleUri: `${origin}/stats.main.css` }));
+      res.end(webviewPageHtml({ title: 'Tandem Stats', cspSource: origin, nonce, scriptUri: `${origin}/stats.main.js`, styleUri: `${origin}/stats.main.css` }));
     } else if (req.url === '/stats.main.js' || req.url === '/stats.main.css') {
       res.writeHead(200, { 'content-type': req.url.endsWith('.js') ? 'text/javascript' : 'text/css' });
       res.end(readFileSync(req.url.endsWith('.js') ? js : css));

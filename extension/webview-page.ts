@@ -1,10 +1,12 @@
 /**
- * The chat webview's page: a strict Content Security Policy (nothing but the bundled
- * script and stylesheet, both by nonce / webview source; no inline script, no eval,
- * no remote content) and the root element the view renders into. Pure, so the
- * Chromium test serves exactly the page VS Code shows.
+ * The page every Tandem webview loads: a strict Content Security Policy (the bundled
+ * script and stylesheet only, by nonce and webview source; no inline script, no eval,
+ * no remote content) and the root element the view renders into. Pure, so the Chromium
+ * tests serve exactly the page VS Code shows.
  */
-export interface ChatPageOptions {
+export interface WebviewPageOptions {
+  /** The document title, e.g. "Tandem Chat". */
+  title: string;
   /** `webview.cspSource` (or the test server's origin). */
   cspSource: string;
   nonce: string;
@@ -14,7 +16,7 @@ export interface ChatPageOptions {
 
 const attr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-export function chatCsp(opts: Pick<ChatPageOptions, 'cspSource' | 'nonce'>): string {
+export function webviewCsp(opts: Pick<WebviewPageOptions, 'cspSource' | 'nonce'>): string {
   return [
     `default-src 'none'`,
     `script-src 'nonce-${opts.nonce}'`,
@@ -24,15 +26,15 @@ export function chatCsp(opts: Pick<ChatPageOptions, 'cspSource' | 'nonce'>): str
   ].join('; ');
 }
 
-export function chatPageHtml(opts: ChatPageOptions): string {
+export function webviewPageHtml(opts: WebviewPageOptions): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attr(chatCsp(opts))}">
+<meta http-equiv="Content-Security-Policy" content="${attr(webviewCsp(opts))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" nonce="${attr(opts.nonce)}" href="${attr(opts.styleUri)}">
-<title>Tandem Chat</title>
+<title>${attr(opts.title)}</title>
 </head>
 <body>
 <div id="root"></div>
