@@ -5,6 +5,7 @@
  * per fix or plan: a later report for the same id replaces the earlier one.
  */
 import type { Db } from '../storage/db';
+import { timeRangeClause } from '../storage/time-range';
 import type { FixOutcomeRequest, FixStatsRequest, FixStatsRow } from '../../protocol';
 import type { z } from 'zod';
 
@@ -47,18 +48,9 @@ export class EditOutcomeStore {
   }
 
   stats(params: z.output<typeof FixStatsRequest.params>): FixStatsRequest.Result {
-    const where: string[] = [];
-    const args: number[] = [];
-    if (params.sinceMs !== undefined) {
-      where.push('at >= ?');
-      args.push(params.sinceMs);
-    }
-    if (params.untilMs !== undefined) {
-      where.push('at < ?');
-      args.push(params.untilMs);
-    }
+    const { where, args } = timeRangeClause(params);
     const rows = this.db
-      .prepare(`SELECT kind, outcome, model, latency_ms FROM edit_outcomes ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`)
+      .prepare(`SELECT kind, outcome, model, latency_ms FROM edit_outcomes ${where} ORDER BY id`)
       .all(...args) as Row[];
     const total: FixStatsRow[] = [];
     const byModel: FixStatsRow[] = [];

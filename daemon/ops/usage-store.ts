@@ -13,6 +13,7 @@ import type { TaskType, UsageGetRequest, UsageRow } from '../../protocol';
 import type { Logger } from '../log';
 import type { ModelUsage } from '../router/types';
 import type { Db } from '../storage/db';
+import { timeRangeClause } from '../storage/time-range';
 import { percentiles } from '../telemetry/percentiles';
 
 export interface UsageStoreOptions {
@@ -103,18 +104,9 @@ export class UsageStore {
 
   summary(params: { sinceMs?: number; untilMs?: number }): UsageGetRequest.Result {
     this.flush();
-    const where: string[] = [];
-    const args: number[] = [];
-    if (params.sinceMs !== undefined) {
-      where.push('at >= ?');
-      args.push(params.sinceMs);
-    }
-    if (params.untilMs !== undefined) {
-      where.push('at < ?');
-      args.push(params.untilMs);
-    }
+    const { where, args } = timeRangeClause(params);
     const sql = `SELECT task, model, backend, prompt_tokens, output_tokens, first_token_ms, total_ms FROM model_usage
-                 ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+                 ${where} ORDER BY id`;
     const groups = new Map<string, { row: Omit<UsageRow, 'firstTokenMs' | 'totalMs'>; first: number[]; total: number[] }>();
     const byTask = new Map<TaskType, { task: TaskType; calls: number; promptTokens: number; outputTokens: number }>();
     for (const r of this.db.prepare(sql).iterate(...args) as IterableIterator<Row>) {

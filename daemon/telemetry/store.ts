@@ -8,6 +8,7 @@
  */
 import type { DismissReason, StatsDimension, StatsGetRequest, StatsRow, SuggestionEvent } from '../../protocol';
 import type { Db } from '../storage/db';
+import { timeRangeClause } from '../storage/time-range';
 import { percentiles } from './percentiles';
 
 export interface TelemetryStoreOptions {
@@ -166,19 +167,10 @@ export class TelemetryStore {
 
   stats(params: { sinceMs?: number; untilMs?: number; groupBy?: StatsDimension[] } = {}): StatsGetRequest.Result {
     const groupBy = params.groupBy ?? ['model', 'backend', 'language'];
-    const where: string[] = [];
-    const args: number[] = [];
-    if (params.sinceMs !== undefined) {
-      where.push('at >= ?');
-      args.push(params.sinceMs);
-    }
-    if (params.untilMs !== undefined) {
-      where.push('at < ?');
-      args.push(params.untilMs);
-    }
+    const { where, args } = timeRangeClause(params);
     const sql = `SELECT kind, completion_id, model, backend, language, first_token_ms, total_ms, overhead_ms, chars,
                         accepted_chars, retained_chars, checkpoint_sec, reason
-                 FROM completion_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+                 FROM completion_events ${where} ORDER BY id`;
     const total = new Accumulator();
     const groups = new Map<string, { dims: Partial<Record<StatsDimension, string>>; acc: Accumulator }>();
     for (const row of this.db.prepare(sql).iterate(...args) as IterableIterator<EventRow>) {
