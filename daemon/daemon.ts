@@ -36,6 +36,7 @@ import { acquireLock, newToken, publishLock, releaseLock, type LockInfo } from '
 import type { DaemonLogger } from './log';
 import { Metrics } from './metrics';
 import { displayUrl } from './router/errors';
+import { sameModel } from './router/backend';
 import type { ModelRouter } from './router/types';
 import { httpHandler } from './server/http';
 import { RpcDispatcher, type Session } from './server/rpc';
@@ -501,12 +502,6 @@ export class Daemon implements DaemonHost {
     }
     if (this.dbHandle?.open) this.dbHandle.close();
   }
-}
-
-/** Ollama names without a tag mean `:latest`. */
-export function sameModel(a: string, b: string): boolean {
-  const norm = (m: string) => (m.includes(':') ? m : `${m}:latest`).toLowerCase();
-  return norm(a) === norm(b);
 }
 
 function servesModel(b: BackendStatus, model: string): boolean {
