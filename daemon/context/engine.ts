@@ -717,16 +717,24 @@ export class TandemContextEngine implements ContextEngine {
    * Exact tokens of `renderContextBlock(items) + prefix`. With cl100k, a text ending in
    * a newline followed by a non-whitespace character always splits there (no pre-token
    * spans that boundary), so the count is the sum of the block's lines-terminated parts
-   * and the prefix; otherwise (o200k, or a prefix starting with whitespace) it is counted whole.
+   * and the prefix (an indented prefix is split at its first such boundary); with
+   * o200k, or a prefix with no such boundary, it is counted whole.
    */
   private blockPlusPrefixTokens(languageId: string, items: FitItem[], rel: string, prefix: string, prefixTokens: number): number {
     if (items.length === 0) return prefixTokens;
-    if (this.counter.encoding !== 'cl100k_base' || /^\s/.test(prefix)) {
-      return this.counter.count(renderContextBlock(languageId, items, rel) + prefix);
-    }
-    let sum = prefixTokens + this.renderedTokens(asComment(specFor(languageId), `Path: ${rel}`));
+    if (this.counter.encoding !== 'cl100k_base') return this.counter.count(renderContextBlock(languageId, items, rel) + prefix);
+    const pathLine = asComment(specFor(languageId), `Path: ${rel}`);
+    let sum = 0;
     for (const it of items) sum += this.renderedTokens(renderChunk(languageId, it));
-    return sum;
+    if (!/^\s/.test(prefix)) return sum + prefixTokens + this.renderedTokens(pathLine);
+    // The prefix starts indented, so its first whitespace may join the path line's
+    // newline. Split at the prefix's first newline followed by a non-whitespace character
+    // (a boundary no pre-token spans): count the path line with the short head exactly,
+    // and take the tail's tokens from the prefix's own count (prefix = head + tail there).
+    const m = /\n(?=\S)/.exec(prefix.length > 8000 ? prefix.slice(0, 8000) : prefix);
+    if (!m) return this.counter.count(renderContextBlock(languageId, items, rel) + prefix);
+    const head = prefix.slice(0, m.index + 1);
+    return sum + this.counter.count(`${pathLine}\n${head}`) + prefixTokens - this.counter.count(head);
   }
 
   /** Tokens of a rendered part with its terminating newline, cached (chunks recur across keystrokes). */

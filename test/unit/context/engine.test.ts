@@ -116,6 +116,29 @@ describe('context/engine', () => {
     assert.deepEqual(d.clipped, { prefix: false, suffix: false, prefixLines: 21, suffixLines: shapes().split('\n').length - 20 });
   });
 
+  it('reports exactly the tokens of the prompt it returns, for clipped prefixes that start indented too', async () => {
+    const counter = new TokenCounter();
+    try {
+      const lines = shapes().split('\n').length;
+      let indented = 0;
+      // Small budgets force clipping, so many prefixes start mid-function (indented).
+      for (const numCtx of [300, 420, 4096]) {
+        for (let line = 2; line <= lines; line++) {
+          const a = await complete(`exact-${numCtx}-${line}`, line, { numCtx, outputReserve: 64 });
+          const d = engine.diagnostics(`exact-${numCtx}-${line}`)!;
+          assert.equal(a.tokens, counter.count(a.prefix) + counter.count(a.suffix), `line ${line}, numCtx ${numCtx}`);
+          assert.ok(a.tokens <= numCtx - 64, `line ${line}, numCtx ${numCtx}: ${a.tokens} over budget`);
+          const marker = '// Path: src/geometry/shapes.ts\n';
+          const clipped = a.prefix.slice(a.prefix.lastIndexOf(marker) + marker.length);
+          if (a.contextChunks > 0 && d.clipped.prefix && /^[ \t]/.test(clipped)) indented++;
+        }
+      }
+      assert.ok(indented > 0, 'some prompts joined context to a prefix that starts indented');
+    } finally {
+      counter.dispose();
+    }
+  });
+
   it('compacts before dropping when the candidates exceed the threshold of a small budget', async () => {
     const a = await complete('tight', 21, { numCtx: 700, outputReserve: 100 });
     const d = engine.diagnostics('tight')!;
