@@ -714,11 +714,12 @@ export class TandemContextEngine implements ContextEngine {
   }
 
   /**
-   * Exact tokens of `renderContextBlock(items) + prefix`. With cl100k, a text ending in
-   * a newline followed by a non-whitespace character always splits there (no pre-token
-   * spans that boundary), so the count is the sum of the block's lines-terminated parts
-   * and the prefix (an indented prefix is split at its first such boundary); with
-   * o200k, or a prefix with no such boundary, it is counted whole.
+   * Exact tokens of `renderContextBlock(items) + prefix`. With cl100k, no pre-token spans
+   * a newline that is followed by a line with text (indented or not: the newline ends
+   * its pre-token, and the indentation starts the next), so the count is the sum of the
+   * block's newline-terminated parts and the prefix; a prefix that starts with blank
+   * lines is split at its first such boundary. With o200k, or no such boundary, the
+   * whole prompt is counted.
    */
   private blockPlusPrefixTokens(languageId: string, items: FitItem[], rel: string, prefix: string, prefixTokens: number): number {
     if (items.length === 0) return prefixTokens;
@@ -726,12 +727,12 @@ export class TandemContextEngine implements ContextEngine {
     const pathLine = asComment(specFor(languageId), `Path: ${rel}`);
     let sum = 0;
     for (const it of items) sum += this.renderedTokens(renderChunk(languageId, it));
-    if (!/^\s/.test(prefix)) return sum + prefixTokens + this.renderedTokens(pathLine);
-    // The prefix starts indented, so its first whitespace may join the path line's
-    // newline. Split at the prefix's first newline followed by a non-whitespace character
-    // (a boundary no pre-token spans): count the path line with the short head exactly,
+    if (/^[ \t]*\S/.test(prefix)) return sum + prefixTokens + this.renderedTokens(pathLine);
+    // The prefix starts with a blank line, which would join the path line's newline into
+    // one pre-token. Split at the prefix's first newline followed by a line with text
+    // (a boundary no pre-token spans): count the path line with that short head exactly,
     // and take the tail's tokens from the prefix's own count (prefix = head + tail there).
-    const m = /\n(?=\S)/.exec(prefix.length > 8000 ? prefix.slice(0, 8000) : prefix);
+    const m = /\n(?=[ \t]*\S)/.exec(prefix.length > 8000 ? prefix.slice(0, 8000) : prefix);
     if (!m) return this.counter.count(renderContextBlock(languageId, items, rel) + prefix);
     const head = prefix.slice(0, m.index + 1);
     return sum + this.counter.count(`${pathLine}\n${head}`) + prefixTokens - this.counter.count(head);

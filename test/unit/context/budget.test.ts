@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TokenCounter, clipPrefix, clipSuffix, completionBudget, fitRanked } from '../../../daemon/context/budget';
 import { copyFixtureRepo, cursorAt, makeEngine, tempDir } from './helpers';
@@ -54,6 +54,25 @@ describe('context/budget', () => {
     const r = clipPrefix(counter, `first line\n${long}`, 20);
     assert.ok(r.tokens <= 20 && r.tokens > 0);
     assert.ok(long.endsWith(r.text));
+  });
+
+  it('counts add up across a newline followed by a line with text (what prompt assembly relies on)', () => {
+    const dir = join(__dirname, '../../../daemon/context');
+    let checked = 0;
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts')).sort()) {
+      const text = readFileSync(join(dir, f), 'utf8').replace(/\n/g, (m, i: number) => (i % 7 === 0 ? '\r\n' : m));
+      let seen = 0;
+      for (let i = text.indexOf('\n'); i !== -1 && i < text.length - 1; i = text.indexOf('\n', i + 1)) {
+        if (!/^[ \t]*\S/.test(text.slice(i + 1, i + 200)) || seen++ % 5 !== 0) continue;
+        const a = text.slice(Math.max(0, i - 300), i + 1);
+        const b = text.slice(i + 1, i + 300);
+        assert.equal(counter.count(a + b), counter.count(a) + counter.count(b), `${f}: ${JSON.stringify(a.slice(-20))} | ${JSON.stringify(b.slice(0, 20))}`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 200, `${checked} boundaries checked`);
+    // A blank line does join: the reason a prefix starting with one is split further on.
+    assert.notEqual(counter.count('x\n\n  y'), counter.count('x\n') + counter.count('\n  y'));
   });
 
   it('fits ranked items best first and verifies the joined count', () => {
