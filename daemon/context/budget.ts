@@ -33,9 +33,65 @@ export class TokenCounter {
     return this.ratio;
   }
 
+  private readonly segments = new Map<string, number>();
+
+  /**
+   * The exact count of a large text, from cached counts of its pieces. With cl100k no
+   * pre-token spans a newline followed by a line with text, so the count of a text is the
+   * sum of the counts of pieces cut there. Cuts are content-defined (a hash of the line
+   * that starts the next piece), so the same code gives the same pieces wherever a window
+   * starts or ends: consecutive keystrokes and nearby cursors re-count only the pieces
+   * at the window's two ends.
+   */
+  countLarge(text: string): number {
+    if (this.encoding !== 'cl100k_base' || text.length < 4096) return this.count(text);
+    let total = 0;
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1 && nl < text.length - 1; nl = text.indexOf('\n', nl + 1)) {
+      const next = nl + 1;
+      if (next - start < 512 || !startsTextLine(text, next) || lineHash(text, next) % 16 !== 0) continue;
+      total += this.cachedCount(text.slice(start, next));
+      start = next;
+    }
+    total += this.cachedCount(text.slice(start));
+    this.ratio = this.ratio * 0.7 + (text.length / Math.max(1, total)) * 0.3;
+    return total;
+  }
+
+  private cachedCount(piece: string): number {
+    let n = this.segments.get(piece);
+    if (n === undefined) {
+      n = this.enc.encode(piece, 'all').length;
+      if (this.segments.size >= 4096) this.segments.delete(this.segments.keys().next().value as string);
+      this.segments.set(piece, n);
+    }
+    return n;
+  }
+
   dispose(): void {
     this.enc.free();
   }
+}
+
+/** The line at `at` has text: optional spaces or tabs, then a non-whitespace character. */
+function startsTextLine(text: string, at: number): boolean {
+  for (let i = at; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) continue;
+    return c !== 10 && c !== 13 && !/\s/.test(text[i]);
+  }
+  return false;
+}
+
+/** A cheap hash of the first 32 characters of the line at `at`. */
+function lineHash(text: string, at: number): number {
+  let h = 2166136261;
+  for (let i = at; i < Math.min(text.length, at + 32); i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) break;
+    h = Math.imul(h ^ c, 16777619);
+  }
+  return h >>> 0;
 }
 
 export interface CompletionBudget {
@@ -100,7 +156,7 @@ function clip(counter: TokenCounter, text: string, maxTokens: number, keep: 'sta
   let best: { text: string; tokens: number } | undefined;
   for (let attempt = 0; attempt < 12; attempt++) {
     const window = snap(chars);
-    const n = counter.count(window);
+    const n = counter.countLarge(window);
     if (n <= maxTokens) {
       if (!best || window.length > best.text.length) best = { text: window, tokens: n };
       if (window.length === text.length || n >= maxTokens * 0.92) break;
