@@ -34,7 +34,7 @@ import { parseImports, resolveImport } from './imports';
 import { asComment, languageOfPath, specFor } from './languages';
 import { renderChunk, renderContextBlock, promptOrder } from './render';
 import type { ProjectRule } from './rules';
-import type { AssembledCompletionPrompt, CompletionContextRequest, ContextEngine, IndexProgress } from './types';
+import type { AssembledCompletionPrompt, ChatAssemblyRequest, CompletionContextRequest, ContextEngine, IndexProgress } from './types';
 import { isInside, toRel } from './walker';
 import { WorkspaceIndex, type IndexStats } from './workspace';
 
@@ -97,24 +97,6 @@ export interface RetrieveResult {
   candidates: FusedCandidate[];
   retrievers: RetrieverRun[];
   elapsedMs: number;
-}
-
-export interface ChatContextRequest {
-  /** Id to keep diagnostics under (e.g. the chat turn id). */
-  requestId?: string;
-  /** The user's question or instruction. */
-  query: string;
-  /** Absolute path of the current document, if any. */
-  path?: string;
-  languageId?: string;
-  /** Selected text, if any (weighs like the query). */
-  selection?: string;
-  /** Limit to one root (default: the root of `path`, else every registered root). */
-  root?: string;
-  recentFiles?: RecentFile[];
-  /** Tokens available for rules + retrieved context. */
-  budgetTokens: number;
-  signal?: AbortSignal;
 }
 
 export interface AssembledChatContext {
@@ -833,7 +815,7 @@ export class TandemContextEngine implements ContextEngine {
   }
 
   /** Context for chat, fix and edit prompts: project rules and retrieved chunks, no tight deadline. */
-  async assembleChat(req: ChatContextRequest): Promise<AssembledChatContext> {
+  async assembleChat(req: ChatAssemblyRequest): Promise<AssembledChatContext> {
     const started = this.now();
     const cfg = this.config.chat;
     let ws = req.root ? this.requireWorkspace(req.root) : req.path ? this.rootOf(req.path) : undefined;
