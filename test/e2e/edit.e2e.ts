@@ -82,7 +82,10 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
         }
       }
       if (!next) break;
-      await next.click();
+      // Ticking a file ticks its edits and the list re-renders: a box found a moment ago
+      // may be gone or ticked by now, so a click that cannot land is retried from a fresh
+      // query rather than waited on.
+      await next.click({ timeout: 3_000 }).catch(() => undefined);
     }
     await panel.locator('.monaco-button', { hasText: /^Apply$/ }).first().click();
     await panel.waitFor({ state: 'hidden', timeout: 30_000 }).catch(() => undefined);
@@ -175,6 +178,18 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
     if (s && t && t.state === 'failed') {
       const png = await s.saveFailureArtifacts(`edit-${t.title}`);
       console.log(`    screenshot and logs: ${png.replace(/\.png$/, '.*')}`);
+    }
+    // Leave no dialog or half-accepted preview to the next test (one failure must not
+    // take the rest of the suite down with it).
+    if (s) {
+      const p = s.p;
+      for (const label of ['Cancel', 'Discard']) {
+        const button = p.locator('.monaco-dialog-box .monaco-button', { hasText: new RegExp(`^${label}$`) }).first();
+        if (await button.isVisible().catch(() => false)) await button.click({ timeout: 3_000 }).catch(() => undefined);
+      }
+      const discard = refactorPreview().locator('.monaco-button', { hasText: /^Discard$/ }).first();
+      if (await discard.isVisible().catch(() => false)) await discard.click({ timeout: 3_000 }).catch(() => undefined);
+      await p.keyboard.press('Escape').catch(() => undefined);
     }
   });
 
