@@ -1,13 +1,14 @@
 /**
  * `tandemd stats [--json] [--since 7d] [--by model,backend,language]` — acceptance
- * statistics of inline suggestions. Asks the running daemon; without one, reads the
+ * statistics of inline suggestions, and auto-fix / multi-file edit outcomes (`fixes`). Asks the running daemon; without one, reads the
  * user database directly (the numbers are the same: both compute them from the store).
  */
 import { existsSync } from 'node:fs';
-import { StatsDimensions, StatsGetRequest, type StatsDimension } from '../../protocol';
+import { FixStatsRequest, StatsDimensions, StatsGetRequest, type StatsDimension } from '../../protocol';
 import { tandemHome } from '../config';
 import { openUserDb, userDbPath } from '../storage/db';
-import { formatStats } from '../telemetry/format';
+import { EditOutcomeStore } from '../edit/outcomes';
+import { formatFixStats, formatStats } from '../telemetry/format';
 import { TelemetryStore } from '../telemetry/store';
 import { UsageError, type CliCommand } from './command';
 import { connectCli } from './connect';
@@ -40,7 +41,7 @@ export function parseGroupBy(value: string): StatsDimension[] {
 
 export const statsCommand: CliCommand = {
   name: 'stats',
-  summary: 'Show acceptance rate, retained characters and latency of inline suggestions.',
+  summary: 'Show acceptance rate, retained characters and latency of inline suggestions, and auto-fix success.',
   usage: 'tandemd stats [--json] [--since 7d|ISO-date] [--by model,backend,language|none]',
   options: { json: { type: 'boolean' }, since: { type: 'string' }, by: { type: 'string' } },
   async run({ values }, io) {
@@ -49,10 +50,13 @@ export const statsCommand: CliCommand = {
     if (typeof values.by === 'string') params.groupBy = parseGroupBy(values.by);
 
     let stats: StatsGetRequest.Result;
+    let fixes: FixStatsRequest.Result;
+    const range = { sinceMs: params.sinceMs, untilMs: params.untilMs };
     const found = await connectCli(io.env);
     if (found) {
       try {
         stats = await found.conn.connection.sendRequest(StatsGetRequest.type, params);
+        fixes = await found.conn.connection.sendRequest(FixStatsRequest.type, range);
       } finally {
         found.conn.close();
       }
@@ -60,17 +64,18 @@ export const statsCommand: CliCommand = {
       const home = tandemHome(io.env);
       if (!existsSync(userDbPath(home))) {
         io.stderr(`No Tandem database at ${userDbPath(home)} yet: no suggestions recorded.\n`);
-        if (values.json) io.stdout(`${JSON.stringify(emptyStats(params))}\n`);
+        if (values.json) io.stdout(`${JSON.stringify({ ...emptyStats(params), fixes: { total: [], byModel: [] } })}\n`);
         return 0;
       }
       const db = openUserDb(home);
       try {
         stats = new TelemetryStore(db, { storeCodeText: () => false }).stats(params);
+        fixes = new EditOutcomeStore(db).stats(range);
       } finally {
         db.close();
       }
     }
-    io.stdout(values.json ? `${JSON.stringify(stats)}\n` : formatStats(stats));
+    io.stdout(values.json ? `${JSON.stringify({ ...stats, fixes })}\n` : `${formatStats(stats)}\n${formatFixStats(fixes)}`);
     return 0;
   },
 };

@@ -2,7 +2,7 @@
  * Plain-text rendering of acceptance statistics, shared by `tandemd stats` and the
  * extension's stats view.
  */
-import type { Percentiles, StatsGetRequest, StatsRow } from '../../protocol';
+import type { FixStatsRequest, Percentiles, StatsGetRequest, StatsRow } from '../../protocol';
 
 function pct(rate: number | null): string {
   return rate === null ? '—' : `${(rate * 100).toFixed(1)}%`;
@@ -50,4 +50,34 @@ export function formatStats(stats: StatsGetRequest.Result): string {
   ];
   if (stats.total.shown === 0) out.push('', 'No suggestions recorded yet.');
   return out.join('\n') + '\n';
+}
+
+/** Auto-fix success and multi-file edit outcomes, in total and per model. */
+export function formatFixStats(fix: FixStatsRequest.Result): string {
+  const rows = [...fix.total.map((r) => ({ ...r, model: 'all' })), ...fix.byModel.map((r) => ({ ...r, model: r.model ?? '—' }))];
+  if (rows.every((r) => r.total === 0)) return 'Auto-fix and edits: no outcomes recorded yet.\n';
+  const header = ['kind', 'model', 'total', 'resolved', 'unresolved', 'applied', 'rejected', 'failed', 'success', 'latency p50/p95 ms'];
+  const table = rows
+    .filter((r) => r.total > 0)
+    .map((r) => [
+      r.kind,
+      r.model,
+      String(r.total),
+      String(r.resolved),
+      String(r.unresolved),
+      String(r.applied),
+      String(r.rejected),
+      String(r.failed),
+      pct(r.successRate),
+      r.latencyMs.count === 0 || r.latencyMs.p50 === null ? '—' : `${Math.round(r.latencyMs.p50)}/${Math.round(r.latencyMs.p95 ?? r.latencyMs.p50)}`,
+    ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i])).join('  ').trimEnd();
+  return [
+    'Auto-fix (success = the diagnostic disappeared after applying) and multi-file edits',
+    '',
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...table.map(line),
+  ].join('\n') + '\n';
 }

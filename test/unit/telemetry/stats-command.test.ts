@@ -3,6 +3,7 @@ import { parseGroupBy, parseSince, statsCommand } from '../../../daemon/cli/stat
 import { UsageError } from '../../../daemon/cli/command';
 import { openUserDb } from '../../../daemon/storage/db';
 import { TelemetryStore } from '../../../daemon/telemetry/store';
+import { EditOutcomeStore } from '../../../daemon/edit/outcomes';
 import { accepted, shown, tempHome } from './helpers';
 
 function io(home: string) {
@@ -37,6 +38,28 @@ describe('tandemd stats', () => {
     const txt = io(t.home);
     assert.equal(await statsCommand.run({ values: {}, positionals: [] }, txt.io), 0);
     assert.match(txt.out.join(''), /qwen · local · typescript\s+2\s+1\s+0\s+0\s+50\.0%/);
+  });
+
+  it('reports auto-fix success (diagnostic gone) and edit outcomes per model', async () => {
+    const db = openUserDb(t.home);
+    const outcomes = new EditOutcomeStore(db);
+    const base = { model: 'qwen2.5-coder:7b-instruct', backend: 'local', diagnostics: 1, files: 1, resolvedDiagnostics: 0, at: Date.now() };
+    outcomes.record({ ...base, id: 'f1', kind: 'fix', outcome: 'resolved', resolvedDiagnostics: 1, latencyMs: 900 });
+    outcomes.record({ ...base, id: 'f2', kind: 'fix', outcome: 'resolved', resolvedDiagnostics: 1, latencyMs: 1100 });
+    outcomes.record({ ...base, id: 'f3', kind: 'fix', outcome: 'unresolved', latencyMs: 1000 });
+    outcomes.record({ ...base, id: 'e1', kind: 'edit', outcome: 'applied', files: 3, latencyMs: 5000 });
+    db.close();
+    const j = io(t.home);
+    assert.equal(await statsCommand.run({ values: { json: true }, positionals: [] }, j.io), 0);
+    const parsed = JSON.parse(j.out.join('')) as { fixes: { total: Array<{ kind: string; resolved: number; unresolved: number; successRate: number }> } };
+    const fix = parsed.fixes.total.find((r) => r.kind === 'fix')!;
+    assert.deepEqual([fix.resolved, fix.unresolved], [2, 1]);
+    assert.ok(Math.abs(fix.successRate - 2 / 3) < 1e-3, String(fix.successRate));
+    const txt = io(t.home);
+    assert.equal(await statsCommand.run({ values: {}, positionals: [] }, txt.io), 0);
+    assert.match(txt.out.join(''), /Auto-fix/);
+    assert.match(txt.out.join(''), /fix\s+all\s+3\s+2\s+1\s+\d+\s+0\s+0\s+66\.7%/);
+    assert.match(txt.out.join(''), /edit\s+qwen2\.5-coder:7b-instruct\s+1\s/);
   });
 
   it('says so when nothing was recorded yet', async () => {
