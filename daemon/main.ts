@@ -1,6 +1,7 @@
 /**
  * Entry point of dist/daemon.js and the `tandemd` bin.
  */
+import './env';
 import type { CliIo } from './cli/command';
 import { runCli } from './cli/run';
 
