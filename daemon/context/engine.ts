@@ -293,15 +293,9 @@ export class TandemContextEngine implements ContextEngine {
   }
 
   private relPath(ws: WorkspaceIndex, path: string): string {
-    const abs = resolve(path);
-    if (isInside(ws.root, abs)) return toRel(ws.root, abs);
-    try {
-      const real = join(realpathSync(dirname(abs)), abs.slice(dirname(abs).length + 1));
-      if (isInside(ws.root, real)) return toRel(ws.root, real);
-    } catch {
-      // Fall through.
-    }
-    throw new ContextEngineError(`${path} is outside the workspace root ${ws.root}.`, 'path_outside_workspace');
+    const rel = relInRoot(ws, path);
+    if (rel === undefined) throw new ContextEngineError(`${path} is outside the workspace root ${ws.root}.`, 'path_outside_workspace');
+    return rel;
   }
 
   // ---- retrieval ----------------------------------------------------------------------
@@ -984,16 +978,26 @@ function toRetrieved(root: string, c: FusedCandidate, row: ChunkRow): RetrievedC
   };
 }
 
-function safeRel(ws: WorkspaceIndex, path: string): string {
+/**
+ * `path` relative to the root, directly or through its folder's realpath (a document
+ * opened under a symlinked folder); undefined when it is outside the root or its folder
+ * is gone.
+ */
+function relInRoot(ws: WorkspaceIndex, path: string): string | undefined {
   const abs = resolve(path);
   if (isInside(ws.root, abs)) return toRel(ws.root, abs);
   try {
     const real = join(realpathSync(dirname(abs)), abs.slice(dirname(abs).length + 1));
     if (isInside(ws.root, real)) return toRel(ws.root, real);
   } catch {
-    // The document's folder is gone: keep the path as given.
+    // The document's folder is gone.
   }
-  return path;
+  return undefined;
+}
+
+/** Like relInRoot, keeping the path as given when it cannot be made relative (for diagnostics). */
+function safeRel(ws: WorkspaceIndex, path: string): string {
+  return relInRoot(ws, path) ?? path;
 }
 
 function lastLines(text: string, n: number): string {
