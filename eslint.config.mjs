@@ -7,10 +7,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const noVscode = {
-  'no-restricted-imports': [
-    'error',
-    { paths: [{ name: 'vscode', message: 'Only extension/ may import vscode; keep this module pure.' }] },
-  ],
+  'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only extension/ may import vscode; keep this module pure.' }] }],
 };
 
 export default tseslint.config(

@@ -121,7 +121,11 @@ async function main() {
   const scratch = mkdtempSync(join(tmpdir(), 'tandem-bench-incr-'));
   const sample = candidates[0];
   cpSync(join(engine.roots()[0], sample.path), join(scratch, 'edited.ts'));
-  const incr = new TandemContextEngine({ home: join(scratch, '.home'), config: parseContextConfig({ watch: { debounceMs: 25 } }), logger: nullLogger });
+  const incr = new TandemContextEngine({
+    home: join(scratch, '.home'),
+    config: parseContextConfig({ watch: { debounceMs: 25 } }),
+    logger: nullLogger,
+  });
   await incr.indexRoot(scratch);
   const refreshMs: number[] = [];
   const watcherMs: number[] = [];

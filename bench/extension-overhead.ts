@@ -79,15 +79,29 @@ async function run(): Promise<void> {
     // the figures are those of a user typing in an indexed workspace, not of the first
     // minute, when every keystroke's query competes with embedding batches.
     const embedStarted = Date.now();
-    const lastBatchAt = () => Math.max(0, ...fake.requestsTo('/api/embed').filter((r) => ((r.body as { input?: unknown[] }).input?.length ?? 0) > 1).map((r) => r.time));
+    const lastBatchAt = () =>
+      Math.max(
+        0,
+        ...fake
+          .requestsTo('/api/embed')
+          .filter((r) => ((r.body as { input?: unknown[] }).input?.length ?? 0) > 1)
+          .map((r) => r.time),
+      );
     while (Date.now() - embedStarted < 120_000 && Date.now() - lastBatchAt() < 1500) await sleep(250);
     const embeddingsSettledMs = Date.now() - embedStarted;
 
     const recent = new RecentFiles();
-    const files = ['daemon/daemon.ts', 'daemon/completion.ts', 'protocol/messages/base.ts', 'extension/tandem-client.ts'].map((f) => join(workspace, f));
+    const files = ['daemon/daemon.ts', 'daemon/completion.ts', 'protocol/messages/base.ts', 'extension/tandem-client.ts'].map((f) =>
+      join(workspace, f),
+    );
     files.forEach((f, i) => recent.markEdited(f, Date.now() - i * 1000));
     recent.setOpen(files);
-    const core = new CompletionCore({ backend: { complete: (p, s) => client.complete(p, s) }, clock: systemClock, recentFiles: (p) => recent.list(p), log: nullLogger });
+    const core = new CompletionCore({
+      backend: { complete: (p, s) => client.complete(p, s) },
+      clock: systemClock,
+      recentFiles: (p) => recent.list(p),
+      log: nullLogger,
+    });
 
     const path = join(workspace, 'daemon', 'daemon.ts');
     const original = readFileSync(path, 'utf8');
@@ -126,14 +140,21 @@ async function run(): Promise<void> {
       }
       if (i < WARMUP) continue;
       const model = suggestion.timings.totalMs - suggestion.timings.contextMs;
-      samples.push({ overhead: t1 - t0 - model, coreOverhead: suggestion.overheadMs, context: suggestion.timings.contextMs, model, total: t1 - t0 });
+      samples.push({
+        overhead: t1 - t0 - model,
+        coreOverhead: suggestion.overheadMs,
+        context: suggestion.timings.contextMs,
+        model,
+        total: t1 - t0,
+      });
     }
     const pick = (k: keyof Sample) => samples.map((s) => s[k]);
     const overhead = summarize(pick('overhead'));
     const out = {
       benchmark: 'extension-overhead',
       unit: 'ms',
-      definition: 'provider called → item returned, minus model time (daemon totalMs − contextMs); includes text extraction, transport, context assembly, filters',
+      definition:
+        'provider called → item returned, minus model time (daemon totalMs − contextMs); includes text extraction, transport, context assembly, filters',
       machine: { cpus: cpus().length, node: process.version },
       workspace: { files: 'protocol/, daemon/, extension/ of this repo', index: indexed, embeddingsSettledMs },
       requests: samples.length,

@@ -97,7 +97,11 @@ async function run(): Promise<void> {
       unit: 'ms',
       definition: 'client send → first streamed delta, minus the fake Ollama’s own request→first-byte time',
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-      single: { overhead: summarize(pick(singleSamples, 'overheadMs')), firstDelta: summarize(pick(singleSamples, 'firstDeltaMs')), fake: summarize(pick(singleSamples, 'fakeMs')) },
+      single: {
+        overhead: summarize(pick(singleSamples, 'overheadMs')),
+        firstDelta: summarize(pick(singleSamples, 'firstDeltaMs')),
+        fake: summarize(pick(singleSamples, 'fakeMs')),
+      },
       [`concurrent${CLIENTS}`]: {
         overhead: summarize(pick(concurrentSamples, 'overheadMs')),
         firstDelta: summarize(pick(concurrentSamples, 'firstDeltaMs')),

@@ -81,7 +81,9 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 function definitionLine(text: string, name: string): number | undefined {
   const lines = text.split('\n');
   const patterns = [
-    new RegExp(`^\\s*(?:export\\s+)?(?:default\\s+)?(?:declare\\s+)?(?:abstract\\s+)?(?:async\\s+)?(?:function\\*?|class|interface|type|enum|const|let|var|namespace)\\s+${esc(name)}\\b`),
+    new RegExp(
+      `^\\s*(?:export\\s+)?(?:default\\s+)?(?:declare\\s+)?(?:abstract\\s+)?(?:async\\s+)?(?:function\\*?|class|interface|type|enum|const|let|var|namespace)\\s+${esc(name)}\\b`,
+    ),
     new RegExp(`^\\s*${esc(name)}\\s*[:=]\\s*(?:async\\s+)?(?:function|class|\\(|[A-Za-z_$][\\w$]*\\s*=>)`),
   ];
   for (const re of patterns) {
@@ -260,10 +262,11 @@ async function evaluate(corpus: string) {
       if (!v) {
         const text = readFileSync(join(root, f), 'utf8');
         v = [];
-        for (const { re } of importPatterns) for (const m of text.matchAll(re)) {
-          const t = resolveModule(root, f, m[2]);
-          if (t && !v.includes(t)) v.push(t);
-        }
+        for (const { re } of importPatterns)
+          for (const m of text.matchAll(re)) {
+            const t = resolveModule(root, f, m[2]);
+            if (t && !v.includes(t)) v.push(t);
+          }
         importsCache.set(f, v);
       }
       return v;
@@ -287,13 +290,21 @@ async function evaluate(corpus: string) {
       });
       ranks.tandem.push(rankOf(r.chunks, c));
       if (process.env.TANDEM_BENCH_DEBUG && rankOf(r.chunks, c) > 1) {
-        process.stderr.write(`MISS ${c.file}:${c.line}:${c.col} ${c.ident} gold ${c.goldFile}:${c.goldLine} got ${r.chunks.slice(0, 3).map((x) => `${x.file}:${x.startLine}-${x.endLine}[${x.sources.join('+')}]`).join(' ')}\n  ${lines[c.line - 1].trim().slice(0, 100)}\n`);
+        process.stderr.write(
+          `MISS ${c.file}:${c.line}:${c.col} ${c.ident} gold ${c.goldFile}:${c.goldLine} got ${r.chunks
+            .slice(0, 3)
+            .map((x) => `${x.file}:${x.startLine}-${x.endLine}[${x.sources.join('+')}]`)
+            .join(' ')}\n  ${lines[c.line - 1].trim().slice(0, 100)}\n`,
+        );
       }
       ranks['jaccard-windows'].push(rankOf(jaccardWindows(root, c, prefixLines, importsOf, files), c));
       const window = 30;
       ranks['bm25-last-lines'].push(
         rankOf(
-          bm25.search(prefixLines.slice(-10).join('\n'), (d) => d.file === c.file && d.startLine <= c.line + window && d.endLine >= c.line - window),
+          bm25.search(
+            prefixLines.slice(-10).join('\n'),
+            (d) => d.file === c.file && d.startLine <= c.line + window && d.endLine >= c.line - window,
+          ),
           c,
         ),
       );
@@ -331,7 +342,9 @@ async function main() {
   for (const c of corpora) {
     if (!existsSync(c)) throw new Error(`corpus ${c} does not exist (run from the repository root after npm install)`);
     const pkg = join(dirname(resolve(c)), 'package.json');
-    const meta = existsSync(pkg) ? (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string; version?: string; repository?: unknown }) : {};
+    const meta = existsSync(pkg)
+      ? (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string; version?: string; repository?: unknown })
+      : {};
     out.push({ package: meta.name ? `${meta.name}@${meta.version}` : undefined, repository: meta.repository, ...(await evaluate(c)) });
   }
   const beats = out.every(

@@ -16,7 +16,11 @@ export function tandemHome(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 const zBackend = z.object({
-  name: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/),
+  name: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_.-]+$/),
   url: z.url({ protocol: /^https?$/ }),
   kind: z.enum(BackendKinds).default('ollama'),
   /** Lower is preferred. */
@@ -108,16 +112,21 @@ const zTasks = z.object({
 });
 
 export const zConfigFile = z.object({
-  backends: z.array(zBackend).default([
-    { name: 'local', url: 'http://127.0.0.1:11434', kind: 'ollama', priority: 10, headers: {}, enabled: true },
-  ]),
+  backends: z
+    .array(zBackend)
+    .default([{ name: 'local', url: 'http://127.0.0.1:11434', kind: 'ollama', priority: 10, headers: {}, enabled: true }]),
   tasks: zTasks.default({ complete: {}, chat: {}, fix: {}, edit: {}, embed: {} }),
   daemon: z
     .object({
       /** Exit after this many seconds without clients (0 = never). */
       idleTimeoutSec: z.number().int().min(0).default(900),
       /** Largest accepted protocol message. */
-      maxMessageBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+      maxMessageBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(64 * 1024 * 1024)
+        .default(4 * 1024 * 1024),
       /** Requests per second per connection before `RateLimited`. */
       maxRequestsPerSecond: z.number().int().min(1).default(200),
       logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -219,7 +228,8 @@ export function applyEnv(file: ConfigFile, env: NodeJS.ProcessEnv): ConfigFile {
   const backends = file.backends.map((b) => ({ ...b, headers: { ...b.headers } }));
   const upsert = (name: string, url: string, priority: number, kind: BackendConfig['kind']) => {
     const parsedUrl = z.url({ protocol: /^https?$/ }).safeParse(url);
-    if (!parsedUrl.success) throw new ConfigError(`${name === 'local' ? 'TANDEM_OLLAMA_URL' : 'TANDEM_DGX_URL'}="${url}" is not an http(s) URL.`);
+    if (!parsedUrl.success)
+      throw new ConfigError(`${name === 'local' ? 'TANDEM_OLLAMA_URL' : 'TANDEM_DGX_URL'}="${url}" is not an http(s) URL.`);
     const existing = backends.find((b) => b.name === name);
     if (existing) {
       existing.url = url;
@@ -243,7 +253,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
 /** Apply a client's `tandem/settings/update` overlay to a config. */
 export function applyOverlay(
   base: TandemConfig,
-  overlay: { backends?: Array<{ name: string; url: string; kind: BackendConfig['kind']; priority: number; headers?: Record<string, string> }>; models?: Partial<Record<TaskType, string>> },
+  overlay: {
+    backends?: Array<{ name: string; url: string; kind: BackendConfig['kind']; priority: number; headers?: Record<string, string> }>;
+    models?: Partial<Record<TaskType, string>>;
+  },
 ): TandemConfig {
   const tasks = { ...base.tasks };
   for (const [task, model] of Object.entries(overlay.models ?? {}) as Array<[TaskType, string | undefined]>) {

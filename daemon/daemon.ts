@@ -173,7 +173,12 @@ export class Daemon implements DaemonHost {
     if (!lock.acquired) throw new AlreadyRunningError(lock.holder);
     try {
       this.dbHandle = openUserDb(home);
-      this.parts = this.opts.createParts({ config: () => this.effectiveConfig, metrics: this.metrics, logger: this.logger, db: this.dbHandle });
+      this.parts = this.opts.createParts({
+        config: () => this.effectiveConfig,
+        metrics: this.metrics,
+        logger: this.logger,
+        db: this.dbHandle,
+      });
       this.registerHandlers();
       for (const ext of this.parts.extensions ?? []) {
         const dispose = ext(this);
@@ -192,7 +197,9 @@ export class Daemon implements DaemonHost {
       void router
         .probeAll()
         .then(() => router.warm?.('complete'))
-        .then((backend) => backend && this.logger.info(`Completion model ${this.effectiveConfig.tasks.complete.model} loaded on ${backend}.`))
+        .then(
+          (backend) => backend && this.logger.info(`Completion model ${this.effectiveConfig.tasks.complete.model} loaded on ${backend}.`),
+        )
         .catch((err: unknown) => this.logger.warn(`Initial backend probe failed: ${(err as Error).message}`));
       return info;
     } catch (err) {
@@ -337,7 +344,9 @@ export class Daemon implements DaemonHost {
     rpc.register(SettingsUpdateRequest, (params, { session }) => {
       this.effectiveConfig = applyOverlay(this.baseConfig, params);
       parts.router.reconfigure(this.effectiveConfig);
-      this.logger.info(`Settings updated by ${session.client?.name ?? 'a client'}: backends ${this.effectiveConfig.backends.map((b) => `${b.name}=${displayUrl(b.url)}`).join(', ')}`);
+      this.logger.info(
+        `Settings updated by ${session.client?.name ?? 'a client'}: backends ${this.effectiveConfig.backends.map((b) => `${b.name}=${displayUrl(b.url)}`).join(', ')}`,
+      );
       this.broadcastStatus();
       return this.routingSummary();
     });
@@ -387,7 +396,10 @@ export class Daemon implements DaemonHost {
           sessionKey: session.id,
           signal,
           onDelta: streamId
-            ? (delta) => void session.connection.sendNotification(StreamDeltaNotification.type, { streamId, seq: seq++, delta }).catch(() => undefined)
+            ? (delta) =>
+                void session.connection
+                  .sendNotification(StreamDeltaNotification.type, { streamId, seq: seq++, delta })
+                  .catch(() => undefined)
             : undefined,
         },
       );
@@ -395,9 +407,14 @@ export class Daemon implements DaemonHost {
   }
 
   private features(): string[] {
-    return ['completion', 'context', ...this.rpc.methods().filter((m) => m.startsWith('tandem/')).map((m) => m.split('/')[1]!)].filter(
-      (v, i, a) => a.indexOf(v) === i,
-    );
+    return [
+      'completion',
+      'context',
+      ...this.rpc
+        .methods()
+        .filter((m) => m.startsWith('tandem/'))
+        .map((m) => m.split('/')[1]!),
+    ].filter((v, i, a) => a.indexOf(v) === i);
   }
 
   private routingSummary(): SettingsUpdateRequest.Result {
@@ -405,7 +422,9 @@ export class Daemon implements DaemonHost {
     const models = {} as Record<TaskType, string>;
     for (const t of TaskTypes) models[t] = cfg.tasks[t].model;
     return {
-      backends: cfg.backends.filter((b) => b.enabled).map((b) => ({ name: b.name, url: displayUrl(b.url), kind: b.kind, priority: b.priority })),
+      backends: cfg.backends
+        .filter((b) => b.enabled)
+        .map((b) => ({ name: b.name, url: displayUrl(b.url), kind: b.kind, priority: b.priority })),
       models,
     };
   }
@@ -430,7 +449,9 @@ export class Daemon implements DaemonHost {
       reasons: [...reasons, ...degraded],
       clients: this.sessions.size,
       backends,
-      indexing: this.parts?.context.progress().map((p) => ({ root: p.root, filesDone: p.filesDone, filesTotal: p.filesTotal, state: p.state })),
+      indexing: this.parts?.context
+        .progress()
+        .map((p) => ({ root: p.root, filesDone: p.filesDone, filesTotal: p.filesTotal, state: p.state })),
     };
   }
 

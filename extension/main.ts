@@ -64,7 +64,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         execNodeVersion: process.versions.node,
         probeVersion: (command) => probeNodeVersion(command),
       });
-      logger.info(`starting tandemd: ${runtime.command} (${runtime.source}, ${runtime.version ?? 'unknown version'}) ${daemonJs} serve; log ${daemonLogFile(home)}`);
+      logger.info(
+        `starting tandemd: ${runtime.command} (${runtime.source}, ${runtime.version ?? 'unknown version'}) ${daemonJs} serve; log ${daemonLogFile(home)}`,
+      );
       return spawnDaemon({ runtime, daemonJs, home });
     },
     explainExit: async (exit) => {
@@ -155,7 +157,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const refreshUi = () => {
     statusBar.update(statusInputs());
-    tree.update({ mode, connected: client.manager.session !== undefined, status: client.status, models: client.effectiveSettings?.models, last: requests.last });
+    tree.update({
+      mode,
+      connected: client.manager.session !== undefined,
+      status: client.status,
+      models: client.effectiveSettings?.models,
+      last: requests.last,
+    });
   };
 
   const onSuggestion = (s: Suggestion, document: vscode.TextDocument) => {
@@ -204,11 +212,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     logger.debug(`completion failed (${kind}): ${e.message ?? String(err)}`);
     if (!errors.shouldReport(kind)) return;
     logger.warn(`inline completion failed: ${e.message ?? String(err)}${e.data?.hint ? ` — ${e.data.hint}` : ''}`);
-    const actions = e.code === ErrorCodes.ModelNotFound || e.code === ErrorCodes.NoBackendAvailable ? ['Check Setup', 'Show Logs'] : ['Show Logs'];
-    void vscode.window.showWarningMessage(`Tandem: ${e.message ?? 'completion failed'}${e.data?.hint ? ` ${e.data.hint}` : ''}`, ...actions).then((action) => {
-      if (action === 'Check Setup') void vscode.commands.executeCommand('tandem.runDoctor');
-      if (action === 'Show Logs') channel.show(true);
-    });
+    const actions =
+      e.code === ErrorCodes.ModelNotFound || e.code === ErrorCodes.NoBackendAvailable ? ['Check Setup', 'Show Logs'] : ['Show Logs'];
+    void vscode.window
+      .showWarningMessage(`Tandem: ${e.message ?? 'completion failed'}${e.data?.hint ? ` ${e.data.hint}` : ''}`, ...actions)
+      .then((action) => {
+        if (action === 'Check Setup') void vscode.commands.executeCommand('tandem.runDoctor');
+        if (action === 'Show Logs') channel.show(true);
+      });
   };
 
   const provider = new TandemInlineProvider(core, tracker, {
@@ -262,7 +273,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     client.onDaemonLog((line) => logDaemonLine(channel, line)),
     client.onStatus(() => refreshUi()),
     client.onSettingsApplied(() => refreshUi()),
-    client.onSettingsRejected((err) => void vscode.window.showWarningMessage(`Tandem: tandemd refused the settings: ${err.message}`, 'Show Logs').then((a) => a && channel.show(true))),
+    client.onSettingsRejected(
+      (err) =>
+        void vscode.window
+          .showWarningMessage(`Tandem: tandemd refused the settings: ${err.message}`, 'Show Logs')
+          .then((a) => a && channel.show(true)),
+    ),
     client.manager.onDidChangeState((state) => {
       refreshUi();
       if (state.kind === 'connected') failureShown = false;
@@ -277,7 +293,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.window.onDidChangeActiveTextEditor(() => refreshUi()),
     vscode.workspace.onDidChangeWorkspaceFolders((e) => {
       const added = e.added.filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-      void client.registerRoots(added).catch((err: unknown) => logger.warn(`registering workspace roots failed: ${(err as Error).message}`));
+      void client
+        .registerRoots(added)
+        .catch((err: unknown) => logger.warn(`registering workspace roots failed: ${(err as Error).message}`));
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('tandem')) return;
@@ -294,13 +312,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         e.affectsConfiguration('tandem.models')
       ) {
         const s = currentSettings();
-        for (const [key, value] of [['ollamaUrl', s.ollamaUrl], ['remoteUrl', s.remoteUrl]] as const) {
+        for (const [key, value] of [
+          ['ollamaUrl', s.ollamaUrl],
+          ['remoteUrl', s.remoteUrl],
+        ] as const) {
           const problem = validateUrlSetting(key, value);
           if (problem) void vscode.window.showWarningMessage(`Tandem: ${problem}`);
         }
         void client.updateSettings();
       }
-      if (e.affectsConfiguration('tandem.daemon.nodePath')) logger.info('tandem.daemon.nodePath changed; it applies the next time tandemd starts ("Tandem: Restart Daemon").');
+      if (e.affectsConfiguration('tandem.daemon.nodePath'))
+        logger.info('tandem.daemon.nodePath changed; it applies the next time tandemd starts ("Tandem: Restart Daemon").');
       refreshUi();
     }),
   );

@@ -18,7 +18,14 @@ import {
 } from '../protocol';
 import { IndexProgressNotification } from '../protocol/messages/context';
 import type { Clock } from './clock';
-import { DaemonManager, type ConnectionState, type DaemonLockInfo, type DaemonManagerOptions, type StartedDaemon, type ExitInfo } from './connection/daemon-manager';
+import {
+  DaemonManager,
+  type ConnectionState,
+  type DaemonLockInfo,
+  type DaemonManagerOptions,
+  type StartedDaemon,
+  type ExitInfo,
+} from './connection/daemon-manager';
 import { openSession, requestWithSignal, type TandemSession } from './connection/daemon-session';
 import type { Logger } from './log';
 
@@ -103,7 +110,10 @@ export class TandemClient {
     });
     connection.onNotification(IndexProgressNotification.type, (p) => {
       if (!this.lastStatus) return;
-      this.lastStatus = { ...this.lastStatus, indexing: p.roots.map(({ root, filesDone, filesTotal, state }) => ({ root, filesDone, filesTotal, state })) };
+      this.lastStatus = {
+        ...this.lastStatus,
+        indexing: p.roots.map(({ root, filesDone, filesTotal, state }) => ({ root, filesDone, filesTotal, state })),
+      };
       this.statusEmitter.fire(this.lastStatus);
     });
     // A refused overlay (say, a malformed URL) must not cost the connection.

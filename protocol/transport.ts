@@ -108,7 +108,11 @@ export class WebSocketMessageReader extends AbstractMessageReader {
     } catch (err) {
       // V8's message quotes a piece of the input, which may be a secret: keep only the position.
       const position = /position (\d+)/.exec((err as Error).message)?.[1];
-      this.reject(ErrorCodes.ParseError, null, `Malformed JSON${position ? ` at character ${position}` : ''}: the frame is not valid JSON.`);
+      this.reject(
+        ErrorCodes.ParseError,
+        null,
+        `Malformed JSON${position ? ` at character ${position}` : ''}: the frame is not valid JSON.`,
+      );
       return;
     }
     if (Array.isArray(parsed)) {

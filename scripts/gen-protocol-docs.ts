@@ -24,14 +24,16 @@ interface DocEntry {
 
 function collectDocs(): Map<string, DocEntry> {
   const entries = new Map<string, DocEntry>();
-  for (const file of readdirSync(messagesDir).filter((f) => f.endsWith('.ts')).sort()) {
+  for (const file of readdirSync(messagesDir)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
     const text = readFileSync(join(messagesDir, file), 'utf8');
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
     source.forEachChild((node) => {
       if (!ts.isModuleDeclaration(node) || !node.body || !ts.isModuleBlock(node.body)) return;
       const jsDoc = (node as unknown as { jsDoc?: ts.JSDoc[] }).jsDoc ?? [];
       const doc = jsDoc
-        .map((d) => (typeof d.comment === 'string' ? d.comment : ts.getTextOfJSDocComment(d.comment) ?? ''))
+        .map((d) => (typeof d.comment === 'string' ? d.comment : (ts.getTextOfJSDocComment(d.comment) ?? '')))
         .join('\n')
         .trim();
       const entry: DocEntry = { name: node.name.getText(source), file, doc };
@@ -55,7 +57,12 @@ interface MessageNs {
 }
 
 function isMessage(v: unknown): v is MessageNs {
-  return typeof v === 'object' && v !== null && typeof (v as MessageNs).method === 'string' && typeof (v as MessageNs).messageDirection === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as MessageNs).method === 'string' &&
+    typeof (v as MessageNs).messageDirection === 'string'
+  );
 }
 
 export function render(): string {
@@ -86,7 +93,9 @@ export function render(): string {
     '',
     '| method | direction | namespace |',
     '| --- | --- | --- |',
-    ...messages.map(([name, m]) => `| \`${m.method}\` | ${m.messageDirection} | [${name}](#${m.method.replace(/[^a-z0-9]+/gi, '').toLowerCase()}) |`),
+    ...messages.map(
+      ([name, m]) => `| \`${m.method}\` | ${m.messageDirection} | [${name}](#${m.method.replace(/[^a-z0-9]+/gi, '').toLowerCase()}) |`,
+    ),
     '',
   ];
   for (const [name, m] of messages) {

@@ -22,7 +22,10 @@ if (run('npm', ['run', '--silent', 'package']) !== 0) {
   say('Packaging failed; see the output above.');
   process.exit(1);
 }
-const vsix = readdirSync(root).filter((f) => f.endsWith('.vsix')).sort().at(-1);
+const vsix = readdirSync(root)
+  .filter((f) => f.endsWith('.vsix'))
+  .sort()
+  .at(-1);
 say(`Built ${vsix}`);
 
 const codeCli = ['code', 'code-insiders', 'codium'].find((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
@@ -48,11 +51,18 @@ const first = await new Promise((res) => {
 });
 child.stdout.destroy();
 child.unref();
-if (first.event === 'listening') say(`tandemd ${first.version} is running (pid ${first.pid}, port ${first.port}); logs in ${join(home, 'logs', 'daemon.log')}`);
+if (first.event === 'listening')
+  say(`tandemd ${first.version} is running (pid ${first.pid}, port ${first.port}); logs in ${join(home, 'logs', 'daemon.log')}`);
 else if (first.event === 'already-running') say(`tandemd is already running (pid ${first.pid}, port ${first.port}).`);
 else {
   say(`tandemd did not start (exit ${first.code}); see ${join(home, 'logs', 'daemon.log')}:`);
-  if (existsSync(join(home, 'logs', 'daemon.log'))) say(readFileSync(join(home, 'logs', 'daemon.log'), 'utf8').split('\n').slice(-15).join('\n'));
+  if (existsSync(join(home, 'logs', 'daemon.log')))
+    say(
+      readFileSync(join(home, 'logs', 'daemon.log'), 'utf8')
+        .split('\n')
+        .slice(-15)
+        .join('\n'),
+    );
   process.exit(1);
 }
 

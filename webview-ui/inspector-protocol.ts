@@ -29,14 +29,16 @@ export interface InspectorState {
 export type HostToInspector = { type: 'state'; state: InspectorState };
 
 /** Webview → host. */
-export type InspectorToHost =
-  | { type: 'ready' }
-  | { type: 'refresh' }
-  | { type: 'openFile'; root?: string; file: string; line: number };
+export type InspectorToHost = { type: 'ready' } | { type: 'refresh' } | { type: 'openFile'; root?: string; file: string; line: number };
 
 export function isInspectorToHost(value: unknown): value is InspectorToHost {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   if (v.type === 'ready' || v.type === 'refresh') return true;
-  return v.type === 'openFile' && typeof v.file === 'string' && typeof v.line === 'number' && (v.root === undefined || typeof v.root === 'string');
+  return (
+    v.type === 'openFile' &&
+    typeof v.file === 'string' &&
+    typeof v.line === 'number' &&
+    (v.root === undefined || typeof v.root === 'string')
+  );
 }

@@ -62,7 +62,11 @@ function render(state: InspectorState): void {
   if (s) {
     root.append(
       el('p', `${s.model} @ ${s.backend} · ${s.languageId} · ${s.path}`, 'meta'),
-      el('p', `context ${Math.round(s.timings.contextMs)} ms · first token ${Math.round(s.timings.firstTokenMs)} ms · total ${Math.round(s.timings.totalMs)} ms · extension ${s.overheadMs.toFixed(1)} ms · from ${s.source}`, 'meta'),
+      el(
+        'p',
+        `context ${Math.round(s.timings.contextMs)} ms · first token ${Math.round(s.timings.firstTokenMs)} ms · total ${Math.round(s.timings.totalMs)} ms · extension ${s.overheadMs.toFixed(1)} ms · from ${s.source}`,
+        'meta',
+      ),
       el('pre', s.text, 'suggestion'),
     );
   }
@@ -79,9 +83,23 @@ function render(state: InspectorState): void {
   ];
   root.append(table(['part', 'used', 'budget', 'note'], budgetRows));
 
-  root.append(el('p', d.semantic.active ? 'Semantic retrieval: on.' : `Semantic retrieval: off${d.semantic.reason ? ` (${d.semantic.reason})` : ''} — lexical (BM25) only.`, 'meta'));
+  root.append(
+    el(
+      'p',
+      d.semantic.active
+        ? 'Semantic retrieval: on.'
+        : `Semantic retrieval: off${d.semantic.reason ? ` (${d.semantic.reason})` : ''} — lexical (BM25) only.`,
+      'meta',
+    ),
+  );
   if (d.compaction.ran) {
-    root.append(el('p', `Compaction: ${d.compaction.signatures} chunk(s) shrunk to signatures, ${d.compaction.merged} merged, ${d.compaction.duplicates} duplicate(s) removed.`, 'meta'));
+    root.append(
+      el(
+        'p',
+        `Compaction: ${d.compaction.signatures} chunk(s) shrunk to signatures, ${d.compaction.merged} merged, ${d.compaction.duplicates} duplicate(s) removed.`,
+        'meta',
+      ),
+    );
   }
 
   const order: ContextCandidateInfo['outcome'][] = ['selected', 'compacted', 'duplicate', 'capped', 'dropped'];
@@ -108,7 +126,9 @@ function render(state: InspectorState): void {
         d.retrievers.map((r) => [r.name, r.status, r.ms.toFixed(1), String(r.hits), r.reason ?? '']),
       ),
     );
-    root.append(el('p', `Assembly took ${d.elapsedMs.toFixed(1)} ms${d.deadlineMs !== undefined ? ` (deadline ${d.deadlineMs} ms)` : ''}.`, 'meta'));
+    root.append(
+      el('p', `Assembly took ${d.elapsedMs.toFixed(1)} ms${d.deadlineMs !== undefined ? ` (deadline ${d.deadlineMs} ms)` : ''}.`, 'meta'),
+    );
   }
 }
 

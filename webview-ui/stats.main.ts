@@ -18,7 +18,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 async function main(): Promise<void> {
   // chart.js is an ES module; esbuild inlines it into this bundle.
-  const { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } = await import('chart.js');
+  const { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } =
+    await import('chart.js');
   Chart.register(BarController, BarElement, CategoryScale, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
 
   const vscode = acquireVsCodeApi();

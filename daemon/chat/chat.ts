@@ -100,7 +100,14 @@ export function registerChat(host: DaemonHost): () => void {
   const answer = async (
     session: Session,
     started: number,
-    turn: { conversationId: string; user: StoredMessage; assistant: StoredMessage; root?: string; rules?: Array<{ path: string; text: string }>; contextMs: number },
+    turn: {
+      conversationId: string;
+      user: StoredMessage;
+      assistant: StoredMessage;
+      root?: string;
+      rules?: Array<{ path: string; text: string }>;
+      contextMs: number;
+    },
     opts: TurnOptions,
     signal: AbortSignal,
   ): Promise<ChatTurnResult> => {
@@ -126,7 +133,14 @@ export function registerChat(host: DaemonHost): () => void {
   const stream = async (
     session: Session,
     started: number,
-    turn: { conversationId: string; user: StoredMessage; assistant: StoredMessage; root?: string; rules?: Array<{ path: string; text: string }>; contextMs: number },
+    turn: {
+      conversationId: string;
+      user: StoredMessage;
+      assistant: StoredMessage;
+      root?: string;
+      rules?: Array<{ path: string; text: string }>;
+      contextMs: number;
+    },
     opts: TurnOptions,
     signal: AbortSignal,
     progress: (text: string, context: ChatContextItem[]) => void,
@@ -164,7 +178,8 @@ export function registerChat(host: DaemonHost): () => void {
         firstTokenAt ??= performance.now();
         text += delta;
         progress(text, context);
-        if (streamId) void session.connection.sendNotification(StreamDeltaNotification.type, { streamId, seq: seq++, delta }).catch(() => undefined);
+        if (streamId)
+          void session.connection.sendNotification(StreamDeltaNotification.type, { streamId, seq: seq++, delta }).catch(() => undefined);
         const now = performance.now();
         if (now - lastSave >= PROGRESS_SAVE_MS) {
           lastSave = now;
@@ -185,7 +200,9 @@ export function registerChat(host: DaemonHost): () => void {
     };
     const done = store.finish(turn.assistant.id, { content: result.text, status: 'done', meta });
     if (!done) throw new TandemError(ErrorCodes.NotFound, 'The conversation was deleted while the answer was written.');
-    host.logger.info(`Chat turn answered by ${result.model} on ${result.backend} in ${Math.round(end - started)} ms (${prompt.tokens} prompt tokens, ${prompt.droppedTurns} old turns left out).`);
+    host.logger.info(
+      `Chat turn answered by ${result.model} on ${result.backend} in ${Math.round(end - started)} ms (${prompt.tokens} prompt tokens, ${prompt.droppedTurns} old turns left out).`,
+    );
     const conversation = store.conversation(turn.conversationId)!;
     const out: ChatTurnResult = { conversation, user: toMessageInfo(turn.user), assistant: toMessageInfo(done) };
     if (opts.includePrompt) out.prompt = prompt.messages.map((m: ChatMessage) => ({ role: m.role, content: m.content }));
@@ -214,7 +231,12 @@ export function registerChat(host: DaemonHost): () => void {
       );
       const contextMs = performance.now() - started;
       const attachments: ChatMessageInfo['attachments'] = {};
-      if (context.selection) attachments.selection = { path: context.selection.path, startLine: context.selection.startLine, endLine: context.selection.endLine };
+      if (context.selection)
+        attachments.selection = {
+          path: context.selection.path,
+          startLine: context.selection.startLine,
+          endLine: context.selection.endLine,
+        };
       if (context.files.length > 0) attachments.files = context.files;
       if (context.codebase) attachments.codebase = true;
       const existing = store.conversation(params.conversationId);
@@ -231,7 +253,13 @@ export function registerChat(host: DaemonHost): () => void {
           ...(params.model ? { model: params.model } : {}),
         },
       });
-      return await answer(session, started, { conversationId: params.conversationId, user, assistant, root: gathered.root, rules: gathered.rules, contextMs }, params, controller.signal);
+      return await answer(
+        session,
+        started,
+        { conversationId: params.conversationId, user, assistant, root: gathered.root, rules: gathered.rules, contextMs },
+        params,
+        controller.signal,
+      );
     } finally {
       running.delete(params.conversationId);
     }
@@ -246,7 +274,18 @@ export function registerChat(host: DaemonHost): () => void {
       const turn = store.beginRetry(params.conversationId, randomUUID());
       if (!turn) throw new TandemError(ErrorCodes.NotFound, 'This conversation has no question to answer again.');
       const root = canonicalWorkspace(conversation.workspace);
-      return await answer(session, started, { conversationId: params.conversationId, ...turn, root: root && rootsOf(session).includes(root) ? root : rootsOf(session)[0], contextMs: 0 }, params, controller.signal);
+      return await answer(
+        session,
+        started,
+        {
+          conversationId: params.conversationId,
+          ...turn,
+          root: root && rootsOf(session).includes(root) ? root : rootsOf(session)[0],
+          contextMs: 0,
+        },
+        params,
+        controller.signal,
+      );
     } finally {
       running.delete(params.conversationId);
     }
@@ -301,7 +340,9 @@ export function errorInfo(err: unknown, router: Pick<ModelRouter, 'status'>): No
 
 function backendUrlOf(details: unknown, router: Pick<ModelRouter, 'status'>): string | undefined {
   if (Array.isArray(details)) {
-    const first = details.find((d): d is { url: string } => typeof (d as { url?: unknown })?.url === 'string' && (d as { url: string }).url !== '');
+    const first = details.find(
+      (d): d is { url: string } => typeof (d as { url?: unknown })?.url === 'string' && (d as { url: string }).url !== '',
+    );
     return first?.url;
   }
   const name = (details as { backend?: unknown } | undefined)?.backend;
@@ -317,4 +358,3 @@ function notFound(id: string): TandemError {
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
-

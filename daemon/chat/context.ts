@@ -56,7 +56,11 @@ function label(roots: string[], abs: string): string {
 }
 
 /** Keep the first lines of `text` that fit `maxTokens`; `lines` is how many were kept. */
-export function clipToTokens(counter: TokenCount, text: string, maxTokens: number): { text: string; tokens: number; clipped: boolean; lines: number } {
+export function clipToTokens(
+  counter: TokenCount,
+  text: string,
+  maxTokens: number,
+): { text: string; tokens: number; clipped: boolean; lines: number } {
   const all = text.split('\n');
   const whole = counter.count(text);
   if (whole <= maxTokens) return { text, tokens: whole, clipped: false, lines: all.length };
@@ -77,7 +81,10 @@ function languageTag(path: string, languageId?: string): string {
 }
 
 /** Read a text file inside a root; the reason it cannot be used otherwise. */
-function readWorkspaceFile(roots: string[], path: string): { abs: string; text: string } | { abs: string; problem: string; outside?: boolean } {
+function readWorkspaceFile(
+  roots: string[],
+  path: string,
+): { abs: string; text: string } | { abs: string; problem: string; outside?: boolean } {
   let abs: string;
   try {
     abs = realpathSync(path);
@@ -104,7 +111,14 @@ function readWorkspaceFile(roots: string[], path: string): { abs: string; text: 
  */
 export async function gatherContext(
   deps: GatherDeps,
-  input: { question: string; context: ChatContextInput; workspaceRoot?: string; budgetTokens: number; requestId: string; signal?: AbortSignal },
+  input: {
+    question: string;
+    context: ChatContextInput;
+    workspaceRoot?: string;
+    budgetTokens: number;
+    requestId: string;
+    signal?: AbortSignal;
+  },
 ): Promise<Gathered> {
   const { counter, roots } = deps;
   const ctx = input.context;
@@ -145,9 +159,13 @@ export async function gatherContext(
     const name = label(roots, read.abs);
     if (!('text' in read)) {
       if (read.outside && mentioned) {
-        throw new TandemError(ErrorCodes.PathOutsideWorkspace, `@${path} is outside the workspace folders; Tandem only reads files inside them.`, {
-          hint: 'Mention a file of an open workspace folder, or add its folder to the workspace.',
-        });
+        throw new TandemError(
+          ErrorCodes.PathOutsideWorkspace,
+          `@${path} is outside the workspace folders; Tandem only reads files inside them.`,
+          {
+            hint: 'Mention a file of an open workspace folder, or add its folder to the workspace.',
+          },
+        );
       }
       omit({ kind, path: read.abs, label: name }, read.problem);
       return;
@@ -161,7 +179,15 @@ export async function gatherContext(
       return;
     }
     const item = { kind, path: read.abs, label: name, ...(clip.clipped ? { startLine: 1, endLine: clip.lines } : {}) };
-    add({ title: clip.clipped ? `File ${name} (lines 1-${clip.lines} of ${read.text.split('\n').length}):` : title, language, text: clip.text }, item, clip.clipped);
+    add(
+      {
+        title: clip.clipped ? `File ${name} (lines 1-${clip.lines} of ${read.text.split('\n').length}):` : title,
+        language,
+        text: clip.text,
+      },
+      item,
+      clip.clipped,
+    );
   };
 
   for (const f of ctx.files) fileBlock(f, true);
@@ -203,13 +229,17 @@ export async function gatherContext(
         omit({ kind: 'codebase', path: '', label: '@codebase' }, `retrieval failed: ${(err as Error).message ?? String(err)}`);
       }
       if (assembled) rules = assembled.rules;
-      if (assembled && assembled.chunks.length === 0) omit({ kind: 'codebase', path: '', label: '@codebase' }, 'the index has no code matching the question yet');
+      if (assembled && assembled.chunks.length === 0)
+        omit({ kind: 'codebase', path: '', label: '@codebase' }, 'the index has no code matching the question yet');
       for (const c of assembled?.chunks ?? []) {
         const abs = `${c.root}${sep}${c.file.split('/').join(sep)}`;
         const title = `${c.file} (lines ${c.startLine}-${c.endLine}):`;
         const block = { title, language: languageTag(c.file), text: c.text };
         if (counter.count(renderBlock(block)) > left) {
-          omit({ kind: 'codebase', path: abs, label: c.file, startLine: c.startLine, endLine: c.endLine }, 'no room left in the context budget');
+          omit(
+            { kind: 'codebase', path: abs, label: c.file, startLine: c.startLine, endLine: c.endLine },
+            'no room left in the context budget',
+          );
           continue;
         }
         add(block, { kind: 'codebase', path: abs, label: c.file, startLine: c.startLine, endLine: c.endLine }, false);

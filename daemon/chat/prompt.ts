@@ -11,7 +11,7 @@ export interface TokenCount {
 }
 
 export const CHAT_SYSTEM_PROMPT = [
-  'You are Tandem, a pair programmer inside the user\'s editor.',
+  "You are Tandem, a pair programmer inside the user's editor.",
   'Answer precisely and concisely in Markdown. Put code in fenced code blocks with a language tag;',
   'when you change existing code, give the complete changed function or file section so it can be applied as is.',
   'Use the context blocks the user attaches (their selection, files, retrieved code); say so when they are not enough.',
@@ -71,7 +71,10 @@ export interface BuiltPrompt {
  * The system message and the question are always kept (their size is bounded by the
  * caller's context budget); the oldest history turns go first.
  */
-export function buildChatPrompt(counter: TokenCount, input: { system: string; history: HistoryTurn[]; question: string; budgetTokens: number }): BuiltPrompt {
+export function buildChatPrompt(
+  counter: TokenCount,
+  input: { system: string; history: HistoryTurn[]; question: string; budgetTokens: number },
+): BuiltPrompt {
   // Per-message framing overhead of chat templates (role markers), counted conservatively.
   const overhead = 8;
   const fixed = counter.count(input.system) + counter.count(input.question) + 2 * overhead;

@@ -7,13 +7,7 @@
  * crash and are marked as failed by `recoverInterrupted`.
  */
 import type { Db } from '../storage/db';
-import type {
-  ChatContextItem,
-  ChatConversationSummary,
-  ChatMessageInfo,
-  ChatMessageStatus,
-  ChatTurnStats,
-} from '../../protocol';
+import type { ChatContextItem, ChatConversationSummary, ChatMessageInfo, ChatMessageStatus, ChatTurnStats } from '../../protocol';
 
 /** What is kept with a message besides its text. */
 export interface StoredMessageMeta {
@@ -121,13 +115,16 @@ export class ChatStore {
   ) {}
 
   conversation(id: string): ChatConversationSummary | undefined {
-    const row = this.db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM chat_conversations c WHERE c.id = ?`).get(id) as ConversationRow | undefined;
+    const row = this.db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM chat_conversations c WHERE c.id = ?`).get(id) as
+      ConversationRow | undefined;
     return row ? summary(row) : undefined;
   }
 
   list(workspace: string, limit: number): ChatConversationSummary[] {
     const rows = this.db
-      .prepare(`SELECT ${CONVERSATION_COLUMNS} FROM chat_conversations c WHERE c.workspace = ? ORDER BY c.updated_at DESC, c.rowid DESC LIMIT ?`)
+      .prepare(
+        `SELECT ${CONVERSATION_COLUMNS} FROM chat_conversations c WHERE c.workspace = ? ORDER BY c.updated_at DESC, c.rowid DESC LIMIT ?`,
+      )
       .all(workspace, limit) as ConversationRow[];
     return rows.map(summary);
   }
@@ -179,7 +176,15 @@ export class ChatStore {
   }
 
   /** Finish an answer: its final text, status, error and figures. */
-  finish(id: string, update: { content: string; status: Exclude<ChatMessageStatus, 'streaming'>; error?: ChatMessageInfo['error']; meta?: StoredMessageMeta }): StoredMessage | undefined {
+  finish(
+    id: string,
+    update: {
+      content: string;
+      status: Exclude<ChatMessageStatus, 'streaming'>;
+      error?: ChatMessageInfo['error'];
+      meta?: StoredMessageMeta;
+    },
+  ): StoredMessage | undefined {
     const t = this.now();
     return this.db.transaction(() => {
       const row = this.db.prepare('SELECT * FROM chat_messages WHERE id = ?').get(id) as MessageRow | undefined;
@@ -189,7 +194,13 @@ export class ChatStore {
         .prepare('UPDATE chat_messages SET content = ?, status = ?, error = ?, meta = ? WHERE id = ?')
         .run(update.content, update.status, update.error ? JSON.stringify(update.error) : null, JSON.stringify(meta), id);
       this.db.prepare('UPDATE chat_conversations SET updated_at = ? WHERE id = ?').run(t, row.conversation_id);
-      return message({ ...row, content: update.content, status: update.status, error: update.error ? JSON.stringify(update.error) : null, meta: JSON.stringify(meta) });
+      return message({
+        ...row,
+        content: update.content,
+        status: update.status,
+        error: update.error ? JSON.stringify(update.error) : null,
+        meta: JSON.stringify(meta),
+      });
     })();
   }
 
@@ -208,10 +219,22 @@ export class ChatStore {
     return this.db.prepare("UPDATE chat_messages SET status = 'error', error = ? WHERE status = 'streaming'").run(error).changes;
   }
 
-  private insert(conversationId: string, id: string, role: 'user' | 'assistant', content: string, status: ChatMessageStatus, meta: StoredMessageMeta, t: number): StoredMessage {
-    const next = this.db.prepare('SELECT COALESCE(MAX(seq), -1) + 1 AS seq FROM chat_messages WHERE conversation_id = ?').get(conversationId) as { seq: number };
+  private insert(
+    conversationId: string,
+    id: string,
+    role: 'user' | 'assistant',
+    content: string,
+    status: ChatMessageStatus,
+    meta: StoredMessageMeta,
+    t: number,
+  ): StoredMessage {
+    const next = this.db
+      .prepare('SELECT COALESCE(MAX(seq), -1) + 1 AS seq FROM chat_messages WHERE conversation_id = ?')
+      .get(conversationId) as { seq: number };
     this.db
-      .prepare('INSERT INTO chat_messages (id, conversation_id, seq, role, content, status, error, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)')
+      .prepare(
+        'INSERT INTO chat_messages (id, conversation_id, seq, role, content, status, error, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)',
+      )
       .run(id, conversationId, next.seq, role, content, status, JSON.stringify(meta), t);
     return { id, conversationId, seq: next.seq, role, content, status, meta, createdAt: t };
   }

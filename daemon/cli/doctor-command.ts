@@ -16,7 +16,12 @@ export function formatDoctor(report: DoctorReport): string {
     if (c.detail) lines.push(`    ${c.detail}`);
     if (c.fix && c.status !== 'ok') lines.push(`    fix: ${c.fix}`);
   }
-  lines.push('', report.completionsWork ? 'Inline completions can work with this configuration.' : 'Inline completions cannot work until the errors above are fixed.');
+  lines.push(
+    '',
+    report.completionsWork
+      ? 'Inline completions can work with this configuration.'
+      : 'Inline completions cannot work until the errors above are fixed.',
+  );
   return lines.join('\n') + '\n';
 }
 

@@ -44,7 +44,13 @@ async function retrieveOne(
     outputReserve: model.outputReserve,
     k,
   });
-  return r.chunks.map((c) => ({ file: c.file, startLine: c.startLine, endLine: c.endLine, score: Math.round(c.score * 1e6) / 1e6, sources: c.sources }));
+  return r.chunks.map((c) => ({
+    file: c.file,
+    startLine: c.startLine,
+    endLine: c.endLine,
+    score: Math.round(c.score * 1e6) / 1e6,
+    sources: c.sources,
+  }));
 }
 
 export const retrieveCommand: CliCommand = {
@@ -74,7 +80,9 @@ export const retrieveCommand: CliCommand = {
     let batchLines: string[] = [];
     if (batch) {
       try {
-        batchLines = readFileSync(batch, 'utf8').split('\n').filter((l) => l.trim() !== '');
+        batchLines = readFileSync(batch, 'utf8')
+          .split('\n')
+          .filter((l) => l.trim() !== '');
       } catch (err) {
         throw new UsageError(`cannot read --batch ${batch}: ${(err as Error).message}`);
       }
@@ -98,8 +106,15 @@ export const retrieveCommand: CliCommand = {
         try {
           const q = JSON.parse(raw) as { id?: unknown; file?: unknown; line?: unknown; col?: unknown };
           id = q.id ?? null;
-          if (typeof q.file !== 'string' || typeof q.line !== 'number') throw new UsageError('each query needs "file" (string) and "line" (number)');
-          const results = await retrieveOne(cli.engine, root, { file: q.file, line: q.line, col: typeof q.col === 'number' ? q.col : 1 }, k, model);
+          if (typeof q.file !== 'string' || typeof q.line !== 'number')
+            throw new UsageError('each query needs "file" (string) and "line" (number)');
+          const results = await retrieveOne(
+            cli.engine,
+            root,
+            { file: q.file, line: q.line, col: typeof q.col === 'number' ? q.col : 1 },
+            k,
+            model,
+          );
           io.stdout(`${JSON.stringify({ id, results })}\n`);
         } catch (err) {
           failures++;

@@ -7,7 +7,7 @@ import { UsageError, optionalInt, requireString, type CliCommand } from './comma
 
 export const searchCommand: CliCommand = {
   name: 'search',
-  summary: 'Search a folder\'s index (BM25 over split identifiers, plus vectors when available).',
+  summary: "Search a folder's index (BM25 over split identifiers, plus vectors when available).",
   usage: 'tandemd search "text" --root DIR [--k N] [--json]',
   options: { root: { type: 'string' }, k: { type: 'string' }, json: { type: 'boolean' } },
   allowPositionals: true,
@@ -23,7 +23,9 @@ export const searchCommand: CliCommand = {
       if (values.json) io.stdout(`${JSON.stringify({ hits, semantic })}\n`);
       else {
         for (const h of hits) {
-          io.stdout(`${h.score.toFixed(4)}  ${h.file}:${h.startLine}-${h.endLine}  [${h.sources.join(', ')}]${h.symbols.length ? `  ${h.symbols.slice(0, 5).join(', ')}` : ''}\n`);
+          io.stdout(
+            `${h.score.toFixed(4)}  ${h.file}:${h.startLine}-${h.endLine}  [${h.sources.join(', ')}]${h.symbols.length ? `  ${h.symbols.slice(0, 5).join(', ')}` : ''}\n`,
+          );
         }
         if (hits.length === 0) io.stdout('(no matches)\n');
         if (!semantic.active) io.stderr(`semantic search off: ${semantic.reason ?? 'unavailable'}\n`);

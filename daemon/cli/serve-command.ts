@@ -40,7 +40,9 @@ export const serveCommand: CliCommand = {
       io.stdout(`${JSON.stringify({ event: 'listening', pid: info.pid, port: info.port, version: info.version })}\n`);
     } catch (err) {
       if (err instanceof AlreadyRunningError) {
-        io.stdout(`${JSON.stringify({ event: 'already-running', pid: err.holder.pid, port: err.holder.port, version: err.holder.version })}\n`);
+        io.stdout(
+          `${JSON.stringify({ event: 'already-running', pid: err.holder.pid, port: err.holder.port, version: err.holder.version })}\n`,
+        );
         io.stderr(`${err.message} Use \`tandemd status\` or \`tandemd stop\`.\n`);
         return 0;
       }

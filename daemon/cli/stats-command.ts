@@ -34,7 +34,8 @@ export function parseGroupBy(value: string): StatsDimension[] {
   if (value.trim() === '' || value === 'none') return [];
   const dims = value.split(',').map((d) => d.trim());
   for (const d of dims) {
-    if (!(StatsDimensions as readonly string[]).includes(d)) throw new UsageError(`--by takes ${StatsDimensions.join(', ')} (comma-separated) or none, got "${d}"`);
+    if (!(StatsDimensions as readonly string[]).includes(d))
+      throw new UsageError(`--by takes ${StatsDimensions.join(', ')} (comma-separated) or none, got "${d}"`);
   }
   return [...new Set(dims)] as StatsDimension[];
 }

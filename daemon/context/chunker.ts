@@ -155,7 +155,14 @@ function cutPoints(lines: string[], decl: Array<string | undefined>, spec: Langu
       if (/^\s*[)\]}]/.test(line)) continue;
       // Pull the cut up over the comments / decorators attached to the line.
       let c = i;
-      while (c - 1 >= a && !isBlank(lines[c - 1]) && indentOf(lines[c - 1]) >= level && spec.attached.test(lines[c - 1]) && decl[c - 1] === undefined) c--;
+      while (
+        c - 1 >= a &&
+        !isBlank(lines[c - 1]) &&
+        indentOf(lines[c - 1]) >= level &&
+        spec.attached.test(lines[c - 1]) &&
+        decl[c - 1] === undefined
+      )
+        c--;
       // Only comments/decorators between the range start and here: not a real boundary.
       if (c <= a) continue;
       if (out[out.length - 1] !== c) out.push(c);

@@ -25,7 +25,10 @@ export function openCliEngine(io: CliIo, opts: { semantic: boolean; backgroundEm
   const logger = new DaemonLogger('warn');
   logger.addSink(streamSink((l) => io.stderr(l)));
   const router = opts.semantic ? createRouter(config, new Metrics(), logger) : undefined;
-  const engine = new TandemContextEngine({ home: config.home, config: parseContextConfig(config.context), embedder: router,
+  const engine = new TandemContextEngine({
+    home: config.home,
+    config: parseContextConfig(config.context),
+    embedder: router,
     logger,
     backgroundEmbedding: opts.backgroundEmbedding ?? false,
   });
@@ -60,16 +63,19 @@ export function resolveFileInRoot(root: string, file: string): string {
     throw new UsageError(`${file} does not exist under ${root}`);
   }
   const rel = relative(root, real);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new UsageError(`${file} is outside the root ${root}`);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+    throw new UsageError(`${file} is outside the root ${root}`);
   return real;
 }
 
 /** Split a text at a 1-based line and column (the column may be one past the line's end). */
 export function splitAtCursor(text: string, line: number, col: number): { prefix: string; suffix: string } {
   const lines = text.split('\n');
-  if (!Number.isInteger(line) || line < 1 || line > lines.length) throw new UsageError(`line ${line} is outside the file (1-${lines.length})`);
+  if (!Number.isInteger(line) || line < 1 || line > lines.length)
+    throw new UsageError(`line ${line} is outside the file (1-${lines.length})`);
   const lineText = lines[line - 1].replace(/\r$/, '');
-  if (!Number.isInteger(col) || col < 1 || col > lineText.length + 1) throw new UsageError(`column ${col} is outside line ${line} (1-${lineText.length + 1})`);
+  if (!Number.isInteger(col) || col < 1 || col > lineText.length + 1)
+    throw new UsageError(`column ${col} is outside line ${line} (1-${lineText.length + 1})`);
   let offset = 0;
   for (let i = 0; i < line - 1; i++) offset += lines[i].length + 1;
   offset += col - 1;

@@ -62,11 +62,7 @@ export function toSignature(text: string, languageId: string): string {
   return result.length < text.length ? result : text;
 }
 
-export function compact<T extends CompactItem>(
-  ranked: T[],
-  target: number,
-  measure: (item: T) => number,
-): CompactResult<T> {
+export function compact<T extends CompactItem>(ranked: T[], target: number, measure: (item: T) => number): CompactResult<T> {
   // 1. Exact duplicates (same content anywhere): keep the best-ranked copy.
   const seen = new Set<string>();
   const duplicates: number[] = [];

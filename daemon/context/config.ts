@@ -8,14 +8,43 @@ import { ConfigError } from '../config';
 
 /** Folders skipped wherever they appear (vendored, generated, VCS metadata). */
 export const DEFAULT_EXCLUDE_DIRS = [
-  '.git', '.hg', '.svn', 'node_modules', 'bower_components', 'vendor', 'dist', 'build', 'out', 'target',
-  'coverage', '.next', '.nuxt', '.cache', '.venv', 'venv', '__pycache__', '.mypy_cache', '.pytest_cache',
-  '.tox', '.gradle', '.idea', '.vscode-test', '.e2e-cache', '.tandem',
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  'bower_components',
+  'vendor',
+  'dist',
+  'build',
+  'out',
+  'target',
+  'coverage',
+  '.next',
+  '.nuxt',
+  '.cache',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.tox',
+  '.gradle',
+  '.idea',
+  '.vscode-test',
+  '.e2e-cache',
+  '.tandem',
 ];
 
 /** File-name patterns (gitignore syntax) of generated files never worth indexing. */
 export const DEFAULT_EXCLUDE_GLOBS = [
-  '*.min.js', '*.min.css', '*.map', '*.lock', 'package-lock.json', 'pnpm-lock.yaml', '*.pb.go', '*.generated.*',
+  '*.min.js',
+  '*.min.css',
+  '*.map',
+  '*.lock',
+  'package-lock.json',
+  'pnpm-lock.yaml',
+  '*.pb.go',
+  '*.generated.*',
 ];
 
 const zShares = z.object({

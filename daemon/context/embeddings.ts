@@ -67,16 +67,32 @@ export class VectorIndex {
 
   private statusWith(counts: { embedded: number; total: number }): SemanticStatus {
     const base = { embedded: counts.embedded, total: counts.total };
-    if (!this.embedder) return { ...base, active: false, reason: 'No embed backend is connected to the context engine; retrieval is BM25 only.' };
-    if (!this.cfg.enabled) return { ...base, active: false, reason: 'Embeddings are disabled (context.embeddings.enabled = false); retrieval is BM25 only.' };
+    if (!this.embedder)
+      return { ...base, active: false, reason: 'No embed backend is connected to the context engine; retrieval is BM25 only.' };
+    if (!this.cfg.enabled)
+      return { ...base, active: false, reason: 'Embeddings are disabled (context.embeddings.enabled = false); retrieval is BM25 only.' };
     if (!this.embedder.canServe('embed')) {
-      return { ...base, active: false, reason: 'No backend can serve the embed task now (is the embed model pulled?); retrieval is BM25 only.' };
+      return {
+        ...base,
+        active: false,
+        reason: 'No backend can serve the embed task now (is the embed model pulled?); retrieval is BM25 only.',
+      };
     }
     if (this.lastError && this.now() - this.lastError.at < this.cfg.retryMs) {
-      return { ...base, active: false, reason: `Embed calls are failing (${this.lastError.message}); retrieval is BM25 only until they succeed.` };
+      return {
+        ...base,
+        active: false,
+        reason: `Embed calls are failing (${this.lastError.message}); retrieval is BM25 only until they succeed.`,
+      };
     }
-    if (counts.embedded === 0) return { ...base, active: false, reason: `Embeddings are being computed (0/${counts.total} chunks); retrieval is BM25 only until then.` };
-    if (counts.embedded < counts.total) return { ...base, active: true, reason: `Embeddings cover ${counts.embedded}/${counts.total} chunks; the rest is being computed.` };
+    if (counts.embedded === 0)
+      return {
+        ...base,
+        active: false,
+        reason: `Embeddings are being computed (0/${counts.total} chunks); retrieval is BM25 only until then.`,
+      };
+    if (counts.embedded < counts.total)
+      return { ...base, active: true, reason: `Embeddings cover ${counts.embedded}/${counts.total} chunks; the rest is being computed.` };
     return { ...base, active: true };
   }
 
@@ -117,11 +133,14 @@ export class VectorIndex {
           input: batch.map((b) => `${b.path}\n${b.text}`.slice(0, this.cfg.maxChars)),
           signal: this.abort.signal,
         });
-        if (result.embeddings.length !== batch.length) throw new Error(`the backend returned ${result.embeddings.length} vectors for ${batch.length} inputs`);
+        if (result.embeddings.length !== batch.length)
+          throw new Error(`the backend returned ${result.embeddings.length} vectors for ${batch.length} inputs`);
       } catch (err) {
         if (this.abort.signal.aborted) return;
         this.lastError = { message: (err as Error).message, at: this.now() };
-        this.logger.warn(`context: embedding a batch failed (${(err as Error).message}); retrying in ${Math.round(this.cfg.retryMs / 1000)} s.`);
+        this.logger.warn(
+          `context: embedding a batch failed (${(err as Error).message}); retrying in ${Math.round(this.cfg.retryMs / 1000)} s.`,
+        );
         clearTimeout(this.retryTimer);
         this.retryTimer = setTimeout(() => this.schedule(), this.cfg.retryMs);
         this.retryTimer.unref();
@@ -131,7 +150,10 @@ export class VectorIndex {
       if (result.model !== model) this.store.setMeta('embed.model', result.model);
       const rows = batch.map((b, i) => ({ hash: b.hash, vector: result.embeddings[i] }));
       await this.addRows(result.model, rows);
-      this.store.markEmbedded(batch.map((b) => b.hash), result.model);
+      this.store.markEmbedded(
+        batch.map((b) => b.hash),
+        result.model,
+      );
       this.refreshCounts();
       // Let completions and indexing run between batches.
       await new Promise((r) => setImmediate(r));
@@ -194,7 +216,12 @@ export class VectorIndex {
       if (this.queryCache.size > 256) this.queryCache.delete(this.queryCache.keys().next().value as string);
       if (res.model !== model) return [];
     }
-    const rows = (await table.vectorSearch(q.vector).distanceType('cosine').select(['hash', '_distance']).limit(k * 2).toArray()) as Array<{
+    const rows = (await table
+      .vectorSearch(q.vector)
+      .distanceType('cosine')
+      .select(['hash', '_distance'])
+      .limit(k * 2)
+      .toArray()) as Array<{
       hash: string;
       _distance: number;
     }>;

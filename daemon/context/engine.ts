@@ -12,14 +12,7 @@
  */
 import { realpathSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type {
-  ContextCandidateInfo,
-  ContextDiagnostics,
-  ContextSearchHit,
-  ContextSource,
-  RecentFile,
-  RetrieverRun,
-} from '../../protocol';
+import type { ContextCandidateInfo, ContextDiagnostics, ContextSearchHit, ContextSource, RecentFile, RetrieverRun } from '../../protocol';
 import type { Logger } from '../log';
 import { buildMatch, queryTerms } from './bm25';
 import { TokenCounter, clipPrefix, clipSuffix, completionBudget, fitRanked } from './budget';
@@ -174,7 +167,9 @@ export class TandemContextEngine implements ContextEngine {
   /** Re-check paths (absolute or root-relative) now, without waiting for the watcher. */
   async refreshPaths(root: string, paths: string[]): Promise<IndexStats> {
     const ws = this.requireWorkspace(root);
-    const rels = paths.map((p) => (isAbsolute(p) ? (isInside(ws.root, p) ? toRel(ws.root, p) : undefined) : p)).filter((p): p is string => !!p);
+    const rels = paths
+      .map((p) => (isAbsolute(p) ? (isInside(ws.root, p) ? toRel(ws.root, p) : undefined) : p))
+      .filter((p): p is string => !!p);
     return ws.update(rels);
   }
 
@@ -199,9 +194,18 @@ export class TandemContextEngine implements ContextEngine {
     }
     let ws = this.workspaces.get(real);
     if (!ws) {
-      ws = new WorkspaceIndex(real, this.deps.home, this.config, this.deps.embedder, this.deps.logger, this.now, () => this.emitProgress(), {
-        backgroundEmbedding: this.deps.backgroundEmbedding ?? true,
-      });
+      ws = new WorkspaceIndex(
+        real,
+        this.deps.home,
+        this.config,
+        this.deps.embedder,
+        this.deps.logger,
+        this.now,
+        () => this.emitProgress(),
+        {
+          backgroundEmbedding: this.deps.backgroundEmbedding ?? true,
+        },
+      );
       this.workspaces.set(real, ws);
       this.emitProgress();
     }
@@ -250,9 +254,12 @@ export class TandemContextEngine implements ContextEngine {
     if (!this.config.enabled) return { active: false, reason: 'The context engine is disabled (context.enabled = false).' };
     const all = [...this.workspaces.values()].map((w) => w.vectors.status());
     if (all.length === 0) {
-      if (!this.deps.embedder) return { active: false, reason: 'No embed backend is connected to the context engine; retrieval is BM25 only.' };
-      if (!this.config.embeddings.enabled) return { active: false, reason: 'Embeddings are disabled (context.embeddings.enabled = false); retrieval is BM25 only.' };
-      if (!this.deps.embedder.canServe('embed')) return { active: false, reason: 'No backend can serve the embed task now (is the embed model pulled?); retrieval is BM25 only.' };
+      if (!this.deps.embedder)
+        return { active: false, reason: 'No embed backend is connected to the context engine; retrieval is BM25 only.' };
+      if (!this.config.embeddings.enabled)
+        return { active: false, reason: 'Embeddings are disabled (context.embeddings.enabled = false); retrieval is BM25 only.' };
+      if (!this.deps.embedder.canServe('embed'))
+        return { active: false, reason: 'No backend can serve the embed task now (is the embed model pulled?); retrieval is BM25 only.' };
       return { active: true };
     }
     const active = all.find((s) => s.active);
@@ -337,7 +344,8 @@ export class TandemContextEngine implements ContextEngine {
               },
               (err: Error) => {
                 vectorDone = true;
-                if (!vectorAbandoned) runs.push({ name: 'vector', status: 'error', ms: round(this.now() - vectorStart), hits: 0, reason: err.message });
+                if (!vectorAbandoned)
+                  runs.push({ name: 'vector', status: 'error', ms: round(this.now() - vectorStart), hits: 0, reason: err.message });
                 return undefined;
               },
             )
@@ -394,7 +402,13 @@ export class TandemContextEngine implements ContextEngine {
       if (ids) lists.vector = ids;
       else if (!vectorDone) {
         vectorAbandoned = true;
-        runs.push({ name: 'vector', status: 'timeout', ms: round(this.now() - vectorStart), hits: 0, reason: 'lost the race against the deadline' });
+        runs.push({
+          name: 'vector',
+          status: 'timeout',
+          ms: round(this.now() - vectorStart),
+          hits: 0,
+          reason: 'lost the race against the deadline',
+        });
       }
     }
     if (req.signal?.aborted) throw abortError();
@@ -463,7 +477,13 @@ export class TandemContextEngine implements ContextEngine {
     const member = /(?<![\w$.])([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)?$/.exec(prefix.slice(-200));
     const parts = this.queryParts(queryWindow);
     for (const st of statements) {
-      const file = resolveImport(st.specifier, rel, language, (p) => ws.store.hasFile(p), (s) => ws.store.findBySuffix(s));
+      const file = resolveImport(
+        st.specifier,
+        rel,
+        language,
+        (p) => ws.store.hasFile(p),
+        (s) => ws.store.findBySuffix(s),
+      );
       if (file) out.files.add(file);
       if (file && member && st.namespace === member[1]) {
         const { named, similar } = this.memberCandidates(ws, file, member[2] ?? '', queryWindow, parts);
@@ -473,7 +493,10 @@ export class TandemContextEngine implements ContextEngine {
         }
         for (const id of similar) ranked.push({ id, priority: -1, order: order++ });
       }
-      const wanted: Array<{ name: string; local: string }> = st.names.map((n) => ({ name: n.imported === 'default' ? n.local : n.imported, local: n.local }));
+      const wanted: Array<{ name: string; local: string }> = st.names.map((n) => ({
+        name: n.imported === 'default' ? n.local : n.imported,
+        local: n.local,
+      }));
       if (st.namespace && file) {
         const re = new RegExp(`\\b${escapeRe(st.namespace)}\\.([A-Za-z_$][\\w$]*)`, 'g');
         for (const m of (body + '\n' + tail).matchAll(re)) wanted.push({ name: m[1], local: `${st.namespace}.${m[1]}` });
@@ -646,8 +669,12 @@ export class TandemContextEngine implements ContextEngine {
         });
         diag.retrievers = r.retrievers;
         const rel = safeRel(ws, req.path);
-        const fitted = this.fitChunks(req.languageId, r.chunks, contextBudget, cfg.completion.compactionThreshold, (items) =>
-          renderContextBlock(req.languageId, items, rel),
+        const fitted = this.fitChunks(
+          req.languageId,
+          r.chunks,
+          contextBudget,
+          cfg.completion.compactionThreshold,
+          (items) => renderContextBlock(req.languageId, items, rel),
           false,
         );
         diag.compaction = fitted.compaction;
@@ -860,7 +887,10 @@ export class TandemContextEngine implements ContextEngine {
       });
       candidateLists.push(r.chunks);
     }
-    chunks = candidateLists.flat().sort((a, b) => b.score - a.score).slice(0, cfg.maxChunks);
+    chunks = candidateLists
+      .flat()
+      .sort((a, b) => b.score - a.score)
+      .slice(0, cfg.maxChunks);
     ws ??= targets[0];
     const chunkBudget = Math.max(0, req.budgetTokens - rulesTokens);
     const render = (items: FitItem[]) => renderChatChunks(items);
@@ -958,7 +988,9 @@ interface FitItem extends CompactItem {
 
 function renderChatChunks(items: FitItem[]): string {
   if (items.length === 0) return '';
-  const parts = promptOrder(items).map((it) => `${it.path} (lines ${it.startLine}-${it.endLine}):\n\`\`\`${it.language}\n${it.text}\n\`\`\``);
+  const parts = promptOrder(items).map(
+    (it) => `${it.path} (lines ${it.startLine}-${it.endLine}):\n\`\`\`${it.language}\n${it.text}\n\`\`\``,
+  );
   return `Relevant code from the workspace:\n\n${parts.join('\n\n')}\n`;
 }
 

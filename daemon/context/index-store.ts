@@ -186,8 +186,7 @@ export class IndexStore {
   findBySuffix(suffix: string): string | undefined {
     const escaped = suffix.replace(/[\\%_]/g, (c) => `\\${c}`);
     const row = this.db.prepare("SELECT path FROM files WHERE path LIKE ? ESCAPE '\\' ORDER BY path LIMIT 1").get(`%${escaped}`) as
-      | { path: string }
-      | undefined;
+      { path: string } | undefined;
     return row?.path;
   }
 
@@ -247,7 +246,10 @@ export class IndexStore {
   /** Like `bm25`, restricted to the given chunks. */
   bm25Within(match: string, ids: number[], limit: number): ScoredId[] {
     if (match === '' || ids.length === 0) return [];
-    const list = ids.slice(0, 2000).map((id) => Math.trunc(id)).join(',');
+    const list = ids
+      .slice(0, 2000)
+      .map((id) => Math.trunc(id))
+      .join(',');
     return this.db
       .prepare(
         `SELECT rowid AS id, -bm25(chunks_fts, ${BM25_WEIGHTS.join(', ')}) AS score FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN (${list}) ORDER BY rank LIMIT ?`,
@@ -258,7 +260,9 @@ export class IndexStore {
   /** Symbols of a file with their chunks, in line order. */
   symbolsOf(path: string): Array<{ name: string; chunkId: number; line: number }> {
     return this.db
-      .prepare('SELECT s.name AS name, s.chunk_id AS chunkId, s.line AS line FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.path = ? ORDER BY s.line')
+      .prepare(
+        'SELECT s.name AS name, s.chunk_id AS chunkId, s.line AS line FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.path = ? ORDER BY s.line',
+      )
       .all(path) as Array<{ name: string; chunkId: number; line: number }>;
   }
 

@@ -22,9 +22,7 @@ export function renderChunk(languageId: string, item: RenderItem): string {
 
 /** The prompt order: tier, then path, then line. */
 export function promptOrder<T extends RenderItem>(items: T[]): T[] {
-  return [...items].sort(
-    (a, b) => a.tier - b.tier || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.startLine - b.startLine,
-  );
+  return [...items].sort((a, b) => a.tier - b.tier || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.startLine - b.startLine);
 }
 
 /** The context block put before the prefix: chunks, then the current file's path. */

@@ -3,13 +3,7 @@
  * (params already validated with the message's zod schema). Errors are `TandemError`s
  * with the protocol's codes.
  */
-import {
-  ContextDiagnosticsRequest,
-  ContextSearchRequest,
-  ErrorCodes,
-  TandemError,
-  type IndexProgressNotification,
-} from '../../protocol';
+import { ContextDiagnosticsRequest, ContextSearchRequest, ErrorCodes, TandemError, type IndexProgressNotification } from '../../protocol';
 import { ContextEngineError, type TandemContextEngine } from './engine';
 import type { IndexProgress } from './types';
 
@@ -49,7 +43,9 @@ export function indexProgressParams(progress: IndexProgress[]): IndexProgressNot
 export function toTandemError(err: unknown): unknown {
   if (!(err instanceof ContextEngineError)) return err;
   if (err.kind === 'workspace_not_registered') {
-    return new TandemError(ErrorCodes.WorkspaceNotRegistered, err.message, { hint: 'Open the folder in VS Code so the extension registers it.' });
+    return new TandemError(ErrorCodes.WorkspaceNotRegistered, err.message, {
+      hint: 'Open the folder in VS Code so the extension registers it.',
+    });
   }
   if (err.kind === 'path_outside_workspace') return new TandemError(ErrorCodes.PathOutsideWorkspace, err.message);
   return new TandemError(ErrorCodes.NotFound, err.message);

@@ -52,7 +52,10 @@ export function isInside(root: string, abs: string): boolean {
 }
 
 export function toRel(root: string, abs: string): string {
-  return abs.slice(root.length + 1).split(sep).join('/');
+  return abs
+    .slice(root.length + 1)
+    .split(sep)
+    .join('/');
 }
 
 /** Classify a non-followed symlink for the skip report. */

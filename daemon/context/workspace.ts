@@ -81,7 +81,10 @@ export class WorkspaceIndex {
     if (cfg.watch.enabled) this.watcher = new TreeWatcher(root, (paths) => void this.update(paths), cfg.watch.debounceMs, logger);
     this.initial = this.enqueue(() => this.reconcile('', true));
     this.initial.then(
-      (s) => logger.info(`context: ${root}: ${s.files} files, ${s.chunks} chunks (${s.indexed} indexed, ${s.unchanged} unchanged, ${s.removed} removed) in ${s.elapsedMs} ms`),
+      (s) =>
+        logger.info(
+          `context: ${root}: ${s.files} files, ${s.chunks} chunks (${s.indexed} indexed, ${s.unchanged} unchanged, ${s.removed} removed) in ${s.elapsedMs} ms`,
+        ),
       (err: Error) => {
         this.state = { ...this.state, state: 'error', error: err.message };
         logger.error(`context: indexing ${root} failed: ${err.message}`);

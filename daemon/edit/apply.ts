@@ -95,7 +95,13 @@ function locate(text: string, lines: Line[], block: EditBlock, file: string): Lo
   const eol = eolOf(text);
   const toEol = (s: string) => s.replace(/\r?\n/g, eol);
   if (block.search.trim() === '') {
-    if (text.trim() === '') return { ok: true, start: 0, end: text.length, newText: toEol(block.replace) + (block.replace === '' || block.replace.endsWith('\n') ? '' : eol) };
+    if (text.trim() === '')
+      return {
+        ok: true,
+        start: 0,
+        end: text.length,
+        newText: toEol(block.replace) + (block.replace === '' || block.replace.endsWith('\n') ? '' : eol),
+      };
     return {
       ok: false,
       kind: 'malformed',
@@ -170,7 +176,8 @@ function locate(text: string, lines: Line[], block: EditBlock, file: string): Lo
   }
 
   const firstSearch = searchLines.find((l) => l.trim() !== '');
-  const seenAt = firstSearch === undefined ? [] : lines.map((l, k) => (squash(l.text) === squash(firstSearch) ? k + 1 : 0)).filter((k) => k > 0);
+  const seenAt =
+    firstSearch === undefined ? [] : lines.map((l, k) => (squash(l.text) === squash(firstSearch) ? k + 1 : 0)).filter((k) => k > 0);
   const hint = seenAt.length > 0 ? ` Its first line appears at line ${listLines(seenAt)}, but the lines after it differ.` : '';
   return {
     ok: false,
@@ -191,7 +198,13 @@ export function applyBlocks(text: string, blocks: readonly EditBlock[], opts: { 
   const located: OffsetEdit[] = [];
   for (const block of blocks) {
     const r = locate(text, lines, block, file);
-    if (r.ok) located.push({ start: r.start, end: wholeLineDeletionEnd(text, r.start, r.end, r.newText), newText: r.newText, blockIndex: block.index });
+    if (r.ok)
+      located.push({
+        start: r.start,
+        end: wholeLineDeletionEnd(text, r.start, r.end, r.newText),
+        newText: r.newText,
+        blockIndex: block.index,
+      });
     else failures.push({ blockIndex: block.index, sourceLine: block.sourceLine, kind: r.kind, reason: r.reason });
   }
   located.sort((a, b) => a.start - b.start || a.end - b.end || a.blockIndex - b.blockIndex);
@@ -301,7 +314,10 @@ export function wholeFileEdit(oldText: string, answerText: string): WholeFileRes
   let suffix = 0;
   while (suffix < n - prefix && suffix < m - prefix && oldLines[n - 1 - suffix] === newLines[m - 1 - suffix]) suffix++;
   if (prefix + suffix < 0.5 * n) {
-    return { kind: 'not-whole', reason: `its code block keeps only ${prefix + suffix} of the file's ${n} lines at the start and end, so it is not a safe whole-file rewrite` };
+    return {
+      kind: 'not-whole',
+      reason: `its code block keeps only ${prefix + suffix} of the file's ${n} lines at the start and end, so it is not a safe whole-file rewrite`,
+    };
   }
   const start = oldLines.slice(0, prefix).join('').length;
   const end = oldText.length - oldLines.slice(n - suffix).join('').length;

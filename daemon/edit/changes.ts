@@ -78,11 +78,20 @@ export function changesFromAnswer(parsed: ParsedEdits, ctx: ChangeContext): Prop
       reject('unsafe_path', `${what} was refused: ${check.reason}`, named);
       return undefined;
     }
-    if (!allowed(check.path) && ctx.defaultPath !== undefined && ctx.readText(check.path) === undefined && baseName(named) === baseName(ctx.defaultPath)) {
+    if (
+      !allowed(check.path) &&
+      ctx.defaultPath !== undefined &&
+      ctx.readText(check.path) === undefined &&
+      baseName(named) === baseName(ctx.defaultPath)
+    ) {
       return { path: ctx.defaultPath };
     }
     if (!allowed(check.path)) {
-      reject('unsafe_path', `${what} targets ${check.relative}, but this request may only change ${(ctx.allowedPaths ?? []).map(shortName).join(', ')}.`, check.path);
+      reject(
+        'unsafe_path',
+        `${what} targets ${check.relative}, but this request may only change ${(ctx.allowedPaths ?? []).map(shortName).join(', ')}.`,
+        check.path,
+      );
       return undefined;
     }
     return { path: check.path };
@@ -100,7 +109,11 @@ export function changesFromAnswer(parsed: ParsedEdits, ctx: ChangeContext): Prop
   for (const [path, blocks] of byFile) {
     const text = ctx.readText(path);
     if (text === undefined) {
-      reject('missing', `${shortName(path)} does not exist, so its ${blocks.length === 1 ? 'edit' : `${blocks.length} edits`} cannot be applied.`, path);
+      reject(
+        'missing',
+        `${shortName(path)} does not exist, so its ${blocks.length === 1 ? 'edit' : `${blocks.length} edits`} cannot be applied.`,
+        path,
+      );
       continue;
     }
     const applied = applyBlocks(text, blocks, { file: shortName(path), partial: ctx.partial });
@@ -116,7 +129,8 @@ export function changesFromAnswer(parsed: ParsedEdits, ctx: ChangeContext): Prop
     });
   }
 
-  const nothingParsed = parsed.blocks.length === 0 && parsed.creates.length === 0 && parsed.deletes.length === 0 && parsed.problems.length === 0;
+  const nothingParsed =
+    parsed.blocks.length === 0 && parsed.creates.length === 0 && parsed.deletes.length === 0 && parsed.problems.length === 0;
   if (ctx.acceptWholeFile && nothingParsed && ctx.defaultPath !== undefined && parsed.codeBlocks.length > 0) {
     const path = ctx.defaultPath;
     const text = ctx.readText(path);
@@ -134,7 +148,11 @@ export function changesFromAnswer(parsed: ParsedEdits, ctx: ChangeContext): Prop
       } else if (whole.kind === 'same') {
         reject('model_error', `The answer repeats ${shortName(path)} unchanged instead of giving SEARCH/REPLACE blocks.`, path);
       } else {
-        reject('malformed', `The answer has no SEARCH/REPLACE blocks, and ${whole.reason}; nothing was applied to ${shortName(path)}.`, path);
+        reject(
+          'malformed',
+          `The answer has no SEARCH/REPLACE blocks, and ${whole.reason}; nothing was applied to ${shortName(path)}.`,
+          path,
+        );
       }
     }
   }

@@ -132,16 +132,23 @@ export function registerEdits(host: DaemonHost): () => void {
   const rootsOf = (session: Session): string[] => {
     const roots = [...session.roots];
     if (roots.length === 0) {
-      throw new TandemError(ErrorCodes.WorkspaceNotRegistered, 'No workspace folder is registered on this connection, so nothing can be edited.', {
-        hint: 'Open a folder in VS Code (Tandem registers it with tandem/workspace/register).',
-      });
+      throw new TandemError(
+        ErrorCodes.WorkspaceNotRegistered,
+        'No workspace folder is registered on this connection, so nothing can be edited.',
+        {
+          hint: 'Open a folder in VS Code (Tandem registers it with tandem/workspace/register).',
+        },
+      );
     }
     return roots;
   };
 
   const requireSafe = (path: string, roots: string[], what: string) => {
     const check = resolveWorkspacePath(canonicalPath(path), roots);
-    if (!check.ok) throw new TandemError(ErrorCodes.PathOutsideWorkspace, `Cannot ${what}: ${check.reason}`, { hint: 'Tandem only edits files inside the open workspace folders.' });
+    if (!check.ok)
+      throw new TandemError(ErrorCodes.PathOutsideWorkspace, `Cannot ${what}: ${check.reason}`, {
+        hint: 'Tandem only edits files inside the open workspace folders.',
+      });
     return check;
   };
 
@@ -151,7 +158,14 @@ export function registerEdits(host: DaemonHost): () => void {
   };
 
   /** Related definitions and project rules; retrieval trouble never fails the request. */
-  const related = async (req: { query: string; path?: string; languageId?: string; root: string; task: 'fix' | 'edit'; signal: AbortSignal }): Promise<string> => {
+  const related = async (req: {
+    query: string;
+    path?: string;
+    languageId?: string;
+    root: string;
+    task: 'fix' | 'edit';
+    signal: AbortSignal;
+  }): Promise<string> => {
     const budgetTokens = retrievalBudget(req.task);
     if (budgetTokens <= 0) return '';
     try {
@@ -173,7 +187,10 @@ export function registerEdits(host: DaemonHost): () => void {
 
   const streamer = (session: Session, streamId: string | undefined) => {
     let seq = 0;
-    return streamId ? (delta: string) => void session.connection.sendNotification(StreamDeltaNotification.type, { streamId, seq: seq++, delta }).catch(() => undefined) : undefined;
+    return streamId
+      ? (delta: string) =>
+          void session.connection.sendNotification(StreamDeltaNotification.type, { streamId, seq: seq++, delta }).catch(() => undefined)
+      : undefined;
   };
 
   const prunePlans = () => {
@@ -189,10 +206,25 @@ export function registerEdits(host: DaemonHost): () => void {
     const text = stripBom(params.document.text);
     const diagnostics = params.diagnostics;
     const lines = text.split('\n');
-    const query = diagnostics.map((d) => `${d.message}\n${lines.slice(Math.max(0, d.range.start.line - 2), d.range.end.line + 3).join('\n')}`).join('\n');
-    const relatedText = await related({ query, path: doc.path, languageId: params.document.languageId, root: doc.root, task: 'fix', signal });
+    const query = diagnostics
+      .map((d) => `${d.message}\n${lines.slice(Math.max(0, d.range.start.line - 2), d.range.end.line + 3).join('\n')}`)
+      .join('\n');
+    const relatedText = await related({
+      query,
+      path: doc.path,
+      languageId: params.document.languageId,
+      root: doc.root,
+      task: 'fix',
+      signal,
+    });
     const contextMs = performance.now() - started;
-    const messages = fixMessages({ relativePath: doc.relative, languageId: params.document.languageId, text, diagnostics, related: relatedText });
+    const messages = fixMessages({
+      relativePath: doc.relative,
+      languageId: params.document.languageId,
+      text,
+      diagnostics,
+      related: relatedText,
+    });
     const modelStarted = performance.now();
     const result = await host.router.chat({
       task: 'fix',
@@ -212,7 +244,11 @@ export function registerEdits(host: DaemonHost): () => void {
       readText: (p) => (p === doc.path ? text : undefined),
     });
     if (proposed.changes.length === 0 && proposed.rejected.length === 0) {
-      proposed.rejected.push({ kind: 'model_error', reason: `The ${result.model} model answered without any edit block, so there is nothing to apply.`, path: doc.path });
+      proposed.rejected.push({
+        kind: 'model_error',
+        reason: `The ${result.model} model answered without any edit block, so there is nothing to apply.`,
+        path: doc.path,
+      });
     }
     const fixId = randomUUID();
     proposalsMetric.inc({ kind: 'fix', result: proposed.changes.length > 0 ? 'changes' : 'none' });
@@ -237,9 +273,13 @@ export function registerEdits(host: DaemonHost): () => void {
     if (params.root !== undefined) {
       const wanted = canonicalPath(params.root);
       if (!roots.includes(wanted)) {
-        throw new TandemError(ErrorCodes.WorkspaceNotRegistered, `${params.root} is not a workspace folder registered on this connection.`, {
-          hint: 'Register it with tandem/workspace/register first.',
-        });
+        throw new TandemError(
+          ErrorCodes.WorkspaceNotRegistered,
+          `${params.root} is not a workspace folder registered on this connection.`,
+          {
+            hint: 'Register it with tandem/workspace/register first.',
+          },
+        );
       }
       root = wanted;
     }
@@ -259,13 +299,25 @@ export function registerEdits(host: DaemonHost): () => void {
       files.push({ relativePath: f.relative, text: clipped, languageId: languageIdForPath(f.path) });
     }
     const listing = await workspaceListing(root);
-    const relatedText = await related({ query: params.instruction, path: active?.ok ? active.path : undefined, root, task: 'edit', signal });
+    const relatedText = await related({
+      query: params.instruction,
+      path: active?.ok ? active.path : undefined,
+      root,
+      task: 'edit',
+      signal,
+    });
     const contextMs = performance.now() - started;
     const modelStarted = performance.now();
     const result = await host.router.chat({
       task: 'edit',
       json: true,
-      messages: planMessages({ instruction: params.instruction, listing: listing.files, listingTruncated: listing.truncated, files, related: relatedText }),
+      messages: planMessages({
+        instruction: params.instruction,
+        listing: listing.files,
+        listingTruncated: listing.truncated,
+        files,
+        related: relatedText,
+      }),
       sessionKey: params.sessionKey ?? session.id,
       signal,
       onDelta: streamer(session, params.streamId),
@@ -308,7 +360,12 @@ export function registerEdits(host: DaemonHost): () => void {
     const unreadable = validated.steps.filter((s) => s.action !== 'create' && !hashes.has(s.path));
     const rejected: RejectedEdit[] = [...validated.rejected];
     for (const s of unreadable) {
-      rejected.push({ kind: 'missing', reason: `Step "${s.id}" would ${s.action} ${s.relativePath}, which cannot be read as a text file (binary or larger than 1 MB).`, stepId: s.id, path: s.path });
+      rejected.push({
+        kind: 'missing',
+        reason: `Step "${s.id}" would ${s.action} ${s.relativePath}, which cannot be read as a text file (binary or larger than 1 MB).`,
+        stepId: s.id,
+        path: s.path,
+      });
     }
     const keptSteps = steps.filter((s) => !unreadable.some((u) => u.id === s.id));
     prunePlans();
@@ -325,7 +382,9 @@ export function registerEdits(host: DaemonHost): () => void {
       hashes,
       createdAt: Date.now(),
     });
-    host.logger.info(`Edit plan ${planId}: ${keptSteps.length} step(s), ${rejected.length} refused, by ${result.model} on ${result.backend} in ${Math.round(performance.now() - started)} ms.`);
+    host.logger.info(
+      `Edit plan ${planId}: ${keptSteps.length} step(s), ${rejected.length} refused, by ${result.model} on ${result.backend} in ${Math.round(performance.now() - started)} ms.`,
+    );
     return {
       planId,
       summary: validated.summary,
@@ -341,9 +400,13 @@ export function registerEdits(host: DaemonHost): () => void {
     const started = performance.now();
     const plan = plans.get(params.planId);
     if (!plan || plan.sessionId !== session.id || Date.now() - plan.createdAt > PLAN_TTL_MS) {
-      throw new TandemError(ErrorCodes.NotFound, `No edit plan ${params.planId} on this connection; it may have expired (plans are kept 30 minutes).`, {
-        hint: 'Run "Tandem: Edit Files…" again.',
-      });
+      throw new TandemError(
+        ErrorCodes.NotFound,
+        `No edit plan ${params.planId} on this connection; it may have expired (plans are kept 30 minutes).`,
+        {
+          hint: 'Run "Tandem: Edit Files…" again.',
+        },
+      );
     }
     const docs = documentsMap(params.documents);
     const textOf = (p: string) => docs.get(p) ?? readDiskText(p);
@@ -360,7 +423,15 @@ export function registerEdits(host: DaemonHost): () => void {
 
     const progress = (index: number, step: ValidStep, state: EditProgressNotification.Params['state'], message?: string) =>
       void session.connection
-        .sendNotification(EditProgressNotification.type, { planId: plan.id, stepId: step.id, index, total: steps.length, path: step.path, state, ...(message ? { message } : {}) })
+        .sendNotification(EditProgressNotification.type, {
+          planId: plan.id,
+          stepId: step.id,
+          index,
+          total: steps.length,
+          path: step.path,
+          state,
+          ...(message ? { message } : {}),
+        })
         .catch(() => undefined);
 
     const fail = (step: ValidStep, kind: RejectedEdit['kind'], reason: string, state: 'failed' | 'skipped' = 'failed') => {
@@ -382,7 +453,12 @@ export function registerEdits(host: DaemonHost): () => void {
       progress(index, step, 'running');
       const blocked = step.dependsOn.find((d) => states.get(d) === 'failed' || states.get(d) === 'skipped');
       if (blocked !== undefined) {
-        fail(step, 'dependency_failed', `Step "${step.id}" (${step.action} ${step.relativePath}) was skipped: step "${blocked}" it depends on did not succeed.`, 'skipped');
+        fail(
+          step,
+          'dependency_failed',
+          `Step "${step.id}" (${step.action} ${step.relativePath}) was skipped: step "${blocked}" it depends on did not succeed.`,
+          'skipped',
+        );
         progress(index, step, 'skipped', reasons.get(step.id));
         continue;
       }
@@ -401,7 +477,11 @@ export function registerEdits(host: DaemonHost): () => void {
           continue;
         }
         if (contentHash(current) !== plan.hashes.get(step.path)) {
-          fail(step, 'changed_since_planning', `Step "${step.id}" was refused: ${step.relativePath} changed after the plan was made; its edits would overwrite that work. Plan again.`);
+          fail(
+            step,
+            'changed_since_planning',
+            `Step "${step.id}" was refused: ${step.relativePath} changed after the plan was made; its edits would overwrite that work. Plan again.`,
+          );
           progress(index, step, 'failed', reasons.get(step.id));
           continue;
         }
@@ -417,7 +497,14 @@ export function registerEdits(host: DaemonHost): () => void {
         } else if (docs.has(target.path) || existsSync(target.path)) {
           fail(step, 'exists', `Step "${step.id}" was refused: ${target.relative} exists already.`);
         } else {
-          changes.push({ kind: 'rename', path: step.path, newPath: target.path, baseHash: contentHash(current!), stepId: step.id, description: step.description });
+          changes.push({
+            kind: 'rename',
+            path: step.path,
+            newPath: target.path,
+            baseHash: contentHash(current!),
+            stepId: step.id,
+            description: step.description,
+          });
           states.set(step.id, 'done');
         }
         progress(index, step, states.get(step.id) === 'done' ? 'done' : 'failed', reasons.get(step.id));
@@ -431,13 +518,21 @@ export function registerEdits(host: DaemonHost): () => void {
       }
       try {
         const ctxStarted = performance.now();
-        const relatedText = await related({ query: `${plan.instruction}\n${step.description}`, path: step.path, root: check.root, task: 'edit', signal });
+        const relatedText = await related({
+          query: `${plan.instruction}\n${step.description}`,
+          path: step.path,
+          root: check.root,
+          task: 'edit',
+          signal,
+        });
         contextMs += performance.now() - ctxStarted;
         const messages = stepMessages({
           instruction: plan.instruction,
           summary: plan.summary,
           step: { action: step.action, relativePath: step.relativePath, description: step.description },
-          otherSteps: plan.steps.filter((s) => s.id !== step.id).map((s) => ({ action: s.action, relativePath: s.relativePath, description: s.description })),
+          otherSteps: plan.steps
+            .filter((s) => s.id !== step.id)
+            .map((s) => ({ action: s.action, relativePath: s.relativePath, description: s.description })),
           earlier: earlier.map((e) => ({ ...e, text: clip(e.text, EARLIER_CHARS) })),
           related: relatedText,
           text: current,
@@ -468,13 +563,18 @@ export function registerEdits(host: DaemonHost): () => void {
           const change = proposed.changes.find((c) => c.kind === 'modify' && c.path === step.path);
           if (change && change.kind === 'modify' && proposed.rejected.length === 0) {
             changes.push(change);
-            earlier.push({ relativePath: step.relativePath, text: applyTextEdits(current!, change.edits), languageId: languageIdForPath(step.path) });
+            earlier.push({
+              relativePath: step.relativePath,
+              text: applyTextEdits(current!, change.edits),
+              languageId: languageIdForPath(step.path),
+            });
             states.set(step.id, 'done');
           } else {
             const why = proposed.rejected[0]?.reason ?? `the model's answer had no edit block for ${step.relativePath}`;
             states.set(step.id, 'failed');
             reasons.set(step.id, why);
-            if (proposed.rejected.length === 0) rejected.push({ kind: 'model_error', reason: `Step "${step.id}": ${why}.`, stepId: step.id, path: step.path });
+            if (proposed.rejected.length === 0)
+              rejected.push({ kind: 'model_error', reason: `Step "${step.id}": ${why}.`, stepId: step.id, path: step.path });
           }
         }
       } catch (err) {
@@ -486,12 +586,18 @@ export function registerEdits(host: DaemonHost): () => void {
 
     const cfg = host.config().tasks.edit;
     proposalsMetric.inc({ kind: 'edit', result: changes.length > 0 ? 'changes' : 'none' });
-    host.logger.info(`Edit plan ${plan.id}: ${changes.length} change(s), ${rejected.length} refused, in ${Math.round(performance.now() - started)} ms.`);
+    host.logger.info(
+      `Edit plan ${plan.id}: ${changes.length} change(s), ${rejected.length} refused, in ${Math.round(performance.now() - started)} ms.`,
+    );
     return {
       planId: plan.id,
       changes,
       rejected,
-      steps: steps.map((s) => ({ id: s.id, state: states.get(s.id) ?? 'skipped', ...(reasons.has(s.id) ? { reason: reasons.get(s.id)! } : {}) })),
+      steps: steps.map((s) => ({
+        id: s.id,
+        state: states.get(s.id) ?? 'skipped',
+        ...(reasons.has(s.id) ? { reason: reasons.get(s.id)! } : {}),
+      })),
       model: last?.model ?? cfg.model,
       backend: last?.backend ?? 'none',
       timings: { contextMs: round(contextMs), modelMs: round(modelMs), totalMs: round(performance.now() - started) },
@@ -520,10 +626,16 @@ export function registerEdits(host: DaemonHost): () => void {
 /** Workspace-relative paths for the planner, honouring .gitignore; at most LISTING_MAX_FILES. */
 async function workspaceListing(root: string): Promise<{ files: string[]; truncated: boolean }> {
   try {
-    const rules = new IgnoreRules(root, { excludeDirs: ['.git', 'node_modules', 'dist', 'out', 'build', '.venv', 'venv', 'target', '__pycache__'], excludeGlobs: [] });
+    const rules = new IgnoreRules(root, {
+      excludeDirs: ['.git', 'node_modules', 'dist', 'out', 'build', '.venv', 'venv', 'target', '__pycache__'],
+      excludeGlobs: [],
+    });
     const result = await walk(root, { rules, maxFileBytes: MAX_FILE_BYTES, maxFiles: LISTING_MAX_FILES + 1 });
     const files = result.files.map((f) => f.rel).sort();
-    return { files: files.slice(0, LISTING_MAX_FILES), truncated: files.length > LISTING_MAX_FILES || (result.skipped['over-file-limit'] ?? 0) > 0 };
+    return {
+      files: files.slice(0, LISTING_MAX_FILES),
+      truncated: files.length > LISTING_MAX_FILES || (result.skipped['over-file-limit'] ?? 0) > 0,
+    };
   } catch {
     return { files: [], truncated: false };
   }

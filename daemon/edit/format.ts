@@ -82,7 +82,10 @@ export function pathFromLine(line: string): string | undefined {
   let s = line.trim();
   s = s.replace(/^#+\s*/, '').replace(/^[-*]\s+/, '');
   s = s.replace(/^(?:file(?:name)?|path)\s*:\s*/i, '');
-  s = s.replace(/^\*\*(.*)\*\*:?$/, '$1').replace(/^`(.*)`:?$/, '$1').replace(/^"(.*)"$/, '$1');
+  s = s
+    .replace(/^\*\*(.*)\*\*:?$/, '$1')
+    .replace(/^`(.*)`:?$/, '$1')
+    .replace(/^"(.*)"$/, '$1');
   s = s.replace(/:$/, '').trim();
   if (s === '' || s.length > 400) return undefined;
   if (/\s/.test(s)) return undefined;
@@ -183,7 +186,10 @@ export function parseEditResponse(answer: string): ParsedEdits {
     }
 
     if (DIVIDER.test(line) || REPLACE.test(line)) {
-      out.problems.push({ sourceLine: i + 1, reason: `Line ${i + 1} of the answer has a "${line.trim()}" marker outside any "<<<<<<< SEARCH" block.` });
+      out.problems.push({
+        sourceLine: i + 1,
+        reason: `Line ${i + 1} of the answer has a "${line.trim()}" marker outside any "<<<<<<< SEARCH" block.`,
+      });
       i++;
       continue;
     }
@@ -207,8 +213,13 @@ export function parseEditResponse(answer: string): ParsedEdits {
     if (!inFence) prose.push(line);
     i++;
   }
-  out.prose = prose.join('\n').replace(/\n{3,}/g, '\n\n').trim();
-  out.codeBlocks = fencedBlocks(src).filter((b) => !b.some((l) => SEARCH.test(l) || l.startsWith('@@'))).map((b) => withFinalNewline(b.join('\n')));
+  out.prose = prose
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  out.codeBlocks = fencedBlocks(src)
+    .filter((b) => !b.some((l) => SEARCH.test(l) || l.startsWith('@@')))
+    .map((b) => withFinalNewline(b.join('\n')));
   return out;
 }
 
@@ -263,7 +274,10 @@ function parseDiffFile(src: string[], at: number, out: ParsedEdits): number {
     hunks.push(hunk);
   }
   if (hunks.length === 0) {
-    out.problems.push({ sourceLine: headerLine, reason: `The diff for ${newPath ?? oldPath ?? 'a file'} at line ${headerLine} of the answer has no "@@" hunk.` });
+    out.problems.push({
+      sourceLine: headerLine,
+      reason: `The diff for ${newPath ?? oldPath ?? 'a file'} at line ${headerLine} of the answer has no "@@" hunk.`,
+    });
     return i;
   }
   if (oldPath === null && newPath !== null) {

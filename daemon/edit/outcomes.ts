@@ -49,9 +49,7 @@ export class EditOutcomeStore {
 
   stats(params: z.output<typeof FixStatsRequest.params>): FixStatsRequest.Result {
     const { where, args } = timeRangeClause(params);
-    const rows = this.db
-      .prepare(`SELECT kind, outcome, model, latency_ms FROM edit_outcomes ${where} ORDER BY id`)
-      .all(...args) as Row[];
+    const rows = this.db.prepare(`SELECT kind, outcome, model, latency_ms FROM edit_outcomes ${where} ORDER BY id`).all(...args) as Row[];
     const total: FixStatsRow[] = [];
     const byModel: FixStatsRow[] = [];
     for (const kind of ['fix', 'edit'] as const) {
@@ -59,7 +57,13 @@ export class EditOutcomeStore {
       if (ofKind.length === 0) continue;
       total.push(summarise(kind, ofKind));
       const models = [...new Set(ofKind.map((r) => r.model))].sort();
-      const perModel = models.map((m) => summarise(kind, ofKind.filter((r) => r.model === m), m));
+      const perModel = models.map((m) =>
+        summarise(
+          kind,
+          ofKind.filter((r) => r.model === m),
+          m,
+        ),
+      );
       byModel.push(...perModel.sort((a, b) => b.total - a.total));
     }
     return { total, byModel };
@@ -74,7 +78,8 @@ function summarise(kind: 'fix' | 'edit', rows: Row[], model?: string): FixStatsR
   const decided = resolved + unresolved;
   const successRate = kind === 'fix' ? (decided > 0 ? resolved / decided : null) : rows.length > 0 ? applied / rows.length : null;
   const latencies = rows.map((r) => r.latency_ms).sort((a, b) => a - b);
-  const nearestRank = (p: number) => (latencies.length === 0 ? null : latencies[Math.min(latencies.length, Math.max(1, Math.ceil((p / 100) * latencies.length))) - 1]!);
+  const nearestRank = (p: number) =>
+    latencies.length === 0 ? null : latencies[Math.min(latencies.length, Math.max(1, Math.ceil((p / 100) * latencies.length))) - 1]!;
   return {
     kind,
     ...(model !== undefined ? { model } : {}),

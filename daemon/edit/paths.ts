@@ -128,7 +128,8 @@ export function resolveWorkspacePath(input: string, roots: readonly string[], op
       if (seg === '.' || seg === '..') continue;
       if (WIN_RESERVED.test(seg)) return unsafe('windows', `The path ${shown} uses the reserved Windows device name "${seg}".`);
       if (seg.includes(':')) return unsafe('windows', `The path ${shown} names an alternate data stream ("${seg}").`);
-      if (/[. ]$/.test(seg)) return unsafe('windows', `The path ${shown} has a segment ending in a dot or space ("${seg}"), which Windows silently strips.`);
+      if (/[. ]$/.test(seg))
+        return unsafe('windows', `The path ${shown} has a segment ending in a dot or space ("${seg}"), which Windows silently strips.`);
       if (/[<>"|?*]/.test(seg)) return unsafe('windows', `The path ${shown} contains a character Windows does not allow in file names.`);
     }
   }

@@ -165,7 +165,8 @@ export function validatePlan(answer: string | unknown, ctx: PlanContext): Valida
   const claimed = new Map<string, string>();
   raw.steps.forEach((s, k) => {
     const id = s.id ?? `step${k + 1}`;
-    const refuse = (kind: RejectedEdit['kind'], reason: string, path?: string) => rejected.push({ kind, reason, stepId: id, path: path ?? s.path });
+    const refuse = (kind: RejectedEdit['kind'], reason: string, path?: string) =>
+      rejected.push({ kind, reason, stepId: id, path: path ?? s.path });
     if (seenIds.has(id)) {
       refuse('invalid_plan', `Step ${k + 1} reuses the id "${id}"; step ids must be unique.`);
       return;
@@ -202,14 +203,22 @@ export function validatePlan(answer: string | unknown, ctx: PlanContext): Valida
         return;
       }
       if (claimed.has(key(to.path))) {
-        refuse('invalid_plan', `Step "${id}" renames to ${to.relative}, which step "${claimed.get(key(to.path))}" already handles; one step per file.`, to.path);
+        refuse(
+          'invalid_plan',
+          `Step "${id}" renames to ${to.relative}, which step "${claimed.get(key(to.path))}" already handles; one step per file.`,
+          to.path,
+        );
         return;
       }
       newPath = to.path;
       newRelativePath = to.relative;
     }
     if (claimed.has(key(where.path))) {
-      refuse('invalid_plan', `Step "${id}" is a second step for ${where.relative} (step "${claimed.get(key(where.path))}" already handles it); one step per file.`, where.path);
+      refuse(
+        'invalid_plan',
+        `Step "${id}" is a second step for ${where.relative} (step "${claimed.get(key(where.path))}" already handles it); one step per file.`,
+        where.path,
+      );
       return;
     }
     claimed.set(key(where.path), id);
@@ -228,7 +237,7 @@ export function validatePlan(answer: string | unknown, ctx: PlanContext): Valida
   // Dependencies: unknown ids are plan errors; refused ones fail the dependent step.
   const refusedIds = new Set(rejected.map((r) => r.stepId));
   let live = candidates;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const liveIds = new Set(live.map((s) => s.id));
     const next: ValidStep[] = [];
@@ -236,9 +245,19 @@ export function validatePlan(answer: string | unknown, ctx: PlanContext): Valida
       const unknown = s.dependsOn.find((d) => !liveIds.has(d) && !refusedIds.has(d) && !seenIds.has(d));
       const failed = s.dependsOn.find((d) => !liveIds.has(d) && (refusedIds.has(d) || seenIds.has(d)));
       if (unknown !== undefined) {
-        rejected.push({ kind: 'invalid_plan', reason: `Step "${s.id}" depends on "${unknown}", which is not a step of the plan.`, stepId: s.id, path: s.path });
+        rejected.push({
+          kind: 'invalid_plan',
+          reason: `Step "${s.id}" depends on "${unknown}", which is not a step of the plan.`,
+          stepId: s.id,
+          path: s.path,
+        });
       } else if (failed !== undefined) {
-        rejected.push({ kind: 'dependency_failed', reason: `Step "${s.id}" depends on step "${failed}", which was refused.`, stepId: s.id, path: s.path });
+        rejected.push({
+          kind: 'dependency_failed',
+          reason: `Step "${s.id}" depends on step "${failed}", which was refused.`,
+          stepId: s.id,
+          path: s.path,
+        });
       } else {
         next.push(s);
         continue;
@@ -263,7 +282,12 @@ export function validatePlan(answer: string | unknown, ctx: PlanContext): Valida
   if (pending.length > 0) {
     const ids = pending.map((s) => `"${s.id}"`).join(', ');
     for (const s of pending) {
-      rejected.push({ kind: 'invalid_plan', reason: `Step "${s.id}" is part of (or waits on) a dependency cycle among steps ${ids}.`, stepId: s.id, path: s.path });
+      rejected.push({
+        kind: 'invalid_plan',
+        reason: `Step "${s.id}" is part of (or waits on) a dependency cycle among steps ${ids}.`,
+        stepId: s.id,
+        path: s.path,
+      });
     }
   }
   return { summary: raw.summary.trim(), steps: order, rejected };

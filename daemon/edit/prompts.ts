@@ -68,7 +68,11 @@ export function languageTag(languageId: string | undefined): string {
 }
 
 /** The lines of the document to show: the whole file when short, else windows around the problems. */
-export function documentExcerpt(text: string, diagnostics: readonly FixDiagnostic[], opts: { wholeFileLines?: number; window?: number } = {}): { text: string; whole: boolean; ranges: Array<[number, number]> } {
+export function documentExcerpt(
+  text: string,
+  diagnostics: readonly FixDiagnostic[],
+  opts: { wholeFileLines?: number; window?: number } = {},
+): { text: string; whole: boolean; ranges: Array<[number, number]> } {
   const lines = text.split('\n');
   const whole = opts.wholeFileLines ?? 400;
   if (lines.length <= whole) return { text, whole: true, ranges: [[1, lines.length]] };
@@ -107,10 +111,13 @@ export function fixMessages(input: FixPromptInput): ChatMessage[] {
   const lines = input.text.split('\n');
   const excerpt = documentExcerpt(input.text, input.diagnostics);
   const parts: string[] = [];
-  if (input.related.trim() !== '') parts.push(`Related code from the workspace (for reference; do not edit it):\n\n${input.related.trim()}`);
+  if (input.related.trim() !== '')
+    parts.push(`Related code from the workspace (for reference; do not edit it):\n\n${input.related.trim()}`);
   const shown = excerpt.whole ? 'the whole file' : `lines ${excerpt.ranges.map(([a, b]) => `${a}-${b}`).join(', ')} of ${lines.length}`;
   parts.push(`File ${input.relativePath} (${shown}):\n\n${quote(excerpt.text, languageTag(input.languageId))}`);
-  parts.push(`Problems to fix in ${input.relativePath}:\n${input.diagnostics.map((d, k) => describeDiagnostic(d, lines, k + 1)).join('\n')}`);
+  parts.push(
+    `Problems to fix in ${input.relativePath}:\n${input.diagnostics.map((d, k) => describeDiagnostic(d, lines, k + 1)).join('\n')}`,
+  );
   parts.push(`Fix ${input.diagnostics.length === 1 ? 'this problem' : 'these problems'}. Edit only ${input.relativePath}.`);
   return [
     { role: 'system', content: FIX_SYSTEM },
@@ -160,10 +167,13 @@ export interface StepPromptInput {
 export function stepMessages(input: StepPromptInput): ChatMessage[] {
   const parts: string[] = [];
   if (input.related.trim() !== '') parts.push(`Related code from the workspace (for reference):\n\n${input.related.trim()}`);
-  for (const f of input.earlier) parts.push(`${f.relativePath}, as changed by an earlier step:\n\n${quote(f.text, languageTag(f.languageId))}`);
+  for (const f of input.earlier)
+    parts.push(`${f.relativePath}, as changed by an earlier step:\n\n${quote(f.text, languageTag(f.languageId))}`);
   parts.push(`The overall change: ${input.instruction.trim()}${input.summary ? `\nPlan: ${input.summary}` : ''}`);
   if (input.otherSteps.length > 0) {
-    parts.push(`Other steps of the plan (done separately):\n${input.otherSteps.map((s) => `- ${s.action} ${s.relativePath}: ${s.description}`).join('\n')}`);
+    parts.push(
+      `Other steps of the plan (done separately):\n${input.otherSteps.map((s) => `- ${s.action} ${s.relativePath}: ${s.description}`).join('\n')}`,
+    );
   }
   if (input.step.action === 'modify') {
     parts.push(`Current content of ${input.step.relativePath}:\n\n${quote(input.text ?? '', languageTag(input.languageId))}`);
@@ -173,7 +183,9 @@ export function stepMessages(input: StepPromptInput): ChatMessage[] {
       { role: 'user', content: parts.join('\n\n') },
     ];
   }
-  parts.push(`Your step: create ${input.step.relativePath}. ${input.step.description}\nAnswer with the whole file in one fenced code block.`);
+  parts.push(
+    `Your step: create ${input.step.relativePath}. ${input.step.description}\nAnswer with the whole file in one fenced code block.`,
+  );
   return [
     { role: 'system', content: CREATE_SYSTEM },
     { role: 'user', content: parts.join('\n\n') },

@@ -39,7 +39,9 @@ export function healthHistory(db: Db, params: HealthParams | undefined): HealthH
     args.push(p.backend);
   }
   const rows = db
-    .prepare(`SELECT at, backend, health, circuit, latency_ms, error FROM backend_health ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT ?`)
+    .prepare(
+      `SELECT at, backend, health, circuit, latency_ms, error FROM backend_health ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT ?`,
+    )
     .all(...args, limit + 1) as Row[];
   const truncated = rows.length > limit;
   const entries = rows

@@ -59,7 +59,8 @@ export async function pullModel(target: PullTarget, model: string, opts: PullOpt
   const { url, headers } = endpoint(target);
   const secrets = secretValues(headers);
   const where = `${target.name} (${displayUrl(target.url)})`;
-  const fail = (code: ErrorCode, message: string, hint?: string) => new TandemError(code, redact(message, secrets), hint ? { hint: redact(hint, secrets) } : {});
+  const fail = (code: ErrorCode, message: string, hint?: string) =>
+    new TandemError(code, redact(message, secrets), hint ? { hint: redact(hint, secrets) } : {});
   const stallMs = opts.stallMs ?? 60_000;
   const throttleMs = opts.throttleMs ?? 100;
   const now = opts.now ?? Date.now;
@@ -79,7 +80,12 @@ export async function pullModel(target: PullTarget, model: string, opts: PullOpt
   if (opts.signal.aborted) ac.abort();
   armStall();
   const cancelledError = () => new TandemError(ErrorCodes.RequestCancelled, `Pulling ${model} on ${where} was cancelled.`);
-  const stallError = () => fail(ErrorCodes.UpstreamTimeout, `Pulling ${model} on ${where} stalled: no progress for ${Math.round(stallMs / 1000)} s.`, 'Check the server\'s network and disk space, then try again.');
+  const stallError = () =>
+    fail(
+      ErrorCodes.UpstreamTimeout,
+      `Pulling ${model} on ${where} stalled: no progress for ${Math.round(stallMs / 1000)} s.`,
+      "Check the server's network and disk space, then try again.",
+    );
   try {
     let res: Response;
     try {
@@ -92,7 +98,11 @@ export async function pullModel(target: PullTarget, model: string, opts: PullOpt
     } catch (err) {
       if (opts.signal.aborted) throw cancelledError();
       if (stalled) throw stallError();
-      throw fail(ErrorCodes.NoBackendAvailable, `Cannot reach ${where} to pull ${model}: ${classifyNetworkError(err).text}.`, 'Start Ollama there or fix the backend URL.');
+      throw fail(
+        ErrorCodes.NoBackendAvailable,
+        `Cannot reach ${where} to pull ${model}: ${classifyNetworkError(err).text}.`,
+        'Start Ollama there or fix the backend URL.',
+      );
     }
     if (!res.ok) {
       const message = await errorMessageOf(res);
@@ -111,9 +121,13 @@ export async function pullModel(target: PullTarget, model: string, opts: PullOpt
       try {
         parsed = JSON.parse(line) as PullLine;
       } catch {
-        throw fail(ErrorCodes.UpstreamError, `Ollama on ${where} sent a progress line that is not JSON: ${JSON.stringify(line.slice(0, 120))}`);
+        throw fail(
+          ErrorCodes.UpstreamError,
+          `Ollama on ${where} sent a progress line that is not JSON: ${JSON.stringify(line.slice(0, 120))}`,
+        );
       }
-      if (typeof parsed.error === 'string') throw fail(ErrorCodes.UpstreamError, `Ollama on ${where} could not pull ${model}: ${parsed.error}`);
+      if (typeof parsed.error === 'string')
+        throw fail(ErrorCodes.UpstreamError, `Ollama on ${where} could not pull ${model}: ${parsed.error}`);
       const status = typeof parsed.status === 'string' ? parsed.status : '';
       const progress: PullProgress = { status };
       if (typeof parsed.digest === 'string') progress.digest = parsed.digest;
@@ -136,7 +150,10 @@ export async function pullModel(target: PullTarget, model: string, opts: PullOpt
         } catch (err) {
           if (opts.signal.aborted) throw cancelledError();
           if (stalled) throw stallError();
-          throw fail(ErrorCodes.UpstreamError, `Ollama on ${where} closed the connection while pulling ${model}: ${classifyNetworkError(err).text}.`);
+          throw fail(
+            ErrorCodes.UpstreamError,
+            `Ollama on ${where} closed the connection while pulling ${model}: ${classifyNetworkError(err).text}.`,
+          );
         }
         if (chunk.done) break;
         armStall();

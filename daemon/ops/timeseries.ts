@@ -11,13 +11,29 @@ export type TimeseriesParams = z.output<typeof StatsTimeseriesRequest.params>;
 
 export const MAX_BUCKETS = 500;
 /** Default bucket widths, smallest first: the first giving at most 60 buckets is used. */
-const NICE_WIDTHS = [60_000, 5 * 60_000, 15 * 60_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000, 86_400_000, 7 * 86_400_000, 31 * 86_400_000];
+const NICE_WIDTHS = [
+  60_000,
+  5 * 60_000,
+  15 * 60_000,
+  3_600_000,
+  3 * 3_600_000,
+  6 * 3_600_000,
+  12 * 3_600_000,
+  86_400_000,
+  7 * 86_400_000,
+  31 * 86_400_000,
+];
 
 export function defaultBucketMs(spanMs: number): number {
   return NICE_WIDTHS.find((w) => Math.ceil(spanMs / w) <= 60) ?? NICE_WIDTHS.at(-1)!;
 }
 
-export function statsTimeseries(db: Db, store: TelemetryStore, params: TimeseriesParams | undefined, now = Date.now()): StatsTimeseriesRequest.Result {
+export function statsTimeseries(
+  db: Db,
+  store: TelemetryStore,
+  params: TimeseriesParams | undefined,
+  now = Date.now(),
+): StatsTimeseriesRequest.Result {
   const p = params ?? {};
   const untilMs = p.untilMs ?? now;
   let sinceMs = p.sinceMs;
@@ -30,9 +46,13 @@ export function statsTimeseries(db: Db, store: TelemetryStore, params: Timeserie
   const first = Math.floor(sinceMs / bucketMs) * bucketMs;
   const count = Math.max(1, Math.ceil((untilMs - first) / bucketMs));
   if (count > MAX_BUCKETS) {
-    throw new TandemError(ErrorCodes.InvalidParams, `The period needs ${count} buckets of ${bucketMs} ms; at most ${MAX_BUCKETS} are allowed.`, {
-      hint: 'Use a wider bucketMs or a shorter period.',
-    });
+    throw new TandemError(
+      ErrorCodes.InvalidParams,
+      `The period needs ${count} buckets of ${bucketMs} ms; at most ${MAX_BUCKETS} are allowed.`,
+      {
+        hint: 'Use a wider bucketMs or a shorter period.',
+      },
+    );
   }
   const buckets: StatsBucket[] = [];
   for (let i = 0; i < count; i++) {

@@ -91,7 +91,9 @@ export class UsageStore {
     } catch (err) {
       this.opts.onWriteError?.(err as Error);
       if (!this.failing) {
-        this.opts.logger.warn(`Could not record model usage (${batch.length} call(s) dropped): ${(err as Error).message}. Completions are not affected.`);
+        this.opts.logger.warn(
+          `Could not record model usage (${batch.length} call(s) dropped): ${(err as Error).message}. Completions are not affected.`,
+        );
       }
       this.failing = true;
     }

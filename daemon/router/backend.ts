@@ -120,7 +120,10 @@ export async function errorMessageOf(res: Response): Promise<string> {
   } catch {
     // Not JSON: fall through to the text itself (an HTML error page of a proxy, say).
   }
-  const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return plain || res.statusText || `HTTP ${res.status}`;
 }
 

@@ -61,7 +61,8 @@ export function diagnose(input: DoctorInput): DoctorReport {
   const reachable = enabled.filter((b) => b.reachable);
   const has = (b: DoctorBackendInput, model: string) => (b.models ?? []).some((m) => sameModel(m.name, model));
   /** Single-model OpenAI-compatible servers (llama.cpp) answer whatever model name is asked. */
-  const serves = (b: DoctorBackendInput, model: string) => has(b, model) || (b.kind === 'openai-compatible' && (b.models ?? []).length === 1);
+  const serves = (b: DoctorBackendInput, model: string) =>
+    has(b, model) || (b.kind === 'openai-compatible' && (b.models ?? []).length === 1);
 
   for (const b of enabled) {
     const host = hostOf(b.url);
@@ -120,7 +121,12 @@ export function diagnose(input: DoctorInput): DoctorReport {
         fix:
           b.kind === 'ollama'
             ? `Run \`ollama pull ${model}\` on ${host}.`
-            : `Serve ${model} on ${displayUrl(b.url)}, or set the ${label} model to one it lists: ${(b.models ?? []).map((m) => m.name).slice(0, 5).join(', ') || '(none listed)'}.`,
+            : `Serve ${model} on ${displayUrl(b.url)}, or set the ${label} model to one it lists: ${
+                (b.models ?? [])
+                  .map((m) => m.name)
+                  .slice(0, 5)
+                  .join(', ') || '(none listed)'
+              }.`,
       });
     }
 
@@ -151,9 +157,7 @@ export function diagnose(input: DoctorInput): DoctorReport {
       id: 'completions.work',
       status: 'error',
       title: 'Inline completions cannot work',
-      detail: anyReachable
-        ? `No reachable backend has the completion model ${completeModel}.`
-        : 'No enabled backend is reachable.',
+      detail: anyReachable ? `No reachable backend has the completion model ${completeModel}.` : 'No enabled backend is reachable.',
       fix: anyReachable
         ? `Run \`ollama pull ${completeModel}\` on ${hostOf(reachable[0].url)}, or set the completion model to one the backend has.`
         : `Start Ollama (\`ollama serve\`) or fix the backend URLs. ${remoteHint}`,
@@ -190,14 +194,37 @@ function fimCheck(b: DoctorBackendInput, model: string): DoctorCheck {
   const betterFix = `Set the completion model to a base code model such as ${BASE_MODEL} (\`ollama pull ${BASE_MODEL}\`).`;
   if (b.kind === 'openai-compatible') {
     const family = detectFimFamily(model);
-    if (looksInstruct(model)) return { ...base, status: 'warn', title: `${model} is an instruct/chat model`, detail: 'Instruct models answer like a chat instead of completing code.', fix: betterFix };
+    if (looksInstruct(model))
+      return {
+        ...base,
+        status: 'warn',
+        title: `${model} is an instruct/chat model`,
+        detail: 'Instruct models answer like a chat instead of completing code.',
+        fix: betterFix,
+      };
     if (!family) {
-      return { ...base, status: 'warn', title: `Cannot tell whether ${model} supports fill-in-the-middle`, detail: 'Completions go to /v1/completions with `suffix`; the server must support it.', fix: betterFix };
+      return {
+        ...base,
+        status: 'warn',
+        title: `Cannot tell whether ${model} supports fill-in-the-middle`,
+        detail: 'Completions go to /v1/completions with `suffix`; the server must support it.',
+        fix: betterFix,
+      };
     }
-    return { ...base, status: 'ok', title: `${model} (${fimFormats[family].label}) gets fill-in-the-middle through /v1/completions with suffix` };
+    return {
+      ...base,
+      status: 'ok',
+      title: `${model} (${fimFormats[family].label}) gets fill-in-the-middle through /v1/completions with suffix`,
+    };
   }
   const traits = b.traits[model];
-  if (!traits) return { ...base, status: 'warn', title: `Could not read /api/show for ${model}`, fix: `Check \`ollama show ${model}\` on ${hostOf(b.url)}.` };
+  if (!traits)
+    return {
+      ...base,
+      status: 'warn',
+      title: `Could not read /api/show for ${model}`,
+      fix: `Check \`ollama show ${model}\` on ${hostOf(b.url)}.`,
+    };
   const plan = planFim(model, traits, '', '');
   if (plan.mode === 'prefix-only') {
     return { ...base, status: 'warn', title: `${model} does not support fill-in-the-middle`, detail: plan.warning, fix: betterFix };
@@ -222,7 +249,9 @@ function loadedChecks(b: DoctorBackendInput, tasks: Record<TaskType, TaskConfig>
     backend: b.name,
     status: 'ok',
     title: loaded.length > 0 ? `Loaded on ${b.name}: ${loaded.map((l) => l.name).join(', ')}` : `No model is loaded on ${b.name}`,
-    detail: isLoaded(tasks.complete.model) ? undefined : `The first completion waits for ${tasks.complete.model} to load; keep_alive (${String(tasks.complete.keep_alive)}) keeps it loaded afterwards.`,
+    detail: isLoaded(tasks.complete.model)
+      ? undefined
+      : `The first completion waits for ${tasks.complete.model} to load; keep_alive (${String(tasks.complete.keep_alive)}) keeps it loaded afterwards.`,
   });
   for (const l of loaded) {
     const wanted = TaskTypes.some((t) => sameModel(tasks[t].model, l.name));
@@ -271,8 +300,14 @@ export function isLoopback(host: string): boolean {
 
 /** Compare dotted versions numerically (`0.12.6` > `0.3.0`); pre-release suffixes are ignored. */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.replace(/^v/, '').split(/[.-]/).map((x) => parseInt(x, 10) || 0);
-  const pb = b.replace(/^v/, '').split(/[.-]/).map((x) => parseInt(x, 10) || 0);
+  const pa = a
+    .replace(/^v/, '')
+    .split(/[.-]/)
+    .map((x) => parseInt(x, 10) || 0);
+  const pb = b
+    .replace(/^v/, '')
+    .split(/[.-]/)
+    .map((x) => parseInt(x, 10) || 0);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const d = (pa[i] ?? 0) - (pb[i] ?? 0);
     if (d !== 0) return d;

@@ -47,7 +47,12 @@ export function classifyNetworkError(err: unknown): { problem: NetworkProblem; c
       return { problem: 'timeout', code, text: `timed out (${code})` };
   }
   // node:http reports a TLS handshake failure as EPROTO with OpenSSL's "SSL routines" text.
-  if (code && (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code) || text.includes('certificate') || (code === 'EPROTO' && /SSL routines|ssl3_|tls/i.test(text)))) {
+  if (
+    code &&
+    (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code) ||
+      text.includes('certificate') ||
+      (code === 'EPROTO' && /SSL routines|ssl3_|tls/i.test(text)))
+  ) {
     return { problem: 'tls', code, text: `TLS error: ${text}` };
   }
   return { problem: 'other', code, text };
@@ -101,11 +106,21 @@ export class BackendFailure extends Error {
   }
 
   toTandemError(details?: unknown): TandemError {
-    return new TandemError(this.code, this.message, { hint: this.opts.hint, details: details ?? { backend: this.opts.backend }, cause: this.opts.cause });
+    return new TandemError(this.code, this.message, {
+      hint: this.opts.hint,
+      details: details ?? { backend: this.opts.backend },
+      cause: this.opts.cause,
+    });
   }
 }
 
-export function modelNotFound(backend: string, url: string, model: string, kind: 'ollama' | 'openai-compatible', cause?: unknown): BackendFailure {
+export function modelNotFound(
+  backend: string,
+  url: string,
+  model: string,
+  kind: 'ollama' | 'openai-compatible',
+  cause?: unknown,
+): BackendFailure {
   const hint =
     kind === 'ollama'
       ? `Run \`ollama pull ${model}\` on ${displayUrl(url)} (or change the model in the Tandem settings).`
@@ -140,7 +155,12 @@ export function networkFailure(backend: string, url: string, err: unknown): Back
     default:
       hint = `Check that ${displayUrl(url)} is an Ollama (or OpenAI-compatible) server and reachable from the machine running tandemd.`;
   }
-  return new BackendFailure(ErrorCodes.UpstreamError, `Cannot reach ${where}: ${c.text}.`, { backend, countsAsFailure: true, hint, cause: err });
+  return new BackendFailure(ErrorCodes.UpstreamError, `Cannot reach ${where}: ${c.text}.`, {
+    backend,
+    countsAsFailure: true,
+    hint,
+    cause: err,
+  });
 }
 
 /** An HTTP error status from the backend. */
@@ -152,7 +172,12 @@ export function httpFailure(backend: string, url: string, status: number, messag
   else if (status >= 500) hint = `The server failed; check its log (for Ollama: \`journalctl -u ollama\` or ~/.ollama/logs/server.log).`;
   // Server trouble and auth problems are the backend's; other 4xx mean this request was wrong.
   const countsAsFailure = status >= 500 || status === 401 || status === 403 || status === 408 || status === 429;
-  return new BackendFailure(ErrorCodes.UpstreamError, `${where} answered HTTP ${status}: ${trimmed}`, { backend, countsAsFailure, hint, httpStatus: status });
+  return new BackendFailure(ErrorCodes.UpstreamError, `${where} answered HTTP ${status}: ${trimmed}`, {
+    backend,
+    countsAsFailure,
+    hint,
+    httpStatus: status,
+  });
 }
 
 /** The backend sent something that is not its protocol (garbage lines, cut streams). */

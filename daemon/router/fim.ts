@@ -26,7 +26,17 @@ export const fimFormats: Record<FimFamily, FimFormat> = {
   qwen: {
     label: 'Qwen2.5-Coder',
     build: (p, s) => `<|fim_prefix|>${p}<|fim_suffix|>${s}<|fim_middle|>`,
-    stop: ['<|endoftext|>', '<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', '<|fim_pad|>', '<|repo_name|>', '<|file_sep|>', '<|im_start|>', '<|im_end|>'],
+    stop: [
+      '<|endoftext|>',
+      '<|fim_prefix|>',
+      '<|fim_suffix|>',
+      '<|fim_middle|>',
+      '<|fim_pad|>',
+      '<|repo_name|>',
+      '<|file_sep|>',
+      '<|im_start|>',
+      '<|im_end|>',
+    ],
   },
   deepseek: {
     // Full-width bars (U+FF5C) and the lower-block "▁" (U+2581), exactly as in the tokenizer.
@@ -127,7 +137,15 @@ export function planFim(model: string, traits: ModelTraits, prefix: string, suff
     warning = `${model} has no fill-in-the-middle support (no insert capability, unknown FIM family); completions only continue the prefix. Use a base code model such as qwen2.5-coder:1.5b-base.`;
   }
   if (native) {
-    return { mode: 'native', prompt: prefix, suffix, raw: false, stop: dedupe([...(family ? fimFormats[family].stop : []), ...extraStop]), family, warning };
+    return {
+      mode: 'native',
+      prompt: prefix,
+      suffix,
+      raw: false,
+      stop: dedupe([...(family ? fimFormats[family].stop : []), ...extraStop]),
+      family,
+      warning,
+    };
   }
   if (family) {
     const fmt = fimFormats[family];

@@ -41,7 +41,11 @@ function responseHeaders(res: IncomingMessage): Headers {
   return headers;
 }
 
-function bodyStream(res: IncomingMessage, destroy: (reason?: unknown) => void, signal: AbortSignal | undefined): ReadableStream<Uint8Array> {
+function bodyStream(
+  res: IncomingMessage,
+  destroy: (reason?: unknown) => void,
+  signal: AbortSignal | undefined,
+): ReadableStream<Uint8Array> {
   let settled = false;
   return new ReadableStream<Uint8Array>({
     start(controller) {

@@ -56,11 +56,16 @@ export class OllamaBackend implements BackendClient {
       }
       const type = res.headers.get('content-type') ?? '';
       if (res.body && type.includes('ndjson')) {
-        return new Response(res.body.pipeThrough(ndjsonGuard((line) => protocolFailure(name, url, `sent a line that is not JSON: ${JSON.stringify(line.slice(0, 120))}`))), {
-          status: res.status,
-          statusText: res.statusText,
-          headers: res.headers,
-        });
+        return new Response(
+          res.body.pipeThrough(
+            ndjsonGuard((line) => protocolFailure(name, url, `sent a line that is not JSON: ${JSON.stringify(line.slice(0, 120))}`)),
+          ),
+          {
+            status: res.status,
+            statusText: res.statusText,
+            headers: res.headers,
+          },
+        );
       }
       return res;
     };
@@ -81,7 +86,11 @@ export class OllamaBackend implements BackendClient {
     return protocolFailure(name, url, `reported an error mid-stream: ${message}`, err);
   }
 
-  private async consume(iterable: AsyncIterable<StreamPart>, pick: (part: StreamPart) => string | undefined, onText: (d: string) => void): Promise<StreamedText> {
+  private async consume(
+    iterable: AsyncIterable<StreamPart>,
+    pick: (part: StreamPart) => string | undefined,
+    onText: (d: string) => void,
+  ): Promise<StreamedText> {
     let text = '';
     let doneReason: 'stop' | 'length' = 'stop';
     let promptTokens: number | undefined;
@@ -144,7 +153,11 @@ export class OllamaBackend implements BackendClient {
         options: { num_ctx: call.numCtx },
       });
       if (!Array.isArray(res.embeddings) || res.embeddings.length !== call.input.length) {
-        throw protocolFailure(this.opts.name, this.opts.url, `returned ${Array.isArray(res.embeddings) ? res.embeddings.length : 'no'} embeddings for ${call.input.length} inputs.`);
+        throw protocolFailure(
+          this.opts.name,
+          this.opts.url,
+          `returned ${Array.isArray(res.embeddings) ? res.embeddings.length : 'no'} embeddings for ${call.input.length} inputs.`,
+        );
       }
       return res.embeddings;
     } catch (err) {

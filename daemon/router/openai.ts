@@ -67,7 +67,14 @@ export class OpenAiBackend implements BackendClient {
     };
   }
 
-  private async stream(path: string, body: Record<string, unknown>, model: string, signal: AbortSignal, pick: (c: SseChunk) => string | undefined, onText: (d: string) => void): Promise<StreamedText> {
+  private async stream(
+    path: string,
+    body: Record<string, unknown>,
+    model: string,
+    signal: AbortSignal,
+    pick: (c: SseChunk) => string | undefined,
+    onText: (d: string) => void,
+  ): Promise<StreamedText> {
     const { name, url } = this.opts;
     try {
       const res = await this.request(path, signal, { ...body, stream: true, stream_options: { include_usage: true } }, model);
@@ -126,7 +133,8 @@ export class OpenAiBackend implements BackendClient {
     if (signal.aborted || err instanceof BackendFailure) return err;
     const { name, url } = this.opts;
     const message = err instanceof Error ? err.message : String(err);
-    if ((err as { name?: string }).name === 'ParseError') return protocolFailure(name, url, `sent a malformed event stream (${message}).`, err);
+    if ((err as { name?: string }).name === 'ParseError')
+      return protocolFailure(name, url, `sent a malformed event stream (${message}).`, err);
     if (err instanceof TypeError) return protocolFailure(name, url, `closed the connection mid-stream (${message}).`, err);
     return protocolFailure(name, url, `failed: ${message}`, err);
   }
@@ -134,7 +142,12 @@ export class OpenAiBackend implements BackendClient {
   generate(call: GenerateCall): Promise<StreamedText> {
     return this.stream(
       '/v1/completions',
-      { model: call.model, prompt: call.prompt, ...(call.suffix !== undefined ? { suffix: call.suffix } : {}), ...this.sampling(call.options) },
+      {
+        model: call.model,
+        prompt: call.prompt,
+        ...(call.suffix !== undefined ? { suffix: call.suffix } : {}),
+        ...this.sampling(call.options),
+      },
       call.model,
       call.signal,
       (c) => c.choices?.[0]?.text,
@@ -145,7 +158,12 @@ export class OpenAiBackend implements BackendClient {
   chat(call: ChatCall): Promise<StreamedText> {
     return this.stream(
       '/v1/chat/completions',
-      { model: call.model, messages: call.messages, ...this.sampling(call.options), ...(call.json ? { response_format: { type: 'json_object' } } : {}) },
+      {
+        model: call.model,
+        messages: call.messages,
+        ...this.sampling(call.options),
+        ...(call.json ? { response_format: { type: 'json_object' } } : {}),
+      },
       call.model,
       call.signal,
       (c) => c.choices?.[0]?.delta?.content ?? undefined,
@@ -159,7 +177,11 @@ export class OpenAiBackend implements BackendClient {
       const res = await this.request('/v1/embeddings', call.signal, { model: call.model, input: call.input }, call.model);
       const body = (await res.json()) as { data?: Array<{ embedding: number[]; index: number }> };
       if (!Array.isArray(body.data) || body.data.length !== call.input.length) {
-        throw protocolFailure(name, url, `returned ${Array.isArray(body.data) ? body.data.length : 'no'} embeddings for ${call.input.length} inputs.`);
+        throw protocolFailure(
+          name,
+          url,
+          `returned ${Array.isArray(body.data) ? body.data.length : 'no'} embeddings for ${call.input.length} inputs.`,
+        );
       }
       return [...body.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
     } catch (err) {

@@ -220,7 +220,9 @@ export class Router implements ModelRouter {
       this.logger.debug(`Loaded ${cfg.model} on ${entry.config.name} for ${task}`);
       return entry.config.name;
     } catch (err) {
-      this.logger.info(`Could not preload ${cfg.model} on ${entry.config.name}: ${this.scrub(entry, err instanceof Error ? err.message : String(err))}`);
+      this.logger.info(
+        `Could not preload ${cfg.model} on ${entry.config.name}: ${this.scrub(entry, err instanceof Error ? err.message : String(err))}`,
+      );
       return undefined;
     } finally {
       clearTimeout(timer);
@@ -238,7 +240,11 @@ export class Router implements ModelRouter {
     };
   }
 
-  private result(out: Outcome<{ text: string; doneReason: 'stop' | 'length'; promptTokens?: number; outputTokens?: number }>, model: string, started: number): GenerationResult {
+  private result(
+    out: Outcome<{ text: string; doneReason: 'stop' | 'length'; promptTokens?: number; outputTokens?: number }>,
+    model: string,
+    started: number,
+  ): GenerationResult {
     const end = performance.now();
     return {
       text: out.value.text,
@@ -259,7 +265,16 @@ export class Router implements ModelRouter {
 
   /** Tell usage listeners about a finished call; a failing listener never fails the call. */
   private used(task: TaskType, r: GenerationResult): GenerationResult {
-    const usage: ModelUsage = { task, model: r.model, backend: r.backend, at: Date.now(), promptTokens: r.promptTokens, outputTokens: r.outputTokens, firstTokenMs: r.firstTokenMs, totalMs: r.totalMs };
+    const usage: ModelUsage = {
+      task,
+      model: r.model,
+      backend: r.backend,
+      at: Date.now(),
+      promptTokens: r.promptTokens,
+      outputTokens: r.outputTokens,
+      firstTokenMs: r.firstTokenMs,
+      totalMs: r.totalMs,
+    };
     for (const l of this.usageListeners) {
       try {
         l(usage);
@@ -382,7 +397,11 @@ export class Router implements ModelRouter {
         const outcome = failure.code === ErrorCodes.UpstreamTimeout ? 'timeout' : 'error';
         this.metrics.modelRequests.inc({ backend: name, task, outcome });
         this.metrics.modelDuration.observe({ backend: name, task }, (performance.now() - attemptStart) / 1000);
-        this.metrics.errors.inc({ kind: failure.code === ErrorCodes.ModelNotFound ? 'model_not_found' : outcome === 'timeout' ? 'upstream_timeout' : 'upstream_error', origin: 'backend' });
+        this.metrics.errors.inc({
+          kind:
+            failure.code === ErrorCodes.ModelNotFound ? 'model_not_found' : outcome === 'timeout' ? 'upstream_timeout' : 'upstream_error',
+          origin: 'backend',
+        });
         this.emitIfChanged();
         if (firstTokenAt !== undefined) {
           // Text already reached the caller: switching backends would splice two answers.
@@ -437,7 +456,11 @@ export class Router implements ModelRouter {
     if (this.sticky.size > STICKY_LIMIT) this.sticky.delete(this.sticky.keys().next().value as string);
   }
 
-  private candidates(task: TaskType, model: string, sessionKey: string | undefined): { ordered: Entry[]; skipped: Array<{ backend: string; url: string; reason: string }> } {
+  private candidates(
+    task: TaskType,
+    model: string,
+    sessionKey: string | undefined,
+  ): { ordered: Entry[]; skipped: Array<{ backend: string; url: string; reason: string }> } {
     const skipped: Array<{ backend: string; url: string; reason: string }> = [];
     const usable: Entry[] = [];
     for (const entry of this.entries.values()) {
@@ -463,7 +486,13 @@ export class Router implements ModelRouter {
       const name = this.sticky.get(`${task}\u0000${sessionKey}`);
       const idx = usable.findIndex((e) => e.config.name === name);
       const e = usable[idx];
-      if (idx > 0 && e.config.priority === usable[0].config.priority && missing(e) === missing(usable[0]) && e.health.health !== 'down' && e.health.circuitState() === 'closed') {
+      if (
+        idx > 0 &&
+        e.config.priority === usable[0].config.priority &&
+        missing(e) === missing(usable[0]) &&
+        e.health.health !== 'down' &&
+        e.health.circuitState() === 'closed'
+      ) {
         usable.unshift(...usable.splice(idx, 1));
       }
     }
@@ -476,10 +505,19 @@ export class Router implements ModelRouter {
     return `circuit open after ${h.consecutiveFailures} consecutive failures (last: ${h.lastError ?? 'unknown'}); next try in ${Math.ceil(wait / 1000)} s`;
   }
 
-  private exhausted(task: TaskType, model: string, failures: BackendFailure[], skipped: Array<{ backend: string; url: string; reason: string }>): TandemError {
+  private exhausted(
+    task: TaskType,
+    model: string,
+    failures: BackendFailure[],
+    skipped: Array<{ backend: string; url: string; reason: string }>,
+  ): TandemError {
     if (failures.length === 1 && skipped.length === 0) return failures[0].toTandemError();
     const details = [
-      ...failures.map((f) => ({ backend: f.opts.backend, url: displayUrl(this.entries.get(f.opts.backend)?.config.url ?? ''), reason: f.message })),
+      ...failures.map((f) => ({
+        backend: f.opts.backend,
+        url: displayUrl(this.entries.get(f.opts.backend)?.config.url ?? ''),
+        reason: f.message,
+      })),
       ...skipped.map((s) => ({ backend: s.backend, url: displayUrl(s.url), reason: s.reason })),
     ];
     if (failures.length > 0 && failures.every((f) => f.code === ErrorCodes.ModelNotFound)) {
@@ -488,10 +526,14 @@ export class Router implements ModelRouter {
       return new TandemError(ErrorCodes.ModelNotFound, `Model ${model} is not available on ${where}.`, { hint: hints.join(' '), details });
     }
     if (failures.length === 0 && skipped.length === 0 && this.entries.size > 0) {
-      return new TandemError(ErrorCodes.UpstreamTimeout, `No backend answered the ${task} call within ${this.config.tasks[task].timeoutMs} ms.`, {
-        hint: 'Raise the task timeoutMs or use a faster backend.',
-        details,
-      });
+      return new TandemError(
+        ErrorCodes.UpstreamTimeout,
+        `No backend answered the ${task} call within ${this.config.tasks[task].timeoutMs} ms.`,
+        {
+          hint: 'Raise the task timeoutMs or use a faster backend.',
+          details,
+        },
+      );
     }
     const lines = details.map((d) => `${d.backend} (${d.url}): ${d.reason}`);
     const message =
@@ -593,7 +635,12 @@ export class Router implements ModelRouter {
             ? timeoutFailure(entry.config.name, entry.config.url, 'response', timeoutMs)
             : err instanceof BackendFailure
               ? err
-              : protocolFailure(entry.config.name, entry.config.url, `failed a health probe: ${(err as Error)?.message ?? String(err)}`, err),
+              : protocolFailure(
+                  entry.config.name,
+                  entry.config.url,
+                  `failed a health probe: ${(err as Error)?.message ?? String(err)}`,
+                  err,
+                ),
         );
         entry.probeError = failure;
         if (closed || trial) entry.health.failure(failure.message);
@@ -619,13 +666,18 @@ export class Router implements ModelRouter {
   }
 
   private signature(): string {
-    return [...this.entries.values()].map((e) => `${e.config.name}|${e.config.enabled}|${e.health.health}|${e.health.circuitState()}`).join(';');
+    return [...this.entries.values()]
+      .map((e) => `${e.config.name}|${e.config.enabled}|${e.health.health}|${e.health.circuitState()}`)
+      .join(';');
   }
 
   private emitIfChanged(force = false): void {
     for (const e of this.entries.values()) {
       if (e.health.health === 'unknown' && e.health.circuitState() === 'closed') continue;
-      this.metrics.backendUp.set({ backend: e.config.name }, e.config.enabled && e.health.health === 'up' && e.health.circuitState() === 'closed' ? 1 : 0);
+      this.metrics.backendUp.set(
+        { backend: e.config.name },
+        e.config.enabled && e.health.health === 'up' && e.health.circuitState() === 'closed' ? 1 : 0,
+      );
     }
     const sig = this.signature();
     if (!force && sig === this.lastSignature) return;
@@ -673,7 +725,12 @@ export class Router implements ModelRouter {
           enabled: e.config.enabled,
           reachable: e.probe !== undefined && e.probeError === undefined,
           error: e.probeError
-            ? { message: e.probeError.message, hint: e.probeError.opts.hint, httpStatus: e.probeError.opts.httpStatus, code: e.probeError.code }
+            ? {
+                message: e.probeError.message,
+                hint: e.probeError.opts.hint,
+                httpStatus: e.probeError.opts.httpStatus,
+                code: e.probeError.code,
+              }
             : undefined,
           version: e.probe?.version,
           models: e.probe?.models,

@@ -44,9 +44,7 @@ interface Entry {
 export class RpcDispatcher {
   private readonly handlers = new Map<string, Entry>();
 
-  constructor(
-    private readonly deps: { metrics: Metrics; logger: Logger; maxRequestsPerSecond: number },
-  ) {}
+  constructor(private readonly deps: { metrics: Metrics; logger: Logger; maxRequestsPerSecond: number }) {}
 
   register<S extends z.ZodType, R>(spec: RequestSpec<S, R>, handler: (params: z.output<S>, ctx: RequestContext) => R | Promise<R>): void {
     if (this.handlers.has(spec.method)) throw new Error(`Handler for ${spec.method} registered twice`);
@@ -65,7 +63,13 @@ export class RpcDispatcher {
     );
   }
 
-  private async dispatch(session: Session, limiter: RateLimiter, method: string, rawParams: unknown, token: CancellationToken): Promise<unknown> {
+  private async dispatch(
+    session: Session,
+    limiter: RateLimiter,
+    method: string,
+    rawParams: unknown,
+    token: CancellationToken,
+  ): Promise<unknown> {
     const started = performance.now();
     const { metrics } = this.deps;
     const known = this.handlers.get(method);
@@ -80,9 +84,13 @@ export class RpcDispatcher {
         });
       }
       if (!limiter.take()) {
-        throw new TandemError(ErrorCodes.RateLimited, `More than ${this.deps.maxRequestsPerSecond} requests per second on this connection.`, {
-          hint: 'Slow down; completions are debounced by the extension.',
-        });
+        throw new TandemError(
+          ErrorCodes.RateLimited,
+          `More than ${this.deps.maxRequestsPerSecond} requests per second on this connection.`,
+          {
+            hint: 'Slow down; completions are debounced by the extension.',
+          },
+        );
       }
       if (!session.initialized && method !== InitializeRequest.method) {
         throw new TandemError(ErrorCodes.NotInitialized, `"${method}" was sent before "initialize".`, {

@@ -24,7 +24,19 @@ function pad(text: string, width: number): string {
 
 export function formatStats(stats: StatsGetRequest.Result): string {
   const rows = [stats.total, ...stats.rows];
-  const header = ['group', 'shown', 'accepted', 'partial', 'dismissed', 'accept rate', 'retained 30s', 'retained 2m', 'retained 10m', 'first token p50/p95 ms', 'total p50/p95 ms'];
+  const header = [
+    'group',
+    'shown',
+    'accepted',
+    'partial',
+    'dismissed',
+    'accept rate',
+    'retained 30s',
+    'retained 2m',
+    'retained 10m',
+    'first token p50/p95 ms',
+    'total p50/p95 ms',
+  ];
   const table = rows.map((r) => [
     label(r),
     String(r.shown),
@@ -39,7 +51,11 @@ export function formatStats(stats: StatsGetRequest.Result): string {
     ms(r.latency.totalMs),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => pad(c, widths[i]))
+      .join('  ')
+      .trimEnd();
   const since = stats.sinceMs !== null ? new Date(stats.sinceMs).toISOString() : 'the beginning';
   const out = [
     `Inline completion acceptance since ${since} (grouped by ${stats.groupBy.join(', ') || 'nothing'})`,
@@ -69,15 +85,23 @@ export function formatFixStats(fix: FixStatsRequest.Result): string {
       String(r.rejected),
       String(r.failed),
       pct(r.successRate),
-      r.latencyMs.count === 0 || r.latencyMs.p50 === null ? '—' : `${Math.round(r.latencyMs.p50)}/${Math.round(r.latencyMs.p95 ?? r.latencyMs.p50)}`,
+      r.latencyMs.count === 0 || r.latencyMs.p50 === null
+        ? '—'
+        : `${Math.round(r.latencyMs.p50)}/${Math.round(r.latencyMs.p95 ?? r.latencyMs.p50)}`,
     ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i])).join('  ').trimEnd();
-  return [
-    'Auto-fix (success = the diagnostic disappeared after applying) and multi-file edits',
-    '',
-    line(header),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...table.map(line),
-  ].join('\n') + '\n';
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => pad(c, widths[i]))
+      .join('  ')
+      .trimEnd();
+  return (
+    [
+      'Auto-fix (success = the diagnostic disappeared after applying) and multi-file edits',
+      '',
+      line(header),
+      line(widths.map((w) => '-'.repeat(w))),
+      ...table.map(line),
+    ].join('\n') + '\n'
+  );
 }

@@ -71,7 +71,8 @@ export class TelemetryMetrics {
         const stats = statsNow();
         this.reset();
         for (const row of stats?.rows ?? []) {
-          if (row.acceptanceRate !== null) this.set({ model: row.model ?? '', backend: row.backend ?? '', language: row.language ?? '' }, row.acceptanceRate);
+          if (row.acceptanceRate !== null)
+            this.set({ model: row.model ?? '', backend: row.backend ?? '', language: row.language ?? '' }, row.acceptanceRate);
         }
       },
     });
@@ -86,7 +87,8 @@ export class TelemetryMetrics {
         for (const row of stats?.rows ?? []) {
           for (const checkpoint of ['30', '120', '600'] as const) {
             const rate = row.retention[checkpoint].rate;
-            if (rate !== null) this.set({ checkpoint, model: row.model ?? '', backend: row.backend ?? '', language: row.language ?? '' }, rate);
+            if (rate !== null)
+              this.set({ checkpoint, model: row.model ?? '', backend: row.backend ?? '', language: row.language ?? '' }, rate);
           }
         }
       },

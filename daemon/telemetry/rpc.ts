@@ -17,10 +17,14 @@ export function reportEvents(store: TelemetryStore, params: ReportParams): Event
   try {
     return { stored: store.record(params.events) };
   } catch (err) {
-    throw new TandemError(ErrorCodes.StorageError, `Could not store ${params.events.length} suggestion event(s): ${(err as Error).message}`, {
-      hint: 'Check that the Tandem home is writable and the disk is not full.',
-      cause: err,
-    });
+    throw new TandemError(
+      ErrorCodes.StorageError,
+      `Could not store ${params.events.length} suggestion event(s): ${(err as Error).message}`,
+      {
+        hint: 'Check that the Tandem home is writable and the disk is not full.',
+        cause: err,
+      },
+    );
   }
 }
 

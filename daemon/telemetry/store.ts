@@ -39,7 +39,9 @@ class Accumulator {
   readonly accepted = new Map<string, number>();
   readonly partial = new Map<string, number>();
   readonly dismissed = new Set<string>();
-  readonly retention = new Map<string, { checked: Set<string>; accepted: number; retained: number }>(checkpoints.map((c) => [c, { checked: new Set(), accepted: 0, retained: 0 }]));
+  readonly retention = new Map<string, { checked: Set<string>; accepted: number; retained: number }>(
+    checkpoints.map((c) => [c, { checked: new Set(), accepted: 0, retained: 0 }]),
+  );
   readonly firstToken: number[] = [];
   readonly total: number[] = [];
   readonly overhead: number[] = [];
@@ -85,7 +87,12 @@ class Accumulator {
     const retention = {} as StatsRow['retention'];
     for (const c of checkpoints) {
       const b = this.retention.get(c)!;
-      retention[c] = { checked: b.checked.size, acceptedChars: b.accepted, retainedChars: b.retained, rate: b.accepted > 0 ? b.retained / b.accepted : null };
+      retention[c] = {
+        checked: b.checked.size,
+        acceptedChars: b.accepted,
+        retainedChars: b.retained,
+        rate: b.accepted > 0 ? b.retained / b.accepted : null,
+      };
     }
     return {
       ...dims,
@@ -102,7 +109,11 @@ class Accumulator {
   }
 }
 
-const dimensionColumn: Record<StatsDimension, 'model' | 'backend' | 'language'> = { model: 'model', backend: 'backend', language: 'language' };
+const dimensionColumn: Record<StatsDimension, 'model' | 'backend' | 'language'> = {
+  model: 'model',
+  backend: 'backend',
+  language: 'language',
+};
 
 export class TelemetryStore {
   private readonly insert;

@@ -77,7 +77,12 @@ export function planApply(doc: string, code: string, selection?: { start: number
       const endLineText = lines[endLine].replace(/\r$/, '');
       const end = offsets[endLine] + endLineText.length;
       const trimmed = codeLines.slice(firstIdx).join('\n');
-      return { start, end, replacement: reindent(trimmed, indentOf(codeLines[firstIdx]), indentOf(lines[startLine])), how: 'matched-block' };
+      return {
+        start,
+        end,
+        replacement: reindent(trimmed, indentOf(codeLines[firstIdx]), indentOf(lines[startLine])),
+        how: 'matched-block',
+      };
     }
   }
   const finalNewline = doc.endsWith('\n') ? '\n' : '';

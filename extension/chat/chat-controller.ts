@@ -146,7 +146,13 @@ export class ChatController {
   private replayTurn(): void {
     const t = this.turn;
     if (!t || t.conversationId !== this.conversationId) return;
-    this.deps.post({ type: 'turnStarted', conversationId: t.conversationId, user: t.user, assistantId: t.assistantId, ...(t.replaceFromUserId ? { replaceFromUserId: t.replaceFromUserId } : {}) });
+    this.deps.post({
+      type: 'turnStarted',
+      conversationId: t.conversationId,
+      user: t.user,
+      assistantId: t.assistantId,
+      ...(t.replaceFromUserId ? { replaceFromUserId: t.replaceFromUserId } : {}),
+    });
     if (t.text !== '') this.deps.post({ type: 'delta', assistantId: t.assistantId, text: t.text });
   }
 
@@ -225,7 +231,14 @@ export class ChatController {
     if (selection) attachments.selection = { path: selection.path, startLine: selection.startLine, endLine: selection.endLine };
     if (files.length > 0) attachments.files = files;
     if (mentions.codebase) attachments.codebase = true;
-    const user: ChatMessageInfo = { id: `${PENDING_PREFIX}${this.deps.newId()}`, role: 'user', content: text, status: 'done', createdAt: Date.now(), attachments };
+    const user: ChatMessageInfo = {
+      id: `${PENDING_PREFIX}${this.deps.newId()}`,
+      role: 'user',
+      content: text,
+      status: 'done',
+      createdAt: Date.now(),
+      attachments,
+    };
     const mode = this.deps.mode();
     const chosen = mode === 'simple' ? undefined : (model ?? this.deps.memento.get('model'));
     await this.runTurn({ conversationId, user }, (onDelta, signal) =>
@@ -316,7 +329,8 @@ export class ChatController {
     } catch {
       stored = undefined;
     }
-    const questionStored = turn.replaceFromUserId !== undefined || (stored?.some((m) => m.role === 'user' && m.content === turn.user.content) ?? false);
+    const questionStored =
+      turn.replaceFromUserId !== undefined || (stored?.some((m) => m.role === 'user' && m.content === turn.user.content) ?? false);
     if (stored) {
       this.messages = stored;
       this.deps.post({ type: 'conversation', conversation: { id: turn.conversationId, title }, messages: stored });

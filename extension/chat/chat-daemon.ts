@@ -66,7 +66,12 @@ export class ClientChatDaemon implements ChatDaemon {
     let last: boolean | undefined;
     return this.client.manager.onDidChangeState((state) => {
       const connected = state.kind === 'connected';
-      const message = state.kind === 'failed' ? state.message : state.kind === 'waiting' ? `tandemd is not reachable (${state.lastError}); reconnecting…` : undefined;
+      const message =
+        state.kind === 'failed'
+          ? state.message
+          : state.kind === 'waiting'
+            ? `tandemd is not reachable (${state.lastError}); reconnecting…`
+            : undefined;
       if (connected === last && state.kind !== 'failed') return;
       last = connected;
       listener(connected, message);
@@ -91,12 +96,16 @@ export class ClientChatDaemon implements ChatDaemon {
 
   send(params: SendParams, onDelta: (text: string) => void, signal: AbortSignal): Promise<ChatTurnResult> {
     const connection = this.connection();
-    return this.streamed(onDelta, (streamId) => requestWithSignal(signal, (token) => connection.sendRequest(ChatSendRequest.type, { ...params, streamId }, token)));
+    return this.streamed(onDelta, (streamId) =>
+      requestWithSignal(signal, (token) => connection.sendRequest(ChatSendRequest.type, { ...params, streamId }, token)),
+    );
   }
 
   retry(params: RetryParams, onDelta: (text: string) => void, signal: AbortSignal): Promise<ChatTurnResult> {
     const connection = this.connection();
-    return this.streamed(onDelta, (streamId) => requestWithSignal(signal, (token) => connection.sendRequest(ChatRetryRequest.type, { ...params, streamId }, token)));
+    return this.streamed(onDelta, (streamId) =>
+      requestWithSignal(signal, (token) => connection.sendRequest(ChatRetryRequest.type, { ...params, streamId }, token)),
+    );
   }
 
   async list(workspace: string): Promise<ChatConversationSummary[]> {

@@ -135,13 +135,22 @@ class VsCodeChatEditor implements ChatEditor {
 
   preview(): ContextPreview {
     const { selection, activeFile } = this.context();
-    if (selection) return { selection: { label: vscode.workspace.asRelativePath(selection.path, false), startLine: selection.startLine, endLine: selection.endLine } };
+    if (selection)
+      return {
+        selection: {
+          label: vscode.workspace.asRelativePath(selection.path, false),
+          startLine: selection.startLine,
+          endLine: selection.endLine,
+        },
+      };
     if (activeFile) return { activeFile: { label: vscode.workspace.asRelativePath(activeFile.path, false) } };
     return {};
   }
 
   resolveMention(label: string): string | undefined {
-    const candidates = isAbsolute(label) ? [label] : (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => join(f.uri.fsPath, label));
+    const candidates = isAbsolute(label)
+      ? [label]
+      : (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => join(f.uri.fsPath, label));
     return candidates.find((p) => {
       try {
         return existsSync(p) && statSync(p).isFile();
@@ -167,7 +176,9 @@ class VsCodeChatEditor implements ChatEditor {
     }
     const editor = this.editor();
     if (!editor) {
-      void vscode.window.showWarningMessage(`Tandem: open a file to ${action === 'insert' ? 'insert the code into' : 'apply the code to'}.`);
+      void vscode.window.showWarningMessage(
+        `Tandem: open a file to ${action === 'insert' ? 'insert the code into' : 'apply the code to'}.`,
+      );
       return;
     }
     if (action === 'insert') {
@@ -200,7 +211,9 @@ class VsCodeChatEditor implements ChatEditor {
       const choice = await vscode.window.showInformationMessage(`Apply Tandem's change to ${name} (${where})?`, 'Apply', 'Discard');
       if (choice !== 'Apply') return;
       if (doc.version !== version) {
-        void vscode.window.showWarningMessage(`Tandem: ${name} changed while the diff was open; click Apply again to see the change against the current text.`);
+        void vscode.window.showWarningMessage(
+          `Tandem: ${name} changed while the diff was open; click Apply again to see the change against the current text.`,
+        );
         return;
       }
       const edit = new vscode.WorkspaceEdit();
@@ -213,19 +226,26 @@ class VsCodeChatEditor implements ChatEditor {
       for (const group of vscode.window.tabGroups.all) {
         for (const tab of group.tabs) {
           if (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposalUri.toString()) {
-            await vscode.window.tabGroups.close(tab).then(undefined, (err: unknown) => this.logger.debug(`closing the diff failed: ${String(err)}`));
+            await vscode.window.tabGroups
+              .close(tab)
+              .then(undefined, (err: unknown) => this.logger.debug(`closing the diff failed: ${String(err)}`));
           }
         }
       }
       // Back to the file, showing the result (or the untouched text after Discard).
-      if (!doc.isClosed) await vscode.window.showTextDocument(doc, { viewColumn: editor.viewColumn, preview: false }).then(undefined, () => undefined);
+      if (!doc.isClosed)
+        await vscode.window.showTextDocument(doc, { viewColumn: editor.viewColumn, preview: false }).then(undefined, () => undefined);
     }
     if (applied) vscode.window.setStatusBarMessage(`Tandem: change applied to ${name} (undo with Ctrl+Z)`, 4000);
   }
 
   async openFile(path: string, line?: number): Promise<void> {
     const pos = new vscode.Position(Math.max(0, (line ?? 1) - 1), 0);
-    await vscode.window.showTextDocument(vscode.Uri.file(path), { selection: new vscode.Range(pos, pos), preview: true, viewColumn: vscode.ViewColumn.One });
+    await vscode.window.showTextDocument(vscode.Uri.file(path), {
+      selection: new vscode.Range(pos, pos),
+      preview: true,
+      viewColumn: vscode.ViewColumn.One,
+    });
   }
 
   async runDoctor(): Promise<void> {

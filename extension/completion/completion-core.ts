@@ -205,7 +205,13 @@ export class CompletionCore {
   }
 
   private cacheKey(input: CompletionInput, multiline: boolean): string {
-    return [input.path, input.languageId, multiline ? 'm' : 's', input.prefix.slice(-KEY_PREFIX_CHARS), input.suffix.slice(0, KEY_SUFFIX_CHARS)].join('\u0000');
+    return [
+      input.path,
+      input.languageId,
+      multiline ? 'm' : 's',
+      input.prefix.slice(-KEY_PREFIX_CHARS),
+      input.suffix.slice(0, KEY_SUFFIX_CHARS),
+    ].join('\u0000');
   }
 
   /** Request params with the document clipped around the cursor. */

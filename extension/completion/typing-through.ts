@@ -16,7 +16,10 @@ export interface ShownSuggestion {
  * The rest of `shown` still to offer at the current cursor, or undefined when the user
  * deviated (or typed all of it).
  */
-export function typeThrough(shown: ShownSuggestion | undefined, now: { path: string; prefix: string; suffix: string }): { typed: string; rest: string } | undefined {
+export function typeThrough(
+  shown: ShownSuggestion | undefined,
+  now: { path: string; prefix: string; suffix: string },
+): { typed: string; rest: string } | undefined {
   if (!shown || shown.path !== now.path) return undefined;
   if (now.prefix.length < shown.prefix.length) return undefined;
   if (now.suffix !== shown.suffix) return undefined;

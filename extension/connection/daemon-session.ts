@@ -15,7 +15,11 @@ export interface TandemSession extends DaemonSession {
   readonly lock: DaemonLockInfo;
 }
 
-export async function openSession(lock: DaemonLockInfo, client: { name: string; version: string }, workspaceRoots: string[]): Promise<TandemSession> {
+export async function openSession(
+  lock: DaemonLockInfo,
+  client: { name: string; version: string },
+  workspaceRoots: string[],
+): Promise<TandemSession> {
   const conn = await connectToDaemon({
     port: lock.port,
     token: lock.token,
@@ -46,7 +50,10 @@ export async function openSession(lock: DaemonLockInfo, client: { name: string; 
 }
 
 /** Send a request with an AbortSignal: aborting sends `$/cancelRequest`. */
-export async function requestWithSignal<R>(signal: AbortSignal | undefined, send: (token: CancellationTokenSource['token']) => Promise<R>): Promise<R> {
+export async function requestWithSignal<R>(
+  signal: AbortSignal | undefined,
+  send: (token: CancellationTokenSource['token']) => Promise<R>,
+): Promise<R> {
   if (!signal) return send(new CancellationTokenSource().token);
   const source = new CancellationTokenSource();
   const onAbort = () => source.cancel();

@@ -45,7 +45,9 @@ export async function chooseNodeRuntime(inputs: NodeRuntimeInputs): Promise<Node
     const version = await inputs.probeVersion(setting);
     const major = parseNodeMajor(version);
     if (major === undefined) {
-      throw new NodeRuntimeError(`tandem.daemon.nodePath is "${setting}", which does not run as Node.js; point it at a Node ${MIN_NODE_MAJOR}+ executable or clear it.`);
+      throw new NodeRuntimeError(
+        `tandem.daemon.nodePath is "${setting}", which does not run as Node.js; point it at a Node ${MIN_NODE_MAJOR}+ executable or clear it.`,
+      );
     }
     if (major < MIN_NODE_MAJOR) {
       throw new NodeRuntimeError(`tandem.daemon.nodePath is Node ${version?.trim()}; tandemd needs Node ${MIN_NODE_MAJOR} or later.`);
@@ -59,13 +61,19 @@ export async function chooseNodeRuntime(inputs: NodeRuntimeInputs): Promise<Node
 }
 
 /** Patterns of a native module that was built for another Node ABI or failed to load. */
-const nativeLoadFailure = /better[-_]sqlite3|NODE_MODULE_VERSION|was compiled against a different Node\.js version|\.node: (?:invalid ELF|cannot open shared object)|ERR_DLOPEN_FAILED|lancedb/i;
+const nativeLoadFailure =
+  /better[-_]sqlite3|NODE_MODULE_VERSION|was compiled against a different Node\.js version|\.node: (?:invalid ELF|cannot open shared object)|ERR_DLOPEN_FAILED|lancedb/i;
 
 /**
  * The sentence shown when the daemon exited right after being started, from its exit
  * and the tail of its log.
  */
-export function explainDaemonExit(exit: { code: number | null; signal: string | null; error?: string }, logTail: string, runtime: NodeRuntime, logFile: string): string {
+export function explainDaemonExit(
+  exit: { code: number | null; signal: string | null; error?: string },
+  logTail: string,
+  runtime: NodeRuntime,
+  logFile: string,
+): string {
   if (exit.error) {
     return `Cannot run ${runtime.command} to start tandemd (${exit.error}). Install Node.js ${MIN_NODE_MAJOR} or later, or set "tandem.daemon.nodePath".`;
   }
@@ -74,7 +82,10 @@ export function explainDaemonExit(exit: { code: number | null; signal: string | 
     if (runtime.source === 'vscode') {
       return `tandemd ${how}: its native modules (better-sqlite3) do not load in VS Code's built-in runtime. Install Node.js ${MIN_NODE_MAJOR} or later on PATH, or set "tandem.daemon.nodePath" to a Node ${MIN_NODE_MAJOR}+ executable.`;
     }
-    return `tandemd ${how}: its native modules (better-sqlite3) do not load with ${runtime.command} ${runtime.version ?? ''}`.trimEnd() + `. Use Node.js ${MIN_NODE_MAJOR} or later (setting "tandem.daemon.nodePath") or reinstall the Tandem extension for this platform.`;
+    return (
+      `tandemd ${how}: its native modules (better-sqlite3) do not load with ${runtime.command} ${runtime.version ?? ''}`.trimEnd() +
+      `. Use Node.js ${MIN_NODE_MAJOR} or later (setting "tandem.daemon.nodePath") or reinstall the Tandem extension for this platform.`
+    );
   }
   const lastLine = logTail
     .split('\n')

@@ -5,19 +5,17 @@
  * a fake `EditBackend`.
  */
 import type { MessageConnection } from 'vscode-jsonrpc/node';
-import {
-  EditPlanRequest,
-  EditProgressNotification,
-  EditProposeRequest,
-  FixOutcomeRequest,
-  FixProposeRequest,
-} from '../../protocol';
+import { EditPlanRequest, EditProgressNotification, EditProposeRequest, FixOutcomeRequest, FixProposeRequest } from '../../protocol';
 import { requestWithSignal } from '../connection/daemon-session';
 
 export interface EditBackend {
   proposeFix(params: FixProposeRequest.Params, signal?: AbortSignal): Promise<FixProposeRequest.Result>;
   plan(params: EditPlanRequest.Params, signal?: AbortSignal): Promise<EditPlanRequest.Result>;
-  propose(params: EditProposeRequest.Params, onProgress: (p: EditProgressNotification.Params) => void, signal?: AbortSignal): Promise<EditProposeRequest.Result>;
+  propose(
+    params: EditProposeRequest.Params,
+    onProgress: (p: EditProgressNotification.Params) => void,
+    signal?: AbortSignal,
+  ): Promise<EditProposeRequest.Result>;
   reportOutcome(params: FixOutcomeRequest.Params): Promise<void>;
 }
 

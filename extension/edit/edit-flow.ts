@@ -38,7 +38,13 @@ export interface EditInput {
 
 export type EditRunResult =
   | { state: 'failed'; refused: RejectedEdit[]; plan?: EditPlanRequest.Result }
-  | { state: 'rejected' | 'applied'; refused: RejectedEdit[]; plan: EditPlanRequest.Result; proposal: EditProposeRequest.Result; operations: PreparedOperation[] };
+  | {
+      state: 'rejected' | 'applied';
+      refused: RejectedEdit[];
+      plan: EditPlanRequest.Result;
+      proposal: EditProposeRequest.Result;
+      operations: PreparedOperation[];
+    };
 
 export async function runEditFiles(deps: EditFlowDeps, input: EditInput, signal?: AbortSignal): Promise<EditRunResult> {
   const started = deps.monotonic();
@@ -55,7 +61,17 @@ export async function runEditFiles(deps: EditFlowDeps, input: EditInput, signal?
   );
   const report = (outcome: 'applied' | 'rejected' | 'failed', model: string, backend: string, files: number) =>
     void deps.backend
-      .reportOutcome({ id: plan.planId, kind: 'edit', at: deps.now(), outcome, model, backend, files, latencyMs: Math.max(0, Math.round(deps.monotonic() - started)), ...(outcome === 'applied' ? { appliedBy: 'preview' as const } : {}) })
+      .reportOutcome({
+        id: plan.planId,
+        kind: 'edit',
+        at: deps.now(),
+        outcome,
+        model,
+        backend,
+        files,
+        latencyMs: Math.max(0, Math.round(deps.monotonic() - started)),
+        ...(outcome === 'applied' ? { appliedBy: 'preview' as const } : {}),
+      })
       .catch((err: unknown) => deps.log.warn(`could not record the edit outcome: ${(err as Error).message}`));
 
   if (plan.steps.length === 0) {
@@ -63,14 +79,20 @@ export async function runEditFiles(deps: EditFlowDeps, input: EditInput, signal?
     report('failed', plan.model, plan.backend, 0);
     return { state: 'failed', refused: plan.rejected, plan };
   }
-  deps.log.info(`edit plan ${plan.planId} "${plan.summary}": ${plan.steps.map((s) => `${s.action} ${s.relativePath}`).join(', ')}${plan.rejected.length > 0 ? `; refused: ${plan.rejected.map((r) => r.reason).join(' ')}` : ''}`);
+  deps.log.info(
+    `edit plan ${plan.planId} "${plan.summary}": ${plan.steps.map((s) => `${s.action} ${s.relativePath}`).join(', ')}${plan.rejected.length > 0 ? `; refused: ${plan.rejected.map((r) => r.reason).join(' ')}` : ''}`,
+  );
   const total = plan.steps.length;
   deps.ui.progress(`Editing ${total} file${total === 1 ? '' : 's'}…`, 0);
   const relative = new Map(plan.steps.map((s) => [s.id, s.relativePath]));
   const proposal = await deps.backend.propose(
     { planId: plan.planId, documents: deps.documents() },
     (p) => {
-      if (p.state === 'running') deps.ui.progress(`${actionVerb(plan, p.stepId)} ${relative.get(p.stepId) ?? p.path} (${p.index + 1}/${p.total})…`, p.index / p.total);
+      if (p.state === 'running')
+        deps.ui.progress(
+          `${actionVerb(plan, p.stepId)} ${relative.get(p.stepId) ?? p.path} (${p.index + 1}/${p.total})…`,
+          p.index / p.total,
+        );
     },
     signal,
   );
@@ -83,7 +105,8 @@ export async function runEditFiles(deps: EditFlowDeps, input: EditInput, signal?
   }
   deps.ui.progress('Review the changes in the preview…', 1);
   const applied = await deps.ui.apply(prepared.operations, { preview: true, title: plan.summary || input.instruction.slice(0, 80) });
-  if (refused.length > 0) deps.ui.warn(`${refused.length} proposed change${refused.length === 1 ? ' was' : 's were'} refused: ${summarizeRefusals(refused)}`);
+  if (refused.length > 0)
+    deps.ui.warn(`${refused.length} proposed change${refused.length === 1 ? ' was' : 's were'} refused: ${summarizeRefusals(refused)}`);
   report(applied ? 'applied' : 'rejected', proposal.model, proposal.backend, prepared.operations.length);
   return { state: applied ? 'applied' : 'rejected', refused, plan, proposal, operations: prepared.operations };
 }

@@ -11,7 +11,13 @@ import type { Logger } from '../log';
 import type { UiMode } from '../ui/ui-mode';
 import type { EditBackend } from './edit-backend';
 import type { OutcomeVerdict } from './outcome-watch';
-import { prepareChanges, shouldApplyDirectly, summarizeRefusals, type ChangeEnvironment, type PreparedOperation } from './workspace-changes';
+import {
+  prepareChanges,
+  shouldApplyDirectly,
+  summarizeRefusals,
+  type ChangeEnvironment,
+  type PreparedOperation,
+} from './workspace-changes';
 
 export interface FixUi {
   /** Apply as one WorkspaceEdit; `preview`: every change needs confirmation. True when applied. */
@@ -59,9 +65,14 @@ export async function runFix(deps: FixFlowDeps, input: FixInput, signal?: AbortS
     signal,
   );
   const latencyMs = Math.max(0, Math.round(deps.monotonic() - started));
-  const prepared = prepareChanges(result.changes, deps.env, () => (result.explanation ? `Fix: ${firstSentence(result.explanation)}` : 'Tandem fix'));
+  const prepared = prepareChanges(result.changes, deps.env, () =>
+    result.explanation ? `Fix: ${firstSentence(result.explanation)}` : 'Tandem fix',
+  );
   const refused = [...result.rejected, ...prepared.refused];
-  const report = (outcome: 'resolved' | 'unresolved' | 'rejected' | 'failed', extra: { appliedBy?: 'preview' | 'direct'; resolvedDiagnostics?: number; files?: number } = {}) =>
+  const report = (
+    outcome: 'resolved' | 'unresolved' | 'rejected' | 'failed',
+    extra: { appliedBy?: 'preview' | 'direct'; resolvedDiagnostics?: number; files?: number } = {},
+  ) =>
     void deps.backend
       .reportOutcome({
         id: result.fixId,
@@ -83,7 +94,9 @@ export async function runFix(deps: FixFlowDeps, input: FixInput, signal?: AbortS
     return { state: 'failed', refused };
   }
   const direct = shouldApplyDirectly(deps.mode(), { operations: prepared.operations, refused });
-  const title = result.explanation ? firstSentence(result.explanation) : `Fix ${input.diagnostics.length === 1 ? 'the problem' : `${input.diagnostics.length} problems`}`;
+  const title = result.explanation
+    ? firstSentence(result.explanation)
+    : `Fix ${input.diagnostics.length === 1 ? 'the problem' : `${input.diagnostics.length} problems`}`;
   const applied = await deps.ui.apply(prepared.operations, { preview: !direct, title });
   if (!applied) {
     report('rejected');
@@ -94,8 +107,14 @@ export async function runFix(deps: FixFlowDeps, input: FixInput, signal?: AbortS
   const own = prepared.operations.find((op) => op.kind === 'modify' && op.path === input.path);
   const edits = own?.kind === 'modify' ? own.edits : [];
   const verdict = await deps.ui.watch(input.path, input.diagnostics, edits);
-  deps.log.info(`fix ${result.fixId} by ${result.model}@${result.backend}: ${verdict.outcome} (${verdict.resolved}/${verdict.targets} problems gone), proposal in ${latencyMs} ms`);
-  report(verdict.outcome, { appliedBy: direct ? 'direct' : 'preview', resolvedDiagnostics: verdict.resolved, files: prepared.operations.length });
+  deps.log.info(
+    `fix ${result.fixId} by ${result.model}@${result.backend}: ${verdict.outcome} (${verdict.resolved}/${verdict.targets} problems gone), proposal in ${latencyMs} ms`,
+  );
+  report(verdict.outcome, {
+    appliedBy: direct ? 'direct' : 'preview',
+    resolvedDiagnostics: verdict.resolved,
+    files: prepared.operations.length,
+  });
   return { state: 'applied', direct, verdict, refused };
 }
 

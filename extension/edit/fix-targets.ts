@@ -43,7 +43,8 @@ export function dedupe(diags: readonly FixDiagnostic[]): FixDiagnostic[] {
 export function diagnosticsAtCursor(diags: readonly FixDiagnostic[], cursor: Position): FixDiagnostic[] {
   const all = dedupe(diags);
   const containing = all.filter((d) => rangeContains(d.range, cursor));
-  const picked = containing.length > 0 ? containing : all.filter((d) => d.range.start.line <= cursor.line && cursor.line <= d.range.end.line);
+  const picked =
+    containing.length > 0 ? containing : all.filter((d) => d.range.start.line <= cursor.line && cursor.line <= d.range.end.line);
   return picked.sort(bySeverity).slice(0, MAX_AT_CURSOR);
 }
 

@@ -69,7 +69,11 @@ function sameProblem(a: FixDiagnostic, b: FixDiagnostic): boolean {
 }
 
 /** Targets still present among `current`. */
-export function remainingTargets(targets: readonly FixDiagnostic[], edits: readonly TextEdit[], current: readonly FixDiagnostic[]): FixDiagnostic[] {
+export function remainingTargets(
+  targets: readonly FixDiagnostic[],
+  edits: readonly TextEdit[],
+  current: readonly FixDiagnostic[],
+): FixDiagnostic[] {
   return targets.filter((t) => {
     const [from, to] = mapLines(t.range, edits);
     return current.some((d) => sameProblem(t, d) && d.range.end.line >= from - 1 && d.range.start.line <= to + 1);

@@ -8,7 +8,14 @@
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { isCancellation, type DiagnosticSeverity, type FixDiagnostic, type OpenDocument, type RecentFile, type TextEdit } from '../../protocol';
+import {
+  isCancellation,
+  type DiagnosticSeverity,
+  type FixDiagnostic,
+  type OpenDocument,
+  type RecentFile,
+  type TextEdit,
+} from '../../protocol';
 import { stripBom } from '../../daemon/edit/hash';
 import type { Logger } from '../log';
 import type { TandemClient } from '../tandem-client';
@@ -42,7 +49,10 @@ export function toFixDiagnostic(d: vscode.Diagnostic): FixDiagnostic {
     severity: severities[d.severity],
     ...(d.source ? { source: d.source.slice(0, 100) } : {}),
     ...(code !== undefined ? { code: typeof code === 'string' ? code.slice(0, 200) : code } : {}),
-    range: { start: { line: d.range.start.line, character: d.range.start.character }, end: { line: d.range.end.line, character: d.range.end.character } },
+    range: {
+      start: { line: d.range.start.line, character: d.range.start.character },
+      end: { line: d.range.end.line, character: d.range.end.character },
+    },
   };
 }
 
@@ -96,7 +106,8 @@ async function applyOperations(operations: PreparedOperation[], opts: { preview:
     const meta: vscode.WorkspaceEditEntryMetadata = { needsConfirmation: opts.preview, label: op.label, description: opts.title };
     const uri = vscode.Uri.file(op.path);
     if (op.kind === 'modify') for (const e of op.edits) edit.replace(uri, toRange(e.range), e.newText, meta);
-    else if (op.kind === 'create') edit.createFile(uri, { overwrite: false, ignoreIfExists: false, contents: Buffer.from(op.text, 'utf8') }, meta);
+    else if (op.kind === 'create')
+      edit.createFile(uri, { overwrite: false, ignoreIfExists: false, contents: Buffer.from(op.text, 'utf8') }, meta);
     else if (op.kind === 'delete') edit.deleteFile(uri, { recursive: false, ignoreIfNotExists: false }, meta);
     else edit.renameFile(uri, vscode.Uri.file(op.newPath), { overwrite: false }, meta);
   }
@@ -105,7 +116,12 @@ async function applyOperations(operations: PreparedOperation[], opts: { preview:
 
 function watchDiagnostics(path: string, targets: readonly FixDiagnostic[], edits: readonly TextEdit[]): Promise<OutcomeVerdict> {
   const uri = vscode.Uri.file(path);
-  const watch = new FixOutcomeWatch({ targets, edits, clock: systemClock, read: () => vscode.languages.getDiagnostics(uri).map(toFixDiagnostic) });
+  const watch = new FixOutcomeWatch({
+    targets,
+    edits,
+    clock: systemClock,
+    read: () => vscode.languages.getDiagnostics(uri).map(toFixDiagnostic),
+  });
   const subs = [
     vscode.languages.onDidChangeDiagnostics((e) => {
       if (e.uris.some((u) => u.toString() === uri.toString())) watch.update();
@@ -195,7 +211,13 @@ export function registerEdits(context: vscode.ExtensionContext, deps: EditDeps):
     try {
       await runFix(
         { backend, ui, env: changeEnvironment(), mode: deps.mode, monotonic: () => performance.now(), now: () => Date.now(), log: logger },
-        { path: document.uri.fsPath, languageId: document.languageId, text: document.getText(), diagnostics: targets, recentFiles: deps.recentFiles?.(document.uri.fsPath) ?? [] },
+        {
+          path: document.uri.fsPath,
+          languageId: document.languageId,
+          text: document.getText(),
+          diagnostics: targets,
+          recentFiles: deps.recentFiles?.(document.uri.fsPath) ?? [],
+        },
         progress.signal,
       );
     } catch (err) {
@@ -217,13 +239,19 @@ export function registerEdits(context: vscode.ExtensionContext, deps: EditDeps):
     });
     if (!instruction?.trim()) return;
     const active = vscode.window.activeTextEditor?.document;
-    let files = (selected && selected.length > 0 ? selected : clicked ? [clicked] : []).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
+    let files = (selected && selected.length > 0 ? selected : clicked ? [clicked] : [])
+      .filter((u) => u.scheme === 'file')
+      .map((u) => u.fsPath);
     if (files.length === 0 && deps.mode() !== 'simple') {
       const open = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file' && vscode.workspace.getWorkspaceFolder(d.uri));
       if (open.length > 1) {
         const picked = await vscode.window.showQuickPick(
           open.map((d) => ({ label: vscode.workspace.asRelativePath(d.uri), path: d.uri.fsPath, picked: d === active })),
-          { canPickMany: true, title: 'Tandem: files to include (optional)', placeHolder: 'Pick files the change is about, or press Enter' },
+          {
+            canPickMany: true,
+            title: 'Tandem: files to include (optional)',
+            placeHolder: 'Pick files the change is about, or press Enter',
+          },
         );
         if (picked === undefined) return;
         files = picked.map((p) => p.path);
@@ -247,7 +275,15 @@ export function registerEdits(context: vscode.ExtensionContext, deps: EditDeps):
     };
     try {
       await runEditFiles(
-        { backend, ui, env: changeEnvironment(), documents: dirtyDocuments, monotonic: () => performance.now(), now: () => Date.now(), log: logger },
+        {
+          backend,
+          ui,
+          env: changeEnvironment(),
+          documents: dirtyDocuments,
+          monotonic: () => performance.now(),
+          now: () => Date.now(),
+          log: logger,
+        },
         {
           instruction,
           files,
@@ -274,7 +310,8 @@ export function registerEdits(context: vscode.ExtensionContext, deps: EditDeps):
       await fix(editor.document, diagnosticsAtCursor(diagnosticsOf(editor.document.uri), { line: pos.line, character: pos.character }));
     }),
     vscode.commands.registerCommand('tandem.fix.allInFile', async (uri?: vscode.Uri | string) => {
-      const target = typeof uri === 'string' ? vscode.Uri.parse(uri) : uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+      const target =
+        typeof uri === 'string' ? vscode.Uri.parse(uri) : uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
       if (!target) {
         void vscode.window.showInformationMessage('Tandem: open a file with problems to fix.');
         return;
@@ -287,7 +324,9 @@ export function registerEdits(context: vscode.ExtensionContext, deps: EditDeps):
       await fix(document, [diagnostic]);
     }),
     vscode.commands.registerCommand('tandem.edit.files', editFiles),
-    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FixCodeActionProvider(), { providedCodeActionKinds: FixCodeActionProvider.kinds }),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FixCodeActionProvider(), {
+      providedCodeActionKinds: FixCodeActionProvider.kinds,
+    }),
   );
 }
 
@@ -300,9 +339,16 @@ export class FixCodeActionProvider implements vscode.CodeActionProvider {
     const shown = context.diagnostics.slice(0, 3);
     const actions = shown.map((d) => {
       const short = d.message.split('\n')[0]!.slice(0, 60);
-      const action = new vscode.CodeAction(shown.length === 1 ? 'Fix with Tandem' : `Fix with Tandem: ${short}`, vscode.CodeActionKind.QuickFix);
+      const action = new vscode.CodeAction(
+        shown.length === 1 ? 'Fix with Tandem' : `Fix with Tandem: ${short}`,
+        vscode.CodeActionKind.QuickFix,
+      );
       action.diagnostics = [d];
-      action.command = { command: 'tandem.fix.diagnostic', title: 'Fix with Tandem', arguments: [document.uri.toString(), toFixDiagnostic(d)] };
+      action.command = {
+        command: 'tandem.fix.diagnostic',
+        title: 'Fix with Tandem',
+        arguments: [document.uri.toString(), toFixDiagnostic(d)],
+      };
       return action;
     });
     if (vscode.languages.getDiagnostics(document.uri).length > 1) {

@@ -45,12 +45,18 @@ function sep(flavor: PathFlavor): string {
 }
 
 /** Map a daemon (real) path into the folder path the editor uses. */
-export function toEditorPath(realPath: string, folders: readonly WorkspaceFolderPaths[], flavor: PathFlavor = process.platform === 'win32' ? 'win32' : 'posix'): string {
+export function toEditorPath(
+  realPath: string,
+  folders: readonly WorkspaceFolderPaths[],
+  flavor: PathFlavor = process.platform === 'win32' ? 'win32' : 'posix',
+): string {
   const s = sep(flavor);
   const norm = (p: string) => (flavor === 'win32' ? p.toLowerCase() : p);
   const best = [...folders]
     .sort((a, b) => b.realPath.length - a.realPath.length)
-    .find((f) => norm(realPath) === norm(f.realPath) || norm(realPath).startsWith(norm(f.realPath.endsWith(s) ? f.realPath : f.realPath + s)));
+    .find(
+      (f) => norm(realPath) === norm(f.realPath) || norm(realPath).startsWith(norm(f.realPath.endsWith(s) ? f.realPath : f.realPath + s)),
+    );
   return best ? best.path + realPath.slice(best.realPath.length) : realPath;
 }
 
@@ -67,20 +73,32 @@ export function checkEdits(text: string, edits: readonly TextEdit[]): { ok: true
   for (const [k, e] of sorted.entries()) {
     for (const p of [e.range.start, e.range.end]) {
       const line = lines[p.line];
-      if (line === undefined || p.character > line.replace(/\r$/, '').length) return { ok: false, reason: `an edit points past the end of the file (line ${p.line + 1})` };
+      if (line === undefined || p.character > line.replace(/\r$/, '').length)
+        return { ok: false, reason: `an edit points past the end of the file (line ${p.line + 1})` };
     }
-    if (e.range.end.line < e.range.start.line || (e.range.end.line === e.range.start.line && e.range.end.character < e.range.start.character)) {
+    if (
+      e.range.end.line < e.range.start.line ||
+      (e.range.end.line === e.range.start.line && e.range.end.character < e.range.start.character)
+    ) {
       return { ok: false, reason: `an edit has its end before its start (line ${e.range.start.line + 1})` };
     }
     const prev = sorted[k - 1];
-    if (prev && (prev.range.end.line > e.range.start.line || (prev.range.end.line === e.range.start.line && prev.range.end.character > e.range.start.character))) {
+    if (
+      prev &&
+      (prev.range.end.line > e.range.start.line ||
+        (prev.range.end.line === e.range.start.line && prev.range.end.character > e.range.start.character))
+    ) {
       return { ok: false, reason: `two edits overlap at line ${e.range.start.line + 1}` };
     }
   }
   return { ok: true, edits: sorted };
 }
 
-export function prepareChanges(changes: readonly FileChange[], env: ChangeEnvironment, labelOf: (c: FileChange) => string = defaultLabel): PreparedChanges {
+export function prepareChanges(
+  changes: readonly FileChange[],
+  env: ChangeEnvironment,
+  labelOf: (c: FileChange) => string = defaultLabel,
+): PreparedChanges {
   const flavor = env.flavor ?? (process.platform === 'win32' ? 'win32' : 'posix');
   const realRoots = env.folders.map((f) => f.realPath);
   const operations: PreparedOperation[] = [];
@@ -112,7 +130,12 @@ export function prepareChanges(changes: readonly FileChange[], env: ChangeEnviro
       continue;
     }
     if (contentHash(text) !== c.baseHash) {
-      refuse(c, 'changed_since_planning', `Refused to change ${check.relative}: it was edited after Tandem read it, and applying would overwrite that work. Run the command again.`, path);
+      refuse(
+        c,
+        'changed_since_planning',
+        `Refused to change ${check.relative}: it was edited after Tandem read it, and applying would overwrite that work. Run the command again.`,
+        path,
+      );
       continue;
     }
     if (c.kind === 'modify') {

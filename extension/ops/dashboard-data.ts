@@ -2,13 +2,7 @@
  * Gathers the stats dashboard's data for one period from the daemon, through a narrow
  * source interface (the real one sends protocol requests; tests pass a fake). Pure.
  */
-import type {
-  FixStatsRequest,
-  HealthHistoryRequest,
-  StatsGetRequest,
-  StatsTimeseriesRequest,
-  UsageGetRequest,
-} from '../../protocol';
+import type { FixStatsRequest, HealthHistoryRequest, StatsGetRequest, StatsTimeseriesRequest, UsageGetRequest } from '../../protocol';
 import type { DashboardData, PeriodId } from '../../webview-ui/stats/messages';
 
 export interface StatsSource {

@@ -33,11 +33,18 @@ export function doctorFixes(report: DoctorReport, settings: Record<string, strin
       return x.kind === f.kind;
     });
   // Backend-specific findings first, so a generic "completions cannot work" adds nothing new.
-  const checks = [...report.checks.filter((c) => c.backend !== undefined), ...report.checks.filter((c) => c.backend === undefined)].filter(needsAttention);
+  const checks = [...report.checks.filter((c) => c.backend !== undefined), ...report.checks.filter((c) => c.backend === undefined)].filter(
+    needsAttention,
+  );
   for (const c of checks) {
     const pull = PULL.exec(c.fix ?? '');
     if (pull && (c.id.startsWith('model.') || c.id === 'completions.work' || c.id === 'context.semantic')) {
-      const fix: DoctorFix = { kind: 'pull', model: pull[1], ...(c.backend ? { backend: c.backend } : {}), label: `Pull ${pull[1]}${c.backend ? ` on ${c.backend}` : ''}` };
+      const fix: DoctorFix = {
+        kind: 'pull',
+        model: pull[1],
+        ...(c.backend ? { backend: c.backend } : {}),
+        label: `Pull ${pull[1]}${c.backend ? ` on ${c.backend}` : ''}`,
+      };
       if (!has(fix)) fixes.push(fix);
       continue;
     }
@@ -58,5 +65,13 @@ export function doctorFixes(report: DoctorReport, settings: Record<string, strin
 /** The doctor report in Markdown with its one-click fixes listed under it. */
 export function fixesMarkdown(fixes: DoctorFix[]): string {
   if (fixes.length === 0) return '';
-  return ['', '## One-click fixes', '', 'Offered in the notification of this check (or run the command again):', '', ...fixes.map((f) => `- ${f.label}`), ''].join('\n');
+  return [
+    '',
+    '## One-click fixes',
+    '',
+    'Offered in the notification of this check (or run the command again):',
+    '',
+    ...fixes.map((f) => `- ${f.label}`),
+    '',
+  ].join('\n');
 }

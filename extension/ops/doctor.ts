@@ -27,7 +27,10 @@ export async function runDoctor(deps: DoctorDeps): Promise<void> {
     if (action) deps.log.show(true);
     return;
   }
-  const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tandem: checking setup…' }, () => client.doctor());
+  const report = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Tandem: checking setup…' },
+    () => client.doctor(),
+  );
   const fixes = doctorFixes(report);
   await deps.reports.show('doctor', doctorReport(report) + fixesMarkdown(fixes));
   const problems = report.checks.filter((c) => c.status !== 'ok').length;
@@ -68,7 +71,11 @@ export async function pullWithProgress(deps: DoctorDeps, model: string, backend?
   const pullId = randomUUID();
   const connection = client.connection;
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Tandem: pulling ${model}${backend ? ` on ${backend}` : ''}`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Tandem: pulling ${model}${backend ? ` on ${backend}` : ''}`,
+      cancellable: true,
+    },
     async (progress, token) => {
       const tracker = new PullProgressTracker();
       const ac = new AbortController();
@@ -77,7 +84,9 @@ export async function pullWithProgress(deps: DoctorDeps, model: string, backend?
         if (p.pullId === pullId) progress.report(tracker.update(p));
       });
       try {
-        return await requestWithSignal(ac.signal, (t) => connection.sendRequest(ModelsPullRequest.type, { model, pullId, ...(backend ? { backend } : {}) }, t));
+        return await requestWithSignal(ac.signal, (t) =>
+          connection.sendRequest(ModelsPullRequest.type, { model, pullId, ...(backend ? { backend } : {}) }, t),
+        );
       } catch (err) {
         if (ac.signal.aborted) return undefined;
         throw err;

@@ -43,7 +43,12 @@ export class StatsController {
     const generation = ++this.generation;
     const source = this.deps.source();
     if (!source) {
-      this.deps.messenger.post({ type: 'error', period, message: 'Tandem is not connected to tandemd.', hint: 'It reconnects by itself; see "Tandem: Show Logs" if it does not.' });
+      this.deps.messenger.post({
+        type: 'error',
+        period,
+        message: 'Tandem is not connected to tandemd.',
+        hint: 'It reconnects by itself; see "Tandem: Show Logs" if it does not.',
+      });
       return;
     }
     this.deps.messenger.post({ type: 'loading', period });
@@ -54,7 +59,12 @@ export class StatsController {
       if (generation !== this.generation) return;
       const e = err as { message?: string; data?: { hint?: string } };
       this.deps.log?.(`stats dashboard: loading ${period} failed: ${e.message ?? String(err)}`);
-      this.deps.messenger.post({ type: 'error', period, message: e.message ?? String(err), ...(e.data?.hint ? { hint: e.data.hint } : {}) });
+      this.deps.messenger.post({
+        type: 'error',
+        period,
+        message: e.message ?? String(err),
+        ...(e.data?.hint ? { hint: e.data.hint } : {}),
+      });
     }
   }
 }

@@ -17,7 +17,10 @@ const definitions = [
   '- Latencies are measured by tandemd from request arrival (p50/p95).',
 ].join('\n');
 
-export function backendHealthReport(status: DaemonStatus | undefined, effective: { backends: Array<{ name: string; url: string; priority: number }>; models: Record<string, string> } | undefined): string {
+export function backendHealthReport(
+  status: DaemonStatus | undefined,
+  effective: { backends: Array<{ name: string; url: string; priority: number }>; models: Record<string, string> } | undefined,
+): string {
   if (!status) return '# Tandem — routing and backend health\n\nNot connected to tandemd.\n';
   const lines = [
     '# Tandem — routing and backend health',
@@ -72,52 +75,69 @@ function fence(text: string): string {
   return '`'.repeat(longest + 1);
 }
 
-export function rawRequestReport(exchange: { params: InlineCompletionRequest.Params; result: InlineCompletionRequest.Result; at: number } | undefined): string {
+export function rawRequestReport(
+  exchange: { params: InlineCompletionRequest.Params; result: InlineCompletionRequest.Result; at: number } | undefined,
+): string {
   if (!exchange) return '# Tandem — raw prompt\n\nNo completion request yet.\n';
   const { params, result } = exchange;
   const f = fence(params.document.prefix + params.document.suffix + result.text);
-  return [
-    '# Tandem — raw prompt of the last completion',
-    '',
-    `completionId \`${result.completionId}\` · ${result.model} @ ${result.backend} · finish: ${result.finishReason} · context ${result.timings.contextMs} ms, first token ${result.timings.firstTokenMs} ms, total ${result.timings.totalMs} ms`,
-    `file ${params.document.path} (${params.document.languageId}) at ${params.document.line + 1}:${params.document.character + 1} · multiline: ${String(params.multiline)}`,
-    '',
-    `## Prefix sent (${params.document.prefix.length} chars)`,
-    '',
-    f,
-    params.document.prefix,
-    f,
-    '',
-    `## Suffix sent (${params.document.suffix.length} chars)`,
-    '',
-    f,
-    params.document.suffix,
-    f,
-    '',
-    `## Recent files (${params.recentFiles?.length ?? 0})`,
-    '',
-    ...(params.recentFiles ?? []).map((r) => `- ${r.path}${r.open ? ' (open)' : ''}${r.editedAt ? ` edited ${new Date(r.editedAt).toISOString()}` : ''}`),
-    '',
-    '## Raw model output (before filters)',
-    '',
-    f,
-    result.text,
-    f,
-    '',
-    'The daemon adds retrieved context and the model family\'s FIM tokens to this prefix/suffix; "Why This Suggestion?" shows what it selected.',
-  ].join('\n') + '\n';
+  return (
+    [
+      '# Tandem — raw prompt of the last completion',
+      '',
+      `completionId \`${result.completionId}\` · ${result.model} @ ${result.backend} · finish: ${result.finishReason} · context ${result.timings.contextMs} ms, first token ${result.timings.firstTokenMs} ms, total ${result.timings.totalMs} ms`,
+      `file ${params.document.path} (${params.document.languageId}) at ${params.document.line + 1}:${params.document.character + 1} · multiline: ${String(params.multiline)}`,
+      '',
+      `## Prefix sent (${params.document.prefix.length} chars)`,
+      '',
+      f,
+      params.document.prefix,
+      f,
+      '',
+      `## Suffix sent (${params.document.suffix.length} chars)`,
+      '',
+      f,
+      params.document.suffix,
+      f,
+      '',
+      `## Recent files (${params.recentFiles?.length ?? 0})`,
+      '',
+      ...(params.recentFiles ?? []).map(
+        (r) => `- ${r.path}${r.open ? ' (open)' : ''}${r.editedAt ? ` edited ${new Date(r.editedAt).toISOString()}` : ''}`,
+      ),
+      '',
+      '## Raw model output (before filters)',
+      '',
+      f,
+      result.text,
+      f,
+      '',
+      'The daemon adds retrieved context and the model family\'s FIM tokens to this prefix/suffix; "Why This Suggestion?" shows what it selected.',
+    ].join('\n') + '\n'
+  );
 }
 
-export function doctorReport(report: { completionsWork: boolean; checks: Array<{ id: string; backend?: string; status: 'ok' | 'warn' | 'error'; title: string; detail?: string; fix?: string }> }): string {
+export function doctorReport(report: {
+  completionsWork: boolean;
+  checks: Array<{ id: string; backend?: string; status: 'ok' | 'warn' | 'error'; title: string; detail?: string; fix?: string }>;
+}): string {
   const mark = { ok: '✅', warn: '⚠️', error: '❌' } as const;
   return (
     [
       '# Tandem — setup check',
       '',
-      report.completionsWork ? 'Inline completions can work with this configuration.' : '**Inline completions cannot work yet** — see the errors below.',
+      report.completionsWork
+        ? 'Inline completions can work with this configuration.'
+        : '**Inline completions cannot work yet** — see the errors below.',
       '',
       ...report.checks.map((c) =>
-        [`- ${mark[c.status]} **${c.title}**${c.backend ? ` (${c.backend})` : ''}`, c.detail ? `  ${c.detail}` : '', c.fix ? `  Fix: ${c.fix}` : ''].filter((l) => l !== '').join('\n'),
+        [
+          `- ${mark[c.status]} **${c.title}**${c.backend ? ` (${c.backend})` : ''}`,
+          c.detail ? `  ${c.detail}` : '',
+          c.fix ? `  Fix: ${c.fix}` : '',
+        ]
+          .filter((l) => l !== '')
+          .join('\n'),
       ),
     ].join('\n') + '\n'
   );

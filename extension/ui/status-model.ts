@@ -84,7 +84,9 @@ export function statusView(inputs: StatusInputs): StatusView {
   for (const reason of inputs.status?.reasons ?? []) tooltip.push(reason);
   if (inputs.status && inputs.mode === 'expert') {
     for (const b of inputs.status.backends) {
-      tooltip.push(`${b.name} (${b.url}): ${b.health}, circuit ${b.circuit}${b.latencyMs !== null ? `, ${Math.round(b.latencyMs)} ms` : ''}`);
+      tooltip.push(
+        `${b.name} (${b.url}): ${b.health}, circuit ${b.circuit}${b.latencyMs !== null ? `, ${Math.round(b.latencyMs)} ms` : ''}`,
+      );
     }
   }
   const emphasis: StatusView['emphasis'] = state === 'daemon-down' ? 'error' : state === 'backend-down' ? 'warning' : 'none';

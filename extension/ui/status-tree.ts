@@ -27,7 +27,8 @@ export interface StatusTreeInputs {
 
 export function statusTree(inputs: StatusTreeInputs): TreeNode[] {
   if (inputs.mode === 'simple') return [];
-  if (!inputs.connected || !inputs.status) return [{ label: 'tandemd', description: 'not connected', icon: 'error', command: 'tandem.showLogs' }];
+  if (!inputs.connected || !inputs.status)
+    return [{ label: 'tandemd', description: 'not connected', icon: 'error', command: 'tandem.showLogs' }];
   const s = inputs.status;
   const nodes: TreeNode[] = [
     {
@@ -40,7 +41,8 @@ export function statusTree(inputs: StatusTreeInputs): TreeNode[] {
   ];
   const pctIndexed = indexingPercent(s);
   if (pctIndexed !== undefined) nodes.push({ label: 'Indexing', description: `${pctIndexed}%`, icon: 'sync' });
-  if (inputs.models?.complete) nodes.push({ label: 'Completion model', description: inputs.models.complete, icon: 'symbol-class', command: 'tandem.selectModel' });
+  if (inputs.models?.complete)
+    nodes.push({ label: 'Completion model', description: inputs.models.complete, icon: 'symbol-class', command: 'tandem.selectModel' });
   if (inputs.models?.chat) nodes.push({ label: 'Chat model', description: inputs.models.chat, icon: 'comment-discussion' });
   const backends: TreeNode = {
     label: 'Backends',
@@ -48,7 +50,10 @@ export function statusTree(inputs: StatusTreeInputs): TreeNode[] {
     command: inputs.mode === 'expert' ? 'tandem.showBackendHealth' : 'tandem.selectBackend',
     children: s.backends.map((b) => ({
       label: b.name,
-      description: inputs.mode === 'expert' ? `${b.health} · circuit ${b.circuit}${b.latencyMs !== null ? ` · ${Math.round(b.latencyMs)} ms` : ''}` : b.health,
+      description:
+        inputs.mode === 'expert'
+          ? `${b.health} · circuit ${b.circuit}${b.latencyMs !== null ? ` · ${Math.round(b.latencyMs)} ms` : ''}`
+          : b.health,
       tooltip: inputs.mode === 'expert' ? [b.url, b.lastError].filter(Boolean).join('\n') : b.url,
       icon: b.health === 'up' ? 'pass' : b.health === 'down' ? 'error' : 'question',
     })),

@@ -39,7 +39,12 @@ export const commandMinMode = {
 export type PaletteCommand = keyof typeof commandMinMode;
 
 /** Commands invoked by the editor or keybindings, hidden from the palette in every mode. */
-export const internalCommands = ['tandem.completion.accepted', 'tandem.acceptNextWord', 'tandem.acceptNextLine', 'tandem.dismissSuggestion'] as const;
+export const internalCommands = [
+  'tandem.completion.accepted',
+  'tandem.acceptNextWord',
+  'tandem.acceptNextLine',
+  'tandem.dismissSuggestion',
+] as const;
 
 /** Views and their lowest mode. */
 export const viewMinMode = {

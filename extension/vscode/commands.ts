@@ -68,13 +68,18 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       const available = [...new Set((status?.backends ?? []).flatMap((b) => b.models ?? []))].sort();
       const items: Array<vscode.QuickPickItem & { model?: string }> = available.map((model) => ({
         label: model,
-        description: model === current ? 'current' : /instruct|chat/i.test(model) ? 'instruct model: poor at fill-in-the-middle' : undefined,
+        description:
+          model === current ? 'current' : /instruct|chat/i.test(model) ? 'instruct model: poor at fill-in-the-middle' : undefined,
         model,
       }));
       items.push({ label: '$(edit) Enter a model name…' });
-      const picked = await vscode.window.showQuickPick(items, { title: 'Tandem: completion model', placeHolder: current ? `Current: ${current}` : undefined });
+      const picked = await vscode.window.showQuickPick(items, {
+        title: 'Tandem: completion model',
+        placeHolder: current ? `Current: ${current}` : undefined,
+      });
       if (!picked) return;
-      const model = picked.model ?? (await vscode.window.showInputBox({ title: 'Completion model (as Ollama names it)', value: current ?? '' }));
+      const model =
+        picked.model ?? (await vscode.window.showInputBox({ title: 'Completion model (as Ollama names it)', value: current ?? '' }));
       if (!model) return;
       const models = { ...(vscode.workspace.getConfiguration('tandem').get<Record<string, string>>('models') ?? {}), complete: model };
       await updateSetting('models', models);
@@ -83,7 +88,11 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       const s = currentSettings();
       const items: Array<vscode.QuickPickItem & { action: 'local' | 'remote' | 'localUrl' | 'remoteUrl' }> = [
         { label: `${s.remoteUrl === '' ? '$(check) ' : ''}Local Ollama only`, description: s.ollamaUrl, action: 'local' },
-        { label: `${s.remoteUrl !== '' ? '$(check) ' : ''}Remote server first, local as fallback`, description: s.remoteUrl || 'set a URL', action: 'remote' },
+        {
+          label: `${s.remoteUrl !== '' ? '$(check) ' : ''}Remote server first, local as fallback`,
+          description: s.remoteUrl || 'set a URL',
+          action: 'remote',
+        },
         { label: '$(edit) Set local Ollama URL…', action: 'localUrl' },
         { label: '$(edit) Set remote server URL…', action: 'remoteUrl' },
       ];

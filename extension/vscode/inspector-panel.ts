@@ -22,11 +22,16 @@ export class InspectorPanel implements vscode.Disposable {
       return;
     }
     const distWebview = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    const panel = vscode.window.createWebviewPanel('tandem.inspector', 'Tandem: Why This Suggestion?', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      localResourceRoots: [distWebview],
-      retainContextWhenHidden: false,
-    });
+    const panel = vscode.window.createWebviewPanel(
+      'tandem.inspector',
+      'Tandem: Why This Suggestion?',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: true,
+        localResourceRoots: [distWebview],
+        retainContextWhenHidden: false,
+      },
+    );
     this.panel = panel;
     const messenger: InspectorMessenger = {
       post: (message) => void panel.webview.postMessage(message),
@@ -43,7 +48,9 @@ export class InspectorPanel implements vscode.Disposable {
 
   private html(webview: vscode.Webview, script: vscode.Uri): string {
     const nonce = randomBytes(16).toString('base64');
-    const csp = [`default-src 'none'`, `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource}`].join('; ');
+    const csp = [`default-src 'none'`, `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource}`].join(
+      '; ',
+    );
     return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -64,7 +64,10 @@ export function registerTrackingGlue(
     vscode.window.onDidChangeTextEditorSelection((e) => {
       if (!tracker.current) return;
       const document = e.textEditor.document;
-      const typed = e.selections.length === 1 && e.selections[0].isEmpty ? textFromAnchor(tracker, document, document.offsetAt(e.selections[0].active)) : undefined;
+      const typed =
+        e.selections.length === 1 && e.selections[0].isEmpty
+          ? textFromAnchor(tracker, document, document.offsetAt(e.selections[0].active))
+          : undefined;
       tracker.cursorMoved(documentPath(document), typed);
       if (!tracker.current) {
         deps.forgetShown();

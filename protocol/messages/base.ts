@@ -15,7 +15,11 @@ export type BackendKind = (typeof BackendKinds)[number];
 
 /** A backend as a client may set it (from its settings). Secrets travel in `headers`. */
 export const zBackendSetting = z.object({
-  name: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash and underscore only'),
+  name: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash and underscore only'),
   url: z.url({ protocol: /^https?$/ }).max(2048),
   kind: z.enum(BackendKinds).default('ollama'),
   priority: z.number().int().min(0).max(1000).default(0),

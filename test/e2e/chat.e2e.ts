@@ -15,7 +15,14 @@ const CODE_LINE = 'export const twice = (n: number) => n * 2;';
 const ANSWER_CHUNKS = ['Here is ', 'a helper:\n\n', '```ts\n', `${CODE_LINE}\n`, '```\n'];
 const MATH_TS = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
 /** The answer to "swap": a new version of `add`, which Apply puts in place of the old one. */
-const SWAP_CHUNKS = ['Swapped:\n\n', '```ts\n', 'export function add(a: number, b: number): number {\n', '  return b + a;\n', '}\n', '```\n'];
+const SWAP_CHUNKS = [
+  'Swapped:\n\n',
+  '```ts\n',
+  'export function add(a: number, b: number): number {\n',
+  '  return b + a;\n',
+  '}\n',
+  '```\n',
+];
 
 describe('Tandem chat panel in a real VS Code (code-server + Chromium)', function () {
   this.timeout(180_000);
@@ -30,12 +37,22 @@ describe('Tandem chat panel in a real VS Code (code-server + Chromium)', functio
 
   /** The chat webview's inner frame (webviews are nested iframes in the workbench). */
   async function chatFrame(): Promise<Frame> {
-    return waitFor('the chat webview frame', async () => {
-      for (const frame of session().p.frames()) {
-        if ((await frame.locator('textarea.input').count().catch(() => 0)) > 0) return frame;
-      }
-      return undefined;
-    }, { timeoutMs: 60_000 });
+    return waitFor(
+      'the chat webview frame',
+      async () => {
+        for (const frame of session().p.frames()) {
+          if (
+            (await frame
+              .locator('textarea.input')
+              .count()
+              .catch(() => 0)) > 0
+          )
+            return frame;
+        }
+        return undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
   }
 
   before(async function () {
@@ -101,11 +118,18 @@ describe('Tandem chat panel in a real VS Code (code-server + Chromium)', functio
     await ses.p.screenshot({ path: join(resultsDir, 'chat.png') });
 
     await block.locator('[data-action="insert"]').click();
-    const lines = await waitFor('the inserted code in notes.ts', async () => {
-      const l = await ses.editorLines();
-      return l.some((line) => line.includes(CODE_LINE)) ? l : undefined;
-    }, { timeoutMs: 30_000 });
-    assert.equal(lines.find((line) => line.includes('twice')), CODE_LINE);
+    const lines = await waitFor(
+      'the inserted code in notes.ts',
+      async () => {
+        const l = await ses.editorLines();
+        return l.some((line) => line.includes(CODE_LINE)) ? l : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    assert.equal(
+      lines.find((line) => line.includes('twice')),
+      CODE_LINE,
+    );
   });
 
   it('keeps the conversation when the panel is hidden and shown again', async () => {
@@ -144,19 +168,27 @@ describe('Tandem chat panel in a real VS Code (code-server + Chromium)', functio
     await ses.p.locator('.tabs-container .tab', { hasText: 'math.ts' }).first().click();
     const mathEditor = ses.p.locator('.editor-instance .monaco-editor[data-uri$="math.ts"]').first();
     await mathEditor.waitFor({ state: 'visible', timeout: 30_000 });
-    const applied = await waitFor('the applied change in math.ts', async () => {
-      const l = await ses.editorLines();
-      return l[1] === '  return b + a;' ? l : undefined;
-    }, { timeoutMs: 30_000 });
+    const applied = await waitFor(
+      'the applied change in math.ts',
+      async () => {
+        const l = await ses.editorLines();
+        return l[1] === '  return b + a;' ? l : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     assert.deepEqual(applied.slice(0, 3), ['export function add(a: number, b: number): number {', '  return b + a;', '}']);
     assert.equal(applied.filter((l) => l.startsWith('export function add')).length, 1, 'the function was replaced, not added');
 
     await mathEditor.locator('.view-line').first().click();
     await ses.p.keyboard.press('Control+z');
-    await waitFor('one undo to restore the original', async () => {
-      const l = await ses.editorLines();
-      return l[1] === '  return a + b;' ? l : undefined;
-    }, { timeoutMs: 15_000 });
+    await waitFor(
+      'one undo to restore the original',
+      async () => {
+        const l = await ses.editorLines();
+        return l[1] === '  return a + b;' ? l : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
   });
 
   it('Ask About Selection opens the chat with the selection attached', async () => {
@@ -167,7 +199,11 @@ describe('Tandem chat panel in a real VS Code (code-server + Chromium)', functio
     await ses.p.keyboard.press('Shift+Home');
     await ses.runCommand('Tandem: Ask About Selection');
     const frame = await chatFrame();
-    await waitFor('the prefilled question', async () => ((await frame.locator('textarea.input').inputValue()) === 'Explain this code: ' ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor(
+      'the prefilled question',
+      async () => ((await frame.locator('textarea.input').inputValue()) === 'Explain this code: ' ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
     await frame.locator('.context-chips', { hasText: 'Selection notes.ts:1-1' }).waitFor({ timeout: 30_000 });
     await frame.locator('textarea.input').press('End');
     await frame.locator('textarea.input').pressSequentially('please');

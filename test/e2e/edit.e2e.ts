@@ -17,14 +17,28 @@ import { connectToDaemon } from '../../protocol/client';
 import { tandemDefaultModels } from '../fake-ollama/script';
 import { E2eSession, skipUnlessAvailable, waitFor } from './harness';
 
-const BROKEN_TS = ['export function total(items: number[]): number {', '  let sum: number = "0";', '  for (const i of items) sum += i;', '  return sum;', '}', ''].join('\n');
-const GREET_TS = ["export function greet(name: string): string {", "  return 'Hello ' + name;", '}', ''].join('\n');
+const BROKEN_TS = [
+  'export function total(items: number[]): number {',
+  '  let sum: number = "0";',
+  '  for (const i of items) sum += i;',
+  '  return sum;',
+  '}',
+  '',
+].join('\n');
+const GREET_TS = ['export function greet(name: string): string {', "  return 'Hello ' + name;", '}', ''].join('\n');
 const MAIN_TS = ["import { greet } from './greet';", '', "console.log(greet('world'));", ''].join('\n');
 const TYPO_TS = ["const words: string[] = ['a'];", 'export const count = words.lenght;', ''].join('\n');
 const HALF_TS = ['export function half(n: number): number {', '  return n / "2";', '}', ''].join('\n');
 const FAREWELL_TS = ['export function farewell(name: string): string {', "  return 'Goodbye ' + name;", '}', ''].join('\n');
 
-const FIX_ANSWER = ['The variable is initialised with a string.\n\n', 'broken.ts\n<<<<<<< SEARCH\n', '  let sum: number = "0";\n', '=======\n', '  let sum: number = 0;\n', '>>>>>>> REPLACE\n'];
+const FIX_ANSWER = [
+  'The variable is initialised with a string.\n\n',
+  'broken.ts\n<<<<<<< SEARCH\n',
+  '  let sum: number = "0";\n',
+  '=======\n',
+  '  let sum: number = 0;\n',
+  '>>>>>>> REPLACE\n',
+];
 const PLAN = {
   summary: 'Add a farewell next to the greeting',
   steps: [
@@ -87,7 +101,10 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
       // query rather than waited on.
       await next.click({ timeout: 3_000 }).catch(() => undefined);
     }
-    await panel.locator('.monaco-button', { hasText: /^Apply$/ }).first().click();
+    await panel
+      .locator('.monaco-button', { hasText: /^Apply$/ })
+      .first()
+      .click();
     await panel.waitFor({ state: 'hidden', timeout: 30_000 }).catch(() => undefined);
   }
 
@@ -96,7 +113,11 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
     const ses = session();
     const widget = ses.p.locator('.quick-input-widget');
     if (await widget.isVisible().catch(() => false)) {
-      const title = (await widget.locator('.quick-input-title').textContent().catch(() => '')) ?? '';
+      const title =
+        (await widget
+          .locator('.quick-input-title')
+          .textContent()
+          .catch(() => '')) ?? '';
       if (/files to include/i.test(title)) await ses.p.keyboard.press('Enter');
     }
   }
@@ -105,13 +126,24 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
     const ses = session();
     await ses.runCommand('Tandem: Edit Files…');
     const input = ses.p.locator('.quick-input-widget input');
-    await waitFor('the instruction input box', async () => (await ses.p.locator('.quick-input-widget .quick-input-title', { hasText: 'Tandem: Edit Files' }).count()) > 0, { timeoutMs: 15_000 });
+    await waitFor(
+      'the instruction input box',
+      async () => (await ses.p.locator('.quick-input-widget .quick-input-title', { hasText: 'Tandem: Edit Files' }).count()) > 0,
+      { timeoutMs: 15_000 },
+    );
     await input.fill(instruction);
     await ses.p.keyboard.press('Enter');
-    await waitFor('the file pick or the next step', async () => {
-      await confirmOptionalFilePick();
-      return !(await ses.p.locator('.quick-input-widget').isVisible().catch(() => false));
-    }, { timeoutMs: 15_000, intervalMs: 300 });
+    await waitFor(
+      'the file pick or the next step',
+      async () => {
+        await confirmOptionalFilePick();
+        return !(await ses.p
+          .locator('.quick-input-widget')
+          .isVisible()
+          .catch(() => false));
+      },
+      { timeoutMs: 15_000, intervalMs: 300 },
+    );
   }
 
   before(async function () {
@@ -136,7 +168,9 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
           {
             path: '/api/chat',
             match: "Property 'lenght' does not exist",
-            chunks: ['A typo in the property name.\n\ntypo.ts\n<<<<<<< SEARCH\nexport const count = words.lenght;\n=======\nexport const count = words.length;\n>>>>>>> REPLACE\n'],
+            chunks: [
+              'A typo in the property name.\n\ntypo.ts\n<<<<<<< SEARCH\nexport const count = words.lenght;\n=======\nexport const count = words.length;\n>>>>>>> REPLACE\n',
+            ],
           },
           {
             path: '/api/chat',
@@ -149,12 +183,16 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
           {
             path: '/api/chat',
             match: 'Your step: Re-export farewell',
-            chunks: ["src/greet.ts\n<<<<<<< SEARCH\nexport function greet(name: string): string {\n=======\nexport { farewell } from './farewell';\n\nexport function greet(name: string): string {\n>>>>>>> REPLACE\n"],
+            chunks: [
+              "src/greet.ts\n<<<<<<< SEARCH\nexport function greet(name: string): string {\n=======\nexport { farewell } from './farewell';\n\nexport function greet(name: string): string {\n>>>>>>> REPLACE\n",
+            ],
           },
           {
             path: '/api/chat',
             match: 'Your step: Print the farewell',
-            chunks: ["<<<<<<< SEARCH\nimport { greet } from './greet';\n=======\nimport { farewell, greet } from './greet';\n>>>>>>> REPLACE\n<<<<<<< SEARCH\nconsole.log(greet('world'));\n=======\nconsole.log(greet('world'));\nconsole.log(farewell('world'));\n>>>>>>> REPLACE\n"],
+            chunks: [
+              "<<<<<<< SEARCH\nimport { greet } from './greet';\n=======\nimport { farewell, greet } from './greet';\n>>>>>>> REPLACE\n<<<<<<< SEARCH\nconsole.log(greet('world'));\n=======\nconsole.log(greet('world'));\nconsole.log(farewell('world'));\n>>>>>>> REPLACE\n",
+            ],
           },
         ],
         defaultReply: { chunks: [''] },
@@ -187,7 +225,9 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
         const button = p.locator('.monaco-dialog-box .monaco-button', { hasText: new RegExp(`^${label}$`) }).first();
         if (await button.isVisible().catch(() => false)) await button.click({ timeout: 3_000 }).catch(() => undefined);
       }
-      const discard = refactorPreview().locator('.monaco-button', { hasText: /^Discard$/ }).first();
+      const discard = refactorPreview()
+        .locator('.monaco-button', { hasText: /^Discard$/ })
+        .first();
       if (await discard.isVisible().catch(() => false)) await discard.click({ timeout: 3_000 }).catch(() => undefined);
       await p.keyboard.press('Escape').catch(() => undefined);
     }
@@ -210,13 +250,19 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
     await ses.runCommand('Tandem: Fix Problem at Cursor');
     await acceptPreview();
 
-    await waitFor('the fixed line in the editor', async () => (await ses.editorLines())[1] === '  let sum: number = 0;', { timeoutMs: 30_000 });
+    await waitFor('the fixed line in the editor', async () => (await ses.editorLines())[1] === '  let sum: number = 0;', {
+      timeoutMs: 30_000,
+    });
     await waitFor('the error squiggle to disappear', async () => (await squiggles.count()) === 0, { timeoutMs: 60_000, intervalMs: 500 });
-    const stats = await waitFor('a resolved fix outcome in the daemon store', async () => {
-      const st = await fixStats();
-      const fix = st.total.find((r) => r.kind === 'fix');
-      return fix && fix.resolved === 1 ? fix : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 1000 });
+    const stats = await waitFor(
+      'a resolved fix outcome in the daemon store',
+      async () => {
+        const st = await fixStats();
+        const fix = st.total.find((r) => r.kind === 'fix');
+        return fix && fix.resolved === 1 ? fix : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
     assert.equal(stats.successRate, 1);
     assert.equal(stats.latencyMs.count, 1);
   });
@@ -226,22 +272,38 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
     await runEditFiles('Add a farewell next to the greeting');
     await refactorPreview().waitFor({ state: 'visible', timeout: 90_000 });
     const rows = refactorPreview().locator('.monaco-list-row');
-    const labels = await waitFor('the three files in the preview', async () => {
-      const texts = (await rows.allTextContents()).join(' | ');
-      return /farewell\.ts/.test(texts) && /greet\.ts/.test(texts) && /main\.ts/.test(texts) ? texts : undefined;
-    }, { timeoutMs: 30_000 });
+    const labels = await waitFor(
+      'the three files in the preview',
+      async () => {
+        const texts = (await rows.allTextContents()).join(' | ');
+        return /farewell\.ts/.test(texts) && /greet\.ts/.test(texts) && /main\.ts/.test(texts) ? texts : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     assert.match(labels, /farewell\.ts/);
     await acceptPreview();
 
     await waitFor('src/farewell.ts on disk', () => existsSync(join(ses.workspace, 'src', 'farewell.ts')), { timeoutMs: 30_000 });
     assert.equal(readFileSync(join(ses.workspace, 'src', 'farewell.ts'), 'utf8'), FAREWELL_TS);
     await ses.runCommand('File: Save All');
-    await waitFor('the two edited files saved', () => {
-      const greet = readFileSync(join(ses.workspace, 'src', 'greet.ts'), 'utf8');
-      const main = readFileSync(join(ses.workspace, 'src', 'main.ts'), 'utf8');
-      return greet.startsWith("export { farewell } from './farewell';\n\nexport function greet") && main.includes("console.log(farewell('world'));") && main.startsWith("import { farewell, greet } from './greet';");
-    }, { timeoutMs: 30_000 });
-    const edits = await waitFor('an applied edit outcome', async () => (await fixStats()).total.find((r) => r.kind === 'edit' && r.applied === 1), { timeoutMs: 30_000, intervalMs: 1000 });
+    await waitFor(
+      'the two edited files saved',
+      () => {
+        const greet = readFileSync(join(ses.workspace, 'src', 'greet.ts'), 'utf8');
+        const main = readFileSync(join(ses.workspace, 'src', 'main.ts'), 'utf8');
+        return (
+          greet.startsWith("export { farewell } from './farewell';\n\nexport function greet") &&
+          main.includes("console.log(farewell('world'));") &&
+          main.startsWith("import { farewell, greet } from './greet';")
+        );
+      },
+      { timeoutMs: 30_000 },
+    );
+    const edits = await waitFor(
+      'an applied edit outcome',
+      async () => (await fixStats()).total.find((r) => r.kind === 'edit' && r.applied === 1),
+      { timeoutMs: 30_000, intervalMs: 1000 },
+    );
     assert.equal(edits.total, 1);
   });
 
@@ -253,7 +315,13 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
     await toast.first().waitFor({ state: 'visible', timeout: 60_000 });
     const text = (await toast.first().textContent()) ?? '';
     assert.match(text, /climbs out of the workspace|outside/);
-    assert.equal(await refactorPreview().isVisible().catch(() => false), false, 'no preview for a refused plan');
+    assert.equal(
+      await refactorPreview()
+        .isVisible()
+        .catch(() => false),
+      false,
+      'no preview for a refused plan',
+    );
     assert.equal(readFileSync(join(ses.root, 'outside.txt'), 'utf8'), 'untouched\n');
     assert.ok(!existsSync('/tmp/tandem-e2e-evil.txt'));
     assert.ok(!existsSync(join(ses.workspace, '.git', 'hooks', 'post-checkout')));
@@ -268,22 +336,36 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
     await ses.gotoLineEnd(2);
     for (let i = 0; i < 3; i++) await ses.p.keyboard.press('ArrowLeft');
     const item = ses.p.locator('.action-widget .monaco-list-row', { hasText: 'Fix with Tandem' }).first();
-    await waitFor('the "Fix with Tandem" quick fix', async () => {
-      if (await item.isVisible().catch(() => false)) return true;
-      await ses.p.keyboard.press('Control+.');
-      await item.waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
-      return item.isVisible();
-    }, { timeoutMs: 60_000, intervalMs: 1000 });
+    await waitFor(
+      'the "Fix with Tandem" quick fix',
+      async () => {
+        if (await item.isVisible().catch(() => false)) return true;
+        await ses.p.keyboard.press('Control+.');
+        await item.waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+        return item.isVisible();
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
     // The action list takes the keyboard (a pointer block covers it): walk to the entry.
-    await waitFor('"Fix with Tandem" focused in the quick fix list', async () => {
-      const focused = await ses.p.locator('.action-widget .monaco-list-row.focused').first().getAttribute('aria-label', { timeout: 2000 }).catch(() => null);
-      if (focused === 'Fix with Tandem') return true;
-      await ses.p.keyboard.press('ArrowDown');
-      return false;
-    }, { timeoutMs: 20_000, intervalMs: 200 });
+    await waitFor(
+      '"Fix with Tandem" focused in the quick fix list',
+      async () => {
+        const focused = await ses.p
+          .locator('.action-widget .monaco-list-row.focused')
+          .first()
+          .getAttribute('aria-label', { timeout: 2000 })
+          .catch(() => null);
+        if (focused === 'Fix with Tandem') return true;
+        await ses.p.keyboard.press('ArrowDown');
+        return false;
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
     await ses.p.keyboard.press('Enter');
     await acceptPreview();
-    await waitFor('the fixed line in the editor', async () => (await ses.editorLines())[1] === 'export const count = words.length;', { timeoutMs: 30_000 });
+    await waitFor('the fixed line in the editor', async () => (await ses.editorLines())[1] === 'export const count = words.length;', {
+      timeoutMs: 30_000,
+    });
     await waitFor('the error squiggle to disappear', async () => (await squiggles.count()) === 0, { timeoutMs: 60_000, intervalMs: 500 });
   });
 
@@ -292,15 +374,25 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
     await ses.runCommand('Tandem: Switch UI Mode');
     await ses.pickQuickItem(/simple/i);
     const settingsFile = join(ses.userDataDir, 'User', 'settings.json');
-    await waitFor('tandem.uiMode = simple in settings.json', () => /"tandem\.uiMode"\s*:\s*"simple"/.test(readFileSync(settingsFile, 'utf8')));
+    await waitFor('tandem.uiMode = simple in settings.json', () =>
+      /"tandem\.uiMode"\s*:\s*"simple"/.test(readFileSync(settingsFile, 'utf8')),
+    );
 
     await ses.openFile('half.ts');
     const squiggles = ses.p.locator('.editor-instance .monaco-editor .squiggly-error');
     await waitFor('the TypeScript error squiggle', async () => (await squiggles.count()) > 0, { timeoutMs: 90_000, intervalMs: 500 });
     await ses.gotoLineEnd(2);
     await ses.runCommand('Tandem: Fix Problem at Cursor');
-    await waitFor('the fix applied without a preview', async () => (await ses.editorLines())[1] === '  return n / 2;', { timeoutMs: 60_000 });
-    assert.equal(await refactorPreview().isVisible().catch(() => false), false, 'no preview in simple mode for a small fix');
+    await waitFor('the fix applied without a preview', async () => (await ses.editorLines())[1] === '  return n / 2;', {
+      timeoutMs: 60_000,
+    });
+    assert.equal(
+      await refactorPreview()
+        .isVisible()
+        .catch(() => false),
+      false,
+      'no preview in simple mode for a small fix',
+    );
 
     const toast = ses.p.locator('.notifications-toasts .notification-toast', { hasText: 'Tandem fixed it' }).first();
     await toast.waitFor({ state: 'visible', timeout: 30_000 });

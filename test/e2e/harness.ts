@@ -14,7 +14,18 @@
  * where a condition can be awaited, and no assertion is about time.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +50,8 @@ export function missingPrerequisites(): string[] {
   const missing: string[] = [];
   const marker = join(cacheDir(), `code-server-${CODE_SERVER_VERSION}`, '.tandem-e2e-ready');
   if (!existsSync(marker) || !existsSync(codeServerBin())) missing.push(`code-server ${CODE_SERVER_VERSION} (run \`npm run e2e:setup\`)`);
-  if (!existsSync(chromiumPath)) missing.push(`Chromium at ${chromiumPath} (\`apt-get install chromium\`, or \`npm run e2e:setup\` as root)`);
+  if (!existsSync(chromiumPath))
+    missing.push(`Chromium at ${chromiumPath} (\`apt-get install chromium\`, or \`npm run e2e:setup\` as root)`);
   return missing;
 }
 
@@ -73,7 +85,11 @@ export interface WaitOptions {
  * Polls `probe` until it returns a value other than undefined/false, and returns it.
  * On timeout, throws with `what` and the last probe error, if any.
  */
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, opts: WaitOptions = {}): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  opts: WaitOptions = {},
+): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const intervalMs = opts.intervalMs ?? 200;
   const deadline = Date.now() + timeoutMs;
@@ -168,7 +184,11 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs: number; cwd?: string }): Promise<{ stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs: number; cwd?: string },
+): Promise<{ stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     execFile(cmd, args, { env: opts.env, timeout: opts.timeoutMs, cwd: opts.cwd, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) fail(new Error(`${cmd} ${args.join(' ')} failed: ${err.message}\n${stderr}`));
@@ -192,11 +212,15 @@ export class FakeOllamaProcess {
     writeFileSync(scriptFile, JSON.stringify(script, null, 2));
     const logFile = join(dir, 'fake-ollama.log');
     const err = openSync(logFile, 'w');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/fake-ollama/cli.ts'), '--port', '0', '--script', scriptFile, '--exit-on-stdin-close'], {
-      cwd: repoRoot,
-      stdio: ['pipe', 'pipe', err],
-      env: cleanEnv({}),
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'test/fake-ollama/cli.ts'), '--port', '0', '--script', scriptFile, '--exit-on-stdin-close'],
+      {
+        cwd: repoRoot,
+        stdio: ['pipe', 'pipe', err],
+        env: cleanEnv({}),
+      },
+    );
     closeSync(err);
     const url = await new Promise<string>((done, fail) => {
       let out = '';
@@ -329,10 +353,14 @@ export class E2eSession {
     this.codeServer = spawn(
       codeServerBin(),
       [
-        '--auth', 'none',
-        '--bind-addr', `127.0.0.1:${this.port}`,
-        '--user-data-dir', this.userDataDir,
-        '--extensions-dir', this.extensionsDir,
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${this.port}`,
+        '--user-data-dir',
+        this.userDataDir,
+        '--extensions-dir',
+        this.extensionsDir,
         '--disable-telemetry',
         '--disable-update-check',
         '--disable-workspace-trust',
@@ -342,25 +370,41 @@ export class E2eSession {
     );
     closeSync(log);
     const base = `http://127.0.0.1:${this.port}`;
-    await waitFor('code-server /healthz', async () => {
-      if (this.codeServer?.exitCode !== null) throw new Error(`code-server exited: ${this.tail(join(this.root, 'code-server.log'))}`);
-      const res = await fetch(`${base}/healthz`);
-      return res.ok;
-    }, { timeoutMs: 60_000 });
+    await waitFor(
+      'code-server /healthz',
+      async () => {
+        if (this.codeServer?.exitCode !== null) throw new Error(`code-server exited: ${this.tail(join(this.root, 'code-server.log'))}`);
+        const res = await fetch(`${base}/healthz`);
+        return res.ok;
+      },
+      { timeoutMs: 60_000 },
+    );
 
     this.browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const context = await this.browser.newContext({ viewport: { width: 1400, height: 900 } });
     this.page = await context.newPage();
     await this.page.goto(`${base}/?folder=${encodeURIComponent(this.workspace)}`);
     await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
-    await this.page.locator('.explorer-folders-view').first().waitFor({ state: 'visible', timeout: 60_000 }).catch(async () => {
-      // The explorer is the default view; if another view was restored, open it.
-      await this.page!.keyboard.press('Control+Shift+E');
-    });
+    await this.page
+      .locator('.explorer-folders-view')
+      .first()
+      .waitFor({ state: 'visible', timeout: 60_000 })
+      .catch(async () => {
+        // The explorer is the default view; if another view was restored, open it.
+        await this.page!.keyboard.press('Control+Shift+E');
+      });
   }
 
   // --- Logs and state -------------------------------------------------------------
@@ -390,17 +434,23 @@ export class E2eSession {
   }
 
   extensionHostLog(): string {
-    return this.extensionHostLogs().map((f) => readFileSync(f, 'utf8')).join('\n');
+    return this.extensionHostLogs()
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
   }
 
   /** Resolves once the extension host log shows Tandem activated (or throws with its errors). */
   async waitForActivation(timeoutMs = 90_000): Promise<void> {
-    await waitFor(`${EXTENSION_ID} to activate (extension host log)`, () => {
-      const log = this.extensionHostLog();
-      const failed = new RegExp(`Activating extension '?${EXTENSION_ID.replace('.', '\\.')}'? failed[^\\n]*`, 'i').exec(log);
-      if (failed) throw new Error(failed[0]);
-      return new RegExp(`ExtensionService#_doActivateExtension ${EXTENSION_ID.replace('.', '\\.')}`).test(log);
-    }, { timeoutMs });
+    await waitFor(
+      `${EXTENSION_ID} to activate (extension host log)`,
+      () => {
+        const log = this.extensionHostLog();
+        const failed = new RegExp(`Activating extension '?${EXTENSION_ID.replace('.', '\\.')}'? failed[^\\n]*`, 'i').exec(log);
+        if (failed) throw new Error(failed[0]);
+        return new RegExp(`ExtensionService#_doActivateExtension ${EXTENSION_ID.replace('.', '\\.')}`).test(log);
+      },
+      { timeoutMs },
+    );
   }
 
   lock(): LockInfo | undefined {
@@ -465,13 +515,17 @@ export class E2eSession {
 
   /** Waits until ghost text is visible and returns its text (nbsp normalised). */
   async waitForGhostText(timeoutMs = 30_000): Promise<string> {
-    return waitFor('ghost text in the editor', async () => {
-      const all = this.ghostText();
-      if ((await all.count()) === 0) return undefined;
-      const texts = await all.allTextContents();
-      const text = texts.join('').replace(/\u00a0/g, ' ');
-      return text.trim() ? text : undefined;
-    }, { timeoutMs });
+    return waitFor(
+      'ghost text in the editor',
+      async () => {
+        const all = this.ghostText();
+        if ((await all.count()) === 0) return undefined;
+        const texts = await all.allTextContents();
+        const text = texts.join('').replace(/\u00a0/g, ' ');
+        return text.trim() ? text : undefined;
+      },
+      { timeoutMs },
+    );
   }
 
   async waitForNoGhostText(timeoutMs = 15_000): Promise<void> {
@@ -480,28 +534,35 @@ export class E2eSession {
 
   /** The focused editor's visible document text (no ghost text), one string per line (nbsp normalised). */
   async editorLines(): Promise<string[]> {
-    const lines = await this.p.locator('.editor-instance .monaco-editor .view-lines').first().evaluate((el) => {
-      const rows = Array.from(el.querySelectorAll<HTMLElement>('.view-line'));
-      rows.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
-      // The document's text only: ghost text is rendered inside the lines too.
-      return rows.map((r) => {
-        const copy = r.cloneNode(true) as HTMLElement;
-        copy.querySelectorAll('[class*="ghost-text"]').forEach((g) => g.remove());
-        return copy.textContent ?? '';
+    const lines = await this.p
+      .locator('.editor-instance .monaco-editor .view-lines')
+      .first()
+      .evaluate((el) => {
+        const rows = Array.from(el.querySelectorAll<HTMLElement>('.view-line'));
+        rows.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
+        // The document's text only: ghost text is rendered inside the lines too.
+        return rows.map((r) => {
+          const copy = r.cloneNode(true) as HTMLElement;
+          copy.querySelectorAll('[class*="ghost-text"]').forEach((g) => g.remove());
+          return copy.textContent ?? '';
+        });
       });
-    });
     return lines.map((l) => l.replace(/\u00a0/g, ' '));
   }
 
   /** Opens the command palette (retrying: early keystrokes can be swallowed) and types `text`. */
   async openCommandPalette(text: string): Promise<Locator> {
     const widget = this.p.locator('.quick-input-widget');
-    await waitFor('the command palette', async () => {
-      if (await widget.isVisible()) return true;
-      await this.p.keyboard.press('F1');
-      await widget.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
-      return widget.isVisible();
-    }, { timeoutMs: 30_000, intervalMs: 500 });
+    await waitFor(
+      'the command palette',
+      async () => {
+        if (await widget.isVisible()) return true;
+        await this.p.keyboard.press('F1');
+        await widget.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
+        return widget.isVisible();
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
     const input = widget.locator('input');
     await input.fill(`>${text}`);
     return widget;
@@ -515,15 +576,21 @@ export class E2eSession {
     const widget = await this.openCommandPalette(text);
     const rows = widget.locator('.quick-input-list .monaco-list-row');
     // Wait for the filter to apply: a short list (not the whole palette) with a matching entry.
-    await waitFor(`palette entries for "${text}"`, async () => {
-      const size = Number(await rows.first().getAttribute('aria-setsize', { timeout: 1000 }));
-      const labels = await rows.locator('.label-name').allTextContents();
-      return size > 0 && size < 200 && labels.some((l) => l.toLowerCase().includes(text.toLowerCase()));
-    }, { timeoutMs: 15_000 });
+    await waitFor(
+      `palette entries for "${text}"`,
+      async () => {
+        const size = Number(await rows.first().getAttribute('aria-setsize', { timeout: 1000 }));
+        const labels = await rows.locator('.label-name').allTextContents();
+        return size > 0 && size < 200 && labels.some((l) => l.toLowerCase().includes(text.toLowerCase()));
+      },
+      { timeoutMs: 15_000 },
+    );
     const labels = new Set<string>();
     // The row's label (its aria-label adds ", recently used" and the like).
     const collect = async () => {
-      for (const label of await rows.evaluateAll((els) => els.map((e) => e.querySelector('.label-name')?.textContent ?? e.getAttribute('aria-label') ?? ''))) {
+      for (const label of await rows.evaluateAll((els) =>
+        els.map((e) => e.querySelector('.label-name')?.textContent ?? e.getAttribute('aria-label') ?? ''),
+      )) {
         if (label) labels.add(label);
       }
     };
@@ -533,7 +600,10 @@ export class E2eSession {
       await collect();
       const before = await focused();
       await this.p.keyboard.press('PageDown');
-      const moved = await waitFor('the palette focus to move', async () => (await focused()) !== before, { timeoutMs: 2000, intervalMs: 100 }).catch(() => false);
+      const moved = await waitFor('the palette focus to move', async () => (await focused()) !== before, {
+        timeoutMs: 2000,
+        intervalMs: 100,
+      }).catch(() => false);
       if (!moved) break;
     }
     await collect();
@@ -561,7 +631,10 @@ export class E2eSession {
 
   /** Saves a PNG and the logs under test-results/e2e/ (for a failed test). */
   async saveFailureArtifacts(title: string): Promise<string> {
-    const slug = title.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 80);
+    const slug = title
+      .replace(/[^a-z0-9]+/gi, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 80);
     mkdirSync(resultsDir, { recursive: true });
     const png = join(resultsDir, `${slug}.png`);
     if (this.page) await this.page.screenshot({ path: png, fullPage: true }).catch(() => undefined);

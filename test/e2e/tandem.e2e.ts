@@ -100,7 +100,9 @@ describe('Tandem in a real VS Code (code-server + Chromium)', function () {
   it('installs the VSIX, activates the extension and starts the daemon', async function () {
     const ses = session();
     await ses.waitForActivation();
-    const daemon = await waitFor('the daemon the extension starts ($TANDEM_HOME/daemon.lock)', () => ses.liveDaemon(), { timeoutMs: 60_000 });
+    const daemon = await waitFor('the daemon the extension starts ($TANDEM_HOME/daemon.lock)', () => ses.liveDaemon(), {
+      timeoutMs: 60_000,
+    });
     assert.ok(daemon.pid > 0 && daemon.port > 0);
   });
 
@@ -122,12 +124,19 @@ describe('Tandem in a real VS Code (code-server + Chromium)', function () {
 
     // Saved, the file on disk has it too.
     await ses.p.keyboard.press('Control+S');
-    await waitFor('math.ts saved with the accepted text', () => readFileSync(join(ses.workspace, 'math.ts'), 'utf8').split('\n')[1] === `  return a${COMPLETION}`);
+    await waitFor(
+      'math.ts saved with the accepted text',
+      () => readFileSync(join(ses.workspace, 'math.ts'), 'utf8').split('\n')[1] === `  return a${COMPLETION}`,
+    );
 
-    const after = await waitFor('an accepted event in the daemon store', async () => {
-      const now = await stats();
-      return now.accepted > before.accepted ? now : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 500 });
+    const after = await waitFor(
+      'an accepted event in the daemon store',
+      async () => {
+        const now = await stats();
+        return now.accepted > before.accepted ? now : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
     assert.equal(after.accepted, before.accepted + 1);
     assert.ok(after.shown > before.shown, 'the suggestion was also recorded as shown');
   });
@@ -146,10 +155,14 @@ describe('Tandem in a real VS Code (code-server + Chromium)', function () {
     // Other suggestions may come and go meanwhile (e.g. one shown after the accept and
     // dismissed when the cursor moved here); the one escaped here is counted as such.
     const escaped = (t: StatsTotals) => t.dismissReasons.escaped ?? 0;
-    const after = await waitFor('a dismissed (escaped) event in the daemon store', async () => {
-      const now = await stats();
-      return escaped(now) > escaped(before) ? now : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 500 });
+    const after = await waitFor(
+      'a dismissed (escaped) event in the daemon store',
+      async () => {
+        const now = await stats();
+        return escaped(now) > escaped(before) ? now : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
     assert.equal(escaped(after), escaped(before) + 1);
     assert.ok(after.dismissed > before.dismissed);
     assert.equal(after.accepted, before.accepted, 'nothing accepted');
@@ -161,10 +174,14 @@ describe('Tandem in a real VS Code (code-server + Chromium)', function () {
     process.kill(old.pid, 'SIGKILL');
     await waitFor(`daemon ${old.pid} to die`, () => !ses.liveDaemon() || ses.liveDaemon()!.pid !== old.pid);
 
-    const fresh = await waitFor('a new daemon started by the extension', () => {
-      const d = ses.liveDaemon();
-      return d && d.pid !== old.pid ? d : undefined;
-    }, { timeoutMs: 90_000, intervalMs: 500 });
+    const fresh = await waitFor(
+      'a new daemon started by the extension',
+      () => {
+        const d = ses.liveDaemon();
+        return d && d.pid !== old.pid ? d : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
     assert.notEqual(fresh.pid, old.pid);
 
     await ses.openFile('math.ts');
@@ -180,31 +197,50 @@ describe('Tandem in a real VS Code (code-server + Chromium)', function () {
     const ses = session();
     const tandemCommands = async () => (await ses.paletteCommands('Tandem:')).filter((l) => l.startsWith('Tandem:'));
     const simple = await tandemCommands();
-    assert.ok(simple.some((l) => l.includes('Switch UI Mode')), `simple mode offers the switcher: ${simple.join(' | ')}`);
+    assert.ok(
+      simple.some((l) => l.includes('Switch UI Mode')),
+      `simple mode offers the switcher: ${simple.join(' | ')}`,
+    );
 
     await ses.runCommand('Tandem: Switch UI Mode');
     await ses.pickQuickItem(/expert/i);
 
     const settingsFile = join(ses.userDataDir, 'User', 'settings.json');
-    await waitFor('tandem.uiMode = expert in settings.json', () => /"tandem\.uiMode"\s*:\s*"expert"/.test(readFileSync(settingsFile, 'utf8')));
-    const expert = await waitFor('the expert commands in the palette', async () => {
-      const now = await tandemCommands();
-      return now.length > simple.length ? now : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 500 });
+    await waitFor('tandem.uiMode = expert in settings.json', () =>
+      /"tandem\.uiMode"\s*:\s*"expert"/.test(readFileSync(settingsFile, 'utf8')),
+    );
+    const expert = await waitFor(
+      'the expert commands in the palette',
+      async () => {
+        const now = await tandemCommands();
+        return now.length > simple.length ? now : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 500 },
+    );
 
     const onlyExpert = expert.filter((l) => !simple.includes(l));
-    assert.ok(onlyExpert.some((l) => /raw prompt/i.test(l)), `expert adds the raw prompt view: ${onlyExpert.join(' | ')}`);
-    assert.ok(onlyExpert.some((l) => /why this suggestion/i.test(l)), `expert includes the advanced commands: ${onlyExpert.join(' | ')}`);
+    assert.ok(
+      onlyExpert.some((l) => /raw prompt/i.test(l)),
+      `expert adds the raw prompt view: ${onlyExpert.join(' | ')}`,
+    );
+    assert.ok(
+      onlyExpert.some((l) => /why this suggestion/i.test(l)),
+      `expert includes the advanced commands: ${onlyExpert.join(' | ')}`,
+    );
     for (const l of simple) assert.ok(expert.includes(l), `expert keeps "${l}"`);
     assert.ok(!simple.some((l) => /raw prompt|why this suggestion/i.test(l)), 'simple mode hides them');
 
     // Back to simple: the extra commands go away again.
     await ses.runCommand('Tandem: Switch UI Mode');
     await ses.pickQuickItem(/simple/i);
-    await waitFor('the simple commands in the palette again', async () => {
-      const now = await tandemCommands();
-      return now.length === simple.length && now.every((l) => simple.includes(l));
-    }, { timeoutMs: 20_000, intervalMs: 500 });
+    await waitFor(
+      'the simple commands in the palette again',
+      async () => {
+        const now = await tandemCommands();
+        return now.length === simple.length && now.every((l) => simple.includes(l));
+      },
+      { timeoutMs: 20_000, intervalMs: 500 },
+    );
   });
 
   it('keeps the backend settings across a settings write: after a mode switch and a daemon restart, completions still come', async function () {
@@ -212,14 +248,20 @@ describe('Tandem in a real VS Code (code-server + Chromium)', function () {
     await ses.runCommand('Tandem: Switch UI Mode');
     await ses.pickQuickItem(/advanced/i);
     const settingsFile = join(ses.userDataDir, 'User', 'settings.json');
-    await waitFor('tandem.uiMode = advanced in settings.json', () => /"tandem\.uiMode"\s*:\s*"advanced"/.test(readFileSync(settingsFile, 'utf8')));
+    await waitFor('tandem.uiMode = advanced in settings.json', () =>
+      /"tandem\.uiMode"\s*:\s*"advanced"/.test(readFileSync(settingsFile, 'utf8')),
+    );
 
     const old = await waitFor('a live daemon', () => ses.liveDaemon());
     await ses.runCommand('Tandem: Restart Daemon');
-    await waitFor('a new daemon after Restart Daemon', () => {
-      const d = ses.liveDaemon();
-      return d && d.pid !== old.pid ? d : undefined;
-    }, { timeoutMs: 90_000, intervalMs: 500 });
+    await waitFor(
+      'a new daemon after Restart Daemon',
+      () => {
+        const d = ses.liveDaemon();
+        return d && d.pid !== old.pid ? d : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
 
     // The new daemon got the Ollama URL from the settings again (not the default port, where nothing listens).
     await ses.openFile('math.ts');

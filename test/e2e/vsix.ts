@@ -4,7 +4,18 @@
  * listing its entries (a VSIX is a zip; the extension's files are under `extension/`).
  */
 import { spawn } from 'node:child_process';
-import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import yauzl from 'yauzl';
 
@@ -32,7 +43,18 @@ export function vsixPath(target = vsixTarget()): string {
 }
 
 /** Everything whose change makes a built VSIX stale. */
-const inputs = ['extension', 'daemon', 'protocol', 'webview-ui', 'package.json', 'package-lock.json', '.vscodeignore', 'esbuild.config.mjs', 'README.md', 'LICENSE'];
+const inputs = [
+  'extension',
+  'daemon',
+  'protocol',
+  'webview-ui',
+  'package.json',
+  'package-lock.json',
+  '.vscodeignore',
+  'esbuild.config.mjs',
+  'README.md',
+  'LICENSE',
+];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
@@ -118,7 +140,8 @@ async function withBuildLock<T>(timeoutMs: number, fn: () => Promise<T>): Promis
         rmSync(lock, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`another process (pid ${holder}) has been building the VSIX for too long; remove ${lock} if it is gone`);
+      if (Date.now() > deadline)
+        throw new Error(`another process (pid ${holder}) has been building the VSIX for too long; remove ${lock} if it is gone`);
       await new Promise((r) => setTimeout(r, 500));
     }
   }

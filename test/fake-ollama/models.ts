@@ -31,10 +31,15 @@ function isEmbedName(name: string): boolean {
 /** A template like the one the Ollama library ships for the model, with or without FIM. */
 function defaultTemplate(name: string, insert: boolean): string {
   const n = name.toLowerCase();
-  if (!insert) return n.match(/instruct|chat|-it\b/) ? '{{- range .Messages }}<|im_start|>{{ .Role }}\n{{ .Content }}<|im_end|>\n{{ end }}<|im_start|>assistant\n' : '{{ .Prompt }}';
-  if (n.includes('deepseek')) return '{{- if .Suffix }}<｜fim▁begin｜>{{ .Prompt }}<｜fim▁hole｜>{{ .Suffix }}<｜fim▁end｜>{{- else }}{{ .Prompt }}{{- end }}';
+  if (!insert)
+    return n.match(/instruct|chat|-it\b/)
+      ? '{{- range .Messages }}<|im_start|>{{ .Role }}\n{{ .Content }}<|im_end|>\n{{ end }}<|im_start|>assistant\n'
+      : '{{ .Prompt }}';
+  if (n.includes('deepseek'))
+    return '{{- if .Suffix }}<｜fim▁begin｜>{{ .Prompt }}<｜fim▁hole｜>{{ .Suffix }}<｜fim▁end｜>{{- else }}{{ .Prompt }}{{- end }}';
   if (n.includes('codellama')) return '{{- if .Suffix }}<PRE> {{ .Prompt }} <SUF>{{ .Suffix }} <MID>{{- else }}{{ .Prompt }}{{- end }}';
-  if (n.includes('starcoder')) return '{{- if .Suffix }}<fim_prefix>{{ .Prompt }}<fim_suffix>{{ .Suffix }}<fim_middle>{{- else }}{{ .Prompt }}{{- end }}';
+  if (n.includes('starcoder'))
+    return '{{- if .Suffix }}<fim_prefix>{{ .Prompt }}<fim_suffix>{{ .Suffix }}<fim_middle>{{- else }}{{ .Prompt }}{{- end }}';
   if (n.includes('codestral')) return '{{- if .Suffix }}[SUFFIX]{{ .Suffix }}[PREFIX] {{ .Prompt }}{{- else }}{{ .Prompt }}{{- end }}';
   return '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>{{- else }}{{ .Prompt }}{{- end }}';
 }

@@ -60,13 +60,7 @@ export interface FakeModel {
 }
 
 export type FakeEndpoint =
-  | '/api/generate'
-  | '/api/chat'
-  | '/api/embed'
-  | '/api/embeddings'
-  | '/v1/completions'
-  | '/v1/chat/completions'
-  | '/v1/embeddings';
+  '/api/generate' | '/api/chat' | '/api/embed' | '/api/embeddings' | '/v1/completions' | '/v1/chat/completions' | '/v1/embeddings';
 
 /** How to answer one request. All fields optional; an empty reply streams `defaultText`. */
 export interface FakeReply {

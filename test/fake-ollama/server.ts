@@ -184,7 +184,10 @@ export class FakeOllama {
     this.setModels(script.models ?? []);
     this.maxLoaded = script.maxLoadedModels ?? 3;
     this.setLoaded(script.loaded ?? []);
-    this.pullable = script.pullable === undefined || script.pullable === 'any' ? 'any' : new Map(script.pullable.map((m) => [normalizeModelName(m.name), m]));
+    this.pullable =
+      script.pullable === undefined || script.pullable === 'any'
+        ? 'any'
+        : new Map(script.pullable.map((m) => [normalizeModelName(m.name), m]));
     this.setRules(script.rules ?? []);
     this.defaultReply = script.defaultReply ?? {};
   }
@@ -400,14 +403,25 @@ export class FakeOllama {
     if (method === 'GET' && path === '/api/ps') return this.json(ex, 200, { models: this.psEntries() });
     if (method === 'GET' && path === '/v1/models') return this.json(ex, 200, this.openAiModels());
 
-    const known = ['/api/generate', '/api/chat', '/api/embed', '/api/embeddings', '/api/show', '/api/pull', '/v1/completions', '/v1/chat/completions', '/v1/embeddings'];
+    const known = [
+      '/api/generate',
+      '/api/chat',
+      '/api/embed',
+      '/api/embeddings',
+      '/api/show',
+      '/api/pull',
+      '/v1/completions',
+      '/v1/chat/completions',
+      '/v1/embeddings',
+    ];
     if (!isPost || !known.includes(path)) return this.text(ex, 404, '404 page not found');
 
     const openAi = path.startsWith('/v1/');
     const fail = (status: number, message: string) =>
       openAi ? this.json(ex, status, this.openAiError(status, message)) : this.json(ex, status, { error: message });
     if (bodyError !== undefined) return fail(400, `invalid character in request body: ${bodyError}`);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return fail(400, body === undefined ? 'missing request body' : 'request body must be a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return fail(400, body === undefined ? 'missing request body' : 'request body must be a JSON object');
     const b = body as JsonObject;
 
     if (path === '/api/show') return this.show(ex, b);
@@ -482,7 +496,10 @@ export class FakeOllama {
   }
 
   private openAiModels(): JsonObject {
-    return { object: 'list', data: [...this.models.values()].map((m) => ({ id: m.name, object: 'model', created: 1_748_779_200, owned_by: 'library' })) };
+    return {
+      object: 'list',
+      data: [...this.models.values()].map((m) => ({ id: m.name, object: 'model', created: 1_748_779_200, owned_by: 'library' })),
+    };
   }
 
   private openAiError(status: number, message: string): JsonObject {
@@ -544,7 +561,13 @@ export class FakeOllama {
       const unload = keepAliveMs(b.keep_alive) === 0;
       if (unload) this.loaded.delete(m.name);
       else this.markLoaded(m.name, b.keep_alive);
-      return this.json(ex, 200, { ...base, created_at: new Date().toISOString(), response: '', done: true, done_reason: unload ? 'unload' : 'load' });
+      return this.json(ex, 200, {
+        ...base,
+        created_at: new Date().toISOString(),
+        response: '',
+        done: true,
+        done_reason: unload ? 'unload' : 'load',
+      });
     }
     this.markLoaded(m.name, b.keep_alive);
     const withContext = b.raw !== true;
@@ -583,18 +606,39 @@ export class FakeOllama {
     const base = { model: b.model, created_at: '' };
     if (messages.length === 0) {
       this.markLoaded(m.name, b.keep_alive);
-      return this.json(ex, 200, { ...base, created_at: new Date().toISOString(), message: { role: 'assistant', content: '' }, done: true, done_reason: 'load' });
+      return this.json(ex, 200, {
+        ...base,
+        created_at: new Date().toISOString(),
+        message: { role: 'assistant', content: '' },
+        done: true,
+        done_reason: 'load',
+      });
     }
     this.markLoaded(m.name, b.keep_alive);
     const text = messages.map((msg) => (typeof msg.content === 'string' ? msg.content : '')).join('\n');
     const fmt: StreamFormat = {
       contentType: 'application/x-ndjson',
-      chunk: (t) => JSON.stringify({ ...base, created_at: new Date().toISOString(), message: { role: 'assistant', content: t }, done: false }) + '\n',
+      chunk: (t) =>
+        JSON.stringify({ ...base, created_at: new Date().toISOString(), message: { role: 'assistant', content: t }, done: false }) + '\n',
       final: (doneReason, stats) =>
-        JSON.stringify({ ...base, created_at: new Date().toISOString(), message: { role: 'assistant', content: '' }, done: true, done_reason: doneReason, ...durations(stats) }) + '\n',
+        JSON.stringify({
+          ...base,
+          created_at: new Date().toISOString(),
+          message: { role: 'assistant', content: '' },
+          done: true,
+          done_reason: doneReason,
+          ...durations(stats),
+        }) + '\n',
       garbage: (line) => line + '\n',
       error: (message) => JSON.stringify({ error: message }) + '\n',
-      whole: (t, doneReason, stats) => ({ ...base, created_at: new Date().toISOString(), message: { role: 'assistant', content: t }, done: true, done_reason: doneReason, ...durations(stats) }),
+      whole: (t, doneReason, stats) => ({
+        ...base,
+        created_at: new Date().toISOString(),
+        message: { role: 'assistant', content: t },
+        done: true,
+        done_reason: doneReason,
+        ...durations(stats),
+      }),
     };
     return this.play(ex, this.pickReply('/api/chat', m.name, text), fmt, b.stream !== false, text.length);
   }
@@ -602,15 +646,21 @@ export class FakeOllama {
   private openAiCompletion(ex: Exchange, b: JsonObject, m: ResolvedModel): Promise<void> | void {
     const prompt = typeof b.prompt === 'string' ? b.prompt : Array.isArray(b.prompt) ? b.prompt.join('') : '';
     const suffix = typeof b.suffix === 'string' ? b.suffix : '';
-    if (suffix !== '' && !m.capabilities.includes('insert')) return this.json(ex, 400, this.openAiError(400, `"${m.name}" does not support insert`));
+    if (suffix !== '' && !m.capabilities.includes('insert'))
+      return this.json(ex, 400, this.openAiError(400, `"${m.name}" does not support insert`));
     this.markLoaded(m.name, undefined);
     const id = `cmpl-${Math.floor(Math.random() * 1000)}`;
     const base = () => ({ id, object: 'text_completion', created: created(), model: b.model, system_fingerprint: 'fp_ollama' });
-    const usage = (s: Stats) => ({ prompt_tokens: s.promptEvalCount, completion_tokens: s.evalCount, total_tokens: s.promptEvalCount + s.evalCount });
+    const usage = (s: Stats) => ({
+      prompt_tokens: s.promptEvalCount,
+      completion_tokens: s.evalCount,
+      total_tokens: s.promptEvalCount + s.evalCount,
+    });
     const fmt: StreamFormat = {
       contentType: 'text/event-stream',
       chunk: (t) => `data: ${JSON.stringify({ ...base(), choices: [{ text: t, index: 0, finish_reason: null }] })}\n\n`,
-      final: (doneReason) => `data: ${JSON.stringify({ ...base(), choices: [{ text: '', index: 0, finish_reason: doneReason }] })}\n\ndata: [DONE]\n\n`,
+      final: (doneReason) =>
+        `data: ${JSON.stringify({ ...base(), choices: [{ text: '', index: 0, finish_reason: doneReason }] })}\n\ndata: [DONE]\n\n`,
       garbage: (line) => `${line}\n\n`,
       error: (message) => `data: ${JSON.stringify(this.openAiError(500, message))}\n\n`,
       whole: (t, doneReason, s) => ({ ...base(), choices: [{ text: t, index: 0, finish_reason: doneReason }], usage: usage(s) }),
@@ -628,8 +678,10 @@ export class FakeOllama {
     const base = () => ({ id, object: 'chat.completion.chunk', created: created(), model: b.model, system_fingerprint: 'fp_ollama' });
     const fmt: StreamFormat = {
       contentType: 'text/event-stream',
-      chunk: (t) => `data: ${JSON.stringify({ ...base(), choices: [{ index: 0, delta: { role: 'assistant', content: t }, finish_reason: null }] })}\n\n`,
-      final: (doneReason) => `data: ${JSON.stringify({ ...base(), choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: doneReason }] })}\n\ndata: [DONE]\n\n`,
+      chunk: (t) =>
+        `data: ${JSON.stringify({ ...base(), choices: [{ index: 0, delta: { role: 'assistant', content: t }, finish_reason: null }] })}\n\n`,
+      final: (doneReason) =>
+        `data: ${JSON.stringify({ ...base(), choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: doneReason }] })}\n\ndata: [DONE]\n\n`,
       garbage: (line) => `${line}\n\n`,
       error: (message) => `data: ${JSON.stringify(this.openAiError(500, message))}\n\n`,
       whole: (t, doneReason, s) => ({
@@ -686,7 +738,8 @@ export class FakeOllama {
     }
     if (reply.firstTokenDelayMs && !(await this.sleep(ex, reply.firstTokenDelayMs))) return false;
     if (reply.status !== undefined && reply.status >= 400) {
-      if (reply.errorBody !== undefined) this.text(ex, reply.status, reply.errorBody, reply.errorContentType ?? 'text/plain; charset=utf-8');
+      if (reply.errorBody !== undefined)
+        this.text(ex, reply.status, reply.errorBody, reply.errorContentType ?? 'text/plain; charset=utf-8');
       else {
         const message = reply.error ?? `fake error ${reply.status}`;
         this.json(ex, reply.status, openAi ? this.openAiError(reply.status, message) : { error: message });
@@ -717,8 +770,19 @@ export class FakeOllama {
         if (reply.disconnectAfterChunks === i) return this.drop(ex);
         if (reply.hangAfterChunks === i) return ex.done;
       }
-      if (reply.streamError) return this.json(ex, 500, fmt.contentType === 'text/event-stream' ? this.openAiError(500, reply.streamError.message) : { error: reply.streamError.message });
-      if (reply.garbage) return this.text(ex, 200, `${JSON.stringify(fmt.whole(chunks.join(''), doneReason, stats)).slice(0, -1)}\n${reply.garbage.line ?? 'garbage'}`, 'application/json; charset=utf-8');
+      if (reply.streamError)
+        return this.json(
+          ex,
+          500,
+          fmt.contentType === 'text/event-stream' ? this.openAiError(500, reply.streamError.message) : { error: reply.streamError.message },
+        );
+      if (reply.garbage)
+        return this.text(
+          ex,
+          200,
+          `${JSON.stringify(fmt.whole(chunks.join(''), doneReason, stats)).slice(0, -1)}\n${reply.garbage.line ?? 'garbage'}`,
+          'application/json; charset=utf-8',
+        );
       return this.json(ex, 200, fmt.whole(chunks.join(''), doneReason, stats));
     }
 

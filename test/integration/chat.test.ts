@@ -68,7 +68,11 @@ describe('chat (integration, real daemon)', function () {
   let daemon: RunningDaemon | undefined;
   let conn: DaemonConnection | undefined;
 
-  const models = () => [{ name: 'qwen2.5-coder:1.5b-base', capabilities: ['completion', 'insert'] }, { name: CHAT_MODEL }, { name: 'nomic-embed-text', capabilities: ['embedding'] }];
+  const models = () => [
+    { name: 'qwen2.5-coder:1.5b-base', capabilities: ['completion', 'insert'] },
+    { name: CHAT_MODEL },
+    { name: 'nomic-embed-text', capabilities: ['embedding'] },
+  ];
 
   async function connect(): Promise<DaemonConnection> {
     conn = await daemon!.connect();
@@ -105,12 +109,17 @@ describe('chat (integration, real daemon)', function () {
       text: 'What does this do?',
       streamId: 's1',
       includePrompt: true,
-      context: { selection: { path: join(workspace, 'src', 'math.ts'), languageId: 'typescript', startLine: 2, endLine: 2, text: '  return a + b;' } },
+      context: {
+        selection: { path: join(workspace, 'src', 'math.ts'), languageId: 'typescript', startLine: 2, endLine: 2, text: '  return a + b;' },
+      },
     });
     assert.equal(result.assistant.content, 'Use `sum` like this.');
     assert.equal(result.assistant.status, 'done');
     const streamed = deltas.get('s1') ?? [];
-    assert.deepEqual(streamed.map((d) => d.seq), [0, 1, 2, 3]);
+    assert.deepEqual(
+      streamed.map((d) => d.seq),
+      [0, 1, 2, 3],
+    );
     assert.equal(streamed.map((d) => d.delta).join(''), result.assistant.content);
 
     const body = lastChatBody(fake);
@@ -131,7 +140,10 @@ describe('chat (integration, real daemon)', function () {
     assert.ok(result.assistant.stats!.tokens.promptEstimate > 0);
 
     const list = await c.connection.sendRequest(ChatListRequest.type, { workspace });
-    assert.deepEqual(list.conversations.map((x) => [x.id, x.title, x.messageCount]), [['conv-1', 'What does this do?', 2]]);
+    assert.deepEqual(
+      list.conversations.map((x) => [x.id, x.title, x.messageCount]),
+      [['conv-1', 'What does this do?', 2]],
+    );
     const other = await c.connection.sendRequest(ChatListRequest.type, { workspace: '/some/other/folder' });
     assert.equal(other.conversations.length, 0);
   });
@@ -145,13 +157,21 @@ describe('chat (integration, real daemon)', function () {
       text: 'Explain @src/math.ts',
       context: { files: [join(workspace, 'src', 'math.ts')] },
     });
-    assert.match(lastChatBody(fake).messages.at(-1)!.content, /File src\/math\.ts:\n```typescript\nexport function sum|File src\/math\.ts:\n```ts\nexport function sum/);
+    assert.match(
+      lastChatBody(fake).messages.at(-1)!.content,
+      /File src\/math\.ts:\n```typescript\nexport function sum|File src\/math\.ts:\n```ts\nexport function sum/,
+    );
     assert.equal(first.assistant.context?.find((i) => i.kind === 'file')?.label, 'src/math.ts');
 
     const outside = join(home, 'secret.txt');
     writeFileSync(outside, 'do not read');
     await assert.rejects(
-      c.connection.sendRequest(ChatSendRequest.type, { conversationId: 'conv-2', workspace, text: 'And this?', context: { files: [outside] } }),
+      c.connection.sendRequest(ChatSendRequest.type, {
+        conversationId: 'conv-2',
+        workspace,
+        text: 'And this?',
+        context: { files: [outside] },
+      }),
       (err: ResponseError<TandemErrorData>) => {
         assert.equal(err.code, ErrorCodes.PathOutsideWorkspace);
         assert.match(err.message, /outside the workspace/);
@@ -177,16 +197,24 @@ describe('chat (integration, real daemon)', function () {
     fake.addRule({ path: '/api/chat', match: 'long story', chunks: ['Once', ' upon'], hangAfterChunks: 2 }, true);
     const deltas = collectDeltas(c);
     const source = new CancellationTokenSource();
-    const pending = c.connection.sendRequest(ChatSendRequest.type, { conversationId: 'conv-3', workspace, text: 'Tell me a long story', streamId: 's3' }, source.token);
+    const pending = c.connection.sendRequest(
+      ChatSendRequest.type,
+      { conversationId: 'conv-3', workspace, text: 'Tell me a long story', streamId: 's3' },
+      source.token,
+    );
     await eventually(() => (deltas.get('s3')?.length ?? 0) >= 2, 10_000, 'two streamed deltas');
     const abortsBefore = fake.clientAborts;
     source.cancel();
     await assert.rejects(pending, (err: ResponseError<TandemErrorData>) => err.code === ErrorCodes.RequestCancelled);
     await fake.waitFor(() => fake.clientAborts > abortsBefore, 10_000, 'the upstream stream to be closed');
-    const got = await eventually(async () => {
-      const g = await c.connection.sendRequest(ChatGetRequest.type, { conversationId: 'conv-3' });
-      return g.messages[1]?.status === 'cancelled' ? g : undefined;
-    }, 10_000, 'the cancelled answer to be stored');
+    const got = await eventually(
+      async () => {
+        const g = await c.connection.sendRequest(ChatGetRequest.type, { conversationId: 'conv-3' });
+        return g.messages[1]?.status === 'cancelled' ? g : undefined;
+      },
+      10_000,
+      'the cancelled answer to be stored',
+    );
     assert.equal(got.messages[0].content, 'Tell me a long story');
     assert.equal(got.messages[1].content, 'Once upon');
   });
@@ -215,13 +243,22 @@ describe('chat (integration, real daemon)', function () {
     fake = new FakeOllama({ models: models(), defaultReply: { chunks: ['Yes', ', I am.'] } });
     await fake.start(port);
     const retried = await eventually(
-      () => c.connection.sendRequest(ChatRetryRequest.type, { conversationId: 'conv-4' }).catch((err: ResponseError<TandemErrorData>) => (err.code === ErrorCodes.NoBackendAvailable ? undefined : Promise.reject(err))),
+      () =>
+        c.connection
+          .sendRequest(ChatRetryRequest.type, { conversationId: 'conv-4' })
+          .catch((err: ResponseError<TandemErrorData>) => (err.code === ErrorCodes.NoBackendAvailable ? undefined : Promise.reject(err))),
       20_000,
       'a retry to reach the restarted backend',
     );
     assert.equal(retried.assistant.content, 'Yes, I am.');
     const fixed = await c.connection.sendRequest(ChatGetRequest.type, { conversationId: 'conv-4' });
-    assert.deepEqual(fixed.messages.map((m) => [m.role, m.status]), [['user', 'done'], ['assistant', 'done']]);
+    assert.deepEqual(
+      fixed.messages.map((m) => [m.role, m.status]),
+      [
+        ['user', 'done'],
+        ['assistant', 'done'],
+      ],
+    );
   });
 
   it('keeps conversations across a daemon restart and deletes them on request', async () => {
@@ -235,24 +272,45 @@ describe('chat (integration, real daemon)', function () {
     daemon = await startDaemon(home, { backends: [{ name: 'local', url: fake.url }] });
     c = await connect();
     const list = await c.connection.sendRequest(ChatListRequest.type, { workspace });
-    assert.deepEqual(list.conversations.map((x) => x.id), ['conv-5']);
+    assert.deepEqual(
+      list.conversations.map((x) => x.id),
+      ['conv-5'],
+    );
     const got = await c.connection.sendRequest(ChatGetRequest.type, { conversationId: 'conv-5' });
-    assert.deepEqual(got.messages.map((m) => m.content), ['Remember me', 'Use `sum` like this.']);
+    assert.deepEqual(
+      got.messages.map((m) => m.content),
+      ['Remember me', 'Use `sum` like this.'],
+    );
 
     assert.deepEqual(await c.connection.sendRequest(ChatDeleteRequest.type, { conversationId: 'conv-5' }), { deleted: true });
     assert.equal((await c.connection.sendRequest(ChatListRequest.type, { workspace })).conversations.length, 0);
-    await assert.rejects(c.connection.sendRequest(ChatGetRequest.type, { conversationId: 'conv-5' }), (err: ResponseError<TandemErrorData>) => err.code === ErrorCodes.NotFound);
+    await assert.rejects(
+      c.connection.sendRequest(ChatGetRequest.type, { conversationId: 'conv-5' }),
+      (err: ResponseError<TandemErrorData>) => err.code === ErrorCodes.NotFound,
+    );
   });
 
   it('@codebase retrieves workspace code relevant to the question', async () => {
-    writeFileSync(join(workspace, 'src', 'invoice.ts'), 'export function computeInvoiceTotal(lines: number[]): number {\n  return lines.reduce((a, b) => a + b, 0);\n}\n');
+    writeFileSync(
+      join(workspace, 'src', 'invoice.ts'),
+      'export function computeInvoiceTotal(lines: number[]): number {\n  return lines.reduce((a, b) => a + b, 0);\n}\n',
+    );
     daemon = await startDaemon(home, { backends: [{ name: 'local', url: fake.url }] });
     const c = await connect();
-    await eventually(async () => {
-      const s = await c.connection.sendRequest(StatusRequest.type);
-      return s.indexing?.some((i) => i.state === 'ready' && i.filesDone >= 2);
-    }, 20_000, 'the workspace index to be ready');
-    const result = await c.connection.sendRequest(ChatSendRequest.type, { conversationId: 'conv-6', workspace, text: 'Where is computeInvoiceTotal implemented?', context: { codebase: true } });
+    await eventually(
+      async () => {
+        const s = await c.connection.sendRequest(StatusRequest.type);
+        return s.indexing?.some((i) => i.state === 'ready' && i.filesDone >= 2);
+      },
+      20_000,
+      'the workspace index to be ready',
+    );
+    const result = await c.connection.sendRequest(ChatSendRequest.type, {
+      conversationId: 'conv-6',
+      workspace,
+      text: 'Where is computeInvoiceTotal implemented?',
+      context: { codebase: true },
+    });
     assert.match(lastChatBody(fake).messages.at(-1)!.content, /lines\.reduce/);
     assert.ok(result.assistant.context?.some((i) => i.kind === 'codebase' && i.label === 'src/invoice.ts' && i.outcome === 'included'));
   });

@@ -57,7 +57,11 @@ export interface RunningDaemon {
 }
 
 /** Spawn `tandemd serve` and wait for its "listening" (or "already-running") line. */
-export function spawnDaemon(home: string, extraEnv: NodeJS.ProcessEnv = {}, args: string[] = []): { proc: ChildProcess; firstLine: Promise<Record<string, unknown>>; log: () => string; exited: Promise<number | null> } {
+export function spawnDaemon(
+  home: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+  args: string[] = [],
+): { proc: ChildProcess; firstLine: Promise<Record<string, unknown>>; log: () => string; exited: Promise<number | null> } {
   const env: NodeJS.ProcessEnv = { ...process.env, TANDEM_HOME: home, ...extraEnv };
   delete env.TANDEM_OLLAMA_URL;
   delete env.TANDEM_DGX_URL;

@@ -137,7 +137,12 @@ describe('tandemd (integration, real process)', function () {
 
     it('refuses an incompatible protocol version with a clear error', async () => {
       await assert.rejects(
-        connectToDaemon({ port: daemon!.port, token: daemon!.lock.token, client: { name: 'old', version: '0.0.1' }, protocolVersion: { major: 99, minor: 0 } }),
+        connectToDaemon({
+          port: daemon!.port,
+          token: daemon!.lock.token,
+          client: { name: 'old', version: '0.0.1' },
+          protocolVersion: { major: 99, minor: 0 },
+        }),
         (err: ResponseError<TandemErrorData>) => {
           assert.equal(err.code, ErrorCodes.ProtocolVersionMismatch);
           assert.match(err.message, /client old 0\.0\.1 speaks 99\.0, tandemd .* speaks 1\.\d/);
@@ -166,7 +171,12 @@ describe('tandemd (integration, real process)', function () {
 
         const init = await rawExchange(
           ws,
-          JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'initialize', params: { protocolVersion: { major: 1, minor: 0 }, client: { name: 'raw', version: '1' } } }),
+          JSON.stringify({
+            jsonrpc: '2.0',
+            id: 2,
+            method: 'initialize',
+            params: { protocolVersion: { major: 1, minor: 0 }, client: { name: 'raw', version: '1' } },
+          }),
         );
         assert.ok(init.result);
 
@@ -184,7 +194,12 @@ describe('tandemd (integration, real process)', function () {
 
         const invalid = await rawExchange(
           ws,
-          JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'tandem/completion/inline', params: { document: { path: '/x.ts', languageId: 'typescript', prefix: 'a', suffix: '', line: -1, character: 'x' } } }),
+          JSON.stringify({
+            jsonrpc: '2.0',
+            id: 6,
+            method: 'tandem/completion/inline',
+            params: { document: { path: '/x.ts', languageId: 'typescript', prefix: 'a', suffix: '', line: -1, character: 'x' } },
+          }),
         );
         const err = invalid.error as { code: number; message: string; data: TandemErrorData };
         assert.equal(err.code, ErrorCodes.InvalidParams);
@@ -252,7 +267,10 @@ describe('tandemd (integration, real process)', function () {
         assert.ok(result.completionId);
         assert.ok(result.timings.totalMs >= result.timings.firstTokenMs);
         await eventually(() => deltas.length === 4, 2000, 'all deltas');
-        assert.deepEqual(deltas.map((d) => d.seq), [0, 1, 2, 3]);
+        assert.deepEqual(
+          deltas.map((d) => d.seq),
+          [0, 1, 2, 3],
+        );
         assert.equal(deltas.map((d) => d.delta).join(''), result.text);
         const [gen] = promptCalls(fake);
         const body = gen!.body as { model: string; prompt: string; suffix: string; stream: boolean; keep_alive: unknown };
@@ -302,11 +320,14 @@ describe('tandemd (integration, real process)', function () {
       fake.removeModel(MODEL);
       const conn = await daemon!.connect();
       try {
-        await assert.rejects(conn.connection.sendRequest(InlineCompletionRequest.type, completionParams()), (err: ResponseError<TandemErrorData>) => {
-          assert.equal(err.code, ErrorCodes.ModelNotFound);
-          assert.match(`${err.message} ${err.data?.hint ?? ''}`, /ollama pull qwen2\.5-coder:1\.5b-base/);
-          return true;
-        });
+        await assert.rejects(
+          conn.connection.sendRequest(InlineCompletionRequest.type, completionParams()),
+          (err: ResponseError<TandemErrorData>) => {
+            assert.equal(err.code, ErrorCodes.ModelNotFound);
+            assert.match(`${err.message} ${err.data?.hint ?? ''}`, /ollama pull qwen2\.5-coder:1\.5b-base/);
+            return true;
+          },
+        );
       } finally {
         conn.close();
       }
@@ -335,7 +356,10 @@ describe('tandemd (integration, real process)', function () {
     });
 
     it('fails over from an HTTP 500 and opens the circuit after repeated failures', async () => {
-      const broken = new FakeOllama({ models: [{ name: MODEL, capabilities: ['completion', 'insert'] }], rules: [{ path: '/api/generate', status: 500, error: 'llama runner process has terminated' }] });
+      const broken = new FakeOllama({
+        models: [{ name: MODEL, capabilities: ['completion', 'insert'] }],
+        rules: [{ path: '/api/generate', status: 500, error: 'llama runner process has terminated' }],
+      });
       await broken.start();
       try {
         daemon = await startDaemon(home, {
@@ -372,7 +396,10 @@ describe('tandemd (integration, real process)', function () {
       assert.equal(before.status, 503);
       const body = (await before.json()) as { ready: boolean; reasons: string[] };
       assert.equal(body.ready, false);
-      assert.ok(body.reasons.some((r) => r.includes(`127.0.0.1:${port}`)), body.reasons.join('\n'));
+      assert.ok(
+        body.reasons.some((r) => r.includes(`127.0.0.1:${port}`)),
+        body.reasons.join('\n'),
+      );
 
       const late = new FakeOllama({ models: [{ name: MODEL, capabilities: ['completion', 'insert'] }] });
       await late.start(port);
@@ -413,7 +440,11 @@ describe('tandemd (integration, real process)', function () {
     it('takes over a stale lock left by a dead process', async () => {
       writeConfig(home, { backends: [{ name: 'local', url: fake.url }] });
       const deadPid = 2 ** 22 + 12345; // above pid_max defaults: never alive
-      writeFileSync(lockPath(home), JSON.stringify({ pid: deadPid, port: 1, token: 'stale', version: '0.0.0', protocol: { major: 1, minor: 0 }, startedAt: 0 }), { mode: 0o600 });
+      writeFileSync(
+        lockPath(home),
+        JSON.stringify({ pid: deadPid, port: 1, token: 'stale', version: '0.0.0', protocol: { major: 1, minor: 0 }, startedAt: 0 }),
+        { mode: 0o600 },
+      );
       daemon = await startDaemon(home, { backends: [{ name: 'local', url: fake.url }] });
       const lock = readLock(home)!;
       assert.equal(lock.pid, daemon.proc.pid);

@@ -47,7 +47,11 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
   let daemon: RunningDaemon | undefined;
   let conn: DaemonConnection | undefined;
 
-  const models = () => [{ name: 'qwen2.5-coder:1.5b-base', capabilities: ['completion', 'insert'] }, { name: EDIT_MODEL }, { name: 'nomic-embed-text', capabilities: ['embedding'] }];
+  const models = () => [
+    { name: 'qwen2.5-coder:1.5b-base', capabilities: ['completion', 'insert'] },
+    { name: EDIT_MODEL },
+    { name: 'nomic-embed-text', capabilities: ['embedding'] },
+  ];
   const snapshot = () => ({
     sum: readFileSync(join(ws, 'src', 'sum.ts'), 'utf8'),
     a: readFileSync(join(ws, 'src', 'a.ts'), 'utf8'),
@@ -93,7 +97,12 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
     fake.addRule({
       path: '/api/chat',
       match: "Operator '-' is wrong here",
-      chunks: ['The function subtracts instead of adding.\n\n', 'src/sum.ts\n<<<<<<< SEARCH\n', '    return a - b;\n', '=======\n    return a + b;\n>>>>>>> REPLACE\n'],
+      chunks: [
+        'The function subtracts instead of adding.\n\n',
+        'src/sum.ts\n<<<<<<< SEARCH\n',
+        '    return a - b;\n',
+        '=======\n    return a + b;\n>>>>>>> REPLACE\n',
+      ],
     });
     const c = await connect();
     const deltas: string[] = [];
@@ -104,7 +113,15 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
     const result = await c.connection.sendRequest(FixProposeRequest.type, {
       streamId: 'fix-1',
       document: { path: join(ws, 'src', 'sum.ts'), languageId: 'typescript', text: SUM },
-      diagnostics: [{ message: "Operator '-' is wrong here", severity: 'error', source: 'ts', code: 2362, range: { start: { line: 1, character: 9 }, end: { line: 1, character: 14 } } }],
+      diagnostics: [
+        {
+          message: "Operator '-' is wrong here",
+          severity: 'error',
+          source: 'ts',
+          code: 2362,
+          range: { start: { line: 1, character: 9 }, end: { line: 1, character: 14 } },
+        },
+      ],
     });
     assert.deepEqual(result.rejected, []);
     assert.equal(result.changes.length, 1);
@@ -150,11 +167,22 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
       assert.deepEqual(stored, { stored: true });
     }
     // A second report for the same fix replaces the first.
-    await c.connection.sendRequest(FixOutcomeRequest.type, { id: 'third-fix', kind: 'fix', at: Date.now(), outcome: 'failed', model: result.model, backend: 'local', latencyMs: 80 });
+    await c.connection.sendRequest(FixOutcomeRequest.type, {
+      id: 'third-fix',
+      kind: 'fix',
+      at: Date.now(),
+      outcome: 'failed',
+      model: result.model,
+      backend: 'local',
+      latencyMs: 80,
+    });
     const stats = await c.connection.sendRequest(FixStatsRequest.type, {});
     assert.equal(stats.total.length, 1);
     const fix = stats.total[0]!;
-    assert.deepEqual([fix.kind, fix.total, fix.resolved, fix.unresolved, fix.rejected, fix.failed, fix.successRate], ['fix', 3, 1, 1, 0, 1, 0.5]);
+    assert.deepEqual(
+      [fix.kind, fix.total, fix.resolved, fix.unresolved, fix.rejected, fix.failed, fix.successRate],
+      ['fix', 3, 1, 1, 0, 1, 0.5],
+    );
     assert.equal(stats.byModel[0]!.model, EDIT_MODEL);
     assert.deepEqual(fix.latencyMs, { count: 3, p50: 120, p95: 120 });
 
@@ -171,11 +199,14 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
         document: { path: join(home, 'outside.ts'), languageId: 'typescript', text: 'x' },
         diagnostics: [{ message: 'bad', severity: 'error', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } }],
       }),
-      (err: ResponseError<TandemErrorData>) => err.code === ErrorCodes.PathOutsideWorkspace && /outside every workspace folder/.test(err.message),
+      (err: ResponseError<TandemErrorData>) =>
+        err.code === ErrorCodes.PathOutsideWorkspace && /outside every workspace folder/.test(err.message),
     );
     const result = await c.connection.sendRequest(FixProposeRequest.type, {
       document: { path: join(ws, 'src', 'sum.ts'), languageId: 'typescript', text: SUM },
-      diagnostics: [{ message: 'something odd', severity: 'warning', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } } }],
+      diagnostics: [
+        { message: 'something odd', severity: 'warning', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } } },
+      ],
     });
     assert.deepEqual(result.changes, []);
     assert.equal(result.rejected[0]?.kind, 'model_error');
@@ -192,7 +223,11 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
       ],
     };
     fake.addRule({ path: '/api/chat', match: 'Answer with the JSON plan only', chunks: ['```json\n', JSON.stringify(plan), '\n```'] });
-    fake.addRule({ path: '/api/chat', match: 'Your step: create src/c.ts', chunks: ['```ts\nexport function formatGreeting(name: string): string {\n  return `Hello ${name}`;\n}\n```\n'] });
+    fake.addRule({
+      path: '/api/chat',
+      match: 'Your step: create src/c.ts',
+      chunks: ['```ts\nexport function formatGreeting(name: string): string {\n  return `Hello ${name}`;\n}\n```\n'],
+    });
     fake.addRule({
       path: '/api/chat',
       match: 'Your step: Use formatGreeting in greet.',
@@ -201,20 +236,30 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
         "<<<<<<< SEARCH\n  console.log('Hello ' + name);\n=======\n  console.log(formatGreeting(name));\n>>>>>>> REPLACE\n",
       ],
     });
-    fake.addRule({ path: '/api/chat', match: 'Your step: Greet Tandem', chunks: ["<<<<<<< SEARCH\n  greet('world');\n=======\n  greet('Tandem');\n>>>>>>> REPLACE\n"] });
+    fake.addRule({
+      path: '/api/chat',
+      match: 'Your step: Greet Tandem',
+      chunks: ["<<<<<<< SEARCH\n  greet('world');\n=======\n  greet('Tandem');\n>>>>>>> REPLACE\n"],
+    });
     const c = await connect();
     const progress: EditProgressNotification.Params[] = [];
     c.connection.onNotification(EditProgressNotification.type, (p) => progress.push(p));
     const before = snapshot();
 
-    const planned = await c.connection.sendRequest(EditPlanRequest.type, { instruction: 'Move the greeting text into a formatter module', files: [join(ws, 'src', 'b.ts')] });
+    const planned = await c.connection.sendRequest(EditPlanRequest.type, {
+      instruction: 'Move the greeting text into a formatter module',
+      files: [join(ws, 'src', 'b.ts')],
+    });
     assert.deepEqual(planned.rejected, []);
     assert.equal(planned.summary, 'Greet through a shared formatter');
-    assert.deepEqual(planned.steps.map((s) => [s.id, s.action, s.relativePath]), [
-      ['fmt', 'create', 'src/c.ts'],
-      ['b', 'modify', 'src/b.ts'],
-      ['a', 'modify', 'src/a.ts'],
-    ]);
+    assert.deepEqual(
+      planned.steps.map((s) => [s.id, s.action, s.relativePath]),
+      [
+        ['fmt', 'create', 'src/c.ts'],
+        ['b', 'modify', 'src/b.ts'],
+        ['a', 'modify', 'src/a.ts'],
+      ],
+    );
     assert.equal(planned.steps[1]!.baseHash, contentHash(B));
     const planBody = chatBodies().at(-1)!;
     assert.equal(planBody.format, 'json');
@@ -223,18 +268,27 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
 
     const proposed = await c.connection.sendRequest(EditProposeRequest.type, { planId: planned.planId });
     assert.deepEqual(proposed.rejected, []);
-    assert.deepEqual(proposed.steps.map((s) => [s.id, s.state]), [
-      ['fmt', 'done'],
-      ['b', 'done'],
-      ['a', 'done'],
-    ]);
+    assert.deepEqual(
+      proposed.steps.map((s) => [s.id, s.state]),
+      [
+        ['fmt', 'done'],
+        ['b', 'done'],
+        ['a', 'done'],
+      ],
+    );
     const byPath = new Map(proposed.changes.map((ch: FileChange) => [ch.path, ch]));
     const created = byPath.get(join(ws, 'src', 'c.ts'));
     assert.equal(created?.kind, 'create');
-    assert.equal(created?.kind === 'create' && created.text, 'export function formatGreeting(name: string): string {\n  return `Hello ${name}`;\n}\n');
+    assert.equal(
+      created?.kind === 'create' && created.text,
+      'export function formatGreeting(name: string): string {\n  return `Hello ${name}`;\n}\n',
+    );
     const b = byPath.get(join(ws, 'src', 'b.ts'));
     assert.ok(b?.kind === 'modify');
-    assert.equal(applyTextEdits(B, b.edits), "import { formatGreeting } from './c';\n\nexport function greet(name: string): void {\n  console.log(formatGreeting(name));\n}\n");
+    assert.equal(
+      applyTextEdits(B, b.edits),
+      "import { formatGreeting } from './c';\n\nexport function greet(name: string): void {\n  console.log(formatGreeting(name));\n}\n",
+    );
     const a = byPath.get(join(ws, 'src', 'a.ts'));
     assert.ok(a?.kind === 'modify');
     assert.equal(applyTextEdits(A, a.edits), A.replace("'world'", "'Tandem'"));
@@ -242,11 +296,14 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
     const bBody = chatBodies().find((x) => x.messages.at(-1)!.content.includes('Your step: Use formatGreeting'))!;
     assert.match(bBody.messages.at(-1)!.content, /src\/c\.ts, as changed by an earlier step/);
     await eventually(() => progress.filter((p) => p.state === 'done').length === 3, 15_000, 'progress notifications');
-    assert.deepEqual(progress.filter((p) => p.state === 'running').map((p) => [p.stepId, p.index, p.total]), [
-      ['fmt', 0, 3],
-      ['b', 1, 3],
-      ['a', 2, 3],
-    ]);
+    assert.deepEqual(
+      progress.filter((p) => p.state === 'running').map((p) => [p.stepId, p.index, p.total]),
+      [
+        ['fmt', 0, 3],
+        ['b', 1, 3],
+        ['a', 2, 3],
+      ],
+    );
     assert.deepEqual(snapshot(), before, 'the daemon wrote nothing');
     await assert.rejects(
       c.connection.sendRequest(EditProposeRequest.type, { planId: 'no-such-plan' }),
@@ -308,16 +365,22 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
     const calls = fake.requestsTo('/api/chat').length;
     const proposed = await c.connection.sendRequest(EditProposeRequest.type, { planId: planned.planId });
     assert.deepEqual(proposed.changes, []);
-    assert.deepEqual(proposed.rejected.map((r) => [r.stepId, r.kind]), [
-      ['a', 'changed_since_planning'],
-      ['b', 'dependency_failed'],
-    ]);
+    assert.deepEqual(
+      proposed.rejected.map((r) => [r.stepId, r.kind]),
+      [
+        ['a', 'changed_since_planning'],
+        ['b', 'dependency_failed'],
+      ],
+    );
     assert.match(proposed.rejected[0]!.reason, /changed after the plan was made/);
     assert.equal(fake.requestsTo('/api/chat').length, calls, 'no model call for refused steps');
     assert.equal(readFileSync(join(ws, 'src', 'a.ts'), 'utf8'), edited);
 
     // Unsaved editor text counts as the file's current text.
-    const again = await c.connection.sendRequest(EditPlanRequest.type, { instruction: 'Greet Tandem', documents: [{ path: join(ws, 'src', 'a.ts'), text: A }] });
+    const again = await c.connection.sendRequest(EditPlanRequest.type, {
+      instruction: 'Greet Tandem',
+      documents: [{ path: join(ws, 'src', 'a.ts'), text: A }],
+    });
     assert.equal(again.steps[0]!.baseHash, contentHash(A));
   });
 
@@ -332,7 +395,12 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
     const source = new CancellationTokenSource();
     const pending = c.connection.sendRequest(EditProposeRequest.type, { planId: planned.planId }, source.token);
     // The step's own request, not any open one (the daemon's probes and model preload also reach the fake).
-    await fake.waitFor(() => fake.requestsTo('/api/chat').some((r) => JSON.stringify(r.body).includes('Your step: Take your time.') && r.endedAt === undefined), 10_000, 'the step to reach the model');
+    await fake.waitFor(
+      () =>
+        fake.requestsTo('/api/chat').some((r) => JSON.stringify(r.body).includes('Your step: Take your time.') && r.endedAt === undefined),
+      10_000,
+      'the step to reach the model',
+    );
     const abortsBefore = fake.clientAborts;
     source.cancel();
     await assert.rejects(pending, (err: ResponseError<TandemErrorData>) => err.code === ErrorCodes.RequestCancelled);

@@ -42,15 +42,28 @@ describe('FakeOllama', () => {
   describe('native API shapes', () => {
     it('streams /api/generate as NDJSON with a final done chunk', async () => {
       const url = await start({ models: tandemDefaultModels(), defaultReply: { chunks: ['a', 'b'] } });
-      const res = await post(`${url}/api/generate`, { model: 'qwen2.5-coder:1.5b-base', prompt: 'x', suffix: 'y', options: { temperature: 0 }, keep_alive: '1m' });
+      const res = await post(`${url}/api/generate`, {
+        model: 'qwen2.5-coder:1.5b-base',
+        prompt: 'x',
+        suffix: 'y',
+        options: { temperature: 0 },
+        keep_alive: '1m',
+      });
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('content-type'), 'application/x-ndjson');
       const lines = await ndjson(res);
-      assert.deepEqual(lines.map((l) => l.response), ['a', 'b', '']);
-      assert.deepEqual(lines.map((l) => l.done), [false, false, true]);
+      assert.deepEqual(
+        lines.map((l) => l.response),
+        ['a', 'b', ''],
+      );
+      assert.deepEqual(
+        lines.map((l) => l.done),
+        [false, false, true],
+      );
       const last = lines[2];
       assert.equal(last.done_reason, 'stop');
-      for (const k of ['total_duration', 'load_duration', 'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration']) assert.equal(typeof last[k], 'number', k);
+      for (const k of ['total_duration', 'load_duration', 'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration'])
+        assert.equal(typeof last[k], 'number', k);
       assert.equal(last.eval_count, 2);
       assert.ok(Array.isArray(last.context));
       assert.equal(typeof lines[0].created_at, 'string');
@@ -100,21 +113,31 @@ describe('FakeOllama', () => {
     it('streams /api/chat with message deltas', async () => {
       const url = await start();
       fake.addRule({ path: '/api/chat', match: /refactor/i, chunks: ['Sure', '.'] });
-      const lines = await ndjson(await post(`${url}/api/chat`, { model: 'qwen2.5-coder:7b-instruct', messages: [{ role: 'user', content: 'Refactor this' }] }));
-      assert.deepEqual(lines.map((l) => (l.message as Json).content), ['Sure', '.', '']);
+      const lines = await ndjson(
+        await post(`${url}/api/chat`, { model: 'qwen2.5-coder:7b-instruct', messages: [{ role: 'user', content: 'Refactor this' }] }),
+      );
+      assert.deepEqual(
+        lines.map((l) => (l.message as Json).content),
+        ['Sure', '.', ''],
+      );
       assert.equal(lines.at(-1)!.done, true);
     });
 
     it('embeds deterministically, with similar texts close together', async () => {
       const url = await start();
       const input = ['getUserName()', 'get_user_name', 'draw circle on canvas'];
-      const body = (await (await post(`${url}/api/embed`, { model: 'nomic-embed-text', input })).json()) as { embeddings: number[][]; model: string };
+      const body = (await (await post(`${url}/api/embed`, { model: 'nomic-embed-text', input })).json()) as {
+        embeddings: number[][];
+        model: string;
+      };
       assert.equal(body.embeddings.length, 3);
       assert.equal(body.embeddings[0].length, 768);
       assert.deepEqual(body.embeddings[0], fakeEmbedding('getUserName()', 768));
       assert.ok(cosine(body.embeddings[0], body.embeddings[1]) > 0.8);
       assert.ok(cosine(body.embeddings[0], body.embeddings[2]) < 0.3);
-      const again = (await (await post(`${url}/api/embed`, { model: 'nomic-embed-text', input: 'getUserName()' })).json()) as { embeddings: number[][] };
+      const again = (await (await post(`${url}/api/embed`, { model: 'nomic-embed-text', input: 'getUserName()' })).json()) as {
+        embeddings: number[][];
+      };
       assert.deepEqual(again.embeddings[0], body.embeddings[0]);
       const norm = Math.sqrt(body.embeddings[2].reduce((s, x) => s + x * x, 0));
       assert.ok(Math.abs(norm - 1) < 1e-3);
@@ -129,13 +152,19 @@ describe('FakeOllama', () => {
       const missing = await post(`${url}/api/show`, { model: 'nope' });
       assert.equal(missing.status, 404);
       const tags = (await (await fetch(`${url}/api/tags`)).json()) as { models: Json[] };
-      assert.deepEqual(tags.models.map((m) => m.name), ['qwen2.5-coder:1.5b-base', 'qwen2.5-coder:7b-instruct', 'nomic-embed-text:latest']);
+      assert.deepEqual(
+        tags.models.map((m) => m.name),
+        ['qwen2.5-coder:1.5b-base', 'qwen2.5-coder:7b-instruct', 'nomic-embed-text:latest'],
+      );
       assert.equal(typeof tags.models[0].digest, 'string');
       // Using two more models with room for two evicts the least recently used one.
       await post(`${url}/api/generate`, { model: 'qwen2.5-coder:1.5b-base', prompt: 'a', stream: false });
       await post(`${url}/api/chat`, { model: 'qwen2.5-coder:7b-instruct', messages: [{ role: 'user', content: 'x' }], stream: false });
       const ps = (await (await fetch(`${url}/api/ps`)).json()) as { models: Json[] };
-      assert.deepEqual(ps.models.map((m) => m.name), ['qwen2.5-coder:7b-instruct', 'qwen2.5-coder:1.5b-base']);
+      assert.deepEqual(
+        ps.models.map((m) => m.name),
+        ['qwen2.5-coder:7b-instruct', 'qwen2.5-coder:1.5b-base'],
+      );
       assert.equal(typeof ps.models[0].expires_at, 'string');
       assert.equal(typeof ps.models[0].size_vram, 'number');
       assert.deepEqual(await (await fetch(`${url}/api/version`)).json(), { version: '0.12.6' });
@@ -159,25 +188,41 @@ describe('FakeOllama', () => {
       const models = (await (await fetch(`${url}/v1/models`)).json()) as { object: string; data: Json[] };
       assert.equal(models.object, 'list');
       assert.equal(models.data[0].object, 'model');
-      const res = await post(`${url}/v1/chat/completions`, { model: 'qwen2.5-coder:7b-instruct', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+      const res = await post(`${url}/v1/chat/completions`, {
+        model: 'qwen2.5-coder:7b-instruct',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
       assert.equal(res.headers.get('content-type'), 'text/event-stream');
       const events = sseData(await res.text());
       assert.equal(events.at(-1), '[DONE]');
-      const chunks = events.slice(0, -1).map((e) => JSON.parse(e) as { object: string; choices: Array<{ delta: { content: string }; finish_reason: string | null }> });
+      const chunks = events
+        .slice(0, -1)
+        .map((e) => JSON.parse(e) as { object: string; choices: Array<{ delta: { content: string }; finish_reason: string | null }> });
       assert.equal(chunks[0].object, 'chat.completion.chunk');
-      assert.deepEqual(chunks.map((c) => c.choices[0].delta.content), ['Hi', '!', '']);
+      assert.deepEqual(
+        chunks.map((c) => c.choices[0].delta.content),
+        ['Hi', '!', ''],
+      );
       assert.equal(chunks.at(-1)!.choices[0].finish_reason, 'stop');
     });
 
     it('completes with suffix on /v1/completions, streamed and not', async () => {
       const url = await start({ models: tandemDefaultModels(), defaultReply: { chunks: ['a', 'b'] } });
-      const whole = (await (await post(`${url}/v1/completions`, { model: 'qwen2.5-coder:1.5b-base', prompt: 'x', suffix: 'y', max_tokens: 5 })).json()) as Json;
+      const whole = (await (
+        await post(`${url}/v1/completions`, { model: 'qwen2.5-coder:1.5b-base', prompt: 'x', suffix: 'y', max_tokens: 5 })
+      ).json()) as Json;
       assert.equal(whole.object, 'text_completion');
       assert.equal((whole.choices as Json[])[0].text, 'ab');
       assert.equal(typeof (whole.usage as Json).total_tokens, 'number');
-      const events = sseData(await (await post(`${url}/v1/completions`, { model: 'qwen2.5-coder:1.5b-base', prompt: 'x', stream: true })).text());
+      const events = sseData(
+        await (await post(`${url}/v1/completions`, { model: 'qwen2.5-coder:1.5b-base', prompt: 'x', stream: true })).text(),
+      );
       assert.equal(events.at(-1), '[DONE]');
-      assert.deepEqual(events.slice(0, -1).map((e) => (JSON.parse(e) as { choices: Array<{ text: string }> }).choices[0].text), ['a', 'b', '']);
+      assert.deepEqual(
+        events.slice(0, -1).map((e) => (JSON.parse(e) as { choices: Array<{ text: string }> }).choices[0].text),
+        ['a', 'b', ''],
+      );
       const missing = await post(`${url}/v1/completions`, { model: 'nope', prompt: 'x' });
       assert.equal(missing.status, 404);
       assert.equal(((await missing.json()) as { error: { type: string } }).error.type, 'not_found_error');
@@ -185,8 +230,13 @@ describe('FakeOllama', () => {
 
     it('embeds on /v1/embeddings', async () => {
       const url = await start();
-      const body = (await (await post(`${url}/v1/embeddings`, { model: 'nomic-embed-text', input: ['a', 'b'] })).json()) as { data: Array<{ embedding: number[]; index: number }> };
-      assert.deepEqual(body.data.map((d) => d.index), [0, 1]);
+      const body = (await (await post(`${url}/v1/embeddings`, { model: 'nomic-embed-text', input: ['a', 'b'] })).json()) as {
+        data: Array<{ embedding: number[]; index: number }>;
+      };
+      assert.deepEqual(
+        body.data.map((d) => d.index),
+        [0, 1],
+      );
       assert.deepEqual(body.data[1].embedding, fakeEmbedding('b', 768));
     });
   });
@@ -210,7 +260,10 @@ describe('FakeOllama', () => {
     });
 
     it('sends garbage lines and raw error bodies', async () => {
-      const url = await start({ models: tandemDefaultModels(), defaultReply: { chunks: ['a', 'b'], garbage: { afterChunks: 1, line: 'NOT JSON' } } });
+      const url = await start({
+        models: tandemDefaultModels(),
+        defaultReply: { chunks: ['a', 'b'], garbage: { afterChunks: 1, line: 'NOT JSON' } },
+      });
       const text = await (await post(`${url}/api/generate`, { model: 'qwen2.5-coder:1.5b-base', prompt: 'x' })).text();
       const lines = text.split('\n').filter((l) => l !== '');
       assert.equal(lines[1], 'NOT JSON');
@@ -273,7 +326,10 @@ describe('FakeOllama', () => {
     });
 
     it('delays the first token and each chunk', async () => {
-      const url = await start({ models: tandemDefaultModels(), defaultReply: { chunks: ['a', 'b', 'c'], firstTokenDelayMs: 30, chunkDelayMs: 10 } });
+      const url = await start({
+        models: tandemDefaultModels(),
+        defaultReply: { chunks: ['a', 'b', 'c'], firstTokenDelayMs: 30, chunkDelayMs: 10 },
+      });
       await ndjson(await post(`${url}/api/generate`, { model: 'qwen2.5-coder:1.5b-base', prompt: 'x' }));
       const entry = fake.requests[0];
       // Ordering of timestamps, not durations: the headers went out after the request arrived.
@@ -284,8 +340,15 @@ describe('FakeOllama', () => {
   it('runs as a CLI that prints its URL and serves the script', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fake-ollama-'));
     const script = join(dir, 'script.json');
-    writeFileSync(script, JSON.stringify({ version: '0.5.0', models: [{ name: 'starcoder2:3b' }], defaultReply: { chunks: ['cli'] } } satisfies FakeScript));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'fake-ollama', 'cli.ts'), '--port', '0', '--script', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(
+      script,
+      JSON.stringify({ version: '0.5.0', models: [{ name: 'starcoder2:3b' }], defaultReply: { chunks: ['cli'] } } satisfies FakeScript),
+    );
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, '..', 'fake-ollama', 'cli.ts'), '--port', '0', '--script', script],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     const logged = new Promise<void>((resolve) =>
       child.stderr.on('data', (chunk: Buffer) => {

@@ -77,7 +77,10 @@ describe('packaging: the VSIX', function () {
     for (const f of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/daemon.js']) {
       assert.ok(names.has(f), `${f} missing`);
     }
-    assert.ok([...names].some((n) => /^extension\/LICENSE(\.txt|\.md)?$/.test(n)), 'LICENSE missing');
+    assert.ok(
+      [...names].some((n) => /^extension\/LICENSE(\.txt|\.md)?$/.test(n)),
+      'LICENSE missing',
+    );
   });
 
   it("contains the daemon's native and wasm modules with their run-time files", function () {
@@ -98,7 +101,9 @@ describe('packaging: the VSIX', function () {
       'extension/node_modules/tiktoken/tiktoken_bg.wasm',
     ];
     for (const f of required) assert.ok(names.has(f), `${f} missing`);
-    const lancedbNative = [...names].filter((n) => n.startsWith(`extension/node_modules/${lancedbPlatformPackage(target)}/`) && n.endsWith('.node'));
+    const lancedbNative = [...names].filter(
+      (n) => n.startsWith(`extension/node_modules/${lancedbPlatformPackage(target)}/`) && n.endsWith('.node'),
+    );
     assert.equal(lancedbNative.length, 1, `one LanceDB addon for ${target}, found ${lancedbNative.join(', ') || 'none'}`);
   });
 
@@ -108,10 +113,16 @@ describe('packaging: the VSIX', function () {
     assert.deepEqual(unexpected, [], `packages that should not be in the VSIX: ${unexpected.join(', ')}`);
 
     const forbidden: Array<[RegExp, string]> = [
-      [/^extension\/(extension|daemon|protocol|webview-ui|test|bench|docs|scripts|\.ci|\.e2e-cache|test-results)\//, 'project source, tests or caches'],
+      [
+        /^extension\/(extension|daemon|protocol|webview-ui|test|bench|docs|scripts|\.ci|\.e2e-cache|test-results)\//,
+        'project source, tests or caches',
+      ],
       [/^extension\/dist\/meta\//, 'esbuild metafiles'],
       [/\.(ts|mts|cts|map)$/, 'TypeScript sources, declarations or source maps'],
-      [/^extension\/(tsconfig\.json|esbuild\.config\.mjs|eslint\.config\.mjs|package-lock\.json|\.vscodeignore|\.mocharc\.json|\.gitignore)$/, 'project config'],
+      [
+        /^extension\/(tsconfig\.json|esbuild\.config\.mjs|eslint\.config\.mjs|package-lock\.json|\.vscodeignore|\.mocharc\.json|\.gitignore)$/,
+        'project config',
+      ],
       [/\.vsix$/, 'a VSIX inside the VSIX'],
       [/better-sqlite3\/(src|deps)\//, "better-sqlite3's C sources"],
       [/better-sqlite3\/build\/Release\/(obj|obj\.target)\//, 'native build objects'],
@@ -166,7 +177,13 @@ const { join } = require('node:path');
 })().catch((e) => { console.error(e); process.exit(1); });
 `,
       );
-      const out = JSON.parse(await run(process.execPath, [probe], dir)) as { fts: number; tokens: number; rows: number; nearest: number; outside: string[] };
+      const out = JSON.parse(await run(process.execPath, [probe], dir)) as {
+        fts: number;
+        tokens: number;
+        rows: number;
+        nearest: number;
+        outside: string[];
+      };
       assert.deepEqual(out, { fts: 1, tokens: 2, rows: 2, nearest: 1, outside: [] });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -206,7 +223,8 @@ const { join } = require('node:path');
       assert.equal(status.pid, server.pid);
       const stop = await tandemd(['stop']);
       assert.equal(stop.code, 0, `tandemd stop: ${stop.stdout}${stop.stderr}`);
-      const exited = server.exitCode !== null ? server.exitCode : await new Promise<number | null>((r) => server!.once('exit', (c) => r(c)));
+      const exited =
+        server.exitCode !== null ? server.exitCode : await new Promise<number | null>((r) => server!.once('exit', (c) => r(c)));
       assert.equal(exited, 0);
     } finally {
       if (server && server.exitCode === null) server.kill('SIGKILL');

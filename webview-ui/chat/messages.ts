@@ -40,7 +40,13 @@ export type HostToWebview =
   /** A question was sent (or retried): show it and an empty answer that will stream. */
   | { type: 'turnStarted'; conversationId: string; user: ChatMessageInfo; assistantId: string; replaceFromUserId?: string }
   | { type: 'delta'; assistantId: string; text: string }
-  | { type: 'turnDone'; conversation: { id: string; title: string }; user: ChatMessageInfo; assistant: ChatMessageInfo; prompt?: PromptMessage[] }
+  | {
+      type: 'turnDone';
+      conversation: { id: string; title: string };
+      user: ChatMessageInfo;
+      assistant: ChatMessageInfo;
+      prompt?: PromptMessage[];
+    }
   | { type: 'turnFailed'; assistantId: string; cancelled: boolean; error?: ErrorView }
   | { type: 'contextPreview'; preview: ContextPreview }
   /** Put text in the input (Ask About Selection). */
@@ -93,12 +99,23 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
       return str(m.id, 128) && m.id !== '' ? { type: m.type, id: m.id } : undefined;
     case 'codeAction':
       if ((m.action !== 'copy' && m.action !== 'insert' && m.action !== 'apply') || !str(m.code)) return undefined;
-      return { type: 'codeAction', action: m.action, code: m.code, ...(str(m.language, 100) && m.language ? { language: m.language } : {}) };
+      return {
+        type: 'codeAction',
+        action: m.action,
+        code: m.code,
+        ...(str(m.language, 100) && m.language ? { language: m.language } : {}),
+      };
     case 'openContext':
       if (!str(m.path, 4096) || m.path === '') return undefined;
-      return { type: 'openContext', path: m.path, ...(typeof m.line === 'number' && Number.isInteger(m.line) && m.line > 0 ? { line: m.line } : {}) };
+      return {
+        type: 'openContext',
+        path: m.path,
+        ...(typeof m.line === 'number' && Number.isInteger(m.line) && m.line > 0 ? { line: m.line } : {}),
+      };
     case 'fileQuery':
-      return typeof m.requestId === 'number' && str(m.query, 1000) ? { type: 'fileQuery', requestId: m.requestId, query: m.query } : undefined;
+      return typeof m.requestId === 'number' && str(m.query, 1000)
+        ? { type: 'fileQuery', requestId: m.requestId, query: m.query }
+        : undefined;
     case 'selectModel':
       return str(m.model, 200) && m.model !== '' ? { type: 'selectModel', model: m.model } : undefined;
     default:

@@ -63,11 +63,22 @@ function replaceMessage(messages: ChatMessageInfo[], id: string, update: (m: Cha
 export function reduce(state: ChatState, msg: HostToWebview): ChatState {
   switch (msg.type) {
     case 'init':
-      return { ...state, mode: msg.mode, models: msg.models, model: msg.model ?? state.model, connected: msg.connected, connectionMessage: msg.connectionMessage };
+      return {
+        ...state,
+        mode: msg.mode,
+        models: msg.models,
+        model: msg.model ?? state.model,
+        connected: msg.connected,
+        connectionMessage: msg.connectionMessage,
+      };
     case 'mode':
       return { ...state, mode: msg.mode };
     case 'models':
-      return { ...state, models: msg.models, model: msg.model ?? (state.model && msg.models.includes(state.model) ? state.model : undefined) };
+      return {
+        ...state,
+        models: msg.models,
+        model: msg.model ?? (state.model && msg.models.includes(state.model) ? state.model : undefined),
+      };
     case 'conversation': {
       const sameConversation = msg.conversation?.id === state.conversation?.id;
       return {
@@ -89,9 +100,23 @@ export function reduce(state: ChatState, msg: HostToWebview): ChatState {
       } else {
         messages = [...messages, msg.user];
       }
-      const assistant: ChatMessageInfo = { id: msg.assistantId, role: 'assistant', content: '', status: 'streaming', createdAt: Date.now() };
-      const conversation = state.conversation?.id === msg.conversationId ? state.conversation : { id: msg.conversationId, title: titleOf(msg.user.content) };
-      return { ...state, conversation, messages: [...messages, assistant], streamingId: msg.assistantId, notice: undefined, draft: msg.replaceFromUserId ? state.draft : '' };
+      const assistant: ChatMessageInfo = {
+        id: msg.assistantId,
+        role: 'assistant',
+        content: '',
+        status: 'streaming',
+        createdAt: Date.now(),
+      };
+      const conversation =
+        state.conversation?.id === msg.conversationId ? state.conversation : { id: msg.conversationId, title: titleOf(msg.user.content) };
+      return {
+        ...state,
+        conversation,
+        messages: [...messages, assistant],
+        streamingId: msg.assistantId,
+        notice: undefined,
+        draft: msg.replaceFromUserId ? state.draft : '',
+      };
     }
     case 'delta':
       if (!state.messages.some((m) => m.id === msg.assistantId)) return state;
@@ -102,7 +127,13 @@ export function reduce(state: ChatState, msg: HostToWebview): ChatState {
       const withUser = state.messages.map((m) => (isPendingUser(m) && m.content === msg.user.content ? msg.user : m));
       const messages = known ? replaceMessage(withUser, msg.assistant.id, () => msg.assistant) : [...withUser, msg.assistant];
       const prompts = msg.prompt ? { ...state.prompts, [msg.assistant.id]: msg.prompt } : state.prompts;
-      return { ...state, conversation: msg.conversation, messages, prompts, streamingId: state.streamingId === msg.assistant.id ? undefined : state.streamingId };
+      return {
+        ...state,
+        conversation: msg.conversation,
+        messages,
+        prompts,
+        streamingId: state.streamingId === msg.assistant.id ? undefined : state.streamingId,
+      };
     }
     case 'turnFailed':
       return {

@@ -89,7 +89,9 @@ export class ChatView {
       messages: h('main', { class: 'messages', role: 'log', 'aria-live': 'polite' }),
       empty: h('div', { class: 'empty' }, [
         h('p', {}, ['Ask Tandem about your code.']),
-        h('p', { class: 'dim' }, ['The selection or the active file is attached automatically. Type @ to attach a file, @codebase to search the workspace.']),
+        h('p', { class: 'dim' }, [
+          'The selection or the active file is attached automatically. Type @ to attach a file, @codebase to search the workspace.',
+        ]),
       ]),
       chips: h('div', { class: 'context-chips' }),
       suggestions: h('ul', { class: 'suggestions', role: 'listbox', hidden: true }),
@@ -194,7 +196,16 @@ export class ChatView {
     this.el.empty.hidden = s.messages.length > 0;
     for (const m of s.messages) {
       keep.add(m.id);
-      const key = [m.status, m.content, s.mode, m.id === lastId, JSON.stringify(m.error ?? null), m.stats ? 1 : 0, m.context?.length ?? 0, s.prompts[m.id] ? 1 : 0].join('\u0000');
+      const key = [
+        m.status,
+        m.content,
+        s.mode,
+        m.id === lastId,
+        JSON.stringify(m.error ?? null),
+        m.stats ? 1 : 0,
+        m.context?.length ?? 0,
+        s.prompts[m.id] ? 1 : 0,
+      ].join('\u0000');
       let entry = this.rendered.get(m.id);
       if (!entry || entry.key !== key) {
         const el = this.renderMessage(m, m.id === lastId, advanced, expert);
@@ -260,11 +271,16 @@ export class ChatView {
       this.h('li', { class: c.id === this.state.conversation?.id ? 'current' : undefined }, [
         this.h('button', { type: 'button', class: 'link', 'data-action': 'open-conversation', 'data-id': c.id, title: c.title }, [c.title]),
         this.h('span', { class: 'dim' }, [`${new Date(c.updatedAt).toLocaleString()} · ${c.messageCount} messages`]),
-        this.h(BUTTON, { secondary: true, 'data-action': 'delete-conversation', 'data-id': c.id, title: `Delete “${c.title}”` }, ['Delete']),
+        this.h(BUTTON, { secondary: true, 'data-action': 'delete-conversation', 'data-id': c.id, title: `Delete “${c.title}”` }, [
+          'Delete',
+        ]),
       ]),
     );
     panel.replaceChildren(
-      this.h('div', { class: 'history-header' }, [this.h('strong', {}, ['History']), this.h(BUTTON, { secondary: true, 'data-action': 'close-history' }, ['Close'])]),
+      this.h('div', { class: 'history-header' }, [
+        this.h('strong', {}, ['History']),
+        this.h(BUTTON, { secondary: true, 'data-action': 'close-history' }, ['Close']),
+      ]),
       items.length === 0 ? this.h('p', { class: 'dim' }, ['No conversations in this workspace yet.']) : this.h('ul', {}, rows),
     );
   }
@@ -278,7 +294,14 @@ export class ChatView {
       if (a?.selection) chips.push(`${basename(a.selection.path)}:${a.selection.startLine}-${a.selection.endLine}`);
       for (const f of a?.files ?? []) chips.push(basename(f));
       if (a?.codebase) chips.push('@codebase');
-      if (chips.length > 0) el.append(this.h('div', { class: 'attachments' }, chips.map((c) => this.h('span', { class: 'chip' }, [c]))));
+      if (chips.length > 0)
+        el.append(
+          this.h(
+            'div',
+            { class: 'attachments' },
+            chips.map((c) => this.h('span', { class: 'chip' }, [c])),
+          ),
+        );
       return el;
     }
     const body = this.h('div', { class: 'message-body markdown' });
@@ -322,7 +345,9 @@ export class ChatView {
       el.append(
         this.h('details', { class: 'raw-prompt' }, [
           this.h('summary', {}, [`Raw prompt (${prompt.length} messages)`]),
-          ...prompt.map((p) => this.h('div', { class: 'prompt-message' }, [this.h('div', { class: 'role' }, [p.role]), this.h('pre', {}, [p.content])])),
+          ...prompt.map((p) =>
+            this.h('div', { class: 'prompt-message' }, [this.h('div', { class: 'role' }, [p.role]), this.h('pre', {}, [p.content])]),
+          ),
         ]),
       );
     }
@@ -337,13 +362,32 @@ export class ChatView {
         'ul',
         {},
         items.map((i) => {
-          const where = i.startLine !== undefined ? `${i.label}:${i.startLine}${i.endLine !== undefined && i.endLine !== i.startLine ? `-${i.endLine}` : ''}` : i.label;
+          const where =
+            i.startLine !== undefined
+              ? `${i.label}:${i.startLine}${i.endLine !== undefined && i.endLine !== i.startLine ? `-${i.endLine}` : ''}`
+              : i.label;
           const link =
             i.path !== ''
-              ? this.h('button', { type: 'button', class: 'link', 'data-action': 'open-context', 'data-path': i.path, 'data-line': i.startLine ?? 1, title: i.path }, [where])
+              ? this.h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'link',
+                    'data-action': 'open-context',
+                    'data-path': i.path,
+                    'data-line': i.startLine ?? 1,
+                    title: i.path,
+                  },
+                  [where],
+                )
               : this.h('span', {}, [where]);
-          const note = i.outcome === 'omitted' ? `left out: ${i.reason ?? ''}` : `${i.tokens} tok${i.outcome === 'clipped' ? ', clipped' : ''}`;
-          return this.h('li', { class: i.outcome }, [this.h('span', { class: 'kind' }, [i.kind]), link, this.h('span', { class: 'dim' }, [note])]);
+          const note =
+            i.outcome === 'omitted' ? `left out: ${i.reason ?? ''}` : `${i.tokens} tok${i.outcome === 'clipped' ? ', clipped' : ''}`;
+          return this.h('li', { class: i.outcome }, [
+            this.h('span', { class: 'kind' }, [i.kind]),
+            link,
+            this.h('span', { class: 'dim' }, [note]),
+          ]);
         }),
       ),
     ]);
@@ -352,8 +396,16 @@ export class ChatView {
   private renderChips(): void {
     const p = this.state.preview;
     const chips: HTMLElement[] = [];
-    if (p.selection) chips.push(this.h('span', { class: 'chip', title: 'The selection is attached to the next question' }, [`Selection ${p.selection.label}:${p.selection.startLine}-${p.selection.endLine}`]));
-    else if (p.activeFile) chips.push(this.h('span', { class: 'chip', title: 'The active file is attached to the next question' }, [`File ${p.activeFile.label}`]));
+    if (p.selection)
+      chips.push(
+        this.h('span', { class: 'chip', title: 'The selection is attached to the next question' }, [
+          `Selection ${p.selection.label}:${p.selection.startLine}-${p.selection.endLine}`,
+        ]),
+      );
+    else if (p.activeFile)
+      chips.push(
+        this.h('span', { class: 'chip', title: 'The active file is attached to the next question' }, [`File ${p.activeFile.label}`]),
+      );
     this.el.chips.replaceChildren(...chips);
     this.el.chips.hidden = chips.length === 0;
   }
@@ -374,10 +426,17 @@ export class ChatView {
     if (this.activeSuggestion >= items.length) this.activeSuggestion = 0;
     list.replaceChildren(
       ...items.map((it, i) =>
-        this.h('li', { role: 'option', class: i === this.activeSuggestion ? 'active' : undefined, 'aria-selected': i === this.activeSuggestion ? 'true' : 'false', 'data-action': 'pick-suggestion', 'data-label': it.label }, [
-          `@${it.label}`,
-          ...(it.detail ? [this.h('span', { class: 'dim' }, [` ${it.detail}`])] : []),
-        ]),
+        this.h(
+          'li',
+          {
+            role: 'option',
+            class: i === this.activeSuggestion ? 'active' : undefined,
+            'aria-selected': i === this.activeSuggestion ? 'true' : 'false',
+            'data-action': 'pick-suggestion',
+            'data-label': it.label,
+          },
+          [`@${it.label}`, ...(it.detail ? [this.h('span', { class: 'dim' }, [` ${it.detail}`])] : [])],
+        ),
       ),
     );
   }

@@ -3,18 +3,17 @@
  * once and imported by both sides (webview-ui/stats.main.ts and extension/ops).
  * Browser-safe: type imports from protocol/ only.
  */
-import type {
-  FixStatsRequest,
-  HealthHistoryRequest,
-  StatsRow,
-  StatsTimeseriesRequest,
-  UsageGetRequest,
-} from '../../protocol';
+import type { FixStatsRequest, HealthHistoryRequest, StatsRow, StatsTimeseriesRequest, UsageGetRequest } from '../../protocol';
 
 export const Periods = ['24h', '7d', '30d', 'all'] as const;
 export type PeriodId = (typeof Periods)[number];
 
-export const periodLabels: Record<PeriodId, string> = { '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days', all: 'All time' };
+export const periodLabels: Record<PeriodId, string> = {
+  '24h': 'Last 24 hours',
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
+  all: 'All time',
+};
 
 export function isPeriod(value: unknown): value is PeriodId {
   return typeof value === 'string' && (Periods as readonly string[]).includes(value);
@@ -51,9 +50,7 @@ export type HostToStats =
 /** Dashboard → extension host. */
 export type StatsToHost =
   /** The page is up; `period` is the one it restored from its state (if any). */
-  | { type: 'ready'; period?: PeriodId }
-  | { type: 'setPeriod'; period: PeriodId }
-  | { type: 'refresh' };
+  { type: 'ready'; period?: PeriodId } | { type: 'setPeriod'; period: PeriodId } | { type: 'refresh' };
 
 /** Narrow an untrusted message from the webview. */
 export function parseStatsToHost(raw: unknown): StatsToHost | undefined {

@@ -107,11 +107,21 @@ export function tiles(data: DashboardData): Tile[] {
   const tokensOut = data.usage.byTask.reduce((n, r) => n + r.outputTokens, 0);
   return [
     { id: 'shown', label: 'Suggestions shown', value: formatValue(t.shown, 'count') },
-    { id: 'acceptance', label: 'Acceptance rate', value: formatValue(t.acceptanceRate, 'percent'), detail: `${formatValue(t.accepted + t.partiallyAccepted, 'count')} accepted` },
+    {
+      id: 'acceptance',
+      label: 'Acceptance rate',
+      value: formatValue(t.acceptanceRate, 'percent'),
+      detail: `${formatValue(t.accepted + t.partiallyAccepted, 'count')} accepted`,
+    },
     { id: 'retained-30', label: 'Retained after 30 s', value: formatValue(t.retention['30'].rate, 'percent') },
     { id: 'retained-120', label: 'Retained after 2 min', value: formatValue(t.retention['120'].rate, 'percent') },
     { id: 'retained-600', label: 'Retained after 10 min', value: formatValue(t.retention['600'].rate, 'percent') },
-    { id: 'fix-success', label: 'Auto-fix success', value: formatValue(fix?.successRate ?? null, 'percent'), detail: fix ? `${fix.resolved} of ${fix.resolved + fix.unresolved} resolved` : undefined },
+    {
+      id: 'fix-success',
+      label: 'Auto-fix success',
+      value: formatValue(fix?.successRate ?? null, 'percent'),
+      detail: fix ? `${fix.resolved} of ${fix.resolved + fix.unresolved} resolved` : undefined,
+    },
     { id: 'tokens-in', label: 'Tokens in', value: formatValue(tokensIn, 'tokens') },
     { id: 'tokens-out', label: 'Tokens out', value: formatValue(tokensOut, 'tokens') },
   ];
@@ -137,12 +147,15 @@ function acceptanceSection(data: DashboardData): Section {
   return {
     id: 'acceptance',
     title: 'Acceptance over time',
-    description: 'Share of shown suggestions accepted (fully or partly), and share of accepted characters still in the document after 30 s, 2 min and 10 min.',
+    description:
+      'Share of shown suggestions accepted (fully or partly), and share of accepted characters still in the document after 30 s, 2 min and 10 min.',
     chart,
     table: {
       columns: ['Period start', 'Shown', 'Accepted', 'Acceptance rate', 'Retained 30 s', 'Retained 2 min', 'Retained 10 min'],
       rows: buckets
-        .filter((b) => b.shown > 0 || b.accepted > 0 || b.retention['30'].checked + b.retention['120'].checked + b.retention['600'].checked > 0)
+        .filter(
+          (b) => b.shown > 0 || b.accepted > 0 || b.retention['30'].checked + b.retention['120'].checked + b.retention['600'].checked > 0,
+        )
         .map((b) => [
           bucketLabel(b.startMs, bucketMs),
           formatValue(b.shown, 'count'),
@@ -177,7 +190,16 @@ function latencySection(data: DashboardData): Section {
       ],
     },
     table: {
-      columns: ['Model @ backend', 'Completions', 'First token p50', 'First token p95', 'First token p99', 'Total p50', 'Total p95', 'Total p99'],
+      columns: [
+        'Model @ backend',
+        'Completions',
+        'First token p50',
+        'First token p95',
+        'First token p99',
+        'Total p50',
+        'Total p95',
+        'Total p99',
+      ],
       rows: rows.map((r, i) => [
         labels[i],
         formatValue(r.latency.totalMs.count, 'count'),
@@ -212,7 +234,13 @@ function languageSection(data: DashboardData): Section {
     },
     table: {
       columns: ['Language', 'Shown', 'Accepted', 'Acceptance rate', 'Dismissed'],
-      rows: rows.map((r, i) => [labels[i], formatValue(r.shown, 'count'), formatValue(r.accepted + r.partiallyAccepted, 'count'), formatValue(r.acceptanceRate, 'percent'), formatValue(r.dismissed, 'count')]),
+      rows: rows.map((r, i) => [
+        labels[i],
+        formatValue(r.shown, 'count'),
+        formatValue(r.accepted + r.partiallyAccepted, 'count'),
+        formatValue(r.acceptanceRate, 'percent'),
+        formatValue(r.dismissed, 'count'),
+      ]),
     },
     empty: rows.length === 0 ? 'No suggestions were shown in this period.' : undefined,
   };
@@ -246,7 +274,8 @@ function fixSection(data: DashboardData): Section {
         formatValue(r.latencyMs.p50, 'ms'),
       ]),
     },
-    empty: data.fixes === null ? 'This tandemd does not record auto-fixes.' : rows.length === 0 ? 'No auto-fixes in this period.' : undefined,
+    empty:
+      data.fixes === null ? 'This tandemd does not record auto-fixes.' : rows.length === 0 ? 'No auto-fixes in this period.' : undefined,
   };
 }
 

@@ -27,7 +27,8 @@ export function readTheme(element: Element, getStyle: (e: Element) => CSSStyleDe
   const v = (name: string, dflt: string) => style.getPropertyValue(name).trim() || dflt;
   const foreground = v('--vscode-foreground', fallback.foreground);
   const colors = {} as Record<SeriesColor, string>;
-  for (const c of Object.keys(fallback) as SeriesColor[]) colors[c] = c === 'foreground' ? foreground : v(`--vscode-charts-${c}`, fallback[c]);
+  for (const c of Object.keys(fallback) as SeriesColor[])
+    colors[c] = c === 'foreground' ? foreground : v(`--vscode-charts-${c}`, fallback[c]);
   return {
     colors,
     foreground,

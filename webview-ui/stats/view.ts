@@ -6,7 +6,17 @@
  */
 import type { Chart as ChartJs, ChartConfiguration, ChartDataset } from 'chart.js' with { 'resolution-mode': 'import' };
 import { Periods, periodLabels, type DashboardData, type HostToStats, type PeriodId, type StatsToHost } from './messages';
-import { describeChart, formatValue, sections, tiles, timeLabel, type CategoryChart, type HealthChart, type Section, type Table } from './series';
+import {
+  describeChart,
+  formatValue,
+  sections,
+  tiles,
+  timeLabel,
+  type CategoryChart,
+  type HealthChart,
+  type Section,
+  type Table,
+} from './series';
 import type { ChartTheme } from './theme';
 
 export interface StatsHost {
@@ -119,7 +129,10 @@ export class StatsView {
     for (const c of this.charts) c.destroy();
     this.charts = [];
     this.body.textContent = '';
-    const range = data.sinceMs === null ? `all stored data until ${timeLabel(data.untilMs)}` : `${timeLabel(data.sinceMs)} – ${timeLabel(data.untilMs)}`;
+    const range =
+      data.sinceMs === null
+        ? `all stored data until ${timeLabel(data.untilMs)}`
+        : `${timeLabel(data.sinceMs)} – ${timeLabel(data.untilMs)}`;
     this.status.textContent = `${periodLabels[data.period]}: ${range}`;
     this.status.className = 'status';
 
@@ -167,7 +180,9 @@ export class StatsView {
       canvas.setAttribute('aria-label', describeChart(s.chart));
       wrap.append(canvas);
       section.append(wrap);
-      this.charts.push(new this.deps.Chart(canvas, s.chart.kind === 'health' ? healthConfig(s.chart, theme) : categoryConfig(s.chart, theme)));
+      this.charts.push(
+        new this.deps.Chart(canvas, s.chart.kind === 'health' ? healthConfig(s.chart, theme) : categoryConfig(s.chart, theme)),
+      );
     }
     section.append(this.table(s.table, s.title));
     return section;
@@ -217,7 +232,8 @@ function baseOptions(theme: ChartTheme) {
 }
 
 export function categoryConfig(chart: CategoryChart, theme: ChartTheme): ChartConfiguration {
-  const scale = (value: number, format: CategoryChart['datasets'][number]['format']) => (chart.percentAxis ? `${value}%` : formatValue(value, format === 'ms' ? 'ms' : 'count'));
+  const scale = (value: number, format: CategoryChart['datasets'][number]['format']) =>
+    chart.percentAxis ? `${value}%` : formatValue(value, format === 'ms' ? 'ms' : 'count');
   const format = chart.datasets[0]?.format ?? 'count';
   const datasets = chart.datasets.map(
     (ds) =>
@@ -267,8 +283,23 @@ export function healthConfig(chart: HealthChart, theme: ChartTheme): ChartConfig
       ...baseOptions(theme),
       parsing: false,
       scales: {
-        x: { type: 'linear', min: chart.minMs, max: chart.maxMs, ticks: { color: theme.foreground, maxTicksLimit: 6, callback: (v: string | number) => timeLabel(Number(v)) }, grid: { color: theme.grid } },
-        y: { min: -0.1, max: 1.1, ticks: { color: theme.foreground, stepSize: 0.5, callback: (v: string | number) => (Number(v) === 1 ? 'up' : Number(v) === 0 ? 'down' : Number(v) === 0.5 ? 'unknown' : '') }, grid: { color: theme.grid } },
+        x: {
+          type: 'linear',
+          min: chart.minMs,
+          max: chart.maxMs,
+          ticks: { color: theme.foreground, maxTicksLimit: 6, callback: (v: string | number) => timeLabel(Number(v)) },
+          grid: { color: theme.grid },
+        },
+        y: {
+          min: -0.1,
+          max: 1.1,
+          ticks: {
+            color: theme.foreground,
+            stepSize: 0.5,
+            callback: (v: string | number) => (Number(v) === 1 ? 'up' : Number(v) === 0 ? 'down' : Number(v) === 0.5 ? 'unknown' : ''),
+          },
+          grid: { color: theme.grid },
+        },
       },
     },
   } as ChartConfiguration;

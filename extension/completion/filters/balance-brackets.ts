@@ -15,7 +15,22 @@ const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 const openers = new Set(['(', '[', '{']);
 
 /** Languages whose line comments start with `#`. */
-const hashCommentLanguages = new Set(['python', 'ruby', 'shellscript', 'perl', 'r', 'yaml', 'toml', 'makefile', 'dockerfile', 'powershell', 'coffeescript', 'elixir', 'julia', 'nim']);
+const hashCommentLanguages = new Set([
+  'python',
+  'ruby',
+  'shellscript',
+  'perl',
+  'r',
+  'yaml',
+  'toml',
+  'makefile',
+  'dockerfile',
+  'powershell',
+  'coffeescript',
+  'elixir',
+  'julia',
+  'nim',
+]);
 
 export function usesHashComments(languageId: string): boolean {
   return hashCommentLanguages.has(languageId);

@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCodes, EventsReportRequest, InlineCompletionRequest, StatsGetRequest, StatusRequest, type SuggestionEvent } from '../../../protocol';
+import {
+  ErrorCodes,
+  EventsReportRequest,
+  InlineCompletionRequest,
+  StatsGetRequest,
+  StatusRequest,
+  type SuggestionEvent,
+} from '../../../protocol';
 import { FakeOllama, tandemDefaultModels } from '../../fake-ollama';
 import { removeHome, startDaemon, tempHome, type RunningDaemon } from '../daemon-harness';
 import { completion, mountTmpfs, rpcError } from './helpers';
@@ -118,70 +125,75 @@ describe('faults: storage (real daemon)', function () {
     } finally {
       c2.close();
     }
-    tally.notes.push(`SIGKILL: ${acked.size} batches acknowledged, ${inFlight.length} in flight (${committedUnacked} of them committed), 0 acknowledged lost`);
+    tally.notes.push(
+      `SIGKILL: ${acked.size} batches acknowledged, ${inFlight.length} in flight (${committedUnacked} of them committed), 0 acknowledged lost`,
+    );
   });
 
-  faultCase('disk full under the store: clear StorageError, nothing half-written, completions still served, recovers when space is freed', async function () {
-    const fs = mountTmpfs('6m');
-    if (!fs) skipLoudly(this, 'disk full: cannot mount a tmpfs here (needs root); the disk-full case did not run');
-    const fullHome = join(fs.dir, 'home');
-    const filler = join(fs.dir, 'filler');
-    try {
-      daemon = await startDaemon(fullHome, { backends: [{ name: 'local', url: fake.url }] });
-      const conn = await daemon.connect();
+  faultCase(
+    'disk full under the store: clear StorageError, nothing half-written, completions still served, recovers when space is freed',
+    async function () {
+      const fs = mountTmpfs('6m');
+      if (!fs) skipLoudly(this, 'disk full: cannot mount a tmpfs here (needs root); the disk-full case did not run');
+      const fullHome = join(fs.dir, 'home');
+      const filler = join(fs.dir, 'filler');
       try {
-        assert.equal((await conn.connection.sendRequest(EventsReportRequest.type, { events: batch('before', 10) })).stored, 10);
-        // Fill the file system to the last byte.
-        const fd = openSync(filler, 'w');
-        const block = Buffer.alloc(64 * 1024, 0x61);
+        daemon = await startDaemon(fullHome, { backends: [{ name: 'local', url: fake.url }] });
+        const conn = await daemon.connect();
         try {
-          for (;;) writeSync(fd, block);
-        } catch (err) {
-          assert.equal((err as NodeJS.ErrnoException).code, 'ENOSPC');
-        }
-        try {
-          for (;;) writeSync(fd, block, 0, 512);
-        } catch {
-          // The last partial blocks are taken too.
-        }
-        closeSync(fd);
-
-        let failure: Awaited<ReturnType<typeof rpcError>> | undefined;
-        const tags: string[] = [];
-        for (let attempt = 0; attempt < 20 && !failure; attempt++) {
-          const tag = `full${attempt}`;
-          tags.push(tag);
+          assert.equal((await conn.connection.sendRequest(EventsReportRequest.type, { events: batch('before', 10) })).stored, 10);
+          // Fill the file system to the last byte.
+          const fd = openSync(filler, 'w');
+          const block = Buffer.alloc(64 * 1024, 0x61);
           try {
-            await conn.connection.sendRequest(EventsReportRequest.type, { events: batch(tag, 500) });
+            for (;;) writeSync(fd, block);
           } catch (err) {
-            failure = err as Awaited<ReturnType<typeof rpcError>>;
+            assert.equal((err as NodeJS.ErrnoException).code, 'ENOSPC');
           }
+          try {
+            for (;;) writeSync(fd, block, 0, 512);
+          } catch {
+            // The last partial blocks are taken too.
+          }
+          closeSync(fd);
+
+          let failure: Awaited<ReturnType<typeof rpcError>> | undefined;
+          const tags: string[] = [];
+          for (let attempt = 0; attempt < 20 && !failure; attempt++) {
+            const tag = `full${attempt}`;
+            tags.push(tag);
+            try {
+              await conn.connection.sendRequest(EventsReportRequest.type, { events: batch(tag, 500) });
+            } catch (err) {
+              failure = err as Awaited<ReturnType<typeof rpcError>>;
+            }
+          }
+          assert.ok(failure, 'writes must fail on a full disk');
+          assert.equal(failure.code, ErrorCodes.StorageError);
+          assert.match(failure.message, /Could not store 500 suggestion event\(s\): database or disk is full/);
+          assert.match(failure.data?.hint ?? '', /disk is not full/);
+
+          // The daemon keeps serving completions and status while the disk is full.
+          const r = await conn.connection.sendRequest(InlineCompletionRequest.type, completion());
+          assert.equal(r.text, 'return a + b;');
+          assert.equal((await conn.connection.sendRequest(StatusRequest.type)).pid, daemon.proc.pid);
+
+          rmSync(filler);
+          assert.equal((await conn.connection.sendRequest(EventsReportRequest.type, { events: batch('recovered', 5) })).stored, 5);
+          const ids = storedIds(fullHome);
+          const failedTag = tags.at(-1)!;
+          assert.equal([...ids].filter((id) => id.startsWith(`${failedTag}-`)).length, 0, 'the failed batch left nothing behind');
+          assert.ok(ids.has('before-9') && ids.has('recovered-4'));
+          assert.equal(integrity(fullHome), 'ok');
+          tally.notes.push(`disk full: the write failed after ${tags.length} batch(es) with "${failure.message}"`);
+        } finally {
+          conn.close();
         }
-        assert.ok(failure, 'writes must fail on a full disk');
-        assert.equal(failure.code, ErrorCodes.StorageError);
-        assert.match(failure.message, /Could not store 500 suggestion event\(s\): database or disk is full/);
-        assert.match(failure.data?.hint ?? '', /disk is not full/);
-
-        // The daemon keeps serving completions and status while the disk is full.
-        const r = await conn.connection.sendRequest(InlineCompletionRequest.type, completion());
-        assert.equal(r.text, 'return a + b;');
-        assert.equal((await conn.connection.sendRequest(StatusRequest.type)).pid, daemon.proc.pid);
-
-        rmSync(filler);
-        assert.equal((await conn.connection.sendRequest(EventsReportRequest.type, { events: batch('recovered', 5) })).stored, 5);
-        const ids = storedIds(fullHome);
-        const failedTag = tags.at(-1)!;
-        assert.equal([...ids].filter((id) => id.startsWith(`${failedTag}-`)).length, 0, 'the failed batch left nothing behind');
-        assert.ok(ids.has('before-9') && ids.has('recovered-4'));
-        assert.equal(integrity(fullHome), 'ok');
-        tally.notes.push(`disk full: the write failed after ${tags.length} batch(es) with "${failure.message}"`);
+        await daemon.stop();
+        daemon = undefined;
       } finally {
-        conn.close();
+        fs.unmount();
       }
-      await daemon.stop();
-      daemon = undefined;
-    } finally {
-      fs.unmount();
-    }
-  });
+    },
+  );
 });

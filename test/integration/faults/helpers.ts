@@ -8,7 +8,10 @@ import type { InlineCompletionRequest, TandemErrorData } from '../../../protocol
 
 export const MODEL = 'qwen2.5-coder:1.5b-base';
 
-export function completion(prefix = 'export function sum(a: number, b: number) {\n  ', extra: Partial<InlineCompletionRequest.Params> = {}): InlineCompletionRequest.Params {
+export function completion(
+  prefix = 'export function sum(a: number, b: number) {\n  ',
+  extra: Partial<InlineCompletionRequest.Params> = {},
+): InlineCompletionRequest.Params {
   return {
     document: { path: '/tmp/tandem-fault/sum.ts', languageId: 'typescript', prefix, suffix: '\n}\n', line: 1, character: 2 },
     ...extra,

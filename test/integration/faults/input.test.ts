@@ -51,7 +51,18 @@ function upgradeStatus(port: number, headers: Record<string, string>, path = '/r
   });
 }
 
-const shown = (id: string) => ({ kind: 'shown' as const, completionId: id, at: 1, model: 'm', backend: 'local', languageId: 'ts', firstTokenMs: 1, totalMs: 2, lines: 1, chars: 1 });
+const shown = (id: string) => ({
+  kind: 'shown' as const,
+  completionId: id,
+  at: 1,
+  model: 'm',
+  backend: 'local',
+  languageId: 'ts',
+  firstTokenMs: 1,
+  totalMs: 2,
+  lines: 1,
+  chars: 1,
+});
 
 async function indexed(conn: DaemonConnection, root: string, timeoutMs: number): Promise<{ filesDone: number; filesTotal: number }> {
   return eventually(
@@ -79,7 +90,11 @@ describe('faults: hostile input (real daemon)', function () {
     await fake.start();
     home = tempHome('tandem-fault-input-');
     work = tempHome('tandem-fault-work-');
-    daemon = await startDaemon(home, { backends: [{ name: 'local', url: fake.url }], maxMessageBytes: 1024 * 1024, context: { watch: { enabled: false } } });
+    daemon = await startDaemon(home, {
+      backends: [{ name: 'local', url: fake.url }],
+      maxMessageBytes: 1024 * 1024,
+      context: { watch: { enabled: false } },
+    });
     conn = await daemon.connect();
   });
   after(async () => {
@@ -90,52 +105,98 @@ describe('faults: hostile input (real daemon)', function () {
     removeHome(work);
   });
 
-  faultCase('malformed, invalid and oversize messages get typed errors and store nothing; the connection and others keep working', async () => {
-    const before = (await conn.connection.sendRequest(StatsGetRequest.type, { groupBy: [] })).total.shown;
-    const ws = await openSocket({ port: daemon.port, token: daemon.lock.token });
-    try {
-      const init = await raw(ws, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: { major: 1, minor: 0 }, client: { name: 'hostile', version: '0' } } }));
-      assert.ok(init.result);
-      assert.equal((await raw(ws, '{"jsonrpc":"2.0","id":2,"method":"tandem/events/report","params":{"events":[')).error?.code, ErrorCodes.ParseError);
-      assert.equal((await raw(ws, '\u0000\u0001binary\uFFFF')).error?.code, ErrorCodes.ParseError);
-      // 499 valid events and one with a negative time: the whole batch is refused.
-      const events = [...Array.from({ length: 499 }, (_, i) => shown(`ok-${i}`)), { ...shown('bad'), at: -5 }];
-      const invalid = await raw(ws, JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tandem/events/report', params: { events } }));
-      assert.equal(invalid.error?.code, ErrorCodes.InvalidParams);
-      assert.match(invalid.error?.message ?? '', /events\.499\.at/);
-      const tooMany = await raw(ws, JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'tandem/events/report', params: { events: Array.from({ length: 501 }, (_, i) => shown(`n-${i}`)) } }));
-      assert.equal(tooMany.error?.code, ErrorCodes.InvalidParams);
-      const oversize = await raw(ws, JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tandem/events/report', params: { events: [{ ...shown('huge'), text: 'x'.repeat(1536 * 1024) }] } }));
-      assert.equal(oversize.error?.code, ErrorCodes.MessageTooLarge);
-      assert.match(oversize.error?.message ?? '', /exceeds the limit of 1048576 bytes/);
-      assert.equal(oversize.id, 5);
-      const typeConfusion = await raw(ws, JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'tandem/completion/inline', params: { document: { path: ['x'], prefix: { $gt: '' } } } }));
-      assert.equal(typeConfusion.error?.code, ErrorCodes.InvalidParams);
-      const proto = await raw(ws, JSON.stringify({ jsonrpc: '2.0', id: 7, method: '__proto__', params: {} }));
-      assert.equal(proto.error?.code, ErrorCodes.MethodNotFound);
-      const ok = await raw(ws, JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tandem/status/get' }));
-      assert.ok((ok.result as { pid: number }).pid > 0, 'the same connection still works');
-    } finally {
-      ws.close();
-    }
-    // Past twice the limit the socket itself is closed (1009) before anything is parsed.
-    const flood = await openSocket({ port: daemon.port, token: daemon.lock.token });
-    const closed = new Promise<number>((r) => flood.once('close', (code) => r(code)));
-    flood.send('x'.repeat(3 * 1024 * 1024));
-    assert.equal(await closed, 1009);
-    const after = (await conn.connection.sendRequest(StatsGetRequest.type, { groupBy: [] })).total.shown;
-    assert.equal(after, before, 'nothing was stored by the refused messages');
-    assert.equal((await conn.connection.sendRequest(InlineCompletionRequest.type, completion())).text, 'ok');
-  });
+  faultCase(
+    'malformed, invalid and oversize messages get typed errors and store nothing; the connection and others keep working',
+    async () => {
+      const before = (await conn.connection.sendRequest(StatsGetRequest.type, { groupBy: [] })).total.shown;
+      const ws = await openSocket({ port: daemon.port, token: daemon.lock.token });
+      try {
+        const init = await raw(
+          ws,
+          JSON.stringify({
+            jsonrpc: '2.0',
+            id: 1,
+            method: 'initialize',
+            params: { protocolVersion: { major: 1, minor: 0 }, client: { name: 'hostile', version: '0' } },
+          }),
+        );
+        assert.ok(init.result);
+        assert.equal(
+          (await raw(ws, '{"jsonrpc":"2.0","id":2,"method":"tandem/events/report","params":{"events":[')).error?.code,
+          ErrorCodes.ParseError,
+        );
+        assert.equal((await raw(ws, '\u0000\u0001binary\uFFFF')).error?.code, ErrorCodes.ParseError);
+        // 499 valid events and one with a negative time: the whole batch is refused.
+        const events = [...Array.from({ length: 499 }, (_, i) => shown(`ok-${i}`)), { ...shown('bad'), at: -5 }];
+        const invalid = await raw(ws, JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tandem/events/report', params: { events } }));
+        assert.equal(invalid.error?.code, ErrorCodes.InvalidParams);
+        assert.match(invalid.error?.message ?? '', /events\.499\.at/);
+        const tooMany = await raw(
+          ws,
+          JSON.stringify({
+            jsonrpc: '2.0',
+            id: 4,
+            method: 'tandem/events/report',
+            params: { events: Array.from({ length: 501 }, (_, i) => shown(`n-${i}`)) },
+          }),
+        );
+        assert.equal(tooMany.error?.code, ErrorCodes.InvalidParams);
+        const oversize = await raw(
+          ws,
+          JSON.stringify({
+            jsonrpc: '2.0',
+            id: 5,
+            method: 'tandem/events/report',
+            params: { events: [{ ...shown('huge'), text: 'x'.repeat(1536 * 1024) }] },
+          }),
+        );
+        assert.equal(oversize.error?.code, ErrorCodes.MessageTooLarge);
+        assert.match(oversize.error?.message ?? '', /exceeds the limit of 1048576 bytes/);
+        assert.equal(oversize.id, 5);
+        const typeConfusion = await raw(
+          ws,
+          JSON.stringify({
+            jsonrpc: '2.0',
+            id: 6,
+            method: 'tandem/completion/inline',
+            params: { document: { path: ['x'], prefix: { $gt: '' } } },
+          }),
+        );
+        assert.equal(typeConfusion.error?.code, ErrorCodes.InvalidParams);
+        const proto = await raw(ws, JSON.stringify({ jsonrpc: '2.0', id: 7, method: '__proto__', params: {} }));
+        assert.equal(proto.error?.code, ErrorCodes.MethodNotFound);
+        const ok = await raw(ws, JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tandem/status/get' }));
+        assert.ok((ok.result as { pid: number }).pid > 0, 'the same connection still works');
+      } finally {
+        ws.close();
+      }
+      // Past twice the limit the socket itself is closed (1009) before anything is parsed.
+      const flood = await openSocket({ port: daemon.port, token: daemon.lock.token });
+      const closed = new Promise<number>((r) => flood.once('close', (code) => r(code)));
+      flood.send('x'.repeat(3 * 1024 * 1024));
+      assert.equal(await closed, 1009);
+      const after = (await conn.connection.sendRequest(StatsGetRequest.type, { groupBy: [] })).total.shown;
+      assert.equal(after, before, 'nothing was stored by the refused messages');
+      assert.equal((await conn.connection.sendRequest(InlineCompletionRequest.type, completion())).text, 'ok');
+    },
+  );
 
   faultCase('missing or wrong token, a browser Origin or a foreign Host are refused before any message', async () => {
     const port = daemon.port;
     const token = daemon.lock.token;
     assert.equal(await upgradeStatus(port, {}), 401);
     assert.equal(await upgradeStatus(port, { Authorization: 'Bearer ' }), 401);
-    assert.equal(await upgradeStatus(port, { Authorization: `Bearer ${token.slice(0, -1)}${token.endsWith('a') ? 'b' : 'a'}` }), 401, 'one wrong character');
+    assert.equal(
+      await upgradeStatus(port, { Authorization: `Bearer ${token.slice(0, -1)}${token.endsWith('a') ? 'b' : 'a'}` }),
+      401,
+      'one wrong character',
+    );
     assert.equal(await upgradeStatus(port, { Authorization: `Basic ${Buffer.from(`x:${token}`).toString('base64')}` }), 401);
-    assert.equal(await upgradeStatus(port, { Authorization: `Bearer ${token}`, Origin: 'http://localhost:3000' }), 403, 'a page served from localhost is a browser too');
+    assert.equal(
+      await upgradeStatus(port, { Authorization: `Bearer ${token}`, Origin: 'http://localhost:3000' }),
+      403,
+      'a page served from localhost is a browser too',
+    );
     assert.equal(await upgradeStatus(port, { Authorization: `Bearer ${token}`, Origin: 'null' }), 403);
     assert.equal(await upgradeStatus(port, { Authorization: `Bearer ${token}`, Host: 'attacker.example' }), 403, 'DNS rebinding');
     const metrics = await fetch(daemon.url('/metrics'), { headers: { Origin: 'https://evil.example' } });
@@ -156,25 +217,59 @@ describe('faults: hostile input (real daemon)', function () {
     assert.equal(missing.code, ErrorCodes.InvalidParams);
 
     for (const file of [join(outside, 'secret.ts'), `${root}/../outside-paths/secret.ts`, '/etc/passwd']) {
-      const e = await rpcError(conn.connection.sendRequest(ChatSendRequest.type, { conversationId: `c-${file.length}`, workspace: root, text: 'what is in it?', context: { files: [file] } }));
+      const e = await rpcError(
+        conn.connection.sendRequest(ChatSendRequest.type, {
+          conversationId: `c-${file.length}`,
+          workspace: root,
+          text: 'what is in it?',
+          context: { files: [file] },
+        }),
+      );
       assert.equal(e.code, ErrorCodes.PathOutsideWorkspace, file);
       assert.match(e.message, /outside the workspace/);
     }
-    assert.deepEqual((await conn.connection.sendRequest(ChatListRequest.type, { workspace: root })).conversations, [], 'no conversation was stored');
+    assert.deepEqual(
+      (await conn.connection.sendRequest(ChatListRequest.type, { workspace: root })).conversations,
+      [],
+      'no conversation was stored',
+    );
 
     const fix = await rpcError(
       conn.connection.sendRequest(FixProposeRequest.type, {
         document: { path: join(outside, 'secret.ts'), languageId: 'typescript', text: 'export const x: number = "a";\n' },
-        diagnostics: [{ message: 'Type string is not assignable to number', severity: 'error', range: { start: { line: 0, character: 13 }, end: { line: 0, character: 14 } } }],
+        diagnostics: [
+          {
+            message: 'Type string is not assignable to number',
+            severity: 'error',
+            range: { start: { line: 0, character: 13 }, end: { line: 0, character: 14 } },
+          },
+        ],
       } as never),
     );
-    assert.ok(fix.code === ErrorCodes.PathOutsideWorkspace || fix.code === ErrorCodes.WorkspaceNotRegistered, `fix outside: ${fix.code} ${fix.message}`);
+    assert.ok(
+      fix.code === ErrorCodes.PathOutsideWorkspace || fix.code === ErrorCodes.WorkspaceNotRegistered,
+      `fix outside: ${fix.code} ${fix.message}`,
+    );
 
     // A completion naming an outside file as "recent" must not send its content to the model.
     fake.clearRequests();
     await conn.connection.sendRequest(
       InlineCompletionRequest.type,
-      completion('export const y = inside + ', { workspaceRoot: root, document: { path: join(root, 'src', 'main.ts'), languageId: 'typescript', prefix: 'export const y = inside + ', suffix: '', line: 1, character: 26 }, recentFiles: [{ path: join(outside, 'secret.ts'), open: true }, { path: '/etc/passwd', open: true }] }),
+      completion('export const y = inside + ', {
+        workspaceRoot: root,
+        document: {
+          path: join(root, 'src', 'main.ts'),
+          languageId: 'typescript',
+          prefix: 'export const y = inside + ',
+          suffix: '',
+          line: 1,
+          character: 26,
+        },
+        recentFiles: [
+          { path: join(outside, 'secret.ts'), open: true },
+          { path: '/etc/passwd', open: true },
+        ],
+      }),
     );
     const sent = JSON.stringify(fake.requestsTo('/api/generate').map((r) => r.body));
     assert.doesNotMatch(sent, /OUTSIDE_SECRET_9f3b|root:x:0:0/, 'nothing outside the workspace reached the model');
@@ -197,7 +292,10 @@ describe('faults: hostile input (real daemon)', function () {
     const ix = await indexed(conn, root, 30_000);
     assert.ok(ix.filesDone <= 3, `a loop must not multiply files (${ix.filesDone})`);
     const inside = await conn.connection.sendRequest(ContextSearchRequest.type, { query: 'insideMarkerFn', root });
-    assert.ok(inside.hits.some((h) => h.file.endsWith('inside.ts')), 'the real file is indexed');
+    assert.ok(
+      inside.hits.some((h) => h.file.endsWith('inside.ts')),
+      'the real file is indexed',
+    );
     const escaped = await conn.connection.sendRequest(ContextSearchRequest.type, { query: 'escapedMarkerFn', root, k: 100 });
     assert.deepEqual(
       escaped.hits.filter((h) => /leak|escape/.test(h.file) || h.preview.includes('escapedMarkerFn')),
@@ -205,7 +303,14 @@ describe('faults: hostile input (real daemon)', function () {
       'nothing reached through a symlink out of the root is indexed',
     );
     for (const file of [join(root, 'escape', 'leak.ts'), join(root, 'src', 'leak-link.ts')]) {
-      const e = await rpcError(conn.connection.sendRequest(ChatSendRequest.type, { conversationId: `l-${file.length}`, workspace: root, text: 'read it', context: { files: [file] } }));
+      const e = await rpcError(
+        conn.connection.sendRequest(ChatSendRequest.type, {
+          conversationId: `l-${file.length}`,
+          workspace: root,
+          text: 'read it',
+          context: { files: [file] },
+        }),
+      );
       assert.equal(e.code, ErrorCodes.PathOutsideWorkspace, file);
     }
   });
@@ -221,7 +326,10 @@ describe('faults: hostile input (real daemon)', function () {
     for (let i = 0; i < bin.length; i++) bin[i] = (i * 7919) % 256;
     bin.write('binaryMarkerFn', 1000);
     writeFileSync(join(root, 'blob.ts'), bin);
-    writeFileSync(join(root, 'latin1.py'), Buffer.concat([Buffer.from('def latinMarkerFn():\n    return "caf'), Buffer.from([0xe9, 0xff, 0xfe]), Buffer.from('"\n')]));
+    writeFileSync(
+      join(root, 'latin1.py'),
+      Buffer.concat([Buffer.from('def latinMarkerFn():\n    return "caf'), Buffer.from([0xe9, 0xff, 0xfe]), Buffer.from('"\n')]),
+    );
     writeFileSync(join(root, 'ok.ts'), 'export const okMarker = 1;\n');
     writeFileSync(join(root, 'unicode.ts'), '\uFEFF// Grüße, 日本語, emoji 🚲\nexport function unicodeMarkerFn() { return "ü"; }\n');
     const rssBefore = rssMb(daemon.proc.pid!);
@@ -229,7 +337,8 @@ describe('faults: hostile input (real daemon)', function () {
     await indexed(conn, root, 60_000);
     const rssAfter = rssMb(daemon.proc.pid!);
     assert.ok(rssAfter - rssBefore < 100, `the 100 MB file was not loaded into memory (RSS ${rssBefore} → ${rssAfter} MB)`);
-    const files = async (query: string) => (await conn.connection.sendRequest(ContextSearchRequest.type, { query, root, k: 100 })).hits.map((h) => h.file);
+    const files = async (query: string) =>
+      (await conn.connection.sendRequest(ContextSearchRequest.type, { query, root, k: 100 })).hits.map((h) => h.file);
     // By design (daemon/context/workspace.ts) files that are not valid UTF-8 are skipped as `not-utf8`.
     assert.ok(!(await files('latinMarkerFn')).includes('latin1.py'), 'the non-UTF-8 file is skipped, not indexed as mojibake');
     assert.ok(!(await files('binaryMarkerFn')).includes('blob.ts'), 'binary files are skipped');
@@ -244,7 +353,8 @@ describe('faults: hostile input (real daemon)', function () {
     const root = join(work, 'ws-50k');
     for (let d = 0; d < 500; d++) {
       mkdirSync(join(root, `pkg${d}`), { recursive: true });
-      for (let f = 0; f < 100; f++) writeFileSync(join(root, `pkg${d}`, `mod${f}.ts`), `export function fn_${d}_${f}(x: number): number {\n  return x + ${f};\n}\n`);
+      for (let f = 0; f < 100; f++)
+        writeFileSync(join(root, `pkg${d}`, `mod${f}.ts`), `export function fn_${d}_${f}(x: number): number {\n  return x + ${f};\n}\n`);
     }
     const started = Date.now();
     await conn.connection.sendRequest(WorkspaceRegisterRequest.type, { roots: [root] });
@@ -262,7 +372,12 @@ describe('faults: hostile input (real daemon)', function () {
     const ix = (await conn.connection.sendRequest(StatusRequest.type)).indexing!.find((i) => i.root === root)!;
     assert.equal(ix.filesDone, 50_000);
     const hit = await conn.connection.sendRequest(ContextSearchRequest.type, { query: 'fn_499_99', root });
-    assert.ok(hit.hits.some((h) => h.file.endsWith(join('pkg499', 'mod99.ts'))), 'the last file is searchable');
-    tally.notes.push(`50,000 files: indexed in ${((Date.now() - started) / 1000).toFixed(1)} s, ${servedWhileIndexing} completions served meanwhile, daemon RSS ${rssMb(daemon.proc.pid!)} MB`);
+    assert.ok(
+      hit.hits.some((h) => h.file.endsWith(join('pkg499', 'mod99.ts'))),
+      'the last file is searchable',
+    );
+    tally.notes.push(
+      `50,000 files: indexed in ${((Date.now() - started) / 1000).toFixed(1)} s, ${servedWhileIndexing} completions served meanwhile, daemon RSS ${rssMb(daemon.proc.pid!)} MB`,
+    );
   });
 });

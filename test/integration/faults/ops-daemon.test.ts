@@ -53,18 +53,47 @@ describe('ops feature (real daemon)', function () {
       for (let i = 0; i < 3; i++) await conn.connection.sendRequest(InlineCompletionRequest.type, completion(`// ${i}\n`));
       const usage = await conn.connection.sendRequest(UsageGetRequest.type, {});
       const row = usage.rows.find((r) => r.task === 'complete')!;
-      assert.deepEqual([row.model, row.backend, row.calls, row.promptTokens, row.outputTokens], ['qwen2.5-coder:1.5b-base', 'local', 3, 360, 6]);
+      assert.deepEqual(
+        [row.model, row.backend, row.calls, row.promptTokens, row.outputTokens],
+        ['qwen2.5-coder:1.5b-base', 'local', 3, 360, 6],
+      );
       assert.equal(row.totalMs.count, 3);
       const metrics = await (await fetch(daemon!.url('/metrics'))).text();
       assert.match(metrics, /tandem_model_tokens_total\{task="complete",backend="local",direction="in"\} 360/);
       assert.match(metrics, /tandem_model_tokens_total\{task="complete",backend="local",direction="out"\} 6/);
       const now = Date.now();
-      const events = [0, 1, 2, 3].map((i) => ({ kind: 'shown' as const, completionId: `c${i}`, at: now - 1000, model: 'm', backend: 'local', languageId: 'ts', firstTokenMs: 10, totalMs: 20, lines: 1, chars: 5 }));
-      await conn.connection.sendRequest(EventsReportRequest.type, { events: [...events, { kind: 'accepted', completionId: 'c0', at: now - 500, model: 'm', backend: 'local', languageId: 'ts', lines: 1, chars: 5 }] });
-      const series = await conn.connection.sendRequest(StatsTimeseriesRequest.type, { sinceMs: now - 3_600_000, untilMs: now + 1, bucketMs: 60_000 });
+      const events = [0, 1, 2, 3].map((i) => ({
+        kind: 'shown' as const,
+        completionId: `c${i}`,
+        at: now - 1000,
+        model: 'm',
+        backend: 'local',
+        languageId: 'ts',
+        firstTokenMs: 10,
+        totalMs: 20,
+        lines: 1,
+        chars: 5,
+      }));
+      await conn.connection.sendRequest(EventsReportRequest.type, {
+        events: [
+          ...events,
+          { kind: 'accepted', completionId: 'c0', at: now - 500, model: 'm', backend: 'local', languageId: 'ts', lines: 1, chars: 5 },
+        ],
+      });
+      const series = await conn.connection.sendRequest(StatsTimeseriesRequest.type, {
+        sinceMs: now - 3_600_000,
+        untilMs: now + 1,
+        bucketMs: 60_000,
+      });
       const stats = await conn.connection.sendRequest(StatsGetRequest.type, { sinceMs: now - 3_600_000, untilMs: now + 1, groupBy: [] });
-      assert.equal(series.buckets.reduce((n, b) => n + b.shown, 0), stats.total.shown);
-      assert.equal(series.buckets.reduce((n, b) => n + b.accepted, 0), 1);
+      assert.equal(
+        series.buckets.reduce((n, b) => n + b.shown, 0),
+        stats.total.shown,
+      );
+      assert.equal(
+        series.buckets.reduce((n, b) => n + b.accepted, 0),
+        1,
+      );
       const bad = await rpcError(conn.connection.sendRequest(StatsTimeseriesRequest.type, { sinceMs: 0, untilMs: now, bucketMs: 60_000 }));
       assert.equal(bad.code, ErrorCodes.InvalidParams);
     } finally {
@@ -78,13 +107,20 @@ describe('ops feature (real daemon)', function () {
       await conn.connection.sendRequest(InlineCompletionRequest.type, completion());
       await fake.stop();
       await rpcError(conn.connection.sendRequest(InlineCompletionRequest.type, completion()));
-      const history = await eventually(async () => {
-        const h = await conn.connection.sendRequest(HealthHistoryRequest.type, { backend: 'local' });
-        return h.entries.some((e) => e.health === 'down') ? h : undefined;
-      }, 5000, 'a down entry');
+      const history = await eventually(
+        async () => {
+          const h = await conn.connection.sendRequest(HealthHistoryRequest.type, { backend: 'local' });
+          return h.entries.some((e) => e.health === 'down') ? h : undefined;
+        },
+        5000,
+        'a down entry',
+      );
       const down = history.entries.find((e) => e.health === 'down')!;
       assert.match(down.error ?? '', /backend local .*(connection refused|connection closed by the server)/);
-      assert.ok(history.entries.some((e) => e.health === 'up' && e.at <= down.at), 'it was up before');
+      assert.ok(
+        history.entries.some((e) => e.health === 'up' && e.at <= down.at),
+        'it was up before',
+      );
     } finally {
       conn.close();
     }
@@ -127,7 +163,9 @@ describe('ops feature (real daemon)', function () {
       assert.match(unknown.message, /No enabled backend is named "nope"/);
       const hostile = await rpcError(conn.connection.sendRequest(ModelsPullRequest.type, { model: '../../etc/passwd', pullId: 'p4' }));
       assert.equal(hostile.code, ErrorCodes.InvalidParams);
-      await conn.connection.sendRequest(SettingsUpdateRequest.type, { backends: [{ name: 'vllm', url: fake.url, kind: 'openai-compatible', priority: 0 }] });
+      await conn.connection.sendRequest(SettingsUpdateRequest.type, {
+        backends: [{ name: 'vllm', url: fake.url, kind: 'openai-compatible', priority: 0 }],
+      });
       const openai = await rpcError(conn.connection.sendRequest(ModelsPullRequest.type, { model: 'x:1b', backend: 'vllm', pullId: 'p5' }));
       assert.equal(openai.code, ErrorCodes.InvalidParams);
       assert.match(openai.message, /openai-compatible: Tandem can pull models only on Ollama servers/);

@@ -38,7 +38,9 @@ after(function () {
   const line =
     `fault suite: ${tally.tried} cases tried, ${tally.survived} faults survived` +
     (tally.skipped.length ? `, ${tally.skipped.length} skipped` : '') +
-    (l.clients ? `; load: ${l.clients} clients × ${l.seconds} s, ${l.served} completions served, ${l.cancelled} cancelled, ${l.injected} injected errors, ${l.unexpected} unexpected errors, daemon RSS ${l.rssMb.first}→${l.rssMb.last} MB (max ${l.rssMb.max})` : '');
+    (l.clients
+      ? `; load: ${l.clients} clients × ${l.seconds} s, ${l.served} completions served, ${l.cancelled} cancelled, ${l.injected} injected errors, ${l.unexpected} unexpected errors, daemon RSS ${l.rssMb.first}→${l.rssMb.last} MB (max ${l.rssMb.max})`
+      : '');
   console.log(`\n  ${line}`);
   for (const note of tally.notes) console.log(`    ${note}`);
   try {

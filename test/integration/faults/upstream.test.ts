@@ -44,26 +44,33 @@ describe('faults: upstream (real daemon, fake Ollama)', function () {
     removeHome(home);
   });
 
-  faultCase('Ollama cuts the connection mid-stream: the client gets the partial deltas and a clear error; the next completion works', async () => {
-    local.addRule({ path: '/api/generate', match: 'CUT_HERE', chunks: ['one', ' two', ' three', ' four'], disconnectAfterChunks: 2 });
-    const c = await start({ backends: [{ name: 'local', url: local.url }] });
-    const deltas: string[] = [];
-    const sub = c.connection.onNotification(StreamDeltaNotification.type, (d) => deltas.push(d.delta));
-    const err = await rpcError(c.connection.sendRequest(InlineCompletionRequest.type, completion('// CUT_HERE\n', { streamId: 's1' })));
-    sub.dispose();
-    assert.equal(err.code, ErrorCodes.UpstreamError);
-    assert.match(err.message, /local.*(closed the connection mid-stream|ended the stream before its final chunk)/);
-    assert.deepEqual(deltas, ['one', ' two'], 'what streamed before the cut reached the client, nothing spliced from elsewhere');
-    await local.waitFor(() => local.openStreams === 0, 5000, 'no open upstream stream');
-    assert.equal((await c.connection.sendRequest(InlineCompletionRequest.type, completion())).text, 'return a + b;');
-  });
+  faultCase(
+    'Ollama cuts the connection mid-stream: the client gets the partial deltas and a clear error; the next completion works',
+    async () => {
+      local.addRule({ path: '/api/generate', match: 'CUT_HERE', chunks: ['one', ' two', ' three', ' four'], disconnectAfterChunks: 2 });
+      const c = await start({ backends: [{ name: 'local', url: local.url }] });
+      const deltas: string[] = [];
+      const sub = c.connection.onNotification(StreamDeltaNotification.type, (d) => deltas.push(d.delta));
+      const err = await rpcError(c.connection.sendRequest(InlineCompletionRequest.type, completion('// CUT_HERE\n', { streamId: 's1' })));
+      sub.dispose();
+      assert.equal(err.code, ErrorCodes.UpstreamError);
+      assert.match(err.message, /local.*(closed the connection mid-stream|ended the stream before its final chunk)/);
+      assert.deepEqual(deltas, ['one', ' two'], 'what streamed before the cut reached the client, nothing spliced from elsewhere');
+      await local.waitFor(() => local.openStreams === 0, 5000, 'no open upstream stream');
+      assert.equal((await c.connection.sendRequest(InlineCompletionRequest.type, completion())).text, 'return a + b;');
+    },
+  );
 
   faultCase('the Ollama process dies during a stream and comes back: error, then served again on the same URL', async () => {
     local.addRule({ path: '/api/generate', match: 'STALL', chunks: ['part'], hangAfterChunks: 1 });
     const c = await start({ backends: [{ name: 'local', url: local.url }] });
     const port = local.port;
     const pending = rpcError(c.connection.sendRequest(InlineCompletionRequest.type, completion('// STALL\n', { streamId: 's2' })));
-    await local.waitFor(() => local.requestsTo('/api/generate').some((r) => JSON.stringify(r.body).includes('STALL')), 5000, 'the stream to start');
+    await local.waitFor(
+      () => local.requestsTo('/api/generate').some((r) => JSON.stringify(r.body).includes('STALL')),
+      5000,
+      'the stream to start',
+    );
     await local.stop();
     const err = await pending;
     assert.equal(err.code, ErrorCodes.UpstreamError);
@@ -76,7 +83,10 @@ describe('faults: upstream (real daemon, fake Ollama)', function () {
 
   faultCase('Ollama slower than the completion deadline: UpstreamTimeout, and the upstream request is aborted', async () => {
     local.addRule({ path: '/api/generate', match: 'SLOW', firstTokenDelayMs: 20_000 });
-    const c = await start({ backends: [{ name: 'local', url: local.url }], tasks: { complete: { firstTokenTimeoutMs: 300, timeoutMs: 1000 } } });
+    const c = await start({
+      backends: [{ name: 'local', url: local.url }],
+      tasks: { complete: { firstTokenTimeoutMs: 300, timeoutMs: 1000 } },
+    });
     const aborts = local.clientAborts;
     const err = await rpcError(c.connection.sendRequest(InlineCompletionRequest.type, completion('// SLOW\n')));
     assert.equal(err.code, ErrorCodes.UpstreamTimeout);
@@ -86,7 +96,12 @@ describe('faults: upstream (real daemon, fake Ollama)', function () {
   });
 
   faultCase('Ollama sends garbage: UpstreamError naming the bad line; the daemon keeps serving', async () => {
-    local.addRule({ path: '/api/generate', match: 'JUNK', chunks: ['x', 'y'], garbage: { afterChunks: 0, line: '<html>502 Bad Gateway</html>' } });
+    local.addRule({
+      path: '/api/generate',
+      match: 'JUNK',
+      chunks: ['x', 'y'],
+      garbage: { afterChunks: 0, line: '<html>502 Bad Gateway</html>' },
+    });
     const c = await start({ backends: [{ name: 'local', url: local.url }] });
     const err = await rpcError(c.connection.sendRequest(InlineCompletionRequest.type, completion('// JUNK\n')));
     assert.equal(err.code, ErrorCodes.UpstreamError);
@@ -106,11 +121,20 @@ describe('faults: upstream (real daemon, fake Ollama)', function () {
     dgx = new FakeOllama({ models: tandemDefaultModels(), defaultReply: { chunks: ['from dgx'] } });
     await dgx.start();
     dgx.addRule({ path: '/api/generate', match: 'FAILOVER', times: 1, status: 500, error: 'CUDA error: out of memory' });
-    const c2 = await start({ backends: [{ name: 'dgx', url: dgx.url, priority: 0 }, { name: 'local', url: local.url, priority: 10 }] });
+    const c2 = await start({
+      backends: [
+        { name: 'dgx', url: dgx.url, priority: 0 },
+        { name: 'local', url: local.url, priority: 10 },
+      ],
+    });
     assert.equal((await c2.connection.sendRequest(InlineCompletionRequest.type, completion('// plain\n'))).backend, 'dgx');
     const failedOver = await c2.connection.sendRequest(InlineCompletionRequest.type, completion('// FAILOVER\n'));
     assert.deepEqual([failedOver.backend, failedOver.text], ['local', 'return a + b;']);
-    assert.equal(dgx.requestsTo('/api/generate').filter((r) => JSON.stringify(r.body).includes('FAILOVER')).length, 1, 'dgx was tried first');
+    assert.equal(
+      dgx.requestsTo('/api/generate').filter((r) => JSON.stringify(r.body).includes('FAILOVER')).length,
+      1,
+      'dgx was tried first',
+    );
   });
 
   faultCase('the DGX backend vanishes under load: calls fail over to the laptop, none hangs', async () => {
@@ -118,7 +142,12 @@ describe('faults: upstream (real daemon, fake Ollama)', function () {
     dgx = new FakeOllama({ models: tandemDefaultModels(), defaultReply: { chunks, chunkDelayMs: 15 } });
     await dgx.start();
     local.setScript({ models: tandemDefaultModels(), defaultReply: { chunks, chunkDelayMs: 15 } });
-    await start({ backends: [{ name: 'dgx', url: dgx.url, priority: 0 }, { name: 'local', url: local.url, priority: 10 }] });
+    await start({
+      backends: [
+        { name: 'dgx', url: dgx.url, priority: 0 },
+        { name: 'local', url: local.url, priority: 10 },
+      ],
+    });
     const clients = await Promise.all(Array.from({ length: 8 }, () => daemon!.connect()));
     let killedAt = 0;
     const outcomes: Array<{ startedAt: number; endedAt: number; backend?: string; error?: { code: number; message: string } }> = [];
@@ -156,14 +185,19 @@ describe('faults: upstream (real daemon, fake Ollama)', function () {
     const after = outcomes.filter((o) => o.startedAt > killedAt + 50);
     const failed = outcomes.filter((o) => o.error);
     assert.ok(before.length > 0 && before.every((o) => o.backend === 'dgx'), 'dgx served while it was up');
-    assert.ok(after.length > 0 && after.every((o) => o.backend === 'local'), `after the DGX vanished every call went to local: ${JSON.stringify(after.filter((o) => o.backend !== 'local').slice(0, 3))}`);
+    assert.ok(
+      after.length > 0 && after.every((o) => o.backend === 'local'),
+      `after the DGX vanished every call went to local: ${JSON.stringify(after.filter((o) => o.backend !== 'local').slice(0, 3))}`,
+    );
     assert.ok(failed.length <= clients.length, `only calls already streaming from dgx may fail (${failed.length})`);
     for (const f of failed) {
       assert.ok(f.startedAt <= killedAt + 50, 'a failed call was in flight when dgx vanished');
       assert.match(f.error!.message, /dgx/, 'the error names the backend that vanished');
     }
     await local.waitFor(() => local.openStreams === 0, 5000, 'no upstream stream left open');
-    tally.notes.push(`DGX vanishing: ${outcomes.length} calls by 8 clients, ${before.length} served by dgx, ${after.length} failed over to local, ${failed.length} in flight failed, 0 hung`);
+    tally.notes.push(
+      `DGX vanishing: ${outcomes.length} calls by 8 clients, ${before.length} served by dgx, ${after.length} failed over to local, ${failed.length} in flight failed, 0 hung`,
+    );
   });
 
   faultCase('a cancelled completion closes its upstream stream at once', async () => {
@@ -171,7 +205,9 @@ describe('faults: upstream (real daemon, fake Ollama)', function () {
     const c = await start({ backends: [{ name: 'local', url: local.url }] });
     const cts = new CancellationTokenSource();
     const aborts = local.clientAborts;
-    const pending = rpcError(c.connection.sendRequest(InlineCompletionRequest.type, completion('// LONG\n', { streamId: 'c1' }), cts.token));
+    const pending = rpcError(
+      c.connection.sendRequest(InlineCompletionRequest.type, completion('// LONG\n', { streamId: 'c1' }), cts.token),
+    );
     const isLong = (r: { body: unknown }) => JSON.stringify(r.body).includes('LONG');
     await local.waitFor(() => local.requestsTo('/api/generate').some(isLong) && local.openStreams > 0, 5000, 'the stream to start');
     cts.cancel();
@@ -181,7 +217,9 @@ describe('faults: upstream (real daemon, fake Ollama)', function () {
     await local
       .waitFor(() => generate.outcome !== undefined && local.openStreams === 0, 5000, 'the fake to see the abort')
       .catch((err: Error) => {
-        throw new Error(`${err.message}: outcome ${generate.outcome}, open streams ${local.openStreams}, aborts ${aborts} → ${local.clientAborts}, requests ${local.requests.map((r) => `${r.path}:${r.outcome}`).join(' ')}`);
+        throw new Error(
+          `${err.message}: outcome ${generate.outcome}, open streams ${local.openStreams}, aborts ${aborts} → ${local.clientAborts}, requests ${local.requests.map((r) => `${r.path}:${r.outcome}`).join(' ')}`,
+        );
       });
     assert.equal(generate.outcome, 'client-closed', 'the daemon closed the upstream request');
     assert.ok(local.clientAborts > aborts);

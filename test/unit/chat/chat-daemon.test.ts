@@ -42,7 +42,12 @@ function fakeClient() {
         return { dispose: () => undefined };
       },
     },
-    status: { backends: [{ models: ['qwen2.5-coder:7b-instruct', 'nomic-embed-text:latest'] }, { models: ['llama3:8b', 'qwen2.5-coder:7b-instruct'] }] },
+    status: {
+      backends: [
+        { models: ['qwen2.5-coder:7b-instruct', 'nomic-embed-text:latest'] },
+        { models: ['llama3:8b', 'qwen2.5-coder:7b-instruct'] },
+      ],
+    },
     effectiveSettings: { models: { chat: 'qwen2.5-coder:7b-instruct' } },
     onStatus: () => ({ dispose: () => undefined }),
     onSettingsApplied: () => ({ dispose: () => undefined }),
@@ -112,7 +117,10 @@ describe('chat client (extension → daemon)', () => {
     const client = fakeClient();
     const daemon = new ClientChatDaemon(client as never);
     assert.equal(daemon.connected(), false);
-    assert.throws(() => daemon.send({ conversationId: 'c', text: 'q' }, () => undefined, new AbortController().signal), /Not connected to tandemd/);
+    assert.throws(
+      () => daemon.send({ conversationId: 'c', text: 'q' }, () => undefined, new AbortController().signal),
+      /Not connected to tandemd/,
+    );
     const seen: Array<[boolean, string | undefined]> = [];
     daemon.onConnectionChange((c, m) => seen.push([c, m]));
     client.connect(new FakeConnection());

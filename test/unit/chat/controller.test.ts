@@ -5,7 +5,13 @@
  * of webview messages.
  */
 import assert from 'node:assert/strict';
-import { ErrorCodes, type ChatConversationSummary, type ChatGetRequest, type ChatMessageInfo, type ChatTurnResult } from '../../../protocol';
+import {
+  ErrorCodes,
+  type ChatConversationSummary,
+  type ChatGetRequest,
+  type ChatMessageInfo,
+  type ChatTurnResult,
+} from '../../../protocol';
 import { ChatController, errorView, type ChatEditor } from '../../../extension/chat/chat-controller';
 import type { ChatDaemon, RetryParams, SendParams } from '../../../extension/chat/chat-daemon';
 import { nullLogger } from '../../../extension/log';
@@ -49,9 +55,14 @@ class FakeDaemon implements ChatDaemon {
     for (const l of this.connListeners) l(c, m);
   }
   private call(kind: Call['kind'], params: SendParams | RetryParams, onDelta: (t: string) => void, signal: AbortSignal) {
-    if (!this.isConnected) return Promise.reject(new Error('Not connected to tandemd; it is starting or reconnecting. Try again in a moment.'));
+    if (!this.isConnected)
+      return Promise.reject(new Error('Not connected to tandemd; it is starting or reconnecting. Try again in a moment.'));
     const c: Call = { kind, params, onDelta, signal, result: new Deferred() };
-    signal.addEventListener('abort', () => c.result.reject(Object.assign(new Error('tandem/chat/send was cancelled.'), { code: ErrorCodes.RequestCancelled, data: { kind: 'cancelled' } })));
+    signal.addEventListener('abort', () =>
+      c.result.reject(
+        Object.assign(new Error('tandem/chat/send was cancelled.'), { code: ErrorCodes.RequestCancelled, data: { kind: 'cancelled' } }),
+      ),
+    );
     this.calls.push(c);
     return c.result.promise;
   }
@@ -93,7 +104,9 @@ class FakeEditor implements ChatEditor {
     return { ...(this.selection ? { selection: this.selection } : {}), activeFile: { path: '/ws/src/a.ts', languageId: 'typescript' } };
   }
   preview() {
-    return this.selection ? { selection: { label: 'src/a.ts', startLine: this.selection.startLine, endLine: this.selection.endLine } } : { activeFile: { label: 'src/a.ts' } };
+    return this.selection
+      ? { selection: { label: 'src/a.ts', startLine: this.selection.startLine, endLine: this.selection.endLine } }
+      : { activeFile: { label: 'src/a.ts' } };
   }
   resolveMention(label: string) {
     return label === 'src/b.ts' ? '/ws/src/b.ts' : undefined;
@@ -112,8 +125,22 @@ class FakeEditor implements ChatEditor {
   }
 }
 
-const summary = (id: string, title = 'q'): ChatConversationSummary => ({ id, title, workspace: '/ws', createdAt: 1, updatedAt: 2, messageCount: 2 });
-const msg = (id: string, role: 'user' | 'assistant', content: string, extra: Partial<ChatMessageInfo> = {}): ChatMessageInfo => ({ id, role, content, status: 'done', createdAt: 1, ...extra });
+const summary = (id: string, title = 'q'): ChatConversationSummary => ({
+  id,
+  title,
+  workspace: '/ws',
+  createdAt: 1,
+  updatedAt: 2,
+  messageCount: 2,
+});
+const msg = (id: string, role: 'user' | 'assistant', content: string, extra: Partial<ChatMessageInfo> = {}): ChatMessageInfo => ({
+  id,
+  role,
+  content,
+  status: 'done',
+  createdAt: 1,
+  ...extra,
+});
 
 function setup(opts: { mode?: ChatUiMode; conversationId?: string } = {}) {
   const daemon = new FakeDaemon();
@@ -171,14 +198,25 @@ describe('chat controller (extension side)', () => {
     assert.equal(p.includePrompt, false);
     const started = t.posted.find((m) => m.type === 'turnStarted') as Extract<HostToWebview, { type: 'turnStarted' }>;
     assert.equal(started.user.content, 'What about @src/b.ts and @codebase?');
-    assert.deepEqual(started.user.attachments, { selection: { path: '/ws/src/a.ts', startLine: 2, endLine: 3 }, files: ['/ws/src/b.ts'], codebase: true });
+    assert.deepEqual(started.user.attachments, {
+      selection: { path: '/ws/src/a.ts', startLine: 2, endLine: 3 },
+      files: ['/ws/src/b.ts'],
+      codebase: true,
+    });
     call.onDelta('Hel');
     call.onDelta('lo');
-    assert.deepEqual(t.posted.filter((m) => m.type === 'delta'), [
-      { type: 'delta', assistantId: started.assistantId, text: 'Hel' },
-      { type: 'delta', assistantId: started.assistantId, text: 'lo' },
-    ]);
-    const result: ChatTurnResult = { conversation: summary('id1', 'What about'), user: msg('u1', 'user', p.text), assistant: msg('a1', 'assistant', 'Hello') };
+    assert.deepEqual(
+      t.posted.filter((m) => m.type === 'delta'),
+      [
+        { type: 'delta', assistantId: started.assistantId, text: 'Hel' },
+        { type: 'delta', assistantId: started.assistantId, text: 'lo' },
+      ],
+    );
+    const result: ChatTurnResult = {
+      conversation: summary('id1', 'What about'),
+      user: msg('u1', 'user', p.text),
+      assistant: msg('a1', 'assistant', 'Hello'),
+    };
     t.daemon.stored.set('id1', { conversation: result.conversation, messages: [result.user, result.assistant] });
     call.result.resolve(result);
     await done;
@@ -207,7 +245,10 @@ describe('chat controller (extension side)', () => {
     await settle();
     const call = t.daemon.calls[0];
     call.onDelta('part');
-    t.daemon.stored.set('id1', { conversation: summary('id1', 'long'), messages: [msg('u1', 'user', 'long'), msg('a1', 'assistant', 'part', { status: 'cancelled' })] });
+    t.daemon.stored.set('id1', {
+      conversation: summary('id1', 'long'),
+      messages: [msg('u1', 'user', 'long'), msg('a1', 'assistant', 'part', { status: 'cancelled' })],
+    });
     await t.controller.handle({ type: 'stop' });
     await done;
     assert.equal(call.signal.aborted, true);
@@ -215,20 +256,42 @@ describe('chat controller (extension side)', () => {
     assert.equal(failed.cancelled, true);
     assert.equal(failed.error, undefined, 'a stop is not an error');
     const conv = t.posted.at(-1) as Extract<HostToWebview, { type: 'conversation' }>;
-    assert.deepEqual(conv.messages.map((m) => m.status), ['done', 'cancelled']);
-    assert.equal(t.posted.some((m) => m.type === 'prefill'), false);
+    assert.deepEqual(
+      conv.messages.map((m) => m.status),
+      ['done', 'cancelled'],
+    );
+    assert.equal(
+      t.posted.some((m) => m.type === 'prefill'),
+      false,
+    );
   });
 
   it('a failed answer whose question was stored shows the stored error (with its backend URL)', async () => {
     const t = setup();
     const done = t.controller.handle({ type: 'send', text: 'hello?' });
     await settle();
-    const stored = msg('a1', 'assistant', '', { status: 'error', error: { message: 'Cannot reach backend local (http://127.0.0.1:11434): connection refused.', kind: 'upstream_error', backendUrl: 'http://127.0.0.1:11434' } });
+    const stored = msg('a1', 'assistant', '', {
+      status: 'error',
+      error: {
+        message: 'Cannot reach backend local (http://127.0.0.1:11434): connection refused.',
+        kind: 'upstream_error',
+        backendUrl: 'http://127.0.0.1:11434',
+      },
+    });
     t.daemon.stored.set('id1', { conversation: summary('id1', 'hello?'), messages: [msg('u1', 'user', 'hello?'), stored] });
-    t.daemon.calls[0].result.reject(Object.assign(new Error('Cannot reach backend local (http://127.0.0.1:11434): connection refused.'), { code: ErrorCodes.UpstreamError, data: { kind: 'upstream_error', hint: 'Start Ollama.' } }));
+    t.daemon.calls[0].result.reject(
+      Object.assign(new Error('Cannot reach backend local (http://127.0.0.1:11434): connection refused.'), {
+        code: ErrorCodes.UpstreamError,
+        data: { kind: 'upstream_error', hint: 'Start Ollama.' },
+      }),
+    );
     await done;
     const failed = t.posted.find((m) => m.type === 'turnFailed') as Extract<HostToWebview, { type: 'turnFailed' }>;
-    assert.deepEqual(failed.error, { message: 'Cannot reach backend local (http://127.0.0.1:11434): connection refused.', kind: 'upstream_error', hint: 'Start Ollama.' });
+    assert.deepEqual(failed.error, {
+      message: 'Cannot reach backend local (http://127.0.0.1:11434): connection refused.',
+      kind: 'upstream_error',
+      hint: 'Start Ollama.',
+    });
     const conv = t.posted.at(-1) as Extract<HostToWebview, { type: 'conversation' }>;
     assert.equal(conv.messages[1].error?.backendUrl, 'http://127.0.0.1:11434');
   });
@@ -237,7 +300,12 @@ describe('chat controller (extension side)', () => {
     const t = setup();
     const done = t.controller.handle({ type: 'send', text: 'read @../secret' });
     await settle();
-    t.daemon.calls[0].result.reject(Object.assign(new Error('@/secret is outside the workspace folders.'), { code: ErrorCodes.PathOutsideWorkspace, data: { kind: 'path_outside_workspace' } }));
+    t.daemon.calls[0].result.reject(
+      Object.assign(new Error('@/secret is outside the workspace folders.'), {
+        code: ErrorCodes.PathOutsideWorkspace,
+        data: { kind: 'path_outside_workspace' },
+      }),
+    );
     await done;
     assert.deepEqual(t.posted.slice(-3), [
       { type: 'conversation', conversation: null, messages: [] },
@@ -250,13 +318,19 @@ describe('chat controller (extension side)', () => {
     const t = setup();
     t.daemon.isConnected = false;
     await t.controller.handle({ type: 'send', text: 'anyone?' });
-    assert.deepEqual(t.posted.find((m) => m.type === 'prefill'), { type: 'prefill', text: 'anyone?' });
+    assert.deepEqual(
+      t.posted.find((m) => m.type === 'prefill'),
+      { type: 'prefill', text: 'anyone?' },
+    );
     assert.match((t.posted.find((m) => m.type === 'notice') as { text: string }).text, /Not connected to tandemd/);
   });
 
   it('retries the last question of the conversation, replacing its answer', async () => {
     const t = setup({ conversationId: 'c1' });
-    t.daemon.stored.set('c1', { conversation: summary('c1'), messages: [msg('u1', 'user', 'q'), msg('a1', 'assistant', '', { status: 'error' })] });
+    t.daemon.stored.set('c1', {
+      conversation: summary('c1'),
+      messages: [msg('u1', 'user', 'q'), msg('a1', 'assistant', '', { status: 'error' })],
+    });
     await t.controller.handle({ type: 'ready' });
     const done = t.controller.handle({ type: 'retry' });
     await settle();
@@ -264,7 +338,11 @@ describe('chat controller (extension side)', () => {
     assert.deepEqual(t.daemon.calls[0].params, { conversationId: 'c1', includePrompt: false });
     const started = t.posted.find((m) => m.type === 'turnStarted') as Extract<HostToWebview, { type: 'turnStarted' }>;
     assert.equal(started.replaceFromUserId, 'u1');
-    t.daemon.calls[0].result.resolve({ conversation: summary('c1'), user: msg('u1', 'user', 'q'), assistant: msg('a2', 'assistant', 'ok') });
+    t.daemon.calls[0].result.resolve({
+      conversation: summary('c1'),
+      user: msg('u1', 'user', 'q'),
+      assistant: msg('a2', 'assistant', 'ok'),
+    });
     await done;
     assert.equal(t.posted.at(-1)?.type, 'turnDone');
   });
@@ -283,12 +361,19 @@ describe('chat controller (extension side)', () => {
     void t.controller.handle({ type: 'send', text: 'q' });
     await settle();
     t.daemon.calls[0].onDelta('so far');
-    t.daemon.stored.set('id1', { conversation: summary('id1'), messages: [msg('u1', 'user', 'q'), msg('a1', 'assistant', '', { status: 'streaming' })] });
+    t.daemon.stored.set('id1', {
+      conversation: summary('id1'),
+      messages: [msg('u1', 'user', 'q'), msg('a1', 'assistant', '', { status: 'streaming' })],
+    });
     t.posted.length = 0;
     await t.controller.handle({ type: 'ready' });
     const types = t.types();
     assert.deepEqual(types.slice(-2), ['turnStarted', 'delta']);
-    assert.deepEqual(t.posted.at(-1), { type: 'delta', assistantId: (t.posted.at(-2) as { assistantId: string }).assistantId, text: 'so far' });
+    assert.deepEqual(t.posted.at(-1), {
+      type: 'delta',
+      assistantId: (t.posted.at(-2) as { assistantId: string }).assistantId,
+      text: 'so far',
+    });
   });
 
   it('history, open, delete and new chat', async () => {
@@ -301,7 +386,10 @@ describe('chat controller (extension side)', () => {
     await t.controller.handle({ type: 'deleteConversation', id: 'c1' });
     assert.deepEqual(t.daemon.deleted, ['c1']);
     assert.equal(t.memory.get('conversationId'), undefined, 'deleting the open conversation starts a new one');
-    assert.deepEqual(t.posted.slice(-2), [{ type: 'conversation', conversation: null, messages: [] }, { type: 'history', conversations: [] }]);
+    assert.deepEqual(t.posted.slice(-2), [
+      { type: 'conversation', conversation: null, messages: [] },
+      { type: 'history', conversations: [] },
+    ]);
   });
 
   it('forwards code actions, context links, file queries and the doctor to the editor', async () => {
@@ -318,7 +406,15 @@ describe('chat controller (extension side)', () => {
 
   it('ignores malformed webview messages', async () => {
     const t = setup();
-    for (const bad of [null, 'send', { type: 'send' }, { type: 'send', text: '   ' }, { type: 'codeAction', action: 'rm -rf', code: 'x' }, { type: 'eval', code: '1' }]) await t.controller.handle(bad);
+    for (const bad of [
+      null,
+      'send',
+      { type: 'send' },
+      { type: 'send', text: '   ' },
+      { type: 'codeAction', action: 'rm -rf', code: 'x' },
+      { type: 'eval', code: '1' },
+    ])
+      await t.controller.handle(bad);
     assert.equal(t.posted.length, 0);
     assert.equal(t.daemon.calls.length, 0);
   });
@@ -347,7 +443,11 @@ describe('chat controller (extension side)', () => {
   });
 
   it('describes errors for the panel', () => {
-    assert.deepEqual(errorView(Object.assign(new Error('x'), { code: 1100, data: { kind: 'no_backend', hint: 'h' } })), { message: 'x', kind: 'no_backend', hint: 'h' });
+    assert.deepEqual(errorView(Object.assign(new Error('x'), { code: 1100, data: { kind: 'no_backend', hint: 'h' } })), {
+      message: 'x',
+      kind: 'no_backend',
+      hint: 'h',
+    });
     assert.deepEqual(errorView(new Error('socket closed')), { message: 'socket closed', kind: 'disconnected' });
   });
 });

@@ -13,7 +13,10 @@ hljs.registerLanguage('typescript', typescript);
 hljs.registerLanguage('python', python);
 
 export function makeDom(opts: { runScripts?: 'dangerously' | 'outside-only' } = {}): JSDOM {
-  return new JSDOM('<!DOCTYPE html><html><body><div id="root"></div></body></html>', { runScripts: opts.runScripts ?? 'outside-only', pretendToBeVisual: true });
+  return new JSDOM('<!DOCTYPE html><html><body><div id="root"></div></body></html>', {
+    runScripts: opts.runScripts ?? 'outside-only',
+    pretendToBeVisual: true,
+  });
 }
 
 export function makeRenderer(dom: JSDOM): MarkdownRenderer {

@@ -11,7 +11,7 @@ import { normaliseLanguage } from '../../../webview-ui/chat/markdown';
 const hostile = [
   '<script>window.pwned = "script"</script>',
   '<img src="x" onerror="window.pwned = \'img\'">',
-  '[click](javascript:window.pwned=\'link\')',
+  "[click](javascript:window.pwned='link')",
   '<a href="javascript:window.pwned=\'a\'">a</a>',
   '<svg onload="window.pwned=\'svg\'"></svg>',
   '<iframe srcdoc="<script>parent.pwned=1</script>"></iframe>',
@@ -62,7 +62,10 @@ describe('chat markdown rendering', () => {
     const blocks = div.querySelectorAll('.code-block');
     assert.equal(blocks.length, 2);
     assert.equal(blocks[0].getAttribute('data-lang'), 'ts');
-    assert.deepEqual([...blocks[0].querySelectorAll('button')].map((b) => b.getAttribute('data-action')), ['copy', 'insert', 'apply']);
+    assert.deepEqual(
+      [...blocks[0].querySelectorAll('button')].map((b) => b.getAttribute('data-action')),
+      ['copy', 'insert', 'apply'],
+    );
     assert.ok(blocks[0].querySelector('code.language-typescript .hljs-keyword'), 'keywords are highlighted');
     assert.equal(blocks[0].querySelector('pre code')?.textContent, 'const x: number = 1;\n', 'the code text is exact');
     assert.equal(blocks[1].querySelector('pre code')?.textContent, 'plain <b>text</b>\n', 'HTML in code stays text');

@@ -6,7 +6,10 @@ import { parseWebviewMessage } from '../../../webview-ui/chat/messages';
 
 describe('chat mentions', () => {
   it('parses @files and @codebase, ignoring e-mail addresses and trailing punctuation', () => {
-    assert.deepEqual(parseMentions('Compare @src/a.ts, @src/b.ts and @src/a.ts; see @codebase. mail me@host.org'), { files: ['src/a.ts', 'src/b.ts'], codebase: true });
+    assert.deepEqual(parseMentions('Compare @src/a.ts, @src/b.ts and @src/a.ts; see @codebase. mail me@host.org'), {
+      files: ['src/a.ts', 'src/b.ts'],
+      codebase: true,
+    });
     assert.deepEqual(parseMentions('no mentions'), { files: [], codebase: false });
     assert.deepEqual(parseMentions('(@lib/x.py)'), { files: ['lib/x.py'], codebase: false });
   });
@@ -19,7 +22,10 @@ describe('chat mentions', () => {
   });
 
   it('replaces the typed mention by the picked path', () => {
-    assert.deepEqual(applyMention('see @ma please', { start: 4, query: 'ma' }, 'src/math.ts'), { text: 'see @src/math.ts please', caret: 17 });
+    assert.deepEqual(applyMention('see @ma please', { start: 4, query: 'ma' }, 'src/math.ts'), {
+      text: 'see @src/math.ts please',
+      caret: 17,
+    });
     assert.deepEqual(applyMention('@co', { start: 0, query: 'co' }, 'codebase'), { text: '@codebase ', caret: 10 });
   });
 

@@ -21,7 +21,10 @@ describe('chat prompt', () => {
       question: 'now?',
       budgetTokens: 10_000,
     });
-    assert.deepEqual(p.messages.map((m) => `${m.role}:${m.content}`), ['system:SYS', 'user:q1', 'assistant:a1', 'user:q2', 'assistant:a2', 'user:now?']);
+    assert.deepEqual(
+      p.messages.map((m) => `${m.role}:${m.content}`),
+      ['system:SYS', 'user:q1', 'assistant:a1', 'user:q2', 'assistant:a2', 'user:now?'],
+    );
     assert.equal(p.droppedTurns, 0);
   });
 
@@ -31,7 +34,10 @@ describe('chat prompt', () => {
       { question: 'q2', answer: 'a2' },
     ];
     const p = buildChatPrompt(chars, { system: 'SYS', history, question: 'now?', budgetTokens: 100 });
-    assert.deepEqual(p.messages.map((m) => m.content), ['SYS', 'q2', 'a2', 'now?']);
+    assert.deepEqual(
+      p.messages.map((m) => m.content),
+      ['SYS', 'q2', 'a2', 'now?'],
+    );
     assert.equal(p.droppedTurns, 1);
     assert.ok(p.tokens <= 100);
   });
@@ -43,7 +49,10 @@ describe('chat prompt', () => {
       { question: 'c', answer: 'd' },
     ];
     const p = buildChatPrompt(chars, { system: 'S', history, question: 'q', budgetTokens: 80 });
-    assert.deepEqual(p.messages.map((m) => m.content), ['S', 'c', 'd', 'q']);
+    assert.deepEqual(
+      p.messages.map((m) => m.content),
+      ['S', 'c', 'd', 'q'],
+    );
     assert.equal(p.droppedTurns, 2);
   });
 
@@ -63,7 +72,13 @@ describe('chat prompt', () => {
   });
 
   it('builds history from answered turns as they were sent, leaving failed answers out', () => {
-    const m = (seq: number, role: 'user' | 'assistant', content: string, status: StoredMessage['status'] = 'done', prompt?: string): StoredMessage => ({
+    const m = (
+      seq: number,
+      role: 'user' | 'assistant',
+      content: string,
+      status: StoredMessage['status'] = 'done',
+      prompt?: string,
+    ): StoredMessage => ({
       id: `m${seq}`,
       conversationId: 'c',
       seq,

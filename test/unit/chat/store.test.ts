@@ -28,7 +28,14 @@ describe('chat store (SQLite)', () => {
   });
 
   const turn = (conversationId: string, n: number, workspace = '/ws') =>
-    store.beginTurn({ conversationId, workspace, userId: `u${n}`, assistantId: `a${n}`, question: `question ${n}`, userMeta: { prompt: `prompt ${n}` } });
+    store.beginTurn({
+      conversationId,
+      workspace,
+      userId: `u${n}`,
+      assistantId: `a${n}`,
+      question: `question ${n}`,
+      userMeta: { prompt: `prompt ${n}` },
+    });
 
   it('stores the question and a streaming answer in one step, and finishes the answer', () => {
     const { user, assistant } = turn('c1', 1);
@@ -36,10 +43,28 @@ describe('chat store (SQLite)', () => {
     assert.equal(assistant.seq, 1);
     assert.equal(assistant.status, 'streaming');
     clock = 2_000;
-    const done = store.finish('a1', { content: 'the answer', status: 'done', meta: { stats: { model: 'm', backend: 'b', timings: { contextMs: 1, firstTokenMs: 2, totalMs: 3 }, tokens: { promptEstimate: 10 }, droppedTurns: 0 } } });
+    const done = store.finish('a1', {
+      content: 'the answer',
+      status: 'done',
+      meta: {
+        stats: {
+          model: 'm',
+          backend: 'b',
+          timings: { contextMs: 1, firstTokenMs: 2, totalMs: 3 },
+          tokens: { promptEstimate: 10 },
+          droppedTurns: 0,
+        },
+      },
+    });
     assert.equal(done?.content, 'the answer');
     const msgs = store.messages('c1');
-    assert.deepEqual(msgs.map((m) => [m.role, m.content, m.status]), [['user', 'question 1', 'done'], ['assistant', 'the answer', 'done']]);
+    assert.deepEqual(
+      msgs.map((m) => [m.role, m.content, m.status]),
+      [
+        ['user', 'question 1', 'done'],
+        ['assistant', 'the answer', 'done'],
+      ],
+    );
     assert.equal(msgs[0].meta.prompt, 'prompt 1');
     assert.equal(toMessageInfo(msgs[0]).content, 'question 1');
     assert.equal((toMessageInfo(msgs[0]) as unknown as { prompt?: string }).prompt, undefined, 'the prompt text is not sent to clients');
@@ -51,16 +76,31 @@ describe('chat store (SQLite)', () => {
     clock = 5_000;
     turn('c2', 2);
     turn('c3', 3, '/other');
-    assert.deepEqual(store.list('/ws', 10).map((c) => [c.id, c.title, c.messageCount]), [['c2', 'question 2', 2], ['c1', 'question 1', 2]]);
-    assert.deepEqual(store.list('/other', 10).map((c) => c.id), ['c3']);
-    assert.deepEqual(store.list('/ws', 1).map((c) => c.id), ['c2']);
+    assert.deepEqual(
+      store.list('/ws', 10).map((c) => [c.id, c.title, c.messageCount]),
+      [
+        ['c2', 'question 2', 2],
+        ['c1', 'question 1', 2],
+      ],
+    );
+    assert.deepEqual(
+      store.list('/other', 10).map((c) => c.id),
+      ['c3'],
+    );
+    assert.deepEqual(
+      store.list('/ws', 1).map((c) => c.id),
+      ['c2'],
+    );
   });
 
   it('keeps the first title when the conversation goes on', () => {
     turn('c1', 1);
     store.beginTurn({ conversationId: 'c1', workspace: '/ws', userId: 'u2', assistantId: 'a2', question: 'something else', userMeta: {} });
     assert.equal(store.conversation('c1')?.title, 'question 1');
-    assert.deepEqual(store.messages('c1').map((m) => m.seq), [0, 1, 2, 3]);
+    assert.deepEqual(
+      store.messages('c1').map((m) => m.seq),
+      [0, 1, 2, 3],
+    );
   });
 
   it('retry replaces everything after the last question with a new streaming answer', () => {
@@ -68,13 +108,28 @@ describe('chat store (SQLite)', () => {
     store.finish('a1', { content: 'partial', status: 'error', error: { message: 'down', kind: 'upstream_error', backendUrl: 'http://x' } });
     const retry = store.beginRetry('c1', 'a1b');
     assert.equal(retry?.user.id, 'u1');
-    assert.deepEqual(store.messages('c1').map((m) => [m.id, m.status]), [['u1', 'done'], ['a1b', 'streaming']]);
+    assert.deepEqual(
+      store.messages('c1').map((m) => [m.id, m.status]),
+      [
+        ['u1', 'done'],
+        ['a1b', 'streaming'],
+      ],
+    );
     assert.equal(store.beginRetry('missing', 'x'), undefined);
   });
 
   it('keeps the error of a failed answer for the panel', () => {
     turn('c1', 1);
-    store.finish('a1', { content: '', status: 'error', error: { message: 'Cannot reach backend local (http://127.0.0.1:9).', hint: 'Start Ollama.', kind: 'upstream_error', backendUrl: 'http://127.0.0.1:9' } });
+    store.finish('a1', {
+      content: '',
+      status: 'error',
+      error: {
+        message: 'Cannot reach backend local (http://127.0.0.1:9).',
+        hint: 'Start Ollama.',
+        kind: 'upstream_error',
+        backendUrl: 'http://127.0.0.1:9',
+      },
+    });
     const info = toMessageInfo(store.messages('c1')[1]);
     assert.equal(info.error?.backendUrl, 'http://127.0.0.1:9');
     assert.equal(info.error?.hint, 'Start Ollama.');

@@ -68,14 +68,49 @@ function harness(initial: ChatState = initialState()): Harness {
   };
 }
 
-const user = (id: string, content: string, extra: Partial<ChatMessageInfo> = {}): ChatMessageInfo => ({ id, role: 'user', content, status: 'done', createdAt: 1, ...extra });
-const answer = (id: string, content: string, extra: Partial<ChatMessageInfo> = {}): ChatMessageInfo => ({ id, role: 'assistant', content, status: 'done', createdAt: 2, ...extra });
+const user = (id: string, content: string, extra: Partial<ChatMessageInfo> = {}): ChatMessageInfo => ({
+  id,
+  role: 'user',
+  content,
+  status: 'done',
+  createdAt: 1,
+  ...extra,
+});
+const answer = (id: string, content: string, extra: Partial<ChatMessageInfo> = {}): ChatMessageInfo => ({
+  id,
+  role: 'assistant',
+  content,
+  status: 'done',
+  createdAt: 2,
+  ...extra,
+});
 
-const stats = { model: 'qwen2.5-coder:7b-instruct', backend: 'local', timings: { contextMs: 3, firstTokenMs: 120, totalMs: 900 }, tokens: { prompt: 321, output: 45, promptEstimate: 330 }, droppedTurns: 0 };
+const stats = {
+  model: 'qwen2.5-coder:7b-instruct',
+  backend: 'local',
+  timings: { contextMs: 3, firstTokenMs: 120, totalMs: 900 },
+  tokens: { prompt: 321, output: 45, promptEstimate: 330 },
+  droppedTurns: 0,
+};
 const context = [
   { kind: 'rules' as const, path: '/ws/AGENTS.md', label: 'AGENTS.md', tokens: 12, outcome: 'included' as const },
-  { kind: 'selection' as const, path: '/ws/src/a.ts', label: 'src/a.ts', startLine: 3, endLine: 7, tokens: 40, outcome: 'included' as const },
-  { kind: 'file' as const, path: '/ws/big.ts', label: 'big.ts', tokens: 0, outcome: 'omitted' as const, reason: 'no room left in the context budget' },
+  {
+    kind: 'selection' as const,
+    path: '/ws/src/a.ts',
+    label: 'src/a.ts',
+    startLine: 3,
+    endLine: 7,
+    tokens: 40,
+    outcome: 'included' as const,
+  },
+  {
+    kind: 'file' as const,
+    path: '/ws/big.ts',
+    label: 'big.ts',
+    tokens: 0,
+    outcome: 'omitted' as const,
+    reason: 'no room left in the context budget',
+  },
 ];
 
 describe('chat webview view', () => {
@@ -83,9 +118,15 @@ describe('chat webview view', () => {
     const h = harness();
     h.type('How does sum work?');
     h.key('Enter', { shiftKey: true });
-    assert.deepEqual(h.posted.filter((m) => m.type === 'send'), []);
+    assert.deepEqual(
+      h.posted.filter((m) => m.type === 'send'),
+      [],
+    );
     h.key('Enter');
-    assert.deepEqual(h.posted.filter((m) => m.type === 'send'), [{ type: 'send', text: 'How does sum work?' }]);
+    assert.deepEqual(
+      h.posted.filter((m) => m.type === 'send'),
+      [{ type: 'send', text: 'How does sum work?' }],
+    );
     assert.equal((h.$('textarea.input') as HTMLTextAreaElement).value, '');
   });
 
@@ -101,7 +142,12 @@ describe('chat webview view', () => {
     assert.ok(h.$('.message.assistant .cursor'), 'a cursor shows the answer is still coming');
     h.click(h.$('.stop'));
     assert.deepEqual(h.posted.at(-1), { type: 'stop' });
-    h.send({ type: 'turnDone', conversation: { id: 'c1', title: 'Explain' }, user: user('u1', 'Explain'), assistant: answer('a1', 'Use **sum**.\n\n```ts\nsum(1, 2);\n```') });
+    h.send({
+      type: 'turnDone',
+      conversation: { id: 'c1', title: 'Explain' },
+      user: user('u1', 'Explain'),
+      assistant: answer('a1', 'Use **sum**.\n\n```ts\nsum(1, 2);\n```'),
+    });
     assert.equal(h.$('.stop')?.hidden, true);
     assert.equal(h.$('.message.assistant .cursor'), null);
     assert.equal(h.$$('.message.user').length, 1, 'the pending question was replaced, not duplicated');
@@ -110,16 +156,23 @@ describe('chat webview view', () => {
 
   it('posts Copy, Insert and Apply with the exact code of the block', () => {
     const h = harness();
-    h.send({ type: 'conversation', conversation: { id: 'c1', title: 't' }, messages: [user('u1', 'q'), answer('a1', 'Two blocks:\n\n```ts\nconst a = 1;\n```\n\n```python\nprint("<hi>")\n```')] });
+    h.send({
+      type: 'conversation',
+      conversation: { id: 'c1', title: 't' },
+      messages: [user('u1', 'q'), answer('a1', 'Two blocks:\n\n```ts\nconst a = 1;\n```\n\n```python\nprint("<hi>")\n```')],
+    });
     const blocks = h.$$('.code-block');
     h.click(blocks[0].querySelector('[data-action="copy"]'));
     h.click(blocks[0].querySelector('[data-action="insert"]'));
     h.click(blocks[1].querySelector('[data-action="apply"]'));
-    assert.deepEqual(h.posted.filter((m) => m.type === 'codeAction'), [
-      { type: 'codeAction', action: 'copy', code: 'const a = 1;\n', language: 'ts' },
-      { type: 'codeAction', action: 'insert', code: 'const a = 1;\n', language: 'ts' },
-      { type: 'codeAction', action: 'apply', code: 'print("<hi>")\n', language: 'python' },
-    ]);
+    assert.deepEqual(
+      h.posted.filter((m) => m.type === 'codeAction'),
+      [
+        { type: 'codeAction', action: 'copy', code: 'const a = 1;\n', language: 'ts' },
+        { type: 'codeAction', action: 'insert', code: 'const a = 1;\n', language: 'ts' },
+        { type: 'codeAction', action: 'apply', code: 'print("<hi>")\n', language: 'python' },
+      ],
+    );
   });
 
   it('shows a failed answer with its URL, hint, Retry and Run doctor', () => {
@@ -129,7 +182,15 @@ describe('chat webview view', () => {
       conversation: { id: 'c1', title: 't' },
       messages: [
         user('u1', 'Are you there?'),
-        answer('a1', '', { status: 'error', error: { message: 'Cannot reach backend local (http://127.0.0.1:11434): connection refused.', hint: 'Start Ollama (`ollama serve`).', kind: 'upstream_error', backendUrl: 'http://127.0.0.1:11434' } }),
+        answer('a1', '', {
+          status: 'error',
+          error: {
+            message: 'Cannot reach backend local (http://127.0.0.1:11434): connection refused.',
+            hint: 'Start Ollama (`ollama serve`).',
+            kind: 'upstream_error',
+            backendUrl: 'http://127.0.0.1:11434',
+          },
+        }),
       ],
     });
     const box = h.$('.message-error')!;
@@ -146,7 +207,16 @@ describe('chat webview view', () => {
     const h = harness();
     h.send({ type: 'init', mode: 'simple', models: ['m1', 'm2'], model: 'm2', connected: true });
     h.send({ type: 'turnStarted', conversationId: 'c1', user: user('pending-1', 'q'), assistantId: 'a1' });
-    h.send({ type: 'turnDone', conversation: { id: 'c1', title: 'q' }, user: user('u1', 'q'), assistant: answer('a1', 'answer', { context, stats }), prompt: [{ role: 'system', content: 'SYSTEM TEXT' }, { role: 'user', content: 'q' }] });
+    h.send({
+      type: 'turnDone',
+      conversation: { id: 'c1', title: 'q' },
+      user: user('u1', 'q'),
+      assistant: answer('a1', 'answer', { context, stats }),
+      prompt: [
+        { role: 'system', content: 'SYSTEM TEXT' },
+        { role: 'user', content: 'q' },
+      ],
+    });
     assert.equal(h.$('.model-picker')?.hidden, true);
     assert.equal(h.$('.used-context'), null);
     assert.equal(h.$('.stats'), null);
@@ -190,7 +260,10 @@ describe('chat webview view', () => {
     const query = h.posted.filter((m) => m.type === 'fileQuery').at(-1) as Extract<WebviewToHost, { type: 'fileQuery' }>;
     assert.equal(query.query, 'ma');
     h.send({ type: 'fileSuggestions', requestId: query.requestId, items: [{ label: 'src/math.ts' }, { label: 'src/main.ts' }] });
-    assert.deepEqual(h.$$('.suggestions li').map((li) => li.getAttribute('data-label')), ['src/math.ts', 'src/main.ts']);
+    assert.deepEqual(
+      h.$$('.suggestions li').map((li) => li.getAttribute('data-label')),
+      ['src/math.ts', 'src/main.ts'],
+    );
     h.key('ArrowDown');
     h.key('Enter');
     assert.equal((h.$('textarea.input') as HTMLTextAreaElement).value, 'look at @src/main.ts ');
@@ -213,11 +286,17 @@ describe('chat webview view', () => {
     const h = harness();
     h.click(h.$('[data-action="history"]'));
     assert.deepEqual(h.posted.at(-1), { type: 'showHistory' });
-    h.send({ type: 'history', conversations: [{ id: 'c9', title: 'Old chat', workspace: '/ws', createdAt: 1, updatedAt: 2, messageCount: 4 }] });
+    h.send({
+      type: 'history',
+      conversations: [{ id: 'c9', title: 'Old chat', workspace: '/ws', createdAt: 1, updatedAt: 2, messageCount: 4 }],
+    });
     assert.equal(h.$('.history-panel')?.hidden, false);
     h.click(h.$('[data-action="open-conversation"][data-id="c9"]'));
     h.click(h.$('[data-action="delete-conversation"][data-id="c9"]'));
-    assert.deepEqual(h.posted.slice(-2), [{ type: 'openConversation', id: 'c9' }, { type: 'deleteConversation', id: 'c9' }]);
+    assert.deepEqual(h.posted.slice(-2), [
+      { type: 'openConversation', id: 'c9' },
+      { type: 'deleteConversation', id: 'c9' },
+    ]);
     h.click(h.$('[data-action="close-history"]'));
     assert.equal(h.$('.history-panel')?.hidden, true);
     h.click(h.$('[data-action="new-chat"]'));

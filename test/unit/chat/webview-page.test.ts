@@ -52,7 +52,15 @@ describe('chat webview page in headless Chromium', function () {
       const url = req.url ?? '/';
       if (url === '/' || url.startsWith('/?')) {
         res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-        res.end(webviewPageHtml({ title: 'Tandem Chat', cspSource: origin, nonce: 'dGVzdC1ub25jZQ==', scriptUri: `${origin}/chat.main.js`, styleUri: `${origin}/chat.main.css` }));
+        res.end(
+          webviewPageHtml({
+            title: 'Tandem Chat',
+            cspSource: origin,
+            nonce: 'dGVzdC1ub25jZQ==',
+            scriptUri: `${origin}/chat.main.js`,
+            styleUri: `${origin}/chat.main.css`,
+          }),
+        );
         return;
       }
       const file = url === '/chat.main.js' ? 'chat.main.js' : url === '/chat.main.css' ? 'chat.main.css' : undefined;
@@ -67,7 +75,16 @@ describe('chat webview page in headless Chromium', function () {
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -105,15 +122,28 @@ describe('chat webview page in headless Chromium', function () {
 
   it('streams an answer, offers Stop, and posts Copy/Insert/Apply with the block’s code', async () => {
     await host({ type: 'init', mode: 'expert', models: ['qwen2.5-coder:7b-instruct'], connected: true });
-    assert.equal(await page.evaluate(() => customElements.get('vscode-button') !== undefined && document.querySelector('.send')?.shadowRoot !== null), true, 'the buttons are vscode-elements components');
+    assert.equal(
+      await page.evaluate(() => customElements.get('vscode-button') !== undefined && document.querySelector('.send')?.shadowRoot !== null),
+      true,
+      'the buttons are vscode-elements components',
+    );
     await page.locator('textarea.input').fill('How do I add two numbers?');
     await page.keyboard.press('Enter');
     await waitForPosted((p) => p.some((m) => m.type === 'send'), 'send');
-    assert.deepEqual((await posted()).find((m) => m.type === 'send'), { type: 'send', text: 'How do I add two numbers?' });
+    assert.deepEqual(
+      (await posted()).find((m) => m.type === 'send'),
+      { type: 'send', text: 'How do I add two numbers?' },
+    );
 
-    await host({ type: 'turnStarted', conversationId: 'c1', user: { id: 'pending-1', role: 'user', content: 'How do I add two numbers?', status: 'done', createdAt: 1 }, assistantId: 'a1' });
+    await host({
+      type: 'turnStarted',
+      conversationId: 'c1',
+      user: { id: 'pending-1', role: 'user', content: 'How do I add two numbers?', status: 'done', createdAt: 1 },
+      assistantId: 'a1',
+    });
     await page.locator('.stop').waitFor({ state: 'visible' });
-    for (const piece of ['Use ', '`sum`', ':\n\n```ts\n', 'export const sum = (a: number, b: number) => a + b;\n', '```\n']) await host({ type: 'delta', assistantId: 'a1', text: piece });
+    for (const piece of ['Use ', '`sum`', ':\n\n```ts\n', 'export const sum = (a: number, b: number) => a + b;\n', '```\n'])
+      await host({ type: 'delta', assistantId: 'a1', text: piece });
     await page.locator('.message.assistant .code-block').waitFor();
     assert.equal(await page.locator('.message.assistant p code').first().textContent(), 'sum');
 
@@ -130,14 +160,22 @@ describe('chat webview page in headless Chromium', function () {
         content: 'Use `sum`:\n\n```ts\nexport const sum = (a: number, b: number) => a + b;\n```\n',
         status: 'done',
         createdAt: 2,
-        stats: { model: 'qwen2.5-coder:7b-instruct', backend: 'local', timings: { contextMs: 2, firstTokenMs: 80, totalMs: 400 }, tokens: { prompt: 200, output: 30, promptEstimate: 210 }, droppedTurns: 0 },
+        stats: {
+          model: 'qwen2.5-coder:7b-instruct',
+          backend: 'local',
+          timings: { contextMs: 2, firstTokenMs: 80, totalMs: 400 },
+          tokens: { prompt: 200, output: 30, promptEstimate: 210 },
+          droppedTurns: 0,
+        },
       },
     });
     await page.locator('.stop').waitFor({ state: 'hidden' });
     await page.locator('.stats').waitFor();
     const block = page.locator('.message.assistant .code-block').first();
     for (const action of ['copy', 'insert', 'apply'] as const) await block.locator(`[data-action="${action}"]`).click();
-    const actions = (await waitForPosted((p) => p.filter((m) => m.type === 'codeAction').length === 3, 'three code actions')).filter((m) => m.type === 'codeAction');
+    const actions = (await waitForPosted((p) => p.filter((m) => m.type === 'codeAction').length === 3, 'three code actions')).filter(
+      (m) => m.type === 'codeAction',
+    );
     const code = 'export const sum = (a: number, b: number) => a + b;\n';
     assert.deepEqual(actions, [
       { type: 'codeAction', action: 'copy', code, language: 'ts' },
@@ -149,8 +187,13 @@ describe('chat webview page in headless Chromium', function () {
   });
 
   it('never runs scripts or handlers from model output', async () => {
-    const hostile = '<script>window.__pwned="script"</script>\n\n<img src="/nope" onerror="window.__pwned=\'img\'">\n\n[x](javascript:window.__pwned=1)\n\n<svg onload="window.__pwned=\'svg\'"></svg>';
-    await host({ type: 'conversation', conversation: { id: 'c2', title: 'x' }, messages: [{ id: 'a9', role: 'assistant', content: hostile, status: 'done', createdAt: 1 }] });
+    const hostile =
+      '<script>window.__pwned="script"</script>\n\n<img src="/nope" onerror="window.__pwned=\'img\'">\n\n[x](javascript:window.__pwned=1)\n\n<svg onload="window.__pwned=\'svg\'"></svg>';
+    await host({
+      type: 'conversation',
+      conversation: { id: 'c2', title: 'x' },
+      messages: [{ id: 'a9', role: 'assistant', content: hostile, status: 'done', createdAt: 1 }],
+    });
     await page.locator('.message.assistant').waitFor();
     await page.locator('.message.assistant').click();
     // Give an image error or load handler every chance to fire before checking.
@@ -162,7 +205,14 @@ describe('chat webview page in headless Chromium', function () {
 
   it('comes back after a reload with the conversation and the draft (webview state)', async () => {
     await host({ type: 'init', mode: 'simple', models: [], connected: true });
-    await host({ type: 'conversation', conversation: { id: 'c3', title: 'Persisted chat' }, messages: [{ id: 'u', role: 'user', content: 'q', status: 'done', createdAt: 1 }, { id: 'a', role: 'assistant', content: 'the **kept** answer', status: 'done', createdAt: 2 }] });
+    await host({
+      type: 'conversation',
+      conversation: { id: 'c3', title: 'Persisted chat' },
+      messages: [
+        { id: 'u', role: 'user', content: 'q', status: 'done', createdAt: 1 },
+        { id: 'a', role: 'assistant', content: 'the **kept** answer', status: 'done', createdAt: 2 },
+      ],
+    });
     await page.locator('.message.assistant strong').waitFor();
     await page.locator('textarea.input').fill('half typed');
     await page.reload();

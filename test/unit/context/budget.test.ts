@@ -35,7 +35,8 @@ describe('context/budget', () => {
       assert.ok(r.tokens <= max, `${r.tokens} > ${max}`);
       assert.equal(r.tokens, counter.count(r.text));
       assert.ok(doc.endsWith(r.text));
-      if (r.text.includes('\n')) assert.ok(doc.length === r.text.length || doc[doc.length - r.text.length - 1] === '\n', 'starts at a line start');
+      if (r.text.includes('\n'))
+        assert.ok(doc.length === r.text.length || doc[doc.length - r.text.length - 1] === '\n', 'starts at a line start');
       assert.equal(r.clipped, r.text.length < doc.length);
       if (max >= 100_000) assert.equal(r.text, doc);
       if (max >= 50 && r.clipped) assert.ok(r.tokens >= max * 0.8, `uses the budget (${r.tokens} of ${max})`);
@@ -59,14 +60,20 @@ describe('context/budget', () => {
   it('counts add up across a newline followed by a line with text (what prompt assembly relies on)', () => {
     const dir = join(__dirname, '../../../daemon/context');
     let checked = 0;
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((n) => n.endsWith('.ts'))
+      .sort()) {
       const text = readFileSync(join(dir, f), 'utf8').replace(/\n/g, (m, i: number) => (i % 7 === 0 ? '\r\n' : m));
       let seen = 0;
       for (let i = text.indexOf('\n'); i !== -1 && i < text.length - 1; i = text.indexOf('\n', i + 1)) {
         if (!/^[ \t]*\S/.test(text.slice(i + 1, i + 200)) || seen++ % 5 !== 0) continue;
         const a = text.slice(Math.max(0, i - 300), i + 1);
         const b = text.slice(i + 1, i + 300);
-        assert.equal(counter.count(a + b), counter.count(a) + counter.count(b), `${f}: ${JSON.stringify(a.slice(-20))} | ${JSON.stringify(b.slice(0, 20))}`);
+        assert.equal(
+          counter.count(a + b),
+          counter.count(a) + counter.count(b),
+          `${f}: ${JSON.stringify(a.slice(-20))} | ${JSON.stringify(b.slice(0, 20))}`,
+        );
         checked++;
       }
     }
@@ -78,7 +85,9 @@ describe('context/budget', () => {
   it('counts large texts exactly from cached pieces, wherever the window starts and ends', () => {
     const dir = join(__dirname, '../../../daemon/context');
     let checked = 0;
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((n) => n.endsWith('.ts'))
+      .sort()) {
       const text = readFileSync(join(dir, f), 'utf8');
       for (let start = 0; start < text.length; start += 1777) {
         for (const len of [4096, 9000, 20000]) {
@@ -95,7 +104,12 @@ describe('context/budget', () => {
     const sizes = [5, 50, 3, 10];
     const r = fitRanked((i) => sizes[i], sizes.length, 20, undefined);
     assert.deepEqual(r.kept, [0, 2, 3]);
-    const exact = fitRanked((i) => sizes[i], sizes.length, 20, (kept) => kept.reduce((s, i) => s + sizes[i], 0) + 5);
+    const exact = fitRanked(
+      (i) => sizes[i],
+      sizes.length,
+      20,
+      (kept) => kept.reduce((s, i) => s + sizes[i], 0) + 5,
+    );
     assert.deepEqual(exact.kept, [0, 2]);
     assert.equal(exact.tokens, 13);
   });
@@ -138,7 +152,10 @@ describe('context/budget', () => {
                 const real = exact.count(a.prefix) + exact.count(a.suffix);
                 assert.equal(a.tokens, real, `${file}:${line} numCtx ${numCtx}: reported ${a.tokens}, real ${real}`);
                 assert.ok(real <= numCtx - 128, `${file}:${line} numCtx ${numCtx}: ${real} over ${numCtx - 128}`);
-                assert.ok(prefix.endsWith(a.prefix.slice(a.prefix.length - Math.min(a.prefix.length, 20))), 'the prefix ends at the cursor');
+                assert.ok(
+                  prefix.endsWith(a.prefix.slice(a.prefix.length - Math.min(a.prefix.length, 20))),
+                  'the prefix ends at the cursor',
+                );
                 assert.ok(suffix.startsWith(a.suffix));
                 const d = engine.diagnostics(`${file}:${line}:${numCtx}`)!;
                 assert.equal(d.tokens.total, real);

@@ -115,7 +115,12 @@ describe('context/chunker', () => {
   });
 
   it('cuts a long body without boundaries every maxLines lines and respects maxChars', () => {
-    const text = ['const table = ['].concat(Array.from({ length: 95 }, (_, i) => `  ${i},`), ['];']).join('\n');
+    const text = ['const table = [']
+      .concat(
+        Array.from({ length: 95 }, (_, i) => `  ${i},`),
+        ['];'],
+      )
+      .join('\n');
     const chunks = chunkText(text, 'typescript', { maxLines: 20, maxChars: 100_000 });
     assert.ok(chunks.length >= 5);
     for (const c of chunks) assert.ok(c.endLine - c.startLine + 1 <= 20);

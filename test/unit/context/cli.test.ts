@@ -12,7 +12,11 @@ async function run(cmd: CliCommand, argv: string[], home: string): Promise<{ cod
   let out = '';
   let err = '';
   // Port 9 (discard) refuses connections: no model server is needed or reached.
-  const io = { env: { TANDEM_HOME: home, TANDEM_OLLAMA_URL: 'http://127.0.0.1:9' }, stdout: (s: string) => (out += s), stderr: (s: string) => (err += s) };
+  const io = {
+    env: { TANDEM_HOME: home, TANDEM_OLLAMA_URL: 'http://127.0.0.1:9' },
+    stdout: (s: string) => (out += s),
+    stderr: (s: string) => (err += s),
+  };
   const args = parseArgs({ args: argv, options: cmd.options, allowPositionals: cmd.allowPositionals ?? false, strict: true });
   const code = await cmd.run(args, io);
   return { code, out, err };
@@ -47,14 +51,20 @@ describe('context CLI commands (in-process)', () => {
   });
 
   it('retrieve --json prints the ranked chunks for a cursor, best first', async () => {
-    const r = await run(retrieveCommand, ['--root', root, '--file', 'src/geometry/shapes.ts', '--line', '21', '--col', '5', '--json'], home);
+    const r = await run(
+      retrieveCommand,
+      ['--root', root, '--file', 'src/geometry/shapes.ts', '--line', '21', '--col', '5', '--json'],
+      home,
+    );
     assert.equal(r.code, 0, r.err);
     const results = JSON.parse(r.out) as Array<{ file: string; startLine: number; endLine: number; score: number; sources: string[] }>;
     assert.ok(results.length > 0);
     assert.deepEqual(Object.keys(results[0]), ['file', 'startLine', 'endLine', 'score', 'sources']);
     for (let i = 1; i < results.length; i++) assert.ok(results[i - 1].score >= results[i].score);
     assert.ok(results.some((x) => x.file === 'src/math/vector.ts'));
-    const k1 = JSON.parse((await run(retrieveCommand, ['--root', root, '--file', 'src/geometry/shapes.ts', '--line', '21', '--k', '1', '--json'], home)).out) as unknown[];
+    const k1 = JSON.parse(
+      (await run(retrieveCommand, ['--root', root, '--file', 'src/geometry/shapes.ts', '--line', '21', '--k', '1', '--json'], home)).out,
+    ) as unknown[];
     assert.equal(k1.length, 1);
   });
 
@@ -70,7 +80,10 @@ describe('context CLI commands (in-process)', () => {
     );
     const r = await run(retrieveCommand, ['--root', root, '--batch', batch, '--json'], home);
     assert.equal(r.code, 1);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; results?: unknown[]; error?: string });
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: unknown; results?: unknown[]; error?: string });
     assert.deepEqual(
       lines.map((l) => l.id),
       ['q1', 'q2', 3],
@@ -83,16 +96,24 @@ describe('context CLI commands (in-process)', () => {
   it('retrieve refuses files outside the root, through .. or a symlink', async () => {
     writeFileSync(join(t.dir, 'outside.ts'), 'export const x = 1;\n');
     symlinkSync(join(t.dir, 'outside.ts'), join(root, 'link.ts'));
-    await assert.rejects(run(retrieveCommand, ['--root', root, '--file', '../outside.ts', '--line', '1', '--json'], home), /outside the root/);
+    await assert.rejects(
+      run(retrieveCommand, ['--root', root, '--file', '../outside.ts', '--line', '1', '--json'], home),
+      /outside the root/,
+    );
     await assert.rejects(run(retrieveCommand, ['--root', root, '--file', 'link.ts', '--line', '1', '--json'], home), /outside the root/);
-    await assert.rejects(run(retrieveCommand, ['--root', root, '--file', 'src/app.ts', '--line', '999', '--json'], home), /outside the file/);
+    await assert.rejects(
+      run(retrieveCommand, ['--root', root, '--file', 'src/app.ts', '--line', '999', '--json'], home),
+      /outside the file/,
+    );
   });
 
   it('search prints hits with their symbols', async () => {
     const r = await run(searchCommand, ['parse http header', '--root', root, '--k', '2'], home);
     assert.equal(r.code, 0);
     assert.match(r.out.split('\n')[0], /src\/util\/strings\.ts:6-11 .*parseHttpHeader/);
-    const json = JSON.parse((await run(searchCommand, ['Matrix2', '--root', root, '--json'], home)).out) as { hits: Array<{ file: string }> };
+    const json = JSON.parse((await run(searchCommand, ['Matrix2', '--root', root, '--json'], home)).out) as {
+      hits: Array<{ file: string }>;
+    };
     assert.equal(json.hits[0].file, 'src/math/matrix.ts');
     await assert.rejects(run(searchCommand, ['--root', root], home), /search text is required/);
   });

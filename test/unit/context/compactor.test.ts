@@ -86,7 +86,7 @@ describe('context/compactor', () => {
     assert.equal(res.items[1].text, tsBody);
   });
 
-  it('leaves the caller\'s items untouched', () => {
+  it("leaves the caller's items untouched", () => {
     const items = [item(0), item(1)];
     compact(items, 10, chars);
     assert.equal(items[1].text, tsBody);

@@ -202,7 +202,7 @@ describe('context/embeddings (through the fake Ollama)', () => {
       await new Promise((r) => setTimeout(r, 300));
       assert.ok(state.calls > callsBefore, 'the abandoned search still reached the embedder');
       const later = engine.diagnostics('fast-path')!.retrievers.filter((r) => r.name === 'vector');
-      assert.equal(later.length, 1, 'the late result is not reported as this request\'s');
+      assert.equal(later.length, 1, "the late result is not reported as this request's");
     } finally {
       await engine.dispose();
     }

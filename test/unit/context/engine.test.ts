@@ -61,7 +61,10 @@ describe('context/engine', () => {
     assert.ok(a.prefix.endsWith(prefix), 'the whole (short) prefix follows the context');
     const context = a.prefix.slice(0, a.prefix.length - prefix.length);
     const lines = context.split('\n').filter((l) => l !== '');
-    assert.ok(lines.every((l) => l.startsWith('//')), 'every context line is a comment');
+    assert.ok(
+      lines.every((l) => l.startsWith('//')),
+      'every context line is a comment',
+    );
     const paths = lines.filter((l) => l.startsWith('// Path: ')).map((l) => l.slice('// Path: '.length));
     assert.equal(paths[paths.length - 1], 'src/geometry/shapes.ts', 'the current file is named last');
     assert.match(paths[0], /^src\/math\/(matrix|vector)\.ts \(lines \d+-\d+\)$/);

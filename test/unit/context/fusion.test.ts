@@ -92,7 +92,12 @@ describe('context/fusion', () => {
   });
 
   it('boosts members of the namespace being typed and lets up to four of them through the per-file cap', () => {
-    const out = fuse({ imports: [3, 4, 5], bm25: [1, 2] }, m, { memberChunks: new Set([3, 4, 5]) }, { ...opts, boosts: { ...opts.boosts, namespaceMember: 2 } });
+    const out = fuse(
+      { imports: [3, 4, 5], bm25: [1, 2] },
+      m,
+      { memberChunks: new Set([3, 4, 5]) },
+      { ...opts, boosts: { ...opts.boosts, namespaceMember: 2 } },
+    );
     assert.deepEqual(
       out.filter((c) => !c.capped).map((c) => c.id),
       [3, 4, 5, 1, 2],

@@ -7,7 +7,10 @@ import { storeDirFor } from '../../../daemon/context/workspace';
 import { copyFixtureRepo, makeEngine, tempDir } from './helpers';
 
 /** What the index holds, read through a second connection (WAL allows it). */
-function snapshot(home: string, root: string): { files: string[]; chunks: Map<string, Array<[number, number]>>; defs: (name: string) => string[] } {
+function snapshot(
+  home: string,
+  root: string,
+): { files: string[]; chunks: Map<string, Array<[number, number]>>; defs: (name: string) => string[] } {
   const store = new IndexStore(join(storeDirFor(home, root), 'index.db'));
   try {
     const files = [...store.files().keys()].sort();
@@ -21,7 +24,10 @@ function snapshot(home: string, root: string): { files: string[]; chunks: Map<st
     }
     const defsCache = new Map<string, string[]>();
     for (const name of ['dotProduct', 'innerProduct', 'parseHttpHeader', 'Matrix2', 'restock_items', 'freshSymbol']) {
-      defsCache.set(name, store.definitions(name, 10).map((d) => d.path));
+      defsCache.set(
+        name,
+        store.definitions(name, 10).map((d) => d.path),
+      );
     }
     return { files, chunks, defs: (name) => defsCache.get(name) ?? [] };
   } finally {
@@ -53,7 +59,8 @@ describe('context/incremental updates and persistence', () => {
     try {
       await engine.indexRoot(root);
       const file = join(root, 'src/math/vector.ts');
-      const text = readFileSync(file, 'utf8').replace(/dotProduct/g, 'innerProduct') + '\nexport function freshSymbol(): number {\n  return 42;\n}\n';
+      const text =
+        readFileSync(file, 'utf8').replace(/dotProduct/g, 'innerProduct') + '\nexport function freshSymbol(): number {\n  return 42;\n}\n';
       writeFileSync(file, text);
       const s = await engine.refreshPaths(root, [file]);
       assert.equal(s.indexed, 1);
@@ -83,7 +90,14 @@ describe('context/incremental updates and persistence', () => {
       const s = await engine.refreshPaths(root, ['src/util/strings.ts', 'src/math/matrix.ts', 'src/math/mat2.ts', 'py', 'python']);
       assert.equal(s.removed, 3);
       const snap = snapshot(home, root);
-      assert.deepEqual(snap.files, ['AGENTS.md', 'python/inventory.py', 'src/app.ts', 'src/geometry/shapes.ts', 'src/math/mat2.ts', 'src/math/vector.ts']);
+      assert.deepEqual(snap.files, [
+        'AGENTS.md',
+        'python/inventory.py',
+        'src/app.ts',
+        'src/geometry/shapes.ts',
+        'src/math/mat2.ts',
+        'src/math/vector.ts',
+      ]);
       assert.deepEqual(snap.defs('parseHttpHeader'), []);
       assert.deepEqual(snap.defs('Matrix2'), ['src/math/mat2.ts']);
       assert.deepEqual(snap.defs('restock_items'), ['python/inventory.py']);
@@ -107,7 +121,10 @@ describe('context/incremental updates and persistence', () => {
       }, 'the new folder to be seen');
       writeFileSync(join(root, 'src', 'fresh', 'new.ts'), 'export function freshSymbol() {\n  return 1;\n}\n');
       await until(async () => (await defs('freshSymbol')).length === 1, 'a new file in a new folder');
-      writeFileSync(join(root, 'src/math/vector.ts'), readFileSync(join(root, 'src/math/vector.ts'), 'utf8').replace(/dotProduct/g, 'innerProduct'));
+      writeFileSync(
+        join(root, 'src/math/vector.ts'),
+        readFileSync(join(root, 'src/math/vector.ts'), 'utf8').replace(/dotProduct/g, 'innerProduct'),
+      );
       await until(async () => (await defs('innerProduct')).length === 1 && (await defs('dotProduct')).length === 0, 'an edit');
       rmSync(join(root, 'src/util/strings.ts'));
       await until(async () => (await defs('parseHttpHeader')).length === 0, 'a delete');

@@ -33,7 +33,16 @@ describe('context/walker and ignore rules', () => {
     const r = await walk(root, { rules: rulesFor(root), maxFileBytes: 1_000_000, maxFiles: 1000 });
     assert.deepEqual(
       r.files.map((f) => f.rel),
-      ['AGENTS.md', 'py/inventory.py', 'src/app.ts', 'src/geometry/shapes.ts', 'src/math/matrix.ts', 'src/math/vector.ts', 'src/nested/keep.ts', 'src/util/strings.ts'],
+      [
+        'AGENTS.md',
+        'py/inventory.py',
+        'src/app.ts',
+        'src/geometry/shapes.ts',
+        'src/math/matrix.ts',
+        'src/math/vector.ts',
+        'src/nested/keep.ts',
+        'src/util/strings.ts',
+      ],
     );
     assert.ok((r.skipped.ignored ?? 0) >= 5, JSON.stringify(r.skipped));
   });

@@ -14,8 +14,14 @@ describe('tandemd complete: cursor and path handling', () => {
   });
 
   it('rejects positions outside the file with the valid range', () => {
-    assert.throws(() => splitAt('a\nb', 3, 1), (e: Error) => e instanceof UsageError && /1–2/.test(e.message));
-    assert.throws(() => splitAt('abc', 1, 5), (e: Error) => e instanceof UsageError && /1–4/.test(e.message));
+    assert.throws(
+      () => splitAt('a\nb', 3, 1),
+      (e: Error) => e instanceof UsageError && /1–2/.test(e.message),
+    );
+    assert.throws(
+      () => splitAt('abc', 1, 5),
+      (e: Error) => e instanceof UsageError && /1–4/.test(e.message),
+    );
   });
 
   it('confines --file to --root, symlinks included', () => {

@@ -48,12 +48,18 @@ describe('config', () => {
   });
 
   it('rejects a bad URL in the environment with the variable name', () => {
-    assert.throws(() => loadConfig({ TANDEM_HOME: home, TANDEM_OLLAMA_URL: 'localhost:11434' }), (err: Error) => err instanceof ConfigError && /TANDEM_OLLAMA_URL/.test(err.message));
+    assert.throws(
+      () => loadConfig({ TANDEM_HOME: home, TANDEM_OLLAMA_URL: 'localhost:11434' }),
+      (err: Error) => err instanceof ConfigError && /TANDEM_OLLAMA_URL/.test(err.message),
+    );
   });
 
   it('reports invalid JSON and invalid settings with the file and the path of each problem', () => {
     writeFileSync(configPath(home), '{ not json');
-    assert.throws(() => loadConfig({ TANDEM_HOME: home }), (err: Error) => err instanceof ConfigError && err.message.includes(configPath(home)));
+    assert.throws(
+      () => loadConfig({ TANDEM_HOME: home }),
+      (err: Error) => err instanceof ConfigError && err.message.includes(configPath(home)),
+    );
     writeFileSync(configPath(home), JSON.stringify({ backends: [{ name: 'x', url: 'ftp://nope' }], daemon: { idleTimeoutSec: -1 } }));
     assert.throws(
       () => loadConfig({ TANDEM_HOME: home }),
@@ -70,9 +76,17 @@ describe('config', () => {
     });
     assert.equal(next.tasks.complete.model, 'starcoder2:3b');
     assert.equal(next.tasks.complete.num_ctx, cfg.tasks.complete.num_ctx);
-    assert.deepEqual(next.backends.map((b) => b.name), ['local', 'remote'], 'configured backends the client does not name stay');
+    assert.deepEqual(
+      next.backends.map((b) => b.name),
+      ['local', 'remote'],
+      'configured backends the client does not name stay',
+    );
     const repointed = applyOverlay(cfg, { backends: [{ name: 'local', url: 'http://127.0.0.1:9', kind: 'ollama', priority: 10 }] });
-    assert.deepEqual(repointed.backends.map((b) => [b.name, b.url]), [['local', 'http://127.0.0.1:9']], 'a same-named backend is replaced, not duplicated');
+    assert.deepEqual(
+      repointed.backends.map((b) => [b.name, b.url]),
+      [['local', 'http://127.0.0.1:9']],
+      'a same-named backend is replaced, not duplicated',
+    );
     assert.equal(readFileSync(configPath(home), 'utf8'), before);
     assert.equal(cfg.tasks.complete.model, 'qwen2.5-coder:1.5b-base', 'the base config is not mutated');
   });

@@ -9,10 +9,19 @@ import { contentHash } from '../../../daemon/edit/hash';
 import type { PathFs } from '../../../daemon/edit/paths';
 import { diagnosticsAtCursor, diagnosticsForFile, MAX_FIX_DIAGNOSTICS } from '../../../extension/edit/fix-targets';
 import { FixOutcomeWatch, mapLines, remainingTargets } from '../../../extension/edit/outcome-watch';
-import { checkEdits, prepareChanges, shouldApplyDirectly, toEditorPath, type ChangeEnvironment } from '../../../extension/edit/workspace-changes';
+import {
+  checkEdits,
+  prepareChanges,
+  shouldApplyDirectly,
+  toEditorPath,
+  type ChangeEnvironment,
+} from '../../../extension/edit/workspace-changes';
 import { FakeClock } from '../extension/fake-clock';
 
-const range = (sl: number, sc: number, el: number, ec: number) => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
+const range = (sl: number, sc: number, el: number, ec: number) => ({
+  start: { line: sl, character: sc },
+  end: { line: el, character: ec },
+});
 const diag = (message: string, r = range(0, 0, 0, 1), severity: FixDiagnostic['severity'] = 'error', code?: number): FixDiagnostic => ({
   message,
   severity,
@@ -31,14 +40,26 @@ describe('fix targets', () => {
   ];
 
   it('at the cursor: the problems containing it, else those on its line, most severe first', () => {
-    assert.deepEqual(diagnosticsAtCursor(diags, { line: 3, character: 5 }).map((d) => d.message), ['warn on line 3']);
-    assert.deepEqual(diagnosticsAtCursor(diags, { line: 3, character: 0 }).map((d) => d.message), ['error on line 3', 'warn on line 3']);
+    assert.deepEqual(
+      diagnosticsAtCursor(diags, { line: 3, character: 5 }).map((d) => d.message),
+      ['warn on line 3'],
+    );
+    assert.deepEqual(
+      diagnosticsAtCursor(diags, { line: 3, character: 0 }).map((d) => d.message),
+      ['error on line 3', 'warn on line 3'],
+    );
     assert.deepEqual(diagnosticsAtCursor(diags, { line: 5, character: 0 }), []);
   });
 
   it('in a file: errors and warnings in document order, hints only when nothing else, capped', () => {
-    assert.deepEqual(diagnosticsForFile(diags).map((d) => d.message), ['warn on line 3', 'error on line 3', 'error on line 9']);
-    assert.deepEqual(diagnosticsForFile([diag('h', range(0, 0, 0, 1), 'hint')]).map((d) => d.message), ['h']);
+    assert.deepEqual(
+      diagnosticsForFile(diags).map((d) => d.message),
+      ['warn on line 3', 'error on line 3', 'error on line 9'],
+    );
+    assert.deepEqual(
+      diagnosticsForFile([diag('h', range(0, 0, 0, 1), 'hint')]).map((d) => d.message),
+      ['h'],
+    );
     const many = Array.from({ length: 30 }, (_, k) => diag(`e${k}`, range(k, 0, k, 1)));
     assert.equal(diagnosticsForFile(many).length, MAX_FIX_DIAGNOSTICS);
   });
@@ -51,7 +72,8 @@ describe('proposed changes, checked again in the extension', () => {
   ]);
   // The editor opened the folder through a link: /home/u/ws is really /data/ws.
   const fs: PathFs = {
-    exists: (p) => p === '/data/ws' || p === '/data/ws/src' || p.startsWith('/data/ws/src/') && files.has(p.replace('/data/ws', '/home/u/ws')),
+    exists: (p) =>
+      p === '/data/ws' || p === '/data/ws/src' || (p.startsWith('/data/ws/src/') && files.has(p.replace('/data/ws', '/home/u/ws'))),
     realpath: (p) => p,
   };
   const env: ChangeEnvironment = {
@@ -64,7 +86,7 @@ describe('proposed changes, checked again in the extension', () => {
   const A = files.get('/home/u/ws/src/a.ts')!;
   const edit: TextEdit = { range: range(1, 10, 1, 11), newText: '3' };
 
-  it('maps the daemon\'s real paths back to the editor\'s folder path', () => {
+  it("maps the daemon's real paths back to the editor's folder path", () => {
     assert.equal(toEditorPath('/data/ws/src/a.ts', env.folders, 'posix'), '/home/u/ws/src/a.ts');
     assert.equal(toEditorPath('/data/wsx/a.ts', env.folders, 'posix'), '/data/wsx/a.ts');
     assert.equal(toEditorPath('C:\\Real\\WS\\a.ts', [{ path: 'D:\\ws', realPath: 'c:\\real\\ws' }], 'win32'), 'D:\\ws\\a.ts');
@@ -85,7 +107,10 @@ describe('proposed changes, checked again in the extension', () => {
       { kind: 'modify', path: '/home/u/ws/src/a.ts', edits: [edit], label: 'bump b' },
       { kind: 'create', path: '/home/u/ws/src/c.ts', text: 'c\n', label: 'Create file', stepId: 's3' },
     ]);
-    assert.deepEqual(prepared.refused.map((r) => r.kind), ['changed_since_planning', 'exists', 'unsafe_path', 'unsafe_path', 'exists']);
+    assert.deepEqual(
+      prepared.refused.map((r) => r.kind),
+      ['changed_since_planning', 'exists', 'unsafe_path', 'unsafe_path', 'exists'],
+    );
     assert.match(prepared.refused[0]!.reason, /edited after Tandem read it/);
     assert.match(prepared.refused[2]!.reason, /outside every workspace folder/);
     assert.match(prepared.refused[3]!.reason, /\.git/);
@@ -93,10 +118,21 @@ describe('proposed changes, checked again in the extension', () => {
 
   it('refuses edits out of range or overlapping', () => {
     assert.match((checkEdits(A, [{ range: range(7, 0, 7, 1), newText: '' }]) as { reason: string }).reason, /past the end/);
-    assert.match((checkEdits(A, [{ range: range(0, 0, 0, 5), newText: '' }, { range: range(0, 3, 0, 8), newText: '' }]) as { reason: string }).reason, /overlap/);
+    assert.match(
+      (
+        checkEdits(A, [
+          { range: range(0, 0, 0, 5), newText: '' },
+          { range: range(0, 3, 0, 8), newText: '' },
+        ]) as { reason: string }
+      ).reason,
+      /overlap/,
+    );
     const ok = checkEdits(A, [edit, { range: range(0, 0, 0, 5), newText: 'let' }]);
     assert.ok(ok.ok);
-    assert.deepEqual(ok.edits.map((e) => e.range.start.line), [0, 1]);
+    assert.deepEqual(
+      ok.edits.map((e) => e.range.start.line),
+      [0, 1],
+    );
   });
 
   it('applies directly only in simple mode, for one small refusal-free edit', () => {
@@ -104,7 +140,10 @@ describe('proposed changes, checked again in the extension', () => {
     assert.equal(shouldApplyDirectly('simple', small), true);
     assert.equal(shouldApplyDirectly('advanced', small), false);
     assert.equal(shouldApplyDirectly('simple', { ...small, refused: [{ kind: 'no_match', reason: 'r' }] }), false);
-    const big = { operations: [{ kind: 'modify' as const, path: '/p', edits: [{ range: range(0, 0, 20, 0), newText: '' }], label: 'x' }], refused: [] };
+    const big = {
+      operations: [{ kind: 'modify' as const, path: '/p', edits: [{ range: range(0, 0, 20, 0), newText: '' }], label: 'x' }],
+      refused: [],
+    };
     assert.equal(shouldApplyDirectly('simple', big), false);
     const two = { operations: [...small.operations, { kind: 'create' as const, path: '/q', text: '', label: 'c' }], refused: [] };
     assert.equal(shouldApplyDirectly('simple', two), false);
@@ -147,7 +186,13 @@ describe('fix outcome watch', () => {
     assert.deepEqual(verdict, { outcome: 'resolved', resolved: 1, targets: 1 });
 
     const clock2 = new FakeClock();
-    const stuck = new FixOutcomeWatch({ targets: [target, diag('other', range(1, 0, 1, 1))], edits: [], read: () => [target], clock: clock2, timeoutMs: 10_000 });
+    const stuck = new FixOutcomeWatch({
+      targets: [target, diag('other', range(1, 0, 1, 1))],
+      edits: [],
+      read: () => [target],
+      clock: clock2,
+      timeoutMs: 10_000,
+    });
     let v2: unknown;
     void stuck.done.then((v) => (v2 = v));
     stuck.update();

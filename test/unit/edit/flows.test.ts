@@ -3,7 +3,14 @@
  * applied, previewed or refused, and which outcome is reported.
  */
 import assert from 'node:assert/strict';
-import type { EditPlanRequest, EditProgressNotification, EditProposeRequest, FileChange, FixOutcomeRequest, FixProposeRequest } from '../../../protocol';
+import type {
+  EditPlanRequest,
+  EditProgressNotification,
+  EditProposeRequest,
+  FileChange,
+  FixOutcomeRequest,
+  FixProposeRequest,
+} from '../../../protocol';
 import { contentHash } from '../../../daemon/edit/hash';
 import type { PathFs } from '../../../daemon/edit/paths';
 import { nullLogger } from '../../../extension/log';
@@ -15,10 +22,25 @@ import type { ChangeEnvironment, PreparedOperation } from '../../../extension/ed
 
 const ROOT = '/ws';
 const SUM = 'export function sum(a: number, b: number) {\n  return a - b;\n}\n';
-const files = new Map<string, string>([[`${ROOT}/sum.ts`, SUM], [`${ROOT}/b.ts`, 'b\n']]);
+const files = new Map<string, string>([
+  [`${ROOT}/sum.ts`, SUM],
+  [`${ROOT}/b.ts`, 'b\n'],
+]);
 const fs: PathFs = { exists: (p) => p === ROOT || files.has(p), realpath: (p) => p };
-const env: ChangeEnvironment = { folders: [{ path: ROOT, realPath: ROOT }], currentText: (p) => files.get(p), exists: (p) => files.has(p), flavor: 'posix', fs };
-const diagnostic = { message: "Operator '-' is wrong", severity: 'error' as const, source: 'ts', code: 1, range: { start: { line: 1, character: 9 }, end: { line: 1, character: 14 } } };
+const env: ChangeEnvironment = {
+  folders: [{ path: ROOT, realPath: ROOT }],
+  currentText: (p) => files.get(p),
+  exists: (p) => files.has(p),
+  flavor: 'posix',
+  fs,
+};
+const diagnostic = {
+  message: "Operator '-' is wrong",
+  severity: 'error' as const,
+  source: 'ts',
+  code: 1,
+  range: { start: { line: 1, character: 9 }, end: { line: 1, character: 14 } },
+};
 const fixEdit = { range: { start: { line: 1, character: 11 }, end: { line: 1, character: 12 } }, newText: '+' };
 
 class FakeBackend implements EditBackend {
@@ -36,7 +58,10 @@ class FakeBackend implements EditBackend {
     this.calls.push(`plan ${params.instruction}`);
     return this.planResult!;
   }
-  async propose(params: EditProposeRequest.Params, onProgress: (p: EditProgressNotification.Params) => void): Promise<EditProposeRequest.Result> {
+  async propose(
+    params: EditProposeRequest.Params,
+    onProgress: (p: EditProgressNotification.Params) => void,
+  ): Promise<EditProposeRequest.Result> {
     this.calls.push(`propose ${params.planId}`);
     for (const p of this.progress) onProgress(p);
     return this.proposal!;
@@ -47,7 +72,16 @@ class FakeBackend implements EditBackend {
 }
 
 function fixResult(changes: FileChange[], extra: Partial<FixProposeRequest.Result> = {}): FixProposeRequest.Result {
-  return { fixId: 'fix-1', changes, rejected: [], explanation: 'It subtracted. Now it adds.', model: 'm', backend: 'local', timings: { contextMs: 1, modelMs: 2, totalMs: 3 }, ...extra };
+  return {
+    fixId: 'fix-1',
+    changes,
+    rejected: [],
+    explanation: 'It subtracted. Now it adds.',
+    model: 'm',
+    backend: 'local',
+    timings: { contextMs: 1, modelMs: 2, totalMs: 3 },
+    ...extra,
+  };
 }
 
 class RecordingUi implements FixUi, EditUi {
@@ -75,7 +109,16 @@ class RecordingUi implements FixUi, EditUi {
 
 function deps(backend: FakeBackend, ui: RecordingUi, mode: 'simple' | 'advanced' = 'advanced') {
   let t = 0;
-  return { backend, ui, env, mode: () => mode, monotonic: () => (t += 100), now: () => 1_700_000_000_000, log: nullLogger, documents: () => [] };
+  return {
+    backend,
+    ui,
+    env,
+    mode: () => mode,
+    monotonic: () => (t += 100),
+    now: () => 1_700_000_000_000,
+    log: nullLogger,
+    documents: () => [],
+  };
 }
 
 describe('fix flow', () => {
@@ -85,8 +128,14 @@ describe('fix flow', () => {
     const ui = new RecordingUi();
     const r = await runFix(deps(backend, ui), { path: `${ROOT}/sum.ts`, languageId: 'typescript', text: SUM, diagnostics: [diagnostic] });
     assert.equal(r.state, 'applied');
-    assert.deepEqual(ui.applied.map((a) => [a.preview, a.title, a.operations[0]!.label]), [[true, 'It subtracted.', 'Fix: It subtracted.']]);
-    assert.deepEqual(backend.outcomes.map((o) => [o.id, o.kind, o.outcome, o.appliedBy, o.resolvedDiagnostics, o.latencyMs, o.model]), [['fix-1', 'fix', 'resolved', 'preview', 1, 100, 'm']]);
+    assert.deepEqual(
+      ui.applied.map((a) => [a.preview, a.title, a.operations[0]!.label]),
+      [[true, 'It subtracted.', 'Fix: It subtracted.']],
+    );
+    assert.deepEqual(
+      backend.outcomes.map((o) => [o.id, o.kind, o.outcome, o.appliedBy, o.resolvedDiagnostics, o.latencyMs, o.model]),
+      [['fix-1', 'fix', 'resolved', 'preview', 1, 100, 'm']],
+    );
   });
 
   it('applies a single small fix directly in simple mode', async () => {
@@ -106,13 +155,19 @@ describe('fix flow', () => {
     backend.fix = fixResult([{ kind: 'modify', path: `${ROOT}/sum.ts`, baseHash: contentHash(SUM), edits: [fixEdit] }]);
     const ui = new RecordingUi();
     ui.accept = false;
-    assert.equal((await runFix(deps(backend, ui), { path: `${ROOT}/sum.ts`, languageId: 'ts', text: SUM, diagnostics: [diagnostic] })).state, 'rejected');
+    assert.equal(
+      (await runFix(deps(backend, ui), { path: `${ROOT}/sum.ts`, languageId: 'ts', text: SUM, diagnostics: [diagnostic] })).state,
+      'rejected',
+    );
     // The document changed while the model was thinking: the hash no longer matches.
     backend.fix = fixResult([{ kind: 'modify', path: `${ROOT}/sum.ts`, baseHash: contentHash('older text'), edits: [fixEdit] }]);
     const r = await runFix(deps(backend, ui), { path: `${ROOT}/sum.ts`, languageId: 'ts', text: SUM, diagnostics: [diagnostic] });
     assert.equal(r.state, 'failed');
     assert.match(ui.messages.at(-1)!, /^warn: Tandem could not fix this: Refused to change sum\.ts: it was edited after Tandem read it/);
-    assert.deepEqual(backend.outcomes.map((o) => o.outcome), ['rejected', 'failed']);
+    assert.deepEqual(
+      backend.outcomes.map((o) => o.outcome),
+      ['rejected', 'failed'],
+    );
     assert.equal(ui.applied.length, 1);
   });
 
@@ -128,7 +183,15 @@ describe('edit-files flow', () => {
     summary: 'Rename b',
     steps: [
       { id: 's1', action: 'create', path: `${ROOT}/c.ts`, relativePath: 'c.ts', description: 'new', dependsOn: [] },
-      { id: 's2', action: 'modify', path: `${ROOT}/b.ts`, relativePath: 'b.ts', description: 'use c', dependsOn: ['s1'], baseHash: contentHash('b\n') },
+      {
+        id: 's2',
+        action: 'modify',
+        path: `${ROOT}/b.ts`,
+        relativePath: 'b.ts',
+        description: 'use c',
+        dependsOn: ['s1'],
+        baseHash: contentHash('b\n'),
+      },
     ],
     rejected: [{ kind: 'unsafe_path', reason: 'Step "evil" was refused: outside.', stepId: 'evil', path: '../x' }],
     model: 'm',
@@ -148,10 +211,20 @@ describe('edit-files flow', () => {
       planId: 'p1',
       changes: [
         { kind: 'create', path: `${ROOT}/c.ts`, text: 'c\n', stepId: 's1', description: 'new' },
-        { kind: 'modify', path: `${ROOT}/b.ts`, baseHash: contentHash('b\n'), edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, newText: 'c' }], stepId: 's2', description: 'use c' },
+        {
+          kind: 'modify',
+          path: `${ROOT}/b.ts`,
+          baseHash: contentHash('b\n'),
+          edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, newText: 'c' }],
+          stepId: 's2',
+          description: 'use c',
+        },
       ],
       rejected: [],
-      steps: [{ id: 's1', state: 'done' }, { id: 's2', state: 'done' }],
+      steps: [
+        { id: 's1', state: 'done' },
+        { id: 's2', state: 'done' },
+      ],
       model: 'm',
       backend: 'local',
       timings: { contextMs: 0, modelMs: 0, totalMs: 0 },
@@ -160,18 +233,25 @@ describe('edit-files flow', () => {
     const r = await runEditFiles(deps(backend, ui), { instruction: 'rename b', files: [] });
     assert.equal(r.state, 'applied');
     assert.deepEqual(backend.calls, ['plan rename b', 'propose p1']);
-    assert.deepEqual(ui.applied.map((a) => [a.preview, a.title, a.operations.map((o) => `${o.kind} ${o.path} ${o.label}`)]), [
-      [true, 'Rename b', [`create ${ROOT}/c.ts new`, `modify ${ROOT}/b.ts use c`]],
-    ]);
-    assert.deepEqual(ui.messages.filter((m) => m.startsWith('progress')), [
-      'progress: Planning the change…',
-      'progress: Editing 2 files…',
-      'progress: Writing c.ts (1/2)…',
-      'progress: Editing b.ts (2/2)…',
-      'progress: Review the changes in the preview…',
-    ]);
+    assert.deepEqual(
+      ui.applied.map((a) => [a.preview, a.title, a.operations.map((o) => `${o.kind} ${o.path} ${o.label}`)]),
+      [[true, 'Rename b', [`create ${ROOT}/c.ts new`, `modify ${ROOT}/b.ts use c`]]],
+    );
+    assert.deepEqual(
+      ui.messages.filter((m) => m.startsWith('progress')),
+      [
+        'progress: Planning the change…',
+        'progress: Editing 2 files…',
+        'progress: Writing c.ts (1/2)…',
+        'progress: Editing b.ts (2/2)…',
+        'progress: Review the changes in the preview…',
+      ],
+    );
     assert.match(ui.messages.at(-1)!, /^warn: 1 proposed change was refused: Step "evil" was refused/);
-    assert.deepEqual(backend.outcomes.map((o) => [o.id, o.kind, o.outcome, o.files]), [['p1', 'edit', 'applied', 2]]);
+    assert.deepEqual(
+      backend.outcomes.map((o) => [o.id, o.kind, o.outcome, o.files]),
+      [['p1', 'edit', 'applied', 2]],
+    );
   });
 
   it('stops with the reasons when the plan has nothing it may do', async () => {

@@ -14,8 +14,12 @@ describe('edit format parser', () => {
     assert.equal(pathFromLine('```ts'), undefined);
   });
 
-  it('gives blocks without a path line the previous block\'s file', () => {
-    const parsed = parseEditResponse(['a.ts', '<<<<<<< SEARCH', 'x', '=======', 'y', '>>>>>>> REPLACE', '<<<<<<< SEARCH', 'z', '=======', 'w', '>>>>>>> REPLACE'].join('\n'));
+  it("gives blocks without a path line the previous block's file", () => {
+    const parsed = parseEditResponse(
+      ['a.ts', '<<<<<<< SEARCH', 'x', '=======', 'y', '>>>>>>> REPLACE', '<<<<<<< SEARCH', 'z', '=======', 'w', '>>>>>>> REPLACE'].join(
+        '\n',
+      ),
+    );
     assert.deepEqual(
       parsed.blocks.map((b) => [b.path, b.search, b.replace, b.sourceLine]),
       [
@@ -35,7 +39,10 @@ describe('edit format parser', () => {
 
   it('parses diff deletions and reports a diff without hunks', () => {
     const del = parseEditResponse('--- a/old.ts\n+++ /dev/null\n@@ -1,1 +0,0 @@\n-gone\n');
-    assert.deepEqual(del.deletes.map((d) => d.path), ['old.ts']);
+    assert.deepEqual(
+      del.deletes.map((d) => d.path),
+      ['old.ts'],
+    );
     const bad = parseEditResponse('--- a/x.ts\n+++ b/x.ts\nsome prose\n');
     assert.equal(bad.blocks.length, 0);
     assert.match(bad.problems[0]!.reason, /has no "@@" hunk/);
@@ -51,7 +58,13 @@ describe('edit format parser', () => {
 });
 
 describe('locating and applying blocks', () => {
-  const block = (search: string, replace: string, index = 0) => ({ index, search, replace, sourceLine: 1, origin: 'search-replace' as const });
+  const block = (search: string, replace: string, index = 0) => ({
+    index,
+    search,
+    replace,
+    sourceLine: 1,
+    origin: 'search-replace' as const,
+  });
 
   it('maps offsets to LSP positions and back', () => {
     const text = 'ab\r\ncd\nef';
@@ -71,7 +84,10 @@ describe('locating and applying blocks', () => {
     assert.equal(all.edits.length, 0);
     const partial = applyBlocks(text, [block('one', '1'), block('three', '3', 1)], { partial: true });
     assert.equal(partial.newText, '1\ntwo\n');
-    assert.deepEqual(partial.failures.map((f) => f.kind), ['no_match']);
+    assert.deepEqual(
+      partial.failures.map((f) => f.kind),
+      ['no_match'],
+    );
   });
 
   it('ignores an exactly repeated block and fills an empty file from an empty SEARCH', () => {

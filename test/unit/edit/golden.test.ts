@@ -5,7 +5,19 @@
  * `after/` (only files there may change) with exactly the refusals in `case.json`.
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import type { FileChange } from '../../../protocol';
@@ -45,7 +57,9 @@ function readOrUndefined(p: string): string | undefined {
 }
 
 describe('edit pipeline golden cases', () => {
-  const cases = readdirSync(FIXTURES).filter((c) => existsSync(join(FIXTURES, c, 'case.json'))).sort();
+  const cases = readdirSync(FIXTURES)
+    .filter((c) => existsSync(join(FIXTURES, c, 'case.json')))
+    .sort();
 
   it('has the required kinds of cases', () => {
     for (const name of ['exact', 'whitespace-drift', 'multiple-blocks', 'ambiguous', 'malformed', 'hostile-paths', 'unified-diff']) {

@@ -35,10 +35,13 @@ describe('edit plan validation', () => {
     assert.deepEqual(extractJson('Plan:\n```json\n{"a": 2}\n```\nDone.'), { a: 2 });
     assert.deepEqual(extractJson('Sure! {"s": "}{", "b": [1, {"c": 3}]} hope it helps'), { s: '}{', b: [1, { c: 3 }] });
     assert.deepEqual(extractJson('[{"action":"create","path":"x"}]'), { steps: [{ action: 'create', path: 'x' }] });
-    assert.throws(() => extractJson('I cannot do that.'), (e: unknown) => e instanceof PlanError && /not valid JSON/.test(e.message));
+    assert.throws(
+      () => extractJson('I cannot do that.'),
+      (e: unknown) => e instanceof PlanError && /not valid JSON/.test(e.message),
+    );
   });
 
-  it('accepts a valid plan and orders it by dependencies, then by the model\'s order', () => {
+  it("accepts a valid plan and orders it by dependencies, then by the model's order", () => {
     const plan = validatePlan(
       JSON.stringify({
         summary: 'Add a logger',
@@ -65,12 +68,23 @@ describe('edit plan validation', () => {
   });
 
   it('numbers steps without ids and accepts snake_case fields and synonyms', () => {
-    const plan = validatePlan({ steps: [{ action: 'Move', path: 'src/b.ts', new_path: 'src/c.ts' }, { action: 'remove', path: 'src/a.ts', depends_on: ['step1'] }] }, ctx);
+    const plan = validatePlan(
+      {
+        steps: [
+          { action: 'Move', path: 'src/b.ts', new_path: 'src/c.ts' },
+          { action: 'remove', path: 'src/a.ts', depends_on: ['step1'] },
+        ],
+      },
+      ctx,
+    );
     assert.deepEqual(plan.rejected, []);
-    assert.deepEqual(plan.steps.map((s) => [s.id, s.action, s.newRelativePath ?? null]), [
-      ['step1', 'rename', 'src/c.ts'],
-      ['step2', 'delete', null],
-    ]);
+    assert.deepEqual(
+      plan.steps.map((s) => [s.id, s.action, s.newRelativePath ?? null]),
+      [
+        ['step1', 'rename', 'src/c.ts'],
+        ['step2', 'delete', null],
+      ],
+    );
   });
 
   it('rejects a malformed plan with the schema problems', () => {
@@ -117,7 +131,10 @@ describe('edit plan validation', () => {
     assert.match(got['after-out:dependency_failed']!, /depends on step "out", which was refused/);
     assert.match(got['x:invalid_plan']!, /dependency cycle/);
     assert.match(got['y:invalid_plan']!, /dependency cycle/);
-    assert.deepEqual(plan.steps.map((s) => s.id), ['ok']);
+    assert.deepEqual(
+      plan.steps.map((s) => s.id),
+      ['ok'],
+    );
     assert.equal(plan.rejected.length, 13);
   });
 });

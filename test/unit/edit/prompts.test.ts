@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { documentExcerpt, fenceFor, fixMessages, planMessages, stepMessages } from '../../../daemon/edit/prompts';
 
-const diag = (line: number) => ({ message: `problem on ${line + 1}`, severity: 'error' as const, source: 'ts', code: 2322, range: { start: { line, character: 2 }, end: { line, character: 5 } } });
+const diag = (line: number) => ({
+  message: `problem on ${line + 1}`,
+  severity: 'error' as const,
+  source: 'ts',
+  code: 2322,
+  range: { start: { line, character: 2 }, end: { line, character: 5 } },
+});
 
 describe('edit prompts', () => {
   it('quotes code with a fence longer than any backtick run inside it', () => {
@@ -15,13 +21,22 @@ describe('edit prompts', () => {
     const long = Array.from({ length: 1000 }, (_, k) => `line ${k + 1}`).join('\n');
     const ex = documentExcerpt(long, [diag(100), diag(120), diag(900)], { window: 10 });
     assert.equal(ex.whole, false);
-    assert.deepEqual(ex.ranges, [[91, 131], [891, 911]]);
+    assert.deepEqual(ex.ranges, [
+      [91, 131],
+      [891, 911],
+    ]);
     assert.match(ex.text, /^line 91\n/);
     assert.match(ex.text, /line 131\n\n… \(lines left out\) …\n\nline 891/);
   });
 
   it('builds the fix prompt: format rules first, then related code, the file, the problems', () => {
-    const msgs = fixMessages({ relativePath: 'src/a.ts', languageId: 'typescript', text: 'let x: number = "1";\n', diagnostics: [diag(0)], related: 'Project rules (AGENTS.md):\nUse const.' });
+    const msgs = fixMessages({
+      relativePath: 'src/a.ts',
+      languageId: 'typescript',
+      text: 'let x: number = "1";\n',
+      diagnostics: [diag(0)],
+      related: 'Project rules (AGENTS.md):\nUse const.',
+    });
     assert.equal(msgs[0]!.role, 'system');
     assert.match(msgs[0]!.content, /<<<<<<< SEARCH/);
     const user = msgs[1]!.content;
@@ -32,15 +47,32 @@ describe('edit prompts', () => {
   });
 
   it('asks the planner for JSON with the listing, picked files and instruction last', () => {
-    const msgs = planMessages({ instruction: 'Add logging', listing: ['src/a.ts', 'src/b.ts'], listingTruncated: true, files: [{ relativePath: 'src/a.ts', text: 'a', languageId: 'typescript' }], related: '' });
+    const msgs = planMessages({
+      instruction: 'Add logging',
+      listing: ['src/a.ts', 'src/b.ts'],
+      listingTruncated: true,
+      files: [{ relativePath: 'src/a.ts', text: 'a', languageId: 'typescript' }],
+      related: '',
+    });
     assert.match(msgs[0]!.content, /Answer with JSON only/);
     assert.match(msgs[1]!.content, /^Files in the workspace \(first ones only\):\nsrc\/a\.ts\nsrc\/b\.ts/);
     assert.match(msgs[1]!.content, /Instruction:\nAdd logging\n\nAnswer with the JSON plan only\.$/);
   });
 
   it('gives a modify step the current text and a create step the whole-file instruction', () => {
-    const base = { instruction: 'Add logging', summary: 'Log', otherSteps: [{ action: 'create', relativePath: 'src/log.ts', description: 'logger' }], earlier: [{ relativePath: 'src/log.ts', text: 'export const log = console.log;\n' }], related: '' };
-    const modify = stepMessages({ ...base, step: { action: 'modify', relativePath: 'src/a.ts', description: 'Call log.' }, text: 'a();\n', languageId: 'typescript' });
+    const base = {
+      instruction: 'Add logging',
+      summary: 'Log',
+      otherSteps: [{ action: 'create', relativePath: 'src/log.ts', description: 'logger' }],
+      earlier: [{ relativePath: 'src/log.ts', text: 'export const log = console.log;\n' }],
+      related: '',
+    };
+    const modify = stepMessages({
+      ...base,
+      step: { action: 'modify', relativePath: 'src/a.ts', description: 'Call log.' },
+      text: 'a();\n',
+      languageId: 'typescript',
+    });
     assert.match(modify[0]!.content, /SEARCH\/REPLACE block/);
     assert.match(modify[1]!.content, /src\/log\.ts, as changed by an earlier step/);
     assert.match(modify[1]!.content, /Current content of src\/a\.ts:\n\n```typescript\na\(\);\n```/);

@@ -48,7 +48,16 @@ function setup(opts: { debounce?: { initialMs: number } } = {}) {
 
 function input(prefix: string, suffix = '\n', extra: Partial<CompletionInput> = {}): CompletionInput {
   const lines = prefix.split('\n');
-  return { path: '/a.ts', languageId: 'typescript', prefix, suffix, line: lines.length - 1, character: lines.at(-1)!.length, explicit: false, ...extra };
+  return {
+    path: '/a.ts',
+    languageId: 'typescript',
+    prefix,
+    suffix,
+    line: lines.length - 1,
+    character: lines.at(-1)!.length,
+    explicit: false,
+    ...extra,
+  };
 }
 
 describe('CompletionCore', () => {

@@ -1,5 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { DaemonManager, type ConnectionState, type DaemonLockInfo, type DaemonSession, type ExitInfo } from '../../../extension/connection/daemon-manager';
+import {
+  DaemonManager,
+  type ConnectionState,
+  type DaemonLockInfo,
+  type DaemonSession,
+  type ExitInfo,
+} from '../../../extension/connection/daemon-manager';
 import { nullLogger } from '../../../extension/log';
 import { FakeClock, flushAsync } from './fake-clock';
 
@@ -68,7 +74,15 @@ function setup(opts: { startBehaviour?: 'publish' | 'crash' | 'silent'; refuse?:
       clock,
       log: nullLogger,
     },
-    { maxStarts: 3, startWindowMs: 60_000, initialBackoffMs: 100, backoffFactor: 2, maxBackoffMs: 1000, startTimeoutMs: 2000, lockPollMs: 25 },
+    {
+      maxStarts: 3,
+      startWindowMs: 60_000,
+      initialBackoffMs: 100,
+      backoffFactor: 2,
+      maxBackoffMs: 1000,
+      startTimeoutMs: 2000,
+      lockPollMs: 25,
+    },
   );
   const states: ConnectionState<FakeSession>[] = [];
   manager.onDidChangeState((s) => states.push(s));

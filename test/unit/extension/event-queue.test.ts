@@ -12,7 +12,10 @@ describe('EventQueue', () => {
   it('batches events and sends them after the flush delay', async () => {
     const clock = new FakeClock();
     const sent: string[][] = [];
-    const q = new EventQueue({ clock, log: nullLogger, send: async (b) => void sent.push(b.map((e) => e.completionId)) }, { flushDelayMs: 1000, maxBatch: 3 });
+    const q = new EventQueue(
+      { clock, log: nullLogger, send: async (b) => void sent.push(b.map((e) => e.completionId)) },
+      { flushDelayMs: 1000, maxBatch: 3 },
+    );
     q.push(ev('a'));
     q.push(ev('b'));
     await flushAsync();
@@ -58,7 +61,10 @@ describe('EventQueue', () => {
 
   it('drops the oldest beyond its bound', async () => {
     const clock = new FakeClock();
-    const q = new EventQueue({ clock, log: nullLogger, send: async () => Promise.reject(new Error('down')) }, { maxPending: 2, maxBatch: 100 });
+    const q = new EventQueue(
+      { clock, log: nullLogger, send: async () => Promise.reject(new Error('down')) },
+      { maxPending: 2, maxBatch: 100 },
+    );
     q.push(ev('a'));
     q.push(ev('b'));
     q.push(ev('c'));

@@ -71,7 +71,12 @@ describe('InspectorController', () => {
   it('opens files on request and ignores malformed messages', async () => {
     const m = new FakeMessenger();
     const opened: unknown[] = [];
-    new InspectorController(m, { lastSuggestion: () => undefined, diagnostics: async () => diagnostics, expert: () => false, openFile: (...a) => opened.push(a) });
+    new InspectorController(m, {
+      lastSuggestion: () => undefined,
+      diagnostics: async () => diagnostics,
+      expert: () => false,
+      openFile: (...a) => opened.push(a),
+    });
     m.send({ type: 'openFile', root: '/w', file: 'src/b.ts', line: 12 });
     m.send({ type: 'openFile', file: 42 });
     m.send('garbage');

@@ -7,7 +7,15 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { commandMinMode, internalCommands, surfaceFor, viewMinMode, whenForMinMode, UiModes, type UiMode } from '../../../extension/ui/ui-mode';
+import {
+  commandMinMode,
+  internalCommands,
+  surfaceFor,
+  viewMinMode,
+  whenForMinMode,
+  UiModes,
+  type UiMode,
+} from '../../../extension/ui/ui-mode';
 import { commandTitles } from '../../../extension/ui/command-catalog';
 
 interface Manifest {
@@ -20,7 +28,9 @@ interface Manifest {
     menus: { commandPalette: Array<{ command: string; when?: string }>; [k: string]: Array<{ command: string; when?: string }> };
     views: Record<string, Array<{ id: string; when?: string }>>;
     keybindings: Array<{ command: string; key: string; when?: string }>;
-    configuration: { properties: Record<string, { scope?: string; description?: string; markdownDescription?: string; default?: unknown }> };
+    configuration: {
+      properties: Record<string, { scope?: string; description?: string; markdownDescription?: string; default?: unknown }>;
+    };
   };
 }
 
@@ -79,7 +89,8 @@ describe('package.json manifest', () => {
       const view = views.find((v) => v.id === id);
       assert.ok(view, id);
       assert.equal(view.when, whenForMinMode(min));
-      for (const mode of UiModes) assert.equal(visibleIn(view.when, mode), surfaceFor(mode).views.includes(id as keyof typeof viewMinMode), `${id} in ${mode}`);
+      for (const mode of UiModes)
+        assert.equal(visibleIn(view.when, mode), surfaceFor(mode).views.includes(id as keyof typeof viewMinMode), `${id} in ${mode}`);
     }
   });
 
@@ -94,7 +105,8 @@ describe('package.json manifest', () => {
     const props = manifest.contributes.configuration.properties;
     const keys = Object.keys(props);
     assert.ok(keys.length <= 8, `${keys.length} settings`);
-    for (const key of ['tandem.enable', 'tandem.uiMode', 'tandem.ollamaUrl', 'tandem.remoteUrl', 'tandem.models', 'tandem.daemon.nodePath']) assert.ok(keys.includes(key), key);
+    for (const key of ['tandem.enable', 'tandem.uiMode', 'tandem.ollamaUrl', 'tandem.remoteUrl', 'tandem.models', 'tandem.daemon.nodePath'])
+      assert.ok(keys.includes(key), key);
     for (const [key, p] of Object.entries(props)) {
       assert.ok(key.startsWith('tandem.'), key);
       assert.ok(p.scope, `${key} has a scope`);

@@ -36,8 +36,16 @@ describe('node runtime for the daemon', () => {
     assert.match(msg, /tandem\.daemon\.nodePath/);
   });
   it('explains other exits with the last log line and the log file', () => {
-    const msg = explainDaemonExit({ code: 2, signal: null }, 'line one\nConfig invalid: x\n', { command: 'node', env: {}, source: 'path' }, '/h/logs/daemon.log');
+    const msg = explainDaemonExit(
+      { code: 2, signal: null },
+      'line one\nConfig invalid: x\n',
+      { command: 'node', env: {}, source: 'path' },
+      '/h/logs/daemon.log',
+    );
     assert.equal(msg, 'tandemd exited with code 2: Config invalid: x. See /h/logs/daemon.log.');
-    assert.match(explainDaemonExit({ code: null, signal: null, error: 'spawn node ENOENT' }, '', { command: 'node', env: {}, source: 'path' }, 'f'), /Cannot run node/);
+    assert.match(
+      explainDaemonExit({ code: null, signal: null, error: 'spawn node ENOENT' }, '', { command: 'node', env: {}, source: 'path' }, 'f'),
+      /Cannot run node/,
+    );
   });
 });

@@ -19,7 +19,10 @@ describe('RecentFiles', () => {
     r.markEdited('/a', 1);
     r.markEdited('/b', 2);
     r.markEdited('/c', 3);
-    assert.deepEqual(r.list(undefined).map((f) => f.path), ['/c', '/b']);
+    assert.deepEqual(
+      r.list(undefined).map((f) => f.path),
+      ['/c', '/b'],
+    );
     assert.equal(r.list(undefined, 1).length, 1);
   });
 });

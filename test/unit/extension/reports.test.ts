@@ -5,8 +5,19 @@ describe('reports', () => {
   it('raw prompt shows what was sent, fenced safely, and the raw output', () => {
     const md = rawRequestReport({
       at: 0,
-      params: { document: { path: '/a.ts', languageId: 'ts', prefix: 'const s = `', suffix: '```', line: 0, character: 11 }, recentFiles: [{ path: '/b.ts', open: true }], multiline: false },
-      result: { completionId: 'c1', text: 'x`', model: 'm', backend: 'local', finishReason: 'stop', timings: { contextMs: 1, firstTokenMs: 2, totalMs: 3 } },
+      params: {
+        document: { path: '/a.ts', languageId: 'ts', prefix: 'const s = `', suffix: '```', line: 0, character: 11 },
+        recentFiles: [{ path: '/b.ts', open: true }],
+        multiline: false,
+      },
+      result: {
+        completionId: 'c1',
+        text: 'x`',
+        model: 'm',
+        backend: 'local',
+        finishReason: 'stop',
+        timings: { contextMs: 1, firstTokenMs: 2, totalMs: 3 },
+      },
     });
     assert.match(md, /````\nconst s = `\n````/);
     assert.match(md, /- \/b\.ts \(open\)/);
@@ -23,8 +34,27 @@ describe('reports', () => {
         reasons: [],
         clients: 1,
         backends: [
-          { name: 'local', url: 'http://l', kind: 'ollama', priority: 10, health: 'up', circuit: 'closed', consecutiveFailures: 0, latencyMs: 20 },
-          { name: 'remote', url: 'http://r', kind: 'ollama', priority: 0, health: 'down', circuit: 'open', consecutiveFailures: 3, latencyMs: null, lastError: 'ECONNREFUSED' },
+          {
+            name: 'local',
+            url: 'http://l',
+            kind: 'ollama',
+            priority: 10,
+            health: 'up',
+            circuit: 'closed',
+            consecutiveFailures: 0,
+            latencyMs: 20,
+          },
+          {
+            name: 'remote',
+            url: 'http://r',
+            kind: 'ollama',
+            priority: 0,
+            health: 'down',
+            circuit: 'open',
+            consecutiveFailures: 3,
+            latencyMs: null,
+            lastError: 'ECONNREFUSED',
+          },
         ],
       },
       { backends: [], models: { complete: 'qwen' } },
@@ -35,7 +65,24 @@ describe('reports', () => {
     assert.match(backendHealthReport(undefined, undefined), /Not connected/);
   });
   it('timings list the newest first with overhead', () => {
-    const md = timingsReport([{ at: 0, path: '/x/a.ts', languageId: 'ts', source: 'cache', completionId: 'c', model: 'm', backend: 'b', debounceMs: 0, contextMs: 0, firstTokenMs: 10, totalMs: 20, overheadMs: 0.42, chars: 5, multiline: false }]);
+    const md = timingsReport([
+      {
+        at: 0,
+        path: '/x/a.ts',
+        languageId: 'ts',
+        source: 'cache',
+        completionId: 'c',
+        model: 'm',
+        backend: 'b',
+        debounceMs: 0,
+        contextMs: 0,
+        firstTokenMs: 10,
+        totalMs: 20,
+        overheadMs: 0.42,
+        chars: 5,
+        multiline: false,
+      },
+    ]);
     assert.match(md, /\| a\.ts \| cache \| m @ b \| 0 \| 0 \| 10 \| 20 \| 0\.4 \| 5 \|/);
   });
 });

@@ -37,7 +37,10 @@ describe('RetentionTracker', () => {
     edit(0, 0, '// header\n'); // before: shifts the region
     edit(27 + 9, 1, '-'); // replace "+" by "-" inside the region
     await clock.advance(90_000);
-    assert.deepEqual(events.at(-1) && [events.at(-1)!.checkpointSec, events.at(-1)!.retainedChars, events.at(-1)!.editDistance], [120, 12, 1]);
+    assert.deepEqual(
+      events.at(-1) && [events.at(-1)!.checkpointSec, events.at(-1)!.retainedChars, events.at(-1)!.editDistance],
+      [120, 12, 1],
+    );
     edit(27, 13, ''); // the user deletes it all
     await clock.advance(480_000);
     assert.deepEqual(events.at(-1) && [events.at(-1)!.checkpointSec, events.at(-1)!.retainedChars], [600, 0]);

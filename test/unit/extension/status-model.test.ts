@@ -9,7 +9,10 @@ describe('status bar model', () => {
     const base = { mode: 'simple' as const, enabled: true };
     assert.equal(statusState({ ...base, connection: 'connected', status: ready }), 'ready');
     assert.equal(statusState({ ...base, enabled: false, connection: 'connected', status: ready }), 'disabled');
-    assert.equal(statusState({ ...base, connection: 'connected', status: { ...ready, ready: false, reasons: ['Ollama is not reachable'] } }), 'backend-down');
+    assert.equal(
+      statusState({ ...base, connection: 'connected', status: { ...ready, ready: false, reasons: ['Ollama is not reachable'] } }),
+      'backend-down',
+    );
     assert.equal(statusState({ ...base, connection: 'connecting' }), 'starting');
     assert.equal(statusState({ ...base, connection: 'waiting' }), 'daemon-down');
     assert.equal(statusState({ ...base, connection: 'failed' }), 'daemon-down');
@@ -18,7 +21,12 @@ describe('status bar model', () => {
     assert.equal(statusView({ ...base, connection: 'connected', status: indexing }).text, '$(sync~spin) Tandem indexing 25%');
   });
   it('puts the reasons and connection error in the tooltip with emphasis', () => {
-    const v = statusView({ mode: 'simple', enabled: true, connection: 'connected', status: { ...ready, ready: false, reasons: ['Pull the model: ollama pull x'] } });
+    const v = statusView({
+      mode: 'simple',
+      enabled: true,
+      connection: 'connected',
+      status: { ...ready, ready: false, reasons: ['Pull the model: ollama pull x'] },
+    });
     assert.equal(v.emphasis, 'warning');
     assert.match(v.tooltip, /ollama pull x/);
     const down = statusView({ mode: 'simple', enabled: true, connection: 'failed', connectionError: 'tandemd exited' });

@@ -8,12 +8,30 @@ function setup() {
   const clock = new FakeClock();
   const events: SuggestionEvent[] = [];
   const accepted: AcceptedSuggestion[] = [];
-  const tracker = new SuggestionTracker({ clock, now: () => 1_700_000_000_000 + clock.now(), emit: (e) => events.push(e), onAccepted: (a) => accepted.push(a) });
+  const tracker = new SuggestionTracker({
+    clock,
+    now: () => 1_700_000_000_000 + clock.now(),
+    emit: (e) => events.push(e),
+    onAccepted: (a) => accepted.push(a),
+  });
   return { clock, events, accepted, tracker };
 }
 
 function info(id: string, text = 'compute(1, 2);', extra: Partial<ShownInfo> = {}): ShownInfo {
-  return { completionId: id, model: 'm', backend: 'local', languageId: 'typescript', path: '/a.ts', anchorOffset: 100, text, firstTokenMs: 40, totalMs: 90, overheadMs: 3, multiline: false, ...extra };
+  return {
+    completionId: id,
+    model: 'm',
+    backend: 'local',
+    languageId: 'typescript',
+    path: '/a.ts',
+    anchorOffset: 100,
+    text,
+    firstTokenMs: 40,
+    totalMs: 90,
+    overheadMs: 3,
+    multiline: false,
+    ...extra,
+  };
 }
 
 describe('SuggestionTracker', () => {
@@ -43,8 +61,13 @@ describe('SuggestionTracker', () => {
     tracker.shown(info('c1'));
     tracker.edited('/a.ts', 'compute(1, 2);'); // the editor inserts it
     tracker.accepted('c1');
-    assert.deepEqual(events.map((e) => e.kind), ['shown', 'accepted']);
-    assert.deepEqual(accepted, [{ completionId: 'c1', model: 'm', backend: 'local', languageId: 'typescript', path: '/a.ts', offset: 100, text: 'compute(1, 2);' }]);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['shown', 'accepted'],
+    );
+    assert.deepEqual(accepted, [
+      { completionId: 'c1', model: 'm', backend: 'local', languageId: 'typescript', path: '/a.ts', offset: 100, text: 'compute(1, 2);' },
+    ]);
     assert.equal(tracker.current, undefined);
   });
 
@@ -94,7 +117,10 @@ describe('SuggestionTracker', () => {
     tracker.shown(info('c1', 'foo bar'));
     tracker.partiallyAccepted('line', 'foo ');
     tracker.cursorMoved('/b.ts', undefined);
-    assert.deepEqual(events.map((e) => e.kind), ['shown', 'partially_accepted']);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['shown', 'partially_accepted'],
+    );
   });
 
   it('ignores accepts of other ids and typing it all by hand is neither accepted nor dismissed', () => {
@@ -103,7 +129,10 @@ describe('SuggestionTracker', () => {
     tracker.accepted('zzz');
     tracker.edited('/a.ts', 'ab');
     tracker.shown(info('c2'));
-    assert.deepEqual(events.map((e) => e.kind), ['shown', 'shown']);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['shown', 'shown'],
+    );
   });
 
   it('closing the document dismisses as closed and measures how long it was shown', async () => {

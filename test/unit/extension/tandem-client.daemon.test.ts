@@ -45,7 +45,10 @@ describe('TandemClient against the real daemon', function () {
         return { pid: daemon.proc.pid, exited: daemon.exited.then((code) => ({ code, signal: null })) };
       },
       explainExit: async () => 'exited',
-      settings: () => ({ backends: [{ name: 'local', url: fake.url, kind: 'ollama', priority: 10 }], models: { complete: 'qwen2.5-coder:1.5b-base' } }),
+      settings: () => ({
+        backends: [{ name: 'local', url: fake.url, kind: 'ollama', priority: 10 }],
+        models: { complete: 'qwen2.5-coder:1.5b-base' },
+      }),
       workspaceRoots: () => [workspace],
       clock: systemClock,
       log: nullLogger,
@@ -65,14 +68,31 @@ describe('TandemClient against the real daemon', function () {
     assert.equal(client.state.kind, 'connected');
     assert.equal(client.effectiveSettings?.models.complete, 'qwen2.5-coder:1.5b-base');
     assert.ok(client.status, 'status fetched on connect');
-    assert.ok(client.hasFeature('events') && client.hasFeature('stats'), `features: ${client.manager.session?.init.capabilities.features.join(', ')}`);
+    assert.ok(
+      client.hasFeature('events') && client.hasFeature('stats'),
+      `features: ${client.manager.session?.init.capabilities.features.join(', ')}`,
+    );
   });
 
   it('completes with the multi-line decision and the filters applied, then reports events that show up in the stats', async () => {
-    const core = new CompletionCore({ backend: { complete: (p, s) => client.complete(p, s) }, clock: systemClock, recentFiles: () => [], log: nullLogger });
+    const core = new CompletionCore({
+      backend: { complete: (p, s) => client.complete(p, s) },
+      clock: systemClock,
+      recentFiles: () => [],
+      log: nullLogger,
+    });
     const prefix = 'export function add(a: number, b: number) {';
     const suggestion = await core.provide(
-      { path: join(workspace, 'math.ts'), languageId: 'typescript', workspaceRoot: workspace, prefix, suffix: '\n}\n', line: 0, character: prefix.length, explicit: true },
+      {
+        path: join(workspace, 'math.ts'),
+        languageId: 'typescript',
+        workspaceRoot: workspace,
+        prefix,
+        suffix: '\n}\n',
+        line: 0,
+        character: prefix.length,
+        explicit: true,
+      },
       new AbortController().signal,
     );
     assert.ok(suggestion, 'a suggestion');
@@ -83,10 +103,23 @@ describe('TandemClient against the real daemon', function () {
     assert.ok(generate, 'the fake saw the request');
 
     const at = Date.now();
-    const meta = { completionId: suggestion.completionId, at, model: suggestion.model, backend: suggestion.backend, languageId: 'typescript' };
+    const meta = {
+      completionId: suggestion.completionId,
+      at,
+      model: suggestion.model,
+      backend: suggestion.backend,
+      languageId: 'typescript',
+    };
     await client.reportEvents({
       events: [
-        { kind: 'shown', ...meta, firstTokenMs: suggestion.timings.firstTokenMs, totalMs: suggestion.timings.totalMs, lines: 2, chars: suggestion.text.length },
+        {
+          kind: 'shown',
+          ...meta,
+          firstTokenMs: suggestion.timings.firstTokenMs,
+          totalMs: suggestion.timings.totalMs,
+          lines: 2,
+          chars: suggestion.text.length,
+        },
         { kind: 'accepted', ...meta, lines: 2, chars: suggestion.text.length },
       ],
     });
@@ -103,7 +136,11 @@ describe('TandemClient against the real daemon', function () {
       { document: { path: join(workspace, 'math.ts'), languageId: 'typescript', prefix: '// SLOW\n', suffix: '', line: 1, character: 0 } },
       ac.signal,
     );
-    await eventually(() => fake.requestsTo('/api/generate').some((r) => JSON.stringify(r.body).includes('SLOW')), 10_000, 'the slow request to reach the fake');
+    await eventually(
+      () => fake.requestsTo('/api/generate').some((r) => JSON.stringify(r.body).includes('SLOW')),
+      10_000,
+      'the slow request to reach the fake',
+    );
     ac.abort();
     await assert.rejects(pending, (err: unknown) => (err as { code?: number }).code === -32800);
   });

@@ -11,27 +11,48 @@ const status: DaemonStatus = {
   ready: true,
   reasons: [],
   clients: 1,
-  backends: [{ name: 'local', url: 'http://127.0.0.1:11434', kind: 'ollama', priority: 10, health: 'up', circuit: 'closed', consecutiveFailures: 0, latencyMs: 42 }],
+  backends: [
+    {
+      name: 'local',
+      url: 'http://127.0.0.1:11434',
+      kind: 'ollama',
+      priority: 10,
+      health: 'up',
+      circuit: 'closed',
+      consecutiveFailures: 0,
+      latencyMs: 42,
+    },
+  ],
 };
 
 describe('UI modes: mode → visible surface', () => {
   it('simple shows only the basics: no pickers, no inspector, no stats, no expert views', () => {
     const s = surfaceFor('simple');
-    assert.deepEqual(s.commands, ['tandem.showMenu', 'tandem.switchUiMode', 'tandem.toggleEnable', 'tandem.showLogs', 'tandem.runDoctor', 'tandem.restartDaemon']);
+    assert.deepEqual(s.commands, [
+      'tandem.showMenu',
+      'tandem.switchUiMode',
+      'tandem.toggleEnable',
+      'tandem.showLogs',
+      'tandem.runDoctor',
+      'tandem.restartDaemon',
+    ]);
     assert.deepEqual(s.views, []);
     assert.deepEqual(s.statusBar, { modeLabel: false, model: false, backend: false, latency: false });
     assert.equal(s.logTimings, false);
   });
   it('advanced adds pickers, the inspector, stats and the view', () => {
     const s = surfaceFor('advanced');
-    for (const c of ['tandem.selectModel', 'tandem.selectBackend', 'tandem.whyThisSuggestion', 'tandem.showStats'] as const) assert.ok(s.commands.includes(c), c);
-    for (const c of ['tandem.showRawPrompt', 'tandem.showBackendHealth', 'tandem.showRequestTimings'] as const) assert.ok(!s.commands.includes(c), c);
+    for (const c of ['tandem.selectModel', 'tandem.selectBackend', 'tandem.whyThisSuggestion', 'tandem.showStats'] as const)
+      assert.ok(s.commands.includes(c), c);
+    for (const c of ['tandem.showRawPrompt', 'tandem.showBackendHealth', 'tandem.showRequestTimings'] as const)
+      assert.ok(!s.commands.includes(c), c);
     assert.deepEqual(s.views, ['tandem.statusView']);
     assert.deepEqual(s.statusBar, { modeLabel: true, model: true, backend: false, latency: false });
   });
   it('expert adds raw prompt, backend health and timings, and logs per-request timings', () => {
     const s = surfaceFor('expert');
-    for (const c of ['tandem.showRawPrompt', 'tandem.showBackendHealth', 'tandem.showRequestTimings', 'tandem.selectModel'] as const) assert.ok(s.commands.includes(c), c);
+    for (const c of ['tandem.showRawPrompt', 'tandem.showBackendHealth', 'tandem.showRequestTimings', 'tandem.selectModel'] as const)
+      assert.ok(s.commands.includes(c), c);
     assert.equal(s.logTimings, true);
     assert.deepEqual(s.statusBar, { modeLabel: true, model: true, backend: true, latency: true });
   });
@@ -51,7 +72,13 @@ describe('UI modes: mode → visible surface', () => {
     assert.equal(modeIncludes('advanced', commandMinMode['tandem.showRawPrompt']), false);
   });
   it('the status bar text differs per mode', () => {
-    const inputs = { enabled: true, connection: 'connected' as const, status, model: 'qwen2.5-coder:1.5b-base', last: { backend: 'local', model: 'qwen2.5-coder:1.5b-base', totalMs: 123.4 } };
+    const inputs = {
+      enabled: true,
+      connection: 'connected' as const,
+      status,
+      model: 'qwen2.5-coder:1.5b-base',
+      last: { backend: 'local', model: 'qwen2.5-coder:1.5b-base', totalMs: 123.4 },
+    };
     const texts = (['simple', 'advanced', 'expert'] as const).map((mode) => statusView({ ...inputs, mode }).text);
     assert.deepEqual(texts, [
       '$(sparkle) Tandem',
@@ -62,7 +89,22 @@ describe('UI modes: mode → visible surface', () => {
     assert.doesNotMatch(statusView({ ...inputs, mode: 'simple' }).tooltip, /circuit/);
   });
   it('the Tandem view is empty in simple mode and shows timings only in expert', () => {
-    const last = { at: 0, path: '/a.ts', languageId: 'ts', source: 'network' as const, completionId: 'c', model: 'm', backend: 'local', debounceMs: 50, contextMs: 4, firstTokenMs: 40, totalMs: 90, overheadMs: 2.5, chars: 3, multiline: false };
+    const last = {
+      at: 0,
+      path: '/a.ts',
+      languageId: 'ts',
+      source: 'network' as const,
+      completionId: 'c',
+      model: 'm',
+      backend: 'local',
+      debounceMs: 50,
+      contextMs: 4,
+      firstTokenMs: 40,
+      totalMs: 90,
+      overheadMs: 2.5,
+      chars: 3,
+      multiline: false,
+    };
     assert.deepEqual(statusTree({ mode: 'simple', connected: true, status, last }), []);
     const adv = statusTree({ mode: 'advanced', connected: true, status, last });
     const exp = statusTree({ mode: 'expert', connected: true, status, last });

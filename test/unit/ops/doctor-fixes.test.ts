@@ -43,15 +43,27 @@ describe('ops: doctor one-click fixes', () => {
 
     const refused = diagnose({
       tasks,
-      backends: [backend({ name: 'remote', url: 'https://dgx.example', reachable: false, error: { message: 'HTTP 401', httpStatus: 401 } }), backend({ name: 'local', url: 'http://127.0.0.1:11434', models: all })],
+      backends: [
+        backend({ name: 'remote', url: 'https://dgx.example', reachable: false, error: { message: 'HTTP 401', httpStatus: 401 } }),
+        backend({ name: 'local', url: 'http://127.0.0.1:11434', models: all }),
+      ],
     });
     assert.deepEqual(doctorFixes(refused), [{ kind: 'setToken', label: 'Set the remote token' }]);
   });
 
   it('offers nothing when everything is fine, and nothing for backends only config.json knows', () => {
     const all = [{ name: 'qwen2.5-coder:1.5b-base' }, { name: 'qwen2.5-coder:7b-instruct' }, { name: 'nomic-embed-text:latest' }];
-    assert.deepEqual(doctorFixes(diagnose({ tasks, backends: [backend({ name: 'local', url: 'http://127.0.0.1:11434', models: all })] })), []);
-    const dgx = diagnose({ tasks, backends: [backend({ name: 'dgx', url: 'http://10.0.0.5:11434', reachable: false }), backend({ name: 'local', url: 'http://127.0.0.1:11434', models: all })] });
+    assert.deepEqual(
+      doctorFixes(diagnose({ tasks, backends: [backend({ name: 'local', url: 'http://127.0.0.1:11434', models: all })] })),
+      [],
+    );
+    const dgx = diagnose({
+      tasks,
+      backends: [
+        backend({ name: 'dgx', url: 'http://10.0.0.5:11434', reachable: false }),
+        backend({ name: 'local', url: 'http://127.0.0.1:11434', models: all }),
+      ],
+    });
     assert.deepEqual(doctorFixes(dgx), []);
   });
 });
@@ -79,7 +91,10 @@ describe('ops: pull progress', () => {
       t.update({ ...base, status: 'pulling bbb', digest: 'sha256:b', total: 1000, completed: 0 }),
       t.update({ ...base, status: 'success' }),
     ];
-    assert.deepEqual(steps.map((s) => s.increment), [0, 50, 50, 0, 0]);
+    assert.deepEqual(
+      steps.map((s) => s.increment),
+      [0, 50, 50, 0, 0],
+    );
     assert.equal(steps[1].message, 'pulling aaa 500 B / 1000 B');
     assert.equal(formatBytes(1_500_000_000), '1.4 GB');
   });

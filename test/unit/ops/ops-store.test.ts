@@ -16,7 +16,13 @@ import { accepted, dismissed, retention, shown, withDb } from '../telemetry/help
 
 const H = 3_600_000;
 
-function usage(task: ModelUsage['task'], promptTokens: number | undefined, outputTokens: number | undefined, totalMs: number, extra: Partial<ModelUsage> = {}): ModelUsage {
+function usage(
+  task: ModelUsage['task'],
+  promptTokens: number | undefined,
+  outputTokens: number | undefined,
+  totalMs: number,
+  extra: Partial<ModelUsage> = {},
+): ModelUsage {
   return { task, model: 'm', backend: 'local', at: 10 * H, promptTokens, outputTokens, firstTokenMs: totalMs / 2, totalMs, ...extra };
 }
 
@@ -97,7 +103,10 @@ describe('ops: acceptance time series', () => {
         ],
       );
       const whole = store.stats({ sinceMs: 0, untilMs: 3 * H, groupBy: [] }).total;
-      assert.equal(r.buckets.reduce((n, b) => n + b.shown, 0), whole.shown);
+      assert.equal(
+        r.buckets.reduce((n, b) => n + b.shown, 0),
+        whole.shown,
+      );
     } finally {
       cleanup();
     }
@@ -136,13 +145,29 @@ describe('ops: backend health history', () => {
       ins.run(3000, 'local', 'down', 'closed', 12.5, 'HTTP 500');
       ins.run(4000, 'dgx', 'up', 'closed', 30, null);
       const all = healthHistory(db, {});
-      assert.deepEqual(all.entries.map((e) => e.at), [1000, 2000, 3000, 4000]);
+      assert.deepEqual(
+        all.entries.map((e) => e.at),
+        [1000, 2000, 3000, 4000],
+      );
       assert.equal(all.truncated, false);
-      assert.deepEqual(all.entries[1], { at: 2000, backend: 'dgx', health: 'down', circuit: 'open', latencyMs: null, error: 'connection refused' });
-      assert.deepEqual(healthHistory(db, { backend: 'local' }).entries.map((e) => e.health), ['up', 'down']);
+      assert.deepEqual(all.entries[1], {
+        at: 2000,
+        backend: 'dgx',
+        health: 'down',
+        circuit: 'open',
+        latencyMs: null,
+        error: 'connection refused',
+      });
+      assert.deepEqual(
+        healthHistory(db, { backend: 'local' }).entries.map((e) => e.health),
+        ['up', 'down'],
+      );
       const last2 = healthHistory(db, { limit: 2 });
       assert.deepEqual([last2.entries.map((e) => e.at), last2.truncated], [[3000, 4000], true]);
-      assert.deepEqual(healthHistory(db, { sinceMs: 2000, untilMs: 4000 }).entries.map((e) => e.at), [2000, 3000]);
+      assert.deepEqual(
+        healthHistory(db, { sinceMs: 2000, untilMs: 4000 }).entries.map((e) => e.at),
+        [2000, 3000],
+      );
       assert.throws(() => healthHistory(db, { sinceMs: 5, untilMs: 1 }), /before sinceMs/);
     } finally {
       cleanup();
@@ -153,6 +178,9 @@ describe('ops: backend health history', () => {
 describe('ops: redaction', () => {
   it('removes header values and bare bearer credentials', () => {
     const secrets = secretValues({ Authorization: 'Bearer s3cr3t-token', 'X-Api-Key': 'k-123456', 'X-Short': 'ab' });
-    assert.equal(redact('bad token Bearer s3cr3t-token; key k-123456; s3cr3t-token again; ab', secrets), 'bad token [redacted]; key [redacted]; [redacted] again; ab');
+    assert.equal(
+      redact('bad token Bearer s3cr3t-token; key k-123456; s3cr3t-token again; ab', secrets),
+      'bad token [redacted]; key [redacted]; [redacted] again; ab',
+    );
   });
 });

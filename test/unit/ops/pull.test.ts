@@ -39,7 +39,10 @@ describe('ops: model pull', function () {
     assert.deepEqual(req.body, { model: 'qwen2.5-coder:1.5b-base', stream: true });
     assert.equal(req.headers.authorization, 'Bearer tok-1234');
     const tags = (await (await fetch(`${fake.url}/api/tags`)).json()) as { models: Array<{ name: string }> };
-    assert.deepEqual(tags.models.map((m) => m.name), ['qwen2.5-coder:1.5b-base']);
+    assert.deepEqual(
+      tags.models.map((m) => m.name),
+      ['qwen2.5-coder:1.5b-base'],
+    );
   });
 
   it('throttles byte progress but never a status change', async () => {
@@ -49,13 +52,22 @@ describe('ops: model pull', function () {
       throttleMs: 60_000,
       onProgress: (p) => progress.push(p),
     });
-    assert.deepEqual(progress.map((p) => p.status), ['pulling manifest', progress[1].status, 'verifying sha256 digest', 'writing manifest', 'success']);
+    assert.deepEqual(
+      progress.map((p) => p.status),
+      ['pulling manifest', progress[1].status, 'verifying sha256 digest', 'writing manifest', 'success'],
+    );
   });
 
   it("reports Ollama's error for a model it cannot pull", async () => {
     await assert.rejects(
-      pullModel({ name: 'local', url: fake.url, headers: {} }, 'no-such-model:1b', { signal: new AbortController().signal, onProgress: () => undefined }),
-      isCode(ErrorCodes.UpstreamError, /Ollama on local \(http:\/\/127\.0\.0\.1:\d+\) could not pull no-such-model:1b: pull model manifest: file does not exist/),
+      pullModel({ name: 'local', url: fake.url, headers: {} }, 'no-such-model:1b', {
+        signal: new AbortController().signal,
+        onProgress: () => undefined,
+      }),
+      isCode(
+        ErrorCodes.UpstreamError,
+        /Ollama on local \(http:\/\/127\.0\.0\.1:\d+\) could not pull no-such-model:1b: pull model manifest: file does not exist/,
+      ),
     );
   });
 
@@ -72,7 +84,10 @@ describe('ops: model pull', function () {
       const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
       const ac = new AbortController();
       const seen: string[] = [];
-      const pulling = pullModel({ name: 'local', url, headers: {} }, 'big:1b', { signal: ac.signal, onProgress: (p) => seen.push(p.status) });
+      const pulling = pullModel({ name: 'local', url, headers: {} }, 'big:1b', {
+        signal: ac.signal,
+        onProgress: (p) => seen.push(p.status),
+      });
       while (seen.length === 0) await new Promise((r) => setTimeout(r, 10));
       ac.abort();
       await assert.rejects(pulling, isCode(ErrorCodes.RequestCancelled, /cancelled/));
@@ -80,7 +95,11 @@ describe('ops: model pull', function () {
       assert.equal(closed, 1, 'the server saw the connection close');
 
       await assert.rejects(
-        pullModel({ name: 'local', url, headers: {} }, 'big:1b', { signal: new AbortController().signal, stallMs: 200, onProgress: () => undefined }),
+        pullModel({ name: 'local', url, headers: {} }, 'big:1b', {
+          signal: new AbortController().signal,
+          stallMs: 200,
+          onProgress: () => undefined,
+        }),
         isCode(ErrorCodes.UpstreamTimeout, /stalled: no progress/),
       );
     } finally {

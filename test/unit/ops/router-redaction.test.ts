@@ -23,7 +23,9 @@ describe('ops: router scrubs echoed credentials', function () {
   after(() => new Promise<void>((r) => server.close(() => r())));
 
   it('from call errors, probe errors, status and log lines', async () => {
-    const { router, logger } = makeRouter(makeConfig([{ name: 'dgx', url: url.replace('http://', `http://user:${SECRET}-pw@`), headers: { 'X-Api-Key': SECRET } }]));
+    const { router, logger } = makeRouter(
+      makeConfig([{ name: 'dgx', url: url.replace('http://', `http://user:${SECRET}-pw@`), headers: { 'X-Api-Key': SECRET } }]),
+    );
     try {
       const err = await router.complete({ prefix: 'x', suffix: '' }).then(
         () => undefined,

@@ -19,8 +19,16 @@ const emptyRow = {
   dismissed: 0,
   acceptanceRate: null,
   acceptedChars: 0,
-  retention: { '30': { checked: 0, acceptedChars: 0, retainedChars: 0, rate: null }, '120': { checked: 0, acceptedChars: 0, retainedChars: 0, rate: null }, '600': { checked: 0, acceptedChars: 0, retainedChars: 0, rate: null } },
-  latency: { firstTokenMs: { count: 0, p50: null, p90: null, p95: null, p99: null }, totalMs: { count: 0, p50: null, p90: null, p95: null, p99: null }, overheadMs: { count: 0, p50: null, p90: null, p95: null, p99: null } },
+  retention: {
+    '30': { checked: 0, acceptedChars: 0, retainedChars: 0, rate: null },
+    '120': { checked: 0, acceptedChars: 0, retainedChars: 0, rate: null },
+    '600': { checked: 0, acceptedChars: 0, retainedChars: 0, rate: null },
+  },
+  latency: {
+    firstTokenMs: { count: 0, p50: null, p90: null, p95: null, p99: null },
+    totalMs: { count: 0, p50: null, p90: null, p95: null, p99: null },
+    overheadMs: { count: 0, p50: null, p90: null, p95: null, p99: null },
+  },
   dismissReasons: {},
 };
 
@@ -66,7 +74,12 @@ describe('ops: stats dashboard host', () => {
     assert.deepEqual(parseStatsToHost({ type: 'ready', period: 'nope' }), { type: 'ready' });
     const posted: HostToStats[] = [];
     const logs: string[] = [];
-    const c = new StatsController({ messenger: { post: (m) => posted.push(m) }, source: () => undefined, now: () => 0, log: (m) => logs.push(m) });
+    const c = new StatsController({
+      messenger: { post: (m) => posted.push(m) },
+      source: () => undefined,
+      now: () => 0,
+      log: (m) => logs.push(m),
+    });
     await c.receive({ type: 'evil', script: '<script>' });
     assert.deepEqual(posted, []);
     assert.equal(logs.length, 1);

@@ -44,7 +44,13 @@ function pct(count: number, p50: number | null, p95: number | null, p99 = p95): 
   return { count, p50, p90: p95, p95, p99 };
 }
 const noRetention = { checked: 0, acceptedChars: 0, retainedChars: 0, rate: null };
-function row(dims: Partial<StatsRow>, shown: number, accepted: number, partially = 0, latency?: { ft: [number, number]; total: [number, number] }): StatsRow {
+function row(
+  dims: Partial<StatsRow>,
+  shown: number,
+  accepted: number,
+  partially = 0,
+  latency?: { ft: [number, number]; total: [number, number] },
+): StatsRow {
   return {
     ...dims,
     shown,
@@ -85,7 +91,10 @@ class KnownSource implements StatsSource {
     };
     const rows =
       groupBy.join() === 'model,backend'
-        ? [row({ model: 'qwen2.5-coder:1.5b-base', backend: 'local' }, 7, 4, 0, { ft: [120, 300], total: [250, 600] }), row({ model: 'qwen2.5-coder:7b-base', backend: 'dgx' }, 3, 1, 1, { ft: [80, 95], total: [180, 210] })]
+        ? [
+            row({ model: 'qwen2.5-coder:1.5b-base', backend: 'local' }, 7, 4, 0, { ft: [120, 300], total: [250, 600] }),
+            row({ model: 'qwen2.5-coder:7b-base', backend: 'dgx' }, 3, 1, 1, { ft: [80, 95], total: [180, 210] }),
+          ]
         : groupBy.join() === 'language'
           ? [row({ language: 'typescript' }, 6, 4), row({ language: 'python' }, 4, 1, 1)]
           : [];
@@ -101,7 +110,11 @@ class KnownSource implements StatsSource {
       accepted,
       acceptanceRate: shown > 0 ? accepted / shown : null,
       acceptedChars: accepted * 20,
-      retention: { '30': r30 === null ? noRetention : { checked: accepted, acceptedChars: 100, retainedChars: r30 * 100, rate: r30 }, '120': noRetention, '600': noRetention },
+      retention: {
+        '30': r30 === null ? noRetention : { checked: accepted, acceptedChars: 100, retainedChars: r30 * 100, rate: r30 },
+        '120': noRetention,
+        '600': noRetention,
+      },
     });
     return { sinceMs: start, untilMs: NOW, bucketMs: H, buckets: [bucket(0, 4, 2, 0.5), bucket(1, 0, 0, null), bucket(2, 6, 4, 1)] };
   }
@@ -127,8 +140,26 @@ class KnownSource implements StatsSource {
     this.calls.push({ method: 'usage', params });
     return {
       rows: [
-        { task: 'complete', model: 'qwen2.5-coder:1.5b-base', backend: 'local', calls: 40, promptTokens: 32_000, outputTokens: 1_200, firstTokenMs: pct(40, 110, 290), totalMs: pct(40, 240, 580) },
-        { task: 'chat', model: 'qwen2.5-coder:7b-instruct', backend: 'dgx', calls: 3, promptTokens: 9_000, outputTokens: 2_400, firstTokenMs: pct(3, 400, 700), totalMs: pct(3, 5_000, 9_000) },
+        {
+          task: 'complete',
+          model: 'qwen2.5-coder:1.5b-base',
+          backend: 'local',
+          calls: 40,
+          promptTokens: 32_000,
+          outputTokens: 1_200,
+          firstTokenMs: pct(40, 110, 290),
+          totalMs: pct(40, 240, 580),
+        },
+        {
+          task: 'chat',
+          model: 'qwen2.5-coder:7b-instruct',
+          backend: 'dgx',
+          calls: 3,
+          promptTokens: 9_000,
+          outputTokens: 2_400,
+          firstTokenMs: pct(3, 400, 700),
+          totalMs: pct(3, 5_000, 9_000),
+        },
       ],
       byTask: [
         { task: 'complete', calls: 40, promptTokens: 32_000, outputTokens: 1_200 },
@@ -143,7 +174,14 @@ class KnownSource implements StatsSource {
       truncated: false,
       entries: [
         { at: NOW - 2 * H, backend: 'dgx', health: 'up', circuit: 'closed', latencyMs: 42 },
-        { at: NOW - H, backend: 'dgx', health: 'down', circuit: 'open', latencyMs: 42, error: 'dgx (https://dgx.example:8443) connection refused' },
+        {
+          at: NOW - H,
+          backend: 'dgx',
+          health: 'down',
+          circuit: 'open',
+          latencyMs: 42,
+          error: 'dgx (https://dgx.example:8443) connection refused',
+        },
         { at: NOW - H / 2, backend: 'local', health: 'up', circuit: 'closed', latencyMs: 12 },
       ],
     };
@@ -178,7 +216,15 @@ async function openDashboard(makeController: (post: (m: HostToStats) => void) =>
     const nonce = 'test-nonce-0123456789';
     if (req.url === '/') {
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(webviewPageHtml({ title: 'Tandem Stats', cspSource: origin, nonce, scriptUri: `${origin}/stats.main.js`, styleUri: `${origin}/stats.main.css` }));
+      res.end(
+        webviewPageHtml({
+          title: 'Tandem Stats',
+          cspSource: origin,
+          nonce,
+          scriptUri: `${origin}/stats.main.js`,
+          styleUri: `${origin}/stats.main.css`,
+        }),
+      );
     } else if (req.url === '/stats.main.js' || req.url === '/stats.main.css') {
       res.writeHead(200, { 'content-type': req.url.endsWith('.js') ? 'text/javascript' : 'text/css' });
       res.end(readFileSync(req.url.endsWith('.js') ? js : css));
@@ -193,7 +239,16 @@ async function openDashboard(makeController: (post: (m: HostToStats) => void) =>
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const context = await browser.newContext({ timezoneId: 'UTC', viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
@@ -247,7 +302,10 @@ describe('ops: stats dashboard in headless Chromium', function () {
 
   after(async () => dashboard?.close());
 
-  const cells = (section: string) => page.$$eval(`[data-section="${section}"] tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  const cells = (section: string) =>
+    page.$$eval(`[data-section="${section}"] tbody tr`, (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    );
   const aria = (chart: string) => page.$eval(`canvas[data-chart="${chart}"]`, (c) => c.getAttribute('aria-label') ?? '');
   /** Heights (px, device scale 1) of the bars drawn in exactly this colour (clusters of columns). */
   const barHeights = (chart: string, rgb: [number, number, number]) =>
@@ -287,11 +345,17 @@ describe('ops: stats dashboard in headless Chromium', function () {
     assert.deepEqual(posted[0], { type: 'ready', period: '7d' });
     const stats = source.calls.filter((c) => c.method === 'stats').map((c) => c.params as StatsGetRequest.Params);
     assert.deepEqual(stats[0], { sinceMs: NOW - 7 * 24 * H, untilMs: NOW, groupBy: [] });
-    assert.deepEqual(source.calls.find((c) => c.method === 'timeseries')!.params, { sinceMs: NOW - 7 * 24 * H, untilMs: NOW, bucketMs: 6 * H });
+    assert.deepEqual(source.calls.find((c) => c.method === 'timeseries')!.params, {
+      sinceMs: NOW - 7 * 24 * H,
+      untilMs: NOW,
+      bucketMs: 6 * H,
+    });
   });
 
   it('shows the headline numbers of the data', async () => {
-    const tiles = await page.$$eval('[data-tile]', (els) => els.map((e) => [(e as HTMLElement).dataset.tile, e.querySelector('.tile-value')!.textContent]));
+    const tiles = await page.$$eval('[data-tile]', (els) =>
+      els.map((e) => [(e as HTMLElement).dataset.tile, e.querySelector('.tile-value')!.textContent]),
+    );
     assert.deepEqual(tiles, [
       ['shown', '10'],
       ['acceptance', '60.0%'],
@@ -357,7 +421,10 @@ describe('ops: stats dashboard in headless Chromium', function () {
       ['2026-11-20 11:00:00', 'dgx', 'down', 'open', '42 ms', 'dgx (https://dgx.example:8443) connection refused'],
       ['2026-11-20 10:00:00', 'dgx', 'up', 'closed', '42 ms', ''],
     ]);
-    assert.match(await aria('health'), /dgx 2026-11-20 10:00:00 up, 2026-11-20 11:00:00 down, 2026-11-20 12:00:00 down; local 2026-11-20 11:30:00 up/);
+    assert.match(
+      await aria('health'),
+      /dgx 2026-11-20 10:00:00 up, 2026-11-20 11:00:00 down, 2026-11-20 12:00:00 down; local 2026-11-20 11:30:00 up/,
+    );
   });
 
   it('filters by period: the host loads the chosen period and the page marks it', async () => {
@@ -366,7 +433,11 @@ describe('ops: stats dashboard in headless Chromium', function () {
     await page.waitForFunction(() => document.querySelector('.status')?.textContent?.startsWith('Last 30 days:'));
     assert.deepEqual(posted.at(-1), { type: 'setPeriod', period: '30d' });
     assert.deepEqual(source.calls.find((c) => c.method === 'usage')!.params, { sinceMs: NOW - 30 * 24 * H, untilMs: NOW });
-    assert.deepEqual(source.calls.find((c) => c.method === 'timeseries')!.params, { sinceMs: NOW - 30 * 24 * H, untilMs: NOW, bucketMs: 24 * H });
+    assert.deepEqual(source.calls.find((c) => c.method === 'timeseries')!.params, {
+      sinceMs: NOW - 30 * 24 * H,
+      untilMs: NOW,
+      bucketMs: 24 * H,
+    });
     assert.equal(await page.getAttribute('button[data-period="30d"]', 'aria-pressed'), 'true');
     assert.equal(await page.getAttribute('button[data-period="7d"]', 'aria-pressed'), 'false');
 
@@ -391,7 +462,10 @@ describe('ops: stats dashboard in headless Chromium', function () {
     source.failNext = true;
     await page.click('button.refresh');
     await page.waitForSelector('.status.error');
-    assert.equal(await page.textContent('.status.error'), 'Could not load the stats: Could not read the suggestion events: disk I/O error Check the disk.');
+    assert.equal(
+      await page.textContent('.status.error'),
+      'Could not load the stats: Could not read the suggestion events: disk I/O error Check the disk.',
+    );
     await page.click('button.refresh');
     await page.waitForFunction(() => !document.querySelector('.status.error'));
   });
@@ -411,23 +485,63 @@ describe('ops: stats dashboard on a real daemon in headless Chromium', function 
 
   before(async function () {
     requireChromium(this);
-    fake = new FakeOllama({ models: tandemDefaultModels(), defaultReply: { chunks: ['return', ' a + b;'], promptEvalCount: 100, evalCount: 2 } });
+    fake = new FakeOllama({
+      models: tandemDefaultModels(),
+      defaultReply: { chunks: ['return', ' a + b;'], promptEvalCount: 100, evalCount: 2 },
+    });
     await fake.start();
     home = tempHome('tandem-stats-page-');
     daemon = await startDaemon(home, { backends: [{ name: 'local', url: fake.url }] });
     conn = await daemon.connect();
     const c = conn;
-    for (let i = 0; i < 2; i++) await c.connection.sendRequest(InlineCompletionRequest.type, { document: { path: '/tmp/x.ts', languageId: 'typescript', prefix: `// ${i}\n`, suffix: '', line: 1, character: 0 } });
+    for (let i = 0; i < 2; i++)
+      await c.connection.sendRequest(InlineCompletionRequest.type, {
+        document: { path: '/tmp/x.ts', languageId: 'typescript', prefix: `// ${i}\n`, suffix: '', line: 1, character: 0 },
+      });
     const at = Date.now() - 60_000;
-    const meta = (id: string, languageId: string) => ({ completionId: id, at, model: 'qwen2.5-coder:1.5b-base', backend: 'local', languageId });
+    const meta = (id: string, languageId: string) => ({
+      completionId: id,
+      at,
+      model: 'qwen2.5-coder:1.5b-base',
+      backend: 'local',
+      languageId,
+    });
     const events: SuggestionEvent[] = [
-      ...['t1', 't2', 't3', 't4'].map((id) => ({ kind: 'shown' as const, ...meta(id, 'typescript'), firstTokenMs: 100, totalMs: 200, lines: 1, chars: 10 })),
-      ...['p1', 'p2'].map((id) => ({ kind: 'shown' as const, ...meta(id, 'python'), firstTokenMs: 300, totalMs: 400, lines: 1, chars: 10 })),
-      ...['t1', 't2', 'p1'].map((id) => ({ kind: 'accepted' as const, ...meta(id, id.startsWith('t') ? 'typescript' : 'python'), lines: 1, chars: 10 })),
-      ...['t1', 't2', 'p1'].map((id) => ({ kind: 'retention' as const, ...meta(id, id.startsWith('t') ? 'typescript' : 'python'), checkpointSec: 30 as const, acceptedChars: 10, retainedChars: 8, editDistance: 2 })),
+      ...['t1', 't2', 't3', 't4'].map((id) => ({
+        kind: 'shown' as const,
+        ...meta(id, 'typescript'),
+        firstTokenMs: 100,
+        totalMs: 200,
+        lines: 1,
+        chars: 10,
+      })),
+      ...['p1', 'p2'].map((id) => ({
+        kind: 'shown' as const,
+        ...meta(id, 'python'),
+        firstTokenMs: 300,
+        totalMs: 400,
+        lines: 1,
+        chars: 10,
+      })),
+      ...['t1', 't2', 'p1'].map((id) => ({
+        kind: 'accepted' as const,
+        ...meta(id, id.startsWith('t') ? 'typescript' : 'python'),
+        lines: 1,
+        chars: 10,
+      })),
+      ...['t1', 't2', 'p1'].map((id) => ({
+        kind: 'retention' as const,
+        ...meta(id, id.startsWith('t') ? 'typescript' : 'python'),
+        checkpointSec: 30 as const,
+        acceptedChars: 10,
+        retainedChars: 8,
+        editDistance: 2,
+      })),
     ];
     await c.connection.sendRequest(EventsReportRequest.type, { events });
-    dashboard = await openDashboard((post) => new StatsController({ messenger: { post }, source: () => statsSourceFor(c.connection), now: () => Date.now() }));
+    dashboard = await openDashboard(
+      (post) => new StatsController({ messenger: { post }, source: () => statsSourceFor(c.connection), now: () => Date.now() }),
+    );
     await dashboard.page.waitForSelector('[data-section="health"]');
   });
 
@@ -441,18 +555,42 @@ describe('ops: stats dashboard on a real daemon in headless Chromium', function 
 
   it('draws what the daemon stored', async () => {
     const page = dashboard!.page;
-    const tiles = Object.fromEntries(await page.$$eval('[data-tile]', (els) => els.map((e) => [(e as HTMLElement).dataset.tile, e.querySelector('.tile-value')!.textContent])));
-    assert.deepEqual(tiles, { shown: '6', acceptance: '50.0%', 'retained-30': '80.0%', 'retained-120': '—', 'retained-600': '—', 'fix-success': '—', 'tokens-in': '200', 'tokens-out': '4' });
-    const rows = (section: string) => page.$$eval(`[data-section="${section}"] tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const tiles = Object.fromEntries(
+      await page.$$eval('[data-tile]', (els) =>
+        els.map((e) => [(e as HTMLElement).dataset.tile, e.querySelector('.tile-value')!.textContent]),
+      ),
+    );
+    assert.deepEqual(tiles, {
+      shown: '6',
+      acceptance: '50.0%',
+      'retained-30': '80.0%',
+      'retained-120': '—',
+      'retained-600': '—',
+      'fix-success': '—',
+      'tokens-in': '200',
+      'tokens-out': '4',
+    });
+    const rows = (section: string) =>
+      page.$$eval(`[data-section="${section}"] tbody tr`, (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+      );
     assert.deepEqual(await rows('languages'), [
       ['typescript', '4', '2', '50.0%', '0'],
       ['python', '2', '1', '50.0%', '0'],
     ]);
-    assert.deepEqual(await rows('latency'), [['qwen2.5-coder:1.5b-base @ local', '6', '100 ms', '300 ms', '300 ms', '200 ms', '400 ms', '400 ms']]);
+    assert.deepEqual(await rows('latency'), [
+      ['qwen2.5-coder:1.5b-base @ local', '6', '100 ms', '300 ms', '300 ms', '200 ms', '400 ms', '400 ms'],
+    ]);
     const tokens = await rows('tokens');
-    assert.deepEqual(tokens.map((r) => r.slice(0, 6)), [['complete', 'qwen2.5-coder:1.5b-base', 'local', '2', '200', '4']]);
+    assert.deepEqual(
+      tokens.map((r) => r.slice(0, 6)),
+      [['complete', 'qwen2.5-coder:1.5b-base', 'local', '2', '200', '4']],
+    );
     const health = await rows('health');
-    assert.ok(health.some((r) => r[1] === 'local' && r[2] === 'up'), JSON.stringify(health));
+    assert.ok(
+      health.some((r) => r[1] === 'local' && r[2] === 'up'),
+      JSON.stringify(health),
+    );
     assert.equal(await page.textContent('[data-section="fixes"] .empty'), 'No auto-fixes in this period.');
     assert.deepEqual(dashboard!.errors, []);
   });

@@ -8,7 +8,10 @@ import { closedPort, makeConfig, makeRouter, type BackendSpec } from './helpers'
 
 function find(report: DoctorReport, id: string, backend?: string): DoctorCheck {
   const check = report.checks.find((c) => c.id === id && (backend === undefined || c.backend === backend));
-  assert.ok(check, `no check ${id}${backend ? ` for ${backend}` : ''} in ${JSON.stringify(report.checks.map((c) => `${c.id}:${c.status}`))}`);
+  assert.ok(
+    check,
+    `no check ${id}${backend ? ` for ${backend}` : ''} in ${JSON.stringify(report.checks.map((c) => `${c.id}:${c.status}`))}`,
+  );
   return check;
 }
 
@@ -48,7 +51,10 @@ describe('doctor', () => {
     assert.equal(fim.status, 'ok');
     assert.match(fim.title, /natively/);
     assert.match(find(report, 'backend.loaded').title, /qwen2\.5-coder:1\.5b-base/);
-    assert.deepEqual(report.checks.filter((c) => c.status !== 'ok'), []);
+    assert.deepEqual(
+      report.checks.filter((c) => c.status !== 'ok'),
+      [],
+    );
   });
 
   it('reports connection refused with the Remote-SSH hint, and that completions cannot work', async () => {
@@ -121,9 +127,14 @@ describe('doctor', () => {
   });
 
   it('warns about an instruct model and a model without FIM for completions', async () => {
-    const models: FakeModel[] = [...tandemDefaultModels(), { name: 'llama3.2:3b', capabilities: ['completion'], template: '{{ .Prompt }}' }];
+    const models: FakeModel[] = [
+      ...tandemDefaultModels(),
+      { name: 'llama3.2:3b', capabilities: ['completion'], template: '{{ .Prompt }}' },
+    ];
     const f = await fake({ models });
-    const instruct = await doctorOf([{ name: 'local', url: f.url }], { tasks: { complete: { model: 'qwen2.5-coder:7b-instruct' } } }).doctor();
+    const instruct = await doctorOf([{ name: 'local', url: f.url }], {
+      tasks: { complete: { model: 'qwen2.5-coder:7b-instruct' } },
+    }).doctor();
     const c1 = find(instruct, 'model.complete.fim');
     assert.equal(c1.status, 'warn');
     assert.match(c1.title, /instruct/);
@@ -136,7 +147,9 @@ describe('doctor', () => {
   });
 
   it('reports raw-token FIM for a base model without template support', async () => {
-    const f = await fake({ models: [...tandemDefaultModels(), { name: 'deepseek-coder:1.3b-base', capabilities: ['completion'], template: '{{ .Prompt }}' }] });
+    const f = await fake({
+      models: [...tandemDefaultModels(), { name: 'deepseek-coder:1.3b-base', capabilities: ['completion'], template: '{{ .Prompt }}' }],
+    });
     const report = await doctorOf([{ name: 'local', url: f.url }], { tasks: { complete: { model: 'deepseek-coder:1.3b-base' } } }).doctor();
     const c = find(report, 'model.complete.fim');
     assert.equal(c.status, 'ok');
@@ -150,7 +163,9 @@ describe('doctor', () => {
   });
 
   it('notices chat and completion models evicting each other, and models spilling to the CPU', async () => {
-    const models = tandemDefaultModels().map((m) => (m.name.includes('7b') ? { ...m, sizeBytes: 5_000_000_000, sizeVramBytes: 4_000_000_000 } : m));
+    const models = tandemDefaultModels().map((m) =>
+      m.name.includes('7b') ? { ...m, sizeBytes: 5_000_000_000, sizeVramBytes: 4_000_000_000 } : m,
+    );
     const f = await fake({ models, maxLoadedModels: 1 });
     const { router } = makeRouter(makeConfig([{ name: 'gpu', url: f.url }]));
     routers.push(router);
@@ -170,7 +185,9 @@ describe('doctor', () => {
     assert.equal(report.completionsWork, true);
     assert.match(find(report, 'backend.reachable').title, /OpenAI-compatible/);
     assert.equal(find(report, 'model.complete.fim').status, 'ok');
-    const missing = await doctorOf([{ name: 'vllm', url: f.url, kind: 'openai-compatible' }], { tasks: { complete: { model: 'nope:1b' } } }).doctor();
+    const missing = await doctorOf([{ name: 'vllm', url: f.url, kind: 'openai-compatible' }], {
+      tasks: { complete: { model: 'nope:1b' } },
+    }).doctor();
     assert.equal(missing.completionsWork, false);
     assert.match(find(missing, 'model.complete.pulled').fix ?? '', /one it lists/);
   });

@@ -16,7 +16,8 @@ describe('fim', () => {
       {
         model: 'deepseek-coder:1.3b-base',
         family: 'deepseek',
-        prompt: '<\uff5cfim\u2581begin\uff5c>def add(a, b):\n    <\uff5cfim\u2581hole\uff5c>\n\nprint(add(1, 2))\n<\uff5cfim\u2581end\uff5c>',
+        prompt:
+          '<\uff5cfim\u2581begin\uff5c>def add(a, b):\n    <\uff5cfim\u2581hole\uff5c>\n\nprint(add(1, 2))\n<\uff5cfim\u2581end\uff5c>',
         mustStop: ['<\uff5cend\u2581of\u2581sentence\uff5c>', '<\uff5cfim\u2581begin\uff5c>'],
       },
       {
@@ -95,7 +96,9 @@ describe('fim', () => {
   });
 
   it('falls back to continuing the prefix when the model has no FIM at all', () => {
-    const plan = planFim('llama3.2:3b', { family: 'llama', template: '{{ .Prompt }}', capabilities: ['completion'] }, prefix, suffix, ['\n']);
+    const plan = planFim('llama3.2:3b', { family: 'llama', template: '{{ .Prompt }}', capabilities: ['completion'] }, prefix, suffix, [
+      '\n',
+    ]);
     assert.equal(plan.mode, 'prefix-only');
     assert.equal(plan.prompt, prefix);
     assert.equal(plan.raw, true);

@@ -53,7 +53,10 @@ export class ManualClock {
   }
 }
 
-export function makeRouter(config: TandemConfig, opts: { now?: () => number } = {}): { router: Router; metrics: Metrics; logger: RecordingLogger } {
+export function makeRouter(
+  config: TandemConfig,
+  opts: { now?: () => number } = {},
+): { router: Router; metrics: Metrics; logger: RecordingLogger } {
   const metrics = new Metrics();
   const logger = new RecordingLogger();
   const router = new Router({ config, metrics, logger, now: opts.now });

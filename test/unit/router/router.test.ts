@@ -86,14 +86,16 @@ describe('Router', function () {
         assert.equal(body.raw, true);
         assert.equal(body.prompt, c.expected);
         assert.equal(body.suffix, undefined);
-        assert.ok(((body.options as { stop: string[] }).stop).includes(c.stop));
+        assert.ok((body.options as { stop: string[] }).stop.includes(c.stop));
         assert.ok(!logger.lines.some((l) => l.startsWith('warn')), 'a base FIM model gets no warning');
       });
     }
 
     it('warns once in the log when an instruct model serves completions', async () => {
       const fake = await startFake();
-      const { router: r, logger } = router([{ name: 'local', url: fake.url }], { tasks: { complete: { model: 'qwen2.5-coder:7b-instruct' } } });
+      const { router: r, logger } = router([{ name: 'local', url: fake.url }], {
+        tasks: { complete: { model: 'qwen2.5-coder:7b-instruct' } },
+      });
       await r.complete({ prefix: 'a', suffix: 'b' });
       await r.complete({ prefix: 'a', suffix: 'b' });
       assert.equal(logger.lines.filter((l) => l.includes('instruct')).length, 1);
@@ -147,7 +149,10 @@ describe('Router', function () {
       const [s] = r.status();
       assert.equal(s.consecutiveFailures, 0);
       assert.notEqual(s.health, 'down');
-      assert.equal(await metricValue(metrics, 'tandem_model_requests_total', { backend: 'local', task: 'complete', outcome: 'cancelled' }), 1);
+      assert.equal(
+        await metricValue(metrics, 'tandem_model_requests_total', { backend: 'local', task: 'complete', outcome: 'cancelled' }),
+        1,
+      );
     });
 
     it('aborts a request that has no response yet', async () => {
@@ -303,17 +308,23 @@ describe('Router', function () {
       const clock = new ManualClock();
       const a = await startFake();
       a.setRules([{ path: '/api/generate', status: 500, error: 'boom' }]);
-      const { router: r } = router([{ name: 'a', url: a.url }], { router: { failureThreshold: 2, circuitCooldownMs: 1_000 }, now: clock.now });
+      const { router: r } = router([{ name: 'a', url: a.url }], {
+        router: { failureThreshold: 2, circuitCooldownMs: 1_000 },
+        now: clock.now,
+      });
       const changes: BackendStatus[][] = [];
       r.onStatusChange((s) => changes.push(s));
       const circuitOf = () => r.status()[0].circuit;
       const calls = () => a.requestsTo('/api/generate').length;
 
-      assert.equal((await rejection(r.complete({ prefix: '1', suffix: '' })) as TandemError).code, ErrorCodes.UpstreamError);
+      assert.equal(((await rejection(r.complete({ prefix: '1', suffix: '' }))) as TandemError).code, ErrorCodes.UpstreamError);
       assert.equal(circuitOf(), 'closed');
       await rejection(r.complete({ prefix: '2', suffix: '' }));
       assert.equal(circuitOf(), 'open');
-      assert.ok(changes.some((s) => s[0].circuit === 'open'), 'onStatusChange reported the open circuit');
+      assert.ok(
+        changes.some((s) => s[0].circuit === 'open'),
+        'onStatusChange reported the open circuit',
+      );
       assert.equal(r.canServe('complete'), false);
 
       const open = await rejection(r.complete({ prefix: '3', suffix: '' }));
@@ -420,7 +431,15 @@ describe('Router', function () {
       fake.addRule({ path: '/api/chat', match: 'explain', chunks: ['It ', 'adds.'] });
       const { router: r } = router([{ name: 'local', url: fake.url }], { tasks: { fix: { num_predict: 99 } } });
       const deltas: string[] = [];
-      const result = await r.chat({ task: 'fix', messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'explain add' }], json: true, onDelta: (d) => deltas.push(d) });
+      const result = await r.chat({
+        task: 'fix',
+        messages: [
+          { role: 'system', content: 'be brief' },
+          { role: 'user', content: 'explain add' },
+        ],
+        json: true,
+        onDelta: (d) => deltas.push(d),
+      });
       assert.equal(result.text, 'It adds.');
       assert.deepEqual(deltas, ['It ', 'adds.']);
       const body = fake.requestsTo('/api/chat')[0].body as Record<string, unknown>;
@@ -448,7 +467,9 @@ describe('Router', function () {
     it('completes through /v1/completions with suffix, streaming SSE', async () => {
       const fake = await startFake();
       fake.setDefaultReply({ chunks: ['x', ' + ', 'y'] });
-      const { router: r } = router([{ name: 'vllm', url: fake.url, kind: 'openai-compatible', headers: { Authorization: 'Bearer s3cret-token' } }]);
+      const { router: r } = router([
+        { name: 'vllm', url: fake.url, kind: 'openai-compatible', headers: { Authorization: 'Bearer s3cret-token' } },
+      ]);
       const deltas: string[] = [];
       const result = await r.complete({ prefix: 'return ', suffix: ';', onDelta: (d) => deltas.push(d) });
       assert.equal(result.text, 'x + y');
@@ -584,7 +605,10 @@ describe('Router', function () {
       r.onStatusChange((s) => seen.push(s));
       r.reconfigure(makeConfig([{ name: 'b', url: b.url }], { tasks: { complete: { model: 'qwen2.5-coder:7b-instruct' } } }));
       assert.equal(seen.length, 1);
-      assert.deepEqual(r.status().map((s) => s.name), ['b']);
+      assert.deepEqual(
+        r.status().map((s) => s.name),
+        ['b'],
+      );
       const result = await r.complete({ prefix: 'x', suffix: '' });
       assert.equal(result.backend, 'b');
       assert.equal(result.model, 'qwen2.5-coder:7b-instruct');
@@ -600,7 +624,12 @@ describe('Router', function () {
       const err = await rejection(r.complete({ prefix: 'a', suffix: 'b' }));
       await r.probeAll();
       assert.equal(fake.requestsTo('/api/show')[0].headers.authorization, 'Bearer top-secret');
-      const everything = [...logger.lines, String((err as Error).message), JSON.stringify(r.status()), JSON.stringify(await r.doctor())].join('\n');
+      const everything = [
+        ...logger.lines,
+        String((err as Error).message),
+        JSON.stringify(r.status()),
+        JSON.stringify(await r.doctor()),
+      ].join('\n');
       assert.ok(!everything.includes('top-secret'));
       assert.ok(!everything.includes('pw-secret'));
     });

@@ -37,5 +37,14 @@ export function dismissed(id: string, reason: 'escaped' | 'typed_over' = 'escape
   return { kind: 'dismissed', completionId: id, at: 2000, ...meta, reason };
 }
 export function retention(id: string, checkpointSec: 30 | 120 | 600, acceptedChars: number, retainedChars: number): SuggestionEvent {
-  return { kind: 'retention', completionId: id, at: 3000, ...meta, checkpointSec, acceptedChars, retainedChars, editDistance: acceptedChars - retainedChars };
+  return {
+    kind: 'retention',
+    completionId: id,
+    at: 3000,
+    ...meta,
+    checkpointSec,
+    acceptedChars,
+    retainedChars,
+    editDistance: acceptedChars - retainedChars,
+  };
 }

@@ -51,7 +51,9 @@ describe('tandemd stats', () => {
     db.close();
     const j = io(t.home);
     assert.equal(await statsCommand.run({ values: { json: true }, positionals: [] }, j.io), 0);
-    const parsed = JSON.parse(j.out.join('')) as { fixes: { total: Array<{ kind: string; resolved: number; unresolved: number; successRate: number }> } };
+    const parsed = JSON.parse(j.out.join('')) as {
+      fixes: { total: Array<{ kind: string; resolved: number; unresolved: number; successRate: number }> };
+    };
     const fix = parsed.fixes.total.find((r) => r.kind === 'fix')!;
     assert.deepEqual([fix.resolved, fix.unresolved], [2, 1]);
     assert.ok(Math.abs(fix.successRate - 2 / 3) < 1e-3, String(fix.successRate));

@@ -34,7 +34,15 @@ describe('TelemetryStore (SQLite)', () => {
 
   it('computes retained-character rates per checkpoint', () => {
     const store = new TelemetryStore(env.db, { storeCodeText: () => false });
-    store.record([shown('a', 1), accepted('a', 10), shown('b', 1), accepted('b', 30), retention('a', 30, 10, 10), retention('b', 30, 30, 20), retention('a', 600, 10, 0)]);
+    store.record([
+      shown('a', 1),
+      accepted('a', 10),
+      shown('b', 1),
+      accepted('b', 30),
+      retention('a', 30, 10, 10),
+      retention('b', 30, 30, 20),
+      retention('a', 600, 10, 0),
+    ]);
     const r = store.stats().total.retention;
     assert.deepEqual(r['30'], { checked: 2, acceptedChars: 40, retainedChars: 30, rate: 0.75 });
     assert.deepEqual(r['120'], { checked: 0, acceptedChars: 0, retainedChars: 0, rate: null });
@@ -56,7 +64,13 @@ describe('TelemetryStore (SQLite)', () => {
     const r = stats.rows[1];
     assert.deepEqual([r.model, r.backend, r.language, r.latency.totalMs.p95], ['big', 'remote', 'python', 1000]);
     const byBackend = store.stats({ groupBy: ['backend'] });
-    assert.deepEqual(byBackend.rows.map((x) => [x.backend, x.model, x.shown]), [['local', undefined, 100], ['remote', undefined, 10]]);
+    assert.deepEqual(
+      byBackend.rows.map((x) => [x.backend, x.model, x.shown]),
+      [
+        ['local', undefined, 100],
+        ['remote', undefined, 10],
+      ],
+    );
   });
 
   it('filters by time', () => {

@@ -4,5 +4,10 @@ import type { FilterContext } from '../../../../extension/completion/filters/fil
 export function at(doc: string, opts: { multiline?: boolean; languageId?: string } = {}): FilterContext {
   const i = doc.indexOf('|');
   if (i < 0) throw new Error('test document needs a | cursor');
-  return { prefix: doc.slice(0, i), suffix: doc.slice(i + 1), languageId: opts.languageId ?? 'typescript', multiline: opts.multiline ?? true };
+  return {
+    prefix: doc.slice(0, i),
+    suffix: doc.slice(i + 1),
+    languageId: opts.languageId ?? 'typescript',
+    multiline: opts.multiline ?? true,
+  };
 }
