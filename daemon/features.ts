@@ -1,16 +1,23 @@
 /**
- * Feature modules that plug protocol handlers into the daemon (see DaemonHost).
- * Each entry registers its handlers and returns an optional disposer.
+ * Every feature the daemon serves, in registration order (disposed in reverse). A
+ * feature is a folder with a `feature.ts` exporting one `DaemonFeature`
+ * (`host/types.ts`); adding one is that folder plus a line here (docs/recipes.md).
  */
-import type { DaemonHost } from './daemon';
-import { registerChat } from './chat/chat';
-import { registerEdits } from './edit/edits';
-import { telemetryFeature } from './telemetry';
-import { opsFeature } from './ops';
+import { chatFeature } from './chat/feature';
+import { completionFeature } from './completion/feature';
+import { contextFeature } from './context/feature';
+import { editFeature } from './edit/feature';
+import type { DaemonFeature } from './host/types';
+import { lifecycleFeature } from './lifecycle/feature';
+import { opsFeature } from './ops/feature';
+import { telemetryFeature } from './telemetry/feature';
 
-export const daemonExtensions: Array<(host: DaemonHost) => void | (() => void | Promise<void>)> = [
+export const daemonFeatures: readonly DaemonFeature[] = [
+  lifecycleFeature,
+  completionFeature,
+  contextFeature,
   telemetryFeature,
-  registerChat,
-  registerEdits,
+  chatFeature,
+  editFeature,
   opsFeature,
 ];

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { TandemConfig } from './config';
 import { TandemContextEngine } from './context/engine';
+import type { DaemonParts } from './host/types';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 import { Router } from './router/router';
@@ -20,6 +21,13 @@ export function createContextEngine(config: TandemConfig, router: Router, logger
     embedder: router,
     logger,
   });
+}
+
+/** The daemon's parts factory (`DaemonOptions.createParts`): the router, and the context engine embedding through it. */
+export function createDaemonParts(deps: { config: () => TandemConfig; metrics: Metrics; logger: Logger }): DaemonParts {
+  const router = createRouter(deps.config(), deps.metrics, deps.logger);
+  const context = createContextEngine(deps.config(), router, deps.logger);
+  return { router, context, completionDeadlineMs: context.config.completion.deadlineMs };
 }
 
 export function indexHome(config: TandemConfig): string {

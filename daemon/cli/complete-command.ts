@@ -1,6 +1,6 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { runInlineCompletion } from '../completion';
+import { runInlineCompletion } from '../completion/inline';
 import { loadConfig } from '../config';
 import { DaemonLogger, streamSink } from '../log';
 import { Metrics } from '../metrics';

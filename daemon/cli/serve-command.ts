@@ -1,9 +1,7 @@
 import { loadConfig } from '../config';
 import { AlreadyRunningError, Daemon } from '../daemon';
 import { DaemonLogger, streamSink } from '../log';
-import { createContextEngine, createRouter } from '../parts';
-import { daemonExtensions } from '../features';
-import { contextFeature } from '../context-feature';
+import { createDaemonParts } from '../parts';
 import { UsageError, optionalInt, type CliCommand } from './command';
 
 export const serveCommand: CliCommand = {
@@ -24,16 +22,7 @@ export const serveCommand: CliCommand = {
       logger,
       port,
       processMetrics: true,
-      createParts: ({ config: current, metrics, logger: log }) => {
-        const router = createRouter(current(), metrics, log);
-        const context = createContextEngine(current(), router, log);
-        return {
-          router,
-          context,
-          completionDeadlineMs: context.config.completion.deadlineMs,
-          extensions: [contextFeature(context), ...daemonExtensions],
-        };
-      },
+      createParts: createDaemonParts,
     });
     try {
       const info = await daemon.start();

@@ -1,10 +1,10 @@
 /**
- * `tandem/health/history`: the backend health changes the daemon stores in
- * `backend_health` (written on every change of a backend's health or circuit state).
- * Errors are shown as stored: they are the router's messages, which name backends and
- * credential-free URLs only.
+ * The `backend_health` table: one row per backend each time the router reports a change
+ * of a backend's health or circuit state (`recordBackendHealth`), read back by
+ * `tandem/health/history` (`healthHistory`). Errors are shown as stored: they are the
+ * router's messages, which name backends and credential-free URLs only.
  */
-import { ErrorCodes, TandemError, type HealthHistoryEntry, type HealthHistoryRequest, type z } from '../../protocol';
+import { ErrorCodes, TandemError, type BackendStatus, type HealthHistoryEntry, type HealthHistoryRequest, type z } from '../../protocol';
 import type { Db } from '../storage/db';
 
 export type HealthParams = z.output<typeof HealthHistoryRequest.params>;
@@ -16,6 +16,14 @@ interface Row {
   circuit: HealthHistoryEntry['circuit'];
   latency_ms: number | null;
   error: string | null;
+}
+
+/** Store the state of every backend at `at` (one transaction). */
+export function recordBackendHealth(db: Db, backends: readonly BackendStatus[], at = Date.now()): void {
+  const insert = db.prepare('INSERT INTO backend_health (at, backend, health, circuit, latency_ms, error) VALUES (?, ?, ?, ?, ?, ?)');
+  db.transaction(() => {
+    for (const b of backends) insert.run(at, b.name, b.health, b.circuit, b.latencyMs, b.lastError ?? null);
+  })();
 }
 
 export function healthHistory(db: Db, params: HealthParams | undefined): HealthHistoryRequest.Result {

@@ -1,9 +1,7 @@
 /**
  * Protocol handlers of acceptance tracking, as plain functions over the store. The
- * daemon registers them with its dispatcher (which validates params with the message's
- * zod schema first):
- *   rpc.register(EventsReportRequest, (p) => reportEvents(store, p));
- *   rpc.register(StatsGetRequest, (p) => getStats(store, p));
+ * telemetry feature (`feature.ts`) registers them; the dispatcher validates params with
+ * the message's zod schema first.
  */
 import { ErrorCodes, TandemError, type EventsReportRequest, type StatsGetRequest, type z } from '../../protocol';
 import type { TelemetryStore } from './store';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { buildChatPrompt, CHAT_SYSTEM_PROMPT, fenceFor, renderBlock, renderQuestion, renderSystem } from '../../../daemon/chat/prompt';
-import { historyBefore } from '../../../daemon/chat/chat';
+import { historyBefore } from '../../../daemon/chat/answer';
 import type { StoredMessage } from '../../../daemon/chat/store';
 
 /** One token per character keeps the arithmetic visible. */

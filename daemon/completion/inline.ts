@@ -4,10 +4,10 @@
  * upstream stream through the AbortSignal.
  */
 import { randomUUID } from 'node:crypto';
-import type { InlineCompletionRequest } from '../protocol';
-import type { TandemConfig } from './config';
-import type { ContextEngine } from './context/types';
-import type { ModelRouter } from './router/types';
+import type { InlineCompletionRequest } from '../../protocol';
+import type { TandemConfig } from '../config';
+import type { ContextEngine } from '../context/types';
+import type { ModelRouter } from '../router/types';
 
 export interface CompletionDeps {
   router: ModelRouter;

@@ -1,0 +1,45 @@
+/**
+ * Related definitions and project rules for a fix or edit prompt, from the context
+ * engine's chat retrieval within a share of the task's budget. Retrieval trouble never
+ * fails the request: it goes on without related code (cancellation still cancels).
+ */
+import { isCancellation } from '../../protocol';
+import type { FeatureHost } from '../host/types';
+
+/** Share of the task's prompt budget that retrieval may take. */
+const RETRIEVAL_SHARE = 0.25;
+const RETRIEVAL_MAX_TOKENS = 3000;
+
+export interface RelatedQuery {
+  query: string;
+  path?: string;
+  languageId?: string;
+  root: string;
+  task: 'fix' | 'edit';
+  signal: AbortSignal;
+}
+
+export async function relatedCode(host: FeatureHost, req: RelatedQuery): Promise<string> {
+  const budgetTokens = retrievalBudget(host, req.task);
+  if (budgetTokens <= 0) return '';
+  try {
+    const assembled = await host.context.assembleChat({
+      query: req.query.slice(0, 4000),
+      path: req.path,
+      languageId: req.languageId,
+      root: req.root,
+      budgetTokens,
+      signal: req.signal,
+    });
+    return assembled.text;
+  } catch (err) {
+    if (req.signal.aborted || isCancellation(err)) throw err;
+    host.logger.warn(`Edit: context retrieval failed, continuing without related code: ${(err as Error).message}`);
+    return '';
+  }
+}
+
+function retrievalBudget(host: FeatureHost, task: 'fix' | 'edit'): number {
+  const cfg = host.config().tasks[task];
+  return Math.min(RETRIEVAL_MAX_TOKENS, Math.floor(Math.max(0, cfg.num_ctx - cfg.num_predict) * RETRIEVAL_SHARE));
+}
