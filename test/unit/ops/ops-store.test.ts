@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { ErrorCodes, TandemError } from '../../../protocol';
-import { healthHistory } from '../../../daemon/ops/health-history';
+import { healthHistory, recordBackendHealth } from '../../../daemon/ops/health-history';
 import { redact, secretValues } from '../../../daemon/router/redact';
 import { defaultBucketMs, statsTimeseries } from '../../../daemon/ops/timeseries';
 import { UsageStore } from '../../../daemon/ops/usage-store';
@@ -169,6 +169,27 @@ describe('ops: backend health history', () => {
         [2000, 3000],
       );
       assert.throws(() => healthHistory(db, { sinceMs: 5, untilMs: 1 }), /before sinceMs/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('records every backend of a status change at one time, read back as entries', () => {
+    const { db, cleanup } = withDb();
+    try {
+      const base = { url: 'http://127.0.0.1:11434', kind: 'ollama' as const, priority: 0, consecutiveFailures: 0 };
+      recordBackendHealth(
+        db,
+        [
+          { ...base, name: 'local', health: 'up', circuit: 'closed', latencyMs: 4.5 },
+          { ...base, name: 'dgx', health: 'down', circuit: 'open', latencyMs: null, lastError: 'connection refused' },
+        ],
+        7000,
+      );
+      assert.deepEqual(healthHistory(db, {}).entries, [
+        { at: 7000, backend: 'local', health: 'up', circuit: 'closed', latencyMs: 4.5 },
+        { at: 7000, backend: 'dgx', health: 'down', circuit: 'open', latencyMs: null, error: 'connection refused' },
+      ]);
     } finally {
       cleanup();
     }
