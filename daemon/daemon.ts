@@ -32,7 +32,7 @@ import { connectionForSocket } from '../protocol/transport';
 import { applyOverlay, type TandemConfig } from './config';
 import { runInlineCompletion, type CompletionParams } from './completion';
 import type { ContextEngine } from './context/types';
-import { acquireLock, newToken, publishLock, releaseLock, type LockInfo } from './lockfile';
+import { acquireLock, newToken, publishLock, releaseLock, type LockInfo } from '../protocol/lockfile';
 import type { DaemonLogger } from './log';
 import { Metrics } from './metrics';
 import { displayUrl } from './router/errors';

@@ -36,9 +36,9 @@ import type { Session } from '../server/rpc';
 import { applyTextEdits } from './apply';
 import { changesFromAnswer } from './changes';
 import { parseEditResponse, parseNewFileContent } from './format';
-import { contentHash, stripBom } from './hash';
+import { contentHash, stripBom } from '../../shared/hash';
 import { EditOutcomeStore } from './outcomes';
-import { resolveWorkspacePath } from './paths';
+import { resolveWorkspacePath } from '../../shared/paths';
 import { PlanError, validatePlan, type ValidStep } from './plan';
 import { fixMessages, planMessages, stepMessages } from './prompts';
 

@@ -16,7 +16,7 @@ import {
   type RecentFile,
   type TextEdit,
 } from '../../protocol';
-import { stripBom } from '../../daemon/edit/hash';
+import { stripBom } from '../../shared/hash';
 import type { Logger } from '../log';
 import type { TandemClient } from '../tandem-client';
 import type { UiMode } from '../ui/ui-mode';
