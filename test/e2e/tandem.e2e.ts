@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tandemDefaultModels } from '../fake-ollama/script';
-import { E2eSession, skipUnlessAvailable, waitFor } from './harness';
+import { E2eSession, skipUnlessAvailable } from './harness';
+import { waitFor } from './processes';
 
 /** The completion the fake model streams for every request. */
 const COMPLETION_CHUNKS = [' +', ' b', ';'];
