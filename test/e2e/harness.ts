@@ -227,6 +227,15 @@ export class E2eSession {
 
   /** The extension host's log files (one per window / restart). */
   extensionHostLogs(): string[] {
+    return this.logFiles(/exthost\.log$/);
+  }
+
+  /** The "Tandem" output channel as code-server writes it (the extension's own log). */
+  tandemChannelLogs(): string[] {
+    return this.logFiles(/^Tandem\.log$/);
+  }
+
+  private logFiles(name: RegExp): string[] {
     const logs = join(this.userDataDir, 'logs');
     if (!existsSync(logs)) return [];
     const found: string[] = [];
@@ -234,7 +243,7 @@ export class E2eSession {
       for (const e of readdirSync(dir, { withFileTypes: true })) {
         const p = join(dir, e.name);
         if (e.isDirectory()) walk(p);
-        else if (/exthost\.log$/.test(e.name)) found.push(p);
+        else if (name.test(e.name)) found.push(p);
       }
     };
     walk(logs);
@@ -452,6 +461,7 @@ export class E2eSession {
       [join(this.home, 'logs', 'daemon.log'), `${slug}.daemon.log`],
     ];
     this.extensionHostLogs().forEach((f, i) => copies.push([f, `${slug}.exthost-${i}.log`]));
+    this.tandemChannelLogs().forEach((f, i) => copies.push([f, `${slug}.tandem-${i}.log`]));
     for (const [from, to] of copies) {
       if (existsSync(from)) copyFileSync(from, join(resultsDir, to));
     }

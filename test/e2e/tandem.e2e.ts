@@ -5,7 +5,7 @@
  * in order and each leaves the editor in a known state.
  *
  * Run: `npm run e2e:setup` once, then `npm run test:e2e`. Failures leave a screenshot
- * and the logs (code-server, extension host, daemon, fake) in test-results/e2e/.
+ * and the logs (code-server, extension host, the Tandem channel, daemon, fake) in test-results/e2e/.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
