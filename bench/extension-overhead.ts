@@ -18,7 +18,7 @@ import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { liveLock } from '../daemon/lockfile';
+import { liveLock } from '../protocol/lockfile';
 import { systemClock } from '../extension/clock';
 import { CompletionCore } from '../extension/completion/completion-core';
 import { RecentFiles } from '../extension/completion/recent-files';

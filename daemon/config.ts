@@ -5,15 +5,10 @@
  * `tandem/settings/update`. The CLI and the daemon read the same file and variables.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BackendKinds, TaskTypes, type TaskType } from '../protocol';
-
-/** The Tandem home: `TANDEM_HOME` or `~/.tandem`. Holds config, lock, logs and stores. */
-export function tandemHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.TANDEM_HOME && env.TANDEM_HOME.trim() !== '' ? env.TANDEM_HOME : join(homedir(), '.tandem');
-}
+import { tandemHome } from '../protocol/home';
 
 const zBackend = z.object({
   name: z

@@ -14,7 +14,7 @@ import { daemonFeatures } from './features';
 import { startFeatures, type HostServices } from './host/registry';
 import { StatusBroadcaster, daemonStatus } from './host/status';
 import type { DaemonFeature, DaemonParts } from './host/types';
-import { acquireLock, newToken, publishLock, releaseLock, type LockInfo } from './lockfile';
+import { acquireLock, newToken, publishLock, releaseLock, type LockInfo } from '../protocol/lockfile';
 import type { DaemonLogger } from './log';
 import { Metrics } from './metrics';
 import { httpHandler } from './server/http';

@@ -1,6 +1,6 @@
 import { connectToDaemon, type DaemonConnection } from '../../protocol/client';
-import { tandemHome } from '../config';
-import { liveLock, type LockInfo } from '../lockfile';
+import { tandemHome } from '../../protocol/home';
+import { liveLock, type LockInfo } from '../../protocol/lockfile';
 import { DAEMON_VERSION } from '../version';
 
 /** Connect the CLI to the running daemon, or return undefined when none runs. */

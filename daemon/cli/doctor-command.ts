@@ -4,7 +4,7 @@ import { nullLogger } from '../log';
 import { Metrics } from '../metrics';
 import { createRouter } from '../parts';
 import { openUserDb } from '../storage/db';
-import { liveLock } from '../lockfile';
+import { liveLock } from '../../protocol/lockfile';
 import type { CliCommand } from './command';
 
 const mark: Record<DoctorCheck['status'], string> = { ok: '✓', warn: '!', error: '✗' };

@@ -5,10 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { FixStatsRequest, StatsDimensions, StatsGetRequest, type StatsDimension } from '../../protocol';
-import { tandemHome } from '../config';
+import { tandemHome } from '../../protocol/home';
 import { openUserDb, userDbPath } from '../storage/db';
 import { EditOutcomeStore } from '../edit/outcomes';
-import { formatFixStats, formatStats } from '../telemetry/format';
+import { formatFixStats, formatStats } from '../../shared/stats-format';
 import { TelemetryStore } from '../telemetry/store';
 import { UsageError, type CliCommand } from './command';
 import { connectCli } from './connect';

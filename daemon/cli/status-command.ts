@@ -1,5 +1,5 @@
 import { StatusRequest, type DaemonStatus } from '../../protocol';
-import { tandemHome } from '../config';
+import { tandemHome } from '../../protocol/home';
 import type { CliCommand } from './command';
 import { connectCli } from './connect';
 

@@ -1,5 +1,5 @@
 import { ShutdownRequest } from '../../protocol';
-import { pidAlive } from '../lockfile';
+import { pidAlive } from '../../protocol/lockfile';
 import type { CliCommand } from './command';
 import { connectCli } from './connect';
 

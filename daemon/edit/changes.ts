@@ -1,6 +1,6 @@
 /**
  * From a parsed model answer to proposed `FileChange`s: every path the answer names
- * is resolved and checked (daemon/edit/paths.ts), limited to the files the request may
+ * is resolved and checked (shared/paths.ts), limited to the files the request may
  * touch, read, and the blocks located in it (daemon/edit/apply.ts). Everything refused
  * becomes a `RejectedEdit` with a reason. File access comes in through `readText`, so
  * this is pure and tested with golden cases.
@@ -8,8 +8,8 @@
 import type { FileChange, RejectedEdit, RejectionKind } from '../../protocol';
 import { applyBlocks, toTextEdits, wholeFileEdit, type BlockFailureKind } from './apply';
 import type { EditBlock, ParsedEdits } from './format';
-import { contentHash } from './hash';
-import { resolveWorkspacePath, type PathCheck, type PathFlavor, type PathFs } from './paths';
+import { contentHash } from '../../shared/hash';
+import { resolveWorkspacePath, type PathCheck, type PathFlavor, type PathFs } from '../../shared/paths';
 
 export interface ChangeContext {
   /** Registered workspace roots (realpaths). */

@@ -8,7 +8,7 @@ import type { FixProposeRequest, FixDiagnostic, z } from '../../protocol';
 import type { RequestContext } from '../server/rpc';
 import { changesFromAnswer } from './changes';
 import { parseEditResponse } from './format';
-import { stripBom } from './hash';
+import { stripBom } from '../../shared/hash';
 import { fixMessages } from './prompts';
 import { relatedCode } from './related';
 import { proposalTimings, type EditState } from './state';

@@ -5,7 +5,7 @@
  * "action": "modify" | "create" | "delete" | "rename", "path": "src/a.ts",
  * "newPath": "...", "description": "...", "dependsOn": ["s0"] }] }`. This module
  * extracts the JSON (bare, fenced or inside prose), checks its shape with zod, then each
- * step: a safe path (daemon/edit/paths.ts), an action that fits whether the file
+ * step: a safe path (shared/paths.ts), an action that fits whether the file
  * exists, one step per file, unique ids, known dependencies and no cycles. Bad steps
  * are refused with a reason (the rest of the plan stands); steps depending on a refused
  * step are refused too. The result is in execution order (dependencies first, otherwise
@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import type { EditAction, RejectedEdit } from '../../protocol';
-import { resolveWorkspacePath, type PathFlavor, type PathFs } from './paths';
+import { resolveWorkspacePath, type PathFlavor, type PathFs } from '../../shared/paths';
 
 export const MAX_PLAN_STEPS = 20;
 

@@ -10,8 +10,8 @@ import { ErrorCodes, TandemError, type EditPlanRequest, type EditPlanStep, type 
 import { languageIdForPath } from '../languages';
 import type { GenerationResult } from '../router/types';
 import type { RequestContext } from '../server/rpc';
-import { contentHash } from './hash';
-import { resolveWorkspacePath, type PathCheck, type SafePath } from './paths';
+import { contentHash } from '../../shared/hash';
+import { resolveWorkspacePath, type PathCheck, type SafePath } from '../../shared/paths';
 import { PlanError, validatePlan, type ValidatedPlan, type ValidStep } from './plan';
 import { planMessages } from './prompts';
 import { relatedCode } from './related';

@@ -9,8 +9,8 @@ import { ErrorCodes, TandemError, type OpenDocument } from '../../protocol';
 import { IgnoreRules } from '../context/ignore-rules';
 import { walk } from '../context/walker';
 import type { Session } from '../server/rpc';
-import { stripBom } from './hash';
-import { resolveWorkspacePath, type SafePath } from './paths';
+import { stripBom } from '../../shared/hash';
+import { resolveWorkspacePath, type SafePath } from '../../shared/paths';
 
 /** Largest file read from disk for a prompt. */
 const MAX_FILE_BYTES = 1024 * 1024;

@@ -5,6 +5,7 @@
  */
 import type { BackendKind, DoctorCheck, DoctorReport, TaskType } from '../../protocol';
 import { TaskTypes, ErrorCodes } from '../../protocol';
+import { isLoopback } from '../../shared/url';
 import type { TaskConfig } from '../config';
 import { sameModel, type LoadedEntry, type ModelEntry } from './backend';
 import { displayUrl, remoteHint } from './errors';
@@ -291,11 +292,6 @@ function hostOf(url: string): string {
   } catch {
     return url;
   }
-}
-
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || h === 'host.docker.internal';
 }
 
 /** Compare dotted versions numerically (`0.12.6` > `0.3.0`); pre-release suffixes are ignored. */

@@ -12,6 +12,12 @@
  * `ECONNREFUSED` etc.), an abort rejects with the signal's reason and destroys the
  * socket at once (before or after the headers), and a body cut mid-stream errors the
  * body with `TypeError('terminated')` carrying the cause, as undici does.
+ *
+ * A kept-alive socket can be closed by the server (its idle timeout: 5 s for Node and
+ * uvicorn servers) just as a request is written to it; the request then fails with
+ * ECONNRESET before any response. Such a request never reached the server, so it is
+ * sent once more on a new connection (Node's `reusedSocket` pattern); a failure on a
+ * fresh socket is reported as it is.
  */
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
@@ -93,12 +99,27 @@ export function httpFetch(input: string | URL | Request, init: RequestInit = {})
   const method = (init.method ?? 'GET').toUpperCase();
 
   return new Promise<Response>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortReason(signal));
-      return;
-    }
-    const mod = protocol === 'https:' ? https : http;
-    const req = mod.request(url, { method, headers, agent: agents[protocol] }, (res) => {
+    const send = (mayRetry: boolean) => {
+      if (signal?.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      let responded = false;
+      const req = request(url, method, headers, (res) => {
+        responded = true;
+        respond(req, res);
+      });
+      const onAbort = () => req.destroy(abortReason(signal!) as Error);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.once('close', () => signal?.removeEventListener('abort', onAbort));
+      req.once('error', (err: NodeJS.ErrnoException) => {
+        if (signal?.aborted) reject(abortReason(signal));
+        else if (mayRetry && !responded && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) send(false);
+        else reject(err);
+      });
+      req.end(body ?? undefined);
+    };
+    const respond = (req: http.ClientRequest, res: IncomingMessage) => {
       const status = res.statusCode ?? 0;
       const nullBody = method === 'HEAD' || status === 204 || status === 304;
       if (nullBody) res.resume();
@@ -109,11 +130,18 @@ export function httpFetch(input: string | URL | Request, init: RequestInit = {})
           headers: responseHeaders(res),
         }),
       );
-    });
-    const onAbort = () => req.destroy(abortReason(signal!) as Error);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    req.once('close', () => signal?.removeEventListener('abort', onAbort));
-    req.once('error', (err) => reject(signal?.aborted ? abortReason(signal) : err));
-    req.end(body ?? undefined);
+    };
+    send(true);
   });
+}
+
+function request(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  onResponse: (res: IncomingMessage) => void,
+): http.ClientRequest {
+  const protocol = url.protocol as keyof typeof agents;
+  const mod = protocol === 'https:' ? https : http;
+  return mod.request(url, { method, headers, agent: agents[protocol] }, onResponse);
 }

@@ -1,7 +1,7 @@
 /**
  * The inline completion pipeline without VS Code: typing-through, cache, adaptive
  * debounce, cancellation of the previous request, the multi-line decision, the daemon
- * request, post-processing filters. The VS Code provider (vscode/inline-provider.ts)
+ * request, post-processing filters. The VS Code provider (inline-provider.ts)
  * translates documents into `CompletionInput` and the result into an
  * InlineCompletionItem; the benchmark drives this class directly.
  */

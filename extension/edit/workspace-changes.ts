@@ -1,7 +1,7 @@
 /**
  * The extension's last line of defence before a WorkspaceEdit is built from the
  * daemon's proposed changes. Every path is checked again with the daemon's rules
- * (daemon/edit/paths.ts) against the workspace folders' real paths and mapped back to
+ * (shared/paths.ts) against the workspace folders' real paths and mapped back to
  * the folder path the editor uses; every change to an existing file must still match
  * its `baseHash` (the user may have typed since), a created or renamed-to file must not
  * exist, and a file's edits must be in range and not overlap. What fails is refused
@@ -9,8 +9,8 @@
  * WorkspaceEdit. Pure (file access is injected).
  */
 import type { FileChange, RejectedEdit, TextEdit } from '../../protocol';
-import { contentHash } from '../../daemon/edit/hash';
-import { resolveWorkspacePath, type PathFlavor, type PathFs } from '../../daemon/edit/paths';
+import { contentHash } from '../../shared/hash';
+import { resolveWorkspacePath, type PathFlavor, type PathFs } from '../../shared/paths';
 import type { UiMode } from '../ui/ui-mode';
 
 export interface WorkspaceFolderPaths {

@@ -1,6 +1,6 @@
 /**
  * VS Code glue of the doctor: runs `tandem/doctor/run`, shows the report in the editor
- * (the Markdown of ui/reports.ts plus the fixes), and offers the one-click fixes in a
+ * (the Markdown of reports/reports.ts plus the fixes), and offers the one-click fixes in a
  * notification: pulling a model with a cancellable progress notification, opening the
  * setting of a wrong URL, setting the remote token.
  */
@@ -9,8 +9,8 @@ import * as vscode from 'vscode';
 import { ModelsPullProgressNotification, ModelsPullRequest } from '../../protocol';
 import { requestWithSignal } from '../connection/daemon-session';
 import type { TandemClient } from '../tandem-client';
-import { doctorReport } from '../ui/reports';
-import type { ReportsView } from '../vscode/reports-view';
+import { doctorReport } from '../reports/reports';
+import type { ReportsView } from '../reports/reports-view';
 import { doctorFixes, fixesMarkdown, type DoctorFix } from './doctor-fixes';
 import { PullProgressTracker } from './pull-progress';
 

@@ -3,7 +3,7 @@
  * that is not this machine. Loopback (127.x, ::1, localhost) is fine; so is https. The
  * same rule as the doctor's `backend.insecure-http` finding. Pure.
  */
-import { isLoopback } from '../../daemon/router/doctor';
+import { isLoopback } from '../../shared/url';
 
 export function insecureUrlWarning(setting: string, value: string): string | undefined {
   let url: URL;

@@ -6,7 +6,7 @@
  * against the session's registered workspace roots (realpath, no `..` or symlink
  * escape, nothing under `.git/`) and refuses what it cannot prove safe, saying why in
  * `rejected`. Every change to an existing file carries the `baseHash` of the text it
- * was computed from (see `contentHash` in daemon/edit/paths.ts: SHA-256 hex of the
+ * was computed from (see `contentHash` in shared/hash.ts: SHA-256 hex of the
  * UTF-8 text without a leading BOM); the client refuses to apply a change whose file
  * no longer has that hash, so edits never clobber work done in the meantime.
  *

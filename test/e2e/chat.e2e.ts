@@ -9,7 +9,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { tandemDefaultModels } from '../fake-ollama/script';
-import { E2eSession, resultsDir, skipUnlessAvailable, waitFor } from './harness';
+import { E2eSession, resultsDir, skipUnlessAvailable } from './harness';
+import { waitFor } from './processes';
 
 const CODE_LINE = 'export const twice = (n: number) => n * 2;';
 const ANSWER_CHUNKS = ['Here is ', 'a helper:\n\n', '```ts\n', `${CODE_LINE}\n`, '```\n'];

@@ -15,7 +15,8 @@ import type { Locator } from 'playwright-core';
 import { FixStatsRequest } from '../../protocol';
 import { connectToDaemon } from '../../protocol/client';
 import { tandemDefaultModels } from '../fake-ollama/script';
-import { E2eSession, skipUnlessAvailable, waitFor } from './harness';
+import { E2eSession, skipUnlessAvailable } from './harness';
+import { waitFor } from './processes';
 
 const BROKEN_TS = [
   'export function total(items: number[]): number {',

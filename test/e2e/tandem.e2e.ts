@@ -5,13 +5,14 @@
  * in order and each leaves the editor in a known state.
  *
  * Run: `npm run e2e:setup` once, then `npm run test:e2e`. Failures leave a screenshot
- * and the logs (code-server, extension host, daemon, fake) in test-results/e2e/.
+ * and the logs (code-server, extension host, the Tandem channel, daemon, fake) in test-results/e2e/.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tandemDefaultModels } from '../fake-ollama/script';
-import { E2eSession, skipUnlessAvailable, waitFor } from './harness';
+import { E2eSession, skipUnlessAvailable } from './harness';
+import { waitFor } from './processes';
 
 /** The completion the fake model streams for every request. */
 const COMPLETION_CHUNKS = [' +', ' b', ';'];

@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connectToDaemon, type DaemonConnection } from '../../protocol/client';
-import { readLock, type LockInfo } from '../../daemon/lockfile';
+import { readLock, type LockInfo } from '../../protocol/lockfile';
 
 export const DAEMON_JS = resolve(__dirname, '../../dist/daemon.js');
 

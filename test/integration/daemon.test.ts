@@ -18,7 +18,7 @@ import {
   type TandemErrorData,
 } from '../../protocol';
 import { connectToDaemon, openSocket } from '../../protocol/client';
-import { lockPath, readLock } from '../../daemon/lockfile';
+import { lockPath, readLock } from '../../protocol/lockfile';
 import { FakeOllama } from '../fake-ollama';
 import { eventually, removeHome, spawnDaemon, startDaemon, tempHome, writeConfig, type RunningDaemon } from './daemon-harness';
 

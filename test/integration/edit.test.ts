@@ -23,7 +23,7 @@ import {
 } from '../../protocol';
 import type { DaemonConnection } from '../../protocol/client';
 import { applyTextEdits } from '../../daemon/edit/apply';
-import { contentHash } from '../../daemon/edit/hash';
+import { contentHash } from '../../shared/hash';
 import { FakeOllama } from '../fake-ollama';
 import { eventually, removeHome, startDaemon, tempHome, type RunningDaemon } from './daemon-harness';
 

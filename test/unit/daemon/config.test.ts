@@ -2,17 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, applyOverlay, configPath, loadConfig, tandemHome } from '../../../daemon/config';
+import { ConfigError, applyOverlay, configPath, loadConfig } from '../../../daemon/config';
 
 describe('config', () => {
   let home: string;
   beforeEach(() => (home = mkdtempSync(join(tmpdir(), 'tandem-config-'))));
   afterEach(() => rmSync(home, { recursive: true, force: true }));
-
-  it('TANDEM_HOME overrides ~/.tandem', () => {
-    assert.equal(tandemHome({ TANDEM_HOME: '/x/y' }), '/x/y');
-    assert.match(tandemHome({}), /\.tandem$/);
-  });
 
   it('creates config.json with documented defaults on first load (mode 0600)', () => {
     const cfg = loadConfig({ TANDEM_HOME: home });

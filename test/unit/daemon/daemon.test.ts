@@ -14,7 +14,7 @@ import { connectToDaemon, type DaemonConnection } from '../../../protocol/client
 import { loadConfig } from '../../../daemon/config';
 import { Daemon } from '../../../daemon/daemon';
 import type { DaemonFeature } from '../../../daemon/host/types';
-import { lockPath, readLock } from '../../../daemon/lockfile';
+import { lockPath, readLock } from '../../../protocol/lockfile';
 import { DaemonLogger } from '../../../daemon/log';
 import { fakeParts, feature } from '../host/helpers';
 

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import type { FileChange, FixDiagnostic, TextEdit } from '../../../protocol';
-import { contentHash } from '../../../daemon/edit/hash';
-import type { PathFs } from '../../../daemon/edit/paths';
+import { contentHash } from '../../../shared/hash';
+import type { PathFs } from '../../../shared/paths';
 import { diagnosticsAtCursor, diagnosticsForFile, MAX_FIX_DIAGNOSTICS } from '../../../extension/edit/fix-targets';
 import { FixOutcomeWatch, mapLines, remainingTargets } from '../../../extension/edit/outcome-watch';
 import {

@@ -11,8 +11,8 @@ import type {
   FixOutcomeRequest,
   FixProposeRequest,
 } from '../../../protocol';
-import { contentHash } from '../../../daemon/edit/hash';
-import type { PathFs } from '../../../daemon/edit/paths';
+import { contentHash } from '../../../shared/hash';
+import type { PathFs } from '../../../shared/paths';
 import { nullLogger } from '../../../extension/log';
 import type { EditBackend } from '../../../extension/edit/edit-backend';
 import { runEditFiles, type EditUi } from '../../../extension/edit/edit-flow';

@@ -24,7 +24,7 @@ import type { FileChange } from '../../../protocol';
 import { applyTextEdits } from '../../../daemon/edit/apply';
 import { changesFromAnswer } from '../../../daemon/edit/changes';
 import { parseEditResponse } from '../../../daemon/edit/format';
-import { contentHash } from '../../../daemon/edit/hash';
+import { contentHash } from '../../../shared/hash';
 
 const FIXTURES = join(__dirname, '../../fixtures/edit');
 

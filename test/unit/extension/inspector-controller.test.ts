@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { InspectorController, type InspectorMessenger } from '../../../extension/ui/inspector-controller';
+import { InspectorController, type InspectorMessenger } from '../../../extension/inspector/inspector-controller';
 import type { ContextDiagnostics } from '../../../protocol/messages/context';
 import type { HostToInspector, InspectedSuggestion } from '../../../webview-ui/inspector-protocol';
 import { flushAsync } from './fake-clock';

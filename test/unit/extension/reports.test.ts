@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { backendHealthReport, rawRequestReport, timingsReport } from '../../../extension/ui/reports';
+import { backendHealthReport, rawRequestReport, timingsReport } from '../../../extension/reports/reports';
 
 describe('reports', () => {
   it('raw prompt shows what was sent, fenced safely, and the raw output', () => {

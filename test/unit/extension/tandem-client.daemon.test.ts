@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { liveLock } from '../../../daemon/lockfile';
+import { liveLock } from '../../../protocol/lockfile';
 import { systemClock } from '../../../extension/clock';
 import { CompletionCore } from '../../../extension/completion/completion-core';
 import { nullLogger } from '../../../extension/log';

@@ -1,11 +1,14 @@
 /**
  * Operations in the editor: `Tandem: Show Stats` (the dashboard webview), `Tandem: Run
  * Doctor` (report + one-click fixes), and the plain-http warning when a backend URL
- * setting is saved. One call from main.ts.
+ * setting is saved. One contribution in main.ts's list.
  */
 import * as vscode from 'vscode';
+import type { ExtensionContribution } from '../host';
 import type { TandemClient } from '../tandem-client';
-import type { ReportsView } from '../vscode/reports-view';
+import type { PaletteCommand } from '../ui/ui-mode';
+import { registerGuardedCommands, type CommandHandler } from '../vscode/commands';
+import type { ReportsView } from '../reports/reports-view';
 import { daemonStatsSource } from './daemon-source';
 import { runDoctor } from './doctor';
 import { StatsPanel } from './stats-panel';
@@ -19,22 +22,23 @@ export interface OpsDeps {
 
 const URL_SETTINGS = ['ollamaUrl', 'remoteUrl'] as const;
 
-export function registerOps(context: vscode.ExtensionContext, deps: OpsDeps): void {
+export type OpsCommand = Extract<PaletteCommand, 'tandem.showStats' | 'tandem.runDoctor'>;
+
+export const opsContribution: ExtensionContribution = {
+  name: 'ops',
+  activate: (host) => activateOps(host.context, { client: host.client, channel: host.channel, reports: host.reports }),
+};
+
+function activateOps(context: vscode.ExtensionContext, deps: OpsDeps): vscode.Disposable {
   const { client, channel } = deps;
   const stats = new StatsPanel(context.extensionUri, { source: () => daemonStatsSource(client), log: (m) => channel.warn(m) });
-  const guarded = (id: string, run: () => unknown) =>
-    vscode.commands.registerCommand(id, async () => {
-      try {
-        await run();
-      } catch (err) {
-        channel.error(`${id} failed: ${(err as Error).message}`);
-        void vscode.window.showErrorMessage(`Tandem: ${(err as Error).message}`);
-      }
-    });
-  context.subscriptions.push(
+  const commands: Record<OpsCommand, CommandHandler> = {
+    'tandem.showStats': () => stats.show(),
+    'tandem.runDoctor': () => runDoctor({ client, reports: deps.reports, log: channel }),
+  };
+  return vscode.Disposable.from(
     stats,
-    guarded('tandem.showStats', () => stats.show()),
-    guarded('tandem.runDoctor', () => runDoctor({ client, reports: deps.reports, log: channel })),
+    ...registerGuardedCommands(channel, commands),
     vscode.workspace.onDidChangeConfiguration((e) => {
       for (const key of URL_SETTINGS) {
         if (!e.affectsConfiguration(`tandem.${key}`)) continue;

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveWorkspacePath, type PathCheck, type PathFs } from '../../../daemon/edit/paths';
-import { contentHash } from '../../../daemon/edit/hash';
+import { resolveWorkspacePath, type PathCheck, type PathFs } from '../../../shared/paths';
 
 function rule(check: PathCheck): string {
   return check.ok ? 'ok' : check.rule;
@@ -160,13 +159,5 @@ describe('edit path safety (Windows flavour, described file system)', () => {
   it('refuses .git and symlink (junction) escapes', () => {
     assert.equal(rule(check('.Git\\config')), 'git');
     assert.equal(rule(check('link\\x.ts')), 'symlink');
-  });
-});
-
-describe('contentHash', () => {
-  it('is the SHA-256 of the text and ignores a leading BOM', () => {
-    assert.equal(contentHash('abc'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-    assert.equal(contentHash('\ufeffabc'), contentHash('abc'));
-    assert.notEqual(contentHash('abc\n'), contentHash('abc'));
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Read-only Markdown documents under the `tandem:` scheme (stats, backend health,
  * timings, raw prompt, doctor). Content is produced by the pure functions in
- * ui/reports.ts and refreshed in place when shown again.
+ * reports.ts next to this file and refreshed in place when shown again.
  */
 import * as vscode from 'vscode';
 

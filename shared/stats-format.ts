@@ -2,7 +2,7 @@
  * Plain-text rendering of acceptance statistics, shared by `tandemd stats` and the
  * extension's stats view.
  */
-import type { FixStatsRequest, Percentiles, StatsGetRequest, StatsRow } from '../../protocol';
+import type { FixStatsRequest, Percentiles, StatsGetRequest, StatsRow } from '../protocol';
 
 function pct(rate: number | null): string {
   return rate === null ? '—' : `${(rate * 100).toFixed(1)}%`;

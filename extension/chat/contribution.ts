@@ -10,9 +10,10 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import type { ChatSelection } from '../../protocol';
 import type { CodeAction, ContextPreview, FileSuggestion, HostToWebview, ChatUiMode } from '../../webview-ui/chat/messages';
+import type { ExtensionContribution } from '../host';
 import type { Logger } from '../log';
 import type { TandemClient } from '../tandem-client';
-import { currentMode } from '../vscode/config';
+import type { UiMode } from '../ui/ui-mode';
 import { applyPlan, planApply } from './apply-plan';
 import { ChatController, type ChatEditor } from './chat-controller';
 import { ClientChatDaemon } from './chat-daemon';
@@ -26,6 +27,7 @@ const FILE_LIST_TTL_MS = 30_000;
 export interface ChatDeps {
   client: TandemClient;
   logger: Logger;
+  mode(): UiMode;
 }
 
 class ChatViewProvider implements vscode.WebviewViewProvider {
@@ -253,13 +255,18 @@ class VsCodeChatEditor implements ChatEditor {
   }
 }
 
-/** Register the chat view, its commands and listeners. Disposables go to `context.subscriptions`. */
-export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): void {
+/** The chat view, its commands and listeners. */
+export const chatContribution: ExtensionContribution = {
+  name: 'chat',
+  activate: (host) => activateChat(host.context, { client: host.client, logger: host.logger, mode: () => host.mode() }),
+};
+
+function activateChat(context: vscode.ExtensionContext, deps: ChatDeps): vscode.Disposable {
   const provider = new ChatViewProvider(context.extensionUri);
   const proposals = new ProposalProvider();
   const editor = new VsCodeChatEditor(proposals, deps.logger);
   const daemon = new ClientChatDaemon(deps.client);
-  const mode = (): ChatUiMode => currentMode();
+  const mode = (): ChatUiMode => deps.mode();
   const controller = new ChatController({
     post: (msg) => provider.post(msg),
     daemon,
@@ -282,7 +289,7 @@ export function registerChat(context: vscode.ExtensionContext, deps: ChatDeps): 
   };
 
   const reveal = () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
-  context.subscriptions.push(
+  return vscode.Disposable.from(
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
     vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, proposals),
     vscode.commands.registerCommand('tandem.chat.new', async () => {

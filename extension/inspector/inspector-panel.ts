@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { InspectorController, type InspectorDeps, type InspectorMessenger } from '../ui/inspector-controller';
+import { InspectorController, type InspectorDeps, type InspectorMessenger } from './inspector-controller';
 
 export class InspectorPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;

@@ -4,7 +4,7 @@
  * `statusView`.
  */
 import * as vscode from 'vscode';
-import { statusView, type StatusInputs } from '../ui/status-model';
+import { statusView, type StatusInputs } from './status-model';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('tandem.status', vscode.StatusBarAlignment.Right, 100);

@@ -4,6 +4,11 @@
  * and stops; a lock whose pid is dead (or whose port does not answer) is stale and
  * taken over. The lock is created with O_EXCL so two daemons starting at the same
  * moment cannot both win.
+ *
+ * Part of the contract: the daemon claims and publishes the lock, the extension and the
+ * CLI read it to find the daemon, so its format, its place (`home.ts`) and the liveness
+ * rule live here, next to the messages. Node-only, so not re-exported from `index.ts`
+ * (the webviews import that).
  */
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

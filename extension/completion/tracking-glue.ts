@@ -4,7 +4,7 @@
  * / Escape so partial accepts and dismissals are observed with the stable API.
  */
 import * as vscode from 'vscode';
-import type { RecentFiles } from '../completion/recent-files';
+import type { RecentFiles } from './recent-files';
 import type { RetentionTracker } from '../tracking/retention';
 import type { SuggestionTracker } from '../tracking/suggestion-tracker';
 import { documentPath, SUPPORTED_SCHEMES } from './inline-provider';
@@ -28,10 +28,13 @@ function textFromAnchor(tracker: SuggestionTracker, document: vscode.TextDocumen
   return document.getText(new vscode.Range(document.positionAt(live.anchorOffset), document.positionAt(offset)));
 }
 
-export function registerTrackingGlue(
-  context: vscode.ExtensionContext,
-  deps: { tracker: SuggestionTracker; retention: RetentionTracker; recent: RecentFiles; forgetShown(): void },
-): void {
+/** The editor listeners and accept commands; the caller disposes them. */
+export function registerTrackingGlue(deps: {
+  tracker: SuggestionTracker;
+  retention: RetentionTracker;
+  recent: RecentFiles;
+  forgetShown(): void;
+}): vscode.Disposable[] {
   const { tracker, retention, recent } = deps;
   const setVisible = (visible: boolean) => void vscode.commands.executeCommand('setContext', SUGGESTION_CONTEXT_KEY, visible);
 
@@ -44,7 +47,7 @@ export function registerTrackingGlue(
     );
   refreshOpen();
 
-  context.subscriptions.push(
+  const listeners = [
     vscode.window.tabGroups.onDidChangeTabs(refreshOpen),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (!supported(e.document) || e.contentChanges.length === 0) return;
@@ -85,7 +88,7 @@ export function registerTrackingGlue(
     vscode.workspace.onDidRenameFiles((e) => {
       for (const f of e.files) retention.onRename(f.oldUri.fsPath, f.newUri.fsPath);
     }),
-  );
+  ];
 
   const afterPartial = async (builtin: string, unit: 'word' | 'line') => {
     await vscode.commands.executeCommand(builtin);
@@ -95,7 +98,8 @@ export function registerTrackingGlue(
     if (!tracker.current) setVisible(false);
   };
 
-  context.subscriptions.push(
+  return [
+    ...listeners,
     vscode.commands.registerCommand('tandem.completion.accepted', (completionId: unknown) => {
       if (typeof completionId === 'string') tracker.accepted(completionId);
       deps.forgetShown();
@@ -109,5 +113,5 @@ export function registerTrackingGlue(
       setVisible(false);
       await vscode.commands.executeCommand('editor.action.inlineSuggest.hide');
     }),
-  );
+  ];
 }

@@ -16,7 +16,8 @@ import {
   type RecentFile,
   type TextEdit,
 } from '../../protocol';
-import { stripBom } from '../../daemon/edit/hash';
+import { stripBom } from '../../shared/hash';
+import type { ExtensionContribution } from '../host';
 import type { Logger } from '../log';
 import type { TandemClient } from '../tandem-client';
 import type { UiMode } from '../ui/ui-mode';
@@ -160,7 +161,18 @@ function startProgress(title: string): { signal: AbortSignal; report(message: st
   };
 }
 
-export function registerEdits(context: vscode.ExtensionContext, deps: EditDeps): void {
+export const editContribution: ExtensionContribution = {
+  name: 'edit',
+  activate: (host) =>
+    activateEdits({
+      client: host.client,
+      logger: host.logger,
+      mode: () => host.mode(),
+      recentFiles: (path) => host.completions.recent.list(path),
+    }),
+};
+
+function activateEdits(deps: EditDeps): vscode.Disposable {
   const backend = daemonEditBackend(() => deps.client.connection);
   const { logger } = deps;
 
@@ -299,7 +311,7 @@ export function registerEdits(context: vscode.ExtensionContext, deps: EditDeps):
     }
   };
 
-  context.subscriptions.push(
+  return vscode.Disposable.from(
     vscode.commands.registerCommand('tandem.fix.atCursor', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) {

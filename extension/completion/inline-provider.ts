@@ -4,7 +4,7 @@
  * tracker told what was shown. Everything else happens in CompletionCore.
  */
 import * as vscode from 'vscode';
-import type { CompletionCore, Suggestion } from '../completion/completion-core';
+import type { CompletionCore, Suggestion } from './completion-core';
 import type { SuggestionTracker } from '../tracking/suggestion-tracker';
 
 export const SUPPORTED_SCHEMES = ['file', 'untitled'] as const;

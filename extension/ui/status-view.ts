@@ -2,7 +2,7 @@
  * TreeDataProvider for the "Tandem" Explorer view, rendering the pure `statusTree`.
  */
 import * as vscode from 'vscode';
-import { statusTree, type StatusTreeInputs, type TreeNode } from '../ui/status-tree';
+import { statusTree, type StatusTreeInputs, type TreeNode } from './status-tree';
 
 export class StatusTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();

@@ -2,8 +2,8 @@
  * The status bar menu and the UI mode picker.
  */
 import * as vscode from 'vscode';
-import { commandIcons, commandTitles } from '../ui/command-catalog';
-import { modeDescriptions, surfaceFor, UiModes, type PaletteCommand, type UiMode } from '../ui/ui-mode';
+import { commandIcons, commandTitles } from './command-catalog';
+import { modeDescriptions, surfaceFor, UiModes, type PaletteCommand, type UiMode } from './ui-mode';
 
 export async function pickUiMode(current: UiMode): Promise<UiMode | undefined> {
   const items = UiModes.map((mode) => ({

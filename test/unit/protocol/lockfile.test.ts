@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { acquireLock, liveLock, lockPath, pidAlive, publishLock, readLock, releaseLock, type LockInfo } from '../../../daemon/lockfile';
+import { acquireLock, liveLock, lockPath, pidAlive, publishLock, readLock, releaseLock, type LockInfo } from '../../../protocol/lockfile';
 
 function info(pid: number, port = 0): LockInfo {
   return { pid, port, token: 't', version: '0.1.0', protocol: { major: 1, minor: 0 }, startedAt: 1 };

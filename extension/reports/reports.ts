@@ -4,7 +4,7 @@
  * Pure functions from data to Markdown.
  */
 import type { DaemonStatus, InlineCompletionRequest, StatsGetRequest } from '../../protocol';
-import { formatStats } from '../../daemon/telemetry/format';
+import { formatStats } from '../../shared/stats-format';
 import type { RequestRecord } from '../completion/request-log';
 
 export function statsReport(stats: StatsGetRequest.Result): string {
