@@ -175,30 +175,22 @@ function clip(counter: TokenCounter, text: string, maxTokens: number, keep: 'sta
 }
 
 /**
- * Fit ranked items into `maxTokens`: take them best first while they fit (`count(i)` is
- * item i's tokens as rendered, separator included), then, when `exact` is given, verify the
- * exact count of the joined block and drop the lowest-ranked kept item until it fits.
- * Returns indexes of kept items in rank order.
+ * Tokens of rendered prompt parts (a chunk as a comment, a path line), each counted with
+ * its terminating newline and cached: the same chunks recur across keystrokes and
+ * assemblies, and with cl100k a block's count is the sum of its newline-terminated parts.
  */
-export function fitRanked(
-  count: (index: number) => number,
-  n: number,
-  maxTokens: number,
-  exact: ((kept: number[]) => number) | undefined,
-): { kept: number[]; tokens: number } {
-  const kept: number[] = [];
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const t = count(i);
-    if (sum + t > maxTokens) continue;
-    kept.push(i);
-    sum += t;
+export class RenderedTokens {
+  private readonly cache = new Map<string, number>();
+
+  constructor(private readonly counter: Pick<TokenCounter, 'count'>) {}
+
+  of(rendered: string): number {
+    let n = this.cache.get(rendered);
+    if (n === undefined) {
+      n = this.counter.count(rendered + '\n');
+      if (this.cache.size >= 20_000) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(rendered, n);
+    }
+    return n;
   }
-  if (!exact) return { kept, tokens: sum };
-  while (kept.length > 0) {
-    const total = exact(kept);
-    if (total <= maxTokens) return { kept, tokens: total };
-    kept.pop();
-  }
-  return { kept, tokens: 0 };
 }

@@ -21,8 +21,10 @@ export class DiagnosticsLog {
   get(completionId: string): ContextDiagnostics | undefined {
     return this.records.get(completionId);
   }
-
-  get size(): number {
-    return this.records.size;
-  }
 }
+
+/** Milliseconds as reported in diagnostics and results (two decimals). */
+export const roundMs = (n: number): number => Math.round(n * 100) / 100;
+
+/** Scores as reported in diagnostics and search hits (six decimals). */
+export const roundScore = (n: number): number => Math.round(n * 1e6) / 1e6;

@@ -4,7 +4,8 @@
  * with the protocol's codes.
  */
 import { ContextDiagnosticsRequest, ContextSearchRequest, ErrorCodes, TandemError, type IndexProgressNotification } from '../../protocol';
-import { ContextEngineError, type TandemContextEngine } from './engine';
+import type { TandemContextEngine } from './engine';
+import { ContextEngineError } from './errors';
 import type { IndexProgress } from './types';
 
 /** `tandem/context/diagnostics`: the diagnostics recorded for a completion (or chat) id. */

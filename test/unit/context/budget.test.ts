@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TokenCounter, clipPrefix, clipSuffix, completionBudget, fitRanked } from '../../../daemon/context/budget';
+import { TokenCounter, clipPrefix, clipSuffix, completionBudget } from '../../../daemon/context/budget';
 import { copyFixtureRepo, cursorAt, makeEngine, tempDir } from './helpers';
 
 describe('context/budget', () => {
@@ -98,20 +98,6 @@ describe('context/budget', () => {
       }
     }
     assert.ok(checked > 100, `${checked} windows checked`);
-  });
-
-  it('fits ranked items best first and verifies the joined count', () => {
-    const sizes = [5, 50, 3, 10];
-    const r = fitRanked((i) => sizes[i], sizes.length, 20, undefined);
-    assert.deepEqual(r.kept, [0, 2, 3]);
-    const exact = fitRanked(
-      (i) => sizes[i],
-      sizes.length,
-      20,
-      (kept) => kept.reduce((s, i) => s + sizes[i], 0) + 5,
-    );
-    assert.deepEqual(exact.kept, [0, 2]);
-    assert.equal(exact.tokens, 13);
   });
 
   describe('completion assembly never exceeds the budget and reports exact counts', () => {

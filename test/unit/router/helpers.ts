@@ -6,6 +6,7 @@ import type { Logger } from '../../../daemon/log';
 import { Metrics } from '../../../daemon/metrics';
 import { Router } from '../../../daemon/router/router';
 import type { TaskType } from '../../../protocol';
+import { FakeOllama, tandemDefaultModels, type FakeModel } from '../../fake-ollama';
 
 export type BackendSpec = Pick<BackendConfig, 'name' | 'url'> & Partial<BackendConfig>;
 
@@ -89,4 +90,38 @@ export async function rejection(p: Promise<unknown>): Promise<unknown> {
     return err;
   }
   throw new Error('expected the promise to reject, but it resolved');
+}
+
+/**
+ * Fake Ollama servers and routers for the tests of one suite (call it inside `describe`):
+ * every router is disposed and every fake stopped after each test.
+ */
+export function routerFixtures(): {
+  startFake: (models?: FakeModel[]) => Promise<FakeOllama>;
+  /** Stop this (already started) fake after the test too. */
+  adopt: (fake: FakeOllama) => void;
+  router: (backends: BackendSpec[], opts?: Parameters<typeof makeConfig>[1] & { now?: () => number }) => ReturnType<typeof makeRouter>;
+} {
+  const fakes: FakeOllama[] = [];
+  const routers: Router[] = [];
+  afterEach(async () => {
+    for (const r of routers.splice(0)) r.dispose();
+    await Promise.all(fakes.splice(0).map((f) => f.stop()));
+  });
+  return {
+    async startFake(models = tandemDefaultModels()) {
+      const fake = new FakeOllama({ models });
+      await fake.start();
+      fakes.push(fake);
+      return fake;
+    },
+    adopt(fake) {
+      fakes.push(fake);
+    },
+    router(backends, opts = {}) {
+      const made = makeRouter(makeConfig(backends, opts), { now: opts.now });
+      routers.push(made.router);
+      return made;
+    },
+  };
 }

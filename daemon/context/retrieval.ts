@@ -1,0 +1,271 @@
+/**
+ * Retrieval orchestration: for a cursor, run the retrievers against the deadline (the
+ * vector search concurrently; the synchronous imports, definitions and BM25 retrievers
+ * in turn, each skipped once the deadline has passed), then fuse their ranked lists with
+ * the cursor's signals (imported, open, recent files; the excluded window) into ranked
+ * chunks. No budget here: the assemblies fit what this returns.
+ */
+import { resolve } from 'node:path';
+import type { ContextSource, RecentFile, RetrieverRun } from '../../protocol';
+import { buildMatch, queryTerms } from './bm25';
+import type { ContextConfig } from './config';
+import { definitionsRetriever } from './definitions-retriever';
+import { roundMs } from './diagnostics';
+import { assemblyCancelled } from './errors';
+import { fuse, type FusedCandidate, type FusionMeta } from './fusion';
+import type { VectorIndex } from './embeddings';
+import { importsRetriever, type ImportSignals, type ImportsIndex } from './imports-retriever';
+import type { ChunkRow, IndexStore } from './index-store';
+import { languageOfPath } from './languages';
+import { relPath } from './roots';
+import { isInside, toRel } from './walker';
+
+/** A cursor to retrieve context for. */
+export interface RetrieveRequest {
+  /** Absolute path of the document. */
+  path: string;
+  languageId?: string;
+  prefix: string;
+  suffix: string;
+  /** 0-based cursor line. */
+  line: number;
+  recentFiles?: RecentFile[];
+  /** Most chunks to return (default `completion.maxChunks`). */
+  k?: number;
+  /** Per-file cap (default `completion.perFileCap`). */
+  perFileCap?: number;
+  /** 1-based inclusive lines of the current file not to return (default: the cursor window). */
+  excludeLines?: [number, number];
+  /** Time allowed for the retrievers, ms (default: no deadline). */
+  deadlineMs?: number;
+  /** Treat all-lowercase words as prose, not symbol names (search queries). */
+  prose?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface RetrievedChunk {
+  root: string;
+  /** Root-relative path. */
+  file: string;
+  language: string;
+  startLine: number;
+  endLine: number;
+  score: number;
+  sources: ContextSource[];
+  signals: string[];
+  symbols: string[];
+  text: string;
+  hash: string;
+}
+
+export interface RetrieveResult {
+  root?: string;
+  /** The chunks to use, best first (after per-file and count caps). */
+  chunks: RetrievedChunk[];
+  /** Every fused candidate, for diagnostics (`capped` marks those over a cap). */
+  candidates: FusedCandidate[];
+  retrievers: RetrieverRun[];
+  elapsedMs: number;
+}
+
+/** What retrieval needs of a root's index (a `WorkspaceIndex` is one). */
+export interface RetrievalIndex extends ImportsIndex {
+  root: string;
+  store: ImportsIndex['store'] & Pick<IndexStore, 'bm25' | 'chunks' | 'chunkIdsByHash'>;
+  vectors: Pick<VectorIndex, 'status' | 'search'>;
+}
+
+export interface RetrievalDeps {
+  config: ContextConfig;
+  /** The registered root containing a document (the deepest), if any. */
+  roots: { rootOf(path: string): RetrievalIndex | undefined };
+  /** A monotonic clock, ms. */
+  now: () => number;
+}
+
+export class Retrieval {
+  /**
+   * Recent vector-search latency (EWMA, ms) and how many searches it has seen. Under a
+   * deadline, a search expected to take longer than the time left is not waited for: it
+   * finishes in the background (warming the query-vector cache and this average), so a
+   * slow embedder costs completions nothing instead of the whole deadline every time.
+   */
+  private vectorLatency = { ewmaMs: 0, samples: 0 };
+
+  constructor(private readonly deps: RetrievalDeps) {}
+
+  /** Ranked context chunks for a cursor (what completions use before budget fitting). */
+  async retrieve(req: RetrieveRequest): Promise<RetrieveResult> {
+    const { config: cfg, now } = this.deps;
+    const started = now();
+    const ws = this.deps.roots.rootOf(req.path);
+    if (!ws || !cfg.enabled) return { chunks: [], candidates: [], retrievers: [], elapsedMs: 0 };
+    const rel = relPath(ws, req.path);
+    const language = req.languageId ?? languageOfPath(rel) ?? 'plaintext';
+    const deadline = req.deadlineMs !== undefined ? started + req.deadlineMs : Infinity;
+    const cursorLine = req.line + 1;
+    const window = cfg.completion.cursorWindowLines;
+    const excludeLines = req.excludeLines ?? [cursorLine - window, cursorLine + window];
+    const queryWindow = lastLines(req.prefix, cfg.completion.queryLines);
+    const runs: RetrieverRun[] = [];
+    const lists: Partial<Record<ContextSource, number[]>> = {};
+
+    // Vector search runs concurrently with the synchronous retrievers below.
+    let vectorDone = false;
+    // Once the deadline gives up on the search, its late outcome is not reported as this request's.
+    let vectorAbandoned = false;
+    const semantic = ws.vectors.status();
+    const vectorStart = now();
+    const vectorPromise: Promise<number[] | undefined> | undefined =
+      semantic.active && queryWindow.trim() !== ''
+        ? ws.vectors
+            .search(queryWindow, cfg.retrieval.vectorCandidates, req.signal)
+            .then((hits) => hits.flatMap((h) => ws.store.chunkIdsByHash(h.hash)))
+            .then(
+              (ids) => {
+                vectorDone = true;
+                const ms = now() - vectorStart;
+                this.observeVectorLatency(ms);
+                if (!vectorAbandoned) runs.push({ name: 'vector', status: 'done', ms: roundMs(ms), hits: ids.length });
+                return ids;
+              },
+              (err: Error) => {
+                vectorDone = true;
+                if (!vectorAbandoned)
+                  runs.push({ name: 'vector', status: 'error', ms: roundMs(now() - vectorStart), hits: 0, reason: err.message });
+                return undefined;
+              },
+            )
+        : undefined;
+    if (!vectorPromise) runs.push({ name: 'vector', status: 'skipped', ms: 0, hits: 0, reason: semantic.reason ?? 'empty query' });
+
+    const timed = (name: ContextSource, fn: () => number[]) => {
+      if (now() >= deadline) {
+        runs.push({ name, status: 'timeout', ms: 0, hits: 0, reason: 'deadline passed before it could start' });
+        return;
+      }
+      const t = now();
+      try {
+        const ids = fn();
+        lists[name] = ids;
+        runs.push({ name, status: 'done', ms: roundMs(now() - t), hits: ids.length });
+      } catch (err) {
+        runs.push({ name, status: 'error', ms: roundMs(now() - t), hits: 0, reason: (err as Error).message });
+      }
+    };
+
+    const imports: ImportSignals = { files: new Set<string>(), unused: new Set<number>(), members: new Set<number>() };
+    timed('imports', () => importsRetriever(ws, { rel, language, prefix: req.prefix, suffix: req.suffix, queryWindow }, imports));
+    timed('definitions', () => definitionsRetriever(ws.store, queryWindow, req.prose === true));
+    timed('bm25', () => {
+      const match = buildMatch(queryTerms(queryWindow), {
+        docFrequency: (t) => ws.store.docFrequency(t),
+        totalDocs: ws.chunkCount,
+      });
+      return ws.store.bm25(match, cfg.retrieval.bm25Candidates).map((h) => h.id);
+    });
+
+    const expectedVectorMs = this.vectorLatency.samples >= 3 ? this.vectorLatency.ewmaMs : undefined;
+    if (vectorPromise && !vectorDone && expectedVectorMs !== undefined && expectedVectorMs > deadline - now()) {
+      vectorAbandoned = true;
+      runs.push({
+        name: 'vector',
+        status: 'timeout',
+        ms: 0,
+        hits: 0,
+        reason: `not waited for: recent searches took ~${roundMs(expectedVectorMs)} ms, ${roundMs(Math.max(0, deadline - now()))} ms were left; it finishes in the background`,
+      });
+    } else if (vectorPromise) {
+      const remaining = deadline - now();
+      let timer: NodeJS.Timeout | undefined;
+      const ids = await Promise.race([
+        vectorPromise,
+        new Promise<undefined>((r) => {
+          if (remaining === Infinity) return;
+          timer = setTimeout(() => r(undefined), Math.max(0, remaining));
+        }),
+      ]);
+      clearTimeout(timer);
+      if (ids) lists.vector = ids;
+      else if (!vectorDone) {
+        vectorAbandoned = true;
+        runs.push({
+          name: 'vector',
+          status: 'timeout',
+          ms: roundMs(now() - vectorStart),
+          hits: 0,
+          reason: 'lost the race against the deadline',
+        });
+      }
+    }
+    if (req.signal?.aborted) throw assemblyCancelled();
+
+    const allIds = Object.values(lists).flat();
+    const rows = ws.store.chunks(allIds);
+    const meta = new Map<number, FusionMeta>();
+    for (const [id, r] of rows) meta.set(id, { path: r.path, startLine: r.startLine, endLine: r.endLine });
+    const recent = new Set<string>();
+    const open = new Set<string>();
+    for (const f of req.recentFiles ?? []) {
+      if (!isInside(ws.root, resolve(f.path))) continue;
+      const r = toRel(ws.root, resolve(f.path));
+      if (f.open) open.add(r);
+      if (f.editedAt !== undefined) recent.add(r);
+    }
+    const candidates = fuse(
+      lists,
+      meta,
+      {
+        currentPath: rel,
+        excludeLines,
+        importedFiles: imports.files,
+        unusedImportChunks: imports.unused,
+        memberChunks: imports.members,
+        openFiles: open,
+        recentFiles: recent,
+      },
+      {
+        rrfK: cfg.retrieval.rrfK,
+        weights: cfg.retrieval.weights,
+        boosts: cfg.retrieval.boosts,
+        perFileCap: req.perFileCap ?? cfg.completion.perFileCap,
+        limit: req.k ?? cfg.completion.maxChunks,
+      },
+    );
+    const chunks = candidates.filter((c) => !c.capped).map((c) => toRetrieved(ws.root, c, rows.get(c.id)!));
+    return { root: ws.root, chunks, candidates, retrievers: runs, elapsedMs: roundMs(now() - started) };
+  }
+
+  private observeVectorLatency(ms: number): void {
+    const v = this.vectorLatency;
+    v.ewmaMs = v.samples === 0 ? ms : v.ewmaMs * 0.8 + ms * 0.2;
+    v.samples++;
+  }
+}
+
+function toRetrieved(root: string, c: FusedCandidate, row: ChunkRow): RetrievedChunk {
+  return {
+    root,
+    file: c.path,
+    language: row.language,
+    startLine: c.startLine,
+    endLine: c.endLine,
+    score: c.score,
+    sources: c.sources,
+    signals: c.signals,
+    symbols: row.symbols,
+    text: row.text,
+    hash: row.hash,
+  };
+}
+
+/** The last `n` lines of `text` (all of it when shorter). */
+function lastLines(text: string, n: number): string {
+  let idx = text.length;
+  for (let i = 0; i < n; i++) {
+    const j = text.lastIndexOf('\n', idx - 1);
+    if (j < 0) return text;
+    idx = j;
+  }
+  return text.slice(idx + 1);
+}
