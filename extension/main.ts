@@ -15,8 +15,7 @@ import { CompletionCore, type Suggestion } from './completion/completion-core';
 import { ErrorOnce } from './completion/error-once';
 import { RecentFiles } from './completion/recent-files';
 import { RequestLog } from './completion/request-log';
-import { daemonLogFile, probeNodeVersion, readTail, spawnDaemon } from './connection/daemon-process';
-import { chooseNodeRuntime, explainDaemonExit, type NodeRuntime } from './connection/node-runtime';
+import { createDaemonLauncher } from './connection/daemon-launcher';
 import { settingsUpdateParams, validateUrlSetting } from './settings';
 import { NotConnectedError, TandemClient } from './tandem-client';
 import { EventQueue } from './tracking/event-queue';
@@ -44,35 +43,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const { channel, logger } = createOutput(context);
   const version = (context.extension.packageJSON as { version?: string }).version ?? '0.0.0';
   const home = tandemHome(process.env);
-  const daemonJs = vscode.Uri.joinPath(context.extensionUri, 'dist', 'daemon.js').fsPath;
   logger.info(`Tandem ${version} activating (home ${home}, ${vscode.env.remoteName ? `remote ${vscode.env.remoteName}` : 'local'})`);
 
   let mode: UiMode = currentMode();
   let remoteToken = await context.secrets.get(REMOTE_TOKEN_SECRET);
   const remoteHeaders = () => (remoteToken ? { Authorization: `Bearer ${remoteToken}` } : undefined);
-  let runtime: NodeRuntime | undefined;
+  const launcher = createDaemonLauncher({
+    extensionRoot: context.extensionUri.fsPath,
+    home,
+    nodePath: () => currentSettings().nodePath,
+    logger,
+  });
 
   const workspaceRoots = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 
   const client = new TandemClient({
     client: { name: 'tandem-vscode', version },
     findLive: () => liveLock(home),
-    startDaemon: async () => {
-      runtime = await chooseNodeRuntime({
-        settingPath: currentSettings().nodePath,
-        execPath: process.execPath,
-        execNodeVersion: process.versions.node,
-        probeVersion: (command) => probeNodeVersion(command),
-      });
-      logger.info(
-        `starting tandemd: ${runtime.command} (${runtime.source}, ${runtime.version ?? 'unknown version'}) ${daemonJs} serve; log ${daemonLogFile(home)}`,
-      );
-      return spawnDaemon({ runtime, daemonJs, home });
-    },
-    explainExit: async (exit) => {
-      const logFile = daemonLogFile(home);
-      return explainDaemonExit(exit, readTail(logFile), runtime ?? { command: 'node', env: {}, source: 'path' }, logFile);
-    },
+    startDaemon: () => launcher.start(),
+    explainExit: (exit) => launcher.explainExit(exit),
     settings: () => settingsUpdateParams(currentSettings(), remoteHeaders()),
     workspaceRoots,
     clock: systemClock,
