@@ -48,7 +48,8 @@ export function createDaemonLauncher(opts: DaemonLauncherOptions): DaemonLaunche
         bundled: findBundledRuntime(opts.extensionRoot),
         execPath: opts.execPath ?? process.execPath,
         execNodeVersion: opts.execNodeVersion ?? process.versions.node,
-        probeVersion: (command) => probeNodeVersion(command, env),
+        probeVersion: (command, unsetEnv = []) =>
+          probeNodeVersion(command, Object.fromEntries(Object.entries(env).filter(([key]) => !unsetEnv.includes(key)))),
       });
       opts.logger.info(
         `starting tandemd: ${runtime.command} (${runtime.source}, ${runtime.version ?? 'unknown version'}) ${daemonJs} serve; log ${logFile}`,

@@ -42,8 +42,8 @@ export interface NodeRuntimeInputs {
   execPath: string;
   /** `process.versions.node` of the extension host. */
   execNodeVersion: string;
-  /** Runs `<command> --version`. */
-  probeVersion(command: string): Promise<VersionProbe>;
+  /** Runs `<command> --version`, without the variables in `unsetEnv`. */
+  probeVersion(command: string, unsetEnv?: string[]): Promise<VersionProbe>;
 }
 
 export function parseNodeMajor(version: string | undefined): number | undefined {
@@ -87,7 +87,7 @@ export async function chooseNodeRuntime(inputs: NodeRuntimeInputs): Promise<Node
   }
   if (inputs.bundled) {
     const { path, manifest } = inputs.bundled;
-    const probe = await inputs.probeVersion(path);
+    const probe = await inputs.probeVersion(path, BUNDLED_UNSET_ENV);
     const version = probe.version?.trim();
     if (parseNodeMajor(version) === undefined) {
       const glibc = manifest?.glibc ? ` On Linux it needs glibc ${manifest.glibc} or later.` : '';

@@ -30,6 +30,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { bundledNodePath } from '../../protocol/runtime';
 import { ensureVsix, repoRoot } from './vsix';
 
 export const CODE_SERVER_VERSION = '4.100.3';
@@ -475,10 +476,10 @@ export class E2eSession {
     return join(this.extensionsDir, dir);
   }
 
-  /** `tandemd <args>` with the session's TANDEM_HOME, run from the installed VSIX. */
+  /** `tandemd <args>` with the session's TANDEM_HOME, run from the installed VSIX on its bundled runtime. */
   async tandemd(args: string[]): Promise<string> {
     const daemonJs = join(this.installedExtensionDir(), 'dist', 'daemon.js');
-    const { stdout } = await run(process.execPath, [daemonJs, ...args], {
+    const { stdout } = await run(bundledNodePath(this.installedExtensionDir()), [daemonJs, ...args], {
       env: cleanEnv({ TANDEM_HOME: this.home, TANDEM_OLLAMA_URL: this.fake?.url ?? '' }),
       timeoutMs: 30_000,
     });
