@@ -23,6 +23,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -278,6 +279,12 @@ export interface SessionOptions {
   settings: (ollamaUrl: string) => Record<string, unknown>;
   /** For logs and the temp dir's name. */
   name: string;
+  /**
+   * A folder to put first on the extension host's PATH (e.g. one holding another `node`),
+   * through a login-shell profile (../shared/recipes/code-server.md, "The extension
+   * host's environment"); code-server itself then runs on this test's Node.
+   */
+  extensionHostPathFirst?: string;
 }
 
 interface LockInfo {
@@ -343,7 +350,7 @@ export class E2eSession {
     };
     writeFileSync(join(this.userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 
-    const env = cleanEnv({ TANDEM_HOME: this.home, TANDEM_OLLAMA_URL: this.fake.url });
+    const env = cleanEnv({ TANDEM_HOME: this.home, TANDEM_OLLAMA_URL: this.fake.url, ...this.shellProfileEnv() });
     await run(codeServerBin(), ['--extensions-dir', this.extensionsDir, '--user-data-dir', this.userDataDir, '--install-extension', vsix], {
       env,
       timeoutMs: 180_000,
@@ -351,9 +358,12 @@ export class E2eSession {
 
     this.port = await freePort();
     const log = openSync(join(this.root, 'code-server.log'), 'w');
+    // With another PATH in the login profile, code-server must not run on that PATH's node.
+    const [command, entry] = this.opts.extensionHostPathFirst ? [process.execPath, [realpathSync(codeServerBin())]] : [codeServerBin(), []];
     this.codeServer = spawn(
-      codeServerBin(),
+      command,
       [
+        ...entry,
         '--auth',
         'none',
         '--bind-addr',
@@ -406,6 +416,20 @@ export class E2eSession {
         // The explorer is the default view; if another view was restored, open it.
         await this.page!.keyboard.press('Control+Shift+E');
       });
+  }
+
+  /**
+   * code-server resolves the extension host's environment from the user's login shell:
+   * a HOME of the session's own whose profiles put `extensionHostPathFirst` first on PATH.
+   */
+  private shellProfileEnv(): Record<string, string> {
+    const first = this.opts.extensionHostPathFirst;
+    if (!first) return {};
+    const home = join(this.root, 'home');
+    mkdirSync(home, { recursive: true });
+    const line = `export PATH=${JSON.stringify(first)}:"$PATH"\n`;
+    for (const profile of ['.bash_profile', '.profile', '.bashrc']) writeFileSync(join(home, profile), line);
+    return { HOME: home, SHELL: '/bin/bash' };
   }
 
   // --- Logs and state -------------------------------------------------------------

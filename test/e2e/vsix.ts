@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import yauzl from 'yauzl';
-import { hostTarget } from '../../scripts/runtime/node-release';
+import { fetchNodePackage, hostTarget, nodeBinaryIn, nodePackageName } from '../../scripts/runtime/node-release';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 
@@ -29,6 +29,22 @@ export const repoRoot = resolve(__dirname, '..', '..');
  */
 export function vsixTarget(env: NodeJS.ProcessEnv = process.env): string {
   return env.TANDEM_VSIX_TARGET?.trim() || hostTarget();
+}
+
+/**
+ * A Node of another major than the runtime the VSIX carries, as users have first on PATH:
+ * the packaging test and the end-to-end suite start Tandem with it around.
+ */
+export const OTHER_NODE_VERSION = '22.23.5';
+
+/** That Node's executable, from the npm registry's Node package for this machine (cached in .runtime-cache/). */
+export async function otherMajorNode(): Promise<string> {
+  const pkg = await fetchNodePackage({
+    name: nodePackageName(hostTarget()),
+    version: OTHER_NODE_VERSION,
+    cacheDir: process.env.TANDEM_RUNTIME_CACHE ?? join(repoRoot, '.runtime-cache'),
+  });
+  return nodeBinaryIn(pkg.dir);
 }
 
 export function packageVersion(): string {

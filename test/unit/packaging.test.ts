@@ -9,8 +9,8 @@
  *
  * Builds the VSIX with `npm run package` when it is missing or older than its sources
  * (about a minute; three more the first time, to fetch the runtime and compile the
- * addon), and fetches a Node of another major (OTHER_NODE_VERSION) from the npm
- * registry's Node packages into .runtime-cache/. `TANDEM_SKIP_PACKAGE_TEST=1` skips it.
+ * addon), and fetches a Node of another major (OTHER_NODE_VERSION, test/e2e/vsix.ts) from
+ * the npm registry's Node packages into .runtime-cache/. `TANDEM_SKIP_PACKAGE_TEST=1` skips it.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -30,13 +30,21 @@ import {
   type DoctorReport,
 } from '../../protocol';
 import { bundledNodePath, readRuntimeManifest, type RuntimeManifest } from '../../protocol/runtime';
-import { BUNDLED_NODE_VERSION, fetchNodePackage, hostTarget, nodeBinaryIn, nodePackageName } from '../../scripts/runtime/node-release';
+import { BUNDLED_NODE_VERSION, nodePackageName } from '../../scripts/runtime/node-release';
 import { FakeOllama } from '../fake-ollama';
 import { tandemDefaultModels } from '../fake-ollama/script';
-import { ensureVsix, extractVsix, listVsix, readVsixEntry, repoRoot, vsixTarget, type VsixEntry } from '../e2e/vsix';
+import {
+  ensureVsix,
+  extractVsix,
+  listVsix,
+  OTHER_NODE_VERSION,
+  otherMajorNode,
+  readVsixEntry,
+  repoRoot,
+  vsixTarget,
+  type VsixEntry,
+} from '../e2e/vsix';
 
-/** A Node of another major than the bundled one, as a user may have first on PATH. */
-export const OTHER_NODE_VERSION = '22.23.5';
 /** The most the VSIX may weigh (decimal MB, as scripts/package-vsix.ts enforces). */
 const MAX_VSIX_BYTES = 120_000_000;
 
@@ -159,12 +167,7 @@ describe('packaging: the VSIX', function () {
     scratch = mkdtempSync(join(tmpdir(), 'tandem-vsix-'));
     extracted = join(scratch, 'extension');
     await extractVsix(vsix, extracted);
-    const other = await fetchNodePackage({
-      name: nodePackageName(hostTarget()),
-      version: OTHER_NODE_VERSION,
-      cacheDir: process.env.TANDEM_RUNTIME_CACHE ?? join(repoRoot, '.runtime-cache'),
-    });
-    otherNode = nodeBinaryIn(other.dir);
+    otherNode = await otherMajorNode();
     fake = new FakeOllama({
       models: tandemDefaultModels(),
       loaded: tandemDefaultModels().map((m) => m.name),
