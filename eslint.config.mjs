@@ -35,7 +35,7 @@ const importZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.e2e-cache/**', 'test/fixtures/**', 'out/**', '**/*.js', '**/*.cjs'] },
+  { ignores: ['dist/**', 'node_modules/**', '.e2e-cache/**', '.runtime-cache/**', 'test/fixtures/**', 'out/**', '**/*.js', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -10,6 +10,9 @@ import { z } from 'zod';
 import { BackendKinds, TaskTypes, type TaskType } from '../protocol';
 import { tandemHome } from '../protocol/home';
 
+/** Where Ollama listens unless told otherwise: the `local` backend's built-in URL. */
+export const DEFAULT_LOCAL_URL = 'http://127.0.0.1:11434';
+
 const zBackend = z.object({
   name: z
     .string()
@@ -109,7 +112,7 @@ const zTasks = z.object({
 export const zConfigFile = z.object({
   backends: z
     .array(zBackend)
-    .default([{ name: 'local', url: 'http://127.0.0.1:11434', kind: 'ollama', priority: 10, headers: {}, enabled: true }]),
+    .default([{ name: 'local', url: DEFAULT_LOCAL_URL, kind: 'ollama', priority: 10, headers: {}, enabled: true }]),
   tasks: zTasks.default({ complete: {}, chat: {}, fix: {}, edit: {}, embed: {} }),
   daemon: z
     .object({
@@ -214,10 +217,64 @@ function stripUndefined<T extends object>(obj: T): Partial<T> {
 }
 
 /**
+ * `OLLAMA_HOST` as Ollama itself reads it — `host`, `host:port`, `:port`, `[v6]:port` or
+ * an `http(s)://` URL (with an optional path), quotes and spaces ignored; the port
+ * defaults to 11434 (80/443 for an explicit scheme) — as the URL a client uses: a listen
+ * address for every interface (empty, `0.0.0.0`, `::`) means this machine, 127.0.0.1.
+ * Throws a ConfigError when it cannot be an http(s) URL.
+ */
+export function ollamaHostUrl(value: string): string {
+  const raw = value
+    .trim()
+    .replace(/^["']+|["']+$/g, '')
+    .trim();
+  const bad = () =>
+    new ConfigError(
+      `OLLAMA_HOST="${value}" is not host, host:port or an http(s) URL (it sets the local Ollama URL; TANDEM_OLLAMA_URL overrides it).`,
+    );
+  let scheme = 'http';
+  let defaultPort = '11434';
+  let rest = raw;
+  const sep = raw.indexOf('://');
+  if (sep >= 0) {
+    scheme = raw.slice(0, sep).toLowerCase();
+    if (scheme !== 'http' && scheme !== 'https') throw bad();
+    defaultPort = scheme === 'https' ? '443' : '80';
+    rest = raw.slice(sep + 3);
+  }
+  const slash = rest.indexOf('/');
+  const hostport = slash >= 0 ? rest.slice(0, slash) : rest;
+  const path = slash >= 0 ? rest.slice(slash).replace(/\/+$/, '') : '';
+  let host: string;
+  let port: string | undefined;
+  const v6 = /^\[([^\]]*)\](?::(.*))?$/.exec(hostport);
+  if (v6) [host, port] = [v6[1]!, v6[2]];
+  else if ((hostport.match(/:/g) ?? []).length > 1)
+    host = hostport; // a bare IPv6 address
+  else {
+    const colon = hostport.lastIndexOf(':');
+    [host, port] = colon >= 0 ? [hostport.slice(0, colon), hostport.slice(colon + 1)] : [hostport, undefined];
+  }
+  const n = Number(port);
+  if (port === undefined || port === '' || !Number.isInteger(n) || n < 1 || n > 65535) port = defaultPort;
+  if (host === '' || host === '0.0.0.0' || host === '::') host = '127.0.0.1';
+  const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
+  if (!z.url({ protocol: /^https?$/ }).safeParse(url).success) throw bad();
+  return url;
+}
+
+function sameUrl(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+}
+
+/**
  * Environment overrides:
  * - `TANDEM_OLLAMA_URL` sets the URL of the backend named `local` (added if absent).
+ * - Otherwise `OLLAMA_HOST` (Ollama's own variable) re-points a `local` backend still at
+ *   the built-in URL: the least specific source, after config.json and TANDEM_OLLAMA_URL.
  * - `TANDEM_DGX_URL` adds (or re-points) a backend named `dgx`, preferred over `local`,
  *   which stays as the fallback. `TANDEM_DGX_KIND` may set it to `openai-compatible`.
+ * VS Code settings come later, as the client overlay, and only when the user set them.
  */
 export function applyEnv(file: ConfigFile, env: NodeJS.ProcessEnv): ConfigFile {
   const backends = file.backends.map((b) => ({ ...b, headers: { ...b.headers } }));
@@ -232,6 +289,10 @@ export function applyEnv(file: ConfigFile, env: NodeJS.ProcessEnv): ConfigFile {
     } else backends.push({ name, url, kind, priority, headers: {}, enabled: true });
   };
   if (env.TANDEM_OLLAMA_URL) upsert('local', env.TANDEM_OLLAMA_URL.replace(/\/+$/, ''), 10, 'ollama');
+  else if (env.OLLAMA_HOST?.trim()) {
+    const local = backends.find((b) => b.name === 'local');
+    if (local && sameUrl(local.url, DEFAULT_LOCAL_URL)) local.url = ollamaHostUrl(env.OLLAMA_HOST);
+  }
   if (env.TANDEM_DGX_URL) {
     const kind = env.TANDEM_DGX_KIND === 'openai-compatible' ? 'openai-compatible' : 'ollama';
     upsert('dgx', env.TANDEM_DGX_URL.replace(/\/+$/, ''), 0, kind);

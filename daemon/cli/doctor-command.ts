@@ -1,11 +1,27 @@
-import type { DoctorCheck, DoctorReport } from '../../protocol';
+import { TandemError, type DoctorCheck, type DoctorReport } from '../../protocol';
 import { configPath, loadConfig } from '../config';
 import { nullLogger } from '../log';
 import { Metrics } from '../metrics';
 import { createRouter } from '../parts';
 import { openUserDb } from '../storage/db';
+import { currentRuntimeFacts, diagnoseNativeLoad } from '../storage/native-load';
 import { liveLock } from '../../protocol/lockfile';
 import type { CliCommand } from './command';
+
+/** The storage check's finding: a native module that does not load is named as such, never as a folder to make writable. */
+export function storageFailure(err: unknown, home: string): DoctorCheck {
+  const native = diagnoseNativeLoad(err, currentRuntimeFacts());
+  if (native)
+    return { id: 'storage.open', status: 'error', title: "SQLite's native module does not load", detail: native.cause, fix: native.fix };
+  const hint = err instanceof TandemError ? err.hint : undefined;
+  return {
+    id: 'storage.open',
+    status: 'error',
+    title: 'Storage cannot be opened',
+    detail: (err as Error).message,
+    fix: hint ?? `Make ${home} writable or set TANDEM_HOME to a writable folder.`,
+  };
+}
 
 const mark: Record<DoctorCheck['status'], string> = { ok: '✓', warn: '!', error: '✗' };
 
@@ -44,13 +60,7 @@ export const doctorCommand: CliCommand = {
       openUserDb(config.home).close();
       checks.push({ id: 'storage.open', status: 'ok', title: `Storage is writable (${config.home})` });
     } catch (err) {
-      checks.push({
-        id: 'storage.open',
-        status: 'error',
-        title: 'Storage cannot be opened',
-        detail: (err as Error).message,
-        fix: `Make ${config.home} writable or set TANDEM_HOME to a writable folder.`,
-      });
+      checks.push(storageFailure(err, config.home));
     }
     const lock = liveLock(config.home);
     checks.push(

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { ErrorCodes, TandemError } from '../../protocol';
 import type { Migration } from './migrations';
 import { userDbMigrations } from './migrations';
+import { currentRuntimeFacts, diagnoseNativeLoad } from './native-load';
 
 export type Db = Database.Database;
 
@@ -19,6 +20,15 @@ export function openDatabase(file: string, migrations: Migration[]): Db {
   try {
     db = new Database(file);
   } catch (err) {
+    // The addon loads on the first open: a runtime it was not built for fails here, and
+    // that is no matter of a writable folder.
+    const native = diagnoseNativeLoad(err, currentRuntimeFacts());
+    if (native)
+      throw new TandemError(ErrorCodes.StorageError, `SQLite cannot start: ${native.cause}`, {
+        hint: native.fix,
+        cause: err,
+        details: { nativeLoad: true },
+      });
     throw new TandemError(ErrorCodes.StorageError, `Cannot open the database ${file}: ${(err as Error).message}`, {
       hint: 'Check that the Tandem home is writable and the disk is not full.',
       cause: err,

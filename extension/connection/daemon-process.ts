@@ -5,13 +5,57 @@
  * the daemon exits by itself after an idle period without clients.
  */
 import { spawn, execFile } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readSync, fstatSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import { bundledNodePath, readRuntimeManifest, type RuntimeManifest } from '../../protocol/runtime';
 import type { ExitInfo, StartedDaemon } from './daemon-manager';
-import type { NodeRuntime } from './node-runtime';
+import type { NodeRuntime, VersionProbe } from './node-runtime';
 
 export function daemonLogFile(home: string): string {
   return join(home, 'logs', 'daemon.log');
+}
+
+/** The line written to the daemon log before each start, so a failure is read from its own start on. */
+export const START_MARKER = '[tandem] starting tandemd';
+
+/**
+ * The runtime bundled in an extension folder, made executable if an unzip lost its mode
+ * bit; undefined when the folder has none (a development checkout).
+ */
+export function findBundledRuntime(extensionRoot: string): { path: string; manifest?: RuntimeManifest } | undefined {
+  const path = bundledNodePath(extensionRoot);
+  if (!existsSync(path)) return undefined;
+  if (process.platform !== 'win32') {
+    try {
+      accessSync(path, constants.X_OK);
+    } catch {
+      try {
+        chmodSync(path, statSync(path).mode | 0o755);
+      } catch {
+        // Not ours to change: the probe reports why it cannot run.
+      }
+    }
+  }
+  return { path, manifest: readRuntimeManifest(extensionRoot) };
+}
+
+/** The environment a runtime's child gets: the base, less `unsetEnv`, plus its own and TANDEM_HOME. */
+export function daemonEnv(runtime: NodeRuntime, home: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, ...runtime.env, TANDEM_HOME: home };
+  for (const key of runtime.unsetEnv ?? []) delete env[key];
+  return env;
 }
 
 export function spawnDaemon(opts: { runtime: NodeRuntime; daemonJs: string; home: string; env?: NodeJS.ProcessEnv }): StartedDaemon {
@@ -19,10 +63,15 @@ export function spawnDaemon(opts: { runtime: NodeRuntime; daemonJs: string; home
   mkdirSync(join(opts.home, 'logs'), { recursive: true, mode: 0o700 });
   const fd = openSync(logFile, 'a', 0o600);
   try {
-    const child = spawn(opts.runtime.command, [opts.daemonJs, 'serve'], {
+    const { runtime } = opts;
+    writeSync(
+      fd,
+      `${START_MARKER} at ${new Date().toISOString()}: ${runtime.command} (${runtime.source}, ${runtime.version ?? 'unknown version'}) ${opts.daemonJs} serve\n`,
+    );
+    const child = spawn(runtime.command, [opts.daemonJs, 'serve'], {
       detached: true,
       stdio: ['ignore', fd, fd],
-      env: { ...(opts.env ?? process.env), ...opts.runtime.env, TANDEM_HOME: opts.home },
+      env: daemonEnv(runtime, opts.home, opts.env),
       windowsHide: true,
     });
     const exited = new Promise<ExitInfo>((resolve) => {
@@ -53,11 +102,19 @@ export function readTail(file: string, bytes = 8192): string {
   }
 }
 
-/** `<command> --version`, or undefined when it cannot run within 5 s. */
-export function probeNodeVersion(command: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+/** The part of a daemon log tail written since the last start (the whole tail if it has no start line). */
+export function sinceLastStart(tail: string): string {
+  const at = tail.lastIndexOf(START_MARKER);
+  return at < 0 ? tail : tail.slice(at);
+}
+
+/** `<command> --version` within 5 s: its output, or why it did not run. */
+export function probeNodeVersion(command: string, env: NodeJS.ProcessEnv = process.env): Promise<VersionProbe> {
   return new Promise((resolve) => {
-    execFile(command, ['--version'], { timeout: 5000, env, windowsHide: true }, (err, stdout) => {
-      resolve(err ? undefined : stdout.toString());
+    execFile(command, ['--version'], { timeout: 5000, env, windowsHide: true }, (err, stdout, stderr) => {
+      if (!err) return resolve({ version: stdout.toString() });
+      const detail = stderr.toString().trim().split('\n')[0];
+      resolve({ error: detail ? `${err.message.split('\n')[0]}: ${detail}` : err.message.split('\n')[0] });
     });
   });
 }

@@ -23,7 +23,15 @@ export interface DoctorDeps {
 export async function runDoctor(deps: DoctorDeps): Promise<void> {
   const { client } = deps;
   if (!client.manager.session) {
-    const action = await vscode.window.showWarningMessage('Tandem is not connected to tandemd yet, so the doctor cannot run.', 'Show Logs');
+    // A daemon that cannot start (a native module that does not load, say) has already said why.
+    const state = client.state;
+    const why = state.kind === 'failed' ? state.message : state.kind === 'waiting' ? state.lastError : undefined;
+    const action = await vscode.window.showWarningMessage(
+      why
+        ? `Tandem cannot reach tandemd, so the doctor cannot run: ${why}`
+        : 'Tandem is not connected to tandemd yet, so the doctor cannot run.',
+      'Show Logs',
+    );
     if (action) deps.log.show(true);
     return;
   }

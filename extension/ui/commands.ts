@@ -34,7 +34,7 @@ export function uiCommands(deps: UiCommandDeps): Record<UiCommand, CommandHandle
     'tandem.toggleEnable': () => toggleEnable(),
     'tandem.toggleLanguage': () => toggleLanguage(),
     'tandem.selectModel': () => selectModel(deps.client),
-    'tandem.selectBackend': () => selectBackend(),
+    'tandem.selectBackend': () => selectBackend(deps.client),
   };
 }
 
@@ -82,10 +82,12 @@ async function selectModel(client: TandemClient): Promise<void> {
   await updateSetting('models', models);
 }
 
-async function selectBackend(): Promise<void> {
+async function selectBackend(client: TandemClient): Promise<void> {
   const s = currentSettings();
+  // The URL in use: tandemd's (config.json, TANDEM_OLLAMA_URL, OLLAMA_HOST) unless tandem.ollamaUrl was set.
+  const localUrl = client.effectiveSettings?.backends.find((b) => b.name === 'local')?.url ?? s.ollamaUrl;
   const items: Array<vscode.QuickPickItem & { action: 'local' | 'remote' | 'localUrl' | 'remoteUrl' }> = [
-    { label: `${s.remoteUrl === '' ? '$(check) ' : ''}Local Ollama only`, description: s.ollamaUrl, action: 'local' },
+    { label: `${s.remoteUrl === '' ? '$(check) ' : ''}Local Ollama only`, description: localUrl, action: 'local' },
     {
       label: `${s.remoteUrl !== '' ? '$(check) ' : ''}Remote server first, local as fallback`,
       description: s.remoteUrl || 'set a URL',
@@ -101,7 +103,7 @@ async function selectBackend(): Promise<void> {
   if (picked.action === 'remote' && s.remoteUrl !== '') return;
   const value = await vscode.window.showInputBox({
     title: key === 'ollamaUrl' ? 'Local Ollama URL' : 'Remote server URL (Ollama on a GPU server / DGX)',
-    value: key === 'ollamaUrl' ? s.ollamaUrl : s.remoteUrl,
+    value: key === 'ollamaUrl' ? localUrl : s.remoteUrl,
     placeHolder: 'http://host:11434',
     validateInput: (v) => {
       try {

@@ -2,12 +2,15 @@
  * Reading and writing `tandem.*` settings through the VS Code configuration API.
  */
 import * as vscode from 'vscode';
-import { readSettings, SETTINGS_SECTION, type TandemSettings } from '../settings';
+import { isUserSet, readSettings, SETTINGS_SECTION, type TandemSettings } from '../settings';
 import { isUiMode, UI_MODE_CONTEXT_KEY, type UiMode } from '../ui/ui-mode';
 
 export function currentSettings(): TandemSettings {
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-  return readSettings((key) => config.get(key));
+  return readSettings(
+    (key) => config.get(key),
+    (key) => isUserSet(config.inspect(key)),
+  );
 }
 
 /** `tandem.enable` for a language, honouring `"[lang]": { "tandem.enable": … }` overrides. */

@@ -23,12 +23,14 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { bundledNodePath } from '../../protocol/runtime';
 import { cleanEnv, FakeOllamaProcess, freePort, pidAlive, pidsWithEnv, run, signal, terminate, waitFor } from './processes';
 import { ensureVsix, repoRoot } from './vsix';
 
@@ -85,6 +87,12 @@ export interface SessionOptions {
   settings: (ollamaUrl: string) => Record<string, unknown>;
   /** For logs and the temp dir's name. */
   name: string;
+  /**
+   * A folder to put first on the extension host's PATH (e.g. one holding another `node`),
+   * through a login-shell profile (../shared/recipes/code-server.md, "The extension
+   * host's environment"); code-server itself then runs on this test's Node.
+   */
+  extensionHostPathFirst?: string;
 }
 
 interface LockInfo {
@@ -150,7 +158,7 @@ export class E2eSession {
     };
     writeFileSync(join(this.userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 
-    const env = cleanEnv({ TANDEM_HOME: this.home, TANDEM_OLLAMA_URL: this.fake.url });
+    const env = cleanEnv({ TANDEM_HOME: this.home, TANDEM_OLLAMA_URL: this.fake.url, ...this.shellProfileEnv() });
     await run(codeServerBin(), ['--extensions-dir', this.extensionsDir, '--user-data-dir', this.userDataDir, '--install-extension', vsix], {
       env,
       timeoutMs: 180_000,
@@ -158,9 +166,12 @@ export class E2eSession {
 
     this.port = await freePort();
     const log = openSync(join(this.root, 'code-server.log'), 'w');
+    // With another PATH in the login profile, code-server must not run on that PATH's node.
+    const [command, entry] = this.opts.extensionHostPathFirst ? [process.execPath, [realpathSync(codeServerBin())]] : [codeServerBin(), []];
     this.codeServer = spawn(
-      codeServerBin(),
+      command,
       [
+        ...entry,
         '--auth',
         'none',
         '--bind-addr',
@@ -213,6 +224,20 @@ export class E2eSession {
         // The explorer is the default view; if another view was restored, open it.
         await this.page!.keyboard.press('Control+Shift+E');
       });
+  }
+
+  /**
+   * code-server resolves the extension host's environment from the user's login shell:
+   * a HOME of the session's own whose profiles put `extensionHostPathFirst` first on PATH.
+   */
+  private shellProfileEnv(): Record<string, string> {
+    const first = this.opts.extensionHostPathFirst;
+    if (!first) return {};
+    const home = join(this.root, 'home');
+    mkdirSync(home, { recursive: true });
+    const line = `export PATH=${JSON.stringify(first)}:"$PATH"\n`;
+    for (const profile of ['.bash_profile', '.profile', '.bashrc']) writeFileSync(join(home, profile), line);
+    return { HOME: home, SHELL: '/bin/bash' };
   }
 
   // --- Logs and state -------------------------------------------------------------
@@ -292,10 +317,10 @@ export class E2eSession {
     return join(this.extensionsDir, dir);
   }
 
-  /** `tandemd <args>` with the session's TANDEM_HOME, run from the installed VSIX. */
+  /** `tandemd <args>` with the session's TANDEM_HOME, run from the installed VSIX on its bundled runtime. */
   async tandemd(args: string[]): Promise<string> {
     const daemonJs = join(this.installedExtensionDir(), 'dist', 'daemon.js');
-    const { stdout } = await run(process.execPath, [daemonJs, ...args], {
+    const { stdout } = await run(bundledNodePath(this.installedExtensionDir()), [daemonJs, ...args], {
       env: cleanEnv({ TANDEM_HOME: this.home, TANDEM_OLLAMA_URL: this.fake?.url ?? '' }),
       timeoutMs: 30_000,
     });

@@ -18,19 +18,33 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import yauzl from 'yauzl';
+import { fetchNodePackage, hostTarget, nodeBinaryIn, nodePackageName } from '../../scripts/runtime/node-release';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 
 /**
  * The VS Code platform target to package for: `TANDEM_VSIX_TARGET`, else the host's
- * (`linux-x64`, `alpine-x64` on musl, `darwin-arm64`, `win32-x64`, ...). Must match
- * the `package` script in package.json, which computes the same.
+ * (`linux-x64`, `alpine-x64` on musl, `darwin-arm64`, `win32-x64`, ...), as
+ * scripts/package-vsix.ts computes it.
  */
 export function vsixTarget(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.TANDEM_VSIX_TARGET) return env.TANDEM_VSIX_TARGET;
-  const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
-  const os = process.platform === 'linux' && !report.header?.glibcVersionRuntime ? 'alpine' : process.platform;
-  return `${os}-${process.arch}`;
+  return env.TANDEM_VSIX_TARGET?.trim() || hostTarget();
+}
+
+/**
+ * A Node of another major than the runtime the VSIX carries, as users have first on PATH:
+ * the packaging test and the end-to-end suite start Tandem with it around.
+ */
+export const OTHER_NODE_VERSION = '22.23.5';
+
+/** That Node's executable, from the npm registry's Node package for this machine (cached in .runtime-cache/). */
+export async function otherMajorNode(): Promise<string> {
+  const pkg = await fetchNodePackage({
+    name: nodePackageName(hostTarget()),
+    version: OTHER_NODE_VERSION,
+    cacheDir: process.env.TANDEM_RUNTIME_CACHE ?? join(repoRoot, '.runtime-cache'),
+  });
+  return nodeBinaryIn(pkg.dir);
 }
 
 export function packageVersion(): string {
@@ -52,6 +66,8 @@ const inputs = [
   'package-lock.json',
   '.vscodeignore',
   'esbuild.config.mjs',
+  'scripts/package-vsix.ts',
+  'scripts/runtime',
   'README.md',
   'LICENSE',
 ];
@@ -166,6 +182,14 @@ export async function ensureVsix(opts: BuildOptions): Promise<string> {
 export interface VsixEntry {
   name: string;
   size: number;
+  /** Compressed size in the zip. */
+  compressedSize: number;
+  /** Unix permission bits (0 when the zip does not say). */
+  mode: number;
+}
+
+function modeOf(entry: yauzl.Entry): number {
+  return (entry.externalFileAttributes >>> 16) & 0o777;
 }
 
 /** Every file entry of the zip (directories left out). */
@@ -175,7 +199,8 @@ export function listVsix(file: string): Promise<VsixEntry[]> {
       if (err) return fail(err);
       const entries: VsixEntry[] = [];
       zip.on('entry', (entry: yauzl.Entry) => {
-        if (!entry.fileName.endsWith('/')) entries.push({ name: entry.fileName, size: entry.uncompressedSize });
+        if (!entry.fileName.endsWith('/'))
+          entries.push({ name: entry.fileName, size: entry.uncompressedSize, compressedSize: entry.compressedSize, mode: modeOf(entry) });
         zip.readEntry();
       });
       zip.once('end', () => done(entries));
@@ -185,7 +210,7 @@ export function listVsix(file: string): Promise<VsixEntry[]> {
   });
 }
 
-/** Extracts every entry under `prefix` (e.g. `extension/`) into `dir`, keeping paths. */
+/** Extracts every entry under `prefix` (e.g. `extension/`) into `dir`, keeping paths and modes, as VS Code does. */
 export function extractVsix(file: string, dir: string, prefix = 'extension/'): Promise<void> {
   return new Promise((done, fail) => {
     yauzl.open(file, { lazyEntries: true, autoClose: true }, (err, zip) => {
@@ -200,7 +225,7 @@ export function extractVsix(file: string, dir: string, prefix = 'extension/'): P
         mkdirSync(resolve(dest, '..'), { recursive: true });
         zip.openReadStream(entry, (e, stream) => {
           if (e) return fail(e);
-          const out = createWriteStream(dest);
+          const out = createWriteStream(dest, { mode: modeOf(entry) || 0o644 });
           out.once('error', fail);
           out.once('finish', () => zip.readEntry());
           stream.pipe(out);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, applyOverlay, configPath, loadConfig } from '../../../daemon/config';
+import { ConfigError, applyOverlay, configPath, loadConfig, ollamaHostUrl } from '../../../daemon/config';
 
 describe('config', () => {
   let home: string;
@@ -40,6 +40,47 @@ describe('config', () => {
     assert.equal(local.url, 'http://127.0.0.1:9999');
     assert.equal(dgx.url, 'https://dgx.example:11434');
     assert.ok(dgx.priority < local.priority, 'the DGX is preferred, the laptop is the fallback');
+  });
+
+  it('OLLAMA_HOST in every form Ollama accepts becomes the URL a client uses', () => {
+    const forms: Array<[string, string]> = [
+      ['0.0.0.0', 'http://127.0.0.1:11434'],
+      ['0.0.0.0:11500', 'http://127.0.0.1:11500'],
+      [':11500', 'http://127.0.0.1:11500'],
+      ['127.0.0.1', 'http://127.0.0.1:11434'],
+      ['gpu.lan', 'http://gpu.lan:11434'],
+      ['gpu.lan:8080', 'http://gpu.lan:8080'],
+      ['http://10.0.0.5', 'http://10.0.0.5:80'],
+      ['http://10.0.0.5:11434/', 'http://10.0.0.5:11434'],
+      ['https://ollama.example.org', 'https://ollama.example.org:443'],
+      ['https://example.org/ollama', 'https://example.org:443/ollama'],
+      ['[::1]:1337', 'http://[::1]:1337'],
+      ['::1', 'http://[::1]:11434'],
+      ['[::]', 'http://127.0.0.1:11434'],
+      [' "10.0.0.5" ', 'http://10.0.0.5:11434'],
+      ["'10.0.0.5:9'", 'http://10.0.0.5:9'],
+      [':66000', 'http://127.0.0.1:11434'],
+    ];
+    for (const [value, url] of forms) assert.equal(ollamaHostUrl(value), url, value);
+    assert.throws(
+      () => ollamaHostUrl('ftp://gpu.lan'),
+      (err: Error) => err instanceof ConfigError && /OLLAMA_HOST="ftp:\/\/gpu\.lan"/.test(err.message),
+    );
+  });
+
+  it('OLLAMA_HOST is the local URL only when nothing more specific is set', () => {
+    const local = (env: NodeJS.ProcessEnv) => loadConfig({ TANDEM_HOME: home, ...env }).backends.find((b) => b.name === 'local')?.url;
+    assert.equal(local({ OLLAMA_HOST: '0.0.0.0:11500' }), 'http://127.0.0.1:11500', 'over the built-in default');
+    assert.equal(
+      local({ OLLAMA_HOST: '0.0.0.0:11500', TANDEM_OLLAMA_URL: 'http://10.0.0.9:11434' }),
+      'http://10.0.0.9:11434',
+      'TANDEM_OLLAMA_URL wins',
+    );
+    assert.equal(local({ OLLAMA_HOST: '' }), 'http://127.0.0.1:11434');
+    writeFileSync(configPath(home), JSON.stringify({ backends: [{ name: 'local', url: 'http://ollama.lan:11434', priority: 10 }] }));
+    assert.equal(local({ OLLAMA_HOST: '0.0.0.0:11500' }), 'http://ollama.lan:11434', "config.json's own URL wins");
+    writeFileSync(configPath(home), JSON.stringify({ backends: [{ name: 'dgx', url: 'https://dgx.lan', priority: 0 }] }));
+    assert.equal(local({ OLLAMA_HOST: '0.0.0.0:11500' }), undefined, 'a config without a local backend gets none');
   });
 
   it('rejects a bad URL in the environment with the variable name', () => {
