@@ -15,7 +15,7 @@ import { extractSyntax } from './extract';
 import { grammarFailure, grammarFor, loadedParser } from './grammars';
 import type { Definition, DefinitionKind, FileSyntax, ImportFact } from './types';
 
-export const MAX_PARSE_BYTES = 512 * 1024;
+export const MAX_PARSE_BYTES = 256 * 1024;
 export const PARSE_BUDGET_MS = 200;
 /** A tree whose top-level error nodes cover more than this share of the lines is not trusted. */
 const MAX_ERROR_SHARE = 0.5;
@@ -57,7 +57,7 @@ export function analyzeFile(text: string, languageId: string, opts: ChunkOptions
         if (c && (c.type === 'ERROR' || c.isMissing)) errorRows += c.endPosition.row - c.startPosition.row + 1;
       if (errorRows > MAX_ERROR_SHARE * (root.endPosition.row + 1)) return heuristic(text, languageId, opts, 'mostly syntax errors');
     }
-    const facts = extractSyntax(root, grammar, text);
+    const facts = extractSyntax(root, grammar, text, opts.maxLines);
     const chunks = chunkOutline(text, facts.outline!, facts.definitions, opts);
     return { chunks, syntax: { parser: `tree-sitter:${grammar}`, ...facts } };
   } finally {

@@ -534,99 +534,142 @@ function declaredNames(node: Node, rule: NameRule): Node[] {
 const MAX_REFERENCES = 2000;
 const MAX_DEFINITIONS = 5000;
 
-/** Facts of a parsed file; `rows` is the number of lines. */
-export function extractSyntax(root: Node, grammar: GrammarId, text: string): Omit<FileSyntax, 'parser'> {
+/** Node types whose node the import and package readers look at (everything else is skipped cheaply). */
+const IMPORT_TYPES: Record<GrammarId, Set<string>> = {
+  typescript: new Set(['import_statement', 'export_statement', 'variable_declarator']),
+  tsx: new Set(['import_statement', 'export_statement', 'variable_declarator']),
+  javascript: new Set(['import_statement', 'export_statement', 'variable_declarator']),
+  python: new Set(['import_statement', 'import_from_statement']),
+  go: new Set(['import_spec', 'package_clause']),
+  rust: new Set(['use_declaration', 'mod_item']),
+  java: new Set(['import_declaration', 'package_declaration']),
+  cpp: new Set(['preproc_include']),
+  c_sharp: new Set(['using_directive', 'namespace_declaration', 'file_scoped_namespace_declaration']),
+  ruby: new Set(['call']),
+  php: new Set([
+    'namespace_use_declaration',
+    'namespace_definition',
+    'require_expression',
+    'require_once_expression',
+    'include_expression',
+    'include_once_expression',
+  ]),
+};
+
+interface Frame {
+  /** Inside a function body: declarations are local. */
+  local: boolean;
+  container?: string;
+  /** The container is a namespace or module (its functions stay functions). */
+  moduleContainer?: boolean;
+  inImport: boolean;
+  /** Type of the node whose children this frame is for. */
+  parentType: string;
+}
+
+/**
+ * Facts of a parsed file. One pass with a tree cursor (no node objects except for the
+ * declarations and imports themselves, which keeps large files cheap). The outline only
+ * descends into nodes spanning more than `descendRows` rows: smaller ones are never cut.
+ */
+export function extractSyntax(root: Node, grammar: GrammarId, text: string, descendRows = 0): Omit<FileSyntax, 'parser'> {
   const rules = RULES[grammar];
+  const importTypes = IMPORT_TYPES[grammar];
   const definitions: Definition[] = [];
   const imports: ImportFact[] = [];
   const refs = new Set<string>();
   const defined = new Set<string>();
   let packageName: string | undefined;
-  // Iterative pre-order walk with the state of each open ancestor.
-  interface Frame {
-    node: Node;
-    local: boolean;
-    container?: string;
-    /** The container is a namespace or module (its functions stay functions). */
-    moduleContainer?: boolean;
-    inImport: boolean;
-  }
-  const stack: Frame[] = [{ node: root, local: false, inImport: false }];
-  while (stack.length > 0) {
-    const { node, local, container, moduleContainer, inImport } = stack.pop()!;
-    const type = node.type;
-    let childLocal = local;
-    let childContainer = container;
-    let childModule = moduleContainer;
-    let childInImport = inImport;
-    if (!inImport) {
-      const facts = rules.imports(node);
-      if (facts) {
-        imports.push(...facts);
-        childInImport = true;
-      }
-    }
-    if (packageName === undefined && rules.packageOf) packageName = rules.packageOf(node);
-    const rule = rules.defs[type];
-    if (rule && !local && !inImport && definitions.length < MAX_DEFINITIONS) {
-      let kind = rule.kind;
-      const names = declaredNames(node, rule.name);
-      if (rule.kind === 'variable' && grammar !== 'python' && /^(typescript|tsx|javascript)$/.test(grammar)) {
-        if (/^\s*const\b/.test(node.text.slice(0, 10))) kind = 'constant';
-      }
-      if (grammar === 'python' && type === 'assignment' && (!node.parent || node.parent.type !== 'expression_statement')) names.length = 0;
-      if (grammar === 'ruby' && type === 'assignment' && names[0]?.type !== 'constant') names.length = 0;
-      if (container && !moduleContainer && (kind === 'function' || kind === 'variable')) kind = kind === 'function' ? 'method' : 'field';
-      const span = spanOf(node, rules);
-      // Go methods belong to their receiver's type.
-      const owner =
-        grammar === 'go' && type === 'method_declaration'
-          ? baseTypeName(node.childForFieldName('receiver')?.namedChild(0)?.childForFieldName('type') ?? null)
-          : container;
-      for (const n of names) {
-        let k = kind;
-        // `const f = () => …` declares a function.
-        if ((k === 'constant' || k === 'variable') && /^(typescript|tsx|javascript)$/.test(grammar)) {
-          const value = n.parent?.childForFieldName('value');
-          if (value && /^(arrow_function|function_expression|function|generator_function|class)$/.test(value.type))
-            k = value.type === 'class' ? 'class' : 'function';
+  const isJs = grammar === 'typescript' || grammar === 'tsx' || grammar === 'javascript';
+  const cursor = root.walk();
+  const frames: Frame[] = [{ local: false, inImport: false, parentType: '' }];
+  try {
+    for (;;) {
+      const type = cursor.nodeType;
+      const up = frames[frames.length - 1];
+      let { local, container, moduleContainer, inImport } = up;
+      if (cursor.nodeIsNamed) {
+        if (importTypes.has(type)) {
+          const node = cursor.currentNode;
+          if (!inImport) {
+            const facts = rules.imports(node);
+            if (facts) {
+              imports.push(...facts);
+              inImport = true;
+            }
+          }
+          if (packageName === undefined && rules.packageOf) packageName = rules.packageOf(node);
         }
-        definitions.push({
-          name: n.text,
-          kind: k,
-          line: line(n),
-          startLine: span[0] + 1,
-          endLine: span[1] + 1,
-          ...(owner ? { container: owner } : {}),
-        });
-        defined.add(n.text);
+        const rule = rules.defs[type];
+        if (rule && !up.local && !up.inImport && definitions.length < MAX_DEFINITIONS) {
+          const node = cursor.currentNode;
+          let kind = rule.kind;
+          let names = declaredNames(node, rule.name);
+          if (isJs && kind === 'variable' && /^\s*const\b/.test(text.slice(cursor.startIndex, cursor.startIndex + 10))) kind = 'constant';
+          if (grammar === 'python' && type === 'assignment' && up.parentType !== 'expression_statement') names = [];
+          if (grammar === 'ruby' && type === 'assignment' && names[0]?.type !== 'constant') names = [];
+          if (container && !moduleContainer && (kind === 'function' || kind === 'variable'))
+            kind = kind === 'function' ? 'method' : 'field';
+          const span = names.length > 0 ? spanOf(node, rules) : [0, 0];
+          // Go methods belong to their receiver's type.
+          const owner =
+            grammar === 'go' && type === 'method_declaration'
+              ? baseTypeName(node.childForFieldName('receiver')?.namedChild(0)?.childForFieldName('type') ?? null)
+              : container;
+          for (const n of names) {
+            let k = kind;
+            // `const f = () => …` declares a function.
+            if ((k === 'constant' || k === 'variable') && isJs) {
+              const value = n.parent?.childForFieldName('value');
+              if (value && /^(arrow_function|function_expression|function|generator_function|class)$/.test(value.type))
+                k = value.type === 'class' ? 'class' : 'function';
+            }
+            definitions.push({
+              name: n.text,
+              kind: k,
+              line: line(n),
+              startLine: span[0] + 1,
+              endLine: span[1] + 1,
+              ...(owner ? { container: owner } : {}),
+            });
+            defined.add(n.text);
+          }
+          if (rule.container) {
+            container = names[0]?.text ?? container;
+            moduleContainer = rule.kind === 'module';
+          }
+        }
+        if (rules.containerName && type === 'impl_item') {
+          const c = rules.containerName(cursor.currentNode);
+          if (c) {
+            container = c;
+            moduleContainer = false;
+          }
+        }
+        if (rules.functions.has(type)) local = true;
       }
-      if (rule.container) {
-        childContainer = names[0]?.text ?? container;
-        childModule = rule.kind === 'module';
+      if (cursor.gotoFirstChild()) {
+        frames.push({ local, container, moduleContainer, inImport, parentType: type });
+        continue;
+      }
+      if (IDENTIFIERS.has(type) && !inImport && refs.size < MAX_REFERENCES) refs.add(text.slice(cursor.startIndex, cursor.endIndex));
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) {
+          const references = [...refs].filter((r) => !defined.has(r) && r.length > 1);
+          return {
+            definitions,
+            imports,
+            references,
+            ...(packageName ? { packageName } : {}),
+            outline: outlineOf(root, rules, text, descendRows),
+          };
+        }
+        frames.pop();
       }
     }
-    if (rules.containerName) {
-      const c = rules.containerName(node);
-      if (c) {
-        childContainer = c;
-        childModule = false;
-      }
-    }
-    if (rules.functions.has(type)) childLocal = true;
-    if (node.childCount === 0) {
-      if (IDENTIFIERS.has(type) && !inImport && refs.size < MAX_REFERENCES) refs.add(node.text);
-      continue;
-    }
-    // Push children in reverse so they pop in document order.
-    for (let i = node.childCount - 1; i >= 0; i--) {
-      const c = node.child(i);
-      if (c && c.isNamed)
-        stack.push({ node: c, local: childLocal, container: childContainer, moduleContainer: childModule, inImport: childInImport });
-    }
+  } finally {
+    cursor.delete();
   }
-  const references = [...refs].filter((r) => !defined.has(r) && r.length > 1);
-  return { definitions, imports, references, ...(packageName ? { packageName } : {}), outline: outlineOf(root, rules, text) };
 }
 
 /** A declaration's rows, from the wrapper (export, decorators) that holds it. */
@@ -673,7 +716,7 @@ function bodyOf(node: Node, rules: GrammarRules): Node | undefined {
  * body its members (classes) or statements (functions), comments and attributes attached
  * to the node below them when nothing but a line break separates them.
  */
-function outlineOf(root: Node, rules: GrammarRules, text: string): SyntaxOutline {
+function outlineOf(root: Node, rules: GrammarRules, text: string, descendRows: number): SyntaxOutline {
   const rows = text.split('\n').length;
   const top: SyntaxOutline = { start: 0, end: Math.max(0, rows - 1), children: [] };
   const work: Array<{ parent: SyntaxOutline; nodes: Node[]; depth: number }> = [{ parent: top, nodes: named(root), depth: 0 }];
@@ -694,7 +737,7 @@ function outlineOf(root: Node, rules: GrammarRules, text: string): SyntaxOutline
       const item: SyntaxOutline = { start: pending ?? start, end, children: [] };
       pending = undefined;
       parent.children.push(item);
-      if (depth >= 12 || end - start < 2) continue;
+      if (depth >= 12 || end - start < Math.max(2, descendRows)) continue;
       const body = bodyOf(n, rules);
       if (!body) continue;
       const members = named(body);

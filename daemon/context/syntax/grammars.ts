@@ -3,11 +3,12 @@
  * then each language's grammar the first time a file of it is indexed. Nothing native:
  * the runtime and the grammars are `.wasm` files that load on any Node.
  *
- * Runtime assets (the VSIX must carry exactly these; see docs/context-engine.md):
- *   node_modules/web-tree-sitter/{package.json,tree-sitter.cjs,tree-sitter.wasm}
+ * Runtime assets, loaded from node_modules at run time (both packages are daemon externals;
+ * the VSIX must carry exactly these, see docs/context-engine.md):
+ *   node_modules/web-tree-sitter/{package.json,LICENSE,tree-sitter.cjs,tree-sitter.js,tree-sitter.wasm}
  *   node_modules/@vscode/tree-sitter-wasm/{package.json,LICENSE}
  *   node_modules/@vscode/tree-sitter-wasm/wasm/tree-sitter-<grammar>.wasm for each
- *     grammar in GRAMMAR_FILES below
+ *     grammar in GRAMMAR_FILES below (11 files, ~19 MB; not bash, css, ini, powershell, regex)
  *
  * The grammars are VS Code's own build (@vscode/tree-sitter-wasm, built with tree-sitter
  * 0.25), and the runtime is web-tree-sitter of the same minor version, so the ABI the
@@ -19,7 +20,7 @@
  * heuristic parser; loading is never retried in the same process.
  */
 import { dirname, join } from 'node:path';
-import { Language, Parser } from 'web-tree-sitter';
+import type { Language, Parser } from 'web-tree-sitter';
 
 export type GrammarId = 'typescript' | 'tsx' | 'javascript' | 'python' | 'go' | 'rust' | 'java' | 'cpp' | 'c_sharp' | 'ruby' | 'php';
 
@@ -66,14 +67,15 @@ export const MAX_ABI = 15;
 
 type Loaded = { ok: true; language: Language; parser: Parser } | { ok: false; reason: string };
 
-let runtime: Promise<void> | undefined;
+type Runtime = typeof import('web-tree-sitter');
+let runtime: Promise<Runtime> | undefined;
 let runtimeError: string | undefined;
 const grammars = new Map<GrammarId, Promise<Loaded>>();
 const ready = new Map<GrammarId, Loaded>();
 
-/** Where the runtime's files are (a folder holding tree-sitter.wasm). */
+/** Where the runtime's wasm is (its JavaScript is bundled into the daemon). */
 function runtimeDir(): string {
-  return dirname(require.resolve('web-tree-sitter'));
+  return dirname(require.resolve('web-tree-sitter/tree-sitter.wasm'));
 }
 
 /** Where the grammars are. */
@@ -81,10 +83,13 @@ export function grammarDir(): string {
   return join(dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm');
 }
 
-function initRuntime(): Promise<void> {
+/** Load and start the runtime (once). Imported lazily: a daemon without it still runs, on heuristics. */
+function initRuntime(): Promise<Runtime> {
   runtime ??= (async () => {
+    const ts = await import('web-tree-sitter');
     const dir = runtimeDir();
-    await Parser.init({ locateFile: (name: string) => join(dir, name) });
+    await ts.Parser.init({ locateFile: (name: string) => join(dir, name) });
+    return ts;
   })().catch((err: unknown) => {
     runtimeError = `the tree-sitter runtime did not load (${(err as Error).message})`;
     throw err;
@@ -100,17 +105,18 @@ export function loadGrammar(id: GrammarId): Promise<Loaded> {
   let p = grammars.get(id);
   if (!p) {
     p = (async (): Promise<Loaded> => {
+      let ts: Runtime;
       try {
-        await initRuntime();
+        ts = await initRuntime();
       } catch {
         return { ok: false, reason: runtimeError ?? 'the tree-sitter runtime did not load' };
       }
       try {
-        const language = await Language.load(join(grammarDir(), GRAMMAR_FILES[id]));
+        const language = await ts.Language.load(join(grammarDir(), GRAMMAR_FILES[id]));
         const abi = language.abiVersion;
         if (abi < MIN_ABI || abi > MAX_ABI)
           return { ok: false, reason: `grammar ${id} has ABI ${abi}, the runtime reads ${MIN_ABI}-${MAX_ABI}` };
-        const parser = new Parser();
+        const parser = new ts.Parser();
         parser.setLanguage(language);
         return { ok: true, language, parser };
       } catch (err) {
