@@ -588,7 +588,10 @@ export function extractSyntax(root: Node, grammar: GrammarId, text: string, desc
       const type = cursor.nodeType;
       const up = frames[frames.length - 1];
       let { local, container, moduleContainer, inImport } = up;
-      if (cursor.nodeIsNamed) {
+      // Anonymous tokens are not looked up as named (one wasm call less per node): a keyword
+      // token that shares a rule's type (`module`, `class`, `function`) has no children, so its
+      // rule finds no name and its frame is never used.
+      {
         if (importTypes.has(type)) {
           const node = cursor.currentNode;
           if (!inImport) {
