@@ -12,7 +12,17 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 // Native or wasm-carrying packages the daemon loads at run time from node_modules.
-export const daemonExternals = ['better-sqlite3', '@lancedb/lancedb', 'apache-arrow', 'tiktoken', 'bufferutil', 'utf-8-validate'];
+export const daemonExternals = [
+  'better-sqlite3',
+  '@lancedb/lancedb',
+  'apache-arrow',
+  'tiktoken',
+  // tree-sitter: the wasm runtime (its JS finds its own files) and the grammars (data only).
+  'web-tree-sitter',
+  '@vscode/tree-sitter-wasm',
+  'bufferutil',
+  'utf-8-validate',
+];
 
 const common = {
   bundle: true,

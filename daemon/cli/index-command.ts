@@ -30,6 +30,7 @@ export const indexCommand: CliCommand = {
         unchanged: stats.unchanged,
         removed: stats.removed,
         skipped: stats.skipped,
+        parsers: stats.parsers,
         elapsedMs,
         indexMs: stats.elapsedMs,
         filesPerSec: Math.round(stats.scanned / seconds),
@@ -47,6 +48,11 @@ export const indexCommand: CliCommand = {
             `  files     ${stats.files} (${stats.indexed} indexed, ${stats.unchanged} unchanged, ${stats.removed} removed)`,
             `  chunks    ${stats.chunks}`,
             `  skipped   ${skipped || 'none'}`,
+            `  parsers   ${
+              Object.entries(stats.parsers)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ') || 'none'
+            }`,
             `  elapsed   ${(elapsedMs / 1000).toFixed(2)} s (${report.filesPerSec} files/s, ${report.mbPerSec} MB/s of changed files)`,
             `  semantic  ${semantic.active ? 'on' : 'off'}${semantic.reason ? ` — ${semantic.reason}` : ''}`,
             '',

@@ -1,7 +1,9 @@
 /**
  * `tandemd retrieve --root DIR --file F --line L [--col C] [--k N] --json`: the ranked
  * context chunks a completion at that cursor would use (F relative to DIR, 1-based line
- * and column), as one JSON array `{file, startLine, endLine, score, sources}` best first.
+ * and column), as one JSON array `{file, startLine, endLine, score, sources, parser}` best first
+ * (`parser`: `tree-sitter:<grammar>` or `heuristic`, with `parserNote` saying why the
+ * heuristic one was used for a language that has a grammar).
  * `--batch FILE` reads one `{"id", "file", "line", "col"}` object per line and prints one
  * `{"id", "results"}` line per query (an `error` instead of `results` for a bad query),
  * indexing once. Works cold (indexes first) or warm, on any folder.
@@ -24,7 +26,9 @@ async function retrieveOne(
   q: Query,
   k: number | undefined,
   model: { numCtx: number; outputReserve: number },
-): Promise<Array<{ file: string; startLine: number; endLine: number; score: number; sources: string[] }>> {
+): Promise<
+  Array<{ file: string; startLine: number; endLine: number; score: number; sources: string[]; parser?: string; parserNote?: string }>
+> {
   const path = resolveFileInRoot(root, q.file);
   let text: string;
   try {
@@ -44,13 +48,19 @@ async function retrieveOne(
     outputReserve: model.outputReserve,
     k,
   });
-  return r.chunks.map((c) => ({
-    file: c.file,
-    startLine: c.startLine,
-    endLine: c.endLine,
-    score: Math.round(c.score * 1e6) / 1e6,
-    sources: c.sources,
-  }));
+  const syntax = engine.rootOf(path)?.syntax;
+  return r.chunks.map((c) => {
+    const p = syntax?.parserOf(c.file);
+    return {
+      file: c.file,
+      startLine: c.startLine,
+      endLine: c.endLine,
+      score: Math.round(c.score * 1e6) / 1e6,
+      sources: c.sources,
+      ...(p ? { parser: p.parser } : {}),
+      ...(p?.note ? { parserNote: p.note } : {}),
+    };
+  });
 }
 
 export const retrieveCommand: CliCommand = {
@@ -95,7 +105,10 @@ export const retrieveCommand: CliCommand = {
         const results = await retrieveOne(cli.engine, root, single, k, model);
         if (values.json) io.stdout(`${JSON.stringify(results)}\n`);
         else {
-          for (const r of results) io.stdout(`${r.score.toFixed(4)}  ${r.file}:${r.startLine}-${r.endLine}  [${r.sources.join(', ')}]\n`);
+          for (const r of results)
+            io.stdout(
+              `${r.score.toFixed(4)}  ${r.file}:${r.startLine}-${r.endLine}  [${r.sources.join(', ')}]${r.parser ? `  (${r.parser})` : ''}\n`,
+            );
           if (results.length === 0) io.stdout('(no context chunks)\n');
         }
         return 0;

@@ -11,11 +11,16 @@
  */
 import { createHash } from 'node:crypto';
 import { declaredName, specFor, type LanguageSpec } from './languages';
+import type { Definition, DefinitionKind, SyntaxOutline } from './syntax/types';
 
 export interface ChunkSymbol {
   name: string;
   /** 1-based line of the declaration. */
   line: number;
+  /** What it declares (tree-sitter parses; the heuristic parser does not know). */
+  kind?: DefinitionKind;
+  /** The enclosing class, struct, impl, trait, interface or namespace. */
+  container?: string;
 }
 
 export interface Chunk {
@@ -26,6 +31,12 @@ export interface Chunk {
   symbols: ChunkSymbol[];
   /** sha256 of the text (hex, 32 chars): the embedding cache key. */
   hash: string;
+  /**
+   * For a member of a class (struct, impl, namespace …) cut out of it: the header lines of
+   * its containers (`export class Pool<T> extends Base {`), outermost first. Not part of the
+   * span or the text.
+   */
+  context?: string;
 }
 
 export interface ChunkOptions {
@@ -175,4 +186,109 @@ function cutPoints(lines: string[], decl: Array<string | undefined>, spec: Langu
   let deeper = Infinity;
   for (let i = a + 1; i < b; i++) if (!isBlank(lines[i]) && indentOf(lines[i]) > base) deeper = Math.min(deeper, indentOf(lines[i]));
   return deeper === Infinity ? [] : inner(deeper);
+}
+
+/**
+ * Chunk along a syntax outline (tree-sitter): the same limits and merging as `chunkText`,
+ * but cut only where a declaration or statement starts, with exact spans. A piece that
+ * is too large is cut at its own members (a class at its methods, a function at its
+ * statements) and, failing those, every `maxLines` lines; members cut out of a container
+ * carry the container's header lines as `context`. `definitions` become each chunk's
+ * symbols (by the line of their name).
+ */
+export function chunkOutline(text: string, outline: SyntaxOutline, definitions: Definition[], opts: ChunkOptions): Chunk[] {
+  const lines = text.split(/\r?\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const minLines = opts.minLines ?? Math.max(3, Math.floor(opts.maxLines / 10));
+  const cum = new Array<number>(lines.length + 1);
+  cum[0] = 0;
+  for (let i = 0; i < lines.length; i++) cum[i + 1] = cum[i] + lines[i].length + 1;
+  const fits = (a: number, b: number) => b - a <= opts.maxLines && cum[b] - cum[a] <= opts.maxChars;
+  const content = (a: number, b: number) => {
+    let n = 0;
+    for (let i = a; i < b; i++) if (!isBlank(lines[i])) n++;
+    return n;
+  };
+  const ranges: Array<{ a: number; b: number; context?: string }> = [];
+  const push = (a: number, b: number, context: string | undefined) => {
+    while (a < b && isBlank(lines[a])) a++;
+    while (b > a && isBlank(lines[b - 1])) b--;
+    if (a < b) ranges.push(context ? { a, b, context } : { a, b });
+  };
+  const hardCut = (a: number, b: number, context: string | undefined) => {
+    let start = a;
+    while (start < b) {
+      let end = start;
+      while (end < b && end - start < opts.maxLines && (end === start || cum[end + 1] - cum[start] <= opts.maxChars)) end++;
+      push(start, end, context);
+      start = end;
+    }
+  };
+  const headerText = (h: [number, number]) => {
+    const t = lines
+      .slice(h[0], Math.min(h[1], lines.length - 1) + 1)
+      .map((l) => l.trimEnd())
+      .join('\n');
+    return t.length > 300 ? `${t.slice(0, 300)}…` : t;
+  };
+  // Iterative: a work list of (outline node, range, context of the node's own pieces).
+  const work: Array<{ node: SyntaxOutline; a: number; b: number; ctx?: string; top: boolean }> = [
+    { node: outline, a: 0, b: lines.length, top: true },
+  ];
+  while (work.length > 0) {
+    const { node, a: a0, b: b0, ctx, top } = work.pop()!;
+    let a = a0;
+    let b = b0;
+    while (a < b && isBlank(lines[a])) a++;
+    while (b > a && isBlank(lines[b - 1])) b--;
+    if (a >= b) continue;
+    if (!top && fits(a, b)) {
+      push(a, b, ctx);
+      continue;
+    }
+    const kids = node.children.filter((k) => k.start >= a && k.start < b);
+    if (kids.length === 0 || (kids.length === 1 && kids[0].start <= a && kids[0].children.length === 0)) {
+      if (fits(a, b)) push(a, b, ctx);
+      else hardCut(a, b, ctx);
+      continue;
+    }
+    const memberCtx = node.header ? [ctx, headerText(node.header)].filter(Boolean).join('\n') : ctx;
+    const pieces: Array<{ a: number; b: number; node?: SyntaxOutline }> = [];
+    if (kids[0].start > a) pieces.push({ a, b: kids[0].start });
+    kids.forEach((k, i) => pieces.push({ a: k.start, b: i + 1 < kids.length ? kids[i + 1].start : b, node: k }));
+    // Merge runs of small pieces (imports, fields, one-liners) while they fit together.
+    const merged: typeof pieces = [];
+    for (const p of pieces) {
+      const last = merged[merged.length - 1];
+      if (last && content(last.a, last.b) < minLines && content(p.a, p.b) < minLines && fits(last.a, p.b)) {
+        last.b = p.b;
+        last.node = undefined;
+      } else merged.push({ ...p });
+    }
+    // Pieces are pushed in reverse so the work list yields them in order.
+    const todo: typeof work = [];
+    for (const p of merged) {
+      const pieceCtx = node.header && p.a <= node.header[0] ? ctx : memberCtx;
+      if (fits(p.a, p.b)) push(p.a, p.b, pieceCtx);
+      else if (p.node && p.node !== node) todo.push({ node: p.node, a: p.a, b: p.b, ctx: pieceCtx, top: false });
+      else hardCut(p.a, p.b, pieceCtx);
+    }
+    for (let i = todo.length - 1; i >= 0; i--) work.push(todo[i]);
+  }
+  ranges.sort((x, y) => x.a - y.a);
+  const defs = [...definitions].sort((x, y) => x.line - y.line);
+  let d = 0;
+  return ranges.map(({ a, b, context }) => {
+    const body = lines.slice(a, b).join('\n');
+    const symbols: ChunkSymbol[] = [];
+    const seen = new Set<string>();
+    while (d < defs.length && defs[d].line < a + 1) d++;
+    for (let i = d; i < defs.length && defs[i].line <= b; i++) {
+      const def = defs[i];
+      if (seen.has(def.name)) continue;
+      seen.add(def.name);
+      symbols.push({ name: def.name, line: def.line, kind: def.kind, ...(def.container ? { container: def.container } : {}) });
+    }
+    return { startLine: a + 1, endLine: b, text: body, symbols, hash: contentHash(body), ...(context ? { context } : {}) };
+  });
 }

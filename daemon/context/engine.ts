@@ -23,7 +23,7 @@ import { Retrieval, type RetrieveRequest, type RetrieveResult } from './retrieva
 import { WorkspaceRegistry, type SemanticState } from './roots';
 import { searchRoots, type SearchParams } from './search';
 import type { AssembledCompletionPrompt, ChatAssemblyRequest, CompletionContextRequest, ContextEngine, IndexProgress } from './types';
-import type { IndexStats } from './workspace';
+import type { IndexStats, WorkspaceIndex } from './workspace';
 
 export type { AssembledChatContext } from './chat-assembly';
 export type { CompletionCandidatesRequest } from './completion-assembly';
@@ -109,6 +109,11 @@ export class TandemContextEngine implements ContextEngine {
 
   roots(): string[] {
     return this.registry.roots();
+  }
+
+  /** The index of the registered root a document belongs to (the CLI's retrieve reads its syntax facts). */
+  rootOf(path: string): WorkspaceIndex | undefined {
+    return this.registry.rootOf(path);
   }
 
   progress(): IndexProgress[] {

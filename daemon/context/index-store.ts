@@ -8,6 +8,7 @@
 import Database from 'better-sqlite3';
 import type { Chunk } from './chunker';
 import { indexTerms } from './identifiers';
+import type { ImportFact, ParserId } from './syntax/types';
 
 export interface FileRow {
   id: number;
@@ -16,6 +17,21 @@ export interface FileRow {
   size: number;
   mtimeMs: number;
   language: string;
+  /** Which parser chunked the file (`tree-sitter:<grammar>` or `heuristic`). */
+  parser: ParserId;
+  /** Why the heuristic parser was used although the language has a grammar. */
+  parserNote?: string;
+}
+
+/** What parsing found in a file beyond its chunks (see syntax/types.ts). */
+export interface FileSyntaxRow {
+  path: string;
+  language: string;
+  parser: ParserId;
+  parserNote?: string;
+  packageName?: string;
+  imports: ImportFact[];
+  references: string[];
 }
 
 export interface ChunkRow {
@@ -27,6 +43,8 @@ export interface ChunkRow {
   hash: string;
   symbols: string[];
   text: string;
+  /** Header lines of the containers a member chunk was cut out of ('' when none). */
+  context: string;
 }
 
 export interface ScoredId {
@@ -81,12 +99,47 @@ const migrations: Array<(db: Database.Database) => void> = [
   (db) => {
     db.exec('CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;');
   },
+  // 3: tree-sitter. Chunks, symbols and languages of older indexes came from the heuristic
+  // parser: empty the index so the next walk rebuilds every file (vectors are kept: they are
+  // cached by content hash), and keep per file the parser used and its syntax facts.
+  (db) => {
+    db.exec(`
+      DELETE FROM symbols;
+      DELETE FROM chunks;
+      DELETE FROM files;
+      DROP TABLE chunks_vocab;
+      DROP TABLE chunks_fts;
+      CREATE VIRTUAL TABLE chunks_fts USING fts5(
+        symbols, path, body,
+        content='', contentless_delete=1,
+        tokenize="unicode61 tokenchars '_'"
+      );
+      CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
+      ALTER TABLE files ADD COLUMN parser TEXT NOT NULL DEFAULT 'heuristic';
+      ALTER TABLE files ADD COLUMN parser_note TEXT;
+      ALTER TABLE chunks ADD COLUMN context TEXT NOT NULL DEFAULT '';
+      ALTER TABLE symbols ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+      ALTER TABLE symbols ADD COLUMN container TEXT;
+      CREATE TABLE file_syntax(
+        file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+        package TEXT,
+        imports TEXT NOT NULL,
+        refs TEXT NOT NULL
+      );
+      CREATE INDEX file_syntax_package ON file_syntax(package);
+    `);
+  },
 ];
+
+/** Schema version this code writes (the number of migrations). */
+export const SCHEMA_VERSION = migrations.length;
 
 export class IndexStore {
   readonly db: Database.Database;
   private readonly stmts;
   private readonly dfCache = new Map<string, number>();
+  /** Bumped by every change of files or chunks (lets readers cache what they derive). */
+  generation = 0;
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -100,12 +153,33 @@ export class IndexStore {
     this.migrate();
     const db = this.db;
     this.stmts = {
-      fileByPath: db.prepare<[string], RawFile>('SELECT id, path, hash, size, mtime_ms, language FROM files WHERE path = ?'),
-      allFiles: db.prepare<[], RawFile>('SELECT id, path, hash, size, mtime_ms, language FROM files'),
+      fileByPath: db.prepare<[string], RawFile>(`SELECT ${FILE_COLUMNS} FROM files WHERE path = ?`),
+      allFiles: db.prepare<[], RawFile>(`SELECT ${FILE_COLUMNS} FROM files`),
       upsertFile: db.prepare(
-        `INSERT INTO files(path, hash, size, mtime_ms, language, indexed_at) VALUES (@path, @hash, @size, @mtimeMs, @language, @now)
+        `INSERT INTO files(path, hash, size, mtime_ms, language, parser, parser_note, indexed_at)
+         VALUES (@path, @hash, @size, @mtimeMs, @language, @parser, @parserNote, @now)
          ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, size = excluded.size, mtime_ms = excluded.mtime_ms,
-           language = excluded.language, indexed_at = excluded.indexed_at RETURNING id`,
+           language = excluded.language, parser = excluded.parser, parser_note = excluded.parser_note,
+           indexed_at = excluded.indexed_at RETURNING id`,
+      ),
+      upsertSyntax: db.prepare(
+        `INSERT INTO file_syntax(file_id, package, imports, refs) VALUES (?, ?, ?, ?)
+         ON CONFLICT(file_id) DO UPDATE SET package = excluded.package, imports = excluded.imports, refs = excluded.refs`,
+      ),
+      syntaxOf: db.prepare<[string], RawSyntax>(
+        `SELECT f.path AS path, f.language AS language, f.parser AS parser, f.parser_note AS parserNote, s.package AS package,
+                s.imports AS imports, s.refs AS refs
+         FROM files f LEFT JOIN file_syntax s ON s.file_id = f.id WHERE f.path = ?`,
+      ),
+      filesOfPackage: db.prepare<[string], { path: string }>(
+        'SELECT f.path AS path FROM file_syntax s JOIN files f ON f.id = s.file_id WHERE s.package = ? ORDER BY f.path',
+      ),
+      parserCounts: db.prepare<[], { parser: string; n: number }>(
+        'SELECT parser, count(*) AS n FROM files GROUP BY parser ORDER BY parser',
+      ),
+      definitionsDetailed: db.prepare<[string, number], RawDefinition>(
+        `SELECT s.name AS name, s.kind AS kind, s.container AS container, s.chunk_id AS chunkId, f.path AS path, s.line AS line
+         FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name = ? LIMIT ?`,
       ),
       touchFile: db.prepare('UPDATE files SET size = ?, mtime_ms = ? WHERE id = ?'),
       chunkIdsOfFile: db.prepare<[number], { id: number }>('SELECT id FROM chunks WHERE file_id = ?'),
@@ -113,10 +187,10 @@ export class IndexStore {
       deleteChunksOfFile: db.prepare('DELETE FROM chunks WHERE file_id = ?'),
       deleteFile: db.prepare('DELETE FROM files WHERE id = ?'),
       insertChunk: db.prepare(
-        'INSERT INTO chunks(file_id, start_line, end_line, hash, symbols, text) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
+        'INSERT INTO chunks(file_id, start_line, end_line, hash, symbols, text, context) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
       ),
       insertFts: db.prepare('INSERT INTO chunks_fts(rowid, symbols, path, body) VALUES (?, ?, ?, ?)'),
-      insertSymbol: db.prepare('INSERT INTO symbols(name, chunk_id, file_id, line) VALUES (?, ?, ?, ?)'),
+      insertSymbol: db.prepare('INSERT INTO symbols(name, chunk_id, file_id, line, kind, container) VALUES (?, ?, ?, ?, ?, ?)'),
       bm25: db.prepare<[string, number], { id: number; score: number }>(
         `SELECT rowid AS id, -bm25(chunks_fts, ${BM25_WEIGHTS.join(', ')}) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?`,
       ),
@@ -176,7 +250,7 @@ export class IndexStore {
     if (dirRel === '') return this.files();
     const out = new Map<string, FileRow>();
     const rows = this.db
-      .prepare('SELECT id, path, hash, size, mtime_ms, language FROM files WHERE path = ? OR (path >= ? AND path < ?)')
+      .prepare(`SELECT ${FILE_COLUMNS} FROM files WHERE path = ? OR (path >= ? AND path < ?)`)
       .all(dirRel, `${dirRel}/`, `${dirRel}0`) as RawFile[];
     for (const r of rows) out.set(r.path, toFile(r));
     return out;
@@ -199,21 +273,103 @@ export class IndexStore {
     this.stmts.touchFile.run(size, mtimeMs, id);
   }
 
-  /** Replace everything known about one file in a single transaction. */
-  replaceFile(file: Omit<FileRow, 'id'>, chunks: Chunk[], now: number): void {
+  /**
+   * Replace everything known about one file in a single transaction: its row, chunks,
+   * symbols, terms and syntax facts (imports, references, package).
+   */
+  replaceFile(
+    file: Omit<FileRow, 'id' | 'parser'> & { parser?: ParserId },
+    chunks: Chunk[],
+    now: number,
+    syntax?: { imports: ImportFact[]; references: string[]; packageName?: string },
+  ): void {
     this.db.transaction(() => {
       const existing = this.stmts.fileByPath.get(file.path);
       if (existing) this.dropChunks(existing.id);
-      const { id } = this.stmts.upsertFile.get({ ...file, now }) as { id: number };
+      const { id } = this.stmts.upsertFile.get({
+        path: file.path,
+        hash: file.hash,
+        size: file.size,
+        mtimeMs: file.mtimeMs,
+        language: file.language,
+        parser: file.parser ?? 'heuristic',
+        parserNote: file.parserNote ?? null,
+        now,
+      }) as { id: number };
       const pathTerms = indexTerms(file.path);
       for (const c of chunks) {
         const names = c.symbols.map((s) => s.name);
-        const { id: chunkId } = this.stmts.insertChunk.get(id, c.startLine, c.endLine, c.hash, names.join(' '), c.text) as { id: number };
-        this.stmts.insertFts.run(chunkId, indexTerms(names.join(' ')), pathTerms, indexTerms(c.text));
-        for (const s of c.symbols) this.stmts.insertSymbol.run(s.name, chunkId, id, s.line);
+        // A member's container names count as its symbols for search (`Pool` finds `Pool.acquire`).
+        const containers = [...new Set(c.symbols.map((s) => s.container).filter((n): n is string => !!n && !names.includes(n)))];
+        const { id: chunkId } = this.stmts.insertChunk.get(
+          id,
+          c.startLine,
+          c.endLine,
+          c.hash,
+          names.join(' '),
+          c.text,
+          c.context ?? '',
+        ) as {
+          id: number;
+        };
+        this.stmts.insertFts.run(chunkId, indexTerms([...names, ...containers].join(' ')), pathTerms, indexTerms(c.text));
+        for (const s of c.symbols) this.stmts.insertSymbol.run(s.name, chunkId, id, s.line, s.kind ?? '', s.container ?? null);
       }
+      if (syntax) this.stmts.upsertSyntax.run(id, syntax.packageName ?? null, JSON.stringify(syntax.imports), syntax.references.join(' '));
     })();
+    this.generation++;
     this.dfCache.clear();
+  }
+
+  /** The parser and syntax facts of an indexed file. */
+  syntaxOf(path: string): FileSyntaxRow | undefined {
+    const r = this.stmts.syntaxOf.get(path);
+    if (!r) return undefined;
+    let imports: ImportFact[] = [];
+    try {
+      imports = r.imports ? (JSON.parse(r.imports) as ImportFact[]) : [];
+    } catch {
+      imports = [];
+    }
+    return {
+      path: r.path,
+      language: r.language,
+      parser: r.parser as ParserId,
+      ...(r.parserNote ? { parserNote: r.parserNote } : {}),
+      ...(r.package ? { packageName: r.package } : {}),
+      imports,
+      references: r.refs ? r.refs.split(' ') : [],
+    };
+  }
+
+  /** Files declaring a package (Go, Java) or namespace (C#, PHP), in path order. */
+  filesOfPackage(packageName: string): string[] {
+    return this.stmts.filesOfPackage.all(packageName).map((r) => r.path);
+  }
+
+  /** Indexed files with this base name (package.json, Cargo.toml), in path order. */
+  filesNamed(basename: string): string[] {
+    const escaped = basename.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const rows = this.db
+      .prepare("SELECT path FROM files WHERE path = ? OR path LIKE ? ESCAPE '\\' ORDER BY path LIMIT 1000")
+      .all(basename, `%/${escaped}`) as Array<{ path: string }>;
+    return rows.map((r) => r.path);
+  }
+
+  /** How many files each parser indexed. */
+  parserCounts(): Record<string, number> {
+    return Object.fromEntries(this.stmts.parserCounts.all().map((r) => [r.parser, r.n]));
+  }
+
+  /** Where a symbol is declared, with its kind and container: at most `limit` places, by path and line. */
+  definitionsDetailed(
+    name: string,
+    limit = 20,
+  ): Array<{ name: string; kind: string; container?: string; chunkId: number; path: string; line: number }> {
+    return this.stmts.definitionsDetailed
+      .all(name, limit)
+      .map((r) => ({ ...r, container: r.container ?? undefined }))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   }
 
   /** Remove files (by path) and their chunks; returns how many existed. */
@@ -228,7 +384,10 @@ export class IndexStore {
         n++;
       }
     })();
-    if (n > 0) this.dfCache.clear();
+    if (n > 0) {
+      this.generation++;
+      this.dfCache.clear();
+    }
     return n;
   }
 
@@ -300,7 +459,7 @@ export class IndexStore {
       const rows = this.db
         .prepare(
           `SELECT c.id AS id, f.path AS path, f.language AS language, c.start_line AS startLine, c.end_line AS endLine,
-                  c.hash AS hash, c.symbols AS symbols, c.text AS text
+                  c.hash AS hash, c.symbols AS symbols, c.text AS text, c.context AS context
            FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id IN (${part.map(() => '?').join(',')})`,
         )
         .all(...part) as Array<Omit<ChunkRow, 'symbols'> & { symbols: string }>;
@@ -345,6 +504,8 @@ export class IndexStore {
   }
 }
 
+const FILE_COLUMNS = 'id, path, hash, size, mtime_ms, language, parser, parser_note';
+
 interface RawFile {
   id: number;
   path: string;
@@ -352,8 +513,38 @@ interface RawFile {
   size: number;
   mtime_ms: number;
   language: string;
+  parser: string;
+  parser_note: string | null;
+}
+
+interface RawSyntax {
+  path: string;
+  language: string;
+  parser: string;
+  parserNote: string | null;
+  package: string | null;
+  imports: string | null;
+  refs: string | null;
+}
+
+interface RawDefinition {
+  name: string;
+  kind: string;
+  container: string | null;
+  chunkId: number;
+  path: string;
+  line: number;
 }
 
 function toFile(r: RawFile): FileRow {
-  return { id: r.id, path: r.path, hash: r.hash, size: r.size, mtimeMs: r.mtime_ms, language: r.language };
+  return {
+    id: r.id,
+    path: r.path,
+    hash: r.hash,
+    size: r.size,
+    mtimeMs: r.mtime_ms,
+    language: r.language,
+    parser: r.parser as ParserId,
+    ...(r.parser_note ? { parserNote: r.parser_note } : {}),
+  };
 }

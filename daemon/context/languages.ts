@@ -133,11 +133,11 @@ const specs: Record<string, LanguageSpec> = {
 
 const byExtension: Record<string, string> = {
   '.ts': 'typescript',
-  '.tsx': 'typescript',
+  '.tsx': 'typescriptreact',
   '.mts': 'typescript',
   '.cts': 'typescript',
   '.js': 'javascript',
-  '.jsx': 'javascript',
+  '.jsx': 'javascriptreact',
   '.mjs': 'javascript',
   '.cjs': 'javascript',
   '.vue': 'javascript',
@@ -147,22 +147,22 @@ const byExtension: Record<string, string> = {
   '.go': 'go',
   '.rs': 'rust',
   '.java': 'java',
-  '.kt': 'java',
-  '.kts': 'java',
-  '.scala': 'java',
-  '.cs': 'java',
-  '.swift': 'java',
-  '.dart': 'java',
-  '.groovy': 'java',
+  '.kt': 'kotlin',
+  '.kts': 'kotlin',
+  '.scala': 'scala',
+  '.cs': 'csharp',
+  '.swift': 'swift',
+  '.dart': 'dart',
+  '.groovy': 'groovy',
   '.c': 'c',
   '.h': 'c',
-  '.cc': 'c',
-  '.cpp': 'c',
-  '.cxx': 'c',
-  '.hpp': 'c',
-  '.hh': 'c',
-  '.m': 'c',
-  '.mm': 'c',
+  '.cc': 'cpp',
+  '.cpp': 'cpp',
+  '.cxx': 'cpp',
+  '.hpp': 'cpp',
+  '.hh': 'cpp',
+  '.m': 'objective-c',
+  '.mm': 'objective-cpp',
   '.rb': 'ruby',
   '.php': 'php',
   '.sh': 'shellscript',
@@ -200,6 +200,8 @@ const byLanguageId: Record<string, string> = {
   swift: 'java',
   dart: 'java',
   'objective-c': 'c',
+  'objective-cpp': 'c',
+  groovy: 'java',
   scss: 'css',
   less: 'css',
   xml: 'html',
@@ -210,7 +212,11 @@ const byLanguageId: Record<string, string> = {
 /** Files named like this are code even without an extension. */
 const byFileName: Record<string, string> = { Makefile: 'shellscript', Dockerfile: 'shellscript', Rakefile: 'ruby', Gemfile: 'ruby' };
 
-/** Language of a file by its name, or undefined when we do not index it. */
+/**
+ * Language of a file by its name (a VS Code language id), or undefined when we do not index it.
+ * Languages without a spec of their own share one (`specFor`); the syntax layer picks the
+ * grammar by this id (syntax/grammars.ts).
+ */
 export function languageOfPath(path: string): string | undefined {
   const ext = extname(path).toLowerCase();
   if (ext) return byExtension[ext];

@@ -8,13 +8,16 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Logger } from '../log';
-import { chunkText, contentHash } from './chunker';
+import { contentHash } from './chunker';
 import type { ContextConfig } from './config';
 import { VectorIndex, type Embedder } from './embeddings';
 import { IGNORE_FILES, IgnoreRules } from './ignore-rules';
 import { IndexStore, type FileRow } from './index-store';
 import { languageOfPath } from './languages';
 import { ProjectRules } from './rules';
+import { analyzeFile } from './syntax/analyze';
+import { IndexSyntaxFacts, type SyntaxFacts } from './syntax/facts';
+import { grammarFor, loadGrammar } from './syntax/grammars';
 import type { IndexProgress } from './types';
 import { walk, type SkipReason, type WalkedFile } from './walker';
 import { TreeWatcher } from './watcher';
@@ -34,6 +37,8 @@ export interface IndexStats {
   removed: number;
   bytes: number;
   skipped: Partial<Record<SkipReason, number>>;
+  /** Files in the index by the parser that chunked them (`tree-sitter:<grammar>`, `heuristic`). */
+  parsers: Record<string, number>;
   elapsedMs: number;
 }
 
@@ -50,6 +55,8 @@ export class WorkspaceIndex {
   readonly vectors: VectorIndex;
   readonly rules: ProjectRules;
   readonly dir: string;
+  /** What parsing found (imports resolved to indexed files, packages, definitions): for ranking. */
+  readonly syntax: SyntaxFacts;
   private ignore: IgnoreRules;
   private watcher?: TreeWatcher;
   private queue: Promise<unknown> = Promise.resolve();
@@ -75,6 +82,7 @@ export class WorkspaceIndex {
     this.store = openStore(join(this.dir, 'index.db'), logger);
     this.vectors = new VectorIndex(join(this.dir, 'vectors'), this.store, embedder, cfg.embeddings, logger, now);
     this.rules = new ProjectRules(root, (m) => logger.warn(`context: ${m}`));
+    this.syntax = new IndexSyntaxFacts(root, this.store);
     this.ignore = this.newIgnore();
     this.chunkCountCache = this.store.counts().chunks;
     this.state = { root, filesDone: 0, filesTotal: 0, state: 'indexing' };
@@ -171,6 +179,7 @@ export class WorkspaceIndex {
     else if (st.size > this.cfg.index.maxFileBytes) drop('too-large');
     else {
       stats.scanned = 1;
+      await loadGrammars([language]);
       const outcome = this.indexFile({ rel, abs, size: st.size, mtimeMs: Math.floor(st.mtimeMs), language }, existing);
       if (outcome === 'indexed') {
         stats.indexed = 1;
@@ -204,6 +213,8 @@ export class WorkspaceIndex {
     });
     stats.skipped = walked.skipped;
     for (const d of walked.dirs) this.watcher?.watchDir(d);
+    // Grammars load asynchronously (once per process); files are then parsed synchronously in slices.
+    await loadGrammars(walked.files.map((f) => f.language));
     const existing = this.store.filesUnder(dirRel);
     if (reportProgress) this.setProgress({ filesDone: 0, filesTotal: walked.files.length, state: 'indexing' }, true);
     let i = 0;
@@ -262,7 +273,13 @@ export class WorkspaceIndex {
     if (this.opts.backgroundEmbedding && (stats.indexed > 0 || stats.removed > 0 || this.vectors.status().embedded < counts.chunks)) {
       this.vectors.schedule();
     }
-    return { ...stats, files: counts.files, chunks: counts.chunks, elapsedMs: Math.round(this.now() - started) };
+    return {
+      ...stats,
+      files: counts.files,
+      chunks: counts.chunks,
+      parsers: this.store.parserCounts(),
+      elapsedMs: Math.round(this.now() - started),
+    };
   }
 
   /** Index one file if its content changed; returns the outcome or why it was skipped. */
@@ -287,8 +304,24 @@ export class WorkspaceIndex {
       this.store.touch(existing.id, f.size, f.mtimeMs);
       return 'unchanged';
     }
-    const chunks = chunkText(text, f.language, { maxLines: this.cfg.index.chunkMaxLines, maxChars: this.cfg.index.chunkMaxChars });
-    this.store.replaceFile({ path: f.rel, hash, size: f.size, mtimeMs: f.mtimeMs, language: f.language }, chunks, this.now());
+    const { chunks, syntax } = analyzeFile(text, f.language, {
+      maxLines: this.cfg.index.chunkMaxLines,
+      maxChars: this.cfg.index.chunkMaxChars,
+    });
+    this.store.replaceFile(
+      {
+        path: f.rel,
+        hash,
+        size: f.size,
+        mtimeMs: f.mtimeMs,
+        language: f.language,
+        parser: syntax.parser,
+        parserNote: syntax.fallbackReason,
+      },
+      chunks,
+      this.now(),
+      syntax,
+    );
     return 'indexed';
   }
 
@@ -302,7 +335,19 @@ export class WorkspaceIndex {
   }
 
   private emptyStats(): IndexStats {
-    return { root: this.root, files: 0, chunks: 0, scanned: 0, indexed: 0, unchanged: 0, removed: 0, bytes: 0, skipped: {}, elapsedMs: 0 };
+    return {
+      root: this.root,
+      files: 0,
+      chunks: 0,
+      scanned: 0,
+      indexed: 0,
+      unchanged: 0,
+      removed: 0,
+      bytes: 0,
+      skipped: {},
+      parsers: {},
+      elapsedMs: 0,
+    };
   }
 
   async close(): Promise<void> {
@@ -331,6 +376,13 @@ function openStore(file: string, logger: Logger): IndexStore {
     for (const ext of ['-wal', '-shm']) rmSync(file + ext, { force: true });
     return new IndexStore(file);
   }
+}
+
+/** Load the grammars of these languages (each once per process; failures fall back to heuristics). */
+async function loadGrammars(languages: Iterable<string>): Promise<void> {
+  const ids = new Set<ReturnType<typeof grammarFor>>();
+  for (const l of languages) ids.add(grammarFor(l));
+  await Promise.all([...ids].filter((g) => g !== undefined).map((g) => loadGrammar(g)));
 }
 
 function hasLongLine(text: string, max: number): boolean {

@@ -60,6 +60,8 @@ const allowedPackages = [
   'flatbuffers',
   'tslib',
   'tiktoken',
+  'web-tree-sitter',
+  '@vscode/tree-sitter-wasm',
 ];
 
 /** The LanceDB package with the native addon for a VS Code target, as npm names it. */
@@ -334,8 +336,16 @@ const { join } = require('node:path');
   const conn = await lancedb.connect(mkdtempSync(join(require('node:os').tmpdir(), 'tandem-lance-')));
   const t = await conn.createTable('v', [{ id: 1, vector: [0.1, 0.2] }, { id: 2, vector: [0.9, 0.8] }]);
   const near = await t.vectorSearch([0.1, 0.2]).limit(1).toArray();
+  // tree-sitter: the runtime as the daemon loads it (import()), and a grammar from the package.
+  const ts = await import('web-tree-sitter');
+  const { dirname } = require('node:path');
+  await ts.Parser.init({ locateFile: (f) => join(dirname(require.resolve('web-tree-sitter/tree-sitter.wasm')), f) });
+  const grammars = join(dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm');
+  const parser = new ts.Parser();
+  parser.setLanguage(await ts.Language.load(join(grammars, 'tree-sitter-go.wasm')));
+  const tree = parser.parse('package a\\nfunc A() {}\\n').rootNode.toString();
   const loaded = Object.keys(require.cache).filter((f) => !f.startsWith(join(__dirname, '..')));
-  console.log(JSON.stringify({ node: process.versions.node, fts: hits.length, tokens, rows: table.numRows, nearest: near[0].id, outside: loaded }));
+  console.log(JSON.stringify({ node: process.versions.node, fts: hits.length, tokens, rows: table.numRows, nearest: near[0].id, tree, outside: loaded }));
 })().catch((e) => { console.error(e); process.exit(1); });
 `,
     );
@@ -344,7 +354,15 @@ const { join } = require('node:path');
         string,
         unknown
       >;
-      assert.deepEqual(out, { node: BUNDLED_NODE_VERSION, fts: 1, tokens: 2, rows: 2, nearest: 1, outside: [] });
+      assert.deepEqual(out, {
+        node: BUNDLED_NODE_VERSION,
+        fts: 1,
+        tokens: 2,
+        rows: 2,
+        nearest: 1,
+        tree: '(source_file (package_clause (package_identifier)) (function_declaration name: (identifier) parameters: (parameter_list) body: (block)))',
+        outside: [],
+      });
     } finally {
       rmSync(probe, { force: true });
     }

@@ -57,9 +57,19 @@ describe('context CLI commands (in-process)', () => {
       home,
     );
     assert.equal(r.code, 0, r.err);
-    const results = JSON.parse(r.out) as Array<{ file: string; startLine: number; endLine: number; score: number; sources: string[] }>;
+    const results = JSON.parse(r.out) as Array<{
+      file: string;
+      startLine: number;
+      endLine: number;
+      score: number;
+      sources: string[];
+      parser: string;
+    }>;
     assert.ok(results.length > 0);
-    assert.deepEqual(Object.keys(results[0]), ['file', 'startLine', 'endLine', 'score', 'sources']);
+    assert.deepEqual(Object.keys(results[0]), ['file', 'startLine', 'endLine', 'score', 'sources', 'parser']);
+    // Which parser chunked each file: tree-sitter for TypeScript and Python, the heuristic one for the rest.
+    const expected = (f: string) => (f.endsWith('.ts') ? 'tree-sitter:typescript' : f.endsWith('.py') ? 'tree-sitter:python' : 'heuristic');
+    for (const x of results) assert.equal(x.parser, expected(x.file), JSON.stringify(x));
     for (let i = 1; i < results.length; i++) assert.ok(results[i - 1].score >= results[i].score);
     assert.ok(results.some((x) => x.file === 'src/math/vector.ts'));
     const k1 = JSON.parse(
