@@ -16,7 +16,7 @@ import { Daemon } from '../../../daemon/daemon';
 import type { DaemonFeature } from '../../../daemon/host/types';
 import { lockPath, readLock } from '../../../protocol/lockfile';
 import { DaemonLogger } from '../../../daemon/log';
-import { fakeParts, feature } from '../host/helpers';
+import { fakeParts, feature } from './host/helpers';
 
 describe('daemon: features at start and stop', () => {
   let home: string;

@@ -1,0 +1,54 @@
+/** Shared helpers of the context-engine tests: temp homes, fixture copies, a quiet logger. */
+import { cpSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../../../../daemon/log';
+import { parseContextConfig, type ContextConfigInput } from '../../../../daemon/context/config';
+import { TandemContextEngine, type TandemContextEngineDeps } from '../../../../daemon/context/engine';
+
+export const FIXTURES = join(__dirname, '..', '..', '..', 'fixtures');
+
+export class MemoryLogger implements Logger {
+  lines: string[] = [];
+  debug(m: string) {
+    this.lines.push(`debug ${m}`);
+  }
+  info(m: string) {
+    this.lines.push(`info ${m}`);
+  }
+  warn(m: string) {
+    this.lines.push(`warn ${m}`);
+  }
+  error(m: string) {
+    this.lines.push(`error ${m}`);
+  }
+}
+
+/** A fresh temp dir (realpath'd) removed by the returned cleanup. */
+export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), `tandem-${prefix}-`)));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A writable copy of the fixture repository. */
+export function copyFixtureRepo(dest: string, name = 'context-repo'): string {
+  const root = join(dest, 'repo');
+  cpSync(join(FIXTURES, name), root, { recursive: true });
+  return root;
+}
+
+export function makeEngine(
+  home: string,
+  config: ContextConfigInput = {},
+  extra: Partial<TandemContextEngineDeps> = {},
+): { engine: TandemContextEngine; logger: MemoryLogger } {
+  const logger = new MemoryLogger();
+  const engine = new TandemContextEngine({ home, config: parseContextConfig(config), logger, ...extra });
+  return { engine, logger };
+}
+
+/** Cursor text split at a 1-based line (cursor at the start of that line). */
+export function cursorAt(text: string, line: number): { prefix: string; suffix: string } {
+  const lines = text.split('\n');
+  return { prefix: lines.slice(0, line - 1).join('\n') + (line > 1 ? '\n' : ''), suffix: lines.slice(line - 1).join('\n') };
+}

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { parseContextConfig } from '../../../../daemon/context/config';
+import type { SemanticStatus, VectorHit } from '../../../../daemon/context/embeddings';
+import { Retrieval, type RetrievalIndex } from '../../../../daemon/context/retrieval';
+import { memoryIndex, type MemoryIndex } from './memory-index';
+
+describe('context/retrieval', () => {
+  let index: MemoryIndex;
+  before(() => {
+    index = memoryIndex('/repo', {
+      'src/geometry.ts': [
+        { startLine: 1, text: 'export class Circle {\n  radius = 1;\n}', symbols: ['Circle'] },
+        { startLine: 10, text: 'export function circleArea(c: Circle) {\n  return c.radius;\n}', symbols: ['circleArea'] },
+      ],
+      'src/app.ts': [
+        { startLine: 1, text: "import { Circle } from './geometry';" },
+        { startLine: 3, text: 'export function circleTwice(c: Circle) {\n  return 2;\n}', symbols: ['circleTwice'] },
+      ],
+    });
+  });
+  after(() => index.close());
+
+  const retrieval = (over: { index?: RetrievalIndex; now?: () => number; config?: Parameters<typeof parseContextConfig>[0] } = {}) =>
+    new Retrieval({
+      config: parseContextConfig(over.config ?? {}),
+      roots: { rootOf: (p) => (p.startsWith('/repo/') ? (over.index ?? index) : undefined) },
+      now: over.now ?? (() => performance.now()),
+    });
+
+  const cursor = { path: '/repo/src/app.ts', languageId: 'typescript', suffix: '', line: 40 };
+  const prefix = "import { Circle } from './geometry';\n\nconst c = new Circle();\nconst a = circleArea(c);\n";
+
+  it('fuses the retrievers into ranked chunks, reporting each retriever', async () => {
+    const r = await retrieval().retrieve({ ...cursor, prefix });
+    assert.equal(r.root, '/repo');
+    assert.deepEqual(
+      r.retrievers.map((x) => [x.name, x.status]),
+      [
+        ['vector', 'skipped'],
+        ['imports', 'done'],
+        ['definitions', 'done'],
+        ['bm25', 'done'],
+      ],
+    );
+    assert.equal(r.retrievers[0].reason, 'no embedder in this test');
+    assert.deepEqual(r.chunks.map((c) => `${c.file}:${c.startLine}`).slice(0, 2), ['src/geometry.ts:1', 'src/geometry.ts:10']);
+    assert.deepEqual(r.chunks[0].sources.slice().sort(), ['bm25', 'definitions', 'imports']);
+    assert.equal(r.chunks[0].text, 'export class Circle {\n  radius = 1;\n}');
+  });
+
+  it('never returns lines of the current file inside the excluded window', async () => {
+    const all = await retrieval().retrieve({ ...cursor, prefix, excludeLines: [0, -1] });
+    assert.ok(all.chunks.some((c) => c.file === 'src/app.ts'));
+    const r = await retrieval().retrieve({ ...cursor, prefix, excludeLines: [1, 10] });
+    assert.ok(!r.chunks.some((c) => c.file === 'src/app.ts'));
+  });
+
+  it('skips the synchronous retrievers once the deadline has passed', async () => {
+    let t = 0;
+    // Every clock read moves time on by 10 ms: the first retriever starts in time, the others do not.
+    const r = await retrieval({ now: () => (t += 10) }).retrieve({ ...cursor, prefix, deadlineMs: 25 });
+    assert.deepEqual(
+      r.retrievers.map((x) => [x.name, x.status]),
+      [
+        ['vector', 'skipped'],
+        ['imports', 'done'],
+        ['definitions', 'timeout'],
+        ['bm25', 'timeout'],
+      ],
+    );
+    assert.equal(r.retrievers[2].reason, 'deadline passed before it could start');
+  });
+
+  it('adds the vector hits when the search finishes in time, and reports a search that failed', async () => {
+    const hash = index.store.chunks([index.id('src/geometry.ts', 10)]).get(index.id('src/geometry.ts', 10))!.hash;
+    const active: SemanticStatus = { active: true, embedded: 4, total: 4 };
+    const good = {
+      ...index,
+      vectors: { status: () => active, search: (): Promise<VectorHit[]> => Promise.resolve([{ hash, distance: 0.1 }]) },
+    };
+    const r = await retrieval({ index: good }).retrieve({ ...cursor, prefix });
+    assert.deepEqual(r.retrievers.find((x) => x.name === 'vector')!.hits, 1);
+    assert.ok(r.chunks.find((c) => c.startLine === 10)!.sources.includes('vector'));
+
+    const failing = { ...index, vectors: { status: () => active, search: () => Promise.reject(new Error('embed backend down')) } };
+    const f = await retrieval({ index: failing }).retrieve({ ...cursor, prefix });
+    const run = f.retrievers.find((x) => x.name === 'vector')!;
+    assert.equal(run.status, 'error');
+    assert.equal(run.reason, 'embed backend down');
+    assert.ok(f.chunks.length > 0, 'the lexical retrievers still answer');
+  });
+
+  it('returns nothing for a document outside every root, or when the engine is disabled', async () => {
+    assert.deepEqual((await retrieval().retrieve({ ...cursor, path: '/elsewhere/x.ts', prefix })).chunks, []);
+    assert.deepEqual((await retrieval({ config: { enabled: false } }).retrieve({ ...cursor, prefix })).chunks, []);
+  });
+});

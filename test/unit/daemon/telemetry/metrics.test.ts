@@ -1,0 +1,36 @@
+import { strict as assert } from 'node:assert';
+import { Registry } from 'prom-client';
+import { TelemetryMetrics } from '../../../../daemon/telemetry/metrics';
+import { TelemetryStore } from '../../../../daemon/telemetry/store';
+import { accepted, dismissed, retention, shown, withDb } from './helpers';
+
+describe('telemetry Prometheus metrics', () => {
+  let env: ReturnType<typeof withDb>;
+  beforeEach(() => (env = withDb()));
+  afterEach(() => env.cleanup());
+
+  it('counts stored events and exposes acceptance and retention ratios', async () => {
+    const registry = new Registry();
+    const store = new TelemetryStore(env.db, { storeCodeText: () => false });
+    const metrics = new TelemetryMetrics(registry, store);
+    const now = Date.now();
+    store.record([
+      shown('a', 120, { at: now }),
+      shown('b', 80, { at: now }),
+      { ...accepted('a', 10), at: now },
+      { ...dismissed('b'), at: now },
+      { ...retention('a', 30, 10, 8), at: now },
+    ]);
+    const text = await registry.metrics();
+    assert.match(text, /tandem_suggestion_events_total\{event="shown",model="qwen",backend="local",language="typescript"\} 2/);
+    assert.match(text, /tandem_suggestion_events_total\{event="accepted",model="qwen",backend="local",language="typescript"\} 1/);
+    assert.match(text, /tandem_suggestion_accepted_chars_total\{model="qwen",backend="local",language="typescript"\} 10/);
+    assert.match(text, /tandem_suggestion_retained_chars_total\{checkpoint="30",model="qwen",backend="local",language="typescript"\} 8/);
+    assert.match(text, /tandem_suggestion_latency_seconds_count\{model="qwen",backend="local"\} 2/);
+    assert.match(text, /tandem_suggestion_acceptance_ratio\{model="qwen",backend="local",language="typescript"\} 0\.5/);
+    assert.match(text, /tandem_suggestion_retained_chars_ratio\{checkpoint="30",model="qwen",backend="local",language="typescript"\} 0\.8/);
+    metrics.dispose();
+    store.record([shown('c', 1, { at: now })]);
+    assert.match(await registry.metrics(), /event="shown",model="qwen",backend="local",language="typescript"\} 2/);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * The stats dashboard's host logic in plain Node: periods map to daemon requests, a
+ * slow answer for an old period never replaces a newer one, malformed page messages
+ * are ignored, and a missing connection or a missing fix feature are shown clearly.
+ */
+import assert from 'node:assert/strict';
+import type { StatsSource } from '../../../../extension/ops/dashboard-data';
+import { loadDashboard, periodRange } from '../../../../extension/ops/dashboard-data';
+import { StatsController } from '../../../../extension/ops/stats-controller';
+import type { HostToStats } from '../../../../webview-ui/stats/messages';
+import { parseStatsToHost } from '../../../../webview-ui/stats/messages';
+import { sections, tiles } from '../../../../webview-ui/stats/series';
+
+const DAY = 86_400_000;
+const emptyRow = {
+  shown: 0,
+  accepted: 0,
+  partiallyAccepted: 0,
+  dismissed: 0,
+  acceptanceRate: null,
+  acceptedChars: 0,
+  retention: {
+    '30': { checked: 0, acceptedChars: 0, retainedChars: 0, rate: null },
+    '120': { checked: 0, acceptedChars: 0, retainedChars: 0, rate: null },
+    '600': { checked: 0, acceptedChars: 0, retainedChars: 0, rate: null },
+  },
+  latency: {
+    firstTokenMs: { count: 0, p50: null, p90: null, p95: null, p99: null },
+    totalMs: { count: 0, p50: null, p90: null, p95: null, p99: null },
+    overheadMs: { count: 0, p50: null, p90: null, p95: null, p99: null },
+  },
+  dismissReasons: {},
+};
+
+function emptySource(delays: Record<string, number> = {}, fix: 'none' | 'ok' = 'ok'): StatsSource & { seen: string[] } {
+  const seen: string[] = [];
+  const wait = (p: { sinceMs?: number }) => new Promise((r) => setTimeout(r, delays[String(p.sinceMs)] ?? 0));
+  return {
+    seen,
+    stats: async (p) => {
+      seen.push(`stats ${p.sinceMs}`);
+      await wait(p);
+      return { sinceMs: p.sinceMs ?? null, untilMs: p.untilMs ?? null, groupBy: [], total: { ...emptyRow }, rows: [] };
+    },
+    timeseries: async (p) => ({ sinceMs: p.sinceMs ?? 0, untilMs: p.untilMs ?? 0, bucketMs: p.bucketMs ?? DAY, buckets: [] }),
+    fixStats: async () => (fix === 'none' ? null : { total: [], byModel: [] }),
+    usage: async () => ({ rows: [], byTask: [] }),
+    health: async () => ({ entries: [], truncated: false }),
+  };
+}
+
+describe('ops: stats dashboard host', () => {
+  it('maps periods to ranges', () => {
+    assert.deepEqual(periodRange('24h', 10 * DAY), { sinceMs: 9 * DAY, untilMs: 10 * DAY });
+    assert.deepEqual(periodRange('all', 10 * DAY), { sinceMs: undefined, untilMs: 10 * DAY });
+  });
+
+  it('a slow answer for an old period never replaces the newer one', async () => {
+    const now = 100 * DAY;
+    const source = emptySource({ [String(now - 7 * DAY)]: 50 });
+    const posted: HostToStats[] = [];
+    const c = new StatsController({ messenger: { post: (m) => posted.push(m) }, source: () => source, now: () => now });
+    const first = c.receive({ type: 'ready' });
+    const second = c.receive({ type: 'setPeriod', period: '24h' });
+    await Promise.all([first, second]);
+    const data = posted.filter((m) => m.type === 'data');
+    assert.equal(data.length, 1);
+    assert.equal(data[0].type === 'data' && data[0].data.period, '24h');
+  });
+
+  it('ignores malformed messages and says when not connected', async () => {
+    assert.equal(parseStatsToHost({ type: 'setPeriod', period: '1y' }), undefined);
+    assert.equal(parseStatsToHost('ready'), undefined);
+    assert.deepEqual(parseStatsToHost({ type: 'ready', period: 'nope' }), { type: 'ready' });
+    const posted: HostToStats[] = [];
+    const logs: string[] = [];
+    const c = new StatsController({
+      messenger: { post: (m) => posted.push(m) },
+      source: () => undefined,
+      now: () => 0,
+      log: (m) => logs.push(m),
+    });
+    await c.receive({ type: 'evil', script: '<script>' });
+    assert.deepEqual(posted, []);
+    assert.equal(logs.length, 1);
+    await c.receive({ type: 'refresh' });
+    const first = posted[0] as HostToStats;
+    assert.equal(first.type, 'error');
+    assert.match(first.type === 'error' ? first.message : '', /not connected/);
+  });
+
+  it('an empty store gives empty sections with a reason, and no fix feature says so', async () => {
+    const data = await loadDashboard(emptySource({}, 'none'), '7d', 30 * DAY);
+    const s = sections(data);
+    assert.deepEqual(
+      s.map((x) => [x.id, x.empty]),
+      [
+        ['acceptance', 'No suggestions were shown in this period.'],
+        ['latency', 'No completions were shown in this period.'],
+        ['languages', 'No suggestions were shown in this period.'],
+        ['fixes', 'This tandemd does not record auto-fixes.'],
+        ['tokens', 'No model calls were recorded in this period.'],
+        ['health', 'No backend health changes were recorded in this period.'],
+      ],
+    );
+    assert.deepEqual(
+      tiles(data).map((t) => t.value),
+      ['0', '—', '—', '—', '—', '—', '0', '0'],
+    );
+  });
+});
