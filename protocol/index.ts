@@ -13,3 +13,6 @@ export * from './messages/edit';
 export * from './messages/chat';
 export * from './messages/context';
 export * from './messages/ops';
+export * from './messages/agent';
+export * from './messages/memory';
+export * from './messages/mcp';

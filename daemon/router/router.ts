@@ -24,7 +24,7 @@ import { HealthMonitor } from './monitor';
 import { BackendPool, scrub, type BackendEntry } from './pool';
 import { knownMissing, orderCandidates, type Candidates } from './selection';
 import { StickySessions } from './sticky';
-import type { ChatRequest, EmbedRequest, EmbedResult, FimRequest, GenerationResult, ModelRouter, ModelUsage } from './types';
+import type { ChatRequest, EmbedRequest, EmbedResult, FimRequest, GenerationResult, ModelRouter, ModelToolCall, ModelUsage } from './types';
 
 export interface RouterOptions {
   config: TandemConfig;
@@ -126,8 +126,11 @@ export class Router implements ModelRouter {
           options: this.options(cfg, req.maxTokens, cfg.stop),
           keepAlive: cfg.keep_alive,
           json: req.json,
+          tools: req.tools,
           signal: ctx.signal,
           onText: ctx.onText,
+          onThinking: req.onThinking,
+          onProgress: ctx.onProgress,
         }),
     );
     return this.used(req.task, this.result(out, model, started));
@@ -178,7 +181,13 @@ export class Router implements ModelRouter {
   }
 
   private result(
-    out: Outcome<{ text: string; doneReason: 'stop' | 'length'; promptTokens?: number; outputTokens?: number }>,
+    out: Outcome<{
+      text: string;
+      doneReason: 'stop' | 'length';
+      promptTokens?: number;
+      outputTokens?: number;
+      toolCalls?: ModelToolCall[];
+    }>,
     model: string,
     started: number,
   ): GenerationResult {
@@ -192,6 +201,7 @@ export class Router implements ModelRouter {
       totalMs: end - started,
       promptTokens: out.value.promptTokens,
       outputTokens: out.value.outputTokens,
+      ...(out.value.toolCalls && out.value.toolCalls.length > 0 ? { toolCalls: out.value.toolCalls } : {}),
     };
   }
 
