@@ -18,6 +18,8 @@
 export interface AllowlistEntry {
   /** The entry as the user wrote it. */
   source: string;
+  /** The same rule as a regular expression over the whole command line (what the daemon's run takes). */
+  regex: string;
   matches(command: string): boolean;
 }
 
@@ -41,8 +43,10 @@ function normalizeSpaces(s: string): string {
 
 function prefixEntry(source: string): AllowlistEntry {
   const prefix = normalizeSpaces(source);
+  const words = prefix.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
   return {
     source,
+    regex: `\\s*${words.join('\\s+')}(?:\\s+[^\\n]*)?\\s*`,
     matches: (command) => {
       const c = normalizeSpaces(command);
       return c === prefix || c.startsWith(`${prefix} `);
@@ -53,7 +57,7 @@ function prefixEntry(source: string): AllowlistEntry {
 function regexEntry(source: string, body: string): AllowlistEntry | { reason: string } {
   try {
     const re = new RegExp(`^(?:${body})$`);
-    return { source, matches: (command) => re.test(command.trim()) };
+    return { source, regex: body, matches: (command) => re.test(command.trim()) };
   } catch (err) {
     return { reason: `not a valid regular expression (${(err as Error).message})` };
   }

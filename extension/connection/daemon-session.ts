@@ -24,7 +24,8 @@ export async function openSession(
     port: lock.port,
     token: lock.token,
     client,
-    capabilities: { streaming: true, statusNotifications: true },
+    // The agent feature answers the daemon's applyEdits, approve and diagnostics requests (extension/agent/).
+    capabilities: { streaming: true, statusNotifications: true, agent: { applyEdits: true, approvals: true, diagnostics: true } },
     workspaceRoots,
   });
   let closedOnce = false;

@@ -34,6 +34,10 @@ export const commandMinMode = {
   'tandem.showRawPrompt': 'expert',
   'tandem.showBackendHealth': 'expert',
   'tandem.showRequestTimings': 'expert',
+  'tandem.agent.start': 'simple',
+  'tandem.agent.undo': 'simple',
+  'tandem.memory.add': 'simple',
+  'tandem.memory.show': 'simple',
 } as const satisfies Record<string, UiMode>;
 
 export type PaletteCommand = keyof typeof commandMinMode;
@@ -44,6 +48,9 @@ export const internalCommands = [
   'tandem.acceptNextWord',
   'tandem.acceptNextLine',
   'tandem.dismissSuggestion',
+  'tandem.memory.edit',
+  'tandem.memory.delete',
+  'tandem.memory.refresh',
 ] as const;
 
 /** Views and their lowest mode. */

@@ -64,6 +64,8 @@ export type AgentStepView =
       /** The arguments exactly as the model sent them (expert). */
       argsJson: string;
       status: 'running' | 'done' | 'error' | 'denied';
+      /** One line saying how it ended ("exit code 1", "read 80 lines"). */
+      outcome?: string;
       result?: string;
       /** Token counts of the model call that made this tool call (expert). */
       tokens?: { prompt?: number; output?: number };
@@ -105,6 +107,8 @@ export interface ToolView {
   /** `builtin`, or the MCP server's name. */
   source: string;
   enabled: boolean;
+  /** Cannot be switched off here (the built-in tools). */
+  locked?: boolean;
 }
 
 export interface AgentToolsView {

@@ -143,6 +143,7 @@ export class AgentView {
       ' ',
       h('span', { class: 'tool-args' }, [step.summary]),
       ...(status ? [' ', h('span', { class: `tool-status ${step.status}` }, [status])] : []),
+      ...(step.outcome ? [' ', h('span', { class: 'dim tool-outcome' }, [`— ${step.outcome}`])] : []),
     ]);
     const body: HTMLElement[] = [];
     if (step.result !== undefined) body.push(h('pre', { class: 'tool-result' }, [step.result || '(empty)']));
@@ -370,7 +371,13 @@ export function renderToolsPanel(h: ElementFactory, root: HTMLElement, tools: Ag
           list.map((t) =>
             h('li', {}, [
               h('label', { title: t.description ?? t.name }, [
-                h('input', { type: 'checkbox', 'data-action': 'toggle-tool', 'data-tool': t.name, checked: t.enabled }),
+                h('input', {
+                  type: 'checkbox',
+                  'data-action': 'toggle-tool',
+                  'data-tool': t.name,
+                  checked: t.enabled,
+                  disabled: t.locked,
+                }),
                 ` ${t.name}`,
               ]),
               ...(t.description ? [h('span', { class: 'dim' }, [` ${t.description}`])] : []),

@@ -1,33 +1,30 @@
 /**
- * Slash commands of the chat input: `/explain`, `/fix`, `/edit`, `/test`, `/agent` and
- * `/remember`, each routed by the extension to its strategy (a chat turn, auto-fix, the
- * multi-file edit, an agent task, a memory note). Parsed in the webview (suggestions
- * while typing, an unknown command stays in the input with a message) and again in the
- * extension (which routes). Pure, browser-safe.
+ * Slash commands of the chat input: the strategies of shared/slash-commands.ts
+ * (`/explain`, `/fix`, `/edit`, `/test`, `/agent`, which the daemon reads the same way)
+ * plus the panel's own `/remember` (a project memory note). Parsed in the webview
+ * (suggestions while typing; an unknown command or a missing text stays in the input
+ * with a message) and again in the extension, which routes. Pure, browser-safe.
  */
+import { MemoryKinds, type AgentStrategy, type MemoryKind } from '../../protocol';
+import { slashCommands as strategyCommands } from '../../shared/slash-commands';
 
-export const SlashCommandNames = ['explain', 'fix', 'edit', 'test', 'agent', 'remember'] as const;
-export type SlashCommandName = (typeof SlashCommandNames)[number];
+export type SlashCommandName = AgentStrategy | 'remember';
 
 export interface SlashCommandInfo {
   name: SlashCommandName;
   /** What to type after it, shown in the suggestion. */
   args: string;
   summary: string;
-  /** The command needs text after it. */
+  /** The command needs text after it (the strategies have a default task). */
   needsArgs: boolean;
 }
 
 export const slashCommands: readonly SlashCommandInfo[] = [
-  { name: 'explain', args: '[question]', summary: 'explain the selection or the active file', needsArgs: false },
-  { name: 'fix', args: '', summary: 'fix the problems at the cursor (or in the file)', needsArgs: false },
-  { name: 'edit', args: '<change>', summary: 'plan and preview an edit across files', needsArgs: true },
-  { name: 'test', args: '[what to test]', summary: 'an agent task: write tests for the selection or file and run them', needsArgs: false },
-  { name: 'agent', args: '<task>', summary: 'run an agent task: it reads, edits and runs commands with your approval', needsArgs: true },
+  ...strategyCommands.map((c) => ({ name: c.strategy, args: '[task]', summary: c.description, needsArgs: false })),
   {
     name: 'remember',
     args: '[kind:] <title>',
-    summary: 'keep a project memory note (decision, constraint, todo, glossary, link)',
+    summary: `Keep a project memory note (${MemoryKinds.join(', ')}).`,
     needsArgs: true,
   },
 ];
@@ -52,7 +49,7 @@ export function parseSlashCommand(text: string): SlashParse {
     return { kind: 'invalid', message: `Unknown command /${m[1]}. Try ${slashCommands.map((c) => `/${c.name}`).join(', ')}.` };
   }
   const args = trimmed.slice(m[0].length).trim();
-  if (info.needsArgs && args === '') return { kind: 'invalid', message: `Type ${info.args} after /${info.name}: ${info.summary}.` };
+  if (info.needsArgs && args === '') return { kind: 'invalid', message: `Type ${info.args} after /${info.name}: ${info.summary}` };
   return { kind: 'command', name: info.name, args };
 }
 
@@ -64,8 +61,8 @@ export function slashSuggestions(text: string): SlashCommandInfo[] {
   return slashCommands.filter((c) => c.name.startsWith(q));
 }
 
-export const NoteKinds = ['decision', 'constraint', 'todo', 'glossary', 'link'] as const;
-export type NoteKindName = (typeof NoteKinds)[number];
+export const NoteKinds = MemoryKinds;
+export type NoteKindName = MemoryKind;
 
 /**
  * `/remember [kind:] title` then, on the next lines, the body: `kind` defaults to

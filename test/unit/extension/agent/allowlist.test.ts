@@ -56,3 +56,16 @@ describe('agent command allowlist', () => {
     assert.equal(allowedBy(list, ''), undefined);
   });
 });
+
+describe('agent command allowlist as regular expressions for the daemon', () => {
+  it('a prefix entry becomes an anchored expression with the same meaning', () => {
+    const [entry] = parseAllowlist(['npm run test:unit']).entries;
+    const re = new RegExp(`^(?:${entry!.regex})$`);
+    assert.ok(re.test('npm run test:unit'));
+    assert.ok(re.test('npm  run test:unit -- --grep x'));
+    assert.ok(!re.test('npm run test:unitx'));
+    assert.ok(!re.test('npm run test-unit'));
+    const [dots] = parseAllowlist(['make a.b']).entries;
+    assert.ok(!new RegExp(`^(?:${dots!.regex})$`).test('make aXb'), 'dots are literal');
+  });
+});

@@ -10,6 +10,7 @@ describe('chat slash commands', () => {
   it('routes each command with the text after it', () => {
     assert.deepEqual(parseSlashCommand('/agent make the tests pass'), { kind: 'command', name: 'agent', args: 'make the tests pass' });
     assert.deepEqual(parseSlashCommand('  /explain'), { kind: 'command', name: 'explain', args: '' });
+    assert.deepEqual(parseSlashCommand('/agent'), { kind: 'command', name: 'agent', args: '' }, 'a strategy has a default task');
     assert.deepEqual(parseSlashCommand('/FIX'), { kind: 'command', name: 'fix', args: '' });
     assert.deepEqual(parseSlashCommand('/edit rename foo to bar\nin all files'), {
       kind: 'command',
@@ -29,9 +30,9 @@ describe('chat slash commands', () => {
     const unknown = parseSlashCommand('/deploy now');
     assert.equal(unknown.kind, 'invalid');
     assert.match((unknown as { message: string }).message, /Unknown command \/deploy\. Try \/explain, \/fix, \/edit, \/test, \/agent/);
-    const empty = parseSlashCommand('/agent   ');
+    const empty = parseSlashCommand('/remember   ');
     assert.equal(empty.kind, 'invalid');
-    assert.match((empty as { message: string }).message, /<task> after \/agent/);
+    assert.match((empty as { message: string }).message, /<title> after \/remember/);
   });
 
   it('suggests commands while only the command name is typed', () => {
