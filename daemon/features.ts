@@ -3,12 +3,14 @@
  * feature is a folder with a `feature.ts` exporting one `DaemonFeature`
  * (`host/types.ts`); adding one is that folder plus a line here (docs/recipes.md).
  */
+import { agentFeature } from './agent/feature';
 import { chatFeature } from './chat/feature';
 import { completionFeature } from './completion/feature';
 import { contextFeature } from './context/feature';
 import { editFeature } from './edit/feature';
 import type { DaemonFeature } from './host/types';
 import { lifecycleFeature } from './lifecycle/feature';
+import { memoryFeature } from './memory/feature';
 import { opsFeature } from './ops/feature';
 import { telemetryFeature } from './telemetry/feature';
 
@@ -20,4 +22,6 @@ export const daemonFeatures: readonly DaemonFeature[] = [
   chatFeature,
   editFeature,
   opsFeature,
+  memoryFeature,
+  agentFeature,
 ];
