@@ -409,14 +409,13 @@ export class AgentController {
       this.notice('info', 'The agent is still working on this task; stop it first, then undo its changes.');
       return;
     }
-    const stored = this.sets.get(id) ?? this.deps.undo.load(id)?.set;
-    if (!stored || this.deps.undo.load(id)?.undone) {
-      this.notice(
-        'info',
-        stored ? 'The changes of this task were undone already.' : 'No changes of this task are recorded in this window.',
-      );
+    const saved = this.deps.undo.load(id);
+    if (saved?.undone) {
+      this.notice('info', 'The changes of this task were undone already.');
       return;
     }
+    const stored = this.sets.get(id) ?? saved?.set;
+    if (!stored) return this.undoFromDaemon(id);
     const plan = stored.plan({ read: (p) => this.deps.editor.read(p), label: (p) => this.deps.editor.label(p) });
     if (!plan.ok) {
       await this.deps.editor.showUndoConflicts(plan.conflicts);
@@ -432,6 +431,46 @@ export class AgentController {
     if (this.view?.id === id) this.emit({ type: 'agentTaskPatch', taskId: id, patch: { undo: { files: plan.files, state: 'undone' } } });
     this.notice('info', `Undid the agent changes to ${plan.files} ${plan.files === 1 ? 'file' : 'files'}.`);
     await this.deps.daemon.undone(id).catch((err: unknown) => this.deps.log.debug(`agent: marking ${id} undone failed: ${String(err)}`));
+  }
+
+  /**
+   * Undo with the change set the daemon kept (a task of another window, or one whose
+   * texts were too large to keep here): its `undo` changes carry the hash of the text the
+   * task left, so a file the user changed since is refused by that hash.
+   */
+  private async undoFromDaemon(taskId: string): Promise<void> {
+    let changes;
+    try {
+      changes = await this.deps.daemon.changes({ taskId, documents: this.deps.editor.documents() });
+    } catch (err) {
+      this.notice('error', `No changes of this task to undo: ${errorView(err).message}`);
+      return;
+    }
+    if (changes.undone) {
+      this.notice('info', 'The changes of this task were undone already.');
+      return;
+    }
+    if (changes.conflicts.length > 0) {
+      await this.deps.editor.showUndoConflicts(changes.conflicts.map((c) => ({ path: c.path, reason: c.reason })));
+      return;
+    }
+    const prepared = prepareChanges(changes.undo, this.deps.editor.changeEnvironment());
+    if (prepared.refused.length > 0) {
+      await this.deps.editor.showUndoConflicts(prepared.refused.map((r) => ({ path: r.path ?? '', reason: r.reason })));
+      return;
+    }
+    const applied = await this.deps.editor.apply(prepared.operations);
+    if (!applied.ok) {
+      this.notice('error', `The agent changes could not be undone: ${applied.reason}`);
+      return;
+    }
+    this.deps.undo.markUndone(taskId);
+    const files = new Set(prepared.operations.map((o) => o.path)).size;
+    if (this.view?.id === taskId) this.emit({ type: 'agentTaskPatch', taskId, patch: { undo: { files, state: 'undone' } } });
+    this.notice('info', `Undid the agent changes to ${files} ${files === 1 ? 'file' : 'files'}.`);
+    await this.deps.daemon
+      .undone(taskId)
+      .catch((err: unknown) => this.deps.log.debug(`agent: marking ${taskId} undone failed: ${String(err)}`));
   }
 
   // ------------------------------------------------------------------ tools and memory

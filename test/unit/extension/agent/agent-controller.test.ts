@@ -122,8 +122,10 @@ class FakeDaemon implements AgentDaemon {
     this.toolsEnabled.push(p);
     return { server: (await this.mcpList()).servers[0]! };
   }
-  async changes(): Promise<never> {
-    throw new Error('not used');
+  changeSet: Awaited<ReturnType<AgentDaemon['changes']>> | undefined;
+  async changes() {
+    if (!this.changeSet) throw Object.assign(new Error('No agent task t-9.'), { code: -32004 });
+    return this.changeSet;
   }
   async undone(taskId: string) {
     this.undoneIds.push(taskId);
@@ -488,6 +490,34 @@ describe('agent controller', () => {
     assert.deepEqual(t.daemon.undoneIds, [taskId]);
     await t.controller.undo(taskId);
     assert.match((t.posted.at(-1) as { text: string }).text, /No changes of this task|undone already|No agent changes/);
+  });
+
+  it('undoes a task of another window with the daemon’s change set, refusing on its conflicts', async () => {
+    const t = setup();
+    const path = `${ROOT}/src/math.ts`;
+    const now = t.editor.files.get(path)!;
+    const base = { taskId: 't-9', steps: [], files: [], undone: false };
+    t.daemon.changeSet = { ...base, undo: [], conflicts: [{ path, reason: 'src/math.ts changed after the task.' }] };
+    await t.controller.undo('t-9');
+    assert.equal(t.editor.conflicts[0]![0]!.reason, 'src/math.ts changed after the task.');
+    t.daemon.changeSet = {
+      ...base,
+      conflicts: [],
+      undo: [
+        {
+          kind: 'modify',
+          path,
+          baseHash: contentHash(now),
+          edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, newText: 'before\n' }],
+        },
+      ],
+    };
+    await t.controller.undo('t-9');
+    assert.equal(t.editor.files.get(path), 'before\n');
+    assert.deepEqual(t.daemon.undoneIds, ['t-9']);
+    t.daemon.changeSet = undefined;
+    await t.controller.undo('t-8');
+    assert.match((t.posted.at(-1) as { text: string }).text, /No changes of this task to undo: No agent task/);
   });
 
   it('keeps a /remember note, and switches an MCP tool off; built-in tools stay on', async () => {
