@@ -16,7 +16,7 @@ const chat = '/api/chat' as const;
 
 function runCli(home: string, fakeUrl: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const env = { ...process.env, TANDEM_HOME: home, TANDEM_OLLAMA_URL: fakeUrl };
+    const env: NodeJS.ProcessEnv = { ...process.env, TANDEM_HOME: home, TANDEM_OLLAMA_URL: fakeUrl };
     delete env.TANDEM_DGX_URL;
     const proc = spawn(process.execPath, [DAEMON_JS, 'agent', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
