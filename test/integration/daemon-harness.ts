@@ -25,6 +25,7 @@ export interface HarnessConfig {
   context?: Record<string, unknown>;
   agent?: Record<string, unknown>;
   mcp?: Record<string, unknown>;
+  memory?: Record<string, unknown>;
 }
 
 export function writeConfig(home: string, cfg: HarnessConfig): void {
@@ -42,6 +43,7 @@ export function writeConfig(home: string, cfg: HarnessConfig): void {
     context: cfg.context ?? {},
     ...(cfg.agent ? { agent: cfg.agent } : {}),
     ...(cfg.mcp ? { mcp: cfg.mcp } : {}),
+    ...(cfg.memory ? { memory: cfg.memory } : {}),
   };
   writeFileSync(join(home, 'config.json'), JSON.stringify(file, null, 2));
 }
