@@ -106,6 +106,7 @@ export class AgentLoop {
   private model: string | undefined;
   private readonly wall = new AbortController();
   private readonly modelTools: ModelTool[];
+  private toolTokens: number | undefined;
 
   constructor(
     private readonly deps: LoopDeps,
@@ -148,7 +149,9 @@ export class AgentLoop {
 
   private compact(): void {
     const room = this.deps.task.num_ctx - this.deps.task.num_predict;
-    const limit = Math.floor(room * this.deps.agent.compactAt);
+    // The tool definitions are part of the prompt too.
+    this.toolTokens ??= this.deps.count(JSON.stringify(this.modelTools));
+    const limit = Math.max(256, Math.floor(room * this.deps.agent.compactAt) - this.toolTokens);
     const r = compactMessages(this.messages, limit, this.deps.count);
     if (r.compacted > 0) {
       this.deps.emit({
@@ -194,11 +197,14 @@ export class AgentLoop {
       });
     this.messages.push({ role: 'assistant', content: result.text, ...(native.length > 0 ? { toolCalls: native } : {}) });
     for (const bad of recognised.malformed) {
-      this.toolMessage(
-        { callId: `c${++this.callSeq}`, name: 'unknown' },
-        `Error: ${bad.reason} Write the call again as {"name": …, "arguments": {…}}.`,
-      );
-      this.failed(turn, `c${this.callSeq}`, 'invalid', 'unreadable tool call', bad.reason);
+      const callId = `c${++this.callSeq}`;
+      this.deps.emit({
+        kind: 'toolCall',
+        turn,
+        call: { callId, name: '(unreadable)', source: 'unknown', arguments: clipForDisplay(bad.raw), origin: 'text' },
+      });
+      this.toolMessage({ callId, name: 'unknown' }, `Error: ${bad.reason} Write the call again as {"name": …, "arguments": {…}}.`);
+      this.failed(turn, callId, 'invalid', 'unreadable tool call', bad.reason);
     }
     let step: StepBuilder | undefined;
     const pending: PendingWrite[] = [];

@@ -24,6 +24,11 @@ interface ListedTool {
   inputSchema: Record<string, unknown>;
 }
 
+function withoutSchemaKey(schema: Record<string, unknown>): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = schema;
+  return rest;
+}
+
 /** `mcp_<server>_<tool>` in the characters tool names allow, at most 64 long. */
 export function modelToolName(server: string, tool: string): string {
   const clean = (s: string) => s.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '') || 'x';
@@ -285,7 +290,7 @@ export class McpManager {
           server: c.server.name,
           tool: t.tool,
           description: t.description || `${t.tool} (MCP server ${c.server.name})`,
-          parameters: t.inputSchema?.type === 'object' ? t.inputSchema : { type: 'object', properties: {} },
+          parameters: t.inputSchema?.type === 'object' ? withoutSchemaKey(t.inputSchema) : { type: 'object', properties: {} },
           trusted: c.server.trusted,
           call: (args, signal) => c.call(t.tool, args, signal),
         });

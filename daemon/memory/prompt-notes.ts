@@ -5,6 +5,8 @@
  * left out is a used-context item (`kind: 'memory'`), so the user sees why.
  */
 import type { ChatContextItem, MemoryNote } from '../../protocol';
+import type { FeatureHost } from '../host/types';
+import { memoryStoreOf } from './feature';
 import type { MemoryStore } from './store';
 
 export interface PromptNotes {
@@ -55,4 +57,39 @@ export function promptNotes(store: MemoryStore, req: PromptNotesRequest): Prompt
   }
   if (parts.length === 0) return { ...empty, items };
   return { text: `${HEADER}${parts.join('\n')}\n`, tokens: used, items, notes: taken };
+}
+
+/** Characters per token when no tokenizer is at hand (a budget estimate, never a count sent anywhere). */
+const CHARS_PER_TOKEN = 4;
+
+/**
+ * The notes for a prompt of `task`: within `memory.promptShare` of the task's prompt
+ * budget, at most `memory.maxNotesPerPrompt`. Storage trouble never fails the request:
+ * the prompt goes without notes (and the log says why).
+ */
+export function notesForPrompt(
+  host: Pick<FeatureHost, 'db' | 'config' | 'logger'>,
+  req: {
+    workspace: string;
+    query: string;
+    task: 'chat' | 'fix' | 'edit' | 'agent';
+    budgetTokens?: number;
+    count?: (text: string) => number;
+  },
+): PromptNotes {
+  const config = host.config();
+  const cfg = config.tasks[req.task];
+  const room = req.budgetTokens ?? Math.max(0, cfg.num_ctx - cfg.num_predict);
+  try {
+    return promptNotes(memoryStoreOf(host), {
+      workspace: req.workspace,
+      query: req.query,
+      budgetTokens: Math.floor(room * config.memory.promptShare),
+      maxNotes: config.memory.maxNotesPerPrompt,
+      count: req.count ?? ((t) => Math.ceil(t.length / CHARS_PER_TOKEN)),
+    });
+  } catch (err) {
+    host.logger.warn(`Memory: notes could not be read for the ${req.task} prompt: ${(err as Error).message}`);
+    return { text: '', tokens: 0, items: [], notes: [] };
+  }
 }
