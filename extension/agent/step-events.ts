@@ -29,8 +29,9 @@ export function summarizeArguments(call: Pick<AgentToolCallInfo, 'name' | 'argum
   const path = str(a.path);
   switch (call.name) {
     case 'read_file': {
-      const from = typeof a.startLine === 'number' ? a.startLine : undefined;
-      const to = typeof a.endLine === 'number' ? a.endLine : undefined;
+      const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+      const from = num(a.start_line);
+      const to = num(a.end_line);
       return `${path ?? '?'}${from !== undefined ? `:${from}${to !== undefined ? `-${to}` : ''}` : ''}`;
     }
     case 'grep':
@@ -42,7 +43,7 @@ export function summarizeArguments(call: Pick<AgentToolCallInfo, 'name' | 'argum
     case 'run_command':
       return str(a.command) ?? '';
     case 'rename_file':
-      return `${path ?? str(a.from) ?? '?'} → ${str(a.newPath) ?? str(a.to) ?? '?'}`;
+      return `${path ?? '?'} → ${str(a.new_path) ?? '?'}`;
     case 'git':
       return [str(a.command) ?? str(a.subcommand), str(a.path) ?? str(a.ref)].filter(Boolean).join(' ');
     case 'remember':
@@ -87,6 +88,10 @@ export class StepTranslator {
   private plans = 0;
   private notices = 0;
   private readonly tools = new Map<string, ToolStep>();
+  /** The model call of each turn: its prompt and output tokens (from the usage that follows it). */
+  private turn = 0;
+  private readonly turnTokens = new Map<number, { prompt: number; output: number }>();
+  private prevUsage = { tokensIn: 0, tokensOut: 0 };
   /** The words streamed so far (to tell whether the final answer was already shown). */
   lastText = '';
 
@@ -103,6 +108,8 @@ export class StepTranslator {
   translate(event: AgentEvent): StepMessage[] {
     switch (event.kind) {
       case 'turn':
+        this.turn = event.turn;
+        return [];
       case 'thinking':
         return [];
       case 'text': {
@@ -124,6 +131,7 @@ export class StepTranslator {
           summary: summarizeArguments(c),
           argsJson: argsJson(c.arguments),
           status: 'running',
+          ...(this.turnTokens.has(event.turn) ? { tokens: this.turnTokens.get(event.turn) } : {}),
         };
         this.tools.set(c.callId, step);
         return [this.step(step)];
@@ -149,8 +157,12 @@ export class StepTranslator {
         return [
           this.step({ kind: 'plan', id: `plan-${++this.plans}`, items: event.items.map((i) => ({ text: i.text, status: i.status })) }),
         ];
-      case 'usage':
-        return [{ type: 'agentTaskPatch', taskId: this.taskId, patch: { budget: budgetOf(event.usage) } }];
+      case 'usage': {
+        const u = event.usage;
+        this.turnTokens.set(this.turn, { prompt: u.tokensIn - this.prevUsage.tokensIn, output: u.tokensOut - this.prevUsage.tokensOut });
+        this.prevUsage = { tokensIn: u.tokensIn, tokensOut: u.tokensOut };
+        return [{ type: 'agentTaskPatch', taskId: this.taskId, patch: { budget: budgetOf(u) } }];
+      }
       case 'compaction':
         return [
           this.notice(

@@ -283,7 +283,7 @@ describe('agent controller', () => {
         callId: 'c1',
         name: 'read_file',
         source: 'builtin',
-        arguments: { path: 'src/math.ts', startLine: 1, endLine: 40 },
+        arguments: { path: 'src/math.ts', start_line: 1, end_line: 40 },
         origin: 'native',
       },
     });
