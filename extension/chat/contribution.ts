@@ -45,7 +45,9 @@ class ChatViewProvider implements vscode.WebviewViewProvider {
   }
 
   setBadge(count: number, tooltip: string): void {
-    if (this.view) this.view.badge = count > 0 ? { value: count, tooltip } : undefined;
+    // `badge = undefined` leaves the badge on the activity bar (VS Code's webview view pane never clears its
+    // activity); a zero badge is not drawn and replaces it.
+    if (this.view) this.view.badge = { value: Math.max(0, count), tooltip: count > 0 ? tooltip : '' };
   }
 
   post(msg: HostToWebview): void {

@@ -150,6 +150,8 @@ describe('Tandem Agent mode in a real VS Code (code-server + Chromium)', functio
     // run_tests asks first; nothing runs before the answer.
     const firstRun = frame.locator('.agent-step.approval.command.pending', { hasText: 'npm test' });
     await firstRun.waitFor({ timeout: 60_000 });
+    // A waiting approval puts a badge on the panel's activity bar icon.
+    await ses.p.locator('.activitybar .badge .badge-content:visible', { hasText: /^1$/ }).first().waitFor({ timeout: 15_000 });
     await firstRun.locator('[data-choice="allowOnce"]').click();
     await frame
       .locator('.agent-step.approval.command .approval-outcome', { hasText: 'Allowed once.' })
@@ -173,6 +175,14 @@ describe('Tandem Agent mode in a real VS Code (code-server + Chromium)', functio
     await frame.locator('.agent-status.done', { hasText: 'Finished.' }).waitFor({ timeout: 90_000 });
     assert.match((await frame.locator('main.agent').textContent()) ?? '', /the tests pass now/);
     assert.match((await frame.locator('.agent-step.tool', { hasText: 'run_tests' }).last().textContent()) ?? '', /ok: add works/);
+
+    // No approval waits any more: the panel's badge on the activity bar is gone.
+    await waitFor(
+      'the approval badge to clear',
+      async () =>
+        (await ses.p.locator('.activitybar .badge .badge-content:visible', { hasText: /^[1-9]/ }).count()) === 0 ? true : undefined,
+      { timeoutMs: 15_000 },
+    );
 
     mkdirSync(resultsDir, { recursive: true });
     await ses.p.screenshot({ path: join(resultsDir, 'agent.png') });

@@ -188,7 +188,7 @@ export class ChatView {
     this.agent.el.hidden = !agentMode;
 
     // Model picker: advanced and expert only.
-    this.el.model.hidden = !advanced || s.models.length === 0;
+    this.el.model.hidden = !advanced || s.models.length === 0 || agentMode;
     const options = ['', ...s.models];
     const current = [...this.el.model.options].map((o) => o.value);
     if (current.join('\n') !== options.join('\n')) {
