@@ -15,7 +15,9 @@ import {
   type AgentRunResult,
   type z,
 } from '../../protocol';
+import { ChatStore } from '../chat/store';
 import { requireSafe, sessionRoots } from '../edit/workspace';
+import type { ChatMessage } from '../router/types';
 import type { RequestContext } from '../server/rpc';
 import { RemoteIde } from './ide';
 import { runAgentTask } from './runner';
@@ -58,6 +60,7 @@ export async function runAgent(
         budgets: params.budgets,
         allowCommands: params.allowCommands,
         ...(params.model ? { model: params.model } : {}),
+        ...(params.conversationId ? { history: conversationHistory(state, params.conversationId) } : {}),
       },
       new RemoteIde(state.host, session),
       emit,
@@ -67,6 +70,26 @@ export async function runAgent(
     signal.removeEventListener('abort', onAbort);
     state.running.delete(key);
   }
+}
+
+/** Share of the agent's prompt room the conversation's earlier turns may take (the newest are kept). */
+const HISTORY_SHARE = 0.25;
+
+/** A chat conversation's answered turns, newest kept within the share, as plain user/assistant messages. */
+function conversationHistory(state: AgentState, conversationId: string): ChatMessage[] {
+  const task = state.host.config().tasks.agent;
+  let left = Math.floor((task.num_ctx - task.num_predict) * HISTORY_SHARE);
+  const stored = new ChatStore(state.host.db).messages(conversationId).filter((m) => m.status === 'done' && m.content.trim() !== '');
+  const out: ChatMessage[] = [];
+  for (let i = stored.length - 1; i >= 0; i--) {
+    const tokens = state.counter.count(stored[i]!.content);
+    if (tokens > left) break;
+    left -= tokens;
+    out.unshift({ role: stored[i]!.role, content: stored[i]!.content });
+  }
+  // A history starts with a question.
+  while (out.length > 0 && out[0]!.role !== 'user') out.shift();
+  return out;
 }
 
 /** A root the session registered (the given path may be a symlink to it). */

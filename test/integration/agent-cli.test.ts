@@ -58,7 +58,7 @@ describe('tandemd agent (integration, CLI against the fake Ollama)', function ()
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(join(ws, 'src', 'sum.ts'), 'utf8'), SUM.replace('a - b', 'a + b'));
     assert.match(r.stdout, /▶ read_file/);
-    assert.match(r.stdout, /-  return a - b;\n\+  return a \+ b;/);
+    assert.match(r.stdout, /- {2}return a - b;\n\+ {2}return a \+ b;/);
     assert.match(r.stdout, /applied\./);
     assert.match(r.stdout, /Fixed the operator in sum\./);
     assert.match(r.stderr, /\[done\] 2 tool calls/);
