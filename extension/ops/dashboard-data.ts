@@ -2,7 +2,14 @@
  * Gathers the stats dashboard's data for one period from the daemon, through a narrow
  * source interface (the real one sends protocol requests; tests pass a fake). Pure.
  */
-import type { FixStatsRequest, HealthHistoryRequest, StatsGetRequest, StatsTimeseriesRequest, UsageGetRequest } from '../../protocol';
+import type {
+  AgentStatsRequest,
+  FixStatsRequest,
+  HealthHistoryRequest,
+  StatsGetRequest,
+  StatsTimeseriesRequest,
+  UsageGetRequest,
+} from '../../protocol';
 import type { DashboardData, PeriodId } from '../../webview-ui/stats/messages';
 
 export interface StatsSource {
@@ -12,6 +19,8 @@ export interface StatsSource {
   fixStats(params: NonNullable<FixStatsRequest.Params>): Promise<FixStatsRequest.Result | null>;
   usage(params: NonNullable<UsageGetRequest.Params>): Promise<UsageGetRequest.Result>;
   health(params: NonNullable<HealthHistoryRequest.Params>): Promise<HealthHistoryRequest.Result>;
+  /** Agent tasks of the period; absent, or resolving to null, when the daemon has no agent feature. */
+  agent?(params: NonNullable<AgentStatsRequest.Params>): Promise<AgentStatsRequest.Result | null>;
 }
 
 const DAY = 86_400_000;
@@ -27,7 +36,7 @@ export function periodRange(period: PeriodId, now: number): { sinceMs: number | 
 export async function loadDashboard(source: StatsSource, period: PeriodId, now: number): Promise<DashboardData> {
   const { sinceMs, untilMs } = periodRange(period, now);
   const range = sinceMs === undefined ? { untilMs } : { sinceMs, untilMs };
-  const [total, timeseries, byModelBackend, byLanguage, fixes, usage, health] = await Promise.all([
+  const [total, timeseries, byModelBackend, byLanguage, fixes, usage, health, agent] = await Promise.all([
     source.stats({ ...range, groupBy: [] }),
     source.timeseries(period === 'all' ? range : { ...range, bucketMs: periodBucket[period] }),
     source.stats({ ...range, groupBy: ['model', 'backend'] }),
@@ -35,6 +44,7 @@ export async function loadDashboard(source: StatsSource, period: PeriodId, now: 
     source.fixStats(range),
     source.usage(range),
     source.health({ ...range, limit: 2000 }),
+    source.agent ? source.agent(range) : Promise.resolve(null),
   ]);
   return {
     period,
@@ -47,5 +57,6 @@ export async function loadDashboard(source: StatsSource, period: PeriodId, now: 
     fixes,
     usage,
     health,
+    agent,
   };
 }

@@ -3,7 +3,7 @@
  * once and imported by both sides (webview-ui/stats.main.ts and extension/ops).
  * Browser-safe: type imports from protocol/ only.
  */
-import type { FixStatsRequest, HealthHistoryRequest, StatsRow, StatsTimeseriesRequest, UsageGetRequest } from '../../protocol';
+import type { AgentStats, FixStatsRequest, HealthHistoryRequest, StatsRow, StatsTimeseriesRequest, UsageGetRequest } from '../../protocol';
 
 export const Periods = ['24h', '7d', '30d', 'all'] as const;
 export type PeriodId = (typeof Periods)[number];
@@ -39,6 +39,8 @@ export interface DashboardData {
   usage: UsageGetRequest.Result;
   /** `tandem/health/history`. */
   health: HealthHistoryRequest.Result;
+  /** `tandem/agent/stats`; null (or absent) when the daemon has no agent feature. */
+  agent?: AgentStats | null;
 }
 
 /** Extension host → dashboard. */
