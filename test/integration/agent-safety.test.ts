@@ -3,7 +3,7 @@
  * paths outside the workspace, through a symlink or into .git; a prompt injection that
  * can only reach an approval; denied and allowlisted commands; tool calls written as
  * text (and malformed ones); invalid arguments corrected; an unknown tool falling back
- * to chat; a model without tools; a budget hit; cancellation during a running command;
+ * to chat; a model without tools; each budget hit (tool calls, tokens, wall time); cancellation during a running command;
  * compaction near the context limit.
  */
 import assert from 'node:assert/strict';
@@ -245,6 +245,39 @@ describe('agent safety and robustness (integration, real daemon)', function () {
     assert.match(result.answer, /limit of 2 tool calls/);
     assert.match(result.answer, /Done so far:\n- plan: 1\/2 done\n- read src\/sum.ts/);
     assert.match(result.answer, /Remaining:\n- Fix sum/);
+  });
+
+  it('stops at the token budget before the next model call, with what was done', async () => {
+    await boot();
+    fake.addRule({
+      path: chat,
+      times: 1,
+      promptEvalCount: 1400,
+      evalCount: 200,
+      toolCalls: [{ name: 'read_file', arguments: { path: 'src/sum.ts' } }],
+    });
+    fake.addRule({ path: chat, chunks: ['should not get here'] });
+    const result = await run('fix sum', { budgets: { maxTokens: 1500 } });
+    assert.equal(result.status, 'budget');
+    assert.equal(result.stopReason, 'max_tokens');
+    assert.equal(result.usage.tokensIn, 1400);
+    assert.equal(result.usage.tokensOut, 200);
+    assert.match(result.answer, /1500/);
+    assert.match(result.answer, /Done so far:\n- read src\/sum.ts/);
+    assert.equal(fake.requestsTo('/api/chat').length, 1, 'no model call past the budget');
+    assert.equal(readFileSync(join(ws, 'src', 'sum.ts'), 'utf8'), SUM);
+  });
+
+  it('stops at the wall-time budget while the model is still thinking, with what was done', async () => {
+    await boot();
+    fake.addRule({ path: chat, times: 1, toolCalls: [{ name: 'read_file', arguments: { path: 'src/sum.ts' } }] });
+    fake.addRule({ path: chat, times: 1, hang: true });
+    const result = await run('fix sum', { budgets: { maxWallSec: 5 } });
+    assert.equal(result.status, 'budget');
+    assert.equal(result.stopReason, 'max_wall_time');
+    assert.match(result.answer, /5 s/);
+    assert.match(result.answer, /Done so far:\n- read src\/sum.ts/);
+    assert.equal(fake.requestsTo('/api/chat').length, 2);
   });
 
   it('cancelling the task stops a running command at once and kills its whole process group', async () => {
