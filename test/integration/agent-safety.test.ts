@@ -3,8 +3,8 @@
  * paths outside the workspace, through a symlink or into .git; a prompt injection that
  * can only reach an approval; denied and allowlisted commands; tool calls written as
  * text (and malformed ones); invalid arguments corrected; an unknown tool falling back
- * to chat; a model without tools; each budget hit (tool calls, tokens, wall time); cancellation during a running command;
- * compaction near the context limit.
+ * to chat; a model without tools; each budget hit (tool calls, tokens, wall time);
+ * cancellation during a running command; compaction near the context limit.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
