@@ -234,5 +234,7 @@ describe('agent (integration, real daemon)', function () {
     assert.match(metrics, /tandem_agent_tasks_total\{status="done"\} 1/);
     assert.match(metrics, /tandem_agent_tool_calls_total\{tool="edit_file",status="ok"\} 1/);
     assert.match(metrics, /tandem_agent_tokens_total\{direction="in"\} [1-9]/);
+    assert.match(metrics, /tandem_agent_task_tokens_count 1/);
+    assert.match(metrics, /tandem_agent_task_duration_seconds_count 1/);
   });
 });
