@@ -318,7 +318,7 @@ function agentSection(data: DashboardData): Section {
   const a = data.agent ?? null;
   const statuses = ['done', 'budget', 'fallback', 'cancelled', 'failed'] as const;
   const summary = a
-    ? `${formatValue(a.tasks, 'count')} tasks, ${formatValue(a.toolCalls, 'count')} tool calls, ${formatValue(a.tokensIn, 'tokens')} tokens in and ${formatValue(a.tokensOut, 'tokens')} out; wall time per task p50 ${formatValue(a.wallMs.p50, 'ms')}, p95 ${formatValue(a.wallMs.p95, 'ms')}.`
+    ? `${formatValue(a.tasks, 'count')} tasks, ${formatValue(a.toolCalls, 'count')} tool calls, ${formatValue(a.tokensIn, 'tokens')} tokens in and ${formatValue(a.tokensOut, 'tokens')} out (${formatValue(a.tasks > 0 ? Math.round((a.tokensIn + a.tokensOut) / a.tasks) : 0, 'tokens')} tokens per task); wall time per task p50 ${formatValue(a.wallMs.p50, 'ms')}, p95 ${formatValue(a.wallMs.p95, 'ms')}.`
     : '';
   return {
     id: 'agent',

@@ -112,6 +112,8 @@ describe('ops: stats dashboard host', () => {
     const agent = sections(data).find((x) => x.id === 'agent')!;
     assert.equal(agent.empty, undefined);
     assert.match(agent.description, /3 tasks, 12 tool calls, .* tokens in/);
+    // (42 000 + 3 100) / 3 tasks
+    assert.match(agent.description, /3,100 out \(15,033 tokens per task\); wall time per task p50 20,000 ms/);
     assert.ok(agent.chart && agent.chart.kind === 'bar');
     assert.deepEqual(agent.chart.kind === 'bar' ? agent.chart.datasets[0]!.data : [], [2, 1, 0, 0, 0]);
     assert.deepEqual(
