@@ -2,11 +2,14 @@
  * The agent as an MCP client, through the real daemon: a stdio server written with the
  * SDK (test/fixtures/mcp/echo-server.mjs) configured in .vscode/mcp.json whose tool the
  * agent calls after approval, with its secret env never shown; tools switched off; a
- * trusted server from config.json called without asking; a crashing server restarted
- * within its bound and then left failed.
+ * trusted server from config.json called without asking; a streamable HTTP server
+ * (the SDK's server transport in this process) reached with its secret header; a crashing
+ * server restarted within its bound and then left failed.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import {
   AgentRunRequest,
@@ -16,6 +19,9 @@ import {
   McpSetToolEnabledRequest,
   type AgentRunResult,
 } from '../../protocol';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { z } from 'zod';
 import { FakeOllama, tandemDefaultModels } from '../fake-ollama';
 import { connectEditor, type ScriptedEditor } from './agent-editor';
 import { makeWorkspace } from './agent-workspace';
@@ -25,6 +31,43 @@ const ECHO = resolve(__dirname, '../fixtures/mcp/echo-server.mjs');
 const CRASH = resolve(__dirname, '../fixtures/mcp/crash-server.mjs');
 const SECRET = 'sekrit-token-value-4711';
 const chat = '/api/chat' as const;
+
+/**
+ * A stateless streamable HTTP MCP server (one SDK server and transport per POST, as the
+ * SDK's stateless example does): `whoami` says whether the bearer token came along.
+ */
+async function startHttpMcp(): Promise<{ url: string; posts: () => number; close: () => Promise<void> }> {
+  let posts = 0;
+  const http: Server = createServer((req, res) => {
+    if (req.method !== 'POST') {
+      res.writeHead(405, { Allow: 'POST' }).end();
+      return;
+    }
+    posts++;
+    const authorized = req.headers.authorization === `Bearer ${SECRET}`;
+    const server = new McpServer({ name: 'web', version: '1.0.0' });
+    server.registerTool('whoami', { description: 'Who is calling.', inputSchema: { name: z.string() } }, async ({ name }) => ({
+      content: [{ type: 'text', text: `hello ${name}, ${authorized ? 'authorized' : 'anonymous'}` }],
+    }));
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    void server.connect(transport).then(() => transport.handleRequest(req, res));
+  });
+  await new Promise<void>((ok) => http.listen(0, '127.0.0.1', ok));
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/mcp`,
+    posts: () => posts,
+    close: () =>
+      new Promise<void>((ok) => {
+        http.closeAllConnections();
+        http.close(() => ok());
+      }),
+  };
+}
 
 describe('agent with MCP servers (integration, real daemon)', function () {
   this.timeout(60_000);
@@ -134,6 +177,46 @@ describe('agent with MCP servers (integration, real daemon)', function () {
     const second = fake.requestsTo('/api/chat').at(-1)!.body as { tools: Array<{ function: { name: string } }> };
     assert.ok(!second.tools.some((t) => t.function.name === 'mcp_echo_add'));
     assert.ok(second.tools.some((t) => t.function.name === 'mcp_echo_echo'));
+  });
+
+  it('calls a streamable HTTP server from config.json with its secret header, which never shows', async () => {
+    const web = await startHttpMcp();
+    try {
+      await daemon!.stop();
+      daemon = await startDaemon(home, {
+        backends: [{ name: 'local', url: fake.url }],
+        mcp: { servers: { web: { url: web.url, headers: { Authorization: `Bearer ${SECRET}` } } } },
+      });
+      editor = await connectEditor(daemon, [ws], { approve: () => 'once' });
+      await editor.conn.connection.sendRequest('tandem/workspace/register', { roots: [ws] });
+      fake.addRule({ path: chat, times: 1, toolCalls: [{ name: 'mcp_web_whoami', arguments: { name: 'tandem' } }] });
+      fake.addRule({ path: chat, times: 1, chunks: ['it knows us'] });
+      const result = await run('who am I');
+      assert.equal(result.status, 'done', result.reason);
+      const results = editor.of('toolResult').map((e) => e.result);
+      assert.deepEqual(
+        results.map((r) => [r.status, r.output]),
+        [['ok', 'hello tandem, authorized']],
+      );
+      assert.deepEqual(
+        editor.approvals.map((a) => (a.kind === 'mcpTool' ? [a.server, a.tool] : a.kind)),
+        [['web', 'whoami']],
+      );
+      assert.ok(web.posts() >= 3, 'initialize, tools/list and tools/call went over HTTP');
+      const listed = await editor.conn.connection.sendRequest(McpListRequest.type, {});
+      const server = listed.servers.find((s) => s.name === 'web')!;
+      assert.equal(server.state, 'running');
+      assert.equal(server.source, 'config');
+      assert.ok(!JSON.stringify(listed).includes(SECRET));
+      assert.ok(!JSON.stringify(editor.events).includes(SECRET));
+      assert.ok(!daemon.log().includes(SECRET), 'the secret header never reaches the log');
+    } finally {
+      editor?.conn.close();
+      editor = undefined;
+      await daemon?.stop();
+      daemon = undefined;
+      await web.close();
+    }
   });
 
   it('restarts a crashed server once (maxRestarts 1), then leaves it failed until restarted by hand', async () => {
