@@ -1,4 +1,4 @@
-import { loadConfig } from '../config';
+import { loadConfig, zIdleTimeoutSec } from '../config';
 import { AlreadyRunningError, Daemon } from '../daemon';
 import { DaemonLogger, streamSink } from '../log';
 import { createDaemonParts } from '../parts';
@@ -14,7 +14,11 @@ export const serveCommand: CliCommand = {
     const port = optionalInt(values, 'port');
     const idle = optionalInt(values, 'idle-timeout');
     if (port !== undefined && port > 65535) throw new UsageError('--port must be ≤ 65535');
-    if (idle !== undefined) config.daemon.idleTimeoutSec = idle;
+    if (idle !== undefined) {
+      const checked = zIdleTimeoutSec.safeParse(idle);
+      if (!checked.success) throw new UsageError(`--idle-timeout ${checked.error.issues[0]?.message ?? 'is out of range'}`);
+      config.daemon.idleTimeoutSec = checked.data;
+    }
     const logger = new DaemonLogger(config.daemon.logLevel);
     logger.addSink(streamSink((line) => io.stderr(line)));
     const daemon = new Daemon({
