@@ -200,6 +200,7 @@ export class Daemon {
   private onConnection(socket: WebSocket): void {
     const connection = connectionForSocket(socket, {
       maxMessageBytes: this.baseConfig.daemon.maxMessageBytes,
+      acceptResponses: false,
       onRejected: (kind, detail) => {
         this.metrics.errors.inc({ kind, origin: 'transport' });
         this.logger.debug(`Rejected a message: ${detail}`);
