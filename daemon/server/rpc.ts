@@ -3,13 +3,16 @@
  * initialization gate, rate limit, schema validation of params (zod, from the message
  * namespace in protocol/), cancellation (an AbortSignal per request), error mapping to
  * typed JSON-RPC errors, and metrics. Handlers are registered from the message
- * namespaces themselves, so method names and param types cannot drift apart.
+ * namespaces themselves, so method names and param types cannot drift apart. Each
+ * handler runs in its request scope (`crash-guard.ts`): an error escaping from a
+ * callback it scheduled fails that request with an `InternalError` instead of the process.
  */
 import { ResponseError, type CancellationToken, type MessageConnection, type RequestType, type RequestType0 } from 'vscode-jsonrpc/node';
 import type { z } from 'zod';
 import { ErrorCodes, InitializeRequest, TandemError, isCancellation, type TandemErrorData } from '../../protocol';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
+import { runInRequestScope } from './crash-guard';
 
 /** The per-connection state handlers see. */
 export interface Session {
@@ -106,7 +109,7 @@ export class RpcDispatcher {
           .join('; ');
         throw new TandemError(ErrorCodes.InvalidParams, `Invalid params for ${method}: ${summary}`, { details });
       }
-      const result = await known.handler(parsed.data, { session, signal: abort.signal });
+      const result = await this.runHandler(known, method, parsed.data, { session, signal: abort.signal }, abort);
       metrics.rpcRequests.inc({ method: label, outcome: 'ok' });
       return result ?? null;
     } catch (err) {
@@ -122,13 +125,45 @@ export class RpcDispatcher {
     }
   }
 
+  /**
+   * Run a handler in its request scope. An error that escapes it (thrown by a timer or
+   * callback it scheduled, caught by the crash guard) fails this request at once and
+   * aborts the handler's signal, so its remaining work stops.
+   */
+  private runHandler(entry: Entry, method: string, params: unknown, ctx: RequestContext, abort: AbortController): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const fail = (err: unknown) => {
+        reject(new EscapedError(err));
+        abort.abort();
+      };
+      runInRequestScope({ method, fail }, () => {
+        try {
+          Promise.resolve(entry.handler(params, ctx)).then(resolve, reject);
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+  }
+
   private toResponseError(err: unknown, method: string, aborted: boolean): ResponseError<TandemErrorData> {
+    if (err instanceof EscapedError) {
+      return new ResponseError(ErrorCodes.InternalError, `${method} failed: ${err.message}`, { kind: 'internal' });
+    }
     if (aborted || isCancellation(err)) {
       return new ResponseError(ErrorCodes.RequestCancelled, `${method} was cancelled.`, { kind: 'cancelled' });
     }
     if (err instanceof TandemError) return new ResponseError(err.code, err.message, err.toData());
     const message = err instanceof Error ? err.message : String(err);
     return new ResponseError(ErrorCodes.InternalError, `${method} failed: ${message}`, { kind: 'internal' });
+  }
+}
+
+/** An error that escaped a handler's own promise chain (see `runHandler`). */
+class EscapedError extends Error {
+  constructor(readonly original: unknown) {
+    super(original instanceof Error ? original.message : String(original));
+    this.name = 'EscapedError';
   }
 }
 
