@@ -160,11 +160,28 @@ export const zConfigFile = z.object({
         .default(4 * 1024 * 1024),
       /** Requests per second per connection before `RateLimited`. */
       maxRequestsPerSecond: z.number().int().min(1).default(200),
+      /** Unanswered requests one connection may have at a time before `RateLimited`. */
+      maxInFlightPerSession: z.number().int().min(1).max(10_000).default(32),
+      /** A connection whose unsent replies stay over this many bytes (it does not read) is closed. */
+      maxSendBufferBytes: z
+        .number()
+        .int()
+        .min(64 * 1024)
+        .max(1024 * 1024 * 1024)
+        .default(16 * 1024 * 1024),
       logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
       /** Fixed port (0 = any free port; the lock file tells clients which). */
       port: z.number().int().min(0).max(65535).default(0),
     })
-    .default({ idleTimeoutSec: 900, maxMessageBytes: 4 * 1024 * 1024, maxRequestsPerSecond: 200, logLevel: 'info', port: 0 }),
+    .default({
+      idleTimeoutSec: 900,
+      maxMessageBytes: 4 * 1024 * 1024,
+      maxRequestsPerSecond: 200,
+      maxInFlightPerSession: 32,
+      maxSendBufferBytes: 16 * 1024 * 1024,
+      logLevel: 'info',
+      port: 0,
+    }),
   router: z
     .object({
       /** Consecutive failures that open a backend's circuit. */

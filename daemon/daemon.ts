@@ -72,6 +72,7 @@ export class Daemon {
       metrics: this.metrics,
       logger: this.logger,
       maxRequestsPerSecond: opts.config.daemon.maxRequestsPerSecond,
+      maxInFlightPerSession: opts.config.daemon.maxInFlightPerSession,
     });
     this.statusBroadcaster = new StatusBroadcaster(
       () => this.status(),
@@ -201,9 +202,14 @@ export class Daemon {
     const connection = connectionForSocket(socket, {
       maxMessageBytes: this.baseConfig.daemon.maxMessageBytes,
       acceptResponses: false,
+      maxSendBufferBytes: this.baseConfig.daemon.maxSendBufferBytes,
       onRejected: (kind, detail) => {
         this.metrics.errors.inc({ kind, origin: 'transport' });
         this.logger.debug(`Rejected a message: ${detail}`);
+      },
+      onSlowConsumer: (_bytes, reason) => {
+        this.metrics.errors.inc({ kind: 'slow_consumer', origin: 'transport' });
+        this.logger.warn(`Closed the connection of ${session.client?.name ?? 'a client'} (${session.id}): ${reason}.`);
       },
     });
     const session: Session = { id: randomUUID(), connection, initialized: false, capabilities: {}, roots: new Set() };
@@ -213,6 +219,7 @@ export class Daemon {
     this.rpc.attach(session);
     const close = () => {
       if (!this.sessions.delete(session.id)) return;
+      this.rpc.detach(session);
       connection.dispose();
       this.metrics.clients.set(this.sessions.size);
       for (const listener of [...this.sessionClosed]) listener(session);

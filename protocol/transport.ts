@@ -37,6 +37,18 @@ export interface TransportOptions {
   acceptResponses?: boolean;
   /** Called for every frame rejected before dispatch (for metrics and logs). */
   onRejected?: (kind: ErrorKind, detail: string) => void;
+  /**
+   * Backpressure on what we send: while more than this many bytes wait to be sent (the
+   * peer does not read), the socket is not read either (no new requests from it); when
+   * that lasts `sendBufferGraceMs`, or the backlog grows past twice the limit meanwhile,
+   * the socket is closed. One large reply to a reading peer only pauses it while it
+   * drains. Unset: no limit (a client trusts its daemon).
+   */
+  maxSendBufferBytes?: number;
+  /** How long the send backlog may stay over `maxSendBufferBytes`. Default 10 s. */
+  sendBufferGraceMs?: number;
+  /** Called once when a socket is closed for not reading (for metrics and logs). */
+  onSlowConsumer?: (bufferedBytes: number, reason: string) => void;
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -207,11 +219,21 @@ export class WebSocketMessageReader extends AbstractMessageReader {
   }
 }
 
+export const DEFAULT_SEND_BUFFER_GRACE_MS = 10_000;
+
 export class WebSocketMessageWriter extends AbstractMessageWriter {
   private errorCount = 0;
+  /** Since when the send backlog has been over the limit (the socket's reading is paused meanwhile). */
+  private overSince: number | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private closedForBacklog = false;
 
-  constructor(private readonly socket: WebSocket) {
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly options: TransportOptions = {},
+  ) {
     super();
+    socket.once('close', () => this.clearGrace());
   }
 
   write(msg: Message): Promise<void> {
@@ -223,6 +245,7 @@ export class WebSocketMessageWriter extends AbstractMessageWriter {
         return;
       }
       this.socket.send(JSON.stringify(msg), (err) => {
+        this.checkBacklog();
         if (err) {
           this.fireError([err, msg, ++this.errorCount]);
           reject(err);
@@ -231,7 +254,50 @@ export class WebSocketMessageWriter extends AbstractMessageWriter {
           resolve();
         }
       });
+      this.checkBacklog();
     });
+  }
+
+  /** Pause reading while the peer leaves our replies unread; close it when that lasts or the backlog runs away. */
+  private checkBacklog(): void {
+    const limit = this.options.maxSendBufferBytes;
+    if (limit === undefined || this.closedForBacklog || this.socket.readyState !== this.socket.OPEN) return;
+    const buffered = this.socket.bufferedAmount;
+    if (this.overSince !== undefined && buffered > 2 * limit) {
+      // Already over the limit and not reading, yet the backlog keeps growing: stop it now.
+      this.closeForBacklog(buffered, `${buffered} bytes of replies unread, over twice the ${limit}-byte limit`);
+    } else if (buffered > limit && this.overSince === undefined) {
+      this.overSince = Date.now();
+      this.socket.pause();
+      const grace = this.options.sendBufferGraceMs ?? DEFAULT_SEND_BUFFER_GRACE_MS;
+      this.graceTimer = setTimeout(() => {
+        const now = this.socket.bufferedAmount;
+        if (now > limit) this.closeForBacklog(now, `replies unread for ${grace} ms (${now} bytes waiting, limit ${limit})`);
+        else this.drained();
+      }, grace);
+      this.graceTimer.unref?.();
+    } else if (this.overSince !== undefined && buffered <= limit / 2) {
+      this.drained();
+    }
+  }
+
+  private drained(): void {
+    this.clearGrace();
+    if (this.socket.readyState === this.socket.OPEN) this.socket.resume();
+  }
+
+  private clearGrace(): void {
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+    this.overSince = undefined;
+  }
+
+  private closeForBacklog(buffered: number, reason: string): void {
+    this.closedForBacklog = true;
+    this.clearGrace();
+    this.options.onSlowConsumer?.(buffered, reason);
+    // Not a close handshake: the peer does not read, so it would never see one; drop what is queued.
+    this.socket.terminate();
   }
 
   end(): void {
@@ -245,7 +311,7 @@ const silentLogger: Logger = { error: () => {}, warn: () => {}, info: () => {}, 
 export function connectionForSocket(socket: WebSocket, options: TransportOptions & { logger?: Logger } = {}): MessageConnection {
   return createMessageConnection(
     new WebSocketMessageReader(socket, options),
-    new WebSocketMessageWriter(socket),
+    new WebSocketMessageWriter(socket, options),
     options.logger ?? silentLogger,
   );
 }

@@ -27,7 +27,7 @@ const Escape = {
 };
 
 /** A dispatcher and a client joined by in-memory streams (the real vscode-jsonrpc connections on both ends). */
-function pair(dispatcher: RpcDispatcher): { client: MessageConnection; server: MessageConnection; dispose(): void } {
+function pair(dispatcher: RpcDispatcher): { client: MessageConnection; server: MessageConnection; session: Session; dispose(): void } {
   const up = new PassThrough();
   const down = new PassThrough();
   const server = createMessageConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
@@ -36,7 +36,7 @@ function pair(dispatcher: RpcDispatcher): { client: MessageConnection; server: M
   dispatcher.attach(session);
   server.listen();
   client.listen();
-  return { client, server, dispose: () => (client.dispose(), server.dispose()) };
+  return { client, server, session, dispose: () => (client.dispose(), server.dispose()) };
 }
 
 async function rpcError(p: Promise<unknown>): Promise<ResponseError<TandemErrorData>> {
@@ -48,7 +48,47 @@ async function rpcError(p: Promise<unknown>): Promise<ResponseError<TandemErrorD
   throw new Error('expected the request to fail');
 }
 
+const Wait = {
+  method: 'test/wait',
+  params: z.object({ id: z.number() }),
+  type: new RequestType<{ id: number }, string, TandemErrorData>('test/wait'),
+};
+
 describe('RpcDispatcher', () => {
+  it('caps the unanswered requests of one connection, and aborts them all when the connection goes', async () => {
+    const dispatcher = new RpcDispatcher({
+      metrics: new Metrics(),
+      logger: new DaemonLogger('error'),
+      maxRequestsPerSecond: 1000,
+      maxInFlightPerSession: 3,
+    });
+    const signals: AbortSignal[] = [];
+    dispatcher.register(Wait, (_p, { signal }) => {
+      signals.push(signal);
+      return new Promise<string>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+    });
+    dispatcher.register(Echo, ({ text }) => text);
+    const { client, session, dispose } = pair(dispatcher);
+    try {
+      const waiting = [1, 2, 3].map((id) => client.sendRequest(Wait.type, { id }).catch(() => 'ended'));
+      while (signals.length < 3) await new Promise((r) => setImmediate(r));
+      const refused = await rpcError(client.sendRequest(Echo.type, { text: 'one more' }));
+      assert.equal(refused.code, ErrorCodes.RateLimited);
+      assert.equal(refused.message, '3 requests are already unanswered on this connection.');
+      assert.match(refused.data?.hint ?? '', /Wait for answers/);
+      assert.equal(dispatcher.inFlight(session.id), 3);
+      dispatcher.detach(session);
+      assert.ok(
+        signals.every((s) => s.aborted),
+        'every unanswered request is told to stop',
+      );
+      await Promise.all(waiting);
+      assert.equal(dispatcher.inFlight(session.id), 0);
+    } finally {
+      dispose();
+    }
+  });
+
   describe('an error that escapes a handler', () => {
     let guard: CrashGuard;
     let saved: { exception: NodeJS.UncaughtExceptionListener[]; rejection: NodeJS.UnhandledRejectionListener[] };
