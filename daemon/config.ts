@@ -192,8 +192,22 @@ export const zConfigFile = z.object({
       healthIntervalMs: duration('ms', 1000, HOUR_MS, 'probe only on demand').default(30_000),
       /** Timeout of a health probe, ms. */
       probeTimeoutMs: duration('ms', 50, 60_000).default(2_000),
+      /** Model calls one backend gets from this daemon at a time; more wait in its queue. */
+      maxConcurrentPerBackend: z.number().int().min(1).max(256).default(8),
+      /** Of those, slots only completions (and next-edit suggestions) may take. */
+      reservedForInteractive: z.number().int().min(0).max(255).default(2),
+      /** Calls that may wait for one backend before new ones get `Overloaded`. */
+      maxQueuedPerBackend: z.number().int().min(0).max(100_000).default(256),
     })
-    .default({ failureThreshold: 3, circuitCooldownMs: 15_000, healthIntervalMs: 30_000, probeTimeoutMs: 2_000 }),
+    .default({
+      failureThreshold: 3,
+      circuitCooldownMs: 15_000,
+      healthIntervalMs: 30_000,
+      probeTimeoutMs: 2_000,
+      maxConcurrentPerBackend: 8,
+      reservedForInteractive: 2,
+      maxQueuedPerBackend: 256,
+    }),
   telemetry: z
     .object({
       /** Store the text of suggestions in the local database (off by default). */
