@@ -14,7 +14,7 @@ import { daemonFeatures } from './features';
 import { startFeatures, type HostServices } from './host/registry';
 import { StatusBroadcaster, daemonStatus } from './host/status';
 import type { DaemonFeature, DaemonParts } from './host/types';
-import { acquireLock, newToken, publishLock, releaseLock, type LockInfo } from '../protocol/lockfile';
+import { claimLock, newToken, publishLock, releaseLock, type HolderState, type LockInfo } from '../protocol/lockfile';
 import type { DaemonLogger } from './log';
 import { Metrics } from './metrics';
 import { httpHandler } from './server/http';
@@ -37,9 +37,18 @@ export interface DaemonOptions {
 }
 
 export class AlreadyRunningError extends Error {
-  constructor(readonly holder: LockInfo) {
-    super(`tandemd is already running (pid ${holder.pid}, port ${holder.port}).`);
+  readonly holder: LockInfo;
+  constructor(found: HolderState) {
+    const { lock } = found;
+    super(
+      found.state === 'unresponsive'
+        ? `tandemd (pid ${lock.pid}, port ${lock.port}) holds the lock but is not answering: ${found.reason}.`
+        : found.state === 'starting'
+          ? `tandemd (pid ${lock.pid}) is starting.`
+          : `tandemd is already running (pid ${lock.pid}, port ${lock.port}).`,
+    );
     this.name = 'AlreadyRunningError';
+    this.holder = lock;
   }
 }
 
@@ -103,8 +112,9 @@ export class Daemon {
       protocol: { ...PROTOCOL_VERSION },
       startedAt: this.startedAt,
     };
-    const lock = acquireLock(home, claim);
+    const lock = await claimLock(home, claim);
     if (!lock.acquired) throw new AlreadyRunningError(lock.holder);
+    if (lock.tookOver) this.logger.warn(`Took over a stale lock: ${lock.tookOver}.`);
     try {
       const db = (this.dbHandle = openUserDb(home));
       const parts = (this.parts = this.opts.createParts({
