@@ -139,8 +139,6 @@ export const zContextConfig = z.object({
           openFile: z.number().min(1).default(1.25),
           recentFile: z.number().min(1).default(1.15),
           sameDir: z.number().min(1).default(1.1),
-          /** Members of the namespace import being typed at the cursor (`ns.|`). */
-          namespaceMember: z.number().min(1).default(2),
         })
         .prefault({}),
     })

@@ -413,9 +413,10 @@ export class IndexStore {
 
   /** Symbols of a file with their chunks, in line order. */
   symbolsOf(path: string): Array<{ name: string; chunkId: number; line: number }> {
+    // Through chunks (indexed by file) to symbols (indexed by chunk): symbols has no file index.
     return this.db
       .prepare(
-        'SELECT s.name AS name, s.chunk_id AS chunkId, s.line AS line FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.path = ? ORDER BY s.line',
+        'SELECT s.name AS name, s.chunk_id AS chunkId, s.line AS line FROM files f JOIN chunks c ON c.file_id = f.id JOIN symbols s ON s.chunk_id = c.id WHERE f.path = ? ORDER BY s.line',
       )
       .all(path) as Array<{ name: string; chunkId: number; line: number }>;
   }

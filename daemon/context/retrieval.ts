@@ -71,7 +71,7 @@ export interface RetrieveResult {
 /** What retrieval needs of a root's index (a `WorkspaceIndex` is one). */
 export interface RetrievalIndex extends ImportsIndex {
   root: string;
-  store: ImportsIndex['store'] & Pick<IndexStore, 'bm25' | 'chunks' | 'chunkIdsByHash'>;
+  store: ImportsIndex['store'] & Pick<IndexStore, 'bm25' | 'chunks' | 'chunkIdsByHash' | 'definitions'>;
   vectors: Pick<VectorIndex, 'status' | 'search'>;
 }
 
@@ -154,8 +154,10 @@ export class Retrieval {
       }
     };
 
-    const imports: ImportSignals = { files: new Set<string>(), unused: new Set<number>(), members: new Set<number>() };
-    timed('imports', () => importsRetriever(ws, { rel, language, prefix: req.prefix, suffix: req.suffix, queryWindow }, imports));
+    const imports: ImportSignals = { files: new Set<string>(), placed: new Map() };
+    timed('imports', () =>
+      importsRetriever(ws, { rel, language, prefix: req.prefix, suffix: req.suffix, queryWindow, line: cursorLine }, imports),
+    );
     timed('definitions', () => definitionsRetriever(ws.store, queryWindow, req.prose === true));
     timed('bm25', () => {
       const match = buildMatch(queryTerms(queryWindow), {
@@ -219,8 +221,7 @@ export class Retrieval {
         currentPath: rel,
         excludeLines,
         importedFiles: imports.files,
-        unusedImportChunks: imports.unused,
-        memberChunks: imports.members,
+        placed: imports.placed,
         openFiles: open,
         recentFiles: recent,
       },

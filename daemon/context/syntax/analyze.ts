@@ -28,12 +28,7 @@ export interface AnalyzedFile {
   syntax: FileSyntax;
 }
 
-export function analyzeFile(
-  text: string,
-  languageId: string,
-  opts: ChunkOptions,
-  parseBudgetMs: number = PARSE_BUDGET_MS,
-): AnalyzedFile {
+export function analyzeFile(text: string, languageId: string, opts: ChunkOptions, parseBudgetMs: number = PARSE_BUDGET_MS): AnalyzedFile {
   const grammar = grammarFor(languageId);
   if (!grammar) return heuristic(text, languageId, opts);
   const parser = loadedParser(grammar);

@@ -37,6 +37,7 @@ export class FakeRetrieval {
       score: c.score,
       sources: c.sources,
       signals: c.signals,
+      placedBy: c.sources[0] ?? 'bm25',
     }));
     return Promise.resolve({
       root: '/repo',
