@@ -17,6 +17,7 @@ import { asComment, specFor } from './languages';
 import { renderChunk, renderContextBlock } from './render';
 import type { Retrieval, RetrieveResult } from './retrieval';
 import { safeRel, type SemanticState } from './roots';
+import type { SyntaxFacts } from './syntax/facts';
 import type { AssembledCompletionPrompt, CompletionContextRequest } from './types';
 
 export interface CompletionAssemblyDeps {
@@ -25,8 +26,8 @@ export interface CompletionAssemblyDeps {
   tokens: RenderedTokens;
   retrieval: Pick<Retrieval, 'retrieve'>;
   roots: {
-    /** The registered root containing a document, if any. */
-    rootOf(path: string): { root: string } | undefined;
+    /** The registered root containing a document, if any (with the parser each of its files used, when known). */
+    rootOf(path: string): { root: string; syntax?: Pick<SyntaxFacts, 'parserOf'> } | undefined;
     semanticStatus(): SemanticState;
   };
   diagnostics: Pick<DiagnosticsLog, 'record'>;
@@ -97,7 +98,7 @@ export class CompletionAssembler {
           limit: budget.total,
         });
         diag.compaction = fitted.compaction;
-        diag.candidates = candidateInfos(r.candidates, fitted.outcomes, fitted.itemTokens);
+        diag.candidates = candidateInfos(r.candidates, fitted.outcomes, fitted.itemTokens, ws.syntax);
         const kept = fitted.kept;
         const fullTokens = fitted.tokens - suf.tokens;
         prefix = kept.length > 0 ? renderContextBlock(req.languageId, kept, rel) + pre.text : pre.text;
@@ -182,14 +183,21 @@ export class CompletionAssembler {
   }
 }
 
-/** The diagnostics' candidate list: the first 50 fused candidates with their outcome and tokens. */
+/** The diagnostics' candidate list: the first 50 fused candidates with their outcome, tokens, what placed each and its file's parser. */
 function candidateInfos(
   candidates: FusedCandidate[],
   outcomes: Map<string, FitOutcome>,
   tokens: Map<string, number>,
+  syntax: Pick<SyntaxFacts, 'parserOf'> | undefined,
 ): ContextCandidateInfo[] {
+  const parsers = new Map<string, string | undefined>();
+  const parserOf = (file: string) => {
+    if (!parsers.has(file)) parsers.set(file, syntax?.parserOf(file)?.parser);
+    return parsers.get(file);
+  };
   return candidates.slice(0, 50).map((c) => {
     const k = candidateKey(c);
+    const parser = parserOf(c.path);
     return {
       file: c.path,
       startLine: c.startLine,
@@ -197,6 +205,8 @@ function candidateInfos(
       score: roundScore(c.score),
       sources: c.sources,
       signals: c.signals,
+      placedBy: c.placedBy,
+      ...(parser ? { parser } : {}),
       tokens: tokens.get(k) ?? 0,
       outcome: c.capped ? 'capped' : (outcomes.get(k) ?? 'dropped'),
     };

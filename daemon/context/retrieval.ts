@@ -56,6 +56,10 @@ export interface RetrievedChunk {
   symbols: string[];
   text: string;
   hash: string;
+  /** What placed it at its rank (a placement signal such as `unused-import`, or its strongest source). */
+  placedBy: string;
+  /** The header lines of the class (or other container) a member chunk was cut out of. */
+  context?: string;
 }
 
 export interface RetrieveResult {
@@ -257,6 +261,8 @@ function toRetrieved(root: string, c: FusedCandidate, row: ChunkRow): RetrievedC
     symbols: row.symbols,
     text: row.text,
     hash: row.hash,
+    placedBy: c.placedBy,
+    ...(row.context ? { context: row.context } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { isCancellation } from '../../../../protocol';
 import { RenderedTokens, TokenCounter } from '../../../../daemon/context/budget';
 import { CompletionAssembler } from '../../../../daemon/context/completion-assembly';
 import { parseContextConfig } from '../../../../daemon/context/config';
+import type { ParserId } from '../../../../daemon/context/syntax/types';
 import type { CompletionContextRequest } from '../../../../daemon/context/types';
 import { FakeRetrieval, RecordedDiagnostics, functionText, retrieved } from './assembly-fakes';
 import { MemoryLogger } from './helpers';
@@ -33,6 +34,7 @@ describe('context/completion-assembly', () => {
       retrieved('src/b.ts', 5, 'export const B = 2;'),
     ],
     config = {},
+    parsers: Record<string, ParserId> = {},
   ) {
     const retrieval = new FakeRetrieval(chunks);
     const diagnostics = new RecordedDiagnostics();
@@ -43,7 +45,10 @@ describe('context/completion-assembly', () => {
       tokens: new RenderedTokens(counter),
       retrieval,
       roots: {
-        rootOf: (p) => (p.startsWith('/repo/') ? { root: '/repo' } : undefined),
+        rootOf: (p) =>
+          p.startsWith('/repo/')
+            ? { root: '/repo', syntax: { parserOf: (f: string) => (parsers[f] ? { parser: parsers[f] } : undefined) } }
+            : undefined,
         semanticStatus: () => ({ active: false, reason: 'BM25 only' }),
       },
       diagnostics,
@@ -79,6 +84,39 @@ describe('context/completion-assembly', () => {
     );
     assert.equal(d.tokens.total, p.tokens);
     assert.equal(d.file, 'src/app.ts');
+  });
+
+  it('renders a member of a split class under its class header; the diagnostics say what placed each chunk and its parser', async () => {
+    const member = retrieved('src/pool.ts', 40, '  acquire(): Conn {\n    return this.free.pop();\n  }', {
+      sources: ['imports'],
+      placedBy: 'receiver-member',
+      context: 'export class Pool extends Base {',
+    });
+    const parsers: Record<string, ParserId> = { 'src/pool.ts': 'tree-sitter:typescript', 'src/b.ts': 'heuristic' };
+    const { a, diagnostics } = assembler([member, retrieved('src/b.ts', 5, 'export const B = 2;')], {}, parsers);
+    const p = await a.assemble(request());
+    assert.ok(
+      p.prefix.startsWith(
+        [
+          '// Path: src/pool.ts (lines 40-42)',
+          '// export class Pool extends Base {',
+          '//   acquire(): Conn {',
+          '//     return this.free.pop();',
+          '//   }',
+          '// Path: src/b.ts (lines 5-5)',
+        ].join('\n'),
+      ),
+      p.prefix,
+    );
+    assert.equal(p.tokens, counter.count(p.prefix) + counter.count(p.suffix));
+    const d = diagnostics.byId.get('c1')!;
+    assert.deepEqual(
+      d.candidates.map((c) => [c.file, c.placedBy, c.parser]),
+      [
+        ['src/pool.ts', 'receiver-member', 'tree-sitter:typescript'],
+        ['src/b.ts', 'bm25', 'heuristic'],
+      ],
+    );
   });
 
   it('is never over the budget: clips the document and fits the chunks, compacting before dropping', async () => {
