@@ -37,6 +37,10 @@ describe('context/imports-retriever', () => {
         { startLine: 9, text: '  private _slots = 0;', symbols: [{ name: '_slots', line: 9, kind: 'field', container: 'Pool' }] },
       ],
       'lib/barrel-only.ts': [{ startLine: 1, text: 'export class Widget {}', symbols: ['Widget'] }],
+      'src/shapes.ts': [
+        { startLine: 1, text: 'export function area(s) {\n  return 0;\n}', symbols: [{ name: 'area', line: 1, kind: 'function' }] },
+        { startLine: 5, text: 'export interface Shape {\n  sides: number;\n}', symbols: [{ name: 'Shape', line: 5, kind: 'interface' }] },
+      ],
       'src/app.ts': [{ startLine: 1, text: 'const x = 1;' }],
     });
   });
@@ -68,6 +72,12 @@ describe('context/imports-retriever', () => {
     // clamp is used above the cursor: after the placed ones, for the fused ranking.
     assert.deepEqual(ids, ['src/math.ts:5', 'src/math.ts:1', 'src/math.ts:9']);
     assert.deepEqual([...out.files], ['src/math.ts']);
+  });
+
+  it('places the imported names whose kind fits the position first: a type after `x: `, a value after `= `', () => {
+    const imports = "import { area, Shape } from './shapes';\n";
+    assert.deepEqual(run(`${imports}function f(s: `).placed, ['src/shapes.ts:5 unused-import', 'src/shapes.ts:1 unused-import']);
+    assert.deepEqual(run(`${imports}const a = `).placed, ['src/shapes.ts:1 unused-import', 'src/shapes.ts:5 unused-import']);
   });
 
   it('places only the imported names that start with what is being typed', () => {
