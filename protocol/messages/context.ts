@@ -84,6 +84,8 @@ export interface ContextDiagnostics {
   /** Whether the document's prefix / suffix had to be clipped, and from how many lines. */
   clipped: { prefix: boolean; suffix: boolean; prefixLines: number; suffixLines: number };
   compaction: { ran: boolean; signatures: number; merged: number; duplicates: number };
+  /** How the context was written for the model: `comments`, `qwen-repo` or `starcoder-repo` (completions only). */
+  layout?: string;
   /** Project rule files included (chat only). */
   rules?: string[];
 }
