@@ -53,6 +53,8 @@ export interface ImportsQuery {
   queryWindow: string;
   /** 1-based cursor line (imports from it on are not the document's yet); default: all of them. */
   line?: number;
+  /** True once the deadline has passed: what was placed by then makes the answer. */
+  expired?: () => boolean;
 }
 
 /** Most chunks placed ahead of the fused ranking. */
@@ -67,6 +69,7 @@ interface Ranked {
 /** The chunks to place first (in order) and then the definitions of imported names used right above the cursor. */
 export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: ImportSignals): number[] {
   const { syntax } = index;
+  const expired = q.expired ?? (() => false);
   const cursor = syntax.cursorContext(q.prefix, q.suffix, q.language);
   const typed = cursor.identifier;
   // What is being typed is not a use yet.
@@ -84,8 +87,8 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
   } else {
     const position = positionKind(q.prefix.slice(0, q.prefix.length - typed.length), q.language);
     ranked = [
-      ...unusedImports(index, imports, q.rel, typed, uses, parts, position, q.language),
-      ...samePackage(index, q.rel, typed, uses, parts, position, q.language),
+      ...unusedImports(index, imports, q.rel, typed, uses, parts, position, q.language, expired),
+      ...(expired() ? [] : samePackage(index, q.rel, typed, uses, parts, position, q.language, expired)),
     ];
   }
   ranked.sort(
@@ -98,7 +101,7 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
     out.placed.set(r.site.chunkId, r.signal);
     ids.push(r.site.chunkId);
   }
-  if (!cursor.member) for (const id of usedImports(index, imports, q, uses)) if (!ids.includes(id)) ids.push(id);
+  if (!cursor.member && !expired()) for (const id of usedImports(index, imports, q, uses, expired)) if (!ids.includes(id)) ids.push(id);
   return ids;
 }
 
@@ -160,10 +163,12 @@ function unusedImports(
   parts: Map<string, number>,
   position: PositionKind,
   language: string,
+  expired: () => boolean,
 ): Ranked[] {
   const out: Ranked[] = [];
   const seen = new Set<string>();
   imports.forEach((imp, order) => {
+    if (expired()) return;
     for (const n of imp.names) {
       if (seen.has(n.local) || uses.before.has(n.local)) continue;
       seen.add(n.local);
@@ -203,10 +208,12 @@ function samePackage(
   parts: Map<string, number>,
   position: PositionKind,
   language: string,
+  expired: () => boolean,
 ): Ranked[] {
   const out: Ranked[] = [];
   const files = index.syntax.samePackageFiles(rel).slice(0, 200);
   for (const f of files) {
+    if (expired()) break;
     for (const d of index.syntax.definitionsIn(f)) {
       if (d.container !== undefined || uses.before.has(d.name)) continue;
       const t = typedRank(d.name, typed);
@@ -223,11 +230,18 @@ function samePackage(
 }
 
 /** Definitions of imported names used right above the cursor (most recent first), for the fused ranking. */
-function usedImports(index: ImportsIndex, imports: ResolvedImport[], q: ImportsQuery, uses: DocumentUses): number[] {
+function usedImports(
+  index: ImportsIndex,
+  imports: ResolvedImport[],
+  q: ImportsQuery,
+  uses: DocumentUses,
+  expired: () => boolean,
+): number[] {
   const recent = new Map<string, number>();
   for (const m of q.queryWindow.matchAll(/[A-Za-z_$][\w$]*/g)) recent.set(m[0], m.index);
   const ranked: Array<{ id: number; at: number }> = [];
   for (const imp of imports) {
+    if (expired()) break;
     for (const n of imp.names) {
       const at = recent.get(n.local);
       if (at === undefined || !uses.before.has(n.local)) continue;
