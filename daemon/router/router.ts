@@ -24,7 +24,16 @@ import { HealthMonitor } from './monitor';
 import { BackendPool, scrub, type BackendEntry } from './pool';
 import { knownMissing, orderCandidates, type Candidates } from './selection';
 import { StickySessions } from './sticky';
-import type { ChatRequest, EmbedRequest, EmbedResult, FimRequest, GenerationResult, ModelRouter, ModelUsage } from './types';
+import type {
+  ChatRequest,
+  EmbedRequest,
+  EmbedResult,
+  FimRequest,
+  GenerationResult,
+  ModelRouter,
+  ModelUsage,
+  RawGenerateRequest,
+} from './types';
 
 export interface RouterOptions {
   config: TandemConfig;
@@ -111,6 +120,27 @@ export class Router implements ModelRouter {
       },
     );
     return this.used('complete', this.result(out, model, started));
+  }
+
+  async generate(req: RawGenerateRequest): Promise<GenerationResult> {
+    const cfg = this.config.tasks[req.task];
+    const model = req.model ?? cfg.model;
+    const stop = [...new Set([...cfg.stop, ...(req.stop ?? [])])];
+    const started = performance.now();
+    const out = await this.failover.run(
+      { task: req.task, model, sessionKey: req.sessionKey, signal: req.signal, streams: true, onDelta: req.onDelta },
+      (entry, ctx) =>
+        entry.client.generate({
+          model,
+          prompt: req.prompt,
+          raw: true,
+          options: this.options(cfg, req.maxTokens, stop),
+          keepAlive: cfg.keep_alive,
+          signal: ctx.signal,
+          onText: ctx.onText,
+        }),
+    );
+    return this.used(req.task, this.result(out, model, started));
   }
 
   async chat(req: ChatRequest): Promise<GenerationResult> {
