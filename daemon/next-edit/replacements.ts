@@ -155,10 +155,25 @@ export function undoesLastEdit(
 
 export type RegionVerdict = { edits: NextEditReplacement[] } | { refusal: NextEditRefusal };
 
+/** Lines with text a region needs before a rewrite keeping fewer than half of them counts as too large. */
+const TOO_LARGE_MIN_LINES = 4;
+
+/** The rewrite keeps fewer than half of the region's lines with text: a rewrite of the region, not an edit of it. */
+export function replacesMost(regionText: string, rewrite: string): boolean {
+  const old = regionText.split('\n');
+  const filled = old.filter((l) => l.trim() !== '').length;
+  if (filled < TOO_LARGE_MIN_LINES) return false;
+  let kept = 0;
+  for (const part of diffArrays(old, rewrite.split('\n')))
+    if (!part.added && !part.removed) kept += part.value.filter((l) => l.trim() !== '').length;
+  return kept * 2 < filled;
+}
+
 /** The replacements for a rewrite of the region, or why it is refused. */
 export function judgeRewrite(regionText: string, rewrite: string, regionStartLine: number, last: NextEditHunk | undefined): RegionVerdict {
   if (rewrite === regionText) return { refusal: 'no_change' };
   if (rewrite.trim() === '' && regionText.trim() !== '') return { refusal: 'empty' };
+  if (replacesMost(regionText, rewrite)) return { refusal: 'too_large' };
   const spans = diffSpans(regionText, rewrite);
   if (spans.length === 0) return { refusal: 'no_change' };
   if (undoesLastEdit(regionText, regionStartLine, spans, last)) return { refusal: 'undo' };

@@ -289,7 +289,7 @@ export class Router implements ModelRouter {
   async doctor(): Promise<DoctorReport> {
     await this.probeAll();
     const tasks = this.config.tasks;
-    const inspect = new Set([tasks.complete.model, tasks.embed.model]);
+    const inspect = new Set([tasks.complete.model, tasks.embed.model, tasks.nextEdit.model]);
     const backends: DoctorBackendInput[] = await Promise.all(
       this.pool.all().map(async (e) => {
         const traits: Record<string, ModelTraits | undefined> = {};
@@ -331,7 +331,7 @@ export class Router implements ModelRouter {
         };
       }),
     );
-    return diagnose({ backends, tasks });
+    return diagnose({ backends, tasks, nextEditFormat: this.config.nextEdit.format });
   }
 
   dispose(): void {

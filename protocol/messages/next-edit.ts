@@ -22,9 +22,10 @@ export type NextEditFormat = (typeof NextEditFormats)[number];
  * - `unparsable`: the answer lacks the format's markers;
  * - `truncated`: generation hit the token cap before the region was complete;
  * - `empty`: the answer deletes the whole region;
+ * - `too_large`: the answer replaces most of the region's lines (a rewrite, not an edit);
  * - `budget`: the editable region alone does not fit the model's context.
  */
-export const NextEditRefusals = ['no_change', 'outside_region', 'undo', 'unparsable', 'truncated', 'empty', 'budget'] as const;
+export const NextEditRefusals = ['no_change', 'outside_region', 'undo', 'unparsable', 'truncated', 'empty', 'too_large', 'budget'] as const;
 export type NextEditRefusal = (typeof NextEditRefusals)[number];
 
 /** One coalesced edit of the user: lines `startLine…` read `before`, now read `after` (both may include unchanged context lines). */

@@ -46,9 +46,17 @@ describe('next-edit replacements', () => {
     assert.deepEqual(verdict, { edits: [{ start: { line: 11, character: 5 }, end: { line: 11, character: 5 }, text: ', b' }] });
   });
 
-  it('refuses a rewrite that changes nothing or empties the region', () => {
+  it('refuses a rewrite that changes nothing, empties the region or replaces most of it', () => {
     assert.deepEqual(judgeRewrite('a\nb', 'a\nb', 0, undefined), { refusal: 'no_change' });
     assert.deepEqual(judgeRewrite('a\nb', '\n  \n', 0, undefined), { refusal: 'empty' });
+    const region = 'const a = 1;\nconst b = 2;\nconst c = 3;\nconst d = 4;\n';
+    assert.deepEqual(judgeRewrite(region, ' + b;', 0, undefined), { refusal: 'too_large' });
+    assert.deepEqual(judgeRewrite(region, 'const a = 1;\nx\ny\nz\n', 0, undefined), { refusal: 'too_large' });
+    assert.ok(
+      'edits' in judgeRewrite(region, 'const a = 1;\nconst b = 2;\nconst c = 30;\nconst d = 40;\n', 0, undefined),
+      'half kept is an edit',
+    );
+    assert.ok('edits' in judgeRewrite('x', 'y', 0, undefined), 'a small region may change whole');
   });
 
   it('refuses a rewrite that puts back what the last edit replaced', () => {
