@@ -14,7 +14,7 @@ import { NotConnectedError } from '../tandem-client';
 import { EventQueue } from '../tracking/event-queue';
 import { surfaceFor, type PaletteCommand } from '../ui/ui-mode';
 import { registerGuardedCommands, type CommandHandler } from '../vscode/commands';
-import { nextEditEnabledFor } from '../vscode/config';
+import { currentSettings, nextEditEnabledFor } from '../vscode/config';
 import { Cadence } from './cadence';
 import { lineChange, textChanges } from './changes';
 import { NextEditCore } from './core';
@@ -43,7 +43,10 @@ function eventQueue(host: ExtensionHost): EventQueue {
   });
 }
 
-/** A failed request: logged; a missing model or backend is shown once per window with what to do. */
+/**
+ * A failed request: logged. A missing model or backend is also shown, once per window,
+ * when the user chose a next-edit model; with the default one the doctor says it.
+ */
 function reportError(host: ExtensionHost, shown: Set<string>, err: unknown): void {
   if (err instanceof NotConnectedError) return;
   const e = err as { message?: string; code?: number; data?: { kind?: string; hint?: string } };
@@ -53,6 +56,7 @@ function reportError(host: ExtensionHost, shown: Set<string>, err: unknown): voi
   shown.add(kind);
   host.logger.warn(`next-edit suggestions paused: ${e.message ?? String(err)}${e.data?.hint ? ` — ${e.data.hint}` : ''}`);
   if (e.code !== ErrorCodes.ModelNotFound && e.code !== ErrorCodes.NoBackendAvailable) return;
+  if (currentSettings().models.nextEdit === undefined) return;
   void vscode.window
     .showWarningMessage(
       `Tandem next edits: ${e.message ?? 'the model is not available'}${e.data?.hint ? ` ${e.data.hint}` : ''}`,
