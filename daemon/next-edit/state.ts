@@ -1,6 +1,6 @@
 /**
- * What the next-edit handler shares between requests: the token counter its budgets
- * are counted with, its Prometheus counter of outcomes, and the preloading of the
+ * What the next-edit handler shares between requests: the token counts its budgets
+ * are counted with (remembered, `counts.ts`), its Prometheus counter of outcomes, and the preloading of the
  * next-edit model beside the completion model once a backend lists it (so the first
  * suggestion does not wait for a model load; keep_alive keeps it loaded afterwards).
  */
@@ -9,10 +9,12 @@ import type { BackendStatus } from '../../protocol';
 import { TokenCounter } from '../context/budget';
 import type { FeatureHost } from '../host/types';
 import { sameModel } from '../router/backend';
+import { RememberedCounts } from './counts';
 
 export interface NextEditState {
   readonly host: FeatureHost;
-  readonly counter: TokenCounter;
+  /** Exact counts (tiktoken), remembered between requests. */
+  readonly counter: RememberedCounts;
   /** Suggestion requests by outcome (`suggested`, `none`) and refusal reason. */
   readonly requests: Counter<'outcome' | 'reason' | 'format'>;
   /** Daemon-side time of a request without the model (context, prompt, parsing), seconds. */
@@ -35,6 +37,7 @@ export function createNextEditState(host: FeatureHost): NextEditState {
     buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25],
     registers,
   });
+  const tokens = new TokenCounter();
   const warmed = new Set<string>();
   const warm = (status: BackendStatus[]) => {
     const model = host.config().tasks.nextEdit.model;
@@ -46,12 +49,12 @@ export function createNextEditState(host: FeatureHost): NextEditState {
   const unsubscribe = host.router.onStatusChange(warm);
   return {
     host,
-    counter: new TokenCounter(),
+    counter: new RememberedCounts(tokens),
     requests,
     overhead,
     dispose() {
       unsubscribe();
-      this.counter.dispose();
+      tokens.dispose();
       host.metrics.registry.removeSingleMetric('tandem_next_edit_requests_total');
       host.metrics.registry.removeSingleMetric('tandem_next_edit_overhead_seconds');
     },

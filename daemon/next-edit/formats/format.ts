@@ -35,8 +35,11 @@ export interface PromptInput {
   strictness: 'normal' | 'strict';
 }
 
+/** Exact counts; `countLarge` caches the pieces of long texts, so the text around the cursor is not re-encoded every keystroke. */
+export type PromptCounter = Pick<TokenCounter, 'count' | 'countLarge'>;
+
 export interface PromptBudget {
-  counter: Pick<TokenCounter, 'count'>;
+  counter: PromptCounter;
   /** Tokens the prompt may take (the model's context minus the output reserve). */
   limit: number;
 }
@@ -66,8 +69,8 @@ export interface PromptFormat {
 export const CHAT_MESSAGE_OVERHEAD = 8;
 
 /** The exact token count of chat messages: their contents plus the template's markers. */
-export function chatTokens(counter: Pick<TokenCounter, 'count'>, messages: readonly ChatMessage[]): number {
-  return messages.reduce((n, m) => n + counter.count(m.content) + CHAT_MESSAGE_OVERHEAD, 0);
+export function chatTokens(counter: PromptCounter, messages: readonly ChatMessage[]): number {
+  return messages.reduce((n, m) => n + counter.countLarge(m.content) + CHAT_MESSAGE_OVERHEAD, 0);
 }
 
 /**
@@ -83,20 +86,20 @@ export function fitPieces<T>(
 ): { chosen: T[]; text: string; tokens: number } | undefined {
   const { counter, limit } = budget;
   const base = render([]);
-  const baseTokens = counter.count(base);
+  const baseTokens = counter.countLarge(base);
   if (baseTokens > limit) return undefined;
   const chosen: T[] = [];
   let used = baseTokens;
   for (const piece of pieces) {
     // One more for the separator a piece brings along.
-    const cost = counter.count(pieceText(piece)) + 1;
+    const cost = counter.countLarge(pieceText(piece)) + 1;
     if (used + cost > limit) continue;
     chosen.push(piece);
     used += cost;
   }
   for (;;) {
     const text = chosen.length === 0 ? base : render(chosen);
-    const tokens = chosen.length === 0 ? baseTokens : counter.count(text);
+    const tokens = chosen.length === 0 ? baseTokens : counter.countLarge(text);
     if (tokens <= limit || chosen.length === 0) return { chosen, text, tokens };
     chosen.pop();
   }
