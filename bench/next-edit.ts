@@ -12,7 +12,7 @@
  * Each sample renames an identifier on a line of a file whose next line uses it. Prints
  * JSON; figures are never asserted.
  *
- *   npm run bench:next-edit [-- --samples 300]
+ *   npm run bench:next-edit [-- --samples 300] [--context-deadline 0]
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -34,9 +34,17 @@ import { FakeOllama, tandemDefaultModels, tandemNextEditModel } from '../test/fa
 import { removeHome, startDaemon, tempHome } from '../test/integration/daemon-harness';
 import { summarize } from './stats';
 
-const { values } = parseArgs({ options: { samples: { type: 'string', default: '300' }, warmup: { type: 'string', default: '30' } } });
+const { values } = parseArgs({
+  options: {
+    samples: { type: 'string', default: '300' },
+    warmup: { type: 'string', default: '30' },
+    // The daemon's nextEdit.contextDeadlineMs (default 40; 0 = no related code from other files).
+    'context-deadline': { type: 'string' },
+  },
+});
 const SAMPLES = Number(values.samples);
 const WARMUP = Number(values.warmup);
+const CONTEXT_DEADLINE = values['context-deadline'] === undefined ? undefined : Number(values['context-deadline']);
 const repo = resolve(__dirname, '..');
 const MODEL = 'hf.co/sweepai/sweep-next-edit-1.5B';
 const now = () => performance.timeOrigin + performance.now();
@@ -78,7 +86,8 @@ async function run(): Promise<void> {
   const workspace = join(home, 'workspace');
   mkdirSync(workspace, { recursive: true });
   for (const dir of ['protocol', 'daemon', 'extension', 'shared']) cpSync(join(repo, dir), join(workspace, dir), { recursive: true });
-  const daemon = await startDaemon(home, { backends: [] }, { TANDEM_OLLAMA_URL: fake.url });
+  const nextEdit = CONTEXT_DEADLINE === undefined ? {} : { nextEdit: { contextDeadlineMs: CONTEXT_DEADLINE } };
+  const daemon = await startDaemon(home, { backends: [], ...nextEdit }, { TANDEM_OLLAMA_URL: fake.url });
   const client = new TandemClient({
     client: { name: 'bench-next-edit', version: '0.0.0' },
     findLive: () => liveLock(home),
@@ -235,6 +244,7 @@ async function run(): Promise<void> {
       },
       machine: { cpus: cpus().length, node: process.version },
       workspace: { files: 'protocol/, daemon/, extension/, shared/ of this repo', index: indexed, cases: all.length },
+      contextDeadlineMs: CONTEXT_DEADLINE ?? 'default (40)',
       samples: editToUpstream.length,
       notShown,
       editToUpstream: a,
