@@ -10,7 +10,7 @@ import { clipSuffix, type RenderedTokens, type TokenCounter } from './budget';
 import { candidateKey, fitToBudget, toFitItems, type FitItem } from './budget-fit';
 import type { ContextConfig } from './config';
 import { roundMs, roundScore, type DiagnosticsLog } from './diagnostics';
-import { promptOrder, renderChunk } from './render';
+import { chunkBody, promptOrder, renderChunk } from './render';
 import type { Retrieval, RetrievedChunk } from './retrieval';
 import { relPath, type SemanticState } from './roots';
 import type { ProjectRule, ProjectRules } from './rules';
@@ -148,6 +148,7 @@ export class ChatAssembler {
             score: roundScore(c.score),
             sources: c.sources,
             signals: c.signals,
+            placedBy: c.placedBy,
             tokens: fitted.itemTokens.get(key) ?? 0,
             outcome: fitted.outcomes.get(key) ?? 'dropped',
           };
@@ -167,7 +168,7 @@ export class ChatAssembler {
 function renderChatChunks(items: FitItem[]): string {
   if (items.length === 0) return '';
   const parts = promptOrder(items).map(
-    (it) => `${it.path} (lines ${it.startLine}-${it.endLine}):\n\`\`\`${it.language}\n${it.text}\n\`\`\``,
+    (it) => `${it.path} (lines ${it.startLine}-${it.endLine}):\n\`\`\`${it.language}\n${chunkBody(it)}\n\`\`\``,
   );
   return `Relevant code from the workspace:\n\n${parts.join('\n\n')}\n`;
 }

@@ -62,6 +62,10 @@ export interface RetrievedChunk {
   symbols: string[];
   text: string;
   hash: string;
+  /** What placed it at its rank (a placement signal such as `unused-import`, or its strongest source). */
+  placedBy: string;
+  /** The header lines of the class (or other container) a member chunk was cut out of. */
+  context?: string;
 }
 
 export interface RetrieveResult {
@@ -77,7 +81,7 @@ export interface RetrieveResult {
 /** What retrieval needs of a root's index (a `WorkspaceIndex` is one). */
 export interface RetrievalIndex extends ImportsIndex {
   root: string;
-  store: ImportsIndex['store'] & Pick<IndexStore, 'bm25' | 'chunks' | 'chunkIdsByHash'>;
+  store: ImportsIndex['store'] & Pick<IndexStore, 'bm25' | 'chunks' | 'chunkIdsByHash' | 'definitions'>;
   vectors: Pick<VectorIndex, 'status' | 'search'>;
 }
 
@@ -169,9 +173,9 @@ export class Retrieval {
       }
     };
 
-    const imports: ImportSignals = { files: new Set<string>(), unused: new Set<number>(), members: new Set<number>() };
+    const imports: ImportSignals = { files: new Set<string>(), placed: new Map() };
     await timed('imports', () =>
-      importsRetriever(ws, { rel, language, prefix: req.prefix, suffix: req.suffix, queryWindow, expired }, imports),
+      importsRetriever(ws, { rel, language, prefix: req.prefix, suffix: req.suffix, queryWindow, line: cursorLine, expired }, imports),
     );
     await timed('definitions', () => definitionsRetriever(ws.store, queryWindow, req.prose === true, expired));
     await timed('bm25', () => {
@@ -237,8 +241,7 @@ export class Retrieval {
         currentPath: rel,
         excludeLines,
         importedFiles: imports.files,
-        unusedImportChunks: imports.unused,
-        memberChunks: imports.members,
+        placed: imports.placed,
         openFiles: open,
         recentFiles: recent,
       },
@@ -274,6 +277,8 @@ function toRetrieved(root: string, c: FusedCandidate, row: ChunkRow): RetrievedC
     symbols: row.symbols,
     text: row.text,
     hash: row.hash,
+    placedBy: c.placedBy,
+    ...(row.context ? { context: row.context } : {}),
   };
 }
 

@@ -114,7 +114,7 @@ export class Router implements ModelRouter {
       { task: 'complete', model, sessionKey: req.sessionKey, signal: req.signal, streams: true, onDelta: req.onDelta },
       async (entry, ctx) => {
         const traits = entry.client.kind === 'ollama' ? await this.traitsOf(entry, model, ctx.signal) : { capabilities: ['insert'] };
-        const plan = planFim(model, traits ?? {}, req.prefix, req.suffix, stops);
+        const plan = planFim(model, traits ?? {}, req.prefix, req.suffix, stops, req.repoContext);
         if (plan.warning && !entry.warned.has(model)) {
           entry.warned.add(model);
           this.logger.warn(`Completion model on ${entry.config.name}: ${plan.warning}`);

@@ -24,6 +24,11 @@ export interface GenerationResult {
 export interface FimRequest {
   prefix: string;
   suffix: string;
+  /**
+   * Repository-level context in the model family's own layout (`<|repo_name|>…<|file_sep|>`
+   * for Qwen2.5-Coder, `<repo_name>…<file_sep>` for StarCoder2), put before its FIM prefix token.
+   */
+  repoContext?: string;
   /** Override the task's model. */
   model?: string;
   maxTokens?: number;
