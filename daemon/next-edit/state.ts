@@ -44,9 +44,15 @@ export function createNextEditState(host: FeatureHost): NextEditState {
     const ready = status.some((b) => b.health === 'up' && (b.models ?? []).some((m) => sameModel(m, model)));
     if (!ready || warmed.has(model) || !host.router.warm) return;
     warmed.add(model);
-    void host.router.warm('nextEdit').then((backend) => backend && host.logger.info(`Next-edit model ${model} loaded on ${backend}.`));
+    void host.router.warm('nextEdit').then((backend) => {
+      if (backend) host.logger.info(`Next-edit model ${model} loaded on ${backend}.`);
+      // A load that failed (a slow backend past the task's timeout) is tried again at the next status change.
+      else warmed.delete(model);
+    });
   };
   const unsubscribe = host.router.onStatusChange(warm);
+  // The first probe may have answered before this feature subscribed: status changes are only told once.
+  warm(host.router.status());
   return {
     host,
     counter: new RememberedCounts(tokens),
