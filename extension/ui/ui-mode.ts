@@ -25,6 +25,10 @@ export const commandMinMode = {
   'tandem.showLogs': 'simple',
   'tandem.runDoctor': 'simple',
   'tandem.restartDaemon': 'simple',
+  'tandem.inlineEdit.start': 'simple',
+  'tandem.explain': 'simple',
+  'tandem.tests.generate': 'simple',
+  'tandem.commitMessage.generate': 'simple',
   'tandem.toggleLanguage': 'advanced',
   'tandem.selectModel': 'advanced',
   'tandem.selectBackend': 'advanced',
@@ -44,6 +48,10 @@ export const internalCommands = [
   'tandem.acceptNextWord',
   'tandem.acceptNextLine',
   'tandem.dismissSuggestion',
+  'tandem.inlineEdit.accept',
+  'tandem.inlineEdit.reject',
+  'tandem.inlineEdit.retry',
+  'tandem.inlineEdit.followUp',
 ] as const;
 
 /** Views and their lowest mode. */
