@@ -165,14 +165,16 @@ class CommandsFeature {
       .split('\n')
       .slice(region.startLine, region.endLine + 1)
       .map((l) => l.replace(/\r$/, ''));
-    let session!: InlineEditSession;
     const preview = new VsCodeInlinePreview(target, region.startLine, original, {
       decorations: this.decorations,
       lenses: this.lenses,
       warn: (m) => void vscode.window.showWarningMessage(m),
-      onTouched: () => void this.act(session, () => session.reject()),
+      onTouched: () => {
+        const current = this.inline;
+        if (current?.preview === preview) void this.act(current.session, () => current.session.reject());
+      },
     });
-    session = new InlineEditSession(
+    const session = new InlineEditSession(
       { backend: this.backend, port: preview, outcomes: this.outcomes, monotonic: () => performance.now() },
       {
         path: target.document.uri.fsPath,
