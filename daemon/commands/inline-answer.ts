@@ -140,7 +140,8 @@ const significant = (l: string) => l.trim().length > 3;
 
 /**
  * The code's lines for the region. When the code quotes lines around the region (at
- * least two significant lines outside it match the document), it is aligned with the
+ * least two significant lines outside it match the document, or it is as long as the
+ * whole file), it is aligned with the
  * document: the part before and after the region must be unchanged (lines the model left
  * out at the file's start or end are fine), and what lies between is the region's text.
  */
@@ -159,7 +160,10 @@ export function alignWithDocument(
     }
     if (!p.added) d += p.count;
   }
-  if (quotedOutside < 2) return { ok: true, lines: [...code] };
+  // A block as long as the region plus every significant line around it is the whole file, even when those lines changed.
+  const significantOutside = doc.filter((l, i) => (i < startLine || i > endLine) && significant(l)).length;
+  const wholeFile = significantOutside > 0 && code.length >= endLine - startLine + 1 + significantOutside;
+  if (quotedOutside < 2 && !wholeFile) return { ok: true, lines: [...code] };
 
   // Walk the diff: doc index d, code index c; changes must lie within [startLine, endLine + 1].
   d = 0;

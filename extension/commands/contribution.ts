@@ -222,6 +222,9 @@ class CommandsFeature {
       return;
     }
     const picked = pickRepository(api, arg);
+    this.host.logger.info(
+      `commit message: ${api.repositories.length} repositor${api.repositories.length === 1 ? 'y' : 'ies'}, ${picked === 'choose' ? 'asking which' : picked ? `using ${picked.rootUri.fsPath}` : 'none found'}`,
+    );
     const repo = picked === 'choose' ? await chooseRepository(api) : picked;
     if (!repo) {
       if (picked !== 'choose')

@@ -76,7 +76,7 @@ describe('Tandem everyday commands in a real VS Code (code-server + Chromium)', 
   function makeRepository(ses: E2eSession): void {
     const files: Record<string, string> = {
       'package.json': JSON.stringify({ name: 'shop', devDependencies: { mocha: '^10.0.0' } }, null, 2),
-      'src/cart.ts': CART_TS,
+      'cart.ts': CART_TS,
       'src/sum.ts': SUM_TS,
       'src/sub.ts': SUB_TS,
       'test/sub.test.ts': SUB_TEST,
@@ -284,6 +284,8 @@ describe('Tandem everyday commands in a real VS Code (code-server + Chromium)', 
 
   it('Generate Tests creates the test where the project keeps its tests, through the preview', async () => {
     const ses = session();
+    // sum.ts is in src/ (so that the test goes to test/, as test/sub.test.ts does for src/sub.ts).
+    await ses.p.getByRole('treeitem', { name: /^src/ }).first().click({ timeout: 30_000 });
     await ses.openFile('sum.ts');
     await ses.gotoLineEnd(2);
     await ses.runCommand('Tandem: Generate Tests');
