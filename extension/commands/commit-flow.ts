@@ -15,6 +15,8 @@ import type { OutcomeReporter } from './outcome-reporter';
 export interface CommitRepo {
   /** The repository's root (for messages and as its key). */
   readonly root: string;
+  /** Brings the counts up to date (a change staged from a terminal a moment ago is not in them yet). */
+  refresh(): Promise<void>;
   stagedCount(): number;
   /** Tracked files changed in the working tree. */
   changedCount(): number;
@@ -58,6 +60,7 @@ export class CommitMessageWriter {
   constructor(private readonly deps: CommitFlowDeps) {}
 
   async write(repo: CommitRepo, signal?: AbortSignal): Promise<'written' | 'nothing' | 'cancelled' | 'failed'> {
+    await repo.refresh();
     const staged = repo.stagedCount() > 0;
     if (!staged && repo.changedCount() === 0) {
       this.deps.info('Tandem: there are no changes to describe (stage some, or change a tracked file).');

@@ -236,10 +236,11 @@ class CommandsFeature {
     const abort = new AbortController();
     this.commitRuns.set(key, abort);
     try {
-      await vscode.window.withProgress(
+      const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.SourceControl, title: 'Tandem: writing the commit message…' },
         () => this.commits.write(commitRepo(repo), abort.signal),
       );
+      this.host.logger.info(`commit message for ${repo.rootUri.fsPath}: ${result}`);
     } finally {
       if (this.commitRuns.get(key) === abort) this.commitRuns.delete(key);
     }

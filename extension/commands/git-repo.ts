@@ -19,6 +19,7 @@ interface GitRepository {
     readonly workingTreeChanges: readonly GitChange[];
     readonly onDidChange: vscode.Event<void>;
   };
+  status(): Promise<void>;
   diff(cached?: boolean): Promise<string>;
   log(options?: { maxEntries?: number }): Promise<ReadonlyArray<{ readonly hash: string; readonly message: string }>>;
   getCommit(ref: string): Promise<{ readonly hash: string; readonly message: string }>;
@@ -70,6 +71,7 @@ export async function chooseRepository(api: GitApi): Promise<GitRepository | und
 export function commitRepo(repo: GitRepository): CommitRepo {
   return {
     root: repo.rootUri.fsPath,
+    refresh: () => repo.status(),
     stagedCount: () => repo.state.indexChanges.length,
     changedCount: () => repo.state.workingTreeChanges.length,
     diff: (staged) => repo.diff(staged),

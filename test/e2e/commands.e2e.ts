@@ -97,6 +97,12 @@ describe('Tandem everyday commands in a real VS Code (code-server + Chromium)', 
     g('commit', '-q', '-m', 'docs: add a readme');
   }
 
+  /** Opens a file from the explorer (brought back first: the commit message test leaves Source Control showing). */
+  async function openFile(name: string): Promise<void> {
+    await session().runCommand('View: Show Explorer');
+    await session().openFile(name);
+  }
+
   const codeLens = (text: RegExp) =>
     session().p.locator('.editor-instance .monaco-editor .codelens-decoration a', { hasText: text }).first();
 
@@ -211,7 +217,7 @@ describe('Tandem everyday commands in a real VS Code (code-server + Chromium)', 
 
   it('Edit Selection previews the rewrite in the editor; Accept applies it and one Undo takes it back', async () => {
     const ses = session();
-    await ses.openFile('cart.ts');
+    await openFile('cart.ts');
     await ses.gotoLineEnd(3);
     await startInlineEdit('Use reduce');
     const preview = await ses.editorLines();
@@ -238,12 +244,13 @@ describe('Tandem everyday commands in a real VS Code (code-server + Chromium)', 
 
   it('Reject restores the code and leaves the undo stack as it was', async () => {
     const ses = session();
-    await ses.openFile('cart.ts');
-    // A change of the user's own, before the inline edit.
+    await openFile('cart.ts');
+    // A change of the user's own, before the inline edit: one word, so that it is one undo step
+    // (VS Code closes an undo step where typing goes from a word to a space).
     await ses.p.keyboard.press('Control+End');
-    await ses.p.keyboard.type('// mine');
+    await ses.p.keyboard.type('//mine');
     const mine = await ses.editorLines();
-    assert.equal(mine.at(-1), '// mine');
+    assert.equal(mine.at(-1), '//mine');
     await ses.gotoLineEnd(3);
     await startInlineEdit('Use reduce');
     await ses.p.keyboard.press('Escape');
@@ -285,8 +292,9 @@ describe('Tandem everyday commands in a real VS Code (code-server + Chromium)', 
   it('Generate Tests creates the test where the project keeps its tests, through the preview', async () => {
     const ses = session();
     // sum.ts is in src/ (so that the test goes to test/, as test/sub.test.ts does for src/sub.ts).
+    await ses.runCommand('View: Show Explorer');
     await ses.p.getByRole('treeitem', { name: /^src/ }).first().click({ timeout: 30_000 });
-    await ses.openFile('sum.ts');
+    await openFile('sum.ts');
     await ses.gotoLineEnd(2);
     await ses.runCommand('Tandem: Generate Tests');
     await acceptPreview();
@@ -298,7 +306,7 @@ describe('Tandem everyday commands in a real VS Code (code-server + Chromium)', 
 
   it('Explain opens the chat with the function and streams the explanation', async () => {
     const ses = session();
-    await ses.openFile('cart.ts');
+    await openFile('cart.ts');
     await ses.gotoLineEnd(2);
     await ses.runCommand('Tandem: Explain');
     const frame = await chatFrame();

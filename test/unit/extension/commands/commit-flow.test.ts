@@ -15,6 +15,12 @@ class FakeRepo implements CommitRepo {
     private staged = 1,
     private changed = 1,
   ) {}
+  refreshed = 0;
+  pendingStaged: number | undefined;
+  refresh = async () => {
+    this.refreshed++;
+    if (this.pendingStaged !== undefined) this.staged = this.pendingStaged;
+  };
   stagedCount = () => this.staged;
   changedCount = () => this.changed;
   diff = async (staged: boolean) => {
@@ -97,6 +103,16 @@ describe('writing a commit message', () => {
     assert.deepEqual(unstaged.diffs, [false]);
     assert.equal(await w.write(new FakeRepo(0, 0)), 'nothing');
     assert.match(infos[0]!, /no changes to describe/);
+  });
+
+  it('refreshes the repository state first: a change staged a moment ago (not yet in the counts) is described', async () => {
+    const repo = new FakeRepo(0, 0);
+    repo.pendingStaged = 1;
+    const { w, calls } = writer(async () => ({ message: 'feat: x' }));
+    assert.equal(await w.write(repo), 'written');
+    assert.equal(repo.refreshed, 1);
+    assert.deepEqual(repo.diffs, [true]);
+    assert.equal(calls[0]!.staged, true);
   });
 
   it('a commit with the message (lightly edited) is accepted; another message is rejected', async () => {
