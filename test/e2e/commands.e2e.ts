@@ -175,7 +175,8 @@ describe('Tandem everyday commands in a real VS Code (code-server + Chromium)', 
           },
           {
             path: '/api/chat',
-            match: "Tandem's commit message writer",
+            // The staged change's added line: the message is written from the staged diff.
+            matchRegex: 'The staged changes:[\\s\\S]*\\+export const greet = \\(name: string\\)',
             chunks: [COMMIT_MESSAGE, '\n\nGreetings now use the given name.\n'],
           },
           { path: '/api/chat', match: 'Write the new test file test/sum.test.ts', chunks: ['```ts\n', SUM_TEST, '```\n'] },
