@@ -103,7 +103,7 @@ export const zContextConfig = z.object({
   chat: z
     .object({
       /** Fraction of the chat budget given to retrieved chunks (rules come out of it first). */
-      contextShare: z.number().min(0.05).max(0.95).default(0.5),
+      contextShare: z.number().min(0.05).max(0.95).default(0.6),
       maxChunks: z.number().int().min(0).max(200).default(24),
       perFileCap: z.number().int().min(1).max(50).default(4),
       /** Most tokens of project rules (AGENTS.md, .tandem/rules.md). */
