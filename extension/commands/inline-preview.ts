@@ -163,8 +163,9 @@ export class VsCodeInlinePreview implements InlinePreviewPort {
     if (await this.replaceWith(displayTexts(display), false)) this.deps.decorations.show(this.editor, this.regionStart, display);
   }
 
+  /** Queued behind the display: Accept is offered only once the proposal is drawn (the edits can lag under load). */
   phase(phase: InlinePhase): void {
-    this.deps.lenses.set(this.editor.document.uri, this.regionStart, phase);
+    this.queue = this.queue.then(() => this.deps.lenses.set(this.editor.document.uri, this.regionStart, phase));
   }
 
   warn(message: string): void {

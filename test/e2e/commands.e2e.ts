@@ -254,6 +254,8 @@ describe('Tandem everyday commands in a real VS Code (code-server + Chromium)', 
     assert.equal(mine.at(-1), '//mine');
     await ses.gotoLineEnd(3);
     await startInlineEdit('Use reduce');
+    const preview = await ses.editorLines();
+    assert.ok(preview.includes('  let sum = 0;') && preview.includes(NEW_TOTAL[1]), preview.join('\n'));
     await ses.p.keyboard.press('Escape');
     await waitFor('the code as it was', async () => (await ses.editorLines()).join('\n') === mine.join('\n'), { timeoutMs: 15_000 });
     await ses.p.keyboard.press('Control+z');
