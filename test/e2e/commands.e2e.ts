@@ -305,6 +305,11 @@ describe('Tandem everyday commands in a real VS Code (code-server + Chromium)', 
     await waitFor('test/sum.test.ts on disk', () => existsSync(path), { timeoutMs: 30_000 });
     assert.equal(readFileSync(path, 'utf8'), SUM_TEST);
     await waitFor('an accepted test', async () => (await statOf('generateTests'))?.accepted === 1, { timeoutMs: 30_000, intervalMs: 1000 });
+    // Applying opens the test file (after the outcome is reported; later steps must not race it for the focus).
+    await ses.p
+      .locator('.editor-instance .monaco-editor[data-uri$="test/sum.test.ts"]')
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
   });
 
   it('Explain opens the chat with the function and streams the explanation', async () => {
