@@ -14,3 +14,4 @@ export * from './messages/chat';
 export * from './messages/context';
 export * from './messages/ops';
 export * from './messages/commands';
+export * from './messages/next-edit';

@@ -140,6 +140,16 @@ export const userDbMigrations: Migration[] = [
   },
   {
     version: 6,
+    description: 'suggestion events say what was suggested: an inline completion or a next edit',
+    up(db) {
+      db.exec(`
+        ALTER TABLE completion_events ADD COLUMN suggestion_kind TEXT NOT NULL DEFAULT 'completion'; -- completion | nextEdit
+        CREATE INDEX completion_events_kind_at ON completion_events(suggestion_kind, at);
+      `);
+    },
+  },
+  {
+    version: 7,
     description: 'uses and outcomes of the everyday commands (inline edit, commit message, tests, explain)',
     up(db) {
       db.exec(`

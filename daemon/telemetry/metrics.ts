@@ -96,9 +96,10 @@ export class TelemetryMetrics {
     this.unsubscribe = store?.onRecorded((events) => this.observe(events));
   }
 
-  /** Count a stored batch. */
+  /** Count a stored batch (inline completions; next edits have their own metrics). */
   observe(events: readonly SuggestionEvent[]): void {
     for (const e of events) {
+      if (e.suggestionKind === 'nextEdit') continue;
       const labels = { model: e.model, backend: e.backend, language: e.languageId };
       this.events.inc({ event: e.kind, ...labels });
       if (e.kind === 'shown') {

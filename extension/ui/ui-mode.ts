@@ -38,6 +38,7 @@ export const commandMinMode = {
   'tandem.showRawPrompt': 'expert',
   'tandem.showBackendHealth': 'expert',
   'tandem.showRequestTimings': 'expert',
+  'tandem.showNextEditPrompt': 'expert',
 } as const satisfies Record<string, UiMode>;
 
 export type PaletteCommand = keyof typeof commandMinMode;
@@ -52,6 +53,9 @@ export const internalCommands = [
   'tandem.inlineEdit.reject',
   'tandem.inlineEdit.retry',
   'tandem.inlineEdit.followUp',
+  'tandem.nextEdit.tab',
+  'tandem.nextEdit.reject',
+  'tandem.nextEdit.accepted',
 ] as const;
 
 /** Views and their lowest mode. */

@@ -110,6 +110,7 @@ describe('daemon: features at start and stop', () => {
       'health',
       'inlineEdit',
       'models',
+      'nextEdit',
       'settings',
       'stats',
       'status',

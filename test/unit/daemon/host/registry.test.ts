@@ -205,6 +205,7 @@ describe('feature host: registration', () => {
       'health',
       'inlineEdit',
       'models',
+      'nextEdit',
       'settings',
       'stats',
       'status',
