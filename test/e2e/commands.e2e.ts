@@ -108,6 +108,8 @@ describe('Tandem everyday commands in a real VS Code (code-server + Chromium)', 
 
   async function startInlineEdit(instruction: string): Promise<void> {
     const ses = session();
+    // The lenses of an earlier inline edit must be gone first, or their Accept would pass for this one's.
+    await codeLens(/Accept/).waitFor({ state: 'hidden', timeout: 30_000 });
     await ses.p.keyboard.press('Control+i');
     const title = ses.p.locator('.quick-input-widget .quick-input-title', { hasText: 'Tandem: Edit Selection' });
     await title.waitFor({ state: 'visible', timeout: 30_000 });
