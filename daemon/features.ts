@@ -4,6 +4,7 @@
  * (`host/types.ts`); adding one is that folder plus a line here (docs/recipes.md).
  */
 import { chatFeature } from './chat/feature';
+import { commandsFeature } from './commands/feature';
 import { completionFeature } from './completion/feature';
 import { contextFeature } from './context/feature';
 import { editFeature } from './edit/feature';
@@ -22,4 +23,5 @@ export const daemonFeatures: readonly DaemonFeature[] = [
   chatFeature,
   editFeature,
   opsFeature,
+  commandsFeature,
 ];

@@ -8,6 +8,7 @@ import type * as vscode from 'vscode';
 import { chatContribution } from './chat/contribution';
 import { completionContribution } from './completion/contribution';
 import { ContributionSet } from './contribution';
+import { commandsContribution, type CommandsCommand } from './commands/contribution';
 import { editContribution } from './edit/contribution';
 import { createHost, type ExtensionContribution } from './host';
 import { inspectorContribution, type InspectorCommand } from './inspector/contribution';
@@ -30,12 +31,13 @@ const contributions: readonly ExtensionContribution[] = [
   chatContribution,
   opsContribution,
   editContribution,
+  commandsContribution,
 ];
 
 // Every palette command (ui/ui-mode.ts) has a handler in one contribution: a missing one fails type-checking.
 type AssertNever<T extends never> = T;
 type _EveryPaletteCommandHandled = AssertNever<
-  Exclude<PaletteCommand, UiCommand | TandemdCommand | ReportsCommand | InspectorCommand | OpsCommand | NextEditCommand>
+  Exclude<PaletteCommand, UiCommand | TandemdCommand | ReportsCommand | InspectorCommand | OpsCommand | CommandsCommand | NextEditCommand>
 >;
 
 let shutdown: (() => Promise<void>) | undefined;

@@ -13,4 +13,5 @@ export * from './messages/edit';
 export * from './messages/chat';
 export * from './messages/context';
 export * from './messages/ops';
+export * from './messages/commands';
 export * from './messages/next-edit';

@@ -148,4 +148,26 @@ export const userDbMigrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    description: 'uses and outcomes of the everyday commands (inline edit, commit message, tests, explain)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE command_outcomes (
+          id         INTEGER PRIMARY KEY,
+          at         INTEGER NOT NULL,   -- epoch ms (client clock)
+          command    TEXT    NOT NULL,   -- inlineEdit | commitMessage | generateTests | explain
+          ref_id     TEXT    NOT NULL,   -- the use's id (editId, messageId, testsId, turn id)
+          outcome    TEXT    NOT NULL,   -- shown | accepted | rejected | failed | cancelled
+          model      TEXT    NOT NULL,
+          backend    TEXT,
+          language   TEXT,
+          rounds     INTEGER NOT NULL,   -- proposals in this use (retries, follow-ups)
+          latency_ms REAL    NOT NULL,   -- command to result shown
+          UNIQUE (command, ref_id)
+        ) STRICT;
+        CREATE INDEX command_outcomes_at ON command_outcomes(at);
+      `);
+    },
+  },
 ];

@@ -1,8 +1,9 @@
 /**
  * The stats dashboard's data source over the daemon connection: one protocol request
- * per kind of data. A daemon without the fix feature (method not found) gives null.
+ * per kind of data. A daemon without the fix or commands feature (method not found) gives null.
  */
 import {
+  CommandStatsRequest,
   ErrorCodes,
   FixStatsRequest,
   HealthHistoryRequest,
@@ -26,6 +27,14 @@ export function statsSourceFor(c: Pick<MessageConnection, 'sendRequest'>): Stats
     fixStats: async (p) => {
       try {
         return await c.sendRequest(FixStatsRequest.type, p);
+      } catch (err) {
+        if ((err as { code?: number }).code === ErrorCodes.MethodNotFound) return null;
+        throw err;
+      }
+    },
+    commandStats: async (p) => {
+      try {
+        return await c.sendRequest(CommandStatsRequest.type, p);
       } catch (err) {
         if ((err as { code?: number }).code === ErrorCodes.MethodNotFound) return null;
         throw err;

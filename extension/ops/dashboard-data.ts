@@ -2,7 +2,14 @@
  * Gathers the stats dashboard's data for one period from the daemon, through a narrow
  * source interface (the real one sends protocol requests; tests pass a fake). Pure.
  */
-import type { FixStatsRequest, HealthHistoryRequest, StatsGetRequest, StatsTimeseriesRequest, UsageGetRequest } from '../../protocol';
+import type {
+  CommandStatsRequest,
+  FixStatsRequest,
+  HealthHistoryRequest,
+  StatsGetRequest,
+  StatsTimeseriesRequest,
+  UsageGetRequest,
+} from '../../protocol';
 import type { DashboardData, PeriodId } from '../../webview-ui/stats/messages';
 
 export interface StatsSource {
@@ -10,6 +17,8 @@ export interface StatsSource {
   timeseries(params: NonNullable<StatsTimeseriesRequest.Params>): Promise<StatsTimeseriesRequest.Result>;
   /** Resolves to null when the daemon has no fix feature. */
   fixStats(params: NonNullable<FixStatsRequest.Params>): Promise<FixStatsRequest.Result | null>;
+  /** Resolves to null when the daemon has no commands feature. */
+  commandStats(params: NonNullable<CommandStatsRequest.Params>): Promise<CommandStatsRequest.Result | null>;
   usage(params: NonNullable<UsageGetRequest.Params>): Promise<UsageGetRequest.Result>;
   health(params: NonNullable<HealthHistoryRequest.Params>): Promise<HealthHistoryRequest.Result>;
 }
@@ -27,12 +36,13 @@ export function periodRange(period: PeriodId, now: number): { sinceMs: number | 
 export async function loadDashboard(source: StatsSource, period: PeriodId, now: number): Promise<DashboardData> {
   const { sinceMs, untilMs } = periodRange(period, now);
   const range = sinceMs === undefined ? { untilMs } : { sinceMs, untilMs };
-  const [total, timeseries, byModelBackend, byLanguage, fixes, usage, health, nextEdit, nextEditRows] = await Promise.all([
+  const [total, timeseries, byModelBackend, byLanguage, fixes, commands, usage, health, nextEdit, nextEditRows] = await Promise.all([
     source.stats({ ...range, groupBy: [] }),
     source.timeseries(period === 'all' ? range : { ...range, bucketMs: periodBucket[period] }),
     source.stats({ ...range, groupBy: ['model', 'backend'] }),
     source.stats({ ...range, groupBy: ['language'] }),
     source.fixStats(range),
+    source.commandStats(range),
     source.usage(range),
     source.health({ ...range, limit: 2000 }),
     source.stats({ ...range, groupBy: [], suggestionKind: 'nextEdit' }),
@@ -49,6 +59,7 @@ export async function loadDashboard(source: StatsSource, period: PeriodId, now: 
     // A daemon before 1.1 ignores suggestionKind and answers with completions: it says which kind it counted.
     nextEdit: nextEdit.suggestionKind === 'nextEdit' ? { total: nextEdit.total, byModelBackend: nextEditRows.rows } : null,
     fixes,
+    commands,
     usage,
     health,
   };

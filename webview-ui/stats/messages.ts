@@ -3,7 +3,14 @@
  * once and imported by both sides (webview-ui/stats.main.ts and extension/ops).
  * Browser-safe: type imports from protocol/ only.
  */
-import type { FixStatsRequest, HealthHistoryRequest, StatsRow, StatsTimeseriesRequest, UsageGetRequest } from '../../protocol';
+import type {
+  CommandStatsRequest,
+  FixStatsRequest,
+  HealthHistoryRequest,
+  StatsRow,
+  StatsTimeseriesRequest,
+  UsageGetRequest,
+} from '../../protocol';
 
 export const Periods = ['24h', '7d', '30d', 'all'] as const;
 export type PeriodId = (typeof Periods)[number];
@@ -40,6 +47,8 @@ export interface DashboardData {
   nextEdit: { total: StatsRow; byModelBackend: StatsRow[] } | null;
   /** `tandem/fix/stats`; null when the daemon has no fix feature. */
   fixes: FixStatsRequest.Result | null;
+  /** `tandem/commands/stats` (inline edit, commit message, tests, explain); null when the daemon has no commands feature. */
+  commands: CommandStatsRequest.Result | null;
   /** `tandem/usage/get`. */
   usage: UsageGetRequest.Result;
   /** `tandem/health/history`. */

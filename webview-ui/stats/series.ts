@@ -343,6 +343,59 @@ function fixSection(data: DashboardData): Section {
   };
 }
 
+const commandNames: Record<string, string> = {
+  inlineEdit: 'Edit Selection',
+  commitMessage: 'Commit message',
+  generateTests: 'Generate Tests',
+  explain: 'Explain',
+};
+
+function commandsSection(data: DashboardData): Section {
+  const rows = data.commands?.total ?? [];
+  const labels = rows.map((r) => commandNames[r.command] ?? r.command);
+  const byModel = data.commands?.byModel ?? [];
+  return {
+    id: 'commands',
+    title: 'Everyday commands',
+    description:
+      'Uses of Edit Selection, commit messages, Generate Tests and Explain, and what became of them: accepted (applied, or committed with the message), rejected, failed.',
+    chart: {
+      id: 'commands',
+      title: 'Uses and outcomes per command',
+      kind: 'bar',
+      stacked: true,
+      labels,
+      datasets: [
+        { label: 'Accepted', color: 'green', format: 'count', stack: 'uses', data: rows.map((r) => r.accepted) },
+        { label: 'Rejected', color: 'orange', format: 'count', stack: 'uses', data: rows.map((r) => r.rejected) },
+        { label: 'Shown', color: 'blue', format: 'count', stack: 'uses', data: rows.map((r) => r.shown) },
+        { label: 'Failed or cancelled', color: 'red', format: 'count', stack: 'uses', data: rows.map((r) => r.failed + r.cancelled) },
+      ],
+    },
+    table: {
+      columns: ['Command', 'Model', 'Uses', 'Accepted', 'Rejected', 'Failed', 'Cancelled', 'Acceptance', 'Latency p50', 'Latency p95'],
+      rows: byModel.map((r) => [
+        commandNames[r.command] ?? r.command,
+        r.model ?? '?',
+        formatValue(r.used, 'count'),
+        formatValue(r.accepted, 'count'),
+        formatValue(r.rejected, 'count'),
+        formatValue(r.failed, 'count'),
+        formatValue(r.cancelled, 'count'),
+        formatValue(r.acceptanceRate, 'percent'),
+        formatValue(r.latencyMs.p50, 'ms'),
+        formatValue(r.latencyMs.p95, 'ms'),
+      ]),
+    },
+    empty:
+      data.commands === null
+        ? 'This tandemd does not record the everyday commands.'
+        : rows.length === 0
+          ? 'No everyday command was used in this period.'
+          : undefined,
+  };
+}
+
 function tokenSection(data: DashboardData): Section {
   const tasks = data.usage.byTask;
   return {
@@ -426,6 +479,7 @@ export function sections(data: DashboardData): Section[] {
     languageSection(data),
     nextEditSection(data),
     fixSection(data),
+    commandsSection(data),
     tokenSection(data),
     healthSection(data),
   ];

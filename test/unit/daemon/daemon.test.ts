@@ -97,6 +97,9 @@ describe('daemon: features at start and stop', () => {
     client = await connectToDaemon({ port: lock.port, token: lock.token, client: { name: 'test', version: '0' } });
     assert.deepEqual([...client.init.capabilities.features].sort(), [
       'chat',
+      'code',
+      'commands',
+      'commitMessage',
       'completion',
       'context',
       'daemon',
@@ -105,11 +108,13 @@ describe('daemon: features at start and stop', () => {
       'events',
       'fix',
       'health',
+      'inlineEdit',
       'models',
       'nextEdit',
       'settings',
       'stats',
       'status',
+      'tests',
       'usage',
       'workspace',
     ]);

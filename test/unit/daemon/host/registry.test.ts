@@ -192,6 +192,9 @@ describe('feature host: registration', () => {
   it('the daemon feature list fits together and announces the capability names clients have always seen', async () => {
     assert.deepEqual([...capabilitiesOf(daemonFeatures)].sort(), [
       'chat',
+      'code',
+      'commands',
+      'commitMessage',
       'completion',
       'context',
       'daemon',
@@ -200,11 +203,13 @@ describe('feature host: registration', () => {
       'events',
       'fix',
       'health',
+      'inlineEdit',
       'models',
       'nextEdit',
       'settings',
       'stats',
       'status',
+      'tests',
       'usage',
       'workspace',
     ]);

@@ -44,6 +44,7 @@ function emptySource(delays: Record<string, number> = {}, fix: 'none' | 'ok' = '
     },
     timeseries: async (p) => ({ sinceMs: p.sinceMs ?? 0, untilMs: p.untilMs ?? 0, bucketMs: p.bucketMs ?? DAY, buckets: [] }),
     fixStats: async () => (fix === 'none' ? null : { total: [], byModel: [] }),
+    commandStats: async () => (fix === 'none' ? null : { total: [], byModel: [] }),
     usage: async () => ({ rows: [], byTask: [] }),
     health: async () => ({ entries: [], truncated: false }),
   };
@@ -100,6 +101,7 @@ describe('ops: stats dashboard host', () => {
         ['languages', 'No suggestions were shown in this period.'],
         ['next-edit', 'This tandemd does not record next-edit suggestions.'],
         ['fixes', 'This tandemd does not record auto-fixes.'],
+        ['commands', 'This tandemd does not record the everyday commands.'],
         ['tokens', 'No model calls were recorded in this period.'],
         ['health', 'No backend health changes were recorded in this period.'],
       ],

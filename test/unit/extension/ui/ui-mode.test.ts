@@ -35,6 +35,10 @@ describe('UI modes: mode → visible surface', () => {
       'tandem.showLogs',
       'tandem.runDoctor',
       'tandem.restartDaemon',
+      'tandem.inlineEdit.start',
+      'tandem.explain',
+      'tandem.tests.generate',
+      'tandem.commitMessage.generate',
     ]);
     assert.deepEqual(s.views, []);
     assert.deepEqual(s.statusBar, { modeLabel: false, model: false, backend: false, latency: false });

@@ -15,8 +15,11 @@ import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
+  CommandOutcomeRequest,
   EventsReportRequest,
   InlineCompletionRequest,
+  type CommandKind,
+  type CommandStatsRequest,
   type FixStatsRequest,
   type HealthHistoryRequest,
   type Percentiles,
@@ -158,6 +161,26 @@ class KnownSource implements StatsSource {
       latencyMs: { count: total, p50: 900, p95: 1500 },
     });
     return { total: [fix(undefined, 15, 8, 7)], byModel: [fix('model-a', 5, 4, 1), fix('model-b', 10, 4, 6)] };
+  }
+
+  async commandStats(params: NonNullable<CommandStatsRequest.Params>): Promise<CommandStatsRequest.Result> {
+    this.calls.push({ method: 'commandStats', params });
+    const cmd = (command: CommandKind, model: string | undefined, accepted: number, rejected: number, shown: number) => ({
+      command,
+      ...(model ? { model } : {}),
+      used: accepted + rejected + shown,
+      shown,
+      accepted,
+      rejected,
+      failed: 0,
+      cancelled: 0,
+      acceptanceRate: accepted + rejected > 0 ? accepted / (accepted + rejected) : null,
+      latencyMs: { count: accepted + rejected + shown, p50: 1200, p95: 2400 },
+    });
+    return {
+      total: [cmd('inlineEdit', undefined, 6, 2, 0), cmd('explain', undefined, 0, 0, 3)],
+      byModel: [cmd('inlineEdit', 'model-a', 6, 2, 0), cmd('explain', 'model-c', 0, 0, 3)],
+    };
   }
 
   async usage(params: NonNullable<UsageGetRequest.Params>): Promise<UsageGetRequest.Result> {
@@ -448,6 +471,15 @@ describe('ops: stats dashboard in headless Chromium', function () {
     assert.ok(Math.abs(bars[0] / bars[1] - 2) < 0.06, `bar heights ${JSON.stringify(bars)} should be in ratio 80:40`);
   });
 
+  it('lists the everyday commands with their outcomes per model, and draws uses per command', async () => {
+    assert.deepEqual(await cells('commands'), [
+      ['Edit Selection', 'model-a', '8', '6', '2', '0', '0', '75.0%', '1,200 ms', '2,400 ms'],
+      ['Explain', 'model-c', '3', '0', '0', '0', '0', '—', '1,200 ms', '2,400 ms'],
+    ]);
+    const accepted = await barHeights('commands', [0x89, 0xd1, 0x85]);
+    assert.equal(accepted.length, 1, `one accepted bar, got ${JSON.stringify(accepted)}`);
+  });
+
   it('draws tokens in and out per task', async () => {
     assert.deepEqual(await cells('tokens'), [
       ['complete', 'qwen2.5-coder:1.5b-base', 'local', '40', '32,000', '1,200', '110 ms', '240 ms', '580 ms'],
@@ -591,6 +623,15 @@ describe('ops: stats dashboard on a real daemon in headless Chromium', function 
       { kind: 'dismissed', ...nextEdit('n3'), reason: 'cursor_moved' },
     ];
     await c.connection.sendRequest(EventsReportRequest.type, { events: [...events, ...nextEdits] });
+    await c.connection.sendRequest(CommandOutcomeRequest.type, {
+      id: 'edit-1',
+      command: 'inlineEdit',
+      at: Date.now(),
+      outcome: 'accepted',
+      model: 'qwen2.5-coder:7b-instruct',
+      backend: 'local',
+      latencyMs: 1500,
+    });
     dashboard = await openDashboard(
       (post) => new StatsController({ messenger: { post }, source: () => statsSourceFor(c.connection), now: () => Date.now() }),
     );
@@ -648,6 +689,9 @@ describe('ops: stats dashboard on a real daemon in headless Chromium', function 
       JSON.stringify(health),
     );
     assert.equal(await page.textContent('[data-section="fixes"] .empty'), 'No auto-fixes in this period.');
+    assert.deepEqual(await rows('commands'), [
+      ['Edit Selection', 'qwen2.5-coder:7b-instruct', '1', '1', '0', '0', '0', '100.0%', '1,500 ms', '1,500 ms'],
+    ]);
     assert.deepEqual(dashboard!.errors, []);
   });
 });
