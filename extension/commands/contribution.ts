@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { isCancellation } from '../../protocol';
 import { applyOperations, changeEnvironment, dirtyDocuments, startProgress } from '../edit/vscode-edits';
+import { documentPath } from '../completion/inline-provider';
 import type { ExtensionContribution, ExtensionHost } from '../host';
 import { registerGuardedCommands } from '../vscode/commands';
 import { daemonCommandsBackend, type CommandsBackend } from './commands-backend';
@@ -186,6 +187,7 @@ class CommandsFeature {
       },
     );
     this.inline = { session, preview };
+    this.host.suggestions.setEditPreview(documentPath(target.document));
     await vscode.commands.executeCommand('setContext', ACTIVE_KEY, true);
     await this.act(session, () => session.ask(instruction));
   }
@@ -196,6 +198,7 @@ class CommandsFeature {
     await action();
     if (session.phase !== 'done' || this.inline?.session !== session) return;
     this.inline = undefined;
+    this.host.suggestions.setEditPreview(undefined);
     await vscode.commands.executeCommand('setContext', ACTIVE_KEY, false);
   }
 

@@ -141,6 +141,8 @@ export const nextEditContribution: ExtensionContribution = {
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (!supported(e.document) || e.contentChanges.length === 0) return;
         const path = documentPath(e.document);
+        // An inline edit's preview writes its proposal into the document: those lines are not the user's edits.
+        if (host.suggestions.editPreview === path) return;
         history.change(path, e.document.getText(), textChanges(e.contentChanges), Date.now());
         if (vscode.window.activeTextEditor?.document === e.document) core.documentChanged(path, lineChange(e.contentChanges));
       }),
@@ -161,6 +163,12 @@ export const nextEditContribution: ExtensionContribution = {
       }),
       vscode.workspace.onDidRenameFiles((e) => {
         for (const f of e.files) history.rename(f.oldUri.fsPath, f.newUri.fsPath);
+      }),
+      host.suggestions.onEditPreview((path, previous) => {
+        if (path) core.editPreviewStarted(path);
+        // The preview ended (accepted or rejected): the history takes the text as it is now, without a hunk for it.
+        const ended = previous && vscode.workspace.textDocuments.find((d) => documentPath(d) === previous);
+        if (ended) history.change(previous, ended.getText(), [], Date.now());
       }),
       host.suggestions.onCompletionVisibility((visible) => (visible ? core.completionShown() : core.completionHidden())),
       client.onStatus(seed),

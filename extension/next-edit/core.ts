@@ -171,6 +171,12 @@ export class NextEditCore {
     if (this.showing && this.showing.placement.kind !== 'inline') this.end('replaced');
   }
 
+  /** An inline edit's preview took this document: what is on screen there goes, nothing is asked for it meanwhile. */
+  editPreviewStarted(path: string): void {
+    if (this.showing?.path === path) this.end('replaced');
+    if (this.lastPath === path) this.cancel();
+  }
+
   /** The inline completion went away without an edit: ask now if an edit was waiting for it. */
   completionHidden(): void {
     if (this.waitingForCompletion && !this.showing && this.lastPath) {

@@ -176,6 +176,26 @@ describe('next-edit core', () => {
     }
   });
 
+  it('an inline edit preview taking the document ends the suggestion there and cancels the request in flight', async () => {
+    const { clock, view, events, requests, core, doc } = setup();
+    core.documentChanged(doc.path, undefined);
+    await clock.advance(350);
+    requests[0].resolve(answer([RENAME_USE]));
+    await flushAsync();
+    core.editPreviewStarted(doc.path);
+    assert.deepEqual(kinds(events), ['shown', 'dismissed:replaced']);
+    assert.equal(view.calls.at(-1), 'hide');
+    core.documentChanged(doc.path, undefined);
+    await clock.advance(100);
+    core.editPreviewStarted(doc.path);
+    await clock.advance(1_000);
+    assert.equal(requests.length, 1, 'the pending ask was cancelled with the preview');
+    core.editPreviewStarted('/ws/other.ts');
+    core.documentChanged(doc.path, undefined);
+    await clock.advance(350);
+    assert.equal(requests.length, 2, 'a preview in another document leaves this one alone');
+  });
+
   it('shows an insertion at the cursor inline; the editor accepting it or typing it through is followed', async () => {
     const { clock, view, events, requests, core, doc } = setup();
     doc.cursor = { line: 0, character: 29 };
