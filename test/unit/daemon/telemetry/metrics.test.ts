@@ -1,8 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { Registry } from 'prom-client';
+import { SuggestionLabels } from '../../../../daemon/telemetry/labels';
 import { TelemetryMetrics } from '../../../../daemon/telemetry/metrics';
 import { TelemetryStore } from '../../../../daemon/telemetry/store';
 import { accepted, dismissed, retention, shown, withDb } from './helpers';
+
+const known = () => new SuggestionLabels({ models: () => ['qwen'], backends: () => ['local'] });
 
 describe('telemetry Prometheus metrics', () => {
   let env: ReturnType<typeof withDb>;
@@ -12,7 +15,7 @@ describe('telemetry Prometheus metrics', () => {
   it('counts stored events and exposes acceptance and retention ratios', async () => {
     const registry = new Registry();
     const store = new TelemetryStore(env.db, { storeCodeText: () => false });
-    const metrics = new TelemetryMetrics(registry, store);
+    const metrics = new TelemetryMetrics(registry, known(), store);
     const now = Date.now();
     store.record([
       shown('a', 120, { at: now }),
@@ -32,5 +35,27 @@ describe('telemetry Prometheus metrics', () => {
     metrics.dispose();
     store.record([shown('c', 1, { at: now })]);
     assert.match(await registry.metrics(), /event="shown",model="qwen",backend="local",language="typescript"\} 2/);
+  });
+
+  it('labels unknown models, backends and languages as other, in counters, histograms and gauges alike', async () => {
+    const registry = new Registry();
+    const store = new TelemetryStore(env.db, { storeCodeText: () => false });
+    const metrics = new TelemetryMetrics(registry, known(), store);
+    const now = Date.now();
+    const events = [];
+    for (let i = 0; i < 300; i++) {
+      events.push(shown(`x${i}`, 50, { at: now, model: `made-up-${i}`, backend: `b-${i}`, languageId: `lang-${i}` }));
+      events.push({ ...accepted(`x${i}`, 4), at: now, model: `made-up-${i}`, backend: `b-${i}`, languageId: `lang-${i}` });
+    }
+    events.push(shown('q', 50, { at: now }));
+    store.record(events);
+    const text = await registry.metrics();
+    assert.doesNotMatch(text, /made-up|b-\d|lang-\d/);
+    assert.match(text, /tandem_suggestion_events_total\{event="shown",model="other",backend="other",language="other"\} 300/);
+    assert.match(text, /tandem_suggestion_events_total\{event="shown",model="qwen",backend="local",language="typescript"\} 1/);
+    assert.match(text, /tandem_suggestion_latency_seconds_count\{model="other",backend="other"\} 300/);
+    assert.match(text, /tandem_suggestion_acceptance_ratio\{model="other",backend="other",language="other"\} 1/);
+    assert.match(text, /tandem_suggestion_acceptance_ratio\{model="qwen",backend="local",language="typescript"\} 0/);
+    metrics.dispose();
   });
 });
