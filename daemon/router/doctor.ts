@@ -5,10 +5,10 @@
  */
 import type { BackendKind, DoctorCheck, DoctorReport, TaskType } from '../../protocol';
 import { TaskTypes, ErrorCodes } from '../../protocol';
-import { isLoopback } from '../../shared/url';
 import type { TaskConfig } from '../config';
 import { sameModel, type LoadedEntry, type ModelEntry } from './backend';
-import { displayUrl, remoteHint } from './errors';
+import { displayUrl, isLoopback } from '../../shared/url';
+import { remoteHint } from './errors';
 import { detectFimFamily, fimFormats, looksInstruct, planFim, type ModelTraits } from './fim';
 
 export interface DoctorBackendInput {

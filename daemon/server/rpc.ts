@@ -44,7 +44,15 @@ interface Entry {
 export class RpcDispatcher {
   private readonly handlers = new Map<string, Entry>();
 
-  constructor(private readonly deps: { metrics: Metrics; logger: Logger; maxRequestsPerSecond: number }) {}
+  constructor(
+    private readonly deps: {
+      metrics: Metrics;
+      logger: Logger;
+      maxRequestsPerSecond: number;
+      /** Applied to every error message and hint sent to a client (the daemon's secret redaction). */
+      redact?: (text: string) => string;
+    },
+  ) {}
 
   register<S extends z.ZodType, R>(spec: RequestSpec<S, R>, handler: (params: z.output<S>, ctx: RequestContext) => R | Promise<R>): void {
     if (this.handlers.has(spec.method)) throw new Error(`Handler for ${spec.method} registered twice`);
@@ -126,9 +134,13 @@ export class RpcDispatcher {
     if (aborted || isCancellation(err)) {
       return new ResponseError(ErrorCodes.RequestCancelled, `${method} was cancelled.`, { kind: 'cancelled' });
     }
-    if (err instanceof TandemError) return new ResponseError(err.code, err.message, err.toData());
+    const clean = this.deps.redact ?? ((text: string) => text);
+    if (err instanceof TandemError) {
+      const data = err.toData();
+      return new ResponseError(err.code, clean(err.message), data.hint === undefined ? data : { ...data, hint: clean(data.hint) });
+    }
     const message = err instanceof Error ? err.message : String(err);
-    return new ResponseError(ErrorCodes.InternalError, `${method} failed: ${message}`, { kind: 'internal' });
+    return new ResponseError(ErrorCodes.InternalError, clean(`${method} failed: ${message}`), { kind: 'internal' });
   }
 }
 
