@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, type DaemonStatus } from '../protocol';
 import { connectionForSocket } from '../protocol/transport';
-import { applyOverlay, type TandemConfig } from './config';
+import { applyOverlay, ensureHome, type TandemConfig } from './config';
 import { daemonFeatures } from './features';
 import { startFeatures, type HostServices } from './host/registry';
 import { StatusBroadcaster, daemonStatus, publicReadiness, type StatusInputs } from './host/status';
@@ -22,6 +22,7 @@ import { RpcDispatcher, type Session } from './server/rpc';
 import { configSecrets, redact } from './redact';
 import { createWsGate, tokenMatches } from './server/ws';
 import { openUserDb, type Db } from './storage/db';
+import { describeTightening, tightenHome } from './storage/private-files';
 import { DAEMON_VERSION } from './version';
 
 export interface DaemonOptions {
@@ -105,6 +106,10 @@ export class Daemon {
       protocol: { ...PROTOCOL_VERSION },
       startedAt: this.startedAt,
     };
+    // Everything in the home is the user's alone; an older install is tightened (and said so once).
+    ensureHome(home);
+    const tightened = describeTightening(home, tightenHome(home));
+    if (tightened) this.logger.warn(tightened);
     const lock = acquireLock(home, claim);
     if (!lock.acquired) throw new AlreadyRunningError(lock.holder);
     try {

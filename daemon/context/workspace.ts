@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Logger } from '../log';
+import { PRIVATE_DIR_MODE } from '../storage/private-files';
 import { contentHash } from './chunker';
 import type { ContextConfig } from './config';
 import { VectorIndex, type Embedder } from './embeddings';
@@ -78,7 +79,7 @@ export class WorkspaceIndex {
     private readonly opts: { backgroundEmbedding: boolean } = { backgroundEmbedding: true },
   ) {
     this.dir = storeDirFor(home, root);
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    mkdirSync(this.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     this.store = openStore(join(this.dir, 'index.db'), logger);
     this.vectors = new VectorIndex(join(this.dir, 'vectors'), this.store, embedder, cfg.embeddings, logger, now);
     this.rules = new ProjectRules(root, (m) => logger.warn(`context: ${m}`));
