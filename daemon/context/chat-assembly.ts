@@ -4,8 +4,8 @@
  * retrieved for the question and selection (the current file's imports count) from its
  * root or every root, fitted so rules plus chunks stay within the budget, as markdown.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readInsideRoots } from '../../shared/paths';
 import { clipSuffix, type RenderedTokens, type TokenCounter } from './budget';
 import { candidateKey, fitToBudget, toFitItems, type FitItem } from './budget-fit';
 import type { ContextConfig } from './config';
@@ -90,11 +90,10 @@ export class ChatAssembler {
       let path = join(w.root, '.tandem-chat-query');
       if (req.path && w === ws) {
         path = req.path;
-        try {
-          docText = readFileSync(join(w.root, relPath(w, req.path)), 'utf8');
-        } catch {
-          docText = '';
-        }
+        // Read like every workspace file: a document whose realpath is outside the root
+        // (a symlinked active file) gives nothing, so its imports never reach a model.
+        const doc = readInsideRoots(join(w.root, relPath(w, req.path)), [w.root]);
+        docText = doc.ok ? doc.bytes.toString('utf8') : '';
       }
       const r = await this.deps.retrieval.retrieve({
         path,
@@ -172,11 +171,16 @@ function renderChatChunks(items: FitItem[]): string {
   return `Relevant code from the workspace:\n\n${parts.join('\n\n')}\n`;
 }
 
-/** The import lines of a document (for chat: they point at the files that matter). */
-function importLines(text: string): string {
+/**
+ * The import lines of a document (for chat: they point at the files that matter). Each
+ * keyword must be a whole word: `user = …` or `fromage()` is not an import.
+ */
+export function importLines(text: string): string {
   return text
     .split('\n')
-    .filter((l) => /^\s*(import|from|use|require|#include|const .*require\()/.test(l))
+    .filter((l) => IMPORT_LINE.test(l))
     .slice(0, 200)
     .join('\n');
 }
+const IMPORT_LINE =
+  /^\s*(?:(?:import|from|use)(?:\s+(?![\s=:])|(?=[{'"*]))|require\s*[('"]|#include\s*[<"]|(?:const|let|var)\s.*\brequire\s*\()/;

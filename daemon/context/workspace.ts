@@ -5,8 +5,9 @@
  * loop free in between, so indexing never blocks completions.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { lstatSync, mkdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import { readInsideRoots } from '../../shared/paths';
 import type { Logger } from '../log';
 import { PRIVATE_DIR_MODE } from '../storage/private-files';
 import { contentHash } from './chunker';
@@ -144,6 +145,13 @@ export class WorkspaceIndex {
   private async updateOne(rel: string): Promise<IndexStats> {
     const stats = this.emptyStats();
     const name = posix.basename(rel);
+    // A folder on the way that is now a symlink (a checkout can swap one in): what is
+    // below it is not the tree the walk saw, wherever it points. Drop it, read nothing.
+    if (throughSymlink(this.root, rel)) {
+      stats.removed += this.removeUnder(rel);
+      stats.skipped.symlink = 1;
+      return stats;
+    }
     if ((IGNORE_FILES as readonly string[]).includes(name)) {
       // Ignore rules changed: re-check everything below their folder.
       this.ignore = this.newIgnore();
@@ -283,15 +291,20 @@ export class WorkspaceIndex {
     };
   }
 
-  /** Index one file if its content changed; returns the outcome or why it was skipped. */
+  /**
+   * Index one file if its content changed; returns the outcome or why it was skipped. The
+   * read is the checked one (`readInsideRoots`): the path must not pass through any
+   * symlink now, however the tree looked when it was walked.
+   */
   private indexFile(f: WalkedFile, existing: FileRow | undefined): 'indexed' | 'unchanged' | SkipReason {
-    let buf: Buffer;
-    try {
-      buf = readFileSync(f.abs);
-    } catch {
+    const read = readInsideRoots(f.abs, [this.root], { maxBytes: this.cfg.index.maxFileBytes, noSymlinks: true });
+    if (!read.ok) {
+      if (read.rule === 'too_large') return 'too-large';
+      if (read.rule === 'symlink' || read.rule === 'changed') return 'symlink';
+      if (read.rule === 'outside') return 'symlink-outside-root';
       return 'unreadable';
     }
-    if (buf.length > this.cfg.index.maxFileBytes) return 'too-large';
+    const buf = read.bytes;
     if (buf.subarray(0, 8192).includes(0)) return 'binary';
     let text: string;
     try {
@@ -396,4 +409,14 @@ function hasLongLine(text: string, max: number): boolean {
     start = nl + 1;
   }
   return false;
+}
+
+/** True when a folder on the way from `root` to `rel` is (now) a symbolic link, or is gone. */
+function throughSymlink(root: string, rel: string): boolean {
+  const parent = dirname(join(root, rel));
+  try {
+    return realpathSync.native(parent) !== parent;
+  } catch {
+    return false;
+  }
 }

@@ -11,8 +11,8 @@
  *   facts.cursorContext(prefix, suffix, languageId) // { identifier, member: { receiver, type } }
  *   facts.typeDefinitions('src/a.ts', 'Pool')       // where the receiver's type is declared
  */
-import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { readInsideRoots } from '../../../shared/paths';
 import type { IndexStore } from '../index-store';
 import { cursorContext, type CursorContext } from './cursor';
 import { ImportResolver } from './resolve';
@@ -69,12 +69,8 @@ export class IndexSyntaxFacts implements SyntaxFacts {
       filesOfPackage: (name) => store.filesOfPackage(name),
       filesNamed: (base) => store.filesNamed(base),
       readText: (rel) => {
-        try {
-          const text = readFileSync(join(this.root, rel), 'utf8');
-          return text.length > 1_000_000 ? undefined : text;
-        } catch {
-          return undefined;
-        }
+        const read = readInsideRoots(join(this.root, rel), [this.root], { maxBytes: 1_000_000, noSymlinks: true });
+        return read.ok ? read.bytes.toString('utf8') : undefined;
       },
     });
   }
