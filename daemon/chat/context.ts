@@ -227,6 +227,7 @@ export async function gatherContext(
           languageId: ctx.selection?.languageId ?? ctx.activeFile?.languageId,
           selection: ctx.selection?.text,
           root,
+          roots,
           budgetTokens: left,
           signal: input.signal,
         });

@@ -22,6 +22,8 @@ export type CompletionParams = InlineCompletionRequest.Params & { recentFiles: N
 export interface CompletionCall {
   params: CompletionParams;
   sessionKey: string;
+  /** The session's workspace roots: the only ones its context comes from. */
+  roots?: readonly string[];
   signal: AbortSignal;
   onDelta?: (delta: string) => void;
 }
@@ -49,6 +51,7 @@ export async function runInlineCompletion(deps: CompletionDeps, call: Completion
       numCtx: task.num_ctx,
       outputReserve: maxTokens,
       deadlineMs: deps.contextDeadlineMs ?? COMPLETION_CONTEXT_DEADLINE_MS,
+      roots: call.roots,
     },
     call.signal,
   );

@@ -12,6 +12,7 @@ import type { ContextConfig } from './config';
 import { roundMs, roundScore, type DiagnosticsLog } from './diagnostics';
 import { promptOrder, renderChunk } from './render';
 import type { Retrieval, RetrievedChunk } from './retrieval';
+import { ContextEngineError } from './errors';
 import { relPath, type SemanticState } from './roots';
 import type { ProjectRule, ProjectRules } from './rules';
 import type { ChatAssemblyRequest } from './types';
@@ -40,8 +41,8 @@ export interface ChatAssemblyDeps {
   roots: {
     /** A registered root by path; throws when it is not registered. */
     require(root: string): ChatRoot;
-    /** The registered root containing a document, if any. */
-    rootOf(path: string): ChatRoot | undefined;
+    /** The registered root containing a document, if any (among `allowed` when given). */
+    rootOf(path: string, allowed?: readonly string[]): ChatRoot | undefined;
     all(): ChatRoot[];
     semanticStatus(): SemanticState;
   };
@@ -62,7 +63,12 @@ export class ChatAssembler {
     const { counter, roots, now } = this.deps;
     const started = now();
     const cfg = this.deps.config.chat;
-    let ws = req.root ? roots.require(req.root) : req.path ? roots.rootOf(req.path) : undefined;
+    // Only the request's own roots (a session's) when it names them: never another window's.
+    const permitted = (w: ChatRoot) => req.roots === undefined || req.roots.includes(w.root);
+    let ws = req.root ? roots.require(req.root) : req.path ? roots.rootOf(req.path, req.roots) : undefined;
+    if (ws && !permitted(ws)) {
+      throw new ContextEngineError(`${req.root} is not a workspace root of this connection.`, 'workspace_not_registered');
+    }
     const semantic = roots.semanticStatus();
     const rulesAll = ws ? ws.rules.read() : [];
     // Rules first, within their own cap and the budget.
@@ -83,7 +89,7 @@ export class ChatAssembler {
     }
     // Retrieval: the query and selection form the query window; imports of the current file count.
     const queryText = [req.selection ?? '', req.query].filter((s) => s !== '').join('\n');
-    const targets = ws ? [ws] : roots.all();
+    const targets = ws ? [ws] : roots.all().filter(permitted);
     const candidateLists: RetrievedChunk[][] = [];
     for (const w of targets) {
       let docText = '';
@@ -102,6 +108,7 @@ export class ChatAssembler {
         suffix: '',
         line: 1_000_000,
         recentFiles: req.recentFiles,
+        roots: req.roots,
         k: cfg.maxChunks,
         perFileCap: cfg.perFileCap,
         excludeLines: [0, -1],

@@ -26,7 +26,7 @@ export interface CompletionAssemblyDeps {
   retrieval: Pick<Retrieval, 'retrieve'>;
   roots: {
     /** The registered root containing a document, if any. */
-    rootOf(path: string): { root: string } | undefined;
+    rootOf(path: string, allowed?: readonly string[]): { root: string } | undefined;
     semanticStatus(): SemanticState;
   };
   diagnostics: Pick<DiagnosticsLog, 'record'>;
@@ -50,7 +50,7 @@ export class CompletionAssembler {
     const pre = clipPrefix(counter, req.prefix, budget.prefix);
     const suf = clipSuffix(counter, req.suffix, budget.suffix);
     const contextBudget = Math.max(0, budget.total - pre.tokens - suf.tokens);
-    const ws = cfg.enabled ? this.deps.roots.rootOf(req.path) : undefined;
+    const ws = cfg.enabled ? this.deps.roots.rootOf(req.path, req.roots) : undefined;
     const diag: ContextDiagnostics = {
       completionId: req.completionId,
       kind: 'completion',
@@ -76,6 +76,7 @@ export class CompletionAssembler {
         const remaining = Math.max(0, req.deadlineMs - (now() - started));
         const r = await this.deps.retrieval.retrieve({
           path: req.path,
+          roots: req.roots,
           languageId: req.languageId,
           prefix: req.prefix,
           suffix: req.suffix,

@@ -221,6 +221,11 @@ export class WorkspaceIndex {
       under: dirRel === '' ? undefined : dirRel,
     });
     stats.skipped = walked.skipped;
+    if (walked.limitReached && reportProgress) {
+      this.logger.warn(
+        `context: ${this.root} has more than ${this.cfg.index.maxFiles} files to index; indexed the first ${walked.files.length} and stopped (raise context.index.maxFiles, or open a smaller folder).`,
+      );
+    }
     for (const d of walked.dirs) this.watcher?.watchDir(d);
     // Grammars load asynchronously (once per process); files are then parsed synchronously in slices.
     await loadGrammars(walked.files.map((f) => f.language));

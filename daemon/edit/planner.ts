@@ -40,6 +40,7 @@ export async function planEdit(edit: EditState, params: PlanParams, { session, s
     query: params.instruction,
     path: active?.ok ? active.path : undefined,
     root,
+    roots,
     task: 'edit',
     signal,
   });

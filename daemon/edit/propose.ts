@@ -183,6 +183,7 @@ class ProposalRun {
         query: `${plan.instruction}\n${step.description}`,
         path: step.path,
         root,
+        roots: plan.roots,
         task: 'edit',
         signal,
       });
