@@ -18,7 +18,7 @@ import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { liveLock } from '../protocol/lockfile';
+import { liveDaemon } from '../protocol/lockfile';
 import { systemClock } from '../extension/clock';
 import { CompletionCore } from '../extension/completion/completion-core';
 import { RecentFiles } from '../extension/completion/recent-files';
@@ -54,7 +54,7 @@ async function run(): Promise<void> {
   const daemon = await startDaemon(home, { backends: [] }, { TANDEM_OLLAMA_URL: fake.url });
   const client = new TandemClient({
     client: { name: 'bench-extension', version: '0.0.0' },
-    findLive: () => liveLock(home),
+    findLive: () => liveDaemon(home),
     startDaemon: () => Promise.reject(new Error('the benchmark starts the daemon itself')),
     explainExit: async () => 'unexpected exit',
     settings: () => ({}),

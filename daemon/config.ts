@@ -14,6 +14,39 @@ import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './storage/private-files';
 /** Where Ollama listens unless told otherwise: the `local` backend's built-in URL. */
 export const DEFAULT_LOCAL_URL = 'http://127.0.0.1:11434';
 
+const HOUR_MS = 3_600_000;
+/** Node's timers hold at most 2^31-1 ms (24.8 days); a longer delay fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A duration setting: an integer from `min` to `max` in `unit`, or 0 when `zero` says
+ * what 0 means. Every duration has a bound well inside what a Node timer holds, so no
+ * setting can overflow into a timer that fires at once; the error names the range.
+ */
+export function duration(unit: 'ms' | 's', min: number, max: number, zero?: string): z.ZodNumber {
+  if (max * (unit === 's' ? 1000 : 1) > MAX_TIMER_MS) throw new Error(`duration bound ${max} ${unit} overflows a timer`);
+  const range = `${min}..${max} ${unit === 'ms' ? 'ms' : 's'} (${human(max, unit)} at most)${zero ? `, or 0 (${zero})` : ''}`;
+  const error = (issue: { input?: unknown }) =>
+    `must be a whole number of ${unit === 'ms' ? 'milliseconds' : 'seconds'} in ${range}; got ${JSON.stringify(issue.input) ?? String(issue.input)}`;
+  const base = z.number({ error }).int({ error });
+  if (!zero) return base.min(min, { error }).max(max, { error });
+  return base
+    .min(0, { error })
+    .max(max, { error })
+    .refine((v) => v === 0 || v >= min, { error });
+}
+
+function human(value: number, unit: 'ms' | 's'): string {
+  const sec = unit === 'ms' ? value / 1000 : value;
+  if (sec >= 86_400 && sec % 86_400 === 0) return `${sec / 86_400} day${sec === 86_400 ? '' : 's'}`;
+  if (sec >= 3600 && sec % 3600 === 0) return `${sec / 3600} h`;
+  if (sec >= 60 && sec % 60 === 0) return `${sec / 60} min`;
+  return `${sec} s`;
+}
+
+/** `daemon.idleTimeoutSec` (also what `tandemd serve --idle-timeout` is checked against). */
+export const zIdleTimeoutSec = duration('s', 1, 7 * 86_400, 'never');
+
 const zBackend = z.object({
   name: z
     .string()
@@ -42,9 +75,9 @@ const zTask = z.object({
   keep_alive: z.union([z.string(), z.number()]).default('30m'),
   top_p: z.number().min(0).max(1).optional(),
   /** Whole-request timeout, ms. */
-  timeoutMs: z.number().int().min(100).max(3_600_000),
+  timeoutMs: duration('ms', 100, HOUR_MS),
   /** Time allowed until the first token before failing over, ms. */
-  firstTokenTimeoutMs: z.number().int().min(50).max(600_000),
+  firstTokenTimeoutMs: duration('ms', 50, 10 * 60_000),
 });
 export type TaskConfig = z.infer<typeof zTask>;
 
@@ -118,7 +151,7 @@ export const zConfigFile = z.object({
   daemon: z
     .object({
       /** Exit after this many seconds without clients (0 = never). */
-      idleTimeoutSec: z.number().int().min(0).default(900),
+      idleTimeoutSec: zIdleTimeoutSec.default(900),
       /** Largest accepted protocol message. */
       maxMessageBytes: z
         .number()
@@ -128,23 +161,54 @@ export const zConfigFile = z.object({
         .default(4 * 1024 * 1024),
       /** Requests per second per connection before `RateLimited`. */
       maxRequestsPerSecond: z.number().int().min(1).default(200),
+      /** Unanswered requests one connection may have at a time before `RateLimited`. */
+      maxInFlightPerSession: z.number().int().min(1).max(10_000).default(32),
+      /** A connection whose unsent replies stay over this many bytes (it does not read) is closed. */
+      maxSendBufferBytes: z
+        .number()
+        .int()
+        .min(64 * 1024)
+        .max(1024 * 1024 * 1024)
+        .default(16 * 1024 * 1024),
       logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
       /** Fixed port (0 = any free port; the lock file tells clients which). */
       port: z.number().int().min(0).max(65535).default(0),
     })
-    .default({ idleTimeoutSec: 900, maxMessageBytes: 4 * 1024 * 1024, maxRequestsPerSecond: 200, logLevel: 'info', port: 0 }),
+    .default({
+      idleTimeoutSec: 900,
+      maxMessageBytes: 4 * 1024 * 1024,
+      maxRequestsPerSecond: 200,
+      maxInFlightPerSession: 32,
+      maxSendBufferBytes: 16 * 1024 * 1024,
+      logLevel: 'info',
+      port: 0,
+    }),
   router: z
     .object({
       /** Consecutive failures that open a backend's circuit. */
       failureThreshold: z.number().int().min(1).default(3),
       /** How long an open circuit waits before a half-open probe, ms. */
-      circuitCooldownMs: z.number().int().min(100).default(15_000),
+      circuitCooldownMs: duration('ms', 100, HOUR_MS).default(15_000),
       /** Background health probe interval, ms (0 = only on demand). */
-      healthIntervalMs: z.number().int().min(0).default(30_000),
+      healthIntervalMs: duration('ms', 1000, HOUR_MS, 'probe only on demand').default(30_000),
       /** Timeout of a health probe, ms. */
-      probeTimeoutMs: z.number().int().min(50).default(2_000),
+      probeTimeoutMs: duration('ms', 50, 60_000).default(2_000),
+      /** Model calls one backend gets from this daemon at a time; more wait in its queue. */
+      maxConcurrentPerBackend: z.number().int().min(1).max(256).default(8),
+      /** Of those, slots only completions (and next-edit suggestions) may take. */
+      reservedForInteractive: z.number().int().min(0).max(255).default(2),
+      /** Calls that may wait for one backend before new ones get `Overloaded`. */
+      maxQueuedPerBackend: z.number().int().min(0).max(100_000).default(256),
     })
-    .default({ failureThreshold: 3, circuitCooldownMs: 15_000, healthIntervalMs: 30_000, probeTimeoutMs: 2_000 }),
+    .default({
+      failureThreshold: 3,
+      circuitCooldownMs: 15_000,
+      healthIntervalMs: 30_000,
+      probeTimeoutMs: 2_000,
+      maxConcurrentPerBackend: 8,
+      reservedForInteractive: 2,
+      maxQueuedPerBackend: 256,
+    }),
   telemetry: z
     .object({
       /** Store the text of suggestions in the local database (off by default). */

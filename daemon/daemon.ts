@@ -14,7 +14,7 @@ import { daemonFeatures } from './features';
 import { startFeatures, type HostServices } from './host/registry';
 import { StatusBroadcaster, daemonStatus, publicReadiness, type StatusInputs } from './host/status';
 import type { DaemonFeature, DaemonParts } from './host/types';
-import { acquireLock, newToken, publishLock, releaseLock, type LockInfo } from '../protocol/lockfile';
+import { claimLock, newToken, publishLock, releaseLock, type HolderState, type LockInfo } from '../protocol/lockfile';
 import type { DaemonLogger } from './log';
 import { Metrics } from './metrics';
 import { httpHandler } from './server/http';
@@ -39,9 +39,18 @@ export interface DaemonOptions {
 }
 
 export class AlreadyRunningError extends Error {
-  constructor(readonly holder: LockInfo) {
-    super(`tandemd is already running (pid ${holder.pid}, port ${holder.port}).`);
+  readonly holder: LockInfo;
+  constructor(found: HolderState) {
+    const { lock } = found;
+    super(
+      found.state === 'unresponsive'
+        ? `tandemd (pid ${lock.pid}, port ${lock.port}) holds the lock but is not answering: ${found.reason}.`
+        : found.state === 'starting'
+          ? `tandemd (pid ${lock.pid}) is starting.`
+          : `tandemd is already running (pid ${lock.pid}, port ${lock.port}).`,
+    );
     this.name = 'AlreadyRunningError';
+    this.holder = lock;
   }
 }
 
@@ -76,6 +85,7 @@ export class Daemon {
       logger: this.logger,
       redact: (text) => this.redact(text),
       maxRequestsPerSecond: opts.config.daemon.maxRequestsPerSecond,
+      maxInFlightPerSession: opts.config.daemon.maxInFlightPerSession,
     });
     this.statusBroadcaster = new StatusBroadcaster(
       () => this.status(),
@@ -110,8 +120,9 @@ export class Daemon {
     ensureHome(home);
     const tightened = describeTightening(home, tightenHome(home));
     if (tightened) this.logger.warn(tightened);
-    const lock = acquireLock(home, claim);
+    const lock = await claimLock(home, claim);
     if (!lock.acquired) throw new AlreadyRunningError(lock.holder);
+    if (lock.tookOver) this.logger.warn(`Took over a stale lock: ${lock.tookOver}.`);
     try {
       const db = (this.dbHandle = openUserDb(home));
       const parts = (this.parts = this.opts.createParts({
@@ -209,9 +220,15 @@ export class Daemon {
   private onConnection(socket: WebSocket): void {
     const connection = connectionForSocket(socket, {
       maxMessageBytes: this.baseConfig.daemon.maxMessageBytes,
+      acceptResponses: false,
+      maxSendBufferBytes: this.baseConfig.daemon.maxSendBufferBytes,
       onRejected: (kind, detail) => {
         this.metrics.errors.inc({ kind, origin: 'transport' });
         this.logger.debug(`Rejected a message: ${detail}`);
+      },
+      onSlowConsumer: (_bytes, reason) => {
+        this.metrics.errors.inc({ kind: 'slow_consumer', origin: 'transport' });
+        this.logger.warn(`Closed the connection of ${session.client?.name ?? 'a client'} (${session.id}): ${reason}.`);
       },
     });
     const session: Session = { id: randomUUID(), connection, initialized: false, capabilities: {}, roots: new Set() };
@@ -221,6 +238,7 @@ export class Daemon {
     this.rpc.attach(session);
     const close = () => {
       if (!this.sessions.delete(session.id)) return;
+      this.rpc.detach(session);
       connection.dispose();
       this.metrics.clients.set(this.sessions.size);
       for (const listener of [...this.sessionClosed]) listener(session);

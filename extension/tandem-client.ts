@@ -47,7 +47,8 @@ export class NotConnectedError extends Error {
 
 export interface TandemClientDeps {
   client: { name: string; version: string };
-  findLive(): DaemonLockInfo | undefined;
+  /** The lock of the live daemon (its holder probed), or undefined: see DaemonManagerDeps.findLive. */
+  findLive(): Promise<DaemonLockInfo | undefined> | DaemonLockInfo | undefined;
   startDaemon(): Promise<StartedDaemon>;
   explainExit(exit: ExitInfo): Promise<string>;
   /** Current settings overlay and workspace roots, read on every (re)connect. */
@@ -86,7 +87,7 @@ export class TandemClient {
       {
         findLive: deps.findLive,
         start: deps.startDaemon,
-        connect: (lock) => openSession(lock, deps.client, deps.workspaceRoots()),
+        connect: (lock) => openSession(lock, deps.client),
         prepare: (session) => this.prepare(session),
         explainExit: deps.explainExit,
         clock: deps.clock,

@@ -3,6 +3,10 @@
  * token from the lock file (`Authorization: Bearer <token>`), wrap it in a
  * vscode-jsonrpc connection and perform the `initialize` handshake. Used by the
  * extension, the CLI, tests and benchmarks alike.
+ *
+ * With `expect` (the pid and version from the lock file) the handshake must come from
+ * that daemon: anything else on the port (a program that took it after the daemon
+ * died) is disconnected before the caller sends it anything.
  */
 import WebSocket from 'ws';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
@@ -23,6 +27,22 @@ export interface ConnectOptions {
   protocolVersion?: { major: number; minor: number };
   /** Give up connecting after this many ms. Default 5000. */
   timeoutMs?: number;
+  /** The daemon the lock file names: its handshake must carry this pid and version. */
+  expect?: { pid: number; version: string };
+}
+
+/** The process on the lock's port answered, but not as the daemon the lock names. */
+export class DaemonIdentityError extends Error {
+  constructor(
+    readonly port: number,
+    readonly expected: { pid: number; version: string },
+    readonly answered: { pid: number; version: string },
+  ) {
+    super(
+      `The process on port ${port} answered as tandemd ${answered.version} (pid ${answered.pid}), but the lock file names tandemd ${expected.version} (pid ${expected.pid}); it is not that daemon, so nothing was sent to it.`,
+    );
+    this.name = 'DaemonIdentityError';
+  }
 }
 
 export interface DaemonConnection {
@@ -76,6 +96,10 @@ export async function connectToDaemon(opts: ConnectOptions): Promise<DaemonConne
       capabilities: opts.capabilities ?? { streaming: true },
       workspaceRoots: opts.workspaceRoots,
     });
+    const daemon = init?.daemon;
+    if (opts.expect && (daemon?.pid !== opts.expect.pid || daemon?.version !== opts.expect.version)) {
+      throw new DaemonIdentityError(opts.port, opts.expect, { pid: Number(daemon?.pid), version: String(daemon?.version) });
+    }
     return {
       connection,
       socket,

@@ -26,8 +26,10 @@ export const ErrorCodes = {
   InvalidParams: 1003,
   /** The message exceeded the daemon's size limit. */
   MessageTooLarge: 1004,
-  /** The client sent more requests per second than allowed. */
+  /** The client sent more requests per second than allowed, or has too many unanswered. */
   RateLimited: 1005,
+  /** The daemon's queue for a backend is full (other calls hold its capacity); try again later. */
+  Overloaded: 1006,
 
   /** No backend is configured or healthy for the task. */
   NoBackendAvailable: 1100,
@@ -70,6 +72,7 @@ export type ErrorKind =
   | 'invalid_params'
   | 'message_too_large'
   | 'rate_limited'
+  | 'overloaded'
   | 'no_backend'
   | 'model_not_found'
   | 'upstream_error'
@@ -99,6 +102,7 @@ const kindByCode: Record<number, ErrorKind> = {
   [ErrorCodes.InvalidParams]: 'invalid_params',
   [ErrorCodes.MessageTooLarge]: 'message_too_large',
   [ErrorCodes.RateLimited]: 'rate_limited',
+  [ErrorCodes.Overloaded]: 'overloaded',
   [ErrorCodes.NoBackendAvailable]: 'no_backend',
   [ErrorCodes.ModelNotFound]: 'model_not_found',
   [ErrorCodes.UpstreamError]: 'upstream_error',

@@ -5,8 +5,12 @@
  * (`$/cancelRequest`) and method dispatch.
  *
  * The reader is the first line of defence at the daemon boundary: a frame that is not
- * JSON, not a JSON-RPC 2.0 message, or larger than `maxMessageBytes` never reaches the
+ * JSON, not a JSON-RPC 2.0 message, larger than `maxMessageBytes` or nested deeper than
+ * `maxDepth`, whose `id` is not a string or number, a `$/cancelRequest` without an id,
+ * or (on the daemon, which never sends requests) a response, never reaches the
  * connection; the peer gets a JSON-RPC error response instead and the socket stays open.
+ * vscode-jsonrpc stringifies what it cannot classify (for its log, even a silent one,
+ * inside `setImmediate`), so such a frame used to throw an uncaught RangeError there.
  */
 import type { WebSocket, RawData } from 'ws';
 import {
@@ -24,11 +28,34 @@ import { ErrorCodes, errorKindOf, type ErrorKind } from './errors';
 export interface TransportOptions {
   /** Frames larger than this get a `MessageTooLarge` error response. Default 4 MiB. */
   maxMessageBytes?: number;
+  /** Arrays and objects nested deeper than this (the message itself is level 1) are refused. Default 32. */
+  maxDepth?: number;
+  /**
+   * Whether the peer may send responses. The daemon never sends requests, so it sets
+   * this to false and refuses every response a client sends. Default true.
+   */
+  acceptResponses?: boolean;
   /** Called for every frame rejected before dispatch (for metrics and logs). */
   onRejected?: (kind: ErrorKind, detail: string) => void;
+  /**
+   * Backpressure on what we send: while more than this many bytes wait to be sent (the
+   * peer does not read), the socket is not read either (no new requests from it); when
+   * that lasts `sendBufferGraceMs`, or the backlog grows past twice the limit meanwhile,
+   * the socket is closed. One large reply to a reading peer only pauses it while it
+   * drains. Unset: no limit (a client trusts its daemon).
+   */
+  maxSendBufferBytes?: number;
+  /** How long the send backlog may stay over `maxSendBufferBytes`. Default 10 s. */
+  sendBufferGraceMs?: number;
+  /** Called once when a socket is closed for not reading (for metrics and logs). */
+  onSlowConsumer?: (bufferedBytes: number, reason: string) => void;
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** No protocol message nests deeper than about 8 levels; 32 leaves room and stops a stack-blowing frame. */
+export const DEFAULT_MAX_DEPTH = 32;
+/** Longest string `id` accepted (ids are echoed in every response). */
+export const MAX_ID_LENGTH = 256;
 
 function rawToString(data: RawData): { text: string; bytes: number } {
   if (Buffer.isBuffer(data)) return { text: data.toString('utf8'), bytes: data.length };
@@ -51,14 +78,107 @@ function sniffId(text: string): number | string | null {
   }
 }
 
-function isMessage(value: unknown): value is Message {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const v = value as Record<string, unknown>;
-  if (v.jsonrpc !== '2.0') return false;
-  const hasMethod = typeof v.method === 'string';
-  const hasId = typeof v.id === 'string' || typeof v.id === 'number' || v.id === null;
-  // Request or notification: method; response: id with result or error.
-  return hasMethod || (hasId && ('result' in v || 'error' in v));
+/** True when arrays and objects nest deeper than `limit` anywhere in `value` (an explicit stack, no recursion). */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<{ v: unknown; depth: number }> = [{ v: value, depth: 1 }];
+  while (stack.length > 0) {
+    const { v, depth } = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === 'object' && child !== null) stack.push({ v: child, depth: depth + 1 });
+    }
+  }
+  return false;
+}
+
+function isId(v: unknown): v is string | number {
+  return (typeof v === 'string' && v.length <= MAX_ID_LENGTH) || (typeof v === 'number' && Number.isFinite(v));
+}
+
+/** A frame refused before dispatch: the error response to send (`id` null when none can be trusted). */
+export interface Rejection {
+  code: number;
+  id: string | number | null;
+  message: string;
+}
+
+const notJsonRpc = 'Not a JSON-RPC 2.0 message: expected an object with "jsonrpc": "2.0" and a "method" (or a response with "id").';
+
+/**
+ * Decide what to do with one text frame: the message to hand to the connection, or the
+ * error to answer with. Pure, so every rule is tested on its own.
+ */
+export function screenFrame(
+  text: string,
+  bytes: number,
+  isBinary: boolean,
+  options: TransportOptions = {},
+): { message: Message } | { reject: Rejection } {
+  const limit = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const reject = (code: number, id: string | number | null, message: string) => ({ reject: { code, id, message } });
+  if (bytes > limit) {
+    return reject(
+      ErrorCodes.MessageTooLarge,
+      sniffId(text),
+      `Message of ${bytes} bytes exceeds the limit of ${limit} bytes; send less text (trim the prefix/suffix) or raise daemon.maxMessageBytes.`,
+    );
+  }
+  if (isBinary && !/^\s*[{[]/.test(text))
+    return reject(ErrorCodes.ParseError, null, 'Binary frames are not accepted; send JSON-RPC as text frames.');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    // V8's message quotes a piece of the input, which may be a secret: keep only the position.
+    const position = /position (\d+)/.exec((err as Error).message)?.[1];
+    return reject(
+      ErrorCodes.ParseError,
+      null,
+      `Malformed JSON${position ? ` at character ${position}` : ''}: the frame is not valid JSON.`,
+    );
+  }
+  if (Array.isArray(parsed))
+    return reject(ErrorCodes.InvalidRequest, null, 'Batch requests are not supported; send one message per frame.');
+  if (typeof parsed !== 'object' || parsed === null) return reject(ErrorCodes.InvalidRequest, null, notJsonRpc);
+  const v = parsed as Record<string, unknown>;
+  const id = isId(v.id) ? v.id : null;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (nestsDeeperThan(v, maxDepth)) {
+    return reject(
+      ErrorCodes.InvalidRequest,
+      id,
+      `Message nests arrays or objects deeper than ${maxDepth} levels; no protocol message does.`,
+    );
+  }
+  if (v.jsonrpc !== '2.0') return reject(ErrorCodes.InvalidRequest, id, notJsonRpc);
+  if ('method' in v) {
+    if (typeof v.method !== 'string') return reject(ErrorCodes.InvalidRequest, id, 'The "method" of a JSON-RPC message is a string.');
+    if ('id' in v && !isId(v.id)) {
+      return reject(
+        ErrorCodes.InvalidRequest,
+        null,
+        `The "id" of a request is a string (at most ${MAX_ID_LENGTH} characters) or a number; leave it out for a notification.`,
+      );
+    }
+    if (v.method === '$/cancelRequest' && !('id' in v)) {
+      const params = v.params as { id?: unknown } | undefined;
+      if (typeof params !== 'object' || params === null || !isId(params.id)) {
+        return reject(ErrorCodes.InvalidRequest, null, '"$/cancelRequest" needs "params": {"id": <the id of the request to cancel>}.');
+      }
+    }
+    return { message: v as unknown as Message };
+  }
+  if (!('result' in v) && !('error' in v)) return reject(ErrorCodes.InvalidRequest, id, notJsonRpc);
+  if (options.acceptResponses === false) {
+    return reject(
+      ErrorCodes.InvalidRequest,
+      id,
+      'tandemd never sends requests, so it accepts no responses; send requests and notifications only.',
+    );
+  }
+  if (!isId(v.id) && v.id !== null) return reject(ErrorCodes.InvalidRequest, null, 'The "id" of a response is a string, a number or null.');
+  return { message: v as unknown as Message };
 }
 
 export class WebSocketMessageReader extends AbstractMessageReader {
@@ -81,7 +201,7 @@ export class WebSocketMessageReader extends AbstractMessageReader {
     return { dispose: () => (this.callback = undefined) };
   }
 
-  private reject(code: number, id: number | string | null, message: string): void {
+  private reject({ code, id, message }: Rejection): void {
     this.options.onRejected?.(errorKindOf(code), message);
     const response = { jsonrpc: '2.0', id, error: { code, message, data: { kind: errorKindOf(code) } } };
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(response));
@@ -89,55 +209,31 @@ export class WebSocketMessageReader extends AbstractMessageReader {
 
   private onFrame(data: RawData, isBinary: boolean): void {
     const { text, bytes } = rawToString(data);
-    const limit = this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    if (bytes > limit) {
-      this.reject(
-        ErrorCodes.MessageTooLarge,
-        sniffId(text),
-        `Message of ${bytes} bytes exceeds the limit of ${limit} bytes; send less text (trim the prefix/suffix) or raise daemon.maxMessageBytes.`,
-      );
+    const verdict = screenFrame(text, bytes, isBinary, this.options);
+    if ('reject' in verdict) {
+      this.reject(verdict.reject);
       return;
     }
-    if (isBinary && !/^\s*[{[]/.test(text)) {
-      this.reject(ErrorCodes.ParseError, null, 'Binary frames are not accepted; send JSON-RPC as text frames.');
-      return;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (err) {
-      // V8's message quotes a piece of the input, which may be a secret: keep only the position.
-      const position = /position (\d+)/.exec((err as Error).message)?.[1];
-      this.reject(
-        ErrorCodes.ParseError,
-        null,
-        `Malformed JSON${position ? ` at character ${position}` : ''}: the frame is not valid JSON.`,
-      );
-      return;
-    }
-    if (Array.isArray(parsed)) {
-      this.reject(ErrorCodes.InvalidRequest, null, 'Batch requests are not supported; send one message per frame.');
-      return;
-    }
-    if (!isMessage(parsed)) {
-      const id = typeof parsed === 'object' && parsed !== null ? ((parsed as { id?: unknown }).id ?? null) : null;
-      this.reject(
-        ErrorCodes.InvalidRequest,
-        typeof id === 'string' || typeof id === 'number' ? id : null,
-        'Not a JSON-RPC 2.0 message: expected an object with "jsonrpc": "2.0" and a "method" (or a response with "id").',
-      );
-      return;
-    }
-    if (this.callback) this.callback(parsed);
-    else this.buffered.push(parsed);
+    if (this.callback) this.callback(verdict.message);
+    else this.buffered.push(verdict.message);
   }
 }
 
+export const DEFAULT_SEND_BUFFER_GRACE_MS = 10_000;
+
 export class WebSocketMessageWriter extends AbstractMessageWriter {
   private errorCount = 0;
+  /** Since when the send backlog has been over the limit (the socket's reading is paused meanwhile). */
+  private overSince: number | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private closedForBacklog = false;
 
-  constructor(private readonly socket: WebSocket) {
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly options: TransportOptions = {},
+  ) {
     super();
+    socket.once('close', () => this.clearGrace());
   }
 
   write(msg: Message): Promise<void> {
@@ -149,6 +245,7 @@ export class WebSocketMessageWriter extends AbstractMessageWriter {
         return;
       }
       this.socket.send(JSON.stringify(msg), (err) => {
+        this.checkBacklog();
         if (err) {
           this.fireError([err, msg, ++this.errorCount]);
           reject(err);
@@ -157,7 +254,50 @@ export class WebSocketMessageWriter extends AbstractMessageWriter {
           resolve();
         }
       });
+      this.checkBacklog();
     });
+  }
+
+  /** Pause reading while the peer leaves our replies unread; close it when that lasts or the backlog runs away. */
+  private checkBacklog(): void {
+    const limit = this.options.maxSendBufferBytes;
+    if (limit === undefined || this.closedForBacklog || this.socket.readyState !== this.socket.OPEN) return;
+    const buffered = this.socket.bufferedAmount;
+    if (this.overSince !== undefined && buffered > 2 * limit) {
+      // Already over the limit and not reading, yet the backlog keeps growing: stop it now.
+      this.closeForBacklog(buffered, `${buffered} bytes of replies unread, over twice the ${limit}-byte limit`);
+    } else if (buffered > limit && this.overSince === undefined) {
+      this.overSince = Date.now();
+      this.socket.pause();
+      const grace = this.options.sendBufferGraceMs ?? DEFAULT_SEND_BUFFER_GRACE_MS;
+      this.graceTimer = setTimeout(() => {
+        const now = this.socket.bufferedAmount;
+        if (now > limit) this.closeForBacklog(now, `replies unread for ${grace} ms (${now} bytes waiting, limit ${limit})`);
+        else this.drained();
+      }, grace);
+      this.graceTimer.unref?.();
+    } else if (this.overSince !== undefined && buffered <= limit / 2) {
+      this.drained();
+    }
+  }
+
+  private drained(): void {
+    this.clearGrace();
+    if (this.socket.readyState === this.socket.OPEN) this.socket.resume();
+  }
+
+  private clearGrace(): void {
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+    this.overSince = undefined;
+  }
+
+  private closeForBacklog(buffered: number, reason: string): void {
+    this.closedForBacklog = true;
+    this.clearGrace();
+    this.options.onSlowConsumer?.(buffered, reason);
+    // Not a close handshake: the peer does not read, so it would never see one; drop what is queued.
+    this.socket.terminate();
   }
 
   end(): void {
@@ -171,7 +311,7 @@ const silentLogger: Logger = { error: () => {}, warn: () => {}, info: () => {}, 
 export function connectionForSocket(socket: WebSocket, options: TransportOptions & { logger?: Logger } = {}): MessageConnection {
   return createMessageConnection(
     new WebSocketMessageReader(socket, options),
-    new WebSocketMessageWriter(socket),
+    new WebSocketMessageWriter(socket, options),
     options.logger ?? silentLogger,
   );
 }

@@ -21,9 +21,6 @@ import { gatherContext, type ChatContextInput } from './context';
 import { renderQuestion } from './prompt';
 import { conversationNotFound, type ChatState } from './state';
 
-/** Share of the prompt budget the question's context may take; history gets the rest. */
-export const CHAT_CONTEXT_SHARE = 0.6;
-
 export async function sendTurn(
   chat: ChatState,
   params: z.output<typeof ChatSendRequest.params>,
@@ -43,7 +40,8 @@ export async function sendTurn(
         question: params.text,
         context,
         workspaceRoot: canonicalWorkspace(params.workspace),
-        budgetTokens: Math.floor(budget * CHAT_CONTEXT_SHARE),
+        // The question's context takes `context.chat.contextShare` of the budget; history gets the rest.
+        budgetTokens: Math.floor(budget * host.context.config.chat.contextShare),
         requestId: turnId,
         signal: controller.signal,
       },

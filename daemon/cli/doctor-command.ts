@@ -5,7 +5,7 @@ import { Metrics } from '../metrics';
 import { createRouter } from '../parts';
 import { openUserDb } from '../storage/db';
 import { currentRuntimeFacts, diagnoseNativeLoad } from '../storage/native-load';
-import { liveLock } from '../../protocol/lockfile';
+import { findDaemon } from '../../protocol/lockfile';
 import type { CliCommand } from './command';
 
 /** The storage check's finding: a native module that does not load is named as such, never as a folder to make writable. */
@@ -62,11 +62,23 @@ export const doctorCommand: CliCommand = {
     } catch (err) {
       checks.push(storageFailure(err, config.home));
     }
-    const lock = liveLock(config.home);
+    const found = await findDaemon(config.home);
     checks.push(
-      lock
-        ? { id: 'daemon.running', status: 'ok', title: `Daemon running (pid ${lock.pid}, port ${lock.port})` }
-        : { id: 'daemon.running', status: 'ok', title: 'Daemon not running (the extension starts it on demand)' },
+      found?.state === 'live' || found?.state === 'starting'
+        ? { id: 'daemon.running', status: 'ok', title: `Daemon running (pid ${found.lock.pid}, port ${found.lock.port})` }
+        : found?.state === 'unresponsive'
+          ? {
+              id: 'daemon.running',
+              status: 'warn',
+              title: `Daemon (pid ${found.lock.pid}) holds the lock but is not answering: ${found.reason}`,
+            }
+          : found?.state === 'stale'
+            ? {
+                id: 'daemon.running',
+                status: 'ok',
+                title: `Daemon not running; stale lock (${found.reason}), taken over at the next start`,
+              }
+            : { id: 'daemon.running', status: 'ok', title: 'Daemon not running (the extension starts it on demand)' },
     );
     const full: DoctorReport = { completionsWork: report.completionsWork, checks: [...checks, ...report.checks] };
     io.stdout(values.json ? `${JSON.stringify(full, null, 2)}\n` : formatDoctor(full));

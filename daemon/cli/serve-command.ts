@@ -1,7 +1,8 @@
-import { loadConfig } from '../config';
+import { loadConfig, zIdleTimeoutSec } from '../config';
 import { AlreadyRunningError, Daemon } from '../daemon';
 import { DaemonLogger, streamSink } from '../log';
 import { createDaemonParts } from '../parts';
+import { installCrashGuard } from '../server/crash-guard';
 import { usePrivateUmask } from '../storage/private-files';
 import { UsageError, optionalInt, type CliCommand } from './command';
 
@@ -17,7 +18,11 @@ export const serveCommand: CliCommand = {
     const port = optionalInt(values, 'port');
     const idle = optionalInt(values, 'idle-timeout');
     if (port !== undefined && port > 65535) throw new UsageError('--port must be ≤ 65535');
-    if (idle !== undefined) config.daemon.idleTimeoutSec = idle;
+    if (idle !== undefined) {
+      const checked = zIdleTimeoutSec.safeParse(idle);
+      if (!checked.success) throw new UsageError(`--idle-timeout ${checked.error.issues[0]?.message ?? 'is out of range'}`);
+      config.daemon.idleTimeoutSec = checked.data;
+    }
     const logger = new DaemonLogger(config.daemon.logLevel);
     logger.addSink(streamSink((line) => io.stderr(line)));
     const daemon = new Daemon({
@@ -27,6 +32,8 @@ export const serveCommand: CliCommand = {
       processMetrics: true,
       createParts: createDaemonParts,
     });
+    // This process is the daemon: an error that escapes every handler is logged and fails its request, never the process.
+    const guard = installCrashGuard({ logger, metrics: daemon.metrics });
     try {
       const info = await daemon.start();
       io.stdout(`${JSON.stringify({ event: 'listening', pid: info.pid, port: info.port, version: info.version })}\n`);
@@ -36,8 +43,10 @@ export const serveCommand: CliCommand = {
           `${JSON.stringify({ event: 'already-running', pid: err.holder.pid, port: err.holder.port, version: err.holder.version })}\n`,
         );
         io.stderr(`${err.message} Use \`tandemd status\` or \`tandemd stop\`.\n`);
+        guard.dispose();
         return 0;
       }
+      guard.dispose();
       throw err;
     }
     return new Promise<number>((resolve) => {
@@ -52,6 +61,7 @@ export const serveCommand: CliCommand = {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
         process.off('SIGHUP', onSignal);
+        guard.dispose();
         resolve(0);
       });
     });

@@ -25,10 +25,14 @@ export const statusCommand: CliCommand = {
   usage: 'tandemd status [--json]',
   options: { json: { type: 'boolean' } },
   async run({ values }, io) {
-    const found = await connectCli(io.env);
+    let why: string | undefined;
+    const found = await connectCli(io.env, (reason) => (why = reason));
     if (!found) {
-      if (values.json) io.stdout(`${JSON.stringify({ running: false })}\n`);
-      else io.stdout(`tandemd is not running (home ${tandemHome(io.env)}). The extension starts it, or run \`tandemd serve\`.\n`);
+      if (values.json) io.stdout(`${JSON.stringify({ running: false, ...(why ? { reason: why } : {}) })}\n`);
+      else
+        io.stdout(
+          `tandemd is not running (home ${tandemHome(io.env)}${why ? `; ${why}` : ''}). The extension starts it, or run \`tandemd serve\`.\n`,
+        );
       return 3;
     }
     try {

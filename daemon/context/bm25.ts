@@ -12,21 +12,27 @@ export interface WeightedTerm {
   weight: number;
 }
 
-/** Terms of the last lines of `text`, the last line weighing most. */
-export function queryTerms(text: string, opts: { lines?: number } = {}): WeightedTerm[] {
+/** A query is made of at most this many identifiers (the nearest the cursor): each costs an index lookup. */
+export const MAX_QUERY_IDENTIFIERS = 256;
+
+/** Terms of the last lines of `text`, the last line weighing most; at most `maxIdentifiers` identifiers, nearest the end first. */
+export function queryTerms(text: string, opts: { lines?: number; maxIdentifiers?: number } = {}): WeightedTerm[] {
   const lines = text.split('\n');
   const take = opts.lines ?? lines.length;
   const start = Math.max(0, lines.length - take);
+  let budget = opts.maxIdentifiers ?? MAX_QUERY_IDENTIFIERS;
   const weights = new Map<string, number>();
-  for (let i = start; i < lines.length; i++) {
+  for (let i = lines.length - 1; i >= start && budget > 0; i--) {
     const recency = 1 + (i - start) / Math.max(1, lines.length - start);
-    for (const ident of identifiersIn(lines[i])) {
+    const idents = identifiersIn(lines[i]);
+    for (const ident of idents.length > budget ? idents.slice(-budget) : idents) {
       for (const term of termsOfIdentifier(ident)) {
         // Whole identifiers count double: an exact name is the best evidence.
         const w = recency * (term === ident.replace(/\$/g, '').toLowerCase() ? 2 : 1);
         weights.set(term, (weights.get(term) ?? 0) + w);
       }
     }
+    budget -= idents.length;
   }
   return [...weights].map(([term, weight]) => ({ term, weight }));
 }
@@ -34,15 +40,25 @@ export function queryTerms(text: string, opts: { lines?: number } = {}): Weighte
 /**
  * Build the FTS5 expression. `docFrequency` (chunks containing a term) and `totalDocs`
  * let it drop terms present in more than `maxDfRatio` of all chunks and prefer rare ones.
+ * When `expired` says the deadline has passed, the terms looked up so far make the query.
  */
 export function buildMatch(
   terms: WeightedTerm[],
-  opts: { maxTerms?: number; docFrequency?: (term: string) => number; totalDocs?: number; maxDfRatio?: number; maxDf?: number } = {},
+  opts: {
+    maxTerms?: number;
+    docFrequency?: (term: string) => number;
+    totalDocs?: number;
+    maxDfRatio?: number;
+    maxDf?: number;
+    expired?: () => boolean;
+  } = {},
 ): string {
   const maxTerms = opts.maxTerms ?? 12;
   const total = opts.totalDocs ?? 0;
   const scored: WeightedTerm[] = [];
-  for (const t of terms) {
+  for (let i = 0; i < terms.length; i++) {
+    if (i % 16 === 15 && opts.expired?.()) break;
+    const t = terms[i];
     if (!/^[a-z0-9_]{2,64}$/.test(t.term)) continue;
     let w = t.weight;
     if (opts.docFrequency && total > 0) {

@@ -4,7 +4,7 @@
  * it once with `parseContextConfig(config.context)`.
  */
 import { z } from 'zod';
-import { ConfigError } from '../config';
+import { ConfigError, duration } from '../config';
 
 /** Folders skipped wherever they appear (vendored, generated, VCS metadata). */
 export const DEFAULT_EXCLUDE_DIRS = [
@@ -80,13 +80,13 @@ export const zContextConfig = z.object({
     .object({
       enabled: z.boolean().default(true),
       /** Quiet period after a change before re-indexing, ms. */
-      debounceMs: z.number().int().min(0).max(5000).default(25),
+      debounceMs: duration('ms', 0, 5000).default(25),
     })
     .prefault({}),
   completion: z
     .object({
       /** Retrievers are raced against this many ms. */
-      deadlineMs: z.number().int().min(1).max(10_000).default(30),
+      deadlineMs: duration('ms', 1, 10_000).default(30),
       shares: zShares.prefault({}),
       /** Most chunks put into a completion prompt. */
       maxChunks: z.number().int().min(0).max(100).default(8),
@@ -103,7 +103,7 @@ export const zContextConfig = z.object({
   chat: z
     .object({
       /** Fraction of the chat budget given to retrieved chunks (rules come out of it first). */
-      contextShare: z.number().min(0.05).max(0.95).default(0.5),
+      contextShare: z.number().min(0.05).max(0.95).default(0.6),
       maxChunks: z.number().int().min(0).max(200).default(24),
       perFileCap: z.number().int().min(1).max(50).default(4),
       /** Most tokens of project rules (AGENTS.md, .tandem/rules.md). */
@@ -147,7 +147,7 @@ export const zContextConfig = z.object({
       /** Characters of a chunk sent to the embed model. */
       maxChars: z.number().int().min(100).max(100_000).default(2000),
       /** Wait this long after an embed failure before trying again, ms. */
-      retryMs: z.number().int().min(100).default(60_000),
+      retryMs: duration('ms', 100, 3_600_000).default(60_000),
     })
     .prefault({}),
   /** Tokenizer used for exact budget counts. */

@@ -6,12 +6,20 @@
 import { STOP_WORDS, identifiersIn } from './identifiers';
 import type { IndexStore } from './index-store';
 
-/** Chunk ids declaring the identifiers of `queryWindow`; with `prose`, all-lowercase words are not taken as names. */
-export function definitionsRetriever(store: Pick<IndexStore, 'definitions'>, queryWindow: string, prose: boolean): number[] {
+/**
+ * Chunk ids declaring the identifiers of `queryWindow`; with `prose`, all-lowercase words
+ * are not taken as names. Stops looking names up once `expired` says the deadline passed.
+ */
+export function definitionsRetriever(
+  store: Pick<IndexStore, 'definitions'>,
+  queryWindow: string,
+  prose: boolean,
+  expired: () => boolean = () => false,
+): number[] {
   const idents = identifiersIn(queryWindow);
   const seen = new Set<string>();
   const out: number[] = [];
-  for (let i = idents.length - 1; i >= 0 && seen.size < 16; i--) {
+  for (let i = idents.length - 1; i >= 0 && seen.size < 16 && !expired(); i--) {
     const id = idents[i];
     if (id.length < 3 || seen.has(id) || STOP_WORDS.has(id.toLowerCase())) continue;
     if (prose && /^[a-z]+$/.test(id)) continue;

@@ -37,11 +37,14 @@ export interface ImportsQuery {
   suffix: string;
   /** The last lines above the cursor. */
   queryWindow: string;
+  /** True once the deadline has passed: the imports looked at so far make the answer. */
+  expired?: () => boolean;
 }
 
 /** Definitions of the symbols the current file imports, best first (chunk ids). */
 export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: ImportSignals): number[] {
   const { rel, language, prefix, suffix, queryWindow } = q;
+  const expired = q.expired ?? (() => false);
   const store = index.store;
   const head = prefix.length > 200_000 ? prefix.slice(0, 200_000) : prefix;
   const statements = parseImports(head, language);
@@ -61,6 +64,7 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
   const member = /(?<![\w$.])([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)?$/.exec(prefix.slice(-200));
   const parts = queryParts(queryWindow);
   for (const st of statements) {
+    if (expired()) break;
     const file = resolveImport(
       st.specifier,
       rel,
@@ -70,7 +74,7 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
     );
     if (file) out.files.add(file);
     if (file && member && st.namespace === member[1]) {
-      const { named, similar } = memberCandidates(index, file, member[2] ?? '', queryWindow, parts);
+      const { named, similar } = memberCandidates(index, file, member[2] ?? '', queryWindow, parts, expired);
       for (const id of named) {
         ranked.push({ id, priority: -1, order: order++ });
         out.members.add(id);
@@ -87,7 +91,7 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
     }
     const seen = new Set<string>();
     for (const w of wanted) {
-      if (seen.has(w.name)) continue;
+      if (seen.has(w.name) || expired()) continue;
       seen.add(w.name);
       let defs = file ? store.definitionsIn(w.name, file).map((d) => d.chunkId) : [];
       // A barrel file (`export * from`) or a path alias: fall back to a unique definition by name.
@@ -140,6 +144,7 @@ function memberCandidates(
   typed: string,
   queryWindow: string,
   parts: Map<string, number>,
+  expired: () => boolean,
 ): { named: number[]; similar: number[] } {
   const store = index.store;
   const out: number[] = [];
@@ -153,7 +158,11 @@ function memberCandidates(
   for (const s of symbols.slice(0, 8)) if (!out.includes(s.chunkId)) out.push(s.chunkId);
   const similar: number[] = [];
   if (out.length < 6) {
-    const match = buildMatch(queryTerms(queryWindow), { docFrequency: (t) => store.docFrequency(t), totalDocs: index.chunkCount });
+    const match = buildMatch(queryTerms(queryWindow), {
+      docFrequency: (t) => store.docFrequency(t),
+      totalDocs: index.chunkCount,
+      expired,
+    });
     for (const h of store.bm25Within(match, store.chunkIdsOf(file), 10)) if (!out.includes(h.id)) similar.push(h.id);
   }
   return { named: out, similar: similar.slice(0, 12 - out.length) };

@@ -4,6 +4,12 @@
  * in turn, each skipped once the deadline has passed), then fuse their ranked lists with
  * the cursor's signals (imported, open, recent files; the excluded window) into ranked
  * chunks. No budget here: the assemblies fit what this returns.
+ *
+ * The work a request can cause is bounded whatever it sends: the query is the last
+ * `queryLines` lines but never more than `QUERY_WINDOW_MAX_CHARS` characters (a 2 MB
+ * line is not a query), each retriever checks the deadline inside its loops, and the
+ * event loop gets a turn between retrievers, so other clients' requests are not held
+ * behind one request's synchronous work.
  */
 import { resolve } from 'node:path';
 import type { ContextSource, RecentFile, RetrieverRun } from '../../protocol';
@@ -85,6 +91,9 @@ export interface RetrievalDeps {
   now: () => number;
 }
 
+/** The retrieval query never reaches further back than this many characters. */
+export const QUERY_WINDOW_MAX_CHARS = 4000;
+
 export class Retrieval {
   /**
    * Recent vector-search latency (EWMA, ms) and how many searches it has seen. Under a
@@ -108,7 +117,8 @@ export class Retrieval {
     const cursorLine = req.line + 1;
     const window = cfg.completion.cursorWindowLines;
     const excludeLines = req.excludeLines ?? [cursorLine - window, cursorLine + window];
-    const queryWindow = lastLines(req.prefix, cfg.completion.queryLines);
+    const queryWindow = queryWindowOf(req.prefix, cfg.completion.queryLines);
+    const expired = () => now() >= deadline;
     const runs: RetrieverRun[] = [];
     const lists: Partial<Record<ContextSource, number[]>> = {};
 
@@ -141,7 +151,11 @@ export class Retrieval {
         : undefined;
     if (!vectorPromise) runs.push({ name: 'vector', status: 'skipped', ms: 0, hits: 0, reason: semantic.reason ?? 'empty query' });
 
-    const timed = (name: ContextSource, fn: () => number[]) => {
+    // Each synchronous retriever is one slice of work: the event loop gets a turn before it
+    // (other clients' messages are read and answered), and it is skipped once the deadline has passed.
+    const timed = async (name: ContextSource, fn: () => number[]) => {
+      await yieldToEventLoop();
+      if (req.signal?.aborted) throw assemblyCancelled();
       if (now() >= deadline) {
         runs.push({ name, status: 'timeout', ms: 0, hits: 0, reason: 'deadline passed before it could start' });
         return;
@@ -150,19 +164,23 @@ export class Retrieval {
       try {
         const ids = fn();
         lists[name] = ids;
-        runs.push({ name, status: 'done', ms: roundMs(now() - t), hits: ids.length });
+        const cut = now() >= deadline ? { reason: 'deadline reached: what was found by then' } : {};
+        runs.push({ name, status: 'done', ms: roundMs(now() - t), hits: ids.length, ...cut });
       } catch (err) {
         runs.push({ name, status: 'error', ms: roundMs(now() - t), hits: 0, reason: (err as Error).message });
       }
     };
 
     const imports: ImportSignals = { files: new Set<string>(), unused: new Set<number>(), members: new Set<number>() };
-    timed('imports', () => importsRetriever(ws, { rel, language, prefix: req.prefix, suffix: req.suffix, queryWindow }, imports));
-    timed('definitions', () => definitionsRetriever(ws.store, queryWindow, req.prose === true));
-    timed('bm25', () => {
+    await timed('imports', () =>
+      importsRetriever(ws, { rel, language, prefix: req.prefix, suffix: req.suffix, queryWindow, expired }, imports),
+    );
+    await timed('definitions', () => definitionsRetriever(ws.store, queryWindow, req.prose === true, expired));
+    await timed('bm25', () => {
       const match = buildMatch(queryTerms(queryWindow), {
         docFrequency: (t) => ws.store.docFrequency(t),
         totalDocs: ws.chunkCount,
+        expired,
       });
       return ws.store.bm25(match, cfg.retrieval.bm25Candidates).map((h) => h.id);
     });
@@ -259,6 +277,23 @@ function toRetrieved(root: string, c: FusedCandidate, row: ChunkRow): RetrievedC
     text: row.text,
     hash: row.hash,
   };
+}
+
+/** Let pending I/O and other requests run before the next slice of synchronous work. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The query: the last `lines` lines of the prefix, and no more than
+ * `QUERY_WINDOW_MAX_CHARS` characters of them, starting at an identifier boundary.
+ */
+export function queryWindowOf(prefix: string, lines: number): string {
+  const window = lastLines(prefix, lines);
+  if (window.length <= QUERY_WINDOW_MAX_CHARS) return window;
+  const cut = window.slice(-QUERY_WINDOW_MAX_CHARS);
+  const partial = /^[A-Za-z0-9_$]+/.exec(cut);
+  return partial && /[A-Za-z0-9_$]/.test(window[window.length - QUERY_WINDOW_MAX_CHARS - 1] ?? '') ? cut.slice(partial[0].length) : cut;
 }
 
 /** The last `n` lines of `text` (all of it when shorter). */

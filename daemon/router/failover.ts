@@ -6,6 +6,11 @@
  * breaker; a missing model or a rejected request does not; a cancellation is never a
  * failure. The whole call, failovers included, is bounded by the task's `timeoutMs`.
  * When every backend failed or was skipped, one error says what happened on each.
+ *
+ * Before a backend is tried, the call waits for a slot on it (`scheduler.ts`: bounded
+ * concurrency per backend, completions first, sessions in turn). The wait counts
+ * against the task's timeout but not against the backend: a backend busy with other
+ * calls is passed over for the next one, never marked as failing.
  */
 import { performance } from 'node:perf_hooks';
 import { ErrorCodes, TandemError, type TaskType } from '../../protocol';
@@ -13,8 +18,10 @@ import type { TandemConfig } from '../config';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import { displayUrl } from '../../shared/url';
+import { currentRequestScope } from '../server/request-scope';
 import { BackendFailure, cancelled, protocolFailure, timeoutFailure } from './errors';
 import { scrubbed, type BackendEntry, type BackendPool } from './pool';
+import type { Slot, UpstreamScheduler } from './scheduler';
 import type { Candidates, SkippedBackend } from './selection';
 import type { StickySessions } from './sticky';
 
@@ -52,6 +59,8 @@ export interface FailoverDeps {
   lifetime: AbortSignal;
   /** A backend's health may have changed (status events, gauges). */
   healthChanged: () => void;
+  /** Upstream capacity per backend; without one, calls go out at once. */
+  scheduler?: Pick<UpstreamScheduler, 'acquire'>;
 }
 
 export class FailoverRunner {
@@ -66,6 +75,9 @@ export class FailoverRunner {
     const deadline = performance.now() + cfg.timeoutMs;
     const { ordered, skipped } = this.deps.candidates(task, model, sessionKey);
     const failures: BackendFailure[] = [];
+    /** Backends passed over because their capacity was taken (the waits that ran out). */
+    const busy: TandemError[] = [];
+    const owner = currentRequestScope()?.sessionId ?? 'daemon';
 
     for (let i = 0; i < ordered.length; i++) {
       const entry = ordered[i];
@@ -74,9 +86,22 @@ export class FailoverRunner {
         skipped.push({ backend: name, url: entry.config.url, reason: 'circuit open (another call is probing it)' });
         continue;
       }
+      let slot: Slot | undefined;
+      try {
+        slot = await this.slotOn(name, task, owner, signal, deadline - performance.now());
+      } catch (err) {
+        entry.health.release();
+        if (signal?.aborted || lifetime.aborted) throw cancelled(signal?.reason);
+        if (!(err instanceof TandemError)) throw err;
+        busy.push(err);
+        skipped.push({ backend: name, url: entry.config.url, reason: err.message });
+        logger.debug(`${task} call passed over ${name}: ${err.message}`);
+        continue;
+      }
       const remaining = deadline - performance.now();
       if (remaining <= 0) {
         entry.health.release();
+        slot?.release();
         break;
       }
       const ac = new AbortController();
@@ -172,13 +197,34 @@ export class FailoverRunner {
           logger.warn(`${task} call to ${name} failed: ${failure.message}`);
         }
       } finally {
+        slot?.release();
         clearTimeout(totalTimer);
         if (firstTimer) clearTimeout(firstTimer);
         signal?.removeEventListener('abort', onAbort);
         lifetime.removeEventListener('abort', onAbort);
       }
     }
+    if (failures.length === 0 && busy.length > 0 && busy.length === skipped.length) {
+      // Every backend was busy with other calls: say so, with what to do, rather than "no backend".
+      if (busy.length === 1) throw busy[0];
+      throw new TandemError(busy[0].code, `Every backend is busy:\n${busy.map((b) => `  - ${b.message}`).join('\n')}`, {
+        hint: busy[0].hint,
+      });
+    }
     throw this.exhausted(task, model, failures, skipped);
+  }
+
+  /** Wait for capacity on a backend (at once when it has a free slot), within what is left of the call's time. */
+  private slotOn(
+    backend: string,
+    task: TaskType,
+    owner: string,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+  ): Promise<Slot | undefined> {
+    const { scheduler, lifetime } = this.deps;
+    if (!scheduler) return Promise.resolve(undefined);
+    return scheduler.acquire({ backend, task, owner, signal: signal ? AbortSignal.any([signal, lifetime]) : lifetime, timeoutMs });
   }
 
   /** The one error for a call no backend could serve: what happened on each backend, and what to do. */

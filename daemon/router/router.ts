@@ -9,7 +9,8 @@
  * - `failover.ts`: one call tried on the ordered backends until one answers, while
  *   nothing has been streamed, within the task's timeout;
  * - `monitor.ts`: probes, status, status-change events (the circuit breaker itself is
- *   `health.ts`).
+ *   `health.ts`);
+ * - `scheduler.ts`: capacity per backend, a reserve for completions, sessions in turn.
  */
 import { performance } from 'node:perf_hooks';
 import type { BackendStatus, DoctorReport, TaskType } from '../../protocol';
@@ -22,6 +23,7 @@ import { FailoverRunner, type Outcome } from './failover';
 import { planFim, type ModelTraits } from './fim';
 import { HealthMonitor } from './monitor';
 import { BackendPool, scrub, type BackendEntry } from './pool';
+import { DEFAULT_SCHEDULER_LIMITS, UpstreamScheduler } from './scheduler';
 import { knownMissing, orderCandidates, type Candidates } from './selection';
 import { StickySessions } from './sticky';
 import type { ChatRequest, EmbedRequest, EmbedResult, FimRequest, GenerationResult, ModelRouter, ModelUsage } from './types';
@@ -44,6 +46,15 @@ export class Router implements ModelRouter {
   private readonly failover: FailoverRunner;
   private readonly usageListeners = new Set<(usage: ModelUsage) => void>();
   private readonly lifetime = new AbortController();
+  /** Upstream capacity per backend (limits read from the current config on every call). */
+  readonly scheduler = new UpstreamScheduler(() => {
+    const r = this.config.router;
+    return {
+      maxConcurrent: r.maxConcurrentPerBackend ?? DEFAULT_SCHEDULER_LIMITS.maxConcurrent,
+      reservedInteractive: r.reservedForInteractive ?? DEFAULT_SCHEDULER_LIMITS.reservedInteractive,
+      maxQueued: r.maxQueuedPerBackend ?? DEFAULT_SCHEDULER_LIMITS.maxQueued,
+    };
+  });
 
   constructor(opts: RouterOptions) {
     this.config = opts.config;
@@ -59,6 +70,7 @@ export class Router implements ModelRouter {
       candidates: (task, model, sessionKey) => this.candidates(task, model, sessionKey),
       sticky: this.sticky,
       healthChanged: () => this.monitor.emitIfChanged(),
+      scheduler: this.scheduler,
     });
     this.monitor.schedule();
   }

@@ -3,13 +3,16 @@
  * initialization gate, rate limit, schema validation of params (zod, from the message
  * namespace in protocol/), cancellation (an AbortSignal per request), error mapping to
  * typed JSON-RPC errors, and metrics. Handlers are registered from the message
- * namespaces themselves, so method names and param types cannot drift apart.
+ * namespaces themselves, so method names and param types cannot drift apart. Each
+ * handler runs in its request scope (`request-scope.ts`): an error escaping from a
+ * callback it scheduled fails that request with an `InternalError` instead of the process.
  */
 import { ResponseError, type CancellationToken, type MessageConnection, type RequestType, type RequestType0 } from 'vscode-jsonrpc/node';
 import type { z } from 'zod';
 import { ErrorCodes, InitializeRequest, TandemError, isCancellation, type TandemErrorData } from '../../protocol';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
+import { runInRequestScope } from './request-scope';
 
 /** The per-connection state handlers see. */
 export interface Session {
@@ -41,18 +44,27 @@ interface Entry {
   handler: AnyHandler;
 }
 
+export interface DispatcherOptions {
+  metrics: Metrics;
+  logger: Logger;
+  maxRequestsPerSecond: number;
+  /** Requests one connection may have unanswered at a time before `RateLimited`. Default 32. */
+  maxInFlightPerSession?: number;
+  /** Applied to every error message and hint sent to a client (the daemon's secret redaction). */
+  redact?: (text: string) => string;
+}
+
+/** What the dispatcher keeps per connection: its rate limiter and its unanswered requests. */
+interface SessionRequests {
+  limiter: RateLimiter;
+  inFlight: Set<AbortController>;
+}
+
 export class RpcDispatcher {
   private readonly handlers = new Map<string, Entry>();
+  private readonly sessions = new Map<string, SessionRequests>();
 
-  constructor(
-    private readonly deps: {
-      metrics: Metrics;
-      logger: Logger;
-      maxRequestsPerSecond: number;
-      /** Applied to every error message and hint sent to a client (the daemon's secret redaction). */
-      redact?: (text: string) => string;
-    },
-  ) {}
+  constructor(private readonly deps: DispatcherOptions) {}
 
   register<S extends z.ZodType, R>(spec: RequestSpec<S, R>, handler: (params: z.output<S>, ctx: RequestContext) => R | Promise<R>): void {
     if (this.handlers.has(spec.method)) throw new Error(`Handler for ${spec.method} registered twice`);
@@ -65,19 +77,37 @@ export class RpcDispatcher {
 
   /** Wire a session's connection to the dispatcher. Call before `connection.listen()`. */
   attach(session: Session): void {
-    const limiter = new RateLimiter(this.deps.maxRequestsPerSecond);
+    const state: SessionRequests = { limiter: new RateLimiter(this.deps.maxRequestsPerSecond), inFlight: new Set() };
+    this.sessions.set(session.id, state);
     session.connection.onRequest((method: string, params: unknown, token: CancellationToken) =>
-      this.dispatch(session, limiter, method, params, token),
+      this.dispatch(session, state, method, params, token),
     );
+  }
+
+  /**
+   * The session's connection is gone: abort every request it left unanswered, so their
+   * model calls stop upstream instead of streaming to nobody.
+   */
+  detach(session: Session): void {
+    const state = this.sessions.get(session.id);
+    this.sessions.delete(session.id);
+    for (const abort of state?.inFlight ?? []) abort.abort();
+  }
+
+  /** Unanswered requests of a session (for tests and status). */
+  inFlight(sessionId: string): number {
+    return this.sessions.get(sessionId)?.inFlight.size ?? 0;
   }
 
   private async dispatch(
     session: Session,
-    limiter: RateLimiter,
+    state: SessionRequests,
     method: string,
     rawParams: unknown,
     token: CancellationToken,
   ): Promise<unknown> {
+    const { limiter, inFlight } = state;
+    const maxInFlight = this.deps.maxInFlightPerSession ?? 32;
     const started = performance.now();
     const { metrics } = this.deps;
     const known = this.handlers.get(method);
@@ -100,6 +130,12 @@ export class RpcDispatcher {
           },
         );
       }
+      if (inFlight.size >= maxInFlight) {
+        throw new TandemError(ErrorCodes.RateLimited, `${maxInFlight} requests are already unanswered on this connection.`, {
+          hint: 'Wait for answers (or cancel requests) before sending more.',
+        });
+      }
+      inFlight.add(abort);
       if (!session.initialized && method !== InitializeRequest.method) {
         throw new TandemError(ErrorCodes.NotInitialized, `"${method}" was sent before "initialize".`, {
           hint: 'Send the initialize request first on every connection.',
@@ -114,7 +150,7 @@ export class RpcDispatcher {
           .join('; ');
         throw new TandemError(ErrorCodes.InvalidParams, `Invalid params for ${method}: ${summary}`, { details });
       }
-      const result = await known.handler(parsed.data, { session, signal: abort.signal });
+      const result = await this.runHandler(known, method, parsed.data, { session, signal: abort.signal }, abort);
       metrics.rpcRequests.inc({ method: label, outcome: 'ok' });
       return result ?? null;
     } catch (err) {
@@ -125,12 +161,37 @@ export class RpcDispatcher {
       if (kind === 'internal') this.deps.logger.error(`${method} failed: ${(err as Error)?.stack ?? String(err)}`);
       return rerr;
     } finally {
+      inFlight.delete(abort);
       sub.dispose();
       metrics.rpcDuration.observe({ method: label }, (performance.now() - started) / 1000);
     }
   }
 
+  /**
+   * Run a handler in its request scope. An error that escapes it (thrown by a timer or
+   * callback it scheduled, caught by the crash guard) fails this request at once and
+   * aborts the handler's signal, so its remaining work stops.
+   */
+  private runHandler(entry: Entry, method: string, params: unknown, ctx: RequestContext, abort: AbortController): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const fail = (err: unknown) => {
+        reject(new EscapedError(err));
+        abort.abort();
+      };
+      runInRequestScope({ method, sessionId: ctx.session.id, fail }, () => {
+        try {
+          Promise.resolve(entry.handler(params, ctx)).then(resolve, reject);
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+  }
+
   private toResponseError(err: unknown, method: string, aborted: boolean): ResponseError<TandemErrorData> {
+    if (err instanceof EscapedError) {
+      return new ResponseError(ErrorCodes.InternalError, `${method} failed: ${err.message}`, { kind: 'internal' });
+    }
     if (aborted || isCancellation(err)) {
       return new ResponseError(ErrorCodes.RequestCancelled, `${method} was cancelled.`, { kind: 'cancelled' });
     }
@@ -141,6 +202,14 @@ export class RpcDispatcher {
     }
     const message = err instanceof Error ? err.message : String(err);
     return new ResponseError(ErrorCodes.InternalError, clean(`${method} failed: ${message}`), { kind: 'internal' });
+  }
+}
+
+/** An error that escaped a handler's own promise chain (see `runHandler`). */
+class EscapedError extends Error {
+  constructor(readonly original: unknown) {
+    super(original instanceof Error ? original.message : String(original));
+    this.name = 'EscapedError';
   }
 }
 

@@ -38,8 +38,12 @@ export interface StartedDaemon {
 }
 
 export interface DaemonManagerDeps<S extends DaemonSession> {
-  /** The lock of a live daemon (pid alive), or undefined. */
-  findLive(): DaemonLockInfo | undefined;
+  /**
+   * The lock of a live daemon, or undefined. The extension probes the holder (its
+   * `/health` answers with the lock's pid), so a stale lock whose pid was reused reads
+   * as absent and a new daemon is started, which takes the stale lock over.
+   */
+  findLive(): Promise<DaemonLockInfo | undefined> | DaemonLockInfo | undefined;
   /** Spawn a detached daemon. Rejects if the process cannot be spawned at all. */
   start(): Promise<StartedDaemon>;
   connect(lock: DaemonLockInfo): Promise<S>;
@@ -217,7 +221,7 @@ export class DaemonManager<S extends DaemonSession> {
 
   private async findOrStart(): Promise<S> {
     const { deps } = this;
-    const existing = deps.findLive();
+    const existing = await deps.findLive();
     if (existing) {
       const lock = existing.port > 0 ? existing : await this.waitForLock(undefined);
       try {
@@ -254,7 +258,7 @@ export class DaemonManager<S extends DaemonSession> {
     void started?.exited.then((info) => (exit = info));
     const deadline = deps.clock.now() + opts.startTimeoutMs;
     for (;;) {
-      const lock = deps.findLive();
+      const lock = await deps.findLive();
       if (lock && lock.port > 0) return lock;
       if (exit && (exit.code !== 0 || exit.error)) {
         throw new DaemonStartError(await deps.explainExit(exit));

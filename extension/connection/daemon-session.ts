@@ -15,17 +15,18 @@ export interface TandemSession extends DaemonSession {
   readonly lock: DaemonLockInfo;
 }
 
-export async function openSession(
-  lock: DaemonLockInfo,
-  client: { name: string; version: string },
-  workspaceRoots: string[],
-): Promise<TandemSession> {
+/**
+ * Connect to the daemon the lock names. The handshake must carry the lock's pid and
+ * version, so a program squatting on a dead daemon's port gets no settings, roots or
+ * code; the workspace roots go in `prepare`, after that check, not in `initialize`.
+ */
+export async function openSession(lock: DaemonLockInfo, client: { name: string; version: string }): Promise<TandemSession> {
   const conn = await connectToDaemon({
     port: lock.port,
     token: lock.token,
     client,
     capabilities: { streaming: true, statusNotifications: true },
-    workspaceRoots,
+    expect: { pid: lock.pid, version: lock.version },
   });
   let closedOnce = false;
   let resolveClosed!: () => void;

@@ -7,7 +7,7 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { tandemHome } from '../../protocol/home';
-import { liveLock } from '../../protocol/lockfile';
+import { liveDaemon } from '../../protocol/lockfile';
 import { workspaceRootRefusal } from '../../shared/root-policy';
 import { systemClock } from '../clock';
 import { createDaemonLauncher } from '../connection/daemon-launcher';
@@ -42,7 +42,7 @@ export async function createDaemonClient(context: vscode.ExtensionContext, logge
 
   const client = new TandemClient({
     client: { name: 'tandem-vscode', version },
-    findLive: () => liveLock(home),
+    findLive: () => liveDaemon(home),
     startDaemon: () => launcher.start(),
     explainExit: (exit) => launcher.explainExit(exit),
     settings: () => settingsUpdateParams(currentSettings(), remoteHeaders()),

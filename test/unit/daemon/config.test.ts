@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, applyOverlay, configPath, loadConfig, ollamaHostUrl } from '../../../daemon/config';
+import {
+  ConfigError,
+  MAX_TIMER_MS,
+  applyOverlay,
+  configPath,
+  defaultConfigFile,
+  duration,
+  loadConfig,
+  ollamaHostUrl,
+} from '../../../daemon/config';
+import { parseContextConfig } from '../../../daemon/context/config';
 
 describe('config', () => {
   let home: string;
@@ -101,6 +111,59 @@ describe('config', () => {
       () => loadConfig({ TANDEM_HOME: home }),
       (err: Error) => err instanceof ConfigError && /backends\.0\.url/.test(err.message) && /daemon\.idleTimeoutSec/.test(err.message),
     );
+  });
+
+  it('bounds every duration inside what a timer holds, naming the key, the range and the value', () => {
+    // Each duration key with a value past its bound (all of these overflowed a Node timer or had no bound).
+    const tooLong: Array<[string, object, RegExp]> = [
+      [
+        'daemon.idleTimeoutSec',
+        { daemon: { idleTimeoutSec: 3_000_000 } },
+        /seconds in 1\.\.604800 s \(7 days at most\), or 0 \(never\); got 3000000/,
+      ],
+      [
+        'router.healthIntervalMs',
+        { router: { healthIntervalMs: 3e9 } },
+        /milliseconds in 1000\.\.3600000 ms \(1 h at most\), or 0 \(probe only on demand\)/,
+      ],
+      ['router.circuitCooldownMs', { router: { circuitCooldownMs: 1e12 } }, /100\.\.3600000 ms/],
+      ['router.probeTimeoutMs', { router: { probeTimeoutMs: 1e9 } }, /50\.\.60000 ms \(1 min at most\)/],
+      ['tasks.chat.timeoutMs', { tasks: { chat: { timeoutMs: 1e12 } } }, /100\.\.3600000 ms/],
+      ['tasks.complete.firstTokenTimeoutMs', { tasks: { complete: { firstTokenTimeoutMs: 1e9 } } }, /50\.\.600000 ms \(10 min at most\)/],
+    ];
+    for (const [key, file, message] of tooLong) {
+      writeFileSync(configPath(home), JSON.stringify(file));
+      assert.throws(
+        () => loadConfig({ TANDEM_HOME: home }),
+        (err: Error) =>
+          err instanceof ConfigError && err.message.includes(`${key}: must be a whole number of`) && message.test(err.message),
+        key,
+      );
+    }
+    // A probe every 5 ms is a flood, not a health check; 0 still means "only on demand".
+    writeFileSync(configPath(home), JSON.stringify({ router: { healthIntervalMs: 5 } }));
+    assert.throws(() => loadConfig({ TANDEM_HOME: home }), /router\.healthIntervalMs: .*got 5/);
+    writeFileSync(configPath(home), JSON.stringify({ router: { healthIntervalMs: 0 }, daemon: { idleTimeoutSec: 0 } }));
+    const zero = loadConfig({ TANDEM_HOME: home });
+    assert.equal(zero.router.healthIntervalMs, 0);
+    assert.equal(zero.daemon.idleTimeoutSec, 0);
+    writeFileSync(configPath(home), JSON.stringify({ daemon: { idleTimeoutSec: 604_800 }, router: { healthIntervalMs: 3_600_000 } }));
+    assert.equal(loadConfig({ TANDEM_HOME: home }).daemon.idleTimeoutSec, 604_800, 'the bound itself is allowed');
+
+    for (const [key, raw] of [
+      ['embeddings.retryMs', { embeddings: { retryMs: 1e10 } }],
+      ['watch.debounceMs', { watch: { debounceMs: 1e7 } }],
+      ['completion.deadlineMs', { completion: { deadlineMs: 1e7 } }],
+    ] as const) {
+      assert.throws(
+        () => parseContextConfig(raw),
+        new RegExp(`context\\.${key.replace('.', '\\.')}: must be a whole number of milliseconds`),
+        key,
+      );
+    }
+    // The defaults file parses, and no bound can be set past a timer's range.
+    assert.doesNotThrow(() => defaultConfigFile());
+    assert.throws(() => duration('s', 1, MAX_TIMER_MS), /overflows a timer/);
   });
 
   it('applies a client overlay without touching the file', () => {

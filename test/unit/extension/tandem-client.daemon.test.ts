@@ -9,7 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { liveLock } from '../../../protocol/lockfile';
+import { liveDaemon } from '../../../protocol/lockfile';
 import { systemClock } from '../../../extension/clock';
 import { CompletionCore } from '../../../extension/completion/completion-core';
 import { nullLogger } from '../../../extension/log';
@@ -47,7 +47,7 @@ describe('TandemClient against the real daemon', function () {
     daemon = await startDaemon(home, { backends: [] }, { TANDEM_OLLAMA_URL: fake.url });
     client = new TandemClient({
       client: { name: 'tandem-vscode-test', version: '0.0.0' },
-      findLive: () => liveLock(home),
+      findLive: () => liveDaemon(home),
       // The test plays the extension host: it restarts the daemon itself.
       startDaemon: async () => {
         daemon = await startDaemon(home, { backends: [] }, { TANDEM_OLLAMA_URL: fake.url });
@@ -156,7 +156,7 @@ describe('TandemClient against the real daemon', function () {
     const refused: RefusedRoot[][] = [];
     const other = new TandemClient({
       client: { name: 'tandem-vscode-test-2', version: '0.0.0' },
-      findLive: () => liveLock(home),
+      findLive: () => liveDaemon(home),
       startDaemon: () => Promise.reject(new Error('the first client owns the daemon')),
       explainExit: async () => 'exited',
       settings,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { buildMatch, queryTerms } from '../../../../daemon/context/bm25';
+import { MAX_QUERY_IDENTIFIERS, buildMatch, queryTerms } from '../../../../daemon/context/bm25';
 import { IndexStore } from '../../../../daemon/context/index-store';
 import { storeDirFor } from '../../../../daemon/context/workspace';
 import { copyFixtureRepo, makeEngine, tempDir } from './helpers';
@@ -12,6 +12,31 @@ describe('context/bm25', () => {
     assert.ok(w.get('normalizevector')! > w.get('parsehttpheader')!, 'later line weighs more');
     assert.ok(w.get('normalizevector')! > w.get('normalize')!, 'whole identifier weighs more than a part');
     assert.equal(w.has('return'), false);
+  });
+
+  it('takes at most MAX_QUERY_IDENTIFIERS identifiers, the nearest the end', () => {
+    const text = Array.from({ length: 1000 }, (_, i) => `word${i}x`).join(' ') + '\nlastLine';
+    const terms = new Set(queryTerms(text).map((t) => t.term));
+    assert.ok(terms.has('lastline'));
+    assert.ok(terms.has('word999x') && terms.has(`word${1000 - MAX_QUERY_IDENTIFIERS + 1}x`));
+    assert.ok(!terms.has(`word${1000 - MAX_QUERY_IDENTIFIERS}x`) && !terms.has('word0x'), 'identifiers further back are left out');
+    assert.equal(queryTerms('a1 b2 c3 d4', { maxIdentifiers: 2 }).length, 2);
+  });
+
+  it('stops looking terms up once the deadline has passed and queries with what it has', () => {
+    let lookups = 0;
+    let expired = false;
+    const terms = Array.from({ length: 100 }, (_, i) => ({ term: `term${i}`, weight: 1 }));
+    const match = buildMatch(terms, {
+      docFrequency: () => {
+        if (++lookups === 20) expired = true;
+        return 1;
+      },
+      totalDocs: 10,
+      expired: () => expired,
+    });
+    assert.equal(lookups, 31, 'checked every 16 terms');
+    assert.match(match, /^"term\d+"( OR "term\d+")*$/);
   });
 
   it('builds a safe FTS5 expression, drops terms absent from the index and prefers rare ones', () => {

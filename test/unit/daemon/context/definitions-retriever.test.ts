@@ -24,6 +24,17 @@ describe('context/definitions-retriever', () => {
 
   const run = (window: string, prose = false) => definitionsRetriever(index.store, window, prose).map((id) => index.where(id));
 
+  it('stops looking names up once the deadline has passed', () => {
+    let checks = 0;
+    assert.deepEqual(
+      definitionsRetriever(index.store, 'const c = new Circle();\nconst s = new Square();', false, () => ++checks > 1).map((id) =>
+        index.where(id),
+      ),
+      ['src/shapes.ts:3'],
+      'the nearest name only',
+    );
+  });
+
   it('returns where the identifiers above the cursor are declared, the nearest identifier first', () => {
     assert.deepEqual(run('const c = new Circle();\nconst s = new Square();'), ['src/shapes.ts:3', 'src/shapes.ts:1']);
   });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { parseContextConfig } from '../../../../daemon/context/config';
 import type { SemanticStatus, VectorHit } from '../../../../daemon/context/embeddings';
-import { Retrieval, type RetrievalIndex } from '../../../../daemon/context/retrieval';
+import { MAX_QUERY_IDENTIFIERS } from '../../../../daemon/context/bm25';
+import { QUERY_WINDOW_MAX_CHARS, Retrieval, queryWindowOf, type RetrievalIndex } from '../../../../daemon/context/retrieval';
 import { memoryIndex, type MemoryIndex } from './memory-index';
 
 describe('context/retrieval', () => {
@@ -69,6 +70,53 @@ describe('context/retrieval', () => {
       ],
     );
     assert.equal(r.retrievers[2].reason, 'deadline passed before it could start');
+  });
+
+  it('caps the query at its last lines and 4,000 characters, cut at an identifier boundary', () => {
+    assert.equal(queryWindowOf('a\nb\nc\nd', 2), 'c\nd');
+    const line = Array.from({ length: 2000 }, (_, i) => `name${i}`).join(' ');
+    const w = queryWindowOf(line, 12);
+    assert.ok(w.length <= QUERY_WINDOW_MAX_CHARS);
+    assert.ok(line.endsWith(w));
+    assert.match(w, /^ ?name\d+ /, 'no identifier cut in half at the start');
+    assert.ok(line.includes(` ${w.trimStart().split(' ')[0]} `), 'the first word is a whole identifier of the line');
+  });
+
+  it('a 1.9 MB prefix without a newline costs a bounded number of index lookups, and its deadline holds inside the loops', async () => {
+    const huge = Array.from({ length: 170_000 }, (_, i) => `ident${i}Zq`).join(' ');
+    // Every index lookup counts, and (for the second run) costs 1 ms of the clock.
+    let lookups = 0;
+    let clock = 0;
+    const lookup = () => {
+      lookups++;
+      clock++;
+    };
+    const counted: RetrievalIndex = {
+      ...index,
+      store: Object.assign(Object.create(index.store) as typeof index.store, {
+        docFrequency: (t: string) => (lookup(), index.store.docFrequency(t)),
+        definitions: (n: string, limit?: number) => (lookup(), index.store.definitions(n, limit)),
+      }),
+    };
+    const r = await retrieval({ index: counted }).retrieve({ ...cursor, prefix: huge });
+    assert.deepEqual(
+      r.retrievers.map((x) => [x.name, x.status]),
+      [
+        ['vector', 'skipped'],
+        ['imports', 'done'],
+        ['definitions', 'done'],
+        ['bm25', 'done'],
+      ],
+    );
+    // Each identifier gives at most 3 terms here (whole, "ident", "zq"; digits are not terms); 16 definition lookups.
+    assert.ok(lookups <= MAX_QUERY_IDENTIFIERS * 3 + 16, `${lookups} lookups`);
+
+    // A deadline passing while a retriever runs stops its loop there, not after the whole query.
+    lookups = 0;
+    clock = 0;
+    const late = await retrieval({ index: counted, now: () => clock }).retrieve({ ...cursor, prefix: huge, deadlineMs: 40 });
+    assert.ok(lookups <= 40 + 16, `the deadline stopped the lookups (${lookups})`);
+    assert.match(late.retrievers.find((x) => x.name === 'bm25')?.reason ?? '', /^deadline (reached|passed)/);
   });
 
   it('adds the vector hits when the search finishes in time, and reports a search that failed', async () => {

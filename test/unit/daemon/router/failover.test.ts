@@ -174,4 +174,54 @@ describe('Router', function () {
       assert.ok((err.hint ?? '').includes(a.url) && (err.hint ?? '').includes(b.url));
     });
   });
+
+  describe('upstream capacity', () => {
+    const chat = (r: Awaited<ReturnType<typeof router>>['router'], text: string, signal?: AbortSignal) =>
+      r.chat({ task: 'chat', messages: [{ role: 'user', content: text }], signal });
+
+    it('a backend whose slots are taken is passed over for the next one, and its health is not touched', async () => {
+      const busy = await startFake();
+      const spare = await startFake();
+      busy.addRule({ path: '/api/chat', match: 'HOLD', hang: true });
+      const { router: r } = router(
+        [
+          { name: 'busy', url: busy.url },
+          { name: 'spare', url: spare.url, priority: 5 },
+        ],
+        {
+          router: { maxConcurrentPerBackend: 2, reservedForInteractive: 1, maxQueuedPerBackend: 0 },
+          tasks: { chat: { firstTokenTimeoutMs: 600_000 } },
+        },
+      );
+      const ac = new AbortController();
+      const held = chat(r, 'HOLD', ac.signal);
+      await busy.waitFor(() => busy.openStreams === 1);
+      // The only bulk slot on `busy` is taken and its queue holds nothing: the next chat goes to `spare`.
+      const served = await chat(r, 'hello');
+      assert.equal(served.backend, 'spare');
+      // A completion still gets the reserved slot on the preferred backend.
+      assert.equal((await r.complete({ prefix: 'a', suffix: 'b' })).backend, 'busy');
+      assert.equal(r.status().find((b) => b.name === 'busy')!.consecutiveFailures, 0, 'being busy is not failing');
+      ac.abort();
+      await rejection(held);
+    });
+
+    it('when every backend is busy the call fails with Overloaded, saying so', async () => {
+      const fake = await startFake();
+      fake.addRule({ path: '/api/chat', match: 'HOLD', hang: true });
+      const { router: r } = router([{ name: 'local', url: fake.url }], {
+        router: { maxConcurrentPerBackend: 1, reservedForInteractive: 0, maxQueuedPerBackend: 0 },
+      });
+      const ac = new AbortController();
+      const held = chat(r, 'HOLD', ac.signal);
+      await fake.waitFor(() => fake.openStreams === 1);
+      const err = await rejection(chat(r, 'hello'));
+      assert.ok(err instanceof TandemError);
+      assert.equal(err.code, ErrorCodes.Overloaded);
+      assert.equal(err.message, 'Backend local is busy: 1 call running, 0 waiting, and no more calls can wait.');
+      ac.abort();
+      await rejection(held);
+      assert.equal((await chat(r, 'again')).backend, 'local', 'the slot came back');
+    });
+  });
 });

@@ -25,7 +25,14 @@ export function makeConfig(
     backends: backends.map((b) => ({ kind: 'ollama', priority: 0, headers: {}, enabled: true, ...b })),
     tasks,
     // Tests drive probes themselves: no background interval unless asked for.
-    router: { failureThreshold: 3, circuitCooldownMs: 15_000, healthIntervalMs: 0, probeTimeoutMs: 2_000, ...(opts.router ?? {}) },
+    router: {
+      ...file.router,
+      failureThreshold: 3,
+      circuitCooldownMs: 15_000,
+      healthIntervalMs: 0,
+      probeTimeoutMs: 2_000,
+      ...(opts.router ?? {}),
+    },
   };
 }
 
