@@ -133,6 +133,17 @@ const taskDefaults: Record<TaskType, TaskConfig> = {
     timeoutMs: 60_000,
     firstTokenTimeoutMs: 30_000,
   },
+  // Sweep Next-Edit 1.5B (a GGUF on Hugging Face, see docs/next-edit.md); greedy, as its card runs it.
+  nextEdit: {
+    model: 'hf.co/sweepai/sweep-next-edit-1.5B',
+    temperature: 0,
+    num_predict: 512,
+    stop: [],
+    num_ctx: 8192,
+    keep_alive: '30m',
+    timeoutMs: 15_000,
+    firstTokenTimeoutMs: 6_000,
+  },
 };
 
 const zTasks = z.object({
@@ -141,13 +152,14 @@ const zTasks = z.object({
   fix: zTask.partial().default({}),
   edit: zTask.partial().default({}),
   embed: zTask.partial().default({}),
+  nextEdit: zTask.partial().default({}),
 });
 
 export const zConfigFile = z.object({
   backends: z
     .array(zBackend)
     .default([{ name: 'local', url: DEFAULT_LOCAL_URL, kind: 'ollama', priority: 10, headers: {}, enabled: true }]),
-  tasks: zTasks.default({ complete: {}, chat: {}, fix: {}, edit: {}, embed: {} }),
+  tasks: zTasks.default({ complete: {}, chat: {}, fix: {}, edit: {}, embed: {}, nextEdit: {} }),
   daemon: z
     .object({
       /** Exit after this many seconds without clients (0 = never). */
@@ -217,6 +229,15 @@ export const zConfigFile = z.object({
     .default({ storeCodeText: false }),
   /** Settings of the context engine (see docs/configuration.md). */
   context: z.record(z.string(), z.unknown()).default({}),
+  /** Next-edit suggestions (see docs/next-edit.md). */
+  nextEdit: z
+    .object({
+      /** Prompt format: `auto` tells it from the model's name; set it for a model renamed on import. */
+      format: z.enum(['auto', 'sweep', 'zeta', 'instinct', 'generic']).default('auto'),
+      /** Retrieval of related code from other files is raced against this many ms. */
+      contextDeadlineMs: z.number().int().min(0).max(2_000).default(40),
+    })
+    .default({ format: 'auto', contextDeadlineMs: 40 }),
 });
 
 export type ConfigFile = z.infer<typeof zConfigFile>;

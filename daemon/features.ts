@@ -9,12 +9,14 @@ import { contextFeature } from './context/feature';
 import { editFeature } from './edit/feature';
 import type { DaemonFeature } from './host/types';
 import { lifecycleFeature } from './lifecycle/feature';
+import { nextEditFeature } from './next-edit/feature';
 import { opsFeature } from './ops/feature';
 import { telemetryFeature } from './telemetry/feature';
 
 export const daemonFeatures: readonly DaemonFeature[] = [
   lifecycleFeature,
   completionFeature,
+  nextEditFeature,
   contextFeature,
   telemetryFeature,
   chatFeature,

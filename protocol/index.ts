@@ -13,3 +13,4 @@ export * from './messages/edit';
 export * from './messages/chat';
 export * from './messages/context';
 export * from './messages/ops';
+export * from './messages/next-edit';

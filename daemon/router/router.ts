@@ -26,7 +26,16 @@ import { BackendPool, scrub, type BackendEntry } from './pool';
 import { DEFAULT_SCHEDULER_LIMITS, UpstreamScheduler } from './scheduler';
 import { knownMissing, orderCandidates, type Candidates } from './selection';
 import { StickySessions } from './sticky';
-import type { ChatRequest, EmbedRequest, EmbedResult, FimRequest, GenerationResult, ModelRouter, ModelUsage } from './types';
+import type {
+  ChatRequest,
+  EmbedRequest,
+  EmbedResult,
+  FimRequest,
+  GenerationResult,
+  ModelRouter,
+  ModelUsage,
+  RawGenerateRequest,
+} from './types';
 
 export interface RouterOptions {
   config: TandemConfig;
@@ -123,6 +132,27 @@ export class Router implements ModelRouter {
       },
     );
     return this.used('complete', this.result(out, model, started));
+  }
+
+  async generate(req: RawGenerateRequest): Promise<GenerationResult> {
+    const cfg = this.config.tasks[req.task];
+    const model = req.model ?? cfg.model;
+    const stop = [...new Set([...cfg.stop, ...(req.stop ?? [])])];
+    const started = performance.now();
+    const out = await this.failover.run(
+      { task: req.task, model, sessionKey: req.sessionKey, signal: req.signal, streams: true, onDelta: req.onDelta },
+      (entry, ctx) =>
+        entry.client.generate({
+          model,
+          prompt: req.prompt,
+          raw: true,
+          options: this.options(cfg, req.maxTokens, stop),
+          keepAlive: cfg.keep_alive,
+          signal: ctx.signal,
+          onText: ctx.onText,
+        }),
+    );
+    return this.used(req.task, this.result(out, model, started));
   }
 
   async chat(req: ChatRequest): Promise<GenerationResult> {
@@ -271,7 +301,7 @@ export class Router implements ModelRouter {
   async doctor(): Promise<DoctorReport> {
     await this.probeAll();
     const tasks = this.config.tasks;
-    const inspect = new Set([tasks.complete.model, tasks.embed.model]);
+    const inspect = new Set([tasks.complete.model, tasks.embed.model, tasks.nextEdit.model]);
     const backends: DoctorBackendInput[] = await Promise.all(
       this.pool.all().map(async (e) => {
         const traits: Record<string, ModelTraits | undefined> = {};
@@ -313,7 +343,7 @@ export class Router implements ModelRouter {
         };
       }),
     );
-    return diagnose({ backends, tasks });
+    return diagnose({ backends, tasks, nextEditFormat: this.config.nextEdit.format });
   }
 
   dispose(): void {

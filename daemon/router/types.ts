@@ -35,13 +35,26 @@ export interface FimRequest {
   onDelta?: DeltaSink;
 }
 
+/** A prompt sent as it is (Ollama `raw: true`), for formats with exact markers (next-edit models). */
+export interface RawGenerateRequest {
+  task: Extract<TaskType, 'nextEdit'>;
+  prompt: string;
+  model?: string;
+  maxTokens?: number;
+  /** Stop sequences added to the task's. */
+  stop?: string[];
+  sessionKey?: string;
+  signal?: AbortSignal;
+  onDelta?: DeltaSink;
+}
+
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
 }
 
 export interface ChatRequest {
-  task: Extract<TaskType, 'chat' | 'fix' | 'edit'>;
+  task: Extract<TaskType, 'chat' | 'fix' | 'edit' | 'nextEdit'>;
   messages: ChatMessage[];
   model?: string;
   maxTokens?: number;
@@ -80,6 +93,8 @@ export interface ModelUsage {
 export interface ModelRouter {
   /** Fill-in-the-middle completion, streamed through `onDelta`. */
   complete(req: FimRequest): Promise<GenerationResult>;
+  /** A raw prompt (no template) to the task's model, streamed through `onDelta`. */
+  generate(req: RawGenerateRequest): Promise<GenerationResult>;
   chat(req: ChatRequest): Promise<GenerationResult>;
   embed(req: EmbedRequest): Promise<EmbedResult>;
   /** Current health of every backend. */
@@ -97,7 +112,7 @@ export interface ModelRouter {
    * Never rejects.
    */
   warm?(task: TaskType): Promise<string | undefined>;
-  /** Optional: be told of every completed generation (complete, chat, fix, edit). */
+  /** Optional: be told of every completed generation (complete, chat, fix, edit, nextEdit). */
   onUsage?(listener: (usage: ModelUsage) => void): () => void;
   /** Fired when a backend's health or circuit state changes. */
   onStatusChange(listener: (status: BackendStatus[]) => void): () => void;

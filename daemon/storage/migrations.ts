@@ -138,4 +138,14 @@ export const userDbMigrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    description: 'suggestion events say what was suggested: an inline completion or a next edit',
+    up(db) {
+      db.exec(`
+        ALTER TABLE completion_events ADD COLUMN suggestion_kind TEXT NOT NULL DEFAULT 'completion'; -- completion | nextEdit
+        CREATE INDEX completion_events_kind_at ON completion_events(suggestion_kind, at);
+      `);
+    },
+  },
 ];

@@ -1,12 +1,15 @@
 /**
  * Acceptance tracking as a daemon feature: the store on the user database, its
- * Prometheus metrics (labels bounded by the configured models and backends), and `tandem/events/report` and `tandem/stats/get` (handlers in `rpc.ts`).
+ * Prometheus metrics (inline completions, and next edits in `next-edit-metrics.ts`; labels
+ * bounded by the configured models and backends), and `tandem/events/report` and
+ * `tandem/stats/get` (handlers in `rpc.ts`).
  */
 import { EventsReportRequest, StatsGetRequest } from '../../protocol';
 import { TaskTypes } from '../../protocol';
 import type { DaemonFeature, FeatureHost } from '../host/types';
 import { SuggestionLabels } from './labels';
 import { TelemetryMetrics } from './metrics';
+import { NextEditMetrics } from './next-edit-metrics';
 import { getStats, reportEvents } from './rpc';
 import { TelemetryStore } from './store';
 
@@ -17,10 +20,17 @@ export const telemetryFeature: DaemonFeature = {
   notifications: [],
   register(host) {
     const store = new TelemetryStore(host.db, { storeCodeText: () => host.config().telemetry.storeCodeText });
-    const metrics = new TelemetryMetrics(host.metrics.registry, knownLabels(host), store);
+    const labels = knownLabels(host);
+    const metrics = new TelemetryMetrics(host.metrics.registry, labels, store);
+    const nextEdit = new NextEditMetrics(host.metrics.registry, labels, store);
     host.handle(EventsReportRequest, (params) => reportEvents(store, params));
     host.handle(StatsGetRequest, (params) => getStats(store, params));
-    return { dispose: () => metrics.dispose() };
+    return {
+      dispose: () => {
+        metrics.dispose();
+        nextEdit.dispose();
+      },
+    };
   },
 };
 

@@ -119,9 +119,10 @@ export class TelemetryMetrics {
     });
   }
 
-  /** Count a stored batch. */
+  /** Count a stored batch (inline completions; next edits have their own metrics). */
   observe(events: readonly SuggestionEvent[]): void {
     for (const e of events) {
+      if (e.suggestionKind === 'nextEdit') continue;
       const labels = this.labels.of(e.model, e.backend, e.languageId);
       this.events.inc({ event: e.kind, ...labels });
       if (e.kind === 'shown') {

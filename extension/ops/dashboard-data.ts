@@ -27,7 +27,7 @@ export function periodRange(period: PeriodId, now: number): { sinceMs: number | 
 export async function loadDashboard(source: StatsSource, period: PeriodId, now: number): Promise<DashboardData> {
   const { sinceMs, untilMs } = periodRange(period, now);
   const range = sinceMs === undefined ? { untilMs } : { sinceMs, untilMs };
-  const [total, timeseries, byModelBackend, byLanguage, fixes, usage, health] = await Promise.all([
+  const [total, timeseries, byModelBackend, byLanguage, fixes, usage, health, nextEdit, nextEditRows] = await Promise.all([
     source.stats({ ...range, groupBy: [] }),
     source.timeseries(period === 'all' ? range : { ...range, bucketMs: periodBucket[period] }),
     source.stats({ ...range, groupBy: ['model', 'backend'] }),
@@ -35,6 +35,8 @@ export async function loadDashboard(source: StatsSource, period: PeriodId, now: 
     source.fixStats(range),
     source.usage(range),
     source.health({ ...range, limit: 2000 }),
+    source.stats({ ...range, groupBy: [], suggestionKind: 'nextEdit' }),
+    source.stats({ ...range, groupBy: ['model', 'backend'], suggestionKind: 'nextEdit' }),
   ]);
   return {
     period,
@@ -44,6 +46,8 @@ export async function loadDashboard(source: StatsSource, period: PeriodId, now: 
     timeseries,
     byModelBackend: byModelBackend.rows,
     byLanguage: byLanguage.rows,
+    // A daemon before 1.1 ignores suggestionKind and answers with completions: it says which kind it counted.
+    nextEdit: nextEdit.suggestionKind === 'nextEdit' ? { total: nextEdit.total, byModelBackend: nextEditRows.rows } : null,
     fixes,
     usage,
     health,

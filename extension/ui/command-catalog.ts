@@ -20,6 +20,7 @@ export const commandTitles: Record<PaletteCommand, string> = {
   'tandem.showRawPrompt': 'Show Raw Prompt of Last Completion',
   'tandem.showBackendHealth': 'Show Routing and Backend Health',
   'tandem.showRequestTimings': 'Show Per-Request Timings',
+  'tandem.showNextEditPrompt': 'Show Prompt and Answer of Last Next Edit',
 };
 
 export const commandIcons: Partial<Record<PaletteCommand, string>> = {
@@ -35,4 +36,5 @@ export const commandIcons: Partial<Record<PaletteCommand, string>> = {
   'tandem.showRawPrompt': 'file-code',
   'tandem.showBackendHealth': 'server-process',
   'tandem.showRequestTimings': 'watch',
+  'tandem.showNextEditPrompt': 'file-code',
 };

@@ -34,6 +34,7 @@ export const commandMinMode = {
   'tandem.showRawPrompt': 'expert',
   'tandem.showBackendHealth': 'expert',
   'tandem.showRequestTimings': 'expert',
+  'tandem.showNextEditPrompt': 'expert',
 } as const satisfies Record<string, UiMode>;
 
 export type PaletteCommand = keyof typeof commandMinMode;
@@ -44,6 +45,9 @@ export const internalCommands = [
   'tandem.acceptNextWord',
   'tandem.acceptNextLine',
   'tandem.dismissSuggestion',
+  'tandem.nextEdit.tab',
+  'tandem.nextEdit.reject',
+  'tandem.nextEdit.accepted',
 ] as const;
 
 /** Views and their lowest mode. */

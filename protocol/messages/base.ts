@@ -5,7 +5,7 @@ import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import { MessageDirection, z, zPath } from '../define';
 import type { TandemErrorData } from '../errors';
 
-export const TaskTypes = ['complete', 'chat', 'fix', 'edit', 'embed'] as const;
+export const TaskTypes = ['complete', 'chat', 'fix', 'edit', 'embed', 'nextEdit'] as const;
 /** What a model call is for; each task has its own model and hyperparameters. */
 export type TaskType = (typeof TaskTypes)[number];
 export const zTaskType = z.enum(TaskTypes);

@@ -23,6 +23,7 @@ export interface HarnessConfig {
   router?: Partial<{ failureThreshold: number; circuitCooldownMs: number; healthIntervalMs: number; probeTimeoutMs: number }>;
   tasks?: Record<string, Record<string, unknown>>;
   context?: Record<string, unknown>;
+  nextEdit?: Record<string, unknown>;
 }
 
 export function writeConfig(home: string, cfg: HarnessConfig): void {
@@ -38,6 +39,7 @@ export function writeConfig(home: string, cfg: HarnessConfig): void {
     router: { healthIntervalMs: 0, ...cfg.router },
     tasks: cfg.tasks ?? {},
     context: cfg.context ?? {},
+    ...(cfg.nextEdit ? { nextEdit: cfg.nextEdit } : {}),
   };
   writeFileSync(join(home, 'config.json'), JSON.stringify(file, null, 2));
 }

@@ -33,6 +33,11 @@ export interface DashboardData {
   byModelBackend: StatsRow[];
   /** `tandem/stats/get` grouped by language. */
   byLanguage: StatsRow[];
+  /**
+   * `tandem/stats/get` of next-edit suggestions: the period's totals and the rows per
+   * model and backend; null when the daemon does not count next edits (before 1.1).
+   */
+  nextEdit: { total: StatsRow; byModelBackend: StatsRow[] } | null;
   /** `tandem/fix/stats`; null when the daemon has no fix feature. */
   fixes: FixStatsRequest.Result | null;
   /** `tandem/usage/get`. */

@@ -122,6 +122,14 @@ export function tiles(data: DashboardData): Tile[] {
       value: formatValue(fix?.successRate ?? null, 'percent'),
       detail: fix ? `${fix.resolved} of ${fix.resolved + fix.unresolved} resolved` : undefined,
     },
+    {
+      id: 'next-edit-acceptance',
+      label: 'Next edits accepted',
+      value: formatValue(data.nextEdit?.total.acceptanceRate ?? null, 'percent'),
+      detail: data.nextEdit
+        ? `${formatValue(data.nextEdit.total.accepted + data.nextEdit.total.partiallyAccepted, 'count')} of ${formatValue(data.nextEdit.total.shown, 'count')} shown`
+        : undefined,
+    },
     { id: 'tokens-in', label: 'Tokens in', value: formatValue(tokensIn, 'tokens') },
     { id: 'tokens-out', label: 'Tokens out', value: formatValue(tokensOut, 'tokens') },
   ];
@@ -246,6 +254,62 @@ function languageSection(data: DashboardData): Section {
   };
 }
 
+/** Next edits rejected with Escape, and those ignored (typed over, cursor moved away, file closed, replaced by another). */
+function nextEditOutcomes(r: { dismissReasons: Partial<Record<string, number>>; dismissed: number }): {
+  rejected: number;
+  ignored: number;
+} {
+  const rejected = r.dismissReasons.escaped ?? 0;
+  return { rejected, ignored: Math.max(0, r.dismissed - rejected) };
+}
+
+function nextEditSection(data: DashboardData): Section {
+  const rows = (data.nextEdit?.byModelBackend ?? []).filter((r) => r.shown > 0);
+  const labels = rows.map((r) => `${r.model ?? '?'} @ ${r.backend ?? '?'}`);
+  const total = data.nextEdit?.total;
+  const totalLine = (r: NonNullable<typeof total>, label: string) => {
+    const { rejected, ignored } = nextEditOutcomes(r);
+    return [
+      label,
+      formatValue(r.shown, 'count'),
+      formatValue(r.accepted + r.partiallyAccepted, 'count'),
+      formatValue(rejected, 'count'),
+      formatValue(ignored, 'count'),
+      formatValue(r.acceptanceRate, 'percent'),
+      formatValue(r.latency.totalMs.p50, 'ms'),
+      formatValue(r.latency.totalMs.p95, 'ms'),
+    ];
+  };
+  return {
+    id: 'next-edit',
+    title: 'Next-edit suggestions',
+    description:
+      'Next edits shown, accepted with Tab, rejected with Escape and ignored (typed over or moved away), per model and backend, with the time from request to answer (p50 and p95).',
+    chart: {
+      id: 'next-edit',
+      title: 'Next-edit outcomes per model and backend',
+      kind: 'bar',
+      stacked: true,
+      labels,
+      datasets: [
+        { label: 'Accepted', color: 'green', format: 'count', stack: 'outcome', data: rows.map((r) => r.accepted + r.partiallyAccepted) },
+        { label: 'Rejected', color: 'red', format: 'count', stack: 'outcome', data: rows.map((r) => nextEditOutcomes(r).rejected) },
+        { label: 'Ignored', color: 'yellow', format: 'count', stack: 'outcome', data: rows.map((r) => nextEditOutcomes(r).ignored) },
+      ],
+    },
+    table: {
+      columns: ['Model @ backend', 'Shown', 'Accepted', 'Rejected', 'Ignored', 'Acceptance rate', 'Total p50', 'Total p95'],
+      rows: [...rows.map((r, i) => totalLine(r, labels[i])), ...(total && rows.length > 1 ? [totalLine(total, 'All')] : [])],
+    },
+    empty:
+      data.nextEdit === null
+        ? 'This tandemd does not record next-edit suggestions.'
+        : rows.length === 0
+          ? 'No next edits were shown in this period.'
+          : undefined,
+  };
+}
+
 function fixSection(data: DashboardData): Section {
   const rows = (data.fixes?.byModel ?? []).filter((r) => r.kind === 'fix');
   const labels = rows.map((r) => r.model ?? '?');
@@ -356,5 +420,13 @@ function healthSection(data: DashboardData): Section {
 }
 
 export function sections(data: DashboardData): Section[] {
-  return [acceptanceSection(data), latencySection(data), languageSection(data), fixSection(data), tokenSection(data), healthSection(data)];
+  return [
+    acceptanceSection(data),
+    latencySection(data),
+    languageSection(data),
+    nextEditSection(data),
+    fixSection(data),
+    tokenSection(data),
+    healthSection(data),
+  ];
 }

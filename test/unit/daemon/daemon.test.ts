@@ -106,6 +106,7 @@ describe('daemon: features at start and stop', () => {
       'fix',
       'health',
       'models',
+      'nextEdit',
       'settings',
       'stats',
       'status',

@@ -201,6 +201,7 @@ describe('feature host: registration', () => {
       'fix',
       'health',
       'models',
+      'nextEdit',
       'settings',
       'stats',
       'status',

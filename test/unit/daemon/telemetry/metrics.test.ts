@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { Registry } from 'prom-client';
 import { SuggestionLabels } from '../../../../daemon/telemetry/labels';
 import { TelemetryMetrics } from '../../../../daemon/telemetry/metrics';
+import { NextEditMetrics } from '../../../../daemon/telemetry/next-edit-metrics';
 import { TelemetryStore } from '../../../../daemon/telemetry/store';
 import { accepted, dismissed, retention, shown, withDb } from './helpers';
 
@@ -57,5 +58,40 @@ describe('telemetry Prometheus metrics', () => {
     assert.match(text, /tandem_suggestion_acceptance_ratio\{model="other",backend="other",language="other"\} 1/);
     assert.match(text, /tandem_suggestion_acceptance_ratio\{model="qwen",backend="local",language="typescript"\} 0/);
     metrics.dispose();
+  });
+
+  it('has a next-edit section: its events by outcome, latency and acceptance, not counted as inline completions', async () => {
+    const registry = new Registry();
+    const store = new TelemetryStore(env.db, { storeCodeText: () => false });
+    const bounded = known();
+    const completions = new TelemetryMetrics(registry, bounded, store);
+    const nextEdits = new NextEditMetrics(registry, bounded, store);
+    const now = Date.now();
+    const next = { suggestionKind: 'nextEdit' as const, at: now };
+    store.record([
+      shown('n1', 300, next),
+      shown('n2', 200, next),
+      shown('n3', 250, next),
+      { ...accepted('n1'), ...next },
+      { ...dismissed('n2', 'escaped'), ...next },
+      { ...dismissed('n3', 'typed_over'), ...next },
+    ]);
+    const text = await registry.metrics();
+    const labels = 'model="qwen",backend="local",language="typescript"';
+    assert.match(text, new RegExp(`tandem_next_edit_events_total\\{event="shown",${labels}\\} 3`));
+    assert.match(text, new RegExp(`tandem_next_edit_events_total\\{event="accepted",${labels}\\} 1`));
+    assert.match(text, new RegExp(`tandem_next_edit_events_total\\{event="rejected",${labels}\\} 1`));
+    assert.match(text, new RegExp(`tandem_next_edit_events_total\\{event="ignored",${labels}\\} 1`));
+    assert.match(text, /tandem_next_edit_latency_seconds_count\{model="qwen",backend="local"\} 3/);
+    assert.match(text, new RegExp(`tandem_next_edit_acceptance_ratio\\{${labels}\\} 0\\.333`));
+    assert.doesNotMatch(text, /tandem_suggestion_events_total\{/, 'no inline completion counted');
+    // Values the daemon does not know are `other` here too.
+    store.record([shown('n4', 100, { ...next, model: 'made-up-model', backend: 'made-up-backend', languageId: 'made-up-language' })]);
+    const after = await registry.metrics();
+    assert.doesNotMatch(after, /made-up/);
+    assert.match(after, /tandem_next_edit_events_total\{event="shown",model="other",backend="other",language="other"\} 1/);
+    nextEdits.dispose();
+    completions.dispose();
+    assert.doesNotMatch(await registry.metrics(), /tandem_next_edit_/);
   });
 });
