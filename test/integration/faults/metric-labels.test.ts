@@ -1,7 +1,7 @@
 /**
  * Unbounded memory through metric labels: `tandem/events/report` events carrying a new
  * model, backend and language each once (20,000 of them) must not become 20,000
- * Prometheus series. Values the daemon does not know count as `other`, so the daemon's
+ * Prometheus series (nor do next-edit events). Values the daemon does not know count as `other`, so the daemon's
  * memory and /metrics stay bounded, and stay so after a restart (the gauges are rebuilt
  * from the stored events).
  */
@@ -102,6 +102,18 @@ describe('faults: metric labels from clients (real daemon)', function () {
         // The events themselves are stored as reported.
         const stats = await conn.connection.sendRequest(StatsGetRequest.type, { groupBy: [] });
         assert.equal(stats.total.shown, EVENTS + 1);
+        // Next-edit events have their own series, bounded the same way.
+        for (let i = 0; i < 4 * BATCH; i += BATCH) {
+          const events = hostileBatch(EVENTS + i).map((e) => ({ ...e, suggestionKind: 'nextEdit' as const }));
+          await conn.connection.sendRequest(EventsReportRequest.type, { events });
+        }
+        const nextEdits = await scrape(daemon);
+        assert.doesNotMatch(nextEdits.text, /made-up|lang-\d/, 'no next-edit value the daemon does not know became a label');
+        assert.match(
+          nextEdits.text,
+          new RegExp(`tandem_next_edit_events_total\\{event="shown",model="other",backend="other",language="other"\\} ${4 * BATCH}`),
+        );
+        assert.ok(nextEdits.series - after.series < 50, `next edits grew the series from ${after.series} to ${nextEdits.series}`);
         tally.notes.push(
           `metric labels: ${EVENTS} events with new labels: RSS ${rssBefore} → ${rssAfter} MB, /metrics ${baseline.series} → ${after.series} series, ${(after.text.length / 1024).toFixed(0)} KB in ${after.ms} ms`,
         );
