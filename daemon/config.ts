@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { BackendKinds, TaskTypes, type TaskType } from '../protocol';
 import { tandemHome } from '../protocol/home';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './storage/private-files';
 
 /** Where Ollama listens unless told otherwise: the `local` backend's built-in URL. */
 export const DEFAULT_LOCAL_URL = 'http://127.0.0.1:11434';
@@ -266,7 +267,7 @@ export function defaultConfigFile(): ConfigFile {
 }
 
 export function ensureHome(home: string): void {
-  mkdirSync(home, { recursive: true, mode: 0o700 });
+  mkdirSync(home, { recursive: true, mode: PRIVATE_DIR_MODE });
 }
 
 function readConfigFile(home: string): ConfigFile {
@@ -274,7 +275,7 @@ function readConfigFile(home: string): ConfigFile {
   if (!existsSync(file)) {
     ensureHome(home);
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(defaultConfigFile(), null, 2) + '\n', { mode: 0o600 });
+    writeFileSync(tmp, JSON.stringify(defaultConfigFile(), null, 2) + '\n', { mode: PRIVATE_FILE_MODE });
     renameSync(tmp, file);
   }
   let raw: unknown;

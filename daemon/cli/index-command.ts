@@ -13,7 +13,7 @@ export const indexCommand: CliCommand = {
   usage: 'tandemd index --root DIR [--embed] [--json]',
   options: { root: { type: 'string' }, embed: { type: 'boolean' }, json: { type: 'boolean' } },
   async run({ values }, io) {
-    const root = resolveRoot(requireString(values, 'root'));
+    const root = resolveRoot(requireString(values, 'root'), io.env);
     const cli = openCliEngine(io, { semantic: values.embed === true, backgroundEmbedding: values.embed === true });
     try {
       const started = performance.now();

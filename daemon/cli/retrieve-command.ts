@@ -87,7 +87,7 @@ export const retrieveCommand: CliCommand = {
     json: { type: 'boolean' },
   },
   async run({ values }, io) {
-    const root = resolveRoot(requireString(values, 'root'));
+    const root = resolveRoot(requireString(values, 'root'), io.env);
     const k = optionalInt(values, 'k', 1);
     const batch = typeof values.batch === 'string' ? values.batch : undefined;
     let single: Query | undefined;

@@ -37,6 +37,7 @@ export async function proposeInlineEdit(
     path: doc.path,
     languageId: params.document.languageId,
     root: doc.root,
+    roots,
     task: 'edit',
     signal,
   });

@@ -7,9 +7,10 @@
  * with the suffix most of them use. Without tests to learn from, each language's usual
  * place. The file system comes in through `SetupFs`, so this is tested on fixtures.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import type { TestSetup } from '../../protocol';
+import { readInsideRoots } from '../../shared/paths';
 
 export interface SetupFs {
   isFile(path: string): boolean;
@@ -18,30 +19,34 @@ export interface SetupFs {
   list(dir: string): string[];
 }
 
-export const nodeSetupFs: SetupFs = {
-  isFile: (p) => {
-    try {
-      return statSync(p).isFile();
-    } catch {
-      return false;
-    }
-  },
-  read: (p) => {
-    try {
-      const st = statSync(p);
-      return st.isFile() && st.size <= 1024 * 1024 ? readFileSync(p, 'utf8') : undefined;
-    } catch {
-      return undefined;
-    }
-  },
-  list: (dir) => {
-    try {
-      return readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
-    } catch {
-      return [];
-    }
-  },
-};
+/**
+ * The disk, confined to the session's roots: manifests and existing tests are read with the
+ * checked read (`readInsideRoots`: realpath inside a root on the opened descriptor, never
+ * `.git`, at most 1 MB), so a symlinked package.json or test file pointing outside reads
+ * nothing. Listing a directory only names entries; nothing is read through it.
+ */
+export function setupFsFor(roots: readonly string[]): SetupFs {
+  return {
+    isFile: (p) => {
+      try {
+        return statSync(p).isFile();
+      } catch {
+        return false;
+      }
+    },
+    read: (p) => {
+      const read = readInsideRoots(p, roots, { maxBytes: 1024 * 1024 });
+      return read.ok ? read.bytes.toString('utf8') : undefined;
+    },
+    list: (dir) => {
+      try {
+        return readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
+      } catch {
+        return [];
+      }
+    },
+  };
+}
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', 'build', 'target', '.venv', 'venv', '__pycache__', 'vendor', 'coverage']);
 const MAX_FILES = 5000;
@@ -81,7 +86,7 @@ function testFileName(base: string, style: string, ext: string): string {
   return style === 'test_' ? `test_${base}${ext}` : `${base}${style}${ext}`;
 }
 
-export function detectTestSetup(root: string, sourcePath: string, languageId: string, fs: SetupFs = nodeSetupFs): TestSetup {
+export function detectTestSetup(root: string, sourcePath: string, languageId: string, fs: SetupFs): TestSetup {
   const family = familyOf(languageId);
   const evidence: string[] = [];
   const projectDir = nearestManifestDir(root, dirname(sourcePath), MANIFESTS[family], fs) ?? root;
@@ -302,7 +307,7 @@ function sourceCandidates(tDir: string, b: string, ext: string): Array<{ path: s
  * The existing test nearest to `testPath` (most shared leading folders, then name), an
  * example of the project's style for a new test file; undefined when there is none.
  */
-export function nearestTest(projectDir: string, testPath: string, languageId: string, fs: SetupFs = nodeSetupFs): string | undefined {
+export function nearestTest(projectDir: string, testPath: string, languageId: string, fs: SetupFs): string | undefined {
   const family = familyOf(languageId);
   const target = relative(projectDir, testPath).split(sep).join('/').split('/');
   const tests = listFiles(projectDir, fs).filter((f) => testNameOf(f) !== undefined && sameFamily(f, family) && f !== target.join('/'));

@@ -20,7 +20,7 @@ import type { RequestContext } from '../server/rpc';
 import { regionLines } from './inline-edit';
 import { testsMessages } from './prompts';
 import { roundMs, type CommandsState } from './state';
-import { detectTestSetup, importHint, nearestTest } from './test-setup';
+import { detectTestSetup, importHint, nearestTest, setupFsFor } from './test-setup';
 
 type Params = z.output<typeof TestsGenerateRequest.params>;
 
@@ -43,7 +43,8 @@ export async function generateTests(
   const { startLine, endLine } = regionLines(params.range, lines.length);
   const target = lines.slice(startLine, endLine + 1).join('\n');
   const languageId = params.document.languageId;
-  const setup = detectTestSetup(doc.root, doc.path, languageId);
+  const setupFs = setupFsFor(roots);
+  const setup = detectTestSetup(doc.root, doc.path, languageId, setupFs);
   const testsId = randomUUID();
   const base = { testsId, setup, explanation: '' };
 
@@ -58,15 +59,15 @@ export async function generateTests(
   const testPath = testCheck.path;
   const docs = documentsMap(params.documents);
   docs.set(doc.path, text);
-  const read = textReader(docs);
+  const read = textReader(docs, roots);
   const existing = setup.exists ? read(testPath) : undefined;
-  const exampleAt = existing === undefined ? nearestTest(doc.root, testPath, languageId) : undefined;
+  const exampleAt = existing === undefined ? nearestTest(doc.root, testPath, languageId, setupFs) : undefined;
   const exampleText = exampleAt ? read(exampleAt) : undefined;
   const source =
     lines.length <= WHOLE_SOURCE_LINES
       ? text
       : lines.slice(Math.max(0, startLine - SOURCE_WINDOW), Math.min(lines.length, endLine + 1 + SOURCE_WINDOW)).join('\n');
-  const related = await relatedCode(host, { query: target, path: doc.path, languageId, root: doc.root, task: 'edit', signal });
+  const related = await relatedCode(host, { query: target, path: doc.path, languageId, root: doc.root, roots, task: 'edit', signal });
   const contextMs = performance.now() - started;
   const hint = importHint(testPath, doc.path, languageId, doc.root);
   const messages = testsMessages({

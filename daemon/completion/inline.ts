@@ -23,6 +23,8 @@ export type CompletionParams = InlineCompletionRequest.Params & { recentFiles: N
 export interface CompletionCall {
   params: CompletionParams;
   sessionKey: string;
+  /** The session's workspace roots: the only ones its context comes from. */
+  roots?: readonly string[];
   signal: AbortSignal;
   onDelta?: (delta: string) => void;
 }
@@ -51,6 +53,7 @@ export async function runInlineCompletion(deps: CompletionDeps, call: Completion
       outputReserve: maxTokens,
       deadlineMs: deps.contextDeadlineMs ?? COMPLETION_CONTEXT_DEADLINE_MS,
       layout: promptLayoutFor(task.model),
+      roots: call.roots,
     },
     call.signal,
   );

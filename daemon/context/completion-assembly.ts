@@ -36,8 +36,8 @@ export interface CompletionAssemblyDeps {
   tokens: RenderedTokens;
   retrieval: Pick<Retrieval, 'retrieve'>;
   roots: {
-    /** The registered root containing a document, if any (with the parser each of its files used, when known). */
-    rootOf(path: string): { root: string; syntax?: Pick<SyntaxFacts, 'parserOf'> } | undefined;
+    /** The registered root containing a document, if any (only among `allowed` when given), with the parser each of its files used when known. */
+    rootOf(path: string, allowed?: readonly string[]): { root: string; syntax?: Pick<SyntaxFacts, 'parserOf'> } | undefined;
     semanticStatus(): SemanticState;
   };
   diagnostics: Pick<DiagnosticsLog, 'record'>;
@@ -67,7 +67,7 @@ export class CompletionAssembler {
     const pre = clipPrefix(counter, req.prefix, budget.prefix);
     const suf = clipSuffix(counter, req.suffix, budget.suffix);
     const contextBudget = Math.max(0, budget.total - pre.tokens - suf.tokens);
-    const ws = cfg.enabled ? this.deps.roots.rootOf(req.path) : undefined;
+    const ws = cfg.enabled ? this.deps.roots.rootOf(req.path, req.roots) : undefined;
     const diag: ContextDiagnostics = {
       completionId: req.completionId,
       kind: 'completion',
@@ -98,6 +98,7 @@ export class CompletionAssembler {
         const remaining = Math.max(0, req.deadlineMs - (now() - started));
         const r = await this.deps.retrieval.retrieve({
           path: req.path,
+          roots: req.roots,
           languageId: req.languageId,
           prefix: req.prefix,
           suffix: req.suffix,

@@ -6,6 +6,7 @@
  * the old or the new chunks of a file, never a mix).
  */
 import Database from 'better-sqlite3';
+import { createPrivateFile } from '../storage/private-files';
 import type { Chunk } from './chunker';
 import { chunkTerms, type ChunkTerms } from './file-analysis';
 import { indexTerms } from './identifiers';
@@ -143,6 +144,8 @@ export class IndexStore {
   generation = 0;
 
   constructor(file: string) {
+    // Private to the user (it holds the code's full text); WAL and shared memory take its mode.
+    createPrivateFile(file);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');

@@ -46,6 +46,8 @@ export interface RetrieveRequest {
   deadlineMs?: number;
   /** Treat all-lowercase words as prose, not symbol names (search queries). */
   prose?: boolean;
+  /** The roots it may draw from (a session's own); default every registered root. */
+  roots?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -88,7 +90,7 @@ export interface RetrievalIndex extends ImportsIndex {
 export interface RetrievalDeps {
   config: ContextConfig;
   /** The registered root containing a document (the deepest), if any. */
-  roots: { rootOf(path: string): RetrievalIndex | undefined };
+  roots: { rootOf(path: string, allowed?: readonly string[]): RetrievalIndex | undefined };
   /** A monotonic clock, ms. */
   now: () => number;
 }
@@ -111,7 +113,7 @@ export class Retrieval {
   async retrieve(req: RetrieveRequest): Promise<RetrieveResult> {
     const { config: cfg, now } = this.deps;
     const started = now();
-    const ws = this.deps.roots.rootOf(req.path);
+    const ws = this.deps.roots.rootOf(req.path, req.roots);
     if (!ws || !cfg.enabled) return { chunks: [], candidates: [], retrievers: [], elapsedMs: 0 };
     const rel = relPath(ws, req.path);
     const language = req.languageId ?? languageOfPath(rel) ?? 'plaintext';

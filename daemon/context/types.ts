@@ -36,6 +36,8 @@ export interface CompletionContextRequest {
    * family's repository-level layout when it was trained on one (`daemon/router/fim.ts`).
    */
   layout?: PromptLayout;
+  /** The roots this request may draw context from (its session's own); default every registered root. */
+  roots?: readonly string[];
 }
 
 /** The prompt pieces handed to the router's FIM call, already fitted to the budget. */
@@ -70,6 +72,8 @@ export interface ChatAssemblyRequest {
   selection?: string;
   /** Limit to one registered root (default: the root of `path`, else every root). */
   root?: string;
+  /** The roots this request may draw from (its session's own); default every registered root. */
+  roots?: readonly string[];
   recentFiles?: RecentFile[];
   /** Tokens available for rules + retrieved chunks. */
   budgetTokens: number;

@@ -5,10 +5,12 @@
  * loop free in between, so indexing never blocks completions.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { lstatSync, mkdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import { readInsideRoots } from '../../shared/paths';
 import type { Logger } from '../log';
 import { AnalysisPool } from './analysis-pool';
+import { PRIVATE_DIR_MODE } from '../storage/private-files';
 import { contentHash } from './chunker';
 import type { ContextConfig } from './config';
 import { VectorIndex, type Embedder } from './embeddings';
@@ -95,7 +97,7 @@ export class WorkspaceIndex {
     private readonly opts: { backgroundEmbedding: boolean } = { backgroundEmbedding: true },
   ) {
     this.dir = storeDirFor(home, root);
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    mkdirSync(this.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     this.store = openStore(join(this.dir, 'index.db'), logger);
     this.vectors = new VectorIndex(join(this.dir, 'vectors'), this.store, embedder, cfg.embeddings, logger, now);
     this.rules = new ProjectRules(root, (m) => logger.warn(`context: ${m}`));
@@ -160,6 +162,13 @@ export class WorkspaceIndex {
   private async updateOne(rel: string): Promise<IndexStats> {
     const stats = this.emptyStats();
     const name = posix.basename(rel);
+    // A folder on the way that is now a symlink (a checkout can swap one in): what is
+    // below it is not the tree the walk saw, wherever it points. Drop it, read nothing.
+    if (throughSymlink(this.root, rel)) {
+      stats.removed += this.removeUnder(rel);
+      stats.skipped.symlink = 1;
+      return stats;
+    }
     if ((IGNORE_FILES as readonly string[]).includes(name)) {
       // Ignore rules changed: re-check everything below their folder.
       this.ignore = this.newIgnore();
@@ -229,6 +238,11 @@ export class WorkspaceIndex {
       under: dirRel === '' ? undefined : dirRel,
     });
     stats.skipped = walked.skipped;
+    if (walked.limitReached && reportProgress) {
+      this.logger.warn(
+        `context: ${this.root} has more than ${this.cfg.index.maxFiles} files to index; indexed the first ${walked.files.length} and stopped (raise context.index.maxFiles, or open a smaller folder).`,
+      );
+    }
     for (const d of walked.dirs) this.watcher?.watchDir(d);
     // Grammars load asynchronously (once per process); files are then parsed synchronously in slices.
     await loadGrammars(walked.files.map((f) => f.language));
@@ -338,15 +352,20 @@ export class WorkspaceIndex {
     return 'indexed';
   }
 
-  /** A file's text and hash when it has to be (re)indexed; otherwise `unchanged` or why it is skipped. */
+  /**
+   * A file's text and hash when it has to be (re)indexed; otherwise `unchanged` or why it is
+   * skipped. The read is the checked one (`readInsideRoots`): the path must not pass through
+   * any symlink now, however the tree looked when it was walked.
+   */
   private readForIndex(f: WalkedFile, existing: FileRow | undefined): { text: string; hash: string } | 'unchanged' | SkipReason {
-    let buf: Buffer;
-    try {
-      buf = readFileSync(f.abs);
-    } catch {
+    const read = readInsideRoots(f.abs, [this.root], { maxBytes: this.cfg.index.maxFileBytes, noSymlinks: true });
+    if (!read.ok) {
+      if (read.rule === 'too_large') return 'too-large';
+      if (read.rule === 'symlink' || read.rule === 'changed') return 'symlink';
+      if (read.rule === 'outside') return 'symlink-outside-root';
       return 'unreadable';
     }
-    if (buf.length > this.cfg.index.maxFileBytes) return 'too-large';
+    const buf = read.bytes;
     if (buf.subarray(0, 8192).includes(0)) return 'binary';
     let text: string;
     try {
@@ -464,4 +483,14 @@ function hasLongLine(text: string, max: number): boolean {
     start = nl + 1;
   }
   return false;
+}
+
+/** True when a folder on the way from `root` to `rel` is (now) a symbolic link, or is gone. */
+function throughSymlink(root: string, rel: string): boolean {
+  const parent = dirname(join(root, rel));
+  try {
+    return realpathSync.native(parent) !== parent;
+  } catch {
+    return false;
+  }
 }

@@ -15,6 +15,8 @@ export interface RelatedQuery {
   path?: string;
   languageId?: string;
   root: string;
+  /** The session's roots (retrieval never leaves them). */
+  roots: readonly string[];
   task: 'fix' | 'edit';
   signal: AbortSignal;
 }
@@ -28,6 +30,7 @@ export async function relatedCode(host: FeatureHost, req: RelatedQuery): Promise
       path: req.path,
       languageId: req.languageId,
       root: req.root,
+      roots: req.roots,
       budgetTokens,
       signal: req.signal,
     });

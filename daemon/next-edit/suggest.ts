@@ -41,7 +41,7 @@ export async function suggestNextEdit(
       .map((h): ShownHunk => ({ ...h, shownPath: shownPath(h.path, params.workspaceRoot) })),
     last: lastEditOf(params.history, params.document.path),
     diagnostics: params.diagnostics,
-    related: await relatedCode(state, params, excerpt, config.nextEdit.contextDeadlineMs, signal),
+    related: await relatedCode(state, params, excerpt, [...session.roots], config.nextEdit.contextDeadlineMs, signal),
     strictness: params.strictness,
   };
   const built = promptFormats[format].build(input, { counter: state.counter, limit: Math.max(0, task.num_ctx - task.num_predict) });
@@ -123,15 +123,19 @@ export function shownPath(path: string, root: string | undefined): string {
   return path;
 }
 
-/** Chunks of other files the context engine ranks for the cursor, within the deadline; none when retrieval fails. */
+/**
+ * Chunks of other files the context engine ranks for the cursor, within the deadline and
+ * the session's own roots (never another window's); none when retrieval fails.
+ */
 async function relatedCode(
   state: NextEditState,
   params: NextEditParams,
   excerpt: Excerpt,
+  roots: readonly string[],
   deadlineMs: number,
   signal: AbortSignal,
 ): Promise<RelatedCode[]> {
-  if (deadlineMs <= 0 || state.host.context.roots().length === 0) return [];
+  if (deadlineMs <= 0 || roots.length === 0) return [];
   const offset = excerpt.cursorOffsetIn({ startLine: excerpt.startLine, endLine: excerpt.endLine });
   const text = params.document.text;
   const req: RetrieveRequest = {
@@ -144,6 +148,7 @@ async function relatedCode(
     k: RELATED_CHUNKS,
     excludeLines: [excerpt.startLine + 1, excerpt.endLine],
     deadlineMs,
+    roots,
     signal,
   };
   try {

@@ -5,11 +5,11 @@
  */
 import type { BackendKind, DoctorCheck, DoctorReport, TaskType } from '../../protocol';
 import { TaskTypes, ErrorCodes } from '../../protocol';
-import { isLoopback } from '../../shared/url';
 import type { TaskConfig } from '../config';
 import { sameModel, type LoadedEntry, type ModelEntry } from './backend';
+import { displayUrl, isLoopback } from '../../shared/url';
 import { nextEditCheck, nextEditResidency } from './doctor-next-edit';
-import { displayUrl, remoteHint } from './errors';
+import { remoteHint } from './errors';
 import { detectFimFamily, fimFormats, looksInstruct, planFim, type ModelTraits } from './fim';
 
 export interface DoctorBackendInput {

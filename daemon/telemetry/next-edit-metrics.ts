@@ -3,10 +3,12 @@
  * apart from the inline completion series: events by outcome — shown, accepted,
  * rejected (Escape), ignored (typed over, moved away, replaced, closed) — the latency
  * of shown suggestions, and the acceptance ratio over the last `windowMs` computed from
- * the store at scrape time.
+ * the store at scrape time. Model, backend and language labels go through the same
+ * `SuggestionLabels` as the completion series (labels.ts): unknown values are `other`.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { SuggestionEvent } from '../../protocol';
+import type { SuggestionLabels } from './labels';
 import type { TelemetryStore } from './store';
 
 const latencyBuckets = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2.5, 5, 10];
@@ -26,6 +28,7 @@ export class NextEditMetrics {
 
   constructor(
     private readonly registry: Registry,
+    private readonly labels: SuggestionLabels,
     store?: TelemetryStore,
     windowMs = 7 * 24 * 3600 * 1000,
   ) {
@@ -49,7 +52,12 @@ export class NextEditMetrics {
       labelNames: ['model', 'backend', 'language'] as const,
       registers,
       collect() {
-        const stats = store?.stats({ sinceMs: Date.now() - windowMs, suggestionKind: 'nextEdit' });
+        // Grouped by the bounded labels, so events with unknown values merge into the `other` rows.
+        const stats = store?.stats({
+          sinceMs: Date.now() - windowMs,
+          suggestionKind: 'nextEdit',
+          relabel: (dims) => labels.of(dims.model, dims.backend, dims.language),
+        });
         this.reset();
         for (const row of stats?.rows ?? []) {
           if (row.acceptanceRate !== null)
@@ -65,8 +73,9 @@ export class NextEditMetrics {
       if (e.suggestionKind !== 'nextEdit') continue;
       const outcome = nextEditOutcome(e);
       if (!outcome) continue;
-      this.events.inc({ event: outcome, model: e.model, backend: e.backend, language: e.languageId });
-      if (e.kind === 'shown') this.latency.observe({ model: e.model, backend: e.backend }, e.totalMs / 1000);
+      const labels = this.labels.of(e.model, e.backend, e.languageId);
+      this.events.inc({ event: outcome, ...labels });
+      if (e.kind === 'shown') this.latency.observe({ model: labels.model, backend: labels.backend }, e.totalMs / 1000);
     }
   }
 

@@ -112,12 +112,6 @@ class Accumulator {
   }
 }
 
-const dimensionColumn: Record<StatsDimension, 'model' | 'backend' | 'language'> = {
-  model: 'model',
-  backend: 'backend',
-  language: 'language',
-};
-
 export class TelemetryStore {
   private readonly insert;
   private readonly listeners = new Set<(events: SuggestionEvent[]) => void>();
@@ -180,8 +174,18 @@ export class TelemetryStore {
     return (this.db.prepare('SELECT count(*) AS n FROM completion_events').get() as { n: number }).n;
   }
 
+  /**
+   * Statistics over the stored events. `relabel` maps each event's dimensions before
+   * grouping (the Prometheus gauges group by their bounded labels this way).
+   */
   stats(
-    params: { sinceMs?: number; untilMs?: number; groupBy?: StatsDimension[]; suggestionKind?: SuggestionKind } = {},
+    params: {
+      sinceMs?: number;
+      untilMs?: number;
+      groupBy?: StatsDimension[];
+      suggestionKind?: SuggestionKind;
+      relabel?: (dims: Record<StatsDimension, string>) => Record<StatsDimension, string>;
+    } = {},
   ): StatsGetRequest.Result {
     const groupBy = params.groupBy ?? ['model', 'backend', 'language'];
     const suggestionKind = params.suggestionKind ?? 'completion';
@@ -196,8 +200,10 @@ export class TelemetryStore {
     for (const row of this.db.prepare(sql).iterate(...args) as IterableIterator<EventRow>) {
       total.add(row);
       if (groupBy.length === 0) continue;
+      const raw = { model: row.model, backend: row.backend, language: row.language };
+      const values = params.relabel ? params.relabel(raw) : raw;
       const dims: Partial<Record<StatsDimension, string>> = {};
-      for (const d of groupBy) dims[d] = row[dimensionColumn[d]];
+      for (const d of groupBy) dims[d] = values[d];
       const key = groupBy.map((d) => dims[d]).join('\u0000');
       let group = groups.get(key);
       if (!group) {

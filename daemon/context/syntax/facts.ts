@@ -14,9 +14,9 @@
  *   facts.membersOf(poolSite)                       // the members of a type (its file, Go package, Rust module)
  *   facts.baseTypesOf(poolSite)                     // the types it extends or implements, where declared
  */
-import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Statement } from 'better-sqlite3';
+import { readInsideRoots } from '../../../shared/paths';
 import type { IndexStore } from '../index-store';
 import { cursorContext, type CursorContext } from './cursor';
 import { ImportResolver } from './resolve';
@@ -98,12 +98,8 @@ export class IndexSyntaxFacts implements SyntaxFacts {
       filesOfPackage: (name) => store.filesOfPackage(name),
       filesNamed: (base) => store.filesNamed(base),
       readText: (rel) => {
-        try {
-          const text = readFileSync(join(this.root, rel), 'utf8');
-          return text.length > 1_000_000 ? undefined : text;
-        } catch {
-          return undefined;
-        }
+        const read = readInsideRoots(join(this.root, rel), [this.root], { maxBytes: 1_000_000, noSymlinks: true });
+        return read.ok ? read.bytes.toString('utf8') : undefined;
       },
     });
   }

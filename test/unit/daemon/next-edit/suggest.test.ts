@@ -88,6 +88,23 @@ describe('next-edit: suggest', () => {
     assert.equal(result.answer, undefined);
   });
 
+  it("draws related code only from the session's own roots, never from another window's", async () => {
+    router.answer = `\n${RENAMED_LINES.join('\n')}\n`;
+    const asked: Array<readonly string[] | undefined> = [];
+    const context = state.host.context as unknown as { roots: () => string[]; retrieve: (req: { roots?: readonly string[] }) => unknown };
+    context.roots = () => ['/other-window'];
+    context.retrieve = async (req) => {
+      asked.push(req.roots);
+      return { chunks: [], candidates: [], retrievers: [], elapsedMs: 0 };
+    };
+    await suggestNextEdit(state, params(), { session: fakeSession('no-roots'), signal: new AbortController().signal });
+    assert.deepEqual(asked, [], 'a session without roots retrieves nothing, whatever the engine holds');
+    const own = fakeSession('own');
+    own.roots.add('/ws');
+    await suggestNextEdit(state, params(), { session: own, signal: new AbortController().signal });
+    assert.deepEqual(asked, [['/ws']]);
+  });
+
   it('returns the prompt and the raw answer when asked (expert mode)', async () => {
     router.answer = `\n${RENAMED_LINES.join('\n')}\n`;
     const result = await suggestNextEdit(state, params({ includePrompt: true }), { session, signal: new AbortController().signal });
