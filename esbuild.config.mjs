@@ -1,6 +1,7 @@
 // Three bundles, one esbuild context each:
 //   dist/extension.js  CommonJS for the VS Code extension host (`vscode` external)
-//   dist/daemon.js     tandemd for Node (native modules external, shipped in node_modules)
+//   dist/daemon.js     tandemd for Node (native modules external, shipped in node_modules),
+//                      with dist/index-worker.js, the worker thread that parses files for the index
 //   dist/webview/*     browser code for the webviews (no Node, no vscode)
 // Flags: --watch (rebuild on change), --production (minify, no sourcemaps).
 // A metafile per bundle lands in dist/meta/ for size inspection (esbuild.github.io/analyze).
@@ -53,7 +54,7 @@ const targets = [
   },
   {
     name: 'daemon',
-    entryPoints: { daemon: 'daemon/main.ts' },
+    entryPoints: { daemon: 'daemon/main.ts', 'index-worker': 'daemon/context/index-worker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

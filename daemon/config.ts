@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { BackendKinds, TaskTypes, type TaskType } from '../protocol';
 import { tandemHome } from '../protocol/home';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './storage/private-files';
 
 /** Where Ollama listens unless told otherwise: the `local` backend's built-in URL. */
 export const DEFAULT_LOCAL_URL = 'http://127.0.0.1:11434';
@@ -216,6 +217,17 @@ const taskDefaults: Record<TaskType, TaskConfig> = {
     timeoutMs: 600_000,
     firstTokenTimeoutMs: 120_000,
   },
+  // Sweep Next-Edit 1.5B (a GGUF on Hugging Face, see docs/next-edit.md); greedy, as its card runs it.
+  nextEdit: {
+    model: 'hf.co/sweepai/sweep-next-edit-1.5B',
+    temperature: 0,
+    num_predict: 512,
+    stop: [],
+    num_ctx: 8192,
+    keep_alive: '30m',
+    timeoutMs: 15_000,
+    firstTokenTimeoutMs: 6_000,
+  },
 };
 
 const zTasks = z.object({
@@ -225,13 +237,14 @@ const zTasks = z.object({
   edit: zTask.partial().default({}),
   embed: zTask.partial().default({}),
   agent: zTask.partial().default({}),
+  nextEdit: zTask.partial().default({}),
 });
 
 export const zConfigFile = z.object({
   backends: z
     .array(zBackend)
     .default([{ name: 'local', url: DEFAULT_LOCAL_URL, kind: 'ollama', priority: 10, headers: {}, enabled: true }]),
-  tasks: zTasks.default({ complete: {}, chat: {}, fix: {}, edit: {}, embed: {}, agent: {} }),
+  tasks: zTasks.default({ complete: {}, chat: {}, fix: {}, edit: {}, embed: {}, nextEdit: {}, agent: {} }),
   daemon: z
     .object({
       /** Exit after this many seconds without clients (0 = never). */
@@ -307,6 +320,15 @@ export const zConfigFile = z.object({
   memory: zMemoryConfig.default(zMemoryConfig.parse({})),
   /** MCP servers for every workspace, in VS Code's `servers` format (docs/agent.md); `.vscode/mcp.json` adds to them. */
   mcp: zMcpConfig.default(zMcpConfig.parse({})),
+  /** Next-edit suggestions (see docs/next-edit.md). */
+  nextEdit: z
+    .object({
+      /** Prompt format: `auto` tells it from the model's name; set it for a model renamed on import. */
+      format: z.enum(['auto', 'sweep', 'zeta', 'instinct', 'generic']).default('auto'),
+      /** Retrieval of related code from other files is raced against this many ms. */
+      contextDeadlineMs: z.number().int().min(0).max(2_000).default(40),
+    })
+    .default({ format: 'auto', contextDeadlineMs: 40 }),
 });
 
 export type ConfigFile = z.infer<typeof zConfigFile>;
@@ -339,7 +361,7 @@ export function defaultConfigFile(): ConfigFile {
 }
 
 export function ensureHome(home: string): void {
-  mkdirSync(home, { recursive: true, mode: 0o700 });
+  mkdirSync(home, { recursive: true, mode: PRIVATE_DIR_MODE });
 }
 
 function readConfigFile(home: string): ConfigFile {
@@ -347,7 +369,7 @@ function readConfigFile(home: string): ConfigFile {
   if (!existsSync(file)) {
     ensureHome(home);
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(defaultConfigFile(), null, 2) + '\n', { mode: 0o600 });
+    writeFileSync(tmp, JSON.stringify(defaultConfigFile(), null, 2) + '\n', { mode: PRIVATE_FILE_MODE });
     renameSync(tmp, file);
   }
   let raw: unknown;

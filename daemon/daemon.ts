@@ -9,18 +9,20 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, type DaemonStatus } from '../protocol';
 import { connectionForSocket } from '../protocol/transport';
-import { applyOverlay, type TandemConfig } from './config';
+import { applyOverlay, ensureHome, type TandemConfig } from './config';
 import { daemonFeatures } from './features';
 import { startFeatures, type HostServices } from './host/registry';
-import { StatusBroadcaster, daemonStatus } from './host/status';
+import { StatusBroadcaster, daemonStatus, publicReadiness, type StatusInputs } from './host/status';
 import type { DaemonFeature, DaemonParts } from './host/types';
 import { claimLock, newToken, publishLock, releaseLock, type HolderState, type LockInfo } from '../protocol/lockfile';
 import type { DaemonLogger } from './log';
 import { Metrics } from './metrics';
 import { httpHandler } from './server/http';
 import { RpcDispatcher, type Session } from './server/rpc';
-import { createWsGate } from './server/ws';
+import { configSecrets, redact } from './redact';
+import { createWsGate, tokenMatches } from './server/ws';
 import { openUserDb, type Db } from './storage/db';
+import { describeTightening, tightenHome } from './storage/private-files';
 import { DAEMON_VERSION } from './version';
 
 export interface DaemonOptions {
@@ -76,10 +78,12 @@ export class Daemon {
     this.baseConfig = opts.config;
     this.effectiveConfig = opts.config;
     this.logger = opts.logger;
+    this.logger.redactWith((text) => this.redact(text));
     this.metrics = new Metrics({ processMetrics: opts.processMetrics });
     this.rpc = new RpcDispatcher({
       metrics: this.metrics,
       logger: this.logger,
+      redact: (text) => this.redact(text),
       maxRequestsPerSecond: opts.config.daemon.maxRequestsPerSecond,
       maxInFlightPerSession: opts.config.daemon.maxInFlightPerSession,
     });
@@ -112,6 +116,10 @@ export class Daemon {
       protocol: { ...PROTOCOL_VERSION },
       startedAt: this.startedAt,
     };
+    // Everything in the home is the user's alone; an older install is tightened (and said so once).
+    ensureHome(home);
+    const tightened = describeTightening(home, tightenHome(home));
+    if (tightened) this.logger.warn(tightened);
     const lock = await claimLock(home, claim);
     if (!lock.acquired) throw new AlreadyRunningError(lock.holder);
     if (lock.tookOver) this.logger.warn(`Took over a stale lock: ${lock.tookOver}.`);
@@ -184,6 +192,7 @@ export class Daemon {
         version: DAEMON_VERSION,
         startedAt: this.startedAt,
         readiness: () => this.readiness(),
+        authorized: (header) => header?.startsWith('Bearer ') === true && tokenMatches(header.slice('Bearer '.length).trim(), this.token),
         metricsText: async () => ({ contentType: this.metrics.contentType, body: await this.metrics.text() }),
       }),
     );
@@ -254,25 +263,35 @@ export class Daemon {
   }
 
   status(): DaemonStatus {
-    return daemonStatus({
+    return daemonStatus(this.statusInputs());
+  }
+
+  private statusInputs(): StatusInputs {
+    return {
       startedAt: this.startedAt,
       clients: this.sessions.size,
       storageOpen: this.dbHandle?.open === true,
       completionModel: this.effectiveConfig.tasks.complete.model,
       router: this.parts?.router,
       context: this.parts?.context,
-    });
+      redact: (text) => this.redact(text),
+    };
+  }
+
+  /** Every text leaving the daemon: URLs in display form, no credential of a configured backend in any form. */
+  redact(text: string): string {
+    return redact(text, configSecrets(this.effectiveConfig));
   }
 
   /** Status for `/ready`; re-probes backends (at most every 2 s) when not ready. */
-  private async readiness(): Promise<{ ready: boolean; status: DaemonStatus }> {
+  private async readiness(): Promise<{ ready: boolean; status: DaemonStatus; anonymous: { ready: boolean; reasons: string[] } }> {
     let status = this.status();
     if (!status.ready && this.parts && Date.now() - this.lastProbeAt > 2000) {
       this.lastProbeAt = Date.now();
       await this.parts.router.probeAll().catch(() => undefined);
       status = this.status();
     }
-    return { ready: status.ready, status };
+    return { ready: status.ready, status, anonymous: publicReadiness(this.statusInputs()) };
   }
 
   stop(reason: string): Promise<void> {

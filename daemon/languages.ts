@@ -62,3 +62,45 @@ const byName: Record<string, string> = { Makefile: 'makefile', Dockerfile: 'dock
 export function languageIdForPath(path: string): string {
   return byName[basename(path)] ?? byExtension[extname(path).toLowerCase()] ?? 'plaintext';
 }
+
+/**
+ * VS Code language ids the daemon knows: every id above plus the common ones VS Code
+ * ships that no extension here maps to. Metrics label a language only when it is one of
+ * these (anything a client reports beyond them is `other`).
+ */
+export const KNOWN_LANGUAGE_IDS: ReadonlySet<string> = new Set([
+  ...Object.values(byExtension),
+  ...Object.values(byName),
+  'plaintext',
+  'bat',
+  'clojure',
+  'coffeescript',
+  'csv',
+  'diff',
+  'erlang',
+  'fsharp',
+  'git-commit',
+  'git-rebase',
+  'graphql',
+  'groovy',
+  'ignore',
+  'ini',
+  'jade',
+  'latex',
+  'less',
+  'nix',
+  'objective-c',
+  'objective-cpp',
+  'perl',
+  'powershell',
+  'properties',
+  'pug',
+  'razor',
+  'restructuredtext',
+  'sass',
+  'solidity',
+  'tex',
+  'vb',
+  'xml',
+  'xsl',
+]);

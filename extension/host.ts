@@ -9,6 +9,7 @@ import { ChatPanelBridge } from './chat/panel-bridge';
 import { CompletionActivity } from './completion/activity';
 import type { Logger } from './log';
 import { ReportsView } from './reports/reports-view';
+import { SuggestionArbiter } from './suggestion-arbiter';
 import type { TandemClient } from './tandem-client';
 import { createDaemonClient } from './tandemd/client';
 import type { UiMode } from './ui/ui-mode';
@@ -30,6 +31,8 @@ export interface ExtensionHost {
   workspaceRoots(): string[];
   /** Written by the completion feature, read by the status bar, the inspector, the reports and edits. */
   readonly completions: CompletionActivity;
+  /** Whether an inline completion is visible, and where a next-edit suggestion claims the cursor (the two take turns). */
+  readonly suggestions: SuggestionArbiter;
   /** The read-only `tandem:` Markdown documents (the reports feature serves them). */
   readonly reports: ReportsView;
   /** Use a new token for the remote backend (already stored in SecretStorage) and resend the settings. */
@@ -70,6 +73,7 @@ export async function createHost(context: vscode.ExtensionContext): Promise<Exte
     onDidChangeMode: modeChanged.event,
     workspaceRoots,
     completions: new CompletionActivity(),
+    suggestions: new SuggestionArbiter(),
     reports,
     setRemoteToken,
     chatPanel: new ChatPanelBridge({

@@ -9,9 +9,11 @@ import { agentContribution, type AgentCommand } from './agent/contribution';
 import { chatContribution } from './chat/contribution';
 import { completionContribution } from './completion/contribution';
 import { ContributionSet } from './contribution';
+import { commandsContribution, type CommandsCommand } from './commands/contribution';
 import { editContribution } from './edit/contribution';
 import { createHost, type ExtensionContribution } from './host';
 import { inspectorContribution, type InspectorCommand } from './inspector/contribution';
+import { nextEditContribution, type NextEditCommand } from './next-edit/contribution';
 import { opsContribution, type OpsCommand } from './ops/contribution';
 import { reportsContribution, type ReportsCommand } from './reports/contribution';
 import { tandemdContribution, type TandemdCommand } from './tandemd/contribution';
@@ -19,10 +21,11 @@ import type { UiCommand } from './ui/commands';
 import { uiContribution } from './ui/contribution';
 import type { PaletteCommand } from './ui/ui-mode';
 
-/** Activated in this order, disposed in reverse (completion flushes its events before the client goes). */
+/** Activated in this order, disposed in reverse (completion and next edits flush their events before the client goes). */
 const contributions: readonly ExtensionContribution[] = [
   tandemdContribution,
   completionContribution,
+  nextEditContribution,
   uiContribution,
   inspectorContribution,
   reportsContribution,
@@ -30,12 +33,16 @@ const contributions: readonly ExtensionContribution[] = [
   agentContribution,
   opsContribution,
   editContribution,
+  commandsContribution,
 ];
 
 // Every palette command (ui/ui-mode.ts) has a handler in one contribution: a missing one fails type-checking.
 type AssertNever<T extends never> = T;
 type _EveryPaletteCommandHandled = AssertNever<
-  Exclude<PaletteCommand, UiCommand | TandemdCommand | ReportsCommand | InspectorCommand | OpsCommand | AgentCommand>
+  Exclude<
+    PaletteCommand,
+    UiCommand | TandemdCommand | ReportsCommand | InspectorCommand | OpsCommand | CommandsCommand | NextEditCommand | AgentCommand
+  >
 >;
 
 let shutdown: (() => Promise<void>) | undefined;

@@ -5,6 +5,7 @@
  * Settings are few on purpose; daemon tuning lives in `$TANDEM_HOME/config.json`.
  */
 import type { SettingsUpdateRequest, TaskType } from '../protocol';
+import { displayUrl } from '../shared/url';
 import { isUiMode, type UiMode } from './ui/ui-mode';
 
 export const SETTINGS_SECTION = 'tandem';
@@ -52,7 +53,7 @@ export interface TandemSettings {
 
 export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
 
-const taskKeys: TaskType[] = ['complete', 'chat', 'fix', 'edit', 'embed', 'agent'];
+const taskKeys: TaskType[] = ['complete', 'chat', 'fix', 'edit', 'embed', 'nextEdit', 'agent'];
 
 /**
  * The settings through `get`; `isSet` tells a user's value from a default (VS Code's
@@ -114,9 +115,9 @@ export function validateUrlSetting(key: string, value: string): string | undefin
   if (value === '') return undefined;
   try {
     const url = new URL(value);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `tandem.${key} must be an http(s) URL, got "${value}".`;
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `tandem.${key} must be an http(s) URL, got "${displayUrl(value)}".`;
     return undefined;
   } catch {
-    return `tandem.${key} is not a valid URL: "${value}".`;
+    return `tandem.${key} is not a valid URL: "${displayUrl(value)}".`;
   }
 }

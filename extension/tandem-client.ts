@@ -3,9 +3,10 @@
  * requests that fail fast with `NotConnectedError` while it is down, and events for the
  * daemon's status and log lines. No vscode import: the benchmark drives it in plain Node.
  */
-import { Emitter, type Event } from 'vscode-jsonrpc/node';
+import { Emitter, ResponseError, type Event } from 'vscode-jsonrpc/node';
 import {
   DoctorRequest,
+  ErrorCodes,
   EventsReportRequest,
   InlineCompletionRequest,
   LogNotification,
@@ -15,6 +16,7 @@ import {
   StatusRequest,
   WorkspaceRegisterRequest,
   type DaemonStatus,
+  type TandemErrorData,
 } from '../protocol';
 import { IndexProgressNotification } from '../protocol/messages/context';
 import type { Clock } from './clock';
@@ -28,6 +30,13 @@ import {
 } from './connection/daemon-manager';
 import { openSession, requestWithSignal, type TandemSession } from './connection/daemon-session';
 import type { Logger } from './log';
+import type { RootRefusal } from '../shared/root-policy';
+
+/** A workspace folder that is not registered as a root, and the sentence saying why. */
+export interface RefusedRoot {
+  root: string;
+  message: string;
+}
 
 export class NotConnectedError extends Error {
   constructor() {
@@ -45,6 +54,8 @@ export interface TandemClientDeps {
   /** Current settings overlay and workspace roots, read on every (re)connect. */
   settings(): SettingsUpdateRequest.Params;
   workspaceRoots(): string[];
+  /** Why a folder may not be a root (`shared/root-policy.ts`): such folders are not sent at all. */
+  rootRefusal?: (root: string) => RootRefusal | undefined;
   clock: Clock;
   log: Logger;
   managerOptions?: Partial<DaemonManagerOptions>;
@@ -56,6 +67,9 @@ export class TandemClient {
   private readonly logEmitter = new Emitter<LogNotification.Params>();
   private readonly settingsEmitter = new Emitter<SettingsUpdateRequest.Result>();
   private readonly settingsErrorEmitter = new Emitter<Error>();
+  private readonly rootsRefusedEmitter = new Emitter<RefusedRoot[]>();
+  /** Folders already reported refused: each is news once per client (window), not on every reconnect. */
+  private readonly refusalsReported = new Set<string>();
   private lastStatus: DaemonStatus | undefined;
   private lastSettings: SettingsUpdateRequest.Result | undefined;
 
@@ -65,6 +79,8 @@ export class TandemClient {
   readonly onSettingsApplied: Event<SettingsUpdateRequest.Result> = this.settingsEmitter.event;
   /** The daemon refused the settings overlay (it keeps its own configuration then). */
   readonly onSettingsRejected: Event<Error> = this.settingsErrorEmitter.event;
+  /** Workspace folders that were not registered (refused here or by the daemon; each folder once); the others were. */
+  readonly onRootsRefused: Event<RefusedRoot[]> = this.rootsRefusedEmitter.event;
 
   constructor(private readonly deps: TandemClientDeps) {
     this.manager = new DaemonManager<TandemSession>(
@@ -119,8 +135,7 @@ export class TandemClient {
     });
     // A refused overlay (say, a malformed URL) must not cost the connection.
     await this.updateSettingsOn(session);
-    const roots = this.deps.workspaceRoots();
-    if (roots.length > 0) await connection.sendRequest(WorkspaceRegisterRequest.type, { roots });
+    await this.registerOn(session, this.deps.workspaceRoots());
     this.lastStatus = await connection.sendRequest(StatusRequest.type);
     this.statusEmitter.fire(this.lastStatus);
   }
@@ -150,8 +165,34 @@ export class TandemClient {
 
   async registerRoots(roots: string[]): Promise<void> {
     const session = this.manager.session;
-    if (!session || roots.length === 0) return;
-    await session.connection.sendRequest(WorkspaceRegisterRequest.type, { roots });
+    if (session) await this.registerOn(session, roots);
+  }
+
+  /**
+   * Register the roots the policy allows. A refused folder costs neither the connection
+   * nor the other folders: when the daemon refuses some (its policy is the same, but its
+   * home may differ), the rest are sent again without them.
+   */
+  private async registerOn(session: TandemSession, roots: string[]): Promise<void> {
+    const refused: RefusedRoot[] = [];
+    let allowed: string[] = [];
+    for (const root of roots) {
+      const refusal = this.deps.rootRefusal?.(root);
+      if (refusal) refused.push({ root, message: refusal.message });
+      else allowed.push(root);
+    }
+    try {
+      if (allowed.length > 0) await session.connection.sendRequest(WorkspaceRegisterRequest.type, { roots: allowed });
+    } catch (err) {
+      const byDaemon = refusedByDaemon(err, allowed);
+      if (!byDaemon) throw err;
+      refused.push(...byDaemon);
+      allowed = allowed.filter((root) => !byDaemon.some((r) => r.root === root));
+      if (allowed.length > 0) await session.connection.sendRequest(WorkspaceRegisterRequest.type, { roots: allowed });
+    }
+    const news = refused.filter((r) => !this.refusalsReported.has(r.root));
+    for (const r of news) this.refusalsReported.add(r.root);
+    if (news.length > 0) this.rootsRefusedEmitter.fire(news);
   }
 
   complete(params: InlineCompletionRequest.Params, signal?: AbortSignal): Promise<InlineCompletionRequest.Result> {
@@ -189,5 +230,14 @@ export class TandemClient {
     this.logEmitter.dispose();
     this.settingsEmitter.dispose();
     this.settingsErrorEmitter.dispose();
+    this.rootsRefusedEmitter.dispose();
   }
+}
+
+/** The roots a `WorkspaceRootRefused` error lists (all of `sent` when it lists none), or undefined for any other error. */
+function refusedByDaemon(err: unknown, sent: string[]): RefusedRoot[] | undefined {
+  if (!(err instanceof ResponseError) || err.code !== ErrorCodes.WorkspaceRootRefused) return undefined;
+  const details = (err.data as TandemErrorData | undefined)?.details as { refused?: Array<{ root: string; reason: string }> } | undefined;
+  const refused = (details?.refused ?? []).map((r) => ({ root: r.root, message: r.reason }));
+  return refused.length > 0 ? refused : sent.map((root) => ({ root, message: err.message }));
 }

@@ -46,6 +46,11 @@ export const ErrorCodes = {
   WorkspaceNotRegistered: 1201,
   /** Unknown completion id or other missing entity. */
   NotFound: 1202,
+  /**
+   * A folder that may not be a workspace root (the disk, the home directory or above it,
+   * the Tandem home, a `.git` folder); `data.details.refused` lists each with its rule.
+   */
+  WorkspaceRootRefused: 1203,
 
   /** The store could not be read or written (disk full, corrupt file). */
   StorageError: 1300,
@@ -75,6 +80,7 @@ export type ErrorKind =
   | 'path_outside_workspace'
   | 'workspace_not_registered'
   | 'not_found'
+  | 'workspace_root_refused'
   | 'storage_error'
   | 'internal';
 
@@ -104,6 +110,7 @@ const kindByCode: Record<number, ErrorKind> = {
   [ErrorCodes.PathOutsideWorkspace]: 'path_outside_workspace',
   [ErrorCodes.WorkspaceNotRegistered]: 'workspace_not_registered',
   [ErrorCodes.NotFound]: 'not_found',
+  [ErrorCodes.WorkspaceRootRefused]: 'workspace_root_refused',
   [ErrorCodes.StorageError]: 'storage_error',
   [ErrorCodes.InternalError]: 'internal',
 };

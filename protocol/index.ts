@@ -16,3 +16,5 @@ export * from './messages/ops';
 export * from './messages/agent';
 export * from './messages/memory';
 export * from './messages/mcp';
+export * from './messages/commands';
+export * from './messages/next-edit';

@@ -1,6 +1,19 @@
 /**
- * Path safety for proposed edits, shared by the daemon (which refuses unsafe plan
- * steps and edit blocks) and the extension (which checks again before building the
+ * Workspace-path safety, shared by the daemon and the extension.
+ *
+ * `readInsideRoots` is the one way the daemon reads a workspace file (index updates,
+ * chat, fix, edit, context, project rules, ignore files): the file's realpath must be
+ * inside a root *at the moment it is read*, not only when the tree was walked, so a
+ * folder swapped for a symlink later (a `git checkout` of a hostile branch) reads
+ * nothing outside. It opens with O_NOFOLLOW (a final symlink is never followed blindly)
+ * and O_NONBLOCK (a FIFO cannot hang it), then checks the opened file descriptor: where
+ * the kernel says that file is (Linux) — or, elsewhere, that the path's realpath names
+ * the same file (device and inode) as the descriptor — must be inside a root, and it must
+ * be a regular file. The check is on what was opened, so no check-then-use race lets a
+ * swapped folder in.
+ *
+ * `resolveWorkspacePath` is path safety for proposed edits (the daemon refuses unsafe
+ * plan steps and edit blocks; the extension checks again before building the
  * WorkspaceEdit). A path is safe when, resolved against the workspace roots, it:
  *
  * - is not empty and holds no NUL or control characters;
@@ -17,7 +30,7 @@
  *
  * The file system is injected so tests can describe a Windows tree on any machine.
  */
-import { realpathSync, lstatSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export type PathFlavor = 'posix' | 'win32';
@@ -198,6 +211,216 @@ function pickRoot(roots: string[], target: string, contains: (root: string, targ
   let best = -1;
   for (const [i, r] of roots.entries()) {
     if (contains(r, target) && (best < 0 || r.length > roots[best]!.length)) best = i;
+  }
+  return best;
+}
+
+// ---- Reading a workspace file
+
+export type ReadRefusal = 'missing' | 'outside' | 'symlink' | 'git' | 'not_file' | 'too_large' | 'unreadable' | 'changed';
+
+export interface InsideFile {
+  ok: true;
+  /** Where the opened file is (its realpath, inside `root`). */
+  realPath: string;
+  /** The root containing it. */
+  root: string;
+  /** Root-relative, `/`-separated, of the realpath. */
+  relative: string;
+  bytes: Buffer;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface RefusedRead {
+  ok: false;
+  rule: ReadRefusal;
+  /** A sentence naming the path and why it was not read. */
+  reason: string;
+}
+
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  isFile(): boolean;
+}
+
+/** The file system calls `readInsideRoots` makes (node:fs by default; tests interpose on them). */
+export interface ReadFs {
+  realpath(p: string): string;
+  open(p: string, flags: number): number;
+  fstat(fd: number): FileIdentity;
+  stat(p: string): FileIdentity;
+  read(fd: number, buffer: Buffer, offset: number, length: number): number;
+  close(fd: number): void;
+  /** Where an open descriptor's file is, from the kernel (Linux: /proc/self/fd); undefined where unknown. */
+  fdPath?(fd: number): string | undefined;
+}
+
+const procFd = process.platform === 'linux' && existsSync('/proc/self/fd');
+
+export const nodeReadFs: ReadFs = {
+  realpath: (p) => realpathSync.native(p),
+  open: (p, flags) => openSync(p, flags),
+  fstat: (fd) => fstatSync(fd),
+  stat: (p) => statSync(p),
+  read: (fd, buffer, offset, length) => readSync(fd, buffer, offset, length, null),
+  close: (fd) => closeSync(fd),
+  fdPath: procFd ? (fd) => readlinkSync(`/proc/self/fd/${fd}`) : undefined,
+};
+
+export interface ReadInsideOptions {
+  /** Refuse files larger than this (default 2 MB). */
+  maxBytes?: number;
+  /**
+   * Refuse a path that goes through any symbolic link, even one inside the root (the
+   * index: the walk never follows links, so a path through one is not the tree it saw).
+   */
+  noSymlinks?: boolean;
+  /** Read inside `.git` too (the daemon's own use of `.git/info/exclude`; never for context). */
+  allowGit?: boolean;
+  fs?: ReadFs;
+}
+
+const DEFAULT_MAX_READ = 2 * 1024 * 1024;
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+function refused(rule: ReadRefusal, reason: string): RefusedRead {
+  return { ok: false, rule, reason };
+}
+
+/**
+ * Read a file whose realpath is inside one of `roots` (canonical, as registered), checked
+ * on the opened descriptor (see the top of this file). A root swapped for a symlink
+ * after it was registered reads nothing either: the opened file is not under it.
+ */
+export function readInsideRoots(input: string, roots: readonly string[], opts: ReadInsideOptions = {}): InsideFile | RefusedRead {
+  const fs = opts.fs ?? nodeReadFs;
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_READ;
+  const canonical = roots.map((r) => path.resolve(r));
+  if (canonical.length === 0) return refused('outside', `No workspace folder is registered, so ${show(input)} is not read.`);
+  const absolute = path.isAbsolute(input) ? path.resolve(input) : path.resolve(canonical[0]!, input);
+  const lexically = innermost(canonical, absolute) !== undefined;
+  // A path outside every root may still name a file inside one through a link (an editor
+  // opened under a symlinked folder): follow it once, then check where the file really is.
+  let target = absolute;
+  if (!lexically && !opts.noSymlinks) {
+    try {
+      target = fs.realpath(absolute);
+    } catch {
+      return refused('outside', `${show(input)} is outside the workspace folders; only files inside them are read.`);
+    }
+    if (innermost(canonical, target) === undefined) {
+      return refused('outside', `${show(input)} is outside the workspace folders; only files inside them are read.`);
+    }
+  } else if (!lexically) {
+    return refused('outside', `${show(input)} is outside the workspace folders; only files inside them are read.`);
+  }
+
+  let fd: number;
+  try {
+    fd = openNoFollow(fs, target, opts.noSymlinks === true);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP')
+      return refused('symlink', `${show(input)} is a symbolic link that leaves the workspace, or a link loop; it is not read.`);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return refused('missing', `${show(input)} does not exist.`);
+    return refused('unreadable', `${show(input)} cannot be opened (${code ?? (err as Error).message}).`);
+  }
+  try {
+    const opened = fs.fstat(fd);
+    const where = openedPath(fs, fd, target, opened);
+    if (where === undefined) {
+      return refused('changed', `${show(input)} changed while it was being read (a folder on its path was replaced); it is not read.`);
+    }
+    const root = innermost(canonical, where);
+    if (root === undefined) {
+      return refused(
+        'symlink',
+        `${show(input)} resolves through a symbolic link to ${show(where)}, outside the workspace folders; it is not read.`,
+      );
+    }
+    if (opts.noSymlinks && where !== absolute) {
+      return refused('symlink', `${show(input)} goes through a symbolic link (to ${show(where)}); it is not read under this path.`);
+    }
+    const relative = path.relative(root, where).split(path.sep).join('/');
+    if (!opts.allowGit && relative.split('/').some((seg) => seg.toLowerCase() === '.git')) {
+      // Repository internals (a remote URL in .git/config may carry a token) are never context.
+      return refused('git', `${show(input)} is inside a .git directory; Tandem does not read repository internals.`);
+    }
+    if (!opened.isFile()) return refused('not_file', `${show(input)} is not a regular file.`);
+    if (opened.size > maxBytes) return refused('too_large', `${show(input)} is larger than ${maxBytes} bytes.`);
+    const bytes = readAll(fs, fd, opened.size, maxBytes);
+    if (bytes === undefined) return refused('too_large', `${show(input)} is larger than ${maxBytes} bytes.`);
+    return { ok: true, realPath: where, root, relative, bytes, size: bytes.length, mtimeMs: opened.mtimeMs };
+  } catch (err) {
+    return refused('unreadable', `${show(input)} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+  } finally {
+    fs.close(fd);
+  }
+}
+
+/**
+ * Open without following a final symlink. A final symlink is followed once, by its
+ * realpath, unless `strict` (the caller then refuses any link); `openedPath` checks
+ * where the descriptor really is either way.
+ */
+function openNoFollow(fs: ReadFs, target: string, strict: boolean): number {
+  try {
+    return fs.open(target, READ_FLAGS);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ELOOP' || strict) throw err;
+    return fs.open(fs.realpath(target), READ_FLAGS);
+  }
+}
+
+/**
+ * Where the opened file is: the kernel's answer for the descriptor where it has one;
+ * elsewhere the realpath of what was opened, accepted only when it names the same file
+ * (device and inode) as the descriptor. Undefined when the file moved or was replaced.
+ */
+function openedPath(fs: ReadFs, fd: number, target: string, opened: FileIdentity): string | undefined {
+  const fromKernel = fs.fdPath?.(fd);
+  if (fromKernel !== undefined) return fromKernel.endsWith(' (deleted)') ? undefined : fromKernel;
+  let real: string;
+  let now: FileIdentity;
+  try {
+    real = fs.realpath(target);
+    now = fs.stat(real);
+  } catch {
+    return undefined;
+  }
+  return now.dev === opened.dev && now.ino === opened.ino ? real : undefined;
+}
+
+/** The descriptor's content up to `maxBytes`; undefined when there is more (the file grew past it). */
+function readAll(fs: ReadFs, fd: number, expected: number, maxBytes: number): Buffer | undefined {
+  // One buffer of the size fstat reported (plus a byte to see the end), grown only if the file grew.
+  let buffer = Buffer.allocUnsafe(Math.min(expected, maxBytes) + 1);
+  let total = 0;
+  for (;;) {
+    if (total === buffer.length) {
+      if (total > maxBytes) return undefined;
+      const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1));
+      buffer.copy(bigger, 0, 0, total);
+      buffer = bigger;
+    }
+    const n = fs.read(fd, buffer, total, buffer.length - total);
+    if (n === 0) break;
+    total += n;
+  }
+  return total > maxBytes ? undefined : buffer.subarray(0, total);
+}
+
+/** The deepest of `roots` containing `target` (all absolute). */
+function innermost(roots: readonly string[], target: string): string | undefined {
+  let best: string | undefined;
+  for (const r of roots) {
+    const rel = path.relative(r, target);
+    const inside = rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+    if (inside && (best === undefined || r.length > best.length)) best = r;
   }
   return best;
 }

@@ -1,6 +1,7 @@
 /**
  * "Why this suggestion?" — renders the daemon's context diagnostics of the last
- * completion: what was retrieved, with scores, sources and signals; what was selected,
+ * completion: what was retrieved, with scores, sources, signals, the signal that placed
+ * each chunk and the parser its file used; what was selected,
  * compacted, clipped and dropped; the token budget; retriever timings (expert).
  * DOM is built with textContent only (model output and file names are untrusted).
  */
@@ -109,10 +110,19 @@ function render(state: InspectorState): void {
   else {
     root.append(
       table(
-        ['outcome', 'chunk', 'score', 'sources', 'signals', 'tokens'],
+        ['outcome', 'chunk', 'placed by', 'score', 'sources', 'signals', 'parser', 'tokens'],
         sorted.map((c) => {
           const outcome = el('span', c.outcome, `outcome ${c.outcome}`);
-          return [outcome, candidateLink(c, d.root), c.score.toFixed(3), c.sources.join(', '), c.signals.join(', '), String(c.tokens)];
+          return [
+            outcome,
+            candidateLink(c, d.root),
+            c.placedBy ?? '',
+            c.score.toFixed(3),
+            c.sources.join(', '),
+            c.signals.join(', '),
+            c.parser ?? '',
+            String(c.tokens),
+          ];
         }),
       ),
     );

@@ -36,7 +36,7 @@ export function taskChanges(state: AgentState, params: z.output<typeof AgentChan
     steps: set.steps.map(({ stepId, appliedAt, changes }) => ({ stepId, appliedAt, changes })),
     files: set.files(),
     undo: task.undone ? [] : set.undo(),
-    conflicts: task.undone ? [] : set.conflicts((p) => docs.get(p) ?? readDiskText(p)),
+    conflicts: task.undone ? [] : set.conflicts((p) => docs.get(p) ?? readDiskText(p, [task.workspace])),
     undone: task.undone,
   };
 }

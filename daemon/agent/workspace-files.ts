@@ -58,7 +58,7 @@ export class WorkspaceFiles {
     if (this.pending.has(path)) return this.pending.get(path) ?? undefined;
     const doc = this.documents.get(path);
     if (doc !== undefined) return doc;
-    return readDiskText(path);
+    return readDiskText(path, this.roots);
   }
 
   /** Like `text`, but says why a file that exists cannot be read (binary, too large, a directory). */
@@ -82,7 +82,7 @@ export class WorkspaceFiles {
 
   /** The text before the step being collected (open document or disk), ignoring its pending writes. */
   baseText(path: string): string | undefined {
-    return this.documents.get(path) ?? readDiskText(path);
+    return this.documents.get(path) ?? readDiskText(path, this.roots);
   }
 
   exists(path: string): boolean {

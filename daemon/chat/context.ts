@@ -5,8 +5,9 @@
  * that order of priority. Every piece, used or not, is reported as a `ChatContextItem`
  * so the panel can show what the answer was based on.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { extname, relative, sep } from 'node:path';
+import { readInsideRoots } from '../../shared/paths';
 import { ErrorCodes, TandemError, isCancellation, type ChatContextItem, type ChatSelection } from '../../protocol';
 import type { ChatAssembly, ChatAssemblyRequest } from '../context/types';
 import type { ContextBlock, TokenCount } from './prompt';
@@ -80,27 +81,31 @@ function languageTag(path: string, languageId?: string): string {
   return extname(path).slice(1).toLowerCase();
 }
 
-/** Read a text file inside a root; the reason it cannot be used otherwise. */
+/** Read a text file inside a root (the checked read, `readInsideRoots`); the reason it cannot be used otherwise. */
 function readWorkspaceFile(
   roots: string[],
   path: string,
-): { abs: string; text: string } | { abs: string; problem: string; outside?: boolean } {
-  let abs: string;
-  try {
-    abs = realpathSync(path);
-  } catch {
-    return { abs: path, problem: 'file not found' };
+): { abs: string; text: string } | { abs: string; problem: string; outside?: boolean; git?: boolean } {
+  const read = readInsideRoots(path, roots, { maxBytes: MAX_FILE_BYTES });
+  if (read.ok) {
+    if (read.bytes.includes(0)) return { abs: read.realPath, problem: 'a binary file' };
+    return { abs: read.realPath, text: new TextDecoder('utf-8', { fatal: false }).decode(read.bytes) };
   }
-  if (!rootOf(roots, abs)) return { abs, problem: 'outside the workspace folders', outside: true };
-  try {
-    const st = statSync(abs);
-    if (!st.isFile()) return { abs, problem: 'not a file' };
-    if (st.size > MAX_FILE_BYTES) return { abs, problem: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
-    const buf = readFileSync(abs);
-    if (buf.includes(0)) return { abs, problem: 'a binary file' };
-    return { abs, text: new TextDecoder('utf-8', { fatal: false }).decode(buf) };
-  } catch (err) {
-    return { abs, problem: `unreadable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+  switch (read.rule) {
+    case 'outside':
+    case 'symlink':
+    case 'changed':
+      return { abs: path, problem: 'outside the workspace folders', outside: true };
+    case 'git':
+      return { abs: path, problem: 'inside a .git directory (repository internals are never read)', outside: true, git: true };
+    case 'missing':
+      return { abs: path, problem: 'file not found' };
+    case 'not_file':
+      return { abs: path, problem: 'not a file' };
+    case 'too_large':
+      return { abs: path, problem: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
+    default:
+      return { abs: path, problem: read.reason };
   }
 }
 
@@ -161,7 +166,9 @@ export async function gatherContext(
       if (read.outside && mentioned) {
         throw new TandemError(
           ErrorCodes.PathOutsideWorkspace,
-          `@${path} is outside the workspace folders; Tandem only reads files inside them.`,
+          read.git
+            ? `@${path} is inside a .git directory; Tandem does not read repository internals.`
+            : `@${path} is outside the workspace folders; Tandem only reads files inside them.`,
           {
             hint: 'Mention a file of an open workspace folder, or add its folder to the workspace.',
           },
@@ -220,6 +227,7 @@ export async function gatherContext(
           languageId: ctx.selection?.languageId ?? ctx.activeFile?.languageId,
           selection: ctx.selection?.text,
           root,
+          roots,
           budgetTokens: left,
           signal: input.signal,
         });

@@ -36,7 +36,7 @@ export async function sendTurn(
     const turnId = randomUUID();
     const context: ChatContextInput = params.context;
     const gathered = await gatherContext(
-      { counter: chat.counter, roots: rootsOf(chat, session), assembleChat: (req) => host.context.assembleChat(req) },
+      { counter: chat.counter, roots: rootsOf(session), assembleChat: (req) => host.context.assembleChat(req) },
       {
         question: params.text,
         context,
@@ -48,7 +48,7 @@ export async function sendTurn(
       },
     );
     // Project memory notes relevant to the question go first (stable across turns), within their share.
-    const memoryRoot = gathered.root ?? rootsOf(chat, session)[0];
+    const memoryRoot = gathered.root ?? rootsOf(session)[0];
     const notes = notesForPrompt(host, {
       workspace: memoryRoot ?? '',
       query: params.text,
@@ -91,7 +91,7 @@ export async function retryTurn(
   try {
     const stored = chat.store.beginRetry(params.conversationId, randomUUID());
     if (!stored) throw new TandemError(ErrorCodes.NotFound, 'This conversation has no question to answer again.');
-    const roots = rootsOf(chat, session);
+    const roots = rootsOf(session);
     const root = canonicalWorkspace(conversation.workspace);
     const turn = {
       conversationId: params.conversationId,
@@ -106,9 +106,9 @@ export async function retryTurn(
   }
 }
 
-/** The session's roots and the context engine's, each once. */
-function rootsOf(chat: ChatState, session: Session): string[] {
-  return [...new Set([...session.roots, ...chat.host.context.roots()])];
+/** The session's own roots: a chat never reads another window's folders. */
+function rootsOf(session: Session): string[] {
+  return [...session.roots];
 }
 
 function canonicalWorkspace(workspace: string): string | undefined {

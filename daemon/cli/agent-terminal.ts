@@ -23,7 +23,7 @@ export interface TerminalOptions {
 }
 
 /** A unified-looking diff of one change, for the terminal (whole lines, old then new). */
-export function describeChange(c: FileChange, rel: (p: string) => string): string {
+export function describeChange(c: FileChange, rel: (p: string) => string, roots: readonly string[]): string {
   if (c.kind === 'create')
     return `+++ ${rel(c.path)} (new file)\n${c.text
       .split('\n')
@@ -31,7 +31,7 @@ export function describeChange(c: FileChange, rel: (p: string) => string): strin
       .join('\n')}`;
   if (c.kind === 'delete') return `--- ${rel(c.path)} (deleted)`;
   if (c.kind === 'rename') return `rename ${rel(c.path)} → ${rel(c.newPath)}`;
-  const before = readDiskText(c.path) ?? '';
+  const before = readDiskText(c.path, roots) ?? '';
   const after = applyTextEdits(before, c.edits);
   const a = before.split('\n');
   const b = after.split('\n');
@@ -76,7 +76,9 @@ export class TerminalIde implements AgentIde {
   }
 
   async applyEdits(p: { taskId: string; stepId: string; summary: string; changes: FileChange[] }): Promise<ApplyEditsOutcome> {
-    this.opts.out(`\n── step ${p.stepId}: ${p.summary}\n${p.changes.map((c) => describeChange(c, this.opts.relative)).join('\n')}\n`);
+    this.opts.out(
+      `\n── step ${p.stepId}: ${p.summary}\n${p.changes.map((c) => describeChange(c, this.opts.relative, this.opts.roots)).join('\n')}\n`,
+    );
     if (!this.opts.yes) {
       const answer = await this.ask('Apply these changes? [y/N] ');
       if (answer !== 'y' && answer !== 'yes') return { outcome: 'rejected', reason: 'the user answered no on the terminal' };

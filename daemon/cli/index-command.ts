@@ -13,7 +13,7 @@ export const indexCommand: CliCommand = {
   usage: 'tandemd index --root DIR [--embed] [--json]',
   options: { root: { type: 'string' }, embed: { type: 'boolean' }, json: { type: 'boolean' } },
   async run({ values }, io) {
-    const root = resolveRoot(requireString(values, 'root'));
+    const root = resolveRoot(requireString(values, 'root'), io.env);
     const cli = openCliEngine(io, { semantic: values.embed === true, backgroundEmbedding: values.embed === true });
     try {
       const started = performance.now();
@@ -31,6 +31,7 @@ export const indexCommand: CliCommand = {
         removed: stats.removed,
         skipped: stats.skipped,
         parsers: stats.parsers,
+        analyzedIn: stats.analyzedIn,
         elapsedMs,
         indexMs: stats.elapsedMs,
         filesPerSec: Math.round(stats.scanned / seconds),
@@ -52,7 +53,7 @@ export const indexCommand: CliCommand = {
               Object.entries(stats.parsers)
                 .map(([k, v]) => `${k} ${v}`)
                 .join(', ') || 'none'
-            }`,
+            }${stats.analyzedIn === 'worker' ? ' (parsed in index workers)' : ''}`,
             `  elapsed   ${(elapsedMs / 1000).toFixed(2)} s (${report.filesPerSec} files/s, ${report.mbPerSec} MB/s of changed files)`,
             `  semantic  ${semantic.active ? 'on' : 'off'}${semantic.reason ? ` — ${semantic.reason}` : ''}`,
             '',

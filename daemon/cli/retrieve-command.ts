@@ -1,8 +1,8 @@
 /**
  * `tandemd retrieve --root DIR --file F --line L [--col C] [--k N] --json`: the ranked
  * context chunks a completion at that cursor would use (F relative to DIR, 1-based line
- * and column), as one JSON array `{file, startLine, endLine, score, sources, parser}` best first
- * (`parser`: `tree-sitter:<grammar>` or `heuristic`, with `parserNote` saying why the
+ * and column), as one JSON array `{file, startLine, endLine, score, sources, placedBy, parser}`
+ * best first (`placedBy`: the signal that placed it, e.g. `unused-import`; `parser`: `tree-sitter:<grammar>` or `heuristic`, with `parserNote` saying why the
  * heuristic one was used for a language that has a grammar).
  * `--batch FILE` reads one `{"id", "file", "line", "col"}` object per line and prints one
  * `{"id", "results"}` line per query (an `error` instead of `results` for a bad query),
@@ -27,7 +27,16 @@ async function retrieveOne(
   k: number | undefined,
   model: { numCtx: number; outputReserve: number },
 ): Promise<
-  Array<{ file: string; startLine: number; endLine: number; score: number; sources: string[]; parser?: string; parserNote?: string }>
+  Array<{
+    file: string;
+    startLine: number;
+    endLine: number;
+    score: number;
+    sources: string[];
+    placedBy: string;
+    parser?: string;
+    parserNote?: string;
+  }>
 > {
   const path = resolveFileInRoot(root, q.file);
   let text: string;
@@ -57,6 +66,7 @@ async function retrieveOne(
       endLine: c.endLine,
       score: Math.round(c.score * 1e6) / 1e6,
       sources: c.sources,
+      placedBy: c.placedBy,
       ...(p ? { parser: p.parser } : {}),
       ...(p?.note ? { parserNote: p.note } : {}),
     };
@@ -77,7 +87,7 @@ export const retrieveCommand: CliCommand = {
     json: { type: 'boolean' },
   },
   async run({ values }, io) {
-    const root = resolveRoot(requireString(values, 'root'));
+    const root = resolveRoot(requireString(values, 'root'), io.env);
     const k = optionalInt(values, 'k', 1);
     const batch = typeof values.batch === 'string' ? values.batch : undefined;
     let single: Query | undefined;
@@ -107,7 +117,7 @@ export const retrieveCommand: CliCommand = {
         else {
           for (const r of results)
             io.stdout(
-              `${r.score.toFixed(4)}  ${r.file}:${r.startLine}-${r.endLine}  [${r.sources.join(', ')}]${r.parser ? `  (${r.parser})` : ''}\n`,
+              `${r.score.toFixed(4)}  ${r.file}:${r.startLine}-${r.endLine}  [${r.sources.join(', ')}]  placed by ${r.placedBy}${r.parser ? `  (${r.parser})` : ''}\n`,
             );
           if (results.length === 0) io.stdout('(no context chunks)\n');
         }

@@ -14,7 +14,7 @@ export const searchCommand: CliCommand = {
   async run({ values, positionals }, io) {
     const query = positionals.join(' ').trim();
     if (query === '') throw new UsageError('the search text is required');
-    const root = resolveRoot(requireString(values, 'root'));
+    const root = resolveRoot(requireString(values, 'root'), io.env);
     const k = optionalInt(values, 'k', 1) ?? 10;
     const cli = openCliEngine(io, { semantic: true });
     try {

@@ -3,6 +3,7 @@ import { AlreadyRunningError, Daemon } from '../daemon';
 import { DaemonLogger, streamSink } from '../log';
 import { createDaemonParts } from '../parts';
 import { installCrashGuard } from '../server/crash-guard';
+import { usePrivateUmask } from '../storage/private-files';
 import { UsageError, optionalInt, type CliCommand } from './command';
 
 export const serveCommand: CliCommand = {
@@ -11,6 +12,8 @@ export const serveCommand: CliCommand = {
   usage: 'tandemd serve [--port N] [--idle-timeout SECONDS]',
   options: { port: { type: 'string' }, 'idle-timeout': { type: 'string' } },
   async run({ values }, io) {
+    // The daemon writes only into its home, and everything there is private (0700/0600).
+    usePrivateUmask();
     const config = loadConfig(io.env);
     const port = optionalInt(values, 'port');
     const idle = optionalInt(values, 'idle-timeout');

@@ -1,10 +1,18 @@
 /**
- * `tandemd stats [--json] [--since 7d] [--by model,backend,language]` — acceptance
- * statistics of inline suggestions, and auto-fix / multi-file edit outcomes (`fixes`). Asks the running daemon; without one, reads the
+ * `tandemd stats [--json] [--since 7d] [--by model,backend,language] [--kind nextEdit]` —
+ * acceptance statistics of inline suggestions (or next-edit suggestions with `--kind
+ * nextEdit`), and auto-fix / multi-file edit outcomes (`fixes`). Asks the running daemon; without one, reads the
  * user database directly (the numbers are the same: both compute them from the store).
  */
 import { existsSync } from 'node:fs';
-import { FixStatsRequest, StatsDimensions, StatsGetRequest, type StatsDimension } from '../../protocol';
+import {
+  FixStatsRequest,
+  StatsDimensions,
+  StatsGetRequest,
+  SuggestionKinds,
+  type StatsDimension,
+  type SuggestionKind,
+} from '../../protocol';
 import { tandemHome } from '../../protocol/home';
 import { openUserDb, userDbPath } from '../storage/db';
 import { EditOutcomeStore } from '../edit/outcomes';
@@ -17,6 +25,7 @@ interface StatsQuery {
   sinceMs?: number;
   untilMs?: number;
   groupBy?: StatsDimension[];
+  suggestionKind?: SuggestionKind;
 }
 
 const units: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
@@ -43,12 +52,17 @@ export function parseGroupBy(value: string): StatsDimension[] {
 export const statsCommand: CliCommand = {
   name: 'stats',
   summary: 'Show acceptance rate, retained characters and latency of inline suggestions, and auto-fix success.',
-  usage: 'tandemd stats [--json] [--since 7d|ISO-date] [--by model,backend,language|none]',
-  options: { json: { type: 'boolean' }, since: { type: 'string' }, by: { type: 'string' } },
+  usage: 'tandemd stats [--json] [--since 7d|ISO-date] [--by model,backend,language|none] [--kind completion|nextEdit]',
+  options: { json: { type: 'boolean' }, since: { type: 'string' }, by: { type: 'string' }, kind: { type: 'string' } },
   async run({ values }, io) {
     const params: StatsQuery = {};
     if (typeof values.since === 'string') params.sinceMs = parseSince(values.since);
     if (typeof values.by === 'string') params.groupBy = parseGroupBy(values.by);
+    if (typeof values.kind === 'string') {
+      if (!(SuggestionKinds as readonly string[]).includes(values.kind))
+        throw new UsageError(`--kind takes ${SuggestionKinds.join(' or ')}, got "${values.kind}"`);
+      params.suggestionKind = values.kind as SuggestionKind;
+    }
 
     let stats: StatsGetRequest.Result;
     let fixes: FixStatsRequest.Result;
@@ -76,7 +90,8 @@ export const statsCommand: CliCommand = {
         db.close();
       }
     }
-    io.stdout(values.json ? `${JSON.stringify({ ...stats, fixes })}\n` : `${formatStats(stats)}\n${formatFixStats(fixes)}`);
+    const heading = stats.suggestionKind === 'nextEdit' ? 'Next-edit suggestions\n' : '';
+    io.stdout(values.json ? `${JSON.stringify({ ...stats, fixes })}\n` : `${heading}${formatStats(stats)}\n${formatFixStats(fixes)}`);
     return 0;
   },
 };
@@ -86,6 +101,7 @@ function emptyStats(params: StatsQuery): StatsGetRequest.Result {
   const none = { count: 0, p50: null, p90: null, p95: null, p99: null };
   const retention = { checked: 0, acceptedChars: 0, retainedChars: 0, rate: null };
   return {
+    suggestionKind: params.suggestionKind ?? 'completion',
     sinceMs: params.sinceMs ?? null,
     untilMs: params.untilMs ?? null,
     groupBy: params.groupBy ?? ['model', 'backend', 'language'],

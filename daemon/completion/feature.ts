@@ -31,5 +31,11 @@ function completeInline(
   params: CompletionParams,
   { session, signal }: RequestContext,
 ): Promise<InlineCompletionRequest.Result> {
-  return runInlineCompletion(deps, { params, sessionKey: session.id, signal, onDelta: host.stream(session, params.streamId) });
+  return runInlineCompletion(deps, {
+    params,
+    sessionKey: session.id,
+    roots: [...session.roots],
+    signal,
+    onDelta: host.stream(session, params.streamId),
+  });
 }

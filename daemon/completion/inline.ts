@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { InlineCompletionRequest } from '../../protocol';
 import type { TandemConfig } from '../config';
 import type { ContextEngine } from '../context/types';
+import { promptLayoutFor } from '../router/fim';
 import type { ModelRouter } from '../router/types';
 
 export interface CompletionDeps {
@@ -22,6 +23,8 @@ export type CompletionParams = InlineCompletionRequest.Params & { recentFiles: N
 export interface CompletionCall {
   params: CompletionParams;
   sessionKey: string;
+  /** The session's workspace roots: the only ones its context comes from. */
+  roots?: readonly string[];
   signal: AbortSignal;
   onDelta?: (delta: string) => void;
 }
@@ -49,6 +52,8 @@ export async function runInlineCompletion(deps: CompletionDeps, call: Completion
       numCtx: task.num_ctx,
       outputReserve: maxTokens,
       deadlineMs: deps.contextDeadlineMs ?? COMPLETION_CONTEXT_DEADLINE_MS,
+      layout: promptLayoutFor(task.model),
+      roots: call.roots,
     },
     call.signal,
   );
@@ -58,6 +63,7 @@ export async function runInlineCompletion(deps: CompletionDeps, call: Completion
   const result = await deps.router.complete({
     prefix: prompt.prefix,
     suffix: prompt.suffix,
+    ...(prompt.repoContext !== undefined ? { repoContext: prompt.repoContext } : {}),
     maxTokens,
     stop: params.multiline === false ? ['\n'] : undefined,
     sessionKey: params.sessionKey ?? call.sessionKey,

@@ -15,6 +15,8 @@ import type { RetrievedChunk } from './retrieval';
 export interface FitItem extends CompactItem {
   /** 0 = stable (a definition the current file imports), 1 = volatile; the render order. */
   tier: 0 | 1;
+  /** The header of the container a member chunk was cut out of, rendered above it. */
+  context?: string;
 }
 
 export type FitOutcome = ContextCandidateInfo['outcome'];
@@ -59,6 +61,7 @@ export function toFitItems(chunks: RetrievedChunk[]): FitItem[] {
     hash: c.hash,
     rank,
     tier: c.sources.includes('imports') ? 0 : 1,
+    ...(c.context ? { context: c.context } : {}),
   }));
 }
 

@@ -4,14 +4,15 @@
  * retrieved for the question and selection (the current file's imports count) from its
  * root or every root, fitted so rules plus chunks stay within the budget, as markdown.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readInsideRoots } from '../../shared/paths';
 import { clipSuffix, type RenderedTokens, type TokenCounter } from './budget';
 import { candidateKey, fitToBudget, toFitItems, type FitItem } from './budget-fit';
 import type { ContextConfig } from './config';
 import { roundMs, roundScore, type DiagnosticsLog } from './diagnostics';
-import { promptOrder, renderChunk } from './render';
+import { chunkBody, promptOrder, renderChunk } from './render';
 import type { Retrieval, RetrievedChunk } from './retrieval';
+import { ContextEngineError } from './errors';
 import { relPath, type SemanticState } from './roots';
 import type { ProjectRule, ProjectRules } from './rules';
 import type { ChatAssemblyRequest } from './types';
@@ -40,8 +41,8 @@ export interface ChatAssemblyDeps {
   roots: {
     /** A registered root by path; throws when it is not registered. */
     require(root: string): ChatRoot;
-    /** The registered root containing a document, if any. */
-    rootOf(path: string): ChatRoot | undefined;
+    /** The registered root containing a document, if any (among `allowed` when given). */
+    rootOf(path: string, allowed?: readonly string[]): ChatRoot | undefined;
     all(): ChatRoot[];
     semanticStatus(): SemanticState;
   };
@@ -62,7 +63,12 @@ export class ChatAssembler {
     const { counter, roots, now } = this.deps;
     const started = now();
     const cfg = this.deps.config.chat;
-    let ws = req.root ? roots.require(req.root) : req.path ? roots.rootOf(req.path) : undefined;
+    // Only the request's own roots (a session's) when it names them: never another window's.
+    const permitted = (w: ChatRoot) => req.roots === undefined || req.roots.includes(w.root);
+    let ws = req.root ? roots.require(req.root) : req.path ? roots.rootOf(req.path, req.roots) : undefined;
+    if (ws && !permitted(ws)) {
+      throw new ContextEngineError(`${req.root} is not a workspace root of this connection.`, 'workspace_not_registered');
+    }
     const semantic = roots.semanticStatus();
     const rulesAll = ws ? ws.rules.read() : [];
     // Rules first, within their own cap and the budget.
@@ -83,18 +89,17 @@ export class ChatAssembler {
     }
     // Retrieval: the query and selection form the query window; imports of the current file count.
     const queryText = [req.selection ?? '', req.query].filter((s) => s !== '').join('\n');
-    const targets = ws ? [ws] : roots.all();
+    const targets = ws ? [ws] : roots.all().filter(permitted);
     const candidateLists: RetrievedChunk[][] = [];
     for (const w of targets) {
       let docText = '';
       let path = join(w.root, '.tandem-chat-query');
       if (req.path && w === ws) {
         path = req.path;
-        try {
-          docText = readFileSync(join(w.root, relPath(w, req.path)), 'utf8');
-        } catch {
-          docText = '';
-        }
+        // Read like every workspace file: a document whose realpath is outside the root
+        // (a symlinked active file) gives nothing, so its imports never reach a model.
+        const doc = readInsideRoots(join(w.root, relPath(w, req.path)), [w.root]);
+        docText = doc.ok ? doc.bytes.toString('utf8') : '';
       }
       const r = await this.deps.retrieval.retrieve({
         path,
@@ -103,6 +108,7 @@ export class ChatAssembler {
         suffix: '',
         line: 1_000_000,
         recentFiles: req.recentFiles,
+        roots: req.roots,
         k: cfg.maxChunks,
         perFileCap: cfg.perFileCap,
         excludeLines: [0, -1],
@@ -148,6 +154,7 @@ export class ChatAssembler {
             score: roundScore(c.score),
             sources: c.sources,
             signals: c.signals,
+            placedBy: c.placedBy,
             tokens: fitted.itemTokens.get(key) ?? 0,
             outcome: fitted.outcomes.get(key) ?? 'dropped',
           };
@@ -167,16 +174,21 @@ export class ChatAssembler {
 function renderChatChunks(items: FitItem[]): string {
   if (items.length === 0) return '';
   const parts = promptOrder(items).map(
-    (it) => `${it.path} (lines ${it.startLine}-${it.endLine}):\n\`\`\`${it.language}\n${it.text}\n\`\`\``,
+    (it) => `${it.path} (lines ${it.startLine}-${it.endLine}):\n\`\`\`${it.language}\n${chunkBody(it)}\n\`\`\``,
   );
   return `Relevant code from the workspace:\n\n${parts.join('\n\n')}\n`;
 }
 
-/** The import lines of a document (for chat: they point at the files that matter). */
-function importLines(text: string): string {
+/**
+ * The import lines of a document (for chat: they point at the files that matter). Each
+ * keyword must be a whole word: `user = …` or `fromage()` is not an import.
+ */
+export function importLines(text: string): string {
   return text
     .split('\n')
-    .filter((l) => /^\s*(import|from|use|require|#include|const .*require\()/.test(l))
+    .filter((l) => IMPORT_LINE.test(l))
     .slice(0, 200)
     .join('\n');
 }
+const IMPORT_LINE =
+  /^\s*(?:(?:import|from|use)(?:\s+(?![\s=:])|(?=[{'"*]))|require\s*[('"]|#include\s*[<"]|(?:const|let|var)\s.*\brequire\s*\()/;

@@ -4,7 +4,10 @@
  * checks that refuse paths outside the root.
  */
 import { realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { tandemHome } from '../../protocol/home';
+import { workspaceRootRefusal } from '../../shared/root-policy';
 import { UsageError, type CliIo } from '../cli/command';
 import { loadConfig, type TandemConfig } from '../config';
 import { DaemonLogger, streamSink } from '../log';
@@ -42,15 +45,18 @@ export function openCliEngine(io: CliIo, opts: { semantic: boolean; backgroundEm
   };
 }
 
-/** The canonical root, or a usage error. */
-export function resolveRoot(root: string): string {
+/** The canonical root, or a usage error (not a directory, or refused by the root policy). */
+export function resolveRoot(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  let real: string;
   try {
-    const real = realpathSync(root);
+    real = realpathSync(root);
     if (!statSync(real).isDirectory()) throw new Error('not a directory');
-    return real;
   } catch {
     throw new UsageError(`--root ${root} is not a directory`);
   }
+  const refusal = workspaceRootRefusal(real, { userHome: homedir(), tandemHome: tandemHome(env) });
+  if (refusal) throw new UsageError(refusal.message);
+  return real;
 }
 
 /** A file inside the root (relative to it or absolute), realpath-checked; a usage error otherwise. */

@@ -17,6 +17,8 @@ export interface CompactItem {
   /** Index in the caller's ranked list (lower is better). */
   rank: number;
   compacted?: 'signature' | 'merged';
+  /** Kept as it is (a chunk of the last prompt at this place): never merged or cut to its signature. */
+  frozen?: boolean;
   /** Ranks of the items merged into this one. */
   mergedFrom?: number[];
 }
@@ -78,7 +80,9 @@ export function compact<T extends CompactItem>(ranked: T[], target: number, meas
   let merged = 0;
   const out: T[] = [];
   for (const it of items) {
-    const host = out.find((o) => o.path === it.path && it.startLine <= o.endLine + 1 && o.startLine <= it.endLine + 1);
+    const host = it.frozen
+      ? undefined
+      : out.find((o) => !o.frozen && o.path === it.path && it.startLine <= o.endLine + 1 && o.startLine <= it.endLine + 1);
     if (!host) {
       out.push({ ...it });
       continue;
@@ -92,6 +96,7 @@ export function compact<T extends CompactItem>(ranked: T[], target: number, meas
   let total = items.reduce((s, it) => s + measure(it), 0);
   for (let i = items.length - 1; i >= 0 && total > target; i--) {
     const it = items[i];
+    if (it.frozen) continue;
     const sig = toSignature(it.text, it.language);
     if (sig === it.text) continue;
     const before = measure(it);

@@ -5,6 +5,7 @@
  * prefix/suffix did not use (exact count of the whole prompt), and render them as
  * comments before the prefix. Diagnostics are recorded under the completion id.
  */
+import { basename } from 'node:path';
 import type { ContextCandidateInfo, ContextDiagnostics } from '../../protocol';
 import type { Logger } from '../log';
 import { clipPrefix, clipSuffix, completionBudget, type RenderedTokens, type TokenCounter } from './budget';
@@ -14,9 +15,19 @@ import { roundMs, roundScore, type DiagnosticsLog } from './diagnostics';
 import { assemblyCancelled } from './errors';
 import type { FusedCandidate } from './fusion';
 import { asComment, specFor } from './languages';
-import { renderChunk, renderContextBlock } from './render';
+import {
+  joinRepoContext,
+  renderChunk,
+  promptOrder,
+  renderContextBlock,
+  repoChunkPiece,
+  repoContextParts,
+  type PromptLayout,
+  type RenderItem,
+} from './render';
 import type { Retrieval, RetrieveResult } from './retrieval';
 import { safeRel, type SemanticState } from './roots';
+import type { SyntaxFacts } from './syntax/facts';
 import type { AssembledCompletionPrompt, CompletionContextRequest } from './types';
 
 export interface CompletionAssemblyDeps {
@@ -25,8 +36,8 @@ export interface CompletionAssemblyDeps {
   tokens: RenderedTokens;
   retrieval: Pick<Retrieval, 'retrieve'>;
   roots: {
-    /** The registered root containing a document, if any. */
-    rootOf(path: string): { root: string } | undefined;
+    /** The registered root containing a document, if any (only among `allowed` when given), with the parser each of its files used when known. */
+    rootOf(path: string, allowed?: readonly string[]): { root: string; syntax?: Pick<SyntaxFacts, 'parserOf'> } | undefined;
     semanticStatus(): SemanticState;
   };
   diagnostics: Pick<DiagnosticsLog, 'record'>;
@@ -40,7 +51,13 @@ export type CompletionCandidatesRequest = Omit<CompletionContextRequest, 'comple
   deadlineMs?: number;
 };
 
+/** New chunks ranked before the last prompt's (see `withLastPrompt`). */
+const FRESH_FIRST = 2;
+
 export class CompletionAssembler {
+  /** The last prompt's chunks per document (the 16 most recent), in their render order. */
+  private readonly lastPrompts = new Map<string, { line: number; items: FitItem[] }>();
+
   constructor(private readonly deps: CompletionAssemblyDeps) {}
 
   async assemble(req: CompletionContextRequest, signal?: AbortSignal): Promise<AssembledCompletionPrompt> {
@@ -50,7 +67,7 @@ export class CompletionAssembler {
     const pre = clipPrefix(counter, req.prefix, budget.prefix);
     const suf = clipSuffix(counter, req.suffix, budget.suffix);
     const contextBudget = Math.max(0, budget.total - pre.tokens - suf.tokens);
-    const ws = cfg.enabled ? this.deps.roots.rootOf(req.path) : undefined;
+    const ws = cfg.enabled ? this.deps.roots.rootOf(req.path, req.roots) : undefined;
     const diag: ContextDiagnostics = {
       completionId: req.completionId,
       kind: 'completion',
@@ -70,12 +87,18 @@ export class CompletionAssembler {
     };
     let prefix = pre.text;
     let prefixTokens = pre.tokens;
+    let repoContext: string | undefined;
     let contextChunks = 0;
+    // A repository-level layout needs a repository: outside every root the prompt is the document's.
+    const repo = ws && req.layout && req.layout !== 'comments' ? req.layout : undefined;
+    const layout: PromptLayout = repo ?? 'comments';
+    diag.layout = layout;
     try {
       if (ws && contextBudget > 0 && cfg.completion.maxChunks > 0) {
         const remaining = Math.max(0, req.deadlineMs - (now() - started));
         const r = await this.deps.retrieval.retrieve({
           path: req.path,
+          roots: req.roots,
           languageId: req.languageId,
           prefix: req.prefix,
           suffix: req.suffix,
@@ -87,27 +110,47 @@ export class CompletionAssembler {
         });
         diag.retrievers = r.retrievers;
         const rel = safeRel(ws, req.path);
+        const repoName = basename(ws.root);
         // The context share by each chunk's own count, then the exact count of what is sent:
-        // the context block and the prefix, plus the suffix, within the whole budget.
-        const fitted = fitToBudget(toFitItems(r.chunks), {
+        // the context (block or repository sections) and the prefix, plus the suffix, within the whole budget.
+        // While typing in one place the last prompt's chunks keep their place at the start
+        // (a server's prompt cache reuses what is unchanged); the best new ones are taken first.
+        const measure = (it: FitItem) => this.deps.tokens.of(repo ? repoChunkPiece(repo, it) : renderChunk(req.languageId, it));
+        const { items, order } = this.withLastPrompt(req, toFitItems(r.chunks), contextBudget, measure);
+        const fitted = fitToBudget(items, {
           budget: contextBudget,
           compactionThreshold: cfg.completion.compactionThreshold,
-          measure: (it) => this.deps.tokens.of(renderChunk(req.languageId, it)),
-          exact: (kept) => this.blockPlusPrefixTokens(req.languageId, kept, rel, pre.text, pre.tokens) + suf.tokens,
+          measure,
+          exact: (kept) =>
+            (repo
+              ? this.repoTokens(repo, order(kept), repoName, rel, pre.text, pre.tokens).total
+              : this.blockPlusPrefixTokens(req.languageId, kept, rel, pre.text, pre.tokens)) + suf.tokens,
           limit: budget.total,
         });
         diag.compaction = fitted.compaction;
-        diag.candidates = candidateInfos(r.candidates, fitted.outcomes, fitted.itemTokens);
-        const kept = fitted.kept;
+        diag.candidates = candidateInfos(r.candidates, fitted.outcomes, fitted.itemTokens, ws.syntax);
+        const kept = order(fitted.kept);
+        this.remember(req, kept);
         const fullTokens = fitted.tokens - suf.tokens;
-        prefix = kept.length > 0 ? renderContextBlock(req.languageId, kept, rel) + pre.text : pre.text;
-        prefixTokens = kept.length > 0 ? fullTokens : pre.tokens;
-        contextChunks = kept.length;
+        if (repo) {
+          // The repository sections even with no chunk kept: the current file's path stays, so does the prompt's start.
+          const parts = repoContextParts(repo, kept, repoName, rel);
+          const counted = this.repoTokens(repo, kept, repoName, rel, pre.text, pre.tokens);
+          if (counted.total + suf.tokens <= budget.total) {
+            repoContext = joinRepoContext(parts);
+            prefix = parts.prefixHead + pre.text;
+            prefixTokens = counted.total;
+          }
+        } else {
+          prefix = kept.length > 0 ? renderContextBlock(req.languageId, kept, rel) + pre.text : pre.text;
+          prefixTokens = kept.length > 0 ? fullTokens : pre.tokens;
+        }
+        contextChunks = repoContext !== undefined || !repo ? kept.length : 0;
         diag.tokens = {
           prefix: pre.tokens,
           suffix: suf.tokens,
-          context: kept.length > 0 ? fullTokens - pre.tokens : 0,
-          total: (kept.length > 0 ? fullTokens : pre.tokens) + suf.tokens,
+          context: prefixTokens - pre.tokens,
+          total: prefixTokens + suf.tokens,
         };
       }
     } catch (err) {
@@ -115,6 +158,7 @@ export class CompletionAssembler {
       this.deps.logger.warn(`context: retrieval failed for ${req.path}: ${(err as Error).message}; using the document only.`);
       prefix = pre.text;
       prefixTokens = pre.tokens;
+      repoContext = undefined;
       contextChunks = 0;
     }
     if (signal?.aborted) throw assemblyCancelled();
@@ -122,7 +166,15 @@ export class CompletionAssembler {
     diag.tokens.total = tokens;
     diag.elapsedMs = roundMs(now() - started);
     this.deps.diagnostics.record(diag);
-    return { prefix, suffix: suf.text, tokens, contextChunks, elapsedMs: diag.elapsedMs };
+    return {
+      prefix,
+      suffix: suf.text,
+      ...(repoContext !== undefined ? { repoContext } : {}),
+      layout: repoContext !== undefined ? layout : 'comments',
+      tokens,
+      contextChunks,
+      elapsedMs: diag.elapsedMs,
+    };
   }
 
   /**
@@ -156,6 +208,75 @@ export class CompletionAssembler {
   }
 
   /**
+   * The items to fit, best first, and the order they are rendered in. With a last prompt
+   * at this place (same document, within a line), its chunks are ranked right after the
+   * `FRESH_FIRST` best new ones and rendered first in their last order, the new ones after
+   * them in prompt order, and never merged or cut to signatures (`frozen`); so a keystroke
+   * that changes the ranking appends to the prompt instead of rewriting it, while the chunk
+   * now ranked first still gets in (the last prompt's tail makes room).
+   */
+  private withLastPrompt(
+    req: CompletionContextRequest,
+    fresh: FitItem[],
+    budget: number,
+    measure: (it: FitItem) => number,
+  ): { items: FitItem[]; order: (kept: FitItem[]) => FitItem[] } {
+    const last = this.lastPrompts.get(req.path);
+    const sticky = last && Math.abs(last.line - req.line) <= 1 ? last.items : [];
+    if (sticky.length === 0) return { items: fresh, order: promptOrder };
+    const id = (it: FitItem) => `${it.path}:${it.startLine}:${it.hash}`;
+    const seen = new Set(sticky.map(id));
+    const others = fresh.filter((it) => !seen.has(id(it)));
+    const head = others.slice(0, FRESH_FIRST);
+    // Only a leading run of the last prompt's chunks keeps the prompt's start: as many as fit after the best new ones.
+    let room = budget - head.reduce((n, it) => n + measure(it), 0);
+    let run = 0;
+    while (run < sticky.length && measure(sticky[run]) <= room) room -= measure(sticky[run++]);
+    const kept = sticky.slice(0, run).map((it) => ({ ...it, frozen: true }));
+    const items = [...head, ...kept, ...others.slice(FRESH_FIRST)].map((it, rank) => ({ ...it, rank }));
+    const isSticky = (it: FitItem) => it.rank >= head.length && it.rank < head.length + kept.length;
+    const order = (kept: FitItem[]) => [
+      ...kept.filter(isSticky).sort((a, b) => a.rank - b.rank),
+      ...promptOrder(kept.filter((it) => !isSticky(it))),
+    ];
+    return { items, order };
+  }
+
+  private remember(req: CompletionContextRequest, rendered: FitItem[]): void {
+    this.lastPrompts.delete(req.path);
+    this.lastPrompts.set(req.path, { line: req.line, items: rendered });
+    if (this.lastPrompts.size > 16) this.lastPrompts.delete(this.lastPrompts.keys().next().value as string);
+  }
+
+  /**
+   * Exact tokens of a repository-level prompt's context and prefix segments (the router
+   * puts the FIM prefix token between them, so they are counted apart): with cl100k the
+   * context is the sum of its head, the cached counts of its file sections (each ends in
+   * a newline before the next `<`, a boundary no pre-token spans) and its tail; otherwise,
+   * or when a StarCoder2 repository name does not end in a letter or digit, it is counted whole.
+   */
+  private repoTokens(
+    layout: Exclude<PromptLayout, 'comments'>,
+    items: RenderItem[],
+    repoName: string,
+    rel: string,
+    prefix: string,
+    prefixTokens: number,
+  ): { context: number; total: number } {
+    const { counter, tokens } = this.deps;
+    const parts = repoContextParts(layout, items, repoName, rel);
+    const whole = counter.encoding !== 'cl100k_base' || (layout === 'starcoder-repo' && !/[\p{L}\p{N}]$/u.test(repoName));
+    let context = whole ? counter.count(joinRepoContext(parts)) : counter.count(parts.head) + counter.count(parts.tail);
+    if (!whole) for (const p of parts.pieces) context += tokens.of(p);
+    if (parts.prefixHead === '') return { context, total: context + prefixTokens };
+    // StarCoder2's prefix segment is `path\n` + the prefix: a sum when the prefix starts with a line with text.
+    const head = cl100kSplits(counter.encoding, prefix)
+      ? tokens.of(parts.prefixHead.slice(0, -1)) + prefixTokens
+      : counter.count(parts.prefixHead + prefix);
+    return { context: context + head - prefixTokens, total: context + head };
+  }
+
+  /**
    * Exact tokens of `renderContextBlock(items) + prefix`. With cl100k, no pre-token spans
    * a newline that is followed by a line with text (indented or not: the newline ends
    * its pre-token, and the indentation starts the next), so the count is the sum of the
@@ -182,14 +303,26 @@ export class CompletionAssembler {
   }
 }
 
-/** The diagnostics' candidate list: the first 50 fused candidates with their outcome and tokens. */
+/** Whether cl100k's count of `line\n` + `text` is the sum of the two (`text` starts with a line with text). */
+function cl100kSplits(encoding: string, text: string): boolean {
+  return encoding === 'cl100k_base' && /^[ \t]*\S/.test(text);
+}
+
+/** The diagnostics' candidate list: the first 50 fused candidates with their outcome, tokens, what placed each and its file's parser. */
 function candidateInfos(
   candidates: FusedCandidate[],
   outcomes: Map<string, FitOutcome>,
   tokens: Map<string, number>,
+  syntax: Pick<SyntaxFacts, 'parserOf'> | undefined,
 ): ContextCandidateInfo[] {
+  const parsers = new Map<string, string | undefined>();
+  const parserOf = (file: string) => {
+    if (!parsers.has(file)) parsers.set(file, syntax?.parserOf(file)?.parser);
+    return parsers.get(file);
+  };
   return candidates.slice(0, 50).map((c) => {
     const k = candidateKey(c);
+    const parser = parserOf(c.path);
     return {
       file: c.path,
       startLine: c.startLine,
@@ -197,6 +330,8 @@ function candidateInfos(
       score: roundScore(c.score),
       sources: c.sources,
       signals: c.signals,
+      placedBy: c.placedBy,
+      ...(parser ? { parser } : {}),
       tokens: tokens.get(k) ?? 0,
       outcome: c.capped ? 'capped' : (outcomes.get(k) ?? 'dropped'),
     };

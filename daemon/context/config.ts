@@ -3,6 +3,7 @@
  * default, so `{}` (the file's default) is a complete configuration. The daemon reads
  * it once with `parseContextConfig(config.context)`.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { ConfigError, duration } from '../config';
 
@@ -47,6 +48,9 @@ export const DEFAULT_EXCLUDE_GLOBS = [
   '*.generated.*',
 ];
 
+/** Index workers by default: two, or one on a single-core machine (the daemon's thread writes SQLite meanwhile). */
+export const DEFAULT_INDEX_WORKERS = Math.min(2, availableParallelism());
+
 const zShares = z.object({
   /** Share of the budget for the text before the cursor. */
   prefix: z.number().min(0.05).max(0.95).default(0.5),
@@ -74,6 +78,8 @@ export const zContextConfig = z.object({
       chunkMaxChars: z.number().int().min(200).max(100_000).default(3000),
       /** Lines longer than this mark a file as minified/generated (skipped). */
       maxLineChars: z.number().int().min(200).default(4000),
+      /** Index workers parsing beside the daemon's thread during a walk (0: parse in-process). */
+      workers: z.number().int().min(0).max(8).default(DEFAULT_INDEX_WORKERS),
     })
     .prefault({}),
   watch: z
@@ -133,8 +139,6 @@ export const zContextConfig = z.object({
           openFile: z.number().min(1).default(1.25),
           recentFile: z.number().min(1).default(1.15),
           sameDir: z.number().min(1).default(1.1),
-          /** Members of the namespace import being typed at the cursor (`ns.|`). */
-          namespaceMember: z.number().min(1).default(2),
         })
         .prefault({}),
     })

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import * as lancedb from '@lancedb/lancedb';
 import type { ModelRouter } from '../router/types';
 import type { Logger } from '../log';
+import { PRIVATE_DIR_MODE } from '../storage/private-files';
 import type { ContextConfig } from './config';
 import type { IndexStore } from './index-store';
 
@@ -162,7 +163,7 @@ export class VectorIndex {
 
   private async connection(): Promise<lancedb.Connection> {
     if (!this.conn) {
-      mkdirSync(this.dir, { recursive: true });
+      mkdirSync(this.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       this.conn = await lancedb.connect(this.dir);
     }
     return this.conn;

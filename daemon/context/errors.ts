@@ -3,7 +3,7 @@
 export class ContextEngineError extends Error {
   constructor(
     message: string,
-    readonly kind: 'workspace_not_registered' | 'path_outside_workspace' | 'not_found',
+    readonly kind: 'workspace_not_registered' | 'workspace_root_refused' | 'path_outside_workspace' | 'not_found',
   ) {
     super(message);
     this.name = 'ContextEngineError';

@@ -14,7 +14,7 @@ export const contextFeature: DaemonFeature = {
   notifications: [IndexProgressNotification],
   register(host) {
     host.handle(ContextDiagnosticsRequest, (params) => contextDiagnostics(host.context, params));
-    host.handle(ContextSearchRequest, (params) => contextSearch(host.context, params));
+    host.handle(ContextSearchRequest, (params, { session }) => contextSearch(host.context, params, session.roots));
     const unsubscribe = host.context.onProgress((progress) => host.broadcast(IndexProgressNotification, indexProgressParams(progress)));
     return { dispose: unsubscribe };
   },

@@ -3,11 +3,15 @@
  * relative to its own folder, later and deeper rules win, `!` re-includes), the root's
  * `.git/info/exclude`, `.tandemignore` files (same syntax, applied after git's), the
  * configured folder names and generated-file patterns. Rule files are read lazily and
- * cached per folder; `invalidate()` forgets them when one changes.
+ * cached per folder (through the checked read: inside the root, never a FIFO);
+ * `invalidate()` forgets them when one changes.
  */
-import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { readInsideRoots } from '../../shared/paths';
+
+/** Larger rule files are not read (no real .gitignore comes near it). */
+const MAX_RULE_FILE_BYTES = 1024 * 1024;
 
 export const IGNORE_FILES = ['.gitignore', '.tandemignore'] as const;
 
@@ -80,14 +84,11 @@ export class IgnoreRules {
   private readRules(files: string[]): Ignore | null {
     let ig: Ignore | null = null;
     for (const file of files) {
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        continue;
-      }
+      // The checked read: inside the root, and a FIFO named .gitignore cannot hang the daemon.
+      const read = readInsideRoots(file, [this.root], { maxBytes: MAX_RULE_FILE_BYTES, allowGit: true });
+      if (!read.ok) continue;
       ig ??= ignore();
-      ig.add(text);
+      ig.add(read.bytes.toString('utf8'));
     }
     return ig;
   }

@@ -1,32 +1,46 @@
 /**
- * The imports retriever: definitions of what the current file imports, best first —
- * names used right above the cursor, then names imported but not used yet (about to be),
- * then names used long ago. Members of a namespace import being typed at the cursor
- * (`ns.|`) come before all of them. Also reports which files are imported and which
- * chunks are unused imports or namespace members, for the fusion's boosts.
+ * The imports retriever: the definitions the cursor most likely needs next, from what the
+ * current file can see (its imports, its package, the receiver before a dot), read from the
+ * syntax facts of the index. Each chunk it places says which signal placed it:
+ *
+ * - after `x.`: the members of what `x` is (receiver-members.ts: `receiver-member`,
+ *   `namespace-member`), those matching the identifier being typed, not used in the file
+ *   yet, most used in the workspace and closest in name to the line first;
+ * - otherwise: names the file imports but does not use yet (`unused-import`; one used
+ *   nowhere else in the file is about to be used here, then the next ones used below the
+ *   cursor), and names of its own package it can use without an import (`same-package`,
+ *   Go and Java: those used below the cursor, or close in name to the line).
+ *
+ * Those come first, in that order (fusion keeps it). Then, for the fused ranking: the
+ * definitions of imported names used right above the cursor.
  */
-import { buildMatch, queryTerms } from './bm25';
-import { STOP_WORDS, identifiersIn, splitIdentifier } from './identifiers';
-import { parseImports, resolveImport } from './imports';
 import type { IndexStore } from './index-store';
+import { kindMismatch, positionKind, type PositionKind } from './cursor-position';
+import { documentUses, type DocumentUses } from './document-uses';
+import { STOP_WORDS, identifiersIn, splitIdentifier } from './identifiers';
+import { parseImports } from './imports';
+import { receiverMembers, type MemberSite } from './receiver-members';
+import type { DefinitionSite, ResolvedImport, SyntaxFacts } from './syntax/facts';
+import type { ImportFact } from './syntax/types';
 
 /** What the imports retriever needs of a root's index. */
 export interface ImportsIndex {
-  store: Pick<
-    IndexStore,
-    'hasFile' | 'findBySuffix' | 'definitionsIn' | 'definitions' | 'symbolsOf' | 'bm25Within' | 'chunkIdsOf' | 'docFrequency'
-  >;
+  store: Pick<IndexStore, 'docFrequency' | 'hasFile'>;
+  syntax: SyntaxFacts;
   chunkCount: number;
 }
+
+/** The signal that placed a chunk ahead of the fused ranking. */
+export type PlacementSignal = 'receiver-member' | 'namespace-member' | 'unused-import' | 'same-package';
 
 /** Signals for the fusion, filled in by `importsRetriever`. */
 export interface ImportSignals {
   /** Root-relative paths of the files the current file imports. */
   files: Set<string>;
-  /** Chunks defining names imported but not used above the cursor yet. */
-  unused: Set<number>;
-  /** Chunks declaring members of the namespace import being typed at the cursor. */
-  members: Set<number>;
+  /** Chunks placed first, in their order, with the signal that placed each. */
+  placed: Map<number, PlacementSignal>;
+  /** How the cursor was read (for diagnostics). */
+  cursor?: { identifier: string; receiver?: string; type?: string; via?: string };
 }
 
 export interface ImportsQuery {
@@ -37,90 +51,226 @@ export interface ImportsQuery {
   suffix: string;
   /** The last lines above the cursor. */
   queryWindow: string;
-  /** True once the deadline has passed: the imports looked at so far make the answer. */
+  /** 1-based cursor line (imports from it on are not the document's yet); default: all of them. */
+  line?: number;
+  /** True once the deadline has passed: what was placed by then makes the answer. */
   expired?: () => boolean;
 }
 
-/** Definitions of the symbols the current file imports, best first (chunk ids). */
+/** Most chunks placed ahead of the fused ranking. */
+export const MAX_PLACED = 24;
+
+interface Ranked {
+  site: DefinitionSite;
+  signal: PlacementSignal;
+  key: number[];
+}
+
+/** The chunks to place first (in order) and then the definitions of imported names used right above the cursor. */
 export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: ImportSignals): number[] {
-  const { rel, language, prefix, suffix, queryWindow } = q;
+  const { syntax } = index;
   const expired = q.expired ?? (() => false);
-  const store = index.store;
-  const head = prefix.length > 200_000 ? prefix.slice(0, 200_000) : prefix;
-  const statements = parseImports(head, language);
-  if (statements.length === 0) return [];
-  const body = stripImportLines(prefix.length > 200_000 ? prefix.slice(-200_000) : prefix);
-  const bodyIdents = new Set(identifiersIn(body));
-  const recentPos = new Map<string, number>();
-  for (const m of queryWindow.matchAll(/[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)?/g)) {
-    recentPos.set(m[0], m.index ?? 0);
-    const dot = m[0].indexOf('.');
-    if (dot > 0) recentPos.set(m[0].slice(0, dot), m.index ?? 0);
+  const cursor = syntax.cursorContext(q.prefix, q.suffix, q.language);
+  const typed = cursor.identifier;
+  // What is being typed is not a use yet.
+  const uses = documentUses(q.prefix.slice(0, q.prefix.length - typed.length), q.suffix, q.language);
+  const imports = documentImports(index, q);
+  for (const imp of imports) for (const f of imp.files) out.files.add(f);
+  const parts = queryParts(q.queryWindow);
+  out.cursor = { identifier: typed };
+
+  let ranked: Ranked[];
+  if (cursor.member) {
+    const r = receiverMembers(syntax, { ...q, receiver: cursor.member.receiver, type: cursor.member.type, imports });
+    out.cursor = { identifier: typed, receiver: cursor.member.receiver, type: r.type, via: r.via };
+    ranked = rankMembers(index, r.members, typed, uses, parts, cursor.member.receiver);
+  } else {
+    const position = positionKind(q.prefix.slice(0, q.prefix.length - typed.length), q.language);
+    ranked = [
+      ...unusedImports(index, imports, q.rel, typed, uses, parts, position, q.language, expired),
+      ...(expired() ? [] : samePackage(index, q.rel, typed, uses, parts, position, q.language, expired)),
+    ];
   }
-  const tail = suffix.length > 20_000 ? suffix.slice(0, 20_000) : suffix;
-  const ranked: Array<{ id: number; priority: number; order: number }> = [];
-  let order = 0;
-  // `ns.` or `ns.par` right before the cursor: a member of a namespace import is being typed.
-  const member = /(?<![\w$.])([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)?$/.exec(prefix.slice(-200));
-  const parts = queryParts(queryWindow);
-  for (const st of statements) {
-    if (expired()) break;
-    const file = resolveImport(
-      st.specifier,
-      rel,
-      language,
-      (p) => store.hasFile(p),
-      (s) => store.findBySuffix(s),
-    );
-    if (file) out.files.add(file);
-    if (file && member && st.namespace === member[1]) {
-      const { named, similar } = memberCandidates(index, file, member[2] ?? '', queryWindow, parts, expired);
-      for (const id of named) {
-        ranked.push({ id, priority: -1, order: order++ });
-        out.members.add(id);
-      }
-      for (const id of similar) ranked.push({ id, priority: -1, order: order++ });
-    }
-    const wanted: Array<{ name: string; local: string }> = st.names.map((n) => ({
-      name: n.imported === 'default' ? n.local : n.imported,
-      local: n.local,
+  ranked.sort(
+    (a, b) => compareKeys(a.key, b.key) || (a.site.path < b.site.path ? -1 : a.site.path > b.site.path ? 1 : a.site.line - b.site.line),
+  );
+  const ids: number[] = [];
+  for (const r of ranked) {
+    if (out.placed.size >= MAX_PLACED) break;
+    if (out.placed.has(r.site.chunkId)) continue;
+    out.placed.set(r.site.chunkId, r.signal);
+    ids.push(r.site.chunkId);
+  }
+  if (!cursor.member && !expired()) for (const id of usedImports(index, imports, q, uses, expired)) if (!ids.includes(id)) ids.push(id);
+  return ids;
+}
+
+/** The document's imports: the index's facts for the file, plus any the text before the cursor adds (unsaved). */
+function documentImports(index: ImportsIndex, q: ImportsQuery): ResolvedImport[] {
+  const cursorLine = q.line ?? Infinity;
+  const indexed = index.store.hasFile(q.rel) ? index.syntax.importsOf(q.rel).filter((i) => i.line < cursorLine) : [];
+  const head = q.prefix.length > 50_000 ? q.prefix.slice(0, 50_000) : q.prefix;
+  const known = new Set(indexed.map((i) => i.specifier));
+  const fresh: ImportFact[] = parseImports(head, q.language)
+    .filter((st) => !known.has(st.specifier))
+    .map((st) => ({
+      specifier: st.specifier,
+      kind: q.language === 'go' ? 'package' : 'module',
+      names: st.names,
+      ...(st.namespace ? { namespace: st.namespace } : {}),
+      line: 0,
     }));
-    if (st.namespace && file) {
-      const re = new RegExp(`\\b${escapeRe(st.namespace)}\\.([A-Za-z_$][\\w$]*)`, 'g');
-      for (const m of (body + '\n' + tail).matchAll(re)) wanted.push({ name: m[1], local: `${st.namespace}.${m[1]}` });
+  return fresh.length > 0 ? [...indexed, ...index.syntax.resolveImports(q.rel, q.language, fresh)] : indexed;
+}
+
+/** 0: the name starts with what is typed (case and all); 1: ignoring case; undefined: it does not. */
+function typedRank(name: string, typed: string): number | undefined {
+  if (typed === '' || name.startsWith(typed)) return 0;
+  return name.toLowerCase().startsWith(typed.toLowerCase()) ? 1 : undefined;
+}
+
+function rankMembers(
+  index: ImportsIndex,
+  members: MemberSite[],
+  typed: string,
+  uses: DocumentUses,
+  parts: Map<string, number>,
+  receiver: string,
+): Ranked[] {
+  const out: Ranked[] = [];
+  const own = /^(this|self|Self)$/.test(receiver.split(/\.|::|->/)[0]);
+  for (const m of members) {
+    const name = m.site.name;
+    const t = typedRank(name, typed);
+    if (t === undefined || name === 'constructor' || name === '__init__') continue;
+    const used = uses.before.has(name) ? 1 : 0;
+    // Private-looking names are for the class itself, not its users.
+    const hidden = !own && /^[_#]/.test(name) ? 1 : 0;
+    const score = Math.log1p(index.store.docFrequency(name.toLowerCase())) + 2 * nameAffinity(name, parts) - 0.5 * m.depth;
+    // A member the file uses further down is likely its first use here; the sooner, the likelier.
+    const at = uses.after.get(name);
+    out.push({ site: m.site, signal: m.signal, key: [t, used, hidden, at === undefined ? 1 : 0, at ?? -score] });
+  }
+  return out;
+}
+
+function unusedImports(
+  index: ImportsIndex,
+  imports: ResolvedImport[],
+  rel: string,
+  typed: string,
+  uses: DocumentUses,
+  parts: Map<string, number>,
+  position: PositionKind,
+  language: string,
+  expired: () => boolean,
+): Ranked[] {
+  const out: Ranked[] = [];
+  const seen = new Set<string>();
+  imports.forEach((imp, order) => {
+    if (expired()) return;
+    for (const n of imp.names) {
+      if (seen.has(n.local) || uses.before.has(n.local)) continue;
+      seen.add(n.local);
+      const t = typedRank(n.local, typed);
+      if (t === undefined) continue;
+      const defs = importedDefinitions(index, imp, n.imported === 'default' ? n.local : n.imported, rel);
+      const at = uses.after.get(n.local);
+      // Imported and used nowhere else in the file: it is about to be used here.
+      const aff = nameAffinity(n.local, parts);
+      for (const d of defs.slice(0, 2)) {
+        const mis = kindMismatch(d.kind, position, language);
+        const key = placementKey(t, mis, at === undefined ? 0 : 1, aff, at ?? 0, order);
+        out.push({ site: d, signal: 'unused-import', key });
+      }
     }
-    const seen = new Set<string>();
-    for (const w of wanted) {
-      if (seen.has(w.name) || expired()) continue;
-      seen.add(w.name);
-      let defs = file ? store.definitionsIn(w.name, file).map((d) => d.chunkId) : [];
-      // A barrel file (`export * from`) or a path alias: fall back to a unique definition by name.
-      if (defs.length === 0 && w.name.length >= 3) {
-        const any = store.definitions(w.name, 2);
-        if (any.length === 1 && any[0].path !== rel) defs = [any[0].chunkId];
-      }
-      if (defs.length === 0) continue;
-      const recency = recentPos.get(w.local) ?? -1;
-      const usedInBody = w.local.includes('.') ? recency >= 0 || body.includes(w.local) : bodyIdents.has(w.local);
-      // Used right above the cursor: most relevant; imported but unused so far: about to be
-      // used (ranked with the names used in the second half of the window); used long ago: last.
-      const priority = !usedInBody
-        ? 0.5 - 0.4 * Math.min(1, nameAffinity(w.name, parts))
-        : recency >= 0
-          ? 1 - recency / Math.max(1, queryWindow.length)
-          : 3;
-      for (const id of defs.slice(0, 2)) {
-        ranked.push({ id, priority, order: order++ });
-        if (!usedInBody) out.unused.add(id);
-      }
+  });
+  return out;
+}
+
+/** Where an imported name is declared: in the files its import resolves to, else a unique definition (barrels, aliases). */
+function importedDefinitions(index: ImportsIndex, imp: ResolvedImport, name: string, rel: string): DefinitionSite[] {
+  const { syntax } = index;
+  const inFiles = imp.files.flatMap((f) => syntax.definitionsIn(f).filter((d) => d.name === name));
+  const top = inFiles.filter((d) => d.container === undefined);
+  if (top.length > 0) return top;
+  if (inFiles.length > 0) return inFiles;
+  if (name.length < 3) return [];
+  const any = syntax.definitions(name, 3).filter((d) => d.path !== rel);
+  return any.length === 1 ? any : [];
+}
+
+function samePackage(
+  index: ImportsIndex,
+  rel: string,
+  typed: string,
+  uses: DocumentUses,
+  parts: Map<string, number>,
+  position: PositionKind,
+  language: string,
+  expired: () => boolean,
+): Ranked[] {
+  const out: Ranked[] = [];
+  const files = index.syntax.samePackageFiles(rel).slice(0, 200);
+  for (const f of files) {
+    if (expired()) break;
+    for (const d of index.syntax.definitionsIn(f)) {
+      if (d.container !== undefined || uses.before.has(d.name)) continue;
+      const t = typedRank(d.name, typed);
+      if (t === undefined) continue;
+      const at = uses.after.get(d.name);
+      const affinity = nameAffinity(d.name, parts);
+      // Nothing typed yet: of a package's hundreds of names only those used below or close in name to the line.
+      if (typed === '' && at === undefined && affinity === 0) continue;
+      const key = placementKey(t, kindMismatch(d.kind, position, language), at === undefined ? 2 : 1, affinity, at ?? 0, 0);
+      out.push({ site: d, signal: 'same-package', key });
     }
   }
-  ranked.sort((a, b) => a.priority - b.priority || a.order - b.order);
+  return out;
+}
+
+/** Definitions of imported names used right above the cursor (most recent first), for the fused ranking. */
+function usedImports(
+  index: ImportsIndex,
+  imports: ResolvedImport[],
+  q: ImportsQuery,
+  uses: DocumentUses,
+  expired: () => boolean,
+): number[] {
+  const recent = new Map<string, number>();
+  for (const m of q.queryWindow.matchAll(/[A-Za-z_$][\w$]*/g)) recent.set(m[0], m.index);
+  const ranked: Array<{ id: number; at: number }> = [];
+  for (const imp of imports) {
+    if (expired()) break;
+    for (const n of imp.names) {
+      const at = recent.get(n.local);
+      if (at === undefined || !uses.before.has(n.local)) continue;
+      for (const d of importedDefinitions(index, imp, n.imported === 'default' ? n.local : n.imported, q.rel).slice(0, 2))
+        ranked.push({ id: d.chunkId, at });
+    }
+  }
+  ranked.sort((a, b) => b.at - a.at);
   return ranked.map((r) => r.id);
 }
 
+/**
+ * The order of placed names (not members): typed-prefix fit, kind fit (`cursor-position.ts`),
+ * then the group (0: an import used nowhere else in the file; 1: used below the cursor;
+ * 2: only close in name to the line), name affinity with the line in three steps, the
+ * first use below, import order. (Dev repositories: affinity before the first use placed
+ * better than the reverse on four of five.)
+ */
+function placementKey(typed: number, mismatch: number, group: number, affinity: number, at: number, order: number): number[] {
+  return [typed, mismatch, group, -Math.round(affinity * 3), at, order];
+}
+
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
 /** Weighted identifier parts of the lines above the cursor (the cursor line weighs most). */
-function queryParts(queryWindow: string): Map<string, number> {
+export function queryParts(queryWindow: string): Map<string, number> {
   const lines = queryWindow.split('\n');
   const parts = new Map<string, number>();
   lines.forEach((line, i) => {
@@ -133,62 +283,14 @@ function queryParts(queryWindow: string): Map<string, number> {
 }
 
 /**
- * Chunks of a namespace-imported file for a member being typed: `named`, declaring a
- * symbol that starts with the typed part (best name affinity with the lines above first;
- * these get the namespace-member boost), and, when those are few, `similar`: the file's
- * chunks closest to those lines.
+ * How much a name shares with the identifier parts above the cursor: matched part weights
+ * over the name's part count (square-rooted, so a short name that matches beats a long
+ * one that matches as much). 0 when nothing matches.
  */
-function memberCandidates(
-  index: ImportsIndex,
-  file: string,
-  typed: string,
-  queryWindow: string,
-  parts: Map<string, number>,
-  expired: () => boolean,
-): { named: number[]; similar: number[] } {
-  const store = index.store;
-  const out: number[] = [];
-  // Symbols starting with what is typed, those sharing name parts with the lines above first.
-  const symbols = store
-    .symbolsOf(file)
-    .filter((s) => s.name.startsWith(typed))
-    .map((s, i) => ({ ...s, i, affinity: nameAffinity(s.name, parts) }))
-    .filter((s) => typed !== '' || s.affinity > 0)
-    .sort((a, b) => b.affinity - a.affinity || a.i - b.i);
-  for (const s of symbols.slice(0, 8)) if (!out.includes(s.chunkId)) out.push(s.chunkId);
-  const similar: number[] = [];
-  if (out.length < 6) {
-    const match = buildMatch(queryTerms(queryWindow), {
-      docFrequency: (t) => store.docFrequency(t),
-      totalDocs: index.chunkCount,
-      expired,
-    });
-    for (const h of store.bm25Within(match, store.chunkIdsOf(file), 10)) if (!out.includes(h.id)) similar.push(h.id);
-  }
-  return { named: out, similar: similar.slice(0, 12 - out.length) };
-}
-
-/**
- * How much a symbol's name shares with the identifier parts above the cursor: matched
- * part weights over the name's part count (square-rooted, so a short name that matches
- * beats a long one that matches as much). 0 when nothing matches.
- */
-function nameAffinity(name: string, parts: Map<string, number>): number {
+export function nameAffinity(name: string, parts: Map<string, number>): number {
   const own = splitIdentifier(name).filter((p) => p.length > 1);
   if (own.length === 0 || parts.size === 0) return 0;
   let sum = 0;
   for (const p of new Set(own)) sum += parts.get(p) ?? 0;
   return sum / (3 * Math.sqrt(own.length));
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The prefix without import statements (to tell "imported" from "used"). */
-function stripImportLines(text: string): string {
-  return text
-    .replace(/(^|\n)[ \t]*(?:import|export)\s[\w$\s{},*]{0,2000}?\sfrom\s+['"][^'"\n]+['"];?/g, '$1')
-    .replace(/(^|\n)[ \t]*(?:from\s+[.\w]+\s+)?import\s[^\n]*/g, '$1')
-    .replace(/(^|\n)[ \t]*(?:pub\s+)?use\s[^\n]*/g, '$1');
 }

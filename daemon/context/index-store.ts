@@ -6,7 +6,9 @@
  * the old or the new chunks of a file, never a mix).
  */
 import Database from 'better-sqlite3';
+import { createPrivateFile } from '../storage/private-files';
 import type { Chunk } from './chunker';
+import { chunkTerms, type ChunkTerms } from './file-analysis';
 import { indexTerms } from './identifiers';
 import type { ImportFact, ParserId } from './syntax/types';
 
@@ -142,6 +144,8 @@ export class IndexStore {
   generation = 0;
 
   constructor(file: string) {
+    // Private to the user (it holds the code's full text); WAL and shared memory take its mode.
+    createPrivateFile(file);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -187,7 +191,8 @@ export class IndexStore {
       deleteChunksOfFile: db.prepare('DELETE FROM chunks WHERE file_id = ?'),
       deleteFile: db.prepare('DELETE FROM files WHERE id = ?'),
       insertChunk: db.prepare(
-        'INSERT INTO chunks(file_id, start_line, end_line, hash, symbols, text, context) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
+        // run() and lastInsertRowid: RETURNING makes this insert about twice as slow (most of a cold index's writes).
+        'INSERT INTO chunks(file_id, start_line, end_line, hash, symbols, text, context) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       insertFts: db.prepare('INSERT INTO chunks_fts(rowid, symbols, path, body) VALUES (?, ?, ?, ?)'),
       insertSymbol: db.prepare('INSERT INTO symbols(name, chunk_id, file_id, line, kind, container) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -275,13 +280,15 @@ export class IndexStore {
 
   /**
    * Replace everything known about one file in a single transaction: its row, chunks,
-   * symbols, terms and syntax facts (imports, references, package).
+   * symbols, terms and syntax facts (imports, references, package). `terms` are the chunks'
+   * full-text terms when already computed (an index worker does: file-analysis.ts).
    */
   replaceFile(
     file: Omit<FileRow, 'id' | 'parser'> & { parser?: ParserId },
     chunks: Chunk[],
     now: number,
     syntax?: { imports: ImportFact[]; references: string[]; packageName?: string },
+    terms?: ChunkTerms[],
   ): void {
     this.db.transaction(() => {
       const existing = this.stmts.fileByPath.get(file.path);
@@ -297,24 +304,15 @@ export class IndexStore {
         now,
       }) as { id: number };
       const pathTerms = indexTerms(file.path);
-      for (const c of chunks) {
+      chunks.forEach((c, i) => {
         const names = c.symbols.map((s) => s.name);
-        // A member's container names count as its symbols for search (`Pool` finds `Pool.acquire`).
-        const containers = [...new Set(c.symbols.map((s) => s.container).filter((n): n is string => !!n && !names.includes(n)))];
-        const { id: chunkId } = this.stmts.insertChunk.get(
-          id,
-          c.startLine,
-          c.endLine,
-          c.hash,
-          names.join(' '),
-          c.text,
-          c.context ?? '',
-        ) as {
-          id: number;
-        };
-        this.stmts.insertFts.run(chunkId, indexTerms([...names, ...containers].join(' ')), pathTerms, indexTerms(c.text));
+        const chunkId = Number(
+          this.stmts.insertChunk.run(id, c.startLine, c.endLine, c.hash, names.join(' '), c.text, c.context ?? '').lastInsertRowid,
+        );
+        const t = terms?.[i] ?? chunkTerms(c);
+        this.stmts.insertFts.run(chunkId, t.symbols, pathTerms, t.body);
         for (const s of c.symbols) this.stmts.insertSymbol.run(s.name, chunkId, id, s.line, s.kind ?? '', s.container ?? null);
-      }
+      });
       if (syntax) this.stmts.upsertSyntax.run(id, syntax.packageName ?? null, JSON.stringify(syntax.imports), syntax.references.join(' '));
     })();
     this.generation++;
@@ -418,9 +416,10 @@ export class IndexStore {
 
   /** Symbols of a file with their chunks, in line order. */
   symbolsOf(path: string): Array<{ name: string; chunkId: number; line: number }> {
+    // Through chunks (indexed by file) to symbols (indexed by chunk): symbols has no file index.
     return this.db
       .prepare(
-        'SELECT s.name AS name, s.chunk_id AS chunkId, s.line AS line FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.path = ? ORDER BY s.line',
+        'SELECT s.name AS name, s.chunk_id AS chunkId, s.line AS line FROM files f JOIN chunks c ON c.file_id = f.id JOIN symbols s ON s.chunk_id = c.id WHERE f.path = ? ORDER BY s.line',
       )
       .all(path) as Array<{ name: string; chunkId: number; line: number }>;
   }

@@ -46,6 +46,8 @@ export interface RetrieveRequest {
   deadlineMs?: number;
   /** Treat all-lowercase words as prose, not symbol names (search queries). */
   prose?: boolean;
+  /** The roots it may draw from (a session's own); default every registered root. */
+  roots?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -62,6 +64,10 @@ export interface RetrievedChunk {
   symbols: string[];
   text: string;
   hash: string;
+  /** What placed it at its rank (a placement signal such as `unused-import`, or its strongest source). */
+  placedBy: string;
+  /** The header lines of the class (or other container) a member chunk was cut out of. */
+  context?: string;
 }
 
 export interface RetrieveResult {
@@ -77,14 +83,14 @@ export interface RetrieveResult {
 /** What retrieval needs of a root's index (a `WorkspaceIndex` is one). */
 export interface RetrievalIndex extends ImportsIndex {
   root: string;
-  store: ImportsIndex['store'] & Pick<IndexStore, 'bm25' | 'chunks' | 'chunkIdsByHash'>;
+  store: ImportsIndex['store'] & Pick<IndexStore, 'bm25' | 'chunks' | 'chunkIdsByHash' | 'definitions'>;
   vectors: Pick<VectorIndex, 'status' | 'search'>;
 }
 
 export interface RetrievalDeps {
   config: ContextConfig;
   /** The registered root containing a document (the deepest), if any. */
-  roots: { rootOf(path: string): RetrievalIndex | undefined };
+  roots: { rootOf(path: string, allowed?: readonly string[]): RetrievalIndex | undefined };
   /** A monotonic clock, ms. */
   now: () => number;
 }
@@ -107,7 +113,7 @@ export class Retrieval {
   async retrieve(req: RetrieveRequest): Promise<RetrieveResult> {
     const { config: cfg, now } = this.deps;
     const started = now();
-    const ws = this.deps.roots.rootOf(req.path);
+    const ws = this.deps.roots.rootOf(req.path, req.roots);
     if (!ws || !cfg.enabled) return { chunks: [], candidates: [], retrievers: [], elapsedMs: 0 };
     const rel = relPath(ws, req.path);
     const language = req.languageId ?? languageOfPath(rel) ?? 'plaintext';
@@ -169,9 +175,9 @@ export class Retrieval {
       }
     };
 
-    const imports: ImportSignals = { files: new Set<string>(), unused: new Set<number>(), members: new Set<number>() };
+    const imports: ImportSignals = { files: new Set<string>(), placed: new Map() };
     await timed('imports', () =>
-      importsRetriever(ws, { rel, language, prefix: req.prefix, suffix: req.suffix, queryWindow, expired }, imports),
+      importsRetriever(ws, { rel, language, prefix: req.prefix, suffix: req.suffix, queryWindow, line: cursorLine, expired }, imports),
     );
     await timed('definitions', () => definitionsRetriever(ws.store, queryWindow, req.prose === true, expired));
     await timed('bm25', () => {
@@ -237,8 +243,7 @@ export class Retrieval {
         currentPath: rel,
         excludeLines,
         importedFiles: imports.files,
-        unusedImportChunks: imports.unused,
-        memberChunks: imports.members,
+        placed: imports.placed,
         openFiles: open,
         recentFiles: recent,
       },
@@ -274,6 +279,8 @@ function toRetrieved(root: string, c: FusedCandidate, row: ChunkRow): RetrievedC
     symbols: row.symbols,
     text: row.text,
     hash: row.hash,
+    placedBy: c.placedBy,
+    ...(row.context ? { context: row.context } : {}),
   };
 }
 

@@ -4,7 +4,9 @@
  * lookups every stage needs (the root of a document, a path relative to its root).
  */
 import { realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { workspaceRootRefusal } from '../../shared/root-policy';
 import type { Logger } from '../log';
 import type { ContextConfig } from './config';
 import type { Embedder } from './embeddings';
@@ -32,7 +34,7 @@ export class WorkspaceRegistry {
 
   constructor(private readonly deps: WorkspaceRegistryDeps) {}
 
-  /** The index of a root, registering it (and starting its first index) if needed. */
+  /** The index of a root, registering it (and starting its first index) if needed; refused roots (`shared/root-policy.ts`) throw. */
   register(root: string): WorkspaceIndex {
     let real: string;
     try {
@@ -41,6 +43,8 @@ export class WorkspaceRegistry {
     } catch (err) {
       throw new ContextEngineError(`${root} is not a readable directory (${(err as Error).message}).`, 'workspace_not_registered');
     }
+    const refusal = workspaceRootRefusal(real, { userHome: homedir(), tandemHome: this.deps.home });
+    if (refusal) throw new ContextEngineError(refusal.message, 'workspace_root_refused');
     let ws = this.workspaces.get(real);
     if (!ws) {
       const d = this.deps;
@@ -89,8 +93,8 @@ export class WorkspaceRegistry {
     return [...this.workspaces.keys()].sort();
   }
 
-  /** The registered root containing an absolute path (the deepest one). */
-  rootOf(path: string): WorkspaceIndex | undefined {
+  /** The registered root containing an absolute path (the deepest one), among `allowed` when given (a session's own roots). */
+  rootOf(path: string, allowed?: readonly string[]): WorkspaceIndex | undefined {
     let best: WorkspaceIndex | undefined;
     const candidates = [resolve(path)];
     try {
@@ -99,7 +103,10 @@ export class WorkspaceRegistry {
       // Unsaved or deleted document: the path as given is all there is.
     }
     for (const p of candidates) {
-      for (const ws of this.workspaces.values()) if (isInside(ws.root, p) && (!best || ws.root.length > best.root.length)) best = ws;
+      for (const ws of this.workspaces.values()) {
+        if (allowed && !allowed.includes(ws.root)) continue;
+        if (isInside(ws.root, p) && (!best || ws.root.length > best.root.length)) best = ws;
+      }
       if (best) return best;
     }
     return best;

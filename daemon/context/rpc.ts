@@ -22,14 +22,15 @@ export function contextDiagnostics(
   return d;
 }
 
-/** `tandem/context/search`: lexical (and semantic when available) search of the index. */
+/** `tandem/context/search`: lexical (and semantic when available) search of the index, within the session's own roots. */
 export async function contextSearch(
   engine: TandemContextEngine,
   params: ContextSearchRequest.Params,
+  sessionRoots: Iterable<string>,
 ): Promise<ContextSearchRequest.Result> {
   const p = ContextSearchRequest.params.parse(params);
   try {
-    return await engine.search({ query: p.query, root: p.root, k: p.k });
+    return await engine.search({ query: p.query, root: p.root, roots: [...sessionRoots], k: p.k });
   } catch (err) {
     throw toTandemError(err);
   }
@@ -49,6 +50,7 @@ export function toTandemError(err: unknown): unknown {
     });
   }
   if (err.kind === 'path_outside_workspace') return new TandemError(ErrorCodes.PathOutsideWorkspace, err.message);
+  if (err.kind === 'workspace_root_refused') return new TandemError(ErrorCodes.WorkspaceRootRefused, err.message);
   return new TandemError(ErrorCodes.NotFound, err.message);
 }
 

@@ -1,10 +1,13 @@
 /**
  * Project rules: `AGENTS.md` and `.tandem/rules.md` at a workspace root, included in
- * chat, fix and edit prompts (never in completions). Re-read when their mtime changes;
- * files over 256 KB or not UTF-8 are left out with a warning.
+ * chat, fix and edit prompts (never in completions). Read at every use through the one
+ * checked read (`readInsideRoots`: the file's realpath inside the root when it is read,
+ * so a rules file or `.tandem` folder turned into a symlink to outside gives nothing);
+ * files over 256 KB, not UTF-8 or outside the root are left out with a warning, once
+ * per file and reason.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readInsideRoots } from '../../shared/paths';
 
 export const RULE_FILES = ['AGENTS.md', '.tandem/rules.md'] as const;
 const MAX_RULES_BYTES = 256 * 1024;
@@ -16,7 +19,8 @@ export interface ProjectRule {
 }
 
 export class ProjectRules {
-  private cache = new Map<string, { mtimeMs: number; size: number; rule: ProjectRule | null }>();
+  /** The warning last given per file, so a problem is said once, not at every chat turn. */
+  private readonly warned = new Map<string, string>();
 
   constructor(
     private readonly root: string,
@@ -28,32 +32,30 @@ export class ProjectRules {
     const out: ProjectRule[] = [];
     for (const rel of RULE_FILES) {
       const abs = join(this.root, rel);
-      let st;
+      const read = readInsideRoots(abs, [this.root], { maxBytes: MAX_RULES_BYTES });
+      if (!read.ok) {
+        if (read.rule === 'too_large') this.warnOnce(rel, `${abs} is over 256 KB; project rules must be shorter to be used.`);
+        else if (read.rule === 'symlink' || read.rule === 'changed' || read.rule === 'outside' || read.rule === 'git')
+          this.warnOnce(rel, `${read.reason} It is not used as project rules.`);
+        else this.warned.delete(rel);
+        continue;
+      }
+      let text: string;
       try {
-        st = statSync(abs);
+        text = new TextDecoder('utf-8', { fatal: true }).decode(read.bytes).trim();
       } catch {
-        this.cache.delete(rel);
+        this.warnOnce(rel, `${abs} is not UTF-8 text; it is not used as project rules.`);
         continue;
       }
-      if (!st.isFile()) continue;
-      const hit = this.cache.get(rel);
-      if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) {
-        if (hit.rule) out.push(hit.rule);
-        continue;
-      }
-      let rule: ProjectRule | null = null;
-      if (st.size > MAX_RULES_BYTES) this.warn(`${abs} is over 256 KB; project rules must be shorter to be used.`);
-      else {
-        try {
-          const text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(abs)).trim();
-          if (text !== '') rule = { path: rel, text };
-        } catch {
-          this.warn(`${abs} is not UTF-8 text; it is not used as project rules.`);
-        }
-      }
-      this.cache.set(rel, { mtimeMs: st.mtimeMs, size: st.size, rule });
-      if (rule) out.push(rule);
+      this.warned.delete(rel);
+      if (text !== '') out.push({ path: rel, text });
     }
     return out;
+  }
+
+  private warnOnce(rel: string, message: string): void {
+    if (this.warned.get(rel) === message) return;
+    this.warned.set(rel, message);
+    this.warn(message);
   }
 }

@@ -7,11 +7,14 @@ import { join } from 'node:path';
 import type { ContextSearchHit } from '../../protocol';
 import { roundScore } from './diagnostics';
 import type { Retrieval } from './retrieval';
+import { ContextEngineError } from './errors';
 import type { SemanticState } from './roots';
 
 export interface SearchParams {
   query: string;
   root?: string;
+  /** The roots it may search (a session's own); default every registered root. */
+  roots?: readonly string[];
   k?: number;
 }
 
@@ -28,7 +31,11 @@ export interface SearchDeps {
 /** Quick lexical + semantic search over one root or every registered root. */
 export async function searchRoots(deps: SearchDeps, params: SearchParams): Promise<{ hits: ContextSearchHit[]; semantic: SemanticState }> {
   const k = params.k ?? 10;
-  const targets = params.root ? [deps.roots.require(params.root)] : deps.roots.all();
+  const permitted = (w: { root: string }) => params.roots === undefined || params.roots.includes(w.root);
+  const targets = params.root ? [deps.roots.require(params.root)] : deps.roots.all().filter(permitted);
+  if (!targets.every(permitted)) {
+    throw new ContextEngineError(`${params.root} is not a workspace root of this connection.`, 'workspace_not_registered');
+  }
   const hits: ContextSearchHit[] = [];
   for (const ws of targets) {
     const r = await deps.retrieval.retrieve({
@@ -41,6 +48,7 @@ export async function searchRoots(deps: SearchDeps, params: SearchParams): Promi
       perFileCap: k,
       excludeLines: [0, -1],
       prose: true,
+      roots: params.roots,
     });
     for (const c of r.chunks) {
       hits.push({

@@ -3,6 +3,7 @@
  * completion handler depends on this interface only.
  */
 import type { RecentFile } from '../../protocol';
+import type { PromptLayout } from './render';
 
 export interface IndexProgress {
   root: string;
@@ -30,14 +31,28 @@ export interface CompletionContextRequest {
   outputReserve: number;
   /** Retrievers are raced against this many ms; whatever finished is used. */
   deadlineMs: number;
+  /**
+   * How retrieved context is written for the completion model (default `comments`): its
+   * family's repository-level layout when it was trained on one (`daemon/router/fim.ts`).
+   */
+  layout?: PromptLayout;
+  /** The roots this request may draw context from (its session's own); default every registered root. */
+  roots?: readonly string[];
 }
 
 /** The prompt pieces handed to the router's FIM call, already fitted to the budget. */
 export interface AssembledCompletionPrompt {
-  /** Retrieved context (rendered for the language) followed by the clipped prefix. */
+  /**
+   * `comments`: retrieved context (rendered for the language) followed by the clipped prefix;
+   * a repository-level layout: the clipped prefix (StarCoder2: after the current file's path).
+   */
   prefix: string;
   suffix: string;
-  /** Tokens of prefix + suffix as counted by the engine. */
+  /** Repository-level layouts only: the context the router puts before the FIM prefix token. */
+  repoContext?: string;
+  /** The layout used (`comments` outside every root even when another was asked for). */
+  layout: PromptLayout;
+  /** Tokens of repoContext + prefix + suffix as counted by the engine (each as its own segment). */
   tokens: number;
   /** Number of retrieved chunks that made it into the prompt. */
   contextChunks: number;
@@ -57,6 +72,8 @@ export interface ChatAssemblyRequest {
   selection?: string;
   /** Limit to one registered root (default: the root of `path`, else every root). */
   root?: string;
+  /** The roots this request may draw from (its session's own); default every registered root. */
+  roots?: readonly string[];
   recentFiles?: RecentFile[];
   /** Tokens available for rules + retrieved chunks. */
   budgetTokens: number;

@@ -1,6 +1,7 @@
 /**
  * Walks a workspace root and lists the files worth indexing, with the reason every
- * other entry was left out. Symbolic links are never followed: a target inside the
+ * other entry was left out. The walk stops once `maxFiles` files are listed (folders not
+ * reached by then are not read). Symbolic links are never followed: a target inside the
  * root is indexed under its real path anyway, and a target outside the root is outside
  * the workspace (this also makes symlink loops harmless).
  */
@@ -36,6 +37,8 @@ export interface WalkResult {
   dirs: string[];
   /** Count of left-out entries by reason (ignored folders count once). */
   skipped: Partial<Record<SkipReason, number>>;
+  /** The walk stopped at `maxFiles`: folders not yet reached were not read at all. */
+  limitReached: boolean;
 }
 
 export interface WalkOptions {
@@ -73,7 +76,14 @@ export async function walk(root: string, opts: WalkOptions): Promise<WalkResult>
   const skipped: WalkResult['skipped'] = {};
   const skip = (r: SkipReason) => (skipped[r] = (skipped[r] ?? 0) + 1);
   const stack: string[] = [opts.under ?? ''];
+  let limitReached = false;
   while (stack.length > 0) {
+    // At the file limit the walk stops: a huge tree (a whole disk) costs no more than the limit.
+    if (files.length >= opts.maxFiles) {
+      limitReached = true;
+      skip('over-file-limit');
+      break;
+    }
     const dirRel = stack.pop()!;
     const dirAbs = dirRel === '' ? root : join(root, dirRel);
     dirs.push(dirRel);
@@ -125,6 +135,7 @@ export async function walk(root: string, opts: WalkOptions): Promise<WalkResult>
         return;
       }
       if (files.length >= opts.maxFiles) {
+        limitReached = true;
         skip('over-file-limit');
         return;
       }
@@ -134,5 +145,5 @@ export async function walk(root: string, opts: WalkOptions): Promise<WalkResult>
     for (let i = 0; i < subdirs.length; i++) stack.push(subdirs[i]);
   }
   files.sort((x, y) => (x.rel < y.rel ? -1 : x.rel > y.rel ? 1 : 0));
-  return { files, dirs, skipped };
+  return { files, dirs, skipped, limitReached };
 }

@@ -5,17 +5,20 @@
  * loop free in between, so indexing never blocks completions.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { lstatSync, mkdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import { readInsideRoots } from '../../shared/paths';
 import type { Logger } from '../log';
+import { AnalysisPool } from './analysis-pool';
+import { PRIVATE_DIR_MODE } from '../storage/private-files';
 import { contentHash } from './chunker';
 import type { ContextConfig } from './config';
 import { VectorIndex, type Embedder } from './embeddings';
+import { analyzeForIndex, type AnalysisRequest, type FileAnalysis } from './file-analysis';
 import { IGNORE_FILES, IgnoreRules } from './ignore-rules';
 import { IndexStore, type FileRow } from './index-store';
 import { languageOfPath } from './languages';
 import { ProjectRules } from './rules';
-import { analyzeFile } from './syntax/analyze';
 import { IndexSyntaxFacts, type SyntaxFacts } from './syntax/facts';
 import { grammarFor, loadGrammar } from './syntax/grammars';
 import type { IndexProgress } from './types';
@@ -39,6 +42,8 @@ export interface IndexStats {
   skipped: Partial<Record<SkipReason, number>>;
   /** Files in the index by the parser that chunked them (`tree-sitter:<grammar>`, `heuristic`). */
   parsers: Record<string, number>;
+  /** Where a walk analysed its files: in index workers or on the daemon's thread (absent: no walk). */
+  analyzedIn?: 'worker' | 'in-process';
   elapsedMs: number;
 }
 
@@ -49,6 +54,20 @@ export function storeDirFor(home: string, root: string): string {
 
 const SLICE_MS = 8;
 const COMMIT_MS = 1000;
+/** A walk with at least this many files to (re)index parses them in index workers. */
+const POOL_MIN_FILES = 32;
+/** Files read and sent for analysis ahead of the writes. */
+const ANALYSIS_WINDOW = 64;
+
+interface AnalysisJob {
+  f: WalkedFile;
+  hash: string;
+  ready?: Promise<void>;
+  result?: FileAnalysis;
+  error?: Error;
+}
+
+const isSettled = (job: AnalysisJob) => job.result !== undefined || job.error !== undefined;
 
 export class WorkspaceIndex {
   readonly store: IndexStore;
@@ -78,7 +97,7 @@ export class WorkspaceIndex {
     private readonly opts: { backgroundEmbedding: boolean } = { backgroundEmbedding: true },
   ) {
     this.dir = storeDirFor(home, root);
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    mkdirSync(this.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     this.store = openStore(join(this.dir, 'index.db'), logger);
     this.vectors = new VectorIndex(join(this.dir, 'vectors'), this.store, embedder, cfg.embeddings, logger, now);
     this.rules = new ProjectRules(root, (m) => logger.warn(`context: ${m}`));
@@ -143,6 +162,13 @@ export class WorkspaceIndex {
   private async updateOne(rel: string): Promise<IndexStats> {
     const stats = this.emptyStats();
     const name = posix.basename(rel);
+    // A folder on the way that is now a symlink (a checkout can swap one in): what is
+    // below it is not the tree the walk saw, wherever it points. Drop it, read nothing.
+    if (throughSymlink(this.root, rel)) {
+      stats.removed += this.removeUnder(rel);
+      stats.skipped.symlink = 1;
+      return stats;
+    }
     if ((IGNORE_FILES as readonly string[]).includes(name)) {
       // Ignore rules changed: re-check everything below their folder.
       this.ignore = this.newIgnore();
@@ -212,12 +238,54 @@ export class WorkspaceIndex {
       under: dirRel === '' ? undefined : dirRel,
     });
     stats.skipped = walked.skipped;
+    if (walked.limitReached && reportProgress) {
+      this.logger.warn(
+        `context: ${this.root} has more than ${this.cfg.index.maxFiles} files to index; indexed the first ${walked.files.length} and stopped (raise context.index.maxFiles, or open a smaller folder).`,
+      );
+    }
     for (const d of walked.dirs) this.watcher?.watchDir(d);
     // Grammars load asynchronously (once per process); files are then parsed synchronously in slices.
     await loadGrammars(walked.files.map((f) => f.language));
     const existing = this.store.filesUnder(dirRel);
     if (reportProgress) this.setProgress({ filesDone: 0, filesTotal: walked.files.length, state: 'indexing' }, true);
+    // Files whose size or mtime changed (or that are new) are read and analysed — in index
+    // workers when there are many (parsing overlaps the writes below), else in-process — and
+    // written in walk order, a slice of a few milliseconds at a time.
+    const changed = walked.files.filter((f) => {
+      const ex = existing.get(f.rel);
+      return !ex || ex.size !== f.size || ex.mtimeMs !== f.mtimeMs;
+    }).length;
+    const pool = await AnalysisPool.start({ size: changed >= POOL_MIN_FILES ? this.cfg.index.workers : 0, logger: this.logger });
+    stats.analyzedIn = pool.usesWorkers ? 'worker' : 'in-process';
+    const queue: AnalysisJob[] = [];
     let i = 0;
+    let done = 0;
+    // Read ahead of the writes so the workers always have files to parse.
+    const fill = () => {
+      while (queue.length < ANALYSIS_WINDOW && i < walked.files.length) {
+        const f = walked.files[i++];
+        const ex = existing.get(f.rel);
+        existing.delete(f.rel);
+        stats.scanned++;
+        if (ex && ex.size === f.size && ex.mtimeMs === f.mtimeMs) {
+          stats.unchanged++;
+          done++;
+          continue;
+        }
+        const read = this.readForIndex(f, ex);
+        if (typeof read === 'string') {
+          this.count(stats, read, f, ex);
+          done++;
+          continue;
+        }
+        const job: AnalysisJob = { f, hash: read.hash };
+        job.ready = pool.analyze(this.analysisRequest(read.text, f.language)).then(
+          (a) => void (job.result = a),
+          (err: Error) => void (job.error = err),
+        );
+        queue.push(job);
+      }
+    };
     // One write transaction spans several slices (committed every COMMIT_MS): FTS5 writes a
     // segment per commit, and fewer, larger segments make indexing cheaper (about 25%).
     // Reads between slices use the same connection and see every file fully replaced; a
@@ -226,30 +294,23 @@ export class WorkspaceIndex {
     const db = this.store.db;
     if (!db.inTransaction) db.exec('BEGIN');
     try {
-      while (i < walked.files.length && !this.closed) {
+      for (;;) {
+        fill();
+        if (queue.length === 0 || this.closed) break;
+        await queue[0].ready;
+        if (this.closed) break;
         const sliceStart = performance.now();
         db.transaction(() => {
-          while (i < walked.files.length && performance.now() - sliceStart < SLICE_MS) {
-            const f = walked.files[i++];
-            const ex = existing.get(f.rel);
-            existing.delete(f.rel);
-            stats.scanned++;
-            if (ex && ex.size === f.size && ex.mtimeMs === f.mtimeMs) {
-              stats.unchanged++;
-              continue;
-            }
-            const outcome = this.indexFile(f, ex);
-            if (outcome === 'indexed') {
-              stats.indexed++;
-              stats.bytes += f.size;
-            } else if (outcome === 'unchanged') stats.unchanged++;
-            else {
-              stats.skipped[outcome] = (stats.skipped[outcome] ?? 0) + 1;
-              if (ex) stats.removed += this.store.deleteFiles([f.rel]);
-            }
+          while (queue.length > 0 && queue[0].ready && isSettled(queue[0]) && performance.now() - sliceStart < SLICE_MS) {
+            const job = queue.shift()!;
+            if (job.error) throw job.error;
+            this.writeFile(job.f, job.hash, job.result!);
+            stats.indexed++;
+            stats.bytes += job.f.size;
+            done++;
           }
         })();
-        if (reportProgress) this.setProgress({ filesDone: i, filesTotal: walked.files.length, state: 'indexing' }, false);
+        if (reportProgress) this.setProgress({ filesDone: done, filesTotal: walked.files.length, state: 'indexing' }, false);
         if (performance.now() - txStart > COMMIT_MS && db.inTransaction) {
           db.exec('COMMIT');
           db.exec('BEGIN');
@@ -260,6 +321,7 @@ export class WorkspaceIndex {
     } finally {
       // Keep what was indexed (each file is whole); an error commits the files done so far.
       if (db.open && db.inTransaction) db.exec('COMMIT');
+      await pool.close();
     }
     if (!this.closed) stats.removed += this.store.deleteFiles(existing.keys());
     const result = this.finish(stats, started);
@@ -282,15 +344,28 @@ export class WorkspaceIndex {
     };
   }
 
-  /** Index one file if its content changed; returns the outcome or why it was skipped. */
+  /** Index one file if its content changed (in-process); returns the outcome or why it was skipped. */
   private indexFile(f: WalkedFile, existing: FileRow | undefined): 'indexed' | 'unchanged' | SkipReason {
-    let buf: Buffer;
-    try {
-      buf = readFileSync(f.abs);
-    } catch {
+    const read = this.readForIndex(f, existing);
+    if (typeof read === 'string') return read;
+    this.writeFile(f, read.hash, analyzeForIndex(this.analysisRequest(read.text, f.language)));
+    return 'indexed';
+  }
+
+  /**
+   * A file's text and hash when it has to be (re)indexed; otherwise `unchanged` or why it is
+   * skipped. The read is the checked one (`readInsideRoots`): the path must not pass through
+   * any symlink now, however the tree looked when it was walked.
+   */
+  private readForIndex(f: WalkedFile, existing: FileRow | undefined): { text: string; hash: string } | 'unchanged' | SkipReason {
+    const read = readInsideRoots(f.abs, [this.root], { maxBytes: this.cfg.index.maxFileBytes, noSymlinks: true });
+    if (!read.ok) {
+      if (read.rule === 'too_large') return 'too-large';
+      if (read.rule === 'symlink' || read.rule === 'changed') return 'symlink';
+      if (read.rule === 'outside') return 'symlink-outside-root';
       return 'unreadable';
     }
-    if (buf.length > this.cfg.index.maxFileBytes) return 'too-large';
+    const buf = read.bytes;
     if (buf.subarray(0, 8192).includes(0)) return 'binary';
     let text: string;
     try {
@@ -304,10 +379,14 @@ export class WorkspaceIndex {
       this.store.touch(existing.id, f.size, f.mtimeMs);
       return 'unchanged';
     }
-    const { chunks, syntax } = analyzeFile(text, f.language, {
-      maxLines: this.cfg.index.chunkMaxLines,
-      maxChars: this.cfg.index.chunkMaxChars,
-    });
+    return { text, hash };
+  }
+
+  private analysisRequest(text: string, language: string): AnalysisRequest {
+    return { text, language, chunk: { maxLines: this.cfg.index.chunkMaxLines, maxChars: this.cfg.index.chunkMaxChars } };
+  }
+
+  private writeFile(f: WalkedFile, hash: string, a: FileAnalysis): void {
     this.store.replaceFile(
       {
         path: f.rel,
@@ -315,14 +394,23 @@ export class WorkspaceIndex {
         size: f.size,
         mtimeMs: f.mtimeMs,
         language: f.language,
-        parser: syntax.parser,
-        parserNote: syntax.fallbackReason,
+        parser: a.syntax.parser,
+        parserNote: a.syntax.fallbackReason,
       },
-      chunks,
+      a.chunks,
       this.now(),
-      syntax,
+      a.syntax,
+      a.terms,
     );
-    return 'indexed';
+  }
+
+  /** Count a file that was not (re)indexed: unchanged, or skipped (and dropped from the index). */
+  private count(stats: IndexStats, outcome: 'unchanged' | SkipReason, f: WalkedFile, existing: FileRow | undefined): void {
+    if (outcome === 'unchanged') stats.unchanged++;
+    else {
+      stats.skipped[outcome] = (stats.skipped[outcome] ?? 0) + 1;
+      if (existing) stats.removed += this.store.deleteFiles([f.rel]);
+    }
   }
 
   private setProgress(p: Omit<IndexProgress, 'root'>, force: boolean): void {
@@ -395,4 +483,14 @@ function hasLongLine(text: string, max: number): boolean {
     start = nl + 1;
   }
   return false;
+}
+
+/** True when a folder on the way from `root` to `rel` is (now) a symbolic link, or is gone. */
+function throughSymlink(root: string, rel: string): boolean {
+  const parent = dirname(join(root, rel));
+  try {
+    return realpathSync.native(parent) !== parent;
+  } catch {
+    return false;
+  }
 }

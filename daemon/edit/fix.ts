@@ -30,6 +30,7 @@ export async function proposeFix(
     path: doc.path,
     languageId: params.document.languageId,
     root: doc.root,
+    roots,
     task: 'fix',
     signal,
   });

@@ -31,7 +31,7 @@ export async function planEdit(edit: EditState, params: PlanParams, { session, s
   const roots = sessionRoots(session);
   const root = planRoot(roots, params.root);
   const docs = documentsMap(params.documents);
-  const textOf = textReader(docs);
+  const textOf = textReader(docs, roots);
   const picked = params.files.map((f) => requireSafe(f, roots, `plan with ${f}`));
   const active = params.activePath !== undefined ? resolveWorkspacePath(canonicalPath(params.activePath), roots) : undefined;
   const files = quotedFiles(picked, active, textOf);
@@ -40,6 +40,7 @@ export async function planEdit(edit: EditState, params: PlanParams, { session, s
     query: params.instruction,
     path: active?.ok ? active.path : undefined,
     root,
+    roots,
     task: 'edit',
     signal,
   });

@@ -79,7 +79,7 @@ class ProposalRun {
     this.session = ctx.session;
     this.signal = ctx.signal;
     this.docs = documentsMap(params.documents);
-    this.textOf = textReader(this.docs);
+    this.textOf = textReader(this.docs, plan.roots);
     this.steps = params.stepIds ? plan.steps.filter((s) => params.stepIds!.includes(s.id)) : plan.steps;
     this.onDelta = edit.host.stream(ctx.session, params.streamId);
   }
@@ -183,6 +183,7 @@ class ProposalRun {
         query: `${plan.instruction}\n${step.description}`,
         path: step.path,
         root,
+        roots: plan.roots,
         task: 'edit',
         signal,
       });

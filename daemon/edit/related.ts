@@ -16,6 +16,8 @@ export interface RelatedQuery {
   path?: string;
   languageId?: string;
   root: string;
+  /** The session's roots (retrieval never leaves them). */
+  roots: readonly string[];
   task: 'fix' | 'edit';
   signal: AbortSignal;
 }
@@ -36,6 +38,7 @@ async function retrievedCode(host: FeatureHost, req: RelatedQuery): Promise<stri
       path: req.path,
       languageId: req.languageId,
       root: req.root,
+      roots: req.roots,
       budgetTokens,
       signal: req.signal,
     });

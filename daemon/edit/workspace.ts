@@ -3,14 +3,14 @@
  * (`paths.ts`, symlinks of the existing part resolved), the text of open documents
  * before the disk's, and the workspace listing the planner sees.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ErrorCodes, TandemError, type OpenDocument } from '../../protocol';
 import { IgnoreRules } from '../context/ignore-rules';
 import { walk } from '../context/walker';
 import type { Session } from '../server/rpc';
 import { stripBom } from '../../shared/hash';
-import { resolveWorkspacePath, type SafePath } from '../../shared/paths';
+import { readInsideRoots, resolveWorkspacePath, type SafePath } from '../../shared/paths';
 
 /** Largest file read from disk for a prompt. */
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -33,17 +33,16 @@ export function canonicalPath(p: string): string {
   }
 }
 
-/** The text of a file from disk (BOM stripped, so offsets match the editor's), or undefined. */
-export function readDiskText(path: string): string | undefined {
-  try {
-    const st = statSync(path);
-    if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
-    const text = readFileSync(path, 'utf8');
-    if (text.includes('\u0000')) return undefined;
-    return stripBom(text);
-  } catch {
-    return undefined;
-  }
+/**
+ * The text of a file from disk (BOM stripped, so offsets match the editor's), or
+ * undefined; read only when its realpath is inside `roots` at that moment (`readInsideRoots`).
+ */
+export function readDiskText(path: string, roots: readonly string[]): string | undefined {
+  const read = readInsideRoots(path, roots, { maxBytes: MAX_FILE_BYTES });
+  if (!read.ok) return undefined;
+  const text = read.bytes.toString('utf8');
+  if (text.includes('\u0000')) return undefined;
+  return stripBom(text);
 }
 
 /** The client's open documents by canonical path (BOM stripped). */
@@ -53,9 +52,9 @@ export function documentsMap(docs: readonly OpenDocument[]): Map<string, string>
   return map;
 }
 
-/** The text of a path: the open document's, else the disk's. */
-export function textReader(docs: Map<string, string>): (path: string) => string | undefined {
-  return (p) => docs.get(p) ?? readDiskText(p);
+/** The text of a path: the open document's, else the disk's (inside the session's roots only). */
+export function textReader(docs: Map<string, string>, roots: readonly string[]): (path: string) => string | undefined {
+  return (p) => docs.get(p) ?? readDiskText(p, roots);
 }
 
 /** The roots the session registered; none means nothing can be edited. */

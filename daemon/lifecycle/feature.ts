@@ -14,6 +14,7 @@ import {
   type DoctorReport,
 } from '../../protocol';
 import type { DaemonFeature, FeatureHost } from '../host/types';
+import { redactorFor } from '../redact';
 import { initialize } from './initialize';
 import { updateSettings } from './settings';
 import { registerWorkspace, releaseRoots } from './workspace';
@@ -47,9 +48,10 @@ function shutdown(host: FeatureHost): ShutdownRequest.Result {
   return { stopping: true };
 }
 
-/** `tandem/doctor/run`: the router's findings, plus a warning when retrieval is BM25-only. */
+/** `tandem/doctor/run`: the router's findings, plus a warning when retrieval is BM25-only; every text redacted. */
 async function runDoctor(host: FeatureHost): Promise<DoctorReport> {
   const report = await host.router.doctor();
+  const clean = redactorFor(host.config());
   const semantic = host.context.semanticStatus();
   if (!semantic.active) {
     report.checks.push({
@@ -60,5 +62,13 @@ async function runDoctor(host: FeatureHost): Promise<DoctorReport> {
       fix: `Pull the embed model: ollama pull ${host.config().tasks.embed.model}`,
     });
   }
-  return report;
+  return {
+    ...report,
+    checks: report.checks.map((c) => ({
+      ...c,
+      title: clean(c.title),
+      ...(c.detail !== undefined ? { detail: clean(c.detail) } : {}),
+      ...(c.fix !== undefined ? { fix: clean(c.fix) } : {}),
+    })),
+  };
 }

@@ -5,7 +5,7 @@
 import { TaskTypes, type SettingsUpdateRequest, type TaskType, type z } from '../../protocol';
 import type { TandemConfig } from '../config';
 import type { FeatureHost } from '../host/types';
-import { displayUrl } from '../router/errors';
+import { displayUrl } from '../../shared/url';
 import type { RequestContext } from '../server/rpc';
 
 export function updateSettings(

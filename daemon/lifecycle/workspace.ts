@@ -1,10 +1,14 @@
 /**
  * Workspace roots of sessions: `tandem/workspace/register` resolves each root (realpath,
- * must be a directory), records it on the session and has the context engine index it;
- * when the last session holding a root closes, the engine lets it go.
+ * must be a directory, must pass the root policy of `shared/root-policy.ts`), records it
+ * on the session and has the context engine index it; a refused root refuses the whole
+ * request, so nothing is registered then. When the last session holding a root closes,
+ * the engine lets it go.
  */
 import { realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { ErrorCodes, TandemError, type WorkspaceRegisterRequest, type z } from '../../protocol';
+import { workspaceRootRefusal, type RootRefusalRule } from '../../shared/root-policy';
 import type { FeatureHost } from '../host/types';
 import type { RequestContext, Session } from '../server/rpc';
 
@@ -14,6 +18,7 @@ export async function registerWorkspace(
   { session }: RequestContext,
 ): Promise<WorkspaceRegisterRequest.Result> {
   const roots: string[] = [];
+  const refused: Array<{ root: string; rule: RootRefusalRule; reason: string }> = [];
   for (const root of params.roots) {
     let real: string;
     try {
@@ -22,8 +27,19 @@ export async function registerWorkspace(
     } catch (err) {
       throw new TandemError(ErrorCodes.InvalidParams, `Workspace root ${root} cannot be used: ${(err as Error).message}.`);
     }
+    const refusal = workspaceRootRefusal(real, { userHome: homedir(), tandemHome: host.config().home });
+    if (refusal) refused.push({ root, rule: refusal.rule, reason: refusal.message });
+    else roots.push(real);
+  }
+  if (refused.length > 0) {
+    host.logger.warn(`Refused workspace root(s) from ${session.client?.name ?? 'a client'}: ${refused.map((r) => r.reason).join(' ')}`);
+    throw new TandemError(ErrorCodes.WorkspaceRootRefused, refused.map((r) => r.reason).join(' '), {
+      hint: 'Open the project folder itself (File > Open Folder); nothing was registered.',
+      details: { refused },
+    });
+  }
+  for (const real of roots) {
     session.roots.add(real);
-    roots.push(real);
     await host.context.registerRoot(real);
   }
   host.statusChanged();

@@ -17,7 +17,8 @@ import {
   type z,
 } from '../../protocol';
 import type { DaemonFeature, FeatureHost } from '../host/types';
-import { displayUrl } from '../router/errors';
+import { redactorFor } from '../redact';
+import { displayUrl } from '../../shared/url';
 import type { RequestContext } from '../server/rpc';
 import { TelemetryStore } from '../telemetry/store';
 import { healthHistory, recordBackendHealth } from './health-history';
@@ -35,7 +36,9 @@ export const opsFeature: DaemonFeature = {
     const events = new TelemetryStore(host.db, { storeCodeText: () => false });
     host.handle(StatsTimeseriesRequest, (params) => reading('the suggestion events', () => statsTimeseries(host.db, events, params)));
     host.handle(UsageGetRequest, (params) => reading('the model usage', () => usage.store.summary(params ?? {})));
-    host.handle(HealthHistoryRequest, (params) => reading('the backend health history', () => healthHistory(host.db, params)));
+    host.handle(HealthHistoryRequest, (params) =>
+      reading('the backend health history', () => healthHistory(host.db, params, redactorFor(host.config()))),
+    );
     host.handle(ModelsPullRequest, (params, ctx) => pull(host, params, ctx));
     const unsubscribeHealth = host.router.onStatusChange((backends) => recordHealth(host, backends));
     return {

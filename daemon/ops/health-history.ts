@@ -1,8 +1,9 @@
 /**
  * The `backend_health` table: one row per backend each time the router reports a change
  * of a backend's health or circuit state (`recordBackendHealth`), read back by
- * `tandem/health/history` (`healthHistory`). Errors are shown as stored: they are the
- * router's messages, which name backends and credential-free URLs only.
+ * `tandem/health/history` (`healthHistory`). Errors are stored as the router reported
+ * them (already scrubbed) and redacted again when read, so rows written before a
+ * credential was configured, or by an older tandemd, leak nothing either.
  */
 import { ErrorCodes, TandemError, type BackendStatus, type HealthHistoryEntry, type HealthHistoryRequest, type z } from '../../protocol';
 import type { Db } from '../storage/db';
@@ -26,7 +27,11 @@ export function recordBackendHealth(db: Db, backends: readonly BackendStatus[], 
   })();
 }
 
-export function healthHistory(db: Db, params: HealthParams | undefined): HealthHistoryRequest.Result {
+export function healthHistory(
+  db: Db,
+  params: HealthParams | undefined,
+  redact: (text: string) => string = (text) => text,
+): HealthHistoryRequest.Result {
   const p = params ?? {};
   if (p.sinceMs !== undefined && p.untilMs !== undefined && p.untilMs < p.sinceMs) {
     throw new TandemError(ErrorCodes.InvalidParams, `untilMs (${p.untilMs}) is before sinceMs (${p.sinceMs}).`);
@@ -61,7 +66,7 @@ export function healthHistory(db: Db, params: HealthParams | undefined): HealthH
       health: r.health,
       circuit: r.circuit,
       latencyMs: r.latency_ms,
-      ...(r.error !== null ? { error: r.error } : {}),
+      ...(r.error !== null ? { error: redact(r.error) } : {}),
     }));
   return { entries, truncated };
 }

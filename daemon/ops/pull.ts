@@ -7,8 +7,9 @@
  */
 import { ErrorCodes, TandemError, type ErrorCode } from '../../protocol';
 import { errorMessageOf } from '../router/backend';
-import { classifyNetworkError, displayUrl } from '../router/errors';
-import { redact, secretValues } from '../router/redact';
+import { displayUrl } from '../../shared/url';
+import { classifyNetworkError } from '../router/errors';
+import { credentialForms, redact } from '../redact';
 
 export interface PullTarget {
   name: string;
@@ -57,7 +58,7 @@ function endpoint(target: PullTarget): { url: string; headers: Record<string, st
 
 export async function pullModel(target: PullTarget, model: string, opts: PullOptions): Promise<void> {
   const { url, headers } = endpoint(target);
-  const secrets = secretValues(headers);
+  const secrets = credentialForms(target);
   const where = `${target.name} (${displayUrl(target.url)})`;
   const fail = (code: ErrorCode, message: string, hint?: string) =>
     new TandemError(code, redact(message, secrets), hint ? { hint: redact(hint, secrets) } : {});

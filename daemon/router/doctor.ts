@@ -5,10 +5,11 @@
  */
 import type { BackendKind, DoctorCheck, DoctorReport, TaskType } from '../../protocol';
 import { TaskTypes, ErrorCodes } from '../../protocol';
-import { isLoopback } from '../../shared/url';
 import type { TaskConfig } from '../config';
 import { sameModel, type LoadedEntry, type ModelEntry } from './backend';
-import { displayUrl, remoteHint } from './errors';
+import { displayUrl, isLoopback } from '../../shared/url';
+import { nextEditCheck, nextEditResidency } from './doctor-next-edit';
+import { remoteHint } from './errors';
 import { detectFimFamily, fimFormats, looksInstruct, planFim, type ModelTraits } from './fim';
 
 export interface DoctorBackendInput {
@@ -31,6 +32,8 @@ export interface DoctorBackendInput {
 export interface DoctorInput {
   backends: DoctorBackendInput[];
   tasks: Record<TaskType, TaskConfig>;
+  /** config.json `nextEdit.format` (`auto`: told from the model's name). */
+  nextEditFormat?: string;
 }
 
 /** Oldest Ollama with `/api/embed`, `suffix` and `/api/ps` as used here. */
@@ -109,16 +112,19 @@ export function diagnose(input: DoctorInput): DoctorReport {
       }
       const elsewhere = reachable.some((o) => o !== b && serves(o, model));
       const embedOnly = tasks.length === 1 && tasks[0] === 'embed';
+      const nextEditOnly = tasks.length === 1 && tasks[0] === 'nextEdit';
       checks.push({
         id,
         backend: b.name,
-        status: embedOnly || elsewhere ? 'warn' : 'error',
+        status: embedOnly || nextEditOnly || elsewhere ? 'warn' : 'error',
         title: `${model} (${label}) is not ${b.kind === 'ollama' ? 'pulled' : 'served'} on ${b.name}`,
         detail: embedOnly
           ? 'Without an embedding model, retrieval runs BM25-only (no semantic search).'
-          : elsewhere
-            ? 'Another backend has it, so calls fail over there; this backend cannot take over if that one goes down.'
-            : `${label} calls cannot work until the model is available.`,
+          : nextEditOnly && !elsewhere
+            ? 'Next-edit suggestions are off until the model is available; inline completions are not affected.'
+            : elsewhere
+              ? 'Another backend has it, so calls fail over there; this backend cannot take over if that one goes down.'
+              : `${label} calls cannot work until the model is available.`,
         fix:
           b.kind === 'ollama'
             ? `Run \`ollama pull ${model}\` on ${host}.`
@@ -133,6 +139,9 @@ export function diagnose(input: DoctorInput): DoctorReport {
 
     const completeModel = input.tasks.complete.model;
     if (serves(b, completeModel)) checks.push(fimCheck(b, completeModel));
+    const nextEditModel = input.tasks.nextEdit.model;
+    if (serves(b, nextEditModel))
+      checks.push(nextEditCheck(b.name, nextEditModel, b.traits[nextEditModel], input.nextEditFormat ?? 'auto'));
 
     const embedModel = input.tasks.embed.model;
     const embedTraits = b.traits[embedModel];
@@ -286,6 +295,8 @@ function loadedChecks(b: DoctorBackendInput, tasks: Record<TaskType, TaskConfig>
       fix: `Set OLLAMA_MAX_LOADED_MODELS=2 (or more) for the Ollama server on ${hostOf(b.url)} if memory allows, use a smaller chat model, or serve chat from another backend.`,
     });
   }
+  const nextEdit = nextEditResidency(b.name, hostOf(b.url), tasks, loaded, recent, RECENT_MS / 60_000);
+  if (nextEdit) out.push(nextEdit);
   return out;
 }
 

@@ -6,6 +6,7 @@
  * `TandemError`s are what callers see.
  */
 import { ErrorCodes, TandemError, type ErrorCode } from '../../protocol';
+import { displayUrl } from '../../shared/url';
 
 export type NetworkProblem = 'refused' | 'dns' | 'tls' | 'reset' | 'unreachable' | 'timeout' | 'other';
 
@@ -68,20 +69,6 @@ function describeCause(err: unknown): string {
     e = (e as { cause?: unknown }).cause;
   }
   return msg || String(err);
-}
-
-/** The user-facing URL of a backend: credentials in the URL are never shown. */
-export function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.username || u.password) {
-      u.username = '';
-      u.password = '';
-    }
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return url;
-  }
 }
 
 export const remoteHint =

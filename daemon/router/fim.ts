@@ -9,6 +9,8 @@
  *   the family's FIM tokens and send it with `raw: true`, stopping on its special tokens;
  * - `prefix-only`: no way to fill in the middle: continue the prefix as plain text
  *   (the doctor and the log warn about this).
+ * With repository-level context (Qwen2.5-Coder, StarCoder2: `repoLayouts`) the prompt is
+ * always raw: `<|repo_name|>…<|file_sep|>path\n<|fim_prefix|>…` as those models were trained.
  */
 
 export const FimFamilies = ['qwen', 'deepseek', 'codellama', 'starcoder', 'codestral', 'codegemma'] as const;
@@ -95,6 +97,19 @@ export function detectFimFamily(model: string, traits: ModelTraits = {}): FimFam
   return undefined;
 }
 
+/** The repository-level context layout a FIM family was trained on, if any. */
+export const repoLayouts: Partial<Record<FimFamily, 'qwen-repo' | 'starcoder-repo'>> = { qwen: 'qwen-repo', starcoder: 'starcoder-repo' };
+
+/**
+ * How the context engine should write retrieved context for `model`, from its name (the
+ * layout is chosen before the backend is, and a model's name decides its family first):
+ * its family's repository-level layout, else comments.
+ */
+export function promptLayoutFor(model: string): 'comments' | 'qwen-repo' | 'starcoder-repo' {
+  const family = detectFimFamily(model);
+  return (family && repoLayouts[family]) ?? 'comments';
+}
+
 /** Ollama marks models whose template handles `.Suffix` with the `insert` capability. */
 export function supportsNativeInsert(traits: ModelTraits): boolean {
   if (traits.capabilities?.includes('insert')) return true;
@@ -124,10 +139,34 @@ export interface FimPlan {
 
 /**
  * How to ask `model` for the text between `prefix` and `suffix`.
- * `extraStop`: task and request stop sequences.
+ * `extraStop`: task and request stop sequences. `repoContext`: repository-level context in
+ * the family's layout; it goes before the FIM prefix token, so the prompt is built raw even
+ * when the template could fill in (a template puts everything after that token). Dropped
+ * when the family has no such layout.
  */
-export function planFim(model: string, traits: ModelTraits, prefix: string, suffix: string, extraStop: readonly string[] = []): FimPlan {
+export function planFim(
+  model: string,
+  traits: ModelTraits,
+  prefix: string,
+  suffix: string,
+  extraStop: readonly string[] = [],
+  repoContext?: string,
+): FimPlan {
   const family = detectFimFamily(model, traits);
+  if (repoContext !== undefined && family && repoLayouts[family]) {
+    const fmt = fimFormats[family];
+    const warning = looksInstruct(model)
+      ? `${model} is an instruct/chat model; completions work best with a base model such as qwen2.5-coder:1.5b-base.`
+      : undefined;
+    return {
+      mode: 'raw',
+      prompt: repoContext + fmt.build(prefix, suffix),
+      raw: true,
+      stop: dedupe([...fmt.stop, ...extraStop]),
+      family,
+      warning,
+    };
+  }
   const native = supportsNativeInsert(traits);
   const instruct = looksInstruct(model);
   let warning: string | undefined;

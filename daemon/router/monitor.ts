@@ -9,7 +9,8 @@ import type { BackendStatus } from '../../protocol';
 import type { TandemConfig } from '../config';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
-import { BackendFailure, displayUrl, protocolFailure, timeoutFailure } from './errors';
+import { displayUrl } from '../../shared/url';
+import { BackendFailure, protocolFailure, timeoutFailure } from './errors';
 import { scrubbed, type BackendEntry, type BackendPool } from './pool';
 
 export interface HealthMonitorDeps {

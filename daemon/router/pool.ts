@@ -13,7 +13,7 @@ import type { ModelTraits } from './fim';
 import { BackendHealth } from './health';
 import { OllamaBackend } from './ollama';
 import { OpenAiBackend } from './openai';
-import { redact, secretValues } from './redact';
+import { credentialForms, redact } from '../redact';
 
 export interface BackendEntry {
   config: BackendConfig;
@@ -96,8 +96,8 @@ function makeClient(b: BackendConfig): BackendClient {
 /**
  * A failure's text partly comes from the server (error bodies, in-stream errors), and
  * a misbehaving proxy may echo the credentials it was sent. Every failure is scrubbed
- * of the backend's header values and URL password before it reaches logs, status,
- * health history, doctor output or a client.
+ * of the backend's credentials in every form (`redact.ts`) before it reaches logs,
+ * status, health history, doctor output or a client.
  */
 export function scrubbed(entry: BackendEntry, failure: BackendFailure): BackendFailure {
   const message = scrub(entry, failure.message);
@@ -106,16 +106,9 @@ export function scrubbed(entry: BackendEntry, failure: BackendFailure): BackendF
   return new BackendFailure(failure.code, message, { ...failure.opts, hint });
 }
 
-/** `text` without the backend's header values and URL password. */
+/** `text` without the backend's credentials in any form (`credentialForms`), URLs in display form. */
 export function scrub(entry: BackendEntry, text: string): string {
-  const secrets = secretValues(withCredentialsAsHeader(entry.config.url, entry.config.headers).headers);
-  try {
-    const password = decodeURIComponent(new URL(entry.config.url).password);
-    if (password.length >= 4) secrets.push(password);
-  } catch {
-    // Not a URL with a password.
-  }
-  return secrets.length === 0 ? text : redact(text, secrets);
+  return redact(text, credentialForms(entry.config));
 }
 
 /**

@@ -26,7 +26,17 @@ import { BackendPool, scrub, type BackendEntry } from './pool';
 import { DEFAULT_SCHEDULER_LIMITS, UpstreamScheduler } from './scheduler';
 import { knownMissing, orderCandidates, type Candidates } from './selection';
 import { StickySessions } from './sticky';
-import type { ChatRequest, EmbedRequest, EmbedResult, FimRequest, GenerationResult, ModelRouter, ModelToolCall, ModelUsage } from './types';
+import type {
+  ChatRequest,
+  EmbedRequest,
+  EmbedResult,
+  FimRequest,
+  GenerationResult,
+  ModelRouter,
+  ModelToolCall,
+  ModelUsage,
+  RawGenerateRequest,
+} from './types';
 
 export interface RouterOptions {
   config: TandemConfig;
@@ -105,7 +115,7 @@ export class Router implements ModelRouter {
       { task: 'complete', model, sessionKey: req.sessionKey, signal: req.signal, streams: true, onDelta: req.onDelta },
       async (entry, ctx) => {
         const traits = entry.client.kind === 'ollama' ? await this.traitsOf(entry, model, ctx.signal) : { capabilities: ['insert'] };
-        const plan = planFim(model, traits ?? {}, req.prefix, req.suffix, stops);
+        const plan = planFim(model, traits ?? {}, req.prefix, req.suffix, stops, req.repoContext);
         if (plan.warning && !entry.warned.has(model)) {
           entry.warned.add(model);
           this.logger.warn(`Completion model on ${entry.config.name}: ${plan.warning}`);
@@ -123,6 +133,27 @@ export class Router implements ModelRouter {
       },
     );
     return this.used('complete', this.result(out, model, started));
+  }
+
+  async generate(req: RawGenerateRequest): Promise<GenerationResult> {
+    const cfg = this.config.tasks[req.task];
+    const model = req.model ?? cfg.model;
+    const stop = [...new Set([...cfg.stop, ...(req.stop ?? [])])];
+    const started = performance.now();
+    const out = await this.failover.run(
+      { task: req.task, model, sessionKey: req.sessionKey, signal: req.signal, streams: true, onDelta: req.onDelta },
+      (entry, ctx) =>
+        entry.client.generate({
+          model,
+          prompt: req.prompt,
+          raw: true,
+          options: this.options(cfg, req.maxTokens, stop),
+          keepAlive: cfg.keep_alive,
+          signal: ctx.signal,
+          onText: ctx.onText,
+        }),
+    );
+    return this.used(req.task, this.result(out, model, started));
   }
 
   async chat(req: ChatRequest): Promise<GenerationResult> {
@@ -281,7 +312,7 @@ export class Router implements ModelRouter {
   async doctor(): Promise<DoctorReport> {
     await this.probeAll();
     const tasks = this.config.tasks;
-    const inspect = new Set([tasks.complete.model, tasks.embed.model, tasks.agent.model]);
+    const inspect = new Set([tasks.complete.model, tasks.embed.model, tasks.nextEdit.model, tasks.agent.model]);
     const backends: DoctorBackendInput[] = await Promise.all(
       this.pool.all().map(async (e) => {
         const traits: Record<string, ModelTraits | undefined> = {};
@@ -331,7 +362,7 @@ export class Router implements ModelRouter {
         };
       }),
     );
-    return diagnose({ backends, tasks });
+    return diagnose({ backends, tasks, nextEditFormat: this.config.nextEdit.format });
   }
 
   dispose(): void {

@@ -26,12 +26,30 @@ export interface GenerationResult {
 export interface FimRequest {
   prefix: string;
   suffix: string;
+  /**
+   * Repository-level context in the model family's own layout (`<|repo_name|>…<|file_sep|>`
+   * for Qwen2.5-Coder, `<repo_name>…<file_sep>` for StarCoder2), put before its FIM prefix token.
+   */
+  repoContext?: string;
   /** Override the task's model. */
   model?: string;
   maxTokens?: number;
   /** Extra stop sequences (e.g. "\n" for a single-line completion). */
   stop?: string[];
   /** Sticky-routing key: the same key keeps the same backend while it is healthy. */
+  sessionKey?: string;
+  signal?: AbortSignal;
+  onDelta?: DeltaSink;
+}
+
+/** A prompt sent as it is (Ollama `raw: true`), for formats with exact markers (next-edit models). */
+export interface RawGenerateRequest {
+  task: Extract<TaskType, 'nextEdit'>;
+  prompt: string;
+  model?: string;
+  maxTokens?: number;
+  /** Stop sequences added to the task's. */
+  stop?: string[];
   sessionKey?: string;
   signal?: AbortSignal;
   onDelta?: DeltaSink;
@@ -63,7 +81,7 @@ export interface ModelToolCall {
 }
 
 export interface ChatRequest {
-  task: Extract<TaskType, 'chat' | 'fix' | 'edit' | 'agent'>;
+  task: Extract<TaskType, 'chat' | 'fix' | 'edit' | 'nextEdit' | 'agent'>;
   messages: ChatMessage[];
   /** Offer these tools natively (Ollama `tools`, OpenAI `tools`); calls come back in `toolCalls`. */
   tools?: ModelTool[];
@@ -106,6 +124,8 @@ export interface ModelUsage {
 export interface ModelRouter {
   /** Fill-in-the-middle completion, streamed through `onDelta`. */
   complete(req: FimRequest): Promise<GenerationResult>;
+  /** A raw prompt (no template) to the task's model, streamed through `onDelta`. */
+  generate(req: RawGenerateRequest): Promise<GenerationResult>;
   chat(req: ChatRequest): Promise<GenerationResult>;
   embed(req: EmbedRequest): Promise<EmbedResult>;
   /** Current health of every backend. */
@@ -123,7 +143,7 @@ export interface ModelRouter {
    * Never rejects.
    */
   warm?(task: TaskType): Promise<string | undefined>;
-  /** Optional: be told of every completed generation (complete, chat, fix, edit). */
+  /** Optional: be told of every completed generation (complete, chat, fix, edit, nextEdit). */
   onUsage?(listener: (usage: ModelUsage) => void): () => void;
   /** Fired when a backend's health or circuit state changes. */
   onStatusChange(listener: (status: BackendStatus[]) => void): () => void;

@@ -1,8 +1,12 @@
 /**
  * The daemon's HTTP surface on its loopback port:
  *   GET /health   liveness: always 200 while the process serves (version, uptime)
- *   GET /ready    200 when storage is open and a backend serves completions, else 503
- *                 with the reasons as JSON
+ *   GET /ready    200 when storage is open and a backend serves completions, else 503;
+ *                 the body is `{ ready, reasons }` in sentences naming backends only.
+ *                 With the lock file's token (`Authorization: Bearer …`) it also lists
+ *                 the backends (URL, health, circuit, last error), the detailed reasons
+ *                 and the indexed roots; without it no URL, error text or path is shown
+ *                 to other local users.
  *   GET /metrics  Prometheus text format
  *   /rpc          WebSocket upgrade (see ws.ts)
  * Requests whose Host header is not a loopback name are refused (DNS-rebinding defence),
@@ -14,7 +18,10 @@ import type { DaemonStatus } from '../../protocol';
 export interface HttpDeps {
   version: string;
   startedAt: number;
-  readiness(): Promise<{ ready: boolean; status: DaemonStatus }>;
+  /** The readiness for token holders (`status`) and for anyone (`anonymous`). */
+  readiness(): Promise<{ ready: boolean; status: DaemonStatus; anonymous: { ready: boolean; reasons: string[] } }>;
+  /** True when the request's Authorization header carries the daemon's token. */
+  authorized(authorization: string | undefined): boolean;
   metricsText(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -70,7 +77,11 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
       });
       return;
     case '/ready': {
-      const { ready, status } = await deps.readiness();
+      const { ready, status, anonymous } = await deps.readiness();
+      if (!deps.authorized(req.headers.authorization)) {
+        send(res, ready ? 200 : 503, { ready, reasons: anonymous.reasons });
+        return;
+      }
       send(res, ready ? 200 : 503, {
         ready,
         reasons: status.reasons,

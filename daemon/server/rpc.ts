@@ -50,6 +50,8 @@ export interface DispatcherOptions {
   maxRequestsPerSecond: number;
   /** Requests one connection may have unanswered at a time before `RateLimited`. Default 32. */
   maxInFlightPerSession?: number;
+  /** Applied to every error message and hint sent to a client (the daemon's secret redaction). */
+  redact?: (text: string) => string;
 }
 
 /** What the dispatcher keeps per connection: its rate limiter and its unanswered requests. */
@@ -193,9 +195,13 @@ export class RpcDispatcher {
     if (aborted || isCancellation(err)) {
       return new ResponseError(ErrorCodes.RequestCancelled, `${method} was cancelled.`, { kind: 'cancelled' });
     }
-    if (err instanceof TandemError) return new ResponseError(err.code, err.message, err.toData());
+    const clean = this.deps.redact ?? ((text: string) => text);
+    if (err instanceof TandemError) {
+      const data = err.toData();
+      return new ResponseError(err.code, clean(err.message), data.hint === undefined ? data : { ...data, hint: clean(data.hint) });
+    }
     const message = err instanceof Error ? err.message : String(err);
-    return new ResponseError(ErrorCodes.InternalError, `${method} failed: ${message}`, { kind: 'internal' });
+    return new ResponseError(ErrorCodes.InternalError, clean(`${method} failed: ${message}`), { kind: 'internal' });
   }
 }
 

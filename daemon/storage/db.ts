@@ -2,22 +2,25 @@
  * SQLite through better-sqlite3: WAL journal (readers never block the writer, and a
  * kill -9 loses at most the transaction in flight), `synchronous = NORMAL` (durable
  * across process crashes; WAL makes it safe), foreign keys on, and migrations by
- * `user_version`.
+ * `user_version`. Database files are private to the user (0600, `private-files.ts`).
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ErrorCodes, TandemError } from '../../protocol';
 import type { Migration } from './migrations';
+import { PRIVATE_DIR_MODE, createPrivateFile } from './private-files';
 import { userDbMigrations } from './migrations';
 import { currentRuntimeFacts, diagnoseNativeLoad } from './native-load';
 
 export type Db = Database.Database;
 
 export function openDatabase(file: string, migrations: Migration[]): Db {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   let db: Db;
   try {
+    mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+    // Created 0600 before SQLite opens it; the WAL and shared-memory files take its mode.
+    createPrivateFile(file);
     db = new Database(file);
   } catch (err) {
     // The addon loads on the first open: a runtime it was not built for fails here, and

@@ -140,6 +140,38 @@ export const userDbMigrations: Migration[] = [
   },
   {
     version: 6,
+    description: 'suggestion events say what was suggested: an inline completion or a next edit',
+    up(db) {
+      db.exec(`
+        ALTER TABLE completion_events ADD COLUMN suggestion_kind TEXT NOT NULL DEFAULT 'completion'; -- completion | nextEdit
+        CREATE INDEX completion_events_kind_at ON completion_events(suggestion_kind, at);
+      `);
+    },
+  },
+  {
+    version: 7,
+    description: 'uses and outcomes of the everyday commands (inline edit, commit message, tests, explain)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE command_outcomes (
+          id         INTEGER PRIMARY KEY,
+          at         INTEGER NOT NULL,   -- epoch ms (client clock)
+          command    TEXT    NOT NULL,   -- inlineEdit | commitMessage | generateTests | explain
+          ref_id     TEXT    NOT NULL,   -- the use's id (editId, messageId, testsId, turn id)
+          outcome    TEXT    NOT NULL,   -- shown | accepted | rejected | failed | cancelled
+          model      TEXT    NOT NULL,
+          backend    TEXT,
+          language   TEXT,
+          rounds     INTEGER NOT NULL,   -- proposals in this use (retries, follow-ups)
+          latency_ms REAL    NOT NULL,   -- command to result shown
+          UNIQUE (command, ref_id)
+        ) STRICT;
+        CREATE INDEX command_outcomes_at ON command_outcomes(at);
+      `);
+    },
+  },
+  {
+    version: 8,
     description: 'agent tasks, their applied steps (for undo) and tool calls (for stats)',
     up(db) {
       db.exec(`
@@ -187,7 +219,7 @@ export const userDbMigrations: Migration[] = [
     },
   },
   {
-    version: 7,
+    version: 9,
     description: 'project memory notes per workspace, with an FTS5 index for BM25 relevance',
     up(db) {
       db.exec(`
@@ -209,7 +241,7 @@ export const userDbMigrations: Migration[] = [
     },
   },
   {
-    version: 8,
+    version: 10,
     description: 'MCP tools (or whole servers) switched off by the user',
     up(db) {
       db.exec(`

@@ -32,5 +32,10 @@ export function getStats(store: TelemetryStore, params: StatsParams | undefined)
   if (p.sinceMs !== undefined && p.untilMs !== undefined && p.untilMs < p.sinceMs) {
     throw new TandemError(ErrorCodes.InvalidParams, `untilMs (${p.untilMs}) is before sinceMs (${p.sinceMs}).`);
   }
-  return store.stats({ sinceMs: p.sinceMs, untilMs: p.untilMs, groupBy: p.groupBy ? [...new Set(p.groupBy)] : undefined });
+  return store.stats({
+    sinceMs: p.sinceMs,
+    untilMs: p.untilMs,
+    groupBy: p.groupBy ? [...new Set(p.groupBy)] : undefined,
+    suggestionKind: p.suggestionKind,
+  });
 }

@@ -5,8 +5,11 @@
  *
  * Code text is stored only when `telemetry.storeCodeText` is true in config.json;
  * otherwise the `text` of an event is dropped before it reaches the disk.
+ *
+ * Each event says what was suggested (`suggestion_kind`: an inline completion or a next
+ * edit); statistics are of one kind at a time, inline completions unless asked.
  */
-import type { DismissReason, StatsDimension, StatsGetRequest, StatsRow, SuggestionEvent } from '../../protocol';
+import type { DismissReason, StatsDimension, StatsGetRequest, StatsRow, SuggestionEvent, SuggestionKind } from '../../protocol';
 import type { Db } from '../storage/db';
 import { timeRangeClause } from '../storage/time-range';
 import { percentiles } from './percentiles';
@@ -109,12 +112,6 @@ class Accumulator {
   }
 }
 
-const dimensionColumn: Record<StatsDimension, 'model' | 'backend' | 'language'> = {
-  model: 'model',
-  backend: 'backend',
-  language: 'language',
-};
-
 export class TelemetryStore {
   private readonly insert;
   private readonly listeners = new Set<(events: SuggestionEvent[]) => void>();
@@ -126,10 +123,10 @@ export class TelemetryStore {
     this.insert = db.prepare(`
       INSERT INTO completion_events
         (at, kind, completion_id, model, backend, language, first_token_ms, total_ms, overhead_ms, lines, chars,
-         accepted_chars, retained_chars, edit_distance, checkpoint_sec, reason, unit, text)
+         accepted_chars, retained_chars, edit_distance, checkpoint_sec, reason, unit, text, suggestion_kind)
       VALUES
         (@at, @kind, @completionId, @model, @backend, @language, @firstTokenMs, @totalMs, @overheadMs, @lines, @chars,
-         @acceptedChars, @retainedChars, @editDistance, @checkpointSec, @reason, @unit, @text)
+         @acceptedChars, @retainedChars, @editDistance, @checkpointSec, @reason, @unit, @text, @suggestionKind)
     `);
   }
 
@@ -163,6 +160,7 @@ export class TelemetryStore {
           reason: e.kind === 'dismissed' ? e.reason : null,
           unit: e.kind === 'partially_accepted' ? e.unit : null,
           text: keepText && e.kind === 'shown' && e.text !== undefined ? e.text : null,
+          suggestionKind: e.suggestionKind ?? 'completion',
         });
       }
     });
@@ -176,9 +174,24 @@ export class TelemetryStore {
     return (this.db.prepare('SELECT count(*) AS n FROM completion_events').get() as { n: number }).n;
   }
 
-  stats(params: { sinceMs?: number; untilMs?: number; groupBy?: StatsDimension[] } = {}): StatsGetRequest.Result {
+  /**
+   * Statistics over the stored events. `relabel` maps each event's dimensions before
+   * grouping (the Prometheus gauges group by their bounded labels this way).
+   */
+  stats(
+    params: {
+      sinceMs?: number;
+      untilMs?: number;
+      groupBy?: StatsDimension[];
+      suggestionKind?: SuggestionKind;
+      relabel?: (dims: Record<StatsDimension, string>) => Record<StatsDimension, string>;
+    } = {},
+  ): StatsGetRequest.Result {
     const groupBy = params.groupBy ?? ['model', 'backend', 'language'];
-    const { where, args } = timeRangeClause(params);
+    const suggestionKind = params.suggestionKind ?? 'completion';
+    const range = timeRangeClause(params);
+    const where = `${range.where ? `${range.where} AND` : 'WHERE'} suggestion_kind = ?`;
+    const args = [...range.args, suggestionKind];
     const sql = `SELECT kind, completion_id, model, backend, language, first_token_ms, total_ms, overhead_ms, chars,
                         accepted_chars, retained_chars, checkpoint_sec, reason
                  FROM completion_events ${where} ORDER BY id`;
@@ -187,8 +200,10 @@ export class TelemetryStore {
     for (const row of this.db.prepare(sql).iterate(...args) as IterableIterator<EventRow>) {
       total.add(row);
       if (groupBy.length === 0) continue;
+      const raw = { model: row.model, backend: row.backend, language: row.language };
+      const values = params.relabel ? params.relabel(raw) : raw;
       const dims: Partial<Record<StatsDimension, string>> = {};
-      for (const d of groupBy) dims[d] = row[dimensionColumn[d]];
+      for (const d of groupBy) dims[d] = values[d];
       const key = groupBy.map((d) => dims[d]).join('\u0000');
       let group = groups.get(key);
       if (!group) {
@@ -198,6 +213,6 @@ export class TelemetryStore {
       group.acc.add(row);
     }
     const rows = [...groups.values()].map((g) => g.acc.row(g.dims)).sort((a, b) => b.shown - a.shown);
-    return { sinceMs: params.sinceMs ?? null, untilMs: params.untilMs ?? null, groupBy, total: total.row({}), rows };
+    return { suggestionKind, sinceMs: params.sinceMs ?? null, untilMs: params.untilMs ?? null, groupBy, total: total.row({}), rows };
   }
 }

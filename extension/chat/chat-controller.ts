@@ -58,6 +58,10 @@ interface RunningTurn {
   abort: AbortController;
 }
 
+/** How a turn ended, for callers of `ask` (Tandem: Explain tracks its uses with it). */
+export type ChatAskOutcome =
+  { state: 'done'; id: string; model: string; backend?: string } | { state: 'failed' | 'cancelled'; message?: string } | { state: 'busy' };
+
 /** What the panel shows for an error from the daemon or the connection. */
 export function errorView(err: unknown): ErrorView {
   const e = err as { message?: unknown; code?: unknown; data?: { kind?: unknown; hint?: unknown } };
@@ -102,7 +106,8 @@ export class ChatController {
         case 'ready':
           return await this.onReady();
         case 'send':
-          return await this.send(msg.text, msg.model, msg.panelMode);
+          await this.send(msg.text, msg.model, msg.panelMode);
+          return;
         case 'setPanelMode':
           this.deps.panel?.setPanelMode(msg.panelMode);
           return;
@@ -253,7 +258,7 @@ export class ChatController {
     }
     if (slash.kind === 'none' && agentMode) return this.viaAgent(text, (a) => a.start(text));
     const question = slash.kind === 'command' ? slash.args || 'Explain this code.' : text;
-    return this.ask(question, model);
+    await this.askQuestion(question, model);
   }
 
   private async viaAgent(text: string, run: (agent: AgentModeHandler) => Promise<void>): Promise<void> {
@@ -266,13 +271,25 @@ export class ChatController {
     await run(agent);
   }
 
-  private async ask(text: string, model?: string): Promise<void> {
+  /**
+   * Ask `question` about `selection` right away, in the current conversation (the entry
+   * point of commands such as Tandem: Explain); resolves when the answer is complete.
+   */
+  ask(question: string, selection: ChatSelection): Promise<ChatAskOutcome> {
+    this.contextChanged();
+    return this.askQuestion(question, undefined, selection);
+  }
+
+  /** A chat turn for `text` (Ask mode), about `selectionOverride` or else what the editor shows. */
+  private async askQuestion(text: string, model?: string, selectionOverride?: ChatSelection): Promise<ChatAskOutcome> {
     if (this.turn) {
       this.deps.post({ type: 'notice', level: 'info', text: 'An answer is still being written; stop it first.' });
-      return;
+      return { state: 'busy' };
     }
     const conversationId = this.conversationId ?? this.deps.newId();
-    const { selection, activeFile } = this.deps.editor.context();
+    const context = this.deps.editor.context();
+    const selection = selectionOverride ?? context.selection;
+    const activeFile = context.activeFile;
     const mentions = parseMentions(text);
     const files = mentions.files.map((m) => this.deps.editor.resolveMention(m)).filter((p): p is string => p !== undefined);
     const attachments: ChatMessageInfo['attachments'] = {};
@@ -289,7 +306,7 @@ export class ChatController {
     };
     const mode = this.deps.mode();
     const chosen = mode === 'simple' ? undefined : (model ?? this.deps.memento.get('model'));
-    await this.runTurn({ conversationId, user }, (onDelta, signal) =>
+    return this.runTurn({ conversationId, user }, (onDelta, signal) =>
       this.deps.daemon.send(
         {
           conversationId,
@@ -319,7 +336,7 @@ export class ChatController {
   private async runTurn(
     start: { conversationId: string; user: ChatMessageInfo; replaceFromUserId?: string },
     call: (onDelta: (text: string) => void, signal: AbortSignal) => Promise<ChatTurnResult>,
-  ): Promise<void> {
+  ): Promise<ChatAskOutcome> {
     const turn: RunningTurn = { ...start, assistantId: `${PENDING_PREFIX}${this.deps.newId()}`, text: '', abort: new AbortController() };
     this.turn = turn;
     this.setConversation(start.conversationId);
@@ -331,7 +348,13 @@ export class ChatController {
         if (visible()) this.deps.post({ type: 'delta', assistantId: turn.assistantId, text: delta });
       }, turn.abort.signal);
       this.turn = undefined;
-      if (!visible()) return;
+      const done: ChatAskOutcome = {
+        state: 'done',
+        id: result.assistant.id,
+        model: result.assistant.stats?.model ?? 'unknown',
+        ...(result.assistant.stats?.backend ? { backend: result.assistant.stats.backend } : {}),
+      };
+      if (!visible()) return done;
       this.messages = [...this.messages, result.user, result.assistant];
       await this.reloadQuietly();
       this.deps.post({
@@ -341,14 +364,17 @@ export class ChatController {
         assistant: { ...result.assistant, id: turn.assistantId },
         ...(result.prompt ? { prompt: result.prompt } : {}),
       });
+      return done;
     } catch (err) {
       this.turn = undefined;
       const cancelled = turn.abort.signal.aborted || isCancellation(err);
       if (!cancelled) this.deps.log.warn(`chat turn failed: ${errorView(err).message}`);
-      if (!visible()) return;
+      const failed: ChatAskOutcome = cancelled ? { state: 'cancelled' } : { state: 'failed', message: errorView(err).message };
+      if (!visible()) return failed;
       const view = cancelled ? undefined : errorView(err);
       this.deps.post({ type: 'turnFailed', assistantId: turn.assistantId, cancelled, ...(view ? { error: view } : {}) });
       await this.afterFailure(turn, view);
+      return failed;
     }
   }
 

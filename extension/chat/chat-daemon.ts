@@ -12,11 +12,11 @@ import {
   ChatListRequest,
   ChatRetryRequest,
   ChatSendRequest,
-  StreamDeltaNotification,
   type ChatConversationSummary,
   type ChatTurnResult,
 } from '../../protocol';
 import { requestWithSignal } from '../connection/daemon-session';
+import { subscribeStreamDeltas } from '../connection/stream-deltas';
 import type { TandemClient } from '../tandem-client';
 
 export type SendParams = Omit<ChatSendRequest.Params, 'streamId'>;
@@ -52,7 +52,8 @@ export class ClientChatDaemon implements ChatDaemon {
       const session = this.client.manager.session;
       if (!session || this.wired.has(session.connection)) return;
       this.wired.add(session.connection);
-      session.connection.onNotification(StreamDeltaNotification.type, (p) => this.streams.get(p.streamId)?.(p.delta));
+      // Through the shared handler: other features stream on this connection too.
+      subscribeStreamDeltas(session.connection, (p) => this.streams.get(p.streamId)?.(p.delta));
     };
     wire();
     this.subscriptions.push(this.client.manager.onDidChangeState(() => wire()));

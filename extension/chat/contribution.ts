@@ -267,6 +267,17 @@ class VsCodeChatEditor implements ChatEditor {
   }
 }
 
+/** The `{ question, selection }` argument of `tandem.chat.askAboutSelection`, when it is one. */
+export function parseAskArgument(arg: unknown): { question: string; selection: ChatSelection } | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const { question, selection } = arg as { question?: unknown; selection?: Partial<ChatSelection> };
+  if (typeof question !== 'string' || question.trim() === '' || typeof selection !== 'object' || selection === null) return undefined;
+  const { path, languageId, startLine, endLine, text } = selection;
+  if (typeof path !== 'string' || typeof languageId !== 'string' || typeof text !== 'string') return undefined;
+  if (!Number.isInteger(startLine) || !Number.isInteger(endLine)) return undefined;
+  return { question, selection: { path, languageId, startLine: startLine!, endLine: endLine!, text } };
+}
+
 /** The chat view, its commands and listeners. */
 export const chatContribution: ExtensionContribution = {
   name: 'chat',
@@ -324,10 +335,18 @@ function activateChat(context: vscode.ExtensionContext, deps: ChatDeps): vscode.
       controller.newChat();
       await reveal();
     }),
-    vscode.commands.registerCommand('tandem.chat.askAboutSelection', async () => {
+    // Without arguments: a prefilled question about the selection. With `{ question, selection }`
+    // (Tandem: Explain): asked at once; resolves with how the turn ended.
+    vscode.commands.registerCommand('tandem.chat.askAboutSelection', async (ask?: unknown) => {
       editor.trackEditor(vscode.window.activeTextEditor);
+      const request = parseAskArgument(ask);
+      if (request) {
+        await reveal();
+        return controller.ask(request.question, request.selection);
+      }
       controller.askAboutSelection();
       await reveal();
+      return undefined;
     }),
     vscode.window.onDidChangeActiveTextEditor((e) => {
       editor.trackEditor(e);

@@ -100,6 +100,7 @@ export const completionContribution: ExtensionContribution = {
 
     const onSuggestion = (s: Suggestion, document: vscode.TextDocument) => {
       errors.reset();
+      host.suggestions.setCompletionVisible(true);
       void vscode.commands.executeCommand('setContext', SUGGESTION_CONTEXT_KEY, true);
       const path = document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.toString();
       activity.shown(s, { path, languageId: document.languageId }, Date.now());
@@ -115,6 +116,7 @@ export const completionContribution: ExtensionContribution = {
       connected: () => client.manager.session !== undefined,
       onSuggestion,
       onError: (err) => reportCompletionError(host, errors, err),
+      yields: (path, line, character) => host.suggestions.claimed(path, line, character),
     });
 
     const registrations = vscode.Disposable.from(
@@ -122,7 +124,13 @@ export const completionContribution: ExtensionContribution = {
         SUPPORTED_SCHEMES.map((scheme) => ({ scheme })),
         provider,
       ),
-      ...registerTrackingGlue({ tracker, retention, recent: activity.recent, forgetShown: () => core.forgetShown() }),
+      ...registerTrackingGlue({
+        tracker,
+        retention,
+        recent: activity.recent,
+        forgetShown: () => core.forgetShown(),
+        onVisibility: (visible) => host.suggestions.setCompletionVisible(visible),
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('tandem.enable')) core.cancelInflight();
       }),

@@ -16,6 +16,8 @@ export interface InlineProviderHooks {
   connected(): boolean;
   onSuggestion(suggestion: Suggestion, document: vscode.TextDocument): void;
   onError(err: unknown): void;
+  /** Another suggestion (a next edit's inline item) has this position: no completion there. */
+  yields?(path: string, line: number, character: number): boolean;
 }
 
 export function documentPath(document: vscode.TextDocument): string {
@@ -38,9 +40,10 @@ export class TandemInlineProvider implements vscode.InlineCompletionItemProvider
     if (!this.hooks.enabled(document.languageId) || !this.hooks.connected()) return undefined;
     // While the suggest widget is open, its item has priority; ours would not be shown.
     if (context.selectedCompletionInfo) return undefined;
+    const path = documentPath(document);
+    if (this.hooks.yields?.(path, position.line, position.character)) return undefined;
     const text = document.getText();
     const offset = document.offsetAt(position);
-    const path = documentPath(document);
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());

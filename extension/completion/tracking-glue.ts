@@ -34,9 +34,14 @@ export function registerTrackingGlue(deps: {
   retention: RetentionTracker;
   recent: RecentFiles;
   forgetShown(): void;
+  /** Told whenever the suggestion's visibility is set (the host's arbiter). */
+  onVisibility?(visible: boolean): void;
 }): vscode.Disposable[] {
   const { tracker, retention, recent } = deps;
-  const setVisible = (visible: boolean) => void vscode.commands.executeCommand('setContext', SUGGESTION_CONTEXT_KEY, visible);
+  const setVisible = (visible: boolean) => {
+    deps.onVisibility?.(visible);
+    void vscode.commands.executeCommand('setContext', SUGGESTION_CONTEXT_KEY, visible);
+  };
 
   const refreshOpen = () =>
     recent.setOpen(

@@ -1,9 +1,10 @@
 /**
  * The stats dashboard's data source over the daemon connection: one protocol request
- * per kind of data. A daemon without the fix feature (method not found) gives null.
+ * per kind of data. A daemon without the fix or commands feature (method not found) gives null.
  */
 import {
   AgentStatsRequest,
+  CommandStatsRequest,
   ErrorCodes,
   FixStatsRequest,
   HealthHistoryRequest,
@@ -35,6 +36,7 @@ export function statsSourceFor(c: Pick<MessageConnection, 'sendRequest'>): Stats
     stats: (p) => c.sendRequest(StatsGetRequest.type, p),
     timeseries: (p) => c.sendRequest(StatsTimeseriesRequest.type, p),
     fixStats: (p) => orNull(c.sendRequest(FixStatsRequest.type, p)),
+    commandStats: (p) => orNull(c.sendRequest(CommandStatsRequest.type, p)),
     agent: (p) => orNull(c.sendRequest(AgentStatsRequest.type, p)),
     usage: (p) => c.sendRequest(UsageGetRequest.type, p),
     health: (p) => c.sendRequest(HealthHistoryRequest.type, p),

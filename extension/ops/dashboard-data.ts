@@ -4,6 +4,7 @@
  */
 import type {
   AgentStatsRequest,
+  CommandStatsRequest,
   FixStatsRequest,
   HealthHistoryRequest,
   StatsGetRequest,
@@ -17,6 +18,8 @@ export interface StatsSource {
   timeseries(params: NonNullable<StatsTimeseriesRequest.Params>): Promise<StatsTimeseriesRequest.Result>;
   /** Resolves to null when the daemon has no fix feature. */
   fixStats(params: NonNullable<FixStatsRequest.Params>): Promise<FixStatsRequest.Result | null>;
+  /** Resolves to null when the daemon has no commands feature. */
+  commandStats(params: NonNullable<CommandStatsRequest.Params>): Promise<CommandStatsRequest.Result | null>;
   usage(params: NonNullable<UsageGetRequest.Params>): Promise<UsageGetRequest.Result>;
   health(params: NonNullable<HealthHistoryRequest.Params>): Promise<HealthHistoryRequest.Result>;
   /** Agent tasks of the period; absent, or resolving to null, when the daemon has no agent feature. */
@@ -36,14 +39,17 @@ export function periodRange(period: PeriodId, now: number): { sinceMs: number | 
 export async function loadDashboard(source: StatsSource, period: PeriodId, now: number): Promise<DashboardData> {
   const { sinceMs, untilMs } = periodRange(period, now);
   const range = sinceMs === undefined ? { untilMs } : { sinceMs, untilMs };
-  const [total, timeseries, byModelBackend, byLanguage, fixes, usage, health, agent] = await Promise.all([
+  const [total, timeseries, byModelBackend, byLanguage, fixes, commands, usage, health, nextEdit, nextEditRows, agent] = await Promise.all([
     source.stats({ ...range, groupBy: [] }),
     source.timeseries(period === 'all' ? range : { ...range, bucketMs: periodBucket[period] }),
     source.stats({ ...range, groupBy: ['model', 'backend'] }),
     source.stats({ ...range, groupBy: ['language'] }),
     source.fixStats(range),
+    source.commandStats(range),
     source.usage(range),
     source.health({ ...range, limit: 2000 }),
+    source.stats({ ...range, groupBy: [], suggestionKind: 'nextEdit' }),
+    source.stats({ ...range, groupBy: ['model', 'backend'], suggestionKind: 'nextEdit' }),
     source.agent ? source.agent(range) : Promise.resolve(null),
   ]);
   return {
@@ -54,7 +60,10 @@ export async function loadDashboard(source: StatsSource, period: PeriodId, now: 
     timeseries,
     byModelBackend: byModelBackend.rows,
     byLanguage: byLanguage.rows,
+    // A daemon before 1.1 ignores suggestionKind and answers with completions: it says which kind it counted.
+    nextEdit: nextEdit.suggestionKind === 'nextEdit' ? { total: nextEdit.total, byModelBackend: nextEditRows.rows } : null,
     fixes,
+    commands,
     usage,
     health,
     agent,

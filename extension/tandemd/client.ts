@@ -2,11 +2,13 @@
  * The daemon-start wiring: a TandemClient that finds tandemd through the lock file in
  * the Tandem home or starts it (dist/daemon.js on the runtime the launcher chooses: the VSIX's bundled Node unless `tandem.daemon.nodePath` is set),
  * explains an early exit from the daemon's log, and sends the settings (with the remote
- * backend's token from SecretStorage) and the workspace roots on every connect.
+ * backend's token from SecretStorage) and the workspace roots the root policy allows on every connect.
  */
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { tandemHome } from '../../protocol/home';
 import { liveDaemon } from '../../protocol/lockfile';
+import { workspaceRootRefusal } from '../../shared/root-policy';
 import { systemClock } from '../clock';
 import { createDaemonLauncher } from '../connection/daemon-launcher';
 import type { Logger } from '../log';
@@ -45,6 +47,7 @@ export async function createDaemonClient(context: vscode.ExtensionContext, logge
     explainExit: (exit) => launcher.explainExit(exit),
     settings: () => settingsUpdateParams(currentSettings(), remoteHeaders()),
     workspaceRoots,
+    rootRefusal: (root) => workspaceRootRefusal(root, { userHome: homedir(), tandemHome: home }),
     clock: systemClock,
     log: logger,
   });

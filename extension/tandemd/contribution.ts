@@ -76,6 +76,13 @@ export const tandemdContribution: ExtensionContribution = {
             .showWarningMessage(`Tandem: tandemd refused the settings: ${err.message}`, 'Show Logs')
             .then((a) => a && channel.show(true)),
       ),
+      // The client reports each refused folder once per window, not on every reconnect.
+      client.onRootsRefused((refused) => {
+        for (const { root, message } of refused) {
+          logger.warn(`workspace folder ${root} is not indexed: ${message}`);
+          void vscode.window.showWarningMessage(`Tandem: ${message}`);
+        }
+      }),
       client.manager.onDidChangeState((state) => {
         if (state.kind === 'connected') failureShown = false;
         if (state.kind === 'failed' && !failureShown) {

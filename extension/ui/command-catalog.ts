@@ -11,6 +11,10 @@ export const commandTitles: Record<PaletteCommand, string> = {
   'tandem.showLogs': 'Show Logs',
   'tandem.runDoctor': 'Run Doctor',
   'tandem.restartDaemon': 'Restart Daemon',
+  'tandem.inlineEdit.start': 'Edit Selection…',
+  'tandem.explain': 'Explain',
+  'tandem.tests.generate': 'Generate Tests',
+  'tandem.commitMessage.generate': 'Write Commit Message',
   'tandem.toggleLanguage': 'Enable/Disable Completions for This Language',
   'tandem.selectModel': 'Select Completion Model',
   'tandem.selectBackend': 'Select Backend',
@@ -24,9 +28,14 @@ export const commandTitles: Record<PaletteCommand, string> = {
   'tandem.agent.undo': 'Undo Agent Changes',
   'tandem.memory.add': 'Add Memory Note',
   'tandem.memory.show': 'Show Memory',
+  'tandem.showNextEditPrompt': 'Show Prompt and Answer of Last Next Edit',
 };
 
 export const commandIcons: Partial<Record<PaletteCommand, string>> = {
+  'tandem.inlineEdit.start': 'edit',
+  'tandem.explain': 'comment-discussion',
+  'tandem.tests.generate': 'beaker',
+  'tandem.commitMessage.generate': 'sparkle',
   'tandem.switchUiMode': 'settings-gear',
   'tandem.toggleEnable': 'circle-slash',
   'tandem.showLogs': 'output',
@@ -43,4 +52,5 @@ export const commandIcons: Partial<Record<PaletteCommand, string>> = {
   'tandem.agent.undo': 'discard',
   'tandem.memory.add': 'add',
   'tandem.memory.show': 'notebook',
+  'tandem.showNextEditPrompt': 'file-code',
 };

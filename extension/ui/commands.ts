@@ -5,6 +5,7 @@
  * setting write.
  */
 import * as vscode from 'vscode';
+import { displayUrl } from '../../shared/url';
 import type { TandemClient } from '../tandem-client';
 import type { CommandHandler } from '../vscode/commands';
 import { currentMode, currentSettings, enabledFor, setMode, updateSetting } from '../vscode/config';
@@ -87,10 +88,10 @@ async function selectBackend(client: TandemClient): Promise<void> {
   // The URL in use: tandemd's (config.json, TANDEM_OLLAMA_URL, OLLAMA_HOST) unless tandem.ollamaUrl was set.
   const localUrl = client.effectiveSettings?.backends.find((b) => b.name === 'local')?.url ?? s.ollamaUrl;
   const items: Array<vscode.QuickPickItem & { action: 'local' | 'remote' | 'localUrl' | 'remoteUrl' }> = [
-    { label: `${s.remoteUrl === '' ? '$(check) ' : ''}Local Ollama only`, description: localUrl, action: 'local' },
+    { label: `${s.remoteUrl === '' ? '$(check) ' : ''}Local Ollama only`, description: displayUrl(localUrl), action: 'local' },
     {
       label: `${s.remoteUrl !== '' ? '$(check) ' : ''}Remote server first, local as fallback`,
-      description: s.remoteUrl || 'set a URL',
+      description: s.remoteUrl !== '' ? displayUrl(s.remoteUrl) : 'set a URL',
       action: 'remote',
     },
     { label: '$(edit) Set local Ollama URL…', action: 'localUrl' },

@@ -25,6 +25,10 @@ export const commandMinMode = {
   'tandem.showLogs': 'simple',
   'tandem.runDoctor': 'simple',
   'tandem.restartDaemon': 'simple',
+  'tandem.inlineEdit.start': 'simple',
+  'tandem.explain': 'simple',
+  'tandem.tests.generate': 'simple',
+  'tandem.commitMessage.generate': 'simple',
   'tandem.toggleLanguage': 'advanced',
   'tandem.selectModel': 'advanced',
   'tandem.selectBackend': 'advanced',
@@ -38,6 +42,7 @@ export const commandMinMode = {
   'tandem.agent.undo': 'simple',
   'tandem.memory.add': 'simple',
   'tandem.memory.show': 'simple',
+  'tandem.showNextEditPrompt': 'expert',
 } as const satisfies Record<string, UiMode>;
 
 export type PaletteCommand = keyof typeof commandMinMode;
@@ -51,6 +56,13 @@ export const internalCommands = [
   'tandem.memory.edit',
   'tandem.memory.delete',
   'tandem.memory.refresh',
+  'tandem.inlineEdit.accept',
+  'tandem.inlineEdit.reject',
+  'tandem.inlineEdit.retry',
+  'tandem.inlineEdit.followUp',
+  'tandem.nextEdit.tab',
+  'tandem.nextEdit.reject',
+  'tandem.nextEdit.accepted',
 ] as const;
 
 /** Views and their lowest mode. */

@@ -19,6 +19,12 @@ export function enabledFor(languageId: string | undefined): boolean {
   return config.get<boolean>('enable') ?? true;
 }
 
+/** `tandem.nextEdit.enable` for a language (per-language overrides as for `tandem.enable`). */
+export function nextEditEnabledFor(languageId: string | undefined): boolean {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, languageId ? { languageId } : undefined);
+  return config.get<boolean>('nextEdit.enable') ?? true;
+}
+
 export function currentMode(): UiMode {
   return currentSettings().uiMode;
 }

@@ -6,8 +6,8 @@ import { MessageDirection, z, zPath } from '../define';
 import type { TandemErrorData } from '../errors';
 import { zAgentCapabilities } from './agent';
 
-/** `agent` (since 1.1): the tool-calling loop of agent mode; its model needs the `tools` capability. */
-export const TaskTypes = ['complete', 'chat', 'fix', 'edit', 'embed', 'agent'] as const;
+/** Since 1.1: `nextEdit` (next-edit suggestions, a next-edit-trained model) and `agent` (the tool-calling loop of agent mode; its model needs the `tools` capability). */
+export const TaskTypes = ['complete', 'chat', 'fix', 'edit', 'embed', 'nextEdit', 'agent'] as const;
 /** What a model call is for; each task has its own model and hyperparameters. */
 export type TaskType = (typeof TaskTypes)[number];
 export const zTaskType = z.enum(TaskTypes);

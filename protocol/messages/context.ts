@@ -40,6 +40,13 @@ export interface ContextCandidateInfo {
   sources: ContextSource[];
   /** Boosts applied: `imported-file`, `unused-import`, `namespace-member`, `open-file`, `recent-file`, `same-dir`. */
   signals: string[];
+  /**
+   * What put it at its rank: a placement signal (`unused-import`, `same-package`,
+   * `receiver-member`, `namespace-member`, …) or, for the fused ranking, its strongest source.
+   */
+  placedBy?: string;
+  /** The parser that chunked its file: `tree-sitter:<grammar>` or `heuristic` (completions only). */
+  parser?: string;
   /** Tokens of the rendered chunk as it went into the prompt (or would have). */
   tokens: number;
   /**
@@ -77,6 +84,8 @@ export interface ContextDiagnostics {
   /** Whether the document's prefix / suffix had to be clipped, and from how many lines. */
   clipped: { prefix: boolean; suffix: boolean; prefixLines: number; suffixLines: number };
   compaction: { ran: boolean; signatures: number; merged: number; duplicates: number };
+  /** How the context was written for the model: `comments`, `qwen-repo` or `starcoder-repo` (completions only). */
+  layout?: string;
   /** Project rule files included (chat only). */
   rules?: string[];
 }

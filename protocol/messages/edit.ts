@@ -83,6 +83,8 @@ export const RejectionKinds = [
   'missing',
   /** The model call failed or produced no usable edit. */
   'model_error',
+  /** An inline edit's answer changes lines outside the region it was asked to rewrite. Since 1.1. */
+  'outside_region',
 ] as const;
 export type RejectionKind = (typeof RejectionKinds)[number];
 

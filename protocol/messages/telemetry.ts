@@ -13,14 +13,25 @@
  *   characters are still in the document region (accepted chars − edit distance, ≥ 0).
  * - acceptance rate = suggestions accepted fully or partly / suggestions shown.
  * - retained-character rate (per checkpoint) = Σ retained chars / Σ accepted chars.
+ *
+ * Next-edit suggestions (since 1.1) go through the same events with `suggestionKind:
+ * 'nextEdit'`: accepted (Tab), rejected (`dismissed` with reason `escaped`) or ignored
+ * (`dismissed` typed over, cursor moved away, replaced, closed). Events without it are
+ * inline completions.
  */
 import { RequestType } from 'vscode-jsonrpc';
 import { MessageDirection, z, zId, zNonNegInt } from '../define';
 import type { TandemErrorData } from '../errors';
 
+/** What was suggested: an inline completion at the cursor, or a next edit. */
+export const SuggestionKinds = ['completion', 'nextEdit'] as const;
+export type SuggestionKind = (typeof SuggestionKinds)[number];
+
 /** Fields every suggestion event carries (from the completion result). */
 const zSuggestionMeta = {
   completionId: zId,
+  /** Absent: `completion`. Since 1.1. */
+  suggestionKind: z.enum(SuggestionKinds).optional(),
   /** Epoch ms on the client when it happened. */
   at: z.number().int().nonnegative(),
   model: z.string().min(1).max(200),
@@ -139,8 +150,9 @@ export interface StatsRow {
 /**
  * `tandem/stats/get` — client → daemon. Statistics over the stored events.
  * Params: `sinceMs` (epoch ms, default: all), `untilMs`, and `groupBy` dimensions
- * (default `['model', 'backend', 'language']`). Result: the total and one row per group,
- * most shown first. Since 1.0.
+ * (default `['model', 'backend', 'language']`), `suggestionKind` (default `completion`;
+ * `nextEdit` for next-edit suggestions). Result: the total and one row per group, most
+ * shown first. Since 1.0.
  */
 export namespace StatsGetRequest {
   export const method = 'tandem/stats/get' as const;
@@ -150,10 +162,14 @@ export namespace StatsGetRequest {
       sinceMs: z.number().int().nonnegative().optional(),
       untilMs: z.number().int().nonnegative().optional(),
       groupBy: z.array(z.enum(StatsDimensions)).max(3).optional(),
+      /** Which suggestions to count (default `completion`). Since 1.1. */
+      suggestionKind: z.enum(SuggestionKinds).optional(),
     })
     .default({});
   export type Params = z.input<typeof params>;
   export interface Result {
+    /** The suggestions counted. Since 1.1. */
+    suggestionKind?: SuggestionKind;
     sinceMs: number | null;
     untilMs: number | null;
     groupBy: StatsDimension[];

@@ -395,18 +395,22 @@ export class E2eSession {
   /** Opens the command palette (retrying: early keystrokes can be swallowed) and types `text`. */
   async openCommandPalette(text: string): Promise<Locator> {
     const widget = this.p.locator('.quick-input-widget');
+    const input = widget.locator('input');
+    // The palette can close again right after it opened (focus moving to an editor that is
+    // still opening takes it away), so the text is checked in its input and filled again if lost.
     await waitFor(
       'the command palette',
       async () => {
-        if (await widget.isVisible()) return true;
-        await this.p.keyboard.press('F1');
-        await widget.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
-        return widget.isVisible();
+        if (!(await input.isVisible())) {
+          await this.p.keyboard.press('F1');
+          await input.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
+          if (!(await input.isVisible())) return undefined;
+        }
+        await input.fill(`>${text}`, { timeout: 2000 }).catch(() => undefined);
+        return (await input.isVisible()) && (await input.inputValue().catch(() => '')) === `>${text}` ? true : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 500 },
     );
-    const input = widget.locator('input');
-    await input.fill(`>${text}`);
     return widget;
   }
 

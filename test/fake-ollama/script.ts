@@ -137,7 +137,12 @@ export interface FakeScript {
   defaultReply?: FakeReply;
 }
 
-/** Tandem's default models with the shapes a real Ollama reports for them. */
+/** Tandem's default next-edit model as Ollama lists it after `ollama pull hf.co/sweepai/sweep-next-edit-1.5B` (a GGUF without a FIM template). */
+export function tandemNextEditModel(): FakeModel {
+  return { name: 'hf.co/sweepai/sweep-next-edit-1.5B:latest', family: 'qwen2', capabilities: ['completion'], parameterSize: '1.5B' };
+}
+
+/** Tandem's default models with the shapes a real Ollama reports for them (the next-edit one is `tandemNextEditModel`). */
 export function tandemDefaultModels(): FakeModel[] {
   return [
     { name: 'qwen2.5-coder:1.5b-base', family: 'qwen2', capabilities: ['completion', 'insert'], parameterSize: '1.5B' },

@@ -64,6 +64,7 @@ describe('chat (integration, real daemon)', function () {
   this.timeout(40_000);
   let fake: FakeOllama;
   let home: string;
+  const tandemHome = () => join(home, 'tandem');
   let workspace: string;
   let daemon: RunningDaemon | undefined;
   let conn: DaemonConnection | undefined;
@@ -84,7 +85,7 @@ describe('chat (integration, real daemon)', function () {
     fake = new FakeOllama({ models: models(), defaultReply: { chunks: ['Use ', '`sum`', ' like ', 'this.'] } });
     await fake.start();
     home = tempHome();
-    workspace = join(home, 'ws');
+    workspace = join(home, 'ws'); // the daemon's home is a sibling: a root inside it is refused
     mkdirSync(join(workspace, 'src'), { recursive: true });
     writeFileSync(join(workspace, 'src', 'math.ts'), 'export function sum(a: number, b: number): number {\n  return a + b;\n}\n');
     writeFileSync(join(workspace, 'AGENTS.md'), 'Always answer in British English.\n');
@@ -100,7 +101,7 @@ describe('chat (integration, real daemon)', function () {
   });
 
   it('streams an answer with the selection and project rules in the prompt, and stores the turn', async () => {
-    daemon = await startDaemon(home, { backends: [{ name: 'local', url: fake.url }] });
+    daemon = await startDaemon(tandemHome(), { backends: [{ name: 'local', url: fake.url }] });
     const c = await connect();
     const deltas = collectDeltas(c);
     const result = await c.connection.sendRequest(ChatSendRequest.type, {
@@ -149,7 +150,7 @@ describe('chat (integration, real daemon)', function () {
   });
 
   it('reads @file mentions inside the workspace, refuses those outside, and sends the history on the next turn', async () => {
-    daemon = await startDaemon(home, { backends: [{ name: 'local', url: fake.url }] });
+    daemon = await startDaemon(tandemHome(), { backends: [{ name: 'local', url: fake.url }] });
     const c = await connect();
     const first = await c.connection.sendRequest(ChatSendRequest.type, {
       conversationId: 'conv-2',
@@ -192,7 +193,7 @@ describe('chat (integration, real daemon)', function () {
   });
 
   it('Stop cancels the upstream stream at once and keeps the partial answer', async () => {
-    daemon = await startDaemon(home, { backends: [{ name: 'local', url: fake.url }] });
+    daemon = await startDaemon(tandemHome(), { backends: [{ name: 'local', url: fake.url }] });
     const c = await connect();
     fake.addRule({ path: '/api/chat', match: 'long story', chunks: ['Once', ' upon'], hangAfterChunks: 2 }, true);
     const deltas = collectDeltas(c);
@@ -222,7 +223,7 @@ describe('chat (integration, real daemon)', function () {
   it('keeps the question when the backend is down, names its URL, and answers on Retry', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    daemon = await startDaemon(home, { backends: [{ name: 'local', url }] });
+    daemon = await startDaemon(tandemHome(), { backends: [{ name: 'local', url }] });
     const c = await connect();
     await assert.rejects(
       c.connection.sendRequest(ChatSendRequest.type, { conversationId: 'conv-4', workspace, text: 'Are you there?' }),
@@ -262,14 +263,14 @@ describe('chat (integration, real daemon)', function () {
   });
 
   it('keeps conversations across a daemon restart and deletes them on request', async () => {
-    daemon = await startDaemon(home, { backends: [{ name: 'local', url: fake.url }] });
+    daemon = await startDaemon(tandemHome(), { backends: [{ name: 'local', url: fake.url }] });
     let c = await connect();
     await c.connection.sendRequest(ChatSendRequest.type, { conversationId: 'conv-5', workspace, text: 'Remember me' });
     c.close();
     conn = undefined;
     await daemon.stop();
 
-    daemon = await startDaemon(home, { backends: [{ name: 'local', url: fake.url }] });
+    daemon = await startDaemon(tandemHome(), { backends: [{ name: 'local', url: fake.url }] });
     c = await connect();
     const list = await c.connection.sendRequest(ChatListRequest.type, { workspace });
     assert.deepEqual(
@@ -295,7 +296,7 @@ describe('chat (integration, real daemon)', function () {
       join(workspace, 'src', 'invoice.ts'),
       'export function computeInvoiceTotal(lines: number[]): number {\n  return lines.reduce((a, b) => a + b, 0);\n}\n',
     );
-    daemon = await startDaemon(home, { backends: [{ name: 'local', url: fake.url }] });
+    daemon = await startDaemon(tandemHome(), { backends: [{ name: 'local', url: fake.url }] });
     const c = await connect();
     await eventually(
       async () => {

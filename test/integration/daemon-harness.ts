@@ -26,6 +26,7 @@ export interface HarnessConfig {
   agent?: Record<string, unknown>;
   mcp?: Record<string, unknown>;
   memory?: Record<string, unknown>;
+  nextEdit?: Record<string, unknown>;
 }
 
 export function writeConfig(home: string, cfg: HarnessConfig): void {
@@ -44,6 +45,7 @@ export function writeConfig(home: string, cfg: HarnessConfig): void {
     ...(cfg.agent ? { agent: cfg.agent } : {}),
     ...(cfg.mcp ? { mcp: cfg.mcp } : {}),
     ...(cfg.memory ? { memory: cfg.memory } : {}),
+    ...(cfg.nextEdit ? { nextEdit: cfg.nextEdit } : {}),
   };
   writeFileSync(join(home, 'config.json'), JSON.stringify(file, null, 2));
 }

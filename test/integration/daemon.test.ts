@@ -128,7 +128,7 @@ describe('tandemd (integration, real process)', function () {
         assert.equal(conn.init.daemon.name, 'tandemd');
         assert.equal(conn.init.daemon.pid, daemon!.proc.pid);
         assert.equal(conn.init.protocolVersion.major, 1);
-        assert.deepEqual(conn.init.capabilities.tasks, ['complete', 'chat', 'fix', 'edit', 'embed', 'agent']);
+        assert.deepEqual(conn.init.capabilities.tasks, ['complete', 'chat', 'fix', 'edit', 'embed', 'nextEdit', 'agent']);
         assert.ok(conn.init.sessionId);
       } finally {
         conn.close();
@@ -389,10 +389,10 @@ describe('tandemd (integration, real process)', function () {
       }
     });
 
-    it('/ready is 503 with reasons while no backend serves completions, then 200', async () => {
+    it('/ready is 503 with reasons while no backend serves completions (URLs only for token holders), then 200', async () => {
       const port = await freePort();
       daemon = await startDaemon(home, { backends: [{ name: 'local', url: `http://127.0.0.1:${port}` }] });
-      const before = await fetch(daemon.url('/ready'));
+      const before = await fetch(daemon.url('/ready'), { headers: { Authorization: `Bearer ${daemon.lock.token}` } });
       assert.equal(before.status, 503);
       const body = (await before.json()) as { ready: boolean; reasons: string[] };
       assert.equal(body.ready, false);
@@ -400,6 +400,16 @@ describe('tandemd (integration, real process)', function () {
         body.reasons.some((r) => r.includes(`127.0.0.1:${port}`)),
         body.reasons.join('\n'),
       );
+      // Without the token: the same verdict and a reason naming the backend, but no URL.
+      const anonymous = await fetch(daemon.url('/ready'));
+      assert.equal(anonymous.status, 503);
+      const plain = (await anonymous.json()) as { ready: boolean; reasons: string[] };
+      assert.equal(plain.ready, false);
+      assert.ok(
+        plain.reasons.some((r) => r.startsWith('Backend local ')),
+        plain.reasons.join('\n'),
+      );
+      assert.ok(!JSON.stringify(plain).includes(`127.0.0.1:${port}`), JSON.stringify(plain));
 
       const late = new FakeOllama({ models: [{ name: MODEL, capabilities: ['completion', 'insert'] }] });
       await late.start(port);

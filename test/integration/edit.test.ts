@@ -43,6 +43,7 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
   this.timeout(40_000);
   let fake: FakeOllama;
   let home: string;
+  const tandemHome = () => join(home, 'tandem');
   let ws: string;
   let daemon: RunningDaemon | undefined;
   let conn: DaemonConnection | undefined;
@@ -63,7 +64,7 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
   const chatBodies = () => fake.requestsTo('/api/chat').map((r) => r.body as ChatBody);
 
   async function connect(): Promise<DaemonConnection> {
-    daemon = await startDaemon(home, { backends: [{ name: 'local', url: fake.url }] });
+    daemon = await startDaemon(tandemHome(), { backends: [{ name: 'local', url: fake.url }] });
     conn = await daemon.connect();
     await conn.connection.sendRequest(WorkspaceRegisterRequest.type, { roots: [ws] });
     return conn;
@@ -73,7 +74,7 @@ describe('auto-fix and multi-file edits (integration, real daemon)', function ()
     fake = new FakeOllama({ models: models(), defaultReply: { chunks: ['I have nothing to change.'] } });
     await fake.start();
     home = realpathSync(tempHome());
-    ws = join(home, 'ws');
+    ws = join(home, 'ws'); // the daemon's home is a sibling: a root inside it is refused
     mkdirSync(join(ws, 'src'), { recursive: true });
     mkdirSync(join(ws, '.git'));
     writeFileSync(join(ws, '.git', 'config'), '[core]\n');

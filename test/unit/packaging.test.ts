@@ -4,7 +4,8 @@
  * run-time files of the daemon's native/wasm externals (`daemonExternals` in
  * esbuild.config.mjs), and those files are enough: extracted, the daemon starts the way
  * the extension starts it, whatever `node` is on PATH (none, or another major), stores
- * and reads SQLite, runs FTS5 and LanceDB, and stops. A Node of another major given
+ * and reads SQLite, runs FTS5 and LanceDB, and stops; its `index` command parses with
+ * tree-sitter in the index workers (dist/index-worker.js). A Node of another major given
  * explicitly is named as the cause.
  *
  * Builds the VSIX with `npm run package` when it is missing or older than its sources
@@ -191,7 +192,12 @@ describe('packaging: the VSIX', function () {
   });
 
   it('contains the manifest, the license and the bundles', function () {
-    for (const f of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/daemon.js']) {
+    for (const f of [
+      'extension/package.json',
+      'extension/dist/extension.js',
+      'extension/dist/daemon.js',
+      'extension/dist/index-worker.js',
+    ]) {
       assert.ok(names.has(f), `${f} missing`);
     }
     assert.ok(
@@ -366,6 +372,29 @@ const { join } = require('node:path');
     } finally {
       rmSync(probe, { force: true });
     }
+  });
+
+  it('indexes a workspace with the extracted daemon on the bundled runtime, parsing with tree-sitter in its index workers', async function () {
+    this.timeout(2 * 60_000);
+    const home = mkdtempSync(join(scratch, 'home-'));
+    const workspace = mkdtempSync(join(scratch, 'workspace-'));
+    for (let i = 0; i < 40; i++) {
+      writeFileSync(join(workspace, `m${i}.ts`), `export function f${i}(x: number): number {\n  return x + ${i};\n}\n`);
+    }
+    const out = await run(
+      bundledNodePath(extracted),
+      [join(extracted, 'dist', 'daemon.js'), 'index', '--root', workspace, '--json'],
+      extracted,
+      {
+        PATH: pathWithoutNode(),
+        HOME: home,
+        TANDEM_HOME: home,
+      },
+    );
+    const report = JSON.parse(out) as { files: number; parsers: Record<string, number>; analyzedIn?: string };
+    assert.equal(report.files, 40, out);
+    assert.deepEqual(report.parsers, { 'tree-sitter:typescript': 40 }, out);
+    assert.equal(report.analyzedIn, 'worker', out);
   });
 
   const pathVariants: Array<{ name: string; path: () => string; nodeOptions?: string }> = [

@@ -3,7 +3,15 @@
  * once and imported by both sides (webview-ui/stats.main.ts and extension/ops).
  * Browser-safe: type imports from protocol/ only.
  */
-import type { AgentStats, FixStatsRequest, HealthHistoryRequest, StatsRow, StatsTimeseriesRequest, UsageGetRequest } from '../../protocol';
+import type {
+  AgentStats,
+  CommandStatsRequest,
+  FixStatsRequest,
+  HealthHistoryRequest,
+  StatsRow,
+  StatsTimeseriesRequest,
+  UsageGetRequest,
+} from '../../protocol';
 
 export const Periods = ['24h', '7d', '30d', 'all'] as const;
 export type PeriodId = (typeof Periods)[number];
@@ -33,8 +41,15 @@ export interface DashboardData {
   byModelBackend: StatsRow[];
   /** `tandem/stats/get` grouped by language. */
   byLanguage: StatsRow[];
+  /**
+   * `tandem/stats/get` of next-edit suggestions: the period's totals and the rows per
+   * model and backend; null when the daemon does not count next edits (before 1.1).
+   */
+  nextEdit: { total: StatsRow; byModelBackend: StatsRow[] } | null;
   /** `tandem/fix/stats`; null when the daemon has no fix feature. */
   fixes: FixStatsRequest.Result | null;
+  /** `tandem/commands/stats` (inline edit, commit message, tests, explain); null when the daemon has no commands feature. */
+  commands: CommandStatsRequest.Result | null;
   /** `tandem/usage/get`. */
   usage: UsageGetRequest.Result;
   /** `tandem/health/history`. */

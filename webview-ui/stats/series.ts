@@ -122,6 +122,14 @@ export function tiles(data: DashboardData): Tile[] {
       value: formatValue(fix?.successRate ?? null, 'percent'),
       detail: fix ? `${fix.resolved} of ${fix.resolved + fix.unresolved} resolved` : undefined,
     },
+    {
+      id: 'next-edit-acceptance',
+      label: 'Next edits accepted',
+      value: formatValue(data.nextEdit?.total.acceptanceRate ?? null, 'percent'),
+      detail: data.nextEdit
+        ? `${formatValue(data.nextEdit.total.accepted + data.nextEdit.total.partiallyAccepted, 'count')} of ${formatValue(data.nextEdit.total.shown, 'count')} shown`
+        : undefined,
+    },
     { id: 'tokens-in', label: 'Tokens in', value: formatValue(tokensIn, 'tokens') },
     { id: 'tokens-out', label: 'Tokens out', value: formatValue(tokensOut, 'tokens') },
   ];
@@ -246,6 +254,62 @@ function languageSection(data: DashboardData): Section {
   };
 }
 
+/** Next edits rejected with Escape, and those ignored (typed over, cursor moved away, file closed, replaced by another). */
+function nextEditOutcomes(r: { dismissReasons: Partial<Record<string, number>>; dismissed: number }): {
+  rejected: number;
+  ignored: number;
+} {
+  const rejected = r.dismissReasons.escaped ?? 0;
+  return { rejected, ignored: Math.max(0, r.dismissed - rejected) };
+}
+
+function nextEditSection(data: DashboardData): Section {
+  const rows = (data.nextEdit?.byModelBackend ?? []).filter((r) => r.shown > 0);
+  const labels = rows.map((r) => `${r.model ?? '?'} @ ${r.backend ?? '?'}`);
+  const total = data.nextEdit?.total;
+  const totalLine = (r: NonNullable<typeof total>, label: string) => {
+    const { rejected, ignored } = nextEditOutcomes(r);
+    return [
+      label,
+      formatValue(r.shown, 'count'),
+      formatValue(r.accepted + r.partiallyAccepted, 'count'),
+      formatValue(rejected, 'count'),
+      formatValue(ignored, 'count'),
+      formatValue(r.acceptanceRate, 'percent'),
+      formatValue(r.latency.totalMs.p50, 'ms'),
+      formatValue(r.latency.totalMs.p95, 'ms'),
+    ];
+  };
+  return {
+    id: 'next-edit',
+    title: 'Next-edit suggestions',
+    description:
+      'Next edits shown, accepted with Tab, rejected with Escape and ignored (typed over or moved away), per model and backend, with the time from request to answer (p50 and p95).',
+    chart: {
+      id: 'next-edit',
+      title: 'Next-edit outcomes per model and backend',
+      kind: 'bar',
+      stacked: true,
+      labels,
+      datasets: [
+        { label: 'Accepted', color: 'green', format: 'count', stack: 'outcome', data: rows.map((r) => r.accepted + r.partiallyAccepted) },
+        { label: 'Rejected', color: 'red', format: 'count', stack: 'outcome', data: rows.map((r) => nextEditOutcomes(r).rejected) },
+        { label: 'Ignored', color: 'yellow', format: 'count', stack: 'outcome', data: rows.map((r) => nextEditOutcomes(r).ignored) },
+      ],
+    },
+    table: {
+      columns: ['Model @ backend', 'Shown', 'Accepted', 'Rejected', 'Ignored', 'Acceptance rate', 'Total p50', 'Total p95'],
+      rows: [...rows.map((r, i) => totalLine(r, labels[i])), ...(total && rows.length > 1 ? [totalLine(total, 'All')] : [])],
+    },
+    empty:
+      data.nextEdit === null
+        ? 'This tandemd does not record next-edit suggestions.'
+        : rows.length === 0
+          ? 'No next edits were shown in this period.'
+          : undefined,
+  };
+}
+
 function fixSection(data: DashboardData): Section {
   const rows = (data.fixes?.byModel ?? []).filter((r) => r.kind === 'fix');
   const labels = rows.map((r) => r.model ?? '?');
@@ -276,6 +340,59 @@ function fixSection(data: DashboardData): Section {
     },
     empty:
       data.fixes === null ? 'This tandemd does not record auto-fixes.' : rows.length === 0 ? 'No auto-fixes in this period.' : undefined,
+  };
+}
+
+const commandNames: Record<string, string> = {
+  inlineEdit: 'Edit Selection',
+  commitMessage: 'Commit message',
+  generateTests: 'Generate Tests',
+  explain: 'Explain',
+};
+
+function commandsSection(data: DashboardData): Section {
+  const rows = data.commands?.total ?? [];
+  const labels = rows.map((r) => commandNames[r.command] ?? r.command);
+  const byModel = data.commands?.byModel ?? [];
+  return {
+    id: 'commands',
+    title: 'Everyday commands',
+    description:
+      'Uses of Edit Selection, commit messages, Generate Tests and Explain, and what became of them: accepted (applied, or committed with the message), rejected, failed.',
+    chart: {
+      id: 'commands',
+      title: 'Uses and outcomes per command',
+      kind: 'bar',
+      stacked: true,
+      labels,
+      datasets: [
+        { label: 'Accepted', color: 'green', format: 'count', stack: 'uses', data: rows.map((r) => r.accepted) },
+        { label: 'Rejected', color: 'orange', format: 'count', stack: 'uses', data: rows.map((r) => r.rejected) },
+        { label: 'Shown', color: 'blue', format: 'count', stack: 'uses', data: rows.map((r) => r.shown) },
+        { label: 'Failed or cancelled', color: 'red', format: 'count', stack: 'uses', data: rows.map((r) => r.failed + r.cancelled) },
+      ],
+    },
+    table: {
+      columns: ['Command', 'Model', 'Uses', 'Accepted', 'Rejected', 'Failed', 'Cancelled', 'Acceptance', 'Latency p50', 'Latency p95'],
+      rows: byModel.map((r) => [
+        commandNames[r.command] ?? r.command,
+        r.model ?? '?',
+        formatValue(r.used, 'count'),
+        formatValue(r.accepted, 'count'),
+        formatValue(r.rejected, 'count'),
+        formatValue(r.failed, 'count'),
+        formatValue(r.cancelled, 'count'),
+        formatValue(r.acceptanceRate, 'percent'),
+        formatValue(r.latencyMs.p50, 'ms'),
+        formatValue(r.latencyMs.p95, 'ms'),
+      ]),
+    },
+    empty:
+      data.commands === null
+        ? 'This tandemd does not record the everyday commands.'
+        : rows.length === 0
+          ? 'No everyday command was used in this period.'
+          : undefined,
   };
 }
 
@@ -387,7 +504,9 @@ export function sections(data: DashboardData): Section[] {
     acceptanceSection(data),
     latencySection(data),
     languageSection(data),
+    nextEditSection(data),
     fixSection(data),
+    commandsSection(data),
     tokenSection(data),
     agentSection(data),
     healthSection(data),

@@ -5,8 +5,9 @@
  * or the tree is mostly errors) from the heuristic chunker and import patterns. The
  * result says which parser was used and why the fallback, when there was one.
  *
- * Parsing is synchronous (the index works in short slices), so it is bounded: files over
- * MAX_PARSE_BYTES are not parsed, and a parse is cancelled after PARSE_BUDGET_MS.
+ * Parsing is synchronous, so it is bounded: files over MAX_PARSE_BYTES are not parsed, and
+ * a parse is cancelled after `parseBudgetMs` (PARSE_BUDGET_MS on the daemon's event loop; an
+ * index worker, which blocks nothing, allows WORKER_PARSE_BUDGET_MS).
  */
 import { chunkOutline, chunkText, type Chunk, type ChunkOptions } from '../chunker';
 import { identifiersIn } from '../identifiers';
@@ -17,6 +18,8 @@ import type { Definition, DefinitionKind, FileSyntax, ImportFact } from './types
 
 export const MAX_PARSE_BYTES = 256 * 1024;
 export const PARSE_BUDGET_MS = 200;
+/** In an index worker (file-analysis.ts): a cold WebAssembly parse of a 100 KB file can take 200 ms there alone. */
+export const WORKER_PARSE_BUDGET_MS = 2000;
 /** A tree whose top-level error nodes cover more than this share of the lines is not trusted. */
 const MAX_ERROR_SHARE = 0.5;
 
@@ -25,7 +28,7 @@ export interface AnalyzedFile {
   syntax: FileSyntax;
 }
 
-export function analyzeFile(text: string, languageId: string, opts: ChunkOptions): AnalyzedFile {
+export function analyzeFile(text: string, languageId: string, opts: ChunkOptions, parseBudgetMs: number = PARSE_BUDGET_MS): AnalyzedFile {
   const grammar = grammarFor(languageId);
   if (!grammar) return heuristic(text, languageId, opts);
   const parser = loadedParser(grammar);
@@ -37,7 +40,7 @@ export function analyzeFile(text: string, languageId: string, opts: ChunkOptions
   try {
     tree = parser.parse(text, null, {
       progressCallback: () => {
-        if (performance.now() - started > PARSE_BUDGET_MS) timedOut = true;
+        if (performance.now() - started > parseBudgetMs) timedOut = true;
         return timedOut;
       },
     });
@@ -47,7 +50,7 @@ export function analyzeFile(text: string, languageId: string, opts: ChunkOptions
   }
   if (!tree) {
     parser.reset();
-    return heuristic(text, languageId, opts, timedOut ? `parsing took over ${PARSE_BUDGET_MS} ms` : 'tree-sitter returned no tree');
+    return heuristic(text, languageId, opts, timedOut ? `parsing took over ${parseBudgetMs} ms` : 'tree-sitter returned no tree');
   }
   try {
     const root = tree.rootNode;

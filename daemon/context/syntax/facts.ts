@@ -10,13 +10,26 @@
  *   facts.definitions('Pool')           // [{ name, kind, container, path, line, chunkId }]
  *   facts.cursorContext(prefix, suffix, languageId) // { identifier, member: { receiver, type } }
  *   facts.typeDefinitions('src/a.ts', 'Pool')       // where the receiver's type is declared
+ *   facts.definitionsIn('src/pool.ts')              // every definition of a file, in line order
+ *   facts.membersOf(poolSite)                       // the members of a type (its file, Go package, Rust module)
+ *   facts.baseTypesOf(poolSite)                     // the types it extends or implements, where declared
  */
-import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import type { Statement } from 'better-sqlite3';
+import { readInsideRoots } from '../../../shared/paths';
 import type { IndexStore } from '../index-store';
 import { cursorContext, type CursorContext } from './cursor';
 import { ImportResolver } from './resolve';
+import { grammarFor } from './grammars';
 import type { ImportFact, ParserId } from './types';
+
+interface RawSite {
+  name: string;
+  kind: string;
+  container: string | null;
+  chunkId: number;
+  line: number;
+}
 
 export interface ResolvedImport extends ImportFact {
   /** Indexed files (root-relative) the import names; [] for packages outside the workspace. */
@@ -51,12 +64,28 @@ export interface SyntaxFacts {
    * first, then its own definitions and its package, then a unique definition anywhere.
    */
   typeDefinitions(file: string, typeName: string): DefinitionSite[];
+  /** Every definition of a file with its kind and container, in line order. */
+  definitionsIn(file: string): DefinitionSite[];
+  /** The members of a type: definitions whose container is its name, in its file (and its Go package or Rust folder). */
+  membersOf(type: DefinitionSite): DefinitionSite[];
+  /** The types a class, interface or struct extends or implements (as its header says), where they are declared. */
+  baseTypesOf(type: DefinitionSite): DefinitionSite[];
+  /** Resolve imports parsed from a document's own text (unsaved edits) as `importsOf` resolves the indexed ones. */
+  resolveImports(file: string, languageId: string, imports: ImportFact[]): ResolvedImport[];
+  /** The text of an indexed chunk (undefined when it is gone). */
+  chunkText(chunkId: number): string | undefined;
 }
+
+/** Kinds that have members. */
+export const TYPE_KINDS = new Set(['class', 'interface', 'struct', 'trait', 'enum', 'type', 'module']);
 
 export class IndexSyntaxFacts implements SyntaxFacts {
   private readonly resolver: ImportResolver;
   private generation = -1;
   private readonly importsCache = new Map<string, ResolvedImport[]>();
+  private readonly definitionsCache = new Map<string, DefinitionSite[]>();
+  private readonly basesCache = new Map<string, DefinitionSite[]>();
+  private definitionsOfFile?: Statement<[string], RawSite>;
 
   constructor(
     private readonly root: string,
@@ -65,16 +94,12 @@ export class IndexSyntaxFacts implements SyntaxFacts {
     this.resolver = new ImportResolver({
       hasFile: (rel) => store.hasFile(rel),
       findBySuffix: (suffix) => store.findBySuffix(suffix),
-      filesIn: (dir) => [...store.filesUnder(dir).keys()].filter((p) => posix.dirname(p) === (dir === '' ? '.' : dir)).sort(),
+      filesIn: (dir) => this.filesIn(dir),
       filesOfPackage: (name) => store.filesOfPackage(name),
       filesNamed: (base) => store.filesNamed(base),
       readText: (rel) => {
-        try {
-          const text = readFileSync(join(this.root, rel), 'utf8');
-          return text.length > 1_000_000 ? undefined : text;
-        } catch {
-          return undefined;
-        }
+        const read = readInsideRoots(join(this.root, rel), [this.root], { maxBytes: 1_000_000, noSymlinks: true });
+        return read.ok ? read.bytes.toString('utf8') : undefined;
       },
     });
   }
@@ -83,7 +108,15 @@ export class IndexSyntaxFacts implements SyntaxFacts {
     if (this.store.generation === this.generation) return;
     this.generation = this.store.generation;
     this.importsCache.clear();
+    this.definitionsCache.clear();
+    this.basesCache.clear();
     this.resolver.reset();
+  }
+
+  /** Indexed files directly in a folder ('' or '.' for the root), in path order. */
+  private filesIn(dir: string): string[] {
+    const d = dir === '.' ? '' : dir;
+    return [...this.store.filesUnder(d).keys()].filter((p) => posix.dirname(p) === (d === '' ? '.' : d)).sort();
   }
 
   parserOf(file: string): { parser: ParserId; note?: string } | undefined {
@@ -143,4 +176,133 @@ export class IndexSyntaxFacts implements SyntaxFacts {
     const inPkg = all.filter((d) => pkg.has(d.path));
     return inPkg.length > 0 ? inPkg : all;
   }
+
+  definitionsIn(file: string): DefinitionSite[] {
+    this.fresh();
+    let out = this.definitionsCache.get(file);
+    if (!out) {
+      // Through chunks (indexed by file) to symbols (indexed by chunk): symbols has no file index.
+      this.definitionsOfFile ??= this.store.db.prepare<[string], RawSite>(
+        `SELECT s.name AS name, s.kind AS kind, s.container AS container, s.chunk_id AS chunkId, s.line AS line
+         FROM files f JOIN chunks c ON c.file_id = f.id JOIN symbols s ON s.chunk_id = c.id WHERE f.path = ?`,
+      );
+      out = this.definitionsOfFile
+        .all(file)
+        .map((r) => ({
+          name: r.name,
+          kind: r.kind,
+          ...(r.container ? { container: r.container } : {}),
+          path: file,
+          line: r.line,
+          chunkId: r.chunkId,
+        }))
+        .sort((a, b) => a.line - b.line || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      if (this.definitionsCache.size > 2000) this.definitionsCache.clear();
+      this.definitionsCache.set(file, out);
+    }
+    return out;
+  }
+
+  membersOf(type: DefinitionSite): DefinitionSite[] {
+    const files = [type.path];
+    const lang = this.store.file(type.path)?.language;
+    // Go methods live in any file of the package; Rust impls often in a sibling module.
+    if (lang === 'go') files.push(...this.samePackageFiles(type.path));
+    else if (lang === 'rust')
+      files.push(
+        ...this.filesIn(posix.dirname(type.path))
+          .filter((f) => f !== type.path && f.endsWith('.rs'))
+          .slice(0, 50),
+      );
+    const out: DefinitionSite[] = [];
+    for (const f of files) for (const d of this.definitionsIn(f)) if (d.container === type.name && d.name !== type.name) out.push(d);
+    return out;
+  }
+
+  baseTypesOf(type: DefinitionSite): DefinitionSite[] {
+    this.fresh();
+    const key = `${type.path}:${type.line}`;
+    let out = this.basesCache.get(key);
+    if (!out) {
+      out = [];
+      const row = this.store.chunks([type.chunkId]).get(type.chunkId);
+      const header = row ? headerOf(row.context, row.text, type.name) : '';
+      const lang = row?.language ?? '';
+      for (const base of baseNames(header, grammarFor(lang) ?? lang).slice(0, 4)) {
+        if (base === type.name) continue;
+        let found = this.typeDefinitions(type.path, base).filter((d) => TYPE_KINDS.has(d.kind));
+        // Imported under another name (`export { Hono as HonoBase }`): the one type of the file it comes from.
+        if (found.length === 0) found = this.onlyTypeImportedAs(type.path, base);
+        for (const d of found.slice(0, 2)) if (d.path !== type.path || d.line !== type.line) out.push(d);
+      }
+      if (this.basesCache.size > 2000) this.basesCache.clear();
+      this.basesCache.set(key, out);
+    }
+    return out;
+  }
+
+  chunkText(chunkId: number): string | undefined {
+    return this.store.chunks([chunkId]).get(chunkId)?.text;
+  }
+
+  /** The single top-level type declared by the files that `file` imports `name` from. */
+  private onlyTypeImportedAs(file: string, name: string): DefinitionSite[] {
+    const from = this.importsOf(file).filter((i) => i.names.some((n) => n.local === name));
+    const types = from
+      .flatMap((i) => i.files.slice(0, 3))
+      .flatMap((f) => this.definitionsIn(f).filter((d) => d.container === undefined && TYPE_KINDS.has(d.kind) && d.kind !== 'type'));
+    return types.length === 1 ? types : [];
+  }
+
+  resolveImports(file: string, languageId: string, imports: ImportFact[]): ResolvedImport[] {
+    this.fresh();
+    return imports.map((imp) => ({ ...imp, files: this.resolver.resolve(imp, file, languageId).filter((f) => f !== file) }));
+  }
+}
+
+/** The declaration of a type, from its declaring line to the `{` or `:` that opens its body (a member chunk's header, or its own chunk). */
+function headerOf(context: string, text: string, name: string): string {
+  const lines = (context || text).split('\n');
+  const decl = new RegExp(`\\b(class|interface|struct|trait|record|enum|impl|type|object)\\b.*\\b${name.replace(/[$]/g, '\\$')}\\b`);
+  const at = lines.findIndex((l) => decl.test(l) && !/^\s*(\/\/|\*|\/\*|#)/.test(l));
+  if (at < 0) return '';
+  const out: string[] = [];
+  for (let i = at; i < lines.length && i < at + 12; i++) {
+    out.push(lines[i]);
+    if (/[{]|:\s*$/.test(lines[i])) break;
+  }
+  return out.join(' ');
+}
+
+/** Base type names a header declares: `extends A implements B, C`, `class X(A, B):`, `impl T for X`, `X struct { A; … }`. */
+export function baseNames(rawHeader: string, grammar: string): string[] {
+  // Type parameters first (`class A<T extends B> extends C<T>`): their bounds are not bases.
+  let header = rawHeader;
+  for (let i = 0; i < 8 && /<[^<>]*>/.test(header); i++) header = header.replace(/<[^<>]*>/g, '');
+  const simple = (t: string) => /([A-Za-z_$][\w$]*)\s*(?:<.*)?$/.exec(t.trim().replace(/\(.*$/, ''))?.[1];
+  const list = (text: string) =>
+    text
+      .replace(/<[^<>]*(?:<[^<>]*>[^<>]*)*>/g, '')
+      .split(',')
+      .map((t) => simple(t.split('.').pop() ?? t))
+      .filter((t): t is string => !!t);
+  if (grammar === 'python') {
+    const m = /\bclass\s+\w+\s*\(([^)]*)\)/.exec(header);
+    return m ? list(m[1]).filter((n) => n !== 'object' && !/^metaclass$/.test(n)) : [];
+  }
+  if (grammar === 'rust') {
+    const m = /\bimpl(?:<[^>]*>)?\s+([\w:]+)(?:<[^>]*>)?\s+for\b/.exec(header);
+    return m ? [m[1].split('::').pop()!] : [];
+  }
+  const out: string[] = [];
+  const ext = /\bextends\s+([^{]*?)(?=\bimplements\b|\{|$)/.exec(header);
+  if (ext) out.push(...list(ext[1]));
+  const impl = /\bimplements\s+([^{]*?)(?=\{|$)/.exec(header);
+  if (impl) out.push(...list(impl[1]));
+  // C#, Kotlin, Swift: `class A : B, C`.
+  if (out.length === 0 && /^(c_sharp|cpp|kotlin|swift)$/.test(grammar)) {
+    const m = /\b(?:class|struct|interface)\s+\w+[^:{]*:\s*([^{]*)/.exec(header);
+    if (m) out.push(...list(m[1].replace(/\b(public|private|protected|virtual)\b/g, '')));
+  }
+  return out;
 }

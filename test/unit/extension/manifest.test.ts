@@ -94,18 +94,67 @@ describe('package.json manifest', () => {
     }
   });
 
-  it('keybindings only act while a Tandem suggestion is visible', () => {
-    for (const k of manifest.contributes.keybindings) {
-      assert.match(k.when ?? '', /inlineSuggestionVisible && tandem\.suggestionVisible/, k.command);
+  it('suggestion keybindings only act while a Tandem suggestion is visible', () => {
+    const suggestion = manifest.contributes.keybindings.filter((k) => !k.command.startsWith('tandem.inlineEdit.'));
+    assert.ok(suggestion.length > 0);
+    for (const k of suggestion) {
+      assert.match(
+        k.when ?? '',
+        /inlineSuggestionVisible && tandem\.suggestionVisible|^tandem\.nextEditVisible && |inlineSuggestionVisible && tandem\.nextEditInline/,
+        k.command,
+      );
     }
     assert.ok(manifest.contributes.keybindings.some((k) => k.command === 'tandem.dismissSuggestion' && k.key === 'escape'));
+    // Tab goes to a next edit only while one is marked, and never over an inline suggestion or the suggest widget.
+    const tab = manifest.contributes.keybindings.filter((k) => k.key === 'tab');
+    assert.deepEqual(
+      tab.map((k) => k.command),
+      ['tandem.nextEdit.tab'],
+    );
+    for (const term of [
+      'tandem.nextEditVisible',
+      'editorTextFocus',
+      '!inlineSuggestionVisible',
+      '!suggestWidgetVisible',
+      '!inSnippetMode',
+      '!editorTabMovesFocus',
+    ])
+      assert.ok(tab[0].when?.split(' && ').includes(term), `Tab binding has ${term}`);
+    assert.ok(manifest.contributes.keybindings.some((k) => k.command === 'tandem.nextEdit.reject' && k.key === 'escape'));
+  });
+
+  it('inline edit keybindings: Ctrl+I yields to VS Code inline chat, Accept and Reject only while an inline edit is shown', () => {
+    const keys = new Map(
+      manifest.contributes.keybindings.filter((k) => k.command.startsWith('tandem.inlineEdit.')).map((k) => [k.command, k]),
+    );
+    const start = keys.get('tandem.inlineEdit.start');
+    assert.equal(start?.key, 'ctrl+i');
+    assert.match(start?.when ?? '', /!inlineChatHasProvider && !inlineChatHasEditsAgent/);
+    assert.match(start?.when ?? '', /editorTextFocus && !editorReadonly/);
+    for (const id of ['tandem.inlineEdit.accept', 'tandem.inlineEdit.reject'])
+      assert.match(keys.get(id)?.when ?? '', /^tandem\.inlineEditActive && /, id);
+    assert.equal(keys.get('tandem.inlineEdit.reject')?.key, 'escape');
+  });
+
+  it('the commit message button sits in the Source Control title of Git repositories (scm/inputBox is proposed API in 1.100)', () => {
+    const scm = manifest.contributes.menus['scm/title'] ?? [];
+    assert.ok(scm.some((m) => m.command === 'tandem.commitMessage.generate' && m.when === 'scmProvider == git'));
+    assert.equal(manifest.contributes.menus['scm/inputBox'], undefined);
   });
 
   it('settings are few, tandem-prefixed, scoped and described', () => {
     const props = manifest.contributes.configuration.properties;
     const keys = Object.keys(props);
     assert.ok(keys.length <= 8, `${keys.length} settings`);
-    for (const key of ['tandem.enable', 'tandem.uiMode', 'tandem.ollamaUrl', 'tandem.remoteUrl', 'tandem.models', 'tandem.daemon.nodePath'])
+    for (const key of [
+      'tandem.enable',
+      'tandem.nextEdit.enable',
+      'tandem.uiMode',
+      'tandem.ollamaUrl',
+      'tandem.remoteUrl',
+      'tandem.models',
+      'tandem.daemon.nodePath',
+    ])
       assert.ok(keys.includes(key), key);
     for (const [key, p] of Object.entries(props)) {
       assert.ok(key.startsWith('tandem.'), key);
@@ -113,6 +162,7 @@ describe('package.json manifest', () => {
       assert.ok((p.description ?? p.markdownDescription ?? '').length > 20, `${key} is described`);
     }
     assert.equal(props['tandem.enable'].scope, 'language-overridable', 'per-language enable');
+    assert.equal(props['tandem.nextEdit.enable'].scope, 'language-overridable', 'per-language next edits');
     assert.equal(props['tandem.uiMode'].default, 'simple');
   });
 });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveWorkspacePath, type PathCheck, type PathFs } from '../../../shared/paths';
+import { nodeReadFs, readInsideRoots, resolveWorkspacePath, type PathCheck, type PathFs, type ReadFs } from '../../../shared/paths';
 
 function rule(check: PathCheck): string {
   return check.ok ? 'ok' : check.rule;
@@ -159,5 +160,117 @@ describe('edit path safety (Windows flavour, described file system)', () => {
   it('refuses .git and symlink (junction) escapes', () => {
     assert.equal(rule(check('.Git\\config')), 'git');
     assert.equal(rule(check('link\\x.ts')), 'symlink');
+  });
+});
+
+describe('reading a workspace file (readInsideRoots)', function () {
+  if (process.platform === 'win32') return;
+  let tmp: string;
+  let root: string;
+  let outside: string;
+  const text = (r: ReturnType<typeof readInsideRoots>) => (r.ok ? r.bytes.toString('utf8') : `refused:${r.rule}`);
+
+  beforeEach(() => {
+    tmp = realpathSync(mkdtempSync(join(tmpdir(), 'tandem-read-')));
+    root = join(tmp, 'ws');
+    outside = join(tmp, 'outside');
+    mkdirSync(join(root, 'sub'), { recursive: true });
+    mkdirSync(join(root, '.git'));
+    mkdirSync(outside);
+    writeFileSync(join(root, 'sub', 'a.ts'), 'inside');
+    writeFileSync(join(outside, 'a.ts'), 'OUTSIDE');
+    writeFileSync(join(root, '.git', 'config'), '[remote] url = https://tok@host');
+  });
+  afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('reads a file inside a root, also through a symlink that stays inside (unless noSymlinks)', () => {
+    symlinkSync(join(root, 'sub'), join(root, 'alias'));
+    const direct = readInsideRoots(join(root, 'sub', 'a.ts'), [root]);
+    assert.ok(direct.ok);
+    assert.equal(direct.relative, 'sub/a.ts');
+    assert.equal(direct.bytes.toString(), 'inside');
+    const viaAlias = readInsideRoots(join(root, 'alias', 'a.ts'), [root]);
+    assert.equal(text(viaAlias), 'inside');
+    assert.equal(viaAlias.ok && viaAlias.relative, 'sub/a.ts');
+    assert.equal(text(readInsideRoots(join(root, 'alias', 'a.ts'), [root], { noSymlinks: true })), 'refused:symlink');
+    assert.equal(text(readInsideRoots('sub/a.ts', [root])), 'inside', 'relative to the first root');
+  });
+
+  it('refuses what is outside, missing, a symlink out, repository internals, too large, or not a file', () => {
+    symlinkSync(join(outside, 'a.ts'), join(root, 'link.ts'));
+    symlinkSync('loop', join(root, 'loop'));
+    assert.equal(text(readInsideRoots(join(outside, 'a.ts'), [root])), 'refused:outside');
+    assert.equal(text(readInsideRoots(join(root, 'sub', '..', '..', 'outside', 'a.ts'), [root])), 'refused:outside');
+    assert.equal(text(readInsideRoots(join(root, 'link.ts'), [root])), 'refused:symlink');
+    assert.equal(text(readInsideRoots(join(root, 'nope.ts'), [root])), 'refused:missing');
+    assert.equal(text(readInsideRoots(join(root, 'loop'), [root])), 'refused:symlink');
+    assert.equal(text(readInsideRoots(join(root, '.git', 'config'), [root])), 'refused:git');
+    assert.equal(text(readInsideRoots(join(root, 'sub', 'a.ts'), [root], { maxBytes: 3 })), 'refused:too_large');
+    assert.equal(text(readInsideRoots(join(root, 'sub'), [root])), 'refused:not_file');
+    assert.equal(text(readInsideRoots(join(root, 'sub', 'a.ts'), [])), 'refused:outside');
+    const r = readInsideRoots(join(root, 'link.ts'), [root]);
+    assert.ok(!r.ok && r.reason.includes(join(outside, 'a.ts')), 'the reason names where the link goes');
+  });
+
+  it('a FIFO is refused at once instead of hanging the read', () => {
+    execFileSync('mkfifo', [join(root, 'pipe.ts')]);
+    assert.equal(text(readInsideRoots(join(root, 'pipe.ts'), [root])), 'refused:not_file');
+  });
+
+  it('a folder swapped for a symlink to outside after the tree was walked: nothing outside is read', () => {
+    rmSync(join(root, 'sub'), { recursive: true });
+    symlinkSync(outside, join(root, 'sub'));
+    assert.equal(text(readInsideRoots(join(root, 'sub', 'a.ts'), [root])), 'refused:symlink');
+  });
+
+  // With the kernel's path of the descriptor (Linux) and with the device/inode check used elsewhere.
+  const checks: Array<[string, ReadFs, string]> = [
+    ['the kernel path of the descriptor', nodeReadFs, 'symlink'],
+    ['the device and inode of the descriptor', { ...nodeReadFs, fdPath: undefined }, 'changed'],
+  ];
+  for (const [how, base, rule] of checks) {
+    it(`a folder swapped between the check and the open (and even swapped back) is caught by ${how}`, () => {
+      const swap = () => {
+        renameSync(join(root, 'sub'), join(tmp, 'sub-real'));
+        symlinkSync(outside, join(root, 'sub'));
+      };
+      const swapBack = () => {
+        unlinkSync(join(root, 'sub'));
+        renameSync(join(tmp, 'sub-real'), join(root, 'sub'));
+      };
+      const racing: ReadFs = {
+        ...base,
+        open: (p, flags) => {
+          swap();
+          return base.open(p, flags);
+        },
+      };
+      assert.equal(text(readInsideRoots(join(root, 'sub', 'a.ts'), [root], { fs: racing })), 'refused:symlink');
+      swapBack();
+      const andBack: ReadFs = {
+        ...base,
+        open: (p, flags) => {
+          swap();
+          const fd = base.open(p, flags);
+          swapBack();
+          return fd;
+        },
+      };
+      // Swapped back before the check: the path names the inside file again, the descriptor does not.
+      assert.equal(text(readInsideRoots(join(root, 'sub', 'a.ts'), [root], { fs: andBack })), `refused:${rule}`);
+      assert.equal(text(readInsideRoots(join(root, 'sub', 'a.ts'), [root], { fs: base })), 'inside', 'and the real file reads again');
+    });
+  }
+
+  it('a final component that becomes a symlink before the open is not followed (O_NOFOLLOW)', () => {
+    const racing: ReadFs = {
+      ...nodeReadFs,
+      open: (p, flags) => {
+        unlinkSync(join(root, 'sub', 'a.ts'));
+        symlinkSync(join(outside, 'a.ts'), join(root, 'sub', 'a.ts'));
+        return nodeReadFs.open(p, flags);
+      },
+    };
+    assert.equal(text(readInsideRoots(join(root, 'sub', 'a.ts'), [root], { fs: racing })), 'refused:symlink');
   });
 });

@@ -63,10 +63,14 @@ describe('context CLI commands (in-process)', () => {
       endLine: number;
       score: number;
       sources: string[];
+      placedBy: string;
       parser: string;
     }>;
     assert.ok(results.length > 0);
-    assert.deepEqual(Object.keys(results[0]), ['file', 'startLine', 'endLine', 'score', 'sources', 'parser']);
+    assert.deepEqual(Object.keys(results[0]), ['file', 'startLine', 'endLine', 'score', 'sources', 'placedBy', 'parser']);
+    // What placed each chunk: a placement signal, or else one of its own sources.
+    const placements = ['unused-import', 'same-package', 'receiver-member', 'namespace-member'];
+    for (const x of results) assert.ok(placements.includes(x.placedBy) || x.sources.includes(x.placedBy), JSON.stringify(x));
     // Which parser chunked each file: tree-sitter for TypeScript and Python, the heuristic one for the rest.
     const expected = (f: string) => (f.endsWith('.ts') ? 'tree-sitter:typescript' : f.endsWith('.py') ? 'tree-sitter:python' : 'heuristic');
     for (const x of results) assert.equal(x.parser, expected(x.file), JSON.stringify(x));

@@ -26,6 +26,21 @@ describe('tandemd stats', () => {
     assert.throws(() => parseGroupBy('colour'), UsageError);
   });
 
+  it('shows next-edit suggestions with --kind nextEdit, and refuses another kind', async () => {
+    const db = openUserDb(t.home);
+    const next = { suggestionKind: 'nextEdit' as const };
+    new TelemetryStore(db, { storeCodeText: () => false }).record([shown('a', 100), shown('n', 300, next), { ...accepted('n'), ...next }]);
+    db.close();
+    const j = io(t.home);
+    assert.equal(await statsCommand.run({ values: { json: true, kind: 'nextEdit' }, positionals: [] }, j.io), 0);
+    const parsed = JSON.parse(j.out.join('')) as { suggestionKind: string; total: { shown: number; accepted: number } };
+    assert.deepEqual([parsed.suggestionKind, parsed.total.shown, parsed.total.accepted], ['nextEdit', 1, 1]);
+    const txt = io(t.home);
+    assert.equal(await statsCommand.run({ values: { kind: 'nextEdit' }, positionals: [] }, txt.io), 0);
+    assert.match(txt.out.join(''), /^Next-edit suggestions\n/);
+    await assert.rejects(statsCommand.run({ values: { kind: 'completions' }, positionals: [] }, io(t.home).io), UsageError);
+  });
+
   it('reads the database directly when no daemon runs (--json and text)', async () => {
     const db = openUserDb(t.home);
     new TelemetryStore(db, { storeCodeText: () => false }).record([shown('a', 100), accepted('a'), shown('b', 300)]);

@@ -15,6 +15,7 @@ export function retrieved(file: string, startLine: number, text: string, over: P
     symbols: [],
     text,
     hash: `${file}:${startLine}:${text.length}`,
+    placedBy: over.sources?.[0] ?? 'bm25',
     ...over,
   };
 }
@@ -37,6 +38,7 @@ export class FakeRetrieval {
       score: c.score,
       sources: c.sources,
       signals: c.signals,
+      placedBy: c.placedBy,
     }));
     return Promise.resolve({
       root: '/repo',

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { RenderedTokens, TokenCounter } from '../../../../daemon/context/budget';
-import { ChatAssembler, type ChatRoot } from '../../../../daemon/context/chat-assembly';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChatAssembler, importLines, type ChatRoot } from '../../../../daemon/context/chat-assembly';
 import { parseContextConfig } from '../../../../daemon/context/config';
 import type { ProjectRule } from '../../../../daemon/context/rules';
 import { FakeRetrieval, RecordedDiagnostics, functionText, retrieved } from './assembly-fakes';
@@ -122,5 +125,63 @@ describe('context/chat-assembly', () => {
   it('contextBudget is chat.contextShare of the context window less the output reserve', () => {
     assert.equal(assembler(undefined, { chat: { contextShare: 0.25 } }).a.contextBudget(8192, 1024), 1792);
     assert.equal(assembler().a.contextBudget(100, 200), 0);
+  });
+
+  it('takes import lines only when the keyword is a whole word (user = … and fromage() are not imports)', () => {
+    const text = [
+      "import { a } from './a';",
+      'import{b}from"./b"',
+      'from pkg import thing',
+      'use std::io;',
+      "require('./setup');",
+      "const fs = require('fs');",
+      '#include <stdio.h>',
+      "user = 'x'",
+      'users.forEach(f)',
+      'fromage()',
+      'use_count = 3',
+      'use = 3',
+      'required: true',
+      'importance = 1',
+      'use: strict',
+    ].join('\n');
+    assert.deepEqual(importLines(text).split('\n'), [
+      "import { a } from './a';",
+      'import{b}from"./b"',
+      'from pkg import thing',
+      'use std::io;',
+      "require('./setup');",
+      "const fs = require('fs');",
+      '#include <stdio.h>',
+    ]);
+  });
+
+  it('reads the current document only inside its root: a symlinked file pointing outside adds no imports to the query', async () => {
+    const tmp = realpathSync(mkdtempSync(join(tmpdir(), 'tandem-chat-doc-')));
+    try {
+      const root = join(tmp, 'ws');
+      mkdirSync(root);
+      mkdirSync(join(tmp, 'outside'));
+      writeFileSync(join(tmp, 'outside', 'secret.ts'), "import { OUTSIDE_ONLY } from './hidden';\n");
+      writeFileSync(join(root, 'real.ts'), "import { INSIDE_NAME } from './b';\n");
+      symlinkSync(join(tmp, 'outside', 'secret.ts'), join(root, 'link.ts'));
+      const retrieval = new FakeRetrieval([]);
+      const ws: ChatRoot = { root, rules: { read: () => [] } };
+      const a = new ChatAssembler({
+        config: parseContextConfig({}),
+        counter,
+        tokens: new RenderedTokens(counter),
+        retrieval,
+        roots: { require: () => ws, rootOf: () => ws, all: () => [ws], semanticStatus: () => ({ active: true }) },
+        diagnostics: new RecordedDiagnostics(),
+        now: () => performance.now(),
+      });
+      await a.assemble({ query: 'q', path: join(root, 'link.ts'), root, budgetTokens: 500 });
+      await a.assemble({ query: 'q', path: join(root, 'real.ts'), root, budgetTokens: 500 });
+      assert.equal(retrieval.requests[0].prefix, 'q', 'nothing of the outside file');
+      assert.equal(retrieval.requests[1].prefix, "import { INSIDE_NAME } from './b';\nq");
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

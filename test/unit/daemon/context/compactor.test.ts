@@ -86,6 +86,15 @@ describe('context/compactor', () => {
     assert.equal(res.items[1].text, tsBody);
   });
 
+  it('never merges or shrinks a frozen item (a chunk of the last prompt at this place)', () => {
+    const a = item(0, { path: 'x.ts', startLine: 10, endLine: 12, text: 'l10\nl11\nl12', hash: 'a' });
+    const b = item(1, { path: 'x.ts', startLine: 12, endLine: 14, text: 'l12\nl13\nl14', hash: 'b', frozen: true });
+    assert.equal(compact([a, b], 10_000, chars).merged, 0);
+    const res = compact([item(0), item(1), item(2, { frozen: true })], 10, chars);
+    assert.equal(res.items[2].text, tsBody);
+    assert.equal(res.items[1].compacted, 'signature');
+  });
+
   it("leaves the caller's items untouched", () => {
     const items = [item(0), item(1)];
     compact(items, 10, chars);

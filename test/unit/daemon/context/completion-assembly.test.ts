@@ -3,6 +3,7 @@ import { isCancellation } from '../../../../protocol';
 import { RenderedTokens, TokenCounter } from '../../../../daemon/context/budget';
 import { CompletionAssembler } from '../../../../daemon/context/completion-assembly';
 import { parseContextConfig } from '../../../../daemon/context/config';
+import type { ParserId } from '../../../../daemon/context/syntax/types';
 import type { CompletionContextRequest } from '../../../../daemon/context/types';
 import { FakeRetrieval, RecordedDiagnostics, functionText, retrieved } from './assembly-fakes';
 import { MemoryLogger } from './helpers';
@@ -33,6 +34,7 @@ describe('context/completion-assembly', () => {
       retrieved('src/b.ts', 5, 'export const B = 2;'),
     ],
     config = {},
+    parsers: Record<string, ParserId> = {},
   ) {
     const retrieval = new FakeRetrieval(chunks);
     const diagnostics = new RecordedDiagnostics();
@@ -43,7 +45,10 @@ describe('context/completion-assembly', () => {
       tokens: new RenderedTokens(counter),
       retrieval,
       roots: {
-        rootOf: (p) => (p.startsWith('/repo/') ? { root: '/repo' } : undefined),
+        rootOf: (p) =>
+          p.startsWith('/repo/')
+            ? { root: '/repo', syntax: { parserOf: (f: string) => (parsers[f] ? { parser: parsers[f] } : undefined) } }
+            : undefined,
         semanticStatus: () => ({ active: false, reason: 'BM25 only' }),
       },
       diagnostics,
@@ -79,6 +84,115 @@ describe('context/completion-assembly', () => {
     );
     assert.equal(d.tokens.total, p.tokens);
     assert.equal(d.file, 'src/app.ts');
+  });
+
+  it('renders a member of a split class under its class header; the diagnostics say what placed each chunk and its parser', async () => {
+    const member = retrieved('src/pool.ts', 40, '  acquire(): Conn {\n    return this.free.pop();\n  }', {
+      sources: ['imports'],
+      placedBy: 'receiver-member',
+      context: 'export class Pool extends Base {',
+    });
+    const parsers: Record<string, ParserId> = { 'src/pool.ts': 'tree-sitter:typescript', 'src/b.ts': 'heuristic' };
+    const { a, diagnostics } = assembler([member, retrieved('src/b.ts', 5, 'export const B = 2;')], {}, parsers);
+    const p = await a.assemble(request());
+    assert.ok(
+      p.prefix.startsWith(
+        [
+          '// Path: src/pool.ts (lines 40-42)',
+          '// export class Pool extends Base {',
+          '//   acquire(): Conn {',
+          '//     return this.free.pop();',
+          '//   }',
+          '// Path: src/b.ts (lines 5-5)',
+        ].join('\n'),
+      ),
+      p.prefix,
+    );
+    assert.equal(p.tokens, counter.count(p.prefix) + counter.count(p.suffix));
+    const d = diagnostics.byId.get('c1')!;
+    assert.deepEqual(
+      d.candidates.map((c) => [c.file, c.placedBy, c.parser]),
+      [
+        ['src/pool.ts', 'receiver-member', 'tree-sitter:typescript'],
+        ['src/b.ts', 'bm25', 'heuristic'],
+      ],
+    );
+  });
+
+  it('writes the context in the repository-level layout Qwen2.5-Coder and StarCoder2 were trained on, counted exactly', async () => {
+    const chunks = [
+      retrieved('src/math.ts', 1, 'export const PI = 3.14;', { sources: ['imports'] }),
+      retrieved('src/b.ts', 5, 'export const B = 2;'),
+      retrieved('src/b.ts', 9, 'export const C = 3;'),
+    ];
+    const { a, diagnostics } = assembler(chunks);
+    const qwen = await a.assemble(request({ layout: 'qwen-repo' }));
+    assert.equal(qwen.layout, 'qwen-repo');
+    assert.equal(
+      qwen.repoContext,
+      [
+        '<|repo_name|>repo',
+        '<|file_sep|>src/math.ts',
+        'export const PI = 3.14;',
+        '<|file_sep|>src/b.ts',
+        'export const B = 2;',
+        '',
+        'export const C = 3;',
+        '<|file_sep|>src/app.ts',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(qwen.prefix, request().prefix);
+    assert.equal(qwen.contextChunks, 3);
+    // Each segment as the router sends it (the FIM prefix token stands between context and prefix).
+    assert.equal(qwen.tokens, counter.count(qwen.repoContext!) + counter.count(qwen.prefix) + counter.count(qwen.suffix));
+    assert.equal(diagnostics.byId.get('c1')!.layout, 'qwen-repo');
+
+    const sc = await a.assemble(request({ layout: 'starcoder-repo', completionId: 'c2' }));
+    assert.equal(
+      sc.repoContext,
+      '<repo_name>repo<file_sep>src/math.ts\nexport const PI = 3.14;\n<file_sep>src/b.ts\nexport const B = 2;\n\nexport const C = 3;\n<file_sep>',
+    );
+    assert.equal(sc.prefix, `src/app.ts\n${request().prefix}`);
+    assert.equal(sc.tokens, counter.count(sc.repoContext!) + counter.count(sc.prefix) + counter.count(sc.suffix));
+
+    // Never over the budget, however small; outside every root there is no repository.
+    for (const numCtx of [150, 300, 600]) {
+      const p = await a.assemble(request({ layout: 'qwen-repo', numCtx, outputReserve: 50, completionId: `q${numCtx}` }));
+      assert.ok(p.tokens <= numCtx - 50, `${numCtx}: ${p.tokens}`);
+      assert.equal(p.tokens, counter.count(p.repoContext ?? '') + counter.count(p.prefix) + counter.count(p.suffix), `${numCtx}: exact`);
+    }
+    const outside = await a.assemble(request({ layout: 'qwen-repo', path: '/elsewhere/x.ts', completionId: 'c3' }));
+    assert.equal(outside.layout, 'comments');
+    assert.equal(outside.repoContext, undefined);
+    assert.equal(outside.prefix, request().prefix);
+  });
+
+  it('while typing in one place keeps the last prompt as the start of the next: new chunks come after it, the best new ones always get in', async () => {
+    const a1 = retrieved('src/a.ts', 1, 'export const A = 1;');
+    const b1 = retrieved('src/b.ts', 1, 'export const B = 2;');
+    const z1 = retrieved('src/z.ts', 1, 'export const Z = 26;');
+    const { a, retrieval } = assembler([z1, a1]);
+    const first = await a.assemble(request());
+    retrieval.chunks = [b1, a1];
+    const second = await a.assemble(request({ prefix: `${request().prefix}c`, completionId: 'c2' }));
+    const context = (p: string) => p.slice(0, p.indexOf('// Path: src/app.ts'));
+    // The first prompt's chunks in their order, then the new one (b before z by path would have rewritten it).
+    assert.equal(context(second.prefix), `${context(first.prefix)}// Path: src/b.ts (lines 1-1)\n// export const B = 2;\n`);
+    assert.equal(second.tokens, counter.count(second.prefix) + counter.count(second.suffix));
+    // Elsewhere (another line) the prompt order is the plain one again.
+    const elsewhere = await a.assemble(request({ line: 30, completionId: 'c3' }));
+    assert.ok(elsewhere.prefix.startsWith('// Path: src/a.ts (lines 1-1)\n// export const A = 1;\n// Path: src/b.ts'), elsewhere.prefix);
+    // Room for one chunk only: the chunk now ranked first displaces the last prompt's.
+    const lines = (n: string) => Array.from({ length: 12 }, (_, i) => `export const ${n}${i} = ${i};`).join('\n');
+    const small = assembler([retrieved('src/z.ts', 1, lines('Z'))]);
+    const before = await small.a.assemble(request({ numCtx: 500, outputReserve: 50 }));
+    assert.match(before.prefix, /^\/\/ Path: src\/z\.ts/);
+    small.retrieval.chunks = [retrieved('src/b.ts', 1, lines('B'))];
+    const next = await small.a.assemble(request({ numCtx: 500, outputReserve: 50, completionId: 'c4' }));
+    assert.equal(next.contextChunks, 1);
+    assert.match(next.prefix, /^\/\/ Path: src\/b\.ts/);
+    assert.ok(next.tokens <= 450);
   });
 
   it('is never over the budget: clips the document and fits the chunks, compacting before dropping', async () => {

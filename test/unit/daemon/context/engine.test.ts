@@ -233,11 +233,17 @@ describe('context/engine', () => {
       () => contextDiagnostics(engine, { completionId: 'nope' }),
       (err: unknown) => err instanceof TandemError && err.code === ErrorCodes.NotFound,
     );
-    const r = await contextSearch(engine, { query: 'Matrix2 determinant' });
+    const r = await contextSearch(engine, { query: 'Matrix2 determinant' }, [root]);
     assert.equal(r.hits[0].file, 'src/math/matrix.ts');
     assert.equal(r.hits[0].root, root);
     await assert.rejects(
-      contextSearch(engine, { query: 'x', root: join(t.dir, 'nowhere') }),
+      contextSearch(engine, { query: 'x', root: join(t.dir, 'nowhere') }, [root]),
+      (err: unknown) => err instanceof TandemError && err.code === ErrorCodes.WorkspaceNotRegistered,
+    );
+    // Another session's root is not searched, named or not.
+    assert.deepEqual((await contextSearch(engine, { query: 'Matrix2 determinant' }, [])).hits, []);
+    await assert.rejects(
+      contextSearch(engine, { query: 'x', root }, []),
       (err: unknown) => err instanceof TandemError && err.code === ErrorCodes.WorkspaceNotRegistered,
     );
   });

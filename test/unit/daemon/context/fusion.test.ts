@@ -91,17 +91,40 @@ describe('context/fusion', () => {
     assert.ok(Math.abs(out[0].score - 1 / 61) < 1e-12);
   });
 
-  it('boosts members of the namespace being typed and lets up to four of them through the per-file cap', () => {
+  it('puts placed chunks first in their order, past the per-file cap, each saying what placed it', () => {
     const out = fuse(
-      { imports: [3, 4, 5], bm25: [1, 2] },
+      { imports: [5, 3, 4], bm25: [1, 2, 3] },
       m,
-      { memberChunks: new Set([3, 4, 5]) },
-      { ...opts, boosts: { ...opts.boosts, namespaceMember: 2 } },
+      {
+        placed: new Map([
+          [5, 'receiver-member'],
+          [3, 'receiver-member'],
+          [4, 'unused-import'],
+        ]),
+      },
+      opts,
     );
+    // Chunk 3 is also a BM25 hit and outscores 5 by fused score; placement order wins, and all three
+    // from lib/c.ts come through the per-file cap of 2.
     assert.deepEqual(
       out.filter((c) => !c.capped).map((c) => c.id),
-      [3, 4, 5, 1, 2],
+      [5, 3, 4, 1, 2],
     );
-    assert.deepEqual(out[0].signals, ['namespace-member']);
+    assert.deepEqual(
+      out.map((c) => c.placedBy),
+      ['receiver-member', 'receiver-member', 'unused-import', 'bm25', 'bm25'],
+    );
+    assert.deepEqual(out[0].signals, ['receiver-member']);
+  });
+
+  it('says which source placed an unplaced candidate: the one that gave it the most', () => {
+    const out = fuse({ bm25: [1, 2], definitions: [2] }, m, {}, opts);
+    assert.deepEqual(
+      out.map((c) => [c.id, c.placedBy]),
+      [
+        [2, 'definitions'],
+        [1, 'bm25'],
+      ],
+    );
   });
 });

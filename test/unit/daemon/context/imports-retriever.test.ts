@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { importsRetriever, type ImportSignals } from '../../../../daemon/context/imports-retriever';
+import { loadGrammar } from '../../../../daemon/context/syntax/grammars';
 import { memoryIndex, type MemoryIndex } from './memory-index';
 
-const signals = (): ImportSignals => ({ files: new Set(), unused: new Set(), members: new Set() });
+const signals = (): ImportSignals => ({ files: new Set(), placed: new Map() });
 
 describe('context/imports-retriever', () => {
   let index: MemoryIndex;
-  before(() => {
+  before(async () => {
+    // The cursor's receiver type comes from a parse of the document (the grammar must be loaded).
+    await loadGrammar('typescript');
     index = memoryIndex('/repo', {
       'src/math.ts': [
         { startLine: 1, text: 'export function add(a: number, b: number) {\n  return a + b;\n}', symbols: ['add'] },
@@ -18,7 +21,26 @@ describe('context/imports-retriever', () => {
         { startLine: 5, text: 'export function normalize(v) {\n  return v;\n}', symbols: ['normalize'] },
         { startLine: 9, text: 'export function norm(v) {\n  return 1;\n}', symbols: ['norm'] },
       ],
+      'src/pool.ts': [
+        { startLine: 1, text: 'export class Base {\n  release(): void {}\n}', symbols: [{ name: 'Base', line: 1, kind: 'class' }] },
+        { startLine: 2, text: '  release(): void {}', symbols: [{ name: 'release', line: 2, kind: 'method', container: 'Base' }] },
+        {
+          startLine: 5,
+          text: 'export class Pool extends Base {\n  acquire(): number {',
+          symbols: [{ name: 'Pool', line: 5, kind: 'class' }],
+        },
+        {
+          startLine: 6,
+          text: '  acquire(): number {\n    return 1;\n  }',
+          symbols: [{ name: 'acquire', line: 6, kind: 'method', container: 'Pool' }],
+        },
+        { startLine: 9, text: '  private _slots = 0;', symbols: [{ name: '_slots', line: 9, kind: 'field', container: 'Pool' }] },
+      ],
       'lib/barrel-only.ts': [{ startLine: 1, text: 'export class Widget {}', symbols: ['Widget'] }],
+      'src/shapes.ts': [
+        { startLine: 1, text: 'export function area(s) {\n  return 0;\n}', symbols: [{ name: 'area', line: 1, kind: 'function' }] },
+        { startLine: 5, text: 'export interface Shape {\n  sides: number;\n}', symbols: [{ name: 'Shape', line: 5, kind: 'interface' }] },
+      ],
       'src/app.ts': [{ startLine: 1, text: 'const x = 1;' }],
     });
   });
@@ -27,47 +49,68 @@ describe('context/imports-retriever', () => {
   const run = (prefix: string, suffix = '', queryWindow = prefix.split('\n').slice(-12).join('\n')) => {
     const out = signals();
     const ids = importsRetriever(index, { rel: 'src/app.ts', language: 'typescript', prefix, suffix, queryWindow }, out);
-    return { ids: ids.map((id) => index.where(id)), out };
+    return {
+      ids: ids.map((id) => index.where(id)),
+      placed: [...out.placed].map(([id, signal]) => `${index.where(id)} ${signal}`),
+      out,
+    };
   };
 
   it('finds nothing without import statements', () => {
     assert.deepEqual(run('const a = 1;\n').ids, []);
   });
 
-  it('ranks names used right above the cursor first, then imported-but-unused ones, then names used long ago', () => {
+  it('places imported names not used yet first (the one used nowhere else in the file, then the next used below), then names used above', () => {
     const prefix = [
       "import { add, scale, clamp } from './math';",
+      '// scale: mentioned in a comment is not a use',
       'const first = clamp(3);',
-      ...Array.from({ length: 20 }, (_, i) => `const filler${i} = ${i};`),
-      'const total = add(1, 2);',
       'const next = ',
     ].join('\n');
-    const { ids, out } = run(prefix);
-    assert.deepEqual(ids, ['src/math.ts:1', 'src/math.ts:5', 'src/math.ts:9']);
+    const { ids, placed, out } = run(prefix, '\nconst later = add(1, 2);\n');
+    assert.deepEqual(placed, ['src/math.ts:5 unused-import', 'src/math.ts:1 unused-import']);
+    // clamp is used above the cursor: after the placed ones, for the fused ranking.
+    assert.deepEqual(ids, ['src/math.ts:5', 'src/math.ts:1', 'src/math.ts:9']);
     assert.deepEqual([...out.files], ['src/math.ts']);
-    assert.deepEqual(
-      [...out.unused].map((id) => index.where(id)),
-      ['src/math.ts:5'],
-    );
   });
 
-  it('puts members of a namespace import being typed first, best name affinity with the line first', () => {
-    const prefix = "import * as vec from './vector';\nconst unit = vec.norm";
-    const { ids, out } = run(prefix);
-    // `norm` and `normalize` start with what is typed; `norm` is the closer name.
-    assert.deepEqual(ids.slice(0, 2), ['src/vector.ts:9', 'src/vector.ts:5']);
-    assert.deepEqual([...out.members].map((id) => index.where(id)).sort(), ['src/vector.ts:5', 'src/vector.ts:9']);
-    assert.ok(!ids.includes('src/vector.ts:1') || ids.indexOf('src/vector.ts:1') > 1);
+  it('places the imported names whose kind fits the position first: a type after `x: `, a value after `= `', () => {
+    const imports = "import { area, Shape } from './shapes';\n";
+    assert.deepEqual(run(`${imports}function f(s: `).placed, ['src/shapes.ts:5 unused-import', 'src/shapes.ts:1 unused-import']);
+    assert.deepEqual(run(`${imports}const a = `).placed, ['src/shapes.ts:1 unused-import', 'src/shapes.ts:5 unused-import']);
   });
 
-  it('takes the members a namespace import uses in the body and after the cursor', () => {
-    const { ids } = run("import * as vec from './vector';\nconst d = 1;\n", '\nreturn vec.dotProduct(a, b);');
-    assert.deepEqual(ids, ['src/vector.ts:1']);
+  it('places only the imported names that start with what is being typed', () => {
+    const { placed } = run("import { add, scale, clamp } from './math';\nconst next = sc", '\nadd(1, 2);\n');
+    assert.deepEqual(placed, ['src/math.ts:5 unused-import']);
+  });
+
+  it('after `ns.` places the members of the namespace, those matching what is typed, closest in name to the line first', () => {
+    const { placed, out } = run("import * as vec from './vector';\nconst unit = vec.norm");
+    assert.deepEqual(placed, ['src/vector.ts:9 namespace-member', 'src/vector.ts:5 namespace-member']);
+    assert.deepEqual(out.cursor, { identifier: 'norm', receiver: 'vec', type: undefined, via: 'namespace' });
+  });
+
+  it("after `x.` places the members of x's declared type and of the types it extends; one used below first, private ones last", () => {
+    const prefix = "import { Pool } from './pool';\nconst p: Pool = make();\np.";
+    const first = run(prefix);
+    assert.deepEqual(first.placed, ['src/pool.ts:6 receiver-member', 'src/pool.ts:2 receiver-member', 'src/pool.ts:9 receiver-member']);
+    assert.deepEqual(first.out.cursor, { identifier: '', receiver: 'p', type: 'Pool', via: 'declared type' });
+    const second = run(prefix, '\np.release();\n');
+    assert.equal(second.placed[0], 'src/pool.ts:2 receiver-member');
+  });
+
+  it('infers the receiver type from the other members the document uses on it', () => {
+    const { placed, out } = run("import { Pool } from './pool';\nfunction f(p) {\n  p.", '\n  p.acquire();\n');
+    assert.equal(out.cursor?.type, 'Pool');
+    assert.equal(out.cursor?.via, 'members used');
+    assert.equal(placed[0], 'src/pool.ts:6 receiver-member');
   });
 
   it('falls back to a unique definition by name when the module does not resolve (barrels, aliases)', () => {
-    const { ids, out } = run("import { Widget } from '@app/widgets';\nconst w = new ");
+    const { ids, placed, out } = run("import { Widget } from '@app/widgets';\nconst w = new ");
     assert.deepEqual(ids, ['lib/barrel-only.ts:1']);
+    assert.deepEqual(placed, ['lib/barrel-only.ts:1 unused-import']);
     assert.deepEqual([...out.files], []);
   });
 });

@@ -7,13 +7,15 @@ import { contentHash } from '../../../../daemon/context/chunker';
 import type { SemanticStatus, VectorHit } from '../../../../daemon/context/embeddings';
 import { IndexStore } from '../../../../daemon/context/index-store';
 import type { RetrievalIndex } from '../../../../daemon/context/retrieval';
+import { IndexSyntaxFacts } from '../../../../daemon/context/syntax/facts';
+import type { DefinitionKind } from '../../../../daemon/context/syntax/types';
 import { tempDir } from './helpers';
 
 export interface ChunkSpec {
   startLine: number;
   text: string;
-  /** Symbols declared in the chunk (each on the chunk's first line unless given). */
-  symbols?: Array<string | { name: string; line: number }>;
+  /** Symbols declared in the chunk (each on the chunk's first line unless given), with their kind and container if given. */
+  symbols?: Array<string | { name: string; line: number; kind?: DefinitionKind; container?: string }>;
 }
 
 export interface MemoryIndex extends RetrievalIndex {
@@ -50,6 +52,7 @@ export function memoryIndex(root: string, files: Record<string, ChunkSpec[]>, ve
   return {
     root,
     store,
+    syntax: new IndexSyntaxFacts(root, store),
     chunkCount,
     vectors,
     id(path, startLine) {

@@ -10,6 +10,7 @@ const chunk = (root: string, file: string, startLine: number, score: number): Re
   endLine: startLine + 9,
   score,
   sources: ['bm25'],
+  placedBy: 'bm25',
   signals: [],
   symbols: [`S${startLine}`],
   text: Array.from({ length: 10 }, (_, i) => `line ${startLine + i}`).join('\n'),

@@ -110,4 +110,20 @@ describe('context/walker and ignore rules', () => {
       await engine.dispose();
     }
   });
+
+  it('stops at the file limit: folders past it are not read at all', async () => {
+    const big = join(t.dir, 'big');
+    for (let d = 0; d < 40; d++) {
+      mkdirSync(join(big, `pkg${String(d).padStart(2, '0')}`), { recursive: true });
+      for (let f = 0; f < 5; f++) writeFileSync(join(big, `pkg${String(d).padStart(2, '0')}`, `m${f}.ts`), `export const m${f} = ${f};\n`);
+    }
+    const r = await walk(big, { rules: rulesFor(big), maxFileBytes: 1_000_000, maxFiles: 12 });
+    assert.equal(r.files.length, 12);
+    assert.equal(r.limitReached, true);
+    assert.ok((r.skipped['over-file-limit'] ?? 0) > 0);
+    assert.ok(r.dirs.length <= 4, `the walk stopped after the folders it needed (${r.dirs.length} read)`);
+    const all = await walk(big, { rules: rulesFor(big), maxFileBytes: 1_000_000, maxFiles: 1000 });
+    assert.equal(all.files.length, 200);
+    assert.equal(all.limitReached, false);
+  });
 });

@@ -8,7 +8,7 @@ import type { TandemConfig } from '../../../../daemon/config';
 import type { TandemContextEngine } from '../../../../daemon/context/engine';
 import type { ChatAssembly, IndexProgress } from '../../../../daemon/context/types';
 import type { DaemonFeature, DaemonParts, Disposable, FeatureHost, ReconfigurableRouter } from '../../../../daemon/host/types';
-import type { ChatRequest, FimRequest, GenerationResult } from '../../../../daemon/router/types';
+import type { ChatRequest, FimRequest, GenerationResult, RawGenerateRequest } from '../../../../daemon/router/types';
 import type { Session } from '../../../../daemon/server/rpc';
 
 export class FakeRouter implements ReconfigurableRouter {
@@ -19,6 +19,10 @@ export class FakeRouter implements ReconfigurableRouter {
   async complete(req: FimRequest): Promise<GenerationResult> {
     for (const d of this.deltas) req.onDelta?.(d);
     return { text: this.deltas.join(''), model: 'fake-fim', backend: 'fake', doneReason: 'stop', firstTokenMs: 1, totalMs: 2 };
+  }
+  async generate(req: RawGenerateRequest): Promise<GenerationResult> {
+    for (const d of this.deltas) req.onDelta?.(d);
+    return { text: this.deltas.join(''), model: 'fake-next-edit', backend: 'fake', doneReason: 'stop', firstTokenMs: 1, totalMs: 2 };
   }
   async chat(req: ChatRequest): Promise<GenerationResult> {
     for (const d of this.deltas) req.onDelta?.(d);

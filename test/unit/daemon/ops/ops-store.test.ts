@@ -1,12 +1,11 @@
 /**
  * The ops feature's stores and handlers on a real SQLite user database: model usage
  * (batching, summary, write failures), the acceptance time series (agreeing with
- * `tandem/stats/get`), the backend health history, and secret redaction.
+ * `tandem/stats/get`) and the backend health history.
  */
 import assert from 'node:assert/strict';
 import { ErrorCodes, TandemError } from '../../../../protocol';
 import { healthHistory, recordBackendHealth } from '../../../../daemon/ops/health-history';
-import { redact, secretValues } from '../../../../daemon/router/redact';
 import { defaultBucketMs, statsTimeseries } from '../../../../daemon/ops/timeseries';
 import { UsageStore } from '../../../../daemon/ops/usage-store';
 import { TelemetryStore } from '../../../../daemon/telemetry/store';
@@ -193,15 +192,5 @@ describe('ops: backend health history', () => {
     } finally {
       cleanup();
     }
-  });
-});
-
-describe('ops: redaction', () => {
-  it('removes header values and bare bearer credentials', () => {
-    const secrets = secretValues({ Authorization: 'Bearer s3cr3t-token', 'X-Api-Key': 'k-123456', 'X-Short': 'ab' });
-    assert.equal(
-      redact('bad token Bearer s3cr3t-token; key k-123456; s3cr3t-token again; ab', secrets),
-      'bad token [redacted]; key [redacted]; [redacted] again; ab',
-    );
   });
 });

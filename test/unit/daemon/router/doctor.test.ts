@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { DoctorCheck, DoctorReport } from '../../../../protocol';
 import { compareVersions, diagnose, type DoctorBackendInput } from '../../../../daemon/router/doctor';
 import type { Router } from '../../../../daemon/router/router';
-import { FakeOllama, tandemDefaultModels, type FakeModel, type FakeScript } from '../../../fake-ollama';
+import { FakeOllama, tandemDefaultModels, tandemNextEditModel, type FakeModel, type FakeScript } from '../../../fake-ollama';
 import { closedPort, makeConfig, makeRouter, type BackendSpec } from './helpers';
 
 function find(report: DoctorReport, id: string, backend?: string): DoctorCheck {
@@ -40,7 +40,11 @@ describe('doctor', () => {
   });
 
   it('reports a healthy setup: reachable, version, models pulled, native FIM, loaded models', async () => {
-    const f = await fake({ models: tandemDefaultModels(), loaded: ['qwen2.5-coder:1.5b-base'], version: '0.12.6' });
+    const f = await fake({
+      models: [...tandemDefaultModels(), tandemNextEditModel()],
+      loaded: ['qwen2.5-coder:1.5b-base'],
+      version: '0.12.6',
+    });
     const report = await doctorOf([{ name: 'local', url: f.url }]).doctor();
     assert.equal(report.completionsWork, true);
     assert.match(find(report, 'backend.reachable').title, /Ollama 0\.12\.6/);
@@ -49,6 +53,8 @@ describe('doctor', () => {
     assert.equal(find(report, 'model.chat+fix+edit+agent.pulled').status, 'ok');
     assert.equal(find(report, 'model.agent.tools').status, 'ok');
     assert.equal(find(report, 'model.embed.pulled').status, 'ok');
+    assert.equal(find(report, 'model.nextEdit.pulled').status, 'ok');
+    assert.match(find(report, 'model.nextEdit.format').title, /is a next-edit model \(Sweep Next-Edit format\)/);
     const fim = find(report, 'model.complete.fim');
     assert.equal(fim.status, 'ok');
     assert.match(fim.title, /natively/);
@@ -200,6 +206,48 @@ describe('doctor', () => {
     assert.match(evict.fix ?? '', /OLLAMA_MAX_LOADED_MODELS/);
     const cpu = find(report, 'backend.loaded.cpu');
     assert.match(cpu.title, /20% on the CPU/);
+  });
+
+  it('warns, without failing completions, when the next-edit model is not pulled, with its pull line', async () => {
+    const f = await fake({ models: tandemDefaultModels() });
+    const report = await doctorOf([{ name: 'local', url: f.url }]).doctor();
+    assert.equal(report.completionsWork, true);
+    const c = find(report, 'model.nextEdit.pulled');
+    assert.equal(c.status, 'warn');
+    assert.match(c.detail ?? '', /Next-edit suggestions are off/);
+    assert.match(c.fix ?? '', /`ollama pull hf\.co\/sweepai\/sweep-next-edit-1\.5B` on 127\.0\.0\.1/);
+  });
+
+  it('recognises the next-edit families and warns about a plain FIM or chat model as the next-edit model', async () => {
+    const models: FakeModel[] = [
+      ...tandemDefaultModels(),
+      { name: 'nate/instinct:latest', capabilities: ['completion', 'tools'] },
+      { name: 'hf.co/bartowski/zed-industries_zeta-GGUF:Q4_K_M', capabilities: ['completion'] },
+    ];
+    const f = await fake({ models });
+    const verdict = async (model: string) =>
+      find(await doctorOf([{ name: 'local', url: f.url }], { tasks: { nextEdit: { model } } }).doctor(), 'model.nextEdit.format');
+    assert.match((await verdict('nate/instinct')).title, /next-edit model \(Instinct \(Continue\) format\)/);
+    assert.match((await verdict('hf.co/bartowski/zed-industries_zeta-GGUF:Q4_K_M')).title, /Zeta \(Zed\) format/);
+    const fim = await verdict('qwen2.5-coder:1.5b-base');
+    assert.equal(fim.status, 'warn');
+    assert.match(fim.title, /fill-in-the-middle model, not a next-edit model/);
+    assert.match(fim.fix ?? '', /ollama pull hf\.co\/sweepai\/sweep-next-edit-1\.5B/);
+    const chat = await verdict('qwen2.5-coder:7b-instruct');
+    assert.equal(chat.status, 'warn');
+    assert.match(chat.title, /chat model: next edits use Tandem's generic format/);
+    assert.match(chat.fix ?? '', /ollama pull hf\.co\/sweepai\/sweep-next-edit-1\.5B/);
+  });
+
+  it('notices the completion and next-edit models evicting each other', async () => {
+    const f = await fake({ models: [...tandemDefaultModels(), tandemNextEditModel()], maxLoadedModels: 1 });
+    const { router } = makeRouter(makeConfig([{ name: 'gpu', url: f.url }]));
+    routers.push(router);
+    await router.complete({ prefix: 'a', suffix: 'b' });
+    await router.generate({ task: 'nextEdit', prompt: '<|file_sep|>updated/a.ts' });
+    const evict = find(await router.doctor(), 'backend.loaded.next-edit');
+    assert.equal(evict.status, 'warn');
+    assert.match(evict.fix ?? '', /OLLAMA_MAX_LOADED_MODELS=3/);
   });
 
   it('checks an openai-compatible backend through /v1/models', async () => {

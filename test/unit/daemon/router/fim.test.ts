@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { detectFimFamily, looksInstruct, planFim, supportsNativeInsert, type FimFamily } from '../../../../daemon/router/fim';
+import {
+  detectFimFamily,
+  looksInstruct,
+  planFim,
+  promptLayoutFor,
+  supportsNativeInsert,
+  type FimFamily,
+} from '../../../../daemon/router/fim';
 
 const prefix = 'def add(a, b):\n    ';
 const suffix = '\n\nprint(add(1, 2))\n';
@@ -104,5 +111,31 @@ describe('fim', () => {
     assert.equal(plan.raw, true);
     assert.deepEqual(plan.stop, ['\n']);
     assert.match(plan.warning ?? '', /no fill-in-the-middle/);
+  });
+
+  it('puts repository-level context before the FIM prefix token, raw even when the template could fill in', () => {
+    const qwenRepo = '<|repo_name|>shop\n<|file_sep|>src/cart.py\nclass Cart:\n    pass\n<|file_sep|>src/app.py\n';
+    const qwen = planFim('qwen2.5-coder:1.5b-base', { capabilities: ['completion', 'insert'] }, prefix, suffix, ['\n'], qwenRepo);
+    assert.equal(qwen.mode, 'raw');
+    assert.equal(qwen.raw, true);
+    assert.equal(qwen.suffix, undefined);
+    assert.equal(qwen.prompt, `${qwenRepo}<|fim_prefix|>${prefix}<|fim_suffix|>${suffix}<|fim_middle|>`);
+    assert.ok(qwen.stop.includes('<|file_sep|>') && qwen.stop.includes('\n'));
+    // StarCoder2: the current file's path opens the prefix (the engine puts it there).
+    const scRepo = '<repo_name>shop<file_sep>src/cart.py\nclass Cart:\n    pass\n<file_sep>';
+    const sc = planFim('starcoder2:3b', {}, `src/app.py\n${prefix}`, suffix, [], scRepo);
+    assert.equal(sc.prompt, `${scRepo}<fim_prefix>src/app.py\n${prefix}<fim_suffix>${suffix}<fim_middle>`);
+    assert.ok(sc.stop.includes('<file_sep>'));
+    // A family without such a layout never sees it.
+    const ds = planFim('deepseek-coder:1.3b-base', {}, prefix, suffix, [], qwenRepo);
+    assert.equal(ds.prompt, `<｜fim▁begin｜>${prefix}<｜fim▁hole｜>${suffix}<｜fim▁end｜>`);
+  });
+
+  it('chooses the context layout from the model name: repository-level for Qwen2.5-Coder and StarCoder2, else comments', () => {
+    assert.equal(promptLayoutFor('qwen2.5-coder:1.5b-base'), 'qwen-repo');
+    assert.equal(promptLayoutFor('starcoder2:3b'), 'starcoder-repo');
+    assert.equal(promptLayoutFor('deepseek-coder:1.3b-base'), 'comments');
+    assert.equal(promptLayoutFor('codellama:7b-code'), 'comments');
+    assert.equal(promptLayoutFor('llama3.2:3b'), 'comments');
   });
 });

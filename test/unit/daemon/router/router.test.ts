@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ErrorCodes, TandemError, type BackendStatus } from '../../../../protocol';
-import { FakeOllama, fakeEmbedding, cosine, tandemDefaultModels } from '../../../fake-ollama';
+import { FakeOllama, fakeEmbedding, cosine, tandemDefaultModels, tandemNextEditModel } from '../../../fake-ollama';
 import { makeConfig, metricValue, rejection, routerFixtures } from './helpers';
 
 const generateBodies = (fake: FakeOllama) => fake.requestsTo('/api/generate').map((r) => r.body as Record<string, unknown>);
@@ -148,6 +148,44 @@ describe('Router', function () {
       assert.deepEqual(result.embeddings[0], fakeEmbedding(input[0], 768));
       assert.ok(cosine(result.embeddings[0], result.embeddings[1]) > cosine(result.embeddings[0], result.embeddings[2]));
       assert.equal((fake.requestsTo('/api/embed')[0].body as { keep_alive: string }).keep_alive, '30m');
+    });
+  });
+
+  describe('raw prompts (next edit)', () => {
+    it('sends the prompt as it is to the next-edit model, with its options, keep_alive and the stops, and reports its usage', async () => {
+      const fake = await startFake([...tandemDefaultModels(), tandemNextEditModel()]);
+      fake.addRule({ path: '/api/generate', match: '<|file_sep|>updated/', chunks: ['\nconst b', ' = 2;\n'] });
+      const { router: r } = router([{ name: 'local', url: fake.url }], {
+        tasks: { nextEdit: { num_predict: 300, keep_alive: '45m', stop: ['<|im_end|>'] } },
+      });
+      const usage: string[] = [];
+      r.onUsage((u) => usage.push(`${u.task} ${u.model}`));
+      const deltas: string[] = [];
+      const prompt = '<|file_sep|>current/a.ts\nconst b = 1;\n<|file_sep|>updated/a.ts';
+      const result = await r.generate({ task: 'nextEdit', prompt, stop: ['<|file_sep|>'], onDelta: (d) => deltas.push(d) });
+      assert.equal(result.text, '\nconst b = 2;\n');
+      assert.deepEqual(deltas, ['\nconst b', ' = 2;\n']);
+      const body = generateBodies(fake)[0];
+      assert.equal(body.model, 'hf.co/sweepai/sweep-next-edit-1.5B');
+      assert.equal(body.prompt, prompt);
+      assert.equal(body.raw, true);
+      assert.equal(body.suffix, undefined);
+      assert.equal(body.keep_alive, '45m');
+      const options = body.options as { num_predict: number; temperature: number; stop: string[] };
+      assert.equal(options.num_predict, 300);
+      assert.equal(options.temperature, 0);
+      assert.deepEqual(options.stop, ['<|im_end|>', '<|file_sep|>']);
+      assert.deepEqual(usage, ['nextEdit hf.co/sweepai/sweep-next-edit-1.5B']);
+    });
+
+    it('preloads the next-edit model beside the completion model', async () => {
+      const fake = await startFake([...tandemDefaultModels(), tandemNextEditModel()]);
+      const { router: r } = router([{ name: 'local', url: fake.url }]);
+      await r.probeAll();
+      assert.equal(await r.warm('complete'), 'local');
+      assert.equal(await r.warm('nextEdit'), 'local');
+      const loaded = await fetch(`${fake.url}/api/ps`).then((res) => res.json() as Promise<{ models: Array<{ name: string }> }>);
+      assert.deepEqual(loaded.models.map((m) => m.name).sort(), ['hf.co/sweepai/sweep-next-edit-1.5B:latest', 'qwen2.5-coder:1.5b-base']);
     });
   });
 

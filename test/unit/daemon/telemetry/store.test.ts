@@ -114,4 +114,33 @@ describe('TelemetryStore (SQLite)', () => {
     store.record([shown('c', 1)]);
     assert.deepEqual(seen, [2]);
   });
+
+  it('keeps next-edit suggestions apart: stats are of inline completions unless next edits are asked for', () => {
+    const store = new TelemetryStore(env.db, { storeCodeText: () => false });
+    const next = { suggestionKind: 'nextEdit' as const };
+    store.record([
+      shown('c1', 100),
+      accepted('c1'),
+      shown('n1', 300, next),
+      shown('n2', 400, next),
+      { ...accepted('n1'), ...next },
+      { ...dismissed('n2', 'escaped'), ...next },
+      shown('n3', 500, next),
+      { ...dismissed('n3', 'typed_over'), ...next },
+    ]);
+    const completions = store.stats({ groupBy: [] });
+    assert.equal(completions.suggestionKind, 'completion');
+    assert.deepEqual([completions.total.shown, completions.total.accepted, completions.total.dismissed], [1, 1, 0]);
+    const nextEdits = store.stats({ groupBy: [], suggestionKind: 'nextEdit' });
+    assert.equal(nextEdits.suggestionKind, 'nextEdit');
+    assert.deepEqual([nextEdits.total.shown, nextEdits.total.accepted, nextEdits.total.dismissed], [3, 1, 2]);
+    assert.deepEqual(nextEdits.total.dismissReasons, { escaped: 1, typed_over: 1 });
+    assert.equal(nextEdits.total.acceptanceRate, 1 / 3);
+    assert.equal(nextEdits.total.latency.totalMs.p50, 400);
+    const kinds = env.db.prepare('SELECT suggestion_kind AS k, count(*) AS n FROM completion_events GROUP BY k ORDER BY k').all();
+    assert.deepEqual(kinds, [
+      { k: 'completion', n: 2 },
+      { k: 'nextEdit', n: 6 },
+    ]);
+  });
 });

@@ -26,12 +26,23 @@ describe('ops: doctor one-click fixes', () => {
     assert.deepEqual(fixes, [
       { kind: 'pull', model: 'qwen2.5-coder:1.5b-base', backend: 'local', label: 'Pull qwen2.5-coder:1.5b-base on local' },
       { kind: 'pull', model: 'qwen2.5-coder:7b-instruct', backend: 'local', label: 'Pull qwen2.5-coder:7b-instruct on local' },
+      {
+        kind: 'pull',
+        model: 'hf.co/sweepai/sweep-next-edit-1.5B',
+        backend: 'local',
+        label: 'Pull hf.co/sweepai/sweep-next-edit-1.5B on local',
+      },
     ]);
     assert.match(fixesMarkdown(fixes), /## One-click fixes[\s\S]*- Pull qwen2\.5-coder:1\.5b-base on local/);
   });
 
   it('opens the URL setting of an unreachable or plain-http remote backend, and the token on 401', () => {
-    const all = [{ name: 'qwen2.5-coder:1.5b-base' }, { name: 'qwen2.5-coder:7b-instruct' }, { name: 'nomic-embed-text:latest' }];
+    const all = [
+      { name: 'qwen2.5-coder:1.5b-base' },
+      { name: 'qwen2.5-coder:7b-instruct' },
+      { name: 'nomic-embed-text:latest' },
+      { name: 'hf.co/sweepai/sweep-next-edit-1.5B:latest' },
+    ];
     const report = diagnose({
       tasks,
       backends: [
@@ -52,7 +63,12 @@ describe('ops: doctor one-click fixes', () => {
   });
 
   it('offers nothing when everything is fine, and nothing for backends only config.json knows', () => {
-    const all = [{ name: 'qwen2.5-coder:1.5b-base' }, { name: 'qwen2.5-coder:7b-instruct' }, { name: 'nomic-embed-text:latest' }];
+    const all = [
+      { name: 'qwen2.5-coder:1.5b-base' },
+      { name: 'qwen2.5-coder:7b-instruct' },
+      { name: 'nomic-embed-text:latest' },
+      { name: 'hf.co/sweepai/sweep-next-edit-1.5B:latest' },
+    ];
     assert.deepEqual(
       doctorFixes(diagnose({ tasks, backends: [backend({ name: 'local', url: 'http://127.0.0.1:11434', models: all })] })),
       [],

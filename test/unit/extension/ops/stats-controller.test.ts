@@ -44,6 +44,7 @@ function emptySource(delays: Record<string, number> = {}, fix: 'none' | 'ok' = '
     },
     timeseries: async (p) => ({ sinceMs: p.sinceMs ?? 0, untilMs: p.untilMs ?? 0, bucketMs: p.bucketMs ?? DAY, buckets: [] }),
     fixStats: async () => (fix === 'none' ? null : { total: [], byModel: [] }),
+    commandStats: async () => (fix === 'none' ? null : { total: [], byModel: [] }),
     usage: async () => ({ rows: [], byTask: [] }),
     health: async () => ({ entries: [], truncated: false }),
   };
@@ -131,7 +132,9 @@ describe('ops: stats dashboard host', () => {
         ['acceptance', 'No suggestions were shown in this period.'],
         ['latency', 'No completions were shown in this period.'],
         ['languages', 'No suggestions were shown in this period.'],
+        ['next-edit', 'This tandemd does not record next-edit suggestions.'],
         ['fixes', 'This tandemd does not record auto-fixes.'],
+        ['commands', 'This tandemd does not record the everyday commands.'],
         ['tokens', 'No model calls were recorded in this period.'],
         ['agent', 'This tandemd has no agent mode.'],
         ['health', 'No backend health changes were recorded in this period.'],
@@ -139,7 +142,28 @@ describe('ops: stats dashboard host', () => {
     );
     assert.deepEqual(
       tiles(data).map((t) => t.value),
-      ['0', '—', '—', '—', '—', '—', '0', '0'],
+      ['0', '—', '—', '—', '—', '—', '—', '0', '0'],
     );
+  });
+
+  it('asks for next-edit statistics separately and shows them only from a daemon that counted them', async () => {
+    const asked: Array<string | undefined> = [];
+    const source = emptySource();
+    const counting: StatsSource = {
+      ...source,
+      stats: async (p) => {
+        asked.push(p.suggestionKind);
+        const r = await source.stats(p);
+        return p.suggestionKind === 'nextEdit' ? { ...r, suggestionKind: 'nextEdit', total: { ...emptyRow, shown: 4, accepted: 1 } } : r;
+      },
+    };
+    const data = await loadDashboard(counting, '24h', 30 * DAY);
+    assert.deepEqual(asked.filter((k) => k === 'nextEdit').length, 2);
+    assert.equal(data.nextEdit?.total.shown, 4);
+    assert.equal(data.total.shown, 0, 'completions stay apart');
+    const section = sections(data).find((x) => x.id === 'next-edit');
+    assert.equal(section?.empty, 'No next edits were shown in this period.', 'no rows per model: nothing to draw');
+    const old = await loadDashboard(emptySource(), '24h', 30 * DAY);
+    assert.equal(old.nextEdit, null, 'a daemon that ignored suggestionKind answered with completions');
   });
 });

@@ -15,8 +15,11 @@ import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
+  CommandOutcomeRequest,
   EventsReportRequest,
   InlineCompletionRequest,
+  type CommandKind,
+  type CommandStatsRequest,
   type FixStatsRequest,
   type HealthHistoryRequest,
   type Percentiles,
@@ -81,6 +84,7 @@ class KnownSource implements StatsSource {
       throw Object.assign(new Error('Could not read the suggestion events: disk I/O error'), { data: { hint: 'Check the disk.' } });
     }
     const groupBy = params.groupBy ?? [];
+    if (params.suggestionKind === 'nextEdit') return this.nextEdits(params, groupBy);
     const total = {
       ...row({}, 10, 5, 1),
       retention: {
@@ -99,6 +103,29 @@ class KnownSource implements StatsSource {
           ? [row({ language: 'typescript' }, 6, 4), row({ language: 'python' }, 4, 1, 1)]
           : [];
     return { sinceMs: params.sinceMs ?? null, untilMs: params.untilMs ?? null, groupBy, total, rows };
+  }
+
+  /** Next edits: sweep on the laptop 8 shown, 3 accepted, 2 escaped, 3 ignored; zeta on the DGX 2 shown, 1 accepted, 1 ignored. */
+  private nextEdits(params: NonNullable<StatsGetRequest.Params>, groupBy: NonNullable<NonNullable<StatsGetRequest.Params>['groupBy']>) {
+    const nextEdit = (dims: Partial<StatsRow>, shown: number, accepted: number, escaped: number, total: [number, number]) => ({
+      ...row(dims, shown, accepted, 0, { ft: [0, 0], total }),
+      dismissReasons: { ...(escaped > 0 ? { escaped } : {}), typed_over: shown - accepted - escaped },
+    });
+    const rows =
+      groupBy.join() === 'model,backend'
+        ? [
+            nextEdit({ model: 'hf.co/sweepai/sweep-next-edit-1.5B', backend: 'local' }, 8, 3, 2, [210, 480]),
+            nextEdit({ model: 'zeta', backend: 'dgx' }, 2, 1, 0, [350, 400]),
+          ]
+        : [];
+    return {
+      suggestionKind: 'nextEdit' as const,
+      sinceMs: params.sinceMs ?? null,
+      untilMs: params.untilMs ?? null,
+      groupBy,
+      total: nextEdit({}, 10, 4, 2, [230, 470]),
+      rows,
+    };
   }
 
   async timeseries(params: NonNullable<StatsTimeseriesRequest.Params>): Promise<StatsTimeseriesRequest.Result> {
@@ -134,6 +161,26 @@ class KnownSource implements StatsSource {
       latencyMs: { count: total, p50: 900, p95: 1500 },
     });
     return { total: [fix(undefined, 15, 8, 7)], byModel: [fix('model-a', 5, 4, 1), fix('model-b', 10, 4, 6)] };
+  }
+
+  async commandStats(params: NonNullable<CommandStatsRequest.Params>): Promise<CommandStatsRequest.Result> {
+    this.calls.push({ method: 'commandStats', params });
+    const cmd = (command: CommandKind, model: string | undefined, accepted: number, rejected: number, shown: number) => ({
+      command,
+      ...(model ? { model } : {}),
+      used: accepted + rejected + shown,
+      shown,
+      accepted,
+      rejected,
+      failed: 0,
+      cancelled: 0,
+      acceptanceRate: accepted + rejected > 0 ? accepted / (accepted + rejected) : null,
+      latencyMs: { count: accepted + rejected + shown, p50: 1200, p95: 2400 },
+    });
+    return {
+      total: [cmd('inlineEdit', undefined, 6, 2, 0), cmd('explain', undefined, 0, 0, 3)],
+      byModel: [cmd('inlineEdit', 'model-a', 6, 2, 0), cmd('explain', 'model-c', 0, 0, 3)],
+    };
   }
 
   async usage(params: NonNullable<UsageGetRequest.Params>): Promise<UsageGetRequest.Result> {
@@ -363,6 +410,7 @@ describe('ops: stats dashboard in headless Chromium', function () {
       ['retained-120', '75.0%'],
       ['retained-600', '60.0%'],
       ['fix-success', '53.3%'],
+      ['next-edit-acceptance', '40.0%'],
       ['tokens-in', '41,000'],
       ['tokens-out', '3,600'],
     ]);
@@ -397,6 +445,22 @@ describe('ops: stats dashboard in headless Chromium', function () {
     assert.ok(Math.abs(shown[0] / shown[1] - 1.5) < 0.06, `bar heights ${JSON.stringify(shown)} should be in ratio 6:4`);
   });
 
+  it('draws next-edit outcomes per model and backend: accepted, rejected with Escape, ignored', async () => {
+    assert.deepEqual(await cells('next-edit'), [
+      ['hf.co/sweepai/sweep-next-edit-1.5B @ local', '8', '3', '2', '3', '37.5%', '210 ms', '480 ms'],
+      ['zeta @ dgx', '2', '1', '0', '1', '50.0%', '350 ms', '400 ms'],
+      ['All', '10', '4', '2', '4', '40.0%', '230 ms', '470 ms'],
+    ]);
+    assert.match(
+      await aria('next-edit'),
+      /Accepted: hf\.co\/sweepai\/sweep-next-edit-1\.5B @ local 3, zeta @ dgx 1; Rejected: .* 2, zeta @ dgx 0; Ignored: .* 3, zeta @ dgx 1/,
+    );
+    const kinds = source.calls
+      .filter((c) => c.method === 'stats')
+      .map((c) => (c.params as StatsGetRequest.Params)?.suggestionKind ?? 'completion');
+    assert.ok(kinds.includes('nextEdit') && kinds.includes('completion'), JSON.stringify(kinds));
+  });
+
   it('draws auto-fix success per model at the heights of the data', async () => {
     assert.deepEqual(await cells('fixes'), [
       ['model-a', '5', '4', '1', '0', '0', '80.0%', '900 ms'],
@@ -405,6 +469,15 @@ describe('ops: stats dashboard in headless Chromium', function () {
     const bars = await barHeights('fixes', [0x89, 0xd1, 0x85]);
     assert.equal(bars.length, 2, `two bars, got ${JSON.stringify(bars)}`);
     assert.ok(Math.abs(bars[0] / bars[1] - 2) < 0.06, `bar heights ${JSON.stringify(bars)} should be in ratio 80:40`);
+  });
+
+  it('lists the everyday commands with their outcomes per model, and draws uses per command', async () => {
+    assert.deepEqual(await cells('commands'), [
+      ['Edit Selection', 'model-a', '8', '6', '2', '0', '0', '75.0%', '1,200 ms', '2,400 ms'],
+      ['Explain', 'model-c', '3', '0', '0', '0', '0', '—', '1,200 ms', '2,400 ms'],
+    ]);
+    const accepted = await barHeights('commands', [0x89, 0xd1, 0x85]);
+    assert.equal(accepted.length, 1, `one accepted bar, got ${JSON.stringify(accepted)}`);
   });
 
   it('draws tokens in and out per task', async () => {
@@ -538,7 +611,27 @@ describe('ops: stats dashboard on a real daemon in headless Chromium', function 
         editDistance: 2,
       })),
     ];
-    await c.connection.sendRequest(EventsReportRequest.type, { events });
+    const nextEdit = (id: string) => ({
+      ...meta(id, 'typescript'),
+      suggestionKind: 'nextEdit' as const,
+      model: 'hf.co/sweepai/sweep-next-edit-1.5B',
+    });
+    const nextEdits: SuggestionEvent[] = [
+      ...['n1', 'n2', 'n3'].map((id) => ({ kind: 'shown' as const, ...nextEdit(id), firstTokenMs: 150, totalMs: 300, lines: 1, chars: 5 })),
+      { kind: 'accepted', ...nextEdit('n1'), lines: 1, chars: 5 },
+      { kind: 'dismissed', ...nextEdit('n2'), reason: 'escaped' },
+      { kind: 'dismissed', ...nextEdit('n3'), reason: 'cursor_moved' },
+    ];
+    await c.connection.sendRequest(EventsReportRequest.type, { events: [...events, ...nextEdits] });
+    await c.connection.sendRequest(CommandOutcomeRequest.type, {
+      id: 'edit-1',
+      command: 'inlineEdit',
+      at: Date.now(),
+      outcome: 'accepted',
+      model: 'qwen2.5-coder:7b-instruct',
+      backend: 'local',
+      latencyMs: 1500,
+    });
     dashboard = await openDashboard(
       (post) => new StatsController({ messenger: { post }, source: () => statsSourceFor(c.connection), now: () => Date.now() }),
     );
@@ -567,6 +660,7 @@ describe('ops: stats dashboard on a real daemon in headless Chromium', function 
       'retained-120': '—',
       'retained-600': '—',
       'fix-success': '—',
+      'next-edit-acceptance': '33.3%',
       'tokens-in': '200',
       'tokens-out': '4',
     });
@@ -581,6 +675,9 @@ describe('ops: stats dashboard on a real daemon in headless Chromium', function 
     assert.deepEqual(await rows('latency'), [
       ['qwen2.5-coder:1.5b-base @ local', '6', '100 ms', '300 ms', '300 ms', '200 ms', '400 ms', '400 ms'],
     ]);
+    assert.deepEqual(await rows('next-edit'), [
+      ['hf.co/sweepai/sweep-next-edit-1.5B @ local', '3', '1', '1', '1', '33.3%', '300 ms', '300 ms'],
+    ]);
     const tokens = await rows('tokens');
     assert.deepEqual(
       tokens.map((r) => r.slice(0, 6)),
@@ -592,6 +689,9 @@ describe('ops: stats dashboard on a real daemon in headless Chromium', function 
       JSON.stringify(health),
     );
     assert.equal(await page.textContent('[data-section="fixes"] .empty'), 'No auto-fixes in this period.');
+    assert.deepEqual(await rows('commands'), [
+      ['Edit Selection', 'qwen2.5-coder:7b-instruct', '1', '1', '0', '0', '0', '100.0%', '1,500 ms', '1,500 ms'],
+    ]);
     assert.deepEqual(dashboard!.errors, []);
   });
 });

@@ -1,0 +1,82 @@
+/**
+ * What kind of name the cursor's position takes, read from the text right before it:
+ * a type (`x: |`, `): |`, `extends |`, `List<|`, `-> |`, `Optional[|`), a value
+ * (`= |`, `return |`, `f(|`, `new |` takes a class, which is both), or either. Ranking
+ * prefers definitions of a fitting kind among those it places.
+ */
+import type { DefinitionKind } from './syntax/types';
+
+export type PositionKind = 'type' | 'value' | 'any';
+
+const TYPE_ONLY = new Set<string>(['interface', 'type', 'trait']);
+const VALUE_ONLY = new Set<string>(['function', 'method', 'variable', 'constant', 'field']);
+
+/** The kind of name expected at the end of `prefix` (only its last line and a little before are read). */
+export function positionKind(prefix: string, languageId: string): PositionKind {
+  const tail = prefix.slice(-300);
+  const line = tail.slice(tail.lastIndexOf('\n') + 1);
+  switch (languageId) {
+    case 'typescript':
+    case 'typescriptreact':
+    case 'javascript':
+    case 'javascriptreact':
+      if (/(?:\)\s*|\?|[\w$\]]\s*):\s*$/.test(line) && !objectLiteralKey(tail)) return 'type';
+      if (
+        /(?:\b(?:extends|implements|keyof|satisfies|as|is)\s+|[\w$]<\s*|[<,]\s*(?=$)|\b(?:type\s+[\w$]+(?:<[^>]*>)?\s*=\s*))$/.test(line) &&
+        /\b(?:extends|implements|keyof|satisfies|as|is|type)\b|[\w$]</.test(line)
+      )
+        return 'type';
+      if (/(?:[=(,!?]|\breturn|\bthrow|\bawait|\byield|=>|&&|\|\|)\s*$/.test(line)) return 'value';
+      return 'any';
+    case 'python':
+      if (
+        /->\s*$/.test(line) ||
+        /\b(?:Optional|List|Dict|Set|Tuple|Union|Type|Iterable|Sequence|Callable|Literal|Mapping)\[[^\]]*$/.test(line)
+      )
+        return 'type';
+      if (/\bdef\s+\w+\s*\([^)]*:\s*$/.test(line) || /^\s*\w+\s*:\s*$/.test(line)) return 'type';
+      if (/(?:[=(,]|\breturn|\braise|\bawait|\byield|\bin)\s*$/.test(line)) return 'value';
+      return 'any';
+    case 'rust':
+      if (/(?:->|[\w)]\s*:|\bimpl|\bfor|\bdyn|[\w>]<|&(?:'\w+\s+)?(?:mut\s+)?)\s*$/.test(line) && !/\blet\s+[\w,\s()]*=\s*$/.test(line))
+        return 'type';
+      if (/(?:[=(,]|\breturn|=>)\s*$/.test(line)) return 'value';
+      return 'any';
+    case 'java':
+    case 'csharp':
+    case 'kotlin':
+      if (/\b(?:extends|implements|throws|instanceof)\s+$|[\w>]<\s*$|[<,]\s*$(?<=<[^>]*)/.test(line)) return 'type';
+      if (/(?:[=(!]|\breturn|\bthrow)\s*$/.test(line)) return 'value';
+      return 'any';
+    default:
+      return 'any';
+  }
+}
+
+/** `{ key: |` (an object literal's value) rather than an annotation: the innermost open bracket is a brace after `=`, `(`, `,`, `:` or `return`. */
+function objectLiteralKey(tail: string): boolean {
+  let depth = 0;
+  for (let i = tail.length - 1; i >= 0; i--) {
+    const c = tail[i];
+    if (c === ')' || c === ']' || c === '}') depth++;
+    else if (c === '(' || c === '[') {
+      if (depth === 0) return false;
+      depth--;
+    } else if (c === '{') {
+      if (depth === 0) return /(?:[=(,:?]|\breturn|=>)\s*$/.test(tail.slice(Math.max(0, i - 40), i));
+      depth--;
+    }
+  }
+  return false;
+}
+
+/**
+ * 1 when a definition of this kind does not fit the position, else 0 (unknown kinds fit).
+ * Python variables may be type aliases (`RenderableType = Union[…]`), and Java's values are
+ * mostly reached through types (`Foo.of(…)`), so only what cannot fit counts there.
+ */
+export function kindMismatch(kind: DefinitionKind | string, position: PositionKind, languageId: string): number {
+  if (position === 'type') return (languageId === 'python' ? kind === 'function' : VALUE_ONLY.has(kind)) ? 1 : 0;
+  if (position === 'value') return TYPE_ONLY.has(kind) && languageId !== 'java' ? 1 : 0;
+  return 0;
+}

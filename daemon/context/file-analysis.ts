@@ -1,0 +1,46 @@
+/**
+ * What the index computes from one file's text before writing it: chunks and syntax facts
+ * (syntax/analyze.ts) and the full-text terms of each chunk. Pure and serialisable (plain
+ * objects, no syntax tree), so it runs in an index worker (index-worker.ts, through
+ * analysis-pool.ts) while the daemon's thread writes SQLite, or in-process as the fallback.
+ */
+import type { Chunk, ChunkOptions } from './chunker';
+import { indexTerms } from './identifiers';
+import { analyzeFile, PARSE_BUDGET_MS } from './syntax/analyze';
+import type { FileSyntax } from './syntax/types';
+
+export interface AnalysisRequest {
+  text: string;
+  /** The file's language id (languages.ts). */
+  language: string;
+  chunk: ChunkOptions;
+  /** Most milliseconds a tree-sitter parse may take before the heuristic parser is used. */
+  parseBudgetMs?: number;
+}
+
+/** FTS5 column values of one chunk: its declared names (and their containers), its text. */
+export interface ChunkTerms {
+  symbols: string;
+  body: string;
+}
+
+export interface FileAnalysis {
+  chunks: Chunk[];
+  /** The file's facts without the outline (only chunking needs it). */
+  syntax: Omit<FileSyntax, 'outline'>;
+  /** `terms[i]` belongs to `chunks[i]`. */
+  terms: ChunkTerms[];
+}
+
+export function analyzeForIndex(req: AnalysisRequest): FileAnalysis {
+  const { chunks, syntax } = analyzeFile(req.text, req.language, req.chunk, req.parseBudgetMs ?? PARSE_BUDGET_MS);
+  const { outline: _outline, ...facts } = syntax;
+  return { chunks, syntax: facts, terms: chunks.map(chunkTerms) };
+}
+
+/** The terms a chunk is found by: a member's container names count as its symbols (`Pool` finds `Pool.acquire`). */
+export function chunkTerms(c: Chunk): ChunkTerms {
+  const names = c.symbols.map((s) => s.name);
+  const containers = [...new Set(c.symbols.map((s) => s.container).filter((n): n is string => !!n && !names.includes(n)))];
+  return { symbols: indexTerms([...names, ...containers].join(' ')), body: indexTerms(c.text) };
+}

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { kindMismatch, positionKind } from '../../../../daemon/context/cursor-position';
+
+describe('context/cursor-position', () => {
+  it('reads whether the cursor takes a type, a value or either, per language', () => {
+    const cases: Array<[string, string, string]> = [
+      ['typescript', 'function f(a: ', 'type'],
+      ['typescript', 'function f(): ', 'type'],
+      ['typescript', 'class A extends ', 'type'],
+      ['typescript', 'const xs: Array<', 'type'],
+      ['typescript', 'const o = { key: ', 'any'], // an object literal's value, not an annotation
+      ['typescript', 'const v = ', 'value'],
+      ['typescript', '  return ', 'value'],
+      ['typescript', '  ', 'any'],
+      ['python', 'def f(a) -> ', 'type'],
+      ['python', 'def f(a: ', 'type'],
+      ['python', 'x: Optional[', 'type'],
+      ['python', '    y = ', 'value'],
+      ['python', '    raise ', 'value'],
+      ['rust', 'fn f(a: ', 'type'],
+      ['rust', 'fn f() -> ', 'type'],
+      ['rust', '    let v = ', 'value'],
+      ['java', 'class A implements ', 'type'],
+      ['java', '    List<', 'type'],
+      ['java', '    return ', 'value'],
+      ['go', 'x := ', 'any'],
+    ];
+    for (const [lang, prefix, want] of cases)
+      assert.equal(positionKind(`line one\n${prefix}`, lang), want, `${lang}: ${JSON.stringify(prefix)}`);
+  });
+
+  it('counts a mismatch only for kinds that cannot fit the position', () => {
+    assert.equal(kindMismatch('function', 'type', 'typescript'), 1);
+    assert.equal(kindMismatch('class', 'type', 'typescript'), 0);
+    assert.equal(kindMismatch('interface', 'value', 'typescript'), 1);
+    assert.equal(kindMismatch('class', 'value', 'typescript'), 0);
+    // Python variables may be type aliases; Java reaches values through types.
+    assert.equal(kindMismatch('variable', 'type', 'python'), 0);
+    assert.equal(kindMismatch('function', 'type', 'python'), 1);
+    assert.equal(kindMismatch('interface', 'value', 'java'), 0);
+    assert.equal(kindMismatch('function', 'any', 'typescript'), 0);
+  });
+});
