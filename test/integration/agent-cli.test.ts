@@ -38,7 +38,7 @@ describe('tandemd agent (integration, CLI against the fake Ollama)', function ()
     await fake.start();
     home = tempHome('tandem-agent-cli-');
     ws = makeWorkspace(home);
-    writeConfig(home, { backends: [{ name: 'local', url: fake.url }] });
+    writeConfig(join(home, 'tandem'), { backends: [{ name: 'local', url: fake.url }] });
   });
 
   afterEach(async () => {
@@ -54,7 +54,7 @@ describe('tandemd agent (integration, CLI against the fake Ollama)', function ()
       toolCalls: [{ name: 'edit_file', arguments: { path: 'src/sum.ts', search: '  return a - b;', replace: '  return a + b;' } }],
     });
     fake.addRule({ path: chat, times: 1, chunks: ['Fixed the operator in sum.'] });
-    const r = await runCli(home, fake.url, ['--root', ws, '--yes', 'fix the sum function']);
+    const r = await runCli(join(home, 'tandem'), fake.url, ['--root', ws, '--yes', 'fix the sum function']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(join(ws, 'src', 'sum.ts'), 'utf8'), SUM.replace('a - b', 'a + b'));
     assert.match(r.stdout, /▶ read_file/);
@@ -74,7 +74,7 @@ describe('tandemd agent (integration, CLI against the fake Ollama)', function ()
       ],
     });
     fake.addRule({ path: chat, times: 1, chunks: ['Both were refused.'] });
-    const r = await runCli(home, fake.url, ['--root', ws, '--yes', '--no-index', 'write outside']);
+    const r = await runCli(join(home, 'tandem'), fake.url, ['--root', ws, '--yes', '--no-index', 'write outside']);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!existsSync(join(home, 'evil.txt')));
     assert.match(r.stdout, /✗ denied: create_file: denied — Refused: The path "..\/evil.txt" climbs out of the workspace/);
@@ -89,7 +89,7 @@ describe('tandemd agent (integration, CLI against the fake Ollama)', function ()
         { name: 'read_file', arguments: { path: 'README.md' } },
       ],
     });
-    const r = await runCli(home, fake.url, ['--root', ws, '--no-index', '--max-steps', '1', 'fix sum']);
+    const r = await runCli(join(home, 'tandem'), fake.url, ['--root', ws, '--no-index', '--max-steps', '1', 'fix sum']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /did not finish: The task stopped before it was finished: it reached its limit of 1 tool calls/);
     assert.match(r.stdout, /No terminal to ask on: edits need --yes/);
@@ -104,7 +104,7 @@ describe('tandemd agent (integration, CLI against the fake Ollama)', function ()
   });
 
   it('refuses an --allow-command that is not a regular expression (exit 2)', async () => {
-    const r = await runCli(home, fake.url, ['--root', ws, '--allow-command', '(', 'x']);
+    const r = await runCli(join(home, 'tandem'), fake.url, ['--root', ws, '--allow-command', '(', 'x']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--allow-command "\(" is not a valid regular expression/);
   });

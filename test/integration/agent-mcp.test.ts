@@ -93,7 +93,7 @@ describe('agent with MCP servers (integration, real daemon)', function () {
         },
       }`,
     );
-    daemon = await startDaemon(home, {
+    daemon = await startDaemon(join(home, 'tandem'), {
       backends: [{ name: 'local', url: fake.url }],
       mcp: { maxRestarts: 1, servers: { calc: { command: process.execPath, args: [ECHO], trusted: true } } },
     });
@@ -183,7 +183,7 @@ describe('agent with MCP servers (integration, real daemon)', function () {
     const web = await startHttpMcp();
     try {
       await daemon!.stop();
-      daemon = await startDaemon(home, {
+      daemon = await startDaemon(join(home, 'tandem'), {
         backends: [{ name: 'local', url: fake.url }],
         mcp: { servers: { web: { url: web.url, headers: { Authorization: `Bearer ${SECRET}` } } } },
       });

@@ -35,7 +35,11 @@ describe('agent safety and robustness (integration, real daemon)', function () {
   ) => {
     fake = new FakeOllama({ models: opts.models ?? tandemDefaultModels() });
     await fake.start();
-    daemon = await startDaemon(home, { backends: [{ name: 'local', url: fake.url }], agent: opts.agent ?? {}, tasks: opts.tasks ?? {} });
+    daemon = await startDaemon(join(home, 'tandem'), {
+      backends: [{ name: 'local', url: fake.url }],
+      agent: opts.agent ?? {},
+      tasks: opts.tasks ?? {},
+    });
     editor = await connectEditor(daemon, [ws], opts.editor);
     await editor.conn.connection.sendRequest('tandem/workspace/register', { roots: [ws] });
   };

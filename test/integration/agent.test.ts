@@ -46,7 +46,10 @@ describe('agent (integration, real daemon)', function () {
   });
 
   const start = async (agent: Record<string, unknown> = {}) => {
-    daemon = await startDaemon(home, { backends: [{ name: 'local', url: fake.url }], agent: { testCommand: 'node test.js', ...agent } });
+    daemon = await startDaemon(join(home, 'tandem'), {
+      backends: [{ name: 'local', url: fake.url }],
+      agent: { testCommand: 'node test.js', ...agent },
+    });
   };
 
   it('runs every built-in tool over several turns, applies each step through the editor, and undoes them all as one', async () => {

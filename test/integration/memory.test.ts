@@ -33,7 +33,7 @@ describe('project memory (integration, real daemon)', function () {
     await fake.start();
     home = tempHome('tandem-memory-');
     ws = makeWorkspace(home);
-    daemon = await startDaemon(home, { backends: [{ name: 'local', url: fake.url }], memory: { maxActiveNotes: 2 } });
+    daemon = await startDaemon(join(home, 'tandem'), { backends: [{ name: 'local', url: fake.url }], memory: { maxActiveNotes: 2 } });
     conn = await daemon.connect({ statusNotifications: true });
     await conn.connection.sendRequest(WorkspaceRegisterRequest.type, { roots: [ws] });
   });
