@@ -60,6 +60,8 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: daemonExternals,
+    // jsonc-parser's UMD build requires its parts dynamically, which a bundle cannot resolve: bundle its ES build.
+    alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   },
   {
     name: 'webview',

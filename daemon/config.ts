@@ -81,6 +81,79 @@ const zTask = z.object({
 });
 export type TaskConfig = z.infer<typeof zTask>;
 
+/** A regex source that must compile (used for the command allowlist). */
+const zRegexSource = z
+  .string()
+  .min(1)
+  .max(1000)
+  .refine((src) => {
+    try {
+      new RegExp(src);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not a valid regular expression');
+
+const zAgentConfig = z.object({
+  /** Per-task limits; `tandem/agent/run` and `tandemd agent --max-steps` may override them. */
+  maxToolCalls: z.number().int().min(1).max(1000).default(40),
+  maxTokens: z.number().int().min(1000).max(100_000_000).default(600_000),
+  maxWallSec: z.number().int().min(5).max(86_400).default(900),
+  /** Failed tool calls in a row (unknown tool, invalid arguments) before the task falls back to plain chat. */
+  maxConsecutiveFailures: z.number().int().min(1).max(20).default(3),
+  /** Commands matching one of these (whole command line, no shell operators) run without asking. */
+  commandAllowlist: z.array(zRegexSource).max(100).default([]),
+  /** run_command / run_tests: time limit, seconds, and how much output is kept (head and tail), bytes. */
+  commandTimeoutSec: z.number().int().min(1).max(3600).default(120),
+  commandOutputBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(4 * 1024 * 1024)
+    .default(32 * 1024),
+  /** The project's test command for run_tests (default: detected from package.json, pytest, cargo, go, make). */
+  testCommand: z.string().min(1).max(1000).optional(),
+  /** Compact older tool results when the conversation passes this share of (num_ctx − num_predict). */
+  compactAt: z.number().min(0.3).max(0.95).default(0.75),
+  /** Largest tool result sent to the model, characters (read_file, grep, command output…). */
+  maxToolResultChars: z.number().int().min(1000).max(200_000).default(16_000),
+});
+
+const zMemoryConfig = z.object({
+  /** Active notes per workspace; past it the oldest are archived (kept, searchable, not sent). */
+  maxActiveNotes: z.number().int().min(1).max(10_000).default(200),
+  /** Share of a prompt's context budget the relevant notes may take. */
+  promptShare: z.number().min(0).max(0.5).default(0.1),
+  /** Notes at most per prompt. */
+  maxNotesPerPrompt: z.number().int().min(0).max(50).default(8),
+});
+
+/** One MCP server, as VS Code's mcp.json writes it. */
+const zMcpServer = z.object({
+  type: z.enum(['stdio', 'http', 'sse']).optional(),
+  command: z.string().min(1).optional(),
+  args: z.array(z.string()).default([]),
+  env: z.record(z.string(), z.union([z.string(), z.null()])).default({}),
+  envFile: z.string().optional(),
+  cwd: z.string().optional(),
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Tandem's own: calls to its tools run without asking. */
+  trusted: z.boolean().default(false),
+  disabled: z.boolean().default(false),
+});
+
+const zMcpConfig = z.object({
+  servers: z.record(z.string().min(1).max(100), zMcpServer).default({}),
+  /** Restarts after a crash within ten minutes before a server is left failed. */
+  maxRestarts: z.number().int().min(0).max(20).default(3),
+  /** Time a server gets to start and list its tools, and a tool call to answer, ms. */
+  startTimeoutMs: z.number().int().min(100).max(300_000).default(20_000),
+  callTimeoutMs: z.number().int().min(100).max(3_600_000).default(120_000),
+});
+export type McpServerConfig = z.infer<typeof zMcpServer>;
+
 const taskDefaults: Record<TaskType, TaskConfig> = {
   complete: {
     model: 'qwen2.5-coder:1.5b-base',
@@ -133,6 +206,17 @@ const taskDefaults: Record<TaskType, TaskConfig> = {
     timeoutMs: 60_000,
     firstTokenTimeoutMs: 30_000,
   },
+  // A tool-capable instruct model; num_ctx 32k holds a few files and tool results (docs/agent.md).
+  agent: {
+    model: 'qwen2.5-coder:7b-instruct',
+    temperature: 0.2,
+    num_predict: 4096,
+    stop: [],
+    num_ctx: 32768,
+    keep_alive: '30m',
+    timeoutMs: 600_000,
+    firstTokenTimeoutMs: 120_000,
+  },
   // Sweep Next-Edit 1.5B (a GGUF on Hugging Face, see docs/next-edit.md); greedy, as its card runs it.
   nextEdit: {
     model: 'hf.co/sweepai/sweep-next-edit-1.5B',
@@ -152,6 +236,7 @@ const zTasks = z.object({
   fix: zTask.partial().default({}),
   edit: zTask.partial().default({}),
   embed: zTask.partial().default({}),
+  agent: zTask.partial().default({}),
   nextEdit: zTask.partial().default({}),
 });
 
@@ -159,7 +244,7 @@ export const zConfigFile = z.object({
   backends: z
     .array(zBackend)
     .default([{ name: 'local', url: DEFAULT_LOCAL_URL, kind: 'ollama', priority: 10, headers: {}, enabled: true }]),
-  tasks: zTasks.default({ complete: {}, chat: {}, fix: {}, edit: {}, embed: {}, nextEdit: {} }),
+  tasks: zTasks.default({ complete: {}, chat: {}, fix: {}, edit: {}, embed: {}, nextEdit: {}, agent: {} }),
   daemon: z
     .object({
       /** Exit after this many seconds without clients (0 = never). */
@@ -229,6 +314,12 @@ export const zConfigFile = z.object({
     .default({ storeCodeText: false }),
   /** Settings of the context engine (see docs/configuration.md). */
   context: z.record(z.string(), z.unknown()).default({}),
+  /** Agent mode: budgets, commands, compaction (docs/agent.md). */
+  agent: zAgentConfig.default(zAgentConfig.parse({})),
+  /** Project memory notes (docs/agent.md). */
+  memory: zMemoryConfig.default(zMemoryConfig.parse({})),
+  /** MCP servers for every workspace, in VS Code's `servers` format (docs/agent.md); `.vscode/mcp.json` adds to them. */
+  mcp: zMcpConfig.default(zMcpConfig.parse({})),
   /** Next-edit suggestions (see docs/next-edit.md). */
   nextEdit: z
     .object({
@@ -241,6 +332,9 @@ export const zConfigFile = z.object({
 });
 
 export type ConfigFile = z.infer<typeof zConfigFile>;
+export type AgentConfig = z.infer<typeof zAgentConfig>;
+export type MemoryConfig = z.infer<typeof zMemoryConfig>;
+export type McpConfig = z.infer<typeof zMcpConfig>;
 
 /** The effective configuration: file + env + client overlay, tasks fully resolved. */
 export interface TandemConfig extends Omit<ConfigFile, 'tasks'> {

@@ -220,7 +220,8 @@ export class Daemon {
   private onConnection(socket: WebSocket): void {
     const connection = connectionForSocket(socket, {
       maxMessageBytes: this.baseConfig.daemon.maxMessageBytes,
-      acceptResponses: false,
+      // Only answers to the daemon's own daemon → client requests (the agent's approvals, edits, diagnostics).
+      acceptResponses: 'own',
       maxSendBufferBytes: this.baseConfig.daemon.maxSendBufferBytes,
       onRejected: (kind, detail) => {
         this.metrics.errors.inc({ kind, origin: 'transport' });

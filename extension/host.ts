@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Contribution } from './contribution';
+import { ChatPanelBridge } from './chat/panel-bridge';
 import { CompletionActivity } from './completion/activity';
 import type { Logger } from './log';
 import { ReportsView } from './reports/reports-view';
@@ -36,6 +37,11 @@ export interface ExtensionHost {
   readonly reports: ReportsView;
   /** Use a new token for the remote backend (already stored in SecretStorage) and resend the settings. */
   setRemoteToken(token: string | undefined): Promise<void>;
+  /**
+   * The chat panel: the chat feature attaches the view, the agent feature its Agent mode,
+   * and any feature opens it with `chatPanel.open({ panelMode, prefill, send })`.
+   */
+  readonly chatPanel: ChatPanelBridge;
 }
 
 export type ExtensionContribution = Contribution<ExtensionHost>;
@@ -70,5 +76,12 @@ export async function createHost(context: vscode.ExtensionContext): Promise<Exte
     suggestions: new SuggestionArbiter(),
     reports,
     setRemoteToken,
+    chatPanel: new ChatPanelBridge({
+      get: () => {
+        const saved = context.workspaceState.get<string>('tandem.chat.panelMode');
+        return saved === 'agent' || saved === 'ask' ? saved : undefined;
+      },
+      set: (mode) => void context.workspaceState.update('tandem.chat.panelMode', mode),
+    }),
   };
 }

@@ -5,6 +5,7 @@
  * plus a line in `contributions`.
  */
 import type * as vscode from 'vscode';
+import { agentContribution, type AgentCommand } from './agent/contribution';
 import { chatContribution } from './chat/contribution';
 import { completionContribution } from './completion/contribution';
 import { ContributionSet } from './contribution';
@@ -29,6 +30,7 @@ const contributions: readonly ExtensionContribution[] = [
   inspectorContribution,
   reportsContribution,
   chatContribution,
+  agentContribution,
   opsContribution,
   editContribution,
   commandsContribution,
@@ -37,7 +39,10 @@ const contributions: readonly ExtensionContribution[] = [
 // Every palette command (ui/ui-mode.ts) has a handler in one contribution: a missing one fails type-checking.
 type AssertNever<T extends never> = T;
 type _EveryPaletteCommandHandled = AssertNever<
-  Exclude<PaletteCommand, UiCommand | TandemdCommand | ReportsCommand | InspectorCommand | OpsCommand | CommandsCommand | NextEditCommand>
+  Exclude<
+    PaletteCommand,
+    UiCommand | TandemdCommand | ReportsCommand | InspectorCommand | OpsCommand | CommandsCommand | NextEditCommand | AgentCommand
+  >
 >;
 
 let shutdown: (() => Promise<void>) | undefined;

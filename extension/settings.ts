@@ -53,7 +53,7 @@ export interface TandemSettings {
 
 export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
 
-const taskKeys: TaskType[] = ['complete', 'chat', 'fix', 'edit', 'embed', 'nextEdit'];
+const taskKeys: TaskType[] = ['complete', 'chat', 'fix', 'edit', 'embed', 'nextEdit', 'agent'];
 
 /**
  * The settings through `get`; `isSet` tells a user's value from a default (VS Code's

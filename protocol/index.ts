@@ -13,5 +13,8 @@ export * from './messages/edit';
 export * from './messages/chat';
 export * from './messages/context';
 export * from './messages/ops';
+export * from './messages/agent';
+export * from './messages/memory';
+export * from './messages/mcp';
 export * from './messages/commands';
 export * from './messages/next-edit';

@@ -7,8 +7,8 @@
  * The reader is the first line of defence at the daemon boundary: a frame that is not
  * JSON, not a JSON-RPC 2.0 message, larger than `maxMessageBytes` or nested deeper than
  * `maxDepth`, whose `id` is not a string or number, a `$/cancelRequest` without an id,
- * or (on the daemon, which never sends requests) a response, never reaches the
- * connection; the peer gets a JSON-RPC error response instead and the socket stays open.
+ * or (on the daemon) a response to a request it did not send or that was answered
+ * already, never reaches the connection; the peer gets a JSON-RPC error response instead and the socket stays open.
  * vscode-jsonrpc stringifies what it cannot classify (for its log, even a silent one,
  * inside `setImmediate`), so such a frame used to throw an uncaught RangeError there.
  */
@@ -31,10 +31,12 @@ export interface TransportOptions {
   /** Arrays and objects nested deeper than this (the message itself is level 1) are refused. Default 32. */
   maxDepth?: number;
   /**
-   * Whether the peer may send responses. The daemon never sends requests, so it sets
-   * this to false and refuses every response a client sends. Default true.
+   * Whether the peer may send responses. `'own'`: only responses to the requests this
+   * side sent on this connection and has not seen answered (the daemon: its daemon →
+   * client requests, such as the agent's approvals); any other response is refused.
+   * false refuses every response. Default true.
    */
-  acceptResponses?: boolean;
+  acceptResponses?: boolean | 'own';
   /** Called for every frame rejected before dispatch (for metrics and logs). */
   onRejected?: (kind: ErrorKind, detail: string) => void;
   /**
@@ -113,7 +115,10 @@ export function screenFrame(
   text: string,
   bytes: number,
   isBinary: boolean,
-  options: TransportOptions = {},
+  options: TransportOptions & {
+    /** With `acceptResponses: 'own'`: whether `id` is a request this side sent and awaits. */
+    ownRequest?: (id: string | number | null) => boolean;
+  } = {},
 ): { message: Message } | { reject: Rejection } {
   const limit = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const reject = (code: number, id: string | number | null, message: string) => ({ reject: { code, id, message } });
@@ -178,6 +183,13 @@ export function screenFrame(
     );
   }
   if (!isId(v.id) && v.id !== null) return reject(ErrorCodes.InvalidRequest, null, 'The "id" of a response is a string, a number or null.');
+  if (options.acceptResponses === 'own' && !options.ownRequest?.(v.id)) {
+    return reject(
+      ErrorCodes.InvalidRequest,
+      v.id,
+      `No request with the id ${JSON.stringify(v.id)} awaits an answer on this connection; answer only the requests tandemd sent.`,
+    );
+  }
   return { message: v as unknown as Message };
 }
 
@@ -188,6 +200,8 @@ export class WebSocketMessageReader extends AbstractMessageReader {
   constructor(
     private readonly socket: WebSocket,
     private readonly options: TransportOptions = {},
+    /** With `acceptResponses: 'own'`: the ids of the requests the writer sent that await an answer. */
+    private readonly pending?: Set<string | number>,
   ) {
     super();
     socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
@@ -209,11 +223,17 @@ export class WebSocketMessageReader extends AbstractMessageReader {
 
   private onFrame(data: RawData, isBinary: boolean): void {
     const { text, bytes } = rawToString(data);
-    const verdict = screenFrame(text, bytes, isBinary, this.options);
+    const pending = this.pending;
+    const verdict = screenFrame(text, bytes, isBinary, {
+      ...this.options,
+      ownRequest: (id) => id !== null && pending !== undefined && pending.has(id),
+    });
     if ('reject' in verdict) {
       this.reject(verdict.reject);
       return;
     }
+    const m = verdict.message as { id?: string | number | null; method?: unknown };
+    if (pending && m.method === undefined && m.id !== undefined && m.id !== null) pending.delete(m.id);
     if (this.callback) this.callback(verdict.message);
     else this.buffered.push(verdict.message);
   }
@@ -231,12 +251,16 @@ export class WebSocketMessageWriter extends AbstractMessageWriter {
   constructor(
     private readonly socket: WebSocket,
     private readonly options: TransportOptions = {},
+    /** With `acceptResponses: 'own'`: where the ids of the requests sent are kept for the reader. */
+    private readonly pending?: Set<string | number>,
   ) {
     super();
     socket.once('close', () => this.clearGrace());
   }
 
   write(msg: Message): Promise<void> {
+    const req = msg as { id?: string | number | null; method?: unknown };
+    if (this.pending && typeof req.method === 'string' && req.id !== undefined && req.id !== null) this.pending.add(req.id);
     return new Promise((resolve, reject) => {
       if (this.socket.readyState !== this.socket.OPEN) {
         const err = new Error('WebSocket is not open');
@@ -309,9 +333,10 @@ const silentLogger: Logger = { error: () => {}, warn: () => {}, info: () => {}, 
 
 /** A vscode-jsonrpc connection over an open WebSocket. Call `.listen()` after registering handlers. */
 export function connectionForSocket(socket: WebSocket, options: TransportOptions & { logger?: Logger } = {}): MessageConnection {
+  const pending = options.acceptResponses === 'own' ? new Set<string | number>() : undefined;
   return createMessageConnection(
-    new WebSocketMessageReader(socket, options),
-    new WebSocketMessageWriter(socket, options),
+    new WebSocketMessageReader(socket, options, pending),
+    new WebSocketMessageWriter(socket, options, pending),
     options.logger ?? silentLogger,
   );
 }

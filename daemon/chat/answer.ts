@@ -130,7 +130,8 @@ async function streamAnswer(
   );
   const conversation = store.conversation(turn.conversationId)!;
   const out: ChatTurnResult = { conversation, user: toMessageInfo(turn.user), assistant: toMessageInfo(done) };
-  if (opts.includePrompt) out.prompt = prompt.messages.map((m: ChatMessage) => ({ role: m.role, content: m.content }));
+  if (opts.includePrompt)
+    out.prompt = prompt.messages.map((m: ChatMessage) => ({ role: m.role === 'tool' ? 'user' : m.role, content: m.content }));
   return out;
 }
 

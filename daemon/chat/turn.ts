@@ -16,6 +16,7 @@ import {
   type z,
 } from '../../protocol';
 import type { RequestContext, Session } from '../server/rpc';
+import { notesForPrompt } from '../memory/prompt-notes';
 import { answerTurn } from './answer';
 import { gatherContext, type ChatContextInput } from './context';
 import { renderQuestion } from './prompt';
@@ -46,6 +47,16 @@ export async function sendTurn(
         signal: controller.signal,
       },
     );
+    // Project memory notes relevant to the question go first (stable across turns), within their share.
+    const memoryRoot = gathered.root ?? rootsOf(session)[0];
+    const notes = notesForPrompt(host, {
+      workspace: memoryRoot ?? '',
+      query: params.text,
+      task: 'chat',
+      count: (t) => chat.counter.count(t),
+    });
+    if (notes.text !== '') gathered.blocks.unshift({ title: 'Project memory:', language: 'markdown', text: notes.text });
+    gathered.items.push(...notes.items);
     const contextMs = performance.now() - started;
     const existing = store.conversation(params.conversationId);
     const { user, assistant } = store.beginTurn({

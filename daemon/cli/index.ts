@@ -1,6 +1,7 @@
 /**
  * `tandemd` subcommands. `tandemd help` renders this list.
  */
+import { agentCommand } from './agent-command';
 import type { CliCommand } from './command';
 import { completeCommand } from './complete-command';
 import { doctorCommand } from './doctor-command';
@@ -22,4 +23,5 @@ export const commands: CliCommand[] = [
   retrieveCommand,
   searchCommand,
   statsCommand,
+  agentCommand,
 ];

@@ -5,6 +5,7 @@
  */
 import { isCancellation } from '../../protocol';
 import type { FeatureHost } from '../host/types';
+import { notesForPrompt } from '../memory/prompt-notes';
 
 /** Share of the task's prompt budget that retrieval may take. */
 const RETRIEVAL_SHARE = 0.25;
@@ -21,7 +22,14 @@ export interface RelatedQuery {
   signal: AbortSignal;
 }
 
+/** Related code, preceded by the project memory notes relevant to the request (their own budget). */
 export async function relatedCode(host: FeatureHost, req: RelatedQuery): Promise<string> {
+  const notes = notesForPrompt(host, { workspace: req.root, query: req.query, task: req.task }).text;
+  const code = await retrievedCode(host, req);
+  return notes === '' ? code : `${notes}\n${code}`;
+}
+
+async function retrievedCode(host: FeatureHost, req: RelatedQuery): Promise<string> {
   const budgetTokens = retrievalBudget(host, req.task);
   if (budgetTokens <= 0) return '';
   try {

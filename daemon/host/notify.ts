@@ -4,7 +4,8 @@
  * stream sender of `tandem/stream/delta` (the only place that counts `seq`). A closed
  * connection drops what is sent to it; the request it belonged to ends on its own.
  */
-import { StreamDeltaNotification } from '../../protocol';
+import { CancellationTokenSource, type RequestType } from 'vscode-jsonrpc';
+import { ErrorCodes, StreamDeltaNotification, TandemError, type TandemErrorData } from '../../protocol';
 import type { Session } from '../server/rpc';
 import type { NotificationNamespace, StreamSender } from './types';
 
@@ -29,4 +30,30 @@ export function streamSender(session: Pick<Session, 'connection'>, streamId: str
   if (!streamId) return () => undefined;
   let seq = 0;
   return (delta) => sendNotification(session, StreamDeltaNotification, { streamId, seq: seq++, delta });
+}
+
+/**
+ * A daemon → client request on one session: the answer, or a rejection when the
+ * client fails it, the connection closes, or `signal` aborts (the client gets
+ * `$/cancelRequest`).
+ */
+export async function sendClientRequest<P, R>(
+  session: Pick<Session, 'connection'>,
+  type: RequestType<P, R, TandemErrorData>,
+  params: P,
+  signal: AbortSignal,
+): Promise<R> {
+  if (signal.aborted) throw new TandemError(ErrorCodes.RequestCancelled, `${type.method} was cancelled.`);
+  const source = new CancellationTokenSource();
+  const onAbort = () => source.cancel();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await session.connection.sendRequest(type, params, source.token);
+  } catch (err) {
+    if (signal.aborted) throw new TandemError(ErrorCodes.RequestCancelled, `${type.method} was cancelled.`);
+    throw err;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    source.dispose();
+  }
 }

@@ -12,14 +12,15 @@
  * - `register` throwing (the features registered before it are disposed first).
  * Sending an undeclared notification throws when it is attempted.
  */
+import type { RequestType } from 'vscode-jsonrpc';
 import type { z } from 'zod';
-import { MessageDirection, StreamDeltaNotification } from '../../protocol';
+import { MessageDirection, StreamDeltaNotification, type TandemErrorData } from '../../protocol';
 import type { TandemConfig } from '../config';
 import type { DaemonLogger } from '../log';
 import type { Metrics } from '../metrics';
 import type { RpcDispatcher, Session } from '../server/rpc';
 import type { Db } from '../storage/db';
-import { broadcastNotification, sendNotification, streamSender } from './notify';
+import { broadcastNotification, sendClientRequest, sendNotification, streamSender } from './notify';
 import type {
   DaemonControl,
   DaemonFeature,
@@ -89,6 +90,13 @@ export function checkDeclarations(features: readonly DaemonFeature[]): void {
       }
       owners.set(request.method, feature.name);
     }
+    for (const request of feature.clientRequests ?? []) {
+      if (request.messageDirection !== MessageDirection.serverToClient) {
+        throw new FeatureError(
+          `Feature "${feature.name}" declares ${request.method} as a request it sends to clients, but it goes client → daemon.`,
+        );
+      }
+    }
     for (const notification of feature.notifications) {
       if (notification.messageDirection === MessageDirection.clientToServer) {
         throw new FeatureError(
@@ -135,6 +143,7 @@ class ScopedHost implements FeatureHost {
   readonly daemon: DaemonControl;
   private readonly requests: Set<string>;
   private readonly notifications: Set<string>;
+  private readonly clientRequests: Set<string>;
   private readonly handled = new Set<string>();
   private registering = false;
 
@@ -149,6 +158,7 @@ class ScopedHost implements FeatureHost {
     this.daemon = { ...services.daemon, capabilities: () => [...capabilities] };
     this.requests = new Set(feature.requests.map((r) => r.method));
     this.notifications = new Set(feature.notifications.map((n) => n.method));
+    this.clientRequests = new Set((feature.clientRequests ?? []).map((r) => r.method));
   }
 
   get router() {
@@ -215,6 +225,15 @@ class ScopedHost implements FeatureHost {
   broadcast<P>(notification: NotificationNamespace<P>, params: P): void {
     this.requireDeclared(notification);
     broadcastNotification(this.services.daemon.sessions(), notification, params);
+  }
+
+  request<S extends z.ZodType, R>(session: Session, request: RequestNamespace<S, R>, params: z.input<S>, signal: AbortSignal): Promise<R> {
+    if (!this.clientRequests.has(request.method)) {
+      throw new FeatureError(
+        `Feature "${this.feature.name}" sends the request ${request.method}, which is not among the client requests it declares.`,
+      );
+    }
+    return sendClientRequest(session, request.type as RequestType<z.input<S>, R, TandemErrorData>, params, signal);
   }
 
   statusChanged(): void {

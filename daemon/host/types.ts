@@ -57,6 +57,8 @@ export interface DaemonFeature {
   readonly requests: readonly RequestNamespace[];
   /** Notifications it sends through `notify`, `broadcast` or `stream` (`StreamDeltaNotification`). */
   readonly notifications: readonly NotificationNamespace[];
+  /** Requests it sends to clients (daemon → client) through `request`; each needs a capability the client declared. */
+  readonly clientRequests?: readonly RequestNamespace[];
   /** Wire handlers and subscriptions; runs once, at daemon start, before the server listens. */
   register(host: FeatureHost): Disposable;
 }
@@ -104,6 +106,11 @@ export interface FeatureHost {
   stream(session: Session, streamId: string | undefined): StreamSender;
   /** Send a declared notification to every initialized session that asked for `statusNotifications`. */
   broadcast<P>(notification: NotificationNamespace<P>, params: P): void;
+  /**
+   * Send a declared daemon → client request to one session and await its answer;
+   * aborting `signal` cancels it (`$/cancelRequest`) and rejects. A closed connection rejects.
+   */
+  request<S extends z.ZodType, R>(session: Session, request: RequestNamespace<S, R>, params: z.input<S>, signal: AbortSignal): Promise<R>;
   /** Something `tandem/status/get` reports changed: subscribed clients get `tandem/status/changed` (at most every 250 ms). */
   statusChanged(): void;
   /** The daemon itself: status, sessions, settings and stopping (the lifecycle feature's business). */

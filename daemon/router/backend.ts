@@ -8,7 +8,7 @@
  * signals instead.
  */
 import type { BackendKind } from '../../protocol';
-import type { ChatMessage } from './types';
+import type { ChatMessage, ModelTool, ModelToolCall } from './types';
 import type { ModelTraits } from './fim';
 
 export interface StreamedText {
@@ -16,6 +16,7 @@ export interface StreamedText {
   doneReason: 'stop' | 'length';
   promptTokens?: number;
   outputTokens?: number;
+  toolCalls?: ModelToolCall[];
 }
 
 /** Generation hyperparameters, named as Ollama's `options`. */
@@ -44,8 +45,12 @@ export interface ChatCall {
   options: GenerationOptions;
   keepAlive: string | number;
   json?: boolean;
+  tools?: ModelTool[];
   signal: AbortSignal;
   onText: (delta: string) => void;
+  onThinking?: (delta: string) => void;
+  /** Something other than answer text arrived (a tool call, reasoning); ends the first-token wait. */
+  onProgress?: () => void;
 }
 
 export interface EmbedCall {

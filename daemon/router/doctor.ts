@@ -156,6 +156,9 @@ export function diagnose(input: DoctorInput): DoctorReport {
       });
     }
 
+    const agentCheck = b.kind === 'ollama' && has(b, input.tasks.agent.model) ? toolsCheck(b, input.tasks.agent.model) : undefined;
+    if (agentCheck) checks.push(agentCheck);
+
     if (b.kind === 'ollama' && b.loaded) checks.push(...loadedChecks(b, input.tasks));
   }
 
@@ -295,6 +298,27 @@ function loadedChecks(b: DoctorBackendInput, tasks: Record<TaskType, TaskConfig>
   const nextEdit = nextEditResidency(b.name, hostOf(b.url), tasks, loaded, recent, RECENT_MS / 60_000);
   if (nextEdit) out.push(nextEdit);
   return out;
+}
+
+/** Whether the agent model can call tools (`tools` in /api/show), and which pulled model can when it cannot. */
+function toolsCheck(b: DoctorBackendInput, model: string): DoctorCheck | undefined {
+  const caps = b.traits[model]?.capabilities;
+  if (!caps) return undefined;
+  const base = { id: 'model.agent.tools', backend: b.name };
+  if (caps.includes('tools')) return { ...base, status: 'ok', title: `${model} can call tools (agent mode)` };
+  const capable = Object.entries(b.traits)
+    .filter(([name, t]) => name !== model && t?.capabilities?.includes('tools'))
+    .map(([name]) => name);
+  return {
+    ...base,
+    status: 'warn',
+    title: `${model} cannot call tools, so agent mode answers in plain chat`,
+    detail: 'Its /api/show capabilities do not include "tools": the template has no tool-calling support.',
+    fix:
+      capable.length > 0
+        ? `Set the agent model to ${capable[0]} (it has the "tools" capability on ${b.name}).`
+        : `Pull a tool-capable model and set the agent model to it: \`ollama pull qwen3:8b\` (or qwen2.5-coder:7b-instruct, llama3.1:8b) on ${hostOf(b.url)}.`,
+  };
 }
 
 function hostOf(url: string): string {

@@ -28,6 +28,8 @@ import type { StickySessions } from './sticky';
 export interface AttemptContext {
   signal: AbortSignal;
   onText: (delta: string) => void;
+  /** The backend produced something other than answer text (a tool call, reasoning): the first token has arrived. */
+  onProgress: () => void;
 }
 
 export interface Outcome<T> {
@@ -124,15 +126,20 @@ export class FailoverRunner {
       let firstTokenAt: number | undefined;
       /** Set when the caller's own delta sink threw: the call ends with that error, the backend is not blamed. */
       let sinkError: { error: unknown } | undefined;
+      const firstToken = () => {
+        if (firstTokenAt !== undefined) return;
+        firstTokenAt = performance.now();
+        if (firstTimer) clearTimeout(firstTimer);
+        firstTimer = undefined;
+      };
       const ctx: AttemptContext = {
         signal: ac.signal,
+        onProgress: () => {
+          if (!ac.signal.aborted) firstToken();
+        },
         onText: (delta) => {
           if (ac.signal.aborted || delta === '') return;
-          if (firstTokenAt === undefined) {
-            firstTokenAt = performance.now();
-            if (firstTimer) clearTimeout(firstTimer);
-            firstTimer = undefined;
-          }
+          firstToken();
           try {
             onDelta?.(delta);
           } catch (error) {

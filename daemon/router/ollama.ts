@@ -9,12 +9,13 @@
  * guards NDJSON streams: a line that is not JSON fails the stream with a clear error
  * instead of being skipped with a console warning.
  */
-import { Ollama } from 'ollama';
+import { Ollama, type Message } from 'ollama';
 import type { BackendClient, ChatCall, EmbedCall, GenerateCall, ProbeResult, StreamedText } from './backend';
 import { errorMessageOf, isModelMissing } from './backend';
 import { BackendFailure, httpFailure, modelNotFound, networkFailure, protocolFailure } from './errors';
 import type { ModelTraits } from './fim';
 import { httpFetch } from './http-fetch';
+import type { ChatMessage, ModelToolCall } from './types';
 
 export interface OllamaBackendOptions {
   name: string;
@@ -131,13 +132,43 @@ export class OllamaBackend implements BackendClient {
     try {
       const stream = await this.client(call.signal, call.model).chat({
         model: call.model,
-        messages: call.messages,
+        messages: call.messages.map(toOllamaMessage),
         stream: true,
         keep_alive: call.keepAlive,
         ...(call.json ? { format: 'json' } : {}),
+        ...(call.tools && call.tools.length > 0
+          ? {
+              tools: call.tools.map((t) => ({
+                type: 'function',
+                function: { name: t.name, description: t.description, parameters: t.parameters },
+              })),
+            }
+          : {}),
         options: { ...call.options },
       });
-      return await this.consume(stream, (p) => (p as { message?: { content?: string } }).message?.content, call.onText);
+      const toolCalls: ModelToolCall[] = [];
+      const result = await this.consume(
+        stream,
+        (p) => {
+          const message = (p as { message?: OllamaStreamMessage }).message;
+          if (message?.thinking) {
+            call.onProgress?.();
+            call.onThinking?.(message.thinking);
+          }
+          for (const tc of message?.tool_calls ?? []) {
+            if (typeof tc?.function?.name !== 'string') continue;
+            call.onProgress?.();
+            toolCalls.push({
+              ...(typeof tc.id === 'string' ? { id: tc.id } : {}),
+              name: tc.function.name,
+              arguments: tc.function.arguments ?? {},
+            });
+          }
+          return message?.content;
+        },
+        call.onText,
+      );
+      return toolCalls.length > 0 ? { ...result, toolCalls } : result;
     } catch (err) {
       throw this.failure(err, call.signal);
     }
@@ -211,6 +242,37 @@ export class OllamaBackend implements BackendClient {
       throw this.failure(err, signal);
     }
   }
+}
+
+/** What a streamed `/api/chat` chunk's `message` may hold. */
+interface OllamaStreamMessage {
+  content?: string;
+  thinking?: string;
+  tool_calls?: Array<{ id?: unknown; function?: { name?: unknown; arguments?: unknown } }>;
+}
+
+/** A chat message in Ollama's shape: assistant tool calls with arguments as objects, tool results with `tool_name`. */
+function toOllamaMessage(m: ChatMessage): Message {
+  const out: Message = { role: m.role, content: m.content };
+  if (m.toolCalls && m.toolCalls.length > 0) {
+    out.tool_calls = m.toolCalls.map((c) => ({ function: { name: c.name, arguments: argumentsObject(c.arguments) } }));
+  }
+  if (m.role === 'tool' && m.toolName) out.tool_name = m.toolName;
+  return out;
+}
+
+/** Ollama wants arguments as an object; a JSON string (from an OpenAI-style call) is parsed, anything else wrapped. */
+function argumentsObject(args: unknown): Record<string, unknown> {
+  if (typeof args === 'object' && args !== null && !Array.isArray(args)) return args as Record<string, unknown>;
+  if (typeof args === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(args);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    } catch {
+      // Not JSON: sent as the single value below.
+    }
+  }
+  return { value: args };
 }
 
 /** Pass an NDJSON byte stream through, failing it at the first complete line that is not JSON. */

@@ -11,6 +11,24 @@ import { EventSourceParserStream } from 'eventsource-parser/stream';
 import type { BackendClient, ChatCall, EmbedCall, GenerateCall, GenerationOptions, ProbeResult, StreamedText } from './backend';
 import { errorMessageOf, isModelMissing } from './backend';
 import { BackendFailure, httpFailure, modelNotFound, networkFailure, protocolFailure } from './errors';
+import type { ChatMessage } from './types';
+
+/** A chat message in OpenAI's shape: assistant tool calls with arguments as JSON strings, tool results with `tool_call_id`. */
+function toOpenAiMessage(m: ChatMessage): Record<string, unknown> {
+  if (m.role === 'tool') return { role: 'tool', content: m.content, tool_call_id: m.toolCallId ?? m.toolName ?? 'call' };
+  if (m.role === 'assistant' && m.toolCalls && m.toolCalls.length > 0) {
+    return {
+      role: 'assistant',
+      content: m.content,
+      tool_calls: m.toolCalls.map((c, i) => ({
+        id: c.id ?? `call_${i}`,
+        type: 'function',
+        function: { name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments ?? {}) },
+      })),
+    };
+  }
+  return { role: m.role, content: m.content };
+}
 
 export interface OpenAiBackendOptions {
   name: string;
@@ -18,8 +36,18 @@ export interface OpenAiBackendOptions {
   headers: Record<string, string>;
 }
 
+interface SseToolCallDelta {
+  index?: number;
+  id?: string;
+  function?: { name?: string; arguments?: string };
+}
+
 interface SseChunk {
-  choices?: Array<{ text?: string; delta?: { content?: string | null }; finish_reason?: string | null }>;
+  choices?: Array<{
+    text?: string;
+    delta?: { content?: string | null; reasoning_content?: string | null; tool_calls?: SseToolCallDelta[] | null };
+    finish_reason?: string | null;
+  }>;
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
   error?: { message?: string } | string;
 }
@@ -74,6 +102,7 @@ export class OpenAiBackend implements BackendClient {
     signal: AbortSignal,
     pick: (c: SseChunk) => string | undefined,
     onText: (d: string) => void,
+    onChunk?: (c: SseChunk) => void,
   ): Promise<StreamedText> {
     const { name, url } = this.opts;
     try {
@@ -106,6 +135,7 @@ export class OpenAiBackend implements BackendClient {
             const msg = typeof chunk.error === 'string' ? chunk.error : (chunk.error.message ?? JSON.stringify(chunk.error));
             throw protocolFailure(name, url, `reported an error mid-stream: ${msg}`);
           }
+          onChunk?.(chunk);
           const delta = pick(chunk);
           if (delta) {
             text += delta;
@@ -155,20 +185,50 @@ export class OpenAiBackend implements BackendClient {
     );
   }
 
-  chat(call: ChatCall): Promise<StreamedText> {
-    return this.stream(
+  async chat(call: ChatCall): Promise<StreamedText> {
+    const calls = new Map<number, { id?: string; name: string; arguments: string }>();
+    const result = await this.stream(
       '/v1/chat/completions',
       {
         model: call.model,
-        messages: call.messages,
+        messages: call.messages.map(toOpenAiMessage),
         ...this.sampling(call.options),
         ...(call.json ? { response_format: { type: 'json_object' } } : {}),
+        ...(call.tools && call.tools.length > 0
+          ? {
+              tools: call.tools.map((t) => ({
+                type: 'function',
+                function: { name: t.name, description: t.description, parameters: t.parameters },
+              })),
+            }
+          : {}),
       },
       call.model,
       call.signal,
       (c) => c.choices?.[0]?.delta?.content ?? undefined,
       call.onText,
+      (c) => {
+        const delta = c.choices?.[0]?.delta;
+        if (delta?.reasoning_content) {
+          call.onProgress?.();
+          call.onThinking?.(delta.reasoning_content);
+        }
+        for (const [k, tc] of (delta?.tool_calls ?? []).entries()) {
+          call.onProgress?.();
+          const index = typeof tc.index === 'number' ? tc.index : k;
+          const entry = calls.get(index) ?? { name: '', arguments: '' };
+          if (tc.id) entry.id = tc.id;
+          if (tc.function?.name) entry.name += tc.function.name;
+          if (tc.function?.arguments) entry.arguments += tc.function.arguments;
+          calls.set(index, entry);
+        }
+      },
     );
+    const toolCalls = [...calls.entries()]
+      .sort(([a], [b]) => a - b)
+      .filter(([, c]) => c.name !== '')
+      .map(([, c]) => ({ ...(c.id ? { id: c.id } : {}), name: c.name, arguments: c.arguments }));
+    return toolCalls.length > 0 ? { ...result, toolCalls } : result;
   }
 
   async embed(call: EmbedCall): Promise<number[][]> {

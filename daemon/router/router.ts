@@ -33,6 +33,7 @@ import type {
   FimRequest,
   GenerationResult,
   ModelRouter,
+  ModelToolCall,
   ModelUsage,
   RawGenerateRequest,
 } from './types';
@@ -168,8 +169,11 @@ export class Router implements ModelRouter {
           options: this.options(cfg, req.maxTokens, cfg.stop),
           keepAlive: cfg.keep_alive,
           json: req.json,
+          tools: req.tools,
           signal: ctx.signal,
           onText: ctx.onText,
+          onThinking: req.onThinking,
+          onProgress: ctx.onProgress,
         }),
     );
     return this.used(req.task, this.result(out, model, started));
@@ -220,7 +224,13 @@ export class Router implements ModelRouter {
   }
 
   private result(
-    out: Outcome<{ text: string; doneReason: 'stop' | 'length'; promptTokens?: number; outputTokens?: number }>,
+    out: Outcome<{
+      text: string;
+      doneReason: 'stop' | 'length';
+      promptTokens?: number;
+      outputTokens?: number;
+      toolCalls?: ModelToolCall[];
+    }>,
     model: string,
     started: number,
   ): GenerationResult {
@@ -234,6 +244,7 @@ export class Router implements ModelRouter {
       totalMs: end - started,
       promptTokens: out.value.promptTokens,
       outputTokens: out.value.outputTokens,
+      ...(out.value.toolCalls && out.value.toolCalls.length > 0 ? { toolCalls: out.value.toolCalls } : {}),
     };
   }
 
@@ -301,23 +312,31 @@ export class Router implements ModelRouter {
   async doctor(): Promise<DoctorReport> {
     await this.probeAll();
     const tasks = this.config.tasks;
-    const inspect = new Set([tasks.complete.model, tasks.embed.model, tasks.nextEdit.model]);
+    const inspect = new Set([tasks.complete.model, tasks.embed.model, tasks.nextEdit.model, tasks.agent.model]);
     const backends: DoctorBackendInput[] = await Promise.all(
       this.pool.all().map(async (e) => {
         const traits: Record<string, ModelTraits | undefined> = {};
+        const show = async (model: string) => {
+          const ac = new AbortController();
+          const timer = setTimeout(() => ac.abort(), this.config.router.probeTimeoutMs);
+          try {
+            traits[model] = await e.client.show(model, ac.signal);
+            e.traits.set(model, traits[model]);
+          } catch {
+            // A model that cannot be shown is reported by its missing traits.
+          } finally {
+            clearTimeout(timer);
+          }
+        };
         if (e.config.enabled && e.probe && e.client.kind === 'ollama') {
           for (const model of inspect) {
             if (!e.probe.models.some((m) => sameModel(m.name, model))) continue;
-            const ac = new AbortController();
-            const timer = setTimeout(() => ac.abort(), this.config.router.probeTimeoutMs);
-            try {
-              traits[model] = await e.client.show(model, ac.signal);
-              e.traits.set(model, traits[model]);
-            } catch {
-              // A model that cannot be shown is reported by its missing traits.
-            } finally {
-              clearTimeout(timer);
-            }
+            await show(model);
+          }
+          // The agent model cannot call tools: look for a pulled model that can, to name it.
+          const agentTraits = traits[tasks.agent.model];
+          if (agentTraits?.capabilities && !agentTraits.capabilities.includes('tools')) {
+            for (const m of e.probe.models.filter((x) => !inspect.has(x.name)).slice(0, 8)) await show(m.name);
           }
         }
         const now = this.now();

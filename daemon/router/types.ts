@@ -19,6 +19,8 @@ export interface GenerationResult {
   totalMs: number;
   promptTokens?: number;
   outputTokens?: number;
+  /** Tool calls the backend parsed from the answer (chat with `tools`). */
+  toolCalls?: ModelToolCall[];
 }
 
 export interface FimRequest {
@@ -54,13 +56,37 @@ export interface RawGenerateRequest {
 }
 
 export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
+  role: 'system' | 'user' | 'assistant' | 'tool';
   content: string;
+  /** An assistant message's tool calls (sent back to the model in later turns). */
+  toolCalls?: ModelToolCall[];
+  /** A `tool` message: the name of the tool that produced it (Ollama `tool_name`) and the call it answers (OpenAI `tool_call_id`). */
+  toolName?: string;
+  toolCallId?: string;
+}
+
+/** A tool offered to the model (Ollama and OpenAI `tools` entries of type `function`). */
+export interface ModelTool {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+/** A tool call as the backend reported it (arguments as given: an object, or a JSON string from OpenAI-compatible servers). */
+export interface ModelToolCall {
+  id?: string;
+  name: string;
+  arguments: unknown;
 }
 
 export interface ChatRequest {
-  task: Extract<TaskType, 'chat' | 'fix' | 'edit' | 'nextEdit'>;
+  task: Extract<TaskType, 'chat' | 'fix' | 'edit' | 'nextEdit' | 'agent'>;
   messages: ChatMessage[];
+  /** Offer these tools natively (Ollama `tools`, OpenAI `tools`); calls come back in `toolCalls`. */
+  tools?: ModelTool[];
+  /** Reasoning text of thinking models (Ollama `message.thinking`), kept out of `text`. */
+  onThinking?: DeltaSink;
   model?: string;
   maxTokens?: number;
   sessionKey?: string;

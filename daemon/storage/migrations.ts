@@ -170,4 +170,88 @@ export const userDbMigrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    description: 'agent tasks, their applied steps (for undo) and tool calls (for stats)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE agent_tasks (
+          id            TEXT    PRIMARY KEY,
+          workspace     TEXT    NOT NULL,          -- root the task ran in
+          title         TEXT    NOT NULL,          -- first line of the instruction
+          strategy      TEXT    NOT NULL,          -- agent | explain | fix | edit | test
+          status        TEXT    NOT NULL,          -- running | done | budget | fallback | cancelled | failed
+          stop_reason   TEXT,
+          model         TEXT    NOT NULL,
+          backend       TEXT,
+          started_at    INTEGER NOT NULL,          -- epoch ms
+          finished_at   INTEGER,
+          model_calls   INTEGER NOT NULL DEFAULT 0,
+          tool_calls    INTEGER NOT NULL DEFAULT 0,
+          tokens_in     INTEGER NOT NULL DEFAULT 0,
+          tokens_out    INTEGER NOT NULL DEFAULT 0,
+          wall_ms       REAL,
+          files_changed INTEGER NOT NULL DEFAULT 0,
+          undone        INTEGER NOT NULL DEFAULT 0,
+          answer        TEXT
+        ) STRICT;
+        CREATE INDEX agent_tasks_started ON agent_tasks(started_at);
+        CREATE INDEX agent_tasks_workspace ON agent_tasks(workspace, started_at);
+        CREATE TABLE agent_steps (
+          task_id    TEXT    NOT NULL REFERENCES agent_tasks(id) ON DELETE CASCADE,
+          seq        INTEGER NOT NULL,             -- order of application
+          step_id    TEXT    NOT NULL,
+          applied_at INTEGER NOT NULL,
+          changes    TEXT    NOT NULL,             -- JSON FileChange[] as applied
+          before     TEXT    NOT NULL,             -- JSON {path: text | null}: each file before this step
+          PRIMARY KEY (task_id, seq)
+        ) STRICT;
+        CREATE TABLE agent_tool_calls (
+          id      INTEGER PRIMARY KEY,
+          task_id TEXT    NOT NULL REFERENCES agent_tasks(id) ON DELETE CASCADE,
+          at      INTEGER NOT NULL,
+          tool    TEXT    NOT NULL,                -- built-in name, mcp:<server>, or unknown
+          status  TEXT    NOT NULL,                -- ok | error | denied | invalid | cancelled
+          ms      REAL    NOT NULL
+        ) STRICT;
+        CREATE INDEX agent_tool_calls_at ON agent_tool_calls(at);
+      `);
+    },
+  },
+  {
+    version: 9,
+    description: 'project memory notes per workspace, with an FTS5 index for BM25 relevance',
+    up(db) {
+      db.exec(`
+        CREATE TABLE memory_notes (
+          id         TEXT    PRIMARY KEY,
+          workspace  TEXT    NOT NULL,             -- root real path, '' outside a workspace
+          kind       TEXT    NOT NULL,             -- decision | constraint | todo | glossary | link
+          title      TEXT    NOT NULL,
+          body       TEXT    NOT NULL,
+          tags       TEXT    NOT NULL,             -- JSON string[]
+          source     TEXT    NOT NULL,             -- user | agent
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          archived   INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE INDEX memory_notes_workspace ON memory_notes(workspace, archived, updated_at);
+        CREATE VIRTUAL TABLE memory_fts USING fts5(note_id UNINDEXED, terms, tokenize = 'unicode61');
+      `);
+    },
+  },
+  {
+    version: 10,
+    description: 'MCP tools (or whole servers) switched off by the user',
+    up(db) {
+      db.exec(`
+        CREATE TABLE mcp_tool_settings (
+          server  TEXT    NOT NULL,
+          tool    TEXT    NOT NULL,                -- '' for the whole server
+          enabled INTEGER NOT NULL,
+          PRIMARY KEY (server, tool)
+        ) STRICT;
+      `);
+    },
+  },
 ];

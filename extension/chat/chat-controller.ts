@@ -7,11 +7,14 @@
  */
 import { ErrorCodes, isCancellation, type ChatMessageInfo, type ChatSelection, type ChatTurnResult } from '../../protocol';
 import type { ContextPreview, ErrorView, FileSuggestion, HostToWebview, ChatUiMode, CodeAction } from '../../webview-ui/chat/messages';
-import { parseWebviewMessage } from '../../webview-ui/chat/messages';
+import { parseWebviewMessage, type PanelMode } from '../../webview-ui/chat/messages';
 import { parseMentions } from '../../webview-ui/chat/mentions';
+import { parseSlashCommand } from '../../webview-ui/chat/slash-commands';
+import { taskText } from '../../shared/slash-commands';
 import { PENDING_PREFIX } from '../../webview-ui/chat/state';
 import type { Logger } from '../log';
 import type { ChatDaemon } from './chat-daemon';
+import { isAgentWebviewMessage, type AgentModeHandler, type ChatPanelBridge } from './panel-bridge';
 
 /** The editor as the chat sees it. */
 export interface ChatEditor {
@@ -42,6 +45,8 @@ export interface ChatControllerDeps {
   mode(): ChatUiMode;
   newId(): string;
   log: Logger;
+  /** The panel's Ask/Agent mode and the Agent mode's handler (the agent feature registers it). */
+  panel?: Pick<ChatPanelBridge, 'agent' | 'panelMode' | 'setPanelMode'>;
 }
 
 interface RunningTurn {
@@ -92,11 +97,19 @@ export class ChatController {
       return;
     }
     try {
+      if (isAgentWebviewMessage(msg)) {
+        const agent = this.deps.panel?.agent;
+        if (agent) return await agent.handle(msg);
+        return this.deps.post({ type: 'notice', level: 'error', text: 'Agent mode is not available in this window.' });
+      }
       switch (msg.type) {
         case 'ready':
           return await this.onReady();
         case 'send':
-          await this.send(msg.text, msg.model);
+          await this.send(msg.text, msg.model, msg.panelMode);
+          return;
+        case 'setPanelMode':
+          this.deps.panel?.setPanelMode(msg.panelMode);
           return;
         case 'retry':
           return await this.retry();
@@ -133,6 +146,8 @@ export class ChatController {
   private async onReady(): Promise<void> {
     const connected = this.deps.daemon.connected();
     this.deps.post({ type: 'init', mode: this.deps.mode(), models: this.deps.daemon.models(), model: this.selectedModel(), connected });
+    if (this.deps.panel) this.deps.post({ type: 'panelMode', panelMode: this.deps.panel.panelMode() });
+    this.deps.panel?.agent?.ready();
     this.contextChanged();
     // While disconnected the webview keeps showing its saved state; the reconnect reloads it.
     if (connected) await this.reload();
@@ -224,15 +239,49 @@ export class ChatController {
   }
 
   /**
+   * A message from the input: a slash command goes to its strategy (`/explain` in Ask
+   * mode is a chat turn; `/fix`, `/edit`, `/test`, `/agent` and everything in Agent mode
+   * are agent tasks; `/remember` keeps a note), anything else is a chat question.
+   */
+  async send(text: string, model?: string, panelMode?: PanelMode): Promise<void> {
+    const slash = parseSlashCommand(text);
+    if (slash.kind === 'invalid') {
+      this.deps.post({ type: 'notice', level: 'error', text: slash.message });
+      this.deps.post({ type: 'prefill', text });
+      return;
+    }
+    const agentMode = (panelMode ?? this.deps.panel?.panelMode()) === 'agent';
+    if (slash.kind === 'command') {
+      const { name, args } = slash;
+      if (name === 'remember') return this.viaAgent(text, (a) => a.remember(args));
+      if (name !== 'explain' || agentMode) return this.viaAgent(text, (a) => a.start(taskText({ strategy: name, rest: args }), name));
+    }
+    if (slash.kind === 'none' && agentMode) return this.viaAgent(text, (a) => a.start(text));
+    const question = slash.kind === 'command' ? slash.args || 'Explain this code.' : text;
+    await this.askQuestion(question, model);
+  }
+
+  private async viaAgent(text: string, run: (agent: AgentModeHandler) => Promise<void>): Promise<void> {
+    const agent = this.deps.panel?.agent;
+    if (!agent) {
+      this.deps.post({ type: 'notice', level: 'error', text: 'Agent mode is not available in this window.' });
+      this.deps.post({ type: 'prefill', text });
+      return;
+    }
+    await run(agent);
+  }
+
+  /**
    * Ask `question` about `selection` right away, in the current conversation (the entry
    * point of commands such as Tandem: Explain); resolves when the answer is complete.
    */
   ask(question: string, selection: ChatSelection): Promise<ChatAskOutcome> {
     this.contextChanged();
-    return this.send(question, undefined, selection);
+    return this.askQuestion(question, undefined, selection);
   }
 
-  async send(text: string, model?: string, selectionOverride?: ChatSelection): Promise<ChatAskOutcome> {
+  /** A chat turn for `text` (Ask mode), about `selectionOverride` or else what the editor shows. */
+  private async askQuestion(text: string, model?: string, selectionOverride?: ChatSelection): Promise<ChatAskOutcome> {
     if (this.turn) {
       this.deps.post({ type: 'notice', level: 'info', text: 'An answer is still being written; stop it first.' });
       return { state: 'busy' };

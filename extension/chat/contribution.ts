@@ -18,6 +18,7 @@ import { applyPlan, planApply } from './apply-plan';
 import { ChatController, type ChatEditor } from './chat-controller';
 import { ClientChatDaemon } from './chat-daemon';
 import { rankPaths } from './file-match';
+import type { ChatEntry, ChatPanelBridge } from './panel-bridge';
 import { webviewPageHtml } from '../webview-page';
 
 export const CHAT_VIEW_ID = 'tandem.chat';
@@ -28,6 +29,7 @@ export interface ChatDeps {
   client: TandemClient;
   logger: Logger;
   mode(): UiMode;
+  panel: ChatPanelBridge;
 }
 
 class ChatViewProvider implements vscode.WebviewViewProvider {
@@ -37,6 +39,16 @@ class ChatViewProvider implements vscode.WebviewViewProvider {
   controller!: ChatController;
 
   constructor(private readonly extensionUri: vscode.Uri) {}
+
+  visible(): boolean {
+    return this.view?.visible ?? false;
+  }
+
+  setBadge(count: number, tooltip: string): void {
+    // `badge = undefined` leaves the badge on the activity bar (VS Code's webview view pane never clears its
+    // activity); a zero badge is not drawn and replaces it.
+    if (this.view) this.view.badge = { value: Math.max(0, count), tooltip: count > 0 ? tooltip : '' };
+  }
 
   post(msg: HostToWebview): void {
     const view = this.view;
@@ -269,7 +281,8 @@ export function parseAskArgument(arg: unknown): { question: string; selection: C
 /** The chat view, its commands and listeners. */
 export const chatContribution: ExtensionContribution = {
   name: 'chat',
-  activate: (host) => activateChat(host.context, { client: host.client, logger: host.logger, mode: () => host.mode() }),
+  activate: (host) =>
+    activateChat(host.context, { client: host.client, logger: host.logger, mode: () => host.mode(), panel: host.chatPanel }),
 };
 
 function activateChat(context: vscode.ExtensionContext, deps: ChatDeps): vscode.Disposable {
@@ -279,7 +292,7 @@ function activateChat(context: vscode.ExtensionContext, deps: ChatDeps): vscode.
   const daemon = new ClientChatDaemon(deps.client);
   const mode = (): ChatUiMode => deps.mode();
   const controller = new ChatController({
-    post: (msg) => provider.post(msg),
+    post: (msg) => deps.panel.post(msg),
     daemon,
     editor,
     memento: {
@@ -290,6 +303,7 @@ function activateChat(context: vscode.ExtensionContext, deps: ChatDeps): vscode.
     mode,
     newId: () => randomUUID(),
     log: deps.logger,
+    panel: deps.panel,
   });
   provider.controller = controller;
 
@@ -300,7 +314,21 @@ function activateChat(context: vscode.ExtensionContext, deps: ChatDeps): vscode.
   };
 
   const reveal = () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+  /** Another feature opens the panel (e.g. Explain): mode, prefill, and optionally send. */
+  const open = async (entry: ChatEntry) => {
+    await reveal();
+    if (entry.panelMode) provider.post({ type: 'panelMode', panelMode: entry.panelMode });
+    if (entry.prefill && entry.send) await controller.send(entry.prefill, undefined, entry.panelMode);
+    else if (entry.prefill)
+      provider.post({ type: 'prefill', text: entry.prefill, ...(entry.panelMode ? { panelMode: entry.panelMode } : {}) });
+  };
   return vscode.Disposable.from(
+    deps.panel.attach({
+      post: (msg) => provider.post(msg),
+      visible: () => provider.visible(),
+      setBadge: (count, tooltip) => provider.setBadge(count, tooltip),
+      open,
+    }),
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
     vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, proposals),
     vscode.commands.registerCommand('tandem.chat.new', async () => {

@@ -25,7 +25,8 @@ export async function openSession(lock: DaemonLockInfo, client: { name: string; 
     port: lock.port,
     token: lock.token,
     client,
-    capabilities: { streaming: true, statusNotifications: true },
+    // The agent feature answers the daemon's applyEdits, approve and diagnostics requests (extension/agent/).
+    capabilities: { streaming: true, statusNotifications: true, agent: { applyEdits: true, approvals: true, diagnostics: true } },
     expect: { pid: lock.pid, version: lock.version },
   });
   let closedOnce = false;

@@ -7,8 +7,9 @@
  * pure modules next to this file.
  */
 import * as vscode from 'vscode';
-import { isCancellation, type DiagnosticSeverity, type FixDiagnostic, type RecentFile, type TextEdit } from '../../protocol';
+import { isCancellation, type FixDiagnostic, type RecentFile, type TextEdit } from '../../protocol';
 import type { ExtensionContribution } from '../host';
+import { toFixDiagnostic } from '../vscode/diagnostics';
 import type { Logger } from '../log';
 import type { TandemClient } from '../tandem-client';
 import type { UiMode } from '../ui/ui-mode';
@@ -27,26 +28,7 @@ export interface EditDeps {
   recentFiles?(path: string): RecentFile[];
 }
 
-const severities: Record<vscode.DiagnosticSeverity, DiagnosticSeverity> = {
-  [vscode.DiagnosticSeverity.Error]: 'error',
-  [vscode.DiagnosticSeverity.Warning]: 'warning',
-  [vscode.DiagnosticSeverity.Information]: 'information',
-  [vscode.DiagnosticSeverity.Hint]: 'hint',
-};
-
-export function toFixDiagnostic(d: vscode.Diagnostic): FixDiagnostic {
-  const code = typeof d.code === 'object' ? d.code.value : d.code;
-  return {
-    message: d.message.slice(0, 10_000) || '(no message)',
-    severity: severities[d.severity],
-    ...(d.source ? { source: d.source.slice(0, 100) } : {}),
-    ...(code !== undefined ? { code: typeof code === 'string' ? code.slice(0, 200) : code } : {}),
-    range: {
-      start: { line: d.range.start.line, character: d.range.start.character },
-      end: { line: d.range.end.line, character: d.range.end.character },
-    },
-  };
-}
+export { toFixDiagnostic };
 
 function watchDiagnostics(path: string, targets: readonly FixDiagnostic[], edits: readonly TextEdit[]): Promise<OutcomeVerdict> {
   const uri = vscode.Uri.file(path);

@@ -3,6 +3,7 @@
  * per kind of data. A daemon without the fix or commands feature (method not found) gives null.
  */
 import {
+  AgentStatsRequest,
   CommandStatsRequest,
   ErrorCodes,
   FixStatsRequest,
@@ -20,26 +21,23 @@ export function daemonStatsSource(client: TandemClient): StatsSource | undefined
   return client.manager.session ? statsSourceFor(client.connection) : undefined;
 }
 
+/** A request's answer, or null when the daemon does not know the method (an older tandemd). */
+async function orNull<T>(request: Promise<T>): Promise<T | null> {
+  try {
+    return await request;
+  } catch (err) {
+    if ((err as { code?: number }).code === ErrorCodes.MethodNotFound) return null;
+    throw err;
+  }
+}
+
 export function statsSourceFor(c: Pick<MessageConnection, 'sendRequest'>): StatsSource {
   return {
     stats: (p) => c.sendRequest(StatsGetRequest.type, p),
     timeseries: (p) => c.sendRequest(StatsTimeseriesRequest.type, p),
-    fixStats: async (p) => {
-      try {
-        return await c.sendRequest(FixStatsRequest.type, p);
-      } catch (err) {
-        if ((err as { code?: number }).code === ErrorCodes.MethodNotFound) return null;
-        throw err;
-      }
-    },
-    commandStats: async (p) => {
-      try {
-        return await c.sendRequest(CommandStatsRequest.type, p);
-      } catch (err) {
-        if ((err as { code?: number }).code === ErrorCodes.MethodNotFound) return null;
-        throw err;
-      }
-    },
+    fixStats: (p) => orNull(c.sendRequest(FixStatsRequest.type, p)),
+    commandStats: (p) => orNull(c.sendRequest(CommandStatsRequest.type, p)),
+    agent: (p) => orNull(c.sendRequest(AgentStatsRequest.type, p)),
     usage: (p) => c.sendRequest(UsageGetRequest.type, p),
     health: (p) => c.sendRequest(HealthHistoryRequest.type, p),
   };

@@ -3,6 +3,7 @@
  * source interface (the real one sends protocol requests; tests pass a fake). Pure.
  */
 import type {
+  AgentStatsRequest,
   CommandStatsRequest,
   FixStatsRequest,
   HealthHistoryRequest,
@@ -21,6 +22,8 @@ export interface StatsSource {
   commandStats(params: NonNullable<CommandStatsRequest.Params>): Promise<CommandStatsRequest.Result | null>;
   usage(params: NonNullable<UsageGetRequest.Params>): Promise<UsageGetRequest.Result>;
   health(params: NonNullable<HealthHistoryRequest.Params>): Promise<HealthHistoryRequest.Result>;
+  /** Agent tasks of the period; absent, or resolving to null, when the daemon has no agent feature. */
+  agent?(params: NonNullable<AgentStatsRequest.Params>): Promise<AgentStatsRequest.Result | null>;
 }
 
 const DAY = 86_400_000;
@@ -36,7 +39,7 @@ export function periodRange(period: PeriodId, now: number): { sinceMs: number | 
 export async function loadDashboard(source: StatsSource, period: PeriodId, now: number): Promise<DashboardData> {
   const { sinceMs, untilMs } = periodRange(period, now);
   const range = sinceMs === undefined ? { untilMs } : { sinceMs, untilMs };
-  const [total, timeseries, byModelBackend, byLanguage, fixes, commands, usage, health, nextEdit, nextEditRows] = await Promise.all([
+  const [total, timeseries, byModelBackend, byLanguage, fixes, commands, usage, health, nextEdit, nextEditRows, agent] = await Promise.all([
     source.stats({ ...range, groupBy: [] }),
     source.timeseries(period === 'all' ? range : { ...range, bucketMs: periodBucket[period] }),
     source.stats({ ...range, groupBy: ['model', 'backend'] }),
@@ -47,6 +50,7 @@ export async function loadDashboard(source: StatsSource, period: PeriodId, now: 
     source.health({ ...range, limit: 2000 }),
     source.stats({ ...range, groupBy: [], suggestionKind: 'nextEdit' }),
     source.stats({ ...range, groupBy: ['model', 'backend'], suggestionKind: 'nextEdit' }),
+    source.agent ? source.agent(range) : Promise.resolve(null),
   ]);
   return {
     period,
@@ -62,5 +66,6 @@ export async function loadDashboard(source: StatsSource, period: PeriodId, now: 
     commands,
     usage,
     health,
+    agent,
   };
 }

@@ -24,6 +24,10 @@ export const commandTitles: Record<PaletteCommand, string> = {
   'tandem.showRawPrompt': 'Show Raw Prompt of Last Completion',
   'tandem.showBackendHealth': 'Show Routing and Backend Health',
   'tandem.showRequestTimings': 'Show Per-Request Timings',
+  'tandem.agent.start': 'Start Agent Task…',
+  'tandem.agent.undo': 'Undo Agent Changes',
+  'tandem.memory.add': 'Add Memory Note',
+  'tandem.memory.show': 'Show Memory',
   'tandem.showNextEditPrompt': 'Show Prompt and Answer of Last Next Edit',
 };
 
@@ -44,5 +48,9 @@ export const commandIcons: Partial<Record<PaletteCommand, string>> = {
   'tandem.showRawPrompt': 'file-code',
   'tandem.showBackendHealth': 'server-process',
   'tandem.showRequestTimings': 'watch',
+  'tandem.agent.start': 'hubot',
+  'tandem.agent.undo': 'discard',
+  'tandem.memory.add': 'add',
+  'tandem.memory.show': 'notebook',
   'tandem.showNextEditPrompt': 'file-code',
 };

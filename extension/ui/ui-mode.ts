@@ -38,6 +38,10 @@ export const commandMinMode = {
   'tandem.showRawPrompt': 'expert',
   'tandem.showBackendHealth': 'expert',
   'tandem.showRequestTimings': 'expert',
+  'tandem.agent.start': 'simple',
+  'tandem.agent.undo': 'simple',
+  'tandem.memory.add': 'simple',
+  'tandem.memory.show': 'simple',
   'tandem.showNextEditPrompt': 'expert',
 } as const satisfies Record<string, UiMode>;
 
@@ -49,6 +53,9 @@ export const internalCommands = [
   'tandem.acceptNextWord',
   'tandem.acceptNextLine',
   'tandem.dismissSuggestion',
+  'tandem.memory.edit',
+  'tandem.memory.delete',
+  'tandem.memory.refresh',
   'tandem.inlineEdit.accept',
   'tandem.inlineEdit.reject',
   'tandem.inlineEdit.retry',

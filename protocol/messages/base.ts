@@ -4,8 +4,10 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import { MessageDirection, z, zPath } from '../define';
 import type { TandemErrorData } from '../errors';
+import { zAgentCapabilities } from './agent';
 
-export const TaskTypes = ['complete', 'chat', 'fix', 'edit', 'embed', 'nextEdit'] as const;
+/** Since 1.1: `nextEdit` (next-edit suggestions, a next-edit-trained model) and `agent` (the tool-calling loop of agent mode; its model needs the `tools` capability). */
+export const TaskTypes = ['complete', 'chat', 'fix', 'edit', 'embed', 'nextEdit', 'agent'] as const;
 /** What a model call is for; each task has its own model and hyperparameters. */
 export type TaskType = (typeof TaskTypes)[number];
 export const zTaskType = z.enum(TaskTypes);
@@ -73,6 +75,8 @@ export namespace InitializeRequest {
         streaming: z.boolean().optional(),
         /** The client wants `tandem/status/changed` and `tandem/log` notifications. */
         statusNotifications: z.boolean().optional(),
+        /** Since 1.1: the agent-mode requests the daemon may send this client (see protocol/messages/agent.ts). */
+        agent: zAgentCapabilities.optional(),
       })
       .default({}),
     workspaceRoots: z.array(zPath).max(64).optional(),

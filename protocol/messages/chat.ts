@@ -39,7 +39,8 @@ export type ChatContextRequest = z.input<typeof zChatContextRequest>;
 
 /** One piece of context that went into a turn's prompt (or was left out, with why). */
 export interface ChatContextItem {
-  kind: 'selection' | 'file' | 'codebase' | 'rules';
+  /** `memory` (since 1.1): a project memory note; `path` is then `memory:<note id>` and `label` its title. */
+  kind: 'selection' | 'file' | 'codebase' | 'rules' | 'memory';
   /** Absolute path of the file. */
   path: string;
   /** Root-relative path for display, when inside a root. */

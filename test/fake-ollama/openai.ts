@@ -61,12 +61,53 @@ export function openAiChat(fake: FakeContext, ex: Exchange, b: JsonObject, m: Re
       `data: ${JSON.stringify({ ...base(), choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: doneReason }] })}\n\ndata: [DONE]\n\n`,
     garbage: (line) => `${line}\n\n`,
     error: (message) => `data: ${JSON.stringify(openAiError(500, message))}\n\n`,
-    whole: (t, doneReason, s) => ({
+    // Each call: a delta with id and name, then its arguments string in two pieces.
+    toolCalls: (calls) =>
+      calls
+        .flatMap((c, index) => {
+          const args = typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments);
+          const half = Math.floor(args.length / 2);
+          const delta = (tc: Record<string, unknown>) =>
+            `data: ${JSON.stringify({ ...base(), choices: [{ index: 0, delta: { tool_calls: [{ index, ...tc }] }, finish_reason: null }] })}\n\n`;
+          return [
+            delta({ id: `call_${index}`, type: 'function', function: { name: c.name, arguments: '' } }),
+            delta({ function: { arguments: args.slice(0, half) } }),
+            delta({ function: { arguments: args.slice(half) } }),
+          ];
+        })
+        .join(''),
+    whole: (t, doneReason, s, calls) => ({
       ...base(),
       object: 'chat.completion',
-      choices: [{ index: 0, message: { role: 'assistant', content: t }, finish_reason: doneReason }],
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: t,
+            ...(calls && calls.length > 0
+              ? {
+                  tool_calls: calls.map((c, i) => ({
+                    id: `call_${i}`,
+                    type: 'function',
+                    function: { name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) },
+                  })),
+                }
+              : {}),
+          },
+          finish_reason: calls && calls.length > 0 ? 'tool_calls' : doneReason,
+        },
+      ],
       usage: { prompt_tokens: s.promptEvalCount, completion_tokens: s.evalCount, total_tokens: s.promptEvalCount + s.evalCount },
     }),
   };
-  return fake.replies.play(ex, fake.replies.pick('/v1/chat/completions', m.name, text), fmt, b.stream === true, text.length);
+  const lastMessage = messages[messages.length - 1];
+  const last = typeof lastMessage?.content === 'string' ? lastMessage.content : '';
+  const reply = fake.replies.pick('/v1/chat/completions', m.name, text, last);
+  // A streamed reply that calls tools finishes with finish_reason "tool_calls".
+  if (reply.toolCalls && reply.toolCalls.length > 0) {
+    const final = fmt.final;
+    fmt.final = (_doneReason, stats) => final('tool_calls' as 'stop', stats);
+  }
+  return fake.replies.play(ex, reply, fmt, b.stream === true, text.length);
 }

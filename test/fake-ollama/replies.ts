@@ -19,8 +19,13 @@ export interface StreamFormat {
   garbage(line: string): string;
   error(message: string): string;
   /** The non-streamed body. */
-  whole(text: string, doneReason: 'stop' | 'length', stats: Stats): unknown;
+  whole(text: string, doneReason: 'stop' | 'length', stats: Stats, toolCalls?: FakeToolCall[]): unknown;
+  /** Chat: the chunk(s) carrying the reply's tool calls, and a reasoning chunk. */
+  toolCalls?(calls: FakeToolCall[]): string;
+  thinking?(text: string): string;
 }
+
+export type FakeToolCall = NonNullable<FakeReply['toolCalls']>[number];
 
 export interface Stats {
   startNs: bigint;
@@ -58,7 +63,7 @@ export class ReplyScript {
   }
 
   /** The first rule that fits the request and is not used up, else the default reply. */
-  pick(path: FakeEndpoint, model: string, text: string): FakeReply {
+  pick(path: FakeEndpoint, model: string, text: string, last?: string): FakeReply {
     for (const entry of this.rules) {
       const r = entry.rule;
       if (r.times !== undefined && entry.used >= r.times) continue;
@@ -66,6 +71,7 @@ export class ReplyScript {
       if (r.model !== undefined && normalizeModelName(r.model) !== model) continue;
       if (r.match !== undefined && !(typeof r.match === 'string' ? text.includes(r.match) : r.match.test(text))) continue;
       if (r.matchRegex !== undefined && !new RegExp(r.matchRegex).test(text)) continue;
+      if (r.matchLast !== undefined && !(last ?? '').includes(r.matchLast)) continue;
       entry.used++;
       return r;
     }
@@ -99,7 +105,8 @@ export class ReplyScript {
     const startNs = process.hrtime.bigint();
     const openAi = fmt.contentType === 'text/event-stream';
     if (!(await this.preamble(ex, reply, openAi))) return;
-    const chunks = reply.chunks ?? this.defaultReply.chunks ?? DEFAULT_CHUNKS;
+    // A reply that only calls tools has no text unless it says so.
+    const chunks = reply.chunks ?? (reply.toolCalls ? [] : (this.defaultReply.chunks ?? DEFAULT_CHUNKS));
     const stats: Stats = {
       startNs,
       firstNs: process.hrtime.bigint(),
@@ -124,13 +131,14 @@ export class ReplyScript {
           `${JSON.stringify(fmt.whole(chunks.join(''), doneReason, stats)).slice(0, -1)}\n${reply.garbage.line ?? 'garbage'}`,
           'application/json; charset=utf-8',
         );
-      return sendJson(ex, 200, fmt.whole(chunks.join(''), doneReason, stats));
+      return sendJson(ex, 200, fmt.whole(reply.toolCalls && !reply.chunks ? '' : chunks.join(''), doneReason, stats, reply.toolCalls));
     }
 
     head(ex, 200, fmt.contentType);
     // Without delays or disconnects everything goes out in one corked batch.
     const batch = delay === 0 && reply.disconnectAfterChunks === undefined && reply.hangAfterChunks === undefined;
     if (batch) res.cork();
+    if (fmt.thinking) for (const t of reply.thinking ?? []) res.write(fmt.thinking(t));
     for (let i = 0; i <= chunks.length; i++) {
       if (i > 0 && i < chunks.length && delay > 0 && !(await sleep(ex, delay))) return;
       if (ex.closed) return;
@@ -149,6 +157,7 @@ export class ReplyScript {
       }
       if (i < chunks.length) res.write(fmt.chunk(chunks[i], i));
     }
+    if (reply.toolCalls && reply.toolCalls.length > 0 && fmt.toolCalls) res.write(fmt.toolCalls(reply.toolCalls));
     res.end(fmt.final(doneReason, stats));
     if (batch) res.uncork();
   }

@@ -92,6 +92,17 @@ export interface FakeReply {
   /** Token counts reported in the final chunk. Defaults: prompt length / 4, chunk count. */
   promptEvalCount?: number;
   evalCount?: number;
+  /**
+   * Chat only: tool calls the model makes after the text chunks, as Ollama's parser
+   * reports them — `/api/chat`: one chunk whose `message.tool_calls` holds every call
+   * (`function.name`, `function.arguments` as an object, `function.index`) and an empty
+   * content; `/v1/chat/completions`: `delta.tool_calls` with an id and the arguments as
+   * a JSON string in pieces, then `finish_reason: "tool_calls"`. `arguments` given as a
+   * string is sent as that string (a model that emitted malformed arguments).
+   */
+  toolCalls?: Array<{ name: string; arguments: Record<string, unknown> | string }>;
+  /** Chat only: reasoning pieces streamed before the text (`message.thinking`), as thinking models do. */
+  thinking?: string[];
 }
 
 export interface FakeRule extends FakeReply {
@@ -103,6 +114,8 @@ export interface FakeRule extends FakeReply {
   match?: string | RegExp;
   /** Regex source, for JSON scripts. */
   matchRegex?: string;
+  /** Chat only: the last message's content contains this (the newest tool result or question). */
+  matchLast?: string;
   /** Apply at most this many times, then skip the rule. */
   times?: number;
 }

@@ -63,7 +63,7 @@ describe('everyday commands (integration, real daemon)', function () {
     writeFileSync(join(ws, 'test', 'sub.test.ts'), "import { sub } from '../src/sub';\n");
     writeFileSync(join(ws, 'package.json'), JSON.stringify({ devDependencies: { mocha: '^10' } }));
     writeFileSync(join(ws, 'AGENTS.md'), 'Prefer reduce over loops.\n');
-    daemon = await startDaemon(home, { backends: [{ name: 'local', url: fake.url }] });
+    daemon = await startDaemon(join(home, 'tandem'), { backends: [{ name: 'local', url: fake.url }] });
     conn = await daemon.connect();
     await conn.connection.sendRequest(WorkspaceRegisterRequest.type, { roots: [ws] });
   });

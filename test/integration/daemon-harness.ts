@@ -23,6 +23,9 @@ export interface HarnessConfig {
   router?: Partial<{ failureThreshold: number; circuitCooldownMs: number; healthIntervalMs: number; probeTimeoutMs: number }>;
   tasks?: Record<string, Record<string, unknown>>;
   context?: Record<string, unknown>;
+  agent?: Record<string, unknown>;
+  mcp?: Record<string, unknown>;
+  memory?: Record<string, unknown>;
   nextEdit?: Record<string, unknown>;
 }
 
@@ -39,6 +42,9 @@ export function writeConfig(home: string, cfg: HarnessConfig): void {
     router: { healthIntervalMs: 0, ...cfg.router },
     tasks: cfg.tasks ?? {},
     context: cfg.context ?? {},
+    ...(cfg.agent ? { agent: cfg.agent } : {}),
+    ...(cfg.mcp ? { mcp: cfg.mcp } : {}),
+    ...(cfg.memory ? { memory: cfg.memory } : {}),
     ...(cfg.nextEdit ? { nextEdit: cfg.nextEdit } : {}),
   };
   writeFileSync(join(home, 'config.json'), JSON.stringify(file, null, 2));
@@ -52,7 +58,7 @@ export interface RunningDaemon {
   /** All stderr so far (the daemon's log). */
   log(): string;
   exited: Promise<number | null>;
-  connect(opts?: { name?: string; statusNotifications?: boolean }): Promise<DaemonConnection>;
+  connect(opts?: { name?: string; statusNotifications?: boolean; capabilities?: Record<string, unknown> }): Promise<DaemonConnection>;
   /** SIGTERM and wait; SIGKILL after 5 s. */
   stop(): Promise<void>;
   url(path: string): string;
@@ -114,7 +120,7 @@ export async function startDaemon(home: string, cfg: HarnessConfig, extraEnv: No
         port,
         token: lock.token,
         client: { name: opts.name ?? 'integration-test', version: '0.0.0' },
-        capabilities: { streaming: true, statusNotifications: opts.statusNotifications ?? false },
+        capabilities: { streaming: true, statusNotifications: opts.statusNotifications ?? false, ...opts.capabilities },
       }),
     stop: async () => {
       if (proc.exitCode !== null || proc.signalCode !== null) return;

@@ -128,7 +128,7 @@ describe('tandemd (integration, real process)', function () {
         assert.equal(conn.init.daemon.name, 'tandemd');
         assert.equal(conn.init.daemon.pid, daemon!.proc.pid);
         assert.equal(conn.init.protocolVersion.major, 1);
-        assert.deepEqual(conn.init.capabilities.tasks, ['complete', 'chat', 'fix', 'edit', 'embed', 'nextEdit']);
+        assert.deepEqual(conn.init.capabilities.tasks, ['complete', 'chat', 'fix', 'edit', 'embed', 'nextEdit', 'agent']);
         assert.ok(conn.init.sessionId);
       } finally {
         conn.close();

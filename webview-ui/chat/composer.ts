@@ -6,7 +6,9 @@
  */
 import { BUTTON, type ElementFactory } from './dom';
 import type { WebviewToHost } from './messages';
+import { isRunning } from './agent-state';
 import { CODEBASE_MENTION, applyMention, mentionAt, type MentionAtCaret } from './mentions';
+import { parseSlashCommand, slashSuggestions } from './slash-commands';
 import { canRetry, type ChatState } from './state';
 
 export interface ComposerHost {
@@ -15,7 +17,13 @@ export interface ComposerHost {
   state(): ChatState;
   /** Replace the panel's state and save it. */
   update(state: ChatState): void;
+  /** Show a message above the input (a mistyped slash command). */
+  notice(text: string): void;
 }
+
+const ASK_PLACEHOLDER =
+  'Ask about your code — @ mentions a file, @codebase searches the workspace, / for commands. Enter sends, Shift+Enter adds a line.';
+const AGENT_PLACEHOLDER = 'Describe a task for the agent — it reads, edits and runs commands with your approval. Enter starts it.';
 
 export class Composer {
   /** The `<footer>` holding the composer. */
@@ -39,7 +47,7 @@ export class Composer {
     this.input = h('textarea', {
       class: 'input',
       rows: 3,
-      placeholder: 'Ask about your code — @ mentions a file, @codebase searches the workspace. Enter sends, Shift+Enter adds a line.',
+      placeholder: ASK_PLACEHOLDER,
       'aria-label': 'Question',
     }) as HTMLTextAreaElement;
     this.chips = h('div', { class: 'context-chips' });
@@ -78,28 +86,52 @@ export class Composer {
       this.input.value = s.draft;
       this.draftFromHost = false;
     }
-    const streaming = s.streamingId !== undefined;
+    const agent = s.panelMode === 'agent';
+    this.input.placeholder = agent ? AGENT_PLACEHOLDER : ASK_PLACEHOLDER;
+    this.input.setAttribute('aria-label', agent ? 'Agent task' : 'Question');
+    const streaming = agent ? isRunning(s.agent) : s.streamingId !== undefined;
     this.stop.hidden = !streaming;
     this.send.hidden = streaming;
     this.send.toggleAttribute('disabled', !s.connected);
-    this.retry.hidden = !canRetry(s);
+    this.retry.hidden = agent || !canRetry(s);
+    this.send.textContent = agent ? 'Start' : 'Send';
   }
 
   /** Send the input as a question (ignored while an answer streams or when empty). */
   submit(): void {
     const state = this.host.state();
     const text = this.input.value.trim();
-    if (text === '' || state.streamingId || !state.connected) return;
+    const busy = state.panelMode === 'agent' ? isRunning(state.agent) : state.streamingId !== undefined;
+    if (text === '' || busy || !state.connected) return;
+    const slash = parseSlashCommand(text);
+    if (slash.kind === 'invalid') {
+      // Shown above the input; the text stays for the user to correct.
+      this.host.notice(slash.message);
+      return;
+    }
     this.mention = undefined;
-    this.host.post({ type: 'send', text, ...(state.model && state.mode !== 'simple' ? { model: state.model } : {}) });
+    this.host.post({
+      type: 'send',
+      text,
+      ...(state.model && state.mode !== 'simple' ? { model: state.model } : {}),
+      ...(state.panelMode === 'agent' ? { panelMode: 'agent' } : {}),
+    });
     // The host answers with turnStarted, which shows the question and the streaming answer.
     this.host.update({ ...state, draft: '' });
     this.input.value = '';
     this.renderSuggestions();
   }
 
-  /** Complete the `@` mention at the caret with `label`. */
+  /** Complete the `@` mention at the caret with `label`, or the slash command (`/agent`). */
   pickSuggestion(label: string): void {
+    if (label.startsWith('/')) {
+      this.input.value = `${label} `;
+      this.input.setSelectionRange(this.input.value.length, this.input.value.length);
+      this.host.update({ ...this.host.state(), draft: this.input.value });
+      this.renderSuggestions();
+      this.input.focus();
+      return;
+    }
     if (!this.mention) return;
     const next = applyMention(this.input.value, this.mention, label);
     this.input.value = next.text;
@@ -127,6 +159,8 @@ export class Composer {
   }
 
   private suggestionItems(): Array<{ label: string; detail?: string }> {
+    const slash = slashSuggestions(this.input.value);
+    if (slash.length > 0) return slash.map((c) => ({ label: `/${c.name}`, detail: `${c.args ? `${c.args} ` : ''}— ${c.summary}` }));
     if (!this.mention) return [];
     const q = this.mention.query.toLowerCase();
     const items: Array<{ label: string; detail?: string }> = [];
@@ -152,7 +186,10 @@ export class Composer {
             'data-action': 'pick-suggestion',
             'data-label': it.label,
           },
-          [`@${it.label}`, ...(it.detail ? [this.h('span', { class: 'dim' }, [` ${it.detail}`])] : [])],
+          [
+            it.label.startsWith('/') ? it.label : `@${it.label}`,
+            ...(it.detail ? [this.h('span', { class: 'dim' }, [` ${it.detail}`])] : []),
+          ],
         ),
       ),
     );

@@ -4,8 +4,13 @@
  * imports from protocol/ only, no vscode.
  */
 import type { ChatConversationSummary, ChatMessageInfo } from '../../protocol';
+import type { AgentStepView, AgentTaskPatch, AgentTaskView, AgentToolsView, ApprovalChoiceView } from './agent-types';
 
 export type ChatUiMode = 'simple' | 'advanced' | 'expert';
+
+/** What the panel does with a question: a chat answer (Ask) or an agent task (Agent). */
+export type PanelMode = 'ask' | 'agent';
+export const PanelModes: readonly PanelMode[] = ['ask', 'agent'];
 
 export interface ErrorView {
   message: string;
@@ -49,8 +54,20 @@ export type HostToWebview =
     }
   | { type: 'turnFailed'; assistantId: string; cancelled: boolean; error?: ErrorView }
   | { type: 'contextPreview'; preview: ContextPreview }
-  /** Put text in the input (Ask About Selection). */
-  | { type: 'prefill'; text: string }
+  /** Put text in the input (Ask About Selection); with `panelMode`, switch to that mode first. */
+  | { type: 'prefill'; text: string; panelMode?: PanelMode }
+  /** Switch between Ask and Agent (an entry point other features use). */
+  | { type: 'panelMode'; panelMode: PanelMode }
+  /** The agent task the panel shows (all of it: after a reload, or a new task); null = none. */
+  | { type: 'agentTask'; task: AgentTaskView | null }
+  /** A step of the shown task was added or changed (matched by `step.id`). */
+  | { type: 'agentStep'; taskId: string; step: AgentStepView }
+  /** Streamed text of a step (the model's words as they arrive). */
+  | { type: 'agentText'; taskId: string; stepId: string; text: string }
+  /** The task's status, budget, summary or undo state changed. */
+  | { type: 'agentTaskPatch'; taskId: string; patch: AgentTaskPatch }
+  /** The tools the agent may use (built-in and MCP), with their switches. */
+  | { type: 'agentTools'; tools: AgentToolsView }
   | { type: 'fileSuggestions'; requestId: number; items: FileSuggestion[] }
   | { type: 'connection'; connected: boolean; message?: string }
   | { type: 'notice'; level: 'info' | 'error'; text: string };
@@ -60,7 +77,7 @@ export type CodeAction = 'copy' | 'insert' | 'apply';
 /** Webview → extension host. */
 export type WebviewToHost =
   | { type: 'ready' }
-  | { type: 'send'; text: string; model?: string }
+  | { type: 'send'; text: string; model?: string; panelMode?: PanelMode }
   | { type: 'stop' }
   | { type: 'retry' }
   | { type: 'newChat' }
@@ -71,9 +88,24 @@ export type WebviewToHost =
   | { type: 'openContext'; path: string; line?: number }
   | { type: 'fileQuery'; requestId: number; query: string }
   | { type: 'runDoctor' }
-  | { type: 'selectModel'; model: string };
+  | { type: 'selectModel'; model: string }
+  | { type: 'setPanelMode'; panelMode: PanelMode }
+  /** The user's answer to an inline approval. */
+  | { type: 'approve'; approvalId: string; choice: ApprovalChoiceView }
+  /** Open a proposed write of a pending approval in VS Code's diff editor. */
+  | { type: 'openDiff'; approvalId: string; path: string }
+  | { type: 'cancelAgent' }
+  /** New in Agent mode: clear the finished task from the panel. */
+  | { type: 'newAgentTask' }
+  | { type: 'undoAgent'; taskId: string }
+  | { type: 'showTools' }
+  | { type: 'toggleTool'; tool: string; enabled: boolean };
 
 const str = (v: unknown, max = 1_000_000): v is string => typeof v === 'string' && v.length <= max;
+
+export function isPanelMode(v: unknown): v is PanelMode {
+  return v === 'ask' || v === 'agent';
+}
 
 /**
  * Validate a message from the webview (it is untrusted input: model output is rendered
@@ -90,10 +122,31 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
     case 'showHistory':
     case 'runDoctor':
       return { type: m.type };
+    case 'cancelAgent':
+    case 'newAgentTask':
+    case 'showTools':
+      return { type: m.type };
     case 'send':
       if (!str(m.text, 100_000) || m.text.trim() === '') return undefined;
       if (m.model !== undefined && !str(m.model, 200)) return undefined;
-      return { type: 'send', text: m.text, ...(m.model ? { model: m.model } : {}) };
+      if (m.panelMode !== undefined && !isPanelMode(m.panelMode)) return undefined;
+      return { type: 'send', text: m.text, ...(m.model ? { model: m.model } : {}), ...(m.panelMode ? { panelMode: m.panelMode } : {}) };
+    case 'setPanelMode':
+      return isPanelMode(m.panelMode) ? { type: 'setPanelMode', panelMode: m.panelMode } : undefined;
+    case 'approve':
+      if (!str(m.approvalId, 200) || m.approvalId === '') return undefined;
+      if (m.choice !== 'allowOnce' && m.choice !== 'allowTask' && m.choice !== 'deny') return undefined;
+      return { type: 'approve', approvalId: m.approvalId, choice: m.choice };
+    case 'openDiff':
+      return str(m.approvalId, 200) && m.approvalId !== '' && str(m.path, 4096) && m.path !== ''
+        ? { type: 'openDiff', approvalId: m.approvalId, path: m.path }
+        : undefined;
+    case 'undoAgent':
+      return str(m.taskId, 200) && m.taskId !== '' ? { type: 'undoAgent', taskId: m.taskId } : undefined;
+    case 'toggleTool':
+      return str(m.tool, 300) && m.tool !== '' && typeof m.enabled === 'boolean'
+        ? { type: 'toggleTool', tool: m.tool, enabled: m.enabled }
+        : undefined;
     case 'openConversation':
     case 'deleteConversation':
       return str(m.id, 128) && m.id !== '' ? { type: m.type, id: m.id } : undefined;

@@ -5,7 +5,9 @@
  * from the daemon).
  */
 import type { ChatConversationSummary, ChatMessageInfo } from '../../protocol';
-import type { ChatUiMode, ContextPreview, ErrorView, FileSuggestion, HostToWebview, PromptMessage } from './messages';
+import { reduceAgentTask } from './agent-state';
+import type { AgentTaskView, AgentToolsView } from './agent-types';
+import type { ChatUiMode, ContextPreview, ErrorView, FileSuggestion, HostToWebview, PanelMode, PromptMessage } from './messages';
 
 export interface ChatState {
   mode: ChatUiMode;
@@ -25,15 +27,32 @@ export interface ChatState {
   draft: string;
   suggestions?: { requestId: number; items: FileSuggestion[] };
   notice?: { level: 'info' | 'error'; text: string };
+  /** Ask (chat answers) or Agent (tasks). */
+  panelMode: PanelMode;
+  /** The agent task shown in Agent mode (the running one, else the last). */
+  agent: AgentTaskView | null;
+  /** The tool list, when open. */
+  tools?: AgentToolsView;
 }
 
 export function initialState(): ChatState {
-  return { mode: 'simple', conversation: null, messages: [], prompts: {}, models: [], preview: {}, connected: true, draft: '' };
+  return {
+    mode: 'simple',
+    conversation: null,
+    messages: [],
+    prompts: {},
+    models: [],
+    preview: {},
+    connected: true,
+    draft: '',
+    panelMode: 'ask',
+    agent: null,
+  };
 }
 
 /** What survives a reload: everything but transient lists. */
 export function persistable(state: ChatState): ChatState {
-  const { history: _history, suggestions: _suggestions, notice: _notice, ...rest } = state;
+  const { history: _history, suggestions: _suggestions, notice: _notice, tools: _tools, ...rest } = state;
   return rest;
 }
 
@@ -53,7 +72,17 @@ export function restore(saved: unknown): ChatState {
     models: Array.isArray(s.models) ? s.models : [],
     model: typeof s.model === 'string' ? s.model : undefined,
     draft: typeof s.draft === 'string' ? s.draft : '',
+    panelMode: s.panelMode === 'agent' ? 'agent' : 'ask',
+    agent: restoreAgent(s.agent),
   };
+}
+
+/** A saved task shows at once after a reload; the host then sends the live one. */
+function restoreAgent(saved: unknown): AgentTaskView | null {
+  if (typeof saved !== 'object' || saved === null) return null;
+  const t = saved as Partial<AgentTaskView>;
+  if (typeof t.id !== 'string' || typeof t.task !== 'string' || !Array.isArray(t.steps) || typeof t.status !== 'string') return null;
+  return t as AgentTaskView;
 }
 
 function replaceMessage(messages: ChatMessageInfo[], id: string, update: (m: ChatMessageInfo) => ChatMessageInfo): ChatMessageInfo[] {
@@ -148,7 +177,17 @@ export function reduce(state: ChatState, msg: HostToWebview): ChatState {
     case 'contextPreview':
       return { ...state, preview: msg.preview };
     case 'prefill':
-      return { ...state, draft: msg.text };
+      return { ...state, draft: msg.text, ...(msg.panelMode ? { panelMode: msg.panelMode } : {}) };
+    case 'panelMode':
+      return { ...state, panelMode: msg.panelMode };
+    case 'agentTask':
+      return { ...state, agent: reduceAgentTask(state.agent, msg), notice: undefined };
+    case 'agentStep':
+    case 'agentText':
+    case 'agentTaskPatch':
+      return { ...state, agent: reduceAgentTask(state.agent, msg) };
+    case 'agentTools':
+      return { ...state, tools: msg.tools };
     case 'fileSuggestions':
       return { ...state, suggestions: { requestId: msg.requestId, items: msg.items } };
     case 'connection':

@@ -8,14 +8,16 @@
  *
  * Its parts: `message-view.ts` (one message), `context-list.ts` (an answer's used
  * context), `history-list.ts` (the history panel), `composer.ts` (chips, question box,
- * suggestions, Send/Stop/Retry), `dom.ts` (the element factory).
+ * suggestions, Send/Stop/Retry), `dom.ts` (the element factory), and for Agent mode
+ * `agent-view.ts` (the task, its steps and approvals, the tool list).
  */
+import { AgentView, renderToolsPanel } from './agent-view';
 import { Composer } from './composer';
 import { BUTTON, elementFactory, type ElementFactory } from './dom';
 import { renderHistoryList } from './history-list';
 import type { MarkdownRenderer } from './markdown';
 import { renderMessage } from './message-view';
-import type { HostToWebview, WebviewToHost } from './messages';
+import { isPanelMode, type HostToWebview, type WebviewToHost } from './messages';
 import { persistable, reduce, type ChatState } from './state';
 
 export interface ViewHost {
@@ -40,6 +42,7 @@ export class ChatView {
   private readonly renderer: MarkdownRenderer;
   private readonly schedule: (fn: () => void) => void;
   private readonly composer: Composer;
+  private readonly agent: AgentView;
   private pending = false;
   /** Scroll to the end on the next render (a new question or conversation). */
   private scrollToEnd = true;
@@ -52,6 +55,11 @@ export class ChatView {
     history: HTMLElement;
     messages: HTMLElement;
     empty: HTMLElement;
+    ask: HTMLElement;
+    agentMode: HTMLElement;
+    tools: HTMLElement;
+    toolsButton: HTMLElement;
+    historyButton: HTMLElement;
   };
 
   constructor(opts: ChatViewOptions) {
@@ -69,6 +77,7 @@ export class ChatView {
         this.state = state;
         this.save();
       },
+      notice: (text) => this.dispatchLocal({ ...this.state, notice: { level: 'error', text } }),
     });
     this.el = {
       title: h('span', { class: 'chat-title' }),
@@ -79,18 +88,42 @@ export class ChatView {
       empty: h('div', { class: 'empty' }, [
         h('p', {}, ['Ask Tandem about your code.']),
         h('p', { class: 'dim' }, [
-          'The selection or the active file is attached automatically. Type @ to attach a file, @codebase to search the workspace.',
+          'The selection or the active file is attached automatically. Type @ to attach a file, @codebase to search the workspace, / for commands.',
         ]),
       ]),
+      ask: h('button', { type: 'button', class: 'mode-tab', 'data-action': 'panel-mode', 'data-mode': 'ask', title: 'Chat answers' }, [
+        'Ask',
+      ]),
+      agentMode: h(
+        'button',
+        { type: 'button', class: 'mode-tab', 'data-action': 'panel-mode', 'data-mode': 'agent', title: 'Agent tasks' },
+        ['Agent'],
+      ),
+      tools: h('section', { class: 'history-panel tools-panel', hidden: true, 'aria-label': 'Agent tools' }),
+      toolsButton: h(BUTTON, { secondary: true, 'data-action': 'tools', title: 'Tools the agent may use' }, ['Tools']),
+      historyButton: h(BUTTON, { secondary: true, 'data-action': 'history', title: 'Chat history' }, ['History']),
     };
+    this.agent = new AgentView(h, this.renderer);
     const header = h('header', { class: 'chat-header' }, [
+      h('div', { class: 'mode-tabs', role: 'group', 'aria-label': 'Panel mode' }, [this.el.ask, this.el.agentMode]),
       this.el.title,
       this.el.model,
-      h(BUTTON, { secondary: true, 'data-action': 'history', title: 'Chat history' }, ['History']),
-      h(BUTTON, { secondary: true, 'data-action': 'new-chat', title: 'New chat' }, ['New']),
+      this.el.toolsButton,
+      this.el.historyButton,
+      h(BUTTON, { secondary: true, 'data-action': 'new-chat', title: 'New chat or task' }, ['New']),
     ]);
     this.el.messages.append(this.el.empty);
-    opts.root.replaceChildren(h('div', { class: 'chat' }, [header, this.el.banner, this.el.history, this.el.messages, this.composer.el]));
+    opts.root.replaceChildren(
+      h('div', { class: 'chat' }, [
+        header,
+        this.el.banner,
+        this.el.history,
+        this.el.tools,
+        this.el.messages,
+        this.agent.el,
+        this.composer.el,
+      ]),
+    );
 
     opts.root.addEventListener('click', (e) => this.onClick(e));
     model.addEventListener('change', () => {
@@ -104,7 +137,7 @@ export class ChatView {
   /** Apply a message from the host. */
   dispatch(msg: HostToWebview): void {
     if (msg.type === 'prefill' || (msg.type === 'turnStarted' && !msg.replaceFromUserId)) this.composer.takeDraftFromHost();
-    if (msg.type === 'conversation' || msg.type === 'turnStarted') this.scrollToEnd = true;
+    if (msg.type === 'conversation' || msg.type === 'turnStarted' || msg.type === 'agentTask') this.scrollToEnd = true;
     this.state = reduce(this.state, msg);
     if (msg.type === 'fileSuggestions') this.composer.resetSuggestion();
     if (msg.type === 'prefill') this.composer.focus();
@@ -143,11 +176,19 @@ export class ChatView {
     const s = this.state;
     const advanced = s.mode !== 'simple';
     const expert = s.mode === 'expert';
-    this.el.title.textContent = s.conversation?.title ?? 'New chat';
-    this.el.title.title = this.el.title.textContent;
+    const agentMode = s.panelMode === 'agent';
+    this.el.title.textContent = agentMode ? (s.agent ? 'Agent task' : 'New agent task') : (s.conversation?.title ?? 'New chat');
+    this.el.title.title = agentMode ? (s.agent?.task ?? '') : this.el.title.textContent;
+    this.el.ask.setAttribute('aria-pressed', String(!agentMode));
+    this.el.agentMode.setAttribute('aria-pressed', String(agentMode));
+    this.el.toolsButton.hidden = !agentMode;
+    this.el.historyButton.hidden = agentMode;
+    renderToolsPanel(this.h, this.el.tools, agentMode ? s.tools : undefined);
+    this.el.messages.hidden = agentMode;
+    this.agent.el.hidden = !agentMode;
 
     // Model picker: advanced and expert only.
-    this.el.model.hidden = !advanced || s.models.length === 0;
+    this.el.model.hidden = !advanced || s.models.length === 0 || agentMode;
     const options = ['', ...s.models];
     const current = [...this.el.model.options].map((o) => o.value);
     if (current.join('\n') !== options.join('\n')) {
@@ -156,7 +197,17 @@ export class ChatView {
     this.el.model.value = s.model && s.models.includes(s.model) ? s.model : '';
 
     this.renderBanner();
-    renderHistoryList(this.h, this.el.history, s.history, s.conversation?.id);
+    renderHistoryList(this.h, this.el.history, agentMode ? undefined : s.history, s.conversation?.id);
+
+    if (agentMode) {
+      const box = this.agent.el;
+      const atEnd = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+      this.agent.render(s.agent, s.mode);
+      if (atEnd || this.scrollToEnd) box.scrollTop = box.scrollHeight;
+      this.scrollToEnd = false;
+      this.composer.render(s);
+      return;
+    }
 
     const list = this.el.messages;
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
@@ -230,8 +281,48 @@ export class ChatView {
         this.composer.submit();
         break;
       case 'stop':
-        this.host.post({ type: 'stop' });
+        this.host.post({ type: this.state.panelMode === 'agent' && this.state.agent?.status === 'running' ? 'cancelAgent' : 'stop' });
         break;
+      case 'panel-mode': {
+        const panelMode = target.getAttribute('data-mode');
+        if (!isPanelMode(panelMode) || panelMode === this.state.panelMode) break;
+        this.scrollToEnd = true;
+        this.dispatchLocal({ ...this.state, panelMode, history: undefined, notice: undefined });
+        this.save();
+        this.host.post({ type: 'setPanelMode', panelMode });
+        this.composer.focus();
+        break;
+      }
+      case 'approve': {
+        const approvalId = target.getAttribute('data-approval');
+        const choice = target.getAttribute('data-choice');
+        if (approvalId && (choice === 'allowOnce' || choice === 'allowTask' || choice === 'deny'))
+          this.host.post({ type: 'approve', approvalId, choice });
+        break;
+      }
+      case 'open-diff': {
+        const approvalId = target.getAttribute('data-approval');
+        const path = target.getAttribute('data-path');
+        if (approvalId && path) this.host.post({ type: 'openDiff', approvalId, path });
+        break;
+      }
+      case 'undo-agent': {
+        const taskId = target.getAttribute('data-task');
+        if (taskId) this.host.post({ type: 'undoAgent', taskId });
+        break;
+      }
+      case 'tools':
+        if (this.state.tools) this.dispatchLocal({ ...this.state, tools: undefined });
+        else this.host.post({ type: 'showTools' });
+        break;
+      case 'close-tools':
+        this.dispatchLocal({ ...this.state, tools: undefined });
+        break;
+      case 'toggle-tool': {
+        const tool = target.getAttribute('data-tool');
+        if (tool) this.host.post({ type: 'toggleTool', tool, enabled: (target as HTMLInputElement).checked });
+        break;
+      }
       case 'retry':
         this.host.post({ type: 'retry' });
         break;
@@ -239,7 +330,7 @@ export class ChatView {
         this.host.post({ type: 'runDoctor' });
         break;
       case 'new-chat':
-        this.host.post({ type: 'newChat' });
+        this.host.post({ type: this.state.panelMode === 'agent' ? 'newAgentTask' : 'newChat' });
         break;
       case 'history':
         if (this.state.history) this.dispatchLocal({ ...this.state, history: undefined });

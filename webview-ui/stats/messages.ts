@@ -4,6 +4,7 @@
  * Browser-safe: type imports from protocol/ only.
  */
 import type {
+  AgentStats,
   CommandStatsRequest,
   FixStatsRequest,
   HealthHistoryRequest,
@@ -53,6 +54,8 @@ export interface DashboardData {
   usage: UsageGetRequest.Result;
   /** `tandem/health/history`. */
   health: HealthHistoryRequest.Result;
+  /** `tandem/agent/stats`; null (or absent) when the daemon has no agent feature. */
+  agent?: AgentStats | null;
 }
 
 /** Extension host → dashboard. */

@@ -431,6 +431,33 @@ function tokenSection(data: DashboardData): Section {
   };
 }
 
+function agentSection(data: DashboardData): Section {
+  const a = data.agent ?? null;
+  const statuses = ['done', 'budget', 'fallback', 'cancelled', 'failed'] as const;
+  const summary = a
+    ? `${formatValue(a.tasks, 'count')} tasks, ${formatValue(a.toolCalls, 'count')} tool calls, ${formatValue(a.tokensIn, 'tokens')} tokens in and ${formatValue(a.tokensOut, 'tokens')} out (${formatValue(a.tasks > 0 ? Math.round((a.tokensIn + a.tokensOut) / a.tasks) : 0, 'tokens')} tokens per task); wall time per task p50 ${formatValue(a.wallMs.p50, 'ms')}, p95 ${formatValue(a.wallMs.p95, 'ms')}.`
+    : '';
+  return {
+    id: 'agent',
+    title: 'Agent tasks',
+    description: `How agent tasks ended and which tools they called. ${summary}`.trim(),
+    chart: a
+      ? {
+          id: 'agent',
+          title: 'Agent tasks by outcome',
+          kind: 'bar',
+          labels: [...statuses],
+          datasets: [{ label: 'Tasks', color: 'purple', format: 'count', data: statuses.map((st) => a.byStatus[st]) }],
+        }
+      : null,
+    table: {
+      columns: ['Tool', 'Calls', 'Not ok'],
+      rows: (a?.byTool ?? []).map((t) => [t.tool, formatValue(t.calls, 'count'), formatValue(t.failed, 'count')]),
+    },
+    empty: a === null ? 'This tandemd has no agent mode.' : a.tasks === 0 ? 'No agent tasks in this period.' : undefined,
+  };
+}
+
 export function healthValue(e: { health: string; circuit: string }): number {
   if (e.health === 'up' && e.circuit !== 'open') return 1;
   if (e.health === 'unknown') return 0.5;
@@ -481,6 +508,7 @@ export function sections(data: DashboardData): Section[] {
     fixSection(data),
     commandsSection(data),
     tokenSection(data),
+    agentSection(data),
     healthSection(data),
   ];
 }

@@ -76,7 +76,11 @@ describe('faults: hostile frames (real daemon)', function () {
       /"id" of a request is a string/,
     ],
     ['a request whose id is null', '{"jsonrpc":"2.0","id":null,"method":"initialize","params":{}}', /"id" of a request is a string/],
-    ['a response to a request the daemon never sent', '{"jsonrpc":"2.0","id":7,"result":{"x":1}}', /tandemd never sends requests/],
+    [
+      'a response to a request the daemon never sent',
+      '{"jsonrpc":"2.0","id":7,"result":{"x":1}}',
+      /No request with the id 7 awaits an answer on this connection/,
+    ],
   ];
 
   faultCase(

@@ -96,6 +96,7 @@ describe('daemon: features at start and stop', () => {
     const lock = await daemon.start();
     client = await connectToDaemon({ port: lock.port, token: lock.token, client: { name: 'test', version: '0' } });
     assert.deepEqual([...client.init.capabilities.features].sort(), [
+      'agent',
       'chat',
       'code',
       'commands',
@@ -109,6 +110,8 @@ describe('daemon: features at start and stop', () => {
       'fix',
       'health',
       'inlineEdit',
+      'mcp',
+      'memory',
       'models',
       'nextEdit',
       'settings',

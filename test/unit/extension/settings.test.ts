@@ -146,3 +146,11 @@ describe('settings: a VS Code setting wins only when the user set it', () => {
     }
   });
 });
+
+describe('settings: the agent model', () => {
+  it('tandem.models.agent reaches the daemon with the other task models', () => {
+    const s = readSettings((key) => (key === 'models' ? { agent: ' qwen3:8b ', chat: 'qwen2.5-coder:7b-instruct' } : undefined) as never);
+    assert.deepEqual(s.models, { agent: 'qwen3:8b', chat: 'qwen2.5-coder:7b-instruct' });
+    assert.deepEqual(settingsUpdateParams(s).models, { agent: 'qwen3:8b', chat: 'qwen2.5-coder:7b-instruct' });
+  });
+});

@@ -222,6 +222,39 @@ describe('chat webview page in headless Chromium', function () {
     await waitForPosted((p) => p.some((m) => m.type === 'ready'), 'ready after reload');
   });
 
+  it('Agent mode: approval choices are buttons reached with Tab and pressed with Enter; the task is back after a reload', async () => {
+    await host({ type: 'init', mode: 'advanced', models: [], connected: true });
+    await host({ type: 'panelMode', panelMode: 'agent' });
+    await host({
+      type: 'agentTask',
+      task: {
+        id: 't1',
+        task: 'run the tests',
+        status: 'running',
+        steps: [{ kind: 'approval', id: 'a1', approvalId: 'ap1', ask: { type: 'command', command: 'npm test', cwd: '/w' } }],
+      },
+    });
+    const once = page.locator('[data-action="approve"][data-choice="allowOnce"]');
+    await once.waitFor();
+    await once.focus();
+    await page.keyboard.press('Tab');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute('data-choice')),
+      'allowTask',
+      'Tab moves to the next choice',
+    );
+    await page.keyboard.press('Enter');
+    await waitForPosted((p) => p.some((m) => m.type === 'approve' && m.approvalId === 'ap1' && m.choice === 'allowTask'), 'the approval');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press(' ');
+    await waitForPosted((p) => p.some((m) => m.type === 'approve' && m.choice === 'deny'), 'Deny pressed with Space');
+    await page.reload();
+    await page.locator('.agent-step.approval.pending pre.command', { hasText: 'npm test' }).waitFor();
+    assert.equal(await page.locator('[data-mode="agent"]').getAttribute('aria-pressed'), 'true');
+    mkdirSync(results, { recursive: true });
+    await page.screenshot({ path: join(results, 'chat-agent-webview.png') });
+  });
+
   it('runs under the page CSP without violations', () => {
     assert.deepEqual(cspViolations, []);
   });

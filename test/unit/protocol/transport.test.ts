@@ -94,6 +94,24 @@ describe('transport: screening a frame before dispatch', () => {
     assert.match(client.message, /The "id" of a response is a string, a number or null/);
   });
 
+  it("on the daemon with acceptResponses 'own', passes only answers to its own awaited requests", () => {
+    const own: Parameters<typeof screenFrame>[3] = { acceptResponses: 'own', ownRequest: (id) => id === 4 || id === 'r-1' };
+    for (const frame of [
+      '{"jsonrpc":"2.0","id":4,"result":{"choice":"deny"}}',
+      '{"jsonrpc":"2.0","id":"r-1","error":{"code":1,"message":"x"}}',
+    ]) {
+      assert.deepEqual(screenFrame(frame, frame.length, false, own), { message: JSON.parse(frame) });
+    }
+    for (const frame of ['{"jsonrpc":"2.0","id":5,"result":{}}', '{"jsonrpc":"2.0","id":null,"error":{"code":1,"message":"x"}}']) {
+      const v = screenFrame(frame, frame.length, false, own);
+      assert.ok('reject' in v);
+      assert.equal(v.reject.code, ErrorCodes.InvalidRequest);
+      assert.match(v.reject.message, /No request with the id (5|null) awaits an answer on this connection/);
+    }
+    const bad = screenFrame('{"jsonrpc":"2.0","id":{"a":1},"result":{}}', 40, false, own);
+    assert.ok('reject' in bad && /The "id" of a response is a string, a number or null/.test(bad.reject.message));
+  });
+
   it('keeps the earlier rules: size, binary, JSON, batches, shape', () => {
     const code = (v: ReturnType<typeof screenFrame>) => ('reject' in v ? v.reject.code : undefined);
     assert.equal(code(screenFrame('{"jsonrpc":"2.0"}', 5000, false, { maxMessageBytes: 1024 })), ErrorCodes.MessageTooLarge);

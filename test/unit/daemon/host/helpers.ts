@@ -112,7 +112,7 @@ export function fakeSession(id: string, state: { initialized?: boolean; statusNo
 
 export function feature(
   name: string,
-  declaration: Partial<Pick<DaemonFeature, 'capabilities' | 'requests' | 'notifications'>>,
+  declaration: Partial<Pick<DaemonFeature, 'capabilities' | 'requests' | 'notifications' | 'clientRequests'>>,
   register: (host: FeatureHost) => Disposable | void = () => undefined,
 ): DaemonFeature {
   return {
@@ -120,6 +120,7 @@ export function feature(
     capabilities: declaration.capabilities ?? [name],
     requests: declaration.requests ?? [],
     notifications: declaration.notifications ?? [],
+    ...(declaration.clientRequests ? { clientRequests: declaration.clientRequests } : {}),
     register: (host) => register(host) ?? { dispose: () => undefined },
   };
 }

@@ -7,6 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import {
+  AgentApproveRequest,
+  AgentRunRequest,
   DoctorRequest,
   IndexProgressNotification,
   InitializeRequest,
@@ -191,6 +193,7 @@ describe('feature host: registration', () => {
 
   it('the daemon feature list fits together and announces the capability names clients have always seen', async () => {
     assert.deepEqual([...capabilitiesOf(daemonFeatures)].sort(), [
+      'agent',
       'chat',
       'code',
       'commands',
@@ -204,6 +207,8 @@ describe('feature host: registration', () => {
       'fix',
       'health',
       'inlineEdit',
+      'mcp',
+      'memory',
       'models',
       'nextEdit',
       'settings',
@@ -285,5 +290,63 @@ describe('feature host: notifications', () => {
     assert.throws(() => host.broadcast(IndexProgressNotification, { roots: [] }), /Feature "f" sends tandem\/index\/progress/);
     assert.throws(() => host.notify(session, StatusChangedNotification, {} as never), /Feature "f" sends tandem\/status\/changed/);
     assert.deepEqual(session.sent, []);
+  });
+});
+
+describe('feature host: daemon → client requests', () => {
+  function requestingSession(
+    answer: (
+      method: string,
+      params: unknown,
+      token: { isCancellationRequested: boolean; onCancellationRequested(l: () => void): void },
+    ) => Promise<unknown>,
+  ) {
+    const session = fakeSession('s');
+    (session.connection as unknown as { sendRequest: unknown }).sendRequest = (type: { method: string }, params: unknown, token: never) =>
+      answer(type.method, params, token);
+    return session;
+  }
+
+  it('refuses a client request declared in the wrong direction, and sending one not declared', async () => {
+    await assert.rejects(
+      startFeatures([feature('a', { clientRequests: [AgentRunRequest as unknown as RequestNamespace] })], services()),
+      /Feature "a" declares tandem\/agent\/run as a request it sends to clients, but it goes client → daemon/,
+    );
+    let host: FeatureHost | undefined;
+    await startFeatures([feature('f', {}, (h) => void (host = h))], services());
+    assert.throws(
+      () =>
+        host!.request(
+          fakeSession('s'),
+          AgentApproveRequest,
+          { taskId: 't', approval: { kind: 'memory', callId: 'c', note: { kind: 'todo', title: 'x', body: '', tags: [] } } },
+          new AbortController().signal,
+        ),
+      /Feature "f" sends the request tandem\/agent\/approve, which is not among the client requests it declares/,
+    );
+  });
+
+  it('sends a declared request, returns the answer, and cancels it when the signal aborts', async () => {
+    let host: FeatureHost | undefined;
+    await startFeatures([feature('f', { clientRequests: [AgentApproveRequest] }, (h) => void (host = h))], services());
+    const params = {
+      taskId: 't',
+      approval: { kind: 'memory' as const, callId: 'c', note: { kind: 'todo', title: 'x', body: '', tags: [] } },
+    };
+    const answered = requestingSession(async (method) => (method === 'tandem/agent/approve' ? { decision: 'once' } : undefined));
+    assert.deepEqual(await host!.request(answered, AgentApproveRequest, params, new AbortController().signal), { decision: 'once' });
+
+    let cancelled = false;
+    const hanging = requestingSession(
+      (_m, _p, token) =>
+        new Promise((_resolve, reject) =>
+          token.onCancellationRequested(() => ((cancelled = true), reject(new Error('cancelled by peer')))),
+        ),
+    );
+    const ac = new AbortController();
+    const pending = host!.request(hanging, AgentApproveRequest, params, ac.signal);
+    ac.abort();
+    await assert.rejects(pending, (e: Error & { code?: number }) => e.code === -32800);
+    assert.equal(cancelled, true, 'the client got $/cancelRequest');
   });
 });

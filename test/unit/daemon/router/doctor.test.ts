@@ -49,7 +49,9 @@ describe('doctor', () => {
     assert.equal(report.completionsWork, true);
     assert.match(find(report, 'backend.reachable').title, /Ollama 0\.12\.6/);
     assert.equal(find(report, 'model.complete.pulled').status, 'ok');
-    assert.equal(find(report, 'model.chat+fix+edit.pulled').status, 'ok');
+    // The agent shares the chat model by default, so one finding covers the four tasks.
+    assert.equal(find(report, 'model.chat+fix+edit+agent.pulled').status, 'ok');
+    assert.equal(find(report, 'model.agent.tools').status, 'ok');
     assert.equal(find(report, 'model.embed.pulled').status, 'ok');
     assert.equal(find(report, 'model.nextEdit.pulled').status, 'ok');
     assert.match(find(report, 'model.nextEdit.format').title, /is a next-edit model \(Sweep Next-Edit format\)/);
@@ -61,6 +63,27 @@ describe('doctor', () => {
       report.checks.filter((c) => c.status !== 'ok'),
       [],
     );
+  });
+
+  it('warns when the agent model cannot call tools and names a pulled model that can', async () => {
+    const models: FakeModel[] = [
+      ...tandemDefaultModels(),
+      { name: 'llama2:7b', capabilities: ['completion'] },
+      { name: 'qwen3:8b', capabilities: ['completion', 'tools', 'thinking'] },
+    ];
+    const f = await fake({ models });
+    const report = await doctorOf([{ name: 'local', url: f.url }], { tasks: { agent: { model: 'llama2:7b' } } }).doctor();
+    const c = find(report, 'model.agent.tools');
+    assert.equal(c.status, 'warn');
+    assert.match(c.title, /llama2:7b cannot call tools/);
+    assert.match(c.fix ?? '', /qwen2\.5-coder:7b-instruct|qwen3:8b/);
+    assert.match(c.fix ?? '', /has the "tools" capability/);
+
+    const only = await fake({
+      models: [...tandemDefaultModels().filter((m) => !m.name.includes('instruct')), { name: 'llama2:7b', capabilities: ['completion'] }],
+    });
+    const alone = await doctorOf([{ name: 'local', url: only.url }], { tasks: { agent: { model: 'llama2:7b' } } }).doctor();
+    assert.match(find(alone, 'model.agent.tools').fix ?? '', /ollama pull qwen3:8b/);
   });
 
   it('reports connection refused with the Remote-SSH hint, and that completions cannot work', async () => {

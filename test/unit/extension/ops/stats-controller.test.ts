@@ -90,6 +90,39 @@ describe('ops: stats dashboard host', () => {
     assert.match(first.type === 'error' ? first.message : '', /not connected/);
   });
 
+  it('shows agent tasks by outcome, their tokens and wall time, and tool calls per tool', async () => {
+    const source = emptySource();
+    let asked: unknown;
+    source.agent = async (p) => {
+      asked = p;
+      return {
+        tasks: 3,
+        byStatus: { done: 2, budget: 1, fallback: 0, cancelled: 0, failed: 0 },
+        toolCalls: 12,
+        tokensIn: 42_000,
+        tokensOut: 3_100,
+        wallMs: { count: 3, p50: 20_000, p95: 61_000 },
+        byTool: [
+          { tool: 'read_file', calls: 7, failed: 1 },
+          { tool: 'edit_file', calls: 5, failed: 0 },
+        ],
+      };
+    };
+    const data = await loadDashboard(source, '7d', 30 * DAY);
+    assert.deepEqual(asked, { sinceMs: 23 * DAY, untilMs: 30 * DAY });
+    const agent = sections(data).find((x) => x.id === 'agent')!;
+    assert.equal(agent.empty, undefined);
+    assert.match(agent.description, /3 tasks, 12 tool calls, .* tokens in/);
+    // (42 000 + 3 100) / 3 tasks
+    assert.match(agent.description, /3,100 out \(15,033 tokens per task\); wall time per task p50 20,000 ms/);
+    assert.ok(agent.chart && agent.chart.kind === 'bar');
+    assert.deepEqual(agent.chart.kind === 'bar' ? agent.chart.datasets[0]!.data : [], [2, 1, 0, 0, 0]);
+    assert.deepEqual(
+      agent.table.rows.map((r) => r[0]),
+      ['read_file', 'edit_file'],
+    );
+  });
+
   it('an empty store gives empty sections with a reason, and no fix feature says so', async () => {
     const data = await loadDashboard(emptySource({}, 'none'), '7d', 30 * DAY);
     const s = sections(data);
@@ -103,6 +136,7 @@ describe('ops: stats dashboard host', () => {
         ['fixes', 'This tandemd does not record auto-fixes.'],
         ['commands', 'This tandemd does not record the everyday commands.'],
         ['tokens', 'No model calls were recorded in this period.'],
+        ['agent', 'This tandemd has no agent mode.'],
         ['health', 'No backend health changes were recorded in this period.'],
       ],
     );

@@ -39,6 +39,10 @@ describe('UI modes: mode → visible surface', () => {
       'tandem.explain',
       'tandem.tests.generate',
       'tandem.commitMessage.generate',
+      'tandem.agent.start',
+      'tandem.agent.undo',
+      'tandem.memory.add',
+      'tandem.memory.show',
     ]);
     assert.deepEqual(s.views, []);
     assert.deepEqual(s.statusBar, { modeLabel: false, model: false, backend: false, latency: false });
