@@ -4,7 +4,6 @@
  * features in `features.ts`, registered through `host/registry.ts`; the router and the
  * context engine come from a factory so tests can pass fakes (`parts.ts` has the real one).
  */
-import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, type DaemonStatus } from '../protocol';
@@ -14,13 +13,13 @@ import { daemonFeatures } from './features';
 import { startFeatures, type HostServices } from './host/registry';
 import { StatusBroadcaster, daemonStatus, publicReadiness, type StatusInputs } from './host/status';
 import type { DaemonFeature, DaemonParts } from './host/types';
-import { claimLock, newToken, publishLock, releaseLock, type HolderState, type LockInfo } from '../protocol/lockfile';
+import { claimLock, newToken, publishLock, releaseLock, type LockInfo } from '../protocol/lockfile';
+import { AlreadyRunningError } from './already-running';
 import type { DaemonLogger } from './log';
 import { Metrics } from './metrics';
-import { httpHandler } from './server/http';
+import { startServer } from './server/listen';
 import { RpcDispatcher, type Session } from './server/rpc';
 import { configSecrets, redact } from './redact';
-import { createWsGate, tokenMatches } from './server/ws';
 import { openUserDb, type Db } from './storage/db';
 import { describeTightening, tightenHome } from './storage/private-files';
 import { DAEMON_VERSION } from './version';
@@ -36,22 +35,6 @@ export interface DaemonOptions {
   port?: number;
   /** Collect Node process metrics. */
   processMetrics?: boolean;
-}
-
-export class AlreadyRunningError extends Error {
-  readonly holder: LockInfo;
-  constructor(found: HolderState) {
-    const { lock } = found;
-    super(
-      found.state === 'unresponsive'
-        ? `tandemd (pid ${lock.pid}, port ${lock.port}) holds the lock but is not answering: ${found.reason}.`
-        : found.state === 'starting'
-          ? `tandemd (pid ${lock.pid}) is starting.`
-          : `tandemd is already running (pid ${lock.pid}, port ${lock.port}).`,
-    );
-    this.name = 'AlreadyRunningError';
-    this.holder = lock;
-  }
 }
 
 export class Daemon {
@@ -177,44 +160,20 @@ export class Daemon {
     };
   }
 
-  private listen(port: number): Promise<number> {
-    const gate = createWsGate({
+  private async listen(port: number): Promise<number> {
+    const server = await startServer({
+      port,
       token: () => this.token,
       maxMessageBytes: this.baseConfig.daemon.maxMessageBytes,
+      version: DAEMON_VERSION,
+      startedAt: this.startedAt,
+      readiness: () => this.readiness(),
+      metrics: this.metrics,
+      logger: this.logger,
       onConnection: (socket) => this.onConnection(socket),
-      onRefused: (status, reason) => {
-        this.metrics.errors.inc({ kind: status === 401 ? 'unauthorized' : 'forbidden', origin: 'transport' });
-        this.logger.warn(`Refused a connection: ${status} ${reason}`);
-      },
     });
-    const server = createServer(
-      httpHandler({
-        version: DAEMON_VERSION,
-        startedAt: this.startedAt,
-        readiness: () => this.readiness(),
-        authorized: (header) => header?.startsWith('Bearer ') === true && tokenMatches(header.slice('Bearer '.length).trim(), this.token),
-        metricsText: async () => ({ contentType: this.metrics.contentType, body: await this.metrics.text() }),
-      }),
-    );
-    server.on('upgrade', (req, socket, head) => gate.handleUpgrade(req, socket, head));
-    server.on('clientError', (_err, socket) => socket.destroy());
-    this.disposers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          for (const client of gate.wss.clients) client.terminate();
-          gate.wss.close();
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        const addr = server.address();
-        resolve(typeof addr === 'object' && addr ? addr.port : port);
-      });
-    });
+    this.disposers.push(() => server.close());
+    return server.port;
   }
 
   private onConnection(socket: WebSocket): void {

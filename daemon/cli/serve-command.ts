@@ -1,5 +1,6 @@
 import { loadConfig, zIdleTimeoutSec } from '../config';
-import { AlreadyRunningError, Daemon } from '../daemon';
+import { AlreadyRunningError } from '../already-running';
+import { Daemon } from '../daemon';
 import { DaemonLogger, streamSink } from '../log';
 import { createDaemonParts } from '../parts';
 import { installCrashGuard } from '../server/crash-guard';
