@@ -289,7 +289,8 @@ describe('agent safety and robustness (integration, real daemon)', function () {
     fake.addRule({
       path: chat,
       times: 1,
-      toolCalls: [{ name: 'run_command', arguments: { command: 'sleep 30 & echo $! > bg.pid; sleep 30' } }],
+      // Sleeps far longer than the test's timeout: only the cancellation can end the command in time.
+      toolCalls: [{ name: 'run_command', arguments: { command: 'sleep 300 & echo $! > bg.pid; sleep 300' } }],
     });
     fake.addRule({ path: chat, chunks: ['should not get here'] });
     const taskId = 't-cancel';
@@ -300,11 +301,9 @@ describe('agent safety and robustness (integration, real daemon)', function () {
       'the command to start',
     );
     const bgPid = Number(readFileSync(join(ws, 'bg.pid'), 'utf8'));
-    const t0 = Date.now();
     assert.deepEqual(await editor!.conn.connection.sendRequest(AgentCancelRequest.type, { taskId }), { cancelled: true });
     const result = await running;
     assert.equal(result.status, 'cancelled');
-    assert.ok(Date.now() - t0 < 5000);
     await eventually(
       () => {
         try {
