@@ -20,10 +20,24 @@ interface Entry {
   dir: boolean;
 }
 
+/** Every entry under `dir`, while the daemon runs: a temporary file (LanceDB's `.tmp…`) may go between readdir and lstat. */
 function entries(dir: string, out: Entry[] = []): Entry[] {
-  for (const name of readdirSync(dir)) {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return out;
+    throw err;
+  }
+  for (const name of names) {
     const path = join(dir, name);
-    const st = lstatSync(path);
+    let st: ReturnType<typeof lstatSync>;
+    try {
+      st = lstatSync(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw err;
+    }
     if (st.isSymbolicLink()) continue;
     out.push({ path, mode: st.mode & 0o777, dir: st.isDirectory() });
     if (st.isDirectory()) entries(path, out);
