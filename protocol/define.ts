@@ -18,5 +18,7 @@ export const zPath = z.string().min(1).max(4096);
 export const zId = z.string().min(1).max(128);
 export const zInt = z.number().int();
 export const zNonNegInt = z.number().int().nonnegative();
+/** A period `[sinceMs, untilMs)` of stored figures, epoch ms; either end may be open (default: everything stored). */
+export const zPeriod = z.object({ sinceMs: zNonNegInt.optional(), untilMs: zNonNegInt.optional() });
 
 export { z };

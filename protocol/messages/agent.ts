@@ -34,7 +34,7 @@
  * client request at once; the result then has `status: 'cancelled'`.
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import { MessageDirection, z, zId, zPath } from '../define';
+import { MessageDirection, z, zId, zPath, zPeriod } from '../define';
 import type { TandemErrorData } from '../errors';
 import { zOpenDocument, zFixDiagnostic, type FileChange, type FixDiagnostic } from './edit';
 
@@ -451,9 +451,7 @@ export interface AgentStats {
 export namespace AgentStatsRequest {
   export const method = 'tandem/agent/stats' as const;
   export const messageDirection = MessageDirection.clientToServer;
-  export const params = z
-    .object({ sinceMs: z.number().int().nonnegative().optional(), untilMs: z.number().int().nonnegative().optional() })
-    .default({});
+  export const params = zPeriod.default({});
   export type Params = z.input<typeof params>;
   export type Result = AgentStats;
   export const type = new RequestType<Params, Result, TandemErrorData>(method);

@@ -12,7 +12,7 @@
  * Positions are 0-based lines and UTF-16 characters, as in LSP and VS Code.
  */
 import { RequestType } from 'vscode-jsonrpc';
-import { MessageDirection, z, zId, zNonNegInt, zPath } from '../define';
+import { MessageDirection, z, zId, zNonNegInt, zPath, zPeriod } from '../define';
 import type { TandemErrorData } from '../errors';
 import { zRecentFile } from './completion';
 import { zOpenDocument, zPosition, zRange, type EditRunInfo, type FileChange, type Range, type RejectedEdit } from './edit';
@@ -293,12 +293,7 @@ export interface CommandStatsRow {
 export namespace CommandStatsRequest {
   export const method = 'tandem/commands/stats' as const;
   export const messageDirection = MessageDirection.clientToServer;
-  export const params = z
-    .object({
-      sinceMs: z.number().int().nonnegative().optional(),
-      untilMs: z.number().int().nonnegative().optional(),
-    })
-    .default({});
+  export const params = zPeriod.default({});
   export type Params = z.input<typeof params>;
   export interface Result {
     total: CommandStatsRow[];

@@ -13,7 +13,7 @@
  * Positions are 0-based lines and UTF-16 characters, as in LSP and VS Code.
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import { MessageDirection, z, zId, zNonNegInt, zPath } from '../define';
+import { MessageDirection, z, zId, zNonNegInt, zPath, zPeriod } from '../define';
 import type { TandemErrorData } from '../errors';
 import { zRecentFile } from './completion';
 
@@ -327,12 +327,7 @@ export interface FixStatsRow {
 export namespace FixStatsRequest {
   export const method = 'tandem/fix/stats' as const;
   export const messageDirection = MessageDirection.clientToServer;
-  export const params = z
-    .object({
-      sinceMs: z.number().int().nonnegative().optional(),
-      untilMs: z.number().int().nonnegative().optional(),
-    })
-    .default({});
+  export const params = zPeriod.default({});
   export type Params = z.input<typeof params>;
   export interface Result {
     total: FixStatsRow[];

@@ -14,18 +14,10 @@
  * credentials, and headers are never echoed.
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import { MessageDirection, z, zId } from '../define';
+import { MessageDirection, z, zId, zPeriod } from '../define';
 import type { TandemErrorData } from '../errors';
 import type { Percentiles, RetentionStats } from './telemetry';
 import type { TaskType } from './base';
-
-const zEpochMs = z.number().int().nonnegative();
-
-/** A period `[sinceMs, untilMs)`; both optional (default: everything stored). */
-const zPeriod = {
-  sinceMs: zEpochMs.optional(),
-  untilMs: zEpochMs.optional(),
-};
 
 /** One time bucket of suggestion statistics (events are bucketed by their own time). */
 export interface StatsBucket {
@@ -54,7 +46,7 @@ export namespace StatsTimeseriesRequest {
   export const messageDirection = MessageDirection.clientToServer;
   export const params = z
     .object({
-      ...zPeriod,
+      ...zPeriod.shape,
       bucketMs: z
         .number()
         .int()
@@ -98,7 +90,7 @@ export interface UsageRow {
 export namespace UsageGetRequest {
   export const method = 'tandem/usage/get' as const;
   export const messageDirection = MessageDirection.clientToServer;
-  export const params = z.object({ ...zPeriod }).default({});
+  export const params = zPeriod.default({});
   export type Params = z.input<typeof params>;
   export interface Result {
     rows: UsageRow[];
@@ -129,7 +121,7 @@ export namespace HealthHistoryRequest {
   export const messageDirection = MessageDirection.clientToServer;
   export const params = z
     .object({
-      ...zPeriod,
+      ...zPeriod.shape,
       backend: z.string().min(1).max(64).optional(),
       limit: z.number().int().min(1).max(10_000).optional(),
     })

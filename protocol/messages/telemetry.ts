@@ -20,7 +20,7 @@
  * inline completions.
  */
 import { RequestType } from 'vscode-jsonrpc';
-import { MessageDirection, z, zId, zNonNegInt } from '../define';
+import { MessageDirection, z, zId, zNonNegInt, zPeriod } from '../define';
 import type { TandemErrorData } from '../errors';
 
 /** What was suggested: an inline completion at the cursor, or a next edit. */
@@ -157,10 +157,8 @@ export interface StatsRow {
 export namespace StatsGetRequest {
   export const method = 'tandem/stats/get' as const;
   export const messageDirection = MessageDirection.clientToServer;
-  export const params = z
-    .object({
-      sinceMs: z.number().int().nonnegative().optional(),
-      untilMs: z.number().int().nonnegative().optional(),
+  export const params = zPeriod
+    .extend({
       groupBy: z.array(z.enum(StatsDimensions)).max(3).optional(),
       /** Which suggestions to count (default `completion`). Since 1.1. */
       suggestionKind: z.enum(SuggestionKinds).optional(),
