@@ -16,7 +16,7 @@ import { Daemon } from '../../../daemon/daemon';
 import type { DaemonFeature } from '../../../daemon/host/types';
 import { lockPath, readLock } from '../../../protocol/lockfile';
 import { DaemonLogger } from '../../../daemon/log';
-import { fakeParts, feature } from './host/helpers';
+import { ANNOUNCED_FEATURES, fakeParts, feature } from './host/helpers';
 
 describe('daemon: features at start and stop', () => {
   let home: string;
@@ -95,32 +95,7 @@ describe('daemon: features at start and stop', () => {
     daemon = makeDaemon().daemon;
     const lock = await daemon.start();
     client = await connectToDaemon({ port: lock.port, token: lock.token, client: { name: 'test', version: '0' } });
-    assert.deepEqual([...client.init.capabilities.features].sort(), [
-      'agent',
-      'chat',
-      'code',
-      'commands',
-      'commitMessage',
-      'completion',
-      'context',
-      'daemon',
-      'doctor',
-      'edit',
-      'events',
-      'fix',
-      'health',
-      'inlineEdit',
-      'mcp',
-      'memory',
-      'models',
-      'nextEdit',
-      'settings',
-      'stats',
-      'status',
-      'tests',
-      'usage',
-      'workspace',
-    ]);
+    assert.deepEqual([...client.init.capabilities.features].sort(), ANNOUNCED_FEATURES);
     const deltas: Array<{ streamId: string; seq: number; delta: string }> = [];
     client.connection.onNotification(StreamDeltaNotification.type, (p) => deltas.push(p));
     const document = { path: '/w/a.ts', languageId: 'typescript', prefix: 'let ', suffix: '', line: 0, character: 4 };

@@ -11,6 +11,38 @@ import type { DaemonFeature, DaemonParts, Disposable, FeatureHost, Reconfigurabl
 import type { ChatRequest, FimRequest, GenerationResult, RawGenerateRequest } from '../../../../daemon/router/types';
 import type { Session } from '../../../../daemon/server/rpc';
 
+/**
+ * The feature names the real feature list announces in `initialize`, sorted: pinned once, for
+ * the registry's declared capabilities and the daemon's handshake alike (a feature that adds
+ * one adds it here; none that clients have seen may go).
+ */
+export const ANNOUNCED_FEATURES: readonly string[] = [
+  'agent',
+  'chat',
+  'code',
+  'commands',
+  'commitMessage',
+  'completion',
+  'context',
+  'daemon',
+  'doctor',
+  'edit',
+  'events',
+  'fix',
+  'health',
+  'inlineEdit',
+  'mcp',
+  'memory',
+  'models',
+  'nextEdit',
+  'settings',
+  'stats',
+  'status',
+  'tests',
+  'usage',
+  'workspace',
+];
+
 export class FakeRouter implements ReconfigurableRouter {
   deltas = ['const ', 'x = ', '1;'];
   disposed = false;

@@ -24,7 +24,7 @@ import { DaemonLogger } from '../../../../daemon/log';
 import { Metrics } from '../../../../daemon/metrics';
 import { RpcDispatcher, type Session } from '../../../../daemon/server/rpc';
 import type { Db } from '../../../../daemon/storage/db';
-import { fakeParts, fakeSession, feature } from './helpers';
+import { ANNOUNCED_FEATURES, fakeParts, fakeSession, feature } from './helpers';
 
 function services(sessions: Session[] = []): HostServices & { rpc: RpcDispatcher; logged: string[] } {
   const logger = new DaemonLogger('debug');
@@ -192,32 +192,7 @@ describe('feature host: registration', () => {
   });
 
   it('the daemon feature list fits together and announces the capability names clients have always seen', async () => {
-    assert.deepEqual([...capabilitiesOf(daemonFeatures)].sort(), [
-      'agent',
-      'chat',
-      'code',
-      'commands',
-      'commitMessage',
-      'completion',
-      'context',
-      'daemon',
-      'doctor',
-      'edit',
-      'events',
-      'fix',
-      'health',
-      'inlineEdit',
-      'mcp',
-      'memory',
-      'models',
-      'nextEdit',
-      'settings',
-      'stats',
-      'status',
-      'tests',
-      'usage',
-      'workspace',
-    ]);
+    assert.deepEqual([...capabilitiesOf(daemonFeatures)].sort(), ANNOUNCED_FEATURES);
     const served = daemonFeatures.flatMap((f) => f.requests.map((r) => r.method));
     assert.equal(new Set(served).size, served.length, 'each request has one feature');
   });
