@@ -1,5 +1,5 @@
 /**
- * The chat view in jsdom with a fake host, for the Agent-mode tests: what it posted,
+ * The chat view in jsdom with a fake host, for the chat view's and Agent mode's tests: what it posted,
  * what it saved, and helpers to click, type and press keys.
  */
 import assert from 'node:assert/strict';
