@@ -105,27 +105,11 @@ describe('Tandem Agent mode in a real VS Code (code-server + Chromium)', functio
       },
       settings: (ollamaUrl) => ({ 'tandem.ollamaUrl': ollamaUrl, 'tandem.uiMode': 'advanced' }),
     });
-    try {
-      await s.start();
-      s.p.on('console', (m) => {
-        if (m.type() === 'error') pageErrors.push(m.text());
-      });
-      s.p.on('pageerror', (e) => pageErrors.push(e.message));
-      await s.waitForActivation();
-      await waitFor('the daemon the extension starts', () => s!.liveDaemon(), { timeoutMs: 60_000 });
-    } catch (err) {
-      await s.saveFailureArtifacts('agent-before-start').catch(() => undefined);
-      throw err;
-    }
+    await s.startSuite('agent', { untilDaemon: true, pageErrors });
   });
 
   afterEach(async function () {
-    const t = this.currentTest;
-    if (s && t && t.state === 'failed') {
-      const png = await s.saveFailureArtifacts(`agent-${t.title}`);
-      console.log(`    screenshot and logs: ${png.replace(/\.png$/, '.*')}`);
-      if (pageErrors.length > 0) console.log(`    page errors:\n      ${pageErrors.slice(-20).join('\n      ')}`);
-    }
+    await s?.reportIfFailed(this.currentTest, 'agent', pageErrors);
   });
 
   after(async function () {

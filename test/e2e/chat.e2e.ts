@@ -73,27 +73,11 @@ describe('Tandem chat panel in a real VS Code (code-server + Chromium)', functio
       },
       settings: (ollamaUrl) => ({ 'tandem.ollamaUrl': ollamaUrl, 'tandem.uiMode': 'simple' }),
     });
-    try {
-      await s.start();
-      s.p.on('console', (m) => {
-        if (m.type() === 'error') pageErrors.push(m.text());
-      });
-      s.p.on('pageerror', (e) => pageErrors.push(e.message));
-      await s.waitForActivation();
-      await waitFor('the daemon the extension starts', () => s!.liveDaemon(), { timeoutMs: 60_000 });
-    } catch (err) {
-      await s.saveFailureArtifacts('chat-before-start').catch(() => undefined);
-      throw err;
-    }
+    await s.startSuite('chat', { untilDaemon: true, pageErrors });
   });
 
   afterEach(async function () {
-    const t = this.currentTest;
-    if (s && t && t.state === 'failed') {
-      const png = await s.saveFailureArtifacts(`chat-${t.title}`);
-      console.log(`    screenshot and logs: ${png.replace(/\.png$/, '.*')}`);
-      if (pageErrors.length > 0) console.log(`    page errors:\n      ${pageErrors.slice(-20).join('\n      ')}`);
-    }
+    await s?.reportIfFailed(this.currentTest, 'chat', pageErrors);
   });
 
   after(async function () {

@@ -193,23 +193,12 @@ describe('Tandem everyday commands in a real VS Code (code-server + Chromium)', 
         'git.autoRepositoryDetection': true,
       }),
     });
-    try {
-      makeRepository(s);
-      await s.start();
-      await s.waitForActivation();
-      await waitFor('the daemon the extension starts', () => s!.liveDaemon(), { timeoutMs: 60_000 });
-    } catch (err) {
-      await s.saveFailureArtifacts('commands-before-start').catch(() => undefined);
-      throw err;
-    }
+    makeRepository(s);
+    await s.startSuite('commands', { untilDaemon: true });
   });
 
   afterEach(async function () {
-    const t = this.currentTest;
-    if (s && t && t.state === 'failed') {
-      const png = await s.saveFailureArtifacts(`commands-${t.title}`);
-      console.log(`    screenshot and logs: ${png.replace(/\.png$/, '.*')}`);
-    }
+    await s?.reportIfFailed(this.currentTest, 'commands');
     if (s) await s.p.keyboard.press('Escape').catch(() => undefined);
   });
 

@@ -201,23 +201,12 @@ describe('Tandem auto-fix and multi-file edits in a real VS Code (code-server + 
       // Advanced mode: every fix goes through the preview (simple mode applies a small fix directly).
       settings: (ollamaUrl) => ({ 'tandem.ollamaUrl': ollamaUrl, 'tandem.uiMode': 'advanced' }),
     });
-    try {
-      await s.start();
-      await s.waitForActivation();
-      await waitFor('the daemon the extension starts', () => s!.liveDaemon(), { timeoutMs: 60_000 });
-      writeFileSync(join(s.root, 'outside.txt'), 'untouched\n');
-    } catch (err) {
-      await s.saveFailureArtifacts('edit-before-start').catch(() => undefined);
-      throw err;
-    }
+    await s.startSuite('edit', { untilDaemon: true });
+    writeFileSync(join(s.root, 'outside.txt'), 'untouched\n');
   });
 
   afterEach(async function () {
-    const t = this.currentTest;
-    if (s && t && t.state === 'failed') {
-      const png = await s.saveFailureArtifacts(`edit-${t.title}`);
-      console.log(`    screenshot and logs: ${png.replace(/\.png$/, '.*')}`);
-    }
+    await s?.reportIfFailed(this.currentTest, 'edit');
     // Leave no dialog or half-accepted preview to the next test (one failure must not
     // take the rest of the suite down with it).
     if (s) {

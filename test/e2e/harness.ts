@@ -100,6 +100,9 @@ interface LockInfo {
   port: number;
 }
 
+/** Artefact names of a suite: `<prefix>-<name>`, or the name alone. */
+const artifactName = (prefix: string | undefined, name: string) => (prefix ? `${prefix}-${name}` : name);
+
 export class E2eSession {
   readonly root: string;
   readonly home: string;
@@ -473,6 +476,40 @@ export class E2eSession {
     await row.waitFor({ state: 'visible', timeout: 15_000 });
     await row.click();
     await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
+  /**
+   * A suite's `before`: starts code-server (collecting the page's console errors and
+   * exceptions into `pageErrors` when given) and, with `untilDaemon`, waits for the
+   * extension to activate and its daemon to publish its lock. When that fails, the
+   * screenshot and logs are saved as `<prefix>-before-start` and the error rethrown.
+   */
+  async startSuite(prefix: string | undefined, opts: { untilDaemon?: boolean; pageErrors?: string[] } = {}): Promise<void> {
+    try {
+      await this.start();
+      const errors = opts.pageErrors;
+      if (errors) {
+        this.p.on('console', (m) => {
+          if (m.type() === 'error') errors.push(m.text());
+        });
+        this.p.on('pageerror', (e) => errors.push(e.message));
+      }
+      if (opts.untilDaemon) {
+        await this.waitForActivation();
+        await waitFor('the daemon the extension starts', () => this.liveDaemon(), { timeoutMs: 60_000 });
+      }
+    } catch (err) {
+      await this.saveFailureArtifacts(artifactName(prefix, 'before-start')).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** A suite's `afterEach`: a failed test leaves its screenshot and logs (and the page errors collected, if any). */
+  async reportIfFailed(test: Mocha.Test | undefined, prefix: string | undefined, pageErrors: readonly string[] = []): Promise<void> {
+    if (!test || test.state !== 'failed') return;
+    const png = await this.saveFailureArtifacts(artifactName(prefix, test.title));
+    console.log(`    screenshot and logs: ${png.replace(/\.png$/, '.*')}`);
+    if (pageErrors.length > 0) console.log(`    page errors:\n      ${pageErrors.slice(-20).join('\n      ')}`);
   }
 
   /** Saves a PNG and the logs under test-results/e2e/ (for a failed test). */

@@ -102,22 +102,11 @@ describe('Tandem next-edit suggestions in a real VS Code (code-server + Chromium
       },
       settings: (ollamaUrl) => ({ 'tandem.ollamaUrl': ollamaUrl, 'tandem.uiMode': 'simple' }),
     });
-    try {
-      await s.start();
-      await s.waitForActivation();
-      await waitFor('the daemon the extension starts', () => s!.liveDaemon(), { timeoutMs: 60_000 });
-    } catch (err) {
-      await s.saveFailureArtifacts('next-edit-before-start').catch(() => undefined);
-      throw err;
-    }
+    await s.startSuite('next-edit', { untilDaemon: true });
   });
 
   afterEach(async function () {
-    const t = this.currentTest;
-    if (s && t && t.state === 'failed') {
-      const png = await s.saveFailureArtifacts(t.title);
-      console.log(`    screenshot and logs: ${png.replace(/\.png$/, '.*')}`);
-    }
+    await s?.reportIfFailed(this.currentTest, 'next-edit');
   });
 
   after(async function () {

@@ -77,20 +77,11 @@ describe('Tandem in a real VS Code (code-server + Chromium)', function () {
         'tandem.uiMode': 'simple',
       }),
     });
-    try {
-      await s.start();
-    } catch (err) {
-      await s.saveFailureArtifacts('before-start').catch(() => undefined);
-      throw err;
-    }
+    await s.startSuite(undefined);
   });
 
   afterEach(async function () {
-    const t = this.currentTest;
-    if (s && t && t.state === 'failed') {
-      const png = await s.saveFailureArtifacts(t.title);
-      console.log(`    screenshot and logs: ${png.replace(/\.png$/, '.*')}`);
-    }
+    await s?.reportIfFailed(this.currentTest, undefined);
   });
 
   after(async function () {
