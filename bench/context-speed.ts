@@ -20,7 +20,7 @@
  *
  *   npm run bench:context [-- PATH --files 5000 --samples 300]
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -134,11 +134,14 @@ async function main() {
   }
 
   // 2. Incremental update latency on a copy of one indexed folder inside a scratch root.
-  const scratch = mkdtempSync(join(tmpdir(), 'tandem-bench-incr-'));
+  // Tandem's home sits beside the scratch root: a root holding it is refused (root policy).
+  const scratchParent = mkdtempSync(join(tmpdir(), 'tandem-bench-incr-'));
+  const scratch = join(scratchParent, 'root');
+  mkdirSync(scratch);
   const sample = candidates[0];
   cpSync(join(engine.roots()[0], sample.path), join(scratch, 'edited.ts'));
   const incr = new TandemContextEngine({
-    home: join(scratch, '.home'),
+    home: join(scratchParent, 'home'),
     config: parseContextConfig({ watch: { debounceMs: 25 } }),
     logger: nullLogger,
   });
@@ -168,7 +171,7 @@ async function main() {
     watcherMs.push(performance.now() - t);
   }
   await incr.dispose();
-  rmSync(scratch, { recursive: true, force: true });
+  rmSync(scratchParent, { recursive: true, force: true });
 
   // 3. Warm restart on the same home (nothing changed).
   await engine.dispose();
