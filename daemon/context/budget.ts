@@ -8,10 +8,35 @@
 import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
 import { PretokenCounter } from './pretokens';
 
-export class TokenCounter {
-  private readonly enc: Tiktoken;
+/**
+ * One tiktoken encoder per encoding for the whole process, shared by every counter (the
+ * context engine, chat, next edits, commands, the agent): each encoder builds its own rank
+ * tables in WebAssembly memory (measured: the first 31 MB of RSS, each further one 6-16 MB),
+ * and a shared pre-token cache serves them all. Freed when its last counter is disposed.
+ */
+interface SharedEncoding {
+  enc: Tiktoken;
   /** cl100k counts by pre-token with a cache of each one's count (pretokens.ts); other encodings encode whole. */
-  private readonly pretokens?: PretokenCounter;
+  pretokens?: PretokenCounter;
+  users: number;
+}
+
+const encodings = new Map<TiktokenEncoding, SharedEncoding>();
+
+function acquire(encoding: TiktokenEncoding): SharedEncoding {
+  let e = encodings.get(encoding);
+  if (!e) {
+    const enc = get_encoding(encoding);
+    e = { enc, users: 0, ...(encoding === 'cl100k_base' ? { pretokens: new PretokenCounter((t) => enc.encode_ordinary(t).length) } : {}) };
+    encodings.set(encoding, e);
+  }
+  e.users++;
+  return e;
+}
+
+export class TokenCounter {
+  private readonly shared: SharedEncoding;
+  private disposed = false;
   /**
    * Characters per token of what was counted lately (EWMA over texts of 256+ chars).
    * Clipping starts from it, so a window usually fits in one or two exact counts.
@@ -19,14 +44,15 @@ export class TokenCounter {
   private ratio = 4;
 
   constructor(readonly encoding: TiktokenEncoding = 'cl100k_base') {
-    this.enc = get_encoding(encoding);
-    if (encoding === 'cl100k_base') this.pretokens = new PretokenCounter((t) => this.enc.encode_ordinary(t).length);
+    this.shared = acquire(encoding);
   }
 
   /** Exact token count; special-token text (`<|endoftext|>`) counts as the model would see it. */
   count(text: string): number {
     if (text === '') return 0;
-    const n = this.pretokens ? this.pretokens.count(text) : this.enc.encode(text, 'all').length;
+    if (this.disposed) throw new Error('TokenCounter used after dispose()');
+    const { pretokens, enc } = this.shared;
+    const n = pretokens ? pretokens.count(text) : enc.encode(text, 'all').length;
     if (text.length >= 256 && n > 0) this.ratio = this.ratio * 0.7 + (text.length / n) * 0.3;
     return n;
   }
@@ -36,8 +62,14 @@ export class TokenCounter {
     return this.ratio;
   }
 
+  /** Release this counter's share of the encoder (freed with the last one). Idempotent. */
   dispose(): void {
-    this.enc.free();
+    if (this.disposed) return;
+    this.disposed = true;
+    if (--this.shared.users === 0) {
+      this.shared.enc.free();
+      encodings.delete(this.encoding);
+    }
   }
 }
 

@@ -27,6 +27,24 @@ describe('context/budget', () => {
     assert.equal(counter.count('<|endoftext|>'), 1);
   });
 
+  it('shares one encoder per encoding: disposing one counter leaves the others counting', () => {
+    const a = new TokenCounter('cl100k_base');
+    const b = new TokenCounter('cl100k_base');
+    a.dispose();
+    a.dispose(); // idempotent: b's share is not released twice
+    assert.equal(b.count('hello world'), 2);
+    assert.equal(counter.count('hello world'), 2);
+    assert.throws(() => a.count('x'), /after dispose/);
+    b.dispose();
+    const o = new TokenCounter('o200k_base');
+    assert.equal(o.count('hello world'), 2);
+    o.dispose();
+    // Once every o200k counter is gone its encoder is freed; a new one builds it again.
+    const again = new TokenCounter('o200k_base');
+    assert.equal(again.count('hello world'), 2);
+    again.dispose();
+  });
+
   const doc = Array.from({ length: 400 }, (_, i) => `  const value${i} = compute(${i}, "text ${i}");`).join('\n');
 
   for (const max of [1, 7, 50, 333, 2000, 100_000]) {
