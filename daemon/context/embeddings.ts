@@ -6,7 +6,7 @@
  * and `status()` says why.
  */
 import { mkdirSync } from 'node:fs';
-import * as lancedb from '@lancedb/lancedb';
+import type * as lancedb from '@lancedb/lancedb';
 import type { ModelRouter } from '../router/types';
 import type { Logger } from '../log';
 import { PRIVATE_DIR_MODE } from '../storage/private-files';
@@ -164,7 +164,15 @@ export class VectorIndex {
   private async connection(): Promise<lancedb.Connection> {
     if (!this.conn) {
       mkdirSync(this.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-      this.conn = await lancedb.connect(this.dir);
+      // Loaded on first use: LanceDB (its native addon and Arrow) is ~30 MB of memory that a
+      // daemon without an embed model never needs.
+      let connect: typeof lancedb.connect;
+      try {
+        ({ connect } = await import('@lancedb/lancedb'));
+      } catch (err) {
+        throw new Error(`LanceDB (the vector store) does not load on this machine: ${(err as Error).message}`);
+      }
+      this.conn = await connect(this.dir);
     }
     return this.conn;
   }
