@@ -60,6 +60,9 @@ export class VectorIndex {
     this.counts = model ? this.store.embeddedCount(model) : { embedded: 0, total: this.store.counts().chunks };
   }
 
+  /** Why the background embedding stopped for good (the vector store failed), if it did. */
+  private stopped?: string;
+
   status(): SemanticStatus {
     if (!this.embedder || !this.cfg.enabled) return this.statusWith({ embedded: 0, total: 0 });
     if (!this.counts) this.refreshCounts();
@@ -79,6 +82,7 @@ export class VectorIndex {
         reason: 'No backend can serve the embed task now (is the embed model pulled?); retrieval is BM25 only.',
       };
     }
+    if (this.stopped) return { ...base, active: false, reason: `Background embedding stopped (${this.stopped}); retrieval is BM25 only.` };
     if (this.lastError && this.now() - this.lastError.at < this.cfg.retryMs) {
       return {
         ...base,
@@ -105,7 +109,10 @@ export class VectorIndex {
       return;
     }
     this.running = this.loop()
-      .catch((err) => this.logger.warn(`context: background embedding stopped: ${(err as Error).message}`))
+      .catch((err) => {
+        this.stopped = (err as Error).message;
+        this.logger.warn(`context: background embedding stopped: ${this.stopped}`);
+      })
       .finally(() => {
         this.running = undefined;
         if (this.rerun && !this.abort.signal.aborted) {
@@ -151,6 +158,7 @@ export class VectorIndex {
       if (result.model !== model) this.store.setMeta('embed.model', result.model);
       const rows = batch.map((b, i) => ({ hash: b.hash, vector: result.embeddings[i] }));
       await this.addRows(result.model, rows);
+      this.stopped = undefined;
       this.store.markEmbedded(
         batch.map((b) => b.hash),
         result.model,
