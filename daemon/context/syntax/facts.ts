@@ -85,6 +85,7 @@ export class IndexSyntaxFacts implements SyntaxFacts {
   private readonly importsCache = new Map<string, ResolvedImport[]>();
   private readonly definitionsCache = new Map<string, DefinitionSite[]>();
   private readonly basesCache = new Map<string, DefinitionSite[]>();
+  private readonly parsersCache = new Map<string, { parser: ParserId; note?: string } | undefined>();
   private definitionsOfFile?: Statement<[string], RawSite>;
 
   constructor(
@@ -110,6 +111,7 @@ export class IndexSyntaxFacts implements SyntaxFacts {
     this.importsCache.clear();
     this.definitionsCache.clear();
     this.basesCache.clear();
+    this.parsersCache.clear();
     this.resolver.reset();
   }
 
@@ -120,8 +122,14 @@ export class IndexSyntaxFacts implements SyntaxFacts {
   }
 
   parserOf(file: string): { parser: ParserId; note?: string } | undefined {
+    // Asked for every candidate of every completion's diagnostics: remembered until the index changes.
+    this.fresh();
+    if (this.parsersCache.has(file)) return this.parsersCache.get(file);
     const f = this.store.file(file);
-    return f ? { parser: f.parser, ...(f.parserNote ? { note: f.parserNote } : {}) } : undefined;
+    const out = f ? { parser: f.parser, ...(f.parserNote ? { note: f.parserNote } : {}) } : undefined;
+    if (this.parsersCache.size > 20_000) this.parsersCache.clear();
+    this.parsersCache.set(file, out);
+    return out;
   }
 
   importsOf(file: string): ResolvedImport[] {

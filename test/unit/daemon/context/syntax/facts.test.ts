@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { IndexStore, SCHEMA_VERSION } from '../../../../../daemon/context/index-store';
@@ -142,6 +142,11 @@ describe('context/syntax: facts in the index (parsers, resolved imports, package
       writeFileSync(join(root, 'app/util.ts'), "import { Pool } from '../packages/lib/src/pool';\nexport function util() {}\n");
       await engine.refreshPaths(root, ['app/util.ts']);
       assert.deepEqual(facts.importedFiles('app/util.ts'), ['packages/lib/src/pool.ts']);
+      // So is a file that goes: what was remembered of it is not served after the index changed.
+      assert.deepEqual(facts.parserOf('app/util.ts'), { parser: 'tree-sitter:typescript' });
+      rmSync(join(root, 'app/util.ts'));
+      await engine.refreshPaths(root, ['app/util.ts']);
+      assert.equal(facts.parserOf('app/util.ts'), undefined);
     } finally {
       await engine.dispose();
     }
