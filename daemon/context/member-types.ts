@@ -75,6 +75,36 @@ function memberType(syntax: SyntaxFacts, rel: string, grammar: string, type: str
   return undefined;
 }
 
+/**
+ * The type of a top-level value the document uses without binding it (imported or from its
+ * package): its declared type (`DOUBLE: Box = …`, `var Default *Registry`, `static CONFIG: Config`),
+ * else what initialises it (`Box(…)`, `&Registry{…}`, `new Pool()`, a function with a declared return type).
+ */
+export function valueType(syntax: SyntaxFacts, rel: string, grammar: string, name: string): string | undefined {
+  const values = syntax
+    .typeDefinitions(rel, name)
+    .filter((d) => d.container === undefined && (d.kind === 'variable' || d.kind === 'constant'))
+    .slice(0, 2);
+  const n = escapeRe(name);
+  for (const d of values) {
+    const text = syntax.chunkText(d.chunkId);
+    if (!text) continue;
+    // Go `var Default *Registry = …`; elsewhere `NAME: T` as in a field.
+    const declared = grammar === 'go' ? new RegExp(`\\b${n}\\s+([*\\[\\]\\w.]+)\\s*(?:=|$)`, 'm').exec(text)?.[1] : undefined;
+    const t = grammar === 'go' ? (declared ? plainType(declared) : undefined) : fieldType(text, name, grammar);
+    if (t && isType(syntax, d.path, t)) return t;
+    const init = new RegExp(
+      `\\b${n}\\s*(?::[^=\\n]*)?(?::=|=)\\s*(?:new\\s+|&)?([A-Za-z_$][\\w$.]*?)(?:::new)?\\s*(?:<[^>\\n]*>)?\\s*[({]`,
+    ).exec(text);
+    const callee = init?.[1].split('.').pop();
+    if (!callee) continue;
+    if (/^[A-Z]/.test(callee) && isType(syntax, d.path, callee)) return callee;
+    const returned = functionReturnType(syntax, grammar, callee);
+    if (returned) return returned;
+  }
+  return undefined;
+}
+
 /** The declared type of field `name` in a declaration's text (a field's own chunk, a struct, a class body, an `__init__`). */
 export function fieldType(text: string | undefined, name: string, grammar: string): string | undefined {
   if (!text) return undefined;

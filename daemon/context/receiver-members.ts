@@ -18,7 +18,7 @@ import type { DefinitionSite, ResolvedImport, SyntaxFacts } from './syntax/facts
 import { TYPE_KINDS } from './syntax/facts';
 import { grammarFor } from './syntax/grammars';
 import { splitIdentifier } from './identifiers';
-import { declaredReturnType, escapeRe, followSteps, functionReturnType, isType } from './member-types';
+import { declaredReturnType, escapeRe, followSteps, functionReturnType, isType, valueType } from './member-types';
 import type { CursorContext } from './syntax/cursor';
 
 export type MemberSignal = 'namespace-member' | 'receiver-member';
@@ -65,7 +65,10 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
   }
   const found = receiverType(syntax, q);
   if (!found) return { members: [] };
-  const types = syntax.typeDefinitions(q.rel, found.type).filter((d) => TYPE_KINDS.has(d.kind) && d.container === undefined);
+  const all = syntax.typeDefinitions(q.rel, found.type).filter((d) => TYPE_KINDS.has(d.kind));
+  // A nested type (Java `Outer.Inner`, a TS namespace's class) when no top-level one has the name.
+  const top = all.filter((d) => d.container === undefined);
+  const types = top.length > 0 ? top : all;
   const members: MemberSite[] = [];
   const seen = new Set<string>();
   const visit = (t: DefinitionSite, depth: number) => {
@@ -154,6 +157,8 @@ function typeOfName(syntax: SyntaxFacts, q: ReceiverQuery, recv: string): { type
   if (/^[A-Z]/.test(recv) && isType(syntax, q.rel, recv)) return { type: recv, via: 'type name' };
   const returned = initializerReturnType(syntax, q, recv);
   if (returned) return { type: returned, via: 'return type' };
+  const value = valueType(syntax, q.rel, grammarFor(q.language) ?? q.language, recv);
+  if (value) return { type: value, via: 'value type' };
   const byUse = typeByMembersUsed(syntax, q, recv);
   if (byUse) return { type: byUse, via: 'members used' };
   const byName = typeNamedLike(syntax, q.rel, recv);

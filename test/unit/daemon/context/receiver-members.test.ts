@@ -62,6 +62,24 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
           symbols: [sym('Theme', 5, 'class'), sym('get', 6, 'method', 'Theme')],
         },
       ],
+      // A module-level value with a declared type; a nested class.
+      'rich/box.py': [
+        {
+          startLine: 1,
+          text: 'class Box:\n    def get_row(self):\n        pass',
+          symbols: [sym('Box', 1, 'class'), sym('get_row', 2, 'method', 'Box')],
+        },
+        { startLine: 5, text: 'DOUBLE: Box = Box(\n    "x"\n)', symbols: [{ name: 'DOUBLE', line: 5, kind: 'variable' }] },
+        { startLine: 8, text: 'HEAVY = Box("y")', symbols: [{ name: 'HEAVY', line: 8, kind: 'variable' }] },
+      ],
+      'src/test/java/a/TestTypes.java': [
+        { startLine: 1, text: 'public class TestTypes {\n  public static class Base {', symbols: [sym('TestTypes', 1, 'class')] },
+        {
+          startLine: 2,
+          text: '  public static class Base {\n    public static final String BASE_NAME = "b";\n  }',
+          symbols: [sym('Base', 2, 'class', 'TestTypes'), sym('BASE_NAME', 3, 'field', 'Base')],
+        },
+      ],
       // Go: a struct field, a package function's result, methods in another file of the package.
       'gin/context.go': [
         { startLine: 1, text: 'type Context struct {\n\tWriter  *responseWriter\n\tindex int8\n}', symbols: [sym('Context', 1, 'type')] },
@@ -173,6 +191,28 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
       type: 'JsonWriter',
       via: 'member type',
       members: ['flush'],
+    });
+  });
+
+  it('a top-level value the document does not bind: its declared type, else its initialiser', () => {
+    assert.deepEqual(resolve('tests/test_box.py', 'python', 'from rich.box import DOUBLE\nDOUBLE.'), {
+      type: 'Box',
+      via: 'value type',
+      members: ['get_row'],
+    });
+    assert.deepEqual(resolve('tests/test_box.py', 'python', 'from rich.box import HEAVY\nHEAVY.'), {
+      type: 'Box',
+      via: 'value type',
+      members: ['get_row'],
+    });
+  });
+
+  it('a nested type when no top-level type has the name (Java `Base.` for `TestTypes.Base`)', () => {
+    const prefix = 'class T {\n  void f() {\n    String s = Base.';
+    assert.deepEqual(resolve('src/test/java/a/T.java', 'java', prefix, '\n  }\n}'), {
+      type: 'Base',
+      via: 'type name',
+      members: ['BASE_NAME'],
     });
   });
 
