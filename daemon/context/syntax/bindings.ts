@@ -46,6 +46,8 @@ const MAX_STEPS = 4;
 const MAX_DEPTH = 12;
 const MAX_BINDINGS = 5000;
 
+const IMPLICIT_THIS = new Set<GrammarId>(['java', 'c_sharp', 'cpp']);
+
 export const SELF = new Set(['this', 'self', 'Self', '$this']);
 
 const CONTAINERS =
@@ -75,6 +77,7 @@ const BINDERS = new Set([
   'simple_parameter',
   'property_declaration',
 ]);
+const BINDER_LIST = [...BINDERS];
 const SCOPES =
   /(^|_)(block|body|function|func|method|closure|arrow|lambda|program|module|source_file|translation_unit|compilation_unit|declaration_list|if|with|for|while|catch|constructor)(_|$)/;
 
@@ -102,26 +105,19 @@ export class DocumentBindings {
     tree: Tree,
     private readonly grammar: GrammarId,
     private readonly offset: number,
+    /** The enclosing type when the parsed text starts inside it (its header is above the window). */
+    private readonly outerType: () => string | undefined = () => undefined,
   ) {
-    const cursor = tree.walk();
+    // One call: the search runs inside tree-sitter, and only binding nodes become Node objects.
+    const end = tree.rootNode.descendantForIndex(Math.max(0, offset - 1))?.startPosition ?? tree.rootNode.endPosition;
     let count = 0;
-    try {
-      walk: for (let visited = 0; visited < 400_000; visited++) {
-        if (cursor.startIndex <= offset) {
-          if (count < MAX_BINDINGS && cursor.nodeIsNamed && BINDERS.has(cursor.nodeType)) {
-            for (const b of this.extract(cursor.currentNode)) {
-              const map = b.field ? this.fields : this.locals;
-              map.set(b.name, [...(map.get(b.name) ?? []), b]);
-              count++;
-            }
-          }
-          if (cursor.gotoFirstChild()) continue;
-        } else if (!cursor.gotoParent()) break;
-        // This node is done (or it and its later siblings start past the cursor): on to the next one.
-        while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) break walk;
+    for (const n of tree.rootNode.descendantsOfType(BINDER_LIST, tree.rootNode.startPosition, end)) {
+      if (!n || n.startIndex > offset || count >= MAX_BINDINGS) continue;
+      for (const b of this.extract(n)) {
+        const map = b.field ? this.fields : this.locals;
+        map.set(b.name, [...(map.get(b.name) ?? []), b]);
+        count++;
       }
-    } finally {
-      cursor.delete();
     }
   }
 
@@ -132,7 +128,7 @@ export class DocumentBindings {
       const name = n.type === 'impl_item' ? plainType(n.childForFieldName('type')?.text ?? '') : n.childForFieldName('name')?.text;
       if (name) return name;
     }
-    return undefined;
+    return this.outerType();
   }
 
   /** What an expression is (`x`, `this.pool`, `c.Writer.Pusher()`, `await makeFoo()`, `T::new()`), or undefined when the document cannot say. */
@@ -152,6 +148,11 @@ export class DocumentBindings {
           return type ? { type, steps: [], via: 'self' } : undefined;
         }
         const b = this.lookup(name, n.startIndex);
+        if (!b && IMPLICIT_THIS.has(this.grammar) && /^[a-z_]/.test(name)) {
+          // Java, C#, C++: a bare name no local binds is a field of the enclosing class.
+          const type = this.enclosingType(at);
+          if (type) return { type, steps: [{ name, call: false }] };
+        }
         if (!b) return { head: name, steps: [] };
         return this.bindingRef(b, depth) ?? { head: name, steps: [] };
       }

@@ -41,11 +41,15 @@ export interface CursorContext {
   };
 }
 
-const MAX_PREFIX = 64 * 1024;
+/** The prefix parsed: its last 8 KB from a line that starts a top-level item (a parse must fit the budget on every keystroke). */
+const WINDOW = 8 * 1024;
+/** How far above the window a type header is looked for, when the window starts inside a long class or impl. */
+const MAX_OUTER = 64 * 1024;
 const MAX_SUFFIX = 4 * 1024;
 const BUDGET_MS = 15;
 
-export function cursorContext(prefix: string, suffix: string, languageId: string): CursorContext {
+/** `budgetMs`: the parse budget (BUDGET_MS; tests of long documents pass more so that a busy machine cannot change what they check). */
+export function cursorContext(prefix: string, suffix: string, languageId: string, budgetMs = BUDGET_MS): CursorContext {
   const identifier = /[A-Za-z_$][\w$]*$/.exec(prefix)?.[0] ?? '';
   const before = prefix.slice(0, prefix.length - identifier.length);
   const access = /(\?\.|\.|::|->)\s*$/.exec(before);
@@ -55,12 +59,13 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
   const grammar = grammarFor(languageId);
   const parser = grammar ? loadedParser(grammar) : undefined;
   if (!grammar || !parser) return written ? { identifier, member: { receiver: written } } : { identifier };
-  const head = before.length > MAX_PREFIX ? before.slice(before.length - MAX_PREFIX) : before;
+  const head = windowOf(before);
   // A placeholder member keeps `x.` a member expression for the parser.
   const text = `${head}${identifier || '_'}${suffix.slice(0, MAX_SUFFIX)}`;
   const offset = head.length;
-  const started = performance.now();
-  const tree = parser.parse(text, null, { progressCallback: () => performance.now() - started > BUDGET_MS });
+  const tree = parser.parse(text, null, { progressCallback: overBudget(budgetMs) });
+  // A cancelled parse resumes on the parser's next call unless reset: that would be this document, not the next one.
+  if (!tree) parser.reset();
   if (!tree) return written ? { identifier, member: { receiver: written } } : { identifier };
   try {
     const at = tree.rootNode.descendantForIndex(offset) ?? tree.rootNode;
@@ -72,7 +77,8 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
     }
     const receiver = written ?? (object ? object.text.replace(/\s+/g, '').slice(0, 300) : undefined);
     if (!receiver) return { identifier };
-    const bindings = new DocumentBindings(tree, grammar, offset);
+    const outer = before.slice(Math.max(0, before.length - head.length - MAX_OUTER), before.length - head.length);
+    const bindings = new DocumentBindings(tree, grammar, offset, () => lastTypeHeader(outer));
     let ref: TypeRef | undefined;
     if (object) ref = bindings.ref(object, at);
     else if (/^[A-Za-z_$][\w$]*$/.test(receiver))
@@ -82,6 +88,55 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * The text parsed for the cursor: all of a short prefix, else its last WINDOW characters
+ * from the first line indented least (a top-level item, or a member of the class the
+ * cursor is in), so the parse starts at a declaration rather than inside one.
+ */
+function windowOf(before: string): string {
+  if (before.length <= WINDOW) return before;
+  const cut = before.indexOf('\n', before.length - WINDOW) + 1;
+  let best = -1;
+  let bestIndent = Infinity;
+  for (let at = cut; at > 0 && at < before.length;) {
+    const end = before.indexOf('\n', at);
+    const line = before.slice(at, end < 0 ? before.length : end);
+    const indent = line.length - line.trimStart().length;
+    if (indent < bestIndent && /^\s*[^\s)\]}/*#@]/.test(line)) {
+      best = at;
+      bestIndent = indent;
+      if (indent === 0) break;
+    }
+    if (end < 0) break;
+    at = end + 1;
+  }
+  return before.slice(best >= 0 ? best : cut);
+}
+
+/** The last type declared at column 0 in `text` (`impl<T> Trait for Foo<T>`, `public final class Foo`, `class Foo:`), for `self` above the window. */
+function lastTypeHeader(text: string): string | undefined {
+  const re =
+    /^(?:(?:export|pub(?:\([^)]*\))?|public|private|protected|abstract|final|sealed|static|unsafe|data|open|internal|partial)\s+)*(?:impl(?:\s*<[^\n{]*?>)?\s+(?:[\w:]+(?:<[^\n{]*?>)?\s+for\s+)?|class\s+|struct\s+|trait\s+|interface\s+|enum\s+|record\s+)(?:[\w]+::)*([A-Za-z_]\w*)/gm;
+  let last: string | undefined;
+  for (const m of text.matchAll(re)) last = m[1];
+  return last;
+}
+
+/**
+ * A parse budget of `ms` of both wall-clock and CPU time: the parse stops when both have
+ * passed, so a machine busy with other work (the wall clock runs, this process does not)
+ * does not cut short a parse that would finish, and the work per keystroke stays bounded.
+ */
+function overBudget(ms: number): () => boolean {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    if (performance.now() - wall <= ms) return false;
+    const used = process.cpuUsage(cpu);
+    return (used.user + used.system) / 1000 > ms;
+  };
 }
 
 function selfRef(bindings: DocumentBindings, at: Node): TypeRef | undefined {

@@ -5,6 +5,8 @@ import { loadGrammar, type GrammarId } from '../../../../../daemon/context/synta
 
 /** The receiver part of cursorContext for a document whose cursor ends `prefix`. */
 const member = (language: string, prefix: string, suffix = '') => cursorContext(prefix, suffix, language).member;
+/** The same for a long document, with a parse budget no busy machine exceeds (what is parsed is under test, not how fast). */
+const longMember = (language: string, prefix: string, suffix = '') => cursorContext(prefix, suffix, language, 10_000).member;
 
 describe('context/syntax/cursor: the receiver of `x.`', function () {
   this.timeout(60_000);
@@ -150,6 +152,30 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
       assert.equal(member('typescript', 'function f(p: Promise<Foo>) {\n  p.', '\n}')?.type, 'Foo');
       assert.equal(member('typescript', 'function f(p: Foo | null) {\n  p!.', '\n}')?.type, 'Foo');
       assert.equal(member('typescript', 'function f(p) {\n  (p as Foo).', '\n}')?.type, 'Foo');
+    });
+  });
+
+  describe('long documents: only the last 8 KB are parsed, from the line indented least', () => {
+    it('a cancelled parse does not leak into the next document (the parser is reset)', () => {
+      const huge = `fn a() {\n${'    let x = [1, 2, 3];\n'.repeat(400)}    x.`;
+      cursorContext(huge, '', 'rust', 0);
+      assert.equal(member('java', 'class A {\n  void f(Foo x) {\n    x.', '\n  }\n}')?.type, 'Foo');
+      assert.equal(member('rust', 'fn f(s: Summary) {\n    s.', '\n}')?.type, 'Summary');
+    });
+
+    const filler = (line: string) => Array.from({ length: 600 }, (_, i) => line.replace('N', String(i))).join('\n');
+
+    it('`self` in an impl whose header is above the parsed window', () => {
+      const prefix = `impl Printer {\n${filler('    fn mN(&self) -> u32 {\n        N\n    }')}\n    fn last(&mut self) {\n        self.`;
+      assert.ok(prefix.length > 20_000);
+      assert.deepEqual(longMember('rust', prefix, '\n    }\n}'), { receiver: 'self', type: 'Printer', via: 'self' });
+    });
+
+    it('Java: a bare field name declared above the window is a field of the enclosing class, for the index', () => {
+      const prefix = `public final class Gson {\n  private Excluder excluder;\n${filler('  int mN() {\n    return N;\n  }')}\n  void f() {\n    excluder.`;
+      assert.deepEqual(longMember('java', prefix, '\n  }\n}')?.chain, { type: 'Gson', steps: [{ name: 'excluder', call: false }] });
+      const near = 'public final class Gson {\n  private Excluder excluder;\n  void f() {\n    excluder.';
+      assert.equal(member('java', near, '\n  }\n}')?.type, 'Excluder', 'declared in the window: the declaration itself');
     });
   });
 
