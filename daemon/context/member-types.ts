@@ -60,14 +60,16 @@ function memberType(syntax: SyntaxFacts, rel: string, grammar: string, type: str
       // A method read as a field is a getter or a property (`get size(): number`, `@property def size(self) -> int`).
       const found =
         callable || step.call ? declaredReturnType(syntax, m, grammar) : fieldType(syntax.chunkText(m.chunkId), m.name, grammar);
-      if (found) return found === 'Self' ? t.name : found;
+      const named = found === 'Self' ? t.name : found;
+      // Only a type the index declares: a docstring's `name: text` or an outside library's type leads nowhere.
+      if (named && isType(syntax, m.path, named)) return named;
     }
     if (!step.call) {
       // Fields that are not definitions of their own: Go and Rust struct fields, Python attributes set in `__init__`.
       const texts = [syntax.chunkText(t.chunkId), ...members.filter((m) => m.name === '__init__').map((m) => syntax.chunkText(m.chunkId))];
       for (const text of texts) {
         const found = fieldType(text, step.name, grammar);
-        if (found) return found;
+        if (found && isType(syntax, t.path, found)) return found;
       }
     }
     queue.push(...syntax.baseTypesOf(t).slice(0, 3));
@@ -76,14 +78,16 @@ function memberType(syntax: SyntaxFacts, rel: string, grammar: string, type: str
 }
 
 /**
- * The type of a top-level value the document uses without binding it (imported or from its
- * package): its declared type (`DOUBLE: Box = …`, `var Default *Registry`, `static CONFIG: Config`),
+ * The type of a top-level value the document uses without binding it (its own, imported, or from its
+ * package; `imported`: the files the document's imports resolve to): its declared type (`DOUBLE: Box = …`, `var Default *Registry`, `static CONFIG: Config`),
  * else what initialises it (`Box(…)`, `&Registry{…}`, `new Pool()`, a function with a declared return type).
  */
-export function valueType(syntax: SyntaxFacts, rel: string, grammar: string, name: string): string | undefined {
+export function valueType(syntax: SyntaxFacts, rel: string, grammar: string, name: string, imported: string[]): string | undefined {
+  // Only where the file sees it: its own top level, the files it imports, its package (not a namesake elsewhere).
+  const visible = new Set([rel, ...imported, ...syntax.samePackageFiles(rel)]);
   const values = syntax
     .typeDefinitions(rel, name)
-    .filter((d) => d.container === undefined && (d.kind === 'variable' || d.kind === 'constant'))
+    .filter((d) => d.container === undefined && (d.kind === 'variable' || d.kind === 'constant') && visible.has(d.path))
     .slice(0, 2);
   const n = escapeRe(name);
   for (const d of values) {

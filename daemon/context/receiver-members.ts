@@ -157,7 +157,8 @@ function typeOfName(syntax: SyntaxFacts, q: ReceiverQuery, recv: string): { type
   if (/^[A-Z]/.test(recv) && isType(syntax, q.rel, recv)) return { type: recv, via: 'type name' };
   const returned = initializerReturnType(syntax, q, recv);
   if (returned) return { type: returned, via: 'return type' };
-  const value = valueType(syntax, q.rel, grammarFor(q.language) ?? q.language, recv);
+  const imported = q.imports.flatMap((i) => i.files).slice(0, 200);
+  const value = valueType(syntax, q.rel, grammarFor(q.language) ?? q.language, recv, imported);
   if (value) return { type: value, via: 'value type' };
   const byUse = typeByMembersUsed(syntax, q, recv);
   if (byUse) return { type: byUse, via: 'members used' };

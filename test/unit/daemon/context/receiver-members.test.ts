@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { receiverMembers } from '../../../../daemon/context/receiver-members';
 import { fieldType } from '../../../../daemon/context/member-types';
 import { loadGrammar, type GrammarId } from '../../../../daemon/context/syntax/grammars';
+import type { ImportFact } from '../../../../daemon/context/syntax/types';
 import { memoryIndex, type MemoryIndex } from './memory-index';
 
 const sym = (
@@ -121,10 +122,11 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
   after(() => index.close());
 
   /** What the completion path does: the document's cursor context, then the receiver's members from the index. */
-  const resolve = (rel: string, language: string, prefix: string, suffix = '') => {
+  const resolve = (rel: string, language: string, prefix: string, suffix = '', imports: ImportFact[] = []) => {
     const cursor = index.syntax.cursorContext(prefix, suffix, language);
     assert.ok(cursor.member, 'a member access');
-    const r = receiverMembers(index.syntax, { rel, language, prefix, suffix, imports: [], ...cursor.member });
+    const resolved = index.syntax.resolveImports(rel, language, imports);
+    const r = receiverMembers(index.syntax, { rel, language, prefix, suffix, imports: resolved, ...cursor.member });
     return { type: r.type, via: r.via, members: r.members.map((m) => m.site.name) };
   };
 
@@ -195,16 +197,15 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
   });
 
   it('a top-level value the document does not bind: its declared type, else its initialiser', () => {
-    assert.deepEqual(resolve('tests/test_box.py', 'python', 'from rich.box import DOUBLE\nDOUBLE.'), {
-      type: 'Box',
-      via: 'value type',
-      members: ['get_row'],
-    });
-    assert.deepEqual(resolve('tests/test_box.py', 'python', 'from rich.box import HEAVY\nHEAVY.'), {
-      type: 'Box',
-      via: 'value type',
-      members: ['get_row'],
-    });
+    const from = (name: string): ImportFact[] => [
+      { specifier: 'rich.box', kind: 'module', names: [{ imported: name, local: name }], line: 1 },
+    ];
+    const double = resolve('tests/test_box.py', 'python', 'from rich.box import DOUBLE\nDOUBLE.', '', from('DOUBLE'));
+    assert.deepEqual(double, { type: 'Box', via: 'value type', members: ['get_row'] });
+    const heavy = resolve('tests/test_box.py', 'python', 'from rich.box import HEAVY\nHEAVY.', '', from('HEAVY'));
+    assert.deepEqual(heavy, { type: 'Box', via: 'value type', members: ['get_row'] });
+    // Not imported: a namesake in another file is not the document's value.
+    assert.deepEqual(resolve('tests/test_box.py', 'python', 'HEAVY.'), { type: undefined, via: undefined, members: [] });
   });
 
   it('a nested type when no top-level type has the name (Java `Base.` for `TestTypes.Base`)', () => {
