@@ -26,11 +26,19 @@ export function followSteps(syntax: SyntaxFacts, rel: string, grammar: string, t
   return cur;
 }
 
-/** The declared return type of a free function named `name` (one of the first few definitions that says). */
-export function functionReturnType(syntax: SyntaxFacts, grammar: string, name: string): string | undefined {
+/**
+ * The declared return type of a free function named `name` (one of the first few definitions that says);
+ * with `visible`, only one declared in those files (what a bare call in the document can reach).
+ */
+export function functionReturnType(
+  syntax: SyntaxFacts,
+  grammar: string,
+  name: string,
+  visible?: (path: string) => boolean,
+): string | undefined {
   for (const d of syntax
-    .definitions(name, 5)
-    .filter((d) => d.kind === 'function' || d.kind === 'method' || d.kind === '')
+    .definitions(name, visible ? 20 : 5)
+    .filter((d) => (d.kind === 'function' || d.kind === 'method' || d.kind === '') && (!visible || visible(d.path)))
     .slice(0, 3)) {
     const t = declaredReturnType(syntax, d, grammar);
     if (t && isType(syntax, d.path, t)) return t;

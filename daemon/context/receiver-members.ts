@@ -134,7 +134,14 @@ function chainType(
   const grammar = grammarFor(q.language) ?? q.language;
   let steps = chain.steps;
   let start = chain.type;
-  if (!start && chain.callee) start = functionReturnType(syntax, grammar, chain.callee);
+  if (!start && chain.callee) {
+    // A bare call reaches the document's own functions, its imports and its package, not a namesake elsewhere.
+    const files = new Set([q.rel, ...q.imports.flatMap((i) => i.files).slice(0, 200), ...syntax.samePackageFiles(q.rel)]);
+    const dir = q.rel.slice(0, q.rel.lastIndexOf('/') + 1);
+    // Go: the package is the folder, whether or not the document is indexed yet.
+    const samePackage = (p: string) => grammar === 'go' && p.startsWith(dir) && !p.slice(dir.length).includes('/');
+    start = functionReturnType(syntax, grammar, chain.callee, (p) => files.has(p) || samePackage(p));
+  }
   if (!start && chain.head) {
     const ns = steps.length > 0 ? namespaceFiles(syntax, { ...q, receiver: chain.head }) : [];
     if (ns.length > 0) {

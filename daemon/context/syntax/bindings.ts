@@ -210,7 +210,11 @@ export class DocumentBindings {
     const obj = fn ? undefined : (n.childForFieldName('object') ?? n.childForFieldName('receiver'));
     const nameNode = fn ? undefined : (n.childForFieldName('name') ?? n.childForFieldName('method'));
     if (!fn && nameNode) {
-      if (!obj) return { callee: nameNode.text, steps: [] };
+      if (!obj) {
+        // Java `make()`: a method of the enclosing class.
+        const type = IMPLICIT_THIS.has(this.grammar) ? this.enclosingType(at) : undefined;
+        return type ? { type, steps: [{ name: nameNode.text, call: true }] } : { callee: nameNode.text, steps: [] };
+      }
       return this.stepCall(this.ref(obj, at, depth + 1), nameNode.text);
     }
     if (!fn) return undefined;
@@ -262,9 +266,11 @@ export class DocumentBindings {
       // Bound later, or by the statement the use is in (`x = x.next` reads the earlier `x`).
       if (b.node.startIndex > at || (b.value && at < b.node.endIndex)) continue;
       any = b;
-      if (inScope(b.node, at)) visible = b;
+      if (inScope(b.node, at, this.grammar)) visible = b;
     }
-    return visible ?? this.fieldBinding(name) ?? any;
+    // A bare name is a field only where the language reads it so (Java, C#, C++); elsewhere a field is the last guess.
+    if (IMPLICIT_THIS.has(this.grammar)) return visible ?? this.fieldBinding(name) ?? any;
+    return visible ?? any ?? this.fieldBinding(name);
   }
 
   private fieldBinding(name: string): Binding | undefined {
@@ -425,10 +431,15 @@ function declaratorName(d: Node | null | undefined): Node | undefined {
   return undefined;
 }
 
+/** Python and Ruby blocks do not scope names: a binding in an `if`, `for`, `with` or `try` holds for the rest of its function. */
+const FUNCTION_SCOPES = /^(function_definition|lambda|class_definition|module|method|singleton_method|do_block|block|program)$/;
+
 /** Whether a binding's scope (its nearest enclosing block, function or clause) holds position `at`. */
-function inScope(binding: Node, at: number): boolean {
-  for (let n: Node | null = binding.parent, guard = 0; n && guard < 8; n = n.parent, guard++) {
-    if (SCOPES.test(n.type)) return n.startIndex <= at && at <= n.endIndex;
+function inScope(binding: Node, at: number, grammar: GrammarId): boolean {
+  const scopes = grammar === 'python' || grammar === 'ruby' ? FUNCTION_SCOPES : SCOPES;
+  for (let n: Node | null = binding.parent, guard = 0; n && guard < 12; n = n.parent, guard++) {
+    if (grammar === 'python' && n.type === 'block') continue;
+    if (scopes.test(n.type)) return n.startIndex <= at && at <= n.endIndex;
   }
   return true;
 }

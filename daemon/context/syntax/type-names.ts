@@ -28,6 +28,8 @@ const WRAPPERS = new Set([
   'Final',
   'ClassVar',
   'Annotated',
+  'Type',
+  'type',
 ]);
 const NOT_TYPES = /^(var|auto|let|const|val|dynamic|any|unknown|object|Object|None|null|undefined|void|never|mixed|impl|dyn|mut)$/;
 

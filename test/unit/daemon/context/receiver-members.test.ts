@@ -63,6 +63,15 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
           symbols: [sym('Theme', 5, 'class'), sym('get', 6, 'method', 'Theme')],
         },
       ],
+      // A function with a declared return type, reached only through an import.
+      'rich/table.py': [
+        {
+          startLine: 1,
+          text: 'class Table:\n    def add_row(self):\n        pass',
+          symbols: [sym('Table', 1, 'class'), sym('add_row', 2, 'method', 'Table')],
+        },
+        { startLine: 5, text: 'def load_table(path) -> "Table":\n    return Table()', symbols: [sym('load_table', 5, 'function')] },
+      ],
       // A module-level value with a declared type; a nested class.
       'rich/box.py': [
         {
@@ -206,6 +215,23 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
     assert.deepEqual(heavy, { type: 'Box', via: 'value type', members: ['get_row'] });
     // Not imported: a namesake in another file is not the document's value.
     assert.deepEqual(resolve('tests/test_box.py', 'python', 'HEAVY.'), { type: undefined, via: undefined, members: [] });
+  });
+
+  it('a bare call reaches only the functions the document sees (`with load_table(p) as t`)', () => {
+    const imports: ImportFact[] = [
+      { specifier: 'rich.table', kind: 'module', names: [{ imported: 'load_table', local: 'load_table' }], line: 1 },
+    ];
+    const prefix = 'from rich.table import load_table\nwith load_table(p) as t:\n    t.';
+    assert.deepEqual(resolve('tests/test_table.py', 'python', prefix, '', imports), {
+      type: 'Table',
+      via: 'return type',
+      members: ['add_row'],
+    });
+    assert.deepEqual(resolve('tests/test_table.py', 'python', 'with load_table(p) as t:\n    t.'), {
+      type: undefined,
+      via: undefined,
+      members: [],
+    });
   });
 
   it('a nested type when no top-level type has the name (Java `Base.` for `TestTypes.Base`)', () => {

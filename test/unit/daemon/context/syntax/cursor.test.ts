@@ -47,6 +47,19 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
       assert.equal(member('java', 'class A {\n  void f() {\n    for (Foo e : list) {\n      e.', '\n    }\n  }\n}')?.type, 'Foo');
     });
 
+    it('Python blocks do not scope names: a binding in `try`/`if` holds after it, over an earlier untyped one', () => {
+      const prefix = 'def f():\n    conn = None\n    try:\n        conn = Connection()\n    except Error:\n        pass\n    conn.';
+      assert.equal(member('python', prefix)?.type, 'Connection');
+      assert.equal(member('python', 'def f(cls: Type[Spider]):\n    cls.')?.type, 'Spider');
+    });
+
+    it('Java: a bare call is a method of the enclosing class', () => {
+      assert.deepEqual(member('java', 'class A {\n  void f() {\n    var x = make();\n    x.', '\n  }\n}')?.chain, {
+        type: 'A',
+        steps: [{ name: 'make', call: true }],
+      });
+    });
+
     it('prefers the binding whose scope holds the cursor over a closer one in another function', () => {
       const prefix = 'function d(c: Context) {\n  function inner(c: Request) {\n    return 1;\n  }\n  if (1) {\n    c.';
       assert.equal(member('typescript', prefix, '\n  }\n}')?.type, 'Context');
