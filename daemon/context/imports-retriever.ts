@@ -81,7 +81,7 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
 
   let ranked: Ranked[];
   if (cursor.member) {
-    const r = receiverMembers(syntax, { ...q, receiver: cursor.member.receiver, type: cursor.member.type, imports });
+    const r = receiverMembers(syntax, { ...q, ...cursor.member, imports });
     out.cursor = { identifier: typed, receiver: cursor.member.receiver, type: r.type, via: r.via };
     ranked = rankMembers(index, r.members, typed, uses, parts, cursor.member.receiver);
   } else {

@@ -18,6 +18,8 @@ import type { DefinitionSite, ResolvedImport, SyntaxFacts } from './syntax/facts
 import { TYPE_KINDS } from './syntax/facts';
 import { grammarFor } from './syntax/grammars';
 import { splitIdentifier } from './identifiers';
+import { declaredReturnType, escapeRe, followSteps, functionReturnType, isType, valueType } from './member-types';
+import type { CursorContext } from './syntax/cursor';
 
 export type MemberSignal = 'namespace-member' | 'receiver-member';
 
@@ -35,6 +37,8 @@ export interface ReceiverQuery {
   /** The receiver as written (`x`, `this.pool`, `crate::a`) and its type when the document says. */
   receiver: string;
   type?: string;
+  /** How to get to the type when the document does not say it outright (cursorContext's `chain`). */
+  chain?: NonNullable<CursorContext['member']>['chain'];
   prefix: string;
   suffix: string;
   imports: ResolvedImport[];
@@ -61,7 +65,10 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
   }
   const found = receiverType(syntax, q);
   if (!found) return { members: [] };
-  const types = syntax.typeDefinitions(q.rel, found.type).filter((d) => TYPE_KINDS.has(d.kind) && d.container === undefined);
+  const all = syntax.typeDefinitions(q.rel, found.type).filter((d) => TYPE_KINDS.has(d.kind));
+  // A nested type (Java `Outer.Inner`, a TS namespace's class) when no top-level one has the name.
+  const top = all.filter((d) => d.container === undefined);
+  const types = top.length > 0 ? top : all;
   const members: MemberSite[] = [];
   const seen = new Set<string>();
   const visit = (t: DefinitionSite, depth: number) => {
@@ -111,20 +118,60 @@ function stem(file: string): string {
 /** The receiver's type name and how it was found. */
 function receiverType(syntax: SyntaxFacts, q: ReceiverQuery): { type: string; via: string } | undefined {
   if (q.type) return { type: q.type, via: SELF.has(q.receiver) ? 'enclosing type' : 'declared type' };
-  const recv = q.receiver;
+  if (q.chain) {
+    const chained = chainType(syntax, q, q.chain);
+    if (chained) return chained;
+  }
+  return typeOfName(syntax, q, q.receiver);
+}
+
+/** Where a chain starts (a stated type, a free function's return type, a name's inferred type), then its member steps. */
+function chainType(
+  syntax: SyntaxFacts,
+  q: ReceiverQuery,
+  chain: NonNullable<ReceiverQuery['chain']>,
+): { type: string; via: string } | undefined {
+  const grammar = grammarFor(q.language) ?? q.language;
+  let steps = chain.steps;
+  let start = chain.type;
+  if (!start && chain.callee) {
+    // A bare call reaches the document's own functions, its imports and its package, not a namesake elsewhere.
+    const files = new Set([q.rel, ...q.imports.flatMap((i) => i.files).slice(0, 200), ...syntax.samePackageFiles(q.rel)]);
+    const dir = q.rel.slice(0, q.rel.lastIndexOf('/') + 1);
+    // Go: the package is the folder, whether or not the document is indexed yet.
+    const samePackage = (p: string) => grammar === 'go' && p.startsWith(dir) && !p.slice(dir.length).includes('/');
+    start = functionReturnType(syntax, grammar, chain.callee, (p) => files.has(p) || samePackage(p));
+  }
+  if (!start && chain.head) {
+    const ns = steps.length > 0 ? namespaceFiles(syntax, { ...q, receiver: chain.head }) : [];
+    if (ns.length > 0) {
+      // `pkg.f().`, `module.value.`: a top-level definition of the namespace, then the rest.
+      const d = ns.flatMap((f) => syntax.definitionsIn(f).filter((x) => x.container === undefined && x.name === steps[0].name))[0];
+      if (!d) return undefined;
+      start = TYPE_KINDS.has(d.kind) ? d.name : declaredReturnType(syntax, d, grammar);
+      steps = steps.slice(1);
+    } else start = typeOfName(syntax, { ...q, chain: undefined }, chain.head)?.type;
+  }
+  if (!start) return undefined;
+  const type = steps.length > 0 ? followSteps(syntax, q.rel, grammar, start, steps) : start;
+  if (!type) return undefined;
+  return { type, via: steps.length > 0 ? 'member type' : chain.callee ? 'return type' : 'declared type' };
+}
+
+/** A receiver name's type from what the index knows: the name of a type, an initializer's return type, the members used on it, its name. */
+function typeOfName(syntax: SyntaxFacts, q: ReceiverQuery, recv: string): { type: string; via: string } | undefined {
   if (!/^[A-Za-z_$][\w$]*$/.test(recv)) return undefined;
   if (/^[A-Z]/.test(recv) && isType(syntax, q.rel, recv)) return { type: recv, via: 'type name' };
   const returned = initializerReturnType(syntax, q, recv);
   if (returned) return { type: returned, via: 'return type' };
+  const imported = q.imports.flatMap((i) => i.files).slice(0, 200);
+  const value = valueType(syntax, q.rel, grammarFor(q.language) ?? q.language, recv, imported);
+  if (value) return { type: value, via: 'value type' };
   const byUse = typeByMembersUsed(syntax, q, recv);
   if (byUse) return { type: byUse, via: 'members used' };
   const byName = typeNamedLike(syntax, q.rel, recv);
   if (byName) return { type: byName, via: 'name' };
   return undefined;
-}
-
-function isType(syntax: SyntaxFacts, rel: string, name: string): boolean {
-  return syntax.typeDefinitions(rel, name).some((d) => TYPE_KINDS.has(d.kind));
 }
 
 /** `x = f(…)` (or `new f`, `await f`) closest above the cursor: the declared return type of `f`. */
@@ -139,51 +186,8 @@ function initializerReturnType(syntax: SyntaxFacts, q: ReceiverQuery, recv: stri
   if (!callee) return undefined;
   const name = callee.split('.').pop()!;
   const grammar = grammarFor(q.language) ?? q.language;
-  for (const d of syntax
-    .definitions(name, 5)
-    .filter((d) => d.kind === 'function' || d.kind === 'method' || d.kind === '')
-    .slice(0, 3)) {
-    const t = declaredReturnType(syntax, d, grammar);
-    if (t && t !== recv && isType(syntax, d.path, t)) return t;
-  }
-  return undefined;
-}
-
-/** The return type a function's declaration states (its base name), from the text of its chunk. */
-function declaredReturnType(syntax: SyntaxFacts, d: DefinitionSite, grammar: string): string | undefined {
-  const text = syntax.chunkText(d.chunkId);
-  if (!text) return undefined;
-  const at = text.search(new RegExp(`\\b${escapeRe(d.name)}\\b`));
-  if (at < 0) return undefined;
-  if (grammar === 'java' || grammar === 'c_sharp' || grammar === 'cpp') {
-    const m = new RegExp(`([A-Za-z_][\\w.]*)\\s*(?:<[^>]*>)?(?:\\[\\])?\\s+${escapeRe(d.name)}\\s*\\(`).exec(text);
-    const t = m?.[1].split('.').pop();
-    return t && !/^(void|public|private|protected|static|final|return|new)$/.test(t) ? t : undefined;
-  }
-  const open = text.indexOf('(', at);
-  if (open < 0) return undefined;
-  let depth = 0;
-  let close = -1;
-  for (let i = open; i < text.length && i < open + 4000; i++) {
-    const c = text[i];
-    if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) {
-      close = i;
-      break;
-    }
-  }
-  if (close < 0) return undefined;
-  const after = text.slice(close + 1, close + 300);
-  const m =
-    grammar === 'go'
-      ? /^\s*\(?\s*\*?\s*([A-Za-z_][\w.]*)/.exec(after)
-      : grammar === 'rust' || grammar === 'python'
-        ? /^\s*->\s*(?:&\s*(?:'\w+\s+)?(?:mut\s+)?)?['"]?([A-Za-z_][\w.:]*)/.exec(after)
-        : /^\s*:\s*(?:Promise\s*<\s*)?([A-Za-z_$][\w$.]*)/.exec(after);
-  const t = m?.[1].split(/\.|::/).pop();
-  if (!t) return undefined;
-  if (t === 'Self' && d.container) return d.container;
-  return /^(void|any|unknown|never|string|number|boolean|None|Self|error|bool|int|str)$/.test(t) ? undefined : t;
+  const t = functionReturnType(syntax, grammar, name);
+  return t !== recv ? t : undefined;
 }
 
 /** The type declaring most of the other members the document uses on `recv` (at least two, or one only it declares). */
@@ -223,8 +227,4 @@ function typeNamedLike(syntax: SyntaxFacts, rel: string, recv: string): string |
     if (name.length >= 3 && isType(syntax, rel, name)) return name;
   }
   return undefined;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,20 +1,26 @@
 /**
  * What is being typed at the cursor: the identifier (possibly partial) right before it,
- * and for member access (`x.`, `x.pa`, `self.x.`, `a::b::`) the receiver and, where the
- * document says so, the receiver's type name:
+ * and for member access (`x.`, `x?.`, `x->`, `self.x.`, `a::b::`, `f(a).`) the receiver and,
+ * where the document says so, the receiver's type (bindings.ts reads the document):
  *
  * - `this`/`self`/`Self`: the enclosing class, struct, impl or trait;
  * - a name bound in the document: its type annotation (`x: Foo`, `Foo x`, `var x Foo`,
- *   `let x: Foo`, a typed parameter or field) or what initialises it (`new Foo(…)`,
- *   `Foo(…)` in Python, `Foo{…}`/`&Foo{…}` in Go, `Foo::new(…)`/`Foo { … }` in Rust) — the
- *   binding closest above the cursor wins;
- * - a name the file imports (a namespace or a class): the name itself.
+ *   `let x: Foo`, a typed parameter of the enclosing function, method, closure or arrow,
+ *   a Go method receiver, a field; a type parameter stands for its bound) or what
+ *   initialises it (`new Foo(…)`, `Foo(…)` in Python, `Foo{…}` in Go, `Foo::new(…)` in
+ *   Rust) — the binding closest above the cursor in a scope that holds it wins;
+ * - otherwise a `chain` for the index to finish (receiver-members.ts): where to start (a
+ *   type, a name the document does not type, a free function's return type) and the
+ *   fields and methods to follow (`this.pool.`, `c.req.`, `x := c.Writer.Pusher()`).
  *
  * Parsing is bounded (the last 64 KB of the prefix and 4 KB of the suffix, under a time
  * budget); without a loaded grammar only the identifier and receiver are reported.
  */
 import type { Node } from 'web-tree-sitter';
-import { grammarFor, loadedParser, type GrammarId } from './grammars';
+import { DocumentBindings, SELF, memberParts, type Step, type TypeRef } from './bindings';
+import { grammarFor, loadedParser } from './grammars';
+
+export type { Step, TypeRef } from './bindings';
 
 export interface CursorContext {
   /** The identifier characters right before the cursor ('' when none). */
@@ -22,148 +28,140 @@ export interface CursorContext {
   member?: {
     /** The receiver as written (`x`, `this.pool`, `crate::a`). */
     receiver: string;
-    /** The receiver's type (or class/namespace) name when known. */
+    /** The receiver's type (or class/namespace) name when the document alone says. */
     type?: string;
     /** How the type was found. */
     via?: 'self' | 'annotation' | 'initializer';
+    /**
+     * Otherwise, when the document says how to get there: where to start (a type, a name it
+     * does not type, a free function's return type) and the members to follow
+     * (`c.Writer.Pusher().` → start `c`'s type, steps `Writer`, `Pusher()`).
+     */
+    chain?: { type?: string; head?: string; callee?: string; steps: Step[] };
   };
 }
 
-const MAX_PREFIX = 64 * 1024;
+/** The prefix parsed: its last 8 KB from a line that starts a top-level item (a parse must fit the budget on every keystroke). */
+const WINDOW = 8 * 1024;
+/** How far above the window a type header is looked for, when the window starts inside a long class or impl. */
+const MAX_OUTER = 64 * 1024;
 const MAX_SUFFIX = 4 * 1024;
 const BUDGET_MS = 15;
 
-const SELF = new Set(['this', 'self', 'Self']);
-const CONTAINERS =
-  /^(class_declaration|abstract_class_declaration|class_definition|class_specifier|struct_specifier|impl_item|trait_item|interface_declaration|struct_item|enum_declaration|record_declaration|struct_declaration|class|module|trait_declaration)$/;
-
-export function cursorContext(prefix: string, suffix: string, languageId: string): CursorContext {
+/** `budgetMs`: the parse budget (BUDGET_MS; tests of long documents pass more so that a busy machine cannot change what they check). */
+export function cursorContext(prefix: string, suffix: string, languageId: string, budgetMs = BUDGET_MS): CursorContext {
   const identifier = /[A-Za-z_$][\w$]*$/.exec(prefix)?.[0] ?? '';
   const before = prefix.slice(0, prefix.length - identifier.length);
-  const m = /((?:[A-Za-z_$][\w$]*(?:\(\))?\s*(?:\.|::|->)\s*)*[A-Za-z_$][\w$]*)\s*(\.|::|->)\s*$/.exec(before.slice(-300));
-  if (!m) return { identifier };
-  const receiver = m[1].replace(/\s+/g, '');
+  const access = /(\?\.|\.|::|->)\s*$/.exec(before);
+  if (!access) return { identifier };
+  const m = /((?:[A-Za-z_$][\w$]*(?:\(\))?\s*(?:\?\.|\.|::|->)\s*)*[A-Za-z_$][\w$]*)\s*(\?\.|\.|::|->)\s*$/.exec(before.slice(-300));
+  const written = m?.[1].replace(/\s+/g, '').replace(/\?\./g, '.');
   const grammar = grammarFor(languageId);
   const parser = grammar ? loadedParser(grammar) : undefined;
-  if (!grammar || !parser) return { identifier, member: { receiver } };
-  const head = before.length > MAX_PREFIX ? before.slice(before.length - MAX_PREFIX) : before;
+  if (!grammar || !parser) return written ? { identifier, member: { receiver: written } } : { identifier };
+  const head = windowOf(before);
   // A placeholder member keeps `x.` a member expression for the parser.
   const text = `${head}${identifier || '_'}${suffix.slice(0, MAX_SUFFIX)}`;
   const offset = head.length;
-  const started = performance.now();
-  const tree = parser.parse(text, null, { progressCallback: () => performance.now() - started > BUDGET_MS });
-  if (!tree) return { identifier, member: { receiver } };
+  const tree = parser.parse(text, null, { progressCallback: overBudget(budgetMs) });
+  // A cancelled parse resumes on the parser's next call unless reset: that would be this document, not the next one.
+  if (!tree) parser.reset();
+  if (!tree) return written ? { identifier, member: { receiver: written } } : { identifier };
   try {
-    const first = receiver.split(/\.|::|->/)[0];
-    const type = typeOf(tree.rootNode, grammar, receiver, first, offset);
-    return { identifier, member: { receiver, ...type } };
+    const at = tree.rootNode.descendantForIndex(offset) ?? tree.rootNode;
+    // The receiver expression: the object of the member access the placeholder completes.
+    let object: Node | undefined;
+    for (let n: Node | null = at, guard = 0; n && guard < 3 && !object; n = n.parent, guard++) {
+      const parts = memberParts(n);
+      if (parts && parts.object.endIndex <= offset) object = parts.object;
+    }
+    const receiver = written ?? (object ? object.text.replace(/\s+/g, '').slice(0, 300) : undefined);
+    if (!receiver) return { identifier };
+    const outer = before.slice(Math.max(0, before.length - head.length - MAX_OUTER), before.length - head.length);
+    const bindings = new DocumentBindings(tree, grammar, offset, () => lastTypeHeader(outer));
+    let ref: TypeRef | undefined;
+    if (object) ref = bindings.ref(object, at);
+    else if (/^[A-Za-z_$][\w$]*$/.test(receiver))
+      ref = SELF.has(receiver) ? selfRef(bindings, at) : bindings.ref(identifierNode(at, receiver, offset), at);
+    else if (access[1] === '::' && /^(self|Self)$/.test(receiver)) ref = selfRef(bindings, at);
+    return { identifier, member: { receiver, ...described(ref, receiver) } };
   } finally {
     tree.delete();
   }
 }
 
-function typeOf(
-  root: Node,
-  grammar: GrammarId,
-  receiver: string,
-  first: string,
-  offset: number,
-): { type?: string; via?: 'self' | 'annotation' | 'initializer' } {
-  if (SELF.has(receiver)) {
-    const at = root.descendantForIndex(Math.max(0, offset - 1));
-    for (let n: Node | null = at; n; n = n.parent) {
-      if (!CONTAINERS.test(n.type)) continue;
-      const name = n.type === 'impl_item' ? baseType(n.childForFieldName('type')) : n.childForFieldName('name')?.text;
-      if (name) return { type: name, via: 'self' };
+/**
+ * The text parsed for the cursor: all of a short prefix, else its last WINDOW characters
+ * from the first line indented least (a top-level item, or a member of the class the
+ * cursor is in), so the parse starts at a declaration rather than inside one.
+ */
+function windowOf(before: string): string {
+  if (before.length <= WINDOW) return before;
+  const cut = before.indexOf('\n', before.length - WINDOW) + 1;
+  let best = -1;
+  let bestIndent = Infinity;
+  for (let at = cut; at > 0 && at < before.length;) {
+    const end = before.indexOf('\n', at);
+    const line = before.slice(at, end < 0 ? before.length : end);
+    const indent = line.length - line.trimStart().length;
+    if (indent < bestIndent && /^\s*[^\s)\]}/*#@]/.test(line)) {
+      best = at;
+      bestIndent = indent;
+      if (indent === 0) break;
     }
-    return {};
+    if (end < 0) break;
+    at = end + 1;
   }
-  // `this.field.` / `self.field.`: the field's declared type.
-  const target =
-    SELF.has(first) && receiver.split(/\.|::|->/).length === 2
-      ? receiver.split(/\.|::|->/)[1]
-      : receiver.includes('.') || receiver.includes('::')
-        ? undefined
-        : receiver;
-  if (!target) return {};
-  let best: { type?: string; via?: 'annotation' | 'initializer'; at: number } | undefined;
-  const stack: Node[] = [root];
-  let visited = 0;
-  while (stack.length > 0 && visited < 200_000) {
-    const n = stack.pop()!;
-    visited++;
-    if (n.startIndex > offset) continue;
-    const found = bindingType(n, grammar, target);
-    if (found && (!best || n.startIndex >= best.at)) best = { ...found, at: n.startIndex };
-    for (let i = n.namedChildCount - 1; i >= 0; i--) {
-      const c = n.namedChild(i);
-      if (c && c.startIndex <= offset) stack.push(c);
-    }
-  }
-  return best ? { type: best.type, via: best.via } : {};
+  return before.slice(best >= 0 ? best : cut);
 }
 
-/** If `n` binds `name`, the type it gives it. */
-function bindingType(n: Node, grammar: GrammarId, name: string): { type?: string; via: 'annotation' | 'initializer' } | undefined {
-  const nameNode = n.childForFieldName('name') ?? n.childForFieldName('pattern') ?? n.childForFieldName('left');
-  let bound = nameNode?.text === name;
-  // Go `x := …` / `var a, b T`, Java/C# declarators: the name sits one level down.
-  if (!bound && /^(short_var_declaration|assignment_statement)$/.test(n.type))
-    bound = n.childForFieldName('left')?.namedChildren.some((c) => c?.text === name) ?? false;
-  if (!bound) return undefined;
-  const annotation = n.childForFieldName('type') ?? (/declarator$/.test(n.type) ? n.parent?.childForFieldName('type') : null);
-  const t = annotation ? baseType(annotation) : undefined;
-  if (t) return { type: t, via: 'annotation' };
-  const value = n.childForFieldName('value') ?? n.childForFieldName('right');
-  const init = value ? initializerType(value.type === 'expression_list' ? value.namedChild(0) : value, grammar) : undefined;
-  return init ? { type: init, via: 'initializer' } : undefined;
+/** The last type declared at column 0 in `text` (`impl<T> Trait for Foo<T>`, `public final class Foo`, `class Foo:`), for `self` above the window. */
+function lastTypeHeader(text: string): string | undefined {
+  const re =
+    /^(?:(?:export|pub(?:\([^)]*\))?|public|private|protected|abstract|final|sealed|static|unsafe|data|open|internal|partial)\s+)*(?:impl(?:\s*<[^\n{]*?>)?\s+(?:[\w:]+(?:<[^\n{]*?>)?\s+for\s+)?|class\s+|struct\s+|trait\s+|interface\s+|enum\s+|record\s+)(?:[\w]+::)*([A-Za-z_]\w*)/gm;
+  let last: string | undefined;
+  for (const m of text.matchAll(re)) last = m[1];
+  return last;
 }
 
-function initializerType(v: Node | null, grammar: GrammarId): string | undefined {
-  for (let guard = 0; v && guard < 4; guard++) {
-    switch (v.type) {
-      case 'new_expression':
-      case 'object_creation_expression':
-        return baseType(v.childForFieldName('constructor') ?? v.childForFieldName('type'));
-      case 'composite_literal':
-      case 'struct_expression':
-        return baseType(v.childForFieldName('type') ?? v.childForFieldName('name'));
-      case 'unary_expression':
-      case 'reference_expression':
-      case 'await_expression':
-      case 'parenthesized_expression':
-        v = v.childForFieldName('operand') ?? v.childForFieldName('value') ?? v.namedChild(0);
-        continue;
-      case 'call':
-      case 'call_expression': {
-        const fn = v.childForFieldName('function');
-        if (!fn) return undefined;
-        // Rust `Foo::new()`, `Foo::with(…)`: the type is the path.
-        if (fn.type === 'scoped_identifier') return baseType(fn.childForFieldName('path'));
-        // Python `Foo(…)` constructs a class; a capitalised callee reads as one elsewhere too.
-        if (fn.type === 'identifier' && /^[A-Z]/.test(fn.text) && grammar !== 'go') return fn.text;
-        return undefined;
-      }
-      default:
-        return undefined;
-    }
+/**
+ * A parse budget of `ms` of both wall-clock and CPU time: the parse stops when both have
+ * passed, so a machine busy with other work (the wall clock runs, this process does not)
+ * does not cut short a parse that would finish, and the work per keystroke stays bounded.
+ */
+function overBudget(ms: number): () => boolean {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    if (performance.now() - wall <= ms) return false;
+    const used = process.cpuUsage(cpu);
+    return (used.user + used.system) / 1000 > ms;
+  };
+}
+
+function selfRef(bindings: DocumentBindings, at: Node): TypeRef | undefined {
+  const type = bindings.enclosingType(at);
+  return type ? { type, steps: [], via: 'self' } : undefined;
+}
+
+/** The receiver identifier's node right before the access (`x` of `x::`), when the parse has it. */
+function identifierNode(at: Node, name: string, offset: number): Node | undefined {
+  for (let n: Node | null = at, guard = 0; n && guard < 4; n = n.parent, guard++) {
+    for (const c of n.namedChildren) if (c && c.text === name && c.endIndex <= offset) return c;
   }
   return undefined;
 }
 
-/** The plain type name of a type node (`Foo` of `&mut Foo<T>`, `*pkg.Foo`, `Foo[]`, `: Foo | null`). */
-function baseType(n: Node | null | undefined): string | undefined {
-  let cur: Node | null | undefined = n;
-  for (let guard = 0; cur && guard < 12; guard++) {
-    if (/^(type_identifier|identifier|constant|name)$/.test(cur.type)) return cur.text;
-    if (
-      cur.type === 'qualified_type' ||
-      cur.type === 'scoped_type_identifier' ||
-      cur.type === 'nested_type_identifier' ||
-      cur.type === 'scoped_identifier'
-    )
-      cur = cur.childForFieldName('name') ?? cur.lastNamedChild;
-    else cur = cur.childForFieldName('type') ?? cur.childForFieldName('name') ?? cur.namedChild(0);
-  }
-  return undefined;
+function described(ref: TypeRef | undefined, receiver: string): Omit<NonNullable<CursorContext['member']>, 'receiver'> {
+  if (!ref) return {};
+  if (ref.type && ref.steps.length === 0) return { type: ref.type, ...(ref.via ? { via: ref.via } : {}) };
+  if (ref.steps.length === 0 && !ref.callee && (ref.head === undefined || ref.head === receiver)) return {};
+  return {
+    chain: {
+      ...(ref.type ? { type: ref.type } : {}),
+      ...(ref.head ? { head: ref.head } : {}),
+      ...(ref.callee ? { callee: ref.callee } : {}),
+      steps: ref.steps,
+    },
+  };
 }

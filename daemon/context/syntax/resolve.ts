@@ -293,7 +293,10 @@ export class ImportResolver {
   // ---- Rust -----------------------------------------------------------------------------
 
   private crateOf(fromRel: string): { dir: string; src: string } | undefined {
-    for (const dir of ancestors(fromRel)) if (this.text(inDir(dir, 'Cargo.toml')) !== undefined) return { dir, src: inDir(dir, 'src') };
+    for (const dir of ancestors(fromRel)) {
+      const manifest = this.text(inDir(dir, 'Cargo.toml'));
+      if (manifest !== undefined) return { dir, src: crateRootDir(dir, manifest, fromRel) };
+    }
     return undefined;
   }
 
@@ -315,6 +318,8 @@ export class ImportResolver {
     const file = parts.pop()!;
     const dir = posix.dirname(fromRel);
     if (file === 'lib.rs' || file === 'main.rs' || file === 'mod.rs') return { path: parts, childDir: dir };
+    // Each file directly in tests/, examples/ or benches/ is a crate root of its own.
+    if (parts.length === 0 && /(^|\/)(tests|examples|benches)$/.test(src)) return { path: [], childDir: dir };
     const stem = file.replace(/\.rs$/, '');
     return { path: [...parts, stem], childDir: inDir(dir === '.' ? '' : dir, stem) };
   }
@@ -451,4 +456,22 @@ export function parseJsonc(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The folder whose files are module paths from the crate root for `fromRel`: a target's own
+ * folder when Cargo.toml places it elsewhere (`[[bin]] path = "crates/core/main.rs"`), the
+ * conventional `tests/`, `examples/` and `benches/` roots, else `src/`.
+ */
+function crateRootDir(dir: string, manifest: string, fromRel: string): string {
+  const under = (folder: string) => fromRel.startsWith(folder === '' ? '' : `${folder}/`);
+  let best: string | undefined;
+  for (const m of manifest.matchAll(/^\s*path\s*=\s*"([^"]+\.rs)"/gm)) {
+    const folder = posix.dirname(posix.join(dir, m[1]));
+    const f = folder === '.' ? '' : folder;
+    if (under(f) && (best === undefined || f.length > best.length)) best = f;
+  }
+  if (best !== undefined && best !== dir) return best;
+  for (const conventional of ['tests', 'examples', 'benches']) if (under(inDir(dir, conventional))) return inDir(dir, conventional);
+  return inDir(dir, 'src');
 }

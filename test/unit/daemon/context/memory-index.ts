@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { contentHash } from '../../../../daemon/context/chunker';
 import type { SemanticStatus, VectorHit } from '../../../../daemon/context/embeddings';
 import { IndexStore } from '../../../../daemon/context/index-store';
+import { languageOfPath } from '../../../../daemon/context/languages';
 import type { RetrievalIndex } from '../../../../daemon/context/retrieval';
 import { IndexSyntaxFacts } from '../../../../daemon/context/syntax/facts';
 import type { DefinitionKind } from '../../../../daemon/context/syntax/types';
@@ -33,7 +34,7 @@ export function memoryIndex(root: string, files: Record<string, ChunkSpec[]>, ve
   let chunkCount = 0;
   for (const [path, chunks] of Object.entries(files)) {
     store.replaceFile(
-      { path, hash: contentHash(path), size: 1, mtimeMs: 1, language: path.endsWith('.py') ? 'python' : 'typescript' },
+      { path, hash: contentHash(path), size: 1, mtimeMs: 1, language: languageOfPath(path) ?? 'typescript' },
       chunks.map((c) => ({
         startLine: c.startLine,
         endLine: c.startLine + c.text.split('\n').length - 1,

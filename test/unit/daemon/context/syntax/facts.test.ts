@@ -38,6 +38,13 @@ const FILES: Record<string, string> = {
   'core/src/db/pool.rs': 'use self::inner::X;\nuse super::Conn;\npub struct Pool;\n',
   'util/Cargo.toml': '[package]\nname = "shop-util"\nversion = "0.1.0"\n',
   'util/src/lib.rs': 'pub fn fmt() {}\n',
+  // Rust crate roots off src/: a [[bin]] path in Cargo.toml, an integration test under tests/.
+  'cli/Cargo.toml': '[package]\nname = "shop-cli"\n\n[[bin]]\nname = "shop"\npath = "app/main.rs"\n',
+  'cli/app/main.rs': 'mod flags;\n',
+  'cli/app/flags/mod.rs': 'pub struct Opts;\n',
+  'cli/app/flags/doc.rs': 'use crate::flags::Opts;\n',
+  'core/tests/it.rs': 'mod util;\nuse crate::util::setup;\n',
+  'core/tests/util.rs': 'pub fn setup() {}\n',
   // Java: classes, wildcards, same package.
   'src/main/java/com/acme/App.java':
     'package com.acme;\nimport com.acme.db.Store;\nimport com.acme.util.*;\nimport java.util.List;\nclass App { Store s; Helper h; }\n',
@@ -99,6 +106,11 @@ describe('context/syntax: facts in the index (parsers, resolved imports, package
         ['db', ['core/src/db/mod.rs']],
         ['crate::db::pool', ['core/src/db/pool.rs']],
         ['shop_util', ['util/src/lib.rs']],
+      ]);
+      assert.deepEqual(files('cli/app/flags/doc.rs'), [['crate::flags', ['cli/app/flags/mod.rs']]]);
+      assert.deepEqual(files('core/tests/it.rs'), [
+        ['util', ['core/tests/util.rs']],
+        ['crate::util', ['core/tests/util.rs']],
       ]);
       assert.deepEqual(files('core/src/net.rs'), [['super::db', ['core/src/db/mod.rs', 'core/src/db/pool.rs']]]);
       assert.deepEqual(files('core/src/db/mod.rs'), [['pool', ['core/src/db/pool.rs']]]);

@@ -1,0 +1,199 @@
+/**
+ * The declared types of members and functions, read from the indexed text of their
+ * declarations: what a field is declared as (`pool: Pool`, `self.pool = Pool()`,
+ * `Pool *pkg.Pool` in a Go struct, `pool: Arc<Pool>` in a Rust one, `Pool pool;`) and
+ * what a function or method returns. With them a receiver chain the document starts
+ * (cursor.ts: `c.Writer.Pusher().`) is followed member by member to the type whose
+ * members come next.
+ *
+ * Work is bounded: a few steps, a few declaring types (and their bases) per step, and
+ * only the chunks of the members named.
+ */
+import { plainType } from './syntax/bindings';
+import type { DefinitionSite, SyntaxFacts } from './syntax/facts';
+import { TYPE_KINDS } from './syntax/facts';
+import type { Step } from './syntax/cursor';
+
+const MAX_TYPES_PER_STEP = 8;
+
+/** The type reached from `type` by following `steps` (a field's declared type, a method's return type), or undefined where the index does not say. */
+export function followSteps(syntax: SyntaxFacts, rel: string, grammar: string, type: string, steps: Step[]): string | undefined {
+  let cur: string | undefined = type;
+  for (const step of steps.slice(0, 4)) {
+    if (!cur) return undefined;
+    cur = memberType(syntax, rel, grammar, cur, step);
+  }
+  return cur;
+}
+
+/**
+ * The declared return type of a free function named `name` (one of the first few definitions that says);
+ * with `visible`, only one declared in those files (what a bare call in the document can reach).
+ */
+export function functionReturnType(
+  syntax: SyntaxFacts,
+  grammar: string,
+  name: string,
+  visible?: (path: string) => boolean,
+): string | undefined {
+  for (const d of syntax
+    .definitions(name, visible ? 20 : 5)
+    .filter((d) => (d.kind === 'function' || d.kind === 'method' || d.kind === '') && (!visible || visible(d.path)))
+    .slice(0, 3)) {
+    const t = declaredReturnType(syntax, d, grammar);
+    if (t && isType(syntax, d.path, t)) return t;
+  }
+  return undefined;
+}
+
+export function isType(syntax: SyntaxFacts, rel: string, name: string): boolean {
+  return syntax.typeDefinitions(rel, name).some((d) => TYPE_KINDS.has(d.kind));
+}
+
+/** The type of member `step` of type `type`, looked up in the type, then in the types it extends. */
+function memberType(syntax: SyntaxFacts, rel: string, grammar: string, type: string, step: Step): string | undefined {
+  const queue: DefinitionSite[] = syntax
+    .typeDefinitions(rel, type)
+    .filter((d) => TYPE_KINDS.has(d.kind))
+    .slice(0, 3);
+  const seen = new Set<string>();
+  for (let i = 0; i < queue.length && i < MAX_TYPES_PER_STEP; i++) {
+    const t = queue[i];
+    const key = `${t.path}:${t.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const members = syntax.membersOf(t);
+    for (const m of members.filter((m) => m.name === step.name).slice(0, 3)) {
+      const callable = m.kind === 'method' || m.kind === 'function';
+      // A method read as a field is a getter or a property (`get size(): number`, `@property def size(self) -> int`).
+      const found =
+        callable || step.call ? declaredReturnType(syntax, m, grammar) : fieldType(syntax.chunkText(m.chunkId), m.name, grammar);
+      const named = found === 'Self' ? t.name : found;
+      // Only a type the index declares: a docstring's `name: text` or an outside library's type leads nowhere.
+      if (named && isType(syntax, m.path, named)) return named;
+    }
+    if (!step.call) {
+      // Fields that are not definitions of their own: Go and Rust struct fields, Python attributes set in `__init__`.
+      const texts = [syntax.chunkText(t.chunkId), ...members.filter((m) => m.name === '__init__').map((m) => syntax.chunkText(m.chunkId))];
+      for (const text of texts) {
+        const found = fieldType(text, step.name, grammar);
+        if (found && isType(syntax, t.path, found)) return found;
+      }
+    }
+    queue.push(...syntax.baseTypesOf(t).slice(0, 3));
+  }
+  return undefined;
+}
+
+/**
+ * The type of a top-level value the document uses without binding it (its own, imported, or from its
+ * package; `imported`: the files the document's imports resolve to): its declared type (`DOUBLE: Box = …`, `var Default *Registry`, `static CONFIG: Config`),
+ * else what initialises it (`Box(…)`, `&Registry{…}`, `new Pool()`, a function with a declared return type).
+ */
+export function valueType(syntax: SyntaxFacts, rel: string, grammar: string, name: string, imported: string[]): string | undefined {
+  // Only where the file sees it: its own top level, the files it imports, its package (not a namesake elsewhere).
+  const visible = new Set([rel, ...imported, ...syntax.samePackageFiles(rel)]);
+  const values = syntax
+    .typeDefinitions(rel, name)
+    .filter((d) => d.container === undefined && (d.kind === 'variable' || d.kind === 'constant') && visible.has(d.path))
+    .slice(0, 2);
+  const n = escapeRe(name);
+  for (const d of values) {
+    const text = syntax.chunkText(d.chunkId);
+    if (!text) continue;
+    // Go `var Default *Registry = …`; elsewhere `NAME: T` as in a field.
+    const declared = grammar === 'go' ? new RegExp(`\\b${n}\\s+([*\\[\\]\\w.]+)\\s*(?:=|$)`, 'm').exec(text)?.[1] : undefined;
+    const t = grammar === 'go' ? (declared ? plainType(declared) : undefined) : fieldType(text, name, grammar);
+    if (t && isType(syntax, d.path, t)) return t;
+    const init = new RegExp(
+      `\\b${n}\\s*(?::[^=\\n]*)?(?::=|=)\\s*(?:new\\s+|&)?([A-Za-z_$][\\w$.]*?)(?:::new)?\\s*(?:<[^>\\n]*>)?\\s*[({]`,
+    ).exec(text);
+    const callee = init?.[1].split('.').pop();
+    if (!callee) continue;
+    if (/^[A-Z]/.test(callee) && isType(syntax, d.path, callee)) return callee;
+    const returned = functionReturnType(syntax, grammar, callee);
+    if (returned) return returned;
+  }
+  return undefined;
+}
+
+/** The declared type of field `name` in a declaration's text (a field's own chunk, a struct, a class body, an `__init__`). */
+export function fieldType(text: string | undefined, name: string, grammar: string): string | undefined {
+  if (!text) return undefined;
+  const n = escapeRe(name);
+  const patterns: RegExp[] =
+    grammar === 'python'
+      ? [
+          new RegExp(`self\\.${n}\\s*:\\s*([^=\\n]+?)\\s*=`),
+          new RegExp(`self\\.${n}\\s*=\\s*(?:await\\s+)?([A-Z][\\w.]*)\\s*\\(`),
+          new RegExp(`^[ \\t]*${n}\\s*:\\s*([^=\\n]+)`, 'm'),
+        ]
+      : grammar === 'go'
+        ? [new RegExp(`^[ \\t]*${n}(?:\\s*,\\s*\\w+)*[ \\t]+([*\\[\\]\\w.]+)`, 'm')]
+        : grammar === 'rust'
+          ? [new RegExp(`(?:^|[\\s,{(])(?:pub(?:\\([^)]*\\))?\\s+)?${n}\\s*:\\s*([^,\\n}=]+)`, 'm')]
+          : /^(java|c_sharp|cpp)$/.test(grammar)
+            ? [new RegExp(`([A-Za-z_][\\w.:]*(?:<[^;=()]*?>)?(?:\\[\\])*\\**)\\s+\\**&?${n}\\s*[;=,{]`)]
+            : [
+                new RegExp(
+                  `(?:^|[\\s;{(,])(?:(?:public|private|protected|readonly|static|declare|override)\\s+)*#?${n}[?!]?\\s*:\\s*([^=;,\\n)]+)`,
+                  'm',
+                ),
+                new RegExp(`(?:^|[\\s;{(,.])#?${n}\\s*=\\s*new\\s+([A-Za-z_$][\\w$.]*)`, 'm'),
+              ];
+  for (const re of patterns) {
+    const m = re.exec(text);
+    const t = m ? plainType(m[1]) : undefined;
+    if (
+      t &&
+      !/^(return|new|public|private|protected|static|final|string|number|boolean|int|str|bool|float|bytes|usize|u8|u32|u64|i32|i64|String|Integer|Long|Boolean)$/.test(
+        t,
+      )
+    )
+      return t;
+  }
+  return undefined;
+}
+
+/** The return type a function's declaration states (its base name), from the text of its chunk. */
+export function declaredReturnType(syntax: SyntaxFacts, d: DefinitionSite, grammar: string): string | undefined {
+  const text = syntax.chunkText(d.chunkId);
+  if (!text) return undefined;
+  const at = text.search(new RegExp(`\\b${escapeRe(d.name)}\\b`));
+  if (at < 0) return undefined;
+  if (grammar === 'java' || grammar === 'c_sharp' || grammar === 'cpp') {
+    const m = new RegExp(`([A-Za-z_][\\w.]*)\\s*(?:<[^>]*>)?(?:\\[\\])?\\s+${escapeRe(d.name)}\\s*\\(`).exec(text);
+    const t = m?.[1].split('.').pop();
+    return t && !/^(void|public|private|protected|static|final|return|new)$/.test(t) ? t : undefined;
+  }
+  const open = text.indexOf('(', at);
+  if (open < 0) return undefined;
+  let depth = 0;
+  let close = -1;
+  for (let i = open; i < text.length && i < open + 4000; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) {
+      close = i;
+      break;
+    }
+  }
+  if (close < 0) return undefined;
+  const after = text.slice(close + 1, close + 300);
+  const m =
+    grammar === 'go'
+      ? /^\s*\(?\s*([*\w.[\]]+)/.exec(after)
+      : grammar === 'python'
+        ? /^\s*->\s*([^\n]+?)\s*:\s*$/m.exec(after)
+        : grammar === 'rust'
+          ? /^\s*->\s*([^{\n;]+?)\s*(?:\{|where\b|;|$)/m.exec(after)
+          : /^\s*:\s*([^{=\n]+?)\s*(?:\{|=>|;|$)/m.exec(after);
+  const t = m ? plainType(m[1].replace(/^impl\s+/, '')) : undefined;
+  if (!t) return undefined;
+  if (t === 'Self' && d.container) return d.container;
+  return /^(void|any|unknown|never|string|number|boolean|None|Self|error|bool|int|str)$/.test(t) ? undefined : t;
+}
+
+export function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

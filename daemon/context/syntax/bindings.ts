@@ -1,0 +1,445 @@
+/**
+ * What an expression in the document is, as far as the document says: the names bound
+ * before the cursor (declarations, parameters, fields, pattern bindings) and, for an
+ * expression, a TypeRef — a type name, or a start (a type, a name the document does not
+ * type, a free function) and the member steps to follow from it (`c.Writer.Pusher()`:
+ * start `c`, steps `Writer`, `Pusher()`), which receiver-members.ts completes from the index.
+ *
+ * One walk of the tree before the cursor collects the bindings (a tree cursor, so only
+ * binding nodes become Node objects); lookups and expressions are bounded in depth.
+ */
+import type { Node, Tree } from 'web-tree-sitter';
+import type { GrammarId } from './grammars';
+import { plainType } from './type-names';
+
+export { plainType } from './type-names';
+
+export interface Step {
+  name: string;
+  /** `m()`: the return type of method `m`, not the type of field `m`. */
+  call: boolean;
+}
+
+export interface TypeRef {
+  /** A type name the document states. */
+  type?: string;
+  /** Or a name the document does not type (an untyped parameter, an imported value, a package or type name). */
+  head?: string;
+  /** Or a free function whose declared return type it is (`makeFoo()`, `pkg.NewT()`). */
+  callee?: string;
+  /** Members to follow from there, in order. */
+  steps: Step[];
+  via?: 'self' | 'annotation' | 'initializer';
+}
+
+interface Binding {
+  node: Node;
+  name: string;
+  type?: Node | null;
+  value?: Node | null;
+  /** A class or struct member (`this.x`), not a local name. */
+  field: boolean;
+}
+
+const MAX_STEPS = 4;
+/** Expression nesting and binding hops followed for one receiver. */
+const MAX_DEPTH = 12;
+const MAX_BINDINGS = 5000;
+
+const IMPLICIT_THIS = new Set<GrammarId>(['java', 'c_sharp', 'cpp']);
+
+export const SELF = new Set(['this', 'self', 'Self', '$this']);
+
+const CONTAINERS =
+  /^(class_declaration|abstract_class_declaration|class_definition|class_specifier|struct_specifier|impl_item|trait_item|interface_declaration|struct_item|enum_declaration|record_declaration|struct_declaration|class|module|trait_declaration)$/;
+
+/** Node types that bind a name, in any grammar (field bindings are those of class and struct members). */
+const BINDERS = new Set([
+  'variable_declarator',
+  'required_parameter',
+  'optional_parameter',
+  'public_field_definition',
+  'field_definition',
+  'assignment_expression',
+  'assignment',
+  'typed_parameter',
+  'typed_default_parameter',
+  'with_item',
+  'short_var_declaration',
+  'var_spec',
+  'parameter_declaration',
+  'let_declaration',
+  'parameter',
+  'let_condition',
+  'formal_parameter',
+  'enhanced_for_statement',
+  'init_declarator',
+  'simple_parameter',
+  'property_declaration',
+]);
+const BINDER_LIST = [...BINDERS];
+const SCOPES =
+  /(^|_)(block|body|function|func|method|closure|arrow|lambda|program|module|source_file|translation_unit|compilation_unit|declaration_list|if|with|for|while|catch|constructor)(_|$)/;
+
+/** Calls that hand back (a view of) their receiver's wrapped value: `x.unwrap()`, `x.clone()`, `x.borrow()`. */
+const IDENTITY_CALLS = new Set([
+  'unwrap',
+  'expect',
+  'unwrap_or_default',
+  'unwrap_unchecked',
+  'clone',
+  'to_owned',
+  'as_ref',
+  'as_mut',
+  'borrow',
+  'borrow_mut',
+  'lock',
+]);
+/** Constructors that wrap their argument (`Arc::new(x)`, `Some(x)`): the argument's type is what members come from. */
+const WRAPPER_CTORS = /^(Arc|Rc|Box|RefCell|Cell|Mutex|RwLock|Cow)::new$|^(Some|Ok)$/;
+export class DocumentBindings {
+  private readonly locals = new Map<string, Binding[]>();
+  private readonly fields = new Map<string, Binding[]>();
+
+  constructor(
+    tree: Tree,
+    private readonly grammar: GrammarId,
+    private readonly offset: number,
+    /** The enclosing type when the parsed text starts inside it (its header is above the window). */
+    private readonly outerType: () => string | undefined = () => undefined,
+  ) {
+    // One call: the search runs inside tree-sitter, and only binding nodes become Node objects.
+    const end = tree.rootNode.descendantForIndex(Math.max(0, offset - 1))?.startPosition ?? tree.rootNode.endPosition;
+    let count = 0;
+    for (const n of tree.rootNode.descendantsOfType(BINDER_LIST, tree.rootNode.startPosition, end)) {
+      if (!n || n.startIndex > offset || count >= MAX_BINDINGS) continue;
+      for (const b of this.extract(n)) {
+        const map = b.field ? this.fields : this.locals;
+        map.set(b.name, [...(map.get(b.name) ?? []), b]);
+        count++;
+      }
+    }
+  }
+
+  /** The type name of `this`/`self` at the cursor: the enclosing class, struct, impl or trait. */
+  enclosingType(at: Node): string | undefined {
+    for (let n: Node | null = at; n; n = n.parent) {
+      if (!CONTAINERS.test(n.type)) continue;
+      const name = n.type === 'impl_item' ? plainType(n.childForFieldName('type')?.text ?? '') : n.childForFieldName('name')?.text;
+      if (name) return name;
+    }
+    return this.outerType();
+  }
+
+  /** What an expression is (`x`, `this.pool`, `c.Writer.Pusher()`, `await makeFoo()`, `T::new()`), or undefined when the document cannot say. */
+  ref(n: Node | null | undefined, at: Node, depth = 0): TypeRef | undefined {
+    if (!n || depth > MAX_DEPTH) return undefined;
+    switch (n.type) {
+      case 'identifier':
+      case 'this':
+      case 'self':
+      case 'variable_name':
+      case 'simple_identifier':
+      case 'constant':
+      case 'type_identifier': {
+        const name = n.text;
+        if (SELF.has(name)) {
+          const type = this.enclosingType(at);
+          return type ? { type, steps: [], via: 'self' } : undefined;
+        }
+        const b = this.lookup(name, n.startIndex);
+        if (!b && IMPLICIT_THIS.has(this.grammar) && /^[a-z_]/.test(name)) {
+          // Java, C#, C++: a bare name no local binds is a field of the enclosing class.
+          const type = this.enclosingType(at);
+          if (type) return { type, steps: [{ name, call: false }] };
+        }
+        if (!b) return { head: name, steps: [] };
+        return this.bindingRef(b, depth) ?? { head: name, steps: [] };
+      }
+      case 'parenthesized_expression':
+      case 'non_null_expression':
+      case 'await_expression':
+      case 'await':
+      case 'try_expression':
+      case 'reference_expression':
+      case 'unary_expression':
+      case 'pointer_expression':
+      case 'satisfies_expression':
+      case 'expression_list':
+        return this.ref(
+          n.childForFieldName('value') ?? n.childForFieldName('operand') ?? n.childForFieldName('argument') ?? n.namedChild(0),
+          at,
+          depth + 1,
+        );
+      case 'as_expression': {
+        const type = plainType(n.namedChild(1)?.text ?? '');
+        return type ? { type, steps: [], via: 'annotation' } : this.ref(n.namedChild(0), at, depth + 1);
+      }
+      case 'new_expression':
+      case 'object_creation_expression':
+      case 'composite_literal':
+      case 'struct_expression': {
+        const t = n.childForFieldName('constructor') ?? n.childForFieldName('type') ?? n.childForFieldName('name');
+        const type = t ? plainType(t.text) : undefined;
+        return type ? { type, steps: [], via: 'initializer' } : undefined;
+      }
+      case 'call_expression':
+      case 'call':
+      case 'method_invocation':
+      case 'invocation_expression':
+      case 'member_call_expression':
+        return this.callRef(n, at, depth);
+      default: {
+        const member = memberParts(n);
+        if (!member) return undefined;
+        const base = this.ref(member.object, at, depth + 1);
+        // `this.pool` where the class declares `pool`: its declared type, from the document.
+        if (base?.via === 'self' && base.steps.length === 0) {
+          const field = this.fieldBinding(member.name);
+          const r = field ? this.bindingRef(field, depth) : undefined;
+          if (r) return r;
+        }
+        return base && base.steps.length < MAX_STEPS ? { ...base, steps: [...base.steps, { name: member.name, call: false }] } : undefined;
+      }
+    }
+  }
+
+  private callRef(n: Node, at: Node, depth: number): TypeRef | undefined {
+    // Java `a.m()` / `m()`, PHP `$a->m()`, Ruby `a.m`: object and name fields.
+    const fn = n.childForFieldName('function');
+    const obj = fn ? undefined : (n.childForFieldName('object') ?? n.childForFieldName('receiver'));
+    const nameNode = fn ? undefined : (n.childForFieldName('name') ?? n.childForFieldName('method'));
+    if (!fn && nameNode) {
+      if (!obj) {
+        // Java `make()`: a method of the enclosing class.
+        const type = IMPLICIT_THIS.has(this.grammar) ? this.enclosingType(at) : undefined;
+        return type ? { type, steps: [{ name: nameNode.text, call: true }] } : { callee: nameNode.text, steps: [] };
+      }
+      return this.stepCall(this.ref(obj, at, depth + 1), nameNode.text);
+    }
+    if (!fn) return undefined;
+    if (WRAPPER_CTORS.test(fn.text.replace(/\s+/g, ''))) {
+      const arg = n.childForFieldName('arguments')?.namedChild(0);
+      return this.ref(arg, at, depth + 1);
+    }
+    if (fn.type === 'identifier' || fn.type === 'name') {
+      // Python `Foo(…)` constructs a class; a capitalised callee reads as one elsewhere too (not in Go).
+      if (/^[A-Z]/.test(fn.text) && this.grammar !== 'go') return { type: fn.text, steps: [], via: 'initializer' };
+      return { callee: fn.text, steps: [] };
+    }
+    if (fn.type === 'scoped_identifier') {
+      // Rust `Foo::new()`, `Foo::with(…)`: associated functions mostly construct their type; `module::f()`: a free function.
+      const path = fn.childForFieldName('path');
+      const type = path ? plainType(path.text) : undefined;
+      if (type && /^[A-Z]/.test(type)) return { type, steps: [], via: 'initializer' };
+      const name = fn.childForFieldName('name')?.text;
+      return name ? { callee: name, steps: [] } : undefined;
+    }
+    if (fn.type === 'generic_function') return this.callRef(fn, at, depth + 1);
+    const member = memberParts(fn);
+    if (!member) return undefined;
+    const base = this.ref(member.object, at, depth + 1);
+    // Go `pkg.NewT()`, Python `module.make()`: a package-qualified free function.
+    if (
+      base?.head &&
+      base.steps.length === 0 &&
+      !/^[A-Z]/.test(base.head) &&
+      this.grammar === 'go' &&
+      !this.lookup(base.head, n.startIndex)
+    )
+      return { callee: member.name, steps: [] };
+    return this.stepCall(base, member.name);
+  }
+
+  private stepCall(base: TypeRef | undefined, name: string): TypeRef | undefined {
+    if (!base) return undefined;
+    if (IDENTITY_CALLS.has(name) && this.grammar === 'rust') return base;
+    return base.steps.length < MAX_STEPS ? { ...base, steps: [...base.steps, { name, call: true }] } : undefined;
+  }
+
+  /** The binding of `name` for a use at `at`: the closest above in a scope that holds the use, else a field, else the closest above. */
+  lookup(name: string, at: number = this.offset): Binding | undefined {
+    const list = this.locals.get(name);
+    let visible: Binding | undefined;
+    let any: Binding | undefined;
+    for (const b of list ?? []) {
+      // Bound later, or by the statement the use is in (`x = x.next` reads the earlier `x`).
+      if (b.node.startIndex > at || (b.value && at < b.node.endIndex)) continue;
+      any = b;
+      if (inScope(b.node, at, this.grammar)) visible = b;
+    }
+    // A bare name is a field only where the language reads it so (Java, C#, C++); elsewhere a field is the last guess.
+    if (IMPLICIT_THIS.has(this.grammar)) return visible ?? this.fieldBinding(name) ?? any;
+    return visible ?? any ?? this.fieldBinding(name);
+  }
+
+  private fieldBinding(name: string): Binding | undefined {
+    const list = this.fields.get(name) ?? this.locals.get(name)?.filter((b) => b.field);
+    return list?.[list.length - 1];
+  }
+
+  private bindingRef(b: Binding, depth: number): TypeRef | undefined {
+    if (b.type) {
+      const type = this.typeName(b.type, b.node);
+      if (type) return { type, steps: [], via: 'annotation' };
+    }
+    if (!b.value) return undefined;
+    const r = this.ref(b.value, b.value, depth + 1);
+    if (!r) return undefined;
+    return r.type && r.steps.length === 0 ? { ...r, via: r.via === 'annotation' ? 'annotation' : 'initializer' } : r;
+  }
+
+  /** A type annotation's name; a type parameter stands for its bound (`B: Buf`, `where B: Buf`, `T extends Base`). */
+  private typeName(t: Node, at: Node): string | undefined {
+    const name = plainType(t.text);
+    if (!name) return undefined;
+    for (let n: Node | null = at.parent, guard = 0; n && guard < 40; n = n.parent, guard++) {
+      for (const list of [n.childForFieldName('type_parameters'), n.namedChildren.find((c) => c?.type === 'where_clause')]) {
+        if (!list) continue;
+        for (const p of list.namedChildren) {
+          if (!p) continue;
+          const pname = p.childForFieldName('name') ?? p.childForFieldName('left') ?? p.namedChild(0);
+          if (pname?.text !== name) continue;
+          const bound =
+            p.childForFieldName('bounds') ??
+            p.childForFieldName('constraint') ??
+            p.childForFieldName('type') ??
+            p.namedChildren.find((c) => c?.type === 'type_bound');
+          const first =
+            bound?.type === 'trait_bounds' || bound?.type === 'constraint' || bound?.type === 'type_bound' ? bound.namedChild(0) : bound;
+          const t = first ? plainType(first.text) : undefined;
+          // `<B>` with its bound in a `where` clause further on: keep looking.
+          if (t) return t;
+        }
+      }
+    }
+    return name;
+  }
+
+  private extract(n: Node): Binding[] {
+    const f = (name: string) => n.childForFieldName(name);
+    const one = (name: Node | null | undefined, type?: Node | null, value?: Node | null, field = false): Binding[] => {
+      const id = name ? patternName(name) : undefined;
+      return id ? [{ node: n, name: id, type, value, field }] : [];
+    };
+    switch (n.type) {
+      case 'variable_declarator': {
+        const parent = n.parent;
+        const type = f('type') ?? parent?.childForFieldName('type');
+        const field = parent?.type === 'field_declaration';
+        return one(f('name'), type && plainType(type.text) ? type : null, f('value'), field);
+      }
+      case 'required_parameter':
+      case 'optional_parameter':
+        // `constructor(private pool: Pool)`: a parameter property is a field too.
+        return one(
+          f('pattern'),
+          f('type'),
+          f('value'),
+          n.namedChildren.some((c) => c?.type === 'accessibility_modifier' || c?.text === 'readonly'),
+        );
+      case 'public_field_definition':
+      case 'field_definition':
+      case 'property_declaration':
+        return one(f('name') ?? f('property'), f('type'), f('value'), true);
+      case 'assignment_expression':
+      case 'assignment': {
+        const left = f('left');
+        if (!left) return [];
+        const m = memberParts(left);
+        // `self.x = Foo()` in a method: a field of the class.
+        if (m && SELF.has(m.object.text)) return [{ node: n, name: m.name, type: f('type'), value: f('right'), field: true }];
+        // A class-level `x: Foo` (Python) declares a field.
+        const inClass = n.parent?.parent?.parent?.type === 'class_definition';
+        if (/^(identifier|variable_name)$/.test(left.type)) return one(left, f('type'), f('right'), inClass);
+        return [];
+      }
+      case 'typed_parameter':
+        return one(
+          n.namedChildren.find((c) => c?.type === 'identifier'),
+          f('type'),
+        );
+      case 'typed_default_parameter':
+      case 'formal_parameter':
+      case 'simple_parameter':
+      case 'enhanced_for_statement':
+        return one(f('name'), f('type'), n.type === 'enhanced_for_statement' ? null : (f('value') ?? f('default_value')));
+      case 'with_item': {
+        const v = f('value');
+        if (v?.type !== 'as_pattern') return [];
+        return one(v.childForFieldName('alias')?.namedChild(0), null, v.namedChild(0));
+      }
+      case 'short_var_declaration':
+      case 'var_spec': {
+        const left = n.type === 'var_spec' ? n.childrenForFieldName('name') : (f('left')?.namedChildren ?? []);
+        const right = (n.type === 'var_spec' ? f('value') : f('right'))?.namedChildren ?? [];
+        const type = f('type');
+        return left.flatMap((l, i) => (l ? one(l, type, right.length === left.length ? right[i] : i === 0 ? right[0] : null) : []));
+      }
+      case 'parameter_declaration': {
+        const names = n.childrenForFieldName('name');
+        if (names.length > 0) return names.flatMap((l) => (l ? one(l, f('type')) : []));
+        return one(declaratorName(f('declarator')), f('type'));
+      }
+      case 'let_declaration':
+      case 'let_condition':
+        return one(f('pattern'), f('type'), f('value'));
+      case 'parameter':
+        return one(f('pattern') ?? f('name'), f('type'));
+      case 'init_declarator':
+        return one(declaratorName(f('declarator')), n.parent?.childForFieldName('type'), f('value'));
+      default:
+        return [];
+    }
+  }
+}
+
+/** The object and member name of a member access in any grammar (`a.b`, `a->b`, `a?.b`, `a::b` is not one). */
+export function memberParts(n: Node): { object: Node; name: string } | undefined {
+  const pairs: Record<string, [string, string]> = {
+    member_expression: ['object', 'property'],
+    attribute: ['object', 'attribute'],
+    selector_expression: ['operand', 'field'],
+    field_expression: [n.childForFieldName('value') ? 'value' : 'argument', 'field'],
+    field_access: ['object', 'field'],
+    member_access_expression: [n.childForFieldName('expression') ? 'expression' : 'object', 'name'],
+  };
+  const p = pairs[n.type];
+  if (!p) return undefined;
+  const object = n.childForFieldName(p[0]);
+  const name = n.childForFieldName(p[1])?.text;
+  return object && name ? { object, name } : undefined;
+}
+
+/** The identifier a pattern binds (`x`, `mut x`, `ref mut x`, `&x`, `Some(x)`). */
+function patternName(p: Node): string | undefined {
+  for (let n: Node | null = p, guard = 0; n && guard < 6; guard++) {
+    if (/^(identifier|variable_name|self|property_identifier|field_identifier|private_property_identifier)$/.test(n.type)) return n.text;
+    if (/^(mut_pattern|ref_pattern|reference_pattern)$/.test(n.type)) n = n.lastNamedChild;
+    else if (n.type === 'tuple_struct_pattern' && /^(Some|Ok)$/.test(n.childForFieldName('type')?.text ?? '') && n.namedChildCount === 2)
+      n = n.namedChild(1);
+    else return undefined;
+  }
+  return undefined;
+}
+
+function declaratorName(d: Node | null | undefined): Node | undefined {
+  for (let n = d, guard = 0; n && guard < 6; guard++) {
+    if (n.type === 'identifier' || n.type === 'field_identifier') return n;
+    n = n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+  }
+  return undefined;
+}
+
+/** Python and Ruby blocks do not scope names: a binding in an `if`, `for`, `with` or `try` holds for the rest of its function. */
+const FUNCTION_SCOPES = /^(function_definition|lambda|class_definition|module|method|singleton_method|do_block|block|program)$/;
+
+/** Whether a binding's scope (its nearest enclosing block, function or clause) holds position `at`. */
+function inScope(binding: Node, at: number, grammar: GrammarId): boolean {
+  const scopes = grammar === 'python' || grammar === 'ruby' ? FUNCTION_SCOPES : SCOPES;
+  for (let n: Node | null = binding.parent, guard = 0; n && guard < 12; n = n.parent, guard++) {
+    if (grammar === 'python' && n.type === 'block') continue;
+    if (scopes.test(n.type)) return n.startIndex <= at && at <= n.endIndex;
+  }
+  return true;
+}

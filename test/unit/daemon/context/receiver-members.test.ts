@@ -1,0 +1,264 @@
+import assert from 'node:assert/strict';
+import { receiverMembers } from '../../../../daemon/context/receiver-members';
+import { fieldType } from '../../../../daemon/context/member-types';
+import { loadGrammar, type GrammarId } from '../../../../daemon/context/syntax/grammars';
+import type { ImportFact } from '../../../../daemon/context/syntax/types';
+import { memoryIndex, type MemoryIndex } from './memory-index';
+
+const sym = (
+  name: string,
+  line: number,
+  kind: 'class' | 'method' | 'function' | 'field' | 'struct' | 'type' | 'interface',
+  container?: string,
+) => ({
+  name,
+  line,
+  kind,
+  ...(container ? { container } : {}),
+});
+
+describe('context/receiver-members: the type after `x.` through fields, methods and functions the index declares', () => {
+  let index: MemoryIndex;
+  before(async () => {
+    for (const g of ['typescript', 'python', 'go', 'rust', 'java'] as GrammarId[]) assert.ok((await loadGrammar(g)).ok);
+    index = memoryIndex('/repo', {
+      // TypeScript: a field typed in a base class, a method's declared return type, a free function's.
+      'src/context.ts': [
+        { startLine: 1, text: 'export class BaseContext {\n  req: HonoRequest', symbols: [sym('BaseContext', 1, 'class')] },
+        { startLine: 2, text: '  req: HonoRequest', symbols: [sym('req', 2, 'field', 'BaseContext')] },
+        { startLine: 5, text: 'export class Context extends BaseContext {\n  json() {}', symbols: [sym('Context', 5, 'class')] },
+        { startLine: 6, text: '  json() {}', symbols: [sym('json', 6, 'method', 'Context')] },
+        {
+          startLine: 7,
+          text: '  var(key: string): Promise<Variable | undefined> {\n    return x;\n  }',
+          symbols: [sym('var', 7, 'method', 'Context')],
+        },
+      ],
+      'src/request.ts': [
+        { startLine: 1, text: 'export class HonoRequest {\n  header(name: string) {}', symbols: [sym('HonoRequest', 1, 'class')] },
+        { startLine: 2, text: '  header(name: string) {}', symbols: [sym('header', 2, 'method', 'HonoRequest')] },
+        { startLine: 3, text: '  param(name: string) {}', symbols: [sym('param', 3, 'method', 'HonoRequest')] },
+        {
+          startLine: 5,
+          text: 'export class Variable {\n  read() {}\n}',
+          symbols: [sym('Variable', 5, 'class'), sym('read', 6, 'method', 'Variable')],
+        },
+        {
+          startLine: 9,
+          text: 'export const makeRequest = (url: string): HonoRequest => {\n  return r;\n}',
+          symbols: [sym('makeRequest', 9, 'function')],
+        },
+      ],
+      // Python: an attribute set in __init__.
+      'rich/console.py': [
+        { startLine: 1, text: 'class Console:\n    def __init__(self):', symbols: [sym('Console', 1, 'class')] },
+        {
+          startLine: 2,
+          text: '    def __init__(self):\n        self._theme = Theme(3)',
+          symbols: [sym('__init__', 2, 'method', 'Console')],
+        },
+        {
+          startLine: 5,
+          text: 'class Theme:\n    def get(self, name):\n        pass',
+          symbols: [sym('Theme', 5, 'class'), sym('get', 6, 'method', 'Theme')],
+        },
+      ],
+      // A function with a declared return type, reached only through an import.
+      'rich/table.py': [
+        {
+          startLine: 1,
+          text: 'class Table:\n    def add_row(self):\n        pass',
+          symbols: [sym('Table', 1, 'class'), sym('add_row', 2, 'method', 'Table')],
+        },
+        { startLine: 5, text: 'def load_table(path) -> "Table":\n    return Table()', symbols: [sym('load_table', 5, 'function')] },
+      ],
+      // A module-level value with a declared type; a nested class.
+      'rich/box.py': [
+        {
+          startLine: 1,
+          text: 'class Box:\n    def get_row(self):\n        pass',
+          symbols: [sym('Box', 1, 'class'), sym('get_row', 2, 'method', 'Box')],
+        },
+        { startLine: 5, text: 'DOUBLE: Box = Box(\n    "x"\n)', symbols: [{ name: 'DOUBLE', line: 5, kind: 'variable' }] },
+        { startLine: 8, text: 'HEAVY = Box("y")', symbols: [{ name: 'HEAVY', line: 8, kind: 'variable' }] },
+      ],
+      'src/test/java/a/TestTypes.java': [
+        { startLine: 1, text: 'public class TestTypes {\n  public static class Base {', symbols: [sym('TestTypes', 1, 'class')] },
+        {
+          startLine: 2,
+          text: '  public static class Base {\n    public static final String BASE_NAME = "b";\n  }',
+          symbols: [sym('Base', 2, 'class', 'TestTypes'), sym('BASE_NAME', 3, 'field', 'Base')],
+        },
+      ],
+      // Go: a struct field, a package function's result, methods in another file of the package.
+      'gin/context.go': [
+        { startLine: 1, text: 'type Context struct {\n\tWriter  *responseWriter\n\tindex int8\n}', symbols: [sym('Context', 1, 'type')] },
+        { startLine: 6, text: 'func New() (*Engine, error) {\n\treturn nil, nil\n}', symbols: [sym('New', 6, 'function')] },
+      ],
+      'gin/writer.go': [
+        { startLine: 1, text: 'type responseWriter struct {\n\tsize int\n}', symbols: [sym('responseWriter', 1, 'type')] },
+        { startLine: 5, text: 'func (w *responseWriter) Flush() {\n}', symbols: [sym('Flush', 5, 'method', 'responseWriter')] },
+        { startLine: 8, text: 'type Engine struct {\n}', symbols: [sym('Engine', 8, 'type')] },
+        { startLine: 10, text: 'func (e *Engine) Run() {\n}', symbols: [sym('Run', 10, 'method', 'Engine')] },
+      ],
+      // Rust: an optional struct field, an associated function returning Result<Self>.
+      'src/printer.rs': [
+        { startLine: 1, text: 'pub struct Summary {\n    stats: Option<Stats>,\n}', symbols: [sym('Summary', 1, 'struct')] },
+        { startLine: 5, text: 'pub struct Stats {\n    n: u64,\n}', symbols: [sym('Stats', 5, 'struct')] },
+        { startLine: 9, text: '    pub fn add_matches(&mut self, n: u64) {\n    }', symbols: [sym('add_matches', 9, 'method', 'Stats')] },
+        { startLine: 11, text: '    pub fn open(p: &Path) -> io::Result<Self> {\n    }', symbols: [sym('open', 11, 'method', 'Stats')] },
+      ],
+      // Java: a method's declared return type.
+      'src/main/java/a/Gson.java': [
+        {
+          startLine: 1,
+          text: 'public final class Gson {\n  public JsonWriter newJsonWriter(Writer w) {',
+          symbols: [sym('Gson', 1, 'class')],
+        },
+        {
+          startLine: 2,
+          text: '  public JsonWriter newJsonWriter(Writer w) {\n    return null;\n  }',
+          symbols: [sym('newJsonWriter', 2, 'method', 'Gson')],
+        },
+        {
+          startLine: 6,
+          text: 'public class JsonWriter {\n  void flush() {}\n}',
+          symbols: [sym('JsonWriter', 6, 'class'), sym('flush', 7, 'method', 'JsonWriter')],
+        },
+      ],
+    });
+  });
+  after(() => index.close());
+
+  /** What the completion path does: the document's cursor context, then the receiver's members from the index. */
+  const resolve = (rel: string, language: string, prefix: string, suffix = '', imports: ImportFact[] = []) => {
+    const cursor = index.syntax.cursorContext(prefix, suffix, language);
+    assert.ok(cursor.member, 'a member access');
+    const resolved = index.syntax.resolveImports(rel, language, imports);
+    const r = receiverMembers(index.syntax, { rel, language, prefix, suffix, imports: resolved, ...cursor.member });
+    return { type: r.type, via: r.via, members: r.members.map((m) => m.site.name) };
+  };
+
+  it('TypeScript: a field declared in a base class (`c.req.`), a method returning a Promise of a union, a free function', () => {
+    assert.deepEqual(resolve('src/app.ts', 'typescript', 'function f(c: Context) {\n  c.req.', '\n}'), {
+      type: 'HonoRequest',
+      via: 'member type',
+      members: ['header', 'param'],
+    });
+    assert.deepEqual(resolve('src/app.ts', 'typescript', 'async function f(c: Context) {\n  const v = await c.var("k");\n  v.', '\n}'), {
+      type: 'Variable',
+      via: 'member type',
+      members: ['read'],
+    });
+    assert.deepEqual(resolve('src/app.ts', 'typescript', 'const r = makeRequest(u);\nr.'), {
+      type: 'HonoRequest',
+      via: 'return type',
+      members: ['header', 'param'],
+    });
+  });
+
+  it('a chain from an untyped name: the name is resolved as before (here by the members used on it), then followed', () => {
+    const r = resolve('src/app.ts', 'typescript', 'const f = (c) => {\n  c.json();\n  c.var("k");\n  c.req.', '\n}');
+    assert.deepEqual(r, { type: 'HonoRequest', via: 'member type', members: ['header', 'param'] });
+  });
+
+  it('Python: an attribute set in the class `__init__`', () => {
+    assert.deepEqual(resolve('rich/app.py', 'python', 'def f(console: Console):\n    console._theme.'), {
+      type: 'Theme',
+      via: 'member type',
+      members: ['get'],
+    });
+  });
+
+  it('Go: a struct field (`w := c.Writer`) and a package function whose first result is a pointer', () => {
+    assert.deepEqual(resolve('gin/app.go', 'go', 'package gin\nfunc f(c *Context) {\n\tw := c.Writer\n\tw.', '\n}'), {
+      type: 'responseWriter',
+      via: 'member type',
+      members: ['Flush'],
+    });
+    assert.deepEqual(resolve('gin/app.go', 'go', 'package gin\nfunc f() {\n\te, err := gin.New()\n\te.', '\n}'), {
+      type: 'Engine',
+      via: 'return type',
+      members: ['Run'],
+    });
+  });
+
+  it('Rust: `if let Some(ref mut stats) = self.stats` through an Option field; `Self` in a Result', () => {
+    const prefix = 'impl Summary {\n    fn f(&mut self) {\n        if let Some(ref mut stats) = self.stats {\n            stats.';
+    assert.deepEqual(resolve('src/summary.rs', 'rust', prefix, '\n        }\n    }\n}'), {
+      type: 'Stats',
+      via: 'member type',
+      members: ['add_matches', 'open'],
+    });
+    assert.equal(
+      resolve('src/summary.rs', 'rust', 'fn f(s: Summary) {\n    let t = s.stats.unwrap().open(p)?;\n    t.', '\n}').type,
+      'Stats',
+    );
+  });
+
+  it('Java: a method call on a typed local (`gson.newJsonWriter(w).`)', () => {
+    const prefix = 'class A {\n  void f(Gson gson) {\n    gson.newJsonWriter(w).';
+    assert.deepEqual(resolve('src/main/java/a/A.java', 'java', prefix, '\n  }\n}'), {
+      type: 'JsonWriter',
+      via: 'member type',
+      members: ['flush'],
+    });
+  });
+
+  it('a top-level value the document does not bind: its declared type, else its initialiser', () => {
+    const from = (name: string): ImportFact[] => [
+      { specifier: 'rich.box', kind: 'module', names: [{ imported: name, local: name }], line: 1 },
+    ];
+    const double = resolve('tests/test_box.py', 'python', 'from rich.box import DOUBLE\nDOUBLE.', '', from('DOUBLE'));
+    assert.deepEqual(double, { type: 'Box', via: 'value type', members: ['get_row'] });
+    const heavy = resolve('tests/test_box.py', 'python', 'from rich.box import HEAVY\nHEAVY.', '', from('HEAVY'));
+    assert.deepEqual(heavy, { type: 'Box', via: 'value type', members: ['get_row'] });
+    // Not imported: a namesake in another file is not the document's value.
+    assert.deepEqual(resolve('tests/test_box.py', 'python', 'HEAVY.'), { type: undefined, via: undefined, members: [] });
+  });
+
+  it('a bare call reaches only the functions the document sees (`with load_table(p) as t`)', () => {
+    const imports: ImportFact[] = [
+      { specifier: 'rich.table', kind: 'module', names: [{ imported: 'load_table', local: 'load_table' }], line: 1 },
+    ];
+    const prefix = 'from rich.table import load_table\nwith load_table(p) as t:\n    t.';
+    assert.deepEqual(resolve('tests/test_table.py', 'python', prefix, '', imports), {
+      type: 'Table',
+      via: 'return type',
+      members: ['add_row'],
+    });
+    assert.deepEqual(resolve('tests/test_table.py', 'python', 'with load_table(p) as t:\n    t.'), {
+      type: undefined,
+      via: undefined,
+      members: [],
+    });
+  });
+
+  it('a nested type when no top-level type has the name (Java `Base.` for `TestTypes.Base`)', () => {
+    const prefix = 'class T {\n  void f() {\n    String s = Base.';
+    assert.deepEqual(resolve('src/test/java/a/T.java', 'java', prefix, '\n  }\n}'), {
+      type: 'Base',
+      via: 'type name',
+      members: ['BASE_NAME'],
+    });
+  });
+
+  it('a step the index cannot type gives no type rather than a wrong one', () => {
+    assert.deepEqual(resolve('src/app.ts', 'typescript', 'function f(c: Context) {\n  c.missing.', '\n}'), {
+      type: undefined,
+      via: undefined,
+      members: [],
+    });
+  });
+
+  it('fieldType reads a field declaration in each language', () => {
+    assert.equal(fieldType('  private readonly pool?: Pool<Conn>;', 'pool', 'typescript'), 'Pool');
+    assert.equal(fieldType('  #cache = new LruCache(10)', 'cache', 'typescript'), 'LruCache');
+    assert.equal(fieldType('class A:\n    live: "Live"\n', 'live', 'python'), 'Live');
+    assert.equal(fieldType('        self.x: Optional[Foo] = None', 'x', 'python'), 'Foo');
+    assert.equal(fieldType('type A struct {\n\tengine, other *gin.Engine\n}', 'engine', 'go'), 'Engine');
+    assert.equal(fieldType('struct A {\n    pub(crate) inner: Arc<Inner>,\n}', 'inner', 'rust'), 'Inner');
+    assert.equal(fieldType('  private final Map<String, Foo> byName = new HashMap<>();', 'byName', 'java'), 'Map');
+    assert.equal(fieldType('  private int count;', 'count', 'java'), undefined);
+  });
+});

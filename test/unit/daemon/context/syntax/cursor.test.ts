@@ -1,0 +1,211 @@
+import * as assert from 'node:assert/strict';
+import { cursorContext } from '../../../../../daemon/context/syntax/cursor';
+import { plainType } from '../../../../../daemon/context/syntax/type-names';
+import { loadGrammar, type GrammarId } from '../../../../../daemon/context/syntax/grammars';
+
+/** The receiver part of cursorContext for a document whose cursor ends `prefix`. */
+const member = (language: string, prefix: string, suffix = '') => cursorContext(prefix, suffix, language).member;
+/** The same for a long document, with a parse budget no busy machine exceeds (what is parsed is under test, not how fast). */
+const longMember = (language: string, prefix: string, suffix = '') => cursorContext(prefix, suffix, language, 10_000).member;
+
+describe('context/syntax/cursor: the receiver of `x.`', function () {
+  this.timeout(60_000);
+  before(async () => {
+    for (const g of ['typescript', 'python', 'go', 'rust', 'java', 'c_sharp', 'php'] as GrammarId[]) assert.ok((await loadGrammar(g)).ok);
+  });
+
+  describe('typed parameters of the enclosing function, method, closure or arrow function', () => {
+    it('TypeScript arrow functions and methods', () => {
+      assert.deepEqual(member('typescript', 'app.get("/", (c: Context) => {\n  return c.', '\n})'), {
+        receiver: 'c',
+        type: 'Context',
+        via: 'annotation',
+      });
+      assert.deepEqual(member('typescript', 'class A {\n  run(opts?: Options) {\n    opts.', '\n  }\n}')?.type, 'Options');
+    });
+
+    it('Python, with quoted and Optional annotations', () => {
+      assert.deepEqual(member('python', 'def render(table: Table):\n    table.'), { receiver: 'table', type: 'Table', via: 'annotation' });
+      assert.equal(member('python', 'def f(self, console: "Console", opts: Optional[Options] = None):\n    console.')?.type, 'Console');
+      assert.equal(member('python', 'def f(self, console: "Console", opts: Optional[Options] = None):\n    opts.')?.type, 'Options');
+    });
+
+    it('Go: package-qualified types, several names sharing one type, method receivers', () => {
+      assert.equal(member('go', 'package a\nfunc h(c *gin.Context) {\n\tc.', '\n}')?.type, 'Context');
+      assert.equal(member('go', 'package a\nfunc f(a, b Foo) {\n\tb.', '\n}')?.type, 'Foo');
+      assert.deepEqual(member('go', 'package a\nfunc (e *Engine) run() {\n\te.', '\n}'), {
+        receiver: 'e',
+        type: 'Engine',
+        via: 'annotation',
+      });
+    });
+
+    it('Rust: references, closures; Java: parameters and for-each variables', () => {
+      assert.equal(member('rust', 'fn f(buf: &mut Buffer) {\n    buf.', '\n}')?.type, 'Buffer');
+      assert.equal(member('rust', 'fn f() {\n    let g = |p: &Point| p.', ';\n}')?.type, 'Point');
+      assert.equal(member('java', 'class A {\n  void f(Foo x) {\n    x.', '\n  }\n}')?.type, 'Foo');
+      assert.equal(member('java', 'class A {\n  void f() {\n    for (Foo e : list) {\n      e.', '\n    }\n  }\n}')?.type, 'Foo');
+    });
+
+    it('Python blocks do not scope names: a binding in `try`/`if` holds after it, over an earlier untyped one', () => {
+      const prefix = 'def f():\n    conn = None\n    try:\n        conn = Connection()\n    except Error:\n        pass\n    conn.';
+      assert.equal(member('python', prefix)?.type, 'Connection');
+      assert.equal(member('python', 'def f(cls: Type[Spider]):\n    cls.')?.type, 'Spider');
+    });
+
+    it('Java: a bare call is a method of the enclosing class', () => {
+      assert.deepEqual(member('java', 'class A {\n  void f() {\n    var x = make();\n    x.', '\n  }\n}')?.chain, {
+        type: 'A',
+        steps: [{ name: 'make', call: true }],
+      });
+    });
+
+    it('prefers the binding whose scope holds the cursor over a closer one in another function', () => {
+      const prefix = 'function d(c: Context) {\n  function inner(c: Request) {\n    return 1;\n  }\n  if (1) {\n    c.';
+      assert.equal(member('typescript', prefix, '\n  }\n}')?.type, 'Context');
+      const java = 'class A {\n  Foo c;\n  void f() {\n    c.';
+      assert.equal(member('java', java, '\n  }\n}')?.type, 'Foo', 'a field when no local or parameter binds the name');
+    });
+  });
+
+  describe('fields and properties through their declared type', () => {
+    it('TypeScript class properties and constructor parameter properties', () => {
+      const cls = 'class A {\n  private cfg?: Config;\n  constructor(private readonly pool: Pool) {}\n  f() {\n    this.';
+      assert.deepEqual(member('typescript', `${cls}cfg.`, '\n  }\n}'), { receiver: 'this.cfg', type: 'Config', via: 'annotation' });
+      assert.deepEqual(member('typescript', `${cls}pool.`, '\n  }\n}'), { receiver: 'this.pool', type: 'Pool', via: 'annotation' });
+    });
+
+    it('Python attributes set in __init__ and class-level annotations', () => {
+      const init = 'class A:\n    def __init__(self):\n        self.console = Console()\n    def g(self):\n        self.console.';
+      assert.deepEqual(member('python', init), { receiver: 'self.console', type: 'Console', via: 'initializer' });
+      assert.equal(member('python', 'class A:\n    live: Live\n    def g(self):\n        self.live.')?.type, 'Live');
+    });
+
+    it('a field the document does not declare: the enclosing type and the step, for the index', () => {
+      assert.deepEqual(member('go', 'package a\nfunc (e *Engine) run() {\n\te.pool.', '\n}'), {
+        receiver: 'e.pool',
+        chain: { type: 'Engine', steps: [{ name: 'pool', call: false }] },
+      });
+      assert.deepEqual(member('rust', 'impl Printer {\n    fn f(&mut self) {\n        self.stats.', '\n    }\n}')?.chain, {
+        type: 'Printer',
+        steps: [{ name: 'stats', call: false }],
+      });
+    });
+  });
+
+  describe('chains and initialisers', () => {
+    it('member and call chains from a typed start, bounded, through locals', () => {
+      assert.deepEqual(member('typescript', 'function f(c: Context) {\n  c.req.', '\n}')?.chain, {
+        type: 'Context',
+        steps: [{ name: 'req', call: false }],
+      });
+      assert.deepEqual(member('go', 'package a\nfunc f(c *Context) {\n\tp := c.Writer.Pusher()\n\tp.', '\n}')?.chain, {
+        type: 'Context',
+        steps: [
+          { name: 'Writer', call: false },
+          { name: 'Pusher', call: true },
+        ],
+      });
+      assert.deepEqual(member('typescript', 'function f(c: Context) {\n  c.get("k", 1).', '\n}')?.chain, {
+        type: 'Context',
+        steps: [{ name: 'get', call: true }],
+      });
+      assert.equal(member('typescript', 'function f(a: A) {\n  a.b.c.d.e.', '\n}')?.chain?.steps.length, 4);
+      assert.equal(
+        member('typescript', 'function f(a: A) {\n  a.b.c.d.e.f.', '\n}')?.chain,
+        undefined,
+        'more than four steps: not followed',
+      );
+    });
+
+    it('call initialisers: free functions, package functions, awaited and `?` results', () => {
+      assert.deepEqual(member('typescript', 'async function f() {\n  const r = await makeFoo(1);\n  r.', '\n}')?.chain, {
+        callee: 'makeFoo',
+        steps: [],
+      });
+      assert.deepEqual(member('go', 'package a\nfunc f() {\n\tx := pkg.NewT()\n\tx.', '\n}')?.chain, { callee: 'NewT', steps: [] });
+      assert.deepEqual(member('go', 'package a\nfunc f() {\n\tx, err := NewT()\n\tx.', '\n}')?.chain, { callee: 'NewT', steps: [] });
+      assert.deepEqual(member('python', 'async def f():\n    x = await load()\n    x.')?.chain, { callee: 'load', steps: [] });
+      assert.deepEqual(member('rust', 'fn f() {\n    let x = make_it()?;\n    x.', '\n}')?.chain, { callee: 'make_it', steps: [] });
+      assert.deepEqual(member('java', 'class A {\n  void f() {\n    var x = this.make();\n    x.', '\n  }\n}')?.chain, {
+        type: 'A',
+        steps: [{ name: 'make', call: true }],
+      });
+    });
+
+    it('a name the document does not type starts the chain for the index to resolve', () => {
+      assert.deepEqual(member('typescript', 'const f = (c) => c.req.', ''), {
+        receiver: 'c.req',
+        chain: { head: 'c', steps: [{ name: 'req', call: false }] },
+      });
+      assert.deepEqual(member('typescript', 'const f = (c) => c.', ''), { receiver: 'c' });
+    });
+  });
+
+  describe('generic bounds and wrappers', () => {
+    it('Rust: bounds inline and in `where`, `impl Trait`, smart pointers, Option, unwrap-like calls, `if let Some(…)`', () => {
+      assert.equal(member('rust', 'fn f<B: Buf>(buf: &mut B) {\n    buf.', '\n}')?.type, 'Buf');
+      assert.equal(member('rust', 'fn f<B>(buf: B) where B: Buf + Send {\n    buf.', '\n}')?.type, 'Buf');
+      assert.equal(member('rust', 'fn f(buf: impl Buf) {\n    buf.', '\n}')?.type, 'Buf');
+      assert.equal(member('rust', 'fn f(s: Arc<Mutex<Shared>>) {\n    s.', '\n}')?.type, 'Shared');
+      assert.equal(member('rust', 'fn f(s: Option<Box<Shared>>) {\n    s.', '\n}')?.type, 'Shared');
+      assert.equal(member('rust', 'fn f() {\n    let s = Arc::new(Shared::new());\n    s.', '\n}')?.type, 'Shared');
+      assert.deepEqual(member('rust', 'fn f(c: Conf) {\n    let x = c.path().unwrap().clone();\n    x.', '\n}')?.chain, {
+        type: 'Conf',
+        steps: [{ name: 'path', call: true }],
+      });
+      const ifLet = 'impl P {\n    fn f(&mut self) {\n        if let Some(ref mut stats) = self.stats {\n            stats.';
+      assert.deepEqual(member('rust', ifLet, '\n        }\n    }\n}')?.chain, { type: 'P', steps: [{ name: 'stats', call: false }] });
+    });
+
+    it('TypeScript and Java bounds; TypeScript unions, Promise and non-null', () => {
+      assert.equal(member('typescript', 'function f<T extends Base>(t: T) {\n  t.', '\n}')?.type, 'Base');
+      assert.equal(member('java', 'class A {\n  <T extends Bar> void f(T t) {\n    t.', '\n  }\n}')?.type, 'Bar');
+      assert.equal(member('typescript', 'function f(p: undefined | Foo) {\n  p.', '\n}')?.type, 'Foo');
+      assert.equal(member('typescript', 'function f(p: Promise<Foo>) {\n  p.', '\n}')?.type, 'Foo');
+      assert.equal(member('typescript', 'function f(p: Foo | null) {\n  p!.', '\n}')?.type, 'Foo');
+      assert.equal(member('typescript', 'function f(p) {\n  (p as Foo).', '\n}')?.type, 'Foo');
+    });
+  });
+
+  describe('long documents: only the last 8 KB are parsed, from the line indented least', () => {
+    it('a cancelled parse does not leak into the next document (the parser is reset)', () => {
+      const huge = `fn a() {\n${'    let x = [1, 2, 3];\n'.repeat(400)}    x.`;
+      cursorContext(huge, '', 'rust', 0);
+      assert.equal(member('java', 'class A {\n  void f(Foo x) {\n    x.', '\n  }\n}')?.type, 'Foo');
+      assert.equal(member('rust', 'fn f(s: Summary) {\n    s.', '\n}')?.type, 'Summary');
+    });
+
+    const filler = (line: string) => Array.from({ length: 600 }, (_, i) => line.replace('N', String(i))).join('\n');
+
+    it('`self` in an impl whose header is above the parsed window', () => {
+      const prefix = `impl Printer {\n${filler('    fn mN(&self) -> u32 {\n        N\n    }')}\n    fn last(&mut self) {\n        self.`;
+      assert.ok(prefix.length > 20_000);
+      assert.deepEqual(longMember('rust', prefix, '\n    }\n}'), { receiver: 'self', type: 'Printer', via: 'self' });
+    });
+
+    it('Java: a bare field name declared above the window is a field of the enclosing class, for the index', () => {
+      const prefix = `public final class Gson {\n  private Excluder excluder;\n${filler('  int mN() {\n    return N;\n  }')}\n  void f() {\n    excluder.`;
+      assert.deepEqual(longMember('java', prefix, '\n  }\n}')?.chain, { type: 'Gson', steps: [{ name: 'excluder', call: false }] });
+      const near = 'public final class Gson {\n  private Excluder excluder;\n  void f() {\n    excluder.';
+      assert.equal(member('java', near, '\n  }\n}')?.type, 'Excluder', 'declared in the window: the declaration itself');
+    });
+  });
+
+  it('C# and PHP parameters where the grammar says as plainly', () => {
+    assert.equal(member('csharp', 'class A {\n  void F(Foo x) {\n    x.', '\n  }\n}')?.type, 'Foo');
+    assert.equal(member('php', '<?php\nfunction f(Foo $x) {\n  $x->', '\n}')?.type, 'Foo');
+  });
+
+  it('plainType strips references, pointers, packages, optionals and smart pointers, keeping other generics', () => {
+    assert.equal(plainType("&'a mut Foo<T>"), 'Foo');
+    assert.equal(plainType('*pkg.Foo'), 'Foo');
+    assert.equal(plainType('[]*Foo'), 'Foo');
+    assert.equal(plainType('Optional["Foo"]'), 'Foo');
+    assert.equal(plainType('std::sync::Arc<RwLock<Foo>>'), 'Foo');
+    assert.equal(plainType('io::Result<Foo>'), 'Foo');
+    assert.equal(plainType('Map<String, Foo>'), 'Map');
+    assert.equal(plainType(': Foo | undefined'), 'Foo');
+    assert.equal(plainType('var'), undefined);
+  });
+});
