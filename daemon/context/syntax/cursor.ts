@@ -47,12 +47,16 @@ const WINDOW = 8 * 1024;
 const MAX_OUTER = 64 * 1024;
 const MAX_SUFFIX = 4 * 1024;
 const BUDGET_MS = 15;
+/** The identifier being typed and the access before it are read from this many characters before the cursor. */
+const TAIL = 1024;
 
 /** `budgetMs`: the parse budget (BUDGET_MS; tests of long documents pass more so that a busy machine cannot change what they check). */
 export function cursorContext(prefix: string, suffix: string, languageId: string, budgetMs = BUDGET_MS): CursorContext {
-  const identifier = /[A-Za-z_$][\w$]*$/.exec(prefix)?.[0] ?? '';
+  // An end-anchored pattern is tried at every position of what it is given: give it the tail
+  // (on a 60 KB prefix the whole took 1.6 ms per keystroke, the tail 0.03 ms).
+  const identifier = /[A-Za-z_$][\w$]*$/.exec(prefix.slice(-TAIL))?.[0] ?? '';
   const before = prefix.slice(0, prefix.length - identifier.length);
-  const access = /(\?\.|\.|::|->)\s*$/.exec(before);
+  const access = /(\?\.|\.|::|->)\s*$/.exec(before.slice(-TAIL));
   if (!access) return { identifier };
   const m = /((?:[A-Za-z_$][\w$]*(?:\(\))?\s*(?:\?\.|\.|::|->)\s*)*[A-Za-z_$][\w$]*)\s*(\?\.|\.|::|->)\s*$/.exec(before.slice(-300));
   const written = m?.[1].replace(/\s+/g, '').replace(/\?\./g, '.');
