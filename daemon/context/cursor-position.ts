@@ -80,3 +80,23 @@ export function kindMismatch(kind: DefinitionKind | string, position: PositionKi
   if (position === 'value') return TYPE_ONLY.has(kind) && languageId !== 'java' ? 1 : 0;
   return 0;
 }
+
+/**
+ * Where a member access `x.` stands, read from the text before the receiver on its line:
+ * a condition (`if x.`, `if (!x.`, `while x.`, `&& x.`, `assert x.`, `not x.`) reads a
+ * boolean; anything else (`= x.`, `f(x.`, `x.` alone) says nothing of the member.
+ */
+export type MemberPosition = 'condition' | 'other';
+
+export function memberPosition(before: string, languageId: string): MemberPosition {
+  const tail = before.slice(-300);
+  const line = tail.slice(tail.lastIndexOf('\n') + 1);
+  // The receiver and its separator: `a.b.`, `this.pool.`, `crate::a::`, `f().`.
+  const lead = line.replace(/(?:[A-Za-z_$][\w$]*(?:\(\))?\s*(?:\?\.|\.|::|->)\s*)+$/, '');
+  if (lead === line) return 'other';
+  const python = languageId === 'python';
+  if (/(?:^|[^\w$])(?:if|while|elif|assert!?|debug_assert!?|unless)\s*\(?\s*!?\s*$/.test(lead) || /(?:!|&&|\|\|)\s*$/.test(lead))
+    return 'condition';
+  if (python && /(?:^|\s)(?:not|and|or)\s+$/.test(lead)) return 'condition';
+  return 'other';
+}

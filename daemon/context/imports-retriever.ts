@@ -19,13 +19,14 @@ import { kindMismatch, positionKind, type PositionKind } from './cursor-position
 import { documentUses, type DocumentUses } from './document-uses';
 import { STOP_WORDS, identifiersIn, splitIdentifier } from './identifiers';
 import { parseImports } from './imports';
-import { receiverMembers, type MemberSite } from './receiver-members';
+import { compareKeys, rankMembers, typedRank } from './member-ranking';
+import { receiverMembers } from './receiver-members';
 import type { DefinitionSite, ResolvedImport, SyntaxFacts } from './syntax/facts';
 import type { ImportFact } from './syntax/types';
 
 /** What the imports retriever needs of a root's index. */
 export interface ImportsIndex {
-  store: Pick<IndexStore, 'docFrequency' | 'hasFile'>;
+  store: Pick<IndexStore, 'docFrequency' | 'hasFile' | 'chunks'>;
   syntax: SyntaxFacts;
   chunkCount: number;
 }
@@ -83,7 +84,13 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
   if (cursor.member) {
     const r = receiverMembers(syntax, { ...q, receiver: cursor.member.receiver, type: cursor.member.type, imports });
     out.cursor = { identifier: typed, receiver: cursor.member.receiver, type: r.type, via: r.via };
-    ranked = rankMembers(index, r.members, typed, uses, parts, cursor.member.receiver);
+    const before = q.prefix.slice(0, q.prefix.length - typed.length);
+    const q2 = { typed, uses, receiver: cursor.member.receiver, typeLevel: r.via === 'type name', before, language: q.language };
+    ranked = rankMembers(index, r.members, q2, (name) => nameAffinity(name, parts)).map((m, i) => ({
+      site: m.site,
+      signal: m.signal,
+      key: [i],
+    }));
   } else {
     const position = positionKind(q.prefix.slice(0, q.prefix.length - typed.length), q.language);
     ranked = [
@@ -121,37 +128,6 @@ function documentImports(index: ImportsIndex, q: ImportsQuery): ResolvedImport[]
       line: 0,
     }));
   return fresh.length > 0 ? [...indexed, ...index.syntax.resolveImports(q.rel, q.language, fresh)] : indexed;
-}
-
-/** 0: the name starts with what is typed (case and all); 1: ignoring case; undefined: it does not. */
-function typedRank(name: string, typed: string): number | undefined {
-  if (typed === '' || name.startsWith(typed)) return 0;
-  return name.toLowerCase().startsWith(typed.toLowerCase()) ? 1 : undefined;
-}
-
-function rankMembers(
-  index: ImportsIndex,
-  members: MemberSite[],
-  typed: string,
-  uses: DocumentUses,
-  parts: Map<string, number>,
-  receiver: string,
-): Ranked[] {
-  const out: Ranked[] = [];
-  const own = /^(this|self|Self)$/.test(receiver.split(/\.|::|->/)[0]);
-  for (const m of members) {
-    const name = m.site.name;
-    const t = typedRank(name, typed);
-    if (t === undefined || name === 'constructor' || name === '__init__') continue;
-    const used = uses.before.has(name) ? 1 : 0;
-    // Private-looking names are for the class itself, not its users.
-    const hidden = !own && /^[_#]/.test(name) ? 1 : 0;
-    const score = Math.log1p(index.store.docFrequency(name.toLowerCase())) + 2 * nameAffinity(name, parts) - 0.5 * m.depth;
-    // A member the file uses further down is likely its first use here; the sooner, the likelier.
-    const at = uses.after.get(name);
-    out.push({ site: m.site, signal: m.signal, key: [t, used, hidden, at === undefined ? 1 : 0, at ?? -score] });
-  }
-  return out;
 }
 
 function unusedImports(
@@ -262,11 +238,6 @@ function usedImports(
  */
 function placementKey(typed: number, mismatch: number, group: number, affinity: number, at: number, order: number): number[] {
   return [typed, mismatch, group, -Math.round(affinity * 3), at, order];
-}
-
-function compareKeys(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
 }
 
 /** Weighted identifier parts of the lines above the cursor (the cursor line weighs most). */

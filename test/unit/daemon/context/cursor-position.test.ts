@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { kindMismatch, positionKind } from '../../../../daemon/context/cursor-position';
+import { kindMismatch, memberPosition, positionKind } from '../../../../daemon/context/cursor-position';
 
 describe('context/cursor-position', () => {
   it('reads whether the cursor takes a type, a value or either, per language', () => {
@@ -39,5 +39,27 @@ describe('context/cursor-position', () => {
     assert.equal(kindMismatch('function', 'type', 'python'), 1);
     assert.equal(kindMismatch('interface', 'value', 'java'), 0);
     assert.equal(kindMismatch('function', 'any', 'typescript'), 0);
+  });
+
+  it('reads whether a member access stands in a condition', () => {
+    const cases: Array<[string, string, string]> = [
+      ['typescript', 'if (!stream.', 'condition'],
+      ['typescript', '  if (c.', 'condition'],
+      ['typescript', 'const ok = a.ready && b.', 'condition'],
+      ['rust', '    if matched && args.', 'condition'],
+      ['rust', '    assert!(dir.', 'condition'],
+      ['go', '\tif !c.', 'condition'],
+      ['python', '    assert task.', 'condition'],
+      ['python', '    if not style.', 'condition'],
+      ['python', '    table.', 'other'],
+      ['typescript', '  await this.pool.', 'other'],
+      ['typescript', 'const x = c.', 'other'],
+      ['typescript', 'x !== c.', 'other'],
+      ['go', '\tif err := c.', 'other'],
+      ['python', '    width = len(console.', 'other'],
+      ['typescript', 'const x = 1', 'other'], // not after a dot at all
+    ];
+    for (const [lang, before, want] of cases)
+      assert.equal(memberPosition(`line one\n${before}`, lang), want, `${lang}: ${JSON.stringify(before)}`);
   });
 });
