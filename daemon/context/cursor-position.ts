@@ -100,3 +100,18 @@ export function memberPosition(before: string, languageId: string): MemberPositi
   if (python && /(?:^|\s)(?:not|and|or)\s+$/.test(lead)) return 'condition';
   return 'other';
 }
+
+/**
+ * The name of the function whose body the cursor is in, as far as the last declaration
+ * above it says (`func TestCounterAdd(`, `def test_add_row(`, `fn parse_args(`,
+ * `function renderRow(`, `void testParse(`): what the code there is about. Only the last
+ * 8 KB of the prefix are read; undefined when no declaration is there.
+ */
+export function enclosingFunctionName(prefix: string): string | undefined {
+  const tail = prefix.slice(-8192);
+  let name: string | undefined;
+  const re =
+    /^[ \t]*(?:(?:export|pub(?:\([^)]*\))?|async|unsafe|default)\s+)*(?:func|def|function\*?|fn)\s+(?:\([^)]*\)\s*)?([A-Za-z_$][\w$]*)|^[ \t]*(?:(?:public|protected|private|static|final|synchronized|abstract)\s+)*(?:void|[A-Z][\w<>,\s[\]]*)\s+([a-z_$][\w$]*)\s*\([^)]*\)\s*(?:throws\s+[\w.,\s]+)?\{/gm;
+  for (const m of tail.matchAll(re)) name = m[1] ?? m[2];
+  return name;
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { kindMismatch, memberPosition, positionKind } from '../../../../daemon/context/cursor-position';
+import { enclosingFunctionName, kindMismatch, memberPosition, positionKind } from '../../../../daemon/context/cursor-position';
 
 describe('context/cursor-position', () => {
   it('reads whether the cursor takes a type, a value or either, per language', () => {
@@ -61,5 +61,20 @@ describe('context/cursor-position', () => {
     ];
     for (const [lang, before, want] of cases)
       assert.equal(memberPosition(`line one\n${before}`, lang), want, `${lang}: ${JSON.stringify(before)}`);
+  });
+
+  it('reads the name of the function the cursor is in, per language', () => {
+    const cases: Array<[string, string | undefined]> = [
+      ['package a\n\nfunc TestCounterAdd(t *testing.T) {\n\tc := ', 'TestCounterAdd'],
+      ['func (c *Context) Next() {\n\tc.', 'Next'],
+      ['class T:\n    def test_add_row(self):\n        table = ', 'test_add_row'],
+      ['pub(crate) fn parse_args(argv: &[String]) -> Args {\n    let x = ', 'parse_args'],
+      ['export async function renderRow(row: Row) {\n  const cell = ', 'renderRow'],
+      ['class ParserTest {\n  @Test\n  public void testParse() throws IOException {\n    Parser p = ', 'testParse'],
+      // The last declaration above wins.
+      ['def first():\n    pass\n\ndef second():\n    x = ', 'second'],
+      ['const x = 1;\nif (x) {\n  y(', undefined],
+    ];
+    for (const [prefix, want] of cases) assert.equal(enclosingFunctionName(prefix), want, JSON.stringify(prefix));
   });
 });
