@@ -6,10 +6,11 @@
  */
 import type { DefinitionKind } from './syntax/types';
 
-export type PositionKind = 'type' | 'value' | 'any';
+export type PositionKind = 'type' | 'value' | 'class' | 'any';
 
 const TYPE_ONLY = new Set<string>(['interface', 'type', 'trait']);
 const VALUE_ONLY = new Set<string>(['function', 'method', 'variable', 'constant', 'field']);
+const ANONYMOUS_NEW = new Set<string>(['java', 'csharp', 'kotlin']);
 
 /** The kind of name expected at the end of `prefix` (only its last line and a little before are read). */
 export function positionKind(prefix: string, languageId: string): PositionKind {
@@ -20,6 +21,7 @@ export function positionKind(prefix: string, languageId: string): PositionKind {
     case 'typescriptreact':
     case 'javascript':
     case 'javascriptreact':
+      if (/\b(?:new|instanceof)\s+$/.test(line)) return 'class';
       if (/(?:\)\s*|\?|[\w$\]]\s*):\s*$/.test(line) && !objectLiteralKey(tail)) return 'type';
       if (
         /(?:\b(?:extends|implements|keyof|satisfies|as|is)\s+|[\w$]<\s*|[<,]\s*(?=$)|\b(?:type\s+[\w$]+(?:<[^>]*>)?\s*=\s*))$/.test(line) &&
@@ -45,6 +47,7 @@ export function positionKind(prefix: string, languageId: string): PositionKind {
     case 'java':
     case 'csharp':
     case 'kotlin':
+      if (/\b(?:new|instanceof)\s+$/.test(line)) return 'class';
       if (/\b(?:extends|implements|throws|instanceof)\s+$|[\w>]<\s*$|[<,]\s*$(?<=<[^>]*)/.test(line)) return 'type';
       if (/(?:[=(!]|\breturn|\bthrow)\s*$/.test(line)) return 'value';
       return 'any';
@@ -78,6 +81,9 @@ function objectLiteralKey(tail: string): boolean {
 export function kindMismatch(kind: DefinitionKind | string, position: PositionKind, languageId: string): number {
   if (position === 'type') return (languageId === 'python' ? kind === 'function' : VALUE_ONLY.has(kind)) ? 1 : 0;
   if (position === 'value') return TYPE_ONLY.has(kind) && languageId !== 'java' ? 1 : 0;
+  // `new X`, `x instanceof X`: a class. Plain values never; nor interfaces and aliases, but
+  // in Java and C#, where `new Listener() { … }` makes an anonymous class of an interface.
+  if (position === 'class') return VALUE_ONLY.has(kind) || (TYPE_ONLY.has(kind) && !ANONYMOUS_NEW.has(languageId)) ? 1 : 0;
   return 0;
 }
 

@@ -24,6 +24,9 @@ describe('context/cursor-position', () => {
       ['java', '    List<', 'type'],
       ['java', '    return ', 'value'],
       ['go', 'x := ', 'any'],
+      ['typescript', '  throw new ', 'class'],
+      ['typescript', 'if (err instanceof ', 'class'],
+      ['java', '    Foo f = new ', 'class'],
     ];
     for (const [lang, prefix, want] of cases)
       assert.equal(positionKind(`line one\n${prefix}`, lang), want, `${lang}: ${JSON.stringify(prefix)}`);
@@ -39,6 +42,12 @@ describe('context/cursor-position', () => {
     assert.equal(kindMismatch('function', 'type', 'python'), 1);
     assert.equal(kindMismatch('interface', 'value', 'java'), 0);
     assert.equal(kindMismatch('function', 'any', 'typescript'), 0);
+    // `new X`: a class; in Java an interface too (an anonymous class), never a plain value.
+    assert.equal(kindMismatch('class', 'class', 'typescript'), 0);
+    assert.equal(kindMismatch('function', 'class', 'typescript'), 1);
+    assert.equal(kindMismatch('interface', 'class', 'typescript'), 1);
+    assert.equal(kindMismatch('interface', 'class', 'java'), 0);
+    assert.equal(kindMismatch('method', 'class', 'java'), 1);
   });
 
   it('reads whether a member access stands in a condition', () => {
