@@ -90,9 +90,10 @@ export function kindMismatch(kind: DefinitionKind | string, position: PositionKi
 /**
  * Where a member access `x.` stands, read from the text before the receiver on its line:
  * a condition (`if x.`, `if (!x.`, `while x.`, `&& x.`, `assert x.`, `not x.`) reads a
- * boolean; anything else (`= x.`, `f(x.`, `x.` alone) says nothing of the member.
+ * boolean; a value position (`= x.`, `f(x.`, `return x.`, `a + x.`) reads a value (`await x.`
+ * too: a promise); anything else (`x.` alone on its line) says nothing of the member.
  */
-export type MemberPosition = 'condition' | 'other';
+export type MemberPosition = 'condition' | 'value' | 'other';
 
 export function memberPosition(before: string, languageId: string): MemberPosition {
   const tail = before.slice(-300);
@@ -104,6 +105,7 @@ export function memberPosition(before: string, languageId: string): MemberPositi
   if (/(?:^|[^\w$])(?:if|while|elif|assert!?|debug_assert!?|unless)\s*\(?\s*!?\s*$/.test(lead) || /(?:!|&&|\|\|)\s*$/.test(lead))
     return 'condition';
   if (python && /(?:^|\s)(?:not|and|or)\s+$/.test(lead)) return 'condition';
+  if (positionKind(lead, languageId) === 'value' || /(?::=|[=([,+\-*/%<>?:]|\breturn|\byield)\s*$/.test(lead)) return 'value';
   return 'other';
 }
 

@@ -26,6 +26,8 @@ export interface FitContext {
 export interface MemberDeclaration {
   level: 'type' | 'instance' | 'unknown';
   boolish: boolean;
+  /** A method declared to return nothing (`: void`, `-> None`, Go/Rust without a result, Java `void`). */
+  returnsNothing: boolean;
 }
 
 const PREDICATE_PARTS = new Set([
@@ -50,6 +52,8 @@ export function memberFit(site: DefinitionSite, row: ChunkRow, ctx: FitContext):
   let miss = 0;
   if (!ctx.own && d.level !== 'unknown' && (d.level === 'type') !== ctx.typeLevel) miss++;
   if (ctx.position === 'condition' && !d.boolish) miss++;
+  // A method that returns nothing has no value to read, to pass or to chain on.
+  if ((ctx.position === 'value' || ctx.position === 'condition') && d.returnsNothing) miss++;
   return miss;
 }
 
@@ -68,12 +72,14 @@ export function memberDeclaration(site: DefinitionSite, row: ChunkRow): MemberDe
   const tail = at < 0 ? '' : line.slice(at + name.length);
   const method = site.kind === 'method' || site.kind === 'function';
   let level: MemberDeclaration['level'] = 'unknown';
+  let returnsNothing = false;
   let boolish = PREDICATE_PARTS.has((splitIdentifier(name)[0] ?? '').toLowerCase());
   switch (grammar) {
     case 'python': {
       if (/@(?:classmethod|staticmethod)\b/.test(decorators)) level = 'type';
       else if (method && /\(\s*self\b/.test(tail)) level = 'instance';
       if (/->\s*["']?bool\b/.test(tail) || /^\s*:\s*bool\b/.test(tail)) boolish = true;
+      if (method && /->\s*None\s*:/.test(tail)) returnsNothing = true;
       break;
     }
     case 'typescript':
@@ -82,24 +88,28 @@ export function memberDeclaration(site: DefinitionSite, row: ChunkRow): MemberDe
       level = /\bstatic\b/.test(head) ? 'type' : 'instance';
       if (/^\s*[?!]?\s*:\s*boolean\b/.test(tail) || /\)\s*:\s*boolean\b/.test(tail) || /^\s*=\s*(?:true|false)\b/.test(tail))
         boolish = true;
+      if (method && /^\s*(?:<[^>]*>)?\s*\([^)]*\)\s*:\s*void\b/.test(tail)) returnsNothing = true;
       break;
     }
     case 'java':
     case 'c_sharp':
       level = /\bstatic\b/.test(head) ? 'type' : 'instance';
       if (/\b(?:boolean|bool)\s+$/.test(head)) boolish = true;
+      if (method && /\bvoid\s+$/.test(head)) returnsNothing = true;
       break;
     case 'rust':
       if (method) level = /^\s*(?:<[^>]*>)?\s*\(\s*(?:&\s*(?:'\w+\s+)?)?(?:mut\s+)?self\b/.test(tail) ? 'instance' : 'type';
       else if (site.kind === 'field') level = 'instance';
       if (/->\s*bool\b/.test(tail) || /^\s*:\s*bool\b/.test(tail)) boolish = true;
+      if (method && /^\s*(?:<[^>]*>)?\s*\([^)]*\)\s*(?:where\b[^{]*)?\{/.test(tail)) returnsNothing = true;
       break;
     case 'go':
       level = 'instance';
       if (/\)\s*bool\s*\{/.test(tail) || /^\s+bool\b/.test(tail)) boolish = true;
+      if (method && /^\s*\([^)]*\)\s*\{/.test(tail)) returnsNothing = true;
       break;
     default:
       break;
   }
-  return { level, boolish };
+  return { level, boolish, returnsNothing };
 }

@@ -50,7 +50,7 @@ describe('context/cursor-position', () => {
     assert.equal(kindMismatch('method', 'class', 'java'), 1);
   });
 
-  it('reads whether a member access stands in a condition', () => {
+  it('reads whether a member access stands in a condition, in a value position or neither', () => {
     const cases: Array<[string, string, string]> = [
       ['typescript', 'if (!stream.', 'condition'],
       ['typescript', '  if (c.', 'condition'],
@@ -61,11 +61,13 @@ describe('context/cursor-position', () => {
       ['python', '    assert task.', 'condition'],
       ['python', '    if not style.', 'condition'],
       ['python', '    table.', 'other'],
-      ['typescript', '  await this.pool.', 'other'],
-      ['typescript', 'const x = c.', 'other'],
-      ['typescript', 'x !== c.', 'other'],
-      ['go', '\tif err := c.', 'other'],
-      ['python', '    width = len(console.', 'other'],
+      ['typescript', '  await this.pool.', 'value'], // what is awaited is a promise, not nothing
+      ['typescript', 'const x = c.', 'value'],
+      ['typescript', 'x !== c.', 'value'],
+      ['go', '\tif err := c.', 'value'],
+      ['python', '    width = len(console.', 'value'],
+      ['rust', '    return self.', 'value'],
+      ['java', '    foo(a, b.', 'value'],
       ['typescript', 'const x = 1', 'other'], // not after a dot at all
     ];
     for (const [lang, before, want] of cases)

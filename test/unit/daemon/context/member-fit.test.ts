@@ -33,10 +33,24 @@ describe('context/member-fit', () => {
     assert.equal(decl('python', 'class T:\n    def advance(self, n: int) -> None:', 'advance', 'method', 2).boolish, false);
   });
 
+  it('reads methods that return nothing, per language', () => {
+    const none = (...args: Parameters<typeof member>) => decl(...args).returnsNothing;
+    assert.equal(none('typescript', 'class S {\n  close(): void {', 'close', 'method', 2), true);
+    assert.equal(none('typescript', 'class S {\n  read(): string {', 'read', 'method', 2), false);
+    assert.equal(none('python', 'class T:\n    def advance(self, n: int) -> None:', 'advance', 'method', 2), true);
+    assert.equal(none('python', 'class T:\n    def copy(self) -> "T":', 'copy', 'method', 2), false);
+    assert.equal(none('go', 'func (c *Context) Next() {', 'Next', 'method', 1), true);
+    assert.equal(none('go', 'func (c *Context) Param(key string) string {', 'Param', 'method', 1), false);
+    assert.equal(none('rust', 'impl Dir {\n    pub fn create(&self, name: &str) {', 'create', 'method', 2), true);
+    assert.equal(none('rust', 'impl Dir {\n    pub fn path(&self) -> &Path {', 'path', 'method', 2), false);
+    assert.equal(none('java', 'class A {\n  public void reset() {', 'reset', 'method', 2), true);
+    assert.equal(none('java', 'class A {\n  public int size() {', 'size', 'method', 2), false);
+  });
+
   it('counts how badly a member fits the position', () => {
     const [fromRgb, r1] = member('python', 'class Color:\n    @classmethod\n    def from_rgb(cls, r):', 'from_rgb', 'method', 3);
     const [downgrade, r2] = member('python', 'class Color:\n    def downgrade(self, system):', 'downgrade', 'method', 2);
-    const at = (typeLevel: boolean, position: 'condition' | 'other' = 'other') => ({ position, typeLevel, own: false });
+    const at = (typeLevel: boolean, position: 'condition' | 'value' | 'other' = 'other') => ({ position, typeLevel, own: false });
     assert.equal(memberFit(fromRgb, r1, at(true)), 0);
     assert.equal(memberFit(fromRgb, r1, at(false)), 1);
     assert.equal(memberFit(downgrade, r2, at(false)), 0);
@@ -48,5 +62,10 @@ describe('context/member-fit', () => {
     assert.equal(memberFit(closed, r3, at(false, 'condition')), 0);
     assert.equal(memberFit(write, r4, at(false, 'condition')), 1);
     assert.equal(memberFit(write, r4, at(false, 'other')), 0);
+    // A method returning nothing cannot be read as a value.
+    const [close, r6] = member('typescript', 'class S {\n  close(): void {', 'close', 'method', 2);
+    assert.equal(memberFit(close, r6, at(false, 'value')), 1);
+    assert.equal(memberFit(close, r6, at(false, 'other')), 0);
+    assert.equal(memberFit(write, r4, at(false, 'value')), 0);
   });
 });
