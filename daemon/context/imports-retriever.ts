@@ -4,12 +4,14 @@
  * syntax facts of the index. Each chunk it places says which signal placed it:
  *
  * - after `x.`: the members of what `x` is (receiver-members.ts: `receiver-member`,
- *   `namespace-member`), those matching the identifier being typed, not used in the file
- *   yet, most used in the workspace and closest in name to the line first;
+ *   `namespace-member`) in the order member-ranking.ts gives them (what is typed, not used
+ *   yet, used below, what the declaration says against the position, workspace use and
+ *   name affinity);
  * - otherwise: names the file imports but does not use yet (`unused-import`; one used
  *   nowhere else in the file is about to be used here, then the next ones used below the
  *   cursor), and names of its own package it can use without an import (`same-package`,
- *   Go and Java: those used below the cursor, or close in name to the line).
+ *   Go and Java: those used below the cursor, close in name to the line or to the
+ *   enclosing function, or from the file a test file tests).
  *
  * Those come first, in that order (fusion keeps it). Then, for the fused ranking: the
  * definitions of imported names used right above the cursor.
