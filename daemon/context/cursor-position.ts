@@ -66,7 +66,8 @@ function objectLiteralKey(tail: string): boolean {
       if (depth === 0) return false;
       depth--;
     } else if (c === '{') {
-      if (depth === 0) return /(?:[=(,:?]|\breturn|=>)\s*$/.test(tail.slice(Math.max(0, i - 40), i));
+      // `=> {` opens a function body (`=> ({` would be an object, but then `(` is innermost).
+      if (depth === 0) return /(?:[(,:?]|(?<![=>])=|\breturn)\s*$/.test(tail.slice(Math.max(0, i - 40), i));
       depth--;
     }
   }

@@ -9,6 +9,8 @@ describe('context/cursor-position', () => {
       ['typescript', 'class A extends ', 'type'],
       ['typescript', 'const xs: Array<', 'type'],
       ['typescript', 'const o = { key: ', 'any'], // an object literal's value, not an annotation
+      ['typescript', "it('x', async () => {\n  let err: ", 'type'], // `=> {` opens a body, not an object
+      ['typescript', 'const f = () => ({ key: ', 'any'],
       ['typescript', 'const v = ', 'value'],
       ['typescript', '  return ', 'value'],
       ['typescript', '  ', 'any'],
