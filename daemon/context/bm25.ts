@@ -3,7 +3,9 @@
  * string) into an FTS5 `MATCH` expression over the same terms the index holds.
  * Identifiers nearer the cursor weigh more; terms found in many chunks (over 10% of
  * them, or over 2,000) are dropped (they cost time and do not rank); the strongest
- * `maxTerms` (weight × idf) are OR-ed.
+ * `maxTerms` (weight × idf) are OR-ed, within a budget of postings (the chunks the terms
+ * are found in, together): FTS5 scores every posting of an OR query, about a microsecond
+ * each, so the budget bounds the query's time on a large index whatever the cursor.
  */
 import { identifiersIn, termsOfIdentifier } from './identifiers';
 
@@ -50,30 +52,39 @@ export function buildMatch(
     totalDocs?: number;
     maxDfRatio?: number;
     maxDf?: number;
+    /** Most postings (summed document frequencies) the chosen terms may have; a term that would go over is skipped for rarer ones. */
+    maxPostings?: number;
     expired?: () => boolean;
   } = {},
 ): string {
   const maxTerms = opts.maxTerms ?? 12;
   const total = opts.totalDocs ?? 0;
-  const scored: WeightedTerm[] = [];
+  const scored: Array<WeightedTerm & { df: number }> = [];
   for (let i = 0; i < terms.length; i++) {
     if (i % 16 === 15 && opts.expired?.()) break;
     const t = terms[i];
     if (!/^[a-z0-9_]{2,64}$/.test(t.term)) continue;
     let w = t.weight;
+    let df = 0;
     if (opts.docFrequency && total > 0) {
-      const df = opts.docFrequency(t.term);
+      df = opts.docFrequency(t.term);
       if (df === 0) continue;
       if (total >= 50 && df / total > (opts.maxDfRatio ?? 0.1)) continue;
       // A term in thousands of chunks costs milliseconds and ranks little: leave it out.
       if (df > (opts.maxDf ?? 2000)) continue;
       w *= Math.log(1 + total / df);
     }
-    scored.push({ term: t.term, weight: w });
+    scored.push({ term: t.term, weight: w, df });
   }
   scored.sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : 1));
-  return scored
-    .slice(0, maxTerms)
-    .map((t) => `"${t.term}"`)
-    .join(' OR ');
+  const budget = opts.maxPostings ?? Infinity;
+  const chosen: string[] = [];
+  let postings = 0;
+  for (const t of scored) {
+    if (chosen.length >= maxTerms) break;
+    if (postings + t.df > budget) continue;
+    postings += t.df;
+    chosen.push(`"${t.term}"`);
+  }
+  return chosen.join(' OR ');
 }

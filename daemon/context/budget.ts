@@ -6,24 +6,53 @@
  * is sent, so an assembly is never over its budget.
  */
 import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
+import { PretokenCounter } from './pretokens';
+
+/**
+ * One tiktoken encoder per encoding for the whole process, shared by every counter (the
+ * context engine, chat, next edits, commands, the agent): each encoder builds its own rank
+ * tables in WebAssembly memory (measured: the first 31 MB of RSS, each further one 6-16 MB),
+ * and a shared pre-token cache serves them all. Freed when its last counter is disposed.
+ */
+interface SharedEncoding {
+  enc: Tiktoken;
+  /** cl100k counts by pre-token with a cache of each one's count (pretokens.ts); other encodings encode whole. */
+  pretokens?: PretokenCounter;
+  users: number;
+}
+
+const encodings = new Map<TiktokenEncoding, SharedEncoding>();
+
+function acquire(encoding: TiktokenEncoding): SharedEncoding {
+  let e = encodings.get(encoding);
+  if (!e) {
+    const enc = get_encoding(encoding);
+    e = { enc, users: 0, ...(encoding === 'cl100k_base' ? { pretokens: new PretokenCounter((t) => enc.encode_ordinary(t).length) } : {}) };
+    encodings.set(encoding, e);
+  }
+  e.users++;
+  return e;
+}
 
 export class TokenCounter {
-  private readonly enc: Tiktoken;
+  private readonly shared: SharedEncoding;
+  private disposed = false;
   /**
    * Characters per token of what was counted lately (EWMA over texts of 256+ chars).
-   * Clipping starts from it, so a window usually fits in one or two exact counts
-   * instead of three to five (each count of a budget-sized window costs milliseconds).
+   * Clipping starts from it, so a window usually fits in one or two exact counts.
    */
   private ratio = 4;
 
   constructor(readonly encoding: TiktokenEncoding = 'cl100k_base') {
-    this.enc = get_encoding(encoding);
+    this.shared = acquire(encoding);
   }
 
   /** Exact token count; special-token text (`<|endoftext|>`) counts as the model would see it. */
   count(text: string): number {
     if (text === '') return 0;
-    const n = this.enc.encode(text, 'all').length;
+    if (this.disposed) throw new Error('TokenCounter used after dispose()');
+    const { pretokens, enc } = this.shared;
+    const n = pretokens ? pretokens.count(text) : enc.encode(text, 'all').length;
     if (text.length >= 256 && n > 0) this.ratio = this.ratio * 0.7 + (text.length / n) * 0.3;
     return n;
   }
@@ -33,65 +62,15 @@ export class TokenCounter {
     return this.ratio;
   }
 
-  private readonly segments = new Map<string, number>();
-
-  /**
-   * The exact count of a large text, from cached counts of its pieces. With cl100k no
-   * pre-token spans a newline followed by a line with text, so the count of a text is the
-   * sum of the counts of pieces cut there. Cuts are content-defined (a hash of the line
-   * that starts the next piece), so the same code gives the same pieces wherever a window
-   * starts or ends: consecutive keystrokes and nearby cursors re-count only the pieces
-   * at the window's two ends.
-   */
-  countLarge(text: string): number {
-    if (this.encoding !== 'cl100k_base' || text.length < 4096) return this.count(text);
-    let total = 0;
-    let start = 0;
-    for (let nl = text.indexOf('\n'); nl !== -1 && nl < text.length - 1; nl = text.indexOf('\n', nl + 1)) {
-      const next = nl + 1;
-      if (next - start < 512 || !startsTextLine(text, next) || lineHash(text, next) % 16 !== 0) continue;
-      total += this.cachedCount(text.slice(start, next));
-      start = next;
-    }
-    total += this.cachedCount(text.slice(start));
-    this.ratio = this.ratio * 0.7 + (text.length / Math.max(1, total)) * 0.3;
-    return total;
-  }
-
-  private cachedCount(piece: string): number {
-    let n = this.segments.get(piece);
-    if (n === undefined) {
-      n = this.enc.encode(piece, 'all').length;
-      if (this.segments.size >= 4096) this.segments.delete(this.segments.keys().next().value as string);
-      this.segments.set(piece, n);
-    }
-    return n;
-  }
-
+  /** Release this counter's share of the encoder (freed with the last one). Idempotent. */
   dispose(): void {
-    this.enc.free();
+    if (this.disposed) return;
+    this.disposed = true;
+    if (--this.shared.users === 0) {
+      this.shared.enc.free();
+      encodings.delete(this.encoding);
+    }
   }
-}
-
-/** The line at `at` has text: optional spaces or tabs, then a non-whitespace character. */
-function startsTextLine(text: string, at: number): boolean {
-  for (let i = at; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 9) continue;
-    return c !== 10 && c !== 13 && !/\s/.test(text[i]);
-  }
-  return false;
-}
-
-/** A cheap hash of the first 32 characters of the line at `at`. */
-function lineHash(text: string, at: number): number {
-  let h = 2166136261;
-  for (let i = at; i < Math.min(text.length, at + 32); i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) break;
-    h = Math.imul(h ^ c, 16777619);
-  }
-  return h >>> 0;
 }
 
 export interface CompletionBudget {
@@ -156,7 +135,7 @@ function clip(counter: TokenCounter, text: string, maxTokens: number, keep: 'sta
   let best: { text: string; tokens: number } | undefined;
   for (let attempt = 0; attempt < 12; attempt++) {
     const window = snap(chars);
-    const n = counter.countLarge(window);
+    const n = counter.count(window);
     if (n <= maxTokens) {
       if (!best || window.length > best.text.length) best = { text: window, tokens: n };
       if (window.length === text.length || n >= maxTokens * 0.92) break;

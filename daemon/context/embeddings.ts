@@ -6,7 +6,7 @@
  * and `status()` says why.
  */
 import { mkdirSync } from 'node:fs';
-import * as lancedb from '@lancedb/lancedb';
+import type * as lancedb from '@lancedb/lancedb';
 import type { ModelRouter } from '../router/types';
 import type { Logger } from '../log';
 import { PRIVATE_DIR_MODE } from '../storage/private-files';
@@ -60,6 +60,9 @@ export class VectorIndex {
     this.counts = model ? this.store.embeddedCount(model) : { embedded: 0, total: this.store.counts().chunks };
   }
 
+  /** Why the background embedding stopped for good (the vector store failed), if it did. */
+  private stopped?: string;
+
   status(): SemanticStatus {
     if (!this.embedder || !this.cfg.enabled) return this.statusWith({ embedded: 0, total: 0 });
     if (!this.counts) this.refreshCounts();
@@ -79,6 +82,7 @@ export class VectorIndex {
         reason: 'No backend can serve the embed task now (is the embed model pulled?); retrieval is BM25 only.',
       };
     }
+    if (this.stopped) return { ...base, active: false, reason: `Background embedding stopped (${this.stopped}); retrieval is BM25 only.` };
     if (this.lastError && this.now() - this.lastError.at < this.cfg.retryMs) {
       return {
         ...base,
@@ -105,7 +109,10 @@ export class VectorIndex {
       return;
     }
     this.running = this.loop()
-      .catch((err) => this.logger.warn(`context: background embedding stopped: ${(err as Error).message}`))
+      .catch((err) => {
+        this.stopped = (err as Error).message;
+        this.logger.warn(`context: background embedding stopped: ${this.stopped}`);
+      })
       .finally(() => {
         this.running = undefined;
         if (this.rerun && !this.abort.signal.aborted) {
@@ -151,6 +158,7 @@ export class VectorIndex {
       if (result.model !== model) this.store.setMeta('embed.model', result.model);
       const rows = batch.map((b, i) => ({ hash: b.hash, vector: result.embeddings[i] }));
       await this.addRows(result.model, rows);
+      this.stopped = undefined;
       this.store.markEmbedded(
         batch.map((b) => b.hash),
         result.model,
@@ -164,7 +172,15 @@ export class VectorIndex {
   private async connection(): Promise<lancedb.Connection> {
     if (!this.conn) {
       mkdirSync(this.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-      this.conn = await lancedb.connect(this.dir);
+      // Loaded on first use: LanceDB (its native addon and Arrow) is ~30 MB of memory that a
+      // daemon without an embed model never needs.
+      let connect: typeof lancedb.connect;
+      try {
+        ({ connect } = await import('@lancedb/lancedb'));
+      } catch (err) {
+        throw new Error(`LanceDB (the vector store) does not load on this machine: ${(err as Error).message}`);
+      }
+      this.conn = await connect(this.dir);
     }
     return this.conn;
   }

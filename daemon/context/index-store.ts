@@ -33,7 +33,6 @@ export interface FileSyntaxRow {
   parserNote?: string;
   packageName?: string;
   imports: ImportFact[];
-  references: string[];
 }
 
 export interface ChunkRow {
@@ -166,13 +165,14 @@ export class IndexStore {
            language = excluded.language, parser = excluded.parser, parser_note = excluded.parser_note,
            indexed_at = excluded.indexed_at RETURNING id`,
       ),
+      // `refs` (identifiers used) is no longer read or written: nothing ranked on it. It stays in the schema, empty.
       upsertSyntax: db.prepare(
-        `INSERT INTO file_syntax(file_id, package, imports, refs) VALUES (?, ?, ?, ?)
-         ON CONFLICT(file_id) DO UPDATE SET package = excluded.package, imports = excluded.imports, refs = excluded.refs`,
+        `INSERT INTO file_syntax(file_id, package, imports, refs) VALUES (?, ?, ?, '')
+         ON CONFLICT(file_id) DO UPDATE SET package = excluded.package, imports = excluded.imports, refs = ''`,
       ),
       syntaxOf: db.prepare<[string], RawSyntax>(
         `SELECT f.path AS path, f.language AS language, f.parser AS parser, f.parser_note AS parserNote, s.package AS package,
-                s.imports AS imports, s.refs AS refs
+                s.imports AS imports
          FROM files f LEFT JOIN file_syntax s ON s.file_id = f.id WHERE f.path = ?`,
       ),
       filesOfPackage: db.prepare<[string], { path: string }>(
@@ -280,14 +280,14 @@ export class IndexStore {
 
   /**
    * Replace everything known about one file in a single transaction: its row, chunks,
-   * symbols, terms and syntax facts (imports, references, package). `terms` are the chunks'
+   * symbols, terms and syntax facts (imports, package). `terms` are the chunks'
    * full-text terms when already computed (an index worker does: file-analysis.ts).
    */
   replaceFile(
     file: Omit<FileRow, 'id' | 'parser'> & { parser?: ParserId },
     chunks: Chunk[],
     now: number,
-    syntax?: { imports: ImportFact[]; references: string[]; packageName?: string },
+    syntax?: { imports: ImportFact[]; packageName?: string },
     terms?: ChunkTerms[],
   ): void {
     this.db.transaction(() => {
@@ -313,7 +313,7 @@ export class IndexStore {
         this.stmts.insertFts.run(chunkId, t.symbols, pathTerms, t.body);
         for (const s of c.symbols) this.stmts.insertSymbol.run(s.name, chunkId, id, s.line, s.kind ?? '', s.container ?? null);
       });
-      if (syntax) this.stmts.upsertSyntax.run(id, syntax.packageName ?? null, JSON.stringify(syntax.imports), syntax.references.join(' '));
+      if (syntax) this.stmts.upsertSyntax.run(id, syntax.packageName ?? null, JSON.stringify(syntax.imports));
     })();
     this.generation++;
     this.dfCache.clear();
@@ -336,7 +336,6 @@ export class IndexStore {
       ...(r.parserNote ? { parserNote: r.parserNote } : {}),
       ...(r.package ? { packageName: r.package } : {}),
       imports,
-      references: r.refs ? r.refs.split(' ') : [],
     };
   }
 
@@ -523,7 +522,6 @@ interface RawSyntax {
   parserNote: string | null;
   package: string | null;
   imports: string | null;
-  refs: string | null;
 }
 
 interface RawDefinition {

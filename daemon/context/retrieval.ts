@@ -95,6 +95,15 @@ export interface RetrievalDeps {
   now: () => number;
 }
 
+/**
+ * Postings a BM25 query may touch (bm25.ts): FTS5's bm25() costs about 0.6 µs per posting
+ * scored, the match itself a tenth of that. Measured on a 46,000-chunk index (bench:context's
+ * tree, 300 cursors): 12 terms without a budget 4.5-8 ms per query; 3,000 postings 2.0 ms,
+ * 2,000 1.6 ms, 1,500 1.2 ms. The dev repositories of bench:retrieval rank the same at 3,000
+ * and 1,500 (within the bench's noise), so the middle.
+ */
+export const BM25_MAX_POSTINGS = 2000;
+
 /** The retrieval query never reaches further back than this many characters. */
 export const QUERY_WINDOW_MAX_CHARS = 4000;
 
@@ -157,9 +166,13 @@ export class Retrieval {
 
     // Each synchronous retriever is one slice of work: the event loop gets a turn before it
     // (other clients' messages are read and answered), and it is skipped once the deadline has passed.
-    const timed = async (name: ContextSource, fn: () => number[]) => {
+    const timed = async (name: ContextSource, fn: () => number[], skip?: string) => {
       await yieldToEventLoop();
       if (req.signal?.aborted) throw assemblyCancelled();
+      if (skip) {
+        runs.push({ name, status: 'skipped', ms: 0, hits: 0, reason: skip });
+        return;
+      }
       if (now() >= deadline) {
         runs.push({ name, status: 'timeout', ms: 0, hits: 0, reason: 'deadline passed before it could start' });
         return;
@@ -179,18 +192,31 @@ export class Retrieval {
     await timed('imports', () =>
       importsRetriever(ws, { rel, language, prefix: req.prefix, suffix: req.suffix, queryWindow, line: cursorLine, expired }, imports),
     );
-    await timed('definitions', () => definitionsRetriever(ws.store, queryWindow, req.prose === true, expired));
-    await timed('bm25', () => {
-      const match = buildMatch(queryTerms(queryWindow), {
-        docFrequency: (t) => ws.store.docFrequency(t),
-        totalDocs: ws.chunkCount,
-        expired,
-      });
-      return ws.store.bm25(match, cfg.retrieval.bm25Candidates).map((h) => h.id);
-    });
+    // Placed chunks rank first (fusion.ts): when enough of them lie outside the excluded
+    // window to fill every slot, nothing the other retrievers find can reach the result.
+    const limit = req.k ?? cfg.completion.maxChunks;
+    const full =
+      placedOutside(ws, imports.placed, rel, excludeLines) >= limit ? `the placed definitions fill every slot (${limit})` : undefined;
+    await timed('definitions', () => definitionsRetriever(ws.store, queryWindow, req.prose === true, expired), full);
+    await timed(
+      'bm25',
+      () => {
+        const match = buildMatch(queryTerms(queryWindow), {
+          docFrequency: (t) => ws.store.docFrequency(t),
+          totalDocs: ws.chunkCount,
+          maxPostings: BM25_MAX_POSTINGS,
+          expired,
+        });
+        return ws.store.bm25(match, cfg.retrieval.bm25Candidates).map((h) => h.id);
+      },
+      full,
+    );
 
     const expectedVectorMs = this.vectorLatency.samples >= 3 ? this.vectorLatency.ewmaMs : undefined;
-    if (vectorPromise && !vectorDone && expectedVectorMs !== undefined && expectedVectorMs > deadline - now()) {
+    if (vectorPromise && !vectorDone && full) {
+      vectorAbandoned = true;
+      runs.push({ name: 'vector', status: 'skipped', ms: 0, hits: 0, reason: `not waited for: ${full}; it finishes in the background` });
+    } else if (vectorPromise && !vectorDone && expectedVectorMs !== undefined && expectedVectorMs > deadline - now()) {
       vectorAbandoned = true;
       runs.push({
         name: 'vector',
@@ -282,6 +308,14 @@ function toRetrieved(root: string, c: FusedCandidate, row: ChunkRow): RetrievedC
     placedBy: c.placedBy,
     ...(row.context ? { context: row.context } : {}),
   };
+}
+
+/** How many placed chunks fusion will keep: those outside the current file's excluded lines. */
+function placedOutside(ws: RetrievalIndex, placed: Map<number, string>, rel: string, [a, b]: [number, number]): number {
+  if (placed.size === 0) return 0;
+  let n = 0;
+  for (const r of ws.store.chunks([...placed.keys()]).values()) if (r.path !== rel || r.startLine > b || r.endLine < a) n++;
+  return n;
 }
 
 /** Let pending I/O and other requests run before the next slice of synchronous work. */

@@ -10,7 +10,6 @@
  * index worker, which blocks nothing, allows WORKER_PARSE_BUDGET_MS).
  */
 import { chunkOutline, chunkText, type Chunk, type ChunkOptions } from '../chunker';
-import { identifiersIn } from '../identifiers';
 import { parseImports } from '../imports';
 import { extractSyntax } from './extract';
 import { grammarFailure, grammarFor, loadedParser } from './grammars';
@@ -100,12 +99,6 @@ function heuristic(text: string, languageId: string, opts: ChunkOptions, fallbac
     ...(st.namespace ? { namespace: st.namespace } : {}),
     line: lineOf(text, st.specifier),
   }));
-  const defined = new Set(definitions.map((d) => d.name));
-  const refs = new Set<string>();
-  for (const id of identifiersIn(text.length > 200_000 ? text.slice(0, 200_000) : text)) {
-    if (refs.size >= 2000) break;
-    if (id.length > 1 && !defined.has(id)) refs.add(id);
-  }
   const packageName =
     languageId === 'go'
       ? /^package\s+(\w+)/m.exec(text)?.[1]
@@ -119,7 +112,6 @@ function heuristic(text: string, languageId: string, opts: ChunkOptions, fallbac
       ...(fallbackReason ? { fallbackReason } : {}),
       definitions,
       imports,
-      references: [...refs],
       ...(packageName ? { packageName } : {}),
     },
   };

@@ -1,7 +1,7 @@
 /**
  * Facts from a tree-sitter syntax tree, driven by one table per grammar: the
  * declarations (module, namespace and class level; what is declared inside a function
- * body is local and left out), the import statements, the identifiers used, the package
+ * body is local and left out), the import statements, the package
  * a file declares, and the declaration outline the chunker cuts along.
  *
  * Every walk is iterative (a tree cursor or an explicit stack), so deeply nested input
@@ -10,11 +10,29 @@
 import type { Node } from 'web-tree-sitter';
 import type { GrammarId } from './grammars';
 import { IMPORT_TYPES, line, named } from './import-readers';
-import { baseTypeName, declaredNames, IDENTIFIERS, RULES, type GrammarRules } from './rules';
+import { baseTypeName, declaredNames, RULES, type GrammarRules } from './rules';
 import type { Definition, FileSyntax, ImportFact, SyntaxOutline } from './types';
 
+/**
+ * Words without which a function body holds no import statement of its grammar. Nothing
+ * declared in a body is a definition (it is local), so a body whose text lacks them is
+ * skipped whole: no wasm call per node of it, most of a file's tree.
+ */
+const IMPORT_HINTS: Record<GrammarId, RegExp> = {
+  typescript: /\brequire\b|\bimport\b|\bexport\b/,
+  tsx: /\brequire\b|\bimport\b|\bexport\b/,
+  javascript: /\brequire\b|\bimport\b|\bexport\b/,
+  python: /\bimport\b/,
+  go: /\bimport\b|\bpackage\b/,
+  rust: /\buse\b|\bmod\b/,
+  java: /\bimport\b|\bpackage\b/,
+  cpp: /#\s*include/,
+  c_sharp: /\busing\b|\bnamespace\b/,
+  ruby: /\brequire(?:_relative)?\b|\bload\b/,
+  php: /\brequire(?:_once)?\b|\binclude(?:_once)?\b|\buse\b|\bnamespace\b/,
+};
+
 /** Limits that keep one file's facts small. */
-const MAX_REFERENCES = 2000;
 const MAX_DEFINITIONS = 5000;
 
 interface Frame {
@@ -38,16 +56,16 @@ export function extractSyntax(root: Node, grammar: GrammarId, text: string, desc
   const importTypes = IMPORT_TYPES[grammar];
   const definitions: Definition[] = [];
   const imports: ImportFact[] = [];
-  const refs = new Set<string>();
-  const defined = new Set<string>();
   let packageName: string | undefined;
   const isJs = grammar === 'typescript' || grammar === 'tsx' || grammar === 'javascript';
+  const hint = IMPORT_HINTS[grammar];
   const cursor = root.walk();
   const frames: Frame[] = [{ local: false, inImport: false, parentType: '' }];
   try {
     for (;;) {
       const type = cursor.nodeType;
       const up = frames[frames.length - 1];
+      let skip = false;
       let { local, container, moduleContainer, inImport } = up;
       // Anonymous tokens are not looked up as named (one wasm call less per node): a keyword
       // token that shares a rule's type (`module`, `class`, `function`) has no children, so its
@@ -96,7 +114,6 @@ export function extractSyntax(root: Node, grammar: GrammarId, text: string, desc
               endLine: span[1] + 1,
               ...(owner ? { container: owner } : {}),
             });
-            defined.add(n.text);
           }
           if (rule.container) {
             container = names[0]?.text ?? container;
@@ -110,20 +127,21 @@ export function extractSyntax(root: Node, grammar: GrammarId, text: string, desc
             moduleContainer = false;
           }
         }
-        if (rules.functions.has(type)) local = true;
+        if (rules.functions.has(type)) {
+          local = true;
+          // The outermost function body only (nested ones are inside its text).
+          if (!up.local && !hint.test(text.slice(cursor.startIndex, cursor.endIndex))) skip = true;
+        }
       }
-      if (cursor.gotoFirstChild()) {
+      if (!skip && cursor.gotoFirstChild()) {
         frames.push({ local, container, moduleContainer, inImport, parentType: type });
         continue;
       }
-      if (IDENTIFIERS.has(type) && !inImport && refs.size < MAX_REFERENCES) refs.add(text.slice(cursor.startIndex, cursor.endIndex));
       while (!cursor.gotoNextSibling()) {
         if (!cursor.gotoParent()) {
-          const references = [...refs].filter((r) => !defined.has(r) && r.length > 1);
           return {
             definitions,
             imports,
-            references,
             ...(packageName ? { packageName } : {}),
             outline: outlineOf(root, rules, text, descendRows),
           };

@@ -54,18 +54,6 @@ export interface GrammarRules {
   containerName?: (node: Node) => string | undefined;
 }
 
-export const IDENTIFIERS = new Set([
-  'identifier',
-  'type_identifier',
-  'property_identifier',
-  'field_identifier',
-  'shorthand_property_identifier',
-  'package_identifier',
-  'namespace_identifier',
-  'constant',
-  'name',
-]);
-
 // ---- the tables ----------------------------------------------------------------------
 
 const jsFunctions = new Set([

@@ -80,8 +80,6 @@ export interface FileSyntax {
   fallbackReason?: string;
   definitions: Definition[];
   imports: ImportFact[];
-  /** Distinct identifiers used in the file and not defined in it (at most 2,000). */
-  references: string[];
   /** Go package, Java package, C# namespace, PHP namespace declared by the file. */
   packageName?: string;
   /** Declaration outline for chunking (tree-sitter only). */

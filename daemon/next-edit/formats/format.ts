@@ -35,8 +35,8 @@ export interface PromptInput {
   strictness: 'normal' | 'strict';
 }
 
-/** Exact counts; `countLarge` caches the pieces of long texts, so the text around the cursor is not re-encoded every keystroke. */
-export type PromptCounter = Pick<TokenCounter, 'count' | 'countLarge'>;
+/** Exact counts (the counter remembers pre-tokens, so the text around the cursor is not re-encoded every keystroke). */
+export type PromptCounter = Pick<TokenCounter, 'count'>;
 
 export interface PromptBudget {
   counter: PromptCounter;
@@ -70,7 +70,7 @@ export const CHAT_MESSAGE_OVERHEAD = 8;
 
 /** The exact token count of chat messages: their contents plus the template's markers. */
 export function chatTokens(counter: PromptCounter, messages: readonly ChatMessage[]): number {
-  return messages.reduce((n, m) => n + counter.countLarge(m.content) + CHAT_MESSAGE_OVERHEAD, 0);
+  return messages.reduce((n, m) => n + counter.count(m.content) + CHAT_MESSAGE_OVERHEAD, 0);
 }
 
 /**
@@ -86,20 +86,20 @@ export function fitPieces<T>(
 ): { chosen: T[]; text: string; tokens: number } | undefined {
   const { counter, limit } = budget;
   const base = render([]);
-  const baseTokens = counter.countLarge(base);
+  const baseTokens = counter.count(base);
   if (baseTokens > limit) return undefined;
   const chosen: T[] = [];
   let used = baseTokens;
   for (const piece of pieces) {
     // One more for the separator a piece brings along.
-    const cost = counter.countLarge(pieceText(piece)) + 1;
+    const cost = counter.count(pieceText(piece)) + 1;
     if (used + cost > limit) continue;
     chosen.push(piece);
     used += cost;
   }
   for (;;) {
     const text = chosen.length === 0 ? base : render(chosen);
-    const tokens = chosen.length === 0 ? baseTokens : counter.countLarge(text);
+    const tokens = chosen.length === 0 ? baseTokens : counter.count(text);
     if (tokens <= limit || chosen.length === 0) return { chosen, text, tokens };
     chosen.pop();
   }

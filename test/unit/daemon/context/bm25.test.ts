@@ -55,6 +55,17 @@ describe('context/bm25', () => {
     assert.equal(buildMatch([]), '');
   });
 
+  it('keeps the chosen terms within a postings budget, skipping a heavy term for rarer ones', () => {
+    const df: Record<string, number> = { render: 900, widget: 400, layout: 300, padding: 250, margin: 200 };
+    // In this order by weight × idf: render first (it is the cursor's own word), then the others.
+    const terms = Object.keys(df).map((term, i) => ({ term, weight: i === 0 ? 1000 : 10 - i }));
+    const opts = { docFrequency: (t: string) => df[t] ?? 0, totalDocs: 20_000 };
+    assert.equal(buildMatch(terms, opts), '"render" OR "widget" OR "layout" OR "padding" OR "margin"');
+    // 900 + 400 + 300 = 1600; padding (250) would pass 1,700, margin (200) fits after it is skipped.
+    assert.equal(buildMatch(terms, { ...opts, maxPostings: 1800 }), '"render" OR "widget" OR "layout" OR "margin"');
+    assert.equal(buildMatch(terms, { ...opts, maxPostings: 800 }), '"widget" OR "layout"');
+  });
+
   describe('ranking on the fixture repository', () => {
     let t: ReturnType<typeof tempDir>;
     let root: string;

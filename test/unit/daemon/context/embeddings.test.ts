@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { FakeOllama, fakeEmbedding, tandemDefaultModels } from '../../../fake-ollama';
@@ -125,6 +125,27 @@ describe('context/embeddings (through the fake Ollama)', () => {
       assert.match(failing.engine.semanticStatus().reason!, /No backend can serve the embed task/);
     } finally {
       await failing.engine.dispose();
+    }
+  });
+
+  it('says so when the vector store itself fails, and keeps retrieval lexical', async () => {
+    const { embedder } = fakeEmbedder(fake.url);
+    const home = join(t.dir, 'h3');
+    // A file where the vector store's folder belongs: the store cannot be created.
+    mkdirSync(storeDirFor(home, root), { recursive: true });
+    writeFileSync(join(storeDirFor(home, root), 'vectors'), 'not a folder');
+    const broken = makeEngine(home, {}, { embedder });
+    try {
+      await broken.engine.indexRoot(root);
+      await broken.engine.embeddingsIdle();
+      const st = broken.engine.semanticStatus();
+      assert.equal(st.active, false);
+      assert.match(st.reason!, /^Background embedding stopped \(.+\); retrieval is BM25 only\.$/);
+      assert.ok(broken.logger.lines.some((l) => l.startsWith('warn') && l.includes('background embedding stopped')));
+      const { hits } = await broken.engine.search({ query: 'parseHttpHeader', root, k: 1 });
+      assert.equal(hits[0].file, 'src/util/strings.ts');
+    } finally {
+      await broken.engine.dispose();
     }
   });
 

@@ -72,6 +72,29 @@ describe('context/retrieval', () => {
     assert.equal(r.retrievers[2].reason, 'deadline passed before it could start');
   });
 
+  it('skips the fused retrievers when the placed definitions fill every slot (they could not change the result)', async () => {
+    // Circle is imported and not used yet: the imports retriever places its class first.
+    const typing = { ...cursor, prefix: "import { Circle } from './geometry';\n\nconst c = new " };
+    const one = await retrieval().retrieve({ ...typing, k: 1 });
+    assert.deepEqual(
+      one.retrievers.map((x) => [x.name, x.status]),
+      [
+        ['vector', 'skipped'],
+        ['imports', 'done'],
+        ['definitions', 'skipped'],
+        ['bm25', 'skipped'],
+      ],
+    );
+    assert.equal(one.retrievers[3].reason, 'the placed definitions fill every slot (1)');
+    const more = await retrieval().retrieve({ ...typing, k: 5 });
+    assert.equal(more.retrievers[3].status, 'done', 'with free slots the fused ranking runs');
+    assert.deepEqual(
+      one.chunks.map((c) => `${c.file}:${c.startLine}`),
+      more.chunks.slice(0, 1).map((c) => `${c.file}:${c.startLine}`),
+    );
+    assert.equal(one.chunks[0].placedBy, 'unused-import');
+  });
+
   it('caps the query at its last lines and 4,000 characters, cut at an identifier boundary', () => {
     assert.equal(queryWindowOf('a\nb\nc\nd', 2), 'c\nd');
     const line = Array.from({ length: 2000 }, (_, i) => `name${i}`).join(' ');

@@ -8,12 +8,11 @@ describe('next-edit remembered token counts', () => {
 
   /** The real counter, counting how often it encodes. */
   function spy() {
-    const calls = { count: 0, countLarge: 0 };
+    const calls = { count: 0 };
     return {
       calls,
       counter: {
         count: (t: string) => (calls.count++, tokens.count(t)),
-        countLarge: (t: string) => (calls.countLarge++, tokens.countLarge(t)),
       },
     };
   }
@@ -24,7 +23,6 @@ describe('next-edit remembered token counts', () => {
     const text = 'export function scale(count: number, factor: number): number {';
     assert.equal(counts.count(text), tokens.count(text));
     assert.equal(counts.count(text), tokens.count(text));
-    assert.equal(counts.countLarge(text), tokens.count(text));
     assert.equal(calls.count, 1);
   });
 
@@ -43,12 +41,14 @@ describe('next-edit remembered token counts', () => {
     assert.equal(calls.count, 4, 'b was forgotten');
   });
 
-  it('hands long texts to the counter’s piecewise count, exactly', () => {
+  it('hands long texts to the counter each time instead of keeping them whole, exactly', () => {
     const { calls, counter } = spy();
     const counts = new RememberedCounts(counter, 16, 100);
     const long = Array.from({ length: 400 }, (_, i) => `const value${i} = compute(${i}, 'x');`).join('\n');
     assert.equal(counts.count(long), tokens.count(long));
-    assert.equal(calls.countLarge, 1);
+    assert.equal(calls.count, 1);
     assert.equal(counts.size, 0, 'not kept whole');
+    assert.equal(counts.count(long), tokens.count(long));
+    assert.equal(calls.count, 2);
   });
 });

@@ -228,6 +228,42 @@ describe('context/syntax: tree-sitter analysis', function () {
     assert.deepEqual(php.imports, ['module App\\Support\\Str[Str]', 'include x.php[]']);
   });
 
+  it('finds imports inside function bodies (lazy imports, require in a function) while their other declarations stay local', () => {
+    const py = golden(
+      [
+        'def load():',
+        '    import json',
+        '    from .codec import decode',
+        '    helper = 1',
+        '    return json',
+        '',
+        'def plain():',
+        '    x = 2',
+        '',
+      ].join('\n'),
+      'python',
+    );
+    assert.deepEqual(py.imports, ['module json as json[]', 'module .codec[decode]']);
+    assert.deepEqual(py.defs, ['function:load:1', 'function:plain:7']);
+    const js = golden(
+      [
+        'function lazy() {',
+        "  const { parse } = require('./parser');",
+        '  const local = 1;',
+        '  return parse;',
+        '}',
+        'function other() { return 2; }',
+        '',
+      ].join('\n'),
+      'javascript',
+    );
+    assert.deepEqual(js.imports, ['module ./parser[parse]']);
+    assert.deepEqual(js.defs, ['function:lazy:1', 'function:other:6']);
+    const rs = golden(['fn main() {', '    use crate::io::Reader;', '    let r = 1;', '}', ''].join('\n'), 'rust');
+    assert.deepEqual(rs.imports.length, 1);
+    assert.match(rs.imports[0], /crate::io/);
+  });
+
   it('cuts a large class at its members with exact spans, each member keeping the class header as context', () => {
     const methods = Array.from({ length: 8 }, (_, i) =>
       [`  method${i}(a: number): number {`, ...Array.from({ length: 6 }, (_, j) => `    a += ${j};`), '    return a;', '  }', ''].join(
