@@ -6,10 +6,11 @@
  */
 import type { DefinitionKind } from './syntax/types';
 
-export type PositionKind = 'type' | 'value' | 'any';
+export type PositionKind = 'type' | 'value' | 'class' | 'any';
 
 const TYPE_ONLY = new Set<string>(['interface', 'type', 'trait']);
 const VALUE_ONLY = new Set<string>(['function', 'method', 'variable', 'constant', 'field']);
+const ANONYMOUS_NEW = new Set<string>(['java', 'csharp', 'kotlin']);
 
 /** The kind of name expected at the end of `prefix` (only its last line and a little before are read). */
 export function positionKind(prefix: string, languageId: string): PositionKind {
@@ -20,6 +21,7 @@ export function positionKind(prefix: string, languageId: string): PositionKind {
     case 'typescriptreact':
     case 'javascript':
     case 'javascriptreact':
+      if (/\b(?:new|instanceof)\s+$/.test(line)) return 'class';
       if (/(?:\)\s*|\?|[\w$\]]\s*):\s*$/.test(line) && !objectLiteralKey(tail)) return 'type';
       if (
         /(?:\b(?:extends|implements|keyof|satisfies|as|is)\s+|[\w$]<\s*|[<,]\s*(?=$)|\b(?:type\s+[\w$]+(?:<[^>]*>)?\s*=\s*))$/.test(line) &&
@@ -45,6 +47,7 @@ export function positionKind(prefix: string, languageId: string): PositionKind {
     case 'java':
     case 'csharp':
     case 'kotlin':
+      if (/\b(?:new|instanceof)\s+$/.test(line)) return 'class';
       if (/\b(?:extends|implements|throws|instanceof)\s+$|[\w>]<\s*$|[<,]\s*$(?<=<[^>]*)/.test(line)) return 'type';
       if (/(?:[=(!]|\breturn|\bthrow)\s*$/.test(line)) return 'value';
       return 'any';
@@ -63,7 +66,8 @@ function objectLiteralKey(tail: string): boolean {
       if (depth === 0) return false;
       depth--;
     } else if (c === '{') {
-      if (depth === 0) return /(?:[=(,:?]|\breturn|=>)\s*$/.test(tail.slice(Math.max(0, i - 40), i));
+      // `=> {` opens a function body (`=> ({` would be an object, but then `(` is innermost).
+      if (depth === 0) return /(?:[(,:?]|(?<![=>])=|\breturn)\s*$/.test(tail.slice(Math.max(0, i - 40), i));
       depth--;
     }
   }
@@ -78,5 +82,45 @@ function objectLiteralKey(tail: string): boolean {
 export function kindMismatch(kind: DefinitionKind | string, position: PositionKind, languageId: string): number {
   if (position === 'type') return (languageId === 'python' ? kind === 'function' : VALUE_ONLY.has(kind)) ? 1 : 0;
   if (position === 'value') return TYPE_ONLY.has(kind) && languageId !== 'java' ? 1 : 0;
+  // `new X`, `x instanceof X`: a class. Plain values never; nor interfaces and aliases, but
+  // in Java and C#, where `new Listener() { … }` makes an anonymous class of an interface.
+  if (position === 'class') return VALUE_ONLY.has(kind) || (TYPE_ONLY.has(kind) && !ANONYMOUS_NEW.has(languageId)) ? 1 : 0;
   return 0;
+}
+
+/**
+ * Where a member access `x.` stands, read from the text before the receiver on its line:
+ * a condition (`if x.`, `if (!x.`, `while x.`, `&& x.`, `assert x.`, `not x.`) reads a
+ * boolean; a value position (`= x.`, `f(x.`, `return x.`, `a + x.`) reads a value (`await x.`
+ * too: a promise); anything else (`x.` alone on its line) says nothing of the member.
+ */
+export type MemberPosition = 'condition' | 'value' | 'other';
+
+export function memberPosition(before: string, languageId: string): MemberPosition {
+  const tail = before.slice(-300);
+  const line = tail.slice(tail.lastIndexOf('\n') + 1);
+  // The receiver and its separator: `a.b.`, `this.pool.`, `crate::a::`, `f().`.
+  const lead = line.replace(/(?:[A-Za-z_$][\w$]*(?:\(\))?\s*(?:\?\.|\.|::|->)\s*)+$/, '');
+  if (lead === line) return 'other';
+  const python = languageId === 'python';
+  if (/(?:^|[^\w$])(?:if|while|elif|assert!?|debug_assert!?|unless)\s*\(?\s*!?\s*$/.test(lead) || /(?:!|&&|\|\|)\s*$/.test(lead))
+    return 'condition';
+  if (python && /(?:^|\s)(?:not|and|or)\s+$/.test(lead)) return 'condition';
+  if (positionKind(lead, languageId) === 'value' || /(?::=|[=([,+\-*/%<>?:]|\breturn|\byield)\s*$/.test(lead)) return 'value';
+  return 'other';
+}
+
+/**
+ * The name of the function whose body the cursor is in, as far as the last declaration
+ * above it says (`func TestCounterAdd(`, `def test_add_row(`, `fn parse_args(`,
+ * `function renderRow(`, `void testParse(`): what the code there is about. Only the last
+ * 8 KB of the prefix are read; undefined when no declaration is there.
+ */
+export function enclosingFunctionName(prefix: string): string | undefined {
+  const tail = prefix.slice(-8192);
+  let name: string | undefined;
+  const re =
+    /^[ \t]*(?:(?:export|pub(?:\([^)]*\))?|async|unsafe|default)\s+)*(?:func|def|function\*?|fn)\s+(?:\([^)]*\)\s*)?([A-Za-z_$][\w$]*)|^[ \t]*(?:(?:public|protected|private|static|final|synchronized|abstract)\s+)*(?:void|[A-Z][\w<>,\s[\]]*)\s+([a-z_$][\w$]*)\s*\([^)]*\)\s*(?:throws\s+[\w.,\s]+)?\{/gm;
+  for (const m of tail.matchAll(re)) name = m[1] ?? m[2];
+  return name;
 }

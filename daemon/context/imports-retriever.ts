@@ -4,28 +4,31 @@
  * syntax facts of the index. Each chunk it places says which signal placed it:
  *
  * - after `x.`: the members of what `x` is (receiver-members.ts: `receiver-member`,
- *   `namespace-member`), those matching the identifier being typed, not used in the file
- *   yet, most used in the workspace and closest in name to the line first;
+ *   `namespace-member`) in the order member-ranking.ts gives them (what is typed, not used
+ *   yet, used below, what the declaration says against the position, workspace use and
+ *   name affinity);
  * - otherwise: names the file imports but does not use yet (`unused-import`; one used
  *   nowhere else in the file is about to be used here, then the next ones used below the
  *   cursor), and names of its own package it can use without an import (`same-package`,
- *   Go and Java: those used below the cursor, or close in name to the line).
+ *   Go and Java: those used below the cursor, close in name to the line or to the
+ *   enclosing function, or from the file a test file tests).
  *
  * Those come first, in that order (fusion keeps it). Then, for the fused ranking: the
  * definitions of imported names used right above the cursor.
  */
 import type { IndexStore } from './index-store';
-import { kindMismatch, positionKind, type PositionKind } from './cursor-position';
+import { enclosingFunctionName, kindMismatch, positionKind, type PositionKind } from './cursor-position';
 import { documentUses, type DocumentUses } from './document-uses';
 import { STOP_WORDS, identifiersIn, splitIdentifier } from './identifiers';
 import { parseImports } from './imports';
-import { receiverMembers, type MemberSite } from './receiver-members';
+import { compareKeys, rankMembers, typedRank } from './member-ranking';
+import { receiverMembers } from './receiver-members';
 import type { DefinitionSite, ResolvedImport, SyntaxFacts } from './syntax/facts';
 import type { ImportFact } from './syntax/types';
 
 /** What the imports retriever needs of a root's index. */
 export interface ImportsIndex {
-  store: Pick<IndexStore, 'docFrequency' | 'hasFile'>;
+  store: Pick<IndexStore, 'docFrequency' | 'hasFile' | 'chunks'>;
   syntax: SyntaxFacts;
   chunkCount: number;
 }
@@ -73,7 +76,8 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
   const cursor = syntax.cursorContext(q.prefix, q.suffix, q.language);
   const typed = cursor.identifier;
   // What is being typed is not a use yet.
-  const uses = documentUses(q.prefix.slice(0, q.prefix.length - typed.length), q.suffix, q.language);
+  const before = q.prefix.slice(0, q.prefix.length - typed.length);
+  const uses = documentUses(before, q.suffix, q.language);
   const imports = documentImports(index, q);
   for (const imp of imports) for (const f of imp.files) out.files.add(f);
   const parts = queryParts(q.queryWindow);
@@ -83,9 +87,13 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
   if (cursor.member) {
     const r = receiverMembers(syntax, { ...q, ...cursor.member, imports });
     out.cursor = { identifier: typed, receiver: cursor.member.receiver, type: r.type, via: r.via };
-    ranked = rankMembers(index, r.members, typed, uses, parts, cursor.member.receiver);
+    const mq = { typed, uses, receiver: cursor.member.receiver, typeLevel: r.via === 'type name', before, language: q.language };
+    // Already in order: the key is the rank.
+    ranked = rankMembers(index, r.members, mq, (name) => nameAffinity(name, parts)).map((m, i) => ({ ...m, key: [i] }));
   } else {
-    const position = positionKind(q.prefix.slice(0, q.prefix.length - typed.length), q.language);
+    // The enclosing function's name says what the code there is about (`TestPriceOf` → price, of).
+    addEnclosingName(parts, enclosingFunctionName(before));
+    const position = positionKind(before, q.language);
     ranked = [
       ...unusedImports(index, imports, q.rel, typed, uses, parts, position, q.language, expired),
       ...(expired() ? [] : samePackage(index, q.rel, typed, uses, parts, position, q.language, expired)),
@@ -121,37 +129,6 @@ function documentImports(index: ImportsIndex, q: ImportsQuery): ResolvedImport[]
       line: 0,
     }));
   return fresh.length > 0 ? [...indexed, ...index.syntax.resolveImports(q.rel, q.language, fresh)] : indexed;
-}
-
-/** 0: the name starts with what is typed (case and all); 1: ignoring case; undefined: it does not. */
-function typedRank(name: string, typed: string): number | undefined {
-  if (typed === '' || name.startsWith(typed)) return 0;
-  return name.toLowerCase().startsWith(typed.toLowerCase()) ? 1 : undefined;
-}
-
-function rankMembers(
-  index: ImportsIndex,
-  members: MemberSite[],
-  typed: string,
-  uses: DocumentUses,
-  parts: Map<string, number>,
-  receiver: string,
-): Ranked[] {
-  const out: Ranked[] = [];
-  const own = /^(this|self|Self)$/.test(receiver.split(/\.|::|->/)[0]);
-  for (const m of members) {
-    const name = m.site.name;
-    const t = typedRank(name, typed);
-    if (t === undefined || name === 'constructor' || name === '__init__') continue;
-    const used = uses.before.has(name) ? 1 : 0;
-    // Private-looking names are for the class itself, not its users.
-    const hidden = !own && /^[_#]/.test(name) ? 1 : 0;
-    const score = Math.log1p(index.store.docFrequency(name.toLowerCase())) + 2 * nameAffinity(name, parts) - 0.5 * m.depth;
-    // A member the file uses further down is likely its first use here; the sooner, the likelier.
-    const at = uses.after.get(name);
-    out.push({ site: m.site, signal: m.signal, key: [t, used, hidden, at === undefined ? 1 : 0, at ?? -score] });
-  }
-  return out;
 }
 
 function unusedImports(
@@ -212,21 +189,53 @@ function samePackage(
 ): Ranked[] {
   const out: Ranked[] = [];
   const files = index.syntax.samePackageFiles(rel).slice(0, 200);
+  const go = language === 'go';
+  const inTest = go && GO_TEST_FILE.test(rel);
+  const paired = testedFile(rel, files);
   for (const f of files) {
     if (expired()) break;
+    // Go: a test file's names are not part of the package outside its tests.
+    const testFile = go && GO_TEST_FILE.test(f);
+    if (testFile && !inTest) continue;
     for (const d of index.syntax.definitionsIn(f)) {
       if (d.container !== undefined || uses.before.has(d.name)) continue;
+      if (go && !goReferable(d, testFile)) continue;
       const t = typedRank(d.name, typed);
       if (t === undefined) continue;
       const at = uses.after.get(d.name);
       const affinity = nameAffinity(d.name, parts);
-      // Nothing typed yet: of a package's hundreds of names only those used below or close in name to the line.
-      if (typed === '' && at === undefined && affinity === 0) continue;
-      const key = placementKey(t, kindMismatch(d.kind, position, language), at === undefined ? 2 : 1, affinity, at ?? 0, 0);
+      const fromPair = f === paired ? 0 : 1;
+      // Nothing typed yet: of a package's hundreds of names only those used below, close in name to the line or from the paired file.
+      if (typed === '' && at === undefined && affinity === 0 && fromPair === 1) continue;
+      const group = at !== undefined ? 1 : affinity > 0 ? 2 : 3;
+      const key = placementKey(t, kindMismatch(d.kind, position, language), group, affinity, at ?? 0, fromPair);
       out.push({ site: d, signal: 'same-package', key });
     }
   }
   return out;
+}
+
+const GO_TEST_FILE = /_test\.go$/;
+
+/** The file a test file tests, among `files`: `foo_test.go` → `foo.go`, `FooTest.java` → `Foo.java`, `test_foo.py` → `foo.py`, `x.test.ts` → `x.ts`. */
+export function testedFile(rel: string, files: string[]): string | undefined {
+  const slash = rel.lastIndexOf('/');
+  const base = rel.slice(slash + 1);
+  const m = /^(?:test_)?(.+?)(?:_test|Tests?|\.test|\.spec)?(\.\w+)$/.exec(base);
+  if (!m || m[1] + m[2] === base) return undefined;
+  const want = m[1] + m[2];
+  const dir = rel.slice(0, slash + 1);
+  return files.find((f) => f === dir + want) ?? files.find((f) => f.endsWith(`/${want}`) || f === want);
+}
+
+/**
+ * Whether Go code can name a package-level definition: not the blank identifier, not an
+ * `init` function, not a test file's `TestX`/`BenchmarkX`/`ExampleX`/`FuzzX` (the test
+ * runner calls those; no code does).
+ */
+function goReferable(d: DefinitionSite, testFile: boolean): boolean {
+  if (d.name === '_' || (d.name === 'init' && d.kind === 'function')) return false;
+  return !(testFile && d.kind === 'function' && /^(?:Test|Benchmark|Example|Fuzz)(?![a-z])/.test(d.name));
 }
 
 /** Definitions of imported names used right above the cursor (most recent first), for the fused ranking. */
@@ -264,9 +273,11 @@ function placementKey(typed: number, mismatch: number, group: number, affinity: 
   return [typed, mismatch, group, -Math.round(affinity * 3), at, order];
 }
 
-function compareKeys(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
+/** The parts of the enclosing function's name, weighing as much as those of the lines right above (test runners' prefixes left out). */
+function addEnclosingName(parts: Map<string, number>, name: string | undefined): void {
+  if (!name) return;
+  for (const p of splitIdentifier(name))
+    if (p.length > 1 && !STOP_WORDS.has(p) && !/^(?:test|benchmark|example|fuzz)$/.test(p)) parts.set(p, Math.max(parts.get(p) ?? 0, 2));
 }
 
 /** Weighted identifier parts of the lines above the cursor (the cursor line weighs most). */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { kindMismatch, positionKind } from '../../../../daemon/context/cursor-position';
+import { enclosingFunctionName, kindMismatch, memberPosition, positionKind } from '../../../../daemon/context/cursor-position';
 
 describe('context/cursor-position', () => {
   it('reads whether the cursor takes a type, a value or either, per language', () => {
@@ -9,6 +9,8 @@ describe('context/cursor-position', () => {
       ['typescript', 'class A extends ', 'type'],
       ['typescript', 'const xs: Array<', 'type'],
       ['typescript', 'const o = { key: ', 'any'], // an object literal's value, not an annotation
+      ['typescript', "it('x', async () => {\n  let err: ", 'type'], // `=> {` opens a body, not an object
+      ['typescript', 'const f = () => ({ key: ', 'any'],
       ['typescript', 'const v = ', 'value'],
       ['typescript', '  return ', 'value'],
       ['typescript', '  ', 'any'],
@@ -24,6 +26,9 @@ describe('context/cursor-position', () => {
       ['java', '    List<', 'type'],
       ['java', '    return ', 'value'],
       ['go', 'x := ', 'any'],
+      ['typescript', '  throw new ', 'class'],
+      ['typescript', 'if (err instanceof ', 'class'],
+      ['java', '    Foo f = new ', 'class'],
     ];
     for (const [lang, prefix, want] of cases)
       assert.equal(positionKind(`line one\n${prefix}`, lang), want, `${lang}: ${JSON.stringify(prefix)}`);
@@ -39,5 +44,50 @@ describe('context/cursor-position', () => {
     assert.equal(kindMismatch('function', 'type', 'python'), 1);
     assert.equal(kindMismatch('interface', 'value', 'java'), 0);
     assert.equal(kindMismatch('function', 'any', 'typescript'), 0);
+    // `new X`: a class; in Java an interface too (an anonymous class), never a plain value.
+    assert.equal(kindMismatch('class', 'class', 'typescript'), 0);
+    assert.equal(kindMismatch('function', 'class', 'typescript'), 1);
+    assert.equal(kindMismatch('interface', 'class', 'typescript'), 1);
+    assert.equal(kindMismatch('interface', 'class', 'java'), 0);
+    assert.equal(kindMismatch('method', 'class', 'java'), 1);
+  });
+
+  it('reads whether a member access stands in a condition, in a value position or neither', () => {
+    const cases: Array<[string, string, string]> = [
+      ['typescript', 'if (!stream.', 'condition'],
+      ['typescript', '  if (c.', 'condition'],
+      ['typescript', 'const ok = a.ready && b.', 'condition'],
+      ['rust', '    if matched && args.', 'condition'],
+      ['rust', '    assert!(dir.', 'condition'],
+      ['go', '\tif !c.', 'condition'],
+      ['python', '    assert task.', 'condition'],
+      ['python', '    if not style.', 'condition'],
+      ['python', '    table.', 'other'],
+      ['typescript', '  await this.pool.', 'value'], // what is awaited is a promise, not nothing
+      ['typescript', 'const x = c.', 'value'],
+      ['typescript', 'x !== c.', 'value'],
+      ['go', '\tif err := c.', 'value'],
+      ['python', '    width = len(console.', 'value'],
+      ['rust', '    return self.', 'value'],
+      ['java', '    foo(a, b.', 'value'],
+      ['typescript', 'const x = 1', 'other'], // not after a dot at all
+    ];
+    for (const [lang, before, want] of cases)
+      assert.equal(memberPosition(`line one\n${before}`, lang), want, `${lang}: ${JSON.stringify(before)}`);
+  });
+
+  it('reads the name of the function the cursor is in, per language', () => {
+    const cases: Array<[string, string | undefined]> = [
+      ['package a\n\nfunc TestCounterAdd(t *testing.T) {\n\tc := ', 'TestCounterAdd'],
+      ['func (c *Context) Next() {\n\tc.', 'Next'],
+      ['class T:\n    def test_add_row(self):\n        table = ', 'test_add_row'],
+      ['pub(crate) fn parse_args(argv: &[String]) -> Args {\n    let x = ', 'parse_args'],
+      ['export async function renderRow(row: Row) {\n  const cell = ', 'renderRow'],
+      ['class ParserTest {\n  @Test\n  public void testParse() throws IOException {\n    Parser p = ', 'testParse'],
+      // The last declaration above wins.
+      ['def first():\n    pass\n\ndef second():\n    x = ', 'second'],
+      ['const x = 1;\nif (x) {\n  y(', undefined],
+    ];
+    for (const [prefix, want] of cases) assert.equal(enclosingFunctionName(prefix), want, JSON.stringify(prefix));
   });
 });

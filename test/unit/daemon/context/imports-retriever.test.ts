@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
-import { importsRetriever, type ImportSignals } from '../../../../daemon/context/imports-retriever';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { importsRetriever, testedFile, type ImportSignals } from '../../../../daemon/context/imports-retriever';
 import { loadGrammar } from '../../../../daemon/context/syntax/grammars';
+import { makeEngine, tempDir } from './helpers';
 import { memoryIndex, type MemoryIndex } from './memory-index';
 
 const signals = (): ImportSignals => ({ files: new Set(), placed: new Map() });
@@ -112,5 +115,75 @@ describe('context/imports-retriever', () => {
     assert.deepEqual(ids, ['lib/barrel-only.ts:1']);
     assert.deepEqual(placed, ['lib/barrel-only.ts:1 unused-import']);
     assert.deepEqual([...out.files], []);
+  });
+});
+
+describe('context/imports-retriever: Go same-package names', function () {
+  this.timeout(60_000);
+  // Each declaration long enough to be a chunk of its own.
+  const body = '\tn := 0\n\tn++\n\tn++\n\tn++\n\tn++\n\tn++\n';
+  const fn = (sig: string, ret = '') => `${sig} {\n${body}${ret ? `\treturn ${ret}\n` : ''}}\n\n`;
+  const FILES: Record<string, string> = {
+    'go.mod': 'module example.com/shop\n\ngo 1.22\n',
+    'cart/cart.go': `package shop\n\n${fn('type Cart struct{ n int }\n\nfunc NewCart() *Cart', '&Cart{}')}`,
+    'cart/price.go': `package shop\n\n${fn('func priceOf(k int) int', 'k')}var _ = priceOf\n\n${fn('func init()')}`,
+    'cart/cart_test.go': `package shop\n\n${fn('func TestNewCart(t *T)')}`,
+    'cart/fixtures_test.go': `package shop\n\n${fn('func BenchmarkCart(b *B)')}${fn('func sampleCart() *Cart', 'NewCart()')}`,
+    'cart/total.go': `package shop\n\n${fn('func Total(c *Cart) int', '0')}`,
+  };
+  let t: ReturnType<typeof tempDir>;
+  let engine: ReturnType<typeof makeEngine>['engine'];
+  let root: string;
+  before(async () => {
+    t = tempDir('same-package');
+    root = join(t.dir, 'repo');
+    for (const [rel, text] of Object.entries(FILES)) {
+      mkdirSync(dirname(join(root, rel)), { recursive: true });
+      writeFileSync(join(root, rel), text);
+    }
+    engine = makeEngine(join(t.dir, 'home'), { watch: { enabled: false }, embeddings: { enabled: false } }).engine;
+    await engine.indexRoot(root);
+  });
+  after(async () => {
+    await engine.dispose();
+    t.cleanup();
+  });
+
+  const placed = (rel: string, prefix: string, suffix = '') => {
+    const ws = engine.rootOf(join(root, rel))!;
+    const out: ImportSignals = { files: new Set(), placed: new Map() };
+    importsRetriever(ws, { rel, language: 'go', prefix, suffix, queryWindow: prefix.split('\n').slice(-12).join('\n') }, out);
+    const rows = ws.store.chunks([...out.placed.keys()]);
+    return [...out.placed.keys()].map((id) => {
+      const r = rows.get(id)!;
+      return ws.syntax
+        .definitionsIn(r.path)
+        .filter((d) => d.chunkId === id)
+        .map((d) => d.name)
+        .join(',');
+    });
+  };
+
+  it('never places what Go code cannot name: test functions, init, the blank identifier; nor test-file names outside tests', () => {
+    const names = placed('cart/total.go', 'package shop\n\nfunc Total(c *Cart) int {\n\treturn ', '\n}\n').join(' ');
+    for (const bad of ['TestNewCart', 'BenchmarkCart', 'sampleCart', 'init', '_']) assert.ok(!names.split(/[ ,]/).includes(bad), names);
+    assert.deepEqual(placed('cart/cart_test.go', 'package shop\n\nfunc TestX(t *T) {\n\tc := sample'), ['sampleCart']);
+    assert.deepEqual(placed('cart/cart_test.go', 'package shop\n\nfunc TestX(t *T) {\n\tBench'), []);
+  });
+
+  it("with nothing typed, a test file's tested file and the enclosing test's name say which names come first", () => {
+    const first = placed('cart/cart_test.go', 'package shop\n\nfunc TestPriceOf(t *T) {\n\tn := ', '\n}\n');
+    assert.equal(first[0], 'priceOf', first.join(' '));
+    // Nothing in the line or the test's name: the tested file's names are still placed.
+    assert.ok(placed('cart/cart_test.go', 'package shop\n\nfunc TestA(t *T) {\n\tc := ', '\n}\n').includes('NewCart'));
+  });
+
+  it('pairs a test file with the file it tests', () => {
+    const files = ['cart/cart.go', 'cart/total.go', 'src/main/java/a/Foo.java', 'rich/table.py', 'src/x.ts'];
+    assert.equal(testedFile('cart/cart_test.go', files), 'cart/cart.go');
+    assert.equal(testedFile('src/test/java/a/FooTest.java', files), 'src/main/java/a/Foo.java');
+    assert.equal(testedFile('tests/test_table.py', files), 'rich/table.py');
+    assert.equal(testedFile('src/x.test.ts', files), 'src/x.ts');
+    assert.equal(testedFile('cart/total.go', files), undefined);
   });
 });

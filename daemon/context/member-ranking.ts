@@ -1,0 +1,96 @@
+/**
+ * The order of a receiver's members after `x.` (receiver-members.ts finds them). Nothing of
+ * the name is typed at a member's first use, so the order comes from evidence:
+ *
+ * 1. the identifier being typed (a prefix of the name, case first), not used in the file
+ *    yet, not private-looking unless the receiver is `this`/`self`, used below the cursor
+ *    (the sooner the likelier);
+ * 2. for the best MAX_EVIDENCE of those, what the declaration says against what the
+ *    position wants (`member-fit.ts`): a type-level member (static, `@classmethod`, a Rust
+ *    function without `self`) after a type's name and an instance member after a value; a
+ *    boolean-ish member in a condition (`if x.`, `!x.`, `&& x.`);
+ * 3. how much the workspace uses the name, name affinity with the lines above, the depth
+ *    of the declaring type (the receiver's own type first, then what it extends).
+ *
+ * One chunk per name comes first (overloads, getter/setter pairs, `cfg` variants of one
+ * method would take several of the first ranks); the others follow.
+ */
+import type { DocumentUses } from './document-uses';
+import { memberPosition } from './cursor-position';
+import { memberFit } from './member-fit';
+import type { MemberSite } from './receiver-members';
+import type { IndexStore } from './index-store';
+
+/** Members whose declarations are read for the evidence of step 2 (one query). */
+export const MAX_EVIDENCE = 40;
+
+export interface MemberRankIndex {
+  store: Pick<IndexStore, 'docFrequency' | 'chunks'>;
+}
+
+export interface MemberQuery {
+  typed: string;
+  uses: DocumentUses;
+  /** The receiver as written and whether it names a type (`Color.`, `Foo::`) rather than a value. */
+  receiver: string;
+  typeLevel: boolean;
+  /** The prefix up to the identifier being typed (for the position). */
+  before: string;
+  language: string;
+}
+
+/** The members in their order (best first). */
+export function rankMembers(
+  index: MemberRankIndex,
+  members: MemberSite[],
+  q: MemberQuery,
+  affinity: (name: string) => number,
+): MemberSite[] {
+  const own = /^(this|self|Self)$/.test(q.receiver.split(/\.|::|->/)[0]);
+  const scored: Array<{ m: MemberSite; key: number[] }> = [];
+  for (const m of members) {
+    const name = m.site.name;
+    const t = typedRank(name, q.typed);
+    if (t === undefined || name === 'constructor' || name === '__init__') continue;
+    const used = q.uses.before.has(name) ? 1 : 0;
+    // Private-looking names are for the class itself, not its users.
+    const hidden = !own && /^[_#]/.test(name) ? 1 : 0;
+    const score = Math.log1p(index.store.docFrequency(name.toLowerCase())) + 2 * affinity(name) - 0.5 * m.depth;
+    // A member the file uses further down is likely its first use here; the sooner, the likelier.
+    const at = q.uses.after.get(name);
+    scored.push({ m, key: [t, used, hidden, at === undefined ? 1 : 0, 0, at ?? -score] });
+  }
+  scored.sort((a, b) => compareKeys(a.key, b.key) || siteOrder(a.m, b.m));
+  const head = scored.slice(0, MAX_EVIDENCE);
+  const position = memberPosition(q.before, q.language);
+  const rows = index.store.chunks(head.map((s) => s.m.site.chunkId));
+  for (const s of head) {
+    const row = rows.get(s.m.site.chunkId);
+    if (row) s.key[4] = memberFit(s.m.site, row, { position, typeLevel: q.typeLevel, own });
+  }
+  head.sort((a, b) => compareKeys(a.key, b.key) || siteOrder(a.m, b.m));
+  const ordered = [...head, ...scored.slice(MAX_EVIDENCE)].map((s) => s.m);
+  const first: MemberSite[] = [];
+  const again: MemberSite[] = [];
+  const seen = new Set<string>();
+  for (const m of ordered) {
+    (seen.has(m.site.name) ? again : first).push(m);
+    seen.add(m.site.name);
+  }
+  return [...first, ...again];
+}
+
+/** 0: the name starts with what is typed (case and all); 1: ignoring case; undefined: it does not. */
+export function typedRank(name: string, typed: string): number | undefined {
+  if (typed === '' || name.startsWith(typed)) return 0;
+  return name.toLowerCase().startsWith(typed.toLowerCase()) ? 1 : undefined;
+}
+
+export function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+function siteOrder(a: MemberSite, b: MemberSite): number {
+  return a.site.path < b.site.path ? -1 : a.site.path > b.site.path ? 1 : a.site.line - b.site.line;
+}

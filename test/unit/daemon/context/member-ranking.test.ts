@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { importsRetriever, type ImportSignals } from '../../../../daemon/context/imports-retriever';
+import { loadGrammar } from '../../../../daemon/context/syntax/grammars';
+import { memoryIndex, type MemoryIndex } from './memory-index';
+
+describe('context/member-ranking', () => {
+  let index: MemoryIndex;
+  before(async () => {
+    await loadGrammar('typescript');
+    // `Stream` is used in many chunks of the workspace: its members would rank by that alone.
+    const uses = Array.from({ length: 6 }, (_, i) => ({ startLine: 1 + i * 3, text: 'stream.write(x);\nstream.write(y);' }));
+    index = memoryIndex('/repo', {
+      'src/stream.ts': [
+        { startLine: 1, text: 'export class Stream {', symbols: [{ name: 'Stream', line: 1, kind: 'class' }] },
+        { startLine: 2, text: '  write(s: string) {\n  }', symbols: [{ name: 'write', line: 2, kind: 'method', container: 'Stream' }] },
+        { startLine: 4, text: '  closed: boolean = false', symbols: [{ name: 'closed', line: 4, kind: 'field', container: 'Stream' }] },
+        {
+          startLine: 5,
+          text: '  static open(path: string): Stream {\n  }',
+          symbols: [{ name: 'open', line: 5, kind: 'method', container: 'Stream' }],
+        },
+        { startLine: 7, text: '  get size(): number {\n  }', symbols: [{ name: 'size', line: 7, kind: 'method', container: 'Stream' }] },
+        { startLine: 9, text: '  set size(n: number) {\n  }', symbols: [{ name: 'size', line: 9, kind: 'method', container: 'Stream' }] },
+        { startLine: 11, text: '  flush() {\n  }', symbols: [{ name: 'flush', line: 11, kind: 'method', container: 'Stream' }] },
+      ],
+      'src/uses.ts': uses,
+      'src/app.ts': [{ startLine: 1, text: 'const x = 1;' }],
+    });
+  });
+  after(() => index.close());
+
+  const placed = (prefix: string) => {
+    const out: ImportSignals = { files: new Set(), placed: new Map() };
+    importsRetriever(index, { rel: 'src/app.ts', language: 'typescript', prefix, suffix: '', queryWindow: prefix }, out);
+    return [...out.placed.keys()].map((id) => index.where(id));
+  };
+  const head = "import { Stream } from './stream';\n";
+
+  it('after a value, instance members before static ones; after the type, static ones first', () => {
+    const onValue = placed(`${head}const s: Stream = make();\nconst n = s.`);
+    assert.deepEqual(onValue.slice(4), ['src/stream.ts:5', 'src/stream.ts:9'], onValue.join(' '));
+    assert.equal(placed(`${head}const s = Stream.`)[0], 'src/stream.ts:5');
+  });
+
+  it('in a condition, a boolean member first', () => {
+    assert.equal(placed(`${head}const s: Stream = make();\nif (!s.`)[0], 'src/stream.ts:4');
+    assert.notEqual(placed(`${head}const s: Stream = make();\nconst n = s.`)[0], 'src/stream.ts:4');
+  });
+
+  it('one chunk per name first: the second of a getter/setter pair after every other member', () => {
+    const order = placed(`${head}const s: Stream = make();\nconst n = s.`);
+    assert.equal(order.length, 6);
+    assert.equal(order.at(-1), 'src/stream.ts:9', order.join(' '));
+  });
+});
