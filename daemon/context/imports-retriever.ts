@@ -91,12 +91,14 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
     // Already in order: the key is the rank.
     ranked = rankMembers(index, r.members, mq, (name) => nameAffinity(name, parts)).map((m, i) => ({ ...m, key: [i] }));
   } else {
-    // The enclosing function's name says what the code there is about (`TestPriceOf` → price, of).
-    addEnclosingName(parts, enclosingFunctionName(before));
     const position = positionKind(before, q.language);
+    // The enclosing function's name says what the code there is about (`TestPriceOf` → price, of):
+    // for a package's names, not for imports (on the dev repositories it helped one and hurt another).
+    const packageParts = new Map(parts);
+    addEnclosingName(packageParts, enclosingFunctionName(before));
     ranked = [
       ...unusedImports(index, imports, q.rel, typed, uses, parts, position, q.language, expired),
-      ...(expired() ? [] : samePackage(index, q.rel, typed, uses, parts, position, q.language, expired)),
+      ...(expired() ? [] : samePackage(index, q.rel, typed, uses, packageParts, position, q.language, expired)),
     ];
   }
   ranked.sort(
