@@ -56,8 +56,9 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
   // (on a 60 KB prefix the whole took 1.6 ms per keystroke, the tail 0.03 ms).
   const identifier = /[A-Za-z_$][\w$]*$/.exec(prefix.slice(-TAIL))?.[0] ?? '';
   const before = prefix.slice(0, prefix.length - identifier.length);
-  const access = /(\?\.|\.|::|->)\s*$/.exec(before.slice(-TAIL));
-  if (!access) return { identifier };
+  const tail = before.slice(-TAIL);
+  const access = /(\?\.|\.|::|->)\s*$/.exec(tail);
+  if (!access || inCommentLine(tail, access.index)) return { identifier };
   const m = /((?:[A-Za-z_$][\w$]*(?:\(\))?\s*(?:\?\.|\.|::|->)\s*)*[A-Za-z_$][\w$]*)\s*(\?\.|\.|::|->)\s*$/.exec(before.slice(-300));
   const written = m?.[1].replace(/\s+/g, '').replace(/\?\./g, '.');
   const grammar = grammarFor(languageId);
@@ -146,6 +147,17 @@ function overBudget(ms: number): () => boolean {
 function selfRef(bindings: DocumentBindings, at: Node): TypeRef | undefined {
   const type = bindings.enclosingType(at);
   return type ? { type, steps: [], via: 'self' } : undefined;
+}
+
+/**
+ * Whether the access at `at` sits on a comment line (`// …`, `# …`, a doc comment's `* …`):
+ * a sentence's full stop, not a member access, and not worth a parse (it was one at the start
+ * of every line after a comment ending in a period).
+ */
+function inCommentLine(text: string, at: number): boolean {
+  const start = text.lastIndexOf('\n', at - 1) + 1;
+  const line = text.slice(start, at);
+  return /^\s*(?:\/\/|\/\*|\*|#(?![[!])|--)/.test(line) || /(?:^|\s)(?:\/\/|#\s)/.test(line);
 }
 
 /** The receiver identifier's node right before the access (`x` of `x::`), when the parse has it. */

@@ -192,6 +192,17 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
     });
   });
 
+  it('a full stop on a comment line is not a member access (and costs no parse); a trailing dot in code still is', () => {
+    assert.equal(member('typescript', 'const x = 1;\n/**\n * Reads the value directly.\n'), undefined);
+    assert.equal(member('typescript', 'function f(c: Context) {\n  // see c.'), undefined);
+    assert.equal(member('typescript', 'let a = b; // the end.\n'), undefined);
+    assert.equal(member('python', 'def f(table: Table):\n    # fill the table.\n    '), undefined);
+    assert.equal(member('python', 'def f(table: Table):\n    x = 1  # the table.\n    '), undefined);
+    // Go puts a chain's dot at the end of the line; a private field is not a comment.
+    assert.equal(member('go', 'func f(c *Context) {\n\tc.\n\t\t')?.receiver, 'c');
+    assert.ok(member('typescript', 'class A {\n  #pool: Pool;\n  run() {\n    this.#pool.'));
+  });
+
   it('C# and PHP parameters where the grammar says as plainly', () => {
     assert.equal(member('csharp', 'class A {\n  void F(Foo x) {\n    x.', '\n  }\n}')?.type, 'Foo');
     assert.equal(member('php', '<?php\nfunction f(Foo $x) {\n  $x->', '\n}')?.type, 'Foo');
