@@ -58,7 +58,7 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
   const before = prefix.slice(0, prefix.length - identifier.length);
   const tail = before.slice(-TAIL);
   const access = /(\?\.|\.|::|->)\s*$/.exec(tail);
-  if (!access || inCommentLine(tail, access.index)) return { identifier };
+  if (!access || inCommentLine(tail, access.index, languageId)) return { identifier };
   const m = /((?:[A-Za-z_$][\w$]*(?:\(\))?\s*(?:\?\.|\.|::|->)\s*)*[A-Za-z_$][\w$]*)\s*(\?\.|\.|::|->)\s*$/.exec(before.slice(-300));
   const written = m?.[1].replace(/\s+/g, '').replace(/\?\./g, '.');
   const grammar = grammarFor(languageId);
@@ -154,10 +154,14 @@ function selfRef(bindings: DocumentBindings, at: Node): TypeRef | undefined {
  * a sentence's full stop, not a member access, and not worth a parse (it was one at the start
  * of every line after a comment ending in a period).
  */
-function inCommentLine(text: string, at: number): boolean {
+function inCommentLine(text: string, at: number, languageId: string): boolean {
   const start = text.lastIndexOf('\n', at - 1) + 1;
   const line = text.slice(start, at);
-  return /^\s*(?:\/\/|\/\*|\*|#(?![[!])|--)/.test(line) || /(?:^|\s)(?:\/\/|#\s)/.test(line);
+  // `#` starts a comment in Python, Ruby and shell (where `//` is floor division or nothing); `//` elsewhere.
+  const hash = /^(python|ruby|shellscript|perl|r|powershell|yaml|toml)$/.test(languageId);
+  // A block comment's first or continuation line (` * text`; Rust's `*self.x` is code).
+  if (/^\s*(?:\/\*|\*(?:\s|$))/.test(line)) return true;
+  return hash ? /^\s*#|\s#\s/.test(line) : /^\s*\/\/|\s\/\//.test(line);
 }
 
 /** The receiver identifier's node right before the access (`x` of `x::`), when the parse has it. */

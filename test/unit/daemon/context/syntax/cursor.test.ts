@@ -198,6 +198,10 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
     assert.equal(member('typescript', 'let a = b; // the end.\n'), undefined);
     assert.equal(member('python', 'def f(table: Table):\n    # fill the table.\n    '), undefined);
     assert.equal(member('python', 'def f(table: Table):\n    x = 1  # the table.\n    '), undefined);
+    // Rust's dereference, C's decrement and Python's floor division are not comments.
+    assert.equal(member('rust', 'impl Stats {\n    fn add(&mut self) {\n        *self.')?.receiver, 'self');
+    assert.ok(member('typescript', 'class A {\n  run() {\n    --this.'));
+    assert.equal(member('python', 'def f(table: Table):\n    n = total // table.')?.type, 'Table');
     // Go puts a chain's dot at the end of the line; a private field is not a comment.
     assert.equal(member('go', 'func f(c *Context) {\n\tc.\n\t\t')?.receiver, 'c');
     assert.ok(member('typescript', 'class A {\n  #pool: Pool;\n  run() {\n    this.#pool.'));
