@@ -6,7 +6,7 @@
  * is sent, so an assembly is never over its budget.
  */
 import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
-import { PretokenCounter } from './pretokens';
+import { PretokenCounter, batchCounter } from './pretokens';
 
 /**
  * One tiktoken encoder per encoding for the whole process, shared by every counter (the
@@ -27,7 +27,7 @@ function acquire(encoding: TiktokenEncoding): SharedEncoding {
   let e = encodings.get(encoding);
   if (!e) {
     const enc = get_encoding(encoding);
-    e = { enc, users: 0, ...(encoding === 'cl100k_base' ? { pretokens: new PretokenCounter((t) => enc.encode_ordinary(t).length) } : {}) };
+    e = { enc, users: 0, ...(encoding === 'cl100k_base' ? { pretokens: new PretokenCounter(batchCounter(enc)) } : {}) };
     encodings.set(encoding, e);
   }
   e.users++;

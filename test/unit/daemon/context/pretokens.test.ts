@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { get_encoding } from 'tiktoken';
-import { PretokenCounter } from '../../../../daemon/context/pretokens';
+import { PretokenCounter, batchCounter } from '../../../../daemon/context/pretokens';
 
 /** Deterministic pseudo-random numbers (mulberry32). */
 function rng(seed: number): () => number {
@@ -30,7 +30,7 @@ describe('context/pretokens', () => {
   const tiktoken = (t: string) => enc.encode(t, 'all').length;
 
   it("counts every source file and docs page of this project exactly as tiktoken's cl100k does", () => {
-    const counter = new PretokenCounter((t) => enc.encode_ordinary(t).length);
+    const counter = new PretokenCounter(batchCounter(enc));
     const root = join(__dirname, '../../../..');
     const files = ['daemon', 'extension', 'protocol', 'docs'].flatMap((d) => sourceFiles(join(root, d)));
     assert.ok(files.length > 200, `${files.length} files`);
@@ -46,7 +46,7 @@ describe('context/pretokens', () => {
   });
 
   it('counts hostile text exactly: Unicode whitespace and letters, marks, digits, emoji, lone surrogates, contractions', () => {
-    const counter = new PretokenCounter((t) => enc.encode_ordinary(t).length, 500);
+    const counter = new PretokenCounter(batchCounter(enc), 500);
     // What the pre-token pattern tells apart: every kind of whitespace JavaScript and Unicode
     // disagree on, letters of several scripts with combining marks, digit runs of other
     // scripts, apostrophes and contraction letters (with ſ, which folds to s), symbols.
@@ -80,7 +80,7 @@ describe('context/pretokens', () => {
   });
 
   it('counts special tokens as one each, wherever they sit', () => {
-    const counter = new PretokenCounter((t) => enc.encode_ordinary(t).length);
+    const counter = new PretokenCounter(batchCounter(enc));
     for (const s of ['<|endoftext|>', 'a<|fim_prefix|>b<|fim_suffix|>c<|fim_middle|>', 'x<|endofprompt|>', '<|endoftext|><|endoftext|>'])
       assert.equal(counter.count(s), tiktoken(s), s);
     assert.equal(counter.count('<|endoftext|>'), 1);
@@ -88,7 +88,8 @@ describe('context/pretokens', () => {
 
   it('encodes a pre-token once and then remembers it, within its bound', () => {
     let calls = 0;
-    const counter = new PretokenCounter((t) => (calls++, enc.encode_ordinary(t).length), 64);
+    const batch = batchCounter(enc);
+    const counter = new PretokenCounter((pieces) => ((calls += pieces.length), batch(pieces)), 64);
     const line = '  const total = values.reduce((sum, v) => sum + v, 0);\n';
     const first = counter.count(line);
     const after = calls;
