@@ -170,7 +170,7 @@ function unusedImports(
 /** Where an imported name is declared: in the files its import resolves to, else a unique definition (barrels, aliases). */
 function importedDefinitions(index: ImportsIndex, imp: ResolvedImport, name: string, rel: string): DefinitionSite[] {
   const { syntax } = index;
-  const inFiles = imp.files.flatMap((f) => syntax.definitionsIn(f).filter((d) => d.name === name));
+  const inFiles = imp.files.flatMap((f) => syntax.definitionsNamed(f, name));
   const top = inFiles.filter((d) => d.container === undefined);
   if (top.length > 0) return top;
   if (inFiles.length > 0) return inFiles;

@@ -66,6 +66,8 @@ export interface SyntaxFacts {
   typeDefinitions(file: string, typeName: string): DefinitionSite[];
   /** Every definition of a file with its kind and container, in line order. */
   definitionsIn(file: string): DefinitionSite[];
+  /** The definitions of one name in a file, in line order (`definitionsIn` filtered, without reading the whole file's). */
+  definitionsNamed(file: string, name: string): DefinitionSite[];
   /** The members of a type: definitions whose container is its name, in its file (and its Go package or Rust folder). */
   membersOf(type: DefinitionSite): DefinitionSite[];
   /** The types a class, interface or struct extends or implements (as its header says), where they are declared. */
@@ -87,6 +89,7 @@ export class IndexSyntaxFacts implements SyntaxFacts {
   private readonly basesCache = new Map<string, DefinitionSite[]>();
   private readonly parsersCache = new Map<string, { parser: ParserId; note?: string } | undefined>();
   private definitionsOfFile?: Statement<[string], RawSite>;
+  private definitionsOfName?: Statement<[string, string], RawSite>;
 
   constructor(
     private readonly root: string,
@@ -209,6 +212,25 @@ export class IndexSyntaxFacts implements SyntaxFacts {
       this.definitionsCache.set(file, out);
     }
     return out;
+  }
+
+  definitionsNamed(file: string, name: string): DefinitionSite[] {
+    this.fresh();
+    const all = this.definitionsCache.get(file);
+    if (all) return all.filter((d) => d.name === name);
+    // An import names one definition of a file that may hold hundreds: read just it (by the name index).
+    this.definitionsOfName ??= this.store.db.prepare<[string, string], RawSite>(
+      `SELECT s.name AS name, s.kind AS kind, s.container AS container, s.chunk_id AS chunkId, s.line AS line
+       FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name = ? AND f.path = ? ORDER BY s.line`,
+    );
+    return this.definitionsOfName.all(name, file).map((r) => ({
+      name: r.name,
+      kind: r.kind,
+      ...(r.container ? { container: r.container } : {}),
+      path: file,
+      line: r.line,
+      chunkId: r.chunkId,
+    }));
   }
 
   membersOf(type: DefinitionSite): DefinitionSite[] {

@@ -146,6 +146,18 @@ describe('context/syntax: facts in the index (parsers, resolved imports, package
           ['packages/lib/src/pool.ts', 'class', 1],
         ],
       );
+      // One name of a file, read alone or from the file's remembered definitions: the same sites.
+      const alone = facts.definitionsNamed('core/src/db/mod.rs', 'Conn');
+      assert.deepEqual(
+        alone.map((d) => [d.name, d.kind, d.line]),
+        [['Conn', 'struct', 2]],
+      );
+      assert.deepEqual(
+        alone,
+        facts.definitionsIn('core/src/db/mod.rs').filter((d) => d.name === 'Conn'),
+      );
+      assert.deepEqual(facts.definitionsNamed('core/src/db/mod.rs', 'Conn'), alone);
+      assert.deepEqual(facts.definitionsNamed('core/src/db/mod.rs', 'Absent'), []);
       assert.deepEqual(
         facts.typeDefinitions('app/main.ts', 'Pool').map((d) => d.path),
         ['packages/lib/src/pool.ts'],
