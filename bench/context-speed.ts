@@ -8,9 +8,9 @@
  *  - completion-time assembly p50/p95 (default 4,096-token model context, 30 ms deadline,
  *    BM25 + imports + definitions; no embed model) at `--samples` cursors in indexed
  *    JS/TS files chosen by a seeded generator: wall time, the process's CPU time (all
- *    threads, V8's background GC and optimising compiler included) and, on Linux, the CPU
- *    time of the thread that assembles (what the latency is made of; other processes on
- *    a shared machine inflate wall time but not this);
+ *    threads, V8's background GC and optimising compiler included: 1-3× the assembling
+ *    thread's) and, on Node 23.9+, the CPU time of the thread that assembles (what the
+ *    latency is made of; other processes on a shared machine inflate wall time but not this);
  *  - incremental update latency: a file edited on disk until its new symbol is
  *    searchable, through an explicit refresh and through the file watcher;
  *  - resident memory (RSS) after indexing.
@@ -51,13 +51,16 @@ function percentile(xs: number[], p: number): number {
   return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 }
 
-/** CPU time of the calling thread in ms (Linux: /proc/thread-self/schedstat, in ns), else undefined. */
+/**
+ * CPU time of the calling thread in ms, where Node can say it precisely (`process.threadCpuUsage`,
+ * Node 23.9+; the bundled runtime has it). Linux's per-thread schedstat is no substitute: for the
+ * running thread it is only brought up to date at scheduler ticks (4 ms), too coarse for one assembly.
+ */
 function threadCpuMs(): number | undefined {
-  try {
-    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
-  } catch {
-    return undefined;
-  }
+  const usage = (process as { threadCpuUsage?: () => { user: number; system: number } }).threadCpuUsage;
+  if (!usage) return undefined;
+  const u = usage.call(process);
+  return (u.user + u.system) / 1000;
 }
 
 /** Deterministic pseudo-random numbers (mulberry32). */
