@@ -30,6 +30,7 @@ import { IndexStore } from '../daemon/context/index-store';
 import { languageOfPath } from '../daemon/context/languages';
 import { storeDirFor } from '../daemon/context/workspace';
 import { nullLogger } from '../daemon/log';
+import { prng } from '../test/prng';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -63,18 +64,6 @@ function threadCpuMs(): number | undefined {
   return (u.user + u.system) / 1000;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // node_modules is made of packages' dist/ and lib/ folders: index them (only nested
 // node_modules and VCS folders are skipped), as a user's own large repository would be.
 const configFor = (maxFiles: number) =>
@@ -101,7 +90,7 @@ async function main() {
   const store = new IndexStore(join(storeDirFor(home, engine.roots()[0]), 'index.db'));
   const candidates = [...store.files().values()].filter((f) => /\.(ts|js|mjs|cjs|tsx)$/.test(f.path) && !f.path.endsWith('.d.ts'));
   store.close();
-  const rand = rng(42);
+  const rand = prng(42);
   const latencies: number[] = [];
   const cpuMs: number[] = [];
   const threadMs: number[] = [];

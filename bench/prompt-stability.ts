@@ -28,6 +28,7 @@ import { nullLogger } from '../daemon/log';
 import { planFim } from '../daemon/router/fim';
 import { caseLanguageOf } from './retrieval/cases';
 import { extract, readRepoList } from './retrieval/repos';
+import { prng } from '../test/prng';
 
 const { values } = parseArgs({
   options: {
@@ -44,17 +45,6 @@ const MODEL: Record<PromptLayout, string> = {
   'starcoder-repo': 'starcoder2:3b',
 };
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function commonPrefix(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
@@ -98,7 +88,7 @@ async function main() {
       const per: Record<PromptLayout, number[]> = { comments: [], 'qwen-repo': [], 'starcoder-repo': [] };
       // Sample lines: code lines of 20-80 characters in the repository's source files, seeded.
       const files = [...engine.rootOf(join(root, 'x'))!.store.files().keys()].filter((f) => caseLanguageOf(f, repo.language)).sort();
-      const rand = rng(13);
+      const rand = prng(13);
       let sampled = 0;
       for (let tries = 0; sampled < LINES && tries < LINES * 50 && files.length > 0; tries++) {
         const file = files[Math.floor(rand() * files.length)];

@@ -13,7 +13,8 @@ import { ErrorCodes, InlineCompletionRequest, StatusRequest } from '../../../pro
 import type { DaemonConnection } from '../../../protocol/client';
 import { FakeOllama, tandemDefaultModels } from '../../fake-ollama';
 import { removeHome, startDaemon, tempHome, type RunningDaemon } from '../daemon-harness';
-import { completion, prng, rssMb } from './helpers';
+import { prng } from '../../prng';
+import { completion, rssMb } from './helpers';
 import { faultCase, tally } from './tally';
 
 const CLIENTS = 16;

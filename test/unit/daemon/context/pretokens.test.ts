@@ -3,17 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { get_encoding } from 'tiktoken';
 import { PretokenCounter, batchCounter } from '../../../../daemon/context/pretokens';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../../prng';
 
 function sourceFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
@@ -69,7 +59,7 @@ describe('context/pretokens', () => {
       '<|',
       '|>',
     ];
-    const rand = rng(13);
+    const rand = prng(13);
     for (let i = 0; i < 3000; i++) {
       const len = 1 + Math.floor(rand() * 40);
       let s = '';
