@@ -31,6 +31,11 @@ interface RawSite {
   line: number;
 }
 
+/** A symbols row of `file` as a definition site. */
+function siteOf(r: RawSite, file: string): DefinitionSite {
+  return { name: r.name, kind: r.kind, ...(r.container ? { container: r.container } : {}), path: file, line: r.line, chunkId: r.chunkId };
+}
+
 export interface ResolvedImport extends ImportFact {
   /** Indexed files (root-relative) the import names; [] for packages outside the workspace. */
   files: string[];
@@ -199,14 +204,7 @@ export class IndexSyntaxFacts implements SyntaxFacts {
       );
       out = this.definitionsOfFile
         .all(file)
-        .map((r) => ({
-          name: r.name,
-          kind: r.kind,
-          ...(r.container ? { container: r.container } : {}),
-          path: file,
-          line: r.line,
-          chunkId: r.chunkId,
-        }))
+        .map((r) => siteOf(r, file))
         .sort((a, b) => a.line - b.line || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       if (this.definitionsCache.size > 2000) this.definitionsCache.clear();
       this.definitionsCache.set(file, out);
@@ -223,14 +221,7 @@ export class IndexSyntaxFacts implements SyntaxFacts {
       `SELECT s.name AS name, s.kind AS kind, s.container AS container, s.chunk_id AS chunkId, s.line AS line
        FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name = ? AND f.path = ? ORDER BY s.line`,
     );
-    return this.definitionsOfName.all(name, file).map((r) => ({
-      name: r.name,
-      kind: r.kind,
-      ...(r.container ? { container: r.container } : {}),
-      path: file,
-      line: r.line,
-      chunkId: r.chunkId,
-    }));
+    return this.definitionsOfName.all(name, file).map((r) => siteOf(r, file));
   }
 
   membersOf(type: DefinitionSite): DefinitionSite[] {
