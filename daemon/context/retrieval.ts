@@ -195,8 +195,8 @@ export class Retrieval {
     // Placed chunks rank first (fusion.ts): when enough of them lie outside the excluded
     // window to fill every slot, nothing the other retrievers find can reach the result.
     const limit = req.k ?? cfg.completion.maxChunks;
-    const full =
-      placedOutside(ws, imports.placed, rel, excludeLines) >= limit ? `the placed definitions fill every slot (${limit})` : undefined;
+    const placedRows = ws.store.chunks([...imports.placed.keys()]);
+    const full = placedOutside(placedRows, rel, excludeLines) >= limit ? `the placed definitions fill every slot (${limit})` : undefined;
     await timed('definitions', () => definitionsRetriever(ws.store, queryWindow, req.prose === true, expired), full);
     await timed(
       'bm25',
@@ -250,8 +250,9 @@ export class Retrieval {
     }
     if (req.signal?.aborted) throw assemblyCancelled();
 
-    const allIds = Object.values(lists).flat();
-    const rows = ws.store.chunks(allIds);
+    // The placed chunks' rows are read already.
+    const rows = ws.store.chunks(Object.values(lists).flatMap((ids) => ids.filter((id) => !placedRows.has(id))));
+    for (const [id, r] of placedRows) rows.set(id, r);
     const meta = new Map<number, FusionMeta>();
     for (const [id, r] of rows) meta.set(id, { path: r.path, startLine: r.startLine, endLine: r.endLine });
     const recent = new Set<string>();
@@ -311,10 +312,9 @@ function toRetrieved(root: string, c: FusedCandidate, row: ChunkRow): RetrievedC
 }
 
 /** How many placed chunks fusion will keep: those outside the current file's excluded lines. */
-function placedOutside(ws: RetrievalIndex, placed: Map<number, string>, rel: string, [a, b]: [number, number]): number {
-  if (placed.size === 0) return 0;
+function placedOutside(placed: Map<number, ChunkRow>, rel: string, [a, b]: [number, number]): number {
   let n = 0;
-  for (const r of ws.store.chunks([...placed.keys()]).values()) if (r.path !== rel || r.startLine > b || r.endLine < a) n++;
+  for (const r of placed.values()) if (r.path !== rel || r.startLine > b || r.endLine < a) n++;
   return n;
 }
 
