@@ -18,10 +18,11 @@ import type { Definition, FileSyntax, ImportFact, SyntaxOutline } from './types'
  * declared in a body is a definition (it is local), so a body whose text lacks them is
  * skipped whole: no wasm call per node of it, most of a file's tree.
  */
+const JS_IMPORT_WORDS = /\brequire\b|\bimport\b|\bexport\b/;
 const IMPORT_HINTS: Record<GrammarId, RegExp> = {
-  typescript: /\brequire\b|\bimport\b|\bexport\b/,
-  tsx: /\brequire\b|\bimport\b|\bexport\b/,
-  javascript: /\brequire\b|\bimport\b|\bexport\b/,
+  typescript: JS_IMPORT_WORDS,
+  tsx: JS_IMPORT_WORDS,
+  javascript: JS_IMPORT_WORDS,
   python: /\bimport\b/,
   go: /\bimport\b|\bpackage\b/,
   rust: /\buse\b|\bmod\b/,
