@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame } from 'playwright-core';
 import { tandemDefaultModels } from '../fake-ollama/script';
 import { E2eSession, resultsDir, skipUnlessAvailable } from './harness';
 import { waitFor } from './processes';
@@ -36,25 +35,6 @@ describe('Tandem Agent mode in a real VS Code (code-server + Chromium)', functio
     return s;
   };
   const mathOnDisk = () => readFileSync(join(session().workspace, 'math.js'), 'utf8');
-
-  async function chatFrame(): Promise<Frame> {
-    return waitFor(
-      'the chat webview frame',
-      async () => {
-        for (const frame of session().p.frames()) {
-          if (
-            (await frame
-              .locator('textarea.input')
-              .count()
-              .catch(() => 0)) > 0
-          )
-            return frame;
-        }
-        return undefined;
-      },
-      { timeoutMs: 60_000 },
-    );
-  }
 
   before(async function () {
     skipUnlessAvailable(this);
@@ -121,7 +101,7 @@ describe('Tandem Agent mode in a real VS Code (code-server + Chromium)', functio
     const ses = session();
     await ses.openFile('math.js');
     await ses.runCommand('Tandem: New Chat');
-    const frame = await chatFrame();
+    const frame = await session().chatFrame();
 
     await frame.locator('[data-action="panel-mode"][data-mode="agent"]').click();
     await frame.locator('textarea.input').fill(TASK);

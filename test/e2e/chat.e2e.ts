@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame } from 'playwright-core';
 import { tandemDefaultModels } from '../fake-ollama/script';
 import { E2eSession, resultsDir, skipUnlessAvailable } from './harness';
 import { waitFor } from './processes';
@@ -35,26 +34,6 @@ describe('Tandem chat panel in a real VS Code (code-server + Chromium)', functio
     if (!s) throw new Error('session not started');
     return s;
   };
-
-  /** The chat webview's inner frame (webviews are nested iframes in the workbench). */
-  async function chatFrame(): Promise<Frame> {
-    return waitFor(
-      'the chat webview frame',
-      async () => {
-        for (const frame of session().p.frames()) {
-          if (
-            (await frame
-              .locator('textarea.input')
-              .count()
-              .catch(() => 0)) > 0
-          )
-            return frame;
-        }
-        return undefined;
-      },
-      { timeoutMs: 60_000 },
-    );
-  }
 
   before(async function () {
     skipUnlessAvailable(this);
@@ -89,7 +68,7 @@ describe('Tandem chat panel in a real VS Code (code-server + Chromium)', functio
     const ses = session();
     await ses.openFile('notes.ts');
     await ses.runCommand('Tandem: New Chat');
-    const frame = await chatFrame();
+    const frame = await session().chatFrame();
 
     await frame.locator('textarea.input').fill('Write a function that doubles a number');
     await frame.locator('textarea.input').press('Enter');
@@ -122,7 +101,7 @@ describe('Tandem chat panel in a real VS Code (code-server + Chromium)', functio
     await ses.p.keyboard.press('Control+Shift+E');
     await ses.runCommand('Tandem: New Chat');
     // New Chat starts an empty conversation; the history still has the first one.
-    const frame = await chatFrame();
+    const frame = await session().chatFrame();
     await frame.locator('[data-action="history"]').click();
     const entry = frame.locator('.history-panel [data-action="open-conversation"]', { hasText: 'Write a function that doubles' });
     await entry.waitFor({ timeout: 30_000 });
@@ -135,7 +114,7 @@ describe('Tandem chat panel in a real VS Code (code-server + Chromium)', functio
     await ses.runCommand('View: Show Explorer');
     await ses.openFile('math.ts');
     await ses.runCommand('Tandem: New Chat');
-    const frame = await chatFrame();
+    const frame = await session().chatFrame();
     await frame.locator('textarea.input').fill('Please swap the operands in add');
     await frame.locator('textarea.input').press('Enter');
     const block = frame.locator('.message.assistant .code-block', { hasText: 'return b + a' }).first();
@@ -183,7 +162,7 @@ describe('Tandem chat panel in a real VS Code (code-server + Chromium)', functio
     await ses.gotoLineEnd(1);
     await ses.p.keyboard.press('Shift+Home');
     await ses.runCommand('Tandem: Ask About Selection');
-    const frame = await chatFrame();
+    const frame = await session().chatFrame();
     await waitFor(
       'the prefilled question',
       async () => ((await frame.locator('textarea.input').inputValue()) === 'Explain this code: ' ? true : undefined),

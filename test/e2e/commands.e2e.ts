@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame, Locator } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { CommandStatsRequest } from '../../protocol';
 import { connectToDaemon } from '../../protocol/client';
 import { tandemDefaultModels } from '../fake-ollama/script';
@@ -116,25 +116,6 @@ describe('Tandem everyday commands in a real VS Code (code-server + Chromium)', 
     await ses.p.locator('.quick-input-widget input').fill(instruction);
     await ses.p.keyboard.press('Enter');
     await codeLens(/Accept/).waitFor({ state: 'visible', timeout: 60_000 });
-  }
-
-  async function chatFrame(): Promise<Frame> {
-    return waitFor(
-      'the chat webview frame',
-      async () => {
-        for (const frame of session().p.frames()) {
-          if (
-            (await frame
-              .locator('textarea.input')
-              .count()
-              .catch(() => 0)) > 0
-          )
-            return frame;
-        }
-        return undefined;
-      },
-      { timeoutMs: 60_000 },
-    );
   }
 
   async function acceptPreview(): Promise<void> {
@@ -308,7 +289,7 @@ describe('Tandem everyday commands in a real VS Code (code-server + Chromium)', 
     await openFile('cart.ts');
     await ses.gotoLineEnd(2);
     await ses.runCommand('Tandem: Explain');
-    const frame = await chatFrame();
+    const frame = await session().chatFrame();
     await frame.locator('.message.user', { hasText: 'Explain `total`' }).waitFor({ timeout: 60_000 });
     await frame.locator('.message.assistant', { hasText: EXPLANATION }).waitFor({ timeout: 60_000 });
     await waitFor('a shown explanation', async () => (await statOf('explain'))?.shown === 1, { timeoutMs: 30_000, intervalMs: 1000 });

@@ -29,7 +29,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import { bundledNodePath } from '../../protocol/runtime';
 import { cleanEnv, FakeOllamaProcess, freePort, pidAlive, pidsWithEnv, run, signal, terminate, waitFor } from './processes';
 import { ensureVsix, repoRoot } from './vsix';
@@ -352,6 +352,26 @@ export class E2eSession {
     await this.p.keyboard.press('Control+Home');
     for (let i = 1; i < line; i++) await this.p.keyboard.press('ArrowDown');
     await this.p.keyboard.press('End');
+  }
+
+  /** The chat webview's inner frame (webviews are nested iframes in the workbench): the one with the chat's input. */
+  async chatFrame(): Promise<Frame> {
+    return waitFor(
+      'the chat webview frame',
+      async () => {
+        for (const frame of this.p.frames()) {
+          if (
+            (await frame
+              .locator('textarea.input')
+              .count()
+              .catch(() => 0)) > 0
+          )
+            return frame;
+        }
+        return undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
   }
 
   ghostText(): Locator {
