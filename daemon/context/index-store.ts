@@ -57,6 +57,13 @@ export interface ScoredId {
 /** Column weights of bm25(): symbols defined in the chunk, its path, its body. */
 const BM25_WEIGHTS = [6, 2, 1];
 
+/** The ranked FTS5 query and the document-frequency lookup (also run, read-only, by the search thread: lexical-worker.ts). */
+export const BM25_SQL = `SELECT rowid AS id, -bm25(chunks_fts, ${BM25_WEIGHTS.join(', ')}) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?`;
+export const DOC_FREQUENCY_SQL = 'SELECT doc FROM chunks_vocab WHERE term = ?';
+
+/** Distinguishes the stores opened in this process (a store rebuilt at the same path is a new one). */
+let nextStoreInstance = 1;
+
 const migrations: Array<(db: Database.Database) => void> = [
   (db) => {
     db.exec(`
@@ -141,11 +148,13 @@ export class IndexStore {
   private readonly dfCache = new Map<string, number>();
   /** Bumped by every change of files or chunks (lets readers cache what they derive). */
   generation = 0;
+  /** This store among those opened in the process (the search thread keys its connections by it). */
+  readonly instance = nextStoreInstance++;
 
-  constructor(file: string) {
+  constructor(readonly dbFile: string) {
     // Private to the user (it holds the code's full text); WAL and shared memory take its mode.
-    createPrivateFile(file);
-    this.db = new Database(file);
+    createPrivateFile(dbFile);
+    this.db = new Database(dbFile);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
@@ -196,10 +205,8 @@ export class IndexStore {
       ),
       insertFts: db.prepare('INSERT INTO chunks_fts(rowid, symbols, path, body) VALUES (?, ?, ?, ?)'),
       insertSymbol: db.prepare('INSERT INTO symbols(name, chunk_id, file_id, line, kind, container) VALUES (?, ?, ?, ?, ?, ?)'),
-      bm25: db.prepare<[string, number], { id: number; score: number }>(
-        `SELECT rowid AS id, -bm25(chunks_fts, ${BM25_WEIGHTS.join(', ')}) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?`,
-      ),
-      df: db.prepare<[string], { doc: number }>('SELECT doc FROM chunks_vocab WHERE term = ?'),
+      bm25: db.prepare<[string, number], { id: number; score: number }>(BM25_SQL),
+      df: db.prepare<[string], { doc: number }>(DOC_FREQUENCY_SQL),
       definitions: db.prepare<[string, number], { chunkId: number; path: string; line: number }>(
         // No ORDER BY: a common name has thousands of rows to sort; callers only want a few.
         'SELECT s.chunk_id AS chunkId, f.path AS path, s.line AS line FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name = ? LIMIT ?',

@@ -13,7 +13,6 @@
  */
 import { resolve } from 'node:path';
 import type { ContextSource, RecentFile, RetrieverRun } from '../../protocol';
-import { buildMatch, queryTerms } from './bm25';
 import type { ContextConfig } from './config';
 import { definitionsRetriever } from './definitions-retriever';
 import { roundMs } from './diagnostics';
@@ -23,6 +22,7 @@ import type { VectorIndex } from './embeddings';
 import { importsRetriever, type ImportSignals, type ImportsIndex } from './imports-retriever';
 import type { ChunkRow, IndexStore } from './index-store';
 import { languageOfPath } from './languages';
+import { BM25_MAX_POSTINGS, lexicalSearch, type LexicalAnswer, type LexicalQuery, type LexicalThread } from './lexical-search';
 import { relPath } from './roots';
 import { isInside, toRel } from './walker';
 
@@ -83,7 +83,9 @@ export interface RetrieveResult {
 /** What retrieval needs of a root's index (a `WorkspaceIndex` is one). */
 export interface RetrievalIndex extends ImportsIndex {
   root: string;
-  store: ImportsIndex['store'] & Pick<IndexStore, 'bm25' | 'chunks' | 'chunkIdsByHash' | 'definitions'>;
+  store: ImportsIndex['store'] &
+    Pick<IndexStore, 'bm25' | 'chunks' | 'chunkIdsByHash' | 'definitions'> &
+    Partial<Pick<IndexStore, 'dbFile' | 'instance' | 'generation'>>;
   vectors: Pick<VectorIndex, 'status' | 'search'>;
 }
 
@@ -93,16 +95,9 @@ export interface RetrievalDeps {
   roots: { rootOf(path: string, allowed?: readonly string[]): RetrievalIndex | undefined };
   /** A monotonic clock, ms. */
   now: () => number;
+  /** The search thread BM25 runs in (lexical-search.ts); without one, or while it is not running, BM25 runs here. */
+  lexical?: LexicalThread;
 }
-
-/**
- * Postings a BM25 query may touch (bm25.ts): FTS5's bm25() costs about 0.6 µs per posting
- * scored, the match itself a tenth of that. Measured on a 46,000-chunk index (bench:context's
- * tree, 300 cursors): 12 terms without a budget 4.5-8 ms per query; 3,000 postings 2.0 ms,
- * 2,000 1.6 ms, 1,500 1.2 ms. The dev repositories of bench:retrieval rank the same at 3,000
- * and 1,500 (within the bench's noise), so the middle.
- */
-export const BM25_MAX_POSTINGS = 2000;
 
 /** The retrieval query never reaches further back than this many characters. */
 export const QUERY_WINDOW_MAX_CHARS = 4000;
@@ -188,6 +183,23 @@ export class Retrieval {
       }
     };
 
+    // BM25 needs only the query window: it starts in the search thread now and is collected
+    // after the imports and definitions retrievers have run here (lexical-search.ts).
+    const lexicalQuery: LexicalQuery = {
+      window: queryWindow,
+      totalDocs: ws.chunkCount,
+      limit: cfg.retrieval.bm25Candidates,
+      maxPostings: BM25_MAX_POSTINGS,
+    };
+    const { dbFile: file, instance, generation } = ws.store;
+    const offThread =
+      this.deps.lexical && file !== undefined && instance !== undefined && generation !== undefined
+        ? this.deps.lexical.start({ file, instance, generation }, lexicalQuery)
+        : undefined;
+    // A rejection (the thread lost) is handled where the answer is collected; never unhandled meanwhile.
+    offThread?.catch(() => undefined);
+    const lexicalStart = offThread ? now() : 0;
+
     const imports: ImportSignals = { files: new Set<string>(), placed: new Map() };
     await timed('imports', () =>
       importsRetriever(ws, { rel, language, prefix: req.prefix, suffix: req.suffix, queryWindow, line: cursorLine, expired }, imports),
@@ -198,19 +210,20 @@ export class Retrieval {
     const placedRows = ws.store.chunks([...imports.placed.keys()]);
     const full = placedOutside(placedRows, rel, excludeLines) >= limit ? `the placed definitions fill every slot (${limit})` : undefined;
     await timed('definitions', () => definitionsRetriever(ws.store, queryWindow, req.prose === true, expired), full);
-    await timed(
-      'bm25',
-      () => {
-        const match = buildMatch(queryTerms(queryWindow), {
-          docFrequency: (t) => ws.store.docFrequency(t),
-          totalDocs: ws.chunkCount,
-          maxPostings: BM25_MAX_POSTINGS,
-          expired,
-        });
-        return ws.store.bm25(match, cfg.retrieval.bm25Candidates).map((h) => h.id);
-      },
-      full,
-    );
+    const here = () => lexicalSearch(ws.store, lexicalQuery, expired);
+    const answer = offThread && !full ? await this.collect(offThread, deadline) : undefined;
+    if (answer === 'timeout')
+      runs.push({
+        name: 'bm25',
+        status: 'timeout',
+        ms: roundMs(now() - lexicalStart),
+        hits: 0,
+        reason: 'the search thread had not answered by the deadline',
+      });
+    else if (answer) {
+      lists.bm25 = answer.ids;
+      runs.push({ name: 'bm25', status: 'done', ms: roundMs(answer.ms), hits: answer.ids.length });
+    } else await timed('bm25', here, full);
 
     const expectedVectorMs = this.vectorLatency.samples >= 3 ? this.vectorLatency.ewmaMs : undefined;
     if (vectorPromise && !vectorDone && full) {
@@ -284,6 +297,27 @@ export class Retrieval {
     );
     const chunks = candidates.filter((c) => !c.capped).map((c) => toRetrieved(ws.root, c, rows.get(c.id)!));
     return { root: ws.root, chunks, candidates, retrievers: runs, elapsedMs: roundMs(now() - started) };
+  }
+
+  /**
+   * The search thread's answer, or 'timeout' once the deadline passed first; undefined when
+   * the thread was lost before answering (the caller runs the query here instead).
+   */
+  private async collect(pending: Promise<LexicalAnswer>, deadline: number): Promise<LexicalAnswer | 'timeout' | undefined> {
+    const remaining = deadline - this.deps.now();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        pending,
+        new Promise<'timeout'>((r) => {
+          if (remaining !== Infinity) timer = setTimeout(() => r('timeout'), Math.max(0, remaining));
+        }),
+      ]);
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private observeVectorLatency(ms: number): void {

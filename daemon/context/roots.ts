@@ -24,6 +24,8 @@ export interface WorkspaceRegistryDeps {
   now: () => number;
   /** Compute missing chunk embeddings in the background. */
   backgroundEmbedding: boolean;
+  /** A root's index is being closed (the search thread lets go of its connection). */
+  onStoreClosed?: (file: string) => void;
 }
 
 export type SemanticState = { active: boolean; reason?: string };
@@ -67,6 +69,7 @@ export class WorkspaceRegistry {
     const ws = this.workspaces.get(real);
     if (!ws) return;
     this.workspaces.delete(real);
+    this.deps.onStoreClosed?.(ws.store.dbFile);
     void ws.close().catch((err: Error) => this.deps.logger.warn(`context: closing ${real}: ${err.message}`));
     this.emitProgress();
   }
