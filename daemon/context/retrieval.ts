@@ -110,6 +110,8 @@ export class Retrieval {
    * slow embedder costs completions nothing instead of the whole deadline every time.
    */
   private vectorLatency = { ewmaMs: 0, samples: 0 };
+  /** BM25 queries started by `prefetch`, by index, generation and query. */
+  private readonly prefetched = new Map<string, { pending: Promise<LexicalAnswer>; at: number }>();
 
   constructor(private readonly deps: RetrievalDeps) {}
 
@@ -191,14 +193,9 @@ export class Retrieval {
       limit: cfg.retrieval.bm25Candidates,
       maxPostings: BM25_MAX_POSTINGS,
     };
-    const { dbFile: file, instance, generation } = ws.store;
-    const offThread =
-      this.deps.lexical && file !== undefined && instance !== undefined && generation !== undefined
-        ? this.deps.lexical.start({ file, instance, generation }, lexicalQuery)
-        : undefined;
-    // A rejection (the thread lost) is handled where the answer is collected; never unhandled meanwhile.
-    offThread?.catch(() => undefined);
-    const lexicalStart = offThread ? now() : 0;
+    const early = this.takePrefetched(ws, lexicalQuery);
+    const offThread = early?.pending ?? this.startLexical(ws, lexicalQuery);
+    const lexicalStart = early?.at ?? (offThread ? now() : 0);
 
     const imports: ImportSignals = { files: new Set<string>(), placed: new Map() };
     await timed('imports', () =>
@@ -300,6 +297,47 @@ export class Retrieval {
   }
 
   /**
+   * Start the BM25 query of a cursor in the search thread before `retrieve` is called (the
+   * completion assembler does while it clips the prefix and suffix): `retrieve` for the same
+   * query window over the same index takes the answer instead of asking again.
+   */
+  prefetch(req: Pick<RetrieveRequest, 'path' | 'roots' | 'prefix'>): void {
+    const { config: cfg, now } = this.deps;
+    if (!this.deps.lexical?.running || !cfg.enabled) return;
+    const ws = this.deps.roots.rootOf(req.path, req.roots);
+    if (!ws) return;
+    const query: LexicalQuery = {
+      window: queryWindowOf(req.prefix, cfg.completion.queryLines),
+      totalDocs: ws.chunkCount,
+      limit: cfg.retrieval.bm25Candidates,
+      maxPostings: BM25_MAX_POSTINGS,
+    };
+    const key = lexicalKey(ws, query);
+    if (key === undefined || this.prefetched.has(key)) return;
+    const pending = this.startLexical(ws, query);
+    if (!pending) return;
+    this.prefetched.set(key, { pending, at: now() });
+    // A few at most: one per cursor being assembled; a prefetch never collected is dropped.
+    while (this.prefetched.size > 4) this.prefetched.delete(this.prefetched.keys().next().value!);
+  }
+
+  private takePrefetched(ws: RetrievalIndex, query: LexicalQuery): { pending: Promise<LexicalAnswer>; at: number } | undefined {
+    const key = lexicalKey(ws, query);
+    const hit = key === undefined ? undefined : this.prefetched.get(key);
+    if (hit) this.prefetched.delete(key!);
+    return hit;
+  }
+
+  private startLexical(ws: RetrievalIndex, query: LexicalQuery): Promise<LexicalAnswer> | undefined {
+    const { dbFile: file, instance, generation } = ws.store;
+    if (!this.deps.lexical || file === undefined || instance === undefined || generation === undefined) return undefined;
+    const pending = this.deps.lexical.start({ file, instance, generation }, query);
+    // A rejection (the thread lost) is handled where the answer is collected; never unhandled meanwhile.
+    pending?.catch(() => undefined);
+    return pending;
+  }
+
+  /**
    * The search thread's answer, or 'timeout' once the deadline passed first; undefined when
    * the thread was lost before answering (the caller runs the query here instead).
    */
@@ -343,6 +381,13 @@ function toRetrieved(root: string, c: FusedCandidate, row: ChunkRow): RetrievedC
     placedBy: c.placedBy,
     ...(row.context ? { context: row.context } : {}),
   };
+}
+
+/** What identifies a BM25 query's answer: the index (file, store, generation) and the query. */
+function lexicalKey(ws: RetrievalIndex, q: LexicalQuery): string | undefined {
+  const { dbFile, instance, generation } = ws.store;
+  if (dbFile === undefined || instance === undefined || generation === undefined) return undefined;
+  return JSON.stringify([dbFile, instance, generation, q.totalDocs, q.limit, q.maxPostings, q.window]);
 }
 
 /** How many placed chunks fusion will keep: those outside the current file's excluded lines. */

@@ -191,6 +191,34 @@ describe('context/lexical-search', () => {
       }
     });
 
+    it('takes the answer of a query prefetched for the same window and index instead of asking again', async () => {
+      const thread = new LexicalThread({ enabled: true, logger: recordingLogger() });
+      try {
+        assert.equal(await thread.ready(), true);
+        const asked: string[] = [];
+        const start = thread.start.bind(thread);
+        thread.start = (source, query) => {
+          asked.push(query.window);
+          return start(source, query);
+        };
+        const r = retrieval(thread);
+        const here = await retrieval().retrieve(cursor);
+        r.prefetch(cursor);
+        const there = await r.retrieve(cursor);
+        assert.equal(asked.length, 1);
+        assert.deepEqual(
+          there.chunks.map((c) => [c.file, c.startLine, c.sources]),
+          here.chunks.map((c) => [c.file, c.startLine, c.sources]),
+        );
+        // Another window is another query.
+        r.prefetch(cursor);
+        await r.retrieve({ ...cursor, prefix: `${cursor.prefix}table1, ` });
+        assert.equal(asked.length, 3);
+      } finally {
+        await thread.dispose();
+      }
+    });
+
     it('runs BM25 on the daemon thread when the thread is lost mid-query', async () => {
       const t = tempDir('lexical-lost');
       const file = join(t.dir, 'dies.js');
