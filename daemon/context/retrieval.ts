@@ -99,6 +99,13 @@ export interface RetrievalDeps {
   lexical?: LexicalThread;
 }
 
+/**
+ * Least time the search thread is given to answer before the query is run on the daemon's
+ * thread instead (a hedge against a thread held up by a busy machine): its answers usually
+ * come 2-3 ms after they are asked for on bench:context's 46,000-chunk tree.
+ */
+export const LEXICAL_HEDGE_MIN_MS = 6;
+
 /** The retrieval query never reaches further back than this many characters. */
 export const QUERY_WINDOW_MAX_CHARS = 4000;
 
@@ -110,6 +117,8 @@ export class Retrieval {
    * slow embedder costs completions nothing instead of the whole deadline every time.
    */
   private vectorLatency = { ewmaMs: 0, samples: 0 };
+  /** How long the search thread takes to answer (EWMA from sending to the answer, ms). */
+  private lexicalLatency = { ewmaMs: 0, samples: 0 };
   /** BM25 queries started by `prefetch`, by index, generation and query. */
   private readonly prefetched = new Map<string, { pending: Promise<LexicalAnswer>; at: number }>();
 
@@ -194,8 +203,9 @@ export class Retrieval {
       maxPostings: BM25_MAX_POSTINGS,
     };
     const early = this.takePrefetched(ws, lexicalQuery);
-    const offThread = early?.pending ?? this.startLexical(ws, lexicalQuery);
-    const lexicalStart = early?.at ?? (offThread ? now() : 0);
+    const sent = early ?? this.startLexical(ws, lexicalQuery);
+    const offThread = sent?.pending;
+    const lexicalStart = sent?.at ?? 0;
 
     const imports: ImportSignals = { files: new Set<string>(), placed: new Map() };
     await timed('imports', () =>
@@ -208,8 +218,24 @@ export class Retrieval {
     const full = placedOutside(placedRows, rel, excludeLines) >= limit ? `the placed definitions fill every slot (${limit})` : undefined;
     await timed('definitions', () => definitionsRetriever(ws.store, queryWindow, req.prose === true, expired), full);
     const here = () => lexicalSearch(ws.store, lexicalQuery, expired);
-    const answer = offThread && !full ? await this.collect(offThread, deadline) : undefined;
-    if (answer === 'timeout')
+    const answer = offThread && !full ? await this.collect(offThread, lexicalStart, deadline) : undefined;
+    if (answer === 'slow') {
+      // Hedged: the thread is held up (a busy machine); the query costs the same here.
+      const t = now();
+      try {
+        const ids = here();
+        lists.bm25 = ids;
+        runs.push({
+          name: 'bm25',
+          status: 'done',
+          ms: roundMs(now() - t),
+          hits: ids.length,
+          reason: 'the search thread was slow to answer: run here',
+        });
+      } catch (err) {
+        runs.push({ name: 'bm25', status: 'error', ms: roundMs(now() - t), hits: 0, reason: (err as Error).message });
+      }
+    } else if (answer === 'timeout')
       runs.push({
         name: 'bm25',
         status: 'timeout',
@@ -302,7 +328,7 @@ export class Retrieval {
    * query window over the same index takes the answer instead of asking again.
    */
   prefetch(req: Pick<RetrieveRequest, 'path' | 'roots' | 'prefix'>): void {
-    const { config: cfg, now } = this.deps;
+    const { config: cfg } = this.deps;
     if (!this.deps.lexical?.running || !cfg.enabled) return;
     const ws = this.deps.roots.rootOf(req.path, req.roots);
     if (!ws) return;
@@ -314,9 +340,9 @@ export class Retrieval {
     };
     const key = lexicalKey(ws, query);
     if (key === undefined || this.prefetched.has(key)) return;
-    const pending = this.startLexical(ws, query);
-    if (!pending) return;
-    this.prefetched.set(key, { pending, at: now() });
+    const started = this.startLexical(ws, query);
+    if (!started) return;
+    this.prefetched.set(key, started);
     // A few at most: one per cursor being assembled; a prefetch never collected is dropped.
     while (this.prefetched.size > 4) this.prefetched.delete(this.prefetched.keys().next().value!);
   }
@@ -328,27 +354,40 @@ export class Retrieval {
     return hit;
   }
 
-  private startLexical(ws: RetrievalIndex, query: LexicalQuery): Promise<LexicalAnswer> | undefined {
+  private startLexical(ws: RetrievalIndex, query: LexicalQuery): { pending: Promise<LexicalAnswer>; at: number } | undefined {
     const { dbFile: file, instance, generation } = ws.store;
     if (!this.deps.lexical || file === undefined || instance === undefined || generation === undefined) return undefined;
     const pending = this.deps.lexical.start({ file, instance, generation }, query);
+    if (!pending) return undefined;
+    const at = this.deps.now();
     // A rejection (the thread lost) is handled where the answer is collected; never unhandled meanwhile.
-    pending?.catch(() => undefined);
-    return pending;
+    pending.then(
+      () => this.observeLexicalLatency(this.deps.now() - at),
+      () => undefined,
+    );
+    return { pending, at };
   }
 
   /**
-   * The search thread's answer, or 'timeout' once the deadline passed first; undefined when
-   * the thread was lost before answering (the caller runs the query here instead).
+   * The search thread's answer; 'slow' when it has not come by the time the thread usually
+   * answers (three times its recent latency, at least LEXICAL_HEDGE_MIN_MS) and the deadline
+   * leaves time to run the query here; 'timeout' when the deadline came first; undefined
+   * when the thread was lost before answering (the caller runs the query here instead).
    */
-  private async collect(pending: Promise<LexicalAnswer>, deadline: number): Promise<LexicalAnswer | 'timeout' | undefined> {
-    const remaining = deadline - this.deps.now();
+  private async collect(
+    pending: Promise<LexicalAnswer>,
+    startedAt: number,
+    deadline: number,
+  ): Promise<LexicalAnswer | 'slow' | 'timeout' | undefined> {
+    const hedgeAt = startedAt + Math.max(LEXICAL_HEDGE_MIN_MS, 3 * this.lexicalLatency.ewmaMs);
+    const slow = hedgeAt < deadline;
+    const wait = (slow ? hedgeAt : deadline) - this.deps.now();
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
         pending,
-        new Promise<'timeout'>((r) => {
-          if (remaining !== Infinity) timer = setTimeout(() => r('timeout'), Math.max(0, remaining));
+        new Promise<'slow' | 'timeout'>((r) => {
+          if (wait !== Infinity) timer = setTimeout(() => r(slow ? 'slow' : 'timeout'), Math.max(0, wait));
         }),
       ]);
     } catch {
@@ -356,6 +395,12 @@ export class Retrieval {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private observeLexicalLatency(ms: number): void {
+    const v = this.lexicalLatency;
+    v.ewmaMs = v.samples === 0 ? ms : v.ewmaMs * 0.8 + ms * 0.2;
+    v.samples++;
   }
 
   private observeVectorLatency(ms: number): void {

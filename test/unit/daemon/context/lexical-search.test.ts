@@ -5,7 +5,7 @@ import { contentHash } from '../../../../daemon/context/chunker';
 import { parseContextConfig } from '../../../../daemon/context/config';
 import { IndexStore } from '../../../../daemon/context/index-store';
 import { LexicalThread, lexicalSearch, type LexicalQuery } from '../../../../daemon/context/lexical-search';
-import { Retrieval } from '../../../../daemon/context/retrieval';
+import { LEXICAL_HEDGE_MIN_MS, Retrieval } from '../../../../daemon/context/retrieval';
 import type { Logger } from '../../../../daemon/log';
 import { tempDir } from './helpers';
 import { memoryIndex, type MemoryIndex } from './memory-index';
@@ -242,7 +242,7 @@ describe('context/lexical-search', () => {
       }
     });
 
-    it('reports a timeout when the thread has not answered by the deadline', async () => {
+    it('runs BM25 here when the thread is slow to answer, and reports a timeout when the deadline leaves no time', async () => {
       const t = tempDir('lexical-slow');
       const file = join(t.dir, 'slow.js');
       // Ready, then never answers.
@@ -253,11 +253,22 @@ describe('context/lexical-search', () => {
       const thread = new LexicalThread({ enabled: true, logger: recordingLogger(), file });
       try {
         assert.equal(await thread.ready(), true);
-        const r = await retrieval(thread).retrieve({ ...cursor, deadlineMs: 50 });
-        const bm25 = r.retrievers.find((x) => x.name === 'bm25')!;
+        const here = await retrieval().retrieve(cursor);
+        const hedged = await retrieval(thread).retrieve({ ...cursor, deadlineMs: 5_000 });
+        const run = hedged.retrievers.find((x) => x.name === 'bm25')!;
+        assert.equal(run.status, 'done');
+        assert.equal(run.reason, 'the search thread was slow to answer: run here');
+        assert.deepEqual(
+          hedged.chunks.map((c) => [c.file, c.startLine, c.sources]),
+          here.chunks.map((c) => [c.file, c.startLine, c.sources]),
+        );
+
+        // The deadline comes before the thread is given up on: nothing from BM25, and said so.
+        const late = await retrieval(thread).retrieve({ ...cursor, deadlineMs: LEXICAL_HEDGE_MIN_MS - 2 });
+        const bm25 = late.retrievers.find((x) => x.name === 'bm25')!;
         assert.equal(bm25.status, 'timeout');
         assert.equal(bm25.reason, 'the search thread had not answered by the deadline');
-        assert.ok(r.chunks.every((c) => !c.sources.includes('bm25')));
+        assert.ok(late.chunks.every((c) => !c.sources.includes('bm25')));
       } finally {
         await thread.dispose();
         t.cleanup();
