@@ -34,9 +34,11 @@ class ReadOnlyIndex implements LexicalReader {
     readonly instance: number,
   ) {
     this.db = new Database(file, { readonly: true, fileMustExist: true });
-    // As the daemon's connection: hot pages cached (bounded), the rest read through a memory map.
+    // Pages read through SQLite's own cache (bounded), not a memory map: the daemon's connection
+    // maps the file already, and a second map of the same pages would count them twice in the
+    // daemon's resident memory.
     this.db.pragma('cache_size = -8000');
-    this.db.pragma('mmap_size = 268435456');
+    this.db.pragma('mmap_size = 0');
     this.bm25Stmt = this.db.prepare(BM25_SQL);
     this.dfStmt = this.db.prepare(DOC_FREQUENCY_SQL);
   }
