@@ -4,7 +4,8 @@ import { plainType } from '../../../../../daemon/context/syntax/type-names';
 import { loadGrammar, type GrammarId } from '../../../../../daemon/context/syntax/grammars';
 
 /** The receiver part of cursorContext for a document whose cursor ends `prefix`. */
-const member = (language: string, prefix: string, suffix = '') => cursorContext(prefix, suffix, language).member;
+// What a parse finds, whatever the machine's load: the budget itself has its own test (a budget of 0 below).
+const member = (language: string, prefix: string, suffix = '') => cursorContext(prefix, suffix, language, 10_000).member;
 /** The same for a long document, with a parse budget no busy machine exceeds (what is parsed is under test, not how fast). */
 const longMember = (language: string, prefix: string, suffix = '') => cursorContext(prefix, suffix, language, 10_000).member;
 
