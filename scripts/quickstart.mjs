@@ -40,7 +40,12 @@ if (codeCli && vsix) {
 say('\n== Starting tandemd');
 mkdirSync(join(home, 'logs'), { recursive: true });
 const log = openSync(join(home, 'logs', 'daemon.log'), 'a');
-const child = spawn(process.execPath, [daemonJs, 'serve'], { detached: true, stdio: ['ignore', 'pipe', log] });
+// As the extension starts it (extension/connection/daemon-process.ts): at most 2 glibc malloc arenas, ~50 MB less after indexing.
+const child = spawn(process.execPath, [daemonJs, 'serve'], {
+  detached: true,
+  stdio: ['ignore', 'pipe', log],
+  env: { MALLOC_ARENA_MAX: '2', ...process.env },
+});
 const first = await new Promise((res) => {
   let buf = '';
   child.stdout.on('data', (d) => {

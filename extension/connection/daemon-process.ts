@@ -51,9 +51,18 @@ export function findBundledRuntime(extensionRoot: string): { path: string; manif
   return { path, manifest: readRuntimeManifest(extensionRoot) };
 }
 
-/** The environment a runtime's child gets: the base, less `unsetEnv`, plus its own and TANDEM_HOME. */
+/**
+ * glibc's malloc arenas tandemd may use (unless the environment says otherwise). By default
+ * glibc gives each thread that allocates its own arena, up to 8 per core, and keeps what the
+ * index workers freed in theirs after they exit: limited to 2, a daemon that indexed
+ * 5,000 files holds ~50 MB less (bench:context: RSS after indexing 285 → 231 MB). Other C
+ * libraries ignore the variable.
+ */
+export const DAEMON_MALLOC_ARENA_MAX = '2';
+
+/** The environment a runtime's child gets: the base, less `unsetEnv`, plus its own, TANDEM_HOME and a malloc arena limit. */
 export function daemonEnv(runtime: NodeRuntime, home: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, ...runtime.env, TANDEM_HOME: home };
+  const env: NodeJS.ProcessEnv = { MALLOC_ARENA_MAX: DAEMON_MALLOC_ARENA_MAX, ...base, ...runtime.env, TANDEM_HOME: home };
   for (const key of runtime.unsetEnv ?? []) delete env[key];
   return env;
 }

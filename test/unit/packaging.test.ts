@@ -457,6 +457,7 @@ const { join } = require('node:path');
           const childEnv = readFileSync(`/proc/${lock.pid}/environ`, 'utf8').split('\0');
           assert.ok(childEnv.includes(`PATH=${path}`), 'tandemd inherits the PATH it was started with');
           assert.ok(!childEnv.some((e) => e.startsWith('NODE_OPTIONS=')), "the user's NODE_OPTIONS stay with their own Node");
+          assert.ok(childEnv.includes('MALLOC_ARENA_MAX=2'), 'tandemd runs with at most 2 malloc arenas');
         }
         const conn = await connectToDaemon({
           port: lock.port,

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { DAEMON_MALLOC_ARENA_MAX, daemonEnv } from '../../../../extension/connection/daemon-process';
+import type { NodeRuntime } from '../../../../extension/connection/node-runtime';
+
+describe('extension/connection/daemon-process: the daemon environment', () => {
+  const bundled: NodeRuntime = { command: '/ext/runtime/bin/node', env: {}, source: 'bundled', unsetEnv: ['NODE_OPTIONS'] };
+
+  it('limits glibc malloc arenas unless the environment already sets them', () => {
+    const env = daemonEnv(bundled, '/home/u/.tandem', { PATH: '/usr/bin', NODE_OPTIONS: '--inspect' });
+    assert.equal(env.MALLOC_ARENA_MAX, DAEMON_MALLOC_ARENA_MAX);
+    assert.equal(env.TANDEM_HOME, '/home/u/.tandem');
+    assert.equal(env.PATH, '/usr/bin');
+    assert.equal('NODE_OPTIONS' in env, false, "the user's NODE_OPTIONS stay with their own Node");
+    assert.equal(daemonEnv(bundled, '/h', { MALLOC_ARENA_MAX: '8' }).MALLOC_ARENA_MAX, '8', "the user's own setting wins");
+  });
+
+  it("keeps the runtime's own variables (VS Code's Electron as Node)", () => {
+    const electron: NodeRuntime = {
+      command: '/code/electron',
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+      source: 'vscode' as NodeRuntime['source'],
+    };
+    const env = daemonEnv(electron, '/h', {});
+    assert.equal(env.ELECTRON_RUN_AS_NODE, '1');
+    assert.equal(env.MALLOC_ARENA_MAX, DAEMON_MALLOC_ARENA_MAX);
+  });
+});
