@@ -107,6 +107,8 @@ export class DocumentBindings {
     private readonly offset: number,
     /** The enclosing type when the parsed text starts inside it (its header is above the window). */
     private readonly outerType: () => string | undefined = () => undefined,
+    /** The enclosing type as the text's layout shows it, preferred to the tree's (Rust: rust-self.ts). */
+    private readonly laidOutType: () => string | undefined = () => undefined,
   ) {
     // One call: the search runs inside tree-sitter, and only binding nodes become Node objects.
     const end = tree.rootNode.descendantForIndex(Math.max(0, offset - 1))?.startPosition ?? tree.rootNode.endPosition;
@@ -123,6 +125,8 @@ export class DocumentBindings {
 
   /** The type name of `this`/`self` at the cursor: the enclosing class, struct, impl or trait. */
   enclosingType(at: Node): string | undefined {
+    const laidOut = this.laidOutType();
+    if (laidOut) return laidOut;
     for (let n: Node | null = at; n; n = n.parent) {
       if (!CONTAINERS.test(n.type)) continue;
       const name = n.type === 'impl_item' ? plainType(n.childForFieldName('type')?.text ?? '') : n.childForFieldName('name')?.text;

@@ -19,6 +19,7 @@
 import type { Node } from 'web-tree-sitter';
 import { DocumentBindings, SELF, memberParts, type Step, type TypeRef } from './bindings';
 import { grammarFor, loadedParser } from './grammars';
+import { rustSelfType } from './rust-self';
 
 export type { Step, TypeRef } from './bindings';
 
@@ -83,7 +84,10 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
     const receiver = written ?? (object ? object.text.replace(/\s+/g, '').slice(0, 300) : undefined);
     if (!receiver) return { identifier };
     const outer = before.slice(Math.max(0, before.length - head.length - MAX_OUTER), before.length - head.length);
-    const bindings = new DocumentBindings(tree, grammar, offset, () => lastTypeHeader(outer));
+    // Rust: an `impl` left open by the parse's window loses its node; the indentation still shows it.
+    let selfType: string | undefined | null = null;
+    const laidOut = grammar === 'rust' ? () => (selfType === null ? (selfType = rustSelfType(before)) : selfType) : undefined;
+    const bindings = new DocumentBindings(tree, grammar, offset, () => lastTypeHeader(outer), laidOut);
     let ref: TypeRef | undefined;
     if (object) ref = bindings.ref(object, at);
     else if (/^[A-Za-z_$][\w$]*$/.test(receiver))

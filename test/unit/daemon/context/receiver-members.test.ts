@@ -8,7 +8,7 @@ import { memoryIndex, type MemoryIndex } from './memory-index';
 const sym = (
   name: string,
   line: number,
-  kind: 'class' | 'method' | 'function' | 'field' | 'struct' | 'type' | 'interface',
+  kind: 'class' | 'method' | 'function' | 'field' | 'struct' | 'type' | 'interface' | 'trait',
   container?: string,
 ) => ({
   name,
@@ -108,6 +108,21 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
         { startLine: 9, text: '    pub fn add_matches(&mut self, n: u64) {\n    }', symbols: [sym('add_matches', 9, 'method', 'Stats')] },
         { startLine: 11, text: '    pub fn open(p: &Path) -> io::Result<Self> {\n    }', symbols: [sym('open', 11, 'method', 'Stats')] },
       ],
+      // Rust: a trait with supertraits, one declared in the repository.
+      'src/sink.rs': [
+        {
+          startLine: 1,
+          text: "pub trait Sink: io::Write + Send + 'static {\n    fn matched(&mut self) -> bool;\n}",
+          symbols: [sym('Sink', 1, 'trait'), sym('matched', 2, 'function', 'Sink')],
+        },
+      ],
+      'src/io.rs': [
+        {
+          startLine: 1,
+          text: 'pub trait Write {\n    fn flush(&mut self) {\n    }\n}',
+          symbols: [sym('Write', 1, 'trait'), sym('flush', 2, 'function', 'Write')],
+        },
+      ],
       // Java: a method's declared return type.
       'src/main/java/a/Gson.java': [
         {
@@ -194,6 +209,14 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
       resolve('src/summary.rs', 'rust', 'fn f(s: Summary) {\n    let t = s.stats.unwrap().open(p)?;\n    t.', '\n}').type,
       'Stats',
     );
+  });
+
+  it("Rust: a receiver bound by a trait has its supertraits' methods too (`S: Sink` where `trait Sink: io::Write + Send`)", () => {
+    assert.deepEqual(resolve('src/search.rs', 'rust', 'fn search<S: Sink>(sink: &mut S) {\n    sink.', '\n}'), {
+      type: 'Sink',
+      via: 'declared type',
+      members: ['matched', 'flush'],
+    });
   });
 
   it('Java: a method call on a typed local (`gson.newJsonWriter(w).`)', () => {

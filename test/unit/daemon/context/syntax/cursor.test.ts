@@ -184,6 +184,13 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
       assert.deepEqual(longMember('rust', prefix, '\n    }\n}'), { receiver: 'self', type: 'Printer', via: 'self' });
     });
 
+    it('Rust `self` in an impl the parse leaves open (its closing brace beyond the suffix parsed): the impl, not the one above', () => {
+      const prefix = `impl Zero {\n${filler('    fn mN(&self) -> u32 {\n        N\n    }')}\n}\n\nimpl First {\n    fn a(&self) {}\n}\n\nimpl Second {\n    fn last(&mut self) {\n        self.`;
+      const suffix = `\n${filler('        let xN = N;')}\n    }\n}\n`;
+      assert.ok(prefix.length > 20_000 && suffix.length > 8_000);
+      assert.deepEqual(longMember('rust', prefix, suffix), { receiver: 'self', type: 'Second', via: 'self' });
+    });
+
     it('Java: a bare field name declared above the window is a field of the enclosing class, for the index', () => {
       const prefix = `public final class Gson {\n  private Excluder excluder;\n${filler('  int mN() {\n    return N;\n  }')}\n  void f() {\n    excluder.`;
       assert.deepEqual(longMember('java', prefix, '\n  }\n}')?.chain, { type: 'Gson', steps: [{ name: 'excluder', call: false }] });
