@@ -94,9 +94,14 @@ const IDENTITY_CALLS = new Set([
   'borrow',
   'borrow_mut',
   'lock',
+  // `Pin` and pin projections (`self.project()`, `self.as_mut().get_mut()`): the same fields and methods.
+  'get_mut',
+  'get_ref',
+  'project',
+  'project_ref',
 ]);
 /** Constructors that wrap their argument (`Arc::new(x)`, `Some(x)`): the argument's type is what members come from. */
-const WRAPPER_CTORS = /^(Arc|Rc|Box|RefCell|Cell|Mutex|RwLock|Cow)::new$|^(Some|Ok)$/;
+const WRAPPER_CTORS = /^(Arc|Rc|Box|RefCell|Cell|Mutex|RwLock|Cow|Pin)::new$|^Box::pin$|^(Some|Ok)$/;
 export class DocumentBindings {
   private readonly locals = new Map<string, Binding[]>();
   private readonly fields = new Map<string, Binding[]>();

@@ -93,6 +93,11 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
     else if (/^[A-Za-z_$][\w$]*$/.test(receiver))
       ref = SELF.has(receiver) ? selfRef(bindings, at) : bindings.ref(identifierNode(at, receiver, offset), at);
     else if (access[1] === '::' && /^(self|Self)$/.test(receiver)) ref = selfRef(bindings, at);
+    // Rust `Self::new().`, `let x: Self`, `Self { … }`: the type the impl is for.
+    if (ref?.type === 'Self' && grammar === 'rust') {
+      const type = bindings.enclosingType(at);
+      ref = type ? { ...ref, type } : undefined;
+    }
     return { identifier, member: { receiver, ...described(ref, receiver) } };
   } finally {
     tree.delete();

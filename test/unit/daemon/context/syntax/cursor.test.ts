@@ -158,6 +158,21 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
       assert.deepEqual(member('rust', ifLet, '\n        }\n    }\n}')?.chain, { type: 'P', steps: [{ name: 'stats', call: false }] });
     });
 
+    it('Rust: `Self` is the type the impl is for; Pin and pin projections keep the fields and methods', () => {
+      assert.deepEqual(member('rust', 'impl Foo {\n    fn f() {\n        Self::new().', '\n    }\n}'), {
+        receiver: 'Self::new()',
+        type: 'Foo',
+        via: 'initializer',
+      });
+      assert.equal(member('rust', 'impl Foo {\n    fn f() -> Self {\n        let x = Self::new();\n        x.', '\n    }\n}')?.type, 'Foo');
+      const project = 'impl Conn {\n    fn poll(self: Pin<&mut Self>) {\n        let me = self.project();\n        me.io.';
+      assert.deepEqual(member('rust', project, '\n    }\n}')?.chain, { type: 'Conn', steps: [{ name: 'io', call: false }] });
+      const asMut = 'impl Conn {\n    fn poll(mut self: Pin<&mut Self>) {\n        let me = self.as_mut().get_mut();\n        me.';
+      assert.equal(member('rust', asMut, '\n    }\n}')?.type, 'Conn');
+      assert.equal(member('rust', 'fn f(mut c: Conn) {\n    let p = Pin::new(&mut c);\n    p.', '\n}')?.type, 'Conn');
+      assert.equal(member('rust', 'fn f(c: Conn) {\n    let p = Box::pin(c);\n    p.', '\n}')?.type, 'Conn');
+    });
+
     it('TypeScript and Java bounds; TypeScript unions, Promise and non-null', () => {
       assert.equal(member('typescript', 'function f<T extends Base>(t: T) {\n  t.', '\n}')?.type, 'Base');
       assert.equal(member('java', 'class A {\n  <T extends Bar> void f(T t) {\n    t.', '\n  }\n}')?.type, 'Bar');
