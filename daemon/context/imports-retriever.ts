@@ -23,6 +23,7 @@ import { STOP_WORDS, identifiersIn, splitIdentifier } from './identifiers';
 import { parseImports } from './imports';
 import { compareKeys, rankMembers, typedRank } from './member-ranking';
 import { receiverMembers } from './receiver-members';
+import { letBoundName } from './rust-let';
 import type { DefinitionSite, ResolvedImport, SyntaxFacts } from './syntax/facts';
 import type { ImportFact } from './syntax/types';
 
@@ -87,7 +88,15 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
   if (cursor.member) {
     const r = receiverMembers(syntax, { ...q, ...cursor.member, imports });
     out.cursor = { identifier: typed, receiver: cursor.member.receiver, type: r.type, via: r.via };
-    const mq = { typed, uses, receiver: cursor.member.receiver, typeLevel: r.via === 'type name', before, language: q.language };
+    const mq = {
+      typed,
+      uses,
+      receiver: cursor.member.receiver,
+      typeLevel: r.via === 'type name',
+      before,
+      language: q.language,
+      ...(q.language === 'rust' ? { bound: letBoundName(before) } : {}),
+    };
     // Already in order: the key is the rank.
     ranked = rankMembers(index, r.members, mq, (name) => nameAffinity(name, parts)).map((m, i) => ({ ...m, key: [i] }));
   } else {
