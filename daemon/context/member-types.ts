@@ -13,6 +13,7 @@ import { plainType } from './syntax/bindings';
 import type { DefinitionSite, SyntaxFacts } from './syntax/facts';
 import { TYPE_KINDS } from './syntax/facts';
 import type { Step } from './syntax/cursor';
+import { elementOf } from './syntax/rust-elements';
 
 const MAX_TYPES_PER_STEP = 8;
 
@@ -67,7 +68,9 @@ function memberType(syntax: SyntaxFacts, rel: string, grammar: string, type: str
       const callable = m.kind === 'method' || m.kind === 'function';
       // A method read as a field is a getter or a property (`get size(): number`, `@property def size(self) -> int`).
       const found =
-        callable || step.call ? declaredReturnType(syntax, m, grammar) : fieldType(syntax.chunkText(m.chunkId), m.name, grammar);
+        callable || step.call
+          ? declaredReturnType(syntax, m, grammar, step.element)
+          : fieldType(syntax.chunkText(m.chunkId), m.name, grammar, step.element);
       const named = found === 'Self' ? t.name : found;
       // Only a type the index declares: a docstring's `name: text` or an outside library's type leads nowhere.
       if (named && isType(syntax, m.path, named)) return named;
@@ -76,7 +79,7 @@ function memberType(syntax: SyntaxFacts, rel: string, grammar: string, type: str
       // Fields that are not definitions of their own: Go and Rust struct fields, Python attributes set in `__init__`.
       const texts = [syntax.chunkText(t.chunkId), ...members.filter((m) => m.name === '__init__').map((m) => syntax.chunkText(m.chunkId))];
       for (const text of texts) {
-        const found = fieldType(text, step.name, grammar);
+        const found = fieldType(text, step.name, grammar, step.element);
         if (found && isType(syntax, t.path, found)) return found;
       }
     }
@@ -118,7 +121,8 @@ export function valueType(syntax: SyntaxFacts, rel: string, grammar: string, nam
 }
 
 /** The declared type of field `name` in a declaration's text (a field's own chunk, a struct, a class body, an `__init__`). */
-export function fieldType(text: string | undefined, name: string, grammar: string): string | undefined {
+/** `element`: the type of an element of the field's collection type (Rust `items: Vec<Item>` → Item; rust-elements.ts). */
+export function fieldType(text: string | undefined, name: string, grammar: string, element = false): string | undefined {
   if (!text) return undefined;
   const n = escapeRe(name);
   const patterns: RegExp[] =
@@ -131,7 +135,7 @@ export function fieldType(text: string | undefined, name: string, grammar: strin
       : grammar === 'go'
         ? [new RegExp(`^[ \\t]*${n}(?:\\s*,\\s*\\w+)*[ \\t]+([*\\[\\]\\w.]+)`, 'm')]
         : grammar === 'rust'
-          ? [new RegExp(`(?:^|[\\s,{(])(?:pub(?:\\([^)]*\\))?\\s+)?${n}\\s*:\\s*([^,\\n}=]+)`, 'm')]
+          ? [new RegExp(`(?:^|[\\s,{(])(?:pub(?:\\([^)]*\\))?\\s+)?${n}\\s*:\\s*(${element ? '[^\\n}=]+' : '[^,\\n}=]+'})`, 'm')]
           : /^(java|c_sharp|cpp)$/.test(grammar)
             ? [new RegExp(`([A-Za-z_][\\w.:]*(?:<[^;=()]*?>)?(?:\\[\\])*\\**)\\s+\\**&?${n}\\s*[;=,{]`)]
             : [
@@ -143,7 +147,8 @@ export function fieldType(text: string | undefined, name: string, grammar: strin
               ];
   for (const re of patterns) {
     const m = re.exec(text);
-    const t = m ? plainType(m[1]) : undefined;
+    const declared = m && element ? elementOf(m[1].trim().replace(/,$/, '')) : m?.[1];
+    const t = declared ? plainType(declared) : undefined;
     if (
       t &&
       !/^(return|new|public|private|protected|static|final|string|number|boolean|int|str|bool|float|bytes|usize|u8|u32|u64|i32|i64|String|Integer|Long|Boolean)$/.test(
@@ -156,7 +161,7 @@ export function fieldType(text: string | undefined, name: string, grammar: strin
 }
 
 /** The return type a function's declaration states (its base name), from the text of its chunk. */
-export function declaredReturnType(syntax: SyntaxFacts, d: DefinitionSite, grammar: string): string | undefined {
+export function declaredReturnType(syntax: SyntaxFacts, d: DefinitionSite, grammar: string, element = false): string | undefined {
   const text = syntax.chunkText(d.chunkId);
   if (!text) return undefined;
   const at = text.search(new RegExp(`\\b${escapeRe(d.name)}\\b`));
@@ -188,7 +193,8 @@ export function declaredReturnType(syntax: SyntaxFacts, d: DefinitionSite, gramm
         : grammar === 'rust'
           ? /^\s*->\s*([^{\n;]+?)\s*(?:\{|where\b|;|$)/m.exec(after)
           : /^\s*:\s*([^{=\n]+?)\s*(?:\{|=>|;|$)/m.exec(after);
-  const t = m ? plainType(m[1].replace(/^impl\s+/, '')) : undefined;
+  const declared = m && element ? elementOf(m[1]) : m?.[1];
+  const t = declared ? plainType(declared.replace(/^impl\s+/, '')) : undefined;
   if (!t) return undefined;
   if (t === 'Self' && d.container) return d.container;
   return /^(void|any|unknown|never|string|number|boolean|None|Self|error|bool|int|str)$/.test(t) ? undefined : t;

@@ -11,6 +11,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { GrammarId } from './grammars';
 import { plainType } from './type-names';
+import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf } from './rust-elements';
 
 export { plainType } from './type-names';
 
@@ -18,6 +19,8 @@ export interface Step {
   name: string;
   /** `m()`: the return type of method `m`, not the type of field `m`. */
   call: boolean;
+  /** Rust: an element of what the step gives (`for x in self.items`: an element of field `items`; rust-elements.ts). */
+  element?: boolean;
 }
 
 export interface TypeRef {
@@ -39,6 +42,10 @@ interface Binding {
   value?: Node | null;
   /** A class or struct member (`this.x`), not a local name. */
   field: boolean;
+  /** Rust: bound to an element of `value` (a `for` pattern, an iterator adapter's closure parameter). */
+  element?: boolean;
+  /** Where the name is visible when that is narrower than its binder's block (a `for` body, a `match` arm). */
+  scope?: Node;
 }
 
 const MAX_STEPS = 4;
@@ -76,6 +83,10 @@ const BINDERS = new Set([
   'init_declarator',
   'simple_parameter',
   'property_declaration',
+  // Rust: `for x in xs`, `xs.iter().map(|x| …)`, `match v { Some(x) => … }`.
+  'for_expression',
+  'closure_parameters',
+  'match_arm',
 ]);
 const BINDER_LIST = [...BINDERS];
 const SCOPES =
@@ -273,7 +284,8 @@ export class DocumentBindings {
     let any: Binding | undefined;
     for (const b of list ?? []) {
       // Bound later, or by the statement the use is in (`x = x.next` reads the earlier `x`).
-      if (b.node.startIndex > at || (b.value && at < b.node.endIndex)) continue;
+      if (b.node.startIndex > at || (b.value && at < b.node.endIndex && !b.scope)) continue;
+      if (b.scope && !(b.scope.startIndex <= at && at <= b.scope.endIndex)) continue;
       any = b;
       if (inScope(b.node, at, this.grammar)) visible = b;
     }
@@ -288,6 +300,7 @@ export class DocumentBindings {
   }
 
   private bindingRef(b: Binding, depth: number): TypeRef | undefined {
+    if (b.element) return this.elementRef(b.value, depth);
     if (b.type) {
       const type = this.typeName(b.type, b.node);
       if (type) return { type, steps: [], via: 'annotation' };
@@ -296,6 +309,35 @@ export class DocumentBindings {
     const r = this.ref(b.value, b.value, depth + 1);
     if (!r) return undefined;
     return r.type && r.steps.length === 0 ? { ...r, via: r.via === 'annotation' ? 'annotation' : 'initializer' } : r;
+  }
+
+  /** Rust: an element of the collection `n` is (`&self.items`, `xs.iter()`, `conns` typed `Vec<Conn>`). */
+  private elementRef(n: Node | null | undefined, depth: number): TypeRef | undefined {
+    let cur = n;
+    for (let guard = 0; cur && guard < 8; guard++) {
+      if (cur.type === 'reference_expression' || cur.type === 'parenthesized_expression')
+        cur = cur.childForFieldName('value') ?? cur.namedChild(0);
+      else if (cur.type === 'call_expression') {
+        const fn = cur.childForFieldName('function');
+        const member = fn ? memberParts(fn) : undefined;
+        if (!member || !ELEMENT_PRESERVING_CALLS.has(member.name)) break;
+        cur = member.object;
+      } else break;
+    }
+    if (!cur || depth > MAX_DEPTH) return undefined;
+    if (cur.type === 'identifier') {
+      const b = this.lookup(cur.text, cur.startIndex);
+      if (b?.type) {
+        const element = elementOf(b.type.text);
+        const type = element ? plainType(element) : undefined;
+        return type ? { type, steps: [], via: 'annotation' } : undefined;
+      }
+      if (b?.element) return undefined;
+    }
+    const r = this.ref(cur, cur, depth + 1);
+    if (!r || r.steps.length === 0) return undefined;
+    const last = r.steps[r.steps.length - 1];
+    return { ...r, steps: [...r.steps.slice(0, -1), { ...last, element: true }] };
   }
 
   /** A type annotation's name; a type parameter stands for its bound (`B: Buf`, `where B: Buf`, `T extends Base`). */
@@ -323,6 +365,38 @@ export class DocumentBindings {
       }
     }
     return name;
+  }
+
+  /** Rust `for x in xs { … }`, the first parameter of `xs.iter().map(|x| …)`, `match v { Some(x) => … }`. */
+  private rustElementBinding(n: Node): Binding[] {
+    const f = (name: string) => n.childForFieldName(name);
+    if (n.type === 'for_expression') {
+      const name = patternName(f('pattern') ?? n);
+      const body = f('body');
+      return name && body ? [{ node: n, name, value: f('value'), field: false, element: true, scope: body }] : [];
+    }
+    if (n.type === 'match_arm') {
+      const pattern = f('pattern')?.namedChild(0);
+      const name = pattern ? patternName(pattern) : undefined;
+      const match = n.parent?.parent;
+      // `x => …`, `Some(x) => …`, `Ok(x) => …`: the matched value (unwrapped as an `if let` is).
+      return name && match?.type === 'match_expression'
+        ? [{ node: n, name, value: match.childForFieldName('value'), field: false, scope: n }]
+        : [];
+    }
+    const first = n.namedChild(0);
+    const closure = n.parent;
+    if (!first || closure?.type !== 'closure_expression') return [];
+    const typed = first.type === 'parameter';
+    const name = patternName(typed ? (first.childForFieldName('pattern') ?? first) : first);
+    if (!name) return [];
+    if (typed) return [{ node: n, name, type: first.childForFieldName('type'), field: false, scope: closure }];
+    const call = closure.parent?.parent;
+    if (call?.type !== 'call_expression') return [];
+    const fn = call.childForFieldName('function');
+    const member = fn ? memberParts(fn) : undefined;
+    if (!member || !ELEMENT_CLOSURE_CALLS.has(member.name)) return [];
+    return [{ node: n, name, value: member.object, field: false, element: true, scope: closure }];
   }
 
   private extract(n: Node): Binding[] {
@@ -394,7 +468,12 @@ export class DocumentBindings {
       case 'let_condition':
         return one(f('pattern'), f('type'), f('value'));
       case 'parameter':
-        return one(f('pattern') ?? f('name'), f('type'));
+        // A typed closure parameter (`|x: &Foo|`) is one of `closure_parameters` too: bound there once.
+        return n.parent?.type === 'closure_parameters' && this.grammar === 'rust' ? [] : one(f('pattern') ?? f('name'), f('type'));
+      case 'for_expression':
+      case 'closure_parameters':
+      case 'match_arm':
+        return this.grammar === 'rust' ? this.rustElementBinding(n) : [];
       case 'init_declarator':
         return one(declaratorName(f('declarator')), n.parent?.childForFieldName('type'), f('value'));
       default:

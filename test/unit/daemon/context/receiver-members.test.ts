@@ -107,6 +107,12 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
         { startLine: 5, text: 'pub struct Stats {\n    n: u64,\n}', symbols: [sym('Stats', 5, 'struct')] },
         { startLine: 9, text: '    pub fn add_matches(&mut self, n: u64) {\n    }', symbols: [sym('add_matches', 9, 'method', 'Stats')] },
         { startLine: 11, text: '    pub fn open(p: &Path) -> io::Result<Self> {\n    }', symbols: [sym('open', 11, 'method', 'Stats')] },
+        { startLine: 15, text: 'pub struct Pool {\n    all: Vec<Stats>,\n}', symbols: [sym('Pool', 15, 'struct')] },
+        {
+          startLine: 19,
+          text: "    pub fn each(&self) -> impl Iterator<Item = &'_ Stats> {\n    }",
+          symbols: [sym('each', 19, 'method', 'Pool')],
+        },
       ],
       // Rust: a trait with supertraits, one declared in the repository.
       'src/sink.rs': [
@@ -209,6 +215,17 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
       resolve('src/summary.rs', 'rust', 'fn f(s: Summary) {\n    let t = s.stats.unwrap().open(p)?;\n    t.', '\n}').type,
       'Stats',
     );
+  });
+
+  it('Rust: `for` over a field or a method result the index declares as a collection: its element type', () => {
+    const field = 'impl Pool {\n    fn f(&self) {\n        for s in &self.all {\n            s.';
+    assert.deepEqual(resolve('src/pool.rs', 'rust', field, '\n        }\n    }\n}'), {
+      type: 'Stats',
+      via: 'member type',
+      members: ['add_matches', 'open'],
+    });
+    const method = 'fn f(p: &Pool) {\n    p.each().for_each(|s| s.';
+    assert.equal(resolve('src/pool.rs', 'rust', method, ');\n}').type, 'Stats');
   });
 
   it("Rust: a receiver bound by a trait has its supertraits' methods too (`S: Sink` where `trait Sink: io::Write + Send`)", () => {

@@ -173,6 +173,26 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
       assert.equal(member('rust', 'fn f(c: Conn) {\n    let p = Box::pin(c);\n    p.', '\n}')?.type, 'Conn');
     });
 
+    it('Rust: `for` patterns, iterator closures and `match` arms bind elements and matched values', () => {
+      assert.equal(member('rust', 'fn f(xs: &[Item]) {\n    for it in xs.iter().rev() {\n        it.', '\n    }\n}')?.type, 'Item');
+      assert.equal(member('rust', 'fn f(xs: Vec<Item>) {\n    for it in &xs {\n        it.', '\n    }\n}')?.type, 'Item');
+      assert.equal(member('rust', 'fn f(xs: impl Iterator<Item = Item>) {\n    for it in xs {\n        it.', '\n    }\n}')?.type, 'Item');
+      assert.deepEqual(
+        member('rust', 'impl A {\n    fn f(&self) {\n        for c in self.conns() {\n            c.', '\n        }\n    }\n}')?.chain,
+        {
+          type: 'A',
+          steps: [{ name: 'conns', call: true, element: true }],
+        },
+      );
+      // Only inside the loop: after it, `it` is the parameter again.
+      assert.equal(member('rust', 'fn f(it: Other, xs: Vec<Item>) {\n    for it in xs {\n    }\n    it.', '\n}')?.type, 'Other');
+      assert.equal(member('rust', 'fn f(xs: Vec<Item>) {\n    xs.iter().map(|x| x.', ');\n}')?.type, 'Item');
+      assert.equal(member('rust', 'fn f(xs: Vec<Item>) {\n    xs.iter().fold(0, |x, y| x.', ');\n}')?.type, undefined);
+      assert.equal(member('rust', 'fn f() {\n    let g = |x: &Foo| x.', ';\n}')?.type, 'Foo');
+      assert.equal(member('rust', 'fn f(o: Option<Conn>) {\n    match o {\n        Some(c) => c.', '\n    }\n}')?.type, 'Conn');
+      assert.equal(member('rust', 'fn f(s: State) {\n    match s {\n        st => st.', '\n    }\n}')?.type, 'State');
+    });
+
     it('TypeScript and Java bounds; TypeScript unions, Promise and non-null', () => {
       assert.equal(member('typescript', 'function f<T extends Base>(t: T) {\n  t.', '\n}')?.type, 'Base');
       assert.equal(member('java', 'class A {\n  <T extends Bar> void f(T t) {\n    t.', '\n  }\n}')?.type, 'Bar');
