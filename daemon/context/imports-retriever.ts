@@ -24,6 +24,7 @@ import { parseImports } from './imports';
 import { compareKeys, rankMembers, typedRank } from './member-ranking';
 import { receiverMembers } from './receiver-members';
 import { letBoundName } from './rust-let';
+import { rustReexportLines } from './rust-reexports';
 import type { DefinitionSite, ResolvedImport, SyntaxFacts } from './syntax/facts';
 import type { ImportFact } from './syntax/types';
 
@@ -127,7 +128,11 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
 /** The document's imports: the index's facts for the file, plus any the text before the cursor adds (unsaved). */
 function documentImports(index: ImportsIndex, q: ImportsQuery): ResolvedImport[] {
   const cursorLine = q.line ?? Infinity;
-  const indexed = index.store.hasFile(q.rel) ? index.syntax.importsOf(q.rel).filter((i) => i.line < cursorLine) : [];
+  let indexed = index.store.hasFile(q.rel) ? index.syntax.importsOf(q.rel).filter((i) => i.line < cursorLine) : [];
+  if (q.language === 'rust' && indexed.length > 0) {
+    const pub = rustReexportLines(q.prefix);
+    if (pub.size > 0) indexed = indexed.map((i) => (pub.has(i.line) ? { ...i, reexport: true } : i));
+  }
   const head = q.prefix.length > 50_000 ? q.prefix.slice(0, 50_000) : q.prefix;
   const known = new Set(indexed.map((i) => i.specifier));
   const fresh: ImportFact[] = parseImports(head, q.language)
@@ -164,11 +169,12 @@ function unusedImports(
       if (t === undefined) continue;
       const defs = importedDefinitions(index, imp, n.imported === 'default' ? n.local : n.imported, rel);
       const at = uses.after.get(n.local);
-      // Imported and used nowhere else in the file: it is about to be used here.
+      // Imported and used nowhere else in the file: it is about to be used here (a Rust re-export used nowhere is only exposed).
+      const group = at !== undefined ? 1 : imp.reexport && language === 'rust' ? 2 : 0;
       const aff = nameAffinity(n.local, parts);
       for (const d of defs.slice(0, 2)) {
         const mis = kindMismatch(d.kind, position, language);
-        const key = placementKey(t, mis, at === undefined ? 0 : 1, aff, at ?? 0, order);
+        const key = placementKey(t, mis, group, aff, at ?? 0, order);
         out.push({ site: d, signal: 'unused-import', key });
       }
     }
