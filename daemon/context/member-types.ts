@@ -18,11 +18,19 @@ import { elementOf } from './syntax/rust-elements';
 const MAX_TYPES_PER_STEP = 8;
 
 /** The type reached from `type` by following `steps` (a field's declared type, a method's return type), or undefined where the index does not say. */
-export function followSteps(syntax: SyntaxFacts, rel: string, grammar: string, type: string, steps: Step[]): string | undefined {
+/** `bounds`: a type parameter's bound (Rust `impl<I: Read>`: a field typed `I` has Read's members). */
+export function followSteps(
+  syntax: SyntaxFacts,
+  rel: string,
+  grammar: string,
+  type: string,
+  steps: Step[],
+  bounds?: Record<string, string>,
+): string | undefined {
   let cur: string | undefined = type;
   for (const step of steps.slice(0, 4)) {
     if (!cur) return undefined;
-    cur = memberType(syntax, rel, grammar, cur, step);
+    cur = memberType(syntax, rel, grammar, cur, step, bounds);
   }
   return cur;
 }
@@ -52,7 +60,15 @@ export function isType(syntax: SyntaxFacts, rel: string, name: string): boolean 
 }
 
 /** The type of member `step` of type `type`, looked up in the type, then in the types it extends. */
-function memberType(syntax: SyntaxFacts, rel: string, grammar: string, type: string, step: Step): string | undefined {
+function memberType(
+  syntax: SyntaxFacts,
+  rel: string,
+  grammar: string,
+  type: string,
+  step: Step,
+  bounds?: Record<string, string>,
+): string | undefined {
+  const bound = (t: string | undefined) => (t && bounds && Object.hasOwn(bounds, t) ? bounds[t] : t);
   const queue: DefinitionSite[] = syntax
     .typeDefinitions(rel, type)
     .filter((d) => TYPE_KINDS.has(d.kind))
@@ -71,7 +87,7 @@ function memberType(syntax: SyntaxFacts, rel: string, grammar: string, type: str
         callable || step.call
           ? declaredReturnType(syntax, m, grammar, step.element)
           : fieldType(syntax.chunkText(m.chunkId), m.name, grammar, step.element);
-      const named = found === 'Self' ? t.name : found;
+      const named = found === 'Self' ? t.name : bound(found);
       // Only a type the index declares: a docstring's `name: text` or an outside library's type leads nowhere.
       if (named && isType(syntax, m.path, named)) return named;
     }
@@ -79,7 +95,7 @@ function memberType(syntax: SyntaxFacts, rel: string, grammar: string, type: str
       // Fields that are not definitions of their own: Go and Rust struct fields, Python attributes set in `__init__`.
       const texts = [syntax.chunkText(t.chunkId), ...members.filter((m) => m.name === '__init__').map((m) => syntax.chunkText(m.chunkId))];
       for (const text of texts) {
-        const found = fieldType(text, step.name, grammar, step.element);
+        const found = bound(fieldType(text, step.name, grammar, step.element));
         if (found && isType(syntax, t.path, found)) return found;
       }
     }

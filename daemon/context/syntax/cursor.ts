@@ -19,7 +19,8 @@
 import type { Node } from 'web-tree-sitter';
 import { DocumentBindings, SELF, memberParts, type Step, type TypeRef } from './bindings';
 import { grammarFor, loadedParser } from './grammars';
-import { rustSelfType } from './rust-self';
+import { rustEnclosingHeader } from './rust-self';
+import { rustBoundsInScope } from './rust-generics';
 
 export type { Step, TypeRef } from './bindings';
 
@@ -39,6 +40,8 @@ export interface CursorContext {
      * (`c.Writer.Pusher().` → start `c`'s type, steps `Writer`, `Pusher()`).
      */
     chain?: { type?: string; head?: string; callee?: string; steps: Step[] };
+    /** Rust: the trait bound of each type parameter in scope (`impl<I: Read>`: I → Read), for a chain through a field typed `I`. */
+    bounds?: Record<string, string>;
   };
 }
 
@@ -85,8 +88,9 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
     if (!receiver) return { identifier };
     const outer = before.slice(Math.max(0, before.length - head.length - MAX_OUTER), before.length - head.length);
     // Rust: an `impl` left open by the parse's window loses its node; the indentation still shows it.
-    let selfType: string | undefined | null = null;
-    const laidOut = grammar === 'rust' ? () => (selfType === null ? (selfType = rustSelfType(before)) : selfType) : undefined;
+    let header: { type: string; line: string } | undefined | null = null;
+    const laidOutHeader = () => (header === null ? (header = rustEnclosingHeader(before)) : header);
+    const laidOut = grammar === 'rust' ? () => laidOutHeader()?.type : undefined;
     const bindings = new DocumentBindings(tree, grammar, offset, () => lastTypeHeader(outer), laidOut);
     let ref: TypeRef | undefined;
     if (object) ref = bindings.ref(object, at);
@@ -98,7 +102,12 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
       const type = bindings.enclosingType(at);
       ref = type ? { ...ref, type } : undefined;
     }
-    return { identifier, member: { receiver, ...described(ref, receiver) } };
+    const found = described(ref, receiver);
+    if (grammar === 'rust' && found.chain && found.chain.steps.length > 0) {
+      const bounds = rustBoundsInScope(at, laidOutHeader()?.line);
+      if (Object.keys(bounds).length > 0) found.bounds = bounds;
+    }
+    return { identifier, member: { receiver, ...found } };
   } finally {
     tree.delete();
   }

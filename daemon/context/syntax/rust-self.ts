@@ -25,6 +25,11 @@ const HEADER_TAIL = /^\s*(?:where\b|\{|'?[A-Za-z_]\w*\s*:(?!:))/;
 
 /** The type of `self` at the end of `before` (the text before the cursor), or undefined when the layout does not show an `impl`/`trait` around it. */
 export function rustSelfType(before: string): string | undefined {
+  return rustEnclosingHeader(before)?.type;
+}
+
+/** The `impl`/`trait` header line around the end of `before` and the type it is for. */
+export function rustEnclosingHeader(before: string): { type: string; line: string } | undefined {
   const text = before.length > MAX_SCAN ? before.slice(-MAX_SCAN) : before;
   let end = text.length;
   let start = text.lastIndexOf('\n', end - 1) + 1;
@@ -40,7 +45,7 @@ export function rustSelfType(before: string): string | undefined {
     const indent = indentOf(line);
     if (inclusive ? indent > level : indent >= level) continue;
     const m = HEADER.exec(line);
-    if (m) return m[3];
+    if (m) return { type: m[3], line };
     // A header spread over lines (`impl<T> Foo<T>` / `where` / `T: Bar,` / `{`): keep looking at this level for its first line.
     inclusive = HEADER_TAIL.test(line);
     level = indent;

@@ -122,6 +122,7 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
           symbols: [sym('Sink', 1, 'trait'), sym('matched', 2, 'function', 'Sink')],
         },
       ],
+      'src/conn.rs': [{ startLine: 1, text: 'pub struct Conn<W> {\n    out: W,\n}', symbols: [sym('Conn', 1, 'struct')] }],
       'src/io.rs': [
         {
           startLine: 1,
@@ -226,6 +227,14 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
     });
     const method = 'fn f(p: &Pool) {\n    p.each().for_each(|s| s.';
     assert.equal(resolve('src/pool.rs', 'rust', method, ');\n}').type, 'Stats');
+  });
+
+  it('Rust: a field typed with a type parameter has the bound the impl (or its where clause) gives it', () => {
+    const inline = 'impl<W: Write + Send> Conn<W> {\n    fn f(&self) {\n        self.out.';
+    assert.deepEqual(resolve('src/conn.rs', 'rust', inline, '\n    }\n}'), { type: 'Write', via: 'member type', members: ['flush'] });
+    const where = 'impl<W> Conn<W>\nwhere\n    W: Write,\n{\n    fn f(&self) {\n        self.out.';
+    assert.equal(resolve('src/conn.rs', 'rust', where, '\n    }\n}').type, 'Write');
+    assert.equal(resolve('src/conn.rs', 'rust', 'impl<W> Conn<W> {\n    fn f(&self) {\n        self.out.', '\n    }\n}').type, undefined);
   });
 
   it("Rust: a receiver bound by a trait has its supertraits' methods too (`S: Sink` where `trait Sink: io::Write + Send`)", () => {
