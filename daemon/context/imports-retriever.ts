@@ -93,7 +93,7 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
       typed,
       uses,
       receiver: cursor.member.receiver,
-      typeLevel: r.via === 'type name',
+      typeLevel: r.via === 'type name' || (q.language === 'rust' && cursor.member.receiver === 'Self'),
       before,
       language: q.language,
       ...(q.language === 'rust' ? { bound: letBoundName(before) } : {}),

@@ -50,7 +50,8 @@ export function rankMembers(
   q: MemberQuery,
   affinity: (name: string) => number,
 ): MemberSite[] {
-  const own = /^(this|self|Self)$/.test(q.receiver.split(/\.|::|->/)[0]);
+  // Rust `Self::` reaches the type's associated functions and constants, not its methods on a value.
+  const own = /^(this|self)$/.test(q.receiver.split(/\.|::|->/)[0]) || (q.receiver === 'Self' && !q.typeLevel);
   const boundParts = new Set(splitIdentifier(q.bound ?? '').filter((p) => p.length >= 3));
   const scored: Array<{ m: MemberSite; key: number[] }> = [];
   for (const m of members) {

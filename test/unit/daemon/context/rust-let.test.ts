@@ -14,7 +14,7 @@ describe('context/rust-let: the name a `let` binds the member being typed to', (
     assert.equal(letBoundName('    let x = 1;\n    args.'), undefined);
   });
 
-  describe('ranking', () => {
+  describe('Rust member ranking', () => {
     let index: MemoryIndex;
     before(async () => {
       await loadGrammar('rust');
@@ -29,6 +29,11 @@ describe('context/rust-let: the name a `let` binds the member being typed to', (
           method('threads', 5),
           method('index_read', 9),
           method('quiet', 13),
+          {
+            startLine: 17,
+            text: '    pub fn parse(raw: &str) -> Args {\n        todo!()\n    }',
+            symbols: [{ name: 'parse', line: 17, kind: 'method' as const, container: 'Args' }],
+          },
         ],
         'src/main.rs': [{ startLine: 1, text: 'fn main() {}' }],
       });
@@ -46,6 +51,12 @@ describe('context/rust-let: the name a `let` binds the member being typed to', (
       const suffix = '\n    if args.threads() == 1 {}\n}\n';
       assert.equal(placed(`${head}    let n = args.`, suffix)[0], 'src/args.rs:5');
       assert.equal(placed(`${head}    let _index = args.`, suffix)[0], 'src/args.rs:9');
+    });
+
+    it('`Self::` in an impl: associated functions before methods on a value', () => {
+      const prefix = 'impl Args {\n    fn default_args() -> Args {\n        Self::';
+      assert.equal(placed(prefix, '\n    }\n}\n')[0], 'src/args.rs:17');
+      assert.notEqual(placed('fn f(args: &Args) {\n    let n = args.', '\n}\n')[0], 'src/args.rs:17');
     });
   });
 });
