@@ -122,6 +122,14 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
           symbols: [sym('Sink', 1, 'trait'), sym('matched', 2, 'function', 'Sink')],
         },
       ],
+      'src/guard.rs': [
+        { startLine: 1, text: 'pub struct Guard {\n    inner: Conn<u8>,\n}', symbols: [sym('Guard', 1, 'struct')] },
+        {
+          startLine: 5,
+          text: 'impl Deref for Guard {\n    type Target = Stats;\n\n    fn deref(&self) -> &Stats {\n        &self.s\n    }\n}',
+          symbols: [sym('deref', 8, 'method', 'Guard')],
+        },
+      ],
       'src/conn.rs': [{ startLine: 1, text: 'pub struct Conn<W> {\n    out: W,\n}', symbols: [sym('Conn', 1, 'struct')] }],
       'src/io.rs': [
         {
@@ -227,6 +235,14 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
     });
     const method = 'fn f(p: &Pool) {\n    p.each().for_each(|s| s.';
     assert.equal(resolve('src/pool.rs', 'rust', method, ');\n}').type, 'Stats');
+  });
+
+  it("Rust: a type that derefs to another has the target's methods too", () => {
+    assert.deepEqual(resolve('src/guard.rs', 'rust', 'fn f(g: &Guard) {\n    g.', '\n}'), {
+      type: 'Guard',
+      via: 'declared type',
+      members: ['deref', 'add_matches', 'open'],
+    });
   });
 
   it('Rust: a field typed with a type parameter has the bound the impl (or its where clause) gives it', () => {
