@@ -14,6 +14,7 @@ import type { DefinitionSite, SyntaxFacts } from './syntax/facts';
 import { TYPE_KINDS } from './syntax/facts';
 import type { Step } from './syntax/cursor';
 import { elementOf } from './syntax/rust-elements';
+import { variantFieldType } from './syntax/rust-variants';
 
 const MAX_TYPES_PER_STEP = 8;
 
@@ -73,6 +74,15 @@ function memberType(
     .typeDefinitions(rel, type)
     .filter((d) => TYPE_KINDS.has(d.kind))
     .slice(0, 3);
+  if (step.variant !== undefined) {
+    // Rust `State::Open(conn)`: the variant's field as the enum declares it.
+    for (const t of queue.filter((d) => d.kind === 'enum')) {
+      const declared = variantFieldType(syntax.chunkText(t.chunkId) ?? '', step.name, step.variant);
+      const named = declared ? bound(plainType(declared)) : undefined;
+      if (named && isType(syntax, t.path, named)) return named;
+    }
+    return undefined;
+  }
   const seen = new Set<string>();
   for (let i = 0; i < queue.length && i < MAX_TYPES_PER_STEP; i++) {
     const t = queue[i];

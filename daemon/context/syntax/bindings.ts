@@ -12,6 +12,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { GrammarId } from './grammars';
 import { plainType } from './type-names';
 import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf } from './rust-elements';
+import { variantBindings, type VariantBinding } from './rust-variants';
 
 export { plainType } from './type-names';
 
@@ -21,6 +22,8 @@ export interface Step {
   call: boolean;
   /** Rust: an element of what the step gives (`for x in self.items`: an element of field `items`; rust-elements.ts). */
   element?: boolean;
+  /** Rust: a field (position or name) of enum variant `name` of the type so far (`State::Open(conn)`; rust-variants.ts). */
+  variant?: number | string;
 }
 
 export interface TypeRef {
@@ -46,6 +49,8 @@ interface Binding {
   element?: boolean;
   /** Where the name is visible when that is narrower than its binder's block (a `for` body, a `match` arm). */
   scope?: Node;
+  /** Rust: a field of an enum variant the pattern destructures (rust-variants.ts). */
+  variant?: VariantBinding;
 }
 
 const MAX_STEPS = 4;
@@ -301,6 +306,10 @@ export class DocumentBindings {
 
   private bindingRef(b: Binding, depth: number): TypeRef | undefined {
     if (b.element) return this.elementRef(b.value, depth);
+    if (b.variant) {
+      const type = b.variant.enumName === 'Self' ? this.enclosingType(b.node) : b.variant.enumName;
+      return type ? { type, steps: [{ name: b.variant.variant, call: false, variant: b.variant.field }] } : undefined;
+    }
     if (b.type) {
       const type = this.typeName(b.type, b.node);
       if (type) return { type, steps: [], via: 'annotation' };
@@ -377,6 +386,8 @@ export class DocumentBindings {
     }
     if (n.type === 'match_arm') {
       const pattern = f('pattern')?.namedChild(0);
+      const fields = variantBindings(pattern);
+      if (fields.length > 0) return fields.map((v) => ({ node: n, name: v.name, field: false, scope: n, variant: v }));
       const name = pattern ? patternName(pattern) : undefined;
       const match = n.parent?.parent;
       // `x => …`, `Some(x) => …`, `Ok(x) => …`: the matched value (unwrapped as an `if let` is).
@@ -465,8 +476,11 @@ export class DocumentBindings {
         return one(declaratorName(f('declarator')), f('type'));
       }
       case 'let_declaration':
-      case 'let_condition':
+      case 'let_condition': {
+        const fields = this.grammar === 'rust' ? variantBindings(f('pattern')) : [];
+        if (fields.length > 0) return fields.map((v) => ({ node: n, name: v.name, field: false, variant: v }));
         return one(f('pattern'), f('type'), f('value'));
+      }
       case 'parameter':
         // A typed closure parameter (`|x: &Foo|`) is one of `closure_parameters` too: bound there once.
         return n.parent?.type === 'closure_parameters' && this.grammar === 'rust' ? [] : one(f('pattern') ?? f('name'), f('type'));

@@ -8,7 +8,7 @@ import { memoryIndex, type MemoryIndex } from './memory-index';
 const sym = (
   name: string,
   line: number,
-  kind: 'class' | 'method' | 'function' | 'field' | 'struct' | 'type' | 'interface' | 'trait',
+  kind: 'class' | 'method' | 'function' | 'field' | 'struct' | 'type' | 'interface' | 'trait' | 'enum',
   container?: string,
 ) => ({
   name,
@@ -120,6 +120,13 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
           startLine: 1,
           text: "pub trait Sink: io::Write + Send + 'static {\n    fn matched(&mut self) -> bool;\n}",
           symbols: [sym('Sink', 1, 'trait'), sym('matched', 2, 'function', 'Sink')],
+        },
+      ],
+      'src/state.rs': [
+        {
+          startLine: 1,
+          text: 'pub enum State {\n    Idle,\n    /// Reading.\n    Open(u8, Stats),\n    Closed { why: Guard },\n}',
+          symbols: [sym('State', 1, 'enum')],
         },
       ],
       'src/guard.rs': [
@@ -235,6 +242,17 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
     });
     const method = 'fn f(p: &Pool) {\n    p.each().for_each(|s| s.';
     assert.equal(resolve('src/pool.rs', 'rust', method, ');\n}').type, 'Stats');
+  });
+
+  it('Rust: a name bound by destructuring an enum variant has the type the enum declares for that field', () => {
+    const tuple = 'fn f(s: &State) {\n    match s {\n        State::Open(_, ref st) => st.';
+    assert.deepEqual(resolve('src/state.rs', 'rust', tuple, '\n    }\n}'), {
+      type: 'Stats',
+      via: 'member type',
+      members: ['add_matches', 'open'],
+    });
+    const named = 'impl State {\n    fn f(&self) {\n        if let Self::Closed { why } = self {\n            why.';
+    assert.equal(resolve('src/state.rs', 'rust', named, '\n        }\n    }\n}').type, 'Guard');
   });
 
   it("Rust: a type that derefs to another has the target's methods too", () => {
