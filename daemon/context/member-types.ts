@@ -56,6 +56,15 @@ export function functionReturnType(
   return undefined;
 }
 
+/**
+ * A type the index declares for a name written in `rel`. Rust: not when `rel` imports the name from
+ * outside the workspace (`use termcolor::Color`): a namesake elsewhere in the repository is another type.
+ */
+function declaredHere(syntax: SyntaxFacts, rel: string, name: string, grammar: string): boolean {
+  if (grammar === 'rust' && syntax.importsOf(rel).some((i) => i.files.length === 0 && i.names.some((n) => n.local === name))) return false;
+  return isType(syntax, rel, name);
+}
+
 export function isType(syntax: SyntaxFacts, rel: string, name: string): boolean {
   return syntax.typeDefinitions(rel, name).some((d) => TYPE_KINDS.has(d.kind));
 }
@@ -79,7 +88,7 @@ function memberType(
     for (const t of queue.filter((d) => d.kind === 'enum')) {
       const declared = variantFieldType(syntax.chunkText(t.chunkId) ?? '', step.name, step.variant);
       const named = declared ? bound(plainType(declared)) : undefined;
-      if (named && isType(syntax, t.path, named)) return named;
+      if (named && declaredHere(syntax, t.path, named, grammar)) return named;
     }
     return undefined;
   }
@@ -99,14 +108,14 @@ function memberType(
           : fieldType(syntax.chunkText(m.chunkId), m.name, grammar, step.element);
       const named = found === 'Self' ? t.name : bound(found);
       // Only a type the index declares: a docstring's `name: text` or an outside library's type leads nowhere.
-      if (named && isType(syntax, m.path, named)) return named;
+      if (named && declaredHere(syntax, m.path, named, grammar)) return named;
     }
     if (!step.call) {
       // Fields that are not definitions of their own: Go and Rust struct fields, Python attributes set in `__init__`.
       const texts = [syntax.chunkText(t.chunkId), ...members.filter((m) => m.name === '__init__').map((m) => syntax.chunkText(m.chunkId))];
       for (const text of texts) {
         const found = bound(fieldType(text, step.name, grammar, step.element));
-        if (found && isType(syntax, t.path, found)) return found;
+        if (found && declaredHere(syntax, t.path, found, grammar)) return found;
       }
     }
     queue.push(...syntax.baseTypesOf(t).slice(0, 3));
