@@ -9,6 +9,7 @@
  * MAX_SCAN, so a huge document costs the same as a large one.
  */
 import { identifiersIn } from './identifiers';
+import { blankRustNoise } from './rust-noise';
 
 export const MAX_SCAN = 100_000;
 
@@ -52,6 +53,8 @@ const IMPORTS: Record<Family, RegExp> = {
 export function codeOnly(text: string, languageId: string): string {
   const family = FAMILY[languageId] ?? 'c';
   const blank = (m: string) => m.replace(/[^\n]/g, ' ');
+  // Rust block comments nest: a pass that counts them (rust-noise.ts), before `use` statements are read.
+  if (family === 'rust') return blankRustNoise(text).replace(IMPORTS.rust, blank);
   return text.replace(IMPORTS[family], blank).replace(NOISE[family], blank);
 }
 

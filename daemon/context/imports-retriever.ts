@@ -23,6 +23,8 @@ import { STOP_WORDS, identifiersIn, splitIdentifier } from './identifiers';
 import { parseImports } from './imports';
 import { compareKeys, rankMembers, typedRank } from './member-ranking';
 import { receiverMembers } from './receiver-members';
+import { letBoundName } from './rust-let';
+import { rustReexportLines } from './rust-reexports';
 import type { DefinitionSite, ResolvedImport, SyntaxFacts } from './syntax/facts';
 import type { ImportFact } from './syntax/types';
 
@@ -87,7 +89,15 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
   if (cursor.member) {
     const r = receiverMembers(syntax, { ...q, ...cursor.member, imports });
     out.cursor = { identifier: typed, receiver: cursor.member.receiver, type: r.type, via: r.via };
-    const mq = { typed, uses, receiver: cursor.member.receiver, typeLevel: r.via === 'type name', before, language: q.language };
+    const mq = {
+      typed,
+      uses,
+      receiver: cursor.member.receiver,
+      typeLevel: r.via === 'type name' || (q.language === 'rust' && cursor.member.receiver === 'Self'),
+      before,
+      language: q.language,
+      ...(q.language === 'rust' ? { bound: letBoundName(before) } : {}),
+    };
     // Already in order: the key is the rank.
     ranked = rankMembers(index, r.members, mq, (name) => nameAffinity(name, parts)).map((m, i) => ({ ...m, key: [i] }));
   } else {
@@ -118,7 +128,11 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
 /** The document's imports: the index's facts for the file, plus any the text before the cursor adds (unsaved). */
 function documentImports(index: ImportsIndex, q: ImportsQuery): ResolvedImport[] {
   const cursorLine = q.line ?? Infinity;
-  const indexed = index.store.hasFile(q.rel) ? index.syntax.importsOf(q.rel).filter((i) => i.line < cursorLine) : [];
+  let indexed = index.store.hasFile(q.rel) ? index.syntax.importsOf(q.rel).filter((i) => i.line < cursorLine) : [];
+  if (q.language === 'rust' && indexed.length > 0) {
+    const pub = rustReexportLines(q.prefix);
+    if (pub.size > 0) indexed = indexed.map((i) => (pub.has(i.line) ? { ...i, reexport: true } : i));
+  }
   const head = q.prefix.length > 50_000 ? q.prefix.slice(0, 50_000) : q.prefix;
   const known = new Set(indexed.map((i) => i.specifier));
   const fresh: ImportFact[] = parseImports(head, q.language)
@@ -155,11 +169,12 @@ function unusedImports(
       if (t === undefined) continue;
       const defs = importedDefinitions(index, imp, n.imported === 'default' ? n.local : n.imported, rel);
       const at = uses.after.get(n.local);
-      // Imported and used nowhere else in the file: it is about to be used here.
+      // Imported and used nowhere else in the file: it is about to be used here (a Rust re-export used nowhere is only exposed).
+      const group = at !== undefined ? 1 : imp.reexport && language === 'rust' ? 2 : 0;
       const aff = nameAffinity(n.local, parts);
       for (const d of defs.slice(0, 2)) {
         const mis = kindMismatch(d.kind, position, language);
-        const key = placementKey(t, mis, at === undefined ? 0 : 1, aff, at ?? 0, order);
+        const key = placementKey(t, mis, group, aff, at ?? 0, order);
         out.push({ site: d, signal: 'unused-import', key });
       }
     }

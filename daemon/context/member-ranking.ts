@@ -3,8 +3,9 @@
  * the name is typed at a member's first use, so the order comes from evidence:
  *
  * 1. the identifier being typed (a prefix of the name, case first), not used in the file
- *    yet, not private-looking unless the receiver is `this`/`self`, used below the cursor
- *    (the sooner the likelier);
+ *    yet, not private-looking unless the receiver is `this`/`self`, sharing a word with the
+ *    name the value is bound to (Rust `let index = args.`), used below the cursor (the
+ *    sooner the likelier);
  * 2. for the best MAX_EVIDENCE of those, what the declaration says against what the
  *    position wants (`member-fit.ts`): a type-level member (static, `@classmethod`, a Rust
  *    function without `self`) after a type's name and an instance member after a value; a
@@ -20,6 +21,7 @@ import { memberPosition } from './cursor-position';
 import { memberFit } from './member-fit';
 import type { MemberSite } from './receiver-members';
 import type { IndexStore } from './index-store';
+import { splitIdentifier } from './identifiers';
 
 /** Members whose declarations are read for the evidence of step 2 (one query). */
 export const MAX_EVIDENCE = 40;
@@ -37,6 +39,8 @@ export interface MemberQuery {
   /** The prefix up to the identifier being typed (for the position). */
   before: string;
   language: string;
+  /** The name the statement binds the member's value to (`let index = args.`: rust-let.ts), if any. */
+  bound?: string;
 }
 
 /** The members in their order (best first). */
@@ -46,7 +50,9 @@ export function rankMembers(
   q: MemberQuery,
   affinity: (name: string) => number,
 ): MemberSite[] {
-  const own = /^(this|self|Self)$/.test(q.receiver.split(/\.|::|->/)[0]);
+  // Rust `Self::` reaches the type's associated functions and constants, not its methods on a value.
+  const own = /^(this|self)$/.test(q.receiver.split(/\.|::|->/)[0]) || (q.receiver === 'Self' && !q.typeLevel);
+  const boundParts = new Set(splitIdentifier(q.bound ?? '').filter((p) => p.length >= 3));
   const scored: Array<{ m: MemberSite; key: number[] }> = [];
   for (const m of members) {
     const name = m.site.name;
@@ -58,7 +64,9 @@ export function rankMembers(
     const score = Math.log1p(index.store.docFrequency(name.toLowerCase())) + 2 * affinity(name) - 0.5 * m.depth;
     // A member the file uses further down is likely its first use here; the sooner, the likelier.
     const at = q.uses.after.get(name);
-    scored.push({ m, key: [t, used, hidden, at === undefined ? 1 : 0, 0, at ?? -score] });
+    // Named like what the value is bound to (`let index = args.` → `index_read`).
+    const unlike = boundParts.size > 0 && !splitIdentifier(name).some((p) => boundParts.has(p)) ? 1 : 0;
+    scored.push({ m, key: [t, used, hidden, unlike, at === undefined ? 1 : 0, 0, at ?? -score] });
   }
   scored.sort((a, b) => compareKeys(a.key, b.key) || siteOrder(a.m, b.m));
   const head = scored.slice(0, MAX_EVIDENCE);
@@ -66,7 +74,7 @@ export function rankMembers(
   const rows = index.store.chunks(head.map((s) => s.m.site.chunkId));
   for (const s of head) {
     const row = rows.get(s.m.site.chunkId);
-    if (row) s.key[4] = memberFit(s.m.site, row, { position, typeLevel: q.typeLevel, own });
+    if (row) s.key[5] = memberFit(s.m.site, row, { position, typeLevel: q.typeLevel, own });
   }
   head.sort((a, b) => compareKeys(a.key, b.key) || siteOrder(a.m, b.m));
   const ordered = [...head, ...scored.slice(MAX_EVIDENCE)].map((s) => s.m);

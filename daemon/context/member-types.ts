@@ -13,15 +13,25 @@ import { plainType } from './syntax/bindings';
 import type { DefinitionSite, SyntaxFacts } from './syntax/facts';
 import { TYPE_KINDS } from './syntax/facts';
 import type { Step } from './syntax/cursor';
+import { elementOf } from './syntax/rust-elements';
+import { variantFieldType } from './syntax/rust-variants';
 
 const MAX_TYPES_PER_STEP = 8;
 
 /** The type reached from `type` by following `steps` (a field's declared type, a method's return type), or undefined where the index does not say. */
-export function followSteps(syntax: SyntaxFacts, rel: string, grammar: string, type: string, steps: Step[]): string | undefined {
+/** `bounds`: a type parameter's bound (Rust `impl<I: Read>`: a field typed `I` has Read's members). */
+export function followSteps(
+  syntax: SyntaxFacts,
+  rel: string,
+  grammar: string,
+  type: string,
+  steps: Step[],
+  bounds?: Record<string, string>,
+): string | undefined {
   let cur: string | undefined = type;
   for (const step of steps.slice(0, 4)) {
     if (!cur) return undefined;
-    cur = memberType(syntax, rel, grammar, cur, step);
+    cur = memberType(syntax, rel, grammar, cur, step, bounds);
   }
   return cur;
 }
@@ -46,16 +56,42 @@ export function functionReturnType(
   return undefined;
 }
 
+/**
+ * A type the index declares for a name written in `rel`. Rust: not when `rel` imports the name from
+ * outside the workspace (`use termcolor::Color`): a namesake elsewhere in the repository is another type.
+ */
+function declaredHere(syntax: SyntaxFacts, rel: string, name: string, grammar: string): boolean {
+  if (grammar === 'rust' && syntax.importsOf(rel).some((i) => i.files.length === 0 && i.names.some((n) => n.local === name))) return false;
+  return isType(syntax, rel, name);
+}
+
 export function isType(syntax: SyntaxFacts, rel: string, name: string): boolean {
   return syntax.typeDefinitions(rel, name).some((d) => TYPE_KINDS.has(d.kind));
 }
 
 /** The type of member `step` of type `type`, looked up in the type, then in the types it extends. */
-function memberType(syntax: SyntaxFacts, rel: string, grammar: string, type: string, step: Step): string | undefined {
+function memberType(
+  syntax: SyntaxFacts,
+  rel: string,
+  grammar: string,
+  type: string,
+  step: Step,
+  bounds?: Record<string, string>,
+): string | undefined {
+  const bound = (t: string | undefined) => (t && bounds && Object.hasOwn(bounds, t) ? bounds[t] : t);
   const queue: DefinitionSite[] = syntax
     .typeDefinitions(rel, type)
     .filter((d) => TYPE_KINDS.has(d.kind))
     .slice(0, 3);
+  if (step.variant !== undefined) {
+    // Rust `State::Open(conn)`: the variant's field as the enum declares it.
+    for (const t of queue.filter((d) => d.kind === 'enum')) {
+      const declared = variantFieldType(syntax.chunkText(t.chunkId) ?? '', step.name, step.variant);
+      const named = declared ? bound(plainType(declared)) : undefined;
+      if (named && declaredHere(syntax, t.path, named, grammar)) return named;
+    }
+    return undefined;
+  }
   const seen = new Set<string>();
   for (let i = 0; i < queue.length && i < MAX_TYPES_PER_STEP; i++) {
     const t = queue[i];
@@ -67,17 +103,19 @@ function memberType(syntax: SyntaxFacts, rel: string, grammar: string, type: str
       const callable = m.kind === 'method' || m.kind === 'function';
       // A method read as a field is a getter or a property (`get size(): number`, `@property def size(self) -> int`).
       const found =
-        callable || step.call ? declaredReturnType(syntax, m, grammar) : fieldType(syntax.chunkText(m.chunkId), m.name, grammar);
-      const named = found === 'Self' ? t.name : found;
+        callable || step.call
+          ? declaredReturnType(syntax, m, grammar, step.element)
+          : fieldType(syntax.chunkText(m.chunkId), m.name, grammar, step.element);
+      const named = found === 'Self' ? t.name : bound(found);
       // Only a type the index declares: a docstring's `name: text` or an outside library's type leads nowhere.
-      if (named && isType(syntax, m.path, named)) return named;
+      if (named && declaredHere(syntax, m.path, named, grammar)) return named;
     }
     if (!step.call) {
       // Fields that are not definitions of their own: Go and Rust struct fields, Python attributes set in `__init__`.
       const texts = [syntax.chunkText(t.chunkId), ...members.filter((m) => m.name === '__init__').map((m) => syntax.chunkText(m.chunkId))];
       for (const text of texts) {
-        const found = fieldType(text, step.name, grammar);
-        if (found && isType(syntax, t.path, found)) return found;
+        const found = bound(fieldType(text, step.name, grammar, step.element));
+        if (found && declaredHere(syntax, t.path, found, grammar)) return found;
       }
     }
     queue.push(...syntax.baseTypesOf(t).slice(0, 3));
@@ -118,7 +156,8 @@ export function valueType(syntax: SyntaxFacts, rel: string, grammar: string, nam
 }
 
 /** The declared type of field `name` in a declaration's text (a field's own chunk, a struct, a class body, an `__init__`). */
-export function fieldType(text: string | undefined, name: string, grammar: string): string | undefined {
+/** `element`: the type of an element of the field's collection type (Rust `items: Vec<Item>` → Item; rust-elements.ts). */
+export function fieldType(text: string | undefined, name: string, grammar: string, element = false): string | undefined {
   if (!text) return undefined;
   const n = escapeRe(name);
   const patterns: RegExp[] =
@@ -131,7 +170,7 @@ export function fieldType(text: string | undefined, name: string, grammar: strin
       : grammar === 'go'
         ? [new RegExp(`^[ \\t]*${n}(?:\\s*,\\s*\\w+)*[ \\t]+([*\\[\\]\\w.]+)`, 'm')]
         : grammar === 'rust'
-          ? [new RegExp(`(?:^|[\\s,{(])(?:pub(?:\\([^)]*\\))?\\s+)?${n}\\s*:\\s*([^,\\n}=]+)`, 'm')]
+          ? [new RegExp(`(?:^|[\\s,{(])(?:pub(?:\\([^)]*\\))?\\s+)?${n}\\s*:\\s*(${element ? '[^\\n}=]+' : '[^,\\n}=]+'})`, 'm')]
           : /^(java|c_sharp|cpp)$/.test(grammar)
             ? [new RegExp(`([A-Za-z_][\\w.:]*(?:<[^;=()]*?>)?(?:\\[\\])*\\**)\\s+\\**&?${n}\\s*[;=,{]`)]
             : [
@@ -143,7 +182,8 @@ export function fieldType(text: string | undefined, name: string, grammar: strin
               ];
   for (const re of patterns) {
     const m = re.exec(text);
-    const t = m ? plainType(m[1]) : undefined;
+    const declared = m && element ? elementOf(m[1].trim().replace(/,$/, '')) : m?.[1];
+    const t = declared ? plainType(declared) : undefined;
     if (
       t &&
       !/^(return|new|public|private|protected|static|final|string|number|boolean|int|str|bool|float|bytes|usize|u8|u32|u64|i32|i64|String|Integer|Long|Boolean)$/.test(
@@ -156,7 +196,7 @@ export function fieldType(text: string | undefined, name: string, grammar: strin
 }
 
 /** The return type a function's declaration states (its base name), from the text of its chunk. */
-export function declaredReturnType(syntax: SyntaxFacts, d: DefinitionSite, grammar: string): string | undefined {
+export function declaredReturnType(syntax: SyntaxFacts, d: DefinitionSite, grammar: string, element = false): string | undefined {
   const text = syntax.chunkText(d.chunkId);
   if (!text) return undefined;
   const at = text.search(new RegExp(`\\b${escapeRe(d.name)}\\b`));
@@ -188,7 +228,8 @@ export function declaredReturnType(syntax: SyntaxFacts, d: DefinitionSite, gramm
         : grammar === 'rust'
           ? /^\s*->\s*([^{\n;]+?)\s*(?:\{|where\b|;|$)/m.exec(after)
           : /^\s*:\s*([^{=\n]+?)\s*(?:\{|=>|;|$)/m.exec(after);
-  const t = m ? plainType(m[1].replace(/^impl\s+/, '')) : undefined;
+  const declared = m && element ? elementOf(m[1]) : m?.[1];
+  const t = declared ? plainType(declared.replace(/^impl\s+/, '')) : undefined;
   if (!t) return undefined;
   if (t === 'Self' && d.container) return d.container;
   return /^(void|any|unknown|never|string|number|boolean|None|Self|error|bool|int|str)$/.test(t) ? undefined : t;

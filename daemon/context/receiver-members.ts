@@ -39,6 +39,8 @@ export interface ReceiverQuery {
   type?: string;
   /** How to get to the type when the document does not say it outright (cursorContext's `chain`). */
   chain?: NonNullable<CursorContext['member']>['chain'];
+  /** Rust: type parameters in scope and their bounds (cursorContext's `bounds`). */
+  bounds?: Record<string, string>;
   prefix: string;
   suffix: string;
   imports: ResolvedImport[];
@@ -153,7 +155,7 @@ function chainType(
     } else start = typeOfName(syntax, { ...q, chain: undefined }, chain.head)?.type;
   }
   if (!start) return undefined;
-  const type = steps.length > 0 ? followSteps(syntax, q.rel, grammar, start, steps) : start;
+  const type = steps.length > 0 ? followSteps(syntax, q.rel, grammar, start, steps, q.bounds) : start;
   if (!type) return undefined;
   return { type, via: steps.length > 0 ? 'member type' : chain.callee ? 'return type' : 'declared type' };
 }

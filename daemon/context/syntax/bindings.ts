@@ -11,6 +11,8 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { GrammarId } from './grammars';
 import { plainType } from './type-names';
+import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf } from './rust-elements';
+import { variantBindings, type VariantBinding } from './rust-variants';
 
 export { plainType } from './type-names';
 
@@ -18,6 +20,10 @@ export interface Step {
   name: string;
   /** `m()`: the return type of method `m`, not the type of field `m`. */
   call: boolean;
+  /** Rust: an element of what the step gives (`for x in self.items`: an element of field `items`; rust-elements.ts). */
+  element?: boolean;
+  /** Rust: a field (position or name) of enum variant `name` of the type so far (`State::Open(conn)`; rust-variants.ts). */
+  variant?: number | string;
 }
 
 export interface TypeRef {
@@ -39,6 +45,12 @@ interface Binding {
   value?: Node | null;
   /** A class or struct member (`this.x`), not a local name. */
   field: boolean;
+  /** Rust: bound to an element of `value` (a `for` pattern, an iterator adapter's closure parameter). */
+  element?: boolean;
+  /** Where the name is visible when that is narrower than its binder's block (a `for` body, a `match` arm). */
+  scope?: Node;
+  /** Rust: a field of an enum variant the pattern destructures (rust-variants.ts). */
+  variant?: VariantBinding;
 }
 
 const MAX_STEPS = 4;
@@ -76,6 +88,10 @@ const BINDERS = new Set([
   'init_declarator',
   'simple_parameter',
   'property_declaration',
+  // Rust: `for x in xs`, `xs.iter().map(|x| …)`, `match v { Some(x) => … }`.
+  'for_expression',
+  'closure_parameters',
+  'match_arm',
 ]);
 const BINDER_LIST = [...BINDERS];
 const SCOPES =
@@ -94,9 +110,14 @@ const IDENTITY_CALLS = new Set([
   'borrow',
   'borrow_mut',
   'lock',
+  // `Pin` and pin projections (`self.project()`, `self.as_mut().get_mut()`): the same fields and methods.
+  'get_mut',
+  'get_ref',
+  'project',
+  'project_ref',
 ]);
 /** Constructors that wrap their argument (`Arc::new(x)`, `Some(x)`): the argument's type is what members come from. */
-const WRAPPER_CTORS = /^(Arc|Rc|Box|RefCell|Cell|Mutex|RwLock|Cow)::new$|^(Some|Ok)$/;
+const WRAPPER_CTORS = /^(Arc|Rc|Box|RefCell|Cell|Mutex|RwLock|Cow|Pin)::new$|^Box::pin$|^(Some|Ok)$/;
 export class DocumentBindings {
   private readonly locals = new Map<string, Binding[]>();
   private readonly fields = new Map<string, Binding[]>();
@@ -107,6 +128,8 @@ export class DocumentBindings {
     private readonly offset: number,
     /** The enclosing type when the parsed text starts inside it (its header is above the window). */
     private readonly outerType: () => string | undefined = () => undefined,
+    /** The enclosing type as the text's layout shows it, preferred to the tree's (Rust: rust-self.ts). */
+    private readonly laidOutType: () => string | undefined = () => undefined,
   ) {
     // One call: the search runs inside tree-sitter, and only binding nodes become Node objects.
     const end = tree.rootNode.descendantForIndex(Math.max(0, offset - 1))?.startPosition ?? tree.rootNode.endPosition;
@@ -123,6 +146,8 @@ export class DocumentBindings {
 
   /** The type name of `this`/`self` at the cursor: the enclosing class, struct, impl or trait. */
   enclosingType(at: Node): string | undefined {
+    const laidOut = this.laidOutType();
+    if (laidOut) return laidOut;
     for (let n: Node | null = at; n; n = n.parent) {
       if (!CONTAINERS.test(n.type)) continue;
       const name = n.type === 'impl_item' ? plainType(n.childForFieldName('type')?.text ?? '') : n.childForFieldName('name')?.text;
@@ -264,7 +289,8 @@ export class DocumentBindings {
     let any: Binding | undefined;
     for (const b of list ?? []) {
       // Bound later, or by the statement the use is in (`x = x.next` reads the earlier `x`).
-      if (b.node.startIndex > at || (b.value && at < b.node.endIndex)) continue;
+      if (b.node.startIndex > at || (b.value && at < b.node.endIndex && !b.scope)) continue;
+      if (b.scope && !(b.scope.startIndex <= at && at <= b.scope.endIndex)) continue;
       any = b;
       if (inScope(b.node, at, this.grammar)) visible = b;
     }
@@ -279,6 +305,11 @@ export class DocumentBindings {
   }
 
   private bindingRef(b: Binding, depth: number): TypeRef | undefined {
+    if (b.element) return this.elementRef(b.value, depth);
+    if (b.variant) {
+      const type = b.variant.enumName === 'Self' ? this.enclosingType(b.node) : b.variant.enumName;
+      return type ? { type, steps: [{ name: b.variant.variant, call: false, variant: b.variant.field }] } : undefined;
+    }
     if (b.type) {
       const type = this.typeName(b.type, b.node);
       if (type) return { type, steps: [], via: 'annotation' };
@@ -287,6 +318,35 @@ export class DocumentBindings {
     const r = this.ref(b.value, b.value, depth + 1);
     if (!r) return undefined;
     return r.type && r.steps.length === 0 ? { ...r, via: r.via === 'annotation' ? 'annotation' : 'initializer' } : r;
+  }
+
+  /** Rust: an element of the collection `n` is (`&self.items`, `xs.iter()`, `conns` typed `Vec<Conn>`). */
+  private elementRef(n: Node | null | undefined, depth: number): TypeRef | undefined {
+    let cur = n;
+    for (let guard = 0; cur && guard < 8; guard++) {
+      if (cur.type === 'reference_expression' || cur.type === 'parenthesized_expression')
+        cur = cur.childForFieldName('value') ?? cur.namedChild(0);
+      else if (cur.type === 'call_expression') {
+        const fn = cur.childForFieldName('function');
+        const member = fn ? memberParts(fn) : undefined;
+        if (!member || !ELEMENT_PRESERVING_CALLS.has(member.name)) break;
+        cur = member.object;
+      } else break;
+    }
+    if (!cur || depth > MAX_DEPTH) return undefined;
+    if (cur.type === 'identifier') {
+      const b = this.lookup(cur.text, cur.startIndex);
+      if (b?.type) {
+        const element = elementOf(b.type.text);
+        const type = element ? plainType(element) : undefined;
+        return type ? { type, steps: [], via: 'annotation' } : undefined;
+      }
+      if (b?.element) return undefined;
+    }
+    const r = this.ref(cur, cur, depth + 1);
+    if (!r || r.steps.length === 0) return undefined;
+    const last = r.steps[r.steps.length - 1];
+    return { ...r, steps: [...r.steps.slice(0, -1), { ...last, element: true }] };
   }
 
   /** A type annotation's name; a type parameter stands for its bound (`B: Buf`, `where B: Buf`, `T extends Base`). */
@@ -314,6 +374,40 @@ export class DocumentBindings {
       }
     }
     return name;
+  }
+
+  /** Rust `for x in xs { … }`, the first parameter of `xs.iter().map(|x| …)`, `match v { Some(x) => … }`. */
+  private rustElementBinding(n: Node): Binding[] {
+    const f = (name: string) => n.childForFieldName(name);
+    if (n.type === 'for_expression') {
+      const name = patternName(f('pattern') ?? n);
+      const body = f('body');
+      return name && body ? [{ node: n, name, value: f('value'), field: false, element: true, scope: body }] : [];
+    }
+    if (n.type === 'match_arm') {
+      const pattern = f('pattern')?.namedChild(0);
+      const fields = variantBindings(pattern);
+      if (fields.length > 0) return fields.map((v) => ({ node: n, name: v.name, field: false, scope: n, variant: v }));
+      const name = pattern ? patternName(pattern) : undefined;
+      const match = n.parent?.parent;
+      // `x => …`, `Some(x) => …`, `Ok(x) => …`: the matched value (unwrapped as an `if let` is).
+      return name && match?.type === 'match_expression'
+        ? [{ node: n, name, value: match.childForFieldName('value'), field: false, scope: n }]
+        : [];
+    }
+    const first = n.namedChild(0);
+    const closure = n.parent;
+    if (!first || closure?.type !== 'closure_expression') return [];
+    const typed = first.type === 'parameter';
+    const name = patternName(typed ? (first.childForFieldName('pattern') ?? first) : first);
+    if (!name) return [];
+    if (typed) return [{ node: n, name, type: first.childForFieldName('type'), field: false, scope: closure }];
+    const call = closure.parent?.parent;
+    if (call?.type !== 'call_expression') return [];
+    const fn = call.childForFieldName('function');
+    const member = fn ? memberParts(fn) : undefined;
+    if (!member || !ELEMENT_CLOSURE_CALLS.has(member.name)) return [];
+    return [{ node: n, name, value: member.object, field: false, element: true, scope: closure }];
   }
 
   private extract(n: Node): Binding[] {
@@ -382,10 +476,18 @@ export class DocumentBindings {
         return one(declaratorName(f('declarator')), f('type'));
       }
       case 'let_declaration':
-      case 'let_condition':
+      case 'let_condition': {
+        const fields = this.grammar === 'rust' ? variantBindings(f('pattern')) : [];
+        if (fields.length > 0) return fields.map((v) => ({ node: n, name: v.name, field: false, variant: v }));
         return one(f('pattern'), f('type'), f('value'));
+      }
       case 'parameter':
-        return one(f('pattern') ?? f('name'), f('type'));
+        // A typed closure parameter (`|x: &Foo|`) is one of `closure_parameters` too: bound there once.
+        return n.parent?.type === 'closure_parameters' && this.grammar === 'rust' ? [] : one(f('pattern') ?? f('name'), f('type'));
+      case 'for_expression':
+      case 'closure_parameters':
+      case 'match_arm':
+        return this.grammar === 'rust' ? this.rustElementBinding(n) : [];
       case 'init_declarator':
         return one(declaratorName(f('declarator')), n.parent?.childForFieldName('type'), f('value'));
       default:

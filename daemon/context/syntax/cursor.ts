@@ -19,6 +19,8 @@
 import type { Node } from 'web-tree-sitter';
 import { DocumentBindings, SELF, memberParts, type Step, type TypeRef } from './bindings';
 import { grammarFor, loadedParser } from './grammars';
+import { rustEnclosingHeader } from './rust-self';
+import { rustBoundsInScope } from './rust-generics';
 
 export type { Step, TypeRef } from './bindings';
 
@@ -38,6 +40,8 @@ export interface CursorContext {
      * (`c.Writer.Pusher().` → start `c`'s type, steps `Writer`, `Pusher()`).
      */
     chain?: { type?: string; head?: string; callee?: string; steps: Step[] };
+    /** Rust: the trait bound of each type parameter in scope (`impl<I: Read>`: I → Read), for a chain through a field typed `I`. */
+    bounds?: Record<string, string>;
   };
 }
 
@@ -83,13 +87,27 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
     const receiver = written ?? (object ? object.text.replace(/\s+/g, '').slice(0, 300) : undefined);
     if (!receiver) return { identifier };
     const outer = before.slice(Math.max(0, before.length - head.length - MAX_OUTER), before.length - head.length);
-    const bindings = new DocumentBindings(tree, grammar, offset, () => lastTypeHeader(outer));
+    // Rust: an `impl` left open by the parse's window loses its node; the indentation still shows it.
+    let header: { type: string; line: string } | undefined | null = null;
+    const laidOutHeader = () => (header === null ? (header = rustEnclosingHeader(before)) : header);
+    const laidOut = grammar === 'rust' ? () => laidOutHeader()?.type : undefined;
+    const bindings = new DocumentBindings(tree, grammar, offset, () => lastTypeHeader(outer), laidOut);
     let ref: TypeRef | undefined;
     if (object) ref = bindings.ref(object, at);
     else if (/^[A-Za-z_$][\w$]*$/.test(receiver))
       ref = SELF.has(receiver) ? selfRef(bindings, at) : bindings.ref(identifierNode(at, receiver, offset), at);
     else if (access[1] === '::' && /^(self|Self)$/.test(receiver)) ref = selfRef(bindings, at);
-    return { identifier, member: { receiver, ...described(ref, receiver) } };
+    // Rust `Self::new().`, `let x: Self`, `Self { … }`: the type the impl is for.
+    if (ref?.type === 'Self' && grammar === 'rust') {
+      const type = bindings.enclosingType(at);
+      ref = type ? { ...ref, type } : undefined;
+    }
+    const found = described(ref, receiver);
+    if (grammar === 'rust' && found.chain && found.chain.steps.length > 0) {
+      const bounds = rustBoundsInScope(at, laidOutHeader()?.line);
+      if (Object.keys(bounds).length > 0) found.bounds = bounds;
+    }
+    return { identifier, member: { receiver, ...found } };
   } finally {
     tree.delete();
   }

@@ -22,6 +22,8 @@ import { cursorContext, type CursorContext } from './cursor';
 import { ImportResolver } from './resolve';
 import { grammarFor } from './grammars';
 import type { ImportFact, ParserId } from './types';
+import { rustDerefTarget, rustSupertraits } from './rust-impls';
+import { plainType } from './type-names';
 
 interface RawSite {
   name: string;
@@ -270,7 +272,18 @@ export class IndexSyntaxFacts implements SyntaxFacts {
       const row = this.store.chunks([type.chunkId]).get(type.chunkId);
       const header = row ? headerOf(row.context, row.text, type.name) : '';
       const lang = row?.language ?? '';
-      for (const base of baseNames(header, grammarFor(lang) ?? lang).slice(0, 4)) {
+      const grammar = grammarFor(lang) ?? lang;
+      const names = baseNames(header, grammar).slice(0, 4);
+      // Rust: a trait's supertraits (rust-impls.ts).
+      if (grammar === 'rust' && type.kind === 'trait') names.push(...rustSupertraits(header, type.name));
+      else if (grammar === 'rust') {
+        const derefs = this.membersOf(type).filter((m) => m.name === 'deref');
+        const rows = this.store.chunks(derefs.slice(0, 2).map((m) => m.chunkId));
+        const target = rustDerefTarget([...rows.values()].flatMap((r) => [r.text, r.context]));
+        const name = target ? plainType(target) : undefined;
+        if (name) names.push(name);
+      }
+      for (const base of names) {
         if (base === type.name) continue;
         let found = this.typeDefinitions(type.path, base).filter((d) => TYPE_KINDS.has(d.kind));
         // Imported under another name (`export { Hono as HonoBase }`): the one type of the file it comes from.

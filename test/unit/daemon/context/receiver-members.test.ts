@@ -8,7 +8,7 @@ import { memoryIndex, type MemoryIndex } from './memory-index';
 const sym = (
   name: string,
   line: number,
-  kind: 'class' | 'method' | 'function' | 'field' | 'struct' | 'type' | 'interface',
+  kind: 'class' | 'method' | 'function' | 'field' | 'struct' | 'type' | 'interface' | 'trait' | 'enum',
   container?: string,
 ) => ({
   name,
@@ -107,6 +107,43 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
         { startLine: 5, text: 'pub struct Stats {\n    n: u64,\n}', symbols: [sym('Stats', 5, 'struct')] },
         { startLine: 9, text: '    pub fn add_matches(&mut self, n: u64) {\n    }', symbols: [sym('add_matches', 9, 'method', 'Stats')] },
         { startLine: 11, text: '    pub fn open(p: &Path) -> io::Result<Self> {\n    }', symbols: [sym('open', 11, 'method', 'Stats')] },
+        { startLine: 15, text: 'pub struct Pool {\n    all: Vec<Stats>,\n}', symbols: [sym('Pool', 15, 'struct')] },
+        {
+          startLine: 19,
+          text: "    pub fn each(&self) -> impl Iterator<Item = &'_ Stats> {\n    }",
+          symbols: [sym('each', 19, 'method', 'Pool')],
+        },
+      ],
+      // Rust: a trait with supertraits, one declared in the repository.
+      'src/sink.rs': [
+        {
+          startLine: 1,
+          text: "pub trait Sink: io::Write + Send + 'static {\n    fn matched(&mut self) -> bool;\n}",
+          symbols: [sym('Sink', 1, 'trait'), sym('matched', 2, 'function', 'Sink')],
+        },
+      ],
+      'src/state.rs': [
+        {
+          startLine: 1,
+          text: 'pub enum State {\n    Idle,\n    /// Reading.\n    Open(u8, Stats),\n    Closed { why: Guard },\n}',
+          symbols: [sym('State', 1, 'enum')],
+        },
+      ],
+      'src/guard.rs': [
+        { startLine: 1, text: 'pub struct Guard {\n    inner: Conn<u8>,\n}', symbols: [sym('Guard', 1, 'struct')] },
+        {
+          startLine: 5,
+          text: 'impl Deref for Guard {\n    type Target = Stats;\n\n    fn deref(&self) -> &Stats {\n        &self.s\n    }\n}',
+          symbols: [sym('deref', 8, 'method', 'Guard')],
+        },
+      ],
+      'src/conn.rs': [{ startLine: 1, text: 'pub struct Conn<W> {\n    out: W,\n}', symbols: [sym('Conn', 1, 'struct')] }],
+      'src/io.rs': [
+        {
+          startLine: 1,
+          text: 'pub trait Write {\n    fn flush(&mut self) {\n    }\n}',
+          symbols: [sym('Write', 1, 'trait'), sym('flush', 2, 'function', 'Write')],
+        },
       ],
       // Java: a method's declared return type.
       'src/main/java/a/Gson.java': [
@@ -194,6 +231,52 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
       resolve('src/summary.rs', 'rust', 'fn f(s: Summary) {\n    let t = s.stats.unwrap().open(p)?;\n    t.', '\n}').type,
       'Stats',
     );
+  });
+
+  it('Rust: `for` over a field or a method result the index declares as a collection: its element type', () => {
+    const field = 'impl Pool {\n    fn f(&self) {\n        for s in &self.all {\n            s.';
+    assert.deepEqual(resolve('src/pool.rs', 'rust', field, '\n        }\n    }\n}'), {
+      type: 'Stats',
+      via: 'member type',
+      members: ['add_matches', 'open'],
+    });
+    const method = 'fn f(p: &Pool) {\n    p.each().for_each(|s| s.';
+    assert.equal(resolve('src/pool.rs', 'rust', method, ');\n}').type, 'Stats');
+  });
+
+  it('Rust: a name bound by destructuring an enum variant has the type the enum declares for that field', () => {
+    const tuple = 'fn f(s: &State) {\n    match s {\n        State::Open(_, ref st) => st.';
+    assert.deepEqual(resolve('src/state.rs', 'rust', tuple, '\n    }\n}'), {
+      type: 'Stats',
+      via: 'member type',
+      members: ['add_matches', 'open'],
+    });
+    const named = 'impl State {\n    fn f(&self) {\n        if let Self::Closed { why } = self {\n            why.';
+    assert.equal(resolve('src/state.rs', 'rust', named, '\n        }\n    }\n}').type, 'Guard');
+  });
+
+  it("Rust: a type that derefs to another has the target's methods too", () => {
+    assert.deepEqual(resolve('src/guard.rs', 'rust', 'fn f(g: &Guard) {\n    g.', '\n}'), {
+      type: 'Guard',
+      via: 'declared type',
+      members: ['deref', 'add_matches', 'open'],
+    });
+  });
+
+  it('Rust: a field typed with a type parameter has the bound the impl (or its where clause) gives it', () => {
+    const inline = 'impl<W: Write + Send> Conn<W> {\n    fn f(&self) {\n        self.out.';
+    assert.deepEqual(resolve('src/conn.rs', 'rust', inline, '\n    }\n}'), { type: 'Write', via: 'member type', members: ['flush'] });
+    const where = 'impl<W> Conn<W>\nwhere\n    W: Write,\n{\n    fn f(&self) {\n        self.out.';
+    assert.equal(resolve('src/conn.rs', 'rust', where, '\n    }\n}').type, 'Write');
+    assert.equal(resolve('src/conn.rs', 'rust', 'impl<W> Conn<W> {\n    fn f(&self) {\n        self.out.', '\n    }\n}').type, undefined);
+  });
+
+  it("Rust: a receiver bound by a trait has its supertraits' methods too (`S: Sink` where `trait Sink: io::Write + Send`)", () => {
+    assert.deepEqual(resolve('src/search.rs', 'rust', 'fn search<S: Sink>(sink: &mut S) {\n    sink.', '\n}'), {
+      type: 'Sink',
+      via: 'declared type',
+      members: ['matched', 'flush'],
+    });
   });
 
   it('Java: a method call on a typed local (`gson.newJsonWriter(w).`)', () => {

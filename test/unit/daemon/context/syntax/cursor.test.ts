@@ -158,6 +158,41 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
       assert.deepEqual(member('rust', ifLet, '\n        }\n    }\n}')?.chain, { type: 'P', steps: [{ name: 'stats', call: false }] });
     });
 
+    it('Rust: `Self` is the type the impl is for; Pin and pin projections keep the fields and methods', () => {
+      assert.deepEqual(member('rust', 'impl Foo {\n    fn f() {\n        Self::new().', '\n    }\n}'), {
+        receiver: 'Self::new()',
+        type: 'Foo',
+        via: 'initializer',
+      });
+      assert.equal(member('rust', 'impl Foo {\n    fn f() -> Self {\n        let x = Self::new();\n        x.', '\n    }\n}')?.type, 'Foo');
+      const project = 'impl Conn {\n    fn poll(self: Pin<&mut Self>) {\n        let me = self.project();\n        me.io.';
+      assert.deepEqual(member('rust', project, '\n    }\n}')?.chain, { type: 'Conn', steps: [{ name: 'io', call: false }] });
+      const asMut = 'impl Conn {\n    fn poll(mut self: Pin<&mut Self>) {\n        let me = self.as_mut().get_mut();\n        me.';
+      assert.equal(member('rust', asMut, '\n    }\n}')?.type, 'Conn');
+      assert.equal(member('rust', 'fn f(mut c: Conn) {\n    let p = Pin::new(&mut c);\n    p.', '\n}')?.type, 'Conn');
+      assert.equal(member('rust', 'fn f(c: Conn) {\n    let p = Box::pin(c);\n    p.', '\n}')?.type, 'Conn');
+    });
+
+    it('Rust: `for` patterns, iterator closures and `match` arms bind elements and matched values', () => {
+      assert.equal(member('rust', 'fn f(xs: &[Item]) {\n    for it in xs.iter().rev() {\n        it.', '\n    }\n}')?.type, 'Item');
+      assert.equal(member('rust', 'fn f(xs: Vec<Item>) {\n    for it in &xs {\n        it.', '\n    }\n}')?.type, 'Item');
+      assert.equal(member('rust', 'fn f(xs: impl Iterator<Item = Item>) {\n    for it in xs {\n        it.', '\n    }\n}')?.type, 'Item');
+      assert.deepEqual(
+        member('rust', 'impl A {\n    fn f(&self) {\n        for c in self.conns() {\n            c.', '\n        }\n    }\n}')?.chain,
+        {
+          type: 'A',
+          steps: [{ name: 'conns', call: true, element: true }],
+        },
+      );
+      // Only inside the loop: after it, `it` is the parameter again.
+      assert.equal(member('rust', 'fn f(it: Other, xs: Vec<Item>) {\n    for it in xs {\n    }\n    it.', '\n}')?.type, 'Other');
+      assert.equal(member('rust', 'fn f(xs: Vec<Item>) {\n    xs.iter().map(|x| x.', ');\n}')?.type, 'Item');
+      assert.equal(member('rust', 'fn f(xs: Vec<Item>) {\n    xs.iter().fold(0, |x, y| x.', ');\n}')?.type, undefined);
+      assert.equal(member('rust', 'fn f() {\n    let g = |x: &Foo| x.', ';\n}')?.type, 'Foo');
+      assert.equal(member('rust', 'fn f(o: Option<Conn>) {\n    match o {\n        Some(c) => c.', '\n    }\n}')?.type, 'Conn');
+      assert.equal(member('rust', 'fn f(s: State) {\n    match s {\n        st => st.', '\n    }\n}')?.type, 'State');
+    });
+
     it('TypeScript and Java bounds; TypeScript unions, Promise and non-null', () => {
       assert.equal(member('typescript', 'function f<T extends Base>(t: T) {\n  t.', '\n}')?.type, 'Base');
       assert.equal(member('java', 'class A {\n  <T extends Bar> void f(T t) {\n    t.', '\n  }\n}')?.type, 'Bar');
@@ -182,6 +217,13 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
       const prefix = `impl Printer {\n${filler('    fn mN(&self) -> u32 {\n        N\n    }')}\n    fn last(&mut self) {\n        self.`;
       assert.ok(prefix.length > 20_000);
       assert.deepEqual(longMember('rust', prefix, '\n    }\n}'), { receiver: 'self', type: 'Printer', via: 'self' });
+    });
+
+    it('Rust `self` in an impl the parse leaves open (its closing brace beyond the suffix parsed): the impl, not the one above', () => {
+      const prefix = `impl Zero {\n${filler('    fn mN(&self) -> u32 {\n        N\n    }')}\n}\n\nimpl First {\n    fn a(&self) {}\n}\n\nimpl Second {\n    fn last(&mut self) {\n        self.`;
+      const suffix = `\n${filler('        let xN = N;')}\n    }\n}\n`;
+      assert.ok(prefix.length > 20_000 && suffix.length > 8_000);
+      assert.deepEqual(longMember('rust', prefix, suffix), { receiver: 'self', type: 'Second', via: 'self' });
     });
 
     it('Java: a bare field name declared above the window is a field of the enclosing class, for the index', () => {
