@@ -136,6 +136,12 @@ describe('faults: symlinks that appear after indexing (real daemon)', function (
       );
       assert.match(linked, /\/api\/chat/, 'the question itself was answered');
 
+      // The query is embedded only once semantic search is up (the chunks embedded in the background): a busy machine is slower to get there.
+      await eventually(
+        async () => (await conn.connection.sendRequest(ContextSearchRequest.type, { query: 'helper', root, k: 1 })).semantic.active,
+        30_000,
+        'semantic search over the root',
+      );
       const real = await askCodebase(root, 'active-2', join(root, 'inside.ts'));
       const embedQueries = fake.requestsTo('/api/embed').map((r) => JSON.stringify(r.body));
       assert.ok(
