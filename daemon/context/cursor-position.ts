@@ -4,6 +4,7 @@
  * (`= |`, `return |`, `f(|`, `new |` takes a class, which is both), or either. Ranking
  * prefers definitions of a fitting kind among those it places.
  */
+import { goPositionKind } from './go-position';
 import type { DefinitionKind } from './syntax/types';
 
 export type PositionKind = 'type' | 'value' | 'class' | 'any';
@@ -51,6 +52,8 @@ export function positionKind(prefix: string, languageId: string): PositionKind {
       if (/\b(?:extends|implements|throws|instanceof)\s+$|[\w>]<\s*$|[<,]\s*$(?<=<[^>]*)/.test(line)) return 'type';
       if (/(?:[=(!]|\breturn|\bthrow)\s*$/.test(line)) return 'value';
       return 'any';
+    case 'go':
+      return goPositionKind(line);
     default:
       return 'any';
   }

@@ -208,9 +208,14 @@ function samePackage(
       const affinity = nameAffinity(d.name, parts);
       const fromPair = f === paired ? 0 : 1;
       // Nothing typed yet: of a package's hundreds of names only those used below, close in name to the line or from the paired file.
-      if (typed === '' && at === undefined && affinity === 0 && fromPair === 1) continue;
-      const group = at !== undefined ? 1 : affinity > 0 ? 2 : 3;
-      const key = placementKey(t, kindMismatch(d.kind, position, language), group, affinity, at ?? 0, fromPair);
+      const evidence = !(typed === '' && at === undefined && affinity === 0 && fromPair === 1);
+      if (!evidence && !go) continue;
+      // Go: a name made of the words on the cursor line (`FormMultipart Binding = |` → formMultipartBinding) before those used below.
+      const group = go && affinity >= STRONG_AFFINITY ? 0.5 : at !== undefined ? 1 : affinity > 0 ? 2 : evidence ? 3 : 4;
+      // Go, nothing else known of a name: how much the workspace uses it (the package's common helpers, types and setters).
+      const key = evidence
+        ? placementKey(t, kindMismatch(d.kind, position, language), group, affinity, at ?? 0, fromPair)
+        : placementKey(t, kindMismatch(d.kind, position, language), group, 0, -index.store.docFrequency(d.name.toLowerCase()), 1);
       out.push({ site: d, signal: 'same-package', key });
     }
   }
@@ -218,6 +223,8 @@ function samePackage(
 }
 
 const GO_TEST_FILE = /_test\.go$/;
+/** Every part of a one-part name on the cursor line, most of a longer one's (`nameAffinity`). */
+const STRONG_AFFINITY = 1;
 
 /** The file a test file tests, among `files`: `foo_test.go` → `foo.go`, `FooTest.java` → `Foo.java`, `test_foo.py` → `foo.py`, `x.test.ts` → `x.ts`. */
 export function testedFile(rel: string, files: string[]): string | undefined {

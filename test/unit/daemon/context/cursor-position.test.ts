@@ -26,6 +26,7 @@ describe('context/cursor-position', () => {
       ['java', '    List<', 'type'],
       ['java', '    return ', 'value'],
       ['go', 'x := ', 'any'],
+      ['go', 'func (c *', 'type'],
       ['typescript', '  throw new ', 'class'],
       ['typescript', 'if (err instanceof ', 'class'],
       ['java', '    Foo f = new ', 'class'],
