@@ -95,9 +95,10 @@ export function kindMismatch(kind: DefinitionKind | string, position: PositionKi
  * Where a member access `x.` stands, read from the text before the receiver on its line:
  * a condition (`if x.`, `if (!x.`, `while x.`, `&& x.`, `assert x.`, `not x.`) reads a
  * boolean; a value position (`= x.`, `f(x.`, `return x.`, `a + x.`) reads a value (`await x.`
- * too: a promise); anything else (`x.` alone on its line) says nothing of the member.
+ * too: a promise); in Go, `x.` starting its line is a statement; anything else (`x.` alone on
+ * its line elsewhere) says nothing of the member.
  */
-export type MemberPosition = 'condition' | 'value' | 'other';
+export type MemberPosition = 'condition' | 'value' | 'statement' | 'other';
 
 export function memberPosition(before: string, languageId: string): MemberPosition {
   const tail = before.slice(-300);
@@ -105,6 +106,8 @@ export function memberPosition(before: string, languageId: string): MemberPositi
   // The receiver and its separator: `a.b.`, `this.pool.`, `crate::a::`, `f().`.
   const lead = line.replace(/(?:[A-Za-z_$][\w$]*(?:\(\))?\s*(?:\?\.|\.|::|->)\s*)+$/, '');
   if (lead === line) return 'other';
+  // Go: the receiver starts the line, a statement (`c.Next()`, `c.Accepted = …`): a call there discards what it returns.
+  if (languageId === 'go' && /^\s*$/.test(lead)) return 'statement';
   const python = languageId === 'python';
   if (/(?:^|[^\w$])(?:if|while|elif|assert!?|debug_assert!?|unless)\s*\(?\s*!?\s*$/.test(lead) || /(?:!|&&|\|\|)\s*$/.test(lead))
     return 'condition';

@@ -3,8 +3,8 @@
  * declared without bodies (syntax/go-rules.ts indexes them); what a call on it runs are the
  * methods of the types that implement it. Go says so structurally: a type implements an
  * interface when it has all of its methods. So the implementations are the methods of the
- * types that declare every method the interface (and what it embeds) lists, as far as the
- * index knows them.
+ * types that declare every method the interface itself lists, as far as the index knows them
+ * (what it embeds an implementation often has through a type it embeds in turn).
  *
  * Work is bounded: the first MAX_NAMES method names, MAX_SITES definitions of each.
  */
@@ -20,7 +20,7 @@ export interface Implementations {
   methods: DefinitionSite[];
 }
 
-/** The methods of the types implementing an interface whose methods are `methods` (the interface's own and embedded ones). */
+/** The methods of the types implementing an interface whose own methods are `methods`. */
 export function goImplementations(syntax: SyntaxFacts, iface: string, methods: DefinitionSite[]): Implementations {
   const names = [...new Set(methods.map((m) => m.name))].slice(0, MAX_NAMES);
   if (names.length === 0) return { types: 0, methods: [] };

@@ -93,7 +93,8 @@ function goImplementing(syntax: SyntaxFacts, iface: string, members: MemberSite[
   const impl = goImplementations(
     syntax,
     iface,
-    members.filter((m) => m.site.kind === 'method').map((m) => m.site),
+    // Its own methods: an implementation may have what the interface embeds only through its own embedded types.
+    members.filter((m) => m.depth === 0 && m.site.kind === 'method').map((m) => m.site),
   );
   const one = impl.types === 1;
   if (one) for (const m of members) m.depth += 1;

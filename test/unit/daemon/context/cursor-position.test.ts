@@ -68,6 +68,8 @@ describe('context/cursor-position', () => {
       ['typescript', 'const x = c.', 'value'],
       ['typescript', 'x !== c.', 'value'],
       ['go', '\tif err := c.', 'value'],
+      ['go', '\tc.', 'statement'],
+      ['go', '\tc.engine.', 'statement'],
       ['python', '    width = len(console.', 'value'],
       ['rust', '    return self.', 'value'],
       ['java', '    foo(a, b.', 'value'],
