@@ -4,10 +4,11 @@
  * (`= |`, `return |`, `f(|`, `new |` takes a class, which is both), or either. Ranking
  * prefers definitions of a fitting kind among those it places.
  */
-import { goPositionKind } from './go-position';
+import { goKindMismatch, goPositionKind } from './go-position';
 import type { DefinitionKind } from './syntax/types';
 
-export type PositionKind = 'type' | 'value' | 'class' | 'any';
+/** `statement`: the start of a statement (Go: a call or an assignment). */
+export type PositionKind = 'type' | 'value' | 'class' | 'statement' | 'any';
 
 const TYPE_ONLY = new Set<string>(['interface', 'type', 'trait']);
 const VALUE_ONLY = new Set<string>(['function', 'method', 'variable', 'constant', 'field']);
@@ -53,7 +54,7 @@ export function positionKind(prefix: string, languageId: string): PositionKind {
       if (/(?:[=(!]|\breturn|\bthrow)\s*$/.test(line)) return 'value';
       return 'any';
     case 'go':
-      return goPositionKind(line);
+      return goPositionKind(prefix);
     default:
       return 'any';
   }
@@ -83,6 +84,7 @@ function objectLiteralKey(tail: string): boolean {
  * mostly reached through types (`Foo.of(…)`), so only what cannot fit counts there.
  */
 export function kindMismatch(kind: DefinitionKind | string, position: PositionKind, languageId: string): number {
+  if (languageId === 'go') return goKindMismatch(kind, position);
   if (position === 'type') return (languageId === 'python' ? kind === 'function' : VALUE_ONLY.has(kind)) ? 1 : 0;
   if (position === 'value') return TYPE_ONLY.has(kind) && languageId !== 'java' ? 1 : 0;
   // `new X`, `x instanceof X`: a class. Plain values never; nor interfaces and aliases, but

@@ -11,7 +11,56 @@ import type { PositionKind } from './cursor-position';
 const KEYWORDS =
   /^(?:return|go|defer|case|if|for|switch|else|range|select|break|continue|goto|fallthrough|package|import|const|type|func|default)$/;
 
-export function goPositionKind(line: string): PositionKind {
+/** How far back the enclosing brace is looked for. */
+const BLOCK_TAIL = 4096;
+
+/**
+ * `prefix`: the text before the cursor (its last BLOCK_TAIL characters are read). Besides the
+ * type positions above: a value after `=`, `:=`, `return`, an operator, `(` or `,` (where an
+ * interface cannot stand: it has no literal); the start of a statement in a function body,
+ * which is a call or an assignment (not a type, not a constant); a line of a struct or
+ * interface body, which names an embedded type when it names anything the package declares.
+ */
+export function goPositionKind(prefix: string): PositionKind {
+  const tail = prefix.slice(-BLOCK_TAIL);
+  const line = tail.slice(tail.lastIndexOf('\n') + 1);
+  const kind = lineKind(line);
+  if (kind !== 'any') return kind;
+  if (/(?:[=(,!&|<>+\-*/%]|\breturn)\s*$/.test(line)) return 'value';
+  if (/^\s*$/.test(line)) {
+    const open = enclosingBrace(tail.slice(0, tail.length - line.length));
+    if (open === 'type') return 'type';
+    if (open === 'block') return 'statement';
+  }
+  return 'any';
+}
+
+/** A mismatch in Go: no interface as a value, no type or constant starting a statement; types where a type goes. */
+export function goKindMismatch(kind: string, position: PositionKind): number {
+  if (position === 'value') return kind === 'interface' ? 1 : 0;
+  if (position === 'statement') return kind === 'interface' || kind === 'type' || kind === 'constant' ? 1 : 0;
+  if (position === 'type') return kind === 'function' || kind === 'method' || kind === 'variable' || kind === 'constant' ? 1 : 0;
+  return 0;
+}
+
+/** What the innermost open `{` before the cursor opens: a struct or interface body, a block of statements, or something else (a literal). */
+function enclosingBrace(text: string): 'type' | 'block' | undefined {
+  let depth = 0;
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text[i];
+    if (c === '}') depth++;
+    else if (c === '{' && depth-- === 0) {
+      const head = text.slice(text.lastIndexOf('\n', i - 1) + 1, i);
+      if (/\b(?:struct|interface)\s*$/.test(head)) return 'type';
+      if (/(?:\)|\belse|\bfunc\b.*|^\s*(?:if|for|switch|select)\b.*|^\s*)\s*$/.test(head) && !/[=:]\s*\w[\w.]*\s*$/.test(head))
+        return 'block';
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function lineKind(line: string): PositionKind {
   // `[]`, `*[]`, `map[string]`, `[4]`: an element type follows (an index expression is never followed by a name).
   if (/\]\s*\*?$/.test(line)) return 'type';
   // `x.(`: a type assertion; `(*`: a conversion to a pointer type (package-level pointers are rarely dereferenced so).

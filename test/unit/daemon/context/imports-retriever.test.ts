@@ -200,6 +200,15 @@ describe('context/imports-retriever: Go same-package names', function () {
     }
   });
 
+  it('Go: a statement starts with a call or an assignment, not a type: a function before a type used below', () => {
+    const names = placed('cart/total.go', 'package shop\n\nfunc Total(c *Cart) int {\n\t', '\n\tx := jsonCodec{}\n}\n');
+    assert.ok(!names[0].includes('Codec'), names.join(' '));
+    assert.ok(
+      names.some((n) => n.includes('jsonCodec')),
+      names.join(' '),
+    );
+  });
+
   it('Go: a name made of the words on the cursor line comes before the names used below it', () => {
     const names = placed('cart/total.go', 'package shop\n\nvar (\n\tJSON Codec = ', '\n\tXML Codec = xmlCodec{}\n)\n');
     assert.ok(names[0].split(',').includes('jsonCodec'), names.join(' '));
