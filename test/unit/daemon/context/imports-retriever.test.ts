@@ -209,6 +209,16 @@ describe('context/imports-retriever: Go same-package names', function () {
     );
   });
 
+  it('Go: `return |` puts the functions declared to return what the enclosing function returns first', () => {
+    // NewCart is used below (it would come first) but returns *Cart, not int.
+    const names = placed('cart/total.go', 'package shop\n\nfunc Total(c *Cart) int {\n\treturn ', '\n}\n\nvar _ = NewCart()\n');
+    assert.ok(['priceOf', 'roundUp', 'rarelyUsed'].includes(names[0]), names.join(' '));
+    assert.ok(
+      names.some((n) => n.includes('NewCart')),
+      names.join(' '),
+    );
+  });
+
   it('Go: a name made of the words on the cursor line comes before the names used below it', () => {
     const names = placed('cart/total.go', 'package shop\n\nvar (\n\tJSON Codec = ', '\n\tXML Codec = xmlCodec{}\n)\n');
     assert.ok(names[0].split(',').includes('jsonCodec'), names.join(' '));
