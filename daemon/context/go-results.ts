@@ -9,6 +9,34 @@ import type { DefinitionSite } from './syntax/facts';
 
 /** How much of the prefix is read for the enclosing function's declaration. */
 const TAIL = 8192;
+/** Names whose declarations are read (one query). */
+export const MAX_RESULT_EVIDENCE = 40;
+
+interface Keyed {
+  site: DefinitionSite;
+  key: number[];
+}
+
+/**
+ * Of the best MAX_RESULT_EVIDENCE names (in `ranked`'s order), those whose declared result
+ * fits the position before the others: the fit is added to `key[1]`, the kind-mismatch slot.
+ */
+export function goResultFit<T extends Keyed>(
+  chunks: (ids: number[]) => Map<number, ChunkRow>,
+  ranked: T[],
+  before: string,
+  order: (a: T, b: T) => number,
+): T[] {
+  const wanted = goReturnWanted(before);
+  if (!wanted) return ranked;
+  const head = ranked.slice(0, MAX_RESULT_EVIDENCE);
+  const rows = chunks(head.map((r) => r.site.chunkId));
+  for (const r of head) {
+    const row = rows.get(r.site.chunkId);
+    if (row) r.key[1] += goResultMismatch(r.site, row, wanted);
+  }
+  return [...head.sort(order), ...ranked.slice(MAX_RESULT_EVIDENCE)];
+}
 
 /** The result the function the cursor is in declares, when the cursor starts a `return`'s expression (`error`, `(bool,error)`, `*Engine`). */
 export function goReturnWanted(prefix: string): string | undefined {

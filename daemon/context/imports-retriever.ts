@@ -19,7 +19,7 @@
 import type { IndexStore } from './index-store';
 import { enclosingFunctionName, kindMismatch, positionKind, type PositionKind } from './cursor-position';
 import { documentUses, type DocumentUses } from './document-uses';
-import { goResultMismatch, goReturnWanted } from './go-results';
+import { goResultFit } from './go-results';
 import { STOP_WORDS, identifiersIn, splitIdentifier } from './identifiers';
 import { parseImports } from './imports';
 import { compareKeys, rankMembers, typedRank } from './member-ranking';
@@ -63,8 +63,6 @@ export interface ImportsQuery {
 
 /** Most chunks placed ahead of the fused ranking. */
 export const MAX_PLACED = 24;
-/** Go `return |`: names whose declarations are read for their result (one query). */
-const MAX_RESULT_EVIDENCE = 40;
 
 interface Ranked {
   site: DefinitionSite;
@@ -107,7 +105,7 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
   const order = (a: Ranked, b: Ranked) =>
     compareKeys(a.key, b.key) || (a.site.path < b.site.path ? -1 : a.site.path > b.site.path ? 1 : a.site.line - b.site.line);
   ranked.sort(order);
-  if (!cursor.member && q.language === 'go') ranked = goReturnFit(index, ranked, before, order);
+  if (!cursor.member && q.language === 'go') ranked = goResultFit((ids) => index.store.chunks(ids), ranked, before, order);
   const ids: number[] = [];
   for (const r of ranked) {
     if (out.placed.size >= MAX_PLACED) break;
@@ -117,23 +115,6 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
   }
   if (!cursor.member && !expired()) for (const id of usedImports(index, imports, q, uses, expired)) if (!ids.includes(id)) ids.push(id);
   return ids;
-}
-
-/**
- * Go, `return |`: of the best MAX_RESULT_EVIDENCE names, the functions declared to return what
- * the enclosing function returns before the others (their declarations read in one query).
- */
-function goReturnFit(index: ImportsIndex, ranked: Ranked[], before: string, order: (a: Ranked, b: Ranked) => number): Ranked[] {
-  const wanted = goReturnWanted(before);
-  if (!wanted) return ranked;
-  const head = ranked.slice(0, MAX_RESULT_EVIDENCE);
-  const rows = index.store.chunks(head.map((r) => r.site.chunkId));
-  for (const r of head) {
-    const row = rows.get(r.site.chunkId);
-    // The mismatch slot of the key: a function returning something else fits the position no better than a type.
-    if (row) r.key[1] += goResultMismatch(r.site, row, wanted);
-  }
-  return [...head.sort(order), ...ranked.slice(MAX_RESULT_EVIDENCE)];
 }
 
 /** The document's imports: the index's facts for the file, plus any the text before the cursor adds (unsaved). */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { goResultMismatch, goReturnWanted } from '../../../../daemon/context/go-results';
+import { goResultFit, goResultMismatch, goReturnWanted } from '../../../../daemon/context/go-results';
 import type { ChunkRow } from '../../../../daemon/context/index-store';
 import type { DefinitionSite } from '../../../../daemon/context/syntax/facts';
 
@@ -36,5 +36,25 @@ describe('context/go-results: what `return |` takes in a Go function', () => {
     assert.equal(goResultMismatch(...site('node', 'type', 'type node struct {'), '*Engine'), 1);
     assert.equal(goResultMismatch(...site('errX', 'variable', 'var errX = errors.New("x")'), 'error'), 1);
     assert.equal(goResultMismatch(...site('long', 'function', 'func long(\n\ta int,\n) error {'), 'error'), 1);
+  });
+
+  it('orders the best names by it, in the kind-mismatch slot of their keys; other positions leave the order alone', () => {
+    const rows = new Map<number, ChunkRow>();
+    const entry = (id: number, name: string, kind: string, text: string) => {
+      rows.set(id, { id, path: 'a.go', language: 'go', startLine: 1, endLine: 3, hash: 'h', symbols: [name], text, context: '' });
+      return { site: { name, kind, path: 'a.go', line: 1, chunkId: id }, key: [0, 0, id] };
+    };
+    const ranked = () => [
+      entry(1, 'BasicAuth', 'function', 'func BasicAuth(accounts Accounts) HandlerFunc {'),
+      entry(2, 'processAccounts', 'function', 'func processAccounts(accounts Accounts) authPairs {'),
+      entry(3, 'Engine', 'type', 'type Engine struct {'),
+    ];
+    const order = (a: { key: number[] }, b: { key: number[] }) => a.key[1] - b.key[1] || a.key[2] - b.key[2];
+    const names = (before: string) =>
+      goResultFit((ids) => new Map(ids.map((i) => [i, rows.get(i)!])), ranked(), before, order).map((r) => r.site.name);
+    assert.deepEqual(names('func f() {\n\tpairs := '), ['BasicAuth', 'processAccounts', 'Engine']);
+    assert.deepEqual(names('func f() {\n\tx := pairs + '), ['BasicAuth', 'processAccounts', 'Engine']);
+    // `return |` in a function returning authPairs: another type says nothing, a function returning another result least.
+    assert.deepEqual(names('func g() authPairs {\n\treturn '), ['processAccounts', 'Engine', 'BasicAuth']);
   });
 });
