@@ -52,8 +52,8 @@ function enclosingBrace(text: string): 'type' | 'block' | undefined {
     else if (c === '{' && depth-- === 0) {
       const head = text.slice(text.lastIndexOf('\n', i - 1) + 1, i);
       if (/\b(?:struct|interface)\s*$/.test(head)) return 'type';
-      if (/(?:\)|\belse|\bfunc\b.*|^\s*(?:if|for|switch|select)\b.*|^\s*)\s*$/.test(head) && !/[=:]\s*\w[\w.]*\s*$/.test(head))
-        return 'block';
+      // gofmt ends a block's header line with its brace; a brace alone on a line opens an element of a composite literal.
+      if (/(?:\)|\belse|\bfunc\b.*|^\s*(?:if|for|switch|select)\b.*)\s*$/.test(head) && !/[=:]\s*\w[\w.]*\s*$/.test(head)) return 'block';
       return undefined;
     }
   }

@@ -35,6 +35,8 @@ describe('context/go-position: the kind of name a Go position takes', () => {
     assert.equal(goPositionKind('type W interface {\n\t'), 'type');
     assert.equal(goPositionKind('func f() {\n\tx := T{\n\t\t'), 'any');
     assert.equal(goPositionKind('var (\n\t'), 'any');
+    // A brace alone on its line opens an element of a table (gofmt never puts a block's there).
+    assert.equal(goPositionKind('func TestX(t *testing.T) {\n\tcases := []struct{ in int }{\n\t\t{\n\t\t\t'), 'any');
   });
 
   it('counts a mismatch: no interface as a value (a struct type is one: `T{}`), no type or constant starting a statement', () => {
