@@ -64,16 +64,20 @@ function resultOf(decl: string): string | undefined {
 
 /**
  * How badly `site` fits `return |` in a function returning `wanted`: 0 for a function declared
- * to return it (its declaration line in `row`) or the type itself (`return T{…}`); 1 for what
+ * to return it, or its first result when it has several (its declaration line in `row`), or
+ * the type itself (`return T{…}`); 1 for what
  * the index does not say (a variable, another type, a signature on several lines); 2 for a
  * function declared to return something else.
  */
 export function goResultMismatch(site: DefinitionSite, row: ChunkRow, wanted: string): number {
-  if (site.kind === 'type') return wanted.replace(/^\*/, '') === site.name ? 0 : 1;
+  const first = wanted.startsWith('(') ? wanted.slice(1, -1).split(',')[0] : wanted;
+  if (site.kind === 'type') return first.replace(/^[*&]/, '').replace(/\[.*$/, '') === site.name ? 0 : 1;
   if (site.kind !== 'function') return 1;
   const result = resultOf(row.text.split('\n')[site.line - row.startLine] ?? '');
   if (result === undefined) return 1;
-  return normal(result) === wanted ? 0 : 2;
+  const got = normal(result);
+  // `return f()` with all the results, or `return g(), nil` with the first.
+  return got === wanted || got === first ? 0 : 2;
 }
 
 /** A result as written, without spaces or result names (`(n int, err error)` → `(int,error)`). */

@@ -33,6 +33,10 @@ describe('context/go-results: what `return |` takes in a Go function', () => {
     );
     assert.equal(goResultMismatch(...site('cleanPath', 'function', 'func cleanPath(p string) string {'), 'error'), 2);
     assert.equal(goResultMismatch(...site('Engine', 'type', 'type Engine struct {'), '*Engine'), 0);
+    // Several results: `return f()` with all of them, or `return g(), nil` / `return &T{}, nil` with the first.
+    assert.equal(goResultMismatch(...site('newEngine', 'function', 'func newEngine() *Engine {'), '(*Engine,error)'), 0);
+    assert.equal(goResultMismatch(...site('Engine', 'type', 'type Engine struct {'), '(*Engine,error)'), 0);
+    assert.equal(goResultMismatch(...site('name', 'function', 'func name() string {'), '(*Engine,error)'), 2);
     assert.equal(goResultMismatch(...site('node', 'type', 'type node struct {'), '*Engine'), 1);
     assert.equal(goResultMismatch(...site('errX', 'variable', 'var errX = errors.New("x")'), 'error'), 1);
     assert.equal(goResultMismatch(...site('long', 'function', 'func long(\n\ta int,\n) error {'), 'error'), 1);
