@@ -3,8 +3,8 @@ import { cursorContext } from '../../../../../daemon/context/syntax/cursor';
 import { plainType } from '../../../../../daemon/context/syntax/type-names';
 import { loadGrammar, type GrammarId } from '../../../../../daemon/context/syntax/grammars';
 
-/** The receiver part of cursorContext for a document whose cursor ends `prefix`. */
-const member = (language: string, prefix: string, suffix = '') => cursorContext(prefix, suffix, language).member;
+/** The receiver part of cursorContext for a document whose cursor ends `prefix`, with a budget no busy machine exceeds (the budget has its own test, below). */
+const member = (language: string, prefix: string, suffix = '') => cursorContext(prefix, suffix, language, 10_000).member;
 /** The same for a long document, with a parse budget no busy machine exceeds (what is parsed is under test, not how fast). */
 const longMember = (language: string, prefix: string, suffix = '') => cursorContext(prefix, suffix, language, 10_000).member;
 
