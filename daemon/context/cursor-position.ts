@@ -4,9 +4,11 @@
  * (`= |`, `return |`, `f(|`, `new |` takes a class, which is both), or either. Ranking
  * prefers definitions of a fitting kind among those it places.
  */
+import { goKindMismatch, goPositionKind } from './go-position';
 import type { DefinitionKind } from './syntax/types';
 
-export type PositionKind = 'type' | 'value' | 'class' | 'any';
+/** `statement`: the start of a statement (Go: a call or an assignment). */
+export type PositionKind = 'type' | 'value' | 'class' | 'statement' | 'any';
 
 const TYPE_ONLY = new Set<string>(['interface', 'type', 'trait']);
 const VALUE_ONLY = new Set<string>(['function', 'method', 'variable', 'constant', 'field']);
@@ -51,6 +53,8 @@ export function positionKind(prefix: string, languageId: string): PositionKind {
       if (/\b(?:extends|implements|throws|instanceof)\s+$|[\w>]<\s*$|[<,]\s*$(?<=<[^>]*)/.test(line)) return 'type';
       if (/(?:[=(!]|\breturn|\bthrow)\s*$/.test(line)) return 'value';
       return 'any';
+    case 'go':
+      return goPositionKind(prefix);
     default:
       return 'any';
   }
@@ -80,6 +84,7 @@ function objectLiteralKey(tail: string): boolean {
  * mostly reached through types (`Foo.of(…)`), so only what cannot fit counts there.
  */
 export function kindMismatch(kind: DefinitionKind | string, position: PositionKind, languageId: string): number {
+  if (languageId === 'go') return goKindMismatch(kind, position);
   if (position === 'type') return (languageId === 'python' ? kind === 'function' : VALUE_ONLY.has(kind)) ? 1 : 0;
   if (position === 'value') return TYPE_ONLY.has(kind) && languageId !== 'java' ? 1 : 0;
   // `new X`, `x instanceof X`: a class. Plain values never; nor interfaces and aliases, but
@@ -92,9 +97,10 @@ export function kindMismatch(kind: DefinitionKind | string, position: PositionKi
  * Where a member access `x.` stands, read from the text before the receiver on its line:
  * a condition (`if x.`, `if (!x.`, `while x.`, `&& x.`, `assert x.`, `not x.`) reads a
  * boolean; a value position (`= x.`, `f(x.`, `return x.`, `a + x.`) reads a value (`await x.`
- * too: a promise); anything else (`x.` alone on its line) says nothing of the member.
+ * too: a promise); in Go, `x.` starting its line is a statement; anything else (`x.` alone on
+ * its line elsewhere) says nothing of the member.
  */
-export type MemberPosition = 'condition' | 'value' | 'other';
+export type MemberPosition = 'condition' | 'value' | 'statement' | 'other';
 
 export function memberPosition(before: string, languageId: string): MemberPosition {
   const tail = before.slice(-300);
@@ -102,6 +108,8 @@ export function memberPosition(before: string, languageId: string): MemberPositi
   // The receiver and its separator: `a.b.`, `this.pool.`, `crate::a::`, `f().`.
   const lead = line.replace(/(?:[A-Za-z_$][\w$]*(?:\(\))?\s*(?:\?\.|\.|::|->)\s*)+$/, '');
   if (lead === line) return 'other';
+  // Go: the receiver starts the line, a statement (`c.Next()`, `c.Accepted = …`): a call there discards what it returns.
+  if (languageId === 'go' && /^\s*$/.test(lead)) return 'statement';
   const python = languageId === 'python';
   if (/(?:^|[^\w$])(?:if|while|elif|assert!?|debug_assert!?|unless)\s*\(?\s*!?\s*$/.test(lead) || /(?:!|&&|\|\|)\s*$/.test(lead))
     return 'condition';

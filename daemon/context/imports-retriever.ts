@@ -19,6 +19,7 @@
 import type { IndexStore } from './index-store';
 import { enclosingFunctionName, kindMismatch, positionKind, type PositionKind } from './cursor-position';
 import { documentUses, type DocumentUses } from './document-uses';
+import { goResultFit } from './go-results';
 import { STOP_WORDS, identifiersIn, splitIdentifier } from './identifiers';
 import { parseImports } from './imports';
 import { compareKeys, rankMembers, typedRank } from './member-ranking';
@@ -111,9 +112,8 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
       ...(expired() ? [] : samePackage(index, q.rel, typed, uses, packageParts, position, q.language, expired)),
     ];
   }
-  ranked.sort(
-    (a, b) => compareKeys(a.key, b.key) || (a.site.path < b.site.path ? -1 : a.site.path > b.site.path ? 1 : a.site.line - b.site.line),
-  );
+  ranked.sort(placementOrder);
+  if (!cursor.member && q.language === 'go') ranked = goResultFit((ids) => index.store.chunks(ids), ranked, before, placementOrder);
   const ids: number[] = [];
   for (const r of ranked) {
     if (out.placed.size >= MAX_PLACED) break;
@@ -123,6 +123,10 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
   }
   if (!cursor.member && !expired()) for (const id of usedImports(index, imports, q, uses, expired)) if (!ids.includes(id)) ids.push(id);
   return ids;
+}
+
+function placementOrder(a: Ranked, b: Ranked): number {
+  return compareKeys(a.key, b.key) || (a.site.path < b.site.path ? -1 : a.site.path > b.site.path ? 1 : a.site.line - b.site.line);
 }
 
 /** The document's imports: the index's facts for the file, plus any the text before the cursor adds (unsaved). */
@@ -205,6 +209,8 @@ function samePackage(
   expired: () => boolean,
 ): Ranked[] {
   const out: Ranked[] = [];
+  // Go names nothing but the workspace's use speaks for: only the best MAX_UNSUPPORTED can be placed (or have their results read).
+  const unsupported: Ranked[] = [];
   const files = index.syntax.samePackageFiles(rel).slice(0, 200);
   const go = language === 'go';
   const inTest = go && GO_TEST_FILE.test(rel);
@@ -223,16 +229,31 @@ function samePackage(
       const affinity = nameAffinity(d.name, parts);
       const fromPair = f === paired ? 0 : 1;
       // Nothing typed yet: of a package's hundreds of names only those used below, close in name to the line or from the paired file.
-      if (typed === '' && at === undefined && affinity === 0 && fromPair === 1) continue;
-      const group = at !== undefined ? 1 : affinity > 0 ? 2 : 3;
-      const key = placementKey(t, kindMismatch(d.kind, position, language), group, affinity, at ?? 0, fromPair);
-      out.push({ site: d, signal: 'same-package', key });
+      const evidence = !(typed === '' && at === undefined && affinity === 0 && fromPair === 1);
+      if (!evidence && !go) continue;
+      // Go: a name made of the words on the cursor line (`FormMultipart Binding = |` → formMultipartBinding) before those used below.
+      const group = go && affinity >= STRONG_AFFINITY ? 0.5 : at !== undefined ? 1 : affinity > 0 ? 2 : evidence ? 3 : 4;
+      // Go, nothing else known of a name: how much the workspace uses it (the package's common helpers, types and setters).
+      const mismatch = kindMismatch(d.kind, position, language);
+      if (evidence) out.push({ site: d, signal: 'same-package', key: placementKey(t, mismatch, group, affinity, at ?? 0, fromPair) });
+      else
+        unsupported.push({
+          site: d,
+          signal: 'same-package',
+          key: placementKey(t, mismatch, group, 0, -index.store.docFrequency(d.name.toLowerCase()), 1),
+        });
     }
   }
-  return out;
+  if (unsupported.length > MAX_UNSUPPORTED) unsupported.sort(placementOrder).length = MAX_UNSUPPORTED;
+  return [...out, ...unsupported];
 }
 
+/** More than the placed chunks and the Go names whose results are read (go-results.ts): those past it can never be placed. */
+const MAX_UNSUPPORTED = 48;
+
 const GO_TEST_FILE = /_test\.go$/;
+/** Every part of a one-part name on the cursor line, most of a longer one's (`nameAffinity`). */
+const STRONG_AFFINITY = 1;
 
 /** The file a test file tests, among `files`: `foo_test.go` → `foo.go`, `FooTest.java` → `Foo.java`, `test_foo.py` → `foo.py`, `x.test.ts` → `x.ts`. */
 export function testedFile(rel: string, files: string[]): string | undefined {

@@ -140,6 +140,24 @@ const migrations: Array<(db: Database.Database) => void> = [
       CREATE INDEX file_syntax_package ON file_syntax(package);
     `);
   },
+  // 4: Go interface methods are definitions and interface types have the kind `interface`
+  // (syntax/go-rules.ts). Symbols are facts of the parse: empty the index so the next walk
+  // rebuilds every file with them (vectors are kept: they are cached by content hash).
+  (db) => {
+    db.exec(`
+      DELETE FROM symbols;
+      DELETE FROM chunks;
+      DELETE FROM files;
+      DROP TABLE chunks_vocab;
+      DROP TABLE chunks_fts;
+      CREATE VIRTUAL TABLE chunks_fts USING fts5(
+        symbols, path, body,
+        content='', contentless_delete=1,
+        tokenize="unicode61 tokenchars '_'"
+      );
+      CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
+    `);
+  },
 ];
 
 /** Schema version this code writes (the number of migrations). */

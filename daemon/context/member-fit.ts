@@ -7,7 +7,9 @@
  *   `Foo::`); an instance member through a value (`color.`);
  * - boolean-ish: declared to return or hold a boolean (`-> bool`, `): boolean`, `) bool`,
  *   `boolean isX(`, `x: boolean`), or named as a predicate (`is_`, `has`, `can`…): what a
- *   condition reads (`if x.`, `!x.`, `&& x.`).
+ *   condition reads (`if x.`, `!x.`, `&& x.`);
+ * - returns nothing: what a value position cannot read, and what a Go statement (`c.Next()`)
+ *   calls.
  */
 import type { ChunkRow } from './index-store';
 import { splitIdentifier } from './identifiers';
@@ -54,6 +56,8 @@ export function memberFit(site: DefinitionSite, row: ChunkRow, ctx: FitContext):
   if (ctx.position === 'condition' && !d.boolish) miss++;
   // A method that returns nothing has no value to read, to pass or to chain on.
   if ((ctx.position === 'value' || ctx.position === 'condition') && d.returnsNothing) miss++;
+  // A Go statement `x.M(…)` throws away what M returns: the methods called so return nothing (fields are assigned there too).
+  if (ctx.position === 'statement' && (site.kind === 'method' || site.kind === 'function') && !d.returnsNothing) miss++;
   return miss;
 }
 

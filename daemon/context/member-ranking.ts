@@ -74,7 +74,10 @@ export function rankMembers(
   const rows = index.store.chunks(head.map((s) => s.m.site.chunkId));
   for (const s of head) {
     const row = rows.get(s.m.site.chunkId);
-    if (row) s.key[5] = memberFit(s.m.site, row, { position, typeLevel: q.typeLevel, own });
+    if (!row) continue;
+    s.key[5] = memberFit(s.m.site, row, { position, typeLevel: q.typeLevel, own });
+    // A Go statement says more than a use below: a member used below that returns something is read there, not called here.
+    if (position === 'statement') s.key[4] += 2 * s.key[5];
   }
   head.sort((a, b) => compareKeys(a.key, b.key) || siteOrder(a.m, b.m));
   const ordered = [...head, ...scored.slice(MAX_EVIDENCE)].map((s) => s.m);

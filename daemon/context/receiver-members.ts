@@ -17,6 +17,7 @@
 import type { DefinitionSite, ResolvedImport, SyntaxFacts } from './syntax/facts';
 import { TYPE_KINDS } from './syntax/facts';
 import { grammarFor } from './syntax/grammars';
+import { goImplementations } from './go-members';
 import { splitIdentifier } from './identifiers';
 import { declaredReturnType, escapeRe, followSteps, functionReturnType, isType, valueType } from './member-types';
 import type { CursorContext } from './syntax/cursor';
@@ -81,7 +82,25 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
     for (const b of syntax.baseTypesOf(t)) visit(b, depth + 1);
   };
   for (const t of types.slice(0, 3)) visit(t, 0);
+  if (grammarFor(q.language) === 'go' && types[0]?.kind === 'interface') goImplementing(syntax, found.type, members);
   return { members, via: found.via, type: found.type };
+}
+
+/**
+ * Go, a receiver typed by an interface: the methods of the types implementing it join its
+ * members. One implementation in the workspace is what a call runs: its methods come before
+ * the interface's (which then count as one step away); with several, the interface's first.
+ */
+function goImplementing(syntax: SyntaxFacts, iface: string, members: MemberSite[]): void {
+  const impl = goImplementations(
+    syntax,
+    iface,
+    // Its own methods: an implementation may have what the interface embeds only through its own embedded types.
+    members.filter((m) => m.depth === 0 && m.site.kind === 'method').map((m) => m.site),
+  );
+  const one = impl.types === 1;
+  if (one) for (const m of members) m.depth += 1;
+  for (const site of impl.methods) if (members.length < MAX_MEMBERS) members.push({ site, signal: 'receiver-member', depth: one ? 0 : 1 });
 }
 
 /** Files a namespace receiver stands for: an import's namespace, a Python submodule imported by name, a Rust path. */

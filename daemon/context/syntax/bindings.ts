@@ -92,6 +92,8 @@ const BINDERS = new Set([
   'for_expression',
   'closure_parameters',
   'match_arm',
+  // Go: `for _, v := range xs`.
+  'range_clause',
 ]);
 const BINDER_LIST = [...BINDERS];
 const SCOPES =
@@ -196,6 +198,11 @@ export class DocumentBindings {
           at,
           depth + 1,
         );
+      case 'type_assertion_expression': {
+        // Go `x.(*T)`: a T.
+        const type = plainType(n.childForFieldName('type')?.text ?? '');
+        return type ? { type, steps: [], via: 'annotation' } : undefined;
+      }
       case 'as_expression': {
         const type = plainType(n.namedChild(1)?.text ?? '');
         return type ? { type, steps: [], via: 'annotation' } : this.ref(n.namedChild(0), at, depth + 1);
@@ -246,6 +253,11 @@ export class DocumentBindings {
     if (WRAPPER_CTORS.test(fn.text.replace(/\s+/g, ''))) {
       const arg = n.childForFieldName('arguments')?.namedChild(0);
       return this.ref(arg, at, depth + 1);
+    }
+    // Go `new(T)`: a *T.
+    if (this.grammar === 'go' && fn.text === 'new') {
+      const type = plainType(n.childForFieldName('arguments')?.namedChild(0)?.text ?? '');
+      return type ? { type, steps: [], via: 'initializer' } : undefined;
     }
     if (fn.type === 'identifier' || fn.type === 'name') {
       // Python `Foo(…)` constructs a class; a capitalised callee reads as one elsewhere too (not in Go).
@@ -474,6 +486,11 @@ export class DocumentBindings {
         const names = n.childrenForFieldName('name');
         if (names.length > 0) return names.flatMap((l) => (l ? one(l, f('type')) : []));
         return one(declaratorName(f('declarator')), f('type'));
+      }
+      case 'range_clause': {
+        // Go `for _, m := range ms`: m is an element of ms (plainType reads `[]*Metric` as Metric).
+        const left = f('left')?.namedChildren ?? [];
+        return left.length === 2 ? one(left[1], null, f('right')) : [];
       }
       case 'let_declaration':
       case 'let_condition': {

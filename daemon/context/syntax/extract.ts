@@ -86,7 +86,7 @@ export function extractSyntax(root: Node, grammar: GrammarId, text: string, desc
         const rule = rules.defs[type];
         if (rule && !up.local && !up.inImport && definitions.length < MAX_DEFINITIONS) {
           const node = cursor.currentNode;
-          let kind = rule.kind;
+          let kind = rules.kindOf ? rules.kindOf(node, rule.kind) : rule.kind;
           let names = declaredNames(node, rule.name);
           if (isJs && kind === 'variable' && /^\s*const\b/.test(text.slice(cursor.startIndex, cursor.startIndex + 10))) kind = 'constant';
           if (grammar === 'python' && type === 'assignment' && up.parentType !== 'expression_statement') names = [];

@@ -20,6 +20,7 @@ import { readInsideRoots } from '../../../shared/paths';
 import type { IndexStore } from '../index-store';
 import { cursorContext, type CursorContext } from './cursor';
 import { ImportResolver } from './resolve';
+import { goEmbeddedTypes } from './go-embedded';
 import { grammarFor } from './grammars';
 import type { ImportFact, ParserId } from './types';
 import { rustDerefTarget, rustSupertraits } from './rust-impls';
@@ -273,7 +274,8 @@ export class IndexSyntaxFacts implements SyntaxFacts {
       const header = row ? headerOf(row.context, row.text, type.name) : '';
       const lang = row?.language ?? '';
       const grammar = grammarFor(lang) ?? lang;
-      const names = baseNames(header, grammar).slice(0, 4);
+      if (grammar === 'go' && row) out.push(...this.goEmbedded(type, row.text));
+      const names = grammar === 'go' ? [] : baseNames(header, grammar).slice(0, 4);
       // Rust: a trait's supertraits (rust-impls.ts).
       if (grammar === 'rust' && type.kind === 'trait') names.push(...rustSupertraits(header, type.name));
       else if (grammar === 'rust') {
@@ -298,6 +300,22 @@ export class IndexSyntaxFacts implements SyntaxFacts {
 
   chunkText(chunkId: number): string | undefined {
     return this.store.chunks([chunkId]).get(chunkId)?.text;
+  }
+
+  /** Go: the types a struct or interface embeds (their members are promoted to it); a qualified one only from a package of the workspace. */
+  private goEmbedded(type: DefinitionSite, text: string): DefinitionSite[] {
+    const out: DefinitionSite[] = [];
+    for (const e of goEmbeddedTypes(text, type.name).slice(0, 6)) {
+      if (e.name === type.name && !e.qualifier) continue;
+      const found = e.qualifier
+        ? this.importsOf(type.path)
+            .filter((i) => i.namespace === e.qualifier)
+            .flatMap((i) => i.files.slice(0, 50).flatMap((f) => this.definitionsNamed(f, e.name)))
+        : this.typeDefinitions(type.path, e.name);
+      for (const d of found.filter((d) => TYPE_KINDS.has(d.kind) && d.container === undefined).slice(0, 2))
+        if (d.path !== type.path || d.line !== type.line) out.push(d);
+    }
+    return out;
   }
 
   /** The single top-level type declared by the files that `file` imports `name` from. */

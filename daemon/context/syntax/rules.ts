@@ -18,6 +18,7 @@ import {
   rubyImports,
   rustImports,
 } from './import-readers';
+import { GO_INTERFACE_METHODS, goKindOf } from './go-rules';
 import type { DefinitionKind, ImportFact } from './types';
 
 /** How a declaration node names what it declares. */
@@ -52,6 +53,8 @@ export interface GrammarRules {
   packageOf?: (node: Node) => string | undefined;
   /** Containers without a `name` field: how they are called (Rust `impl X`). */
   containerName?: (node: Node) => string | undefined;
+  /** The kind a declaration has when its rule's kind is not the whole story (Go `type I interface {…}`). */
+  kindOf?: (node: Node, kind: DefinitionKind) => DefinitionKind;
 }
 
 // ---- the tables ----------------------------------------------------------------------
@@ -114,8 +117,10 @@ export const RULES: Record<GrammarId, GrammarRules> = {
     defs: {
       function_declaration: { kind: 'function', name: 'name' },
       method_declaration: { kind: 'method', name: 'name' },
-      type_spec: { kind: 'type', name: 'name' },
+      // A container for the methods an interface type declares (GO_INTERFACE_METHODS).
+      type_spec: { kind: 'type', name: 'name', container: true },
       type_alias: { kind: 'type', name: 'name' },
+      ...GO_INTERFACE_METHODS,
       const_spec: { kind: 'constant', name: 'name' },
       var_spec: { kind: 'variable', name: 'name' },
     },
@@ -124,6 +129,7 @@ export const RULES: Record<GrammarId, GrammarRules> = {
     functions: new Set(['function_declaration', 'method_declaration', 'func_literal']),
     attached: new Set(['comment']),
     imports: goImports,
+    kindOf: goKindOf,
     packageOf: (n) => (n.type === 'package_clause' ? named(n).find((c) => c.type === 'package_identifier')?.text : undefined),
   },
   rust: {

@@ -130,6 +130,10 @@ describe('context/imports-retriever: Go same-package names', function () {
     'cart/cart_test.go': `package shop\n\n${fn('func TestNewCart(t *T)')}`,
     'cart/fixtures_test.go': `package shop\n\n${fn('func BenchmarkCart(b *B)')}${fn('func sampleCart() *Cart', 'NewCart()')}`,
     'cart/total.go': `package shop\n\n${fn('func Total(c *Cart) int', '0')}`,
+    // A helper the workspace uses everywhere and one it uses once; two codecs, one named by the words of a line.
+    'cart/round.go': `package shop\n\n${fn('func roundUp(n int) int', 'n')}${fn('func rarelyUsed() int', '0')}`,
+    'cart/uses.go': `package shop\n\n${fn('func a() int', 'roundUp(1)')}${fn('func b() int', 'roundUp(2)')}${fn('func c() int', 'roundUp(3)')}`,
+    'cart/codecs.go': `package shop\n\n${fn('type jsonCodec struct{ n int }\n\nfunc (j jsonCodec) Name() string', '""')}${fn('type xmlCodec struct{ n int }\n\nfunc (x xmlCodec) Name() string', '""')}`,
   };
   let t: ReturnType<typeof tempDir>;
   let engine: ReturnType<typeof makeEngine>['engine'];
@@ -176,6 +180,52 @@ describe('context/imports-retriever: Go same-package names', function () {
     assert.equal(first[0], 'priceOf', first.join(' '));
     // Nothing in the line or the test's name: the tested file's names are still placed.
     assert.ok(placed('cart/cart_test.go', 'package shop\n\nfunc TestA(t *T) {\n\tc := ', '\n}\n').includes('NewCart'));
+  });
+
+  it('Go, nothing known of the names: how much the workspace uses each orders them (they were left out before)', () => {
+    const names = placed('cart/total.go', 'package shop\n\nfunc Total(c *Cart) int {\n\treturn ', '\n}\n');
+    const at = (n: string) => names.findIndex((x) => x.split(',').includes(n));
+    assert.ok(at('roundUp') >= 0 && at('rarelyUsed') > at('roundUp'), names.join(' '));
+  });
+
+  it('Go: a type position (`var x |`, `func (c *|`, `[]|`) puts types first', () => {
+    for (const line of ['\tvar x ', '\tfor _, c := range []', '\tf := func(c *']) {
+      // rarelyUsed is used below: without the position it would come first.
+      const names = placed('cart/total.go', `package shop\n\nfunc Total(c *Cart) int {\n${line}`, '\n\treturn rarelyUsed()\n}\n');
+      assert.ok(/Codec/.test(names[0]), `${line}: ${names.join(' ')}`);
+      assert.ok(
+        names.some((n) => n.includes('rarelyUsed')),
+        names.join(' '),
+      );
+    }
+  });
+
+  it('Go: a statement starts with a call or an assignment, not a type: a function before a type used below', () => {
+    const names = placed('cart/total.go', 'package shop\n\nfunc Total(c *Cart) int {\n\t', '\n\tx := jsonCodec{}\n}\n');
+    assert.ok(!names[0].includes('Codec'), names.join(' '));
+    assert.ok(
+      names.some((n) => n.includes('jsonCodec')),
+      names.join(' '),
+    );
+  });
+
+  it('Go: `return |` puts the functions declared to return what the enclosing function returns first', () => {
+    // NewCart is used below (it would come first) but returns *Cart, not int.
+    const names = placed('cart/total.go', 'package shop\n\nfunc Total(c *Cart) int {\n\treturn ', '\n}\n\nvar _ = NewCart()\n');
+    assert.ok(['priceOf', 'roundUp', 'rarelyUsed'].includes(names[0]), names.join(' '));
+    assert.ok(
+      names.some((n) => n.includes('NewCart')),
+      names.join(' '),
+    );
+  });
+
+  it('Go: a name made of the words on the cursor line comes before the names used below it', () => {
+    const names = placed('cart/total.go', 'package shop\n\nvar (\n\tJSON Codec = ', '\n\tXML Codec = xmlCodec{}\n)\n');
+    assert.ok(names[0].split(',').includes('jsonCodec'), names.join(' '));
+    assert.ok(
+      names.some((n) => n.split(',').includes('xmlCodec')),
+      names.join(' '),
+    );
   });
 
   it('pairs a test file with the file it tests', () => {

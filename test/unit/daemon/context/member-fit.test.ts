@@ -47,6 +47,13 @@ describe('context/member-fit', () => {
     assert.equal(none('java', 'class A {\n  public int size() {', 'size', 'method', 2), false);
   });
 
+  it('Go: a statement (`c.` starting its line) calls methods that return nothing; fields fit there too', () => {
+    const stmt = { position: 'statement' as const, typeLevel: false, own: false };
+    assert.equal(memberFit(...member('go', 'func (c *Context) Next() {', 'Next', 'method', 1), stmt), 0);
+    assert.equal(memberFit(...member('go', 'func (c *Context) Param(key string) string {', 'Param', 'method', 1), stmt), 1);
+    assert.equal(memberFit(...member('go', 'type Context struct {\n\tAccepted []string', 'Accepted', 'field', 2), stmt), 0);
+  });
+
   it('counts how badly a member fits the position', () => {
     const [fromRgb, r1] = member('python', 'class Color:\n    @classmethod\n    def from_rgb(cls, r):', 'from_rgb', 'method', 3);
     const [downgrade, r2] = member('python', 'class Color:\n    def downgrade(self, system):', 'downgrade', 'method', 2);

@@ -53,3 +53,32 @@ describe('context/member-ranking', () => {
     assert.equal(order.at(-1), 'src/stream.ts:9', order.join(' '));
   });
 });
+
+describe('context/member-ranking: Go statements', () => {
+  let index: MemoryIndex;
+  before(async () => {
+    await loadGrammar('go');
+    index = memoryIndex('/repo', {
+      'web/ctx.go': [
+        { startLine: 1, text: 'type Ctx struct {\n\tn int\n}', symbols: [{ name: 'Ctx', line: 1, kind: 'type' }] },
+        { startLine: 4, text: 'func (c *Ctx) Next() {\n}', symbols: [{ name: 'Next', line: 4, kind: 'method', container: 'Ctx' }] },
+        {
+          startLine: 6,
+          text: 'func (c *Ctx) Param(key string) string {\n}',
+          symbols: [{ name: 'Param', line: 6, kind: 'method', container: 'Ctx' }],
+        },
+      ],
+    });
+  });
+  after(() => index.close());
+
+  it('`c.` starting a statement: a method that returns nothing before one the file reads further down', () => {
+    const out: ImportSignals = { files: new Set(), placed: new Map() };
+    const prefix = 'package web\nfunc f(c *Ctx) {\n\tc.';
+    importsRetriever(index, { rel: 'web/app.go', language: 'go', prefix, suffix: '\n\tx := c.Param("a")\n}', queryWindow: prefix }, out);
+    assert.deepEqual(
+      [...out.placed.keys()].map((id) => index.where(id)),
+      ['web/ctx.go:4', 'web/ctx.go:6'],
+    );
+  });
+});

@@ -101,6 +101,40 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
         { startLine: 8, text: 'type Engine struct {\n}', symbols: [sym('Engine', 8, 'type')] },
         { startLine: 10, text: 'func (e *Engine) Run() {\n}', symbols: [sym('Run', 10, 'method', 'Engine')] },
       ],
+      // Go: an interface with one implementation in the workspace and one that is only declared; a struct embedding another.
+      'web/writer.go': [
+        {
+          startLine: 1,
+          text: 'type ResponseWriter interface {\n\tFlusher\n\tStatus() int\n\tSize() int\n}',
+          symbols: [
+            sym('ResponseWriter', 1, 'interface'),
+            sym('Status', 3, 'method', 'ResponseWriter'),
+            sym('Size', 4, 'method', 'ResponseWriter'),
+          ],
+        },
+        {
+          startLine: 6,
+          text: 'type Flusher interface {\n\tFlush()\n}',
+          symbols: [sym('Flusher', 6, 'interface'), sym('Flush', 7, 'method', 'Flusher')],
+        },
+        { startLine: 9, text: 'type rw struct {\n\tsize int\n}', symbols: [sym('rw', 9, 'type')] },
+        { startLine: 12, text: 'func (w *rw) Status() int {\n}', symbols: [sym('Status', 12, 'method', 'rw')] },
+        { startLine: 14, text: 'func (w *rw) Size() int {\n}', symbols: [sym('Size', 14, 'method', 'rw')] },
+        { startLine: 16, text: 'func (w *rw) Flush() {\n}', symbols: [sym('Flush', 16, 'method', 'rw')] },
+        // Declares Status but not Size: it does not implement ResponseWriter.
+        { startLine: 18, text: 'func (h *half) Status() int {\n}', symbols: [sym('Status', 18, 'method', 'half')] },
+        {
+          startLine: 20,
+          text: 'type Renderer interface {\n\tRender() error\n}',
+          symbols: [sym('Renderer', 20, 'interface'), sym('Render', 21, 'method', 'Renderer')],
+        },
+      ],
+      'web/router.go': [
+        { startLine: 1, text: 'type RouterGroup struct {\n\tbase string\n}', symbols: [sym('RouterGroup', 1, 'type')] },
+        { startLine: 4, text: 'func (g *RouterGroup) Use() {\n}', symbols: [sym('Use', 4, 'method', 'RouterGroup')] },
+        { startLine: 6, text: 'type Server struct {\n\t*RouterGroup\n\ttrees int\n}', symbols: [sym('Server', 6, 'type')] },
+        { startLine: 10, text: 'func (s *Server) Run() {\n}', symbols: [sym('Run', 10, 'method', 'Server')] },
+      ],
       // Rust: an optional struct field, an associated function returning Result<Self>.
       'src/printer.rs': [
         { startLine: 1, text: 'pub struct Summary {\n    stats: Option<Stats>,\n}', symbols: [sym('Summary', 1, 'struct')] },
@@ -217,6 +251,27 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
       type: 'Engine',
       via: 'return type',
       members: ['Run'],
+    });
+  });
+
+  it('Go: a receiver typed by an interface gets the methods of the one type implementing it (those of the interface itself) first, then the interface and what it embeds', () => {
+    const r = index.syntax.cursorContext('package web\nfunc f(w ResponseWriter) {\n\tw.', '\n}', 'go');
+    const got = receiverMembers(index.syntax, { rel: 'web/app.go', language: 'go', prefix: '', suffix: '', imports: [], ...r.member! });
+    assert.equal(got.type, 'ResponseWriter');
+    assert.deepEqual(
+      got.members.map((m) => `${m.site.container}.${m.site.name}:${m.site.line}@${m.depth}`),
+      // `half` declares Status only: not an implementation.
+      ['ResponseWriter.Status:3@1', 'ResponseWriter.Size:4@1', 'Flusher.Flush:7@2', 'rw.Status:12@0', 'rw.Size:14@0'],
+    );
+    // An interface nothing implements keeps its own methods.
+    assert.deepEqual(resolve('web/app.go', 'go', 'package web\nfunc f(r Renderer) {\n\tr.', '\n}').members, ['Render']);
+  });
+
+  it('Go: the methods of an embedded struct are promoted to the embedding one', () => {
+    assert.deepEqual(resolve('web/app.go', 'go', 'package web\nfunc f(s *Server) {\n\ts.', '\n}'), {
+      type: 'Server',
+      via: 'declared type',
+      members: ['Run', 'Use'],
     });
   });
 

@@ -40,6 +40,14 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
       });
     });
 
+    it('Go: a range value is an element of what is ranged over; a type assertion; `new(T)`', () => {
+      assert.equal(member('go', 'package a\nfunc f(ms []*Metric) {\n\tfor _, m := range ms {\n\t\tm.', '\n\t}\n}')?.type, 'Metric');
+      // The index of a one-name range is not an element.
+      assert.equal(member('go', 'package a\nfunc f(ms []*Metric) {\n\tfor m := range ms {\n\t\tm.', '\n\t}\n}')?.type, undefined);
+      assert.equal(member('go', 'package a\nfunc f(x any) {\n\tc, ok := x.(*Counter)\n\tc.', '\n}')?.type, 'Counter');
+      assert.equal(member('go', 'package a\nfunc f() {\n\tc := new(Counter)\n\tc.', '\n}')?.type, 'Counter');
+    });
+
     it('Rust: references, closures; Java: parameters and for-each variables', () => {
       assert.equal(member('rust', 'fn f(buf: &mut Buffer) {\n    buf.', '\n}')?.type, 'Buffer');
       assert.equal(member('rust', 'fn f() {\n    let g = |p: &Point| p.', ';\n}')?.type, 'Point');

@@ -261,4 +261,19 @@ describe('context/syntax: facts in the index (parsers, resolved imports, package
       await again.dispose();
     }
   });
+
+  it('rebuilds a schema-3 index, whose symbols lack Go interface methods', async () => {
+    const home = join(t.dir, 'home3');
+    const { engine } = makeEngine(home, { watch: { enabled: false } });
+    await engine.indexRoot(root);
+    const file = join(storeDirFor(home, engine.roots()[0]), 'index.db');
+    await engine.dispose();
+    const db = new Database(file);
+    db.pragma('user_version = 3');
+    db.close();
+    const store = new IndexStore(file);
+    assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    assert.deepEqual(store.counts(), { files: 0, chunks: 0 }, 'emptied, to be rebuilt with the new facts');
+    store.close();
+  });
 });

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { goResultFit, goResultMismatch, goReturnWanted } from '../../../../daemon/context/go-results';
+import type { ChunkRow } from '../../../../daemon/context/index-store';
+import type { DefinitionSite } from '../../../../daemon/context/syntax/facts';
+
+/** A definition on the first line of a chunk holding `text`. */
+function site(name: string, kind: string, text: string): [DefinitionSite, ChunkRow] {
+  const row: ChunkRow = { id: 1, path: 'a.go', language: 'go', startLine: 10, endLine: 20, hash: 'h', symbols: [name], text, context: '' };
+  return [{ name, kind, path: 'a.go', line: 10, chunkId: 1 }, row];
+}
+
+describe('context/go-results: what `return |` takes in a Go function', () => {
+  it('reads the result the enclosing function declares, at the start of a return only', () => {
+    const method = 'func (hs headerSource) TrySet(value reflect.Value, opt setOptions) (bool, error) {\n\tx := 1\n\treturn ';
+    assert.equal(goReturnWanted(method), '(bool,error)');
+    assert.equal(goReturnWanted('func mapHeader(ptr any, h map[string][]string) error {\n\treturn '), 'error');
+    assert.equal(goReturnWanted('func New[T any](opts ...Option) *Engine[T] {\n\treturn '), '*Engine[T]');
+    assert.equal(goReturnWanted('func (n *node) walk() (found bool, err error) {\n\treturn '), '(bool,error)');
+    // Not a return, a function returning nothing, a later function without a result.
+    assert.equal(goReturnWanted('func f() error {\n\tx := '), undefined);
+    assert.equal(goReturnWanted('func f() {\n\treturn '), undefined);
+    assert.equal(goReturnWanted('func f() error {\n}\n\nfunc g() {\n\treturn '), undefined);
+  });
+
+  it('a function returning it fits, the type itself fits, what the index cannot say fits less, another result least', () => {
+    assert.equal(
+      goResultMismatch(...site('mappingByPtr', 'function', 'func mappingByPtr(ptr any, s setter, tag string) error {'), 'error'),
+      0,
+    );
+    assert.equal(
+      goResultMismatch(...site('setByForm', 'function', 'func setByForm(v reflect.Value) (isSet bool, err error) {'), '(bool,error)'),
+      0,
+    );
+    assert.equal(goResultMismatch(...site('cleanPath', 'function', 'func cleanPath(p string) string {'), 'error'), 2);
+    assert.equal(goResultMismatch(...site('Engine', 'type', 'type Engine struct {'), '*Engine'), 0);
+    // Several results: `return f()` with all of them, or `return g(), nil` / `return &T{}, nil` with the first.
+    assert.equal(goResultMismatch(...site('newEngine', 'function', 'func newEngine() *Engine {'), '(*Engine,error)'), 0);
+    assert.equal(goResultMismatch(...site('Engine', 'type', 'type Engine struct {'), '(*Engine,error)'), 0);
+    assert.equal(goResultMismatch(...site('name', 'function', 'func name() string {'), '(*Engine,error)'), 2);
+    assert.equal(goResultMismatch(...site('node', 'type', 'type node struct {'), '*Engine'), 1);
+    assert.equal(goResultMismatch(...site('errX', 'variable', 'var errX = errors.New("x")'), 'error'), 1);
+    assert.equal(goResultMismatch(...site('long', 'function', 'func long(\n\ta int,\n) error {'), 'error'), 1);
+  });
+
+  it('orders the best names by it, in the kind-mismatch slot of their keys; other positions leave the order alone', () => {
+    const rows = new Map<number, ChunkRow>();
+    const entry = (id: number, name: string, kind: string, text: string) => {
+      rows.set(id, { id, path: 'a.go', language: 'go', startLine: 1, endLine: 3, hash: 'h', symbols: [name], text, context: '' });
+      return { site: { name, kind, path: 'a.go', line: 1, chunkId: id }, key: [0, 0, id] };
+    };
+    const ranked = () => [
+      entry(1, 'BasicAuth', 'function', 'func BasicAuth(accounts Accounts) HandlerFunc {'),
+      entry(2, 'processAccounts', 'function', 'func processAccounts(accounts Accounts) authPairs {'),
+      entry(3, 'Engine', 'type', 'type Engine struct {'),
+    ];
+    const order = (a: { key: number[] }, b: { key: number[] }) => a.key[1] - b.key[1] || a.key[2] - b.key[2];
+    const names = (before: string) =>
+      goResultFit((ids) => new Map(ids.map((i) => [i, rows.get(i)!])), ranked(), before, order).map((r) => r.site.name);
+    assert.deepEqual(names('func f() {\n\tpairs := '), ['BasicAuth', 'processAccounts', 'Engine']);
+    assert.deepEqual(names('func f() {\n\tx := pairs + '), ['BasicAuth', 'processAccounts', 'Engine']);
+    // `return |` in a function returning authPairs: another type says nothing, a function returning another result least.
+    assert.deepEqual(names('func g() authPairs {\n\treturn '), ['processAccounts', 'Engine', 'BasicAuth']);
+  });
+});
