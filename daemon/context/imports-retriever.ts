@@ -87,7 +87,15 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
   if (cursor.member) {
     const r = receiverMembers(syntax, { ...q, ...cursor.member, imports });
     out.cursor = { identifier: typed, receiver: cursor.member.receiver, type: r.type, via: r.via };
-    const mq = { typed, uses, receiver: cursor.member.receiver, typeLevel: r.via === 'type name', before, language: q.language };
+    const mq = {
+      typed,
+      uses,
+      receiver: cursor.member.receiver,
+      typeLevel: r.via === 'type name',
+      before,
+      suffix: q.suffix,
+      language: q.language,
+    };
     // Already in order: the key is the rank.
     ranked = rankMembers(index, r.members, mq, (name) => nameAffinity(name, parts)).map((m, i) => ({ ...m, key: [i] }));
   } else {

@@ -4,7 +4,8 @@
  *
  * 1. the identifier being typed (a prefix of the name, case first), not used in the file
  *    yet, not private-looking unless the receiver is `this`/`self`, used below the cursor
- *    (the sooner the likelier);
+ *    on the same receiver (`c.req` further down: the sooner the likelier), then used below
+ *    at all;
  * 2. for the best MAX_EVIDENCE of those, what the declaration says against what the
  *    position wants (`member-fit.ts`): a type-level member (static, `@classmethod`, a Rust
  *    function without `self`) after a type's name and an instance member after a value; a
@@ -36,6 +37,8 @@ export interface MemberQuery {
   typeLevel: boolean;
   /** The prefix up to the identifier being typed (for the position). */
   before: string;
+  /** The text after the cursor line (members used on the same receiver there). */
+  suffix?: string;
   language: string;
 }
 
@@ -47,6 +50,9 @@ export function rankMembers(
   affinity: (name: string) => number,
 ): MemberSite[] {
   const own = /^(this|self|Self)$/.test(q.receiver.split(/\.|::|->/)[0]);
+  // Not Go: its methods each name their own receiver, and one file's `c` is a different type from method to method
+  // (on gin it placed worse).
+  const onReceiver = q.language === 'go' ? new Map<string, number>() : receiverUsesBelow(q.receiver, q.suffix ?? '');
   const scored: Array<{ m: MemberSite; key: number[] }> = [];
   for (const m of members) {
     const name = m.site.name;
@@ -57,8 +63,9 @@ export function rankMembers(
     const hidden = !own && /^[_#]/.test(name) ? 1 : 0;
     const score = Math.log1p(index.store.docFrequency(name.toLowerCase())) + 2 * affinity(name) - 0.5 * m.depth;
     // A member the file uses further down is likely its first use here; the sooner, the likelier.
-    const at = q.uses.after.get(name);
-    scored.push({ m, key: [t, used, hidden, at === undefined ? 1 : 0, 0, at ?? -score] });
+    const same = onReceiver.get(name);
+    const at = same ?? q.uses.after.get(name);
+    scored.push({ m, key: [t, used, hidden, same !== undefined ? 0 : at !== undefined ? 1 : 2, 0, at ?? -score] });
   }
   scored.sort((a, b) => compareKeys(a.key, b.key) || siteOrder(a.m, b.m));
   const head = scored.slice(0, MAX_EVIDENCE);
@@ -78,6 +85,19 @@ export function rankMembers(
     seen.add(m.site.name);
   }
   return [...first, ...again];
+}
+
+/** Scanned of the suffix for the receiver's member uses (as much as `documentUses` reads). */
+const MAX_SUFFIX_SCAN = 100_000;
+
+/** The first offset in `suffix` of each member used on `receiver` (`c.req`, `self.pool`, `x->y`, `a::b`). */
+export function receiverUsesBelow(receiver: string, suffix: string): Map<string, number> {
+  const out = new Map<string, number>();
+  if (receiver === '' || receiver.length > 200) return out;
+  const recv = receiver.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\./g, '\\s*\\??\\.\\s*');
+  const re = new RegExp(`(?<![\\w$.])${recv}[ \\t]*(?:\\?\\.|\\.|::|->)[ \\t]*([A-Za-z_$][\\w$]*)`, 'g');
+  for (const m of suffix.slice(0, MAX_SUFFIX_SCAN).matchAll(re)) if (!out.has(m[1])) out.set(m[1], m.index);
+  return out;
 }
 
 /** 0: the name starts with what is typed (case and all); 1: ignoring case; undefined: it does not. */

@@ -11,6 +11,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { GrammarId } from './grammars';
 import { plainType } from './type-names';
+import { callbackSite } from './ts-callbacks';
 
 export { plainType } from './type-names';
 
@@ -27,9 +28,26 @@ export interface TypeRef {
   head?: string;
   /** Or a free function whose declared return type it is (`makeFoo()`, `pkg.NewT()`). */
   callee?: string;
+  /** Or a parameter of a function the document passes without typing it (TypeScript: ts-callbacks.ts). */
+  param?: CallbackParam;
   /** Members to follow from there, in order. */
   steps: Step[];
   via?: 'self' | 'annotation' | 'initializer';
+}
+
+/**
+ * Parameter `index` of a function written without parameter types, typed by where it goes:
+ * argument `arg` (its property `prop`, when the function is a property of an object literal
+ * there) of what `of` calls (a free function, a method, a class's constructor with `construct`),
+ * or the function type `declared` of the variable it initialises.
+ */
+export interface CallbackParam {
+  of?: TypeRef;
+  construct?: boolean;
+  declared?: string;
+  arg: number;
+  prop?: string;
+  index: number;
 }
 
 interface Binding {
@@ -153,8 +171,10 @@ export class DocumentBindings {
           const type = this.enclosingType(at);
           if (type) return { type, steps: [{ name, call: false }] };
         }
-        if (!b) return { head: name, steps: [] };
-        return this.bindingRef(b, depth) ?? { head: name, steps: [] };
+        if (!b) return this.callbackRef(name, n, depth) ?? { head: name, steps: [] };
+        const bound = this.bindingRef(b, depth);
+        if (bound) return bound;
+        return (/_parameter$/.test(b.node.type) ? this.callbackRef(name, n, depth) : undefined) ?? { head: name, steps: [] };
       }
       case 'parenthesized_expression':
       case 'non_null_expression':
@@ -202,6 +222,29 @@ export class DocumentBindings {
         return base && base.steps.length < MAX_STEPS ? { ...base, steps: [...base.steps, { name: member.name, call: false }] } : undefined;
       }
     }
+  }
+
+  /** TypeScript: an untyped (or destructured) parameter of a function around `from`, typed by where the function goes. */
+  private callbackRef(name: string, from: Node, depth: number): TypeRef | undefined {
+    if (this.grammar !== 'typescript' && this.grammar !== 'tsx') return undefined;
+    const site = callbackSite(from, name);
+    if (!site) return undefined;
+    const steps: Step[] = site.member ? [{ name: site.member, call: false }] : [];
+    if (site.annotation) {
+      const type = this.typeName(site.annotation, site.annotation);
+      return type ? { type, steps, via: 'annotation' } : undefined;
+    }
+    const where = { arg: site.arg, index: site.index, ...(site.prop ? { prop: site.prop } : {}) };
+    if (site.declared) return { steps, param: { declared: site.declared.text.replace(/^:\s*/, ''), ...where } };
+    const callee = site.callee;
+    if (!callee) return undefined;
+    let of: TypeRef | undefined;
+    if (site.construct) {
+      const type = plainType(callee.text);
+      of = type ? { type, steps: [] } : undefined;
+    } else if (callee.type === 'identifier') of = { callee: callee.text, steps: [] };
+    else if (depth < MAX_DEPTH) of = this.ref(callee, callee, depth + 1);
+    return of ? { steps, param: { of, ...(site.construct ? { construct: true } : {}), ...where } } : undefined;
   }
 
   private callRef(n: Node, at: Node, depth: number): TypeRef | undefined {
