@@ -184,16 +184,22 @@ export class DocumentBindings {
       case 'reference_expression':
       case 'unary_expression':
       case 'pointer_expression':
-      case 'satisfies_expression':
       case 'expression_list':
         return this.ref(
           n.childForFieldName('value') ?? n.childForFieldName('operand') ?? n.childForFieldName('argument') ?? n.namedChild(0),
           at,
           depth + 1,
         );
-      case 'as_expression': {
+      // `x satisfies T`: the value keeps its own type; T is what the document states of it.
+      case 'as_expression':
+      case 'satisfies_expression': {
         const type = plainType(n.namedChild(1)?.text ?? '');
         return type ? { type, steps: [], via: 'annotation' } : this.ref(n.namedChild(0), at, depth + 1);
+      }
+      case 'type_assertion': {
+        // `<T>x` (TypeScript's older cast).
+        const type = plainType(n.namedChild(0)?.text.replace(/^<|>$/g, '') ?? '');
+        return type ? { type, steps: [], via: 'annotation' } : this.ref(n.namedChild(1), at, depth + 1);
       }
       case 'new_expression':
       case 'object_creation_expression':
@@ -347,9 +353,13 @@ export class DocumentBindings {
             p.childForFieldName('bounds') ??
             p.childForFieldName('constraint') ??
             p.childForFieldName('type') ??
-            p.namedChildren.find((c) => c?.type === 'type_bound');
+            p.namedChildren.find((c) => c?.type === 'type_bound') ??
+            // TypeScript `<T = Foo>`: without a constraint, the default.
+            (p.type === 'type_parameter' ? p.childForFieldName('value') : null);
           const first =
-            bound?.type === 'trait_bounds' || bound?.type === 'constraint' || bound?.type === 'type_bound' ? bound.namedChild(0) : bound;
+            bound?.type === 'trait_bounds' || bound?.type === 'constraint' || bound?.type === 'type_bound' || bound?.type === 'default_type'
+              ? bound.namedChild(0)
+              : bound;
           const t = first ? plainType(first.text) : undefined;
           // `<B>` with its bound in a `where` clause further on: keep looking.
           if (t) return t;
