@@ -29,11 +29,11 @@ describe('context/cursor-position', () => {
       ['typescript', '  throw new ', 'class'],
       ['typescript', 'if (err instanceof ', 'class'],
       ['java', '    Foo f = new ', 'class'],
-      // An index and a computed key take a key; an array literal is a value.
+      // An index and a computed key take a key; an array literal does not.
       ['typescript', 'const s = (node as Stash)[', 'key'],
       ['typescript', 'if (!added[cssClassName[', 'key'],
       ['typescript', 'list.forEach(({ [', 'key'],
-      ['typescript', 'const xs = [', 'value'],
+      ['typescript', 'const xs = [', 'any'],
     ];
     for (const [lang, prefix, want] of cases)
       assert.equal(positionKind(`line one\n${prefix}`, lang), want, `${lang}: ${JSON.stringify(prefix)}`);
