@@ -5,6 +5,7 @@
  *   app.get('/', (c) => c.)               parameter 0 of argument 1 of `app.get`
  *   streamSSE(c, async (stream) => …)     parameter 0 of argument 1 of `streamSSE`
  *   new Foo({ onX: (e) => e. })           parameter 0 of property `onX` of argument 0 of Foo's constructor
+ *   new Foo({ onX(e) { e. } })            the same, written as a method
  *   const g: GetConnInfo = (c) => c.      parameter 0 of the function type `GetConnInfo`
  *
  * and a destructured parameter (`({ req }: Context) =>`, `({ req }) =>`) binds a member of
@@ -38,7 +39,9 @@ export interface CallbackSite {
  */
 export function callbackSite(from: Node, name: string): CallbackSite | undefined {
   for (let n: Node | null = from, guard = 0; n && guard < 60; n = n.parent, guard++) {
-    if (!FUNCTIONS.test(n.type)) continue;
+    // A method written in an object literal (`{ onX(e) { … } }`) goes where the literal goes, as its property.
+    const shorthand = n.type === 'method_definition' && n.parent?.type === 'object';
+    if (!FUNCTIONS.test(n.type) && !shorthand) continue;
     const found = parameterOf(n, name);
     if (found === null) continue;
     if (found === undefined) return undefined;
@@ -90,11 +93,18 @@ function destination(fn: Node): Omit<CallbackSite, 'index' | 'member' | 'annotat
   let node = fn;
   let prop: string | undefined;
   let parent = node.parent;
+  if (fn.type === 'method_definition' && parent?.type === 'object') {
+    const key = fn.childForFieldName('name');
+    if (key?.type !== 'property_identifier') return undefined;
+    prop = key.text;
+    node = parent;
+    parent = node.parent;
+  }
   while (parent?.type === 'parenthesized_expression') {
     node = parent;
     parent = node.parent;
   }
-  if (parent?.type === 'pair' && parent.parent?.type === 'object') {
+  if (!prop && parent?.type === 'pair' && parent.parent?.type === 'object') {
     const key = parent.childForFieldName('key');
     if (key?.type !== 'property_identifier' && key?.type !== 'string') return undefined;
     prop = key.text.replace(/^['"]|['"]$/g, '');

@@ -99,6 +99,7 @@ describe('context/ts-callback-types: an untyped parameter typed by where its fun
   it("a property of an object literal passed to a constructor: its declared function type, or a method's parameters", () => {
     assert.equal(typeOf('new Socket({ onMessage: (e) => e.', ' })\n'), 'Context');
     assert.equal(typeOf('new Socket({\n  onMessage: (e) => {},\n  onClose: (c) => c.', '\n})\n'), 'HonoRequest');
+    assert.equal(typeOf('new Socket({\n  onClose(c) {\n    c.', '\n  },\n})\n'), 'HonoRequest');
   });
 
   it('a type parameter stands for its constraint; a destructured parameter is a member of the parameter type', () => {
