@@ -26,6 +26,14 @@ interface Signature {
   generics: string;
 }
 
+/** What the resolution reads of the index: chunk reads counted against MAX_READS. */
+type Facts = Pick<SyntaxFacts, 'typeDefinitions' | 'membersOf' | 'baseTypesOf' | 'chunkText'> & {
+  isType(rel: string, name: string): boolean;
+};
+
+/** Chunk texts one parameter's resolution may read (overloads × aliases × interface continuations). */
+const MAX_READS = 48;
+
 /** Aliases and declarations followed for one parameter. */
 const MAX_HOPS = 4;
 /** Chunks after a large interface's first one read for its call signatures. */
@@ -35,11 +43,19 @@ const MAX_TEXT = 4000;
 
 /** The parameter's type name, or undefined where the index does not say. `typeOf` gives the type a receiver ref stands for. */
 export function callbackParamType(
-  syntax: SyntaxFacts,
+  facts: SyntaxFacts,
   rel: string,
   param: CallbackParam,
   typeOf: (ref: TypeRef) => string | undefined,
 ): string | undefined {
+  let reads = 0;
+  const syntax: Facts = {
+    typeDefinitions: (file, name) => facts.typeDefinitions(file, name),
+    membersOf: (t) => facts.membersOf(t),
+    baseTypesOf: (t) => facts.baseTypesOf(t),
+    chunkText: (id) => (reads++ < MAX_READS ? facts.chunkText(id) : undefined),
+    isType: (file, name) => isType(facts, file, name),
+  };
   if (param.declared !== undefined) return fromFunctions(syntax, rel, typeSignatures(syntax, rel, param.declared, 0), param.index, []);
   const of = param.of;
   if (!of) return undefined;
@@ -71,18 +87,18 @@ export function callbackParamType(
 }
 
 /** The type of parameter `index` of the first of `fns` that declares it (a type parameter resolved), when the index declares that type. */
-function fromFunctions(syntax: SyntaxFacts, rel: string, fns: Signature[], index: number, generics: string[]): string | undefined {
+function fromFunctions(syntax: Facts, rel: string, fns: Signature[], index: number, generics: string[]): string | undefined {
   for (const fn of fns.slice(0, 12)) {
     const t = parameterType(fn.params, index);
     if (t === undefined) continue;
     const name = plainType(resolveGeneric(t, [...generics, fn.generics]));
-    if (name && isType(syntax, rel, name)) return name;
+    if (name && syntax.isType(rel, name)) return name;
   }
   return undefined;
 }
 
 /** The signatures of a free function (its overloads, or a const holding one) the document can call. */
-function functionSignatures(syntax: SyntaxFacts, rel: string, name: string): Signature[] {
+function functionSignatures(syntax: Facts, rel: string, name: string): Signature[] {
   return syntax
     .typeDefinitions(rel, name)
     .filter((d) => d.container === undefined && (d.kind === 'function' || d.kind === 'variable' || d.kind === 'constant' || d.kind === ''))
@@ -91,7 +107,7 @@ function functionSignatures(syntax: SyntaxFacts, rel: string, name: string): Sig
 }
 
 /** The signatures of member `name` of `type` (or of the types it extends): those of the first type that declares it. */
-function memberSignatures(syntax: SyntaxFacts, rel: string, type: string, name: string): Signature[] {
+function memberSignatures(syntax: Facts, rel: string, type: string, name: string): Signature[] {
   const queue: DefinitionSite[] = syntax
     .typeDefinitions(rel, type)
     .filter((d) => TYPE_KINDS.has(d.kind))
@@ -114,7 +130,7 @@ function memberSignatures(syntax: SyntaxFacts, rel: string, type: string, name: 
 }
 
 /** A declaration's signatures from its text: `f(…)`, `f = (…) =>`, `f = function (…)`, `f: T` (T's call signatures). */
-function declarationSignatures(syntax: SyntaxFacts, d: DefinitionSite, hops: number): Signature[] {
+function declarationSignatures(syntax: Facts, d: DefinitionSite, hops: number): Signature[] {
   const text = syntax.chunkText(d.chunkId);
   if (!text) return [];
   const at = new RegExp(`(?<![\\w$.])${escapeRe(d.name)}(?![\\w$])`).exec(text);
@@ -132,7 +148,7 @@ function declarationSignatures(syntax: SyntaxFacts, d: DefinitionSite, hops: num
 }
 
 /** A type's call signatures: written inline (`(c: Context) => R`, `{ (c: Context): R }`), or a type alias's or an interface's. */
-function typeSignatures(syntax: SyntaxFacts, rel: string, text: string, hops: number): Signature[] {
+function typeSignatures(syntax: Facts, rel: string, text: string, hops: number): Signature[] {
   if (hops > MAX_HOPS) return [];
   const t = text.trim();
   const inline = functionText(t);
@@ -172,7 +188,7 @@ function typeSignatures(syntax: SyntaxFacts, rel: string, text: string, hops: nu
  * A type declaration's text: its chunk, and for a large interface the chunks after it that
  * go on inside it (indented lines; a chunk opening a new top-level item ends it).
  */
-function declarationText(syntax: SyntaxFacts, d: DefinitionSite): string {
+function declarationText(syntax: Facts, d: DefinitionSite): string {
   let text = syntax.chunkText(d.chunkId) ?? '';
   if (d.kind !== 'interface' && d.kind !== '') return text;
   for (let k = 1; k <= MAX_CONTINUATION && text.length < MAX_TEXT * 4; k++) {
@@ -245,7 +261,7 @@ function parameterType(params: string, i: number): string | undefined {
  * or has a function type, else its type text.
  */
 function propertySignature(
-  syntax: SyntaxFacts,
+  syntax: Facts,
   rel: string,
   written: string,
   prop: string,
