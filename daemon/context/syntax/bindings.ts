@@ -65,6 +65,19 @@ const MAX_DEPTH = 12;
 const MAX_BINDINGS = 5000;
 
 const IMPLICIT_THIS = new Set<GrammarId>(['java', 'c_sharp', 'cpp']);
+/** TypeScript array methods whose callback's parameter at this index is an element. */
+const ARRAY_CALLBACKS = new Map<string, number>([
+  ['map', 0],
+  ['forEach', 0],
+  ['filter', 0],
+  ['find', 0],
+  ['findLast', 0],
+  ['findIndex', 0],
+  ['some', 0],
+  ['every', 0],
+  ['flatMap', 0],
+  ['reduce', 1],
+]);
 
 export const SELF = new Set(['this', 'self', 'Self', '$this']);
 
@@ -244,6 +257,8 @@ export class DocumentBindings {
     if (site.declared) return { steps, param: { declared: site.declared.text.replace(/^:\s*/, ''), ...where } };
     const callee = site.callee;
     if (!callee) return undefined;
+    const element = this.arrayElement(callee, site);
+    if (element) return { type: element, steps, via: 'annotation' };
     let of: TypeRef | undefined;
     if (site.construct) {
       const type = plainType(callee.text);
@@ -251,6 +266,17 @@ export class DocumentBindings {
     } else if (callee.type === 'identifier') of = { callee: callee.text, steps: [] };
     else if (depth < MAX_DEPTH) of = this.ref(callee, callee, depth + 1);
     return of ? { steps, param: { of, ...(site.construct ? { construct: true } : {}), ...where } } : undefined;
+  }
+
+  /** `xs.map((x) => …)` with `xs: Foo[]` (or `Array<Foo>`): an array method's callback gets an element (`reduce`: its second parameter). */
+  private arrayElement(callee: Node, site: { arg: number; index: number; prop?: string }): string | undefined {
+    const member = memberParts(callee);
+    if (!member || site.arg !== 0 || site.prop !== undefined) return undefined;
+    const wanted = ARRAY_CALLBACKS.get(member.name);
+    if (wanted === undefined || wanted !== site.index || member.object.type !== 'identifier') return undefined;
+    const type = this.lookup(member.object.text, member.object.startIndex)?.type?.text.replace(/^:\s*/, '').trim();
+    const m = type ? (/^(?:readonly\s+)?(.+?)\s*\[\]$/s.exec(type) ?? /^(?:Readonly)?Array\s*<(.+)>$/s.exec(type)) : null;
+    return m ? plainType(m[1].replace(/^\((.*)\)$/s, '$1')) : undefined;
   }
 
   private callRef(n: Node, at: Node, depth: number): TypeRef | undefined {

@@ -109,6 +109,15 @@ describe('context/ts-callback-types: an untyped parameter typed by where its fun
     assert.equal(typeOf("const app = new Hono();\napp.get('/', ({ req }) => req.", ')\n'), 'HonoRequest');
   });
 
+  it("an array method's callback gets an element of an array the document types", () => {
+    assert.equal(typeOf('function f(xs: Context[]) {\n  xs.map((x) => x.', ')\n}\n'), 'Context');
+    assert.equal(typeOf('function f(xs: ReadonlyArray<Context>) {\n  xs.forEach((x) => x.', ')\n}\n'), 'Context');
+    assert.equal(typeOf('function f(xs: Context[]) {\n  xs.reduce((acc, x) => x.', ', 0)\n}\n'), 'Context');
+    // Not the accumulator, and not a receiver that is no array.
+    assert.equal(typeOf('function f(xs: Context[]) {\n  xs.reduce((acc, x) => acc.', ', 0)\n}\n'), undefined);
+    assert.equal(typeOf('function f(xs: Context) {\n  xs.map((x) => x.', ')\n}\n'), undefined);
+  });
+
   it('a parameter with its own type keeps it; a function that goes nowhere typed says nothing', () => {
     assert.equal(typeOf('streamSSE(c, async (stream: Context) => stream.', ')\n'), 'Context');
     assert.equal(typeOf('const f = (stream) => stream.', '\n'), undefined);
