@@ -184,7 +184,7 @@ export class DocumentBindings {
           const type = this.enclosingType(at);
           if (type) return { type, steps: [{ name, call: false }] };
         }
-        if (!b) return this.callbackRef(name, n, depth) ?? { head: name, steps: [] };
+        if (!b) return this.forOfRef(name, n) ?? this.callbackRef(name, n, depth) ?? { head: name, steps: [] };
         const bound = this.bindingRef(b, depth);
         if (bound) return bound;
         return (/_parameter$/.test(b.node.type) ? this.callbackRef(name, n, depth) : undefined) ?? { head: name, steps: [] };
@@ -273,10 +273,28 @@ export class DocumentBindings {
     const member = memberParts(callee);
     if (!member || site.arg !== 0 || site.prop !== undefined) return undefined;
     const wanted = ARRAY_CALLBACKS.get(member.name);
-    if (wanted === undefined || wanted !== site.index || member.object.type !== 'identifier') return undefined;
-    const type = this.lookup(member.object.text, member.object.startIndex)?.type?.text.replace(/^:\s*/, '').trim();
+    if (wanted === undefined || wanted !== site.index) return undefined;
+    return this.elementOf(member.object);
+  }
+
+  /** The element type of an array the document declares (`xs: Foo[]`, `Array<Foo>`), for an identifier naming it. */
+  private elementOf(n: Node | null | undefined): string | undefined {
+    if (n?.type !== 'identifier') return undefined;
+    const type = this.lookup(n.text, n.startIndex)?.type?.text.replace(/^:\s*/, '').trim();
     const m = type ? (/^(?:readonly\s+)?(.+?)\s*\[\]$/s.exec(type) ?? /^(?:Readonly)?Array\s*<(.+)>$/s.exec(type)) : null;
     return m ? plainType(m[1].replace(/^\((.*)\)$/s, '$1')) : undefined;
+  }
+
+  /** TypeScript `for (const x of xs)`: an element of `xs`. */
+  private forOfRef(name: string, from: Node): TypeRef | undefined {
+    if (this.grammar !== 'typescript' && this.grammar !== 'tsx') return undefined;
+    for (let n: Node | null = from, guard = 0; n && guard < 60; n = n.parent, guard++) {
+      if (n.type !== 'for_in_statement' || n.childForFieldName('left')?.text !== name) continue;
+      if (!n.children.some((c) => c?.type === 'of')) return undefined;
+      const type = this.elementOf(n.childForFieldName('right'));
+      return type ? { type, steps: [], via: 'annotation' } : undefined;
+    }
+    return undefined;
   }
 
   private callRef(n: Node, at: Node, depth: number): TypeRef | undefined {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { receiverMembers } from '../../../../daemon/context/receiver-members';
+import { cursorContext } from '../../../../daemon/context/syntax/cursor';
 import { loadGrammar } from '../../../../daemon/context/syntax/grammars';
 import type { DefinitionKind } from '../../../../daemon/context/syntax/types';
 import { memoryIndex, type MemoryIndex } from './memory-index';
@@ -10,6 +11,9 @@ const sym = (name: string, line: number, kind: DefinitionKind, container?: strin
   kind,
   ...(container ? { container } : {}),
 });
+
+/** A parse budget no busy machine exceeds: what is resolved is under test, not how fast. */
+const PARSE_BUDGET_MS = 10_000;
 
 describe('context/ts-callback-types: an untyped parameter typed by where its function goes (TypeScript)', () => {
   let index: MemoryIndex;
@@ -75,7 +79,7 @@ describe('context/ts-callback-types: an untyped parameter typed by where its fun
 
   /** The suffix closes what the prefix opened, as the rest of a file does. */
   const typeOf = (prefix: string, suffix = '\n})\n') => {
-    const cursor = index.syntax.cursorContext(prefix, suffix, 'typescript');
+    const cursor = cursorContext(prefix, suffix, 'typescript', PARSE_BUDGET_MS);
     assert.ok(cursor.member, 'a member access');
     return receiverMembers(index.syntax, { rel: 'src/app.ts', language: 'typescript', prefix, suffix, imports: [], ...cursor.member }).type;
   };
@@ -109,10 +113,12 @@ describe('context/ts-callback-types: an untyped parameter typed by where its fun
     assert.equal(typeOf("const app = new Hono();\napp.get('/', ({ req }) => req.", ')\n'), 'HonoRequest');
   });
 
-  it("an array method's callback gets an element of an array the document types", () => {
+  it("an array method's callback and a `for … of` variable get an element of an array the document types", () => {
     assert.equal(typeOf('function f(xs: Context[]) {\n  xs.map((x) => x.', ')\n}\n'), 'Context');
     assert.equal(typeOf('function f(xs: ReadonlyArray<Context>) {\n  xs.forEach((x) => x.', ')\n}\n'), 'Context');
     assert.equal(typeOf('function f(xs: Context[]) {\n  xs.reduce((acc, x) => x.', ', 0)\n}\n'), 'Context');
+    assert.equal(typeOf('function f(xs: Context[]) {\n  for (const x of xs) {\n    x.', '\n  }\n}\n'), 'Context');
+    assert.equal(typeOf('function f(xs: Context[]) {\n  for (const x in xs) {\n    x.', '\n  }\n}\n'), undefined);
     // Not the accumulator, and not a receiver that is no array.
     assert.equal(typeOf('function f(xs: Context[]) {\n  xs.reduce((acc, x) => acc.', ', 0)\n}\n'), undefined);
     assert.equal(typeOf('function f(xs: Context) {\n  xs.map((x) => x.', ')\n}\n'), undefined);
