@@ -4,8 +4,8 @@
  *
  * 1. the identifier being typed (a prefix of the name, case first), not used in the file
  *    yet, not private-looking unless the receiver is `this`/`self`, used below the cursor
- *    on the same receiver (`c.req` further down: the sooner the likelier), then used below
- *    at all;
+ *    on the same receiver (TypeScript/JavaScript: `c.req` further down, the sooner the likelier),
+ *    then used below at all;
  * 2. for the best MAX_EVIDENCE of those, what the declaration says against what the
  *    position wants (`member-fit.ts`): a type-level member (static, `@classmethod`, a Rust
  *    function without `self`) after a type's name and an instance member after a value; a
@@ -50,9 +50,9 @@ export function rankMembers(
   affinity: (name: string) => number,
 ): MemberSite[] {
   const own = /^(this|self|Self)$/.test(q.receiver.split(/\.|::|->/)[0]);
-  // Not Go: its methods each name their own receiver, and one file's `c` is a different type from method to method
-  // (on gin it placed worse).
-  const onReceiver = q.language === 'go' ? new Map<string, number>() : receiverUsesBelow(q.receiver, q.suffix ?? '');
+  // TypeScript and JavaScript only so far: in Go one file's `c` is a different type from method to method (on gin it
+  // placed worse); on the Python and Rust dev repositories it helped, on Java's held-out one it hurt: left to their owners.
+  const onReceiver = JS_FAMILY.test(q.language) ? receiverUsesBelow(q.receiver, q.suffix ?? '') : new Map<string, number>();
   const scored: Array<{ m: MemberSite; key: number[] }> = [];
   for (const m of members) {
     const name = m.site.name;
@@ -86,6 +86,8 @@ export function rankMembers(
   }
   return [...first, ...again];
 }
+
+const JS_FAMILY = /^(typescript|typescriptreact|javascript|javascriptreact)$/;
 
 /** Scanned of the suffix for the receiver's member uses (as much as `documentUses` reads). */
 const MAX_SUFFIX_SCAN = 100_000;
