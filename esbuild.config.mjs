@@ -54,7 +54,11 @@ const targets = [
   },
   {
     name: 'daemon',
-    entryPoints: { daemon: 'daemon/main.ts', 'index-worker': 'daemon/context/index-worker.ts' },
+    entryPoints: {
+      daemon: 'daemon/main.ts',
+      'index-worker': 'daemon/context/index-worker.ts',
+      'lexical-worker': 'daemon/context/lexical-worker.ts',
+    },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

@@ -10,14 +10,13 @@
  *   const analysis = await pool.analyze({ text, language: 'typescript', chunk: { maxLines: 60, maxChars: 3000 } });
  *   await pool.close();
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../log';
 import { analyzeForIndex, type AnalysisRequest, type FileAnalysis } from './file-analysis';
 import type { WorkerReply, WorkerRequest } from './index-worker';
 import { PARSE_BUDGET_MS, WORKER_PARSE_BUDGET_MS } from './syntax/analyze';
 import { grammarFor, loadGrammar } from './syntax/grammars';
+import { spawnWorker, workerEntry } from './worker-entry';
 
 export interface AnalysisPoolOptions {
   /** Workers to start; 0 analyses in-process. */
@@ -41,11 +40,7 @@ let fallbackReported = false;
 
 /** The worker entry next to the running code: dist/index-worker.js in the bundle, index-worker.ts in the sources. */
 export function defaultWorkerFile(): string | undefined {
-  for (const name of ['index-worker.js', 'index-worker.ts']) {
-    const file = join(__dirname, name);
-    if (existsSync(file)) return file;
-  }
-  return undefined;
+  return workerEntry('index-worker');
 }
 
 export class AnalysisPool {
@@ -107,10 +102,7 @@ export class AnalysisPool {
 
   private spawn(file: string, timeoutMs: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      // The sources (tests, benchmarks under tsx) start the TypeScript entry through tsx's require hook.
-      const worker = file.endsWith('.ts')
-        ? new Worker(`require('tsx/cjs'); require(require('node:worker_threads').workerData);`, { eval: true, workerData: file })
-        : new Worker(file);
+      const worker = spawnWorker(file);
       const slot: Slot = { worker, pending: new Map(), alive: false };
       this.slots.push(slot);
       const timer = setTimeout(() => reject(new Error(`the index worker did not start within ${timeoutMs} ms`)), timeoutMs);

@@ -34,7 +34,7 @@ export interface CompletionAssemblyDeps {
   config: ContextConfig;
   counter: TokenCounter;
   tokens: RenderedTokens;
-  retrieval: Pick<Retrieval, 'retrieve'>;
+  retrieval: Pick<Retrieval, 'retrieve'> & Partial<Pick<Retrieval, 'prefetch'>>;
   roots: {
     /** The registered root containing a document, if any (only among `allowed` when given), with the parser each of its files used when known. */
     rootOf(path: string, allowed?: readonly string[]): { root: string; syntax?: Pick<SyntaxFacts, 'parserOf'> } | undefined;
@@ -63,6 +63,8 @@ export class CompletionAssembler {
   async assemble(req: CompletionContextRequest, signal?: AbortSignal): Promise<AssembledCompletionPrompt> {
     const { config: cfg, counter, now } = this.deps;
     const started = now();
+    // BM25 starts in the search thread now, while the prefix and suffix are clipped here.
+    if (cfg.completion.maxChunks > 0) this.deps.retrieval.prefetch?.({ path: req.path, roots: req.roots, prefix: req.prefix });
     const budget = completionBudget(req.numCtx, req.outputReserve, cfg.completion.shares);
     const pre = clipPrefix(counter, req.prefix, budget.prefix);
     const suf = clipSuffix(counter, req.suffix, budget.suffix);

@@ -122,6 +122,8 @@ export const zContextConfig = z.object({
       /** Reciprocal rank fusion constant. */
       rrfK: z.number().min(1).max(1000).default(60),
       bm25Candidates: z.number().int().min(1).max(1000).default(40),
+      /** Run BM25 in a thread of its own, beside the other retrievers (lexical-search.ts); off: on the daemon's thread. */
+      searchThread: z.boolean().default(true),
       vectorCandidates: z.number().int().min(1).max(1000).default(20),
       /** Per-source weights in the fusion. */
       weights: z

@@ -19,6 +19,7 @@ import { CompletionAssembler, type CompletionCandidatesRequest } from './complet
 import { parseContextConfig, type ContextConfig } from './config';
 import { DiagnosticsLog } from './diagnostics';
 import type { Embedder } from './embeddings';
+import { LexicalThread } from './lexical-search';
 import { Retrieval, type RetrieveRequest, type RetrieveResult } from './retrieval';
 import { WorkspaceRegistry, type SemanticState } from './roots';
 import { searchRoots, type SearchParams } from './search';
@@ -46,6 +47,7 @@ export class TandemContextEngine implements ContextEngine {
   readonly config: ContextConfig;
   private readonly registry: WorkspaceRegistry;
   private readonly retrieval: Retrieval;
+  private readonly lexical: LexicalThread;
   private readonly completion: CompletionAssembler;
   private readonly chat: ChatAssembler;
   private readonly diag: DiagnosticsLog;
@@ -70,8 +72,10 @@ export class TandemContextEngine implements ContextEngine {
       logger: deps.logger,
       now,
       backgroundEmbedding: deps.backgroundEmbedding ?? true,
+      onStoreClosed: (file) => this.lexical.forget(file),
     });
-    this.retrieval = new Retrieval({ config, roots: this.registry, now });
+    this.lexical = new LexicalThread({ enabled: config.retrieval.searchThread, logger: deps.logger });
+    this.retrieval = new Retrieval({ config, roots: this.registry, now, lexical: this.lexical });
     const shared = { config, counter: this.counter, tokens, retrieval: this.retrieval, roots: this.registry, diagnostics: this.diag, now };
     this.completion = new CompletionAssembler({ ...shared, logger: deps.logger });
     this.chat = new ChatAssembler(shared);
@@ -164,6 +168,7 @@ export class TandemContextEngine implements ContextEngine {
   }
 
   async dispose(): Promise<void> {
+    await this.lexical.dispose();
     await this.registry.dispose();
     this.counter.dispose();
   }

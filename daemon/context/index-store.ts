@@ -57,6 +57,16 @@ export interface ScoredId {
 /** Column weights of bm25(): symbols defined in the chunk, its path, its body. */
 const BM25_WEIGHTS = [6, 2, 1];
 
+/** The ranked FTS5 query and the document-frequency lookup (also run, read-only, by the search thread: lexical-worker.ts). */
+export const BM25_SQL = `SELECT rowid AS id, -bm25(chunks_fts, ${BM25_WEIGHTS.join(', ')}) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?`;
+export const DOC_FREQUENCY_SQL = 'SELECT doc FROM chunks_vocab WHERE term = ?';
+
+/** Changes `changesSince` can tell apart (a walk replacing more files than this resets every cache). */
+const CHANGE_LOG_SIZE = 512;
+
+/** Distinguishes the stores opened in this process (a store rebuilt at the same path is a new one). */
+let nextStoreInstance = 1;
+
 const migrations: Array<(db: Database.Database) => void> = [
   (db) => {
     db.exec(`
@@ -141,11 +151,15 @@ export class IndexStore {
   private readonly dfCache = new Map<string, number>();
   /** Bumped by every change of files or chunks (lets readers cache what they derive). */
   generation = 0;
+  /** This store among those opened in the process (the search thread keys its connections by it). */
+  readonly instance = nextStoreInstance++;
+  /** What each recent generation changed (oldest first, at most CHANGE_LOG_SIZE): see `changesSince`. */
+  private readonly changeLog: Array<{ generation: number; path: string; structural: boolean }> = [];
 
-  constructor(file: string) {
+  constructor(readonly dbFile: string) {
     // Private to the user (it holds the code's full text); WAL and shared memory take its mode.
-    createPrivateFile(file);
-    this.db = new Database(file);
+    createPrivateFile(dbFile);
+    this.db = new Database(dbFile);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
@@ -196,10 +210,8 @@ export class IndexStore {
       ),
       insertFts: db.prepare('INSERT INTO chunks_fts(rowid, symbols, path, body) VALUES (?, ?, ?, ?)'),
       insertSymbol: db.prepare('INSERT INTO symbols(name, chunk_id, file_id, line, kind, container) VALUES (?, ?, ?, ?, ?, ?)'),
-      bm25: db.prepare<[string, number], { id: number; score: number }>(
-        `SELECT rowid AS id, -bm25(chunks_fts, ${BM25_WEIGHTS.join(', ')}) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?`,
-      ),
-      df: db.prepare<[string], { doc: number }>('SELECT doc FROM chunks_vocab WHERE term = ?'),
+      bm25: db.prepare<[string, number], { id: number; score: number }>(BM25_SQL),
+      df: db.prepare<[string], { doc: number }>(DOC_FREQUENCY_SQL),
       definitions: db.prepare<[string, number], { chunkId: number; path: string; line: number }>(
         // No ORDER BY: a common name has thousands of rows to sort; callers only want a few.
         'SELECT s.chunk_id AS chunkId, f.path AS path, s.line AS line FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name = ? LIMIT ?',
@@ -290,8 +302,11 @@ export class IndexStore {
     syntax?: { imports: ImportFact[]; packageName?: string },
     terms?: ChunkTerms[],
   ): void {
+    let structural = false;
     this.db.transaction(() => {
       const existing = this.stmts.fileByPath.get(file.path);
+      // A new path, or a file whose package changed, changes what other files' imports resolve to.
+      structural = !existing || (this.stmts.syntaxOf.get(file.path)?.package ?? null) !== (syntax?.packageName ?? null);
       if (existing) this.dropChunks(existing.id);
       const { id } = this.stmts.upsertFile.get({
         path: file.path,
@@ -315,8 +330,33 @@ export class IndexStore {
       });
       if (syntax) this.stmts.upsertSyntax.run(id, syntax.packageName ?? null, JSON.stringify(syntax.imports));
     })();
+    this.changed([file.path], structural);
+  }
+
+  /**
+   * What changed since `generation`: the paths replaced or removed, and whether any change
+   * was structural (a path added or removed, a file's package changed). Undefined when that
+   * is further back than the store remembers: treat everything as changed.
+   */
+  changesSince(generation: number): { paths: Set<string>; structural: boolean } | undefined {
+    if (generation === this.generation) return { paths: new Set(), structural: false };
+    const first = this.changeLog[0];
+    if (generation > this.generation || !first || first.generation > generation + 1) return undefined;
+    const paths = new Set<string>();
+    let structural = false;
+    for (const c of this.changeLog) {
+      if (c.generation <= generation) continue;
+      paths.add(c.path);
+      structural ||= c.structural;
+    }
+    return { paths, structural };
+  }
+
+  private changed(paths: string[], structural: boolean): void {
     this.generation++;
     this.dfCache.clear();
+    for (const path of paths) this.changeLog.push({ generation: this.generation, path, structural });
+    if (this.changeLog.length > CHANGE_LOG_SIZE) this.changeLog.splice(0, this.changeLog.length - CHANGE_LOG_SIZE);
   }
 
   /** The parser and syntax facts of an indexed file. */
@@ -371,21 +411,18 @@ export class IndexStore {
 
   /** Remove files (by path) and their chunks; returns how many existed. */
   deleteFiles(paths: Iterable<string>): number {
-    let n = 0;
+    const gone: string[] = [];
     this.db.transaction(() => {
       for (const path of paths) {
         const existing = this.stmts.fileByPath.get(path);
         if (!existing) continue;
         this.dropChunks(existing.id);
         this.stmts.deleteFile.run(existing.id);
-        n++;
+        gone.push(path);
       }
     })();
-    if (n > 0) {
-      this.generation++;
-      this.dfCache.clear();
-    }
-    return n;
+    if (gone.length > 0) this.changed(gone, true);
+    return gone.length;
   }
 
   private dropChunks(fileId: number): void {

@@ -13,7 +13,6 @@
  */
 import { resolve } from 'node:path';
 import type { ContextSource, RecentFile, RetrieverRun } from '../../protocol';
-import { buildMatch, queryTerms } from './bm25';
 import type { ContextConfig } from './config';
 import { definitionsRetriever } from './definitions-retriever';
 import { roundMs } from './diagnostics';
@@ -23,6 +22,7 @@ import type { VectorIndex } from './embeddings';
 import { importsRetriever, type ImportSignals, type ImportsIndex } from './imports-retriever';
 import type { ChunkRow, IndexStore } from './index-store';
 import { languageOfPath } from './languages';
+import { BM25_MAX_POSTINGS, lexicalSearch, type LexicalAnswer, type LexicalQuery, type LexicalThread } from './lexical-search';
 import { relPath } from './roots';
 import { isInside, toRel } from './walker';
 
@@ -83,7 +83,9 @@ export interface RetrieveResult {
 /** What retrieval needs of a root's index (a `WorkspaceIndex` is one). */
 export interface RetrievalIndex extends ImportsIndex {
   root: string;
-  store: ImportsIndex['store'] & Pick<IndexStore, 'bm25' | 'chunks' | 'chunkIdsByHash' | 'definitions'>;
+  store: ImportsIndex['store'] &
+    Pick<IndexStore, 'bm25' | 'chunks' | 'chunkIdsByHash' | 'definitions'> &
+    Partial<Pick<IndexStore, 'dbFile' | 'instance' | 'generation'>>;
   vectors: Pick<VectorIndex, 'status' | 'search'>;
 }
 
@@ -93,16 +95,16 @@ export interface RetrievalDeps {
   roots: { rootOf(path: string, allowed?: readonly string[]): RetrievalIndex | undefined };
   /** A monotonic clock, ms. */
   now: () => number;
+  /** The search thread BM25 runs in (lexical-search.ts); without one, or while it is not running, BM25 runs here. */
+  lexical?: LexicalThread;
 }
 
 /**
- * Postings a BM25 query may touch (bm25.ts): FTS5's bm25() costs about 0.6 µs per posting
- * scored, the match itself a tenth of that. Measured on a 46,000-chunk index (bench:context's
- * tree, 300 cursors): 12 terms without a budget 4.5-8 ms per query; 3,000 postings 2.0 ms,
- * 2,000 1.6 ms, 1,500 1.2 ms. The dev repositories of bench:retrieval rank the same at 3,000
- * and 1,500 (within the bench's noise), so the middle.
+ * Least time the search thread is given to answer before the query is run on the daemon's
+ * thread instead (a hedge against a thread held up by a busy machine): its answers usually
+ * come 2-3 ms after they are asked for on bench:context's 46,000-chunk tree.
  */
-export const BM25_MAX_POSTINGS = 2000;
+export const LEXICAL_HEDGE_MIN_MS = 6;
 
 /** The retrieval query never reaches further back than this many characters. */
 export const QUERY_WINDOW_MAX_CHARS = 4000;
@@ -115,6 +117,10 @@ export class Retrieval {
    * slow embedder costs completions nothing instead of the whole deadline every time.
    */
   private vectorLatency = { ewmaMs: 0, samples: 0 };
+  /** How long the search thread takes to answer (EWMA from sending to the answer, ms). */
+  private lexicalLatency = { ewmaMs: 0, samples: 0 };
+  /** BM25 queries started by `prefetch`, by index, generation and query. */
+  private readonly prefetched = new Map<string, { pending: Promise<LexicalAnswer>; at: number }>();
 
   constructor(private readonly deps: RetrievalDeps) {}
 
@@ -188,6 +194,19 @@ export class Retrieval {
       }
     };
 
+    // BM25 needs only the query window: it starts in the search thread now and is collected
+    // after the imports and definitions retrievers have run here (lexical-search.ts).
+    const lexicalQuery: LexicalQuery = {
+      window: queryWindow,
+      totalDocs: ws.chunkCount,
+      limit: cfg.retrieval.bm25Candidates,
+      maxPostings: BM25_MAX_POSTINGS,
+    };
+    const early = this.takePrefetched(ws, lexicalQuery);
+    const sent = early ?? this.startLexical(ws, lexicalQuery);
+    const offThread = sent?.pending;
+    const lexicalStart = sent?.at ?? 0;
+
     const imports: ImportSignals = { files: new Set<string>(), placed: new Map() };
     await timed('imports', () =>
       importsRetriever(ws, { rel, language, prefix: req.prefix, suffix: req.suffix, queryWindow, line: cursorLine, expired }, imports),
@@ -198,19 +217,36 @@ export class Retrieval {
     const placedRows = ws.store.chunks([...imports.placed.keys()]);
     const full = placedOutside(placedRows, rel, excludeLines) >= limit ? `the placed definitions fill every slot (${limit})` : undefined;
     await timed('definitions', () => definitionsRetriever(ws.store, queryWindow, req.prose === true, expired), full);
-    await timed(
-      'bm25',
-      () => {
-        const match = buildMatch(queryTerms(queryWindow), {
-          docFrequency: (t) => ws.store.docFrequency(t),
-          totalDocs: ws.chunkCount,
-          maxPostings: BM25_MAX_POSTINGS,
-          expired,
+    const here = () => lexicalSearch(ws.store, lexicalQuery, expired);
+    const answer = offThread && !full ? await this.collect(offThread, lexicalStart, deadline) : undefined;
+    if (answer === 'slow') {
+      // Hedged: the thread is held up (a busy machine); the query costs the same here.
+      const t = now();
+      try {
+        const ids = here();
+        lists.bm25 = ids;
+        runs.push({
+          name: 'bm25',
+          status: 'done',
+          ms: roundMs(now() - t),
+          hits: ids.length,
+          reason: 'the search thread was slow to answer: run here',
         });
-        return ws.store.bm25(match, cfg.retrieval.bm25Candidates).map((h) => h.id);
-      },
-      full,
-    );
+      } catch (err) {
+        runs.push({ name: 'bm25', status: 'error', ms: roundMs(now() - t), hits: 0, reason: (err as Error).message });
+      }
+    } else if (answer === 'timeout')
+      runs.push({
+        name: 'bm25',
+        status: 'timeout',
+        ms: roundMs(now() - lexicalStart),
+        hits: 0,
+        reason: 'the search thread had not answered by the deadline',
+      });
+    else if (answer) {
+      lists.bm25 = answer.ids;
+      runs.push({ name: 'bm25', status: 'done', ms: roundMs(answer.ms), hits: answer.ids.length });
+    } else await timed('bm25', here, full);
 
     const expectedVectorMs = this.vectorLatency.samples >= 3 ? this.vectorLatency.ewmaMs : undefined;
     if (vectorPromise && !vectorDone && full) {
@@ -286,6 +322,87 @@ export class Retrieval {
     return { root: ws.root, chunks, candidates, retrievers: runs, elapsedMs: roundMs(now() - started) };
   }
 
+  /**
+   * Start the BM25 query of a cursor in the search thread before `retrieve` is called (the
+   * completion assembler does while it clips the prefix and suffix): `retrieve` for the same
+   * query window over the same index takes the answer instead of asking again.
+   */
+  prefetch(req: Pick<RetrieveRequest, 'path' | 'roots' | 'prefix'>): void {
+    const { config: cfg } = this.deps;
+    if (!this.deps.lexical?.running || !cfg.enabled) return;
+    const ws = this.deps.roots.rootOf(req.path, req.roots);
+    if (!ws) return;
+    const query: LexicalQuery = {
+      window: queryWindowOf(req.prefix, cfg.completion.queryLines),
+      totalDocs: ws.chunkCount,
+      limit: cfg.retrieval.bm25Candidates,
+      maxPostings: BM25_MAX_POSTINGS,
+    };
+    const key = lexicalKey(ws, query);
+    if (key === undefined || this.prefetched.has(key)) return;
+    const started = this.startLexical(ws, query);
+    if (!started) return;
+    this.prefetched.set(key, started);
+    // A few at most: one per cursor being assembled; a prefetch never collected is dropped.
+    while (this.prefetched.size > 4) this.prefetched.delete(this.prefetched.keys().next().value!);
+  }
+
+  private takePrefetched(ws: RetrievalIndex, query: LexicalQuery): { pending: Promise<LexicalAnswer>; at: number } | undefined {
+    const key = lexicalKey(ws, query);
+    const hit = key === undefined ? undefined : this.prefetched.get(key);
+    if (hit) this.prefetched.delete(key!);
+    return hit;
+  }
+
+  private startLexical(ws: RetrievalIndex, query: LexicalQuery): { pending: Promise<LexicalAnswer>; at: number } | undefined {
+    const { dbFile: file, instance, generation } = ws.store;
+    if (!this.deps.lexical || file === undefined || instance === undefined || generation === undefined) return undefined;
+    const pending = this.deps.lexical.start({ file, instance, generation }, query);
+    if (!pending) return undefined;
+    const at = this.deps.now();
+    // A rejection (the thread lost) is handled where the answer is collected; never unhandled meanwhile.
+    pending.then(
+      () => this.observeLexicalLatency(this.deps.now() - at),
+      () => undefined,
+    );
+    return { pending, at };
+  }
+
+  /**
+   * The search thread's answer; 'slow' when it has not come by the time the thread usually
+   * answers (three times its recent latency, at least LEXICAL_HEDGE_MIN_MS) and the deadline
+   * leaves time to run the query here; 'timeout' when the deadline came first; undefined
+   * when the thread was lost before answering (the caller runs the query here instead).
+   */
+  private async collect(
+    pending: Promise<LexicalAnswer>,
+    startedAt: number,
+    deadline: number,
+  ): Promise<LexicalAnswer | 'slow' | 'timeout' | undefined> {
+    const hedgeAt = startedAt + Math.max(LEXICAL_HEDGE_MIN_MS, 3 * this.lexicalLatency.ewmaMs);
+    const slow = hedgeAt < deadline;
+    const wait = (slow ? hedgeAt : deadline) - this.deps.now();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        pending,
+        new Promise<'slow' | 'timeout'>((r) => {
+          if (wait !== Infinity) timer = setTimeout(() => r(slow ? 'slow' : 'timeout'), Math.max(0, wait));
+        }),
+      ]);
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private observeLexicalLatency(ms: number): void {
+    const v = this.lexicalLatency;
+    v.ewmaMs = v.samples === 0 ? ms : v.ewmaMs * 0.8 + ms * 0.2;
+    v.samples++;
+  }
+
   private observeVectorLatency(ms: number): void {
     const v = this.vectorLatency;
     v.ewmaMs = v.samples === 0 ? ms : v.ewmaMs * 0.8 + ms * 0.2;
@@ -309,6 +426,13 @@ function toRetrieved(root: string, c: FusedCandidate, row: ChunkRow): RetrievedC
     placedBy: c.placedBy,
     ...(row.context ? { context: row.context } : {}),
   };
+}
+
+/** What identifies a BM25 query's answer: the index (file, store, generation) and the query. */
+function lexicalKey(ws: RetrievalIndex, q: LexicalQuery): string | undefined {
+  const { dbFile, instance, generation } = ws.store;
+  if (dbFile === undefined || instance === undefined || generation === undefined) return undefined;
+  return JSON.stringify([dbFile, instance, generation, q.totalDocs, q.limit, q.maxPostings, q.window]);
 }
 
 /** How many placed chunks fusion will keep: those outside the current file's excluded lines. */

@@ -24,6 +24,8 @@ export interface WorkspaceRegistryDeps {
   now: () => number;
   /** Compute missing chunk embeddings in the background. */
   backgroundEmbedding: boolean;
+  /** A root's index is being closed (the search thread lets go of its connection). */
+  onStoreClosed?: (file: string) => void;
 }
 
 export type SemanticState = { active: boolean; reason?: string };
@@ -67,6 +69,7 @@ export class WorkspaceRegistry {
     const ws = this.workspaces.get(real);
     if (!ws) return;
     this.workspaces.delete(real);
+    this.deps.onStoreClosed?.(ws.store.dbFile);
     void ws.close().catch((err: Error) => this.deps.logger.warn(`context: closing ${real}: ${err.message}`));
     this.emitProgress();
   }
@@ -95,21 +98,25 @@ export class WorkspaceRegistry {
 
   /** The registered root containing an absolute path (the deepest one), among `allowed` when given (a session's own roots). */
   rootOf(path: string, allowed?: readonly string[]): WorkspaceIndex | undefined {
-    let best: WorkspaceIndex | undefined;
-    const candidates = [resolve(path)];
-    try {
-      candidates.push(join(realpathSync(dirname(resolve(path))), resolve(path).slice(dirname(resolve(path)).length + 1)));
-    } catch {
-      // Unsaved or deleted document: the path as given is all there is.
-    }
-    for (const p of candidates) {
+    const plain = resolve(path);
+    // The path as given first; its folder's real path (a symlinked checkout) only when that is in no root:
+    // resolving it costs a system call per path component, on every completion.
+    const inRoot = (p: string) => {
+      let best: WorkspaceIndex | undefined;
       for (const ws of this.workspaces.values()) {
         if (allowed && !allowed.includes(ws.root)) continue;
         if (isInside(ws.root, p) && (!best || ws.root.length > best.root.length)) best = ws;
       }
-      if (best) return best;
+      return best;
+    };
+    const direct = inRoot(plain);
+    if (direct) return direct;
+    try {
+      return inRoot(join(realpathSync(dirname(plain)), plain.slice(dirname(plain).length + 1)));
+    } catch {
+      // Unsaved or deleted document: the path as given is all there is.
+      return undefined;
     }
-    return best;
   }
 
   /** Deliver pending file-change events and wait until the index reflects them. */

@@ -20,6 +20,7 @@ import { delimiter, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { createDaemonLauncher } from '../../extension/connection/daemon-launcher';
 import type { ExitInfo } from '../../extension/connection/daemon-manager';
+import { daemonLogFile } from '../../extension/connection/daemon-process';
 import type { Logger } from '../../extension/log';
 import { connectToDaemon } from '../../protocol/client';
 import {
@@ -197,6 +198,7 @@ describe('packaging: the VSIX', function () {
       'extension/dist/extension.js',
       'extension/dist/daemon.js',
       'extension/dist/index-worker.js',
+      'extension/dist/lexical-worker.js',
     ]) {
       assert.ok(names.has(f), `${f} missing`);
     }
@@ -502,6 +504,9 @@ const { join } = require('node:path');
         }
         const exited = await until('tandemd to exit', () => exit, 30_000);
         assert.deepEqual(exited, { code: 0, signal: null });
+        // The searches above started the search thread (dist/lexical-worker.js, its own SQLite connection on the bundled runtime).
+        const daemonLog = readFileSync(daemonLogFile(home), 'utf8');
+        assert.ok(!daemonLog.includes("BM25 search runs on the daemon's thread"), daemonLog.slice(-3000));
         assert.ok(
           logger.lines.some((l) => l.includes(`starting tandemd: ${bundledNodePath(extracted)} (bundled, v${BUNDLED_NODE_VERSION})`)),
           logger.lines.join('\n'),

@@ -84,6 +84,11 @@ export interface SyntaxFacts {
   chunkText(chunkId: number): string | undefined;
 }
 
+/** Files the import resolver reads as configuration (resolve.ts): a change to one resets every resolved import. */
+function isResolverConfig(rel: string): boolean {
+  return /(^|\/)(package\.json|go\.mod|go\.work|Cargo\.toml|[^/]*\.json)$/.test(rel);
+}
+
 /** Kinds that have members. */
 export const TYPE_KINDS = new Set(['class', 'interface', 'struct', 'trait', 'enum', 'type', 'module']);
 
@@ -114,14 +119,30 @@ export class IndexSyntaxFacts implements SyntaxFacts {
     });
   }
 
+  /**
+   * Drop what the index's changes since the last call made stale. A file saved with the same
+   * package (the usual edit) invalidates only its own imports, definitions and parser: other
+   * files' imports still resolve to the same paths. A path added or removed, a package moved,
+   * a resolver configuration file (package.json, tsconfig, go.mod, Cargo.toml) or a gap in the
+   * store's change log resets everything.
+   */
   private fresh(): void {
     if (this.store.generation === this.generation) return;
+    const changes = this.generation < 0 ? undefined : this.store.changesSince(this.generation);
     this.generation = this.store.generation;
-    this.importsCache.clear();
-    this.definitionsCache.clear();
     this.basesCache.clear();
-    this.parsersCache.clear();
-    this.resolver.reset();
+    if (!changes || changes.structural || [...changes.paths].some(isResolverConfig)) {
+      this.importsCache.clear();
+      this.definitionsCache.clear();
+      this.parsersCache.clear();
+      this.resolver.reset();
+      return;
+    }
+    for (const p of changes.paths) {
+      this.importsCache.delete(p);
+      this.definitionsCache.delete(p);
+      this.parsersCache.delete(p);
+    }
   }
 
   /** Indexed files directly in a folder ('' or '.' for the root), in path order. */

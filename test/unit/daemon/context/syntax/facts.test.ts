@@ -176,6 +176,65 @@ describe('context/syntax: facts in the index (parsers, resolved imports, package
     }
   });
 
+  it('after a save keeps what other files resolved; a new path, a moved package or a config file resets it', async () => {
+    const { engine } = makeEngine(join(t.dir, 'home'), { watch: { enabled: false } });
+    try {
+      await engine.indexRoot(root);
+      const ws = engine.rootOf(join(root, 'app/main.ts'))!;
+      const facts = ws.syntax;
+      // Which files' imports are read from the index (not served from what was resolved before).
+      const read: string[] = [];
+      const syntaxOf = ws.store.syntaxOf.bind(ws.store);
+      ws.store.syntaxOf = (path: string) => {
+        read.push(path);
+        return syntaxOf(path);
+      };
+      const save = async (rel: string, text: string) => {
+        writeFileSync(join(root, rel), text);
+        await engine.refreshPaths(root, [rel]);
+        read.length = 0;
+      };
+      assert.deepEqual(facts.importedFiles('app/main.ts'), ['app/util.ts', 'packages/lib/src/pool.ts', 'packages/lib/src/index.ts']);
+      const java = 'src/main/java/com/acme/App.java';
+      const utilFiles = ['src/main/java/com/acme/util/Nums.java', 'src/main/java/com/acme/util/Text.java'];
+      assert.deepEqual(facts.importedFiles(java), ['src/main/java/com/acme/db/Store.java', ...utilFiles]);
+
+      // The usual edit: a file saved with the same path and package.
+      await save('app/util.ts', "import { Pool } from '../packages/lib/src/pool';\nexport function util() {}\n");
+      assert.deepEqual(facts.importedFiles('app/main.ts'), ['app/util.ts', 'packages/lib/src/pool.ts', 'packages/lib/src/index.ts']);
+      assert.deepEqual(facts.importedFiles('app/util.ts'), ['packages/lib/src/pool.ts']);
+      assert.deepEqual(read, ['app/util.ts'], 'only the saved file is read again');
+      assert.deepEqual(
+        facts.definitionsIn('app/util.ts').map((d) => [d.name, d.line]),
+        [['util', 2]],
+      );
+
+      // A new file other imports may now resolve to: everything is resolved again.
+      writeFileSync(join(root, 'app/extra.ts'), 'export const extra = 1;\n');
+      await save('app/main.ts', "import { extra } from './extra';\nimport { util } from './util';\n");
+      await engine.refreshPaths(root, ['app/extra.ts']);
+      read.length = 0;
+      assert.deepEqual(facts.importedFiles('app/main.ts'), ['app/extra.ts', 'app/util.ts']);
+      assert.deepEqual(facts.importedFiles(java), ['src/main/java/com/acme/db/Store.java', ...utilFiles]);
+      assert.deepEqual(read, ['app/main.ts', java]);
+
+      // A file moving into a package another file imports whole: that import now lists it too.
+      await save('src/main/java/com/acme/Helper.java', 'package com.acme.util;\nclass Helper {}\n');
+      assert.deepEqual(facts.importedFiles(java), [
+        'src/main/java/com/acme/db/Store.java',
+        'src/main/java/com/acme/Helper.java',
+        ...utilFiles,
+      ]);
+
+      // A resolver configuration file: what resolved through it is resolved again.
+      await save('packages/lib/package.json', '{ "name": "@acme/lib2", "main": "dist/index.js" }');
+      assert.deepEqual(facts.importedFiles('app/main.ts'), ['app/extra.ts', 'app/util.ts']);
+      assert.ok(read.includes('app/main.ts'));
+    } finally {
+      await engine.dispose();
+    }
+  });
+
   it('migrates an index of the previous schema by rebuilding it with the parser recorded per file', async () => {
     const home = join(t.dir, 'home');
     const { engine } = makeEngine(home, { watch: { enabled: false } });
