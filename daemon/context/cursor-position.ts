@@ -1,14 +1,15 @@
 /**
  * What kind of name the cursor's position takes, read from the text right before it:
  * a type (`x: |`, `): |`, `extends |`, `List<|`, `-> |`, `Optional[|`), a value
- * (`= |`, `return |`, `f(|`, `new |` takes a class, which is both), or either. Ranking
+ * (`= |`, `return |`, `f(|`, `new |` takes a class, which is both), a key (TypeScript
+ * `x[|`, `{ [|`: a constant or a symbol), or either. Ranking
  * prefers definitions of a fitting kind among those it places.
  */
 import { goKindMismatch, goPositionKind } from './go-position';
 import type { DefinitionKind } from './syntax/types';
 
-/** `statement`: the start of a statement (Go: a call or an assignment). */
-export type PositionKind = 'type' | 'value' | 'class' | 'statement' | 'any';
+/** `statement`: the start of a statement (Go: a call or an assignment); `key`: a computed key (TypeScript `x[`, `{ [`). */
+export type PositionKind = 'type' | 'value' | 'class' | 'statement' | 'key' | 'any';
 
 const TYPE_ONLY = new Set<string>(['interface', 'type', 'trait']);
 const VALUE_ONLY = new Set<string>(['function', 'method', 'variable', 'constant', 'field']);
@@ -24,6 +25,8 @@ export function positionKind(prefix: string, languageId: string): PositionKind {
     case 'javascript':
     case 'javascriptreact':
       if (/\b(?:new|instanceof)\s+$/.test(line)) return 'class';
+      // `x[|`, `{ [|`: an index or a computed key takes a key (a constant, a symbol), not a function or a class.
+      if (/(?:[\w$)\]]\s*|\{\s*)\[\s*$/.test(line)) return 'key';
       if (/(?:\)\s*|\?|[\w$\]]\s*):\s*$/.test(line) && !objectLiteralKey(tail)) return 'type';
       if (
         /(?:\b(?:extends|implements|keyof|satisfies|as|is)\s+|[\w$]<\s*|[<,]\s*(?=$)|\b(?:type\s+[\w$]+(?:<[^>]*>)?\s*=\s*))$/.test(line) &&
@@ -87,6 +90,7 @@ export function kindMismatch(kind: DefinitionKind | string, position: PositionKi
   if (languageId === 'go') return goKindMismatch(kind, position);
   if (position === 'type') return (languageId === 'python' ? kind === 'function' : VALUE_ONLY.has(kind)) ? 1 : 0;
   if (position === 'value') return TYPE_ONLY.has(kind) && languageId !== 'java' ? 1 : 0;
+  if (position === 'key') return TYPE_ONLY.has(kind) || kind === 'function' || kind === 'method' || kind === 'class' ? 1 : 0;
   // `new X`, `x instanceof X`: a class. Plain values never; nor interfaces and aliases, but
   // in Java and C#, where `new Listener() { … }` makes an anonymous class of an interface.
   if (position === 'class') return VALUE_ONLY.has(kind) || (TYPE_ONLY.has(kind) && !ANONYMOUS_NEW.has(languageId)) ? 1 : 0;

@@ -96,6 +96,7 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
       receiver: cursor.member.receiver,
       typeLevel: r.via === 'type name' || (q.language === 'rust' && cursor.member.receiver === 'Self'),
       before,
+      suffix: q.suffix,
       language: q.language,
       ...(q.language === 'rust' ? { bound: letBoundName(before) } : {}),
     };

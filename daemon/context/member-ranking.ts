@@ -4,8 +4,9 @@
  *
  * 1. the identifier being typed (a prefix of the name, case first), not used in the file
  *    yet, not private-looking unless the receiver is `this`/`self`, sharing a word with the
- *    name the value is bound to (Rust `let index = args.`), used below the cursor (the
- *    sooner the likelier);
+ *    name the value is bound to (Rust `let index = args.`), used below the cursor on the
+ *    same receiver (TypeScript/JavaScript: `c.req` further down), then used below at all
+ *    (the sooner the likelier);
  * 2. for the best MAX_EVIDENCE of those, what the declaration says against what the
  *    position wants (`member-fit.ts`): a type-level member (static, `@classmethod`, a Rust
  *    function without `self`) after a type's name and an instance member after a value; a
@@ -38,6 +39,8 @@ export interface MemberQuery {
   typeLevel: boolean;
   /** The prefix up to the identifier being typed (for the position). */
   before: string;
+  /** The text after the cursor line (members used on the same receiver there). */
+  suffix?: string;
   language: string;
   /** The name the statement binds the member's value to (`let index = args.`: rust-let.ts), if any. */
   bound?: string;
@@ -53,6 +56,9 @@ export function rankMembers(
   // Rust `Self::` reaches the type's associated functions and constants, not its methods on a value.
   const own = /^(this|self)$/.test(q.receiver.split(/\.|::|->/)[0]) || (q.receiver === 'Self' && !q.typeLevel);
   const boundParts = new Set(splitIdentifier(q.bound ?? '').filter((p) => p.length >= 3));
+  // TypeScript and JavaScript only so far: in Go one file's `c` is a different type from method to method (on gin it
+  // placed worse); on the Python and Rust dev repositories it helped, on Java's held-out one it hurt: left to their owners.
+  const onReceiver = JS_FAMILY.test(q.language) ? receiverUsesBelow(q.receiver, q.suffix ?? '') : new Map<string, number>();
   const scored: Array<{ m: MemberSite; key: number[] }> = [];
   for (const m of members) {
     const name = m.site.name;
@@ -63,10 +69,11 @@ export function rankMembers(
     const hidden = !own && /^[_#]/.test(name) ? 1 : 0;
     const score = Math.log1p(index.store.docFrequency(name.toLowerCase())) + 2 * affinity(name) - 0.5 * m.depth;
     // A member the file uses further down is likely its first use here; the sooner, the likelier.
-    const at = q.uses.after.get(name);
+    const same = onReceiver.get(name);
+    const at = same ?? q.uses.after.get(name);
     // Named like what the value is bound to (`let index = args.` → `index_read`).
     const unlike = boundParts.size > 0 && !splitIdentifier(name).some((p) => boundParts.has(p)) ? 1 : 0;
-    scored.push({ m, key: [t, used, hidden, unlike, at === undefined ? 1 : 0, 0, at ?? -score] });
+    scored.push({ m, key: [t, used, hidden, unlike, same !== undefined ? 0 : at !== undefined ? 1 : 2, 0, at ?? -score] });
   }
   scored.sort((a, b) => compareKeys(a.key, b.key) || siteOrder(a.m, b.m));
   const head = scored.slice(0, MAX_EVIDENCE);
@@ -89,6 +96,21 @@ export function rankMembers(
     seen.add(m.site.name);
   }
   return [...first, ...again];
+}
+
+const JS_FAMILY = /^(typescript|typescriptreact|javascript|javascriptreact)$/;
+
+/** Scanned of the suffix for the receiver's member uses (as much as `documentUses` reads). */
+const MAX_SUFFIX_SCAN = 100_000;
+
+/** The first offset in `suffix` of each member used on `receiver` (`c.req`, `self.pool`, `x->y`, `a::b`). */
+export function receiverUsesBelow(receiver: string, suffix: string): Map<string, number> {
+  const out = new Map<string, number>();
+  if (receiver === '' || receiver.length > 200) return out;
+  const recv = receiver.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\./g, '\\s*\\??\\.\\s*');
+  const re = new RegExp(`(?<![\\w$.])${recv}[ \\t]*(?:\\?\\.|\\.|::|->)[ \\t]*([A-Za-z_$][\\w$]*)`, 'g');
+  for (const m of suffix.slice(0, MAX_SUFFIX_SCAN).matchAll(re)) if (!out.has(m[1])) out.set(m[1], m.index);
+  return out;
 }
 
 /** 0: the name starts with what is typed (case and all); 1: ignoring case; undefined: it does not. */

@@ -15,6 +15,7 @@ import { TYPE_KINDS } from './syntax/facts';
 import type { Step } from './syntax/cursor';
 import { elementOf } from './syntax/rust-elements';
 import { variantFieldType } from './syntax/rust-variants';
+import { inferredReturnType } from './ts-return-types';
 
 const MAX_TYPES_PER_STEP = 8;
 
@@ -48,7 +49,9 @@ export function functionReturnType(
 ): string | undefined {
   for (const d of syntax
     .definitions(name, visible ? 20 : 5)
-    .filter((d) => (d.kind === 'function' || d.kind === 'method' || d.kind === '') && (!visible || visible(d.path)))
+    .filter(
+      (d) => (d.kind === 'function' || d.kind === 'method' || d.kind === '' || arrowHolder(d, grammar)) && (!visible || visible(d.path)),
+    )
     .slice(0, 3)) {
     const t = declaredReturnType(syntax, d, grammar);
     if (t && isType(syntax, d.path, t)) return t;
@@ -63,6 +66,11 @@ export function functionReturnType(
 function declaredHere(syntax: SyntaxFacts, rel: string, name: string, grammar: string): boolean {
   if (grammar === 'rust' && syntax.importsOf(rel).some((i) => i.files.length === 0 && i.names.some((n) => n.local === name))) return false;
   return isType(syntax, rel, name);
+}
+
+/** TypeScript/JavaScript: a `const f = (…) => …` is a function too (indexed as a variable). */
+function arrowHolder(d: DefinitionSite, grammar: string): boolean {
+  return d.kind === 'variable' && d.container === undefined && (grammar === 'typescript' || grammar === 'tsx' || grammar === 'javascript');
 }
 
 export function isType(syntax: SyntaxFacts, rel: string, name: string): boolean {
@@ -220,6 +228,11 @@ export function declaredReturnType(syntax: SyntaxFacts, d: DefinitionSite, gramm
   }
   if (close < 0) return undefined;
   const after = text.slice(close + 1, close + 300);
+  // TypeScript/JavaScript without a stated type: what the body plainly returns (`new T(…)`, `this`).
+  if (grammar === 'typescript' || grammar === 'tsx' || grammar === 'javascript') {
+    const inferred = inferredReturnType(text.slice(close + 1, close + 3300), d.container);
+    if (inferred) return inferred;
+  }
   const m =
     grammar === 'go'
       ? /^\s*\(?\s*([*\w.[\]]+)/.exec(after)

@@ -21,6 +21,7 @@ import { goImplementations } from './go-members';
 import { splitIdentifier } from './identifiers';
 import { declaredReturnType, escapeRe, followSteps, functionReturnType, isType, valueType } from './member-types';
 import type { CursorContext } from './syntax/cursor';
+import { callbackParamType } from './ts-callback-types';
 
 export type MemberSignal = 'namespace-member' | 'receiver-member';
 
@@ -155,6 +156,8 @@ function chainType(
   const grammar = grammarFor(q.language) ?? q.language;
   let steps = chain.steps;
   let start = chain.type;
+  // TypeScript: an untyped parameter typed by where its function goes (ts-callback-types.ts).
+  if (chain.param) start = callbackParamType(syntax, q.rel, chain.param, (ref) => chainType(syntax, q, ref)?.type);
   if (!start && chain.callee) {
     // A bare call reaches the document's own functions, its imports and its package, not a namesake elsewhere.
     const files = new Set([q.rel, ...q.imports.flatMap((i) => i.files).slice(0, 200), ...syntax.samePackageFiles(q.rel)]);
@@ -176,7 +179,7 @@ function chainType(
   if (!start) return undefined;
   const type = steps.length > 0 ? followSteps(syntax, q.rel, grammar, start, steps, q.bounds) : start;
   if (!type) return undefined;
-  return { type, via: steps.length > 0 ? 'member type' : chain.callee ? 'return type' : 'declared type' };
+  return { type, via: steps.length > 0 ? 'member type' : chain.param ? 'parameter type' : chain.callee ? 'return type' : 'declared type' };
 }
 
 /** A receiver name's type from what the index knows: the name of a type, an initializer's return type, the members used on it, its name. */

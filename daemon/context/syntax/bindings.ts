@@ -13,6 +13,7 @@ import type { GrammarId } from './grammars';
 import { plainType } from './type-names';
 import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf } from './rust-elements';
 import { variantBindings, type VariantBinding } from './rust-variants';
+import { callbackSite } from './ts-callbacks';
 
 export { plainType } from './type-names';
 
@@ -33,9 +34,26 @@ export interface TypeRef {
   head?: string;
   /** Or a free function whose declared return type it is (`makeFoo()`, `pkg.NewT()`). */
   callee?: string;
+  /** Or a parameter of a function the document passes without typing it (TypeScript: ts-callbacks.ts). */
+  param?: CallbackParam;
   /** Members to follow from there, in order. */
   steps: Step[];
   via?: 'self' | 'annotation' | 'initializer';
+}
+
+/**
+ * Parameter `index` of a function written without parameter types, typed by where it goes:
+ * argument `arg` (its property `prop`, when the function is a property of an object literal
+ * there) of what `of` calls (a free function, a method, a class's constructor with `construct`),
+ * or the function type `declared` of the variable it initialises.
+ */
+export interface CallbackParam {
+  of?: TypeRef;
+  construct?: boolean;
+  declared?: string;
+  arg: number;
+  prop?: string;
+  index: number;
 }
 
 interface Binding {
@@ -59,6 +77,19 @@ const MAX_DEPTH = 12;
 const MAX_BINDINGS = 5000;
 
 const IMPLICIT_THIS = new Set<GrammarId>(['java', 'c_sharp', 'cpp']);
+/** TypeScript array methods whose callback's parameter at this index is an element. */
+const ARRAY_CALLBACKS = new Map<string, number>([
+  ['map', 0],
+  ['forEach', 0],
+  ['filter', 0],
+  ['find', 0],
+  ['findLast', 0],
+  ['findIndex', 0],
+  ['some', 0],
+  ['every', 0],
+  ['flatMap', 0],
+  ['reduce', 1],
+]);
 
 export const SELF = new Set(['this', 'self', 'Self', '$this']);
 
@@ -180,8 +211,10 @@ export class DocumentBindings {
           const type = this.enclosingType(at);
           if (type) return { type, steps: [{ name, call: false }] };
         }
-        if (!b) return { head: name, steps: [] };
-        return this.bindingRef(b, depth) ?? { head: name, steps: [] };
+        if (!b) return this.forOfRef(name, n) ?? this.callbackRef(name, n, depth) ?? { head: name, steps: [] };
+        const bound = this.bindingRef(b, depth);
+        if (bound) return bound;
+        return (/_parameter$/.test(b.node.type) ? this.callbackRef(name, n, depth) : undefined) ?? { head: name, steps: [] };
       }
       case 'parenthesized_expression':
       case 'non_null_expression':
@@ -191,7 +224,6 @@ export class DocumentBindings {
       case 'reference_expression':
       case 'unary_expression':
       case 'pointer_expression':
-      case 'satisfies_expression':
       case 'expression_list':
         return this.ref(
           n.childForFieldName('value') ?? n.childForFieldName('operand') ?? n.childForFieldName('argument') ?? n.namedChild(0),
@@ -203,9 +235,16 @@ export class DocumentBindings {
         const type = plainType(n.childForFieldName('type')?.text ?? '');
         return type ? { type, steps: [], via: 'annotation' } : undefined;
       }
-      case 'as_expression': {
+      // `x satisfies T`: the value keeps its own type; T is what the document states of it.
+      case 'as_expression':
+      case 'satisfies_expression': {
         const type = plainType(n.namedChild(1)?.text ?? '');
         return type ? { type, steps: [], via: 'annotation' } : this.ref(n.namedChild(0), at, depth + 1);
+      }
+      case 'type_assertion': {
+        // `<T>x` (TypeScript's older cast).
+        const type = plainType(n.namedChild(0)?.text.replace(/^<|>$/g, '') ?? '');
+        return type ? { type, steps: [], via: 'annotation' } : this.ref(n.namedChild(1), at, depth + 1);
       }
       case 'new_expression':
       case 'object_creation_expression':
@@ -234,6 +273,60 @@ export class DocumentBindings {
         return base && base.steps.length < MAX_STEPS ? { ...base, steps: [...base.steps, { name: member.name, call: false }] } : undefined;
       }
     }
+  }
+
+  /** TypeScript: an untyped (or destructured) parameter of a function around `from`, typed by where the function goes. */
+  private callbackRef(name: string, from: Node, depth: number): TypeRef | undefined {
+    if (this.grammar !== 'typescript' && this.grammar !== 'tsx') return undefined;
+    const site = callbackSite(from, name);
+    if (!site) return undefined;
+    const steps: Step[] = site.member ? [{ name: site.member, call: false }] : [];
+    if (site.annotation) {
+      const type = this.typeName(site.annotation, site.annotation);
+      return type ? { type, steps, via: 'annotation' } : undefined;
+    }
+    const where = { arg: site.arg, index: site.index, ...(site.prop ? { prop: site.prop } : {}) };
+    if (site.declared) return { steps, param: { declared: site.declared.text.replace(/^:\s*/, ''), ...where } };
+    const callee = site.callee;
+    if (!callee) return undefined;
+    const element = this.arrayElement(callee, site);
+    if (element) return { type: element, steps, via: 'annotation' };
+    let of: TypeRef | undefined;
+    if (site.construct) {
+      const type = plainType(callee.text);
+      of = type ? { type, steps: [] } : undefined;
+    } else if (callee.type === 'identifier') of = { callee: callee.text, steps: [] };
+    else if (depth < MAX_DEPTH) of = this.ref(callee, callee, depth + 1);
+    return of ? { steps, param: { of, ...(site.construct ? { construct: true } : {}), ...where } } : undefined;
+  }
+
+  /** `xs.map((x) => …)` with `xs: Foo[]` (or `Array<Foo>`): an array method's callback gets an element (`reduce`: its second parameter). */
+  private arrayElement(callee: Node, site: { arg: number; index: number; prop?: string }): string | undefined {
+    const member = memberParts(callee);
+    if (!member || site.arg !== 0 || site.prop !== undefined) return undefined;
+    const wanted = ARRAY_CALLBACKS.get(member.name);
+    if (wanted === undefined || wanted !== site.index) return undefined;
+    return this.elementOf(member.object);
+  }
+
+  /** The element type of an array the document declares (`xs: Foo[]`, `Array<Foo>`), for an identifier naming it. */
+  private elementOf(n: Node | null | undefined): string | undefined {
+    if (n?.type !== 'identifier') return undefined;
+    const type = this.lookup(n.text, n.startIndex)?.type?.text.replace(/^:\s*/, '').trim();
+    const m = type ? (/^(?:readonly\s+)?(.+?)\s*\[\]$/s.exec(type) ?? /^(?:Readonly)?Array\s*<(.+)>$/s.exec(type)) : null;
+    return m ? plainType(m[1].replace(/^\((.*)\)$/s, '$1')) : undefined;
+  }
+
+  /** TypeScript `for (const x of xs)`: an element of `xs`. */
+  private forOfRef(name: string, from: Node): TypeRef | undefined {
+    if (this.grammar !== 'typescript' && this.grammar !== 'tsx') return undefined;
+    for (let n: Node | null = from, guard = 0; n && guard < 60; n = n.parent, guard++) {
+      if (n.type !== 'for_in_statement' || n.childForFieldName('left')?.text !== name) continue;
+      if (!n.children.some((c) => c?.type === 'of')) return undefined;
+      const type = this.elementOf(n.childForFieldName('right'));
+      return type ? { type, steps: [], via: 'annotation' } : undefined;
+    }
+    return undefined;
   }
 
   private callRef(n: Node, at: Node, depth: number): TypeRef | undefined {
@@ -376,9 +469,13 @@ export class DocumentBindings {
             p.childForFieldName('bounds') ??
             p.childForFieldName('constraint') ??
             p.childForFieldName('type') ??
-            p.namedChildren.find((c) => c?.type === 'type_bound');
+            p.namedChildren.find((c) => c?.type === 'type_bound') ??
+            // TypeScript `<T = Foo>`: without a constraint, the default.
+            (p.type === 'type_parameter' ? p.childForFieldName('value') : null);
           const first =
-            bound?.type === 'trait_bounds' || bound?.type === 'constraint' || bound?.type === 'type_bound' ? bound.namedChild(0) : bound;
+            bound?.type === 'trait_bounds' || bound?.type === 'constraint' || bound?.type === 'type_bound' || bound?.type === 'default_type'
+              ? bound.namedChild(0)
+              : bound;
           const t = first ? plainType(first.text) : undefined;
           // `<B>` with its bound in a `where` clause further on: keep looking.
           if (t) return t;

@@ -17,12 +17,12 @@
  * budget); without a loaded grammar only the identifier and receiver are reported.
  */
 import type { Node } from 'web-tree-sitter';
-import { DocumentBindings, SELF, memberParts, type Step, type TypeRef } from './bindings';
+import { DocumentBindings, SELF, memberParts, type CallbackParam, type Step, type TypeRef } from './bindings';
 import { grammarFor, loadedParser } from './grammars';
 import { rustEnclosingHeader } from './rust-self';
 import { rustBoundsInScope } from './rust-generics';
 
-export type { Step, TypeRef } from './bindings';
+export type { CallbackParam, Step, TypeRef } from './bindings';
 
 export interface CursorContext {
   /** The identifier characters right before the cursor ('' when none). */
@@ -39,7 +39,7 @@ export interface CursorContext {
      * does not type, a free function's return type) and the members to follow
      * (`c.Writer.Pusher().` → start `c`'s type, steps `Writer`, `Pusher()`).
      */
-    chain?: { type?: string; head?: string; callee?: string; steps: Step[] };
+    chain?: { type?: string; head?: string; callee?: string; param?: CallbackParam; steps: Step[] };
     /** Rust: the trait bound of each type parameter in scope (`impl<I: Read>`: I → Read), for a chain through a field typed `I`. */
     bounds?: Record<string, string>;
   };
@@ -192,6 +192,7 @@ function identifierNode(at: Node, name: string, offset: number): Node | undefine
 
 function described(ref: TypeRef | undefined, receiver: string): Omit<NonNullable<CursorContext['member']>, 'receiver'> {
   if (!ref) return {};
+  if (ref.param) return { chain: { param: ref.param, steps: ref.steps } };
   if (ref.type && ref.steps.length === 0) return { type: ref.type, ...(ref.via ? { via: ref.via } : {}) };
   if (ref.steps.length === 0 && !ref.callee && (ref.head === undefined || ref.head === receiver)) return {};
   return {

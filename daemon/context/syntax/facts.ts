@@ -25,6 +25,7 @@ import { grammarFor } from './grammars';
 import type { ImportFact, ParserId } from './types';
 import { rustDerefTarget, rustSupertraits } from './rust-impls';
 import { plainType } from './type-names';
+import { aliasTargets } from './ts-aliases';
 
 interface RawSite {
   name: string;
@@ -367,6 +368,9 @@ export function baseNames(rawHeader: string, grammar: string): string[] {
     const m = /\bimpl(?:<[^>]*>)?\s+([\w:]+)(?:<[^>]*>)?\s+for\b/.exec(header);
     return m ? [m[1].split('::').pop()!] : [];
   }
+  // TypeScript: what a type alias stands for (`type A = B<T> & { … }`).
+  if (/^(typescript|tsx|javascript)$/.test(grammar) && /^\s*(?:export\s+)?(?:declare\s+)?type\s/.test(rawHeader))
+    return aliasTargets(rawHeader);
   const out: string[] = [];
   const ext = /\bextends\s+([^{]*?)(?=\bimplements\b|\{|$)/.exec(header);
   if (ext) out.push(...list(ext[1]));

@@ -31,6 +31,11 @@ describe('context/cursor-position', () => {
       ['typescript', '  throw new ', 'class'],
       ['typescript', 'if (err instanceof ', 'class'],
       ['java', '    Foo f = new ', 'class'],
+      // An index and a computed key take a key; an array literal does not.
+      ['typescript', 'const s = (node as Stash)[', 'key'],
+      ['typescript', 'if (!added[cssClassName[', 'key'],
+      ['typescript', 'list.forEach(({ [', 'key'],
+      ['typescript', 'const xs = [', 'any'],
     ];
     for (const [lang, prefix, want] of cases)
       assert.equal(positionKind(`line one\n${prefix}`, lang), want, `${lang}: ${JSON.stringify(prefix)}`);
@@ -46,6 +51,10 @@ describe('context/cursor-position', () => {
     assert.equal(kindMismatch('function', 'type', 'python'), 1);
     assert.equal(kindMismatch('interface', 'value', 'java'), 0);
     assert.equal(kindMismatch('function', 'any', 'typescript'), 0);
+    // `x[KEY]`: a constant fits, a function, a class or a type does not.
+    assert.equal(kindMismatch('variable', 'key', 'typescript'), 0);
+    assert.equal(kindMismatch('function', 'key', 'typescript'), 1);
+    assert.equal(kindMismatch('class', 'key', 'typescript'), 1);
     // `new X`: a class; in Java an interface too (an anonymous class), never a plain value.
     assert.equal(kindMismatch('class', 'class', 'typescript'), 0);
     assert.equal(kindMismatch('function', 'class', 'typescript'), 1);

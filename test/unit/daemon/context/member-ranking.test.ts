@@ -29,9 +29,9 @@ describe('context/member-ranking', () => {
   });
   after(() => index.close());
 
-  const placed = (prefix: string) => {
+  const placed = (prefix: string, suffix = '') => {
     const out: ImportSignals = { files: new Set(), placed: new Map() };
-    importsRetriever(index, { rel: 'src/app.ts', language: 'typescript', prefix, suffix: '', queryWindow: prefix }, out);
+    importsRetriever(index, { rel: 'src/app.ts', language: 'typescript', prefix, suffix, queryWindow: prefix }, out);
     return [...out.placed.keys()].map((id) => index.where(id));
   };
   const head = "import { Stream } from './stream';\n";
@@ -51,6 +51,13 @@ describe('context/member-ranking', () => {
     const order = placed(`${head}const s: Stream = make();\nconst n = s.`);
     assert.equal(order.length, 6);
     assert.equal(order.at(-1), 'src/stream.ts:9', order.join(' '));
+  });
+
+  it('a member used on the same receiver below comes before a name used below on something else', () => {
+    // `write` comes sooner below, but as another object's member; `s.flush()` is this receiver's.
+    const suffix = '\nlog.write(n);\ns.flush();\n';
+    assert.equal(placed(`${head}const s: Stream = make();\nconst n = s.`, suffix)[0], 'src/stream.ts:11');
+    assert.equal(placed(`${head}const s: Stream = make();\nconst n = s.`, '\nlog.write(n);\n')[0], 'src/stream.ts:2');
   });
 });
 

@@ -209,6 +209,13 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
       assert.equal(member('typescript', 'function f(p: Foo | null) {\n  p!.', '\n}')?.type, 'Foo');
       assert.equal(member('typescript', 'function f(p) {\n  (p as Foo).', '\n}')?.type, 'Foo');
     });
+
+    it('TypeScript: a type parameter with only a default stands for it; `<T>x` and `x satisfies T` state T', () => {
+      assert.equal(member('typescript', 'function f<T = Pool>(t: T) {\n  t.', '\n}')?.type, 'Pool');
+      assert.equal(member('typescript', 'function f<T extends Base = Pool>(t: T) {\n  t.', '\n}')?.type, 'Base');
+      assert.equal(member('typescript', 'const a = <Foo>x;\na.', '\n')?.type, 'Foo');
+      assert.equal(member('typescript', 'const b = { n: 1 } satisfies Bar;\nb.', '\n')?.type, 'Bar');
+    });
   });
 
   describe('long documents: only the last 8 KB are parsed, from the line indented least', () => {
