@@ -34,11 +34,12 @@ class ReadOnlyIndex implements LexicalReader {
     readonly instance: number,
   ) {
     this.db = new Database(file, { readonly: true, fileMustExist: true });
-    // Pages read through SQLite's own cache (bounded), not a memory map: the daemon's connection
-    // maps the file already, and a second map of the same pages would count them twice in the
-    // daemon's resident memory.
+    // As the daemon's connection: hot pages cached (bounded), the rest read through a memory map.
+    // A second map of the same file counts the pages both touch twice in the daemon's RSS (about
+    // 15 MB over 300 completions on bench:context's tree); reading them through read() instead
+    // made each query ~0.6 ms slower (p50 3.8 against 3.2 ms).
     this.db.pragma('cache_size = -8000');
-    this.db.pragma('mmap_size = 0');
+    this.db.pragma('mmap_size = 268435456');
     this.bm25Stmt = this.db.prepare(BM25_SQL);
     this.dfStmt = this.db.prepare(DOC_FREQUENCY_SQL);
   }
