@@ -60,6 +60,8 @@ const BM25_WEIGHTS = [6, 2, 1];
 /** The ranked FTS5 query and the document-frequency lookup (also run, read-only, by the search thread: lexical-worker.ts). */
 export const BM25_SQL = `SELECT rowid AS id, -bm25(chunks_fts, ${BM25_WEIGHTS.join(', ')}) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?`;
 export const DOC_FREQUENCY_SQL = 'SELECT doc FROM chunks_vocab WHERE term = ?';
+/** The vocabulary in term order from after a term, a page at a time (the search thread reads it whole). */
+export const VOCABULARY_RANGE_SQL = 'SELECT term, doc FROM chunks_vocab WHERE term > ? ORDER BY term LIMIT ?';
 
 /** Changes `changesSince` can tell apart (a walk replacing more files than this resets every cache). */
 const CHANGE_LOG_SIZE = 512;

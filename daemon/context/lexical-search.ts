@@ -78,12 +78,15 @@ export interface LexicalRequest {
 }
 
 export type LexicalWorkerIn = LexicalRequest | { forget: string };
-export type LexicalWorkerOut = { ready: true } | { id: number; ids: number[]; ms: number } | { id: number; error: string };
+export type LexicalWorkerOut =
+  { ready: true } | { id: number; ids: number[]; ms: number; wholeVocabulary: boolean } | { id: number; error: string };
 
 export interface LexicalAnswer {
   ids: number[];
   /** The thread's own time on the query, ms. */
   ms: number;
+  /** Whether the document frequencies came from the whole vocabulary held in the thread (else a lookup per term). */
+  wholeVocabulary: boolean;
 }
 
 export interface LexicalThreadOptions {
@@ -195,7 +198,7 @@ export class LexicalThread {
       if (!job) return;
       this.pending.delete(msg.id);
       if ('ids' in msg) {
-        job.resolve({ ids: msg.ids, ms: msg.ms });
+        job.resolve({ ids: msg.ids, ms: msg.ms, wholeVocabulary: msg.wholeVocabulary });
         return;
       }
       // A query the thread cannot run (its SQLite does not load, the index cannot be opened)

@@ -86,6 +86,58 @@ describe('context/lexical-search', () => {
     }
   });
 
+  it('reads the whole vocabulary between queries and answers from it exactly as from per-term lookups', async () => {
+    const thread = new LexicalThread({ enabled: true, logger: recordingLogger() });
+    try {
+      assert.equal(await thread.ready(), true);
+      const q = (window: string): LexicalQuery => ({ window, totalDocs: index.chunkCount, limit: 10 });
+      const first = await thread.start(source(index.store), q(queries[0]));
+      assert.equal(first!.wholeVocabulary, false, 'the first query looks its terms up');
+      let whole = false;
+      for (let i = 0; i < 50 && !whole; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        whole = (await thread.start(source(index.store), q(queries[1])))!.wholeVocabulary;
+      }
+      assert.equal(whole, true, 'the vocabulary was read between queries');
+      for (const window of queries) {
+        const there = await thread.start(source(index.store), q(window));
+        assert.equal(there!.wholeVocabulary, true);
+        assert.deepEqual(there!.ids, lexicalSearch(index.store, q(window)), window);
+      }
+    } finally {
+      await thread.dispose();
+    }
+  });
+
+  it('drops the vocabulary it read when the index changes, and reads it again', async () => {
+    const t = tempDir('lexical-vocabulary');
+    const thread = new LexicalThread({ enabled: true, logger: recordingLogger() });
+    const store = new IndexStore(join(t.dir, 'index.db'));
+    try {
+      assert.equal(await thread.ready(), true);
+      addFile(store, 'a.ts', 'export function alphaOnly() {}', ['alphaOnly']);
+      const q = (window: string): LexicalQuery => ({ window, totalDocs: store.counts().chunks, limit: 5 });
+      const settle = async (window: string) => {
+        for (let i = 0; i < 50; i++) {
+          const a = (await thread.start(source(store), q(window)))!;
+          if (a.wholeVocabulary) return a;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        throw new Error('the vocabulary was never read');
+      };
+      assert.deepEqual((await settle('zebraQuagga')).ids, []);
+      addFile(store, 'b.ts', 'export function zebraQuagga() { return 1; }', ['zebraQuagga']);
+      const next = (await thread.start(source(store), q('zebraQuagga')))!;
+      assert.equal(next.wholeVocabulary, false, 'the old vocabulary is not used for the new generation');
+      assert.deepEqual(next.ids, store.chunkIdsOf('b.ts'));
+      assert.deepEqual((await settle('zebraQuagga')).ids, store.chunkIdsOf('b.ts'));
+    } finally {
+      await thread.dispose();
+      store.close();
+      t.cleanup();
+    }
+  });
+
   it('sees what the index gained since its last query (generation), and a store rebuilt at the same path', async () => {
     const t = tempDir('lexical');
     const file = join(t.dir, 'index.db');
