@@ -97,6 +97,8 @@ export interface LexicalThreadOptions {
   file?: string;
   /** How long the thread may take to start (default 10 s). */
   startTimeoutMs?: number;
+  /** Most terms the thread holds in its whole-vocabulary maps, all roots together (default 200,000: about 20 MB). */
+  maxVocabularyTerms?: number;
 }
 
 type State = 'idle' | 'starting' | 'ready' | 'failed' | 'closed';
@@ -172,7 +174,7 @@ export class LexicalThread {
     this.state = 'starting';
     let worker: Worker;
     try {
-      worker = spawnWorker(file);
+      worker = spawnWorker(file, this.opts.maxVocabularyTerms !== undefined ? [`--max-vocabulary=${this.opts.maxVocabularyTerms}`] : []);
     } catch (err) {
       this.fail((err as Error).message);
       return;

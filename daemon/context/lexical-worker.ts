@@ -22,11 +22,18 @@ const MAX_CONNECTIONS = 8;
 /** Terms whose document frequency is remembered per connection (the daemon's store keeps as many). */
 const MAX_DF_CACHE = 50_000;
 /**
- * A vocabulary up to this many terms is held whole (about 100 bytes a term): a lookup through
- * fts5vocab costs ~44 µs, and a query makes 20-40 of them. bench:context's 46,000 chunks have
- * 47,655 terms, read in 112 ms.
+ * Terms held whole, in all the thread's vocabularies together (about 100 bytes a term): a lookup
+ * through fts5vocab costs ~44 µs, and a query makes 20-40 of them. bench:context's 46,000 chunks
+ * have 47,655 terms, read in 112 ms. Over it, the least recently searched roots' go first.
  */
-const MAX_VOCABULARY = 200_000;
+const MAX_VOCABULARY = vocabularyLimit(process.argv, 200_000);
+
+/** `--max-vocabulary=N` among the thread's arguments (LexicalThread's `maxVocabularyTerms`), else the default. */
+function vocabularyLimit(argv: string[], fallback: number): number {
+  const arg = argv.find((a) => a.startsWith('--max-vocabulary='));
+  const n = arg ? Number(arg.slice('--max-vocabulary='.length)) : NaN;
+  return Number.isInteger(n) && n >= 0 ? n : fallback;
+}
 /** Terms read per slice of that (~3 ms): queries are answered between slices. */
 const VOCABULARY_SLICE = 1024;
 
@@ -71,6 +78,20 @@ class ReadOnlyIndex implements LexicalReader {
     if (!this.vocabulary && !this.tooLarge && this.reading?.generation !== generation)
       this.reading = { generation, after: '', terms: new Map() };
     return this;
+  }
+
+  /** Terms held: the vocabulary read and the one being read. */
+  get termsHeld(): number {
+    return (this.vocabulary?.size ?? 0) + (this.reading?.terms.size ?? 0);
+  }
+
+  /** Let go of the vocabulary (read again on the next query); returns the terms it held. */
+  dropVocabulary(): number {
+    const n = this.termsHeld;
+    this.vocabulary = undefined;
+    this.vocabularyGeneration = -1;
+    this.reading = undefined;
+    return n;
   }
 
   /** Whether document frequencies come from the whole vocabulary (else one lookup per term). */
@@ -143,6 +164,13 @@ function readVocabularies(): void {
       } catch {
         // Read per term instead (a failing range read is a failing lookup, reported by the query).
       }
+    }
+    // At most MAX_VOCABULARY terms in all: the least recently searched roots' vocabularies go first.
+    let total = 0;
+    for (const ix of open.values()) total += ix.termsHeld;
+    for (const ix of open.values()) {
+      if (total <= MAX_VOCABULARY) break;
+      total -= ix.dropVocabulary();
     }
     if (more) readVocabularies();
   });

@@ -16,9 +16,9 @@ export function workerEntry(name: string): string | undefined {
   return undefined;
 }
 
-/** A worker thread on an entry file; the sources (tests, benchmarks under tsx) load the TypeScript entry through tsx. */
-export function spawnWorker(file: string): Worker {
+/** A worker thread on an entry file (`argv`: its process.argv after the entry); the sources (tests, benchmarks under tsx) load the TypeScript entry through tsx. */
+export function spawnWorker(file: string, argv: string[] = []): Worker {
   return file.endsWith('.ts')
-    ? new Worker(`require('tsx/cjs'); require(require('node:worker_threads').workerData);`, { eval: true, workerData: file })
-    : new Worker(file);
+    ? new Worker(`require('tsx/cjs'); require(require('node:worker_threads').workerData);`, { eval: true, workerData: file, argv })
+    : new Worker(file, { argv });
 }

@@ -138,6 +138,39 @@ describe('context/lexical-search', () => {
     }
   });
 
+  it('holds at most maxVocabularyTerms in all: the least recently searched root lets go of its vocabulary', async () => {
+    const t = tempDir('lexical-vocabulary-limit');
+    const a = new IndexStore(join(t.dir, 'a.db'));
+    const b = new IndexStore(join(t.dir, 'b.db'));
+    addFile(a, 'a.ts', 'export function alphaOnly() { return betaPart + gammaPart; }', ['alphaOnly']);
+    addFile(b, 'b.ts', 'export function deltaOnly() { return epsilonPart + zetaPart; }', ['deltaOnly']);
+    const terms = (store: IndexStore) => (store.db.prepare('SELECT count(*) AS n FROM chunks_vocab').get() as { n: number }).n;
+    // Room for either vocabulary, not for both.
+    const thread = new LexicalThread({ enabled: true, logger: recordingLogger(), maxVocabularyTerms: Math.max(terms(a), terms(b)) + 1 });
+    const q = (store: IndexStore, window: string): LexicalQuery => ({ window, totalDocs: store.counts().chunks, limit: 5 });
+    const settle = async (store: IndexStore, window: string) => {
+      for (let i = 0; i < 50; i++) {
+        const answer = (await thread.start(source(store), q(store, window)))!;
+        if (answer.wholeVocabulary) return answer;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error('the vocabulary was never read');
+    };
+    try {
+      assert.equal(await thread.ready(), true);
+      assert.deepEqual((await settle(a, 'alphaOnly')).ids, a.chunkIdsOf('a.ts'));
+      assert.deepEqual((await settle(b, 'deltaOnly')).ids, b.chunkIdsOf('b.ts'));
+      const again = (await thread.start(source(a), q(a, 'alphaOnly')))!;
+      assert.equal(again.wholeVocabulary, false, "a's vocabulary made room for b's");
+      assert.deepEqual(again.ids, a.chunkIdsOf('a.ts'));
+    } finally {
+      await thread.dispose();
+      a.close();
+      b.close();
+      t.cleanup();
+    }
+  });
+
   it('sees what the index gained since its last query (generation), and a store rebuilt at the same path', async () => {
     const t = tempDir('lexical');
     const file = join(t.dir, 'index.db');
