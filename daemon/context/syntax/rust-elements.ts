@@ -6,6 +6,7 @@
  * names; member-types.ts reads a field's or method's declared type through `elementOf` when
  * the collection is a field or a method result the index declares.
  */
+import { splitTop } from './type-names';
 
 /** Calls that hand out the elements of their receiver unchanged (`xs.iter()`, `xs.drain(..)`, `it.rev()`). */
 export const ELEMENT_PRESERVING_CALLS = new Set([
@@ -68,7 +69,7 @@ export function elementOf(typeText: string): string | undefined {
     if (item && /\bIterator\b/.test(t)) return item[1].trim();
     const g = /^(?:[\w]+::)*(\w+)\s*<(.*)>$/s.exec(t);
     if (!g) return undefined;
-    const args = topLevelArgs(g[2]).filter((a) => !a.startsWith("'"));
+    const args = splitTop(g[2], ',').filter((a) => !a.startsWith("'"));
     if (/^(?:Box|Rc|Arc|Cow)$/.test(g[1]) && args[0]) {
       t = args[0];
       continue;
@@ -76,21 +77,4 @@ export function elementOf(typeText: string): string | undefined {
     return COLLECTIONS.test(g[1]) && args[0] ? args[0] : undefined;
   }
   return undefined;
-}
-
-function topLevelArgs(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '<' || c === '[' || c === '(') depth++;
-    else if (c === '>' || c === ']' || c === ')') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(s.slice(from, i).trim());
-      from = i + 1;
-    }
-  }
-  out.push(s.slice(from).trim());
-  return out.filter((a) => a !== '');
 }

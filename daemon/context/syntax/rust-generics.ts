@@ -8,7 +8,7 @@
  * layout shows (rust-self.ts) when the parse window starts below it.
  */
 import type { Node } from 'web-tree-sitter';
-import { plainType } from './type-names';
+import { plainType, splitTop } from './type-names';
 
 const MAX_PARAMS = 16;
 
@@ -39,7 +39,7 @@ export function headerBounds(header: string): Record<string, string> {
   const m = /\bimpl\s*<(.*?)>\s*(?:[\w:]|!)/.exec(header);
   const out: Record<string, string> = {};
   if (!m) return out;
-  for (const param of splitTop(m[1])) {
+  for (const param of splitTop(m[1], ',')) {
     const p = /^([A-Z]\w*)\s*:\s*(.+)$/s.exec(param.trim());
     const bound = p ? firstBound(p[2].split('+')) : undefined;
     if (p && bound) out[p[1]] = bound;
@@ -56,21 +56,4 @@ function firstBound(bounds: string[]): string | undefined {
     if (name && name !== 'Sized') return name;
   }
   return undefined;
-}
-
-function splitTop(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '<' || c === '(' || c === '[') depth++;
-    else if (c === '>' || c === ')' || c === ']') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(s.slice(from, i));
-      from = i + 1;
-    }
-  }
-  out.push(s.slice(from));
-  return out;
 }

@@ -6,6 +6,7 @@
  * member-types.ts reads the field's type from the enum's indexed text.
  */
 import type { Node } from 'web-tree-sitter';
+import { splitTop } from './type-names';
 
 export interface VariantBinding {
   /** The bound name. */
@@ -74,28 +75,11 @@ export function variantFieldType(enumText: string, variant: string, field: numbe
     }
   }
   if (end < 0) return undefined;
-  const parts = splitTop(enumText.slice(open + 1, end)).map((p) => p.replace(/^\s*(?:(?:\/\/[^\n]*|#\[[^\]]*\])\s*)*/, '').trim());
+  const parts = splitTop(enumText.slice(open + 1, end), ',').map((p) => p.replace(/^\s*(?:(?:\/\/[^\n]*|#\[[^\]]*\])\s*)*/, '').trim());
   if (typeof field === 'number') return parts[field]?.replace(/^pub(?:\([^)]*\))?\s+/, '') || undefined;
   for (const p of parts) {
     const m = /^(?:pub(?:\([^)]*\))?\s+)?(\w+)\s*:\s*([\s\S]+)$/.exec(p);
     if (m && m[1] === field) return m[2].trim();
   }
   return undefined;
-}
-
-function splitTop(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '<' || c === '(' || c === '[' || c === '{') depth++;
-    else if (c === '>' || c === ')' || c === ']' || c === '}') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(s.slice(from, i));
-      from = i + 1;
-    }
-  }
-  out.push(s.slice(from));
-  return out.filter((p) => p.trim() !== '');
 }

@@ -67,8 +67,8 @@ export function plainType(text: string): string | undefined {
   return name && !NOT_TYPES.test(name) ? name : undefined;
 }
 
-/** Split at `sep` outside brackets. */
-function splitTop(s: string, sep: string): string[] {
+/** Split at `sep` outside brackets (`=>` and `->` close none), each part trimmed, empty ones dropped. */
+export function splitTop(s: string, sep: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let from = 0;
