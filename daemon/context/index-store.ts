@@ -69,6 +69,29 @@ const CHANGE_LOG_SIZE = 512;
 /** Distinguishes the stores opened in this process (a store rebuilt at the same path is a new one). */
 let nextStoreInstance = 1;
 
+/** The full-text index of the chunks' terms and its vocabulary (document frequencies). */
+const FTS_TABLES_SQL = `
+  CREATE VIRTUAL TABLE chunks_fts USING fts5(
+    symbols, path, body,
+    content='', contentless_delete=1,
+    tokenize="unicode61 tokenchars '_'"
+  );
+  CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
+`;
+
+/**
+ * Empties the index and recreates its full-text tables, for a migration whose facts come from the
+ * parse: the next walk rebuilds every file (vectors are kept: they are cached by content hash).
+ */
+const EMPTY_INDEX_SQL = `
+  DELETE FROM symbols;
+  DELETE FROM chunks;
+  DELETE FROM files;
+  DROP TABLE chunks_vocab;
+  DROP TABLE chunks_fts;
+  ${FTS_TABLES_SQL}
+`;
+
 const migrations: Array<(db: Database.Database) => void> = [
   (db) => {
     db.exec(`
@@ -100,12 +123,7 @@ const migrations: Array<(db: Database.Database) => void> = [
       );
       CREATE INDEX symbols_name ON symbols(name);
       CREATE INDEX symbols_chunk ON symbols(chunk_id);
-      CREATE VIRTUAL TABLE chunks_fts USING fts5(
-        symbols, path, body,
-        content='', contentless_delete=1,
-        tokenize="unicode61 tokenchars '_'"
-      );
-      CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
+      ${FTS_TABLES_SQL}
       CREATE TABLE embedded(hash TEXT NOT NULL, model TEXT NOT NULL, PRIMARY KEY(hash, model)) WITHOUT ROWID;
     `);
   },
@@ -116,18 +134,8 @@ const migrations: Array<(db: Database.Database) => void> = [
   // parser: empty the index so the next walk rebuilds every file (vectors are kept: they are
   // cached by content hash), and keep per file the parser used and its syntax facts.
   (db) => {
+    db.exec(EMPTY_INDEX_SQL);
     db.exec(`
-      DELETE FROM symbols;
-      DELETE FROM chunks;
-      DELETE FROM files;
-      DROP TABLE chunks_vocab;
-      DROP TABLE chunks_fts;
-      CREATE VIRTUAL TABLE chunks_fts USING fts5(
-        symbols, path, body,
-        content='', contentless_delete=1,
-        tokenize="unicode61 tokenchars '_'"
-      );
-      CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
       ALTER TABLE files ADD COLUMN parser TEXT NOT NULL DEFAULT 'heuristic';
       ALTER TABLE files ADD COLUMN parser_note TEXT;
       ALTER TABLE chunks ADD COLUMN context TEXT NOT NULL DEFAULT '';
@@ -146,19 +154,7 @@ const migrations: Array<(db: Database.Database) => void> = [
   // (syntax/go-rules.ts). Symbols are facts of the parse: empty the index so the next walk
   // rebuilds every file with them (vectors are kept: they are cached by content hash).
   (db) => {
-    db.exec(`
-      DELETE FROM symbols;
-      DELETE FROM chunks;
-      DELETE FROM files;
-      DROP TABLE chunks_vocab;
-      DROP TABLE chunks_fts;
-      CREATE VIRTUAL TABLE chunks_fts USING fts5(
-        symbols, path, body,
-        content='', contentless_delete=1,
-        tokenize="unicode61 tokenchars '_'"
-      );
-      CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
-    `);
+    db.exec(EMPTY_INDEX_SQL);
   },
 ];
 
