@@ -1,7 +1,7 @@
 /** Shared helpers of the context-engine tests: temp homes, fixture copies, a quiet logger. */
-import { cpSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from '../../../../daemon/log';
 import { parseContextConfig, type ContextConfigInput } from '../../../../daemon/context/config';
 import { TandemContextEngine, type TandemContextEngineDeps } from '../../../../daemon/context/engine';
@@ -45,6 +45,29 @@ export function makeEngine(
   const logger = new MemoryLogger();
   const engine = new TandemContextEngine({ home, config: parseContextConfig(config), logger, ...extra });
   return { engine, logger };
+}
+
+/** A repository of `files` (root-relative path → text) in a temp dir, indexed by an engine of its own (no watcher, no embeddings). */
+export async function indexedRepo(
+  prefix: string,
+  files: Record<string, string>,
+): Promise<{ root: string; engine: TandemContextEngine; close: () => Promise<void> }> {
+  const t = tempDir(prefix);
+  const root = join(t.dir, 'repo');
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+  const { engine } = makeEngine(join(t.dir, 'home'), { watch: { enabled: false }, embeddings: { enabled: false } });
+  await engine.indexRoot(root);
+  return {
+    root,
+    engine,
+    close: async () => {
+      await engine.dispose();
+      t.cleanup();
+    },
+  };
 }
 
 /** Cursor text split at a 1-based line (cursor at the start of that line). */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { importsRetriever, testedFile, type ImportSignals } from '../../../../daemon/context/imports-retriever';
 import { loadGrammar } from '../../../../daemon/context/syntax/grammars';
-import { makeEngine, tempDir } from './helpers';
+import type { TandemContextEngine } from '../../../../daemon/context/engine';
+import { indexedRepo } from './helpers';
 import { memoryIndex, type MemoryIndex } from './memory-index';
 
 const signals = (): ImportSignals => ({ files: new Set(), placed: new Map() });
@@ -135,23 +135,14 @@ describe('context/imports-retriever: Go same-package names', function () {
     'cart/uses.go': `package shop\n\n${fn('func a() int', 'roundUp(1)')}${fn('func b() int', 'roundUp(2)')}${fn('func c() int', 'roundUp(3)')}`,
     'cart/codecs.go': `package shop\n\n${fn('type jsonCodec struct{ n int }\n\nfunc (j jsonCodec) Name() string', '""')}${fn('type xmlCodec struct{ n int }\n\nfunc (x xmlCodec) Name() string', '""')}`,
   };
-  let t: ReturnType<typeof tempDir>;
-  let engine: ReturnType<typeof makeEngine>['engine'];
+  let repo: Awaited<ReturnType<typeof indexedRepo>>;
+  let engine: TandemContextEngine;
   let root: string;
   before(async () => {
-    t = tempDir('same-package');
-    root = join(t.dir, 'repo');
-    for (const [rel, text] of Object.entries(FILES)) {
-      mkdirSync(dirname(join(root, rel)), { recursive: true });
-      writeFileSync(join(root, rel), text);
-    }
-    engine = makeEngine(join(t.dir, 'home'), { watch: { enabled: false }, embeddings: { enabled: false } }).engine;
-    await engine.indexRoot(root);
+    repo = await indexedRepo('same-package', FILES);
+    ({ engine, root } = repo);
   });
-  after(async () => {
-    await engine.dispose();
-    t.cleanup();
-  });
+  after(() => repo.close());
 
   const placed = (rel: string, prefix: string, suffix = '') => {
     const ws = engine.rootOf(join(root, rel))!;

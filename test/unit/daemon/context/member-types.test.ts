@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { receiverMembers } from '../../../../daemon/context/receiver-members';
-import { makeEngine, tempDir } from './helpers';
+import type { TandemContextEngine } from '../../../../daemon/context/engine';
+import { indexedRepo } from './helpers';
 
 describe('context/member-types: Rust field types imported from outside the workspace', function () {
   this.timeout(60_000);
@@ -13,23 +13,14 @@ describe('context/member-types: Rust field types imported from outside the works
     'src/spec.rs': 'use termcolor::Color;\n\npub struct Holder {\n    c: Color,\n}\n',
     'src/own.rs': 'use crate::flags::Color;\n\npub struct Mine {\n    c: Color,\n}\n',
   };
-  let t: ReturnType<typeof tempDir>;
-  let engine: ReturnType<typeof makeEngine>['engine'];
+  let repo: Awaited<ReturnType<typeof indexedRepo>>;
+  let engine: TandemContextEngine;
   let root: string;
   before(async () => {
-    t = tempDir('member-types-rust');
-    root = join(t.dir, 'repo');
-    for (const [rel, text] of Object.entries(FILES)) {
-      mkdirSync(dirname(join(root, rel)), { recursive: true });
-      writeFileSync(join(root, rel), text);
-    }
-    engine = makeEngine(join(t.dir, 'home'), { watch: { enabled: false }, embeddings: { enabled: false } }).engine;
-    await engine.indexRoot(root);
+    repo = await indexedRepo('member-types-rust', FILES);
+    ({ engine, root } = repo);
   });
-  after(async () => {
-    await engine.dispose();
-    t.cleanup();
-  });
+  after(() => repo.close());
 
   const typeAt = (rel: string, prefix: string) => {
     const ws = engine.rootOf(join(root, rel))!;

@@ -12,6 +12,17 @@ import { IndexSyntaxFacts } from '../../../../daemon/context/syntax/facts';
 import type { DefinitionKind } from '../../../../daemon/context/syntax/types';
 import { tempDir } from './helpers';
 
+/** A symbol of a ChunkSpec: its name, line, kind and (for a member) its container. */
+export const sym = (name: string, line: number, kind: DefinitionKind, container?: string) => ({
+  name,
+  line,
+  kind,
+  ...(container ? { container } : {}),
+});
+
+/** A parse budget no busy machine exceeds, for tests of what a cursor parse resolves (not how fast). */
+export const TEST_PARSE_BUDGET_MS = 10_000;
+
 export interface ChunkSpec {
   startLine: number;
   text: string;

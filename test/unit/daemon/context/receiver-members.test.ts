@@ -4,19 +4,7 @@ import { fieldType } from '../../../../daemon/context/member-types';
 import { cursorContext } from '../../../../daemon/context/syntax/cursor';
 import { loadGrammar, type GrammarId } from '../../../../daemon/context/syntax/grammars';
 import type { ImportFact } from '../../../../daemon/context/syntax/types';
-import { memoryIndex, type MemoryIndex } from './memory-index';
-
-const sym = (
-  name: string,
-  line: number,
-  kind: 'class' | 'method' | 'function' | 'field' | 'struct' | 'type' | 'interface' | 'trait' | 'enum',
-  container?: string,
-) => ({
-  name,
-  line,
-  kind,
-  ...(container ? { container } : {}),
-});
+import { memoryIndex, sym, TEST_PARSE_BUDGET_MS, type MemoryIndex } from './memory-index';
 
 describe('context/receiver-members: the type after `x.` through fields, methods and functions the index declares', () => {
   let index: MemoryIndex;
@@ -204,8 +192,7 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
 
   /** What the completion path does: the document's cursor context, then the receiver's members from the index. */
   const resolve = (rel: string, language: string, prefix: string, suffix = '', imports: ImportFact[] = []) => {
-    // A parse budget no busy machine exceeds (the default 15 ms was cut short under load): what is resolved is under test.
-    const cursor = cursorContext(prefix, suffix, language, 10_000);
+    const cursor = cursorContext(prefix, suffix, language, TEST_PARSE_BUDGET_MS);
     assert.ok(cursor.member, 'a member access');
     const resolved = index.syntax.resolveImports(rel, language, imports);
     const r = receiverMembers(index.syntax, { rel, language, prefix, suffix, imports: resolved, ...cursor.member });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { importsRetriever, type ImportSignals } from '../../../../daemon/context/imports-retriever';
 import { rustReexportLines } from '../../../../daemon/context/rust-reexports';
-import { makeEngine, tempDir } from './helpers';
+import type { TandemContextEngine } from '../../../../daemon/context/engine';
+import { indexedRepo } from './helpers';
 
 describe('context/rust-reexports: a `pub use` exposes names, it does not bring them in for the file', function () {
   this.timeout(60_000);
@@ -23,23 +23,14 @@ describe('context/rust-reexports: a `pub use` exposes names, it does not bring t
     };
     const LIB = 'mod x;\nmod y;\n\npub use crate::x::{Glob, GlobBuilder, GlobMatcher};\nuse crate::y::MatchStrategy;\n\nfn pick(s: ';
     const SUFFIX = 'u8) {}\n\nfn other(m: MatchStrategy) {}\n';
-    let t: ReturnType<typeof tempDir>;
-    let engine: ReturnType<typeof makeEngine>['engine'];
+    let repo: Awaited<ReturnType<typeof indexedRepo>>;
+    let engine: TandemContextEngine;
     let root: string;
     before(async () => {
-      t = tempDir('rust-reexports');
-      root = join(t.dir, 'repo');
-      for (const [rel, text] of Object.entries({ ...FILES, 'src/lib.rs': `${LIB}${SUFFIX}` })) {
-        mkdirSync(dirname(join(root, rel)), { recursive: true });
-        writeFileSync(join(root, rel), text);
-      }
-      engine = makeEngine(join(t.dir, 'home'), { watch: { enabled: false }, embeddings: { enabled: false } }).engine;
-      await engine.indexRoot(root);
+      repo = await indexedRepo('rust-reexports', { ...FILES, 'src/lib.rs': `${LIB}${SUFFIX}` });
+      ({ engine, root } = repo);
     });
-    after(async () => {
-      await engine.dispose();
-      t.cleanup();
-    });
+    after(() => repo.close());
 
     it('an imported name the file uses below comes before re-exported names it never uses', () => {
       const ws = engine.rootOf(join(root, 'src/lib.rs'))!;

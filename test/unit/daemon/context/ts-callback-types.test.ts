@@ -2,18 +2,7 @@ import assert from 'node:assert/strict';
 import { receiverMembers } from '../../../../daemon/context/receiver-members';
 import { cursorContext } from '../../../../daemon/context/syntax/cursor';
 import { loadGrammar } from '../../../../daemon/context/syntax/grammars';
-import type { DefinitionKind } from '../../../../daemon/context/syntax/types';
-import { memoryIndex, type MemoryIndex } from './memory-index';
-
-const sym = (name: string, line: number, kind: DefinitionKind, container?: string) => ({
-  name,
-  line,
-  kind,
-  ...(container ? { container } : {}),
-});
-
-/** A parse budget no busy machine exceeds: what is resolved is under test, not how fast. */
-const PARSE_BUDGET_MS = 10_000;
+import { memoryIndex, sym, TEST_PARSE_BUDGET_MS, type MemoryIndex } from './memory-index';
 
 describe('context/ts-callback-types: an untyped parameter typed by where its function goes (TypeScript)', () => {
   let index: MemoryIndex;
@@ -79,7 +68,7 @@ describe('context/ts-callback-types: an untyped parameter typed by where its fun
 
   /** The suffix closes what the prefix opened, as the rest of a file does. */
   const typeOf = (prefix: string, suffix = '\n})\n') => {
-    const cursor = cursorContext(prefix, suffix, 'typescript', PARSE_BUDGET_MS);
+    const cursor = cursorContext(prefix, suffix, 'typescript', TEST_PARSE_BUDGET_MS);
     assert.ok(cursor.member, 'a member access');
     return receiverMembers(index.syntax, { rel: 'src/app.ts', language: 'typescript', prefix, suffix, imports: [], ...cursor.member }).type;
   };

@@ -3,18 +3,7 @@ import { receiverMembers } from '../../../../daemon/context/receiver-members';
 import { inferredReturnType } from '../../../../daemon/context/ts-return-types';
 import { cursorContext } from '../../../../daemon/context/syntax/cursor';
 import { loadGrammar } from '../../../../daemon/context/syntax/grammars';
-import type { DefinitionKind } from '../../../../daemon/context/syntax/types';
-import { memoryIndex, type MemoryIndex } from './memory-index';
-
-const sym = (name: string, line: number, kind: DefinitionKind, container?: string) => ({
-  name,
-  line,
-  kind,
-  ...(container ? { container } : {}),
-});
-
-/** A parse budget no busy machine exceeds: what is resolved is under test, not how fast. */
-const PARSE_BUDGET_MS = 10_000;
+import { memoryIndex, sym, TEST_PARSE_BUDGET_MS, type MemoryIndex } from './memory-index';
 
 describe('context/ts-return-types: what a function without a stated return type plainly returns', () => {
   it('an arrow whose body is `new T(…)`, a first `return new T(…)`, `this` (stated or returned)', () => {
@@ -48,7 +37,7 @@ describe('context/ts-return-types: what a function without a stated return type 
     after(() => index.close());
 
     const typeOf = (prefix: string) => {
-      const cursor = cursorContext(prefix, '\n', 'typescript', PARSE_BUDGET_MS);
+      const cursor = cursorContext(prefix, '\n', 'typescript', TEST_PARSE_BUDGET_MS);
       assert.ok(cursor.member);
       const imports = index.syntax.resolveImports('src/app.ts', 'typescript', [
         { specifier: './pool', kind: 'module', names: [{ imported: 'createPool', local: 'createPool' }], line: 1 },

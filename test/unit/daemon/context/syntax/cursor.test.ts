@@ -2,11 +2,10 @@ import * as assert from 'node:assert/strict';
 import { cursorContext } from '../../../../../daemon/context/syntax/cursor';
 import { plainType } from '../../../../../daemon/context/syntax/type-names';
 import { loadGrammar, type GrammarId } from '../../../../../daemon/context/syntax/grammars';
+import { TEST_PARSE_BUDGET_MS } from '../memory-index';
 
 /** The receiver part of cursorContext for a document whose cursor ends `prefix`, with a budget no busy machine exceeds (the budget has its own test, below). */
-const member = (language: string, prefix: string, suffix = '') => cursorContext(prefix, suffix, language, 10_000).member;
-/** The same for a long document, with a parse budget no busy machine exceeds (what is parsed is under test, not how fast). */
-const longMember = (language: string, prefix: string, suffix = '') => cursorContext(prefix, suffix, language, 10_000).member;
+const member = (language: string, prefix: string, suffix = '') => cursorContext(prefix, suffix, language, TEST_PARSE_BUDGET_MS).member;
 
 describe('context/syntax/cursor: the receiver of `x.`', function () {
   this.timeout(60_000);
@@ -231,19 +230,19 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
     it('`self` in an impl whose header is above the parsed window', () => {
       const prefix = `impl Printer {\n${filler('    fn mN(&self) -> u32 {\n        N\n    }')}\n    fn last(&mut self) {\n        self.`;
       assert.ok(prefix.length > 20_000);
-      assert.deepEqual(longMember('rust', prefix, '\n    }\n}'), { receiver: 'self', type: 'Printer', via: 'self' });
+      assert.deepEqual(member('rust', prefix, '\n    }\n}'), { receiver: 'self', type: 'Printer', via: 'self' });
     });
 
     it('Rust `self` in an impl the parse leaves open (its closing brace beyond the suffix parsed): the impl, not the one above', () => {
       const prefix = `impl Zero {\n${filler('    fn mN(&self) -> u32 {\n        N\n    }')}\n}\n\nimpl First {\n    fn a(&self) {}\n}\n\nimpl Second {\n    fn last(&mut self) {\n        self.`;
       const suffix = `\n${filler('        let xN = N;')}\n    }\n}\n`;
       assert.ok(prefix.length > 20_000 && suffix.length > 8_000);
-      assert.deepEqual(longMember('rust', prefix, suffix), { receiver: 'self', type: 'Second', via: 'self' });
+      assert.deepEqual(member('rust', prefix, suffix), { receiver: 'self', type: 'Second', via: 'self' });
     });
 
     it('Java: a bare field name declared above the window is a field of the enclosing class, for the index', () => {
       const prefix = `public final class Gson {\n  private Excluder excluder;\n${filler('  int mN() {\n    return N;\n  }')}\n  void f() {\n    excluder.`;
-      assert.deepEqual(longMember('java', prefix, '\n  }\n}')?.chain, { type: 'Gson', steps: [{ name: 'excluder', call: false }] });
+      assert.deepEqual(member('java', prefix, '\n  }\n}')?.chain, { type: 'Gson', steps: [{ name: 'excluder', call: false }] });
       const near = 'public final class Gson {\n  private Excluder excluder;\n  void f() {\n    excluder.';
       assert.equal(member('java', near, '\n  }\n}')?.type, 'Excluder', 'declared in the window: the declaration itself');
     });

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { headerBounds } from '../../../../../daemon/context/syntax/rust-generics';
 import { cursorContext } from '../../../../../daemon/context/syntax/cursor';
 import { loadGrammar } from '../../../../../daemon/context/syntax/grammars';
+import { TEST_PARSE_BUDGET_MS } from '../memory-index';
 
 describe('context/syntax/rust-generics: the bounds of the type parameters in scope', function () {
   this.timeout(60_000);
@@ -10,7 +11,11 @@ describe('context/syntax/rust-generics: the bounds of the type parameters in sco
   it('from the impl, its where clause and the function, inner first; lifetimes and ?Sized are not bounds', () => {
     const prefix =
       "impl<'a, I: Read + Write, B: ?Sized + Body, T> Conn<'a, I, B, T>\nwhere\n    T: Transaction,\n{\n    fn f<I: Sink>(&self) {\n        self.io.";
-    assert.deepEqual(cursorContext(prefix, '\n    }\n}\n', 'rust', 10_000).member?.bounds, { I: 'Sink', B: 'Body', T: 'Transaction' });
+    assert.deepEqual(cursorContext(prefix, '\n    }\n}\n', 'rust', TEST_PARSE_BUDGET_MS).member?.bounds, {
+      I: 'Sink',
+      B: 'Body',
+      T: 'Transaction',
+    });
   });
 
   it('an impl header line read from the text (above the parsed window)', () => {

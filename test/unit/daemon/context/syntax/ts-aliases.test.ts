@@ -3,18 +3,7 @@ import { receiverMembers } from '../../../../../daemon/context/receiver-members'
 import { cursorContext } from '../../../../../daemon/context/syntax/cursor';
 import { loadGrammar } from '../../../../../daemon/context/syntax/grammars';
 import { aliasTargets } from '../../../../../daemon/context/syntax/ts-aliases';
-import type { DefinitionKind } from '../../../../../daemon/context/syntax/types';
-import { memoryIndex, type MemoryIndex } from '../memory-index';
-
-const sym = (name: string, line: number, kind: DefinitionKind, container?: string) => ({
-  name,
-  line,
-  kind,
-  ...(container ? { container } : {}),
-});
-
-/** A parse budget no busy machine exceeds: what is resolved is under test, not how fast. */
-const PARSE_BUDGET_MS = 10_000;
+import { memoryIndex, sym, TEST_PARSE_BUDGET_MS, type MemoryIndex } from '../memory-index';
 
 describe('context/syntax/ts-aliases: what a TypeScript type alias stands for', () => {
   it('a generic instance, the parts of an intersection, a nullable union; not a union of types or a mapped helper', () => {
@@ -42,7 +31,7 @@ describe('context/syntax/ts-aliases: what a TypeScript type alias stands for', (
 
     it('`m: AnyMachine` → StateMachine.transition', () => {
       const prefix = 'function f(m: AnyMachine) {\n  m.';
-      const cursor = cursorContext(prefix, '\n}', 'typescript', PARSE_BUDGET_MS);
+      const cursor = cursorContext(prefix, '\n}', 'typescript', TEST_PARSE_BUDGET_MS);
       assert.ok(cursor.member);
       const r = receiverMembers(index.syntax, {
         rel: 'src/app.ts',
