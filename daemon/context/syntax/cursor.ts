@@ -17,7 +17,8 @@
  * budget); without a loaded grammar only the identifier and receiver are reported.
  */
 import type { Node } from 'web-tree-sitter';
-import { DocumentBindings, SELF, memberParts, type CallbackParam, type Step, type TypeRef } from './bindings';
+import { memberParts } from './binding-syntax';
+import { DocumentBindings, SELF, type CallbackParam, type Step, type TypeRef } from './bindings';
 import { grammarFor, loadedParser } from './grammars';
 import { rustEnclosingHeader } from './rust-self';
 import { rustBoundsInScope } from './rust-generics';
