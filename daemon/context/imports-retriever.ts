@@ -114,7 +114,14 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
     ];
   }
   ranked.sort(placementOrder);
-  if (!cursor.member && q.language === 'go') ranked = goResultFit((ids) => index.store.chunks(ids), ranked, before, placementOrder);
+  if (!cursor.member && q.language === 'go')
+    ranked = goResultFit(
+      { chunks: (ids) => index.store.chunks(ids), definitions: (n, l) => index.syntax.definitions(n, l) },
+      q.rel,
+      ranked,
+      before,
+      placementOrder,
+    );
   const ids: number[] = [];
   for (const r of ranked) {
     if (out.placed.size >= MAX_PLACED) break;

@@ -38,7 +38,12 @@ describe('context/go-results: what `return |` takes in a Go function', () => {
     assert.equal(goResultMismatch(...site('Engine', 'type', 'type Engine struct {'), '(*Engine,error)'), 0);
     assert.equal(goResultMismatch(...site('name', 'function', 'func name() string {'), '(*Engine,error)'), 2);
     assert.equal(goResultMismatch(...site('node', 'type', 'type node struct {'), '*Engine'), 1);
-    assert.equal(goResultMismatch(...site('errX', 'variable', 'var errX = errors.New("x")'), 'error'), 1);
+    assert.equal(goResultMismatch(...site('errX', 'variable', 'var errX = wrap("x")'), 'error'), 1);
+    // A constant or a variable declared so, or made by the standard library's error constructors.
+    assert.equal(goResultMismatch(...site('errX', 'variable', 'var errX = errors.New("x")'), 'error'), 0);
+    assert.equal(goResultMismatch(...site('Default', 'variable', 'var Default *Engine = nil'), '*Engine'), 0);
+    assert.equal(goResultMismatch(...site('Default', 'variable', 'var Default = &Engine{}'), '(*Engine,error)'), 0);
+    assert.equal(goResultMismatch(...site('limit', 'constant', 'const limit = 10'), 'error'), 2);
     assert.equal(goResultMismatch(...site('long', 'function', 'func long(\n\ta int,\n) error {'), 'error'), 1);
   });
 
@@ -55,7 +60,13 @@ describe('context/go-results: what `return |` takes in a Go function', () => {
     ];
     const order = (a: { key: number[] }, b: { key: number[] }) => a.key[1] - b.key[1] || a.key[2] - b.key[2];
     const names = (before: string) =>
-      goResultFit((ids) => new Map(ids.map((i) => [i, rows.get(i)!])), ranked(), before, order).map((r) => r.site.name);
+      goResultFit(
+        { chunks: (ids) => new Map(ids.map((i) => [i, rows.get(i)!])), definitions: () => [] },
+        'a.go',
+        ranked(),
+        before,
+        order,
+      ).map((r) => r.site.name);
     assert.deepEqual(names('func f() {\n\tpairs := '), ['BasicAuth', 'processAccounts', 'Engine']);
     assert.deepEqual(names('func f() {\n\tx := pairs + '), ['BasicAuth', 'processAccounts', 'Engine']);
     // `return |` in a function returning authPairs: another type says nothing, a function returning another result least.
