@@ -13,6 +13,7 @@ import { plainType } from './syntax/bindings';
 import type { DefinitionSite, SyntaxFacts } from './syntax/facts';
 import { TYPE_KINDS } from './syntax/facts';
 import type { Step } from './syntax/cursor';
+import { goElementOf, goNamesMembers } from './syntax/go-elements';
 import { elementOf } from './syntax/rust-elements';
 import { variantFieldType } from './syntax/rust-variants';
 import { inferredReturnType } from './ts-return-types';
@@ -190,7 +191,8 @@ export function fieldType(text: string | undefined, name: string, grammar: strin
               ];
   for (const re of patterns) {
     const m = re.exec(text);
-    const declared = m && element ? elementOf(m[1].trim().replace(/,$/, '')) : m?.[1];
+    const found = m && element ? (grammar === 'go' ? goElementOf : elementOf)(m[1].trim().replace(/,$/, '')) : m?.[1];
+    const declared = grammar === 'go' && found && !goNamesMembers(found) ? undefined : found;
     const t = declared ? plainType(declared) : undefined;
     if (
       t &&
@@ -241,7 +243,8 @@ export function declaredReturnType(syntax: SyntaxFacts, d: DefinitionSite, gramm
         : grammar === 'rust'
           ? /^\s*->\s*([^{\n;]+?)\s*(?:\{|where\b|;|$)/m.exec(after)
           : /^\s*:\s*([^{=\n]+?)\s*(?:\{|=>|;|$)/m.exec(after);
-  const declared = m && element ? elementOf(m[1]) : m?.[1];
+  const found = m && element ? (grammar === 'go' ? goElementOf : elementOf)(m[1]) : m?.[1];
+  const declared = grammar === 'go' && found && !goNamesMembers(found) ? undefined : found;
   const t = declared ? plainType(declared.replace(/^impl\s+/, '')) : undefined;
   if (!t) return undefined;
   if (t === 'Self' && d.container) return d.container;
