@@ -12,6 +12,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { GrammarId } from './grammars';
 import { plainType } from './type-names';
 import { BINDER_LIST, CONTAINERS, declaratorName, inScope, memberParts, patternName } from './binding-syntax';
+import { goBinders, goMadeType } from './go-bindings';
 import { goElementOf, goNamesMembers, goRangesElements } from './go-elements';
 import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf } from './rust-elements';
 import { variantBindings, type VariantBinding } from './rust-variants';
@@ -69,6 +70,8 @@ interface Binding {
   element?: boolean;
   /** Go: the first name of a `range`, a key of a map or an element of a channel (go-elements.ts). */
   key?: boolean;
+  /** Go: a variadic parameter, a slice of its type. */
+  variadic?: boolean;
   /** Where the name is visible when that is narrower than its binder's block (a `for` body, a `match` arm). */
   scope?: Node;
   /** Rust: a field of an enum variant the pattern destructures (rust-variants.ts). */
@@ -388,7 +391,7 @@ export class DocumentBindings {
       const type = b.variant.enumName === 'Self' ? this.enclosingType(b.node) : b.variant.enumName;
       return type ? { type, steps: [{ name: b.variant.variant, call: false, variant: b.variant.field }] } : undefined;
     }
-    if (b.type) {
+    if (b.type && !b.variadic) {
       const type = this.typeName(b.type, b.node);
       if (type) return { type, steps: [], via: 'annotation' };
     }
@@ -414,8 +417,10 @@ export class DocumentBindings {
     if (!cur || depth > MAX_DEPTH) return undefined;
     if (cur.type === 'identifier') {
       const b = this.lookup(cur.text, cur.startIndex);
-      if (b?.type) {
-        const element = this.grammar !== 'go' ? elementOf(b.type.text) : goElementOf(b.type.text, key && !goRangesElements(b.type.text));
+      const go = this.grammar === 'go' && b?.value && !b.type ? goMadeType(b.value) : undefined;
+      if (b?.type || go) {
+        const text = go ?? (b?.variadic ? `[]${b.type!.text}` : b!.type!.text);
+        const element = this.grammar !== 'go' ? elementOf(text) : goElementOf(text, key && !goRangesElements(text));
         const type = element && (this.grammar !== 'go' || goNamesMembers(element)) ? plainType(element) : undefined;
         return type ? { type, steps: [], via: 'annotation' } : undefined;
       }
@@ -559,11 +564,10 @@ export class DocumentBindings {
         if (names.length > 0) return names.flatMap((l) => (l ? one(l, f('type')) : []));
         return one(declaratorName(f('declarator')), f('type'));
       }
-      case 'range_clause': {
-        // Go `for k, v := range m`: v is an element of m (a slice's, an array's, a map's value), k a map's key, or a channel's element.
-        const left = f('left')?.namedChildren ?? [];
-        return left.flatMap((l, i) => one(l, null, f('right')).map((b) => ({ ...b, element: true, ...(i === 0 ? { key: true } : {}) })));
-      }
+      case 'range_clause':
+      case 'type_case':
+      case 'variadic_parameter_declaration':
+        return goBinders(n).flatMap(({ name, type, value, ...how }) => one(name, type, value).map((b) => ({ ...b, ...how })));
       case 'let_declaration':
       case 'let_condition': {
         const fields = this.grammar === 'rust' ? variantBindings(f('pattern')) : [];

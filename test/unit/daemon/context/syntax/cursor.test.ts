@@ -47,6 +47,14 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
       assert.equal(member('go', 'package a\nfunc f() {\n\tc := new(Counter)\n\tc.', '\n}')?.type, 'Counter');
     });
 
+    it('Go: a type switch binds its name to the type of a case naming one type', () => {
+      const sw = (cases: string) => member('go', `package a\nfunc f(x any) {\n\tswitch v := x.(type) {\n${cases}\t\tv.`, '\n\t}\n}')?.type;
+      assert.equal(sw('\tcase *Counter:\n'), 'Counter');
+      assert.equal(sw('\tcase *Counter:\n\t\treturn\n\tcase Gauge:\n'), 'Gauge');
+      // Several types: v keeps x's type, which the switch does not state.
+      assert.equal(sw('\tcase *Counter, Gauge:\n'), undefined);
+    });
+
     it("Go: a map's values and keys, a slice's or an array's index, a channel's receive and range", () => {
       const go = (body: string, params: string) => member('go', `package a\nfunc f(${params}) {\n${body}`, '\n}')?.type;
       assert.equal(go('\tfor k, v := range m {\n\t\tv.', 'm map[string]*Metric'), 'Metric');
@@ -61,6 +69,13 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
       // The one name ranging over a slice is an index; over a map, a key.
       assert.equal(go('\tfor x := range ms {\n\t\tx.', 'ms []*Metric'), undefined);
       assert.equal(go('\tfor x := range m {\n\t\tx.', 'm map[Key]*Metric'), 'Key');
+      // A variadic parameter is a slice; a composite literal or `make` writes the collection's type.
+      assert.equal(go('\tfor _, o := range opts {\n\t\to.', 'opts ...Option'), 'Option');
+      assert.equal(go('\topts[0].', 'opts ...Option'), 'Option');
+      assert.equal(go('\topts.', 'opts ...Option'), undefined);
+      assert.equal(go('\tm := map[string]*Metric{}\n\tfor _, v := range m {\n\t\tv.', ''), 'Metric');
+      assert.equal(go('\tm := make(map[string]*Metric)\n\tm["a"].', ''), 'Metric');
+      assert.equal(go('\tms := make([]*Metric, 0, 4)\n\tfor _, v := range ms {\n\t\tv.', ''), 'Metric');
       // A field's collection: the element is read from its declared type in the index.
       assert.deepEqual(member('go', 'package a\nfunc (s *S) f() {\n\tfor _, v := range s.m {\n\t\tv.', '\n\t}\n}')?.chain, {
         type: 'S',
