@@ -177,7 +177,7 @@ export function fieldType(text: string | undefined, name: string, grammar: strin
           new RegExp(`^[ \\t]*${n}\\s*:\\s*([^=\\n]+)`, 'm'),
         ]
       : grammar === 'go'
-        ? [new RegExp(`^[ \\t]*${n}(?:\\s*,\\s*\\w+)*[ \\t]+([*\\[\\]\\w.]+)`, 'm')]
+        ? [new RegExp(`^[ \\t]*${n}(?:\\s*,\\s*\\w+)*[ \\t]+((?:<-\\s*)?chan(?:<-)?\\s+[*\\[\\]\\w.]+|[*\\[\\]\\w.]+)`, 'm')]
         : grammar === 'rust'
           ? [new RegExp(`(?:^|[\\s,{(])(?:pub(?:\\([^)]*\\))?\\s+)?${n}\\s*:\\s*(${element ? '[^\\n}=]+' : '[^,\\n}=]+'})`, 'm')]
           : /^(java|c_sharp|cpp)$/.test(grammar)
