@@ -7,7 +7,7 @@
  * type) are read by go-values.ts and ordered the same way.
  */
 import { goPositionKind } from './go-position';
-import { goTypedValueMismatch, goValueMismatch, goValueWanted, resultOf, type GoValueIndex } from './go-values';
+import { goTypedValueMismatch, goValueMismatch, goValueWanted, resultOf, type GoValueIndex, type GoWanted } from './go-values';
 import type { ChunkRow } from './index-store';
 import type { DefinitionSite } from './syntax/facts';
 
@@ -66,7 +66,7 @@ export function goResultMismatch(site: DefinitionSite, row: ChunkRow, wanted: st
   const first = wanted.startsWith('(') ? wanted.slice(1, -1).split(',')[0] : wanted;
   if (site.kind === 'type') return first.replace(/^[*&]/, '').replace(/\[.*$/, '') === site.name ? 0 : 1;
   if (site.kind === 'constant' || site.kind === 'variable') return goTypedValueMismatch(site, row, first);
-  if (site.kind !== 'function') return 1;
+  if (site.kind !== 'function' && site.kind !== 'method') return 1;
   const result = resultOf(row.text.split('\n')[site.line - row.startLine] ?? '');
   if (result === undefined) return 1;
   const got = normal(result);
@@ -83,4 +83,22 @@ function normal(result: string): string {
     .split(',')
     .map((p) => p.trim().split(/\s+/).pop() ?? '');
   return `(${parts.join(',')})`;
+}
+
+/**
+ * Members after `x.`: what the position around the receiver wants (`return c.|` in a function
+ * returning error, `v, err := c.|`, `x := c.|`), read with the receiver left out of `before`;
+ * undefined when it says nothing.
+ */
+export function goMemberWanted(before: string): GoWanted | undefined {
+  const lead = before.slice(-TAIL).replace(/(?:[A-Za-z_]\w*(?:\([^()\n]*\))?(?:\[[^\]\n]*\])?\s*\.\s*)+$/, '');
+  if (lead.length === Math.min(before.length, TAIL)) return undefined;
+  const returned = goReturnWanted(lead);
+  return returned !== undefined ? { type: returned } : goValueWanted(lead, '', { chunks: () => new Map(), definitions: () => [] }, false);
+}
+
+/** How badly a member fits what `goMemberWanted` read (0 fits, 1 not said, 2 does not fit). */
+export function goMemberMismatch(site: DefinitionSite, row: ChunkRow, wanted: GoWanted): number {
+  if ('pointer' in wanted) return 0;
+  return 'type' in wanted ? goResultMismatch(site, row, wanted.type) : goValueMismatch(site, row, wanted);
 }

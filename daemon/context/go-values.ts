@@ -161,7 +161,7 @@ export function normalType(t: string): string {
 export function goValueMismatch(site: DefinitionSite, row: ChunkRow, wanted: { values: number } | { pointer: true }): number {
   const decl = declarationLine(site, row);
   if ('pointer' in wanted) return site.kind === 'interface' || (site.kind === 'type' && !isStructDecl(site.name, decl)) ? 1 : 0;
-  if (site.kind === 'function') {
+  if (site.kind === 'function' || site.kind === 'method') {
     const results = resultOf(decl);
     if (results === undefined) return wanted.values === 1 ? 0 : 1;
     const count = results === '' ? 0 : results.startsWith('(') ? splitTop(results.slice(1, -1), ',').length : 1;

@@ -20,6 +20,7 @@
 import type { DocumentUses } from './document-uses';
 import { memberPosition } from './cursor-position';
 import { memberFit } from './member-fit';
+import { goMemberMismatch, goMemberWanted } from './go-results';
 import type { MemberSite } from './receiver-members';
 import type { IndexStore } from './index-store';
 import { splitIdentifier } from './identifiers';
@@ -79,10 +80,13 @@ export function rankMembers(
   const head = scored.slice(0, MAX_EVIDENCE);
   const position = memberPosition(q.before, q.language);
   const rows = index.store.chunks(head.map((s) => s.m.site.chunkId));
+  const goWanted = q.language === 'go' ? goMemberWanted(q.before) : undefined;
   for (const s of head) {
     const row = rows.get(s.m.site.chunkId);
     if (!row) continue;
     s.key[5] = memberFit(s.m.site, row, { position, typeLevel: q.typeLevel, own });
+    // Go: a member declared to give what the position takes (go-results.ts); after a use below (on gin, before it placed worse).
+    if (goWanted) s.key[5] += goMemberMismatch(s.m.site, row, goWanted);
     // A Go statement says more than a use below: a member used below that returns something is read there, not called here.
     if (position === 'statement') s.key[4] += 2 * s.key[5];
   }

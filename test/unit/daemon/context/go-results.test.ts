@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { goResultFit, goResultMismatch, goReturnWanted } from '../../../../daemon/context/go-results';
+import { goMemberMismatch, goMemberWanted, goResultFit, goResultMismatch, goReturnWanted } from '../../../../daemon/context/go-results';
 import type { ChunkRow } from '../../../../daemon/context/index-store';
 import type { DefinitionSite } from '../../../../daemon/context/syntax/facts';
 
@@ -71,5 +71,18 @@ describe('context/go-results: what `return |` takes in a Go function', () => {
     assert.deepEqual(names('func f() {\n\tx := pairs + '), ['BasicAuth', 'processAccounts', 'Engine']);
     // `return |` in a function returning authPairs: another type says nothing, a function returning another result least.
     assert.deepEqual(names('func g() authPairs {\n\treturn '), ['processAccounts', 'Engine', 'BasicAuth']);
+  });
+
+  it('after `x.`: what the position around the receiver takes, and the members declared to give it', () => {
+    assert.deepEqual(goMemberWanted('func (c *Context) Bind(obj any) error {\n\treturn c.'), { type: 'error' });
+    assert.deepEqual(goMemberWanted('func f(c *Context) {\n\tv, ok := c.'), { values: 2 });
+    assert.deepEqual(goMemberWanted('func f(c *Context) {\n\tv := c.Writer.'), { values: 1 });
+    assert.equal(goMemberWanted('func f(c *Context) {\n\tc.'), undefined);
+    assert.equal(goMemberWanted('func f(c *Context) error {\n\treturn '), undefined);
+    const method = (text: string) => site('M', 'method', text);
+    assert.equal(goMemberMismatch(...method('func (c *Context) MustBindWith(obj any, b Binding) error {'), { type: 'error' }), 0);
+    assert.equal(goMemberMismatch(...method('func (c *Context) Next() {'), { type: 'error' }), 2);
+    assert.equal(goMemberMismatch(...method('func (c *Context) Get(key any) (value any, exists bool) {'), { values: 2 }), 0);
+    assert.equal(goMemberMismatch(...method('func (c *Context) ClientIP() string {'), { values: 2 }), 2);
   });
 });
