@@ -10,6 +10,8 @@
  * - argument i of a call of a package-level function of the same package, `f(a, |`: the type of
  *   f's i-th parameter, read from f's declaration line in the index (`...T` gives T from there on;
  *   a type parameter, `any`, `interface{}` and a function type say nothing);
+ * - `var _ Render = (*|` (or `= &|`, `= |`): a type of the package implementing the interface
+ *   (go-members.ts finds them by their methods), the assertion Go code writes beside each;
  * - a type written after `*` (`func (c *|`, `x *|`, `(*|`): a struct's pointer, as Go code writes
  *   pointers (a method's receiver is never an interface or a pointer type; pointers to an
  *   interface, a function type, a map, a slice or a channel are rare).
@@ -23,13 +25,17 @@ import type { ChunkRow } from './index-store';
 import type { DefinitionSite } from './syntax/facts';
 import { splitTop } from './syntax/type-names';
 
-/** A value of a type (its text, spaces removed); `values` of a count; `pointer`: the type after a `*`. */
-export type GoWanted = { type: string } | { values: number } | { pointer: true };
+/**
+ * A value of a type (its text, spaces removed); `values` of a count; `pointer`: the type after a `*`;
+ * `implementing`: a type of the package implementing an interface (`var _ I = (*|`), by name.
+ */
+export type GoWanted = { type: string } | { values: number } | { pointer: true } | { implementing: Set<string> };
 
-/** What go-values reads of the index: chunks by id and definitions by name. */
+/** What go-values reads of the index: chunks by id, definitions by name, the package's types implementing an interface. */
 export interface GoValueIndex {
   chunks(ids: number[]): Map<number, ChunkRow>;
   definitions(name: string, limit?: number): DefinitionSite[];
+  implementing?(iface: string, dir: string): Set<string> | undefined;
 }
 
 /** How much of the prefix is read for declarations of the assigned name and the enclosing function. */
@@ -44,6 +50,10 @@ const CALLEE_DEFINITIONS = 8;
 export function goValueWanted(before: string, rel: string, index: GoValueIndex, typePosition: boolean): GoWanted | undefined {
   const tail = before.slice(-TAIL);
   const line = tail.slice(tail.lastIndexOf('\n') + 1);
+  // `var _ Render = (*|`, `_ Render = &|`: the assertion that a type of the package implements Render.
+  const assertion = /^\s*(?:var\s+)?_\s+(?:\w+\.)?(\w+)\s*=\s*(?:\(\s*\*|&)?\s*$/.exec(line);
+  const implementing = assertion && index.implementing?.(assertion[1], rel.slice(0, rel.lastIndexOf('/') + 1));
+  if (implementing && implementing.size > 0) return { implementing };
   if (typePosition) return /\*\s*$/.test(line) ? { pointer: true } : undefined;
   return assignmentWanted(tail, line) ?? argumentWanted(line, rel, index);
 }
@@ -158,7 +168,12 @@ export function normalType(t: string): string {
  * How badly a candidate fits a count of values or a pointer's type (0 fits, 1 the index does not
  * say, 2 does not compile there); `row` holds its declaration.
  */
-export function goValueMismatch(site: DefinitionSite, row: ChunkRow, wanted: { values: number } | { pointer: true }): number {
+export function goValueMismatch(
+  site: DefinitionSite,
+  row: ChunkRow,
+  wanted: { values: number } | { pointer: true } | { implementing: Set<string> },
+): number {
+  if ('implementing' in wanted) return wanted.implementing.has(site.name) ? 0 : 1;
   const decl = declarationLine(site, row);
   if ('pointer' in wanted) return site.kind === 'interface' || (site.kind === 'type' && !isStructDecl(site.name, decl)) ? 1 : 0;
   if (site.kind === 'function' || site.kind === 'method') {

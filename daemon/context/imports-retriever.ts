@@ -19,6 +19,7 @@
 import type { IndexStore } from './index-store';
 import { enclosingFunctionName, kindMismatch, positionKind, type PositionKind } from './cursor-position';
 import { documentUses, type DocumentUses } from './document-uses';
+import { goImplementingTypes } from './go-members';
 import { goResultFit } from './go-results';
 import { STOP_WORDS, identifiersIn, splitIdentifier } from './identifiers';
 import { parseImports } from './imports';
@@ -116,7 +117,11 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
   ranked.sort(placementOrder);
   if (!cursor.member && q.language === 'go')
     ranked = goResultFit(
-      { chunks: (ids) => index.store.chunks(ids), definitions: (n, l) => index.syntax.definitions(n, l) },
+      {
+        chunks: (ids) => index.store.chunks(ids),
+        definitions: (n, l) => index.syntax.definitions(n, l),
+        implementing: (iface, dir) => goImplementingTypes(index.syntax, iface, dir),
+      },
       q.rel,
       ranked,
       before,

@@ -148,4 +148,23 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
     const names = goResultFit(index, 'pkg/a_test.go', ranked, 'func f() {\n\tSetMode(', order).map((r) => r.site.name);
     assert.deepEqual(names, ['TestMode', 'DebugMode', 'ReleaseMode']);
   });
+
+  it('`var _ I = (*|`: the types of the package implementing the interface', () => {
+    const seen: string[] = [];
+    const index: GoValueIndex = {
+      ...none,
+      implementing: (iface, dir) => {
+        seen.push(`${dir}${iface}`);
+        return iface === 'Render' ? new Set(['JSON', 'XML']) : undefined;
+      },
+    };
+    const wanted = goValueWanted('package render\n\nvar (\n\t_ Render = (*', 'render/render.go', index, true);
+    assert.deepEqual(wanted, { implementing: new Set(['JSON', 'XML']) });
+    assert.deepEqual(goValueWanted('var _ render.Render = &', 'render/x.go', index, false), { implementing: new Set(['JSON', 'XML']) });
+    // An interface the workspace does not declare: a pointer's type as elsewhere.
+    assert.deepEqual(goValueWanted('var _ http.Handler = (*', 'render/x.go', index, true), { pointer: true });
+    assert.deepEqual(seen, ['render/Render', 'render/Render', 'render/Handler']);
+    assert.equal(goValueMismatch(site('JSON', 'type'), row('type JSON struct {'), wanted as { implementing: Set<string> }), 0);
+    assert.equal(goValueMismatch(site('Delims', 'type'), row('type Delims struct {'), wanted as { implementing: Set<string> }), 1);
+  });
 });
