@@ -12,6 +12,8 @@
  *   a type parameter, `any`, `interface{}` and a function type say nothing);
  * - `var _ Render = (*|` (or `= &|`, `= |`): a type of the package implementing the interface
  *   (go-members.ts finds them by their methods), the assertion Go code writes beside each;
+ * - a function literal's parameter, `router.GET("/", func(c *|`: the type the callee's parameter
+ *   gives it (go-callbacks.ts);
  * - a type written after `*` (`func (c *|`, `x *|`, `(*|`): a struct's pointer, as Go code writes
  *   pointers (a method's receiver is never an interface or a pointer type; pointers to an
  *   interface, a function type, a map, a slice or a channel are rare).
@@ -23,6 +25,7 @@
  */
 import type { ChunkRow } from './index-store';
 import type { DefinitionSite } from './syntax/facts';
+import { goCallbackParameterType } from './go-callbacks';
 import { splitTop } from './syntax/type-names';
 
 /**
@@ -54,7 +57,11 @@ export function goValueWanted(before: string, rel: string, index: GoValueIndex, 
   const assertion = /^\s*(?:var\s+)?_\s+(?:\w+\.)?(\w+)\s*=\s*(?:\(\s*\*|&)?\s*$/.exec(line);
   const implementing = assertion && index.implementing?.(assertion[1], rel.slice(0, rel.lastIndexOf('/') + 1));
   if (implementing && implementing.size > 0) return { implementing };
-  if (typePosition) return /\*\s*$/.test(line) ? { pointer: true } : undefined;
+  if (typePosition) {
+    const param = goCallbackParameterType(line, index);
+    if (param) return { type: param };
+    return /\*\s*$/.test(line) ? { pointer: true } : undefined;
+  }
   return assignmentWanted(tail, line) ?? argumentWanted(line, rel, index);
 }
 
@@ -118,7 +125,17 @@ function argumentWanted(line: string, rel: string, index: GoValueIndex): GoWante
 
 /** The type of parameter `i` a one-line `func name[P any](params) …` declares, when it says something. */
 export function parameterType(decl: string, i: number): string | undefined {
-  const m = /^func\s+\w+\s*(\[[^\]]*\])?\s*\(/.exec(decl);
+  const p = parameterText(decl, i);
+  if (!p || /^(?:any|interface\{\}|func\b.*)$/.test(p.type) || p.typeParams.has(p.type)) return undefined;
+  return normalType(p.type);
+}
+
+/**
+ * The written type of parameter `i` of a one-line declaration (`func name[P any](params)`, with
+ * `methods` also `func (r T) name(params)`; `...T` gives T), and the names of its type parameters.
+ */
+export function parameterText(decl: string, i: number, methods = false): { type: string; typeParams: Set<string> } | undefined {
+  const m = (methods ? /^func\s*(?:\([^()]*\)\s*)?\w+\s*(\[[^\]]*\])?\s*\(/ : /^func\s+\w+\s*(\[[^\]]*\])?\s*\(/).exec(decl);
   if (!m) return undefined;
   const close = closing(decl, m[0].length);
   if (close < 0) return undefined;
@@ -129,12 +146,11 @@ export function parameterType(decl: string, i: number): string | undefined {
   if (t === undefined) return undefined;
   if (t.startsWith('...')) t = t.slice(3);
   const typeParams = m[1] ? new Set(splitTop(m[1].slice(1, -1), ',').map((p) => p.split(/\s+/)[0])) : new Set<string>();
-  if (/^(?:any|interface\{\}|func\b.*)$/.test(t) || typeParams.has(t)) return undefined;
-  return normalType(t);
+  return { type: t.trim(), typeParams };
 }
 
 /** The index of the `)` closing the `(` before `from` in `s` (-1 when the line does not close it). */
-function closing(s: string, from: number): number {
+export function closing(s: string, from: number): number {
   let depth = 1;
   for (let i = from; i < s.length; i++) {
     if (s[i] === '(') depth++;
@@ -144,7 +160,7 @@ function closing(s: string, from: number): number {
 }
 
 /** The type of each parameter of a list (`a, b int, c ...string` → int, int, ...string; `int, string` unnamed). */
-function parameterTypes(list: string): string[] {
+export function parameterTypes(list: string): string[] {
   const parts = splitTop(list, ',');
   const named = parts
     .map((p) => /^(\w+)\s+(\S.*)$/.exec(p))

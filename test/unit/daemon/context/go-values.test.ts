@@ -92,6 +92,12 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
 
   it('a type after `*`: a struct fits, an interface or a function, map or slice type does not', () => {
     assert.deepEqual(goValueWanted('func (c *', 'pkg/a.go', none, true), { pointer: true });
+    // A function literal's parameter: the type where it goes says more (go-callbacks.ts).
+    const handlers = indexOf([
+      ['GET', 'method', 'func (g *Group) GET(path string, handlers ...HandlerFunc) {'],
+      ['HandlerFunc', 'type', 'type HandlerFunc func(*Context)'],
+    ]).index;
+    assert.deepEqual(goValueWanted('func f() {\n\tg.GET("/", func(c *', 'pkg/a.go', handlers, true), { type: '*Context' });
     assert.equal(goValueWanted('func f(c []', 'pkg/a.go', none, true), undefined);
     const pointer = { pointer: true } as const;
     assert.equal(goValueMismatch(site('Context', 'type'), row('type Context struct {'), pointer), 0);
