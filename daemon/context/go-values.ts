@@ -7,8 +7,9 @@
  *   variable); `x := |`: one value, which a function with none or several results does not give;
  * - `var x T = |`, and `x = |` where `x` is declared `var x T` above or is a parameter `x T`
  *   of the enclosing function: a T;
- * - argument i of a call of a package-level function of the same package, `f(a, |`: the type of
- *   f's i-th parameter, read from f's declaration line in the index (`...T` gives T from there on;
+ * - argument i of a call of a package-level function of the same package, `f(a, |`, or of a
+ *   method the workspace declares, `x.M(a, |` (x not an imported package): the type of its i-th
+ *   parameter, read from its declaration line in the index (`...T` gives T from there on;
  *   a type parameter, `any`, `interface{}` and a function type say nothing);
  * - `var _ Render = (*|` (or `= &|`, `= |`): a type of the package implementing the interface
  *   (go-members.ts finds them by their methods), the assertion Go code writes beside each;
@@ -62,7 +63,7 @@ export function goValueWanted(before: string, rel: string, index: GoValueIndex, 
     if (param) return { type: param };
     return /\*\s*$/.test(line) ? { pointer: true } : undefined;
   }
-  return assignmentWanted(tail, line) ?? argumentWanted(line, rel, index);
+  return assignmentWanted(tail, line) ?? argumentWanted(line, rel, index, before);
 }
 
 function assignmentWanted(tail: string, line: string): GoWanted | undefined {
@@ -95,7 +96,7 @@ function declaredTypeOf(name: string, text: string): string | undefined {
 }
 
 /** `f(a, |` with f a package-level function of the document's package: its parameter's type there. */
-function argumentWanted(line: string, rel: string, index: GoValueIndex): GoWanted | undefined {
+function argumentWanted(line: string, rel: string, index: GoValueIndex, before: string): GoWanted | undefined {
   const text = line.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'/g, '""');
   if (!/[(,]\s*$/.test(text)) return undefined;
   let depth = 0;
@@ -110,6 +111,8 @@ function argumentWanted(line: string, rel: string, index: GoValueIndex): GoWante
     } else if (c === ',' && depth === 0) commas++;
   }
   if (open < 0) return undefined;
+  const method = /(\w+)\s*\.\s*(\w+)\s*$/.exec(text.slice(0, open));
+  if (method) return methodArgumentWanted(method[1], method[2], commas, index, before);
   const callee = /(?:^|[^\w.])(\w+)\s*$/.exec(text.slice(0, open));
   if (!callee || /\bfunc\s+\w+\s*$/.test(text.slice(0, open))) return undefined;
   const dir = rel.slice(0, rel.lastIndexOf('/') + 1);
@@ -122,6 +125,32 @@ function argumentWanted(line: string, rel: string, index: GoValueIndex): GoWante
   const wanted = decl ? parameterType(decl, commas) : undefined;
   return wanted ? { type: wanted } : undefined;
 }
+
+/**
+ * `x.M(a, |` where x is not an imported package: parameter i of a method M the workspace
+ * declares (the receiver is not typed here: the first of its methods of that name whose line says).
+ */
+function methodArgumentWanted(recv: string, name: string, i: number, index: GoValueIndex, before: string): GoWanted | undefined {
+  if (importsPackage(before, recv)) return undefined;
+  const defs = index.definitions(name, CALLEE_DEFINITIONS).filter((d) => d.kind === 'method');
+  if (defs.length === 0) return undefined;
+  const rows = index.chunks(defs.map((d) => d.chunkId));
+  for (const d of defs) {
+    const row = rows.get(d.chunkId);
+    const p = row ? parameterText(row.text.split('\n')[d.line - row.startLine] ?? '', i, true) : undefined;
+    if (!p) continue;
+    return /^(?:any|interface\{\}|func\b.*)$/.test(p.type) || p.typeParams.has(p.type) ? undefined : { type: normalType(p.type) };
+  }
+  return undefined;
+}
+
+/** Whether the file imports a package named `name` (by its path's last element, or as its alias); read from the first IMPORT_HEAD characters. */
+function importsPackage(before: string, name: string): boolean {
+  const head = before.slice(0, IMPORT_HEAD);
+  return new RegExp(`(?:^|[\\s(])(?:${name}\\s+"[^"\\n]*"|"(?:[^"\\n]*/)?${name}(?:/v\\d+)?")`, 'm').test(head);
+}
+
+const IMPORT_HEAD = 50_000;
 
 /** The type of parameter `i` a one-line `func name[P any](params) …` declares, when it says something. */
 export function parameterType(decl: string, i: number): string | undefined {

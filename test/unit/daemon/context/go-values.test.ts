@@ -87,6 +87,18 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
     assert.equal(goValueWanted('func f() {\n\tx.SetMode(', 'pkg/a.go', index, false), undefined);
     assert.equal(goValueWanted('func SetMode(', 'pkg/a.go', index, false), undefined);
     assert.equal(parameterType('func g(int, string) {', 1), 'string');
+    // A method of that name the workspace declares, unless the receiver is an imported package.
+    const methods = indexOf([
+      ['ByType', 'method', 'func (a errorMsgs) ByType(typ ErrorType) errorMsgs {'],
+      ['Use', 'method', 'func (e *Engine) Use(middleware ...HandlerFunc) IRoutes {'],
+      ['Equal', 'method', 'func (v Version) Equal(o Version) bool {'],
+    ]).index;
+    assert.deepEqual(goValueWanted('func f() {\n\tx := errs.ByType(', 'pkg/a.go', methods, false), { type: 'ErrorType' });
+    assert.deepEqual(goValueWanted('func f() {\n\trouter.Use(a, ', 'pkg/a.go', methods, false), { type: 'HandlerFunc' });
+    const imported = 'package a\n\nimport (\n\t"testing"\n\n\t"github.com/stretchr/testify/assert"\n)\n\nfunc f() {\n\tassert.Equal(';
+    assert.equal(goValueWanted(imported, 'pkg/a.go', methods, false), undefined);
+    assert.equal(goValueWanted('import tassert "x/assert"\nfunc f() {\n\ttassert.Equal(', 'pkg/a.go', methods, false), undefined);
+    assert.deepEqual(goValueWanted(imported.replace('assert.Equal(', 'v.Equal('), 'pkg/a.go', methods, false), { type: 'Version' });
     assert.equal(parameterType('func g(h func(c *Context)) {', 0), undefined);
   });
 
