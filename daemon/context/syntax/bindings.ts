@@ -567,6 +567,7 @@ export class DocumentBindings {
       case 'range_clause':
       case 'type_case':
       case 'variadic_parameter_declaration':
+        if (this.grammar !== 'go') return [];
         return goBinders(n).flatMap(({ name, type, value, ...how }) => one(name, type, value).map((b) => ({ ...b, ...how })));
       case 'let_declaration':
       case 'let_condition': {
