@@ -177,7 +177,11 @@ export function fieldType(text: string | undefined, name: string, grammar: strin
           new RegExp(`^[ \\t]*${n}\\s*:\\s*([^=\\n]+)`, 'm'),
         ]
       : grammar === 'go'
-        ? [new RegExp(`^[ \\t]*${n}(?:\\s*,\\s*\\w+)*[ \\t]+((?:<-\\s*)?chan(?:<-)?\\s+[*\\[\\]\\w.]+|[*\\[\\]\\w.]+)`, 'm')]
+        ? [
+            new RegExp(`^[ \\t]*${n}(?:\\s*,\\s*\\w+)*[ \\t]+((?:<-\\s*)?chan(?:<-)?\\s+[*\\[\\]\\w.]+|[*\\[\\]\\w.]+)`, 'm'),
+            // An embedded field is named by its type: `*Desc` or `pkg.Desc` in the struct is field `Desc`.
+            new RegExp(`^[ \\t]*(\\*?(?:\\w+\\.)?${n})[ \\t]*(?:\\/\\/.*|\`[^\`]*\`)?$`, 'm'),
+          ]
         : grammar === 'rust'
           ? [new RegExp(`(?:^|[\\s,{(])(?:pub(?:\\([^)]*\\))?\\s+)?${n}\\s*:\\s*(${element ? '[^\\n}=]+' : '[^,\\n}=]+'})`, 'm')]
           : /^(java|c_sharp|cpp)$/.test(grammar)

@@ -49,4 +49,11 @@ describe('context/member-types: Go collection fields', () => {
     assert.equal(fieldType(text, 'byName', 'go', true), 'Collector');
     assert.equal(fieldType(text, 'all', 'go', true), 'Collector');
   });
+
+  it('an embedded field is named by its type', () => {
+    const text = 'type wrapped struct {\n\t*Desc\n\tprom.Labels `json:"l"`\n\tcount int\n}';
+    assert.equal(fieldType(text, 'Desc', 'go'), 'Desc');
+    assert.equal(fieldType(text, 'Labels', 'go'), 'Labels');
+    assert.equal(fieldType('type x struct {\n\tDescs []Desc\n}', 'Desc', 'go'), undefined);
+  });
 });
