@@ -87,19 +87,15 @@ function normal(result: string): string {
 
 /**
  * Members after `x.`: what the position around the receiver wants (`return c.|` in a function
- * returning error, `v, err := c.|`, `x := c.|`, `f(a, c.|`), read with the receiver left out of
- * `before`; undefined when it says nothing (`index` and `rel` find the called function).
+ * returning error, `v, err := c.|`, `x := c.|`), read with the receiver left out of `before`;
+ * undefined when it says nothing.
  */
-export function goMemberWanted(before: string, rel = '', index: GoValueIndex = NO_INDEX): GoWanted | undefined {
-  const tail = before.slice(-TAIL);
-  const receiver = /(?:[A-Za-z_]\w*(?:\([^()\n]*\))?(?:\[[^\]\n]*\])?\s*\.\s*)+$/.exec(tail)?.[0];
-  if (!receiver) return undefined;
-  const lead = before.slice(0, before.length - receiver.length);
+export function goMemberWanted(before: string): GoWanted | undefined {
+  const lead = before.slice(-TAIL).replace(/(?:[A-Za-z_]\w*(?:\([^()\n]*\))?(?:\[[^\]\n]*\])?\s*\.\s*)+$/, '');
+  if (lead.length === Math.min(before.length, TAIL)) return undefined;
   const returned = goReturnWanted(lead);
-  return returned !== undefined ? { type: returned } : goValueWanted(lead, rel, index, false);
+  return returned !== undefined ? { type: returned } : goValueWanted(lead, '', { chunks: () => new Map(), definitions: () => [] }, false);
 }
-
-const NO_INDEX: GoValueIndex = { chunks: () => new Map(), definitions: () => [] };
 
 /** How badly a member fits what `goMemberWanted` read (0 fits, 1 not said, 2 does not fit). */
 export function goMemberMismatch(site: DefinitionSite, row: ChunkRow, wanted: GoWanted): number {

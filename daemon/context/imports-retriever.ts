@@ -99,7 +99,6 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
       before,
       suffix: q.suffix,
       language: q.language,
-      rel: q.rel,
       ...(q.language === 'rust' ? { bound: letBoundName(before) } : {}),
     };
     // Already in order: the key is the rank.

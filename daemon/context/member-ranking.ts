@@ -23,7 +23,6 @@ import { memberFit } from './member-fit';
 import { goMemberMismatch, goMemberWanted } from './go-results';
 import type { MemberSite } from './receiver-members';
 import type { IndexStore } from './index-store';
-import type { SyntaxFacts } from './syntax/facts';
 import { splitIdentifier } from './identifiers';
 
 /** Members whose declarations are read for the evidence of step 2 (one query). */
@@ -31,8 +30,6 @@ export const MAX_EVIDENCE = 40;
 
 export interface MemberRankIndex {
   store: Pick<IndexStore, 'docFrequency' | 'chunks'>;
-  /** Go: the functions and methods a call around the receiver calls (go-results.ts). */
-  syntax?: Pick<SyntaxFacts, 'definitions'>;
 }
 
 export interface MemberQuery {
@@ -46,8 +43,6 @@ export interface MemberQuery {
   /** The text after the cursor line (members used on the same receiver there). */
   suffix?: string;
   language: string;
-  /** Root-relative path of the document (Go: the package a called function is looked up in). */
-  rel?: string;
   /** The name the statement binds the member's value to (`let index = args.`: rust-let.ts), if any. */
   bound?: string;
 }
@@ -85,13 +80,7 @@ export function rankMembers(
   const head = scored.slice(0, MAX_EVIDENCE);
   const position = memberPosition(q.before, q.language);
   const rows = index.store.chunks(head.map((s) => s.m.site.chunkId));
-  const goWanted =
-    q.language === 'go'
-      ? goMemberWanted(q.before, q.rel, {
-          chunks: (ids) => index.store.chunks(ids),
-          definitions: (n, l) => index.syntax?.definitions(n, l) ?? [],
-        })
-      : undefined;
+  const goWanted = q.language === 'go' ? goMemberWanted(q.before) : undefined;
   for (const s of head) {
     const row = rows.get(s.m.site.chunkId);
     if (!row) continue;

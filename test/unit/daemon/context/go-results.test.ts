@@ -78,12 +78,6 @@ describe('context/go-results: what `return |` takes in a Go function', () => {
     assert.deepEqual(goMemberWanted('func f(c *Context) {\n\tv, ok := c.'), { values: 2 });
     assert.deepEqual(goMemberWanted('func f(c *Context) {\n\tv := c.Writer.'), { values: 1 });
     assert.equal(goMemberWanted('func f(c *Context) {\n\tc.'), undefined);
-    const setMode = site('SetMode', 'function', 'func SetMode(value string) {');
-    const index = {
-      chunks: () => new Map([[1, setMode[1]]]),
-      definitions: (n: string) => (n === 'SetMode' ? [{ ...setMode[0], path: 'gin/mode.go' }] : []),
-    };
-    assert.deepEqual(goMemberWanted('func f(c *Context) {\n\tSetMode(c.Writer.', 'gin/x.go', index), { type: 'string' });
     assert.equal(goMemberWanted('func f(c *Context) error {\n\treturn '), undefined);
     const method = (text: string) => site('M', 'method', text);
     assert.equal(goMemberMismatch(...method('func (c *Context) MustBindWith(obj any, b Binding) error {'), { type: 'error' }), 0);
