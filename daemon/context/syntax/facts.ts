@@ -85,6 +85,8 @@ export interface SyntaxFacts {
   resolveImports(file: string, languageId: string, imports: ImportFact[]): ResolvedImport[];
   /** The text of an indexed chunk (undefined when it is gone). */
   chunkText(chunkId: number): string | undefined;
+  /** Moves whenever the index changes: what is computed from these facts may be remembered until it does. */
+  indexGeneration(): number;
 }
 
 /** Files the import resolver reads as configuration (resolve.ts): a change to one resets every resolved import. */
@@ -301,6 +303,10 @@ export class IndexSyntaxFacts implements SyntaxFacts {
 
   chunkText(chunkId: number): string | undefined {
     return this.store.chunks([chunkId]).get(chunkId)?.text;
+  }
+
+  indexGeneration(): number {
+    return this.store.generation;
   }
 
   /** Go: the types a struct or interface embeds (their members are promoted to it); a qualified one only from a package of the workspace. */
