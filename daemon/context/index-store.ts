@@ -156,10 +156,6 @@ const migrations: Array<(db: Database.Database) => void> = [
   (db) => {
     db.exec(EMPTY_INDEX_SQL);
   },
-  // 5: TypeScript interface properties are fields of their interface (syntax/rules.ts): rebuilt as for 4.
-  (db) => {
-    db.exec(EMPTY_INDEX_SQL);
-  },
 ];
 
 /** Schema version this code writes (the number of migrations). */

@@ -91,8 +91,6 @@ export function extractSyntax(root: Node, grammar: GrammarId, text: string, desc
           if (isJs && kind === 'variable' && /^\s*const\b/.test(text.slice(cursor.startIndex, cursor.startIndex + 10))) kind = 'constant';
           if (grammar === 'python' && type === 'assignment' && up.parentType !== 'expression_statement') names = [];
           if (grammar === 'ruby' && type === 'assignment' && names[0]?.type !== 'constant') names = [];
-          // An object type's property outside an interface (`type A = { x: T }`, a parameter's `{ x: T }`) belongs to no container.
-          if (isJs && type === 'property_signature' && up.parentType !== 'interface_body') names = [];
           if (container && !moduleContainer && (kind === 'function' || kind === 'variable'))
             kind = kind === 'function' ? 'method' : 'field';
           const span = names.length > 0 ? spanOf(node, rules) : [0, 0];

@@ -87,8 +87,6 @@ const tsRules: GrammarRules = {
     method_definition: { kind: 'method', name: 'name' },
     method_signature: { kind: 'method', name: 'name' },
     abstract_method_signature: { kind: 'method', name: 'name' },
-    // An interface's properties (`id: string`, `send: (e: E) => void`): members like a class's fields (extract.ts keeps those of an interface body only).
-    property_signature: { kind: 'field', name: 'name' },
     public_field_definition: { kind: 'field', name: 'name' },
     field_definition: { kind: 'field', name: 'name' },
   },

@@ -78,31 +78,6 @@ describe('context/syntax: tree-sitter analysis', function () {
     ]);
   });
 
-  it("TypeScript: an interface's properties are fields of it; an object type's elsewhere belong to nothing", () => {
-    const g = golden(
-      [
-        'export interface Ref extends Base {',
-        '  id: string',
-        '  readonly send: (e: string) => void',
-        '  get(key: string): number',
-        '  opts?: { retry: number }',
-        '}',
-        'type Alias = { a: number }',
-        'function f(o: { b: string }) {}',
-      ].join('\n'),
-      'typescript',
-    );
-    assert.deepEqual(g.defs, [
-      'interface:Ref:1',
-      'field:id@Ref:2',
-      'field:send@Ref:3',
-      'method:get@Ref:4',
-      'field:opts@Ref:5',
-      'type:Alias:7',
-      'function:f:8',
-    ]);
-  });
-
   it('TSX and JavaScript parse with their grammars', () => {
     assert.deepEqual(golden('export function App() { return <div className="x">{1}</div>; }\n', 'typescriptreact').defs, [
       'function:App:1',

@@ -276,19 +276,4 @@ describe('context/syntax: facts in the index (parsers, resolved imports, package
     assert.deepEqual(store.counts(), { files: 0, chunks: 0 }, 'emptied, to be rebuilt with the new facts');
     store.close();
   });
-
-  it('rebuilds a schema-4 index, whose symbols lack TypeScript interface properties', async () => {
-    const home = join(t.dir, 'home4');
-    const { engine } = makeEngine(home, { watch: { enabled: false } });
-    await engine.indexRoot(root);
-    const file = join(storeDirFor(home, engine.roots()[0]), 'index.db');
-    await engine.dispose();
-    const db = new Database(file);
-    db.pragma('user_version = 4');
-    db.close();
-    const store = new IndexStore(file);
-    assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-    assert.deepEqual(store.counts(), { files: 0, chunks: 0 }, 'emptied, to be rebuilt with the new facts');
-    store.close();
-  });
 });
