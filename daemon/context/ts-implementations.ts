@@ -9,12 +9,14 @@
  * its declaration's text (properties, `send: (e: E) => void`, are no definitions of their
  * own). The candidates are the classes declaring the first of those names.
  *
- * Work is bounded: MAX_NAMES names, MAX_SITES definitions of each, MAX_CANDIDATES classes;
+ * Work is bounded: MAX_NAMES names read, the definitions (MAX_SITES) of the first MAX_PROBES, MAX_CANDIDATES classes;
  * answers are remembered until the index changes.
  */
 import type { DefinitionSite, SyntaxFacts } from './syntax/facts';
 
 const MAX_NAMES = 12;
+/** Names whose definitions are looked up for candidates (the first with any decides). */
+const MAX_PROBES = 4;
 const MAX_SITES = 30;
 const MAX_CANDIDATES = 12;
 /** Characters of the interface's chunk read for its property names. */
@@ -41,7 +43,7 @@ function implementing(syntax: SyntaxFacts, iface: DefinitionSite): DefinitionSit
   const names = memberNames(syntax, iface);
   if (names.length === 0) return [];
   const candidates = new Map<string, DefinitionSite>();
-  for (const name of names) {
+  for (const name of names.slice(0, MAX_PROBES)) {
     for (const d of syntax.definitions(name, MAX_SITES)) {
       if (candidates.size >= MAX_CANDIDATES) break;
       if (d.container === undefined || d.container === iface.name || (d.kind !== 'method' && d.kind !== 'field')) continue;
