@@ -52,6 +52,18 @@ export function goImplementations(syntax: SyntaxFacts, iface: string, methods: D
   return { types: concrete.length, methods: out };
 }
 
+/**
+ * The types implementing the interface named `iface` that the package in folder `dir` declares
+ * (`var _ Render = (*|` asserts one of them), or undefined when the workspace declares no such interface.
+ */
+export function goImplementingTypes(syntax: SyntaxFacts, iface: string, dir: string): Set<string> | undefined {
+  const def = syntax.definitions(iface, MAX_SITES).find((d) => d.kind === 'interface' && d.container === undefined);
+  if (!def) return undefined;
+  const impl = goImplementations(syntax, iface, syntax.membersOf(def));
+  const inDir = impl.methods.filter((m) => m.path.slice(0, m.path.lastIndexOf('/') + 1) === dir);
+  return new Set(inDir.map((m) => m.container!));
+}
+
 /** A Go type is its package (folder) and name: methods of one type may be in any file of the package. */
 function typeKey(d: DefinitionSite): string {
   return `${d.path.slice(0, d.path.lastIndexOf('/') + 1)}\0${d.container}`;

@@ -2,8 +2,12 @@
  * Go: `return |` in a function declared to return T takes a T; among the package's functions
  * that start the expression, those declared to return T fit (`func (b headerBinding) Bind(…) error
  * { return |` → `mappingByPtr(…) error`). Read from the declaration lines: the enclosing
- * function's in the prefix, a candidate's in its indexed chunk.
+ * function's in the prefix, a candidate's in its indexed chunk. The other positions whose value
+ * is known (an assignment's count of values or declared type, a call's parameter, a pointer's
+ * type) are read by go-values.ts and ordered the same way.
  */
+import { goPositionKind } from './go-position';
+import { goTypedValueMismatch, goValueMismatch, goValueWanted, resultOf, type GoValueIndex, type GoWanted } from './go-values';
 import type { ChunkRow } from './index-store';
 import type { DefinitionSite } from './syntax/facts';
 
@@ -18,22 +22,25 @@ interface Keyed {
 }
 
 /**
- * Of the best MAX_RESULT_EVIDENCE names (in `ranked`'s order), those whose declared result
- * fits the position before the others: the fit is added to `key[1]`, the kind-mismatch slot.
+ * Of the best MAX_RESULT_EVIDENCE names (in `ranked`'s order), those whose declaration fits
+ * the position before the others: the fit is added to `key[1]`, the kind-mismatch slot
+ * (`rel`: the document's root-relative path, whose package a called function is looked up in).
  */
 export function goResultFit<T extends Keyed>(
-  chunks: (ids: number[]) => Map<number, ChunkRow>,
+  index: GoValueIndex,
+  rel: string,
   ranked: T[],
   before: string,
   order: (a: T, b: T) => number,
 ): T[] {
-  const wanted = goReturnWanted(before);
+  const returned = goReturnWanted(before);
+  const wanted = returned !== undefined ? { type: returned } : goValueWanted(before, rel, index, goPositionKind(before) === 'type');
   if (!wanted) return ranked;
   const head = ranked.slice(0, MAX_RESULT_EVIDENCE);
-  const rows = chunks(head.map((r) => r.site.chunkId));
+  const rows = index.chunks(head.map((r) => r.site.chunkId));
   for (const r of head) {
     const row = rows.get(r.site.chunkId);
-    if (row) r.key[1] += goResultMismatch(r.site, row, wanted);
+    if (row) r.key[1] += 'type' in wanted ? goResultMismatch(r.site, row, wanted.type) : goValueMismatch(r.site, row, wanted);
   }
   return [...head.sort(order), ...ranked.slice(MAX_RESULT_EVIDENCE)];
 }
@@ -48,31 +55,18 @@ export function goReturnWanted(prefix: string): string | undefined {
   return result ? normal(result) : undefined;
 }
 
-/** The result a one-line declaration `func (r T) Name[P any](params) result {` states ('' for none), undefined when it cannot say. */
-function resultOf(decl: string): string | undefined {
-  const m = /^func\s*(?:\([^()]*\)\s*)?\w+\s*(?:\[[^\]]*\])?\s*\(/.exec(decl);
-  if (!m) return undefined;
-  let depth = 1;
-  let i = m[0].length;
-  for (; i < decl.length && depth > 0; i++) {
-    if (decl[i] === '(') depth++;
-    else if (decl[i] === ')') depth--;
-  }
-  if (depth > 0) return undefined;
-  return /^\s*([^{]*?)\s*\{?\s*$/.exec(decl.slice(i))?.[1];
-}
-
 /**
  * How badly `site` fits `return |` in a function returning `wanted`: 0 for a function declared
  * to return it, or its first result when it has several (its declaration line in `row`), or
- * the type itself (`return T{…}`); 1 for what
- * the index does not say (a variable, another type, a signature on several lines); 2 for a
- * function declared to return something else.
+ * the type itself (`return T{…}`), a constant or variable declared so; 1 for what the index does
+ * not say (another type, a signature on several lines, an initialiser it cannot type); 2 for a
+ * function declared to return something else, a constant or variable declared otherwise.
  */
 export function goResultMismatch(site: DefinitionSite, row: ChunkRow, wanted: string): number {
   const first = wanted.startsWith('(') ? wanted.slice(1, -1).split(',')[0] : wanted;
   if (site.kind === 'type') return first.replace(/^[*&]/, '').replace(/\[.*$/, '') === site.name ? 0 : 1;
-  if (site.kind !== 'function') return 1;
+  if (site.kind === 'constant' || site.kind === 'variable') return goTypedValueMismatch(site, row, first);
+  if (site.kind !== 'function' && site.kind !== 'method') return 1;
   const result = resultOf(row.text.split('\n')[site.line - row.startLine] ?? '');
   if (result === undefined) return 1;
   const got = normal(result);
@@ -89,4 +83,22 @@ function normal(result: string): string {
     .split(',')
     .map((p) => p.trim().split(/\s+/).pop() ?? '');
   return `(${parts.join(',')})`;
+}
+
+/**
+ * Members after `x.`: what the position around the receiver wants (`return c.|` in a function
+ * returning error, `v, err := c.|`, `x := c.|`), read with the receiver left out of `before`;
+ * undefined when it says nothing.
+ */
+export function goMemberWanted(before: string): GoWanted | undefined {
+  const lead = before.slice(-TAIL).replace(/(?:[A-Za-z_]\w*(?:\([^()\n]*\))?(?:\[[^\]\n]*\])?\s*\.\s*)+$/, '');
+  if (lead.length === Math.min(before.length, TAIL)) return undefined;
+  const returned = goReturnWanted(lead);
+  return returned !== undefined ? { type: returned } : goValueWanted(lead, '', { chunks: () => new Map(), definitions: () => [] }, false);
+}
+
+/** How badly a member fits what `goMemberWanted` read (0 fits, 1 not said, 2 does not fit). */
+export function goMemberMismatch(site: DefinitionSite, row: ChunkRow, wanted: GoWanted): number {
+  if ('pointer' in wanted || 'implementing' in wanted) return 0;
+  return 'type' in wanted ? goResultMismatch(site, row, wanted.type) : goValueMismatch(site, row, wanted);
 }

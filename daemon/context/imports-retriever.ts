@@ -19,6 +19,7 @@
 import type { IndexStore } from './index-store';
 import { enclosingFunctionName, kindMismatch, positionKind, type PositionKind } from './cursor-position';
 import { documentUses, type DocumentUses } from './document-uses';
+import { goImplementingTypes } from './go-members';
 import { goResultFit } from './go-results';
 import { STOP_WORDS, identifiersIn, splitIdentifier } from './identifiers';
 import { parseImports } from './imports';
@@ -114,7 +115,18 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
     ];
   }
   ranked.sort(placementOrder);
-  if (!cursor.member && q.language === 'go') ranked = goResultFit((ids) => index.store.chunks(ids), ranked, before, placementOrder);
+  if (!cursor.member && q.language === 'go')
+    ranked = goResultFit(
+      {
+        chunks: (ids) => index.store.chunks(ids),
+        definitions: (n, l) => index.syntax.definitions(n, l),
+        implementing: (iface, dir) => goImplementingTypes(index.syntax, iface, dir),
+      },
+      q.rel,
+      ranked,
+      before,
+      placementOrder,
+    );
   const ids: number[] = [];
   for (const r of ranked) {
     if (out.placed.size >= MAX_PLACED) break;

@@ -21,6 +21,7 @@
 import type { DocumentUses } from './document-uses';
 import { memberPosition } from './cursor-position';
 import { memberDeclaration, memberFit } from './member-fit';
+import { goMemberMismatch, goMemberWanted } from './go-results';
 import type { MemberSite } from './receiver-members';
 import type { IndexStore } from './index-store';
 import { splitIdentifier } from './identifiers';
@@ -80,6 +81,7 @@ export function rankMembers(
   const head = scored.slice(0, MAX_EVIDENCE);
   const position = memberPosition(q.before, q.language);
   const rows = index.store.chunks(head.map((s) => s.m.site.chunkId));
+  const goWanted = q.language === 'go' ? goMemberWanted(q.before) : undefined;
   for (const s of head) {
     const row = rows.get(s.m.site.chunkId);
     if (!row) continue;
@@ -87,6 +89,8 @@ export function rankMembers(
     s.key[5] = memberFit(s.m.site, row, { position, typeLevel: q.typeLevel, own }, declared);
     // TypeScript `private`/`protected`: for the class itself, as a `#` or `_` name is.
     if (declared.restricted && !own) s.key[2] = 1;
+    // Go: a member declared to give what the position takes (go-results.ts); after a use below (on gin, before it placed worse).
+    if (goWanted) s.key[5] += goMemberMismatch(s.m.site, row, goWanted);
     // A Go statement says more than a use below: a member used below that returns something is read there, not called here.
     if (position === 'statement') s.key[4] += 2 * s.key[5];
   }

@@ -13,6 +13,7 @@ import { plainType } from './syntax/bindings';
 import type { DefinitionSite, SyntaxFacts } from './syntax/facts';
 import { TYPE_KINDS } from './syntax/facts';
 import type { Step } from './syntax/cursor';
+import { goElementOf, goNamesMembers } from './syntax/go-elements';
 import { elementOf } from './syntax/rust-elements';
 import { variantFieldType } from './syntax/rust-variants';
 import { inferredReturnType } from './ts-return-types';
@@ -176,7 +177,11 @@ export function fieldType(text: string | undefined, name: string, grammar: strin
           new RegExp(`^[ \\t]*${n}\\s*:\\s*([^=\\n]+)`, 'm'),
         ]
       : grammar === 'go'
-        ? [new RegExp(`^[ \\t]*${n}(?:\\s*,\\s*\\w+)*[ \\t]+([*\\[\\]\\w.]+)`, 'm')]
+        ? [
+            new RegExp(`^[ \\t]*${n}(?:\\s*,\\s*\\w+)*[ \\t]+((?:<-\\s*)?chan(?:<-)?\\s+[*\\[\\]\\w.]+|[*\\[\\]\\w.]+)`, 'm'),
+            // An embedded field is named by its type: `*Desc` or `pkg.Desc` in the struct is field `Desc`.
+            new RegExp(`^[ \\t]*(\\*?(?:\\w+\\.)?${n})[ \\t]*(?:\\/\\/.*|\`[^\`]*\`)?$`, 'm'),
+          ]
         : grammar === 'rust'
           ? [new RegExp(`(?:^|[\\s,{(])(?:pub(?:\\([^)]*\\))?\\s+)?${n}\\s*:\\s*(${element ? '[^\\n}=]+' : '[^,\\n}=]+'})`, 'm')]
           : /^(java|c_sharp|cpp)$/.test(grammar)
@@ -190,7 +195,8 @@ export function fieldType(text: string | undefined, name: string, grammar: strin
               ];
   for (const re of patterns) {
     const m = re.exec(text);
-    const declared = m && element ? elementOf(m[1].trim().replace(/,$/, '')) : m?.[1];
+    const found = m && element ? (grammar === 'go' ? goElementOf : elementOf)(m[1].trim().replace(/,$/, '')) : m?.[1];
+    const declared = grammar === 'go' && found && !goNamesMembers(found) ? undefined : found;
     const t = declared ? plainType(declared) : undefined;
     if (
       t &&
@@ -241,7 +247,8 @@ export function declaredReturnType(syntax: SyntaxFacts, d: DefinitionSite, gramm
         : grammar === 'rust'
           ? /^\s*->\s*([^{\n;]+?)\s*(?:\{|where\b|;|$)/m.exec(after)
           : /^\s*:\s*([^{=\n]+?)\s*(?:\{|=>|;|$)/m.exec(after);
-  const declared = m && element ? elementOf(m[1]) : m?.[1];
+  const found = m && element ? (grammar === 'go' ? goElementOf : elementOf)(m[1]) : m?.[1];
+  const declared = grammar === 'go' && found && !goNamesMembers(found) ? undefined : found;
   const t = declared ? plainType(declared.replace(/^impl\s+/, '')) : undefined;
   if (!t) return undefined;
   if (t === 'Self' && d.container) return d.container;

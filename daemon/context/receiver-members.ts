@@ -173,6 +173,9 @@ function chainType(
     // Go: the package is the folder, whether or not the document is indexed yet.
     const samePackage = (p: string) => grammar === 'go' && p.startsWith(dir) && !p.slice(dir.length).includes('/');
     start = functionReturnType(syntax, grammar, chain.callee, (p) => files.has(p) || samePackage(p));
+    // Go `ID(x)`: a conversion to a type the package declares is a value of that type.
+    if (!start && grammar === 'go' && syntax.definitions(chain.callee, 8).some((d) => TYPE_KINDS.has(d.kind) && samePackage(d.path)))
+      start = chain.callee;
   }
   if (!start && chain.head) {
     const ns = steps.length > 0 ? namespaceFiles(syntax, { ...q, receiver: chain.head }) : [];

@@ -36,8 +36,10 @@ const BINDERS = new Set([
   'for_expression',
   'closure_parameters',
   'match_arm',
-  // Go: `for _, v := range xs`.
+  // Go: `for _, v := range xs`, `switch v := x.(type) { case T: … }`, `opts ...Option` (go-bindings.ts).
   'range_clause',
+  'type_case',
+  'variadic_parameter_declaration',
 ]);
 export const BINDER_LIST = [...BINDERS];
 const SCOPES =

@@ -12,6 +12,8 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { GrammarId } from './grammars';
 import { plainType } from './type-names';
 import { BINDER_LIST, CONTAINERS, declaratorName, inScope, memberParts, patternName } from './binding-syntax';
+import { goBinders, goMadeType } from './go-bindings';
+import { goElementOf, goNamesMembers, goRangesElements } from './go-elements';
 import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf } from './rust-elements';
 import { variantBindings, type VariantBinding } from './rust-variants';
 import { callbackSite } from './ts-callbacks';
@@ -64,8 +66,12 @@ interface Binding {
   value?: Node | null;
   /** A class or struct member (`this.x`), not a local name. */
   field: boolean;
-  /** Rust: bound to an element of `value` (a `for` pattern, an iterator adapter's closure parameter). */
+  /** Rust: bound to an element of `value` (a `for` pattern, an iterator adapter's closure parameter); Go: a `range` value. */
   element?: boolean;
+  /** Go: the first name of a `range`, a key of a map or an element of a channel (go-elements.ts). */
+  key?: boolean;
+  /** Go: a variadic parameter, a slice of its type. */
+  variadic?: boolean;
   /** Where the name is visible when that is narrower than its binder's block (a `for` body, a `match` arm). */
   scope?: Node;
   /** Rust: a field of an enum variant the pattern destructures (rust-variants.ts). */
@@ -156,6 +162,12 @@ export class DocumentBindings {
   /** What an expression is (`x`, `this.pool`, `c.Writer.Pusher()`, `await makeFoo()`, `T::new()`), or undefined when the document cannot say. */
   ref(n: Node | null | undefined, at: Node, depth = 0): TypeRef | undefined {
     if (!n || depth > MAX_DEPTH) return undefined;
+    // Go `xs[i]`, `m[k]`, `<-ch`: an element of the operand (go-elements.ts).
+    if (
+      this.grammar === 'go' &&
+      (n.type === 'index_expression' || (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-'))
+    )
+      return this.elementRef(n.childForFieldName('operand'), depth + 1);
     switch (n.type) {
       case 'identifier':
       case 'this':
@@ -374,12 +386,12 @@ export class DocumentBindings {
   }
 
   private bindingRef(b: Binding, depth: number): TypeRef | undefined {
-    if (b.element) return this.elementRef(b.value, depth);
+    if (b.element) return this.elementRef(b.value, depth, b.key);
     if (b.variant) {
       const type = b.variant.enumName === 'Self' ? this.enclosingType(b.node) : b.variant.enumName;
       return type ? { type, steps: [{ name: b.variant.variant, call: false, variant: b.variant.field }] } : undefined;
     }
-    if (b.type) {
+    if (b.type && !b.variadic) {
       const type = this.typeName(b.type, b.node);
       if (type) return { type, steps: [], via: 'annotation' };
     }
@@ -390,7 +402,7 @@ export class DocumentBindings {
   }
 
   /** Rust: an element of the collection `n` is (`&self.items`, `xs.iter()`, `conns` typed `Vec<Conn>`). */
-  private elementRef(n: Node | null | undefined, depth: number): TypeRef | undefined {
+  private elementRef(n: Node | null | undefined, depth: number, key = false): TypeRef | undefined {
     let cur = n;
     for (let guard = 0; cur && guard < 8; guard++) {
       if (cur.type === 'reference_expression' || cur.type === 'parenthesized_expression')
@@ -405,15 +417,19 @@ export class DocumentBindings {
     if (!cur || depth > MAX_DEPTH) return undefined;
     if (cur.type === 'identifier') {
       const b = this.lookup(cur.text, cur.startIndex);
-      if (b?.type) {
-        const element = elementOf(b.type.text);
-        const type = element ? plainType(element) : undefined;
+      const go = this.grammar === 'go' && b?.value && !b.type ? goMadeType(b.value) : undefined;
+      if (b?.type || go) {
+        const text = go ?? (b?.variadic ? `[]${b.type!.text}` : b!.type!.text);
+        const element = this.grammar !== 'go' ? elementOf(text) : goElementOf(text, key && !goRangesElements(text));
+        const type = element && (this.grammar !== 'go' || goNamesMembers(element)) ? plainType(element) : undefined;
         return type ? { type, steps: [], via: 'annotation' } : undefined;
       }
-      if (b?.element) return undefined;
+      if (b?.element && this.grammar !== 'go') return undefined;
     }
     const r = this.ref(cur, cur, depth + 1);
-    if (!r || r.steps.length === 0) return undefined;
+    // Go: a composite literal's or an element's type is read as its element's already (`[]*T{…}` → T).
+    if (r?.type && r.steps.length === 0 && this.grammar === 'go' && !key) return r;
+    if (!r || r.steps.length === 0 || key) return undefined;
     const last = r.steps[r.steps.length - 1];
     return { ...r, steps: [...r.steps.slice(0, -1), { ...last, element: true }] };
   }
@@ -548,11 +564,11 @@ export class DocumentBindings {
         if (names.length > 0) return names.flatMap((l) => (l ? one(l, f('type')) : []));
         return one(declaratorName(f('declarator')), f('type'));
       }
-      case 'range_clause': {
-        // Go `for _, m := range ms`: m is an element of ms (plainType reads `[]*Metric` as Metric).
-        const left = f('left')?.namedChildren ?? [];
-        return left.length === 2 ? one(left[1], null, f('right')) : [];
-      }
+      case 'range_clause':
+      case 'type_case':
+      case 'variadic_parameter_declaration':
+        if (this.grammar !== 'go') return [];
+        return goBinders(n).flatMap(({ name, type, value, ...how }) => one(name, type, value).map((b) => ({ ...b, ...how })));
       case 'let_declaration':
       case 'let_condition': {
         const fields = this.grammar === 'rust' ? variantBindings(f('pattern')) : [];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { goImplementations } from '../../../../daemon/context/go-members';
+import { goImplementations, goImplementingTypes } from '../../../../daemon/context/go-members';
 import { memoryIndex, type MemoryIndex } from './memory-index';
 
 const method = (name: string, line: number, container: string) => ({ name, line, kind: 'method' as const, container });
@@ -48,5 +48,11 @@ describe('context/go-members: the types implementing a Go interface', () => {
 
   it('nothing for an interface without methods', () => {
     assert.deepEqual(goImplementations(index.syntax, 'Empty', []), { types: 0, methods: [] });
+  });
+
+  it("the names of the package's types implementing an interface the workspace declares", () => {
+    assert.deepEqual([...goImplementingTypes(index.syntax, 'Metric', 'm/')!].sort(), ['counter', 'gauge']);
+    assert.deepEqual([...goImplementingTypes(index.syntax, 'Metric', 'other/')!], []);
+    assert.equal(goImplementingTypes(index.syntax, 'Handler', 'm/'), undefined);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { goResultFit, goResultMismatch, goReturnWanted } from '../../../../daemon/context/go-results';
+import { goMemberMismatch, goMemberWanted, goResultFit, goResultMismatch, goReturnWanted } from '../../../../daemon/context/go-results';
 import type { ChunkRow } from '../../../../daemon/context/index-store';
 import type { DefinitionSite } from '../../../../daemon/context/syntax/facts';
 
@@ -38,7 +38,12 @@ describe('context/go-results: what `return |` takes in a Go function', () => {
     assert.equal(goResultMismatch(...site('Engine', 'type', 'type Engine struct {'), '(*Engine,error)'), 0);
     assert.equal(goResultMismatch(...site('name', 'function', 'func name() string {'), '(*Engine,error)'), 2);
     assert.equal(goResultMismatch(...site('node', 'type', 'type node struct {'), '*Engine'), 1);
-    assert.equal(goResultMismatch(...site('errX', 'variable', 'var errX = errors.New("x")'), 'error'), 1);
+    assert.equal(goResultMismatch(...site('errX', 'variable', 'var errX = wrap("x")'), 'error'), 1);
+    // A constant or a variable declared so, or made by the standard library's error constructors.
+    assert.equal(goResultMismatch(...site('errX', 'variable', 'var errX = errors.New("x")'), 'error'), 0);
+    assert.equal(goResultMismatch(...site('Default', 'variable', 'var Default *Engine = nil'), '*Engine'), 0);
+    assert.equal(goResultMismatch(...site('Default', 'variable', 'var Default = &Engine{}'), '(*Engine,error)'), 0);
+    assert.equal(goResultMismatch(...site('limit', 'constant', 'const limit = 10'), 'error'), 2);
     assert.equal(goResultMismatch(...site('long', 'function', 'func long(\n\ta int,\n) error {'), 'error'), 1);
   });
 
@@ -55,10 +60,29 @@ describe('context/go-results: what `return |` takes in a Go function', () => {
     ];
     const order = (a: { key: number[] }, b: { key: number[] }) => a.key[1] - b.key[1] || a.key[2] - b.key[2];
     const names = (before: string) =>
-      goResultFit((ids) => new Map(ids.map((i) => [i, rows.get(i)!])), ranked(), before, order).map((r) => r.site.name);
+      goResultFit(
+        { chunks: (ids) => new Map(ids.map((i) => [i, rows.get(i)!])), definitions: () => [] },
+        'a.go',
+        ranked(),
+        before,
+        order,
+      ).map((r) => r.site.name);
     assert.deepEqual(names('func f() {\n\tpairs := '), ['BasicAuth', 'processAccounts', 'Engine']);
     assert.deepEqual(names('func f() {\n\tx := pairs + '), ['BasicAuth', 'processAccounts', 'Engine']);
     // `return |` in a function returning authPairs: another type says nothing, a function returning another result least.
     assert.deepEqual(names('func g() authPairs {\n\treturn '), ['processAccounts', 'Engine', 'BasicAuth']);
+  });
+
+  it('after `x.`: what the position around the receiver takes, and the members declared to give it', () => {
+    assert.deepEqual(goMemberWanted('func (c *Context) Bind(obj any) error {\n\treturn c.'), { type: 'error' });
+    assert.deepEqual(goMemberWanted('func f(c *Context) {\n\tv, ok := c.'), { values: 2 });
+    assert.deepEqual(goMemberWanted('func f(c *Context) {\n\tv := c.Writer.'), { values: 1 });
+    assert.equal(goMemberWanted('func f(c *Context) {\n\tc.'), undefined);
+    assert.equal(goMemberWanted('func f(c *Context) error {\n\treturn '), undefined);
+    const method = (text: string) => site('M', 'method', text);
+    assert.equal(goMemberMismatch(...method('func (c *Context) MustBindWith(obj any, b Binding) error {'), { type: 'error' }), 0);
+    assert.equal(goMemberMismatch(...method('func (c *Context) Next() {'), { type: 'error' }), 2);
+    assert.equal(goMemberMismatch(...method('func (c *Context) Get(key any) (value any, exists bool) {'), { values: 2 }), 0);
+    assert.equal(goMemberMismatch(...method('func (c *Context) ClientIP() string {'), { values: 2 }), 2);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { fieldType } from '../../../../daemon/context/member-types';
 import { receiverMembers } from '../../../../daemon/context/receiver-members';
 import type { TandemContextEngine } from '../../../../daemon/context/engine';
 import { indexedRepo } from './helpers';
@@ -39,5 +40,20 @@ describe('context/member-types: Rust field types imported from outside the works
   it('a field of a type the file imports from another crate is not the namesake the workspace declares', () => {
     assert.equal(typeAt('src/spec.rs', 'fn f(h: &Holder) {\n    h.c.'), undefined);
     assert.equal(typeAt('src/own.rs', 'fn f(m: &Mine) {\n    m.c.'), 'Color');
+  });
+});
+
+describe('context/member-types: Go collection fields', () => {
+  it("an element of a field's slice, map or channel type", () => {
+    const text = 'type Registry struct {\n\tbyName map[string]*Collector\n\tall    []Collector\n\tqueue  chan *Job\n}';
+    assert.equal(fieldType(text, 'byName', 'go', true), 'Collector');
+    assert.equal(fieldType(text, 'all', 'go', true), 'Collector');
+  });
+
+  it('an embedded field is named by its type', () => {
+    const text = 'type wrapped struct {\n\t*Desc\n\tprom.Labels `json:"l"`\n\tcount int\n}';
+    assert.equal(fieldType(text, 'Desc', 'go'), 'Desc');
+    assert.equal(fieldType(text, 'Labels', 'go'), 'Labels');
+    assert.equal(fieldType('type x struct {\n\tDescs []Desc\n}', 'Desc', 'go'), undefined);
   });
 });

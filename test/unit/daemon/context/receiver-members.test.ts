@@ -89,6 +89,11 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
         { startLine: 5, text: 'func (w *responseWriter) Flush() {\n}', symbols: [sym('Flush', 5, 'method', 'responseWriter')] },
         { startLine: 8, text: 'type Engine struct {\n}', symbols: [sym('Engine', 8, 'type')] },
         { startLine: 10, text: 'func (e *Engine) Run() {\n}', symbols: [sym('Run', 10, 'method', 'Engine')] },
+        {
+          startLine: 13,
+          text: 'type pool struct {\n\tjobs chan *Engine\n\tbyName map[string]*Engine\n}',
+          symbols: [sym('pool', 13, 'type')],
+        },
       ],
       // Go: an interface with one implementation in the workspace and one that is only declared; a struct embedding another.
       'web/writer.go': [
@@ -241,6 +246,20 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
       via: 'return type',
       members: ['Run'],
     });
+  });
+
+  it("Go: a conversion to the package's type; an element of a field's channel or map", () => {
+    assert.deepEqual(resolve('gin/app.go', 'go', 'package gin\nfunc f(x *Engine) {\n\te := Engine(*x)\n\te.', '\n}'), {
+      type: 'Engine',
+      via: 'return type',
+      members: ['Run'],
+    });
+    for (const [use, end] of [
+      ['e := <-p.jobs\n\te.', '\n}'],
+      ['for _, e := range p.byName {\n\t\te.', '\n\t}\n}'],
+      ['p.byName["a"].', '\n}'],
+    ])
+      assert.equal(resolve('gin/app.go', 'go', `package gin\nfunc f(p *pool) {\n\t${use}`, end).type, 'Engine', use);
   });
 
   it('Go: a receiver typed by an interface gets the methods of the one type implementing it (those of the interface itself) first, then the interface and what it embeds', () => {

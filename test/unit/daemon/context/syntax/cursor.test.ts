@@ -47,6 +47,42 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
       assert.equal(member('go', 'package a\nfunc f() {\n\tc := new(Counter)\n\tc.', '\n}')?.type, 'Counter');
     });
 
+    it('Go: a type switch binds its name to the type of a case naming one type', () => {
+      const sw = (cases: string) => member('go', `package a\nfunc f(x any) {\n\tswitch v := x.(type) {\n${cases}\t\tv.`, '\n\t}\n}')?.type;
+      assert.equal(sw('\tcase *Counter:\n'), 'Counter');
+      assert.equal(sw('\tcase *Counter:\n\t\treturn\n\tcase Gauge:\n'), 'Gauge');
+      // Several types: v keeps x's type, which the switch does not state.
+      assert.equal(sw('\tcase *Counter, Gauge:\n'), undefined);
+    });
+
+    it("Go: a map's values and keys, a slice's or an array's index, a channel's receive and range", () => {
+      const go = (body: string, params: string) => member('go', `package a\nfunc f(${params}) {\n${body}`, '\n}')?.type;
+      assert.equal(go('\tfor k, v := range m {\n\t\tv.', 'm map[string]*Metric'), 'Metric');
+      assert.equal(go('\tfor k, v := range m {\n\t\tk.', 'm map[Key]*Metric'), 'Key');
+      assert.equal(go('\tv := m["x"]\n\tv.', 'm map[string]*Metric'), 'Metric');
+      assert.equal(go('\tm[name].', 'm map[string][]*Metric'), undefined);
+      assert.equal(go('\tms[0].', 'ms []*Metric'), 'Metric');
+      assert.equal(go('\tx := ms[i]\n\tx.', 'ms *[4]Metric'), 'Metric');
+      assert.equal(go('\tfor i := range ms {\n\t\tms[i].', 'ms []Metric'), 'Metric');
+      assert.equal(go('\tx := <-ch\n\tx.', 'ch <-chan *Metric'), 'Metric');
+      assert.equal(go('\tfor x := range ch {\n\t\tx.', 'ch chan *Metric'), 'Metric');
+      // The one name ranging over a slice is an index; over a map, a key.
+      assert.equal(go('\tfor x := range ms {\n\t\tx.', 'ms []*Metric'), undefined);
+      assert.equal(go('\tfor x := range m {\n\t\tx.', 'm map[Key]*Metric'), 'Key');
+      // A variadic parameter is a slice; a composite literal or `make` writes the collection's type.
+      assert.equal(go('\tfor _, o := range opts {\n\t\to.', 'opts ...Option'), 'Option');
+      assert.equal(go('\topts[0].', 'opts ...Option'), 'Option');
+      assert.equal(go('\topts.', 'opts ...Option'), undefined);
+      assert.equal(go('\tm := map[string]*Metric{}\n\tfor _, v := range m {\n\t\tv.', ''), 'Metric');
+      assert.equal(go('\tm := make(map[string]*Metric)\n\tm["a"].', ''), 'Metric');
+      assert.equal(go('\tms := make([]*Metric, 0, 4)\n\tfor _, v := range ms {\n\t\tv.', ''), 'Metric');
+      // A field's collection: the element is read from its declared type in the index.
+      assert.deepEqual(member('go', 'package a\nfunc (s *S) f() {\n\tfor _, v := range s.m {\n\t\tv.', '\n\t}\n}')?.chain, {
+        type: 'S',
+        steps: [{ name: 'm', call: false, element: true }],
+      });
+    });
+
     it('Rust: references, closures; Java: parameters and for-each variables', () => {
       assert.equal(member('rust', 'fn f(buf: &mut Buffer) {\n    buf.', '\n}')?.type, 'Buffer');
       assert.equal(member('rust', 'fn f() {\n    let g = |p: &Point| p.', ';\n}')?.type, 'Point');

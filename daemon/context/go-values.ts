@@ -1,0 +1,297 @@
+/**
+ * Go: what the expression starting at the cursor must give, besides `return |` (go-results.ts),
+ * read from the cursor's line, the text above it and one indexed declaration:
+ *
+ * - `a, b := |`, `a, b = |`, `if v, ok := |`: one expression giving two values is a call of a
+ *   function declaring two results (a map index, a type assertion or a receive start with a
+ *   variable); `x := |`: one value, which a function with none or several results does not give;
+ * - `var x T = |`, and `x = |` where `x` is declared `var x T` above or is a parameter `x T`
+ *   of the enclosing function: a T;
+ * - argument i of a call of a package-level function of the same package, `f(a, |`, or of a
+ *   method the workspace declares, `x.M(a, |` (x not an imported package): the type of its i-th
+ *   parameter, read from its declaration line in the index (`...T` gives T from there on;
+ *   a type parameter, `any`, `interface{}` and a function type say nothing);
+ * - `var _ Render = (*|` (or `= &|`, `= |`): a type of the package implementing the interface
+ *   (go-members.ts finds them by their methods), the assertion Go code writes beside each;
+ * - a function literal's parameter, `router.GET("/", func(c *|`: the type the callee's parameter
+ *   gives it (go-callbacks.ts);
+ * - a type written after `*` (`func (c *|`, `x *|`, `(*|`): a struct's pointer, as Go code writes
+ *   pointers (a method's receiver is never an interface or a pointer type; pointers to an
+ *   interface, a function type, a map, a slice or a channel are rare).
+ *
+ * How a candidate fits is read from its declaration line: a function by its declared results,
+ * a type by being the one wanted (`T{…}`, `T(x)`), a constant or a variable by its declared type
+ * or its initialiser (`X T = …`, `x = &T{…}`, an untyped literal, a constant group's typed first
+ * spec above an `iota` continuation).
+ */
+import type { ChunkRow } from './index-store';
+import type { DefinitionSite } from './syntax/facts';
+import { goCallbackParameterType } from './go-callbacks';
+import { splitTop } from './syntax/type-names';
+
+/**
+ * A value of a type (its text, spaces removed); `values` of a count; `pointer`: the type after a `*`;
+ * `implementing`: a type of the package implementing an interface (`var _ I = (*|`), by name.
+ */
+export type GoWanted = { type: string } | { values: number } | { pointer: true } | { implementing: Set<string> };
+
+/** What go-values reads of the index: chunks by id, definitions by name, the package's types implementing an interface. */
+export interface GoValueIndex {
+  chunks(ids: number[]): Map<number, ChunkRow>;
+  definitions(name: string, limit?: number): DefinitionSite[];
+  implementing?(iface: string, dir: string): Set<string> | undefined;
+}
+
+/** How much of the prefix is read for declarations of the assigned name and the enclosing function. */
+const TAIL = 8192;
+/** Definitions of a callee's name looked at (one query), for the one in the current package. */
+const CALLEE_DEFINITIONS = 8;
+
+/**
+ * What the cursor's position wants, or undefined when the line says nothing (`before`: the text
+ * before the cursor, the name being typed left out; `rel`: the document's root-relative path).
+ */
+export function goValueWanted(before: string, rel: string, index: GoValueIndex, typePosition: boolean): GoWanted | undefined {
+  const tail = before.slice(-TAIL);
+  const line = tail.slice(tail.lastIndexOf('\n') + 1);
+  // `var _ Render = (*|`, `_ Render = &|`: the assertion that a type of the package implements Render.
+  const assertion = /^\s*(?:var\s+)?_\s+(?:\w+\.)?(\w+)\s*=\s*(?:\(\s*\*|&)?\s*$/.exec(line);
+  const implementing = assertion && index.implementing?.(assertion[1], rel.slice(0, rel.lastIndexOf('/') + 1));
+  if (implementing && implementing.size > 0) return { implementing };
+  if (typePosition) {
+    const param = goCallbackParameterType(line, index);
+    if (param) return { type: param };
+    return /\*\s*$/.test(line) ? { pointer: true } : undefined;
+  }
+  return assignmentWanted(tail, line) ?? argumentWanted(line, rel, index, before);
+}
+
+function assignmentWanted(tail: string, line: string): GoWanted | undefined {
+  const v = /^\s*var\s+(\w+(?:\s*,\s*\w+)*)\s*([^=]*?)\s*=\s*$/.exec(line);
+  if (v) {
+    const names = v[1].split(',').length;
+    return v[2] !== '' && names === 1 ? { type: normalType(v[2]) } : { values: names };
+  }
+  const a = /^\s*(?:(?:if|for|switch)\s+)?(\w+(?:\s*,\s*\w+)*)\s*(:?)=\s*$/.exec(line);
+  if (!a) return undefined;
+  const names = a[1].split(/\s*,\s*/);
+  if (names.length > 1) return { values: names.length };
+  if (a[2] === '' && names[0] !== '_') {
+    const declared = declaredTypeOf(names[0], tail.slice(0, tail.length - line.length));
+    if (declared) return { type: declared };
+  }
+  return { values: 1 };
+}
+
+/** The type `name` is declared with above: the last `var name T`, else a parameter `name T` of the last function declared. */
+function declaredTypeOf(name: string, text: string): string | undefined {
+  let found: string | undefined;
+  for (const m of text.matchAll(new RegExp(`^\\s*var\\s+${name}\\s+([^=\\s][^=\\n]*?)\\s*(?:=[^\\n]*)?$`, 'gm'))) found = m[1];
+  if (found) return normalType(found);
+  let params: string | undefined;
+  for (const m of text.matchAll(/^func\b[^\n]*\{[ \t]*$/gm)) params = m[0];
+  if (!params) return undefined;
+  const p = new RegExp(`[(,]\\s*${name}\\s+([^\\s,()][^,()]*?)\\s*[,)]`).exec(params);
+  return p && !/^(?:func|chan|map)$/.test(p[1]) ? normalType(p[1]) : undefined;
+}
+
+/** `f(a, |` with f a package-level function of the document's package: its parameter's type there. */
+function argumentWanted(line: string, rel: string, index: GoValueIndex, before: string): GoWanted | undefined {
+  const text = line.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'/g, '""');
+  if (!/[(,]\s*$/.test(text)) return undefined;
+  let depth = 0;
+  let commas = 0;
+  let open = -1;
+  for (let i = text.length - 1; i >= 0 && open < 0; i--) {
+    const c = text[i];
+    if (c === ')' || c === ']' || c === '}') depth++;
+    else if (c === '(' || c === '[' || c === '{') {
+      if (depth === 0) open = c === '(' ? i : -2;
+      else depth--;
+    } else if (c === ',' && depth === 0) commas++;
+  }
+  if (open < 0) return undefined;
+  const method = /(\w+)\s*\.\s*(\w+)\s*$/.exec(text.slice(0, open));
+  if (method) return methodArgumentWanted(method[1], method[2], commas, index, before);
+  const callee = /(?:^|[^\w.])(\w+)\s*$/.exec(text.slice(0, open));
+  if (!callee || /\bfunc\s+\w+\s*$/.test(text.slice(0, open))) return undefined;
+  const dir = rel.slice(0, rel.lastIndexOf('/') + 1);
+  const def = index
+    .definitions(callee[1], CALLEE_DEFINITIONS)
+    .find((d) => d.kind === 'function' && d.container === undefined && d.path.slice(0, d.path.lastIndexOf('/') + 1) === dir);
+  if (!def) return undefined;
+  const row = index.chunks([def.chunkId]).get(def.chunkId);
+  const decl = row?.text.split('\n')[def.line - row.startLine];
+  const wanted = decl ? parameterType(decl, commas) : undefined;
+  return wanted ? { type: wanted } : undefined;
+}
+
+/**
+ * `x.M(a, |` where x is not an imported package: parameter i of a method M the workspace
+ * declares (the receiver is not typed here: the first of its methods of that name whose line says).
+ */
+function methodArgumentWanted(recv: string, name: string, i: number, index: GoValueIndex, before: string): GoWanted | undefined {
+  if (importsPackage(before, recv)) return undefined;
+  const defs = index.definitions(name, CALLEE_DEFINITIONS).filter((d) => d.kind === 'method');
+  if (defs.length === 0) return undefined;
+  const rows = index.chunks(defs.map((d) => d.chunkId));
+  for (const d of defs) {
+    const row = rows.get(d.chunkId);
+    const p = row ? parameterText(row.text.split('\n')[d.line - row.startLine] ?? '', i, true) : undefined;
+    if (!p) continue;
+    return /^(?:any|interface\{\}|func\b.*)$/.test(p.type) || p.typeParams.has(p.type) ? undefined : { type: normalType(p.type) };
+  }
+  return undefined;
+}
+
+/** Whether the file imports a package named `name` (by its path's last element, or as its alias); read from the first IMPORT_HEAD characters. */
+function importsPackage(before: string, name: string): boolean {
+  const head = before.slice(0, IMPORT_HEAD);
+  return new RegExp(`(?:^|[\\s(])(?:${name}\\s+"[^"\\n]*"|"(?:[^"\\n]*/)?${name}(?:/v\\d+)?")`, 'm').test(head);
+}
+
+const IMPORT_HEAD = 50_000;
+
+/** The type of parameter `i` a one-line `func name[P any](params) …` declares, when it says something. */
+export function parameterType(decl: string, i: number): string | undefined {
+  const p = parameterText(decl, i);
+  if (!p || /^(?:any|interface\{\}|func\b.*)$/.test(p.type) || p.typeParams.has(p.type)) return undefined;
+  return normalType(p.type);
+}
+
+/**
+ * The written type of parameter `i` of a one-line declaration (`func name[P any](params)`, with
+ * `methods` also `func (r T) name(params)`; `...T` gives T), and the names of its type parameters.
+ */
+export function parameterText(decl: string, i: number, methods = false): { type: string; typeParams: Set<string> } | undefined {
+  const m = (methods ? /^func\s*(?:\([^()]*\)\s*)?\w+\s*(\[[^\]]*\])?\s*\(/ : /^func\s+\w+\s*(\[[^\]]*\])?\s*\(/).exec(decl);
+  if (!m) return undefined;
+  const close = closing(decl, m[0].length);
+  if (close < 0) return undefined;
+  const types = parameterTypes(decl.slice(m[0].length, close));
+  if (types.length === 0) return undefined;
+  const last = types[types.length - 1];
+  let t = i < types.length ? types[i] : last.startsWith('...') ? last : undefined;
+  if (t === undefined) return undefined;
+  if (t.startsWith('...')) t = t.slice(3);
+  const typeParams = m[1] ? new Set(splitTop(m[1].slice(1, -1), ',').map((p) => p.split(/\s+/)[0])) : new Set<string>();
+  return { type: t.trim(), typeParams };
+}
+
+/** The index of the `)` closing the `(` before `from` in `s` (-1 when the line does not close it). */
+export function closing(s: string, from: number): number {
+  let depth = 1;
+  for (let i = from; i < s.length; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** The type of each parameter of a list (`a, b int, c ...string` → int, int, ...string; `int, string` unnamed). */
+export function parameterTypes(list: string): string[] {
+  const parts = splitTop(list, ',');
+  const named = parts
+    .map((p) => /^(\w+)\s+(\S.*)$/.exec(p))
+    .map((m) => (m && !/^(?:chan|func|map|struct|interface)$/.test(m[1]) ? m[2] : undefined));
+  if (named.every((n) => n === undefined)) return parts;
+  const out: string[] = new Array<string>(parts.length);
+  let next = '';
+  for (let i = parts.length - 1; i >= 0; i--) {
+    next = named[i] ?? next;
+    out[i] = next;
+  }
+  return out;
+}
+
+/** A type as written without spaces (`* Engine` → `*Engine`, `map[string] int` → `map[string]int`). */
+export function normalType(t: string): string {
+  return t.replace(/\s*\/\/.*$/, '').replace(/\s+/g, '');
+}
+
+/**
+ * How badly a candidate fits a count of values or a pointer's type (0 fits, 1 the index does not
+ * say, 2 does not compile there); `row` holds its declaration.
+ */
+export function goValueMismatch(
+  site: DefinitionSite,
+  row: ChunkRow,
+  wanted: { values: number } | { pointer: true } | { implementing: Set<string> },
+): number {
+  if ('implementing' in wanted) return wanted.implementing.has(site.name) ? 0 : 1;
+  const decl = declarationLine(site, row);
+  if ('pointer' in wanted) return site.kind === 'interface' || (site.kind === 'type' && !isStructDecl(site.name, decl)) ? 1 : 0;
+  if (site.kind === 'function' || site.kind === 'method') {
+    const results = resultOf(decl);
+    if (results === undefined) return wanted.values === 1 ? 0 : 1;
+    const count = results === '' ? 0 : results.startsWith('(') ? splitTop(results.slice(1, -1), ',').length : 1;
+    return count === wanted.values ? 0 : wanted.values === 1 ? 1 : 2;
+  }
+  if (wanted.values === 1) return 0;
+  return site.kind === 'variable' ? 1 : 2;
+}
+
+/**
+ * How a constant or a variable fits a value of type `wanted` (spaces removed): 0 declared so (or
+ * an untyped literal of a built-in type it converts to), 2 declared otherwise, 1 not said.
+ */
+export function goTypedValueMismatch(site: DefinitionSite, row: ChunkRow, wanted: string): number {
+  const lines = row.text.split('\n');
+  const at = site.line - row.startLine;
+  const declared = valueType(site.name, lines[at] ?? '', lines.slice(Math.max(0, at - 40), Math.max(0, at)));
+  if (declared === undefined) return 1;
+  if (declared === UNTYPED_STRING) return wanted === 'string' ? 0 : BUILTIN.test(wanted) ? 2 : 1;
+  if (declared === UNTYPED_NUMBER) return NUMERIC.test(wanted) ? 0 : BUILTIN.test(wanted) ? 2 : 1;
+  return declared === wanted ? 0 : 2;
+}
+
+/** The line of `row` that declares `site`. */
+export function declarationLine(site: DefinitionSite, row: ChunkRow): string {
+  return row.text.split('\n')[site.line - row.startLine] ?? '';
+}
+
+/** The result a one-line declaration `func (r T) Name[P any](params) result {` states ('' for none), undefined when it cannot say. */
+export function resultOf(decl: string): string | undefined {
+  const m = /^func\s*(?:\([^()]*\)\s*)?\w+\s*(?:\[[^\]]*\])?\s*\(/.exec(decl);
+  if (!m) return undefined;
+  const close = closing(decl, m[0].length);
+  if (close < 0) return undefined;
+  return /^\s*([^{]*?)\s*\{?\s*$/.exec(decl.slice(close + 1))?.[1];
+}
+
+const UNTYPED_STRING = '"';
+const UNTYPED_NUMBER = '0';
+const NUMERIC = /^(?:u?int(?:8|16|32|64)?|uintptr|float(?:32|64)|complex(?:64|128)|byte|rune)$/;
+const BUILTIN = /^(?:u?int(?:8|16|32|64)?|uintptr|float(?:32|64)|complex(?:64|128)|byte|rune|string|bool|error|\*.*|\[.*)$/;
+
+/** `type Name struct {`, `Name struct {` in a group, `Name[T any] struct {`. */
+function isStructDecl(name: string, decl: string): boolean {
+  return new RegExp(`^\\s*(?:type\\s+)?${name}\\s*(?:\\[[^\\]]*\\])?\\s+struct\\b`).test(decl);
+}
+
+/** The type a constant or variable's declaration line gives it (UNTYPED_STRING / UNTYPED_NUMBER for an untyped literal). */
+function valueType(name: string, decl: string, above: string[]): string | undefined {
+  const own = new RegExp(`^\\s*(?:(?:var|const)\\s+)?${name}\\s*(.*)$`).exec(decl.replace(/\s*\/\/.*$/, ''));
+  if (!own) return undefined;
+  const rest = own[1];
+  if (rest === '') {
+    // `Name` alone in a `const (…)` group: the group's last spec above with a type and a value (`A Kind = iota`).
+    for (let i = above.length - 1; i >= 0; i--) {
+      if (/^\s*const\s*\(/.test(above[i])) break;
+      const spec = /^\s*\w+\s+([^\s=][^=]*?)\s*=/.exec(above[i]);
+      if (spec) return normalType(spec[1]);
+      if (/=/.test(above[i])) return undefined;
+    }
+    return undefined;
+  }
+  const typed = /^([^\s=][^=]*?)\s*(?:=.*)?$/.exec(rest);
+  if (typed) return normalType(typed[1]);
+  const init = /^=\s*(.*)$/.exec(rest)?.[1] ?? '';
+  if (/^["`]/.test(init)) return UNTYPED_STRING;
+  if (/^-?(?:\d[\w.]*|iota)(?:\s*(?:<<|>>|[-+*/|&^%])\s*(?:\d[\w.]*|iota))*$/.test(init)) return UNTYPED_NUMBER;
+  // The standard library's error constructors.
+  if (/^(?:errors\.New|fmt\.Errorf)\(/.test(init)) return 'error';
+  const literal = /^(&?)([A-Za-z_][\w.]*)\s*\{/.exec(init);
+  if (literal) return `${literal[1] ? '*' : ''}${literal[2]}`;
+  return undefined;
+}

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { goResultFit } from '../../../../daemon/context/go-results';
+import {
+  goTypedValueMismatch,
+  goValueMismatch,
+  goValueWanted,
+  parameterType,
+  type GoValueIndex,
+} from '../../../../daemon/context/go-values';
+import type { ChunkRow } from '../../../../daemon/context/index-store';
+import type { DefinitionSite } from '../../../../daemon/context/syntax/facts';
+
+/** An index of one chunk per definition, each declared on its chunk's first line. */
+function indexOf(defs: Array<[name: string, kind: string, text: string, path?: string]>): { index: GoValueIndex; sites: DefinitionSite[] } {
+  const rows = new Map<number, ChunkRow>();
+  const sites: DefinitionSite[] = defs.map(([name, kind, text, path = 'pkg/a.go'], i) => {
+    const id = i + 1;
+    rows.set(id, {
+      id,
+      path,
+      language: 'go',
+      startLine: 10,
+      endLine: 10 + text.split('\n').length,
+      hash: 'h',
+      symbols: [name],
+      text,
+      context: '',
+    });
+    return { name, kind, path, line: 10, chunkId: id };
+  });
+  return {
+    sites,
+    index: {
+      chunks: (ids) => new Map(ids.filter((i) => rows.has(i)).map((i) => [i, rows.get(i)!])),
+      definitions: (name) => sites.filter((s) => s.name === name),
+    },
+  };
+}
+
+const row = (text: string, startLine = 10): ChunkRow => ({
+  id: 1,
+  path: 'a.go',
+  language: 'go',
+  startLine,
+  endLine: 99,
+  hash: 'h',
+  symbols: [],
+  text,
+  context: '',
+});
+const site = (name: string, kind: string, line = 10): DefinitionSite => ({ name, kind, path: 'a.go', line, chunkId: 1 });
+
+describe('context/go-values: what the expression at a Go cursor must give', () => {
+  const none = indexOf([]).index;
+
+  it('an assignment: its count of values, or the type the assigned name is declared with above', () => {
+    assert.deepEqual(goValueWanted('func f() {\n\tc, _ := ', 'pkg/a.go', none, false), { values: 2 });
+    assert.deepEqual(goValueWanted('func f() {\n\tif v, ok := ', 'pkg/a.go', none, false), { values: 2 });
+    assert.deepEqual(goValueWanted('func f() {\n\tpairs := ', 'pkg/a.go', none, false), { values: 1 });
+    assert.deepEqual(goValueWanted('func f() {\n\tvar e *Engine = ', 'pkg/a.go', none, false), { type: '*Engine' });
+    assert.deepEqual(goValueWanted('func f() {\n\tvar router *Engine\n\tg(func() {\n\t\trouter = ', 'pkg/a.go', none, false), {
+      type: '*Engine',
+    });
+    assert.deepEqual(goValueWanted('func f(w io.Writer, mode Mode) {\n\tmode = ', 'pkg/a.go', none, false), { type: 'Mode' });
+    // Not declared above: one value; other operators and comparisons say nothing.
+    assert.deepEqual(goValueWanted('func f() {\n\tx = ', 'pkg/a.go', none, false), { values: 1 });
+    assert.equal(goValueWanted('func f() {\n\tx += ', 'pkg/a.go', none, false), undefined);
+    assert.equal(goValueWanted('func f() {\n\tif x == ', 'pkg/a.go', none, false), undefined);
+  });
+
+  it("a call's argument: the parameter's type in the same package's function, variadic and grouped parameters included", () => {
+    const { index } = indexOf([
+      ['SetMode', 'function', 'func SetMode(value string) {'],
+      ['mapping', 'function', 'func mapping(value reflect.Value, field reflect.StructField, setter setter, tag string) (bool, error) {'],
+      ['pick', 'function', 'func pick(a, b Mode, rest ...Kind) Mode {'],
+      ['generic', 'function', 'func generic[T any](x T, y any) {'],
+      ['Other', 'function', 'func Other(x Mode) {', 'other/b.go'],
+    ]);
+    assert.deepEqual(goValueWanted('func f() {\n\tSetMode(', 'pkg/a_test.go', index, false), { type: 'string' });
+    assert.deepEqual(goValueWanted('func f() {\n\t_, err := mapping(val, "a,b", ', 'pkg/a.go', index, false), { type: 'setter' });
+    assert.deepEqual(goValueWanted('func f() {\n\tx := pick(m, ', 'pkg/a.go', index, false), { type: 'Mode' });
+    assert.deepEqual(goValueWanted('func f() {\n\tx := pick(m, n, k, ', 'pkg/a.go', index, false), { type: 'Kind' });
+    // A type parameter, `any`, another package's function, a method, a declaration: nothing.
+    assert.equal(goValueWanted('func f() {\n\tgeneric(', 'pkg/a.go', index, false), undefined);
+    assert.equal(goValueWanted('func f() {\n\tgeneric(a, ', 'pkg/a.go', index, false), undefined);
+    assert.equal(goValueWanted('func f() {\n\tOther(', 'pkg/a.go', index, false), undefined);
+    assert.equal(goValueWanted('func f() {\n\tx.SetMode(', 'pkg/a.go', index, false), undefined);
+    assert.equal(goValueWanted('func SetMode(', 'pkg/a.go', index, false), undefined);
+    assert.equal(parameterType('func g(int, string) {', 1), 'string');
+    // A method of that name the workspace declares, unless the receiver is an imported package.
+    const methods = indexOf([
+      ['ByType', 'method', 'func (a errorMsgs) ByType(typ ErrorType) errorMsgs {'],
+      ['Use', 'method', 'func (e *Engine) Use(middleware ...HandlerFunc) IRoutes {'],
+      ['Equal', 'method', 'func (v Version) Equal(o Version) bool {'],
+    ]).index;
+    assert.deepEqual(goValueWanted('func f() {\n\tx := errs.ByType(', 'pkg/a.go', methods, false), { type: 'ErrorType' });
+    assert.deepEqual(goValueWanted('func f() {\n\trouter.Use(a, ', 'pkg/a.go', methods, false), { type: 'HandlerFunc' });
+    const imported = 'package a\n\nimport (\n\t"testing"\n\n\t"github.com/stretchr/testify/assert"\n)\n\nfunc f() {\n\tassert.Equal(';
+    assert.equal(goValueWanted(imported, 'pkg/a.go', methods, false), undefined);
+    assert.equal(goValueWanted('import tassert "x/assert"\nfunc f() {\n\ttassert.Equal(', 'pkg/a.go', methods, false), undefined);
+    assert.deepEqual(goValueWanted(imported.replace('assert.Equal(', 'v.Equal('), 'pkg/a.go', methods, false), { type: 'Version' });
+    assert.equal(parameterType('func g(h func(c *Context)) {', 0), undefined);
+  });
+
+  it('a type after `*`: a struct fits, an interface or a function, map or slice type does not', () => {
+    assert.deepEqual(goValueWanted('func (c *', 'pkg/a.go', none, true), { pointer: true });
+    // A function literal's parameter: the type where it goes says more (go-callbacks.ts).
+    const handlers = indexOf([
+      ['GET', 'method', 'func (g *Group) GET(path string, handlers ...HandlerFunc) {'],
+      ['HandlerFunc', 'type', 'type HandlerFunc func(*Context)'],
+    ]).index;
+    assert.deepEqual(goValueWanted('func f() {\n\tg.GET("/", func(c *', 'pkg/a.go', handlers, true), { type: '*Context' });
+    assert.equal(goValueWanted('func f(c []', 'pkg/a.go', none, true), undefined);
+    const pointer = { pointer: true } as const;
+    assert.equal(goValueMismatch(site('Context', 'type'), row('type Context struct {'), pointer), 0);
+    assert.equal(goValueMismatch(site('node', 'type'), row('\tnode[T any] struct {'), pointer), 0);
+    assert.equal(goValueMismatch(site('HandlerFunc', 'type'), row('type HandlerFunc func(*Context)'), pointer), 1);
+    assert.equal(goValueMismatch(site('IRouter', 'interface'), row('type IRouter interface {'), pointer), 1);
+  });
+
+  it('a count of values: a function by its declared results, one value for a type, a constant or a variable', () => {
+    const two = { values: 2 };
+    const one = { values: 1 };
+    assert.equal(
+      goValueMismatch(
+        site('CreateTestContext', 'function'),
+        row('func CreateTestContext(w http.ResponseWriter) (c *Context, r *Engine) {'),
+        two,
+      ),
+      0,
+    );
+    assert.equal(goValueMismatch(site('New', 'function'), row('func New(opts ...OptionFunc) *Engine {'), two), 2);
+    assert.equal(goValueMismatch(site('New', 'function'), row('func New(opts ...OptionFunc) *Engine {'), one), 0);
+    assert.equal(goValueMismatch(site('load', 'function'), row('func load() (int, error) {'), one), 1);
+    assert.equal(goValueMismatch(site('run', 'function'), row('func run() {'), one), 1);
+    assert.equal(goValueMismatch(site('FooStruct', 'type'), row('type FooStruct struct {'), two), 2);
+    assert.equal(goValueMismatch(site('cache', 'variable'), row('var cache = map[string]int{}'), two), 1);
+    assert.equal(goValueMismatch(site('long', 'function'), row('func long(\n\ta int,\n) (int, error) {'), two), 1);
+  });
+
+  it("a typed value: a constant's or variable's declared type, its literal, its constant group's typed spec", () => {
+    assert.equal(goTypedValueMismatch(site('TestMode', 'constant'), row('\tTestMode = "test"'), 'string'), 0);
+    assert.equal(goTypedValueMismatch(site('TestMode', 'constant'), row('\tTestMode = "test"'), 'int'), 2);
+    assert.equal(goTypedValueMismatch(site('TestMode', 'constant'), row('\tTestMode = "test"'), 'Mode'), 1);
+    assert.equal(goTypedValueMismatch(site('debugCode', 'constant'), row('\tdebugCode = iota'), 'int32'), 0);
+    const group = 'const (\n\tErrorTypeBind ErrorType = 1 << 63\n\tErrorTypeRender ErrorType = 1 << 62\n\tErrorTypePrivate\n)';
+    assert.equal(goTypedValueMismatch(site('ErrorTypePrivate', 'constant', 13), row(group), 'ErrorType'), 0);
+    assert.equal(goTypedValueMismatch(site('ErrorTypeBind', 'constant', 11), row(group), 'ErrorType'), 0);
+    assert.equal(goTypedValueMismatch(site('ErrorTypeBind', 'constant', 11), row(group), 'string'), 2);
+    assert.equal(
+      goTypedValueMismatch(site('emptyField', 'variable'), row('var emptyField = reflect.StructField{}'), 'reflect.StructField'),
+      0,
+    );
+    assert.equal(goTypedValueMismatch(site('x', 'variable'), row('var x = compute()'), 'int'), 1);
+  });
+
+  it('orders the best names of a call argument by the parameter type', () => {
+    const { index, sites } = indexOf([
+      ['SetMode', 'function', 'func SetMode(value string) {'],
+      ['DebugMode', 'constant', '\tDebugMode = 1'],
+      ['ReleaseMode', 'variable', 'var ReleaseMode Mode = 2'],
+      ['TestMode', 'constant', '\tTestMode = "test"'],
+    ]);
+    const ranked = sites.slice(1).map((s, i) => ({ site: s, key: [0, 0, i] }));
+    const order = (a: { key: number[] }, b: { key: number[] }) => a.key[1] - b.key[1] || a.key[2] - b.key[2];
+    const names = goResultFit(index, 'pkg/a_test.go', ranked, 'func f() {\n\tSetMode(', order).map((r) => r.site.name);
+    assert.deepEqual(names, ['TestMode', 'DebugMode', 'ReleaseMode']);
+  });
+
+  it('`var _ I = (*|`: the types of the package implementing the interface', () => {
+    const seen: string[] = [];
+    const index: GoValueIndex = {
+      ...none,
+      implementing: (iface, dir) => {
+        seen.push(`${dir}${iface}`);
+        return iface === 'Render' ? new Set(['JSON', 'XML']) : undefined;
+      },
+    };
+    const wanted = goValueWanted('package render\n\nvar (\n\t_ Render = (*', 'render/render.go', index, true);
+    assert.deepEqual(wanted, { implementing: new Set(['JSON', 'XML']) });
+    assert.deepEqual(goValueWanted('var _ render.Render = &', 'render/x.go', index, false), { implementing: new Set(['JSON', 'XML']) });
+    // An interface the workspace does not declare: a pointer's type as elsewhere.
+    assert.deepEqual(goValueWanted('var _ http.Handler = (*', 'render/x.go', index, true), { pointer: true });
+    assert.deepEqual(seen, ['render/Render', 'render/Render', 'render/Handler']);
+    assert.equal(goValueMismatch(site('JSON', 'type'), row('type JSON struct {'), wanted as { implementing: Set<string> }), 0);
+    assert.equal(goValueMismatch(site('Delims', 'type'), row('type Delims struct {'), wanted as { implementing: Set<string> }), 1);
+  });
+});
