@@ -104,6 +104,11 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
       ref = type ? { ...ref, type } : undefined;
     }
     const found = described(ref, receiver);
+    // Rust `T::` on a type parameter: the trait it is bound by (`T::parse(…)` where `T: Transaction`).
+    if (grammar === 'rust' && access[1] === '::' && !found.type && !found.chain && /^[A-Z]\w*$/.test(receiver)) {
+      const bound = rustBoundsInScope(at, laidOutHeader()?.line)[receiver];
+      if (bound) Object.assign(found, { type: bound, via: 'annotation' });
+    }
     if (grammar === 'rust' && found.chain && found.chain.steps.length > 0) {
       const bounds = rustBoundsInScope(at, laidOutHeader()?.line);
       if (Object.keys(bounds).length > 0) found.bounds = bounds;
