@@ -18,6 +18,7 @@ import type { DefinitionSite, ResolvedImport, SyntaxFacts } from './syntax/facts
 import { TYPE_KINDS } from './syntax/facts';
 import { grammarFor } from './syntax/grammars';
 import { goImplementations } from './go-members';
+import { rustTypesByPath } from './rust-paths';
 import { splitIdentifier } from './identifiers';
 import { declaredReturnType, escapeRe, followSteps, functionReturnType, isType, valueType } from './member-types';
 import type { CursorContext } from './syntax/cursor';
@@ -72,7 +73,12 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
   const all = syntax.typeDefinitions(q.rel, found.type).filter((d) => TYPE_KINDS.has(d.kind));
   // A nested type (Java `Outer.Inner`, a TS namespace's class) when no top-level one has the name.
   const top = all.filter((d) => d.container === undefined);
-  const types = top.length > 0 ? top : all;
+  let types = top.length > 0 ? top : all;
+  // Rust: several types of the name; the path the document writes says which (`http::Builder::new()`).
+  if (grammarFor(q.language) === 'rust') {
+    const declared = () => syntax.definitions(found.type, 50).filter((d) => d.container === undefined && TYPE_KINDS.has(d.kind));
+    types = rustTypesByPath(types, declared, found.type, q.prefix, q.imports);
+  }
   const members: MemberSite[] = [];
   const seen = new Set<string>();
   const visit = (t: DefinitionSite, depth: number) => {
