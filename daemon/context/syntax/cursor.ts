@@ -22,6 +22,7 @@ import { DocumentBindings, SELF, type CallbackParam, type Step, type TypeRef } f
 import { grammarFor, loadedParser } from './grammars';
 import { rustEnclosingHeader } from './rust-self';
 import { rustBoundsInScope } from './rust-generics';
+import { inRustMacro, rustWrittenChain } from './rust-macros';
 
 export type { CallbackParam, Step, TypeRef } from './bindings';
 
@@ -98,6 +99,10 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
     else if (/^[A-Za-z_$][\w$]*$/.test(receiver))
       ref = SELF.has(receiver) ? selfRef(bindings, at) : bindings.ref(identifierNode(at, receiver, offset), at);
     else if (access[1] === '::' && /^(self|Self)$/.test(receiver)) ref = selfRef(bindings, at);
+    else if (grammar === 'rust' && written && inRustMacro(at))
+      ref = rustWrittenChain(written, (name) =>
+        SELF.has(name) ? selfRef(bindings, at) : bindings.ref(identifierNode(at, name, offset), at),
+      );
     // Rust `Self::new().`, `let x: Self`, `Self { … }`: the type the impl is for.
     if (ref?.type === 'Self' && grammar === 'rust') {
       const type = bindings.enclosingType(at);
