@@ -377,7 +377,10 @@ export class DocumentBindings {
     if (b.element) return this.elementRef(b.value, depth);
     if (b.variant) {
       const type = b.variant.enumName === 'Self' ? this.enclosingType(b.node) : b.variant.enumName;
-      return type ? { type, steps: [{ name: b.variant.variant, call: false, variant: b.variant.field }] } : undefined;
+      if (!type) return undefined;
+      // A struct's own field (`let Conn { io, .. } = c`), else an enum variant's.
+      if (b.variant.variant === undefined) return { type, steps: [{ name: String(b.variant.field), call: false }] };
+      return { type, steps: [{ name: b.variant.variant, call: false, variant: b.variant.field }] };
     }
     if (b.type) {
       const type = this.typeName(b.type, b.node);

@@ -299,6 +299,16 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
     assert.equal(resolve('src/state.rs', 'rust', named, '\n        }\n    }\n}').type, 'Guard');
   });
 
+  it("Rust: a name bound by destructuring a struct by its own name (`let Summary { stats, .. } = s`, `Self { .. }`) has that field's type", () => {
+    assert.deepEqual(resolve('src/summary.rs', 'rust', 'fn f(s: Summary) {\n    let Summary { stats, .. } = s;\n    stats.', '\n}'), {
+      type: 'Stats',
+      via: 'member type',
+      members: ['add_matches', 'open'],
+    });
+    const renamed = 'impl Summary {\n    fn f(&mut self) {\n        let Self { stats: ref mut st, .. } = *self;\n        st.';
+    assert.equal(resolve('src/summary.rs', 'rust', renamed, '\n    }\n}').type, 'Stats');
+  });
+
   it("Rust: a type that derefs to another has the target's methods too", () => {
     assert.deepEqual(resolve('src/guard.rs', 'rust', 'fn f(g: &Guard) {\n    g.', '\n}'), {
       type: 'Guard',
