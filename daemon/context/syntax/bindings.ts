@@ -13,6 +13,7 @@ import type { GrammarId } from './grammars';
 import { plainType } from './type-names';
 import { BINDER_LIST, CONTAINERS, declaratorName, inScope, memberParts, patternName } from './binding-syntax';
 import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf } from './rust-elements';
+import { rustValueMacro } from './rust-macros';
 import { variantBindings, type VariantBinding } from './rust-variants';
 import { callbackSite } from './ts-callbacks';
 
@@ -217,6 +218,12 @@ export class DocumentBindings {
         const t = n.childForFieldName('constructor') ?? n.childForFieldName('type') ?? n.childForFieldName('name');
         const type = t ? plainType(t.text) : undefined;
         return type ? { type, steps: [], via: 'initializer' } : undefined;
+      }
+      case 'macro_invocation': {
+        // Rust `ready!(self.poll_read(cx))`, `dbg!(x.y)`: what the argument is (rust-macros.ts).
+        const v = this.grammar === 'rust' ? rustValueMacro(n) : undefined;
+        const base = v ? this.ref(v.head, at, depth + 1) : undefined;
+        return base && v && base.steps.length + v.steps.length <= MAX_STEPS ? { ...base, steps: [...base.steps, ...v.steps] } : undefined;
       }
       case 'call_expression':
       case 'call':

@@ -31,3 +31,42 @@ export function rustWrittenChain(written: string, head: (name: string) => TypeRe
   }
   return { ...start, steps: [...start.steps, ...steps] };
 }
+
+/** Macros whose value is their argument's (`dbg!`), or what its `Poll` holds when ready (`ready!`: the type names read `Poll<T>` as T). */
+const VALUE_MACROS = new Set(['ready', 'dbg']);
+
+/**
+ * `ready!(self.io.poll_read(cx))`, `dbg!(conn.state)`: the argument's first name (a node of the token tree,
+ * for the document's bindings) and the fields and calls written after it; undefined for other macros or an
+ * argument that is not such a path.
+ */
+export function rustValueMacro(n: Node): { head: Node; steps: Step[] } | undefined {
+  const name = n.childForFieldName('macro')?.text.split('::').pop();
+  if (!name || !VALUE_MACROS.has(name)) return undefined;
+  const tree = n.namedChildren.find((c) => c?.type === 'token_tree');
+  const head = tree?.namedChild(0);
+  if (!tree || !head || !/^(identifier|self)$/.test(head.type)) return undefined;
+  // The text after the first name, without the closing bracket: `.io.poll_read(cx)`.
+  const rest = tree.text.slice(head.endIndex - tree.startIndex, -1);
+  const steps: Step[] = [];
+  let i = 0;
+  while (i < rest.length && steps.length < 5) {
+    const m = /^\s*\.\s*([A-Za-z_]\w*)\s*/.exec(rest.slice(i));
+    if (!m) break;
+    i += m[0].length;
+    let call = false;
+    if (rest[i] === '(') {
+      // Skip the call's arguments, brackets balanced.
+      let depth = 0;
+      for (; i < rest.length; i++) {
+        if (rest[i] === '(') depth++;
+        else if (rest[i] === ')' && --depth === 0) break;
+      }
+      if (depth !== 0) return undefined;
+      i++;
+      call = true;
+    }
+    steps.push({ name: m[1], call });
+  }
+  return rest.slice(i).trim() === '' ? { head, steps } : undefined;
+}

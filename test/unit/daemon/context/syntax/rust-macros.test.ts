@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { cursorContext } from '../../../../../daemon/context/syntax/cursor';
 import { loadGrammar } from '../../../../../daemon/context/syntax/grammars';
+import { plainType } from '../../../../../daemon/context/syntax/type-names';
 import { TEST_PARSE_BUDGET_MS } from '../memory-index';
 
 describe("context/syntax/rust-macros: a member access inside a macro's arguments", function () {
@@ -37,5 +38,26 @@ describe("context/syntax/rust-macros: a member access inside a macro's arguments
     const chain = { head: 'conn', steps: [{ name: 'io', call: false }] };
     assert.deepEqual(member('fn f() {\n    trace!("{}", conn.io.', ');\n}')?.chain, chain);
     assert.deepEqual(member('fn f() {\n    g(conn.io.', ');\n}')?.chain, chain);
+  });
+
+  it('`let n = ready!(self.io.poll_read(cx))?;`: the value is what the poll holds, its argument followed as a chain', () => {
+    const prefix =
+      'impl Conn {\n    fn f(&mut self, cx: &mut Context) {\n        let head = ready!(self.io.poll_head(cx, &mut buf))?;\n        head.';
+    assert.deepEqual(member(prefix, '\n    }\n}')?.chain, {
+      type: 'Conn',
+      steps: [
+        { name: 'io', call: false },
+        { name: 'poll_head', call: true },
+      ],
+    });
+    // `dbg!` gives back its argument.
+    assert.deepEqual(member('fn f(c: &Conn) {\n    let s = dbg!(c.state);\n    s.', '\n}')?.chain, {
+      type: 'Conn',
+      steps: [{ name: 'state', call: false }],
+    });
+    // What the declared `Poll<Result<T, E>>` then names: T.
+    assert.equal(plainType('Poll<crate::Result<Option<Head>>>'), 'Head');
+    // Another macro's value says nothing (`vec![…]` is a Vec, `format!` a String).
+    assert.deepEqual(member('fn f(c: &Conn) {\n    let s = format!("{}", c.state);\n    s.', '\n}'), { receiver: 's' });
   });
 });
