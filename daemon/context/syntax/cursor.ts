@@ -111,7 +111,11 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
     const found = described(ref, receiver);
     // Rust `T::` on a type parameter: the trait it is bound by (`T::parse(…)` where `T: Transaction`).
     if (grammar === 'rust' && access[1] === '::' && !found.type && !found.chain && /^[A-Z]\w*$/.test(receiver)) {
-      const bound = rustBoundsInScope(at, laidOutHeader()?.line)[receiver];
+      // The parsed declarations first; the impl header above the window (a text scan) only for a name written
+      // as type parameters are (`T`, `B2`), not for every `Vec::`, `Path::`.
+      const bound =
+        rustBoundsInScope(at)[receiver] ??
+        (/^[A-Z]\d?$/.test(receiver) ? rustBoundsInScope(at, laidOutHeader()?.line)[receiver] : undefined);
       if (bound) Object.assign(found, { type: bound, via: 'annotation' });
     }
     if (grammar === 'rust' && found.chain && found.chain.steps.length > 0) {
