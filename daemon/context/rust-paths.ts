@@ -26,6 +26,8 @@ export function rustTypesByPath(
 ): DefinitionSite[] {
   const text = prefix.length > TAIL ? prefix.slice(-TAIL) : prefix;
   let path: string | undefined;
+  // Most documents write no path to the name: a plain search says so before the pattern runs.
+  if (!text.includes(`::${name}`)) return types;
   for (const m of text.matchAll(new RegExp(`((?:[A-Za-z_]\\w*::)+)${escapeRe(name)}\\b`, 'g'))) path = m[1];
   // Only a path into the workspace: `io::Error` is the standard library's, not a namesake here.
   if (!path || !workspaceHead(path.slice(0, path.indexOf('::')), imports)) return types;
