@@ -101,3 +101,11 @@ export function variantFieldType(enumText: string, variant: string, field: numbe
   }
   return undefined;
 }
+
+/** A tuple struct's field by position (`struct Guard<'a>(pub &'a Conn, u8);` position 0 → `pub &'a Conn` read as `&'a Conn`), for `self.0`. */
+export function tupleStructFieldType(structText: string, name: string, index: number): string | undefined {
+  const m = new RegExp(`\\bstruct\\s+${name}\\s*(?:<[^(){};]*>)?\\s*\\(`).exec(structText);
+  if (!m) return undefined;
+  // The field list read as a variant's of the same name.
+  return variantFieldType(name + structText.slice(m.index + m[0].length - 1), name, index);
+}

@@ -161,6 +161,8 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
         },
       ],
       'src/conn.rs': [{ startLine: 1, text: 'pub struct Conn<W> {\n    out: W,\n}', symbols: [sym('Conn', 1, 'struct')] }],
+      // A tuple struct (newtype) over a reference and a collection.
+      'src/held.rs': [{ startLine: 1, text: "pub struct Held<'a>(pub &'a Stats, Vec<Guard>);", symbols: [sym('Held', 1, 'struct')] }],
       'src/io.rs': [
         {
           startLine: 1,
@@ -307,6 +309,17 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
     });
     const renamed = 'impl Summary {\n    fn f(&mut self) {\n        let Self { stats: ref mut st, .. } = *self;\n        st.';
     assert.equal(resolve('src/summary.rs', 'rust', renamed, '\n    }\n}').type, 'Stats');
+  });
+
+  it("Rust: a tuple struct's field by position (`self.0.`), and an element of one (`for g in &self.1`)", () => {
+    assert.deepEqual(resolve('src/held.rs', 'rust', "impl<'a> Held<'a> {\n    fn f(&self) {\n        self.0.", '\n    }\n}'), {
+      type: 'Stats',
+      via: 'member type',
+      members: ['add_matches', 'open'],
+    });
+    const element = "impl<'a> Held<'a> {\n    fn f(&self) {\n        for g in &self.1 {\n            g.";
+    assert.equal(resolve('src/held.rs', 'rust', element, '\n        }\n    }\n}').type, 'Guard');
+    assert.equal(resolve('src/held.rs', 'rust', "fn f(h: Held<'_>) {\n    h.2.", '\n}').type, undefined);
   });
 
   it("Rust: a type that derefs to another has the target's methods too", () => {
