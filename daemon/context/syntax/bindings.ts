@@ -114,8 +114,8 @@ const IDENTITY_CALLS = new Set([
   'project',
   'project_ref',
 ]);
-/** Constructors that wrap their argument (`Arc::new(x)`, `Some(x)`): the argument's type is what members come from. */
-const WRAPPER_CTORS = /^(Arc|Rc|Box|RefCell|Cell|Mutex|RwLock|Cow|Pin)::new$|^Box::pin$|^(Some|Ok)$/;
+/** Constructors that wrap their argument (`Arc::new(x)`, `Arc::clone(&x)`, `Some(x)`): the argument's type is what members come from. */
+const WRAPPER_CTORS = /^(Arc|Rc|Box|RefCell|Cell|Mutex|RwLock|Cow|Pin)::new$|^(Arc|Rc)::clone$|^Box::pin$|^(Some|Ok)$/;
 export class DocumentBindings {
   private readonly locals = new Map<string, Binding[]>();
   private readonly fields = new Map<string, Binding[]>();
