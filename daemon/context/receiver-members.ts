@@ -18,6 +18,7 @@ import type { DefinitionSite, ResolvedImport, SyntaxFacts } from './syntax/facts
 import { TYPE_KINDS } from './syntax/facts';
 import { grammarFor } from './syntax/grammars';
 import { goImplementations } from './go-members';
+import { rustClosureParamType } from './rust-closures';
 import { rustTypesByPath } from './rust-paths';
 import { splitIdentifier } from './identifiers';
 import { declaredReturnType, escapeRe, followSteps, functionReturnType, isType, valueType } from './member-types';
@@ -163,7 +164,11 @@ function chainType(
   let steps = chain.steps;
   let start = chain.type;
   // TypeScript: an untyped parameter typed by where its function goes (ts-callback-types.ts).
-  if (chain.param) start = callbackParamType(syntax, q.rel, chain.param, (ref) => chainType(syntax, q, ref)?.type);
+  if (chain.param) {
+    // Rust: a closure's parameter typed by the `Fn(…)` its callee declares (rust-closures.ts).
+    const paramType = grammar === 'rust' ? rustClosureParamType : callbackParamType;
+    start = paramType(syntax, q.rel, chain.param, (ref) => chainType(syntax, q, ref)?.type);
+  }
   if (!start && chain.callee) {
     // A bare call reaches the document's own functions, its imports and its package, not a namesake elsewhere.
     const files = new Set([q.rel, ...q.imports.flatMap((i) => i.files).slice(0, 200), ...syntax.samePackageFiles(q.rel)]);

@@ -13,6 +13,7 @@ import type { GrammarId } from './grammars';
 import { plainType } from './type-names';
 import { BINDER_LIST, CONTAINERS, declaratorName, inScope, memberParts, patternName } from './binding-syntax';
 import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf } from './rust-elements';
+import { rustClosureRef, type ClosureSite } from './rust-closure-sites';
 import { rustValueMacro } from './rust-macros';
 import { variantBindings, type VariantBinding } from './rust-variants';
 import { callbackSite } from './ts-callbacks';
@@ -71,6 +72,8 @@ interface Binding {
   scope?: Node;
   /** Rust: a field of an enum variant the pattern destructures (rust-variants.ts). */
   variant?: VariantBinding;
+  /** Rust: an untyped parameter (`index`) of a closure passed as argument `arg` of `call`. */
+  closure?: ClosureSite;
 }
 
 const MAX_STEPS = 4;
@@ -382,6 +385,7 @@ export class DocumentBindings {
 
   private bindingRef(b: Binding, depth: number): TypeRef | undefined {
     if (b.element) return this.elementRef(b.value, depth);
+    if (b.closure) return depth < MAX_DEPTH ? rustClosureRef(b.closure, (n) => this.ref(n, n, depth + 1), MAX_STEPS) : undefined;
     if (b.variant) {
       const type = b.variant.enumName === 'Self' ? this.enclosingType(b.node) : b.variant.enumName;
       if (!type) return undefined;
@@ -478,19 +482,22 @@ export class DocumentBindings {
         ? [{ node: n, name, value: match.childForFieldName('value'), field: false, scope: n }]
         : [];
     }
-    const first = n.namedChild(0);
     const closure = n.parent;
-    if (!first || closure?.type !== 'closure_expression') return [];
-    const typed = first.type === 'parameter';
-    const name = patternName(typed ? (first.childForFieldName('pattern') ?? first) : first);
-    if (!name) return [];
-    if (typed) return [{ node: n, name, type: first.childForFieldName('type'), field: false, scope: closure }];
+    if (closure?.type !== 'closure_expression') return [];
     const call = closure.parent?.parent;
-    if (call?.type !== 'call_expression') return [];
-    const fn = call.childForFieldName('function');
+    const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
     const member = fn ? memberParts(fn) : undefined;
-    if (!member || !ELEMENT_CLOSURE_CALLS.has(member.name)) return [];
-    return [{ node: n, name, value: member.object, field: false, element: true, scope: closure }];
+    // An iterator adapter's (or Option's) closure gets an element; another call's, what the callee's `Fn(…)` says (rust-closures.ts).
+    const element = member && ELEMENT_CLOSURE_CALLS.has(member.name) ? member.object : undefined;
+    const arg = call && fn ? (closure.parent?.namedChildren.findIndex((c) => c?.id === closure.id) ?? -1) : -1;
+    return n.namedChildren.slice(0, 6).flatMap((p, index): Binding[] => {
+      const typed = p?.type === 'parameter';
+      const name = p ? patternName(typed ? (p.childForFieldName('pattern') ?? p) : p) : undefined;
+      if (!p || !name) return [];
+      if (typed) return [{ node: n, name, type: p.childForFieldName('type'), field: false, scope: closure }];
+      if (element) return index === 0 ? [{ node: n, name, value: element, field: false, element: true, scope: closure }] : [];
+      return call && arg >= 0 ? [{ node: n, name, field: false, scope: closure, closure: { call, arg, index } }] : [];
+    });
   }
 
   private extract(n: Node): Binding[] {

@@ -30,7 +30,7 @@ export const ELEMENT_PRESERVING_CALLS = new Set([
   'into_values',
 ]);
 
-/** Adapters whose closure's first parameter is one element (or a reference to one). */
+/** Adapters whose closure's first parameter is one element (or a reference to one; of an Option or Result, what it holds). */
 export const ELEMENT_CLOSURE_CALLS = new Set([
   'map',
   'filter',
@@ -52,6 +52,14 @@ export const ELEMENT_CLOSURE_CALLS = new Set([
   'min_by_key',
   'sort_by_key',
   'partition',
+  // Option and Result: the closure gets what they hold.
+  'and_then',
+  'is_some_and',
+  'is_none_or',
+  'is_ok_and',
+  'map_or',
+  'map_or_else',
+  'take_if',
 ]);
 
 const COLLECTIONS = /^(?:Vec|VecDeque|LinkedList|HashSet|BTreeSet|BinaryHeap|SmallVec|Option|IntoIter|Iter|IterMut|Drain|Peekable|Rev)$/;
