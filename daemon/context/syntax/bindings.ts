@@ -12,7 +12,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { GrammarId } from './grammars';
 import { plainType } from './type-names';
 import { BINDER_LIST, CONTAINERS, declaratorName, inScope, memberParts, patternName } from './binding-syntax';
-import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf } from './rust-elements';
+import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf, RUST_VIEW_CALLS } from './rust-elements';
 import { rustClosureRef, type ClosureSite } from './rust-closure-sites';
 import { rustValueMacro } from './rust-macros';
 import { variantBindings, type VariantBinding } from './rust-variants';
@@ -116,6 +116,7 @@ const IDENTITY_CALLS = new Set([
   'get_ref',
   'project',
   'project_ref',
+  ...RUST_VIEW_CALLS,
 ]);
 /** Constructors that wrap their argument (`Arc::new(x)`, `Arc::clone(&x)`, `Some(x)`): the argument's type is what members come from. */
 const WRAPPER_CTORS = /^(Arc|Rc|Box|RefCell|Cell|Mutex|RwLock|Cow|Pin)::new$|^(Arc|Rc)::clone$|^Box::pin$|^(Some|Ok)$/;

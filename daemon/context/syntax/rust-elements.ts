@@ -30,6 +30,19 @@ export const ELEMENT_PRESERVING_CALLS = new Set([
   'into_values',
 ]);
 
+/** Option and smart-pointer calls that hand back what the receiver holds (bindings.ts's identity calls): `x.as_deref()`, `x.unwrap_or(d)`. */
+export const RUST_VIEW_CALLS = [
+  'unwrap_or',
+  'unwrap_or_else',
+  'as_deref',
+  'as_deref_mut',
+  'as_pin_mut',
+  'cloned',
+  'copied',
+  'deref',
+  'deref_mut',
+];
+
 /** Adapters whose closure's first parameter is one element (or a reference to one; of an Option or Result, what it holds). */
 export const ELEMENT_CLOSURE_CALLS = new Set([
   'map',
