@@ -15,15 +15,16 @@
  *    searchable, through an explicit refresh and through the file watcher;
  *  - resident memory (RSS) after indexing.
  *
- * On Linux it runs, as tandemd does, with MALLOC_ARENA_MAX=2 (re-running itself with the
- * variable set when it is not; set it yourself to measure another value).
+ * It runs as tandemd does (bench/runtime/daemon-like.ts: it re-runs itself once with the
+ * daemon's V8 flags and, on Linux, MALLOC_ARENA_MAX=2 unless the environment sets it), on
+ * the Node that runs it or, with `--runtime bundled`, on the runtime the VSIX ships (what
+ * users' tandemd runs on). `--v8-flags ''` measures without the daemon's V8 flags.
  *
  * Targets (2-core machine, 5,000 files): cold index ≤ 10 s, completion assembly p95 ≤ 10 ms,
  * RSS after indexing ≤ 300 MB (issue 13). Prints JSON; never asserts.
  *
- *   npm run bench:context [-- PATH --files 5000 --samples 300 --skip-whole-tree]
+ *   npm run bench:context [-- PATH --files 5000 --samples 300 --skip-whole-tree --runtime bundled --v8-flags '']
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,17 +36,7 @@ import { languageOfPath } from '../daemon/context/languages';
 import { storeDirFor } from '../daemon/context/workspace';
 import { nullLogger } from '../daemon/log';
 import { prng } from '../test/prng';
-import { DAEMON_MALLOC_ARENA_MAX } from '../extension/connection/daemon-process';
-
-// tandemd runs with at most 2 glibc malloc arenas (extension/connection/daemon-process.ts):
-// measure it that way, re-running this process with the variable set when it is not.
-if (process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined) {
-  const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-    env: { ...process.env, MALLOC_ARENA_MAX: DAEMON_MALLOC_ARENA_MAX },
-  });
-  process.exit(r.status ?? 1);
-}
+import { reexecDaemonLike, runtimeReport, type BenchRuntime } from './runtime/daemon-like';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -54,8 +45,14 @@ const { values, positionals } = parseArgs({
     samples: { type: 'string', default: '300' },
     // The whole tree is for reference only (20,000+ files, minutes): leave it out for quick A/B runs.
     'skip-whole-tree': { type: 'boolean', default: false },
+    // `bundled`: on the runtime the VSIX ships (Node 24), as tandemd runs for users.
+    runtime: { type: 'string', default: 'current' },
+    // The V8 flags to run with instead of tandemd's (DAEMON_V8_FLAGS); '' for none.
+    'v8-flags': { type: 'string' },
   },
 });
+if (values.runtime !== 'current' && values.runtime !== 'bundled')
+  throw new Error(`--runtime must be current or bundled, not ${values.runtime}`);
 const TREE = resolve(positionals[0] ?? 'node_modules');
 const FILES = Number(values.files);
 const SAMPLES = Number(values.samples);
@@ -207,8 +204,7 @@ async function main() {
     tree: TREE,
     machine: {
       cpus: (await import('node:os')).cpus().length,
-      node: process.version,
-      mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? 'glibc default',
+      ...runtimeReport(),
       // Other work on the machine inflates wall-clock figures; CPU figures are per process.
       loadAverage1mStartEnd: [loadStart[0], r1(loadavg()[0])],
     },
@@ -264,7 +260,12 @@ async function main() {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+reexecDaemonLike({
+  runtime: values.runtime as BenchRuntime,
+  ...(values['v8-flags'] !== undefined ? { v8Flags: values['v8-flags'].split(/\s+/).filter(Boolean) } : {}),
+})
+  .then(() => main())
+  .catch((err: unknown) => {
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });

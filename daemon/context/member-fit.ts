@@ -30,6 +30,8 @@ export interface MemberDeclaration {
   boolish: boolean;
   /** A method declared to return nothing (`: void`, `-> None`, Go/Rust without a result, Java `void`). */
   returnsNothing: boolean;
+  /** TypeScript: declared `private` or `protected`, for the class (and its subclasses) alone. */
+  restricted?: boolean;
 }
 
 const PREDICATE_PARTS = new Set([
@@ -49,8 +51,7 @@ const PREDICATE_PARTS = new Set([
 ]);
 
 /** 0 when the member fits the position, more the worse it fits. */
-export function memberFit(site: DefinitionSite, row: ChunkRow, ctx: FitContext): number {
-  const d = memberDeclaration(site, row);
+export function memberFit(site: DefinitionSite, row: ChunkRow, ctx: FitContext, d = memberDeclaration(site, row)): number {
   let miss = 0;
   if (!ctx.own && d.level !== 'unknown' && (d.level === 'type') !== ctx.typeLevel) miss++;
   if (ctx.position === 'condition' && !d.boolish) miss++;
@@ -77,6 +78,7 @@ export function memberDeclaration(site: DefinitionSite, row: ChunkRow): MemberDe
   const method = site.kind === 'method' || site.kind === 'function';
   let level: MemberDeclaration['level'] = 'unknown';
   let returnsNothing = false;
+  let restricted = false;
   let boolish = PREDICATE_PARTS.has((splitIdentifier(name)[0] ?? '').toLowerCase());
   switch (grammar) {
     case 'python': {
@@ -93,6 +95,7 @@ export function memberDeclaration(site: DefinitionSite, row: ChunkRow): MemberDe
       if (/^\s*[?!]?\s*:\s*boolean\b/.test(tail) || /\)\s*:\s*boolean\b/.test(tail) || /^\s*=\s*(?:true|false)\b/.test(tail))
         boolish = true;
       if (method && /^\s*(?:<[^>]*>)?\s*\([^)]*\)\s*:\s*void\b/.test(tail)) returnsNothing = true;
+      restricted = /(?:^|\s)(?:private|protected)\s/.test(head);
       break;
     }
     case 'java':
@@ -115,5 +118,5 @@ export function memberDeclaration(site: DefinitionSite, row: ChunkRow): MemberDe
     default:
       break;
   }
-  return { level, boolish, returnsNothing };
+  return { level, boolish, returnsNothing, ...(restricted ? { restricted } : {}) };
 }

@@ -7,7 +7,8 @@
  *    name the value is bound to (Rust `let index = args.`), used below the cursor on the
  *    same receiver (TypeScript/JavaScript: `c.req` further down), then used below at all
  *    (the sooner the likelier);
- * 2. for the best MAX_EVIDENCE of those, what the declaration says against what the
+ * 2. for the best MAX_EVIDENCE of those, what the declaration says: TypeScript `private` and
+ *    `protected` members are hidden like private-looking names; and against what the
  *    position wants (`member-fit.ts`): a type-level member (static, `@classmethod`, a Rust
  *    function without `self`) after a type's name and an instance member after a value; a
  *    boolean-ish member in a condition (`if x.`, `!x.`, `&& x.`);
@@ -19,7 +20,7 @@
  */
 import type { DocumentUses } from './document-uses';
 import { memberPosition } from './cursor-position';
-import { memberFit } from './member-fit';
+import { memberDeclaration, memberFit } from './member-fit';
 import type { MemberSite } from './receiver-members';
 import type { IndexStore } from './index-store';
 import { splitIdentifier } from './identifiers';
@@ -82,7 +83,10 @@ export function rankMembers(
   for (const s of head) {
     const row = rows.get(s.m.site.chunkId);
     if (!row) continue;
-    s.key[5] = memberFit(s.m.site, row, { position, typeLevel: q.typeLevel, own });
+    const declared = memberDeclaration(s.m.site, row);
+    s.key[5] = memberFit(s.m.site, row, { position, typeLevel: q.typeLevel, own }, declared);
+    // TypeScript `private`/`protected`: for the class itself, as a `#` or `_` name is.
+    if (declared.restricted && !own) s.key[2] = 1;
     // A Go statement says more than a use below: a member used below that returns something is read there, not called here.
     if (position === 'statement') s.key[4] += 2 * s.key[5];
   }

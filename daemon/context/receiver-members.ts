@@ -24,6 +24,7 @@ import { splitIdentifier } from './identifiers';
 import { declaredReturnType, escapeRe, followSteps, functionReturnType, isType, valueType } from './member-types';
 import type { CursorContext } from './syntax/cursor';
 import { callbackParamType } from './ts-callback-types';
+import { tsImplementations } from './ts-implementations';
 
 export type MemberSignal = 'namespace-member' | 'receiver-member';
 
@@ -90,7 +91,14 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
     for (const b of syntax.baseTypesOf(t)) visit(b, depth + 1);
   };
   for (const t of types.slice(0, 3)) visit(t, 0);
-  if (grammarFor(q.language) === 'go' && types[0]?.kind === 'interface') goImplementing(syntax, found.type, members);
+  const grammar = grammarFor(q.language);
+  if (grammar === 'go' && types[0]?.kind === 'interface') goImplementing(syntax, found.type, members);
+  if ((grammar === 'typescript' || grammar === 'tsx') && types[0]?.kind === 'interface') {
+    // The classes implementing it (ts-implementations.ts): one is what a call runs, its members first; several after the interface's.
+    const classes = tsImplementations(syntax, types[0]).slice(0, 3);
+    if (classes.length === 1) for (const m of members) m.depth += 1;
+    for (const c of classes) visit(c, classes.length === 1 ? 0 : 1);
+  }
   return { members, via: found.via, type: found.type };
 }
 

@@ -41,13 +41,39 @@ const MAX_CONTINUATION = 8;
 /** Characters of a declaration read after its name. */
 const MAX_TEXT = 4000;
 
-/** The parameter's type name, or undefined where the index does not say. `typeOf` gives the type a receiver ref stands for. */
+/** Answers remembered per facts until the index changes (one completion is asked at the same call site keystroke after keystroke). */
+const MAX_REMEMBERED = 512;
+const remembered = new WeakMap<SyntaxFacts, { generation: number; answers: Map<string, string | undefined> }>();
+
+/**
+ * The parameter's type name, or undefined where the index does not say. `typeOf` gives the type a receiver ref stands for.
+ * What the index says is remembered until it changes: the key is the site as the document describes it and the type
+ * whose member is called there (what the document says of the callee's receiver, asked again each time).
+ */
 export function callbackParamType(
   facts: SyntaxFacts,
   rel: string,
   param: CallbackParam,
   typeOf: (ref: TypeRef) => string | undefined,
 ): string | undefined {
+  const of = param.of;
+  const calledOn =
+    param.declared === undefined && of && !(param.construct && of.type) && of.steps.length > 0
+      ? typeOf({ ...of, steps: of.steps.slice(0, -1) })
+      : undefined;
+  const generation = facts.indexGeneration();
+  let memo = remembered.get(facts);
+  if (!memo || memo.generation !== generation) remembered.set(facts, (memo = { generation, answers: new Map() }));
+  const key = `${rel}\0${calledOn ?? ''}\0${JSON.stringify(param)}`;
+  if (memo.answers.has(key)) return memo.answers.get(key);
+  const found = resolveParamType(facts, rel, param, calledOn);
+  if (memo.answers.size >= MAX_REMEMBERED) memo.answers.clear();
+  memo.answers.set(key, found);
+  return found;
+}
+
+/** callbackParamType's work: `calledOn` is the type of the receiver whose member the site calls (`app.get(…)`: app's). */
+function resolveParamType(facts: SyntaxFacts, rel: string, param: CallbackParam, calledOn: string | undefined): string | undefined {
   let reads = 0;
   const syntax: Facts = {
     typeDefinitions: (file, name) => facts.typeDefinitions(file, name),
@@ -62,11 +88,7 @@ export function callbackParamType(
   let called: Signature[] = [];
   if (param.construct && of.type) called = memberSignatures(syntax, rel, of.type, 'constructor');
   else if (of.steps.length === 0 && (of.callee ?? of.head)) called = functionSignatures(syntax, rel, (of.callee ?? of.head)!);
-  else if (of.steps.length > 0) {
-    const last = of.steps[of.steps.length - 1];
-    const owner = typeOf({ ...of, steps: of.steps.slice(0, -1) });
-    if (owner) called = memberSignatures(syntax, rel, owner, last.name);
-  }
+  else if (of.steps.length > 0 && calledOn) called = memberSignatures(syntax, rel, calledOn, of.steps[of.steps.length - 1].name);
   // Overloads: the first whose parameter at the argument's position leads to a typed parameter.
   for (const sig of called.slice(0, 12)) {
     const generics = [sig.generics];

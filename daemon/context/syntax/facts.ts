@@ -25,7 +25,7 @@ import { grammarFor } from './grammars';
 import type { ImportFact, ParserId } from './types';
 import { rustDerefTarget, rustSupertraits } from './rust-impls';
 import { plainType } from './type-names';
-import { aliasTargets } from './ts-aliases';
+import { aliasArms, aliasTargets } from './ts-aliases';
 
 interface RawSite {
   name: string;
@@ -85,6 +85,8 @@ export interface SyntaxFacts {
   resolveImports(file: string, languageId: string, imports: ImportFact[]): ResolvedImport[];
   /** The text of an indexed chunk (undefined when it is gone). */
   chunkText(chunkId: number): string | undefined;
+  /** Moves whenever the index changes: what is computed from these facts may be remembered until it does. */
+  indexGeneration(): number;
 }
 
 /** Files the import resolver reads as configuration (resolve.ts): a change to one resets every resolved import. */
@@ -293,14 +295,40 @@ export class IndexSyntaxFacts implements SyntaxFacts {
         if (found.length === 0) found = this.onlyTypeImportedAs(type.path, base);
         for (const d of found.slice(0, 2)) if (d.path !== type.path || d.line !== type.line) out.push(d);
       }
+      // TypeScript: a union alias has what all its arms share (set first: an arm may lead back to it).
+      if (type.kind === 'type' && out.length === 0 && /^(typescript|tsx|javascript)$/.test(grammar)) {
+        this.basesCache.set(key, out);
+        out.push(...this.sharedByArms(type, aliasArms(header)));
+      }
       if (this.basesCache.size > 2000) this.basesCache.clear();
       this.basesCache.set(key, out);
     }
     return out;
   }
 
+  /** The types every arm of a union alias is or extends (one level of bases), in the first arm's order. */
+  private sharedByArms(type: DefinitionSite, arms: string[]): DefinitionSite[] {
+    const at = (d: DefinitionSite) => `${d.path}:${d.line}`;
+    let shared: DefinitionSite[] | undefined;
+    for (const arm of arms) {
+      if (arm === type.name) return [];
+      const own = this.typeDefinitions(type.path, arm)
+        .filter((d) => TYPE_KINDS.has(d.kind))
+        .slice(0, 2);
+      const reach = [...own, ...own.flatMap((d) => this.baseTypesOf(d))];
+      const keys = new Set(reach.map(at));
+      shared = shared ? shared.filter((d) => keys.has(at(d))) : reach;
+      if (shared.length === 0) return [];
+    }
+    return (shared ?? []).slice(0, 4);
+  }
+
   chunkText(chunkId: number): string | undefined {
     return this.store.chunks([chunkId]).get(chunkId)?.text;
+  }
+
+  indexGeneration(): number {
+    return this.store.generation;
   }
 
   /** Go: the types a struct or interface embeds (their members are promoted to it); a qualified one only from a package of the workspace. */

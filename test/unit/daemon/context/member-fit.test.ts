@@ -47,6 +47,16 @@ describe('context/member-fit', () => {
     assert.equal(none('java', 'class A {\n  public int size() {', 'size', 'method', 2), false);
   });
 
+  it('reads TypeScript private and protected members (for the class alone), not public or other languages', () => {
+    const restricted = (...args: Parameters<typeof member>) => decl(...args).restricted === true;
+    assert.equal(restricted('typescript', 'class S {\n  private pool: Pool', 'pool', 'field', 2), true);
+    assert.equal(restricted('typescript', 'class S {\n  protected async flush() {', 'flush', 'method', 2), true);
+    assert.equal(restricted('typescript', 'class S {\n  static private of() {', 'of', 'method', 2), true);
+    assert.equal(restricted('typescript', 'class S {\n  public pool: Pool', 'pool', 'field', 2), false);
+    assert.equal(restricted('typescript', 'class S {\n  push(x: Privacy) {', 'push', 'method', 2), false);
+    assert.equal(restricted('java', 'class A {\n  private int size() {', 'size', 'method', 2), false);
+  });
+
   it('Go: a statement (`c.` starting its line) calls methods that return nothing; fields fit there too', () => {
     const stmt = { position: 'statement' as const, typeLevel: false, own: false };
     assert.equal(memberFit(...member('go', 'func (c *Context) Next() {', 'Next', 'method', 1), stmt), 0);

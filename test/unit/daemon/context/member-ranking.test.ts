@@ -61,6 +61,44 @@ describe('context/member-ranking', () => {
   });
 });
 
+describe('context/member-ranking: TypeScript private and protected members', () => {
+  let index: MemoryIndex;
+  before(async () => {
+    await loadGrammar('typescript');
+    // `drain` is used all over the workspace: by that alone it would come first.
+    const uses = Array.from({ length: 6 }, (_, i) => ({ startLine: 1 + i * 3, text: 'drain(x);\ndrain(y);' }));
+    index = memoryIndex('/repo', {
+      'src/queue.ts': [
+        { startLine: 1, text: 'export class Queue {', symbols: [{ name: 'Queue', line: 1, kind: 'class' }] },
+        { startLine: 2, text: '  private drain() {\n  }', symbols: [{ name: 'drain', line: 2, kind: 'method', container: 'Queue' }] },
+        {
+          startLine: 4,
+          text: '  protected async flush() {\n  }',
+          symbols: [{ name: 'flush', line: 4, kind: 'method', container: 'Queue' }],
+        },
+        { startLine: 6, text: '  push(x: number) {\n  }', symbols: [{ name: 'push', line: 6, kind: 'method', container: 'Queue' }] },
+      ],
+      'src/uses.ts': uses,
+      'src/app.ts': [{ startLine: 1, text: 'const x = 1;' }],
+    });
+  });
+  after(() => index.close());
+
+  const placed = (prefix: string) => {
+    const out: ImportSignals = { files: new Set(), placed: new Map() };
+    importsRetriever(index, { rel: 'src/app.ts', language: 'typescript', prefix, suffix: '', queryWindow: prefix }, out);
+    return [...out.placed.keys()].map((id) => index.where(id));
+  };
+
+  it('outside the class they come after its public members', () => {
+    assert.deepEqual(placed("import { Queue } from './queue';\nconst q: Queue = make();\nq."), [
+      'src/queue.ts:6',
+      'src/queue.ts:2',
+      'src/queue.ts:4',
+    ]);
+  });
+});
+
 describe('context/member-ranking: Go statements', () => {
   let index: MemoryIndex;
   before(async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { receiverMembers } from '../../../../daemon/context/receiver-members';
 import { cursorContext } from '../../../../daemon/context/syntax/cursor';
 import { loadGrammar } from '../../../../daemon/context/syntax/grammars';
+import { contentHash } from '../../../../daemon/context/chunker';
 import { memoryIndex, sym, TEST_PARSE_BUDGET_MS, type MemoryIndex } from './memory-index';
 
 describe('context/ts-callback-types: an untyped parameter typed by where its function goes (TypeScript)', () => {
@@ -111,6 +112,25 @@ describe('context/ts-callback-types: an untyped parameter typed by where its fun
     // Not the accumulator, and not a receiver that is no array.
     assert.equal(typeOf('function f(xs: Context[]) {\n  xs.reduce((acc, x) => acc.', ', 0)\n}\n'), undefined);
     assert.equal(typeOf('function f(xs: Context) {\n  xs.map((x) => x.', ')\n}\n'), undefined);
+  });
+
+  it('an answer is remembered until the index changes: an edit of the declaration gives the new type', () => {
+    const file = (param: string) => {
+      const text = `export function listen(cb: (${param}) => void) {}`;
+      index.store.replaceFile(
+        { path: 'src/listen.ts', hash: contentHash(text), size: 1, mtimeMs: 1, language: 'typescript' },
+        [{ startLine: 1, endLine: 1, text, hash: contentHash(text), symbols: [{ name: 'listen', line: 1, kind: 'function' }] }],
+        1,
+      );
+    };
+    file('c: Context');
+    assert.equal(typeOf('listen((c) => c.', ')\n'), 'Context');
+    assert.equal(typeOf('listen((c) => c.', ')\n'), 'Context', 'asked again at the same site');
+    file('c: HonoRequest');
+    assert.equal(typeOf('listen((c) => c.', ')\n'), 'HonoRequest');
+    // The same site called on another receiver type is another question.
+    assert.equal(typeOf("const app = new Hono();\napp.get('/', (c) => c.", ')\n'), 'Context');
+    assert.equal(typeOf("const app = new Socket();\napp.get('/', (c) => c.", ')\n'), undefined);
   });
 
   it('a parameter with its own type keeps it; a function that goes nowhere typed says nothing', () => {

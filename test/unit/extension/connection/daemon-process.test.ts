@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DAEMON_MALLOC_ARENA_MAX, daemonEnv } from '../../../../extension/connection/daemon-process';
+import { DAEMON_MALLOC_ARENA_MAX, DAEMON_V8_FLAGS, daemonArgs, daemonEnv } from '../../../../extension/connection/daemon-process';
 import type { NodeRuntime } from '../../../../extension/connection/node-runtime';
 
 describe('extension/connection/daemon-process: the daemon environment', () => {
@@ -23,5 +23,12 @@ describe('extension/connection/daemon-process: the daemon environment', () => {
     const env = daemonEnv(electron, '/h', {});
     assert.equal(env.ELECTRON_RUN_AS_NODE, '1');
     assert.equal(env.MALLOC_ARENA_MAX, DAEMON_MALLOC_ARENA_MAX);
+  });
+
+  it("gives a Node the V8 flags that size its heap for memory, and VS Code's Electron none", () => {
+    assert.ok(DAEMON_V8_FLAGS.includes('--optimize-for-size'));
+    for (const source of ['bundled', 'setting', 'path'] as const)
+      assert.deepEqual(daemonArgs({ source }, '/ext/dist/daemon.js'), [...DAEMON_V8_FLAGS, '/ext/dist/daemon.js', 'serve'], source);
+    assert.deepEqual(daemonArgs({ source: 'vscode' }, '/ext/dist/daemon.js'), ['/ext/dist/daemon.js', 'serve']);
   });
 });

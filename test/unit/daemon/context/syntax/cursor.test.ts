@@ -286,4 +286,15 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
     assert.equal(plainType(': Foo | undefined'), 'Foo');
     assert.equal(plainType('var'), undefined);
   });
+
+  it("plainType: TypeScript's utility types have their first argument's members", () => {
+    assert.equal(plainType('Partial<Options>'), 'Options');
+    assert.equal(plainType('Required<Partial<Options>>'), 'Options');
+    assert.equal(plainType("Pick<Actor, 'send' | 'id'>"), 'Actor');
+    assert.equal(plainType("Omit<Actor, 'id'>"), 'Actor');
+    assert.equal(plainType('NonNullable<Actor | undefined>'), 'Actor');
+    assert.equal(plainType('Awaited<Promise<Actor>>'), 'Actor');
+    assert.equal(plainType('InstanceType<typeof Actor>'), 'Actor');
+    assert.equal(member('typescript', 'function f(o: Partial<Options>) {\n  o.', '\n}')?.type, 'Options');
+  });
 });
