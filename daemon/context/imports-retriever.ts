@@ -95,7 +95,8 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
       typed,
       uses,
       receiver: cursor.member.receiver,
-      typeLevel: r.via === 'type name' || (q.language === 'rust' && cursor.member.receiver === 'Self'),
+      // Rust `X::` names a type or a module (`Self::`, `T::` on a type parameter: its associated functions).
+      typeLevel: r.via === 'type name' || (q.language === 'rust' && before.trimEnd().endsWith('::')),
       before,
       suffix: q.suffix,
       language: q.language,

@@ -15,7 +15,7 @@ import { TYPE_KINDS } from './syntax/facts';
 import type { Step } from './syntax/cursor';
 import { goElementOf, goNamesMembers } from './syntax/go-elements';
 import { elementOf } from './syntax/rust-elements';
-import { variantFieldType } from './syntax/rust-variants';
+import { tupleStructFieldType, variantFieldType } from './syntax/rust-variants';
 import { inferredReturnType } from './ts-return-types';
 
 const MAX_TYPES_PER_STEP = 8;
@@ -123,13 +123,24 @@ function memberType(
       // Fields that are not definitions of their own: Go and Rust struct fields, Python attributes set in `__init__`.
       const texts = [syntax.chunkText(t.chunkId), ...members.filter((m) => m.name === '__init__').map((m) => syntax.chunkText(m.chunkId))];
       for (const text of texts) {
-        const found = bound(fieldType(text, step.name, grammar, step.element));
+        const found = bound(
+          grammar === 'rust' && /^\d+$/.test(step.name)
+            ? tupleField(text, t.name, step)
+            : fieldType(text, step.name, grammar, step.element),
+        );
         if (found && declaredHere(syntax, t.path, found, grammar)) return found;
       }
     }
     queue.push(...syntax.baseTypesOf(t).slice(0, 3));
   }
   return undefined;
+}
+
+/** Rust `self.0`: a tuple struct's field by position (rust-variants.ts), or an element of it. */
+function tupleField(text: string | undefined, struct: string, step: Step): string | undefined {
+  const declared = text ? tupleStructFieldType(text, struct, Number(step.name)) : undefined;
+  const t = declared && step.element ? elementOf(declared) : declared;
+  return t ? plainType(t) : undefined;
 }
 
 /**

@@ -18,6 +18,8 @@ import type { DefinitionSite, ResolvedImport, SyntaxFacts } from './syntax/facts
 import { TYPE_KINDS } from './syntax/facts';
 import { grammarFor } from './syntax/grammars';
 import { goImplementations } from './go-members';
+import { rustClosureParamType } from './rust-closures';
+import { rustTypesByPath } from './rust-paths';
 import { splitIdentifier } from './identifiers';
 import { declaredReturnType, escapeRe, followSteps, functionReturnType, isType, valueType } from './member-types';
 import type { CursorContext } from './syntax/cursor';
@@ -73,7 +75,12 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
   const all = syntax.typeDefinitions(q.rel, found.type).filter((d) => TYPE_KINDS.has(d.kind));
   // A nested type (Java `Outer.Inner`, a TS namespace's class) when no top-level one has the name.
   const top = all.filter((d) => d.container === undefined);
-  const types = top.length > 0 ? top : all;
+  let types = top.length > 0 ? top : all;
+  // Rust: several types of the name; the path the document writes says which (`http::Builder::new()`).
+  if (grammarFor(q.language) === 'rust') {
+    const declared = () => syntax.definitions(found.type, 50).filter((d) => d.container === undefined && TYPE_KINDS.has(d.kind));
+    types = rustTypesByPath(types, declared, found.type, q.prefix, q.imports);
+  }
   const members: MemberSite[] = [];
   const seen = new Set<string>();
   const visit = (t: DefinitionSite, depth: number) => {
@@ -165,7 +172,11 @@ function chainType(
   let steps = chain.steps;
   let start = chain.type;
   // TypeScript: an untyped parameter typed by where its function goes (ts-callback-types.ts).
-  if (chain.param) start = callbackParamType(syntax, q.rel, chain.param, (ref) => chainType(syntax, q, ref)?.type);
+  if (chain.param) {
+    // Rust: a closure's parameter typed by the `Fn(…)` its callee declares (rust-closures.ts).
+    const paramType = grammar === 'rust' ? rustClosureParamType : callbackParamType;
+    start = paramType(syntax, q.rel, chain.param, (ref) => chainType(syntax, q, ref)?.type);
+  }
   if (!start && chain.callee) {
     // A bare call reaches the document's own functions, its imports and its package, not a namesake elsewhere.
     const files = new Set([q.rel, ...q.imports.flatMap((i) => i.files).slice(0, 200), ...syntax.samePackageFiles(q.rel)]);

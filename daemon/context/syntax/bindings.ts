@@ -14,7 +14,9 @@ import { plainType } from './type-names';
 import { BINDER_LIST, CONTAINERS, declaratorName, inScope, memberParts, patternName } from './binding-syntax';
 import { goBinders, goMadeType } from './go-bindings';
 import { goElementOf, goNamesMembers, goRangesElements } from './go-elements';
-import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf } from './rust-elements';
+import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf, RUST_VIEW_CALLS } from './rust-elements';
+import { rustClosureRef, type ClosureSite } from './rust-closure-sites';
+import { rustValueMacro } from './rust-macros';
 import { variantBindings, type VariantBinding } from './rust-variants';
 import { callbackSite } from './ts-callbacks';
 
@@ -76,6 +78,8 @@ interface Binding {
   scope?: Node;
   /** Rust: a field of an enum variant the pattern destructures (rust-variants.ts). */
   variant?: VariantBinding;
+  /** Rust: an untyped parameter (`index`) of a closure passed as argument `arg` of `call`. */
+  closure?: ClosureSite;
 }
 
 const MAX_STEPS = 4;
@@ -118,9 +122,10 @@ const IDENTITY_CALLS = new Set([
   'get_ref',
   'project',
   'project_ref',
+  ...RUST_VIEW_CALLS,
 ]);
-/** Constructors that wrap their argument (`Arc::new(x)`, `Some(x)`): the argument's type is what members come from. */
-const WRAPPER_CTORS = /^(Arc|Rc|Box|RefCell|Cell|Mutex|RwLock|Cow|Pin)::new$|^Box::pin$|^(Some|Ok)$/;
+/** Constructors that wrap their argument (`Arc::new(x)`, `Arc::clone(&x)`, `Some(x)`): the argument's type is what members come from. */
+const WRAPPER_CTORS = /^(Arc|Rc|Box|RefCell|Cell|Mutex|RwLock|Cow|Pin)::new$|^(Arc|Rc)::clone$|^Box::pin$|^(Some|Ok)$/;
 export class DocumentBindings {
   private readonly locals = new Map<string, Binding[]>();
   private readonly fields = new Map<string, Binding[]>();
@@ -229,6 +234,12 @@ export class DocumentBindings {
         const t = n.childForFieldName('constructor') ?? n.childForFieldName('type') ?? n.childForFieldName('name');
         const type = t ? plainType(t.text) : undefined;
         return type ? { type, steps: [], via: 'initializer' } : undefined;
+      }
+      case 'macro_invocation': {
+        // Rust `ready!(self.poll_read(cx))`, `dbg!(x.y)`: what the argument is (rust-macros.ts).
+        const v = this.grammar === 'rust' ? rustValueMacro(n) : undefined;
+        const base = v ? this.ref(v.head, at, depth + 1) : undefined;
+        return base && v && base.steps.length + v.steps.length <= MAX_STEPS ? { ...base, steps: [...base.steps, ...v.steps] } : undefined;
       }
       case 'call_expression':
       case 'call':
@@ -387,9 +398,13 @@ export class DocumentBindings {
 
   private bindingRef(b: Binding, depth: number): TypeRef | undefined {
     if (b.element) return this.elementRef(b.value, depth, b.key);
+    if (b.closure) return depth < MAX_DEPTH ? rustClosureRef(b.closure, (n) => this.ref(n, n, depth + 1), MAX_STEPS) : undefined;
     if (b.variant) {
       const type = b.variant.enumName === 'Self' ? this.enclosingType(b.node) : b.variant.enumName;
-      return type ? { type, steps: [{ name: b.variant.variant, call: false, variant: b.variant.field }] } : undefined;
+      if (!type) return undefined;
+      // A struct's own field (`let Conn { io, .. } = c`), else an enum variant's.
+      if (b.variant.variant === undefined) return { type, steps: [{ name: String(b.variant.field), call: false }] };
+      return { type, steps: [{ name: b.variant.variant, call: false, variant: b.variant.field }] };
     }
     if (b.type && !b.variadic) {
       const type = this.typeName(b.type, b.node);
@@ -484,19 +499,22 @@ export class DocumentBindings {
         ? [{ node: n, name, value: match.childForFieldName('value'), field: false, scope: n }]
         : [];
     }
-    const first = n.namedChild(0);
     const closure = n.parent;
-    if (!first || closure?.type !== 'closure_expression') return [];
-    const typed = first.type === 'parameter';
-    const name = patternName(typed ? (first.childForFieldName('pattern') ?? first) : first);
-    if (!name) return [];
-    if (typed) return [{ node: n, name, type: first.childForFieldName('type'), field: false, scope: closure }];
+    if (closure?.type !== 'closure_expression') return [];
     const call = closure.parent?.parent;
-    if (call?.type !== 'call_expression') return [];
-    const fn = call.childForFieldName('function');
+    const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
     const member = fn ? memberParts(fn) : undefined;
-    if (!member || !ELEMENT_CLOSURE_CALLS.has(member.name)) return [];
-    return [{ node: n, name, value: member.object, field: false, element: true, scope: closure }];
+    // An iterator adapter's (or Option's) closure gets an element; another call's, what the callee's `Fn(…)` says (rust-closures.ts).
+    const element = member && ELEMENT_CLOSURE_CALLS.has(member.name) ? member.object : undefined;
+    const arg = call && fn ? (closure.parent?.namedChildren.findIndex((c) => c?.id === closure.id) ?? -1) : -1;
+    return n.namedChildren.slice(0, 6).flatMap((p, index): Binding[] => {
+      const typed = p?.type === 'parameter';
+      const name = p ? patternName(typed ? (p.childForFieldName('pattern') ?? p) : p) : undefined;
+      if (!p || !name) return [];
+      if (typed) return [{ node: n, name, type: p.childForFieldName('type'), field: false, scope: closure }];
+      if (element) return index === 0 ? [{ node: n, name, value: element, field: false, element: true, scope: closure }] : [];
+      return call && arg >= 0 ? [{ node: n, name, field: false, scope: closure, closure: { call, arg, index } }] : [];
+    });
   }
 
   private extract(n: Node): Binding[] {

@@ -22,6 +22,7 @@ import { DocumentBindings, SELF, type CallbackParam, type Step, type TypeRef } f
 import { grammarFor, loadedParser } from './grammars';
 import { rustEnclosingHeader } from './rust-self';
 import { rustBoundsInScope } from './rust-generics';
+import { inRustMacro, rustWrittenChain } from './rust-macros';
 
 export type { CallbackParam, Step, TypeRef } from './bindings';
 
@@ -98,12 +99,25 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
     else if (/^[A-Za-z_$][\w$]*$/.test(receiver))
       ref = SELF.has(receiver) ? selfRef(bindings, at) : bindings.ref(identifierNode(at, receiver, offset), at);
     else if (access[1] === '::' && /^(self|Self)$/.test(receiver)) ref = selfRef(bindings, at);
+    else if (grammar === 'rust' && written && inRustMacro(at))
+      ref = rustWrittenChain(written, (name) =>
+        SELF.has(name) ? selfRef(bindings, at) : bindings.ref(identifierNode(at, name, offset), at),
+      );
     // Rust `Self::new().`, `let x: Self`, `Self { … }`: the type the impl is for.
     if (ref?.type === 'Self' && grammar === 'rust') {
       const type = bindings.enclosingType(at);
       ref = type ? { ...ref, type } : undefined;
     }
     const found = described(ref, receiver);
+    // Rust `T::` on a type parameter: the trait it is bound by (`T::parse(…)` where `T: Transaction`).
+    if (grammar === 'rust' && access[1] === '::' && !found.type && !found.chain && /^[A-Z]\w*$/.test(receiver)) {
+      // The parsed declarations first; the impl header above the window (a text scan) only for a name written
+      // as type parameters are (`T`, `B2`), not for every `Vec::`, `Path::`.
+      const bound =
+        rustBoundsInScope(at)[receiver] ??
+        (/^[A-Z]\d?$/.test(receiver) ? rustBoundsInScope(at, laidOutHeader()?.line)[receiver] : undefined);
+      if (bound) Object.assign(found, { type: bound, via: 'annotation' });
+    }
     if (grammar === 'rust' && found.chain && found.chain.steps.length > 0) {
       const bounds = rustBoundsInScope(at, laidOutHeader()?.line);
       if (Object.keys(bounds).length > 0) found.bounds = bounds;

@@ -30,7 +30,20 @@ export const ELEMENT_PRESERVING_CALLS = new Set([
   'into_values',
 ]);
 
-/** Adapters whose closure's first parameter is one element (or a reference to one). */
+/** Option and smart-pointer calls that hand back what the receiver holds (bindings.ts's identity calls): `x.as_deref()`, `x.unwrap_or(d)`. */
+export const RUST_VIEW_CALLS = [
+  'unwrap_or',
+  'unwrap_or_else',
+  'as_deref',
+  'as_deref_mut',
+  'as_pin_mut',
+  'cloned',
+  'copied',
+  'deref',
+  'deref_mut',
+];
+
+/** Adapters whose closure's first parameter is one element (or a reference to one; of an Option or Result, what it holds). */
 export const ELEMENT_CLOSURE_CALLS = new Set([
   'map',
   'filter',
@@ -52,6 +65,14 @@ export const ELEMENT_CLOSURE_CALLS = new Set([
   'min_by_key',
   'sort_by_key',
   'partition',
+  // Option and Result: the closure gets what they hold.
+  'and_then',
+  'is_some_and',
+  'is_none_or',
+  'is_ok_and',
+  'map_or',
+  'map_or_else',
+  'take_if',
 ]);
 
 const COLLECTIONS = /^(?:Vec|VecDeque|LinkedList|HashSet|BTreeSet|BinaryHeap|SmallVec|Option|IntoIter|Iter|IterMut|Drain|Peekable|Rev)$/;

@@ -1,6 +1,7 @@
 /**
  * Rust: names bound by destructuring an enum variant (`State::Open(ref conn) => conn.`,
- * `if let Msg::Data { body, .. } = m`). Each is a field of the variant: the tuple field at a
+ * `if let Msg::Data { body, .. } = m`; a struct by its own name, `let Conn { io, .. } = c`, binds its
+ * fields). Each is a field of the variant: the tuple field at a
  * position or the named field, whose declared type is in the enum's declaration
  * (`enum State { Open(Conn), … }`). bindings.ts binds the names to a step from the enum;
  * member-types.ts reads the field's type from the enum's indexed text.
@@ -13,7 +14,8 @@ export interface VariantBinding {
   name: string;
   /** The enum as the pattern names it (`State`, `Self`, last segment of a path). */
   enumName: string;
-  variant: string;
+  /** Absent for a struct destructured by its own name (`let Conn { io, .. } = c`): `field` is one of its fields. */
+  variant?: string;
   /** The tuple position or the field name. */
   field: number | string;
 }
@@ -24,6 +26,7 @@ const MAX_FIELDS = 8;
 export function variantBindings(pattern: Node | null | undefined): VariantBinding[] {
   if (!pattern || (pattern.type !== 'tuple_struct_pattern' && pattern.type !== 'struct_pattern')) return [];
   const path = pattern.childForFieldName('type');
+  if (path && pattern.type === 'struct_pattern' && /^(type_identifier|identifier)$/.test(path.type)) return structFields(pattern, path);
   if (!path || !/^scoped_(type_)?identifier$/.test(path.type)) return [];
   const enumName = path.childForFieldName('path')?.text.split('::').pop();
   const variant = path.childForFieldName('name')?.text;
@@ -42,6 +45,21 @@ export function variantBindings(pattern: Node | null | undefined): VariantBindin
       if (field && name) out.push({ name, enumName, variant, field });
     }
   });
+  return out;
+}
+
+/** `Conn { io, state: ref mut st, .. }` (a struct, or `Self`, by its own name): each name bound to that field of the struct. */
+function structFields(pattern: Node, path: Node): VariantBinding[] {
+  const enumName = path.text;
+  if (!/^[A-Z]/.test(enumName)) return [];
+  const out: VariantBinding[] = [];
+  for (const c of pattern.namedChildren.slice(0, MAX_FIELDS + 1)) {
+    if (c?.type !== 'field_pattern') continue;
+    const field = c.childForFieldName('name')?.text;
+    const inner = c.childForFieldName('pattern');
+    const name = inner ? boundName(inner) : field;
+    if (field && name) out.push({ name, enumName, field });
+  }
   return out;
 }
 
@@ -82,4 +100,12 @@ export function variantFieldType(enumText: string, variant: string, field: numbe
     if (m && m[1] === field) return m[2].trim();
   }
   return undefined;
+}
+
+/** A tuple struct's field by position (`struct Guard<'a>(pub &'a Conn, u8);` position 0 → `pub &'a Conn` read as `&'a Conn`), for `self.0`. */
+export function tupleStructFieldType(structText: string, name: string, index: number): string | undefined {
+  const m = new RegExp(`\\bstruct\\s+${name}\\s*(?:<[^(){};]*>)?\\s*\\(`).exec(structText);
+  if (!m) return undefined;
+  // The field list read as a variant's of the same name.
+  return variantFieldType(name + structText.slice(m.index + m[0].length - 1), name, index);
 }

@@ -31,6 +31,8 @@ const WRAPPERS = new Set([
   'RefMut',
   'MutexGuard',
   'Pin',
+  // Rust: what a ready poll holds (`ready!(x.poll_read(cx))?`, rust-macros.ts).
+  'Poll',
   'Awaitable',
   'Result',
   'Final',

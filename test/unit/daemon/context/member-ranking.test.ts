@@ -127,3 +127,44 @@ describe('context/member-ranking: Go statements', () => {
     );
   });
 });
+
+describe('context/member-ranking: Rust type parameters', () => {
+  let index: MemoryIndex;
+  before(async () => {
+    await loadGrammar('rust');
+    index = memoryIndex('/repo', {
+      'src/role.rs': [
+        {
+          startLine: 1,
+          text: 'pub trait Transaction {\n    fn encode(&self, dst: &mut Vec<u8>);',
+          symbols: [{ name: 'Transaction', line: 1, kind: 'trait' }],
+        },
+        {
+          startLine: 2,
+          text: '    fn encode(&self, dst: &mut Vec<u8>);',
+          symbols: [{ name: 'encode', line: 2, kind: 'method', container: 'Transaction' }],
+        },
+        {
+          startLine: 3,
+          text: '    fn is_client() -> bool {\n        false\n    }',
+          symbols: [{ name: 'is_client', line: 3, kind: 'method', container: 'Transaction' }],
+        },
+      ],
+    });
+  });
+  after(() => index.close());
+
+  const placed = (prefix: string, suffix: string) => {
+    const out: ImportSignals = { files: new Set(), placed: new Map() };
+    importsRetriever(index, { rel: 'src/conn.rs', language: 'rust', prefix, suffix, queryWindow: prefix }, out);
+    return [...out.placed.keys()].map((id) => index.where(id));
+  };
+
+  it("`T::` on a type parameter bound by a trait: the trait's associated functions first (they take no `self`)", () => {
+    const prefix = 'use crate::role::Transaction;\nimpl<T: Transaction> Conn<T> {\n    fn f(&self) {\n        let b = T::';
+    assert.deepEqual(placed(prefix, '\n    }\n}'), ['src/role.rs:3', 'src/role.rs:2']);
+    // Through a value of that type, the method taking `self` first.
+    const value = 'use crate::role::Transaction;\nfn f<T: Transaction>(t: &T) {\n    let b = t.';
+    assert.deepEqual(placed(value, '\n}'), ['src/role.rs:2', 'src/role.rs:3']);
+  });
+});

@@ -166,6 +166,26 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
         },
       ],
       'src/conn.rs': [{ startLine: 1, text: 'pub struct Conn<W> {\n    out: W,\n}', symbols: [sym('Conn', 1, 'struct')] }],
+      // Functions taking closures: a method with an inline bound, a free function with a where clause, `impl FnMut`.
+      'src/scope.rs': [
+        {
+          startLine: 1,
+          text: 'impl Pool {\n    pub fn with_first<F, R>(&self, f: F) -> R\n    where\n        F: FnOnce(&mut Stats) -> R,\n    {\n    }',
+          symbols: [sym('with_first', 2, 'method', 'Pool')],
+        },
+        {
+          startLine: 8,
+          text: 'pub fn scoped<F: Fn(u8, &Guard) + Send>(n: u8, f: F) {\n}',
+          symbols: [sym('scoped', 8, 'function')],
+        },
+        {
+          startLine: 10,
+          text: 'pub fn visit(on: impl FnMut(&Summary) -> bool) {\n}',
+          symbols: [sym('visit', 10, 'function')],
+        },
+      ],
+      // A tuple struct (newtype) over a reference and a collection.
+      'src/held.rs': [{ startLine: 1, text: "pub struct Held<'a>(pub &'a Stats, Vec<Guard>);", symbols: [sym('Held', 1, 'struct')] }],
       'src/io.rs': [
         {
           startLine: 1,
@@ -316,6 +336,40 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
     });
     const named = 'impl State {\n    fn f(&self) {\n        if let Self::Closed { why } = self {\n            why.';
     assert.equal(resolve('src/state.rs', 'rust', named, '\n        }\n    }\n}').type, 'Guard');
+  });
+
+  it("Rust: a name bound by destructuring a struct by its own name (`let Summary { stats, .. } = s`, `Self { .. }`) has that field's type", () => {
+    assert.deepEqual(resolve('src/summary.rs', 'rust', 'fn f(s: Summary) {\n    let Summary { stats, .. } = s;\n    stats.', '\n}'), {
+      type: 'Stats',
+      via: 'member type',
+      members: ['add_matches', 'open'],
+    });
+    const renamed = 'impl Summary {\n    fn f(&mut self) {\n        let Self { stats: ref mut st, .. } = *self;\n        st.';
+    assert.equal(resolve('src/summary.rs', 'rust', renamed, '\n    }\n}').type, 'Stats');
+  });
+
+  it("Rust: an untyped closure parameter has the type the callee's `Fn(…)` gives it at that argument and position", () => {
+    assert.deepEqual(resolve('src/app.rs', 'rust', 'fn f(p: &Pool) {\n    p.with_first(|st| st.', ');\n}'), {
+      type: 'Stats',
+      via: 'parameter type',
+      members: ['add_matches', 'open'],
+    });
+    // A where-clause-free bound inline, the second parameter; `impl FnMut`.
+    assert.equal(resolve('src/app.rs', 'rust', 'fn f() {\n    scoped(3, |n, g| g.', ');\n}').type, 'Guard');
+    assert.equal(resolve('src/app.rs', 'rust', 'fn f() {\n    visit(|s| s.', ');\n}').type, 'Summary');
+    // The first parameter there is a u8: nothing the index declares.
+    assert.equal(resolve('src/app.rs', 'rust', 'fn f() {\n    scoped(3, |n, g| n.', ');\n}').type, undefined);
+  });
+
+  it("Rust: a tuple struct's field by position (`self.0.`), and an element of one (`for g in &self.1`)", () => {
+    assert.deepEqual(resolve('src/held.rs', 'rust', "impl<'a> Held<'a> {\n    fn f(&self) {\n        self.0.", '\n    }\n}'), {
+      type: 'Stats',
+      via: 'member type',
+      members: ['add_matches', 'open'],
+    });
+    const element = "impl<'a> Held<'a> {\n    fn f(&self) {\n        for g in &self.1 {\n            g.";
+    assert.equal(resolve('src/held.rs', 'rust', element, '\n        }\n    }\n}').type, 'Guard');
+    assert.equal(resolve('src/held.rs', 'rust', "fn f(h: Held<'_>) {\n    h.2.", '\n}').type, undefined);
   });
 
   it("Rust: a type that derefs to another has the target's methods too", () => {

@@ -193,6 +193,13 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
       assert.equal(member('rust', 'fn f(s: Arc<Mutex<Shared>>) {\n    s.', '\n}')?.type, 'Shared');
       assert.equal(member('rust', 'fn f(s: Option<Box<Shared>>) {\n    s.', '\n}')?.type, 'Shared');
       assert.equal(member('rust', 'fn f() {\n    let s = Arc::new(Shared::new());\n    s.', '\n}')?.type, 'Shared');
+      // What an Option or a smart pointer holds, through the calls that hand it back.
+      assert.equal(
+        member('rust', 'fn f(s: Option<Box<Shared>>) {\n    let t = s.as_deref().unwrap_or(&d);\n    t.', '\n}')?.type,
+        'Shared',
+      );
+      // Another handle to the same value: what the reference points at.
+      assert.equal(member('rust', 'fn f(shared: Arc<Shared>) {\n    let s = Arc::clone(&shared);\n    s.', '\n}')?.type, 'Shared');
       assert.deepEqual(member('rust', 'fn f(c: Conf) {\n    let x = c.path().unwrap().clone();\n    x.', '\n}')?.chain, {
         type: 'Conf',
         steps: [{ name: 'path', call: true }],
