@@ -167,8 +167,10 @@ describe('faults: fairness and backpressure (real daemon, fake Ollama with delay
       }
       const sampler = setInterval(() => (max = Math.max(max, rssMb(daemon.proc.pid!))), 100);
       try {
+        // Either way out counts: the backlog passing twice the limit, or staying over it for
+        // the grace period (on a loaded machine fewer requests are read before the pause).
         await eventually(
-          () => /Closed the connection of sink \([^)]*\): .*bytes of replies unread/.test(daemon.log()),
+          () => /Closed the connection of sink \([^)]*\): (.*bytes of replies unread|replies unread for \d+ ms)/.test(daemon.log()),
           30_000,
           'the sink closed',
         );
