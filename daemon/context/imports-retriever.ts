@@ -101,6 +101,10 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
       suffix: q.suffix,
       language: q.language,
       ...(q.language === 'rust' ? { bound: letBoundName(before) } : {}),
+      // What the workspace uses through the receiver's name (`c.req` in other handlers; member-uses.ts).
+      ...(/^[A-Za-z_$][\w$]*$/.test(cursor.member.receiver) && syntax.memberUses
+        ? { workspaceUses: syntax.memberUses(cursor.member.receiver, q.rel) }
+        : {}),
     };
     // Already in order: the key is the rank.
     ranked = rankMembers(index, r.members, mq, (name) => nameAffinity(name, parts)).map((m, i) => ({ ...m, key: [i] }));
