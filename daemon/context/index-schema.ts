@@ -101,7 +101,8 @@ export const INDEX_MIGRATIONS: Array<(db: Database.Database) => void> = [
         file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
         receiver TEXT NOT NULL,
         member TEXT NOT NULL,
-        n INTEGER NOT NULL
+        n INTEGER NOT NULL,
+        test INTEGER NOT NULL
       );
       CREATE INDEX IF NOT EXISTS member_uses_receiver ON member_uses(receiver);
       CREATE INDEX IF NOT EXISTS member_uses_file ON member_uses(file_id);

@@ -11,6 +11,7 @@ import type { Chunk } from './chunker';
 import { chunkTerms, type ChunkTerms } from './file-analysis';
 import { indexTerms } from './identifiers';
 import { INDEX_MIGRATIONS, SCHEMA_VERSION } from './index-schema';
+import { isTestPath } from './member-uses';
 import type { ImportFact, MemberUse, ParserId } from './syntax/types';
 
 export interface FileRow {
@@ -136,7 +137,7 @@ export class IndexStore {
         'INSERT INTO chunks(file_id, start_line, end_line, hash, symbols, text, context) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       insertFts: db.prepare('INSERT INTO chunks_fts(rowid, symbols, path, body) VALUES (?, ?, ?, ?)'),
-      insertMemberUse: db.prepare('INSERT INTO member_uses(file_id, receiver, member, n) VALUES (?, ?, ?, ?)'),
+      insertMemberUse: db.prepare('INSERT INTO member_uses(file_id, receiver, member, n, test) VALUES (?, ?, ?, ?, ?)'),
       deleteMemberUses: db.prepare('DELETE FROM member_uses WHERE file_id = ?'),
       insertSymbol: db.prepare('INSERT INTO symbols(name, chunk_id, file_id, line, kind, container) VALUES (?, ?, ?, ?, ?, ?)'),
       bm25: db.prepare<[string, number], { id: number; score: number }>(BM25_SQL),
@@ -261,7 +262,8 @@ export class IndexStore {
         for (const s of c.symbols) this.stmts.insertSymbol.run(s.name, chunkId, id, s.line, s.kind ?? '', s.container ?? null);
       });
       if (syntax) this.stmts.upsertSyntax.run(id, syntax.packageName ?? null, JSON.stringify(syntax.imports));
-      for (const u of syntax?.memberUses ?? []) this.stmts.insertMemberUse.run(id, u.receiver, u.member, u.n);
+      const test = isTestPath(file.path) ? 1 : 0;
+      for (const u of syntax?.memberUses ?? []) this.stmts.insertMemberUse.run(id, u.receiver, u.member, u.n, test);
     })();
     this.changed([file.path], structural);
   }

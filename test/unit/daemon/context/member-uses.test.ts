@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { importsRetriever, type ImportSignals } from '../../../../daemon/context/imports-retriever';
 import { IndexStore, SCHEMA_VERSION } from '../../../../daemon/context/index-store';
-import { memberUsesIn } from '../../../../daemon/context/member-uses';
+import { isTestPath, memberUsesIn } from '../../../../daemon/context/member-uses';
 import { storeDirFor } from '../../../../daemon/context/workspace';
 import { indexedRepo } from './helpers';
 
@@ -55,6 +55,26 @@ describe('context/member-uses: members used through each receiver name across th
     assert.deepEqual(of('this'), {});
     assert.deepEqual(of('headers'), {}, 'not the second step of a chain');
     assert.equal(uses[0].receiver, 'c', 'the most used receiver first');
+  });
+
+  it('tells test files by their path', () => {
+    for (const p of ['src/a.test.ts', 'src/a.spec.tsx', 'test/a.ts', 'src/__tests__/a.js', 'pkg/tests/x.mts', 'a_test.ts'])
+      assert.ok(isTestPath(p), p);
+    for (const p of ['src/a.ts', 'src/testing.ts', 'src/latest.ts', 'contest/a.ts']) assert.ok(!isTestPath(p), p);
+  });
+
+  it("weighs a test file's uses a tenth for code, and code's a tenth for a test", async () => {
+    const repo = await indexedRepo('member-uses-kind', {
+      'src/h0.ts': handler(0),
+      'src/h0.test.ts': Array.from({ length: 10 }, () => 'c.text("ok")').join('\n'),
+    });
+    try {
+      const facts = repo.engine.rootOf(join(repo.root, 'src/app.ts'))!.syntax;
+      assert.deepEqual(Object.fromEntries(facts.memberUses!('c', 'src/app.ts')), { req: 2, json: 1, text: 1 });
+      assert.deepEqual(Object.fromEntries(facts.memberUses!('c', 'src/app.test.ts')), { text: 10, req: 0.2, json: 0.1 });
+    } finally {
+      await repo.close();
+    }
   });
 
   it('sums the other files, leaves out the document, and follows a saved file', async () => {
