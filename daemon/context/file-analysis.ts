@@ -1,11 +1,13 @@
 /**
  * What the index computes from one file's text before writing it: chunks and syntax facts
- * (syntax/analyze.ts) and the full-text terms of each chunk. Pure and serialisable (plain
+ * (syntax/analyze.ts), the members used through each receiver name (member-uses.ts) and
+ * the full-text terms of each chunk. Pure and serialisable (plain
  * objects, no syntax tree), so it runs in an index worker (index-worker.ts, through
  * analysis-pool.ts) while the daemon's thread writes SQLite, or in-process as the fallback.
  */
 import type { Chunk, ChunkOptions } from './chunker';
 import { indexTerms } from './identifiers';
+import { MEMBER_USE_LANGUAGES, memberUsesIn } from './member-uses';
 import { analyzeFile, PARSE_BUDGET_MS } from './syntax/analyze';
 import type { FileSyntax } from './syntax/types';
 
@@ -35,6 +37,8 @@ export interface FileAnalysis {
 export function analyzeForIndex(req: AnalysisRequest): FileAnalysis {
   const { chunks, syntax } = analyzeFile(req.text, req.language, req.chunk, req.parseBudgetMs ?? PARSE_BUDGET_MS);
   const { outline: _outline, ...facts } = syntax;
+  // The members the file uses through each receiver name, for member ranking across the workspace (member-uses.ts).
+  if (MEMBER_USE_LANGUAGES.test(req.language)) facts.memberUses = memberUsesIn(req.text);
   return { chunks, syntax: facts, terms: chunks.map(chunkTerms) };
 }
 

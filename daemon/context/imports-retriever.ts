@@ -24,6 +24,7 @@ import { goResultFit } from './go-results';
 import { STOP_WORDS, identifiersIn, splitIdentifier } from './identifiers';
 import { parseImports } from './imports';
 import { compareKeys, rankMembers, typedRank } from './member-ranking';
+import { MEMBER_USE_LANGUAGES } from './member-uses';
 import { receiverMembers } from './receiver-members';
 import { letBoundName } from './rust-let';
 import { rustReexportLines } from './rust-reexports';
@@ -101,6 +102,10 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
       suffix: q.suffix,
       language: q.language,
       ...(q.language === 'rust' ? { bound: letBoundName(before) } : {}),
+      // What the workspace uses through the receiver's name (`c.req` in other handlers; member-uses.ts).
+      ...(MEMBER_USE_LANGUAGES.test(q.language) && /^[A-Za-z_$][\w$]*$/.test(cursor.member.receiver) && syntax.memberUses
+        ? { workspaceUses: syntax.memberUses(cursor.member.receiver, q.rel) }
+        : {}),
     };
     // Already in order: the key is the rank.
     ranked = rankMembers(index, r.members, mq, (name) => nameAffinity(name, parts)).map((m, i) => ({ ...m, key: [i] }));

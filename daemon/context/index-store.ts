@@ -10,7 +10,9 @@ import { createPrivateFile } from '../storage/private-files';
 import type { Chunk } from './chunker';
 import { chunkTerms, type ChunkTerms } from './file-analysis';
 import { indexTerms } from './identifiers';
-import type { ImportFact, ParserId } from './syntax/types';
+import { INDEX_MIGRATIONS, SCHEMA_VERSION } from './index-schema';
+import { isTestPath } from './member-uses';
+import type { ImportFact, MemberUse, ParserId } from './syntax/types';
 
 export interface FileRow {
   id: number;
@@ -66,100 +68,10 @@ export const VOCABULARY_RANGE_SQL = 'SELECT term, doc FROM chunks_vocab WHERE te
 /** Changes `changesSince` can tell apart (a walk replacing more files than this resets every cache). */
 const CHANGE_LOG_SIZE = 512;
 
+export { SCHEMA_VERSION };
+
 /** Distinguishes the stores opened in this process (a store rebuilt at the same path is a new one). */
 let nextStoreInstance = 1;
-
-/** The full-text index of the chunks' terms and its vocabulary (document frequencies). */
-const FTS_TABLES_SQL = `
-  CREATE VIRTUAL TABLE chunks_fts USING fts5(
-    symbols, path, body,
-    content='', contentless_delete=1,
-    tokenize="unicode61 tokenchars '_'"
-  );
-  CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
-`;
-
-/**
- * Empties the index and recreates its full-text tables, for a migration whose facts come from the
- * parse: the next walk rebuilds every file (vectors are kept: they are cached by content hash).
- */
-const EMPTY_INDEX_SQL = `
-  DELETE FROM symbols;
-  DELETE FROM chunks;
-  DELETE FROM files;
-  DROP TABLE chunks_vocab;
-  DROP TABLE chunks_fts;
-  ${FTS_TABLES_SQL}
-`;
-
-const migrations: Array<(db: Database.Database) => void> = [
-  (db) => {
-    db.exec(`
-      CREATE TABLE files(
-        id INTEGER PRIMARY KEY,
-        path TEXT NOT NULL UNIQUE,
-        hash TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        mtime_ms INTEGER NOT NULL,
-        language TEXT NOT NULL,
-        indexed_at INTEGER NOT NULL
-      );
-      CREATE TABLE chunks(
-        id INTEGER PRIMARY KEY,
-        file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
-        start_line INTEGER NOT NULL,
-        end_line INTEGER NOT NULL,
-        hash TEXT NOT NULL,
-        symbols TEXT NOT NULL,
-        text TEXT NOT NULL
-      );
-      CREATE INDEX chunks_file ON chunks(file_id);
-      CREATE INDEX chunks_hash ON chunks(hash);
-      CREATE TABLE symbols(
-        name TEXT NOT NULL,
-        chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
-        file_id INTEGER NOT NULL,
-        line INTEGER NOT NULL
-      );
-      CREATE INDEX symbols_name ON symbols(name);
-      CREATE INDEX symbols_chunk ON symbols(chunk_id);
-      ${FTS_TABLES_SQL}
-      CREATE TABLE embedded(hash TEXT NOT NULL, model TEXT NOT NULL, PRIMARY KEY(hash, model)) WITHOUT ROWID;
-    `);
-  },
-  (db) => {
-    db.exec('CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;');
-  },
-  // 3: tree-sitter. Chunks, symbols and languages of older indexes came from the heuristic
-  // parser: empty the index so the next walk rebuilds every file (vectors are kept: they are
-  // cached by content hash), and keep per file the parser used and its syntax facts.
-  (db) => {
-    db.exec(EMPTY_INDEX_SQL);
-    db.exec(`
-      ALTER TABLE files ADD COLUMN parser TEXT NOT NULL DEFAULT 'heuristic';
-      ALTER TABLE files ADD COLUMN parser_note TEXT;
-      ALTER TABLE chunks ADD COLUMN context TEXT NOT NULL DEFAULT '';
-      ALTER TABLE symbols ADD COLUMN kind TEXT NOT NULL DEFAULT '';
-      ALTER TABLE symbols ADD COLUMN container TEXT;
-      CREATE TABLE file_syntax(
-        file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
-        package TEXT,
-        imports TEXT NOT NULL,
-        refs TEXT NOT NULL
-      );
-      CREATE INDEX file_syntax_package ON file_syntax(package);
-    `);
-  },
-  // 4: Go interface methods are definitions and interface types have the kind `interface`
-  // (syntax/go-rules.ts). Symbols are facts of the parse: empty the index so the next walk
-  // rebuilds every file with them (vectors are kept: they are cached by content hash).
-  (db) => {
-    db.exec(EMPTY_INDEX_SQL);
-  },
-];
-
-/** Schema version this code writes (the number of migrations). */
-export const SCHEMA_VERSION = migrations.length;
 
 export class IndexStore {
   readonly db: Database.Database;
@@ -225,6 +137,8 @@ export class IndexStore {
         'INSERT INTO chunks(file_id, start_line, end_line, hash, symbols, text, context) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       insertFts: db.prepare('INSERT INTO chunks_fts(rowid, symbols, path, body) VALUES (?, ?, ?, ?)'),
+      insertMemberUse: db.prepare('INSERT INTO member_uses(file_id, receiver, member, n, test) VALUES (?, ?, ?, ?, ?)'),
+      deleteMemberUses: db.prepare('DELETE FROM member_uses WHERE file_id = ?'),
       insertSymbol: db.prepare('INSERT INTO symbols(name, chunk_id, file_id, line, kind, container) VALUES (?, ?, ?, ?, ?, ?)'),
       bm25: db.prepare<[string, number], { id: number; score: number }>(BM25_SQL),
       df: db.prepare<[string], { doc: number }>(DOC_FREQUENCY_SQL),
@@ -256,12 +170,12 @@ export class IndexStore {
 
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > migrations.length) {
+    if (version > SCHEMA_VERSION) {
       throw new Error(`The index was written by a newer Tandem (schema ${version}); delete it to rebuild: ${this.db.name}`);
     }
-    for (let v = version; v < migrations.length; v++) {
+    for (let v = version; v < SCHEMA_VERSION; v++) {
       this.db.transaction(() => {
-        migrations[v](this.db);
+        INDEX_MIGRATIONS[v](this.db);
         this.db.pragma(`user_version = ${v + 1}`);
       })();
     }
@@ -308,14 +222,14 @@ export class IndexStore {
 
   /**
    * Replace everything known about one file in a single transaction: its row, chunks,
-   * symbols, terms and syntax facts (imports, package). `terms` are the chunks'
+   * symbols, terms and syntax facts (imports, package, member uses). `terms` are the chunks'
    * full-text terms when already computed (an index worker does: file-analysis.ts).
    */
   replaceFile(
     file: Omit<FileRow, 'id' | 'parser'> & { parser?: ParserId },
     chunks: Chunk[],
     now: number,
-    syntax?: { imports: ImportFact[]; packageName?: string },
+    syntax?: { imports: ImportFact[]; packageName?: string; memberUses?: MemberUse[] },
     terms?: ChunkTerms[],
   ): void {
     let structural = false;
@@ -323,7 +237,10 @@ export class IndexStore {
       const existing = this.stmts.fileByPath.get(file.path);
       // A new path, or a file whose package changed, changes what other files' imports resolve to.
       structural = !existing || (this.stmts.syntaxOf.get(file.path)?.package ?? null) !== (syntax?.packageName ?? null);
-      if (existing) this.dropChunks(existing.id);
+      if (existing) {
+        this.dropChunks(existing.id);
+        this.stmts.deleteMemberUses.run(existing.id);
+      }
       const { id } = this.stmts.upsertFile.get({
         path: file.path,
         hash: file.hash,
@@ -345,6 +262,8 @@ export class IndexStore {
         for (const s of c.symbols) this.stmts.insertSymbol.run(s.name, chunkId, id, s.line, s.kind ?? '', s.container ?? null);
       });
       if (syntax) this.stmts.upsertSyntax.run(id, syntax.packageName ?? null, JSON.stringify(syntax.imports));
+      const test = isTestPath(file.path) ? 1 : 0;
+      for (const u of syntax?.memberUses ?? []) this.stmts.insertMemberUse.run(id, u.receiver, u.member, u.n, test);
     })();
     this.changed([file.path], structural);
   }

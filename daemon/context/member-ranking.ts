@@ -12,8 +12,10 @@
  *    position wants (`member-fit.ts`): a type-level member (static, `@classmethod`, a Rust
  *    function without `self`) after a type's name and an instance member after a value; a
  *    boolean-ish member in a condition (`if x.`, `!x.`, `&& x.`);
- * 3. how much the workspace uses the name, name affinity with the lines above, the depth
- *    of the declaring type (the receiver's own type first, then what it extends).
+ * 3. how much the workspace uses the name (its document frequency, and how often other
+ *    files use it through a receiver of the same name: `c.req`, member-uses.ts), name
+ *    affinity with the lines above, the depth of the declaring type (the receiver's own
+ *    type first, then what it extends).
  *
  * One chunk per name comes first (overloads, getter/setter pairs, `cfg` variants of one
  * method would take several of the first ranks); the others follow.
@@ -25,6 +27,9 @@ import { goMemberMismatch, goMemberWanted } from './go-results';
 import type { MemberSite } from './receiver-members';
 import type { IndexStore } from './index-store';
 import { splitIdentifier } from './identifiers';
+
+/** How much the workspace's uses through the receiver's name weigh against the name's document frequency (hono: 1 and 2 placed alike, 4 no better). */
+const WORKSPACE_USE_WEIGHT = 2;
 
 /** Members whose declarations are read for the evidence of step 2 (one query). */
 export const MAX_EVIDENCE = 40;
@@ -46,6 +51,8 @@ export interface MemberQuery {
   language: string;
   /** The name the statement binds the member's value to (`let index = args.`: rust-let.ts), if any. */
   bound?: string;
+  /** How often the workspace's other files use each member through the receiver's name (member-uses.ts). */
+  workspaceUses?: Map<string, number>;
 }
 
 /** The members in their order (best first). */
@@ -69,7 +76,11 @@ export function rankMembers(
     const used = q.uses.before.has(name) ? 1 : 0;
     // Private-looking names are for the class itself, not its users.
     const hidden = !own && /^[_#]/.test(name) ? 1 : 0;
-    const score = Math.log1p(index.store.docFrequency(name.toLowerCase())) + 2 * affinity(name) - 0.5 * m.depth;
+    const score =
+      Math.log1p(index.store.docFrequency(name.toLowerCase())) +
+      WORKSPACE_USE_WEIGHT * Math.log1p(q.workspaceUses?.get(name) ?? 0) +
+      2 * affinity(name) -
+      0.5 * m.depth;
     // A member the file uses further down is likely its first use here; the sooner, the likelier.
     const same = onReceiver.get(name);
     const at = same ?? q.uses.after.get(name);

@@ -11,6 +11,7 @@ import type { Node } from 'web-tree-sitter';
 import type { GrammarId } from './grammars';
 import { IMPORT_TYPES, line, named } from './import-readers';
 import { baseTypeName, declaredNames, RULES, type GrammarRules } from './rules';
+import { overloadRuns } from './ts-overloads';
 import type { Definition, FileSyntax, ImportFact, SyntaxOutline } from './types';
 
 /**
@@ -144,7 +145,7 @@ export function extractSyntax(root: Node, grammar: GrammarId, text: string, desc
             definitions,
             imports,
             ...(packageName ? { packageName } : {}),
-            outline: outlineOf(root, rules, text, descendRows),
+            outline: outlineOf(root, rules, text, descendRows, isJs),
           };
         }
         frames.pop();
@@ -199,16 +200,20 @@ function bodyOf(node: Node, rules: GrammarRules): Node | undefined {
  * body its members (classes) or statements (functions), comments and attributes attached
  * to the node below them when nothing but a line break separates them.
  */
-function outlineOf(root: Node, rules: GrammarRules, text: string, descendRows: number): SyntaxOutline {
+function outlineOf(root: Node, rules: GrammarRules, text: string, descendRows: number, isJs: boolean): SyntaxOutline {
   const rows = text.split('\n').length;
   const top: SyntaxOutline = { start: 0, end: Math.max(0, rows - 1), children: [] };
   const work: Array<{ parent: SyntaxOutline; nodes: Node[]; depth: number }> = [{ parent: top, nodes: named(root), depth: 0 }];
   while (work.length > 0) {
     const { parent, nodes, depth } = work.pop()!;
     let pending: number | undefined;
+    // TypeScript overloads and their implementation are one piece (ts-overloads.ts).
+    const runs = isJs ? overloadRuns(nodes, rules.attached) : undefined;
     for (let i = 0; i < nodes.length; i++) {
+      const start = nodes[i].startPosition.row;
+      const runEnd = runs?.get(i);
+      if (runEnd !== undefined) i = runEnd;
       const n = nodes[i];
-      const start = n.startPosition.row;
       const end = n.endPosition.row - (n.endPosition.column === 0 && n.endPosition.row > start ? 1 : 0);
       const next = nodes[i + 1];
       // A comment/attribute run directly above the next node (no blank line) belongs to it.

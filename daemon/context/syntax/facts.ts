@@ -18,6 +18,7 @@ import { join, posix } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { readInsideRoots } from '../../../shared/paths';
 import type { IndexStore } from '../index-store';
+import { WorkspaceMemberUses } from '../member-uses';
 import { cursorContext, type CursorContext } from './cursor';
 import { ImportResolver } from './resolve';
 import { goEmbeddedTypes } from './go-embedded';
@@ -87,6 +88,8 @@ export interface SyntaxFacts {
   chunkText(chunkId: number): string | undefined;
   /** Moves whenever the index changes: what is computed from these facts may be remembered until it does. */
   indexGeneration(): number;
+  /** How often the workspace uses each member through a receiver name (`c.req`), except in `file` (member-uses.ts). */
+  memberUses?(receiver: string, file: string): Map<string, number>;
 }
 
 /** Files the import resolver reads as configuration (resolve.ts): a change to one resets every resolved import. */
@@ -106,11 +109,13 @@ export class IndexSyntaxFacts implements SyntaxFacts {
   private readonly parsersCache = new Map<string, { parser: ParserId; note?: string } | undefined>();
   private definitionsOfFile?: Statement<[string], RawSite>;
   private definitionsOfName?: Statement<[string, string], RawSite>;
+  private readonly uses: WorkspaceMemberUses;
 
   constructor(
     private readonly root: string,
     private readonly store: IndexStore,
   ) {
+    this.uses = new WorkspaceMemberUses(store);
     this.resolver = new ImportResolver({
       hasFile: (rel) => store.hasFile(rel),
       findBySuffix: (suffix) => store.findBySuffix(suffix),
@@ -329,6 +334,10 @@ export class IndexSyntaxFacts implements SyntaxFacts {
 
   indexGeneration(): number {
     return this.store.generation;
+  }
+
+  memberUses(receiver: string, file: string): Map<string, number> {
+    return this.uses.through(receiver, file);
   }
 
   /** Go: the types a struct or interface embeds (their members are promoted to it); a qualified one only from a package of the workspace. */

@@ -61,6 +61,13 @@ export interface ImportFact {
   line: number;
 }
 
+/** Members used through a receiver name in a file (`c.req` twice: receiver `c`, member `req`, n 2; member-uses.ts). */
+export interface MemberUse {
+  receiver: string;
+  member: string;
+  n: number;
+}
+
 /** Which parser produced a file's chunks and facts. */
 export type ParserId = `tree-sitter:${string}` | 'heuristic';
 
@@ -82,6 +89,8 @@ export interface FileSyntax {
   imports: ImportFact[];
   /** Go package, Java package, C# namespace, PHP namespace declared by the file. */
   packageName?: string;
+  /** TypeScript/JavaScript: the members the file uses through each receiver name (file-analysis.ts). */
+  memberUses?: MemberUse[];
   /** Declaration outline for chunking (tree-sitter only). */
   outline?: SyntaxOutline;
 }
