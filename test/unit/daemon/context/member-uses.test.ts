@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { importsRetriever, type ImportSignals } from '../../../../daemon/context/imports-retriever';
 import { IndexStore, SCHEMA_VERSION } from '../../../../daemon/context/index-store';
-import { isTestPath, memberUsesIn } from '../../../../daemon/context/member-uses';
+import { isTestPath, memberUsesIn, WorkspaceMemberUses } from '../../../../daemon/context/member-uses';
 import { storeDirFor } from '../../../../daemon/context/workspace';
 import { indexedRepo } from './helpers';
 
@@ -88,6 +88,35 @@ describe('context/member-uses: members used through each receiver name across th
       writeFileSync(join(repo.root, 'src/h1.ts'), 'export const x = (c: any) => c.req.body\n');
       await repo.engine.refreshPaths(repo.root, ['src/h1.ts']);
       assert.deepEqual(Object.fromEntries(facts.memberUses!('c', 'src/app.ts')), { req: 5, json: 2 });
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('reads at most its bound of rows for one receiver, the first files indexed', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 6; i++) files[`src/h${i}.ts`] = i < 2 ? 'c.req.url\n' : 'c.json(1)\n';
+    const repo = await indexedRepo('member-uses-bound', files);
+    try {
+      const store = repo.engine.rootOf(join(repo.root, 'src/app.ts'))!.store;
+      const ids = (
+        store.db.prepare("SELECT file_id FROM member_uses WHERE receiver = 'c' ORDER BY rowid").all() as Array<{ file_id: number }>
+      ).map((r) => r.file_id);
+      assert.equal(ids.length, 6);
+      const bounded = new WorkspaceMemberUses(store, 2);
+      const firstTwo = store.db.prepare(`SELECT member FROM member_uses WHERE receiver = 'c' ORDER BY rowid LIMIT 2`).all() as Array<{
+        member: string;
+      }>;
+      const expected: Record<string, number> = {};
+      for (const r of firstTwo) expected[r.member] = (expected[r.member] ?? 0) + 1;
+      const sum = bounded.through('c', 'src/app.ts');
+      assert.deepEqual(Object.fromEntries(sum), expected);
+      assert.equal(
+        [...sum.values()].reduce((a, b) => a + b, 0),
+        2,
+        'two rows read of six',
+      );
+      assert.deepEqual(Object.fromEntries(new WorkspaceMemberUses(store).through('c', 'src/app.ts')), { json: 4, req: 2 });
     } finally {
       await repo.close();
     }
