@@ -99,6 +99,7 @@ export function goMemberWanted(before: string): GoWanted | undefined {
 
 /** How badly a member fits what `goMemberWanted` read (0 fits, 1 not said, 2 does not fit). */
 export function goMemberMismatch(site: DefinitionSite, row: ChunkRow, wanted: GoWanted): number {
-  if ('pointer' in wanted || 'implementing' in wanted) return 0;
+  // A condition's member is read by member-fit.ts (boolean-ish).
+  if ('pointer' in wanted || 'implementing' in wanted || 'condition' in wanted) return 0;
   return 'type' in wanted ? goResultMismatch(site, row, wanted.type) : goValueMismatch(site, row, wanted);
 }

@@ -5,6 +5,9 @@
  * - `a, b := |`, `a, b = |`, `if v, ok := |`: one expression giving two values is a call of a
  *   function declaring two results (a map index, a type assertion or a receive start with a
  *   variable); `x := |`: one value, which a function with none or several results does not give;
+ *   in an `if`/`for`/`switch` header (`if x := |`) a call, not a copy of a constant or variable;
+ * - a condition, `if |`, `else if |`, `&& |`, `|| |`, `!|`: a bool (a function declared to return
+ *   one, a constant or variable declared or initialised so; anything else only in a comparison);
  * - `var x T = |`, and `x = |` where `x` is declared `var x T` above or is a parameter `x T`
  *   of the enclosing function: a T;
  * - argument i of a call of a package-level function of the same package, `f(a, |`, or of a
@@ -31,9 +34,12 @@ import { splitTop } from './syntax/type-names';
 
 /**
  * A value of a type (its text, spaces removed); `values` of a count; `pointer`: the type after a `*`;
- * `implementing`: a type of the package implementing an interface (`var _ I = (*|`), by name.
+ * `implementing`: a type of the package implementing an interface (`var _ I = (*|`), by name;
+ * `call`: an `if`/`for`/`switch` header's value, a call rather than a constant or a variable;
+ * `condition`: a bool.
  */
-export type GoWanted = { type: string } | { values: number } | { pointer: true } | { implementing: Set<string> };
+export type GoWanted =
+  { type: string } | { values: number; call?: true } | { pointer: true } | { implementing: Set<string> } | { condition: true };
 
 /** What go-values reads of the index: chunks by id, definitions by name, the package's types implementing an interface. */
 export interface GoValueIndex {
@@ -63,8 +69,12 @@ export function goValueWanted(before: string, rel: string, index: GoValueIndex, 
     if (param) return { type: param };
     return /\*\s*$/.test(line) ? { pointer: true } : undefined;
   }
+  if (CONDITION.test(line)) return { condition: true };
   return assignmentWanted(tail, line) ?? argumentWanted(line, rel, index, before);
 }
+
+/** `if |`, `} else if |`, `&& |`, `|| |`, `!|` (not `!=`): a condition. */
+const CONDITION = /(?:^|[^\w.])(?:if|else\s+if)\s+!?\s*$|(?:&&|\|\||(?:^|[^!=<>])!)\s*$/;
 
 function assignmentWanted(tail: string, line: string): GoWanted | undefined {
   const v = /^\s*var\s+(\w+(?:\s*,\s*\w+)*)\s*([^=]*?)\s*=\s*$/.exec(line);
@@ -76,11 +86,13 @@ function assignmentWanted(tail: string, line: string): GoWanted | undefined {
   if (!a) return undefined;
   const names = a[1].split(/\s*,\s*/);
   if (names.length > 1) return { values: names.length };
+  // `if x := |`: a header binds what a call gives (a copy of a package-level value there is no use).
+  const call = /^\s*(?:if|for|switch)\s/.test(line) && a[2] === ':' ? ({ call: true } as const) : {};
   if (a[2] === '' && names[0] !== '_') {
     const declared = declaredTypeOf(names[0], tail.slice(0, tail.length - line.length));
     if (declared) return { type: declared };
   }
-  return { values: 1 };
+  return { values: 1, ...call };
 }
 
 /** The type `name` is declared with above: the last `var name T`, else a parameter `name T` of the last function declared. */
@@ -216,9 +228,10 @@ export function normalType(t: string): string {
 export function goValueMismatch(
   site: DefinitionSite,
   row: ChunkRow,
-  wanted: { values: number } | { pointer: true } | { implementing: Set<string> },
+  wanted: { values: number; call?: true } | { pointer: true } | { implementing: Set<string> } | { condition: true },
 ): number {
   if ('implementing' in wanted) return wanted.implementing.has(site.name) ? 0 : 1;
+  if ('condition' in wanted) return boolValued(site, row) ? 0 : 1;
   const decl = declarationLine(site, row);
   if ('pointer' in wanted) return site.kind === 'interface' || (site.kind === 'type' && !isStructDecl(site.name, decl)) ? 1 : 0;
   if (site.kind === 'function' || site.kind === 'method') {
@@ -227,8 +240,14 @@ export function goValueMismatch(
     const count = results === '' ? 0 : results.startsWith('(') ? splitTop(results.slice(1, -1), ',').length : 1;
     return count === wanted.values ? 0 : wanted.values === 1 ? 1 : 2;
   }
-  if (wanted.values === 1) return 0;
+  if (wanted.values === 1) return wanted.call && (site.kind === 'variable' || site.kind === 'constant') ? 1 : 0;
   return site.kind === 'variable' ? 1 : 2;
+}
+
+/** Whether a function is declared to return a bool, or a constant or variable is declared or initialised as one. */
+function boolValued(site: DefinitionSite, row: ChunkRow): boolean {
+  if (site.kind === 'function' || site.kind === 'method') return resultOf(declarationLine(site, row))?.trim() === 'bool';
+  return (site.kind === 'variable' || site.kind === 'constant') && goTypedValueMismatch(site, row, 'bool') === 0;
 }
 
 /**
@@ -291,6 +310,7 @@ function valueType(name: string, decl: string, above: string[]): string | undefi
   if (/^-?(?:\d[\w.]*|iota)(?:\s*(?:<<|>>|[-+*/|&^%])\s*(?:\d[\w.]*|iota))*$/.test(init)) return UNTYPED_NUMBER;
   // The standard library's error constructors.
   if (/^(?:errors\.New|fmt\.Errorf)\(/.test(init)) return 'error';
+  if (/^(?:true|false)\s*$/.test(init)) return 'bool';
   const literal = /^(&?)([A-Za-z_][\w.]*)\s*\{/.exec(init);
   if (literal) return `${literal[1] ? '*' : ''}${literal[2]}`;
   return undefined;

@@ -154,6 +154,27 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
     assert.equal(goTypedValueMismatch(site('x', 'variable'), row('var x = compute()'), 'int'), 1);
   });
 
+  it('a condition (`if |`, `else if |`, `&& |`, `!|`) takes a bool; an `if x := |` header a call', () => {
+    const cond = { condition: true } as const;
+    assert.deepEqual(goValueWanted('func f() {\n\tif ', 'pkg/a.go', none, false), cond);
+    assert.deepEqual(goValueWanted('func f() {\n\t} else if !', 'pkg/a.go', none, false), cond);
+    assert.deepEqual(goValueWanted('func f() {\n\tif ok && ', 'pkg/a.go', none, false), cond);
+    assert.deepEqual(goValueWanted('func f() {\n\tok := !', 'pkg/a.go', none, false), cond);
+    assert.deepEqual(goValueWanted('func f() {\n\tif x != ', 'pkg/a.go', none, false), undefined);
+    assert.deepEqual(goValueWanted('func f() {\n\tif err := ', 'pkg/a.go', none, false), { values: 1, call: true });
+    assert.deepEqual(goValueWanted('func f() {\n\terr := ', 'pkg/a.go', none, false), { values: 1 });
+    // A bool: a function declared to return one, a constant or variable declared or initialised so.
+    assert.equal(goValueMismatch(site('IsDebugging', 'function'), row('func IsDebugging() bool {'), cond), 0);
+    assert.equal(goValueMismatch(site('countParams', 'function'), row('func countParams(path string) uint16 {'), cond), 1);
+    assert.equal(goValueMismatch(site('enabled', 'variable'), row('var enabled = false'), cond), 0);
+    assert.equal(goValueMismatch(site('strict', 'variable'), row('var strict bool'), cond), 0);
+    assert.equal(goValueMismatch(site('Engine', 'type'), row('type Engine struct {'), cond), 1);
+    // In a header, a copy of a package-level value is no use: the call fits, the variable less.
+    const header = { values: 1, call: true } as const;
+    assert.equal(goValueMismatch(site('mapForm', 'function'), row('func mapForm(ptr any, form map[string][]string) error {'), header), 0);
+    assert.equal(goValueMismatch(site('errUnknownType', 'variable'), row('var errUnknownType = errors.New("unknown type")'), header), 1);
+  });
+
   it('orders the best names of a call argument by the parameter type', () => {
     const { index, sites } = indexOf([
       ['SetMode', 'function', 'func SetMode(value string) {'],
