@@ -95,15 +95,18 @@ function normal(result: string): string {
 
 /**
  * Members after `x.`: what the position around the receiver wants (`return c.|` in a function
- * returning error, `v, err := c.|`, `x := c.|`), read with the receiver left out of `before`;
- * undefined when it says nothing.
+ * returning error, `v, err := c.|`, `x := c.|`, with `index` an argument `f(a, c.|`,
+ * `gin.SetMode(gin.|`), read with the receiver left out of `before` (`rel`: the document's
+ * root-relative path); undefined when it says nothing.
  */
-export function goMemberWanted(before: string): GoWanted | undefined {
+export function goMemberWanted(before: string, index: GoValueIndex = NO_INDEX, rel = ''): GoWanted | undefined {
   const lead = before.slice(-TAIL).replace(/(?:[A-Za-z_]\w*(?:\([^()\n]*\))?(?:\[[^\]\n]*\])?\s*\.\s*)+$/, '');
   if (lead.length === Math.min(before.length, TAIL)) return undefined;
   const returned = goReturnWanted(lead);
-  return returned !== undefined ? { type: returned } : goValueWanted(lead, '', { chunks: () => new Map(), definitions: () => [] }, false);
+  return returned !== undefined ? { type: returned } : goValueWanted(lead, rel, index, false);
 }
+
+const NO_INDEX: GoValueIndex = { chunks: () => new Map(), definitions: () => [] };
 
 /** How badly a member fits what `goMemberWanted` read (0 fits, 1 not said, 2 does not fit). */
 export function goMemberMismatch(site: DefinitionSite, row: ChunkRow, wanted: GoWanted): number {

@@ -10,8 +10,9 @@
  *   one, a constant or variable declared or initialised so; anything else only in a comparison);
  * - `var x T = |`, and `x = |` where `x` is declared `var x T` above or is a parameter `x T`
  *   of the enclosing function: a T;
- * - argument i of a call of a package-level function of the same package, `f(a, |`, or of a
- *   method the workspace declares, `x.M(a, |` (x not an imported package): the type of its i-th
+ * - argument i of a call of a package-level function of the same package, `f(a, |`, of a
+ *   method the workspace declares, `x.M(a, |` (x not an imported package), or of a function of an
+ *   imported package of the workspace, `pkg.F(a, |`: the type of its i-th
  *   parameter, read from its declaration line in the index (`...T` gives T from there on;
  *   a type parameter, `any`, `interface{}` and a function type say nothing);
  * - `var _ Render = (*|` (or `= &|`, `= |`): a type of the package implementing the interface
@@ -143,7 +144,7 @@ function argumentWanted(line: string, rel: string, index: GoValueIndex, before: 
  * declares (the receiver is not typed here: the first of its methods of that name whose line says).
  */
 function methodArgumentWanted(recv: string, name: string, i: number, index: GoValueIndex, before: string): GoWanted | undefined {
-  if (importsPackage(before, recv)) return undefined;
+  if (importsPackage(before, recv)) return packageArgumentWanted(recv, name, i, index);
   const defs = index.definitions(name, CALLEE_DEFINITIONS).filter((d) => d.kind === 'method');
   if (defs.length === 0) return undefined;
   const rows = index.chunks(defs.map((d) => d.chunkId));
@@ -154,6 +155,19 @@ function methodArgumentWanted(recv: string, name: string, i: number, index: GoVa
     return /^(?:any|interface\{\}|func\b.*)$/.test(p.type) || p.typeParams.has(p.type) ? undefined : { type: normalType(p.type) };
   }
   return undefined;
+}
+
+/**
+ * `pkg.F(a, |` with pkg an imported package: parameter i of a package-level function F the
+ * workspace declares in a folder named pkg, else of the only one it declares.
+ */
+function packageArgumentWanted(pkg: string, name: string, i: number, index: GoValueIndex): GoWanted | undefined {
+  const defs = index.definitions(name, CALLEE_DEFINITIONS).filter((d) => d.kind === 'function' && d.container === undefined);
+  const def = defs.find((d) => d.path.split('/').at(-2) === pkg) ?? (defs.length === 1 ? defs[0] : undefined);
+  if (!def) return undefined;
+  const row = index.chunks([def.chunkId]).get(def.chunkId);
+  const wanted = row ? parameterType(declarationLine(def, row), i) : undefined;
+  return wanted ? { type: wanted } : undefined;
 }
 
 /** Whether the file imports a package named `name` (by its path's last element, or as its alias); read from the first IMPORT_HEAD characters. */

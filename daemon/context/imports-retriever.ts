@@ -108,6 +108,7 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
       suffix: q.suffix,
       language: q.language,
       ...(q.language === 'rust' ? { bound: letBoundName(before) } : {}),
+      ...(q.language === 'go' ? { rel: q.rel, goIndex } : {}),
     };
     // Already in order: the key is the rank.
     ranked = rankMembers(index, r.members, mq, (name) => nameAffinity(name, parts)).map((m, i) => ({ ...m, key: [i] }));

@@ -175,6 +175,19 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
     assert.equal(goValueMismatch(site('errUnknownType', 'variable'), row('var errUnknownType = errors.New("unknown type")'), header), 1);
   });
 
+  it("`pkg.F(a, |` with pkg an imported package: the parameter's type of F in the folder named pkg", () => {
+    const { index } = indexOf([
+      ['SetMode', 'function', 'func SetMode(value string) {', 'mode.go'],
+      ['Decode', 'function', 'func Decode(b []byte, v Value) error {', 'codec/json/api.go'],
+      ['Decode', 'function', 'func Decode(r io.Reader) error {', 'codec/xml/api.go'],
+    ]);
+    const head = 'import (\n\t"github.com/x/gin"\n\t"github.com/x/gin/codec/json"\n)\n\nfunc f() {\n\t';
+    assert.deepEqual(goValueWanted(`${head}gin.SetMode(`, 'ginS/a.go', index, false), { type: 'string' });
+    assert.deepEqual(goValueWanted(`${head}json.Decode(b, `, 'ginS/a.go', index, false), { type: 'Value' });
+    // Not imported: a method of whatever `xml` is, which the workspace does not declare.
+    assert.equal(goValueWanted(`${head}xml.Decode(`, 'ginS/a.go', index, false), undefined);
+  });
+
   it('orders the best names of a call argument by the parameter type', () => {
     const { index, sites } = indexOf([
       ['SetMode', 'function', 'func SetMode(value string) {'],
