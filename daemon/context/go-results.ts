@@ -47,10 +47,13 @@ export function goResultFit<T extends Keyed>(
   return [...head.sort(order), ...ranked.slice(MAX_RESULT_EVIDENCE)];
 }
 
-/** What the expression starting at the cursor takes (`return |`, go-values.ts for the rest), undefined when the position says nothing. */
-export function goWantedAt(index: GoValueIndex, rel: string, before: string): GoWanted | undefined {
+/**
+ * What the expression starting at the cursor takes (`return |`, go-values.ts for the rest; `after`:
+ * the text after the cursor), undefined when the position says nothing.
+ */
+export function goWantedAt(index: GoValueIndex, rel: string, before: string, after = ''): GoWanted | undefined {
   const returned = goReturnWanted(before);
-  return returned !== undefined ? { type: returned } : goValueWanted(before, rel, index, goPositionKind(before) === 'type');
+  return returned !== undefined ? { type: returned } : goValueWanted(before, rel, index, goPositionKind(before) === 'type', after);
 }
 
 /** The result the function the cursor is in declares, when the cursor starts a `return`'s expression (`error`, `(bool,error)`, `*Engine`). */
@@ -111,6 +114,6 @@ const NO_INDEX: GoValueIndex = { chunks: () => new Map(), definitions: () => [] 
 /** How badly a member fits what `goMemberWanted` read (0 fits, 1 not said, 2 does not fit). */
 export function goMemberMismatch(site: DefinitionSite, row: ChunkRow, wanted: GoWanted): number {
   // A condition's member is read by member-fit.ts (boolean-ish).
-  if ('pointer' in wanted || 'implementing' in wanted || 'condition' in wanted) return 0;
+  if ('pointer' in wanted || 'implementing' in wanted || 'condition' in wanted || 'asserted' in wanted) return 0;
   return 'type' in wanted ? goResultMismatch(site, row, wanted.type) : goValueMismatch(site, row, wanted);
 }

@@ -15,6 +15,7 @@
  *   imported package of the workspace, `pkg.F(a, |`: the type of its i-th
  *   parameter, read from its declaration line in the index (`...T` gives T from there on;
  *   a type parameter, `any`, `interface{}` and a function type say nothing);
+ * - `var _ |`: an interface, one listing a method the document declares first (go-assertions.ts);
  * - `var _ Render = (*|` (or `= &|`, `= |`): a type of the package implementing the interface
  *   (go-members.ts finds them by their methods), the assertion Go code writes beside each;
  * - a function literal's parameter, `router.GET("/", func(c *|`: the type the callee's parameter
@@ -30,6 +31,7 @@
  */
 import type { ChunkRow } from './index-store';
 import type { DefinitionSite } from './syntax/facts';
+import { goAssertionMethods, goAssertionMismatch, type AssertionMethods } from './go-assertions';
 import { goCallbackParameterType } from './go-callbacks';
 import { splitTop } from './syntax/type-names';
 
@@ -37,10 +39,15 @@ import { splitTop } from './syntax/type-names';
  * A value of a type (its text, spaces removed); `values` of a count; `pointer`: the type after a `*`;
  * `implementing`: a type of the package implementing an interface (`var _ I = (*|`), by name;
  * `call`: an `if`/`for`/`switch` header's value, a call rather than a constant or a variable;
- * `condition`: a bool.
+ * `condition`: a bool; `asserted`: the interface of a `var _ |` assertion, by the methods the document declares.
  */
 export type GoWanted =
-  { type: string } | { values: number; call?: true } | { pointer: true } | { implementing: Set<string> } | { condition: true };
+  | { type: string }
+  | { values: number; call?: true }
+  | { pointer: true }
+  | { implementing: Set<string> }
+  | { condition: true }
+  | { asserted: AssertionMethods };
 
 /** What go-values reads of the index: chunks by id, definitions by name, the package's types implementing an interface. */
 export interface GoValueIndex {
@@ -58,9 +65,12 @@ const CALLEE_DEFINITIONS = 8;
  * What the cursor's position wants, or undefined when the line says nothing (`before`: the text
  * before the cursor, the name being typed left out; `rel`: the document's root-relative path).
  */
-export function goValueWanted(before: string, rel: string, index: GoValueIndex, typePosition: boolean): GoWanted | undefined {
+export function goValueWanted(before: string, rel: string, index: GoValueIndex, typePosition: boolean, after = ''): GoWanted | undefined {
   const tail = before.slice(-TAIL);
   const line = tail.slice(tail.lastIndexOf('\n') + 1);
+  // `var _ |`: the interface a type of the document implements (go-assertions.ts).
+  const asserted = typePosition ? goAssertionMethods(line, before, after) : undefined;
+  if (asserted) return { asserted };
   // `var _ Render = (*|`, `_ Render = &|`: the assertion that a type of the package implements Render.
   const assertion = /^\s*(?:var\s+)?_\s+(?:\w+\.)?(\w+)\s*=\s*(?:\(\s*\*|&)?\s*$/.exec(line);
   const implementing = assertion && index.implementing?.(assertion[1], rel.slice(0, rel.lastIndexOf('/') + 1));
@@ -239,11 +249,8 @@ export function normalType(t: string): string {
  * How badly a candidate fits a count of values or a pointer's type (0 fits, 1 the index does not
  * say, 2 does not compile there); `row` holds its declaration.
  */
-export function goValueMismatch(
-  site: DefinitionSite,
-  row: ChunkRow,
-  wanted: { values: number; call?: true } | { pointer: true } | { implementing: Set<string> } | { condition: true },
-): number {
+export function goValueMismatch(site: DefinitionSite, row: ChunkRow, wanted: Exclude<GoWanted, { type: string }>): number {
+  if ('asserted' in wanted) return goAssertionMismatch(site, row, wanted.asserted);
   if ('implementing' in wanted) return wanted.implementing.has(site.name) ? 0 : 1;
   if ('condition' in wanted) return boolValued(site, row) ? 0 : 1;
   const decl = declarationLine(site, row);

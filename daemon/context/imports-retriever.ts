@@ -119,7 +119,7 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
     const packageParts = new Map(parts);
     addEnclosingName(packageParts, enclosingFunctionName(before));
     // Go: what the position takes (go-results.ts) is read from the declarations of the best names.
-    goWanted = q.language === 'go' ? goWantedAt(goIndex, q.rel, before) : undefined;
+    goWanted = q.language === 'go' ? goWantedAt(goIndex, q.rel, before, q.suffix) : undefined;
     // Where it says something, more of the names nothing else speaks for are worth reading.
     const unsupported = goWanted ? MAX_RESULT_EVIDENCE : MAX_UNSUPPORTED;
     ranked = [
