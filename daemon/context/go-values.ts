@@ -254,7 +254,7 @@ export function goValueMismatch(site: DefinitionSite, row: ChunkRow, wanted: Exc
   if ('implementing' in wanted) return wanted.implementing.has(site.name) ? 0 : 1;
   if ('condition' in wanted) return boolValued(site, row) ? 0 : 1;
   const decl = declarationLine(site, row);
-  if ('pointer' in wanted) return site.kind === 'interface' || (site.kind === 'type' && !isStructDecl(site.name, decl)) ? 1 : 0;
+  if ('pointer' in wanted) return site.kind === 'interface' || (site.kind === 'type' && !maybeStructDecl(site.name, decl)) ? 1 : 0;
   if (site.kind === 'function' || site.kind === 'method') {
     const results = resultOf(decl);
     if (results === undefined) return wanted.values === 1 ? 0 : 1;
@@ -304,10 +304,21 @@ const UNTYPED_NUMBER = '0';
 const NUMERIC = /^(?:u?int(?:8|16|32|64)?|uintptr|float(?:32|64)|complex(?:64|128)|byte|rune)$/;
 const BUILTIN = /^(?:u?int(?:8|16|32|64)?|uintptr|float(?:32|64)|complex(?:64|128)|byte|rune|string|bool|error|\*.*|\[.*)$/;
 
-/** `type Name struct {`, `Name struct {` in a group, `Name[T any] struct {`. */
-function isStructDecl(name: string, decl: string): boolean {
-  return new RegExp(`^\\s*(?:type\\s+)?${name}\\s*(?:\\[[^\\]]*\\])?\\s+struct\\b`).test(decl);
+/**
+ * `type Name struct {`, `Name struct {` in a group, `Name[T any] struct {`, or a type defined by
+ * another named type, which may be one (`type multipartRequest http.Request`; not a built-in one).
+ */
+function maybeStructDecl(name: string, decl: string): boolean {
+  const m = new RegExp(`^\\s*(?:type\\s+)?${name}\\s*(?:\\[[^\\]]*\\])?\\s+(?:=\\s*)?(\\S+)`).exec(decl);
+  if (!m) return false;
+  return (
+    m[1] === 'struct' ||
+    m[1] === 'struct{' ||
+    (/^[A-Za-z_][\w.]*$/.test(m[1]) && !GO_BUILTIN_TYPES.test(m[1]) && m[1] !== 'interface' && m[1] !== 'func' && m[1] !== 'chan')
+  );
 }
+
+const GO_BUILTIN_TYPES = /^(?:u?int(?:8|16|32|64)?|uintptr|float(?:32|64)|complex(?:64|128)|byte|rune|string|bool|error|any)$/;
 
 /** The type a constant or variable's declaration line gives it (UNTYPED_STRING / UNTYPED_NUMBER for an untyped literal). */
 function valueType(name: string, decl: string, above: string[]): string | undefined {

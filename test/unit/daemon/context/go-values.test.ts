@@ -102,7 +102,7 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
     assert.equal(parameterType('func g(h func(c *Context)) {', 0), undefined);
   });
 
-  it('a type after `*`: a struct fits, an interface or a function, map or slice type does not', () => {
+  it('a type after `*`: a struct (or a type defined by another named type) fits, an interface or a function, map, slice or built-in type does not', () => {
     assert.deepEqual(goValueWanted('func (c *', 'pkg/a.go', none, true), { pointer: true });
     // A function literal's parameter: the type where it goes says more (go-callbacks.ts).
     const handlers = indexOf([
@@ -116,6 +116,10 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
     assert.equal(goValueMismatch(site('node', 'type'), row('\tnode[T any] struct {'), pointer), 0);
     assert.equal(goValueMismatch(site('HandlerFunc', 'type'), row('type HandlerFunc func(*Context)'), pointer), 1);
     assert.equal(goValueMismatch(site('IRouter', 'interface'), row('type IRouter interface {'), pointer), 1);
+    // A type defined by another named type may be a struct (`(*multipartRequest)(req)`); a built-in one is not.
+    assert.equal(goValueMismatch(site('multipartRequest', 'type'), row('type multipartRequest http.Request'), pointer), 0);
+    assert.equal(goValueMismatch(site('Accounts', 'type'), row('type Accounts map[string]string'), pointer), 1);
+    assert.equal(goValueMismatch(site('Mode', 'type'), row('type Mode string'), pointer), 1);
   });
 
   it('a count of values: a function by its declared results, one value for a type, a constant or a variable', () => {
