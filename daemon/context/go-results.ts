@@ -53,7 +53,9 @@ export function goResultFit<T extends Keyed>(
  */
 export function goWantedAt(index: GoValueIndex, rel: string, before: string, after = ''): GoWanted | undefined {
   const returned = goReturnWanted(before);
-  return returned !== undefined ? { type: returned } : goValueWanted(before, rel, index, goPositionKind(before) === 'type', after);
+  if (returned !== undefined) return { type: returned };
+  const position = goPositionKind(before);
+  return goValueWanted(before, rel, index, position === 'type', after, position === 'statement');
 }
 
 /** The result the function the cursor is in declares, when the cursor starts a `return`'s expression (`error`, `(bool,error)`, `*Engine`). */
@@ -114,6 +116,6 @@ const NO_INDEX: GoValueIndex = { chunks: () => new Map(), definitions: () => [] 
 /** How badly a member fits what `goMemberWanted` read (0 fits, 1 not said, 2 does not fit). */
 export function goMemberMismatch(site: DefinitionSite, row: ChunkRow, wanted: GoWanted): number {
   // A condition's member is read by member-fit.ts (boolean-ish).
-  if ('pointer' in wanted || 'implementing' in wanted || 'condition' in wanted || 'asserted' in wanted) return 0;
+  if ('pointer' in wanted || 'implementing' in wanted || 'condition' in wanted || 'asserted' in wanted || 'statement' in wanted) return 0;
   return 'type' in wanted ? goResultMismatch(site, row, wanted.type) : goValueMismatch(site, row, wanted);
 }

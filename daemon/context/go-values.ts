@@ -47,7 +47,8 @@ export type GoWanted =
   | { pointer: true }
   | { implementing: Set<string> }
   | { condition: true }
-  | { asserted: AssertionMethods };
+  | { asserted: AssertionMethods }
+  | { statement: true };
 
 /** What go-values reads of the index: chunks by id, definitions by name, the package's types implementing an interface. */
 export interface GoValueIndex {
@@ -65,7 +66,14 @@ const CALLEE_DEFINITIONS = 8;
  * What the cursor's position wants, or undefined when the line says nothing (`before`: the text
  * before the cursor, the name being typed left out; `rel`: the document's root-relative path).
  */
-export function goValueWanted(before: string, rel: string, index: GoValueIndex, typePosition: boolean, after = ''): GoWanted | undefined {
+export function goValueWanted(
+  before: string,
+  rel: string,
+  index: GoValueIndex,
+  typePosition: boolean,
+  after = '',
+  statementStart = false,
+): GoWanted | undefined {
   const tail = before.slice(-TAIL);
   const line = tail.slice(tail.lastIndexOf('\n') + 1);
   // `var _ |`: the interface a type of the document implements (go-assertions.ts).
@@ -81,6 +89,7 @@ export function goValueWanted(before: string, rel: string, index: GoValueIndex, 
     return /\*\s*$/.test(line) ? { pointer: true } : undefined;
   }
   if (CONDITION.test(line)) return { condition: true };
+  if (statementStart) return { statement: true };
   return assignmentWanted(tail, line) ?? argumentWanted(line, rel, index, before);
 }
 
@@ -251,6 +260,14 @@ export function normalType(t: string): string {
  */
 export function goValueMismatch(site: DefinitionSite, row: ChunkRow, wanted: Exclude<GoWanted, { type: string }>): number {
   if ('asserted' in wanted) return goAssertionMismatch(site, row, wanted.asserted);
+  if ('statement' in wanted) {
+    // A call statement throws its results away: a function returning nothing, or a variable being assigned
+    // (a type, an interface or a constant, which go-position.ts already counts against, less still).
+    if (site.kind === 'variable') return 0;
+    if (site.kind !== 'function') return 1;
+    const results = resultOf(declarationLine(site, row));
+    return results === undefined || results === '' ? 0 : 1;
+  }
   if ('implementing' in wanted) return wanted.implementing.has(site.name) ? 0 : 1;
   if ('condition' in wanted) return boolValued(site, row) ? 0 : 1;
   const decl = declarationLine(site, row);

@@ -95,6 +95,8 @@ describe('context/go-results: what `return |` takes in a Go function', () => {
     assert.deepEqual(goWantedAt(index, 'a.go', before), { condition: true });
     const order = (a: { key: number[] }, b: { key: number[] }) => a.key[1] - b.key[1] || a.key[2] - b.key[2];
     assert.equal(goResultFit(index, 'a.go', ranked, before, order)[0].site.name, 'IsDebugging');
+    // A blank line in a function body starts a statement (go-position.ts).
+    assert.deepEqual(goWantedAt(index, 'a.go', 'func f() {\n\tx := 1\n\t'), { statement: true });
     // A position that says nothing reads nothing.
     assert.equal(goWantedAt(index, 'a.go', 'func f() {\n\tx := pairs + '), undefined);
   });

@@ -192,6 +192,15 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
     assert.equal(goValueWanted(`${head}xml.Decode(`, 'ginS/a.go', index, false), undefined);
   });
 
+  it('the start of a statement: a call that returns nothing or a variable assigned, before a function whose results would be lost', () => {
+    const statement = { statement: true } as const;
+    assert.deepEqual(goValueWanted('func f() {\n\t', 'pkg/a.go', none, false, '', true), statement);
+    assert.equal(goValueMismatch(site('SetMode', 'function'), row('func SetMode(value string) {'), statement), 0);
+    assert.equal(goValueMismatch(site('DefaultWriter', 'variable'), row('var DefaultWriter io.Writer = os.Stdout'), statement), 0);
+    assert.equal(goValueMismatch(site('New', 'function'), row('func New(opts ...OptionFunc) *Engine {'), statement), 1);
+    assert.equal(goValueMismatch(site('Engine', 'type'), row('type Engine struct {'), statement), 1);
+  });
+
   it('orders the best names of a call argument by the parameter type', () => {
     const { index, sites } = indexOf([
       ['SetMode', 'function', 'func SetMode(value string) {'],
