@@ -118,6 +118,7 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
     // for a package's names, not for imports (on the dev repositories it helped one and hurt another).
     const packageParts = new Map(parts);
     addEnclosingName(packageParts, enclosingFunctionName(before));
+    if (q.language === 'go') addSingulars(packageParts, before);
     // Go: what the position takes (go-results.ts) is read from the declarations of the best names.
     goWanted = q.language === 'go' ? goWantedAt(goIndex, q.rel, before, q.suffix) : undefined;
     // Where it says something, more of the names nothing else speaks for are worth reading.
@@ -332,6 +333,17 @@ function addEnclosingName(parts: Map<string, number>, name: string | undefined):
   if (!name) return;
   for (const p of splitIdentifier(name))
     if (p.length > 1 && !STOP_WORDS.has(p) && !/^(?:test|benchmark|example|fuzz)$/.test(p)) parts.set(p, Math.max(parts.get(p) ?? 0, 2));
+}
+
+/** Go: the cursor line's plural parts as singulars too (`skippedNodes *[]` → skippedNode, `handlers []` → handler). */
+function addSingulars(parts: Map<string, number>, before: string): void {
+  const line = before.slice(before.lastIndexOf('\n') + 1);
+  for (const ident of identifiersIn(line))
+    for (const p of splitIdentifier(ident)) {
+      const one =
+        p.length < 4 || !p.endsWith('s') || p.endsWith('ss') ? undefined : p.endsWith('ies') ? `${p.slice(0, -3)}y` : p.slice(0, -1);
+      if (one && !parts.has(one)) parts.set(one, parts.get(p) ?? 3);
+    }
 }
 
 /** Weighted identifier parts of the lines above the cursor (the cursor line weighs most). */
