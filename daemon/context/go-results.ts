@@ -105,10 +105,17 @@ function normal(result: string): string {
  * root-relative path); undefined when it says nothing.
  */
 export function goMemberWanted(before: string, index: GoValueIndex = NO_INDEX, rel = ''): GoWanted | undefined {
-  const lead = before.slice(-TAIL).replace(/(?:[A-Za-z_]\w*(?:\([^()\n]*\))?(?:\[[^\]\n]*\])?\s*\.\s*)+$/, '');
-  if (lead.length === Math.min(before.length, TAIL)) return undefined;
+  const lead = goMemberLead(before);
+  if (lead === undefined) return undefined;
   const returned = goReturnWanted(lead);
   return returned !== undefined ? { type: returned } : goValueWanted(lead, rel, index, false);
+}
+
+/** The last TAIL characters of `before` without the receiver chain that ends it (`x.`, `c.Writer.`, `f(a).`), undefined without one. */
+export function goMemberLead(before: string): string | undefined {
+  const tail = before.slice(-TAIL);
+  const lead = tail.replace(/(?:[A-Za-z_]\w*(?:\([^()\n]*\))?(?:\[[^\]\n]*\])?\s*\.\s*)+$/, '');
+  return lead.length === tail.length ? undefined : lead;
 }
 
 const NO_INDEX: GoValueIndex = { chunks: () => new Map(), definitions: () => [] };

@@ -19,10 +19,10 @@
  * method would take several of the first ranks); the others follow.
  */
 import type { DocumentUses } from './document-uses';
-import { memberPosition } from './cursor-position';
+import { memberPosition, type MemberPosition } from './cursor-position';
 import { memberDeclaration, memberFit } from './member-fit';
-import { goMemberMismatch, goMemberWanted, MAX_RESULT_EVIDENCE } from './go-results';
-import { goKindMismatch } from './go-position';
+import { goMemberLead, goMemberMismatch, goMemberWanted, MAX_RESULT_EVIDENCE } from './go-results';
+import { goKindMismatch, goPositionKind } from './go-position';
 import type { GoValueIndex } from './go-values';
 import type { MemberSite } from './receiver-members';
 import type { IndexStore } from './index-store';
@@ -90,9 +90,8 @@ export function rankMembers(
   const head = scored.slice(0, evidence);
   const position = memberPosition(q.before, q.language);
   const rows = index.store.chunks(head.map((s) => s.m.site.chunkId));
-  // Go `pkg.`: a package's types, constants and interfaces start no statement, and an interface is no value.
-  const goPackageKind =
-    q.language !== 'go' ? undefined : position === 'statement' ? 'statement' : position === 'other' ? undefined : 'value';
+  // Go `pkg.`: a package's types, constants and interfaces start no statement, an interface is no value, a type goes where one does.
+  const goPackageKind = q.language !== 'go' ? undefined : goNamespacePosition(q.before, position);
   for (const s of head) {
     const row = rows.get(s.m.site.chunkId);
     if (!row) continue;
@@ -147,6 +146,14 @@ export function typedRank(name: string, typed: string): number | undefined {
 export function compareKeys(a: number[], b: number[]): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
   return a.length - b.length;
+}
+
+/** What a Go package's name after `pkg.` must be: a type (`func f(r render.|`, `var x pkg.|`), a statement's start, a value. */
+function goNamespacePosition(before: string, position: MemberPosition): 'type' | 'statement' | 'value' | undefined {
+  if (position === 'statement') return 'statement';
+  const lead = goMemberLead(before);
+  if (lead !== undefined && goPositionKind(lead) === 'type') return 'type';
+  return position === 'other' ? undefined : 'value';
 }
 
 /** A path's folder (with its slash; '' at the root): a Go package. */

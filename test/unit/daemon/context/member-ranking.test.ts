@@ -213,7 +213,7 @@ describe('context/member-ranking: Go package members', () => {
     assert.deepEqual(ranked(gin, before, ['New']), ['TestMode', 'Engine', 'New']);
   });
 
-  it('an interface is no value, a type no statement, and another package has no unexported names', () => {
+  it('an interface is no value, a type no statement but where a type goes, and another package has no unexported names', () => {
     const json: Array<[string, number]> = [
       ['codec/json/api.go', 4],
       ['codec/json/api.go', 1],
@@ -225,5 +225,8 @@ describe('context/member-ranking: Go package members', () => {
       ['mode.go', 1],
     ];
     assert.deepEqual(ranked(setMode, 'func f() {\n\tgin.', [], 'Engine'), ['SetMode', 'Engine']);
+    // Where a type goes (a parameter, `var x pkg.|`, `[]pkg.|`), a type.
+    for (const before of ['func serve(e *gin.', 'func f() {\n\tvar e gin.', 'func f() {\n\tall := []gin.'])
+      assert.deepEqual(ranked(gin.slice(0, 2), before, [], 'New'), ['Engine', 'New'], before);
   });
 });
