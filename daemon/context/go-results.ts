@@ -123,6 +123,14 @@ const NO_INDEX: GoValueIndex = { chunks: () => new Map(), definitions: () => [] 
 /** How badly a member fits what `goMemberWanted` read (0 fits, 1 not said, 2 does not fit). */
 export function goMemberMismatch(site: DefinitionSite, row: ChunkRow, wanted: GoWanted): number {
   // A condition's member is read by member-fit.ts (boolean-ish).
-  if ('pointer' in wanted || 'implementing' in wanted || 'condition' in wanted || 'asserted' in wanted || 'statement' in wanted) return 0;
+  if (
+    'pointer' in wanted ||
+    'implementing' in wanted ||
+    'condition' in wanted ||
+    'asserted' in wanted ||
+    'statement' in wanted ||
+    'addressable' in wanted
+  )
+    return 0;
   return 'type' in wanted ? goResultMismatch(site, row, wanted.type) : goValueMismatch(site, row, wanted);
 }

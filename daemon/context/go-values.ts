@@ -6,6 +6,7 @@
  *   function declaring two results (a map index, a type assertion or a receive start with a
  *   variable); `x := |`: one value, which a function with none or several results does not give;
  *   in an `if`/`for`/`switch` header (`if x := |`) a call, not a copy of a constant or variable;
+ * - `&|`: a variable or a struct type (`&T{…}`), not a function or a constant;
  * - a condition, `if |`, `else if |`, `&& |`, `|| |`, `!|`: a bool (a function declared to return
  *   one, a constant or variable declared or initialised so; anything else only in a comparison);
  * - `var x T = |`, and `x = |` where `x` is declared `var x T` above or is a parameter `x T`
@@ -39,7 +40,7 @@ import { splitTop } from './syntax/type-names';
  * A value of a type (its text, spaces removed); `values` of a count; `pointer`: the type after a `*`;
  * `implementing`: a type of the package implementing an interface (`var _ I = (*|`), by name;
  * `call`: an `if`/`for`/`switch` header's value, a call rather than a constant or a variable;
- * `condition`: a bool; `asserted`: the interface of a `var _ |` assertion, by the methods the document declares.
+ * `condition`: a bool; `addressable`: what `&` takes the address of (a variable, a composite literal's type); `asserted`: the interface of a `var _ |` assertion, by the methods the document declares.
  */
 export type GoWanted =
   | { type: string }
@@ -48,7 +49,8 @@ export type GoWanted =
   | { implementing: Set<string> }
   | { condition: true }
   | { asserted: AssertionMethods }
-  | { statement: true };
+  | { statement: true }
+  | { addressable: true };
 
 /** What go-values reads of the index: chunks by id, definitions by name, the package's types implementing an interface. */
 export interface GoValueIndex {
@@ -89,6 +91,8 @@ export function goValueWanted(
     return /\*\s*$/.test(line) ? { pointer: true } : undefined;
   }
   if (CONDITION.test(line)) return { condition: true };
+  // `&|` (not `&&`): an address is taken of a variable or a composite literal, never of a function or a constant.
+  if (/(?:^|[^&])&\s*$/.test(line)) return { addressable: true };
   if (statementStart) return { statement: true };
   return assignmentWanted(tail, line) ?? argumentWanted(line, rel, index, before);
 }
@@ -260,6 +264,10 @@ export function normalType(t: string): string {
  */
 export function goValueMismatch(site: DefinitionSite, row: ChunkRow, wanted: Exclude<GoWanted, { type: string }>): number {
   if ('asserted' in wanted) return goAssertionMismatch(site, row, wanted.asserted);
+  if ('addressable' in wanted) {
+    if (site.kind === 'variable') return 0;
+    return site.kind === 'type' ? (maybeStructDecl(site.name, declarationLine(site, row)) ? 0 : 1) : 2;
+  }
   if ('statement' in wanted) {
     // A call statement throws its results away: a function returning nothing, or a variable being assigned
     // (a type, an interface or a constant, which go-position.ts already counts against, less still).

@@ -201,6 +201,17 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
     assert.equal(goValueMismatch(site('Engine', 'type'), row('type Engine struct {'), statement), 1);
   });
 
+  it('`&|` takes the address of a variable or a struct literal, never of a function or a constant', () => {
+    const addr = { addressable: true } as const;
+    assert.deepEqual(goValueWanted('func f() {\n\treturn atomic.LoadInt32(&', 'pkg/a.go', none, false), addr);
+    assert.deepEqual(goValueWanted('func f() {\n\tif ok && ', 'pkg/a.go', none, false), { condition: true });
+    assert.equal(goValueMismatch(site('ginMode', 'variable'), row('var ginMode int32 = debugCode'), addr), 0);
+    assert.equal(goValueMismatch(site('Engine', 'type'), row('type Engine struct {'), addr), 0);
+    assert.equal(goValueMismatch(site('HandlerFunc', 'type'), row('type HandlerFunc func(*Context)'), addr), 1);
+    assert.equal(goValueMismatch(site('New', 'function'), row('func New() *Engine {'), addr), 2);
+    assert.equal(goValueMismatch(site('debugCode', 'constant'), row('\tdebugCode = iota'), addr), 2);
+  });
+
   it('orders the best names of a call argument by the parameter type', () => {
     const { index, sites } = indexOf([
       ['SetMode', 'function', 'func SetMode(value string) {'],
