@@ -5,12 +5,18 @@
  * - `a, b := |`, `a, b = |`, `if v, ok := |`: one expression giving two values is a call of a
  *   function declaring two results (a map index, a type assertion or a receive start with a
  *   variable); `x := |`: one value, which a function with none or several results does not give;
+ *   in an `if`/`for`/`switch` header (`if x := |`) a call, not a copy of a constant or variable;
+ * - `&|`: a variable or a struct type (`&T{…}`), not a function or a constant;
+ * - a condition, `if |`, `else if |`, `&& |`, `|| |`, `!|`: a bool (a function declared to return
+ *   one, a constant or variable declared or initialised so; anything else only in a comparison);
  * - `var x T = |`, and `x = |` where `x` is declared `var x T` above or is a parameter `x T`
  *   of the enclosing function: a T;
- * - argument i of a call of a package-level function of the same package, `f(a, |`, or of a
- *   method the workspace declares, `x.M(a, |` (x not an imported package): the type of its i-th
+ * - argument i of a call of a package-level function of the same package, `f(a, |`, of a
+ *   method the workspace declares, `x.M(a, |` (x not an imported package), or of a function of an
+ *   imported package of the workspace, `pkg.F(a, |`: the type of its i-th
  *   parameter, read from its declaration line in the index (`...T` gives T from there on;
  *   a type parameter, `any`, `interface{}` and a function type say nothing);
+ * - `var _ |`: an interface, one listing a method the document declares first (go-assertions.ts);
  * - `var _ Render = (*|` (or `= &|`, `= |`): a type of the package implementing the interface
  *   (go-members.ts finds them by their methods), the assertion Go code writes beside each;
  * - a function literal's parameter, `router.GET("/", func(c *|`: the type the callee's parameter
@@ -26,14 +32,25 @@
  */
 import type { ChunkRow } from './index-store';
 import type { DefinitionSite } from './syntax/facts';
+import { goAssertionMethods, goAssertionMismatch, type AssertionMethods } from './go-assertions';
 import { goCallbackParameterType } from './go-callbacks';
 import { splitTop } from './syntax/type-names';
 
 /**
  * A value of a type (its text, spaces removed); `values` of a count; `pointer`: the type after a `*`;
- * `implementing`: a type of the package implementing an interface (`var _ I = (*|`), by name.
+ * `implementing`: a type of the package implementing an interface (`var _ I = (*|`), by name;
+ * `call`: an `if`/`for`/`switch` header's value, a call rather than a constant or a variable;
+ * `condition`: a bool; `addressable`: what `&` takes the address of (a variable, a composite literal's type); `asserted`: the interface of a `var _ |` assertion, by the methods the document declares.
  */
-export type GoWanted = { type: string } | { values: number } | { pointer: true } | { implementing: Set<string> };
+export type GoWanted =
+  | { type: string }
+  | { values: number; call?: true }
+  | { pointer: true }
+  | { implementing: Set<string> }
+  | { condition: true }
+  | { asserted: AssertionMethods }
+  | { statement: true }
+  | { addressable: true };
 
 /** What go-values reads of the index: chunks by id, definitions by name, the package's types implementing an interface. */
 export interface GoValueIndex {
@@ -51,9 +68,19 @@ const CALLEE_DEFINITIONS = 8;
  * What the cursor's position wants, or undefined when the line says nothing (`before`: the text
  * before the cursor, the name being typed left out; `rel`: the document's root-relative path).
  */
-export function goValueWanted(before: string, rel: string, index: GoValueIndex, typePosition: boolean): GoWanted | undefined {
+export function goValueWanted(
+  before: string,
+  rel: string,
+  index: GoValueIndex,
+  typePosition: boolean,
+  after = '',
+  statementStart = false,
+): GoWanted | undefined {
   const tail = before.slice(-TAIL);
   const line = tail.slice(tail.lastIndexOf('\n') + 1);
+  // `var _ |`: the interface a type of the document implements (go-assertions.ts).
+  const asserted = typePosition ? goAssertionMethods(line, before, after) : undefined;
+  if (asserted) return { asserted };
   // `var _ Render = (*|`, `_ Render = &|`: the assertion that a type of the package implements Render.
   const assertion = /^\s*(?:var\s+)?_\s+(?:\w+\.)?(\w+)\s*=\s*(?:\(\s*\*|&)?\s*$/.exec(line);
   const implementing = assertion && index.implementing?.(assertion[1], rel.slice(0, rel.lastIndexOf('/') + 1));
@@ -63,8 +90,15 @@ export function goValueWanted(before: string, rel: string, index: GoValueIndex, 
     if (param) return { type: param };
     return /\*\s*$/.test(line) ? { pointer: true } : undefined;
   }
+  if (CONDITION.test(line)) return { condition: true };
+  // `&|` (not `&&`): an address is taken of a variable or a composite literal, never of a function or a constant.
+  if (/(?:^|[^&])&\s*$/.test(line)) return { addressable: true };
+  if (statementStart) return { statement: true };
   return assignmentWanted(tail, line) ?? argumentWanted(line, rel, index, before);
 }
+
+/** `if |`, `} else if |`, `&& |`, `|| |`, `!|` (not `!=`): a condition. */
+const CONDITION = /(?:^|[^\w.])(?:if|else\s+if)\s+!?\s*$|(?:&&|\|\||(?:^|[^!=<>])!)\s*$/;
 
 function assignmentWanted(tail: string, line: string): GoWanted | undefined {
   const v = /^\s*var\s+(\w+(?:\s*,\s*\w+)*)\s*([^=]*?)\s*=\s*$/.exec(line);
@@ -76,11 +110,13 @@ function assignmentWanted(tail: string, line: string): GoWanted | undefined {
   if (!a) return undefined;
   const names = a[1].split(/\s*,\s*/);
   if (names.length > 1) return { values: names.length };
+  // `if x := |`: a header binds what a call gives (a copy of a package-level value there is no use).
+  const call = /^\s*(?:if|for|switch)\s/.test(line) && a[2] === ':' ? ({ call: true } as const) : {};
   if (a[2] === '' && names[0] !== '_') {
     const declared = declaredTypeOf(names[0], tail.slice(0, tail.length - line.length));
     if (declared) return { type: declared };
   }
-  return { values: 1 };
+  return { values: 1, ...call };
 }
 
 /** The type `name` is declared with above: the last `var name T`, else a parameter `name T` of the last function declared. */
@@ -131,7 +167,7 @@ function argumentWanted(line: string, rel: string, index: GoValueIndex, before: 
  * declares (the receiver is not typed here: the first of its methods of that name whose line says).
  */
 function methodArgumentWanted(recv: string, name: string, i: number, index: GoValueIndex, before: string): GoWanted | undefined {
-  if (importsPackage(before, recv)) return undefined;
+  if (importsPackage(before, recv)) return packageArgumentWanted(recv, name, i, index);
   const defs = index.definitions(name, CALLEE_DEFINITIONS).filter((d) => d.kind === 'method');
   if (defs.length === 0) return undefined;
   const rows = index.chunks(defs.map((d) => d.chunkId));
@@ -142,6 +178,19 @@ function methodArgumentWanted(recv: string, name: string, i: number, index: GoVa
     return /^(?:any|interface\{\}|func\b.*)$/.test(p.type) || p.typeParams.has(p.type) ? undefined : { type: normalType(p.type) };
   }
   return undefined;
+}
+
+/**
+ * `pkg.F(a, |` with pkg an imported package: parameter i of a package-level function F the
+ * workspace declares in a folder named pkg, else of the only one it declares.
+ */
+function packageArgumentWanted(pkg: string, name: string, i: number, index: GoValueIndex): GoWanted | undefined {
+  const defs = index.definitions(name, CALLEE_DEFINITIONS).filter((d) => d.kind === 'function' && d.container === undefined);
+  const def = defs.find((d) => d.path.split('/').at(-2) === pkg) ?? (defs.length === 1 ? defs[0] : undefined);
+  if (!def) return undefined;
+  const row = index.chunks([def.chunkId]).get(def.chunkId);
+  const wanted = row ? parameterType(declarationLine(def, row), i) : undefined;
+  return wanted ? { type: wanted } : undefined;
 }
 
 /** Whether the file imports a package named `name` (by its path's last element, or as its alias); read from the first IMPORT_HEAD characters. */
@@ -213,22 +262,38 @@ export function normalType(t: string): string {
  * How badly a candidate fits a count of values or a pointer's type (0 fits, 1 the index does not
  * say, 2 does not compile there); `row` holds its declaration.
  */
-export function goValueMismatch(
-  site: DefinitionSite,
-  row: ChunkRow,
-  wanted: { values: number } | { pointer: true } | { implementing: Set<string> },
-): number {
+export function goValueMismatch(site: DefinitionSite, row: ChunkRow, wanted: Exclude<GoWanted, { type: string }>): number {
+  if ('asserted' in wanted) return goAssertionMismatch(site, row, wanted.asserted);
+  if ('addressable' in wanted) {
+    if (site.kind === 'variable') return 0;
+    return site.kind === 'type' ? (maybeStructDecl(site.name, declarationLine(site, row)) ? 0 : 1) : 2;
+  }
+  if ('statement' in wanted) {
+    // A call statement throws its results away: a function returning nothing, or a variable being assigned
+    // (a type, an interface or a constant, which go-position.ts already counts against, less still).
+    if (site.kind === 'variable') return 0;
+    if (site.kind !== 'function') return 1;
+    const results = resultOf(declarationLine(site, row));
+    return results === undefined || results === '' ? 0 : 1;
+  }
   if ('implementing' in wanted) return wanted.implementing.has(site.name) ? 0 : 1;
+  if ('condition' in wanted) return boolValued(site, row) ? 0 : 1;
   const decl = declarationLine(site, row);
-  if ('pointer' in wanted) return site.kind === 'interface' || (site.kind === 'type' && !isStructDecl(site.name, decl)) ? 1 : 0;
+  if ('pointer' in wanted) return site.kind === 'interface' || (site.kind === 'type' && !maybeStructDecl(site.name, decl)) ? 1 : 0;
   if (site.kind === 'function' || site.kind === 'method') {
     const results = resultOf(decl);
     if (results === undefined) return wanted.values === 1 ? 0 : 1;
     const count = results === '' ? 0 : results.startsWith('(') ? splitTop(results.slice(1, -1), ',').length : 1;
     return count === wanted.values ? 0 : wanted.values === 1 ? 1 : 2;
   }
-  if (wanted.values === 1) return 0;
+  if (wanted.values === 1) return wanted.call && (site.kind === 'variable' || site.kind === 'constant') ? 1 : 0;
   return site.kind === 'variable' ? 1 : 2;
+}
+
+/** Whether a function is declared to return a bool, or a constant or variable is declared or initialised as one. */
+function boolValued(site: DefinitionSite, row: ChunkRow): boolean {
+  if (site.kind === 'function' || site.kind === 'method') return resultOf(declarationLine(site, row))?.trim() === 'bool';
+  return (site.kind === 'variable' || site.kind === 'constant') && goTypedValueMismatch(site, row, 'bool') === 0;
 }
 
 /**
@@ -264,10 +329,21 @@ const UNTYPED_NUMBER = '0';
 const NUMERIC = /^(?:u?int(?:8|16|32|64)?|uintptr|float(?:32|64)|complex(?:64|128)|byte|rune)$/;
 const BUILTIN = /^(?:u?int(?:8|16|32|64)?|uintptr|float(?:32|64)|complex(?:64|128)|byte|rune|string|bool|error|\*.*|\[.*)$/;
 
-/** `type Name struct {`, `Name struct {` in a group, `Name[T any] struct {`. */
-function isStructDecl(name: string, decl: string): boolean {
-  return new RegExp(`^\\s*(?:type\\s+)?${name}\\s*(?:\\[[^\\]]*\\])?\\s+struct\\b`).test(decl);
+/**
+ * `type Name struct {`, `Name struct {` in a group, `Name[T any] struct {`, or a type defined by
+ * another named type, which may be one (`type multipartRequest http.Request`; not a built-in one).
+ */
+function maybeStructDecl(name: string, decl: string): boolean {
+  const m = new RegExp(`^\\s*(?:type\\s+)?${name}\\s*(?:\\[[^\\]]*\\])?\\s+(?:=\\s*)?(\\S+)`).exec(decl);
+  if (!m) return false;
+  return (
+    m[1] === 'struct' ||
+    m[1] === 'struct{' ||
+    (/^[A-Za-z_][\w.]*$/.test(m[1]) && !GO_BUILTIN_TYPES.test(m[1]) && m[1] !== 'interface' && m[1] !== 'func' && m[1] !== 'chan')
+  );
 }
+
+const GO_BUILTIN_TYPES = /^(?:u?int(?:8|16|32|64)?|uintptr|float(?:32|64)|complex(?:64|128)|byte|rune|string|bool|error|any)$/;
 
 /** The type a constant or variable's declaration line gives it (UNTYPED_STRING / UNTYPED_NUMBER for an untyped literal). */
 function valueType(name: string, decl: string, above: string[]): string | undefined {
@@ -291,6 +367,7 @@ function valueType(name: string, decl: string, above: string[]): string | undefi
   if (/^-?(?:\d[\w.]*|iota)(?:\s*(?:<<|>>|[-+*/|&^%])\s*(?:\d[\w.]*|iota))*$/.test(init)) return UNTYPED_NUMBER;
   // The standard library's error constructors.
   if (/^(?:errors\.New|fmt\.Errorf)\(/.test(init)) return 'error';
+  if (/^(?:true|false)\s*$/.test(init)) return 'bool';
   const literal = /^(&?)([A-Za-z_][\w.]*)\s*\{/.exec(init);
   if (literal) return `${literal[1] ? '*' : ''}${literal[2]}`;
   return undefined;

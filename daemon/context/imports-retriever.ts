@@ -20,7 +20,8 @@ import type { IndexStore } from './index-store';
 import { enclosingFunctionName, kindMismatch, positionKind, type PositionKind } from './cursor-position';
 import { documentUses, type DocumentUses } from './document-uses';
 import { goImplementingTypes } from './go-members';
-import { goResultFit } from './go-results';
+import type { GoValueIndex, GoWanted } from './go-values';
+import { goResultFit, goWantedAt, MAX_RESULT_EVIDENCE } from './go-results';
 import { STOP_WORDS, identifiersIn, splitIdentifier } from './identifiers';
 import { parseImports } from './imports';
 import { compareKeys, rankMembers, typedRank } from './member-ranking';
@@ -89,6 +90,12 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
   out.cursor = { identifier: typed };
 
   let ranked: Ranked[];
+  let goWanted: GoWanted | undefined;
+  const goIndex: GoValueIndex = {
+    chunks: (ids) => index.store.chunks(ids),
+    definitions: (n, l) => index.syntax.definitions(n, l),
+    implementing: (iface, dir) => goImplementingTypes(index.syntax, iface, dir),
+  };
   if (cursor.member) {
     const r = receiverMembers(syntax, { ...q, ...cursor.member, imports });
     out.cursor = { identifier: typed, receiver: cursor.member.receiver, type: r.type, via: r.via };
@@ -106,6 +113,7 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
       ...(MEMBER_USE_LANGUAGES.test(q.language) && /^[A-Za-z_$][\w$]*$/.test(cursor.member.receiver) && syntax.memberUses
         ? { workspaceUses: syntax.memberUses(cursor.member.receiver, q.rel) }
         : {}),
+      ...(q.language === 'go' ? { rel: q.rel, goIndex } : {}),
     };
     // Already in order: the key is the rank.
     ranked = rankMembers(index, r.members, mq, (name) => nameAffinity(name, parts)).map((m, i) => ({ ...m, key: [i] }));
@@ -115,24 +123,18 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
     // for a package's names, not for imports (on the dev repositories it helped one and hurt another).
     const packageParts = new Map(parts);
     addEnclosingName(packageParts, enclosingFunctionName(before));
+    if (q.language === 'go') addSingulars(packageParts, before);
+    // Go: what the position takes (go-results.ts) is read from the declarations of the best names.
+    goWanted = q.language === 'go' ? goWantedAt(goIndex, q.rel, before, q.suffix) : undefined;
+    // Where it says something, more of the names nothing else speaks for are worth reading.
+    const unsupported = goWanted ? MAX_RESULT_EVIDENCE : MAX_UNSUPPORTED;
     ranked = [
       ...unusedImports(index, imports, q.rel, typed, uses, parts, position, q.language, expired),
-      ...(expired() ? [] : samePackage(index, q.rel, typed, uses, packageParts, position, q.language, expired)),
+      ...(expired() ? [] : samePackage(index, q.rel, typed, uses, packageParts, position, q.language, unsupported, expired)),
     ];
   }
   ranked.sort(placementOrder);
-  if (!cursor.member && q.language === 'go')
-    ranked = goResultFit(
-      {
-        chunks: (ids) => index.store.chunks(ids),
-        definitions: (n, l) => index.syntax.definitions(n, l),
-        implementing: (iface, dir) => goImplementingTypes(index.syntax, iface, dir),
-      },
-      q.rel,
-      ranked,
-      before,
-      placementOrder,
-    );
+  if (goWanted) ranked = goResultFit(goIndex, q.rel, ranked, before, placementOrder, goWanted);
   const ids: number[] = [];
   for (const r of ranked) {
     if (out.placed.size >= MAX_PLACED) break;
@@ -225,10 +227,11 @@ function samePackage(
   parts: Map<string, number>,
   position: PositionKind,
   language: string,
+  maxUnsupported: number,
   expired: () => boolean,
 ): Ranked[] {
   const out: Ranked[] = [];
-  // Go names nothing but the workspace's use speaks for: only the best MAX_UNSUPPORTED can be placed (or have their results read).
+  // Go names nothing but the workspace's use speaks for: only the best `maxUnsupported` can be placed (or have their results read).
   const unsupported: Ranked[] = [];
   const files = index.syntax.samePackageFiles(rel).slice(0, 200);
   const go = language === 'go';
@@ -263,11 +266,11 @@ function samePackage(
         });
     }
   }
-  if (unsupported.length > MAX_UNSUPPORTED) unsupported.sort(placementOrder).length = MAX_UNSUPPORTED;
+  if (unsupported.length > maxUnsupported) unsupported.sort(placementOrder).length = maxUnsupported;
   return [...out, ...unsupported];
 }
 
-/** More than the placed chunks and the Go names whose results are read (go-results.ts): those past it can never be placed. */
+/** More than the placed chunks and the Go names whose results are read (go-results.ts) where the position says nothing: those past it can never be placed. */
 const MAX_UNSUPPORTED = 48;
 
 const GO_TEST_FILE = /_test\.go$/;
@@ -335,6 +338,17 @@ function addEnclosingName(parts: Map<string, number>, name: string | undefined):
   if (!name) return;
   for (const p of splitIdentifier(name))
     if (p.length > 1 && !STOP_WORDS.has(p) && !/^(?:test|benchmark|example|fuzz)$/.test(p)) parts.set(p, Math.max(parts.get(p) ?? 0, 2));
+}
+
+/** Go: the cursor line's plural parts as singulars too (`skippedNodes *[]` → skippedNode, `handlers []` → handler). */
+function addSingulars(parts: Map<string, number>, before: string): void {
+  const line = before.slice(before.lastIndexOf('\n') + 1);
+  for (const ident of identifiersIn(line))
+    for (const p of splitIdentifier(ident)) {
+      const one =
+        p.length < 4 || !p.endsWith('s') || p.endsWith('ss') ? undefined : p.endsWith('ies') ? `${p.slice(0, -3)}y` : p.slice(0, -1);
+      if (one && !parts.has(one)) parts.set(one, parts.get(p) ?? 3);
+    }
 }
 
 /** Weighted identifier parts of the lines above the cursor (the cursor line weighs most). */

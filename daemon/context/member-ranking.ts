@@ -21,9 +21,11 @@
  * method would take several of the first ranks); the others follow.
  */
 import type { DocumentUses } from './document-uses';
-import { memberPosition } from './cursor-position';
+import { memberPosition, type MemberPosition } from './cursor-position';
 import { memberDeclaration, memberFit } from './member-fit';
-import { goMemberMismatch, goMemberWanted } from './go-results';
+import { goMemberLead, goMemberMismatch, goMemberWanted, MAX_RESULT_EVIDENCE } from './go-results';
+import { goKindMismatch, goPositionKind } from './go-position';
+import type { GoValueIndex } from './go-values';
 import type { MemberSite } from './receiver-members';
 import type { IndexStore } from './index-store';
 import { splitIdentifier } from './identifiers';
@@ -53,6 +55,9 @@ export interface MemberQuery {
   bound?: string;
   /** How often the workspace's other files use each member through the receiver's name (member-uses.ts). */
   workspaceUses?: Map<string, number>;
+  /** Go: the document's root-relative path and what go-values.ts reads of the index (a call's parameter types). */
+  rel?: string;
+  goIndex?: GoValueIndex;
 }
 
 /** The members in their order (best first). */
@@ -68,14 +73,15 @@ export function rankMembers(
   // TypeScript and JavaScript only so far: in Go one file's `c` is a different type from method to method (on gin it
   // placed worse); on the Python and Rust dev repositories it helped, on Java's held-out one it hurt: left to their owners.
   const onReceiver = JS_FAMILY.test(q.language) ? receiverUsesBelow(q.receiver, q.suffix ?? '') : new Map<string, number>();
+  const goDir = q.language === 'go' && q.rel !== undefined ? dirOf(q.rel) : undefined;
   const scored: Array<{ m: MemberSite; key: number[] }> = [];
   for (const m of members) {
     const name = m.site.name;
     const t = typedRank(name, q.typed);
     if (t === undefined || name === 'constructor' || name === '__init__') continue;
     const used = q.uses.before.has(name) ? 1 : 0;
-    // Private-looking names are for the class itself, not its users.
-    const hidden = !own && /^[_#]/.test(name) ? 1 : 0;
+    // Private-looking names are for the class itself, not its users; Go's unexported ones for their own package (folder).
+    const hidden = (!own && /^[_#]/.test(name)) || (goDir !== undefined && /^[a-z]/.test(name) && dirOf(m.site.path) !== goDir) ? 1 : 0;
     const score =
       Math.log1p(index.store.docFrequency(name.toLowerCase())) +
       WORKSPACE_USE_WEIGHT * Math.log1p(q.workspaceUses?.get(name) ?? 0) +
@@ -89,10 +95,14 @@ export function rankMembers(
     scored.push({ m, key: [t, used, hidden, unlike, same !== undefined ? 0 : at !== undefined ? 1 : 2, 0, at ?? -score] });
   }
   scored.sort((a, b) => compareKeys(a.key, b.key) || siteOrder(a.m, b.m));
-  const head = scored.slice(0, MAX_EVIDENCE);
+  const goWanted = q.language === 'go' ? goMemberWanted(q.before, q.goIndex, q.rel) : undefined;
+  // Where a Go position says which type it takes, more declarations are worth reading (a package has hundreds of names).
+  const evidence = goWanted && 'type' in goWanted ? MAX_RESULT_EVIDENCE : MAX_EVIDENCE;
+  const head = scored.slice(0, evidence);
   const position = memberPosition(q.before, q.language);
   const rows = index.store.chunks(head.map((s) => s.m.site.chunkId));
-  const goWanted = q.language === 'go' ? goMemberWanted(q.before) : undefined;
+  // Go `pkg.`: a package's types, constants and interfaces start no statement, an interface is no value, a type goes where one does.
+  const goPackageKind = q.language !== 'go' ? undefined : goNamespacePosition(q.before, position);
   for (const s of head) {
     const row = rows.get(s.m.site.chunkId);
     if (!row) continue;
@@ -101,12 +111,18 @@ export function rankMembers(
     // TypeScript `private`/`protected`: for the class itself, as a `#` or `_` name is.
     if (declared.restricted && !own) s.key[2] = 1;
     // Go: a member declared to give what the position takes (go-results.ts); after a use below (on gin, before it placed worse).
-    if (goWanted) s.key[5] += goMemberMismatch(s.m.site, row, goWanted);
+    if (goWanted) {
+      const miss = goMemberMismatch(s.m.site, row, goWanted);
+      s.key[5] += miss;
+      // A function declared to give something else is not the one used below either (a value may start a chain: `json.API.`).
+      if (miss >= 2 && (s.m.site.kind === 'function' || s.m.site.kind === 'method')) s.key[4] += 2;
+    }
+    if (goPackageKind && s.m.signal === 'namespace-member') s.key[5] += goKindMismatch(s.m.site.kind, goPackageKind);
     // A Go statement says more than a use below: a member used below that returns something is read there, not called here.
     if (position === 'statement') s.key[4] += 2 * s.key[5];
   }
   head.sort((a, b) => compareKeys(a.key, b.key) || siteOrder(a.m, b.m));
-  const ordered = [...head, ...scored.slice(MAX_EVIDENCE)].map((s) => s.m);
+  const ordered = [...head, ...scored.slice(evidence)].map((s) => s.m);
   const first: MemberSite[] = [];
   const again: MemberSite[] = [];
   const seen = new Set<string>();
@@ -141,6 +157,19 @@ export function typedRank(name: string, typed: string): number | undefined {
 export function compareKeys(a: number[], b: number[]): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
   return a.length - b.length;
+}
+
+/** What a Go package's name after `pkg.` must be: a type (`func f(r render.|`, `var x pkg.|`), a statement's start, a value. */
+function goNamespacePosition(before: string, position: MemberPosition): 'type' | 'statement' | 'value' | undefined {
+  if (position === 'statement') return 'statement';
+  const lead = goMemberLead(before);
+  if (lead !== undefined && goPositionKind(lead) === 'type') return 'type';
+  return position === 'other' ? undefined : 'value';
+}
+
+/** A path's folder (with its slash; '' at the root): a Go package. */
+function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/') + 1);
 }
 
 function siteOrder(a: MemberSite, b: MemberSite): number {

@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { goMemberMismatch, goMemberWanted, goResultFit, goResultMismatch, goReturnWanted } from '../../../../daemon/context/go-results';
+import {
+  goMemberMismatch,
+  goMemberWanted,
+  goResultFit,
+  goResultMismatch,
+  goReturnWanted,
+  goWantedAt,
+  MAX_RESULT_EVIDENCE,
+} from '../../../../daemon/context/go-results';
 import type { ChunkRow } from '../../../../daemon/context/index-store';
 import type { DefinitionSite } from '../../../../daemon/context/syntax/facts';
 
@@ -71,6 +79,26 @@ describe('context/go-results: what `return |` takes in a Go function', () => {
     assert.deepEqual(names('func f() {\n\tx := pairs + '), ['BasicAuth', 'processAccounts', 'Engine']);
     // `return |` in a function returning authPairs: another type says nothing, a function returning another result least.
     assert.deepEqual(names('func g() authPairs {\n\treturn '), ['processAccounts', 'Engine', 'BasicAuth']);
+  });
+
+  it('reads the declarations of the best MAX_RESULT_EVIDENCE names, more than a screenful of a package', () => {
+    const rows = new Map<number, ChunkRow>();
+    const ranked = Array.from({ length: 90 }, (_, i) => {
+      const id = i + 1;
+      const [name, text] = i === 80 ? ['IsDebugging', 'func IsDebugging() bool {'] : [`helper${id}`, `func helper${id}() string {`];
+      rows.set(id, { id, path: 'a.go', language: 'go', startLine: 1, endLine: 3, hash: 'h', symbols: [name], text, context: '' });
+      return { site: { name, kind: 'function', path: 'a.go', line: 1, chunkId: id }, key: [0, 0, id] };
+    });
+    assert.ok(MAX_RESULT_EVIDENCE >= 90);
+    const index = { chunks: (ids: number[]) => new Map(ids.map((i) => [i, rows.get(i)!])), definitions: () => [] };
+    const before = 'func f() {\n\t} else if ';
+    assert.deepEqual(goWantedAt(index, 'a.go', before), { condition: true });
+    const order = (a: { key: number[] }, b: { key: number[] }) => a.key[1] - b.key[1] || a.key[2] - b.key[2];
+    assert.equal(goResultFit(index, 'a.go', ranked, before, order)[0].site.name, 'IsDebugging');
+    // A blank line in a function body starts a statement (go-position.ts).
+    assert.deepEqual(goWantedAt(index, 'a.go', 'func f() {\n\tx := 1\n\t'), { statement: true });
+    // A position that says nothing reads nothing.
+    assert.equal(goWantedAt(index, 'a.go', 'func f() {\n\tx := pairs + '), undefined);
   });
 
   it('after `x.`: what the position around the receiver takes, and the members declared to give it', () => {

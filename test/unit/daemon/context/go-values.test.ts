@@ -102,7 +102,7 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
     assert.equal(parameterType('func g(h func(c *Context)) {', 0), undefined);
   });
 
-  it('a type after `*`: a struct fits, an interface or a function, map or slice type does not', () => {
+  it('a type after `*`: a struct (or a type defined by another named type) fits, an interface or a function, map, slice or built-in type does not', () => {
     assert.deepEqual(goValueWanted('func (c *', 'pkg/a.go', none, true), { pointer: true });
     // A function literal's parameter: the type where it goes says more (go-callbacks.ts).
     const handlers = indexOf([
@@ -116,6 +116,10 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
     assert.equal(goValueMismatch(site('node', 'type'), row('\tnode[T any] struct {'), pointer), 0);
     assert.equal(goValueMismatch(site('HandlerFunc', 'type'), row('type HandlerFunc func(*Context)'), pointer), 1);
     assert.equal(goValueMismatch(site('IRouter', 'interface'), row('type IRouter interface {'), pointer), 1);
+    // A type defined by another named type may be a struct (`(*multipartRequest)(req)`); a built-in one is not.
+    assert.equal(goValueMismatch(site('multipartRequest', 'type'), row('type multipartRequest http.Request'), pointer), 0);
+    assert.equal(goValueMismatch(site('Accounts', 'type'), row('type Accounts map[string]string'), pointer), 1);
+    assert.equal(goValueMismatch(site('Mode', 'type'), row('type Mode string'), pointer), 1);
   });
 
   it('a count of values: a function by its declared results, one value for a type, a constant or a variable', () => {
@@ -152,6 +156,60 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
       0,
     );
     assert.equal(goTypedValueMismatch(site('x', 'variable'), row('var x = compute()'), 'int'), 1);
+  });
+
+  it('a condition (`if |`, `else if |`, `&& |`, `!|`) takes a bool; an `if x := |` header a call', () => {
+    const cond = { condition: true } as const;
+    assert.deepEqual(goValueWanted('func f() {\n\tif ', 'pkg/a.go', none, false), cond);
+    assert.deepEqual(goValueWanted('func f() {\n\t} else if !', 'pkg/a.go', none, false), cond);
+    assert.deepEqual(goValueWanted('func f() {\n\tif ok && ', 'pkg/a.go', none, false), cond);
+    assert.deepEqual(goValueWanted('func f() {\n\tok := !', 'pkg/a.go', none, false), cond);
+    assert.deepEqual(goValueWanted('func f() {\n\tif x != ', 'pkg/a.go', none, false), undefined);
+    assert.deepEqual(goValueWanted('func f() {\n\tif err := ', 'pkg/a.go', none, false), { values: 1, call: true });
+    assert.deepEqual(goValueWanted('func f() {\n\terr := ', 'pkg/a.go', none, false), { values: 1 });
+    // A bool: a function declared to return one, a constant or variable declared or initialised so.
+    assert.equal(goValueMismatch(site('IsDebugging', 'function'), row('func IsDebugging() bool {'), cond), 0);
+    assert.equal(goValueMismatch(site('countParams', 'function'), row('func countParams(path string) uint16 {'), cond), 1);
+    assert.equal(goValueMismatch(site('enabled', 'variable'), row('var enabled = false'), cond), 0);
+    assert.equal(goValueMismatch(site('strict', 'variable'), row('var strict bool'), cond), 0);
+    assert.equal(goValueMismatch(site('Engine', 'type'), row('type Engine struct {'), cond), 1);
+    // In a header, a copy of a package-level value is no use: the call fits, the variable less.
+    const header = { values: 1, call: true } as const;
+    assert.equal(goValueMismatch(site('mapForm', 'function'), row('func mapForm(ptr any, form map[string][]string) error {'), header), 0);
+    assert.equal(goValueMismatch(site('errUnknownType', 'variable'), row('var errUnknownType = errors.New("unknown type")'), header), 1);
+  });
+
+  it("`pkg.F(a, |` with pkg an imported package: the parameter's type of F in the folder named pkg", () => {
+    const { index } = indexOf([
+      ['SetMode', 'function', 'func SetMode(value string) {', 'mode.go'],
+      ['Decode', 'function', 'func Decode(b []byte, v Value) error {', 'codec/json/api.go'],
+      ['Decode', 'function', 'func Decode(r io.Reader) error {', 'codec/xml/api.go'],
+    ]);
+    const head = 'import (\n\t"github.com/x/gin"\n\t"github.com/x/gin/codec/json"\n)\n\nfunc f() {\n\t';
+    assert.deepEqual(goValueWanted(`${head}gin.SetMode(`, 'ginS/a.go', index, false), { type: 'string' });
+    assert.deepEqual(goValueWanted(`${head}json.Decode(b, `, 'ginS/a.go', index, false), { type: 'Value' });
+    // Not imported: a method of whatever `xml` is, which the workspace does not declare.
+    assert.equal(goValueWanted(`${head}xml.Decode(`, 'ginS/a.go', index, false), undefined);
+  });
+
+  it('the start of a statement: a call that returns nothing or a variable assigned, before a function whose results would be lost', () => {
+    const statement = { statement: true } as const;
+    assert.deepEqual(goValueWanted('func f() {\n\t', 'pkg/a.go', none, false, '', true), statement);
+    assert.equal(goValueMismatch(site('SetMode', 'function'), row('func SetMode(value string) {'), statement), 0);
+    assert.equal(goValueMismatch(site('DefaultWriter', 'variable'), row('var DefaultWriter io.Writer = os.Stdout'), statement), 0);
+    assert.equal(goValueMismatch(site('New', 'function'), row('func New(opts ...OptionFunc) *Engine {'), statement), 1);
+    assert.equal(goValueMismatch(site('Engine', 'type'), row('type Engine struct {'), statement), 1);
+  });
+
+  it('`&|` takes the address of a variable or a struct literal, never of a function or a constant', () => {
+    const addr = { addressable: true } as const;
+    assert.deepEqual(goValueWanted('func f() {\n\treturn atomic.LoadInt32(&', 'pkg/a.go', none, false), addr);
+    assert.deepEqual(goValueWanted('func f() {\n\tif ok && ', 'pkg/a.go', none, false), { condition: true });
+    assert.equal(goValueMismatch(site('ginMode', 'variable'), row('var ginMode int32 = debugCode'), addr), 0);
+    assert.equal(goValueMismatch(site('Engine', 'type'), row('type Engine struct {'), addr), 0);
+    assert.equal(goValueMismatch(site('HandlerFunc', 'type'), row('type HandlerFunc func(*Context)'), addr), 1);
+    assert.equal(goValueMismatch(site('New', 'function'), row('func New() *Engine {'), addr), 2);
+    assert.equal(goValueMismatch(site('debugCode', 'constant'), row('\tdebugCode = iota'), addr), 2);
   });
 
   it('orders the best names of a call argument by the parameter type', () => {

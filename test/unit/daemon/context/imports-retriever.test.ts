@@ -191,6 +191,12 @@ describe('context/imports-retriever: Go same-package names', function () {
     }
   });
 
+  it("Go: a plural on the cursor line names its element's type (`carts []*` → Cart)", () => {
+    // xmlCodec is used below: without the singular it would come first.
+    const names = placed('cart/total.go', 'package shop\n\ntype Store struct {\n\tcarts []*', '\n\tc xmlCodec\n}\n');
+    assert.equal(names[0], 'Cart', names.join(' '));
+  });
+
   it('Go: a statement starts with a call or an assignment, not a type: a function before a type used below', () => {
     const names = placed('cart/total.go', 'package shop\n\nfunc Total(c *Cart) int {\n\t', '\n\tx := jsonCodec{}\n}\n');
     assert.ok(!names[0].includes('Codec'), names.join(' '));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { importsRetriever, type ImportSignals } from '../../../../daemon/context/imports-retriever';
+import { rankMembers } from '../../../../daemon/context/member-ranking';
 import { loadGrammar } from '../../../../daemon/context/syntax/grammars';
 import { memoryIndex, type MemoryIndex } from './memory-index';
 
@@ -166,5 +167,66 @@ describe('context/member-ranking: Rust type parameters', () => {
     // Through a value of that type, the method taking `self` first.
     const value = 'use crate::role::Transaction;\nfn f<T: Transaction>(t: &T) {\n    let b = t.';
     assert.deepEqual(placed(value, '\n}'), ['src/role.rs:2', 'src/role.rs:3']);
+  });
+});
+
+describe('context/member-ranking: Go package members', () => {
+  let index: MemoryIndex;
+  before(async () => {
+    await loadGrammar('go');
+    index = memoryIndex('/repo', {
+      'mode.go': [
+        { startLine: 1, text: 'func SetMode(value string) {\n}', symbols: [{ name: 'SetMode', line: 1, kind: 'function' }] },
+        { startLine: 3, text: 'func New() *Engine {\n}', symbols: [{ name: 'New', line: 3, kind: 'function' }] },
+        { startLine: 5, text: 'const (\n\tTestMode = "test"\n)', symbols: [{ name: 'TestMode', line: 6, kind: 'constant' }] },
+        { startLine: 8, text: 'type Engine struct {\n}', symbols: [{ name: 'Engine', line: 8, kind: 'type' }] },
+      ],
+      'codec/json/api.go': [
+        { startLine: 1, text: 'type Decoder interface {\n}', symbols: [{ name: 'Decoder', line: 1, kind: 'interface' }] },
+        { startLine: 3, text: 'var API Core', symbols: [{ name: 'API', line: 3, kind: 'variable' }] },
+        { startLine: 4, text: 'func decode(b []byte) {\n}', symbols: [{ name: 'decode', line: 4, kind: 'function' }] },
+      ],
+      'ginS/gins.go': [{ startLine: 1, text: 'package ginS' }],
+    });
+  });
+  after(() => index.close());
+
+  const site = (path: string, line: number) => index.syntax.definitionsIn(path).find((d) => d.line === line)!;
+  const ranked = (sites: Array<[string, number]>, before: string, below: string[] = [], liked = '') => {
+    const members = sites.map(([p, l]) => ({ site: site(p, l), signal: 'namespace-member' as const, depth: 0 }));
+    const goIndex = {
+      chunks: (ids: number[]) => index.store.chunks(ids),
+      definitions: (n: string, l?: number) => index.syntax.definitions(n, l),
+    };
+    const uses = { before: new Set<string>(), after: new Map(below.map((n, i) => [n, i])) };
+    const q = { typed: '', uses, receiver: 'gin', typeLevel: false, before, language: 'go', rel: 'ginS/gins_test.go', goIndex };
+    return rankMembers(index, members, q, (n) => (n === liked ? 1 : 0)).map((m) => m.site.name);
+  };
+  const gin: Array<[string, number]> = [
+    ['mode.go', 3],
+    ['mode.go', 8],
+    ['mode.go', 6],
+  ];
+
+  it("`pkg.F(pkg.|`: the parameter's type, which a function declared to give another does not have even when used below", () => {
+    const before = 'import "github.com/x/gin"\nfunc init() {\n\tgin.SetMode(gin.';
+    assert.deepEqual(ranked(gin, before, ['New']), ['TestMode', 'Engine', 'New']);
+  });
+
+  it('an interface is no value, a type no statement but where a type goes, and another package has no unexported names', () => {
+    const json: Array<[string, number]> = [
+      ['codec/json/api.go', 4],
+      ['codec/json/api.go', 1],
+      ['codec/json/api.go', 3],
+    ];
+    assert.deepEqual(ranked(json, 'func f() {\n\tdecoder := json.', ['decode'], 'Decoder'), ['API', 'Decoder', 'decode']);
+    const setMode: Array<[string, number]> = [
+      ['mode.go', 8],
+      ['mode.go', 1],
+    ];
+    assert.deepEqual(ranked(setMode, 'func f() {\n\tgin.', [], 'Engine'), ['SetMode', 'Engine']);
+    // Where a type goes (a parameter, `var x pkg.|`, `[]pkg.|`), a type.
+    for (const before of ['func serve(e *gin.', 'func f() {\n\tvar e gin.', 'func f() {\n\tall := []gin.'])
+      assert.deepEqual(ranked(gin.slice(0, 2), before, [], 'New'), ['Engine', 'New'], before);
   });
 });
