@@ -22,6 +22,7 @@ import type { DocumentUses } from './document-uses';
 import { memberPosition } from './cursor-position';
 import { memberDeclaration, memberFit } from './member-fit';
 import { goMemberMismatch, goMemberWanted } from './go-results';
+import { rustMemberMismatch, rustMemberWanted } from './rust-member-fit';
 import type { MemberSite } from './receiver-members';
 import type { IndexStore } from './index-store';
 import { splitIdentifier } from './identifiers';
@@ -82,6 +83,7 @@ export function rankMembers(
   const position = memberPosition(q.before, q.language);
   const rows = index.store.chunks(head.map((s) => s.m.site.chunkId));
   const goWanted = q.language === 'go' ? goMemberWanted(q.before) : undefined;
+  const rustWanted = q.language === 'rust' ? rustMemberWanted(q.before, q.suffix ?? '') : undefined;
   for (const s of head) {
     const row = rows.get(s.m.site.chunkId);
     if (!row) continue;
@@ -91,6 +93,14 @@ export function rankMembers(
     if (declared.restricted && !own) s.key[2] = 1;
     // Go: a member declared to give what the position takes (go-results.ts); after a use below (on gin, before it placed worse).
     if (goWanted) s.key[5] += goMemberMismatch(s.m.site, row, goWanted);
+    // Rust: a statement calls for an effect, `let (a, b) =` takes a tuple (rust-member-fit.ts).
+    if (rustWanted) s.key[5] += rustMemberMismatch(s.m.site, row, rustWanted);
+    if (q.language === 'rust') {
+      // A function without `self` is never called on a value (`x.new()` does not compile): after every method.
+      if (!q.typeLevel && declared.level === 'type') s.key[2] = 1;
+      // A value position has no use for `()`: what it reads outranks a use below.
+      if ((position === 'value' || position === 'condition') && declared.returnsNothing) s.key[4] += 2;
+    }
     // A Go statement says more than a use below: a member used below that returns something is read there, not called here.
     if (position === 'statement') s.key[4] += 2 * s.key[5];
   }

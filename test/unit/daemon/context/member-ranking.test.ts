@@ -168,3 +168,47 @@ describe('context/member-ranking: Rust type parameters', () => {
     assert.deepEqual(placed(value, '\n}'), ['src/role.rs:2', 'src/role.rs:3']);
   });
 });
+
+describe('context/member-ranking: Rust positions', () => {
+  let index: MemoryIndex;
+  before(async () => {
+    await loadGrammar('rust');
+    const method = (line: number, name: string, text: string) => ({
+      startLine: line,
+      text,
+      symbols: [{ name, line, kind: 'method' as const, container: 'Builder' }],
+    });
+    index = memoryIndex('/repo', {
+      'src/builder.rs': [
+        { startLine: 1, text: 'pub struct Builder {\n    n: usize,\n}', symbols: [{ name: 'Builder', line: 1, kind: 'struct' }] },
+        method(4, 'from_parts', '    pub fn from_parts(\n        n: usize,\n    ) -> Builder {\n    }'),
+        method(8, 'len', '    pub fn len(&self) -> usize {\n    }'),
+        method(10, 'dotall', '    pub fn dotall(&mut self, yes: bool) -> &mut Builder {\n    }'),
+        method(12, 'split', '    pub fn split(&self) -> (Builder, usize) {\n    }'),
+        method(14, 'reset', '    pub fn reset(&mut self) {\n    }'),
+      ],
+    });
+  });
+  after(() => index.close());
+
+  const placed = (prefix: string, suffix: string) => {
+    const out: ImportSignals = { files: new Set(), placed: new Map() };
+    importsRetriever(index, { rel: 'src/main.rs', language: 'rust', prefix, suffix, queryWindow: prefix }, out);
+    return [...out.placed.keys()].map((id) => index.where(id));
+  };
+  const head = 'use crate::builder::Builder;\nfn f(b: &mut Builder) {\n';
+
+  it('on a value, an associated function (no `self`, read across lines) comes after every method, even used below', () => {
+    const order = placed(`${head}    let n = b.`, '\n    let c = Builder::from_parts(1);\n}');
+    assert.equal(order.at(-1), 'src/builder.rs:4', order.join(' '));
+    assert.equal(placed('fn f() {\n    let c = Builder::', '\n}')[0], 'src/builder.rs:4');
+  });
+
+  it('a statement calls a method for its effect; `let (a, b) =` a method returning a pair; a value, one returning something', () => {
+    const statement = placed(`${head}    x();\n    b.`, '\n    x();\n}');
+    assert.deepEqual(statement.slice(0, 2).sort(), ['src/builder.rs:10', 'src/builder.rs:14'], statement.join(' '));
+    assert.equal(placed(`${head}    let (c, n) = b.`, '\n}')[0], 'src/builder.rs:12');
+    // `reset` is used below, but returns nothing: a value position reads something else first.
+    assert.notEqual(placed(`${head}    let n = b.`, '\n    b.reset();\n}')[0], 'src/builder.rs:14');
+  });
+});
