@@ -116,6 +116,8 @@ export function memberDeclaration(site: DefinitionSite, row: ChunkRow): MemberDe
       }
       if (method) level = /^\s*(?:<[^>]*>)?\s*\(\s*(?:&\s*(?:'\w+\s+)?)?(?:mut\s+)?self\b/.test(tail) ? 'instance' : 'type';
       else if (site.kind === 'field') level = 'instance';
+      // An associated constant or type (`const MAX: usize`, `type Error = …;` in an impl): `Self::MAX`, not `x.MAX`.
+      else if (site.kind === 'constant' || site.kind === 'type') level = 'type';
       if (/->\s*bool\b/.test(tail) || /^\s*:\s*bool\b/.test(tail)) boolish = true;
       if (method && /^\s*(?:<[^>]*>)?\s*\([^)]*\)\s*(?:where\b[^{]*)?\{/.test(tail)) returnsNothing = true;
       break;

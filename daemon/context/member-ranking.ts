@@ -94,7 +94,10 @@ export function rankMembers(
     // Go: a member declared to give what the position takes (go-results.ts); after a use below (on gin, before it placed worse).
     if (goWanted) s.key[5] += goMemberMismatch(s.m.site, row, goWanted);
     // Rust: a statement calls for an effect, `let (a, b) =` takes a tuple (rust-member-fit.ts).
-    if (rustWanted) s.key[5] += rustMemberMismatch(s.m.site, row, rustWanted);
+    const rustMiss = rustWanted ? rustMemberMismatch(s.m.site, row, rustWanted) : 0;
+    s.key[5] += rustMiss;
+    // A pattern `(a, b)` does not take what is not a pair (it would not compile): that outranks a use below.
+    if (rustWanted?.tuple) s.key[4] += 2 * rustMiss;
     if (q.language === 'rust') {
       // A function without `self` is never called on a value (`x.new()` does not compile): after every method.
       if (!q.typeLevel && declared.level === 'type') s.key[2] = 1;

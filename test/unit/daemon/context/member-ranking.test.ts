@@ -186,6 +186,7 @@ describe('context/member-ranking: Rust positions', () => {
         method(10, 'dotall', '    pub fn dotall(&mut self, yes: bool) -> &mut Builder {\n    }'),
         method(12, 'split', '    pub fn split(&self) -> (Builder, usize) {\n    }'),
         method(14, 'reset', '    pub fn reset(&mut self) {\n    }'),
+        { startLine: 16, text: '    const MAX: usize = 8;', symbols: [{ name: 'MAX', line: 16, kind: 'constant', container: 'Builder' }] },
       ],
     });
   });
@@ -198,16 +199,17 @@ describe('context/member-ranking: Rust positions', () => {
   };
   const head = 'use crate::builder::Builder;\nfn f(b: &mut Builder) {\n';
 
-  it('on a value, an associated function (no `self`, read across lines) comes after every method, even used below', () => {
+  it('on a value, an associated function (no `self`, read across lines) or constant comes after every method, even used below', () => {
     const order = placed(`${head}    let n = b.`, '\n    let c = Builder::from_parts(1);\n}');
-    assert.equal(order.at(-1), 'src/builder.rs:4', order.join(' '));
+    assert.deepEqual(order.slice(-2).sort(), ['src/builder.rs:16', 'src/builder.rs:4'], order.join(' '));
     assert.equal(placed('fn f() {\n    let c = Builder::', '\n}')[0], 'src/builder.rs:4');
   });
 
   it('a statement calls a method for its effect; `let (a, b) =` a method returning a pair; a value, one returning something', () => {
     const statement = placed(`${head}    x();\n    b.`, '\n    x();\n}');
     assert.deepEqual(statement.slice(0, 2).sort(), ['src/builder.rs:10', 'src/builder.rs:14'], statement.join(' '));
-    assert.equal(placed(`${head}    let (c, n) = b.`, '\n}')[0], 'src/builder.rs:12');
+    // Even when another member is used below: `(c, n)` takes a pair.
+    assert.equal(placed(`${head}    let (c, n) = b.`, '\n    let n = b.len();\n}')[0], 'src/builder.rs:12');
     // `reset` is used below, but returns nothing: a value position reads something else first.
     assert.notEqual(placed(`${head}    let n = b.`, '\n    b.reset();\n}')[0], 'src/builder.rs:14');
   });
