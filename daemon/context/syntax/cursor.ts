@@ -22,6 +22,7 @@ import { DocumentBindings, SELF, type CallbackParam, type Step, type TypeRef } f
 import { grammarFor, loadedParser } from './grammars';
 import { rustEnclosingHeader } from './rust-self';
 import { rustBoundsInScope } from './rust-generics';
+import { rustLineClosers } from './rust-line-closers';
 import { inRustMacro, rustWrittenChain } from './rust-macros';
 
 export type { CallbackParam, Step, TypeRef } from './bindings';
@@ -72,7 +73,9 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
   if (!grammar || !parser) return written ? { identifier, member: { receiver: written } } : { identifier };
   const head = windowOf(before);
   // A placeholder member keeps `x.` a member expression for the parser.
-  const text = `${head}${identifier || '_'}${suffix.slice(0, MAX_SUFFIX)}`;
+  // Rust: the brackets the cursor line leaves open closed after it, so that the parse keeps its calls and closures.
+  const closers = grammar === 'rust' ? rustLineClosers(before, suffix) : '';
+  const text = `${head}${identifier || '_'}${closers}${suffix.slice(0, MAX_SUFFIX)}`;
   const offset = head.length;
   const tree = parser.parse(text, null, { progressCallback: overBudget(budgetMs) });
   // A cancelled parse resumes on the parser's next call unless reset: that would be this document, not the next one.
