@@ -16,6 +16,7 @@ import type { Step } from './syntax/cursor';
 import { goElementOf, goNamesMembers } from './syntax/go-elements';
 import { elementOf } from './syntax/rust-elements';
 import { tupleStructFieldType, variantFieldType } from './syntax/rust-variants';
+import { rustIteratorItem } from './rust-iterators';
 import { inferredReturnType } from './ts-return-types';
 
 const MAX_TYPES_PER_STEP = 8;
@@ -78,8 +79,26 @@ export function isType(syntax: SyntaxFacts, rel: string, name: string): boolean 
   return syntax.typeDefinitions(rel, name).some((d) => TYPE_KINDS.has(d.kind));
 }
 
-/** The type of member `step` of type `type`, looked up in the type, then in the types it extends. */
+/**
+ * The type of member `step` of type `type`. Rust, an element of it: of a collection (`Vec<T>`), else what the
+ * workspace type it is hands out when iterated (`-> Parents<'_>` with `impl Iterator for Parents`; rust-iterators.ts).
+ */
 function memberType(
+  syntax: SyntaxFacts,
+  rel: string,
+  grammar: string,
+  type: string,
+  step: Step,
+  bounds?: Record<string, string>,
+): string | undefined {
+  const direct = declaredMemberType(syntax, rel, grammar, type, step, bounds);
+  if (direct || !step.element || grammar !== 'rust' || step.variant !== undefined) return direct;
+  const iterated = declaredMemberType(syntax, rel, grammar, type, { ...step, element: false }, bounds);
+  return iterated ? rustIteratorItem(syntax, rel, iterated) : undefined;
+}
+
+/** The type of member `step` of type `type`, looked up in the type, then in the types it extends. */
+function declaredMemberType(
   syntax: SyntaxFacts,
   rel: string,
   grammar: string,
