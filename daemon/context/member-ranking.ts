@@ -96,8 +96,9 @@ export function rankMembers(
     // Rust: a statement calls for an effect, `let (a, b) =` takes a tuple (rust-member-fit.ts).
     const rustMiss = rustWanted ? rustMemberMismatch(s.m.site, row, rustWanted) : 0;
     s.key[5] += rustMiss;
-    // A pattern `(a, b)` does not take what is not a pair (it would not compile): that outranks a use below.
-    if (rustWanted?.tuple) s.key[4] += 2 * rustMiss;
+    // A pattern `(a, b)` does not take what is not a pair, `x = x.` what is not x's type (neither would compile),
+    // and a statement calls for an effect (a member used below that returns a value is read there): that outranks a use below.
+    s.key[4] += 2 * rustMiss;
     if (q.language === 'rust') {
       // A function without `self` is never called on a value (`x.new()` does not compile): after every method.
       if (!q.typeLevel && declared.level === 'type') s.key[2] = 1;

@@ -23,6 +23,8 @@ export interface RustSignature {
 
 export interface RustWanted {
   statement: boolean;
+  /** `x = x.`: a value of the receiver's own type (`Self`, a builder's `with_end(self, …) -> Match`). */
+  same?: boolean;
   /** `let (a, b) = x.`: the parts of the tuple destructured. */
   tuple?: number;
 }
@@ -92,6 +94,9 @@ export function rustMemberWanted(before: string, suffix: string): RustWanted | u
     const parts = tuple[1].split(',').filter((p) => p.trim() !== '').length;
     return parts >= 2 ? { statement: false, tuple: parts } : undefined;
   }
+  // `chir = chir.`, `*line = line.`: the receiver replaced by what its member makes of it.
+  const receiver = /([A-Za-z_]\w*)\s*\.\s*$/.exec(line)?.[1];
+  if (receiver && new RegExp(`^\\s*\\*?${receiver}\\s*=\\s*$`).test(lead)) return { statement: false, same: true };
   if (!/^\s*$/.test(lead)) return undefined;
   // The line before (comments and attributes aside) ends a statement or opens a block; the next one does not close it (a tail expression).
   const previous = lines
@@ -104,7 +109,9 @@ export function rustMemberWanted(before: string, suffix: string): RustWanted | u
     .slice(0, 400)
     .split('\n')
     .find((l) => l.trim() !== '' && !l.trim().startsWith('//'));
-  if (next !== undefined && next.trim().startsWith('}')) return undefined;
+  // The block's last line is its value (a function's result), unless the block is a loop's or a statement `if`'s body.
+  const body = previous !== undefined && /^(?:\}\s*)?(?:else\b|(?:if|while|for|loop)\b)/.test(previous) && previous.endsWith('{');
+  if (next !== undefined && next.trim().startsWith('}') && !body) return undefined;
   return { statement: true };
 }
 
@@ -119,15 +126,21 @@ export function rustMemberMismatch(site: DefinitionSite, row: ChunkRow, wanted: 
   const sig = rustSignature(row.text, site.name, lineOffset(row, site.line));
   if (!sig) return 0;
   if (wanted.tuple !== undefined) return tupleParts(sig.returns) === wanted.tuple ? 0 : 1;
+  if (wanted.same) return sig.returns !== undefined && ownType(resultOf(sig.returns) ?? sig.returns, site.container) ? 0 : 1;
   if (!wanted.statement || sig.returns === undefined) return 0;
   // `Result<()>`, `Result<&mut Self, Error>` before a `?`: what it holds.
   const held = resultOf(sig.returns);
   if (held !== undefined && /^\(\s*\)$/.test(held)) return 0;
   const r = (held ?? sig.returns).replace(/\s+/g, ' ');
-  const own = site.container ? `|${site.container.replace(/[^\w]/g, '')}(?:<.*>)?` : '';
-  if (new RegExp(`^(?:&(?:'\\w+ )? ?mut )?(?:Self${own})$`).test(r)) return 0;
+  if (ownType(r.replace(/^&(?:'\w+ )? ?mut /, ''), site.container)) return 0;
   if (/^(?:io|fmt|anyhow)::Result$/.test(r)) return 0;
   return 1;
+}
+
+/** `Self`, or the type the member is declared in (`Match`, `ConfiguredHIR<'a>`). */
+function ownType(t: string, container: string | undefined): boolean {
+  const name = t.trim().replace(/<.*>$/s, '');
+  return name === 'Self' || (container !== undefined && name === container);
 }
 
 /** The first argument of a `Result<…>` (what `?` hands on), or undefined. */

@@ -210,6 +210,9 @@ describe('context/member-ranking: Rust positions', () => {
     assert.deepEqual(statement.slice(0, 2).sort(), ['src/builder.rs:10', 'src/builder.rs:14'], statement.join(' '));
     // Even when another member is used below: `(c, n)` takes a pair.
     assert.equal(placed(`${head}    let (c, n) = b.`, '\n    let n = b.len();\n}')[0], 'src/builder.rs:12');
+    // A statement calls for an effect even when a member returning a value is used below (it is read there).
+    const used = placed(`${head}    if yes {\n        b.`, '\n    }\n    let n = b.len();\n}');
+    assert.deepEqual(used.slice(0, 2).sort(), ['src/builder.rs:10', 'src/builder.rs:14'], used.join(' '));
     // `reset` is used below, but returns nothing: a value position reads something else first.
     assert.notEqual(placed(`${head}    let n = b.`, '\n    b.reset();\n}')[0], 'src/builder.rs:14');
   });

@@ -42,6 +42,8 @@ const BUILDER = [
   '        F: Fn() -> bool,',
   '    {',
   '    }',
+  '    pub fn with_limit(self, n: usize) -> Result<Self, Error> {',
+  '    }',
   '    pub fn is_empty(',
   '        &self,',
   '    ) -> bool {',
@@ -76,6 +78,10 @@ describe('context/rust-member-fit', () => {
     assert.deepEqual(rustMemberWanted('fn f(b: &mut Builder) {\n    b.utf(true);\n    b.', '\n    b.build()\n}'), { statement: true });
     assert.deepEqual(rustMemberWanted('if yes {\n    // set it\n    b.', '\n    x();\n}'), { statement: true });
     assert.equal(rustMemberWanted('fn f(&self) -> bool {\n    self.', '\n}'), undefined);
+    // The last line of a loop's or an `if`'s body is a statement still; of `let v = if … {`, a value.
+    assert.deepEqual(rustMemberWanted('    if self.multiline {\n        b.', '\n    }\n'), { statement: true });
+    assert.deepEqual(rustMemberWanted('    } else {\n        b.', '\n    }\n'), { statement: true });
+    assert.equal(rustMemberWanted('    let v = if yes {\n        b.', '\n    }\n'), undefined);
     assert.equal(rustMemberWanted('let x =\n    b.', '\nfoo();'), undefined);
     assert.equal(rustMemberWanted('let x = b.', '\nfoo();'), undefined);
   });
@@ -105,5 +111,20 @@ describe('context/rust-member-fit', () => {
     assert.equal(rustMemberMismatch(...member('pub struct Dir {', 'Dir', 10, 'struct'), wanted!), 1);
     assert.equal(rustMemberMismatch(...member('pub const PAIR: (u8, u8) = (1, 2);', 'PAIR', 10, 'constant'), wanted!), 0);
     assert.equal(rustMemberWanted('let (x) = b.', ''), undefined);
+  });
+
+  it("`x = x.` replaces the receiver: a member returning its own type (`Self`, the impl's type, inside a Result)", () => {
+    const wanted = rustMemberWanted('    if yes {\n        chir = chir.', '\n    }\n');
+    assert.deepEqual(wanted, { statement: false, same: true });
+    assert.deepEqual(rustMemberWanted('    *line = line.', '\n'), { statement: false, same: true });
+    assert.equal(rustMemberWanted('    other = line.', '\n'), undefined);
+    const miss = (name: string) => rustMemberMismatch(...member(BUILDER, name, at(name)), wanted!);
+    assert.equal(miss('new'), 0);
+    assert.equal(miss('with_limit'), 0);
+    // A borrow of it is not it.
+    assert.equal(miss('dotall'), 1);
+    assert.equal(miss('add_line'), 1);
+    assert.equal(miss('build_many'), 1);
+    assert.equal(miss('push'), 1);
   });
 });
