@@ -141,7 +141,9 @@ function declaredMemberType(
     if (!step.call) {
       // Fields that are not definitions of their own: Go and Rust struct fields, Python attributes set in `__init__`.
       const texts = [syntax.chunkText(t.chunkId), ...members.filter((m) => m.name === '__init__').map((m) => syntax.chunkText(m.chunkId))];
-      for (const text of texts) {
+      // Rust: a struct too large for one chunk goes on in the chunks after it (read only when its first says nothing).
+      const rest = grammar === 'rust' && t.kind === 'struct' ? () => syntax.continuedBody(t) : () => [];
+      for (const text of lazyConcat(texts, rest)) {
         const found = bound(
           grammar === 'rust' && /^\d+$/.test(step.name)
             ? tupleField(text, t.name, step)
@@ -153,6 +155,12 @@ function declaredMemberType(
     queue.push(...syntax.baseTypesOf(t).slice(0, 3));
   }
   return undefined;
+}
+
+/** The texts, then (only when reached) the ones `more` gives. */
+function* lazyConcat(texts: Array<string | undefined>, more: () => string[]): Generator<string | undefined> {
+  yield* texts;
+  yield* more();
 }
 
 /** Rust `self.0`: a tuple struct's field by position (rust-variants.ts), or an element of it. */
