@@ -71,7 +71,7 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
   const grammar = grammarFor(languageId);
   const parser = grammar ? loadedParser(grammar) : undefined;
   if (!grammar || !parser) return written ? { identifier, member: { receiver: written } } : { identifier };
-  const head = windowOf(before);
+  const head = windowOf(before, grammar === 'rust' ? rustCodeLine : undefined);
   // A placeholder member keeps `x.` a member expression for the parser.
   // Rust: the brackets the cursor line leaves open closed after it, so that the parse keeps its calls and closures.
   const closers = grammar === 'rust' ? rustLineClosers(before, suffix) : '';
@@ -136,7 +136,7 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
  * from the first line indented least (a top-level item, or a member of the class the
  * cursor is in), so the parse starts at a declaration rather than inside one.
  */
-function windowOf(before: string): string {
+function windowOf(before: string, code: (line: string) => boolean = () => true): string {
   if (before.length <= WINDOW) return before;
   const cut = before.indexOf('\n', before.length - WINDOW) + 1;
   let best = -1;
@@ -145,7 +145,7 @@ function windowOf(before: string): string {
     const end = before.indexOf('\n', at);
     const line = before.slice(at, end < 0 ? before.length : end);
     const indent = line.length - line.trimStart().length;
-    if (indent < bestIndent && /^\s*[^\s)\]}/*#@]/.test(line)) {
+    if (indent < bestIndent && /^\s*[^\s)\]}/*#@]/.test(line) && code(line)) {
       best = at;
       bestIndent = indent;
       if (indent === 0) break;
@@ -154,6 +154,19 @@ function windowOf(before: string): string {
     at = end + 1;
   }
   return before.slice(best >= 0 ? best : cut);
+}
+
+/**
+ * Rust: a line that reads as code, not as the text of a multi-line string (a flag's help text at column 0 inside
+ * `r"…"`, where a window starting there would parse the string's text as code): an item or a statement's start, or
+ * a line ending as code does.
+ */
+function rustCodeLine(line: string): boolean {
+  return (
+    /^\s*(?:pub\b|fn\b|impl\b|struct\b|enum\b|trait\b|mod\b|use\b|const\b|static\b|type\b|unsafe\b|async\b|extern\b|macro_rules!|let\b)/.test(
+      line,
+    ) || /[{};([=)\]>]\s*$/.test(line.replace(/\/\/.*$/, ''))
+  );
 }
 
 /** The last type declared at column 0 in `text` (`impl<T> Trait for Foo<T>`, `public final class Foo`, `class Foo:`), for `self` above the window. */
