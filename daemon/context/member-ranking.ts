@@ -104,6 +104,8 @@ export function rankMembers(
       if (!q.typeLevel && declared.level === 'type') s.key[2] = 1;
       // A value position has no use for `()`: what it reads outranks a use below.
       if ((position === 'value' || position === 'condition') && declared.returnsNothing) s.key[4] += 2;
+      // `format!("{}", crate::flags::`: an expression goes on to a value (a constant, a function, a type's item), seldom to a trait or module.
+      if (position === 'value' && (s.m.site.kind === 'trait' || s.m.site.kind === 'module')) s.key[5] += 1;
     }
     // A Go statement says more than a use below: a member used below that returns something is read there, not called here.
     if (position === 'statement') s.key[4] += 2 * s.key[5];

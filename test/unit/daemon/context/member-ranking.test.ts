@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { importsRetriever, type ImportSignals } from '../../../../daemon/context/imports-retriever';
 import { loadGrammar } from '../../../../daemon/context/syntax/grammars';
+import { indexedRepo } from './helpers';
 import { memoryIndex, type MemoryIndex } from './memory-index';
 
 describe('context/member-ranking', () => {
@@ -215,5 +217,36 @@ describe('context/member-ranking: Rust positions', () => {
     assert.deepEqual(used.slice(0, 2).sort(), ['src/builder.rs:10', 'src/builder.rs:14'], used.join(' '));
     // `reset` is used below, but returns nothing: a value position reads something else first.
     assert.notEqual(placed(`${head}    let n = b.`, '\n    b.reset();\n}')[0], 'src/builder.rs:14');
+  });
+});
+
+describe('context/member-ranking: Rust paths in an expression', function () {
+  this.timeout(60_000);
+  const doc = (line: string) => Array.from({ length: 36 }, () => `/// ${line}\n`).join('');
+  let repo: Awaited<ReturnType<typeof indexedRepo>>;
+  before(async () => {
+    repo = await indexedRepo('member-ranking-rust-paths', {
+      'Cargo.toml': '[package]\nname = "rg"\nversion = "0.1.0"\n',
+      'src/main.rs': 'mod flags;\n\nfn main() {}\n',
+      // Each item long enough for a chunk of its own.
+      'src/flags/mod.rs': [
+        `${doc('The definitions.')}mod defs;\n${doc('The parser.')}mod parse;`,
+        `${doc('A flag.')}pub trait Flag {\n    fn name(&self) -> &str;\n}`,
+        `${doc('Said when indexing is off.')}pub const UNSUPPORTED: &str = "no";`,
+      ].join('\n\n'),
+      'src/flags/defs.rs': 'pub struct Defs;\n',
+      'src/flags/parse.rs': 'pub fn parse() {}\n',
+    });
+  });
+  after(() => repo.close());
+
+  it('`format!("{}", crate::flags::`: a constant before a trait or a module of the path', () => {
+    const ws = repo.engine.rootOf(join(repo.root, 'src/main.rs'))!;
+    const out: ImportSignals = { files: new Set(), placed: new Map() };
+    const prefix = 'mod flags;\n\nfn main() {\n    let s = format!("{}", crate::flags::';
+    importsRetriever(ws, { rel: 'src/main.rs', language: 'rust', prefix, suffix: '\n}\n', queryWindow: prefix }, out);
+    const rows = ws.store.chunks([...out.placed.keys()]);
+    const first = rows.get([...out.placed.keys()][0]);
+    assert.ok(first?.text.includes('UNSUPPORTED'), [...rows.values()].map((r) => r.text.split('\n')[0]).join(' | '));
   });
 });
