@@ -110,9 +110,26 @@ export function rustMemberWanted(before: string, suffix: string): RustWanted | u
     .split('\n')
     .find((l) => l.trim() !== '' && !l.trim().startsWith('//'));
   // The block's last line is its value (a function's result), unless the block is a loop's or a statement `if`'s body.
-  const body = previous !== undefined && /^(?:\}\s*)?(?:else\b|(?:if|while|for|loop)\b)/.test(previous) && previous.endsWith('{');
+  const opener = blockOpener(lines.slice(0, -1));
+  const body = opener !== undefined && /^(?:\}\s*)?(?:else\b|(?:if|while|for|loop)\b)/.test(opener) && opener.endsWith('{');
   if (next !== undefined && next.trim().startsWith('}') && !body) return undefined;
   return { statement: true };
+}
+
+/** The line (trimmed, its comment aside) whose `{` opens the block the lines end in, or undefined. */
+function blockOpener(lines: string[]): string | undefined {
+  let depth = 0;
+  for (let i = lines.length - 1; i >= 0 && i >= lines.length - 200; i--) {
+    const line = lines[i]
+      .replace(/\/\/.*$/, '')
+      .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+      .trim();
+    for (let j = line.length - 1; j >= 0; j--) {
+      if (line[j] === '}') depth++;
+      else if (line[j] === '{' && depth-- === 0) return line;
+    }
+  }
+  return undefined;
 }
 
 /** 0 when member `site` fits what the position wants, 1 when its declaration says it does not. */

@@ -82,6 +82,10 @@ describe('context/rust-member-fit', () => {
     assert.deepEqual(rustMemberWanted('    if self.multiline {\n        b.', '\n    }\n'), { statement: true });
     assert.deepEqual(rustMemberWanted('    } else {\n        b.', '\n    }\n'), { statement: true });
     assert.equal(rustMemberWanted('    let v = if yes {\n        b.', '\n    }\n'), undefined);
+    // The block's opener, however many statements above.
+    const ifLet = '    if let Some(ref mut stats) = self.stats {\n        stats.add(1);\n        if x { y(); }\n        stats.';
+    assert.deepEqual(rustMemberWanted(ifLet, '\n    }\n'), { statement: true });
+    assert.equal(rustMemberWanted('    let n = {\n        stats.add(1);\n        stats.', '\n    };\n'), undefined);
     assert.equal(rustMemberWanted('let x =\n    b.', '\nfoo();'), undefined);
     assert.equal(rustMemberWanted('let x = b.', '\nfoo();'), undefined);
   });
