@@ -16,6 +16,7 @@ import { splitIdentifier } from './identifiers';
 import type { DefinitionSite } from './syntax/facts';
 import { grammarFor } from './syntax/grammars';
 import type { MemberPosition } from './cursor-position';
+import { lineOffset, rustSignature } from './rust-member-fit';
 
 export interface FitContext {
   position: MemberPosition;
@@ -104,12 +105,23 @@ export function memberDeclaration(site: DefinitionSite, row: ChunkRow): MemberDe
       if (/\b(?:boolean|bool)\s+$/.test(head)) boolish = true;
       if (method && /\bvoid\s+$/.test(head)) returnsNothing = true;
       break;
-    case 'rust':
+    case 'rust': {
+      // The signature across its lines (`fn build_many<P: AsRef<str>>(\n &self,`): rust-member-fit.ts.
+      const sig = method ? rustSignature(row.text, name, lineOffset(row, site.line)) : undefined;
+      if (sig) {
+        level = sig.self ? 'instance' : 'type';
+        if (sig.returns === 'bool') boolish = true;
+        returnsNothing = sig.returns === undefined;
+        break;
+      }
       if (method) level = /^\s*(?:<[^>]*>)?\s*\(\s*(?:&\s*(?:'\w+\s+)?)?(?:mut\s+)?self\b/.test(tail) ? 'instance' : 'type';
       else if (site.kind === 'field') level = 'instance';
+      // An associated constant or type (`const MAX: usize`, `type Error = …;` in an impl): `Self::MAX`, not `x.MAX`.
+      else if (site.kind === 'constant' || site.kind === 'type') level = 'type';
       if (/->\s*bool\b/.test(tail) || /^\s*:\s*bool\b/.test(tail)) boolish = true;
       if (method && /^\s*(?:<[^>]*>)?\s*\([^)]*\)\s*(?:where\b[^{]*)?\{/.test(tail)) returnsNothing = true;
       break;
+    }
     case 'go':
       level = 'instance';
       if (/\)\s*bool\s*\{/.test(tail) || /^\s+bool\b/.test(tail)) boolish = true;

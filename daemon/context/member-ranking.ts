@@ -26,6 +26,7 @@ import { memberDeclaration, memberFit } from './member-fit';
 import { goMemberLead, goMemberMismatch, goMemberWanted, MAX_RESULT_EVIDENCE } from './go-results';
 import { goKindMismatch, goPositionKind } from './go-position';
 import type { GoValueIndex } from './go-values';
+import { rustMemberMismatch, rustMemberWanted } from './rust-member-fit';
 import type { MemberSite } from './receiver-members';
 import type { IndexStore } from './index-store';
 import { splitIdentifier } from './identifiers';
@@ -103,6 +104,7 @@ export function rankMembers(
   const rows = index.store.chunks(head.map((s) => s.m.site.chunkId));
   // Go `pkg.`: a package's types, constants and interfaces start no statement, an interface is no value, a type goes where one does.
   const goPackageKind = q.language !== 'go' ? undefined : goNamespacePosition(q.before, position);
+  const rustWanted = q.language === 'rust' ? rustMemberWanted(q.before, q.suffix ?? '') : undefined;
   for (const s of head) {
     const row = rows.get(s.m.site.chunkId);
     if (!row) continue;
@@ -118,6 +120,20 @@ export function rankMembers(
       if (miss >= 2 && (s.m.site.kind === 'function' || s.m.site.kind === 'method')) s.key[4] += 2;
     }
     if (goPackageKind && s.m.signal === 'namespace-member') s.key[5] += goKindMismatch(s.m.site.kind, goPackageKind);
+    // Rust: a statement calls for an effect, `let (a, b) =` takes a tuple (rust-member-fit.ts).
+    const rustMiss = rustWanted ? rustMemberMismatch(s.m.site, row, rustWanted) : 0;
+    s.key[5] += rustMiss;
+    // A pattern `(a, b)` does not take what is not a pair, `x = x.` what is not x's type (neither would compile),
+    // and a statement calls for an effect (a member used below that returns a value is read there): that outranks a use below.
+    s.key[4] += 2 * rustMiss;
+    if (q.language === 'rust') {
+      // A function without `self` is never called on a value (`x.new()` does not compile): after every method.
+      if (!q.typeLevel && declared.level === 'type') s.key[2] = 1;
+      // A value position has no use for `()`: what it reads outranks a use below.
+      if ((position === 'value' || position === 'condition') && declared.returnsNothing) s.key[4] += 2;
+      // `format!("{}", crate::flags::`: an expression goes on to a value (a constant, a function, a type's item), seldom to a trait or module.
+      if (position === 'value' && (s.m.site.kind === 'trait' || s.m.site.kind === 'module')) s.key[5] += 1;
+    }
     // A Go statement says more than a use below: a member used below that returns something is read there, not called here.
     if (position === 'statement') s.key[4] += 2 * s.key[5];
   }

@@ -16,6 +16,7 @@ import type { Step } from './syntax/cursor';
 import { goElementOf, goNamesMembers } from './syntax/go-elements';
 import { elementOf } from './syntax/rust-elements';
 import { tupleStructFieldType, variantFieldType } from './syntax/rust-variants';
+import { rustIteratorItem } from './rust-iterators';
 import { inferredReturnType } from './ts-return-types';
 
 const MAX_TYPES_PER_STEP = 8;
@@ -78,8 +79,26 @@ export function isType(syntax: SyntaxFacts, rel: string, name: string): boolean 
   return syntax.typeDefinitions(rel, name).some((d) => TYPE_KINDS.has(d.kind));
 }
 
-/** The type of member `step` of type `type`, looked up in the type, then in the types it extends. */
+/**
+ * The type of member `step` of type `type`. Rust, an element of it: of a collection (`Vec<T>`), else what the
+ * workspace type it is hands out when iterated (`-> Parents<'_>` with `impl Iterator for Parents`; rust-iterators.ts).
+ */
 function memberType(
+  syntax: SyntaxFacts,
+  rel: string,
+  grammar: string,
+  type: string,
+  step: Step,
+  bounds?: Record<string, string>,
+): string | undefined {
+  const direct = declaredMemberType(syntax, rel, grammar, type, step, bounds);
+  if (direct || !step.element || grammar !== 'rust' || step.variant !== undefined) return direct;
+  const iterated = declaredMemberType(syntax, rel, grammar, type, { ...step, element: false }, bounds);
+  return iterated ? rustIteratorItem(syntax, rel, iterated) : undefined;
+}
+
+/** The type of member `step` of type `type`, looked up in the type, then in the types it extends. */
+function declaredMemberType(
   syntax: SyntaxFacts,
   rel: string,
   grammar: string,
@@ -122,7 +141,9 @@ function memberType(
     if (!step.call) {
       // Fields that are not definitions of their own: Go and Rust struct fields, Python attributes set in `__init__`.
       const texts = [syntax.chunkText(t.chunkId), ...members.filter((m) => m.name === '__init__').map((m) => syntax.chunkText(m.chunkId))];
-      for (const text of texts) {
+      // Rust: a struct too large for one chunk goes on in the chunks after it (read only when its first says nothing).
+      const rest = grammar === 'rust' && t.kind === 'struct' ? () => syntax.continuedBody(t) : () => [];
+      for (const text of lazyConcat(texts, rest)) {
         const found = bound(
           grammar === 'rust' && /^\d+$/.test(step.name)
             ? tupleField(text, t.name, step)
@@ -134,6 +155,12 @@ function memberType(
     queue.push(...syntax.baseTypesOf(t).slice(0, 3));
   }
   return undefined;
+}
+
+/** The texts, then (only when reached) the ones `more` gives. */
+function* lazyConcat(texts: Array<string | undefined>, more: () => string[]): Generator<string | undefined> {
+  yield* texts;
+  yield* more();
 }
 
 /** Rust `self.0`: a tuple struct's field by position (rust-variants.ts), or an element of it. */

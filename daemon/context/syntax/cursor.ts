@@ -22,6 +22,7 @@ import { DocumentBindings, SELF, type CallbackParam, type Step, type TypeRef } f
 import { grammarFor, loadedParser } from './grammars';
 import { rustEnclosingHeader } from './rust-self';
 import { rustBoundsInScope } from './rust-generics';
+import { rustLineClosers } from './rust-line-closers';
 import { inRustMacro, rustWrittenChain } from './rust-macros';
 
 export type { CallbackParam, Step, TypeRef } from './bindings';
@@ -70,9 +71,11 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
   const grammar = grammarFor(languageId);
   const parser = grammar ? loadedParser(grammar) : undefined;
   if (!grammar || !parser) return written ? { identifier, member: { receiver: written } } : { identifier };
-  const head = windowOf(before);
+  const head = windowOf(before, grammar === 'rust' ? rustCodeLine : undefined);
   // A placeholder member keeps `x.` a member expression for the parser.
-  const text = `${head}${identifier || '_'}${suffix.slice(0, MAX_SUFFIX)}`;
+  // Rust: the brackets the cursor line leaves open closed after it, so that the parse keeps its calls and closures.
+  const closers = grammar === 'rust' ? rustLineClosers(before, suffix) : '';
+  const text = `${head}${identifier || '_'}${closers}${suffix.slice(0, MAX_SUFFIX)}`;
   const offset = head.length;
   const tree = parser.parse(text, null, { progressCallback: overBudget(budgetMs) });
   // A cancelled parse resumes on the parser's next call unless reset: that would be this document, not the next one.
@@ -133,7 +136,7 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
  * from the first line indented least (a top-level item, or a member of the class the
  * cursor is in), so the parse starts at a declaration rather than inside one.
  */
-function windowOf(before: string): string {
+function windowOf(before: string, code: (line: string) => boolean = () => true): string {
   if (before.length <= WINDOW) return before;
   const cut = before.indexOf('\n', before.length - WINDOW) + 1;
   let best = -1;
@@ -142,7 +145,7 @@ function windowOf(before: string): string {
     const end = before.indexOf('\n', at);
     const line = before.slice(at, end < 0 ? before.length : end);
     const indent = line.length - line.trimStart().length;
-    if (indent < bestIndent && /^\s*[^\s)\]}/*#@]/.test(line)) {
+    if (indent < bestIndent && /^\s*[^\s)\]}/*#@]/.test(line) && code(line)) {
       best = at;
       bestIndent = indent;
       if (indent === 0) break;
@@ -151,6 +154,19 @@ function windowOf(before: string): string {
     at = end + 1;
   }
   return before.slice(best >= 0 ? best : cut);
+}
+
+/**
+ * Rust: a line that reads as code, not as the text of a multi-line string (a flag's help text at column 0 inside
+ * `r"…"`, where a window starting there would parse the string's text as code): an item or a statement's start, or
+ * a line ending as code does.
+ */
+function rustCodeLine(line: string): boolean {
+  return (
+    /^\s*(?:pub\b|fn\b|impl\b|struct\b|enum\b|trait\b|mod\b|use\b|const\b|static\b|type\b|unsafe\b|async\b|extern\b|macro_rules!|let\b)/.test(
+      line,
+    ) || /[{};([=)\]>]\s*$/.test(line.replace(/\/\/.*$/, ''))
+  );
 }
 
 /** The last type declared at column 0 in `text` (`impl<T> Trait for Foo<T>`, `public final class Foo`, `class Foo:`), for `self` above the window. */

@@ -86,6 +86,8 @@ export interface SyntaxFacts {
   resolveImports(file: string, languageId: string, imports: ImportFact[]): ResolvedImport[];
   /** The text of an indexed chunk (undefined when it is gone). */
   chunkText(chunkId: number): string | undefined;
+  /** The texts of the chunks a large type's body was cut into after its own (they carry its header as their context). */
+  continuedBody(type: DefinitionSite): string[];
   /** Moves whenever the index changes: what is computed from these facts may be remembered until it does. */
   indexGeneration(): number;
   /** How often the workspace uses each member through a receiver name (`c.req`), except in `file` (member-uses.ts). */
@@ -96,6 +98,9 @@ export interface SyntaxFacts {
 function isResolverConfig(rel: string): boolean {
   return /(^|\/)(package\.json|go\.mod|go\.work|Cargo\.toml|[^/]*\.json)$/.test(rel);
 }
+
+/** Chunks of a large type's body read after its own (at most 3,000 characters each). */
+const MAX_CONTINUED = 24;
 
 /** Kinds that have members. */
 export const TYPE_KINDS = new Set(['class', 'interface', 'struct', 'trait', 'enum', 'type', 'module']);
@@ -110,6 +115,7 @@ export class IndexSyntaxFacts implements SyntaxFacts {
   private definitionsOfFile?: Statement<[string], RawSite>;
   private definitionsOfName?: Statement<[string, string], RawSite>;
   private readonly uses: WorkspaceMemberUses;
+  private continuedOf?: Statement<[string, number], { text: string; context: string }>;
 
   constructor(
     private readonly root: string,
@@ -330,6 +336,20 @@ export class IndexSyntaxFacts implements SyntaxFacts {
 
   chunkText(chunkId: number): string | undefined {
     return this.store.chunks([chunkId]).get(chunkId)?.text;
+  }
+
+  continuedBody(type: DefinitionSite): string[] {
+    this.continuedOf ??= this.store.db.prepare<[string, number], { text: string; context: string }>(
+      `SELECT c.text AS text, c.context AS context FROM chunks c JOIN files f ON f.id = c.file_id
+       WHERE f.path = ? AND c.start_line > ? ORDER BY c.start_line LIMIT ${MAX_CONTINUED}`,
+    );
+    const header = new RegExp(`\\b${type.name.replace(/[$]/g, '\\$')}\\b`);
+    const out: string[] = [];
+    for (const r of this.continuedOf.all(type.path, type.line)) {
+      if (!r.context || !header.test(r.context.split('\n')[0])) break;
+      out.push(r.text);
+    }
+    return out;
   }
 
   indexGeneration(): number {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { importsRetriever, type ImportSignals } from '../../../../daemon/context/imports-retriever';
 import { rankMembers } from '../../../../daemon/context/member-ranking';
 import { loadGrammar } from '../../../../daemon/context/syntax/grammars';
+import { indexedRepo } from './helpers';
 import { memoryIndex, type MemoryIndex } from './memory-index';
 
 describe('context/member-ranking', () => {
@@ -228,5 +230,85 @@ describe('context/member-ranking: Go package members', () => {
     // Where a type goes (a parameter, `var x pkg.|`, `[]pkg.|`), a type.
     for (const before of ['func serve(e *gin.', 'func f() {\n\tvar e gin.', 'func f() {\n\tall := []gin.'])
       assert.deepEqual(ranked(gin.slice(0, 2), before, [], 'New'), ['Engine', 'New'], before);
+  });
+});
+
+describe('context/member-ranking: Rust positions', () => {
+  let index: MemoryIndex;
+  before(async () => {
+    await loadGrammar('rust');
+    const method = (line: number, name: string, text: string) => ({
+      startLine: line,
+      text,
+      symbols: [{ name, line, kind: 'method' as const, container: 'Builder' }],
+    });
+    index = memoryIndex('/repo', {
+      'src/builder.rs': [
+        { startLine: 1, text: 'pub struct Builder {\n    n: usize,\n}', symbols: [{ name: 'Builder', line: 1, kind: 'struct' }] },
+        method(4, 'from_parts', '    pub fn from_parts(\n        n: usize,\n    ) -> Builder {\n    }'),
+        method(8, 'len', '    pub fn len(&self) -> usize {\n    }'),
+        method(10, 'dotall', '    pub fn dotall(&mut self, yes: bool) -> &mut Builder {\n    }'),
+        method(12, 'split', '    pub fn split(&self) -> (Builder, usize) {\n    }'),
+        method(14, 'reset', '    pub fn reset(&mut self) {\n    }'),
+        { startLine: 16, text: '    const MAX: usize = 8;', symbols: [{ name: 'MAX', line: 16, kind: 'constant', container: 'Builder' }] },
+      ],
+    });
+  });
+  after(() => index.close());
+
+  const placed = (prefix: string, suffix: string) => {
+    const out: ImportSignals = { files: new Set(), placed: new Map() };
+    importsRetriever(index, { rel: 'src/main.rs', language: 'rust', prefix, suffix, queryWindow: prefix }, out);
+    return [...out.placed.keys()].map((id) => index.where(id));
+  };
+  const head = 'use crate::builder::Builder;\nfn f(b: &mut Builder) {\n';
+
+  it('on a value, an associated function (no `self`, read across lines) or constant comes after every method, even used below', () => {
+    const order = placed(`${head}    let n = b.`, '\n    let c = Builder::from_parts(1);\n}');
+    assert.deepEqual(order.slice(-2).sort(), ['src/builder.rs:16', 'src/builder.rs:4'], order.join(' '));
+    assert.equal(placed('fn f() {\n    let c = Builder::', '\n}')[0], 'src/builder.rs:4');
+  });
+
+  it('a statement calls a method for its effect; `let (a, b) =` a method returning a pair; a value, one returning something', () => {
+    const statement = placed(`${head}    x();\n    b.`, '\n    x();\n}');
+    assert.deepEqual(statement.slice(0, 2).sort(), ['src/builder.rs:10', 'src/builder.rs:14'], statement.join(' '));
+    // Even when another member is used below: `(c, n)` takes a pair.
+    assert.equal(placed(`${head}    let (c, n) = b.`, '\n    let n = b.len();\n}')[0], 'src/builder.rs:12');
+    // A statement calls for an effect even when a member returning a value is used below (it is read there).
+    const used = placed(`${head}    if yes {\n        b.`, '\n    }\n    let n = b.len();\n}');
+    assert.deepEqual(used.slice(0, 2).sort(), ['src/builder.rs:10', 'src/builder.rs:14'], used.join(' '));
+    // `reset` is used below, but returns nothing: a value position reads something else first.
+    assert.notEqual(placed(`${head}    let n = b.`, '\n    b.reset();\n}')[0], 'src/builder.rs:14');
+  });
+});
+
+describe('context/member-ranking: Rust paths in an expression', function () {
+  this.timeout(60_000);
+  const doc = (line: string) => Array.from({ length: 36 }, () => `/// ${line}\n`).join('');
+  let repo: Awaited<ReturnType<typeof indexedRepo>>;
+  before(async () => {
+    repo = await indexedRepo('member-ranking-rust-paths', {
+      'Cargo.toml': '[package]\nname = "rg"\nversion = "0.1.0"\n',
+      'src/main.rs': 'mod flags;\n\nfn main() {}\n',
+      // Each item long enough for a chunk of its own.
+      'src/flags/mod.rs': [
+        `${doc('The definitions.')}mod defs;\n${doc('The parser.')}mod parse;`,
+        `${doc('A flag.')}pub trait Flag {\n    fn name(&self) -> &str;\n}`,
+        `${doc('Said when indexing is off.')}pub const UNSUPPORTED: &str = "no";`,
+      ].join('\n\n'),
+      'src/flags/defs.rs': 'pub struct Defs;\n',
+      'src/flags/parse.rs': 'pub fn parse() {}\n',
+    });
+  });
+  after(() => repo.close());
+
+  it('`format!("{}", crate::flags::`: a constant before a trait or a module of the path', () => {
+    const ws = repo.engine.rootOf(join(repo.root, 'src/main.rs'))!;
+    const out: ImportSignals = { files: new Set(), placed: new Map() };
+    const prefix = 'mod flags;\n\nfn main() {\n    let s = format!("{}", crate::flags::';
+    importsRetriever(ws, { rel: 'src/main.rs', language: 'rust', prefix, suffix: '\n}\n', queryWindow: prefix }, out);
+    const rows = ws.store.chunks([...out.placed.keys()]);
+    const first = rows.get([...out.placed.keys()][0]);
+    assert.ok(first?.text.includes('UNSUPPORTED'), [...rows.values()].map((r) => r.text.split('\n')[0]).join(' | '));
   });
 });

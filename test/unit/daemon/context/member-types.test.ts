@@ -43,6 +43,58 @@ describe('context/member-types: Rust field types imported from outside the works
   });
 });
 
+describe('context/member-types: Rust fields of a struct too large for one chunk', function () {
+  this.timeout(60_000);
+  const fields = Array.from(
+    { length: 60 },
+    (_, i) => `    /// The ${i}th setting, documented at some length so that the struct is cut.\n    pub(crate) f${i}: usize,`,
+  );
+  const FILES: Record<string, string> = {
+    'Cargo.toml': '[package]\nname = "args"\nversion = "0.1.0"\n',
+    'src/lib.rs': 'mod low;\nmod user;\n',
+    'src/low.rs': [
+      'pub(crate) struct LowArgs {',
+      ...fields,
+      '    pub(crate) context: ContextMode,',
+      '}',
+      '',
+      'pub(crate) struct ContextMode {',
+      '    n: usize,',
+      '}',
+      '',
+      'impl ContextMode {',
+      '    pub(crate) fn get_limited(&self) -> (usize, usize) {',
+      '        (self.n, self.n)',
+      '    }',
+      '}',
+      '',
+    ].join('\n'),
+    'src/user.rs': 'use crate::low::LowArgs;\n',
+  };
+  let repo: Awaited<ReturnType<typeof indexedRepo>>;
+  before(async () => {
+    repo = await indexedRepo('member-types-rust-large', FILES);
+  });
+  after(() => repo.close());
+
+  it('a field declared past the first chunk of its struct is read from the chunks its body goes on in', () => {
+    const ws = repo.engine.rootOf(join(repo.root, 'src/user.rs'))!;
+    const prefix = 'use crate::low::LowArgs;\n\nfn f(args: &LowArgs) {\n    args.context.';
+    const cursor = ws.syntax.cursorContext(prefix, '\n}\n', 'rust');
+    const struct = ws.syntax.typeDefinitions('src/user.rs', 'LowArgs')[0];
+    assert.ok(ws.syntax.continuedBody(struct).length > 0, 'the struct is cut into several chunks');
+    const r = receiverMembers(ws.syntax, {
+      rel: 'src/user.rs',
+      language: 'rust',
+      prefix,
+      suffix: '\n}\n',
+      imports: ws.syntax.importsOf('src/user.rs'),
+      ...cursor.member!,
+    });
+    assert.equal(r.type, 'ContextMode');
+  });
+});
+
 describe('context/member-types: Go collection fields', () => {
   it("an element of a field's slice, map or channel type", () => {
     const text = 'type Registry struct {\n\tbyName map[string]*Collector\n\tall    []Collector\n\tqueue  chan *Job\n}';

@@ -14,6 +14,15 @@ describe('context/rust-let: the name a `let` binds the member being typed to', (
     assert.equal(letBoundName('    let x = 1;\n    args.'), undefined);
   });
 
+  it('`name = receiver.` starting the line: a reassignment, a format argument on a line of its own', () => {
+    assert.equal(letBoundName('        "{lines} lines",\n        lines = stats.'), 'lines');
+    assert.equal(letBoundName('    regex = chir.'), 'regex');
+    assert.equal(letBoundName('    self.lines = stats.'), undefined);
+    assert.equal(letBoundName('    total += stats.'), undefined);
+    assert.equal(letBoundName('    a == stats.'), undefined);
+    assert.equal(letBoundName('    Some(x) => stats.'), undefined);
+  });
+
   describe('Rust member ranking', () => {
     let index: MemoryIndex;
     before(async () => {

@@ -334,3 +334,17 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
     assert.equal(member('typescript', 'function f(o: Partial<Options>) {\n  o.', '\n}')?.type, 'Options');
   });
 });
+
+describe('context/syntax/cursor: the Rust parse window starts at code, not inside a multi-line string', () => {
+  it("skips a raw string's lines at column 0 (a flag's help text) when choosing where the window starts", async () => {
+    await loadGrammar('rust');
+    const help = Array.from({ length: 40 }, (_, i) => `Show the ${i}th thing (this is help text), and more words here,`).join('\n');
+    const flags = Array.from(
+      { length: 6 },
+      (_, i) => `impl Flag for F${i} {\n    fn doc(&self) -> &'static str {\n        r"\n${help}\n"\n    }\n}\n`,
+    ).join('\n');
+    const prefix = `${flags}\nfn test_context() {\n    let args = parse_low_raw(["-A1"]).unwrap();\n    assert_eq!((5, 1), args.context.`;
+    assert.ok(prefix.length > 9000);
+    assert.deepEqual(member('rust', prefix, '\n}\n')?.chain, { callee: 'parse_low_raw', steps: [{ name: 'context', call: false }] });
+  });
+});
