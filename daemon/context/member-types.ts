@@ -115,7 +115,7 @@ function declaredMemberType(
     // Rust `State::Open(conn)`: the variant's field as the enum declares it.
     for (const t of queue.filter((d) => d.kind === 'enum')) {
       const declared = variantFieldType(syntax.chunkText(t.chunkId) ?? '', step.name, step.variant);
-      const named = declared ? bound(plainType(declared)) : undefined;
+      const named = declared ? bound(plainType(declared, grammar)) : undefined;
       if (named && declaredHere(syntax, t.path, named, grammar)) return named;
     }
     return undefined;
@@ -167,7 +167,7 @@ function* lazyConcat(texts: Array<string | undefined>, more: () => string[]): Ge
 function tupleField(text: string | undefined, struct: string, step: Step): string | undefined {
   const declared = text ? tupleStructFieldType(text, struct, Number(step.name)) : undefined;
   const t = declared && step.element ? elementOf(declared) : declared;
-  return t ? plainType(t) : undefined;
+  return t ? plainType(t, 'rust') : undefined;
 }
 
 /**
@@ -188,7 +188,7 @@ export function valueType(syntax: SyntaxFacts, rel: string, grammar: string, nam
     if (!text) continue;
     // Go `var Default *Registry = …`; elsewhere `NAME: T` as in a field.
     const declared = grammar === 'go' ? new RegExp(`\\b${n}\\s+([*\\[\\]\\w.]+)\\s*(?:=|$)`, 'm').exec(text)?.[1] : undefined;
-    const t = grammar === 'go' ? (declared ? plainType(declared) : undefined) : fieldType(text, name, grammar);
+    const t = grammar === 'go' ? (declared ? plainType(declared, grammar) : undefined) : fieldType(text, name, grammar);
     if (t && isType(syntax, d.path, t)) return t;
     const init = new RegExp(
       `\\b${n}\\s*(?::[^=\\n]*)?(?::=|=)\\s*(?:new\\s+|&)?([A-Za-z_$][\\w$.]*?)(?:::new)?\\s*(?:<[^>\\n]*>)?\\s*[({]`,
@@ -235,7 +235,7 @@ export function fieldType(text: string | undefined, name: string, grammar: strin
     const m = re.exec(text);
     const found = m && element ? (grammar === 'go' ? goElementOf : elementOf)(m[1].trim().replace(/,$/, '')) : m?.[1];
     const declared = grammar === 'go' && found && !goNamesMembers(found) ? undefined : found;
-    const t = declared ? plainType(declared) : undefined;
+    const t = declared ? plainType(declared, grammar) : undefined;
     if (
       t &&
       !/^(return|new|public|private|protected|static|final|string|number|boolean|int|str|bool|float|bytes|usize|u8|u32|u64|i32|i64|String|Integer|Long|Boolean)$/.test(
@@ -287,7 +287,7 @@ export function declaredReturnType(syntax: SyntaxFacts, d: DefinitionSite, gramm
           : /^\s*:\s*([^{=\n]+?)\s*(?:\{|=>|;|$)/m.exec(after);
   const found = m && element ? (grammar === 'go' ? goElementOf : elementOf)(m[1]) : m?.[1];
   const declared = grammar === 'go' && found && !goNamesMembers(found) ? undefined : found;
-  const t = declared ? plainType(declared.replace(/^impl\s+/, '')) : undefined;
+  const t = declared ? plainType(declared.replace(/^impl\s+/, ''), grammar) : undefined;
   if (!t) return undefined;
   if (t === 'Self' && d.container) return d.container;
   return /^(void|any|unknown|never|string|number|boolean|None|Self|error|bool|int|str)$/.test(t) ? undefined : t;

@@ -41,7 +41,7 @@ export function rustClosureParamType(
   for (const d of sites.slice(0, MAX_DECLARATIONS)) {
     const text = syntax.chunkText(d.chunkId);
     const declared = text ? closureParamText(text, d.name, param.arg, param.index) : undefined;
-    const t = declared ? plainType(declared) : undefined;
+    const t = declared ? plainType(declared, 'rust') : undefined;
     if (t && t !== 'Self' && isType(syntax, d.path, t)) return t;
   }
   return undefined;

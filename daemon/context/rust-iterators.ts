@@ -21,7 +21,7 @@ export function rustIteratorItem(syntax: SyntaxFacts, rel: string, type: string)
     const members = syntax.membersOf(t);
     for (const m of members.filter((m) => m.name === 'Item' && m.kind === 'type').slice(0, 2)) {
       const item = /\btype\s+Item\s*=\s*([^;]+);/.exec(syntax.chunkText(m.chunkId) ?? '')?.[1];
-      const name = item ? plainType(item) : undefined;
+      const name = item ? plainType(item, 'rust') : undefined;
       if (name && name !== type) return name;
     }
     for (const m of members.filter((m) => m.name === 'next' && m.kind !== 'type').slice(0, 2)) {
@@ -29,7 +29,7 @@ export function rustIteratorItem(syntax: SyntaxFacts, rel: string, type: string)
         syntax.chunkText(m.chunkId) ?? '',
       )?.[1];
       const held = returns ? elementOf(returns) : undefined;
-      const name = held && !/\bItem\b/.test(held) ? plainType(held) : undefined;
+      const name = held && !/\bItem\b/.test(held) ? plainType(held, 'rust') : undefined;
       if (name && name !== type) return name;
     }
   }

@@ -113,7 +113,7 @@ function fromFunctions(syntax: Facts, rel: string, fns: Signature[], index: numb
   for (const fn of fns.slice(0, 12)) {
     const t = parameterType(fn.params, index);
     if (t === undefined) continue;
-    const name = plainType(resolveGeneric(t, [...generics, fn.generics]));
+    const name = plainType(resolveGeneric(t, [...generics, fn.generics]), 'typescript');
     if (name && syntax.isType(rel, name)) return name;
   }
   return undefined;
@@ -302,7 +302,7 @@ function propertySignature(
     return functionText(after);
   };
   if (t.startsWith('{')) return read(balanced(t, '{', '}') ?? t);
-  const name = plainType(t);
+  const name = plainType(t, 'typescript');
   if (!name) return undefined;
   for (const d of syntax
     .typeDefinitions(rel, name)

@@ -158,7 +158,8 @@ export class DocumentBindings {
     if (laidOut) return laidOut;
     for (let n: Node | null = at; n; n = n.parent) {
       if (!CONTAINERS.test(n.type)) continue;
-      const name = n.type === 'impl_item' ? plainType(n.childForFieldName('type')?.text ?? '') : n.childForFieldName('name')?.text;
+      const name =
+        n.type === 'impl_item' ? plainType(n.childForFieldName('type')?.text ?? '', this.grammar) : n.childForFieldName('name')?.text;
       if (name) return name;
     }
     return this.outerType();
@@ -213,18 +214,18 @@ export class DocumentBindings {
         );
       case 'type_assertion_expression': {
         // Go `x.(*T)`: a T.
-        const type = plainType(n.childForFieldName('type')?.text ?? '');
+        const type = plainType(n.childForFieldName('type')?.text ?? '', this.grammar);
         return type ? { type, steps: [], via: 'annotation' } : undefined;
       }
       // `x satisfies T`: the value keeps its own type; T is what the document states of it.
       case 'as_expression':
       case 'satisfies_expression': {
-        const type = plainType(n.namedChild(1)?.text ?? '');
+        const type = plainType(n.namedChild(1)?.text ?? '', this.grammar);
         return type ? { type, steps: [], via: 'annotation' } : this.ref(n.namedChild(0), at, depth + 1);
       }
       case 'type_assertion': {
         // `<T>x` (TypeScript's older cast).
-        const type = plainType(n.namedChild(0)?.text.replace(/^<|>$/g, '') ?? '');
+        const type = plainType(n.namedChild(0)?.text.replace(/^<|>$/g, '') ?? '', this.grammar);
         return type ? { type, steps: [], via: 'annotation' } : this.ref(n.namedChild(1), at, depth + 1);
       }
       case 'new_expression':
@@ -232,7 +233,7 @@ export class DocumentBindings {
       case 'composite_literal':
       case 'struct_expression': {
         const t = n.childForFieldName('constructor') ?? n.childForFieldName('type') ?? n.childForFieldName('name');
-        const type = t ? plainType(t.text) : undefined;
+        const type = t ? plainType(t.text, this.grammar) : undefined;
         return type ? { type, steps: [], via: 'initializer' } : undefined;
       }
       case 'macro_invocation': {
@@ -280,7 +281,7 @@ export class DocumentBindings {
     if (element) return { type: element, steps, via: 'annotation' };
     let of: TypeRef | undefined;
     if (site.construct) {
-      const type = plainType(callee.text);
+      const type = plainType(callee.text, this.grammar);
       of = type ? { type, steps: [] } : undefined;
     } else if (callee.type === 'identifier') of = { callee: callee.text, steps: [] };
     else if (depth < MAX_DEPTH) of = this.ref(callee, callee, depth + 1);
@@ -301,7 +302,7 @@ export class DocumentBindings {
     if (n?.type !== 'identifier') return undefined;
     const type = this.lookup(n.text, n.startIndex)?.type?.text.replace(/^:\s*/, '').trim();
     const m = type ? (/^(?:readonly\s+)?(.+?)\s*\[\]$/s.exec(type) ?? /^(?:Readonly)?Array\s*<(.+)>$/s.exec(type)) : null;
-    return m ? plainType(m[1].replace(/^\((.*)\)$/s, '$1')) : undefined;
+    return m ? plainType(m[1].replace(/^\((.*)\)$/s, '$1'), this.grammar) : undefined;
   }
 
   /** TypeScript `for (const x of xs)`: an element of `xs`. */
@@ -336,7 +337,7 @@ export class DocumentBindings {
     }
     // Go `new(T)`: a *T.
     if (this.grammar === 'go' && fn.text === 'new') {
-      const type = plainType(n.childForFieldName('arguments')?.namedChild(0)?.text ?? '');
+      const type = plainType(n.childForFieldName('arguments')?.namedChild(0)?.text ?? '', this.grammar);
       return type ? { type, steps: [], via: 'initializer' } : undefined;
     }
     if (fn.type === 'identifier' || fn.type === 'name') {
@@ -347,7 +348,7 @@ export class DocumentBindings {
     if (fn.type === 'scoped_identifier') {
       // Rust `Foo::new()`, `Foo::with(…)`: associated functions mostly construct their type; `module::f()`: a free function.
       const path = fn.childForFieldName('path');
-      const type = path ? plainType(path.text) : undefined;
+      const type = path ? plainType(path.text, this.grammar) : undefined;
       if (type && /^[A-Z]/.test(type)) return { type, steps: [], via: 'initializer' };
       const name = fn.childForFieldName('name')?.text;
       return name ? { callee: name, steps: [] } : undefined;
@@ -436,7 +437,7 @@ export class DocumentBindings {
       if (b?.type || go) {
         const text = go ?? (b?.variadic ? `[]${b.type!.text}` : b!.type!.text);
         const element = this.grammar !== 'go' ? elementOf(text) : goElementOf(text, key && !goRangesElements(text));
-        const type = element && (this.grammar !== 'go' || goNamesMembers(element)) ? plainType(element) : undefined;
+        const type = element && (this.grammar !== 'go' || goNamesMembers(element)) ? plainType(element, this.grammar) : undefined;
         return type ? { type, steps: [], via: 'annotation' } : undefined;
       }
       if (b?.element && this.grammar !== 'go') return undefined;
@@ -451,7 +452,7 @@ export class DocumentBindings {
 
   /** A type annotation's name; a type parameter stands for its bound (`B: Buf`, `where B: Buf`, `T extends Base`). */
   private typeName(t: Node, at: Node): string | undefined {
-    const name = plainType(t.text);
+    const name = plainType(t.text, this.grammar);
     if (!name) return undefined;
     for (let n: Node | null = at.parent, guard = 0; n && guard < 40; n = n.parent, guard++) {
       for (const list of [n.childForFieldName('type_parameters'), n.namedChildren.find((c) => c?.type === 'where_clause')]) {
@@ -471,7 +472,7 @@ export class DocumentBindings {
             bound?.type === 'trait_bounds' || bound?.type === 'constraint' || bound?.type === 'type_bound' || bound?.type === 'default_type'
               ? bound.namedChild(0)
               : bound;
-          const t = first ? plainType(first.text) : undefined;
+          const t = first ? plainType(first.text, this.grammar) : undefined;
           // `<B>` with its bound in a `where` clause further on: keep looking.
           if (t) return t;
         }
@@ -528,7 +529,7 @@ export class DocumentBindings {
         const parent = n.parent;
         const type = f('type') ?? parent?.childForFieldName('type');
         const field = parent?.type === 'field_declaration';
-        return one(f('name'), type && plainType(type.text) ? type : null, f('value'), field);
+        return one(f('name'), type && plainType(type.text, this.grammar) ? type : null, f('value'), field);
       }
       case 'required_parameter':
       case 'optional_parameter':

@@ -296,7 +296,7 @@ export class IndexSyntaxFacts implements SyntaxFacts {
         const derefs = this.membersOf(type).filter((m) => m.name === 'deref');
         const rows = this.store.chunks(derefs.slice(0, 2).map((m) => m.chunkId));
         const target = rustDerefTarget([...rows.values()].flatMap((r) => [r.text, r.context]));
-        const name = target ? plainType(target) : undefined;
+        const name = target ? plainType(target, 'rust') : undefined;
         if (name) names.push(name);
       }
       for (const base of names) {

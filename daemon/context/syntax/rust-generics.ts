@@ -52,7 +52,7 @@ function firstBound(bounds: string[]): string | undefined {
   for (const b of bounds) {
     const t = b.trim();
     if (t.startsWith("'") || t.startsWith('?')) continue;
-    const name = plainType(t);
+    const name = plainType(t, 'rust');
     if (name && name !== 'Sized') return name;
   }
   return undefined;

@@ -51,5 +51,5 @@ function namedType(part: string): string | undefined {
   if (!/^[A-Za-z_$][\w$.]*\s*(?:<[^]*>)?(?:\[\])?$/.test(t) || t.endsWith('[]')) return undefined;
   const outer = /^[A-Za-z_$][\w$.]*/.exec(t)![0].split('.').pop()!;
   if (NOT_MEMBERS.test(outer)) return undefined;
-  return plainType(t);
+  return plainType(t, 'typescript');
 }

@@ -4,10 +4,14 @@
  * members are their content's (smart pointers, optionals, locks, `Promise` after `await`,
  * `Result` after `?`), while other generics keep their own name (`Map<K, V>` is a Map).
  */
-/** Generic wrappers whose members are their content's (smart pointers, optionals, locks) or stand for it after `await`. */
-const WRAPPERS = new Set([
+/**
+ * Generic wrappers whose members are their content's (smart pointers, optionals, locks) or
+ * stand for it after `await`, per language: the same name means something else elsewhere
+ * (Vue's `Ref<T>` has a `.value`, a TypeScript `Result<T, E>` or `Option<T>` library type
+ * has its own members), so a caller that knows its grammar unwraps only that language's.
+ */
+const RUST_WRAPPERS = [
   'Option',
-  'Optional',
   'Box',
   'Arc',
   'Rc',
@@ -16,10 +20,20 @@ const WRAPPERS = new Set([
   'Mutex',
   'RwLock',
   'Cow',
+  'Ref',
+  'RefMut',
+  'MutexGuard',
+  'Pin',
+  // What a ready poll holds (`ready!(x.poll_read(cx))?`, rust-macros.ts).
+  'Poll',
+  // After `?`.
+  'Result',
+];
+const TS_WRAPPERS = [
   'Promise',
   'PromiseLike',
   'Readonly',
-  // TypeScript's utility types whose members are (some of) their first argument's.
+  // Utility types whose members are (some of) their first argument's.
   'Partial',
   'Required',
   'NonNullable',
@@ -27,24 +41,33 @@ const WRAPPERS = new Set([
   'Omit',
   'Awaited',
   'InstanceType',
-  'Ref',
-  'RefMut',
-  'MutexGuard',
-  'Pin',
-  // Rust: what a ready poll holds (`ready!(x.poll_read(cx))?`, rust-macros.ts).
-  'Poll',
-  'Awaitable',
-  'Result',
-  'Final',
-  'ClassVar',
-  'Annotated',
-  'Type',
-  'type',
-]);
+];
+const PYTHON_WRAPPERS = ['Optional', 'Awaitable', 'Final', 'ClassVar', 'Annotated', 'Type', 'type'];
+const WRAPPERS_OF: Partial<Record<string, ReadonlySet<string>>> = {
+  rust: new Set(RUST_WRAPPERS),
+  typescript: new Set(TS_WRAPPERS),
+  tsx: new Set(TS_WRAPPERS),
+  javascript: new Set(TS_WRAPPERS),
+  python: new Set(PYTHON_WRAPPERS),
+  java: new Set(['Optional']),
+  go: new Set(),
+  cpp: new Set(),
+  c_sharp: new Set(),
+  ruby: new Set(),
+  php: new Set(),
+};
+/** Any language's, for a caller that does not know its grammar (or a language parsed by the heuristics). */
+const ALL_WRAPPERS: ReadonlySet<string> = new Set([...RUST_WRAPPERS, ...TS_WRAPPERS, ...PYTHON_WRAPPERS]);
 const NOT_TYPES = /^(var|auto|let|const|val|dynamic|any|unknown|object|Object|None|null|undefined|void|never|mixed|impl|dyn|mut)$/;
 
-/** The plain type name a type's text stands for: `&mut Foo<T>` → Foo, `*pkg.Foo` → Foo, `Optional["Foo"]` → Foo, `Foo | undefined` → Foo. */
-export function plainType(text: string): string | undefined {
+/**
+ * The plain type name a type's text stands for: `&mut Foo<T>` → Foo, `*pkg.Foo` → Foo,
+ * `Optional["Foo"]` → Foo, `Foo | undefined` → Foo. With `grammar`, only that language's
+ * wrappers are seen through (a Go or C++ `Box<T>` is a Box); without it, or for a language
+ * the heuristics parse, any language's.
+ */
+export function plainType(text: string, grammar?: string): string | undefined {
+  const wrappers = (grammar !== undefined ? WRAPPERS_OF[grammar] : undefined) ?? ALL_WRAPPERS;
   let t = text.trim().replace(/^:\s*/, '');
   for (let guard = 0; guard < 8; guard++) {
     t = t
@@ -64,7 +87,7 @@ export function plainType(text: string): string | undefined {
     if (g) {
       const outer = g[1].split(/\.|::/).pop()!;
       const args = splitTop(g[2] ?? g[3] ?? '', ',');
-      if (WRAPPERS.has(outer) && args[0]) {
+      if (wrappers.has(outer) && args[0]) {
         t = args[0];
         continue;
       }

@@ -323,6 +323,22 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
     assert.equal(plainType('var'), undefined);
   });
 
+  it("plainType with a grammar sees through that language's wrappers only", () => {
+    assert.equal(plainType('Ref<User>', 'rust'), 'User');
+    assert.equal(plainType('Ref<User>', 'typescript'), 'Ref', "Vue's Ref<T> has a .value, not T's members");
+    assert.equal(plainType('Result<User, Error>', 'typescript'), 'Result');
+    assert.equal(plainType('io::Result<User>', 'rust'), 'User');
+    assert.equal(plainType('Promise<User>', 'tsx'), 'User');
+    assert.equal(plainType('Promise<User>', 'rust'), 'Promise');
+    assert.equal(plainType('Optional[User]', 'python'), 'User');
+    assert.equal(plainType('Optional<User>', 'java'), 'User');
+    assert.equal(plainType('Box[T]', 'go'), 'Box');
+    assert.equal(plainType('Option<User>', 'kotlin'), 'User', "a language the heuristics parse: any language's wrappers");
+    const doc = 'import { ref, type Ref } from "vue"\nclass User { name = "" }\nfunction f(u: Ref<User>) {\n  u.';
+    assert.equal(member('typescript', doc, '\n}')?.type, 'Ref');
+    assert.equal(member('rust', 'fn f(u: Ref<User>) {\n    u.', '\n}')?.type, 'User');
+  });
+
   it("plainType: TypeScript's utility types have their first argument's members", () => {
     assert.equal(plainType('Partial<Options>'), 'Options');
     assert.equal(plainType('Required<Partial<Options>>'), 'Options');
