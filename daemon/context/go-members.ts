@@ -8,6 +8,7 @@
  *
  * Work is bounded: the first MAX_NAMES method names, MAX_SITES definitions of each.
  */
+import { goPackageDir } from './go-position';
 import type { DefinitionSite, SyntaxFacts } from './syntax/facts';
 
 const MAX_NAMES = 12;
@@ -60,13 +61,13 @@ export function goImplementingTypes(syntax: SyntaxFacts, iface: string, dir: str
   const def = syntax.definitions(iface, MAX_SITES).find((d) => d.kind === 'interface' && d.container === undefined);
   if (!def) return undefined;
   const impl = goImplementations(syntax, iface, syntax.membersOf(def));
-  const inDir = impl.methods.filter((m) => m.path.slice(0, m.path.lastIndexOf('/') + 1) === dir);
+  const inDir = impl.methods.filter((m) => goPackageDir(m.path) === dir);
   return new Set(inDir.map((m) => m.container!));
 }
 
 /** A Go type is its package (folder) and name: methods of one type may be in any file of the package. */
 function typeKey(d: DefinitionSite): string {
-  return `${d.path.slice(0, d.path.lastIndexOf('/') + 1)}\0${d.container}`;
+  return `${goPackageDir(d.path)}\0${d.container}`;
 }
 
 /** Whether a method site is an interface's method element (its container is an interface). */

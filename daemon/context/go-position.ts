@@ -75,3 +75,8 @@ function lineKind(line: string): PositionKind {
   if (lead && !KEYWORDS.test(lead[1])) return 'type';
   return 'any';
 }
+
+/** A root-relative path's folder, with its slash ('' at the root): in Go, its package. */
+export function goPackageDir(path: string): string {
+  return path.slice(0, path.lastIndexOf('/') + 1);
+}

@@ -34,6 +34,7 @@ import type { ChunkRow } from './index-store';
 import type { DefinitionSite } from './syntax/facts';
 import { goAssertionMethods, goAssertionMismatch, type AssertionMethods } from './go-assertions';
 import { goCallbackParameterType } from './go-callbacks';
+import { goPackageDir } from './go-position';
 import { splitTop } from './syntax/type-names';
 
 /**
@@ -83,7 +84,7 @@ export function goValueWanted(
   if (asserted) return { asserted };
   // `var _ Render = (*|`, `_ Render = &|`: the assertion that a type of the package implements Render.
   const assertion = /^\s*(?:var\s+)?_\s+(?:\w+\.)?(\w+)\s*=\s*(?:\(\s*\*|&)?\s*$/.exec(line);
-  const implementing = assertion && index.implementing?.(assertion[1], rel.slice(0, rel.lastIndexOf('/') + 1));
+  const implementing = assertion && index.implementing?.(assertion[1], goPackageDir(rel));
   if (implementing && implementing.size > 0) return { implementing };
   if (typePosition) {
     const param = goCallbackParameterType(line, index);
@@ -151,10 +152,10 @@ function argumentWanted(line: string, rel: string, index: GoValueIndex, before: 
   if (method) return methodArgumentWanted(method[1], method[2], commas, index, before);
   const callee = /(?:^|[^\w.])(\w+)\s*$/.exec(text.slice(0, open));
   if (!callee || /\bfunc\s+\w+\s*$/.test(text.slice(0, open))) return undefined;
-  const dir = rel.slice(0, rel.lastIndexOf('/') + 1);
+  const dir = goPackageDir(rel);
   const def = index
     .definitions(callee[1], CALLEE_DEFINITIONS)
-    .find((d) => d.kind === 'function' && d.container === undefined && d.path.slice(0, d.path.lastIndexOf('/') + 1) === dir);
+    .find((d) => d.kind === 'function' && d.container === undefined && goPackageDir(d.path) === dir);
   if (!def) return undefined;
   const row = index.chunks([def.chunkId]).get(def.chunkId);
   const decl = row?.text.split('\n')[def.line - row.startLine];

@@ -24,7 +24,7 @@ import type { DocumentUses } from './document-uses';
 import { memberPosition, type MemberPosition } from './cursor-position';
 import { memberDeclaration, memberFit } from './member-fit';
 import { goMemberLead, goMemberMismatch, goMemberWanted, MAX_RESULT_EVIDENCE } from './go-results';
-import { goKindMismatch, goPositionKind } from './go-position';
+import { goKindMismatch, goPackageDir, goPositionKind } from './go-position';
 import type { GoValueIndex } from './go-values';
 import { rustMemberMismatch, rustMemberWanted } from './rust-member-fit';
 import type { MemberSite } from './receiver-members';
@@ -74,7 +74,7 @@ export function rankMembers(
   // TypeScript and JavaScript only so far: in Go one file's `c` is a different type from method to method (on gin it
   // placed worse); on the Python and Rust dev repositories it helped, on Java's held-out one it hurt: left to their owners.
   const onReceiver = JS_FAMILY.test(q.language) ? receiverUsesBelow(q.receiver, q.suffix ?? '') : new Map<string, number>();
-  const goDir = q.language === 'go' && q.rel !== undefined ? dirOf(q.rel) : undefined;
+  const goDir = q.language === 'go' && q.rel !== undefined ? goPackageDir(q.rel) : undefined;
   const scored: Array<{ m: MemberSite; key: number[] }> = [];
   for (const m of members) {
     const name = m.site.name;
@@ -82,7 +82,8 @@ export function rankMembers(
     if (t === undefined || name === 'constructor' || name === '__init__') continue;
     const used = q.uses.before.has(name) ? 1 : 0;
     // Private-looking names are for the class itself, not its users; Go's unexported ones for their own package (folder).
-    const hidden = (!own && /^[_#]/.test(name)) || (goDir !== undefined && /^[a-z]/.test(name) && dirOf(m.site.path) !== goDir) ? 1 : 0;
+    const hidden =
+      (!own && /^[_#]/.test(name)) || (goDir !== undefined && /^[a-z]/.test(name) && goPackageDir(m.site.path) !== goDir) ? 1 : 0;
     const score =
       Math.log1p(index.store.docFrequency(name.toLowerCase())) +
       WORKSPACE_USE_WEIGHT * Math.log1p(q.workspaceUses?.get(name) ?? 0) +
@@ -181,11 +182,6 @@ function goNamespacePosition(before: string, position: MemberPosition): 'type' |
   const lead = goMemberLead(before);
   if (lead !== undefined && goPositionKind(lead) === 'type') return 'type';
   return position === 'other' ? undefined : 'value';
-}
-
-/** A path's folder (with its slash; '' at the root): a Go package. */
-function dirOf(path: string): string {
-  return path.slice(0, path.lastIndexOf('/') + 1);
 }
 
 function siteOrder(a: MemberSite, b: MemberSite): number {

@@ -18,6 +18,7 @@ import type { DefinitionSite, ResolvedImport, SyntaxFacts } from './syntax/facts
 import { TYPE_KINDS } from './syntax/facts';
 import { grammarFor } from './syntax/grammars';
 import { goImplementations } from './go-members';
+import { goPackageDir } from './go-position';
 import { rustClosureParamType } from './rust-closures';
 import { rustTypesByPath } from './rust-paths';
 import { splitIdentifier } from './identifiers';
@@ -180,7 +181,7 @@ function chainType(
   if (!start && chain.callee) {
     // A bare call reaches the document's own functions, its imports and its package, not a namesake elsewhere.
     const files = new Set([q.rel, ...q.imports.flatMap((i) => i.files).slice(0, 200), ...syntax.samePackageFiles(q.rel)]);
-    const dir = q.rel.slice(0, q.rel.lastIndexOf('/') + 1);
+    const dir = goPackageDir(q.rel);
     // Go: the package is the folder, whether or not the document is indexed yet.
     const samePackage = (p: string) => grammar === 'go' && p.startsWith(dir) && !p.slice(dir.length).includes('/');
     start = functionReturnType(syntax, grammar, chain.callee, (p) => files.has(p) || samePackage(p));

@@ -87,21 +87,7 @@ describe('context/syntax/ts-aliases: what a TypeScript type alias stands for', (
     });
 
     it('`m: AnyMachine` → StateMachine.transition', () => {
-      const prefix = 'function f(m: AnyMachine) {\n  m.';
-      const cursor = cursorContext(prefix, '\n}', 'typescript', TEST_PARSE_BUDGET_MS);
-      assert.ok(cursor.member);
-      const r = receiverMembers(index.syntax, {
-        rel: 'src/app.ts',
-        language: 'typescript',
-        prefix,
-        suffix: '\n}',
-        imports: [],
-        ...cursor.member,
-      });
-      assert.deepEqual(
-        r.members.map((m) => `${m.site.name}:${m.depth}`),
-        ['transition:1'],
-      );
+      assert.deepEqual(membersAt('function f(m: AnyMachine) {\n  m.'), ['transition:1']);
     });
   });
 });
