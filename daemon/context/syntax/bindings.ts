@@ -14,7 +14,7 @@ import { plainType } from './type-names';
 import { BINDER_LIST, CONTAINERS, declaratorName, inScope, memberParts, patternName } from './binding-syntax';
 import { goBinders, goMadeType } from './go-bindings';
 import { goElementOf, goNamesMembers, goRangesElements } from './go-elements';
-import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf, RUST_VIEW_CALLS } from './rust-elements';
+import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf, RUST_IDENTITY_CALLS, RUST_WRAPPER_CTORS } from './rust-elements';
 import { rustClosureRef, type ClosureSite } from './rust-closure-sites';
 import { rustValueMacro } from './rust-macros';
 import { variantBindings, type VariantBinding } from './rust-variants';
@@ -104,28 +104,6 @@ const ARRAY_CALLBACKS = new Map<string, number>([
 
 export const SELF = new Set(['this', 'self', 'Self', '$this']);
 
-/** Calls that hand back (a view of) their receiver's wrapped value: `x.unwrap()`, `x.clone()`, `x.borrow()`. */
-const IDENTITY_CALLS = new Set([
-  'unwrap',
-  'expect',
-  'unwrap_or_default',
-  'unwrap_unchecked',
-  'clone',
-  'to_owned',
-  'as_ref',
-  'as_mut',
-  'borrow',
-  'borrow_mut',
-  'lock',
-  // `Pin` and pin projections (`self.project()`, `self.as_mut().get_mut()`): the same fields and methods.
-  'get_mut',
-  'get_ref',
-  'project',
-  'project_ref',
-  ...RUST_VIEW_CALLS,
-]);
-/** Constructors that wrap their argument (`Arc::new(x)`, `Arc::clone(&x)`, `Some(x)`): the argument's type is what members come from. */
-const WRAPPER_CTORS = /^(Arc|Rc|Box|RefCell|Cell|Mutex|RwLock|Cow|Pin)::new$|^(Arc|Rc)::clone$|^Box::pin$|^(Some|Ok)$/;
 export class DocumentBindings {
   private readonly locals = new Map<string, Binding[]>();
   private readonly fields = new Map<string, Binding[]>();
@@ -331,7 +309,7 @@ export class DocumentBindings {
       return this.stepCall(this.ref(obj, at, depth + 1), nameNode.text);
     }
     if (!fn) return undefined;
-    if (WRAPPER_CTORS.test(fn.text.replace(/\s+/g, ''))) {
+    if (RUST_WRAPPER_CTORS.test(fn.text.replace(/\s+/g, ''))) {
       const arg = n.childForFieldName('arguments')?.namedChild(0);
       return this.ref(arg, at, depth + 1);
     }
@@ -371,7 +349,7 @@ export class DocumentBindings {
 
   private stepCall(base: TypeRef | undefined, name: string): TypeRef | undefined {
     if (!base) return undefined;
-    if (IDENTITY_CALLS.has(name) && this.grammar === 'rust') return base;
+    if (RUST_IDENTITY_CALLS.has(name) && this.grammar === 'rust') return base;
     return base.steps.length < MAX_STEPS ? { ...base, steps: [...base.steps, { name, call: true }] } : undefined;
   }
 

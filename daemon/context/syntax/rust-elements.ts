@@ -30,8 +30,25 @@ export const ELEMENT_PRESERVING_CALLS = new Set([
   'into_values',
 ]);
 
-/** Option and smart-pointer calls that hand back what the receiver holds (bindings.ts's identity calls): `x.as_deref()`, `x.unwrap_or(d)`. */
-export const RUST_VIEW_CALLS = [
+/** Calls that hand back (a view of) their receiver's wrapped value: `x.unwrap()`, `x.clone()`, `x.borrow()`, `x.as_deref()`, `x.unwrap_or(d)`. */
+export const RUST_IDENTITY_CALLS: ReadonlySet<string> = new Set([
+  'unwrap',
+  'expect',
+  'unwrap_or_default',
+  'unwrap_unchecked',
+  'clone',
+  'to_owned',
+  'as_ref',
+  'as_mut',
+  'borrow',
+  'borrow_mut',
+  'lock',
+  // `Pin` and pin projections (`self.project()`, `self.as_mut().get_mut()`): the same fields and methods.
+  'get_mut',
+  'get_ref',
+  'project',
+  'project_ref',
+  // Option and smart-pointer views of what the receiver holds.
   'unwrap_or',
   'unwrap_or_else',
   'as_deref',
@@ -41,7 +58,10 @@ export const RUST_VIEW_CALLS = [
   'copied',
   'deref',
   'deref_mut',
-];
+]);
+
+/** Constructors that wrap their argument (`Arc::new(x)`, `Arc::clone(&x)`, `Some(x)`): the argument's type is what members come from. */
+export const RUST_WRAPPER_CTORS = /^(Arc|Rc|Box|RefCell|Cell|Mutex|RwLock|Cow|Pin)::new$|^(Arc|Rc)::clone$|^Box::pin$|^(Some|Ok)$/;
 
 /** Adapters whose closure's first parameter is one element (or a reference to one; of an Option or Result, what it holds). */
 export const ELEMENT_CLOSURE_CALLS = new Set([
