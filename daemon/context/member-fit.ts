@@ -16,7 +16,7 @@ import { splitIdentifier } from './identifiers';
 import type { DefinitionSite } from './syntax/facts';
 import { grammarFor } from './syntax/grammars';
 import type { MemberPosition } from './cursor-position';
-import { lineOffset, rustSignature } from './rust-member-fit';
+import { lineOffset, rustSignature, type RustSignature } from './rust-member-fit';
 
 export interface FitContext {
   position: MemberPosition;
@@ -33,6 +33,8 @@ export interface MemberDeclaration {
   returnsNothing: boolean;
   /** TypeScript: declared `private` or `protected`, for the class (and its subclasses) alone. */
   restricted?: boolean;
+  /** Rust: the function's signature read across its lines (rust-member-fit.ts), when it could be read. */
+  rust?: RustSignature;
 }
 
 const PREDICATE_PARTS = new Set([
@@ -77,6 +79,7 @@ export function memberDeclaration(site: DefinitionSite, row: ChunkRow): MemberDe
   const head = at < 0 ? line : line.slice(0, at);
   const tail = at < 0 ? '' : line.slice(at + name.length);
   const method = site.kind === 'method' || site.kind === 'function';
+  let rust: RustSignature | undefined;
   let level: MemberDeclaration['level'] = 'unknown';
   let returnsNothing = false;
   let restricted = false;
@@ -109,6 +112,7 @@ export function memberDeclaration(site: DefinitionSite, row: ChunkRow): MemberDe
       // The signature across its lines (`fn build_many<P: AsRef<str>>(\n &self,`): rust-member-fit.ts.
       const sig = method ? rustSignature(row.text, name, lineOffset(row, site.line)) : undefined;
       if (sig) {
+        rust = sig;
         level = sig.self ? 'instance' : 'type';
         if (sig.returns === 'bool') boolish = true;
         returnsNothing = sig.returns === undefined;
@@ -130,5 +134,5 @@ export function memberDeclaration(site: DefinitionSite, row: ChunkRow): MemberDe
     default:
       break;
   }
-  return { level, boolish, returnsNothing, ...(restricted ? { restricted } : {}) };
+  return { level, boolish, returnsNothing, ...(restricted ? { restricted } : {}), ...(rust ? { rust } : {}) };
 }

@@ -122,7 +122,7 @@ export function rankMembers(
     }
     if (goPackageKind && s.m.signal === 'namespace-member') s.key[5] += goKindMismatch(s.m.site.kind, goPackageKind);
     // Rust: a statement calls for an effect, `let (a, b) =` takes a tuple (rust-member-fit.ts).
-    const rustMiss = rustWanted ? rustMemberMismatch(s.m.site, row, rustWanted) : 0;
+    const rustMiss = rustWanted ? rustMemberMismatch(s.m.site, row, rustWanted, declared.rust) : 0;
     s.key[5] += rustMiss;
     // A pattern `(a, b)` does not take what is not a pair, `x = x.` what is not x's type (neither would compile),
     // and a statement calls for an effect (a member used below that returns a value is read there): that outranks a use below.

@@ -132,15 +132,18 @@ function blockOpener(lines: string[]): string | undefined {
   return undefined;
 }
 
-/** 0 when member `site` fits what the position wants, 1 when its declaration says it does not. */
-export function rustMemberMismatch(site: DefinitionSite, row: ChunkRow, wanted: RustWanted): number {
+/**
+ * 0 when member `site` fits what the position wants, 1 when its declaration says it does not.
+ * `signature`: the function's, when the caller has read it already (member-fit.ts's declaration).
+ */
+export function rustMemberMismatch(site: DefinitionSite, row: ChunkRow, wanted: RustWanted, signature?: RustSignature): number {
   if (site.kind !== 'method' && site.kind !== 'function') {
     // A tuple comes from a call or a value declared as one, not from a type or a module named there.
     if (wanted.tuple === undefined) return 0;
     const line = row.text.slice(lineOffset(row, site.line)).split('\n', 1)[0];
     return (site.kind === 'constant' || site.kind === 'variable') && /:\s*\(/.test(line) ? 0 : 1;
   }
-  const sig = rustSignature(row.text, site.name, lineOffset(row, site.line));
+  const sig = signature ?? rustSignature(row.text, site.name, lineOffset(row, site.line));
   if (!sig) return 0;
   if (wanted.tuple !== undefined) return tupleParts(sig.returns) === wanted.tuple ? 0 : 1;
   if (wanted.same) return sig.returns !== undefined && ownType(resultOf(sig.returns) ?? sig.returns, site.container) ? 0 : 1;
