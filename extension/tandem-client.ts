@@ -10,6 +10,7 @@ import {
   EventsReportRequest,
   InlineCompletionRequest,
   LogNotification,
+  PrepareCompletionRequest,
   SettingsUpdateRequest,
   StatsGetRequest,
   StatusChangedNotification,
@@ -198,6 +199,12 @@ export class TandemClient {
   complete(params: InlineCompletionRequest.Params, signal?: AbortSignal): Promise<InlineCompletionRequest.Result> {
     const { connection } = this.session();
     return requestWithSignal(signal, (token) => connection.sendRequest(InlineCompletionRequest.type, params, token));
+  }
+
+  /** `tandem/completion/prepare`: the context of a document's first completion assembled ahead of it (no model call). */
+  prepareCompletion(params: PrepareCompletionRequest.Params, signal?: AbortSignal): Promise<PrepareCompletionRequest.Result> {
+    const { connection } = this.session();
+    return requestWithSignal(signal, (token) => connection.sendRequest(PrepareCompletionRequest.type, params, token));
   }
 
   reportEvents(params: EventsReportRequest.Params): Promise<EventsReportRequest.Result> {

@@ -6,7 +6,7 @@
  * `minor` grows when optional fields or new messages are added; peers of the same major
  * interoperate and use capabilities to discover what the other side supports.
  */
-export const PROTOCOL_VERSION = { major: 1, minor: 1 } as const;
+export const PROTOCOL_VERSION = { major: 1, minor: 2 } as const;
 export type ProtocolVersion = { major: number; minor: number };
 
 export function formatVersion(v: ProtocolVersion): string {

@@ -1,16 +1,17 @@
 /**
  * Inline completion as a daemon feature: `tandem/completion/inline`, its deltas streamed
- * as `tandem/stream/delta` while the FIM call runs (`inline.ts`).
+ * as `tandem/stream/delta` while the FIM call runs (`inline.ts`), and
+ * `tandem/completion/prepare`, a document's context assembled before its first completion.
  */
-import { InlineCompletionRequest, StreamDeltaNotification } from '../../protocol';
+import { InlineCompletionRequest, PrepareCompletionRequest, StreamDeltaNotification } from '../../protocol';
 import type { DaemonFeature, FeatureHost } from '../host/types';
 import type { RequestContext } from '../server/rpc';
-import { runInlineCompletion, type CompletionDeps, type CompletionParams } from './inline';
+import { runInlineCompletion, runPrepareCompletion, type CompletionDeps, type CompletionParams } from './inline';
 
 export const completionFeature: DaemonFeature = {
   name: 'completion',
-  capabilities: ['completion'],
-  requests: [InlineCompletionRequest],
+  capabilities: ['completion', 'completionPrepare'],
+  requests: [InlineCompletionRequest, PrepareCompletionRequest],
   notifications: [StreamDeltaNotification],
   register(host) {
     const deps: CompletionDeps = {
@@ -20,6 +21,9 @@ export const completionFeature: DaemonFeature = {
       contextDeadlineMs: host.completionDeadlineMs,
     };
     host.handle(InlineCompletionRequest, (params, ctx) => completeInline(host, deps, params as CompletionParams, ctx));
+    host.handle(PrepareCompletionRequest, (params, { session, signal }) =>
+      runPrepareCompletion(deps, { params: params as CompletionParams, roots: [...session.roots], signal }),
+    );
     return { dispose: () => undefined };
   },
 };

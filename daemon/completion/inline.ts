@@ -4,9 +4,9 @@
  * upstream stream through the AbortSignal.
  */
 import { randomUUID } from 'node:crypto';
-import type { InlineCompletionRequest } from '../../protocol';
+import type { InlineCompletionRequest, PrepareCompletionRequest } from '../../protocol';
 import type { TandemConfig } from '../config';
-import type { ContextEngine } from '../context/types';
+import type { CompletionContextRequest, ContextEngine } from '../context/types';
 import { promptLayoutFor } from '../router/fim';
 import type { ModelRouter } from '../router/types';
 
@@ -42,18 +42,8 @@ export async function runInlineCompletion(deps: CompletionDeps, call: Completion
   const prompt = await deps.context.assembleCompletion(
     {
       completionId,
-      path: params.document.path,
-      languageId: params.document.languageId,
-      prefix: params.document.prefix,
-      suffix: params.document.suffix,
-      line: params.document.line,
-      character: params.document.character,
-      recentFiles: params.recentFiles,
-      numCtx: task.num_ctx,
-      outputReserve: maxTokens,
+      ...contextRequest(deps, params, maxTokens, call.roots),
       deadlineMs: deps.contextDeadlineMs ?? COMPLETION_CONTEXT_DEADLINE_MS,
-      layout: promptLayoutFor(task.model),
-      roots: call.roots,
     },
     call.signal,
   );
@@ -86,6 +76,57 @@ export async function runInlineCompletion(deps: CompletionDeps, call: Completion
       firstTokenMs: round((firstTokenAt ?? end) - started),
       totalMs: round(end - started),
     },
+  };
+}
+
+/**
+ * How long a prepare may assemble (ms): no one waits for it, and everything it leaves out
+ * stays to be done by the first completion, so it is not held to a completion's deadline.
+ */
+export const PREPARE_CONTEXT_DEADLINE_MS = 250;
+
+/**
+ * `tandem/completion/prepare`: the context a completion at this cursor would have,
+ * assembled and thrown away (no model call), so that the document's first completion
+ * finds its token counts, imports and chunks' counts cached.
+ */
+export async function runPrepareCompletion(
+  deps: Pick<CompletionDeps, 'context' | 'config'>,
+  call: {
+    params: PrepareCompletionRequest.Params & { recentFiles: NonNullable<PrepareCompletionRequest.Params['recentFiles']> };
+    roots?: readonly string[];
+    signal: AbortSignal;
+  },
+): Promise<PrepareCompletionRequest.Result> {
+  const started = performance.now();
+  const task = deps.config().tasks.complete;
+  const prompt = await deps.context.prepareCompletion(
+    { ...contextRequest(deps, call.params, task.num_predict, call.roots), deadlineMs: PREPARE_CONTEXT_DEADLINE_MS },
+    call.signal,
+  );
+  return { contextMs: round(performance.now() - started), contextChunks: prompt.contextChunks };
+}
+
+/** The context engine's request for a completion's document, model and roots (all but its id and deadline). */
+function contextRequest(
+  deps: Pick<CompletionDeps, 'config'>,
+  params: Pick<CompletionParams, 'document' | 'recentFiles'>,
+  outputReserve: number,
+  roots: readonly string[] | undefined,
+): Omit<CompletionContextRequest, 'completionId' | 'deadlineMs'> {
+  const task = deps.config().tasks.complete;
+  return {
+    path: params.document.path,
+    languageId: params.document.languageId,
+    prefix: params.document.prefix,
+    suffix: params.document.suffix,
+    line: params.document.line,
+    character: params.document.character,
+    recentFiles: params.recentFiles,
+    numCtx: task.num_ctx,
+    outputReserve,
+    layout: promptLayoutFor(task.model),
+    roots,
   };
 }
 

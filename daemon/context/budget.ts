@@ -57,6 +57,11 @@ export class TokenCounter {
     return n;
   }
 
+  /** Pre-tokens whose counts are remembered, by every counter of this encoding together (0 where texts are encoded whole). */
+  get remembered(): number {
+    return this.shared.pretokens?.size ?? 0;
+  }
+
   /** Recent characters per token (an estimate for sizing windows, never used as a count). */
   get charsPerToken(): number {
     return this.ratio;

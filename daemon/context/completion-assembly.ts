@@ -60,7 +60,17 @@ export class CompletionAssembler {
 
   constructor(private readonly deps: CompletionAssemblyDeps) {}
 
-  async assemble(req: CompletionContextRequest, signal?: AbortSignal): Promise<AssembledCompletionPrompt> {
+  /**
+   * The prompt for a completion at this cursor. With `prepare`, the same work for a
+   * completion not asked for yet (`tandem/completion/prepare`): nothing of it is recorded
+   * (no diagnostics, not the last prompt of the document), so the next completion's prompt
+   * is exactly what it would have been; only the caches it filled remain.
+   */
+  async assemble(
+    req: CompletionContextRequest,
+    signal?: AbortSignal,
+    opts: { prepare?: boolean } = {},
+  ): Promise<AssembledCompletionPrompt> {
     const { config: cfg, counter, now } = this.deps;
     const started = now();
     // BM25 starts in the search thread now, while the prefix and suffix are clipped here.
@@ -132,7 +142,7 @@ export class CompletionAssembler {
         diag.compaction = fitted.compaction;
         diag.candidates = candidateInfos(r.candidates, fitted.outcomes, fitted.itemTokens, ws.syntax);
         const kept = order(fitted.kept);
-        this.remember(req, kept);
+        if (!opts.prepare) this.remember(req, kept);
         const fullTokens = fitted.tokens - suf.tokens;
         if (repo) {
           // The repository sections even with no chunk kept: the current file's path stays, so does the prompt's start.
@@ -167,7 +177,7 @@ export class CompletionAssembler {
     const tokens = prefixTokens + suf.tokens;
     diag.tokens.total = tokens;
     diag.elapsedMs = roundMs(now() - started);
-    this.deps.diagnostics.record(diag);
+    if (!opts.prepare) this.deps.diagnostics.record(diag);
     return {
       prefix,
       suffix: suf.text,

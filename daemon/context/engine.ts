@@ -152,6 +152,10 @@ export class TandemContextEngine implements ContextEngine {
     return this.completion.assemble(req, signal);
   }
 
+  prepareCompletion(req: Omit<CompletionContextRequest, 'completionId'>, signal?: AbortSignal): Promise<AssembledCompletionPrompt> {
+    return this.completion.assemble({ ...req, completionId: 'prepare' }, signal, { prepare: true });
+  }
+
   /** Tokens a chat/fix/edit prompt should give `assembleChat`: `chat.contextShare` of (numCtx − output reserve). */
   chatContextBudget(numCtx: number, outputReserve: number): number {
     return this.chat.contextBudget(numCtx, outputReserve);

@@ -99,6 +99,12 @@ export interface ContextEngine {
   onProgress(listener: (progress: IndexProgress[]) => void): () => void;
   /** Assemble the FIM prompt for a cursor within `deadlineMs`; never throws for retrieval failures. */
   assembleCompletion(req: CompletionContextRequest, signal?: AbortSignal): Promise<AssembledCompletionPrompt>;
+  /**
+   * Do what `assembleCompletion` would for this cursor and keep only what it cached (the
+   * document's token counts and imports, the chunks' counts): for a document just brought
+   * into view, before its first completion. Records nothing; never throws for retrieval failures.
+   */
+  prepareCompletion(req: Omit<CompletionContextRequest, 'completionId'>, signal?: AbortSignal): Promise<AssembledCompletionPrompt>;
   /** Rules and retrieved chunks for a chat question, fitted to `budgetTokens`. */
   assembleChat(req: ChatAssemblyRequest): Promise<ChatAssembly>;
   /** Whether semantic retrieval is active (`false` = BM25 only, with the reason). */

@@ -2,8 +2,9 @@
  * The inline completions feature with acceptance tracking: the inline completion
  * provider over CompletionCore, the suggestion lifecycle (shown / accepted / partial /
  * dismissed) and retention checks batched to the daemon, and the editor events and
- * accept commands that feed them. What it did goes to the host's `completions` for
- * the status bar, the inspector, the reports and edits.
+ * accept commands that feed them, and the active editor's document prepared for its first
+ * completion (prepare.ts). What it did goes to the host's `completions` for the status
+ * bar, the inspector, the reports and edits.
  */
 import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
@@ -19,7 +20,8 @@ import { surfaceFor } from '../ui/ui-mode';
 import { currentSettings, enabledFor } from '../vscode/config';
 import { CompletionCore, type Suggestion } from './completion-core';
 import { ErrorOnce } from './error-once';
-import { SUPPORTED_SCHEMES, TandemInlineProvider } from './inline-provider';
+import { documentPath, inputAt, SUPPORTED_SCHEMES, TandemInlineProvider } from './inline-provider';
+import { CompletionPreparer } from './prepare';
 import { findDocument, registerTrackingGlue, SUGGESTION_CONTEXT_KEY } from './tracking-glue';
 
 /** Acceptance tracking: tracker → queue → tandem/events/report; accepts → retention. */
@@ -90,8 +92,38 @@ export const completionContribution: ExtensionContribution = {
     const activity = host.completions;
     const { tracker, retention, flush } = createTracking(host);
     const errors = new ErrorOnce();
+    const preparer = new CompletionPreparer({
+      clock: systemClock,
+      send: (params, signal) => client.prepareCompletion(params, signal),
+      params: (input) => {
+        const { document, workspaceRoot, recentFiles } = core.params({ ...input, explicit: false }, true);
+        return { document, ...(workspaceRoot ? { workspaceRoot } : {}), recentFiles };
+      },
+      enabled: (languageId) => currentSettings().enable && enabledFor(languageId),
+      ready: () => client.manager.session !== undefined && client.hasFeature('completionPrepare'),
+      log: logger,
+    });
+    /** The active editor's document, prepared for its first completion (not other editors, nor output panes). */
+    const prepareActive = () => {
+      const editor = vscode.window.activeTextEditor;
+      const document = editor?.document;
+      if (!editor || !document || !(SUPPORTED_SCHEMES as readonly string[]).includes(document.uri.scheme)) {
+        preparer.focused(undefined);
+        return;
+      }
+      preparer.focused({
+        path: documentPath(document),
+        snapshot: () =>
+          vscode.window.activeTextEditor === editor && !document.isClosed ? inputAt(document, editor.selection.active) : undefined,
+      });
+    };
     const core = new CompletionCore({
-      backend: { complete: (params, signal) => client.complete(params, signal) },
+      backend: {
+        complete: (params, signal) => {
+          preparer.completing(params.document.path);
+          return client.complete(params, signal);
+        },
+      },
       clock: systemClock,
       recentFiles: (path) => activity.recent.list(path),
       log: logger,
@@ -134,7 +166,13 @@ export const completionContribution: ExtensionContribution = {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('tandem.enable')) core.cancelInflight();
       }),
+      vscode.window.onDidChangeActiveTextEditor(prepareActive),
+      client.manager.onDidChangeState((state) => {
+        if (state.kind === 'connected') prepareActive();
+      }),
+      { dispose: () => preparer.dispose() },
     );
+    prepareActive();
     return {
       dispose: async () => {
         registrations.dispose();

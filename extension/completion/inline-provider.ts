@@ -4,7 +4,7 @@
  * tracker told what was shown. Everything else happens in CompletionCore.
  */
 import * as vscode from 'vscode';
-import type { CompletionCore, Suggestion } from './completion-core';
+import type { CompletionCore, CompletionInput, Suggestion } from './completion-core';
 import type { SuggestionTracker } from '../tracking/suggestion-tracker';
 
 export const SUPPORTED_SCHEMES = ['file', 'untitled'] as const;
@@ -22,6 +22,22 @@ export interface InlineProviderHooks {
 
 export function documentPath(document: vscode.TextDocument): string {
   return document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.toString();
+}
+
+/** The completion input at a position of a document (the whole text: CompletionCore clips it). */
+export function inputAt(document: vscode.TextDocument, position: vscode.Position): Omit<CompletionInput, 'explicit'> {
+  const text = document.getText();
+  const offset = document.offsetAt(position);
+  const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+  return {
+    path: documentPath(document),
+    languageId: document.languageId,
+    workspaceRoot: folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined,
+    prefix: text.slice(0, offset),
+    suffix: text.slice(offset),
+    line: position.line,
+    character: position.character,
+  };
 }
 
 export class TandemInlineProvider implements vscode.InlineCompletionItemProvider {
@@ -42,24 +58,13 @@ export class TandemInlineProvider implements vscode.InlineCompletionItemProvider
     if (context.selectedCompletionInfo) return undefined;
     const path = documentPath(document);
     if (this.hooks.yields?.(path, position.line, position.character)) return undefined;
-    const text = document.getText();
     const offset = document.offsetAt(position);
-    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
     let suggestion: Suggestion | undefined;
     try {
       suggestion = await this.core.provide(
-        {
-          path,
-          languageId: document.languageId,
-          workspaceRoot: folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined,
-          prefix: text.slice(0, offset),
-          suffix: text.slice(offset),
-          line: position.line,
-          character: position.character,
-          explicit: context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke,
-        },
+        { ...inputAt(document, position), explicit: context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke },
         abort.signal,
       );
     } catch (err) {

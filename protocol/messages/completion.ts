@@ -72,6 +72,33 @@ export namespace InlineCompletionRequest {
 }
 
 /**
+ * `tandem/completion/prepare` — client → daemon. Get ready for completions in a document
+ * the user has just brought into view: the daemon assembles the context a completion at
+ * this cursor would have, and throws it away. What a first completion in a file spends
+ * only once (counting the document's tokens, reading and resolving its imports, parsing
+ * around the cursor, counting the chunks it draws from) is then done before the user types.
+ * No model is called; nothing is recorded in the context diagnostics. The params are
+ * `tandem/completion/inline`'s document, root and recent files. Cancellation:
+ * `$/cancelRequest` (the next document's prepare replaces this one's).
+ * Result: the assembly's time and the retrieved chunks it held (0 outside every
+ * registered root or with context retrieval off: nothing to prepare there).
+ * Errors: `InvalidParams`. Since 1.2 (feature `completionPrepare`).
+ */
+export namespace PrepareCompletionRequest {
+  export const method = 'tandem/completion/prepare' as const;
+  export const messageDirection = MessageDirection.clientToServer;
+  export const params = InlineCompletionRequest.params.pick({ document: true, workspaceRoot: true, recentFiles: true });
+  export type Params = z.input<typeof params>;
+  export interface Result {
+    /** Context assembly, ms. */
+    contextMs: number;
+    /** Retrieved chunks the assembled context held. */
+    contextChunks: number;
+  }
+  export const type = new RequestType<Params, Result, TandemErrorData>(method);
+}
+
+/**
  * `tandem/stream/delta` — daemon → client. A piece of streamed output for the request
  * whose params carried `streamId`. `seq` starts at 0 and increases by one per delta.
  * The request's result (or error) marks the end of the stream. Since 1.0.

@@ -4,7 +4,8 @@
  * breaker, lock-file takeover, idle exit and readiness.
  */
 import assert from 'node:assert/strict';
-import { statSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import WebSocket from 'ws';
@@ -12,9 +13,11 @@ import { CancellationTokenSource, type ResponseError } from 'vscode-jsonrpc/node
 import {
   ErrorCodes,
   InlineCompletionRequest,
+  PrepareCompletionRequest,
   StatusRequest,
   StreamDeltaNotification,
   DoctorRequest,
+  WorkspaceRegisterRequest,
   type TandemErrorData,
 } from '../../protocol';
 import { connectToDaemon, openSocket } from '../../protocol/client';
@@ -281,6 +284,51 @@ describe('tandemd (integration, real process)', function () {
         assert.ok(body.keep_alive !== undefined, 'keep_alive is sent so the model stays loaded');
       } finally {
         conn.close();
+      }
+    });
+
+    it('prepares a document in a registered root before its first completion, without calling a model', async () => {
+      const ws = mkdtempSync(join(tmpdir(), 'tandem-prepare-ws-')); // outside the daemon's home (a root inside it is refused)
+      mkdirSync(join(ws, 'src'), { recursive: true });
+      writeFileSync(
+        join(ws, 'src', 'math.ts'),
+        'export function sumOfSquares(xs: number[]): number {\n  return xs.reduce((a, x) => a + x * x, 0);\n}\n',
+      );
+      const main = "import { sumOfSquares } from './math';\n\nexport function norm(xs: number[]): number {\n  return Math.sqrt(";
+      writeFileSync(join(ws, 'src', 'main.ts'), `${main}sumOfSquares(xs));\n}\n`);
+      const conn = await daemon!.connect();
+      try {
+        assert.ok(conn.init.capabilities.features.includes('completionPrepare'));
+        await conn.connection.sendRequest(WorkspaceRegisterRequest.type, { roots: [ws] });
+        await eventually(
+          async () =>
+            (await conn.connection.sendRequest(StatusRequest.type)).indexing?.some((i) => i.state === 'ready' && i.filesDone >= 2),
+          20_000,
+          'the workspace index to be ready',
+        );
+        const before = promptCalls(fake).length;
+        const document = {
+          path: join(ws, 'src', 'main.ts'),
+          languageId: 'typescript',
+          prefix: main,
+          suffix: 'sumOfSquares(xs));\n}\n',
+          line: 3,
+          character: 19,
+        };
+        const prepared = await conn.connection.sendRequest(PrepareCompletionRequest.type, { document, workspaceRoot: ws });
+        assert.ok(prepared.contextChunks >= 1, 'the imported definition was assembled');
+        assert.ok(prepared.contextMs >= 0);
+        // Outside every root there is nothing to prepare, and that is no error.
+        const outside = await conn.connection.sendRequest(PrepareCompletionRequest.type, completionParams());
+        assert.equal(outside.contextChunks, 0);
+        await assert.rejects(
+          conn.connection.sendRequest(PrepareCompletionRequest.type, { document: { ...document, line: -1 } } as never),
+          (err: ResponseError<TandemErrorData>) => err.code === ErrorCodes.InvalidParams,
+        );
+        assert.equal(promptCalls(fake).length, before, 'no model was called');
+      } finally {
+        conn.close();
+        rmSync(ws, { recursive: true, force: true });
       }
     });
 

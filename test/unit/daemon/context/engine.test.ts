@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCodes, TandemError, isCancellation } from '../../../../protocol';
 import { ConfigError } from '../../../../daemon/config';
@@ -174,6 +175,67 @@ describe('context/engine', () => {
       assert.equal(a.suffix, suffix);
     } finally {
       await off.dispose();
+    }
+  });
+
+  it('prepares a document before its first completion: its counts cached, nothing recorded, and the completion after it the same', async () => {
+    // Names no other test counts (the pre-token cache is the process's).
+    const tag = Array.from(randomBytes(10), (b) => String.fromCharCode(97 + (b % 26))).join('');
+    const text = [
+      "import { area, Shape } from './geometry/shapes';",
+      '',
+      `export function ${tag}Total(shapes: Shape[]): number {`,
+      `  let ${tag}Sum = 0;`,
+      `  for (const s of shapes) ${tag}Sum += area(s);`,
+      `  return ${tag}Sum;`,
+      '}',
+      '',
+    ].join('\n');
+    writeFileSync(join(root, 'src/probe.ts'), text);
+    const doc = () => ({
+      path: join(root, 'src/probe.ts'),
+      languageId: 'typescript',
+      ...cursorAt(text, 5),
+      line: 4,
+      character: 0,
+      recentFiles: [],
+      numCtx: 4096,
+      outputReserve: 128,
+      deadlineMs: 10_000,
+    });
+    const counter = new TokenCounter();
+    try {
+      const before = counter.remembered;
+      const prepared = await engine.prepareCompletion(doc());
+      assert.ok(prepared.contextChunks >= 1, 'the imported definitions were retrieved');
+      assert.ok(counter.remembered > before, "the document's pre-tokens are remembered");
+      const warm = counter.remembered;
+      counter.count(doc().prefix);
+      counter.count(doc().suffix);
+      assert.equal(counter.remembered, warm, 'counting the document again needs no new pre-token');
+    } finally {
+      counter.dispose();
+    }
+    assert.equal(engine.diagnostics('prepare'), undefined);
+
+    const after = await engine.assembleCompletion({ ...doc(), completionId: 'after-prepare' });
+    assert.ok(engine.diagnostics('after-prepare'));
+    // An engine that never prepared it gives the same prompt.
+    const other = tempDir('engine-unprepared');
+    // The same files (earlier tests added some to the fixture's).
+    const otherRoot = join(other.dir, 'repo');
+    cpSync(root, otherRoot, { recursive: true });
+    const fresh = makeEngine(join(other.dir, 'home')).engine;
+    try {
+      await fresh.registerRoot(otherRoot);
+      await fresh.indexRoot(otherRoot);
+      const unprepared = await fresh.assembleCompletion({ ...doc(), completionId: 'unprepared', path: join(otherRoot, 'src/probe.ts') });
+      assert.equal(after.prefix, unprepared.prefix);
+      assert.equal(after.suffix, unprepared.suffix);
+      assert.equal(after.tokens, unprepared.tokens);
+    } finally {
+      await fresh.dispose();
+      other.cleanup();
     }
   });
 

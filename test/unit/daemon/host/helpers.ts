@@ -23,6 +23,7 @@ export const ANNOUNCED_FEATURES: readonly string[] = [
   'commands',
   'commitMessage',
   'completion',
+  'completionPrepare',
   'context',
   'daemon',
   'doctor',
