@@ -102,6 +102,17 @@ describe('Tandem in a real VS Code (code-server + Chromium)', function () {
     const ses = session();
     const before = await stats();
     await ses.openFile('math.ts');
+    // The editor in view is prepared for its first completion before anything is typed.
+    await waitFor(
+      'a tandem/completion/prepare for the opened file',
+      async () => {
+        const daemon = ses.liveDaemon();
+        if (!daemon) return undefined;
+        const metrics = await (await fetch(`http://127.0.0.1:${daemon.port}/metrics`)).text();
+        return /tandem_rpc_requests_total\{method="tandem\/completion\/prepare",outcome="ok"\} [1-9]/.test(metrics) || undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
     await ses.gotoLineEnd(2);
     await ses.p.keyboard.type('return a');
     const ghost = await ses.waitForGhostText(60_000);
