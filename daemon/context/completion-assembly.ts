@@ -127,7 +127,24 @@ export class CompletionAssembler {
         // the context (block or repository sections) and the prefix, plus the suffix, within the whole budget.
         // While typing in one place the last prompt's chunks keep their place at the start
         // (a server's prompt cache reuses what is unchanged); the best new ones are taken first.
-        const measure = (it: FitItem) => this.deps.tokens.of(repo ? repoChunkPiece(repo, it) : renderChunk(req.languageId, it));
+        // Each item is rendered and looked up once per assembly (fitting asks for its count
+        // several times), again only once compaction changed what is rendered of it.
+        const measured = new Map<FitItem, { n: number; of: Pick<FitItem, 'path' | 'startLine' | 'endLine' | 'text' | 'context'> }>();
+        const measure = (it: FitItem) => {
+          const m = measured.get(it);
+          if (
+            m &&
+            m.of.text === it.text &&
+            m.of.startLine === it.startLine &&
+            m.of.endLine === it.endLine &&
+            m.of.path === it.path &&
+            m.of.context === it.context
+          )
+            return m.n;
+          const n = this.deps.tokens.of(repo ? repoChunkPiece(repo, it) : renderChunk(req.languageId, it));
+          measured.set(it, { n, of: { path: it.path, startLine: it.startLine, endLine: it.endLine, text: it.text, context: it.context } });
+          return n;
+        };
         const { items, order } = this.withLastPrompt(req, toFitItems(r.chunks), contextBudget, measure);
         const fitted = fitToBudget(items, {
           budget: contextBudget,
@@ -136,7 +153,7 @@ export class CompletionAssembler {
           exact: (kept) =>
             (repo
               ? this.repoTokens(repo, order(kept), repoName, rel, pre.text, pre.tokens).total
-              : this.blockPlusPrefixTokens(req.languageId, kept, rel, pre.text, pre.tokens)) + suf.tokens,
+              : this.blockPlusPrefixTokens(req.languageId, kept, rel, pre.text, pre.tokens, measure)) + suf.tokens,
           limit: budget.total,
         });
         diag.compaction = fitted.compaction;
@@ -296,13 +313,20 @@ export class CompletionAssembler {
    * lines is split at its first such boundary. With o200k, or no such boundary, the
    * whole prompt is counted.
    */
-  private blockPlusPrefixTokens(languageId: string, items: FitItem[], rel: string, prefix: string, prefixTokens: number): number {
+  private blockPlusPrefixTokens(
+    languageId: string,
+    items: FitItem[],
+    rel: string,
+    prefix: string,
+    prefixTokens: number,
+    measure: (it: FitItem) => number,
+  ): number {
     const { counter, tokens } = this.deps;
     if (items.length === 0) return prefixTokens;
     if (counter.encoding !== 'cl100k_base') return counter.count(renderContextBlock(languageId, items, rel) + prefix);
     const pathLine = asComment(specFor(languageId), `Path: ${rel}`);
     let sum = 0;
-    for (const it of items) sum += tokens.of(renderChunk(languageId, it));
+    for (const it of items) sum += measure(it);
     if (/^[ \t]*\S/.test(prefix)) return sum + prefixTokens + tokens.of(pathLine);
     // The prefix starts with a blank line, which would join the path line's newline into
     // one pre-token. Split at the prefix's first newline followed by a line with text
