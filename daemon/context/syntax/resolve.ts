@@ -62,6 +62,8 @@ const inDir = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 export class ImportResolver {
   private readonly textCache = new Map<string, string | undefined>();
   private packagesCache?: Map<string, { dir: string; json: Record<string, unknown> }>;
+  /** The nearest tsconfig's options by folder: every bare import of every file asks, and a config is read whole. */
+  private readonly tsconfigCache = new Map<string, { dir: string; baseUrl?: string; paths?: Record<string, string[]> } | undefined>();
 
   constructor(private readonly host: ResolverHost) {}
 
@@ -69,6 +71,7 @@ export class ImportResolver {
   reset(): void {
     this.textCache.clear();
     this.packagesCache = undefined;
+    this.tsconfigCache.clear();
   }
 
   private text(rel: string): string | undefined {
@@ -133,6 +136,14 @@ export class ImportResolver {
 
   /** compilerOptions of the nearest tsconfig/jsconfig (with a relative `extends` merged in). */
   private tsconfigFor(fromRel: string): { dir: string; baseUrl?: string; paths?: Record<string, string[]> } | undefined {
+    const folder = posix.dirname(fromRel);
+    if (this.tsconfigCache.has(folder)) return this.tsconfigCache.get(folder);
+    const found = this.nearestTsconfig(fromRel);
+    this.tsconfigCache.set(folder, found);
+    return found;
+  }
+
+  private nearestTsconfig(fromRel: string): { dir: string; baseUrl?: string; paths?: Record<string, string[]> } | undefined {
     for (const dir of ancestors(fromRel)) {
       for (const name of ['tsconfig.json', 'jsconfig.json']) {
         const rel = inDir(dir, name);

@@ -230,6 +230,13 @@ describe('context/syntax: facts in the index (parsers, resolved imports, package
       await save('packages/lib/package.json', '{ "name": "@acme/lib2", "main": "dist/index.js" }');
       assert.deepEqual(facts.importedFiles('app/main.ts'), ['app/extra.ts', 'app/util.ts']);
       assert.ok(read.includes('app/main.ts'));
+
+      // A tsconfig's paths changed (in the config another extends): an alias follows the new ones,
+      // in a file whose folder's config was read before the change.
+      await save('app/main.ts', "import { util } from '@lib/util';\n");
+      assert.deepEqual(facts.importedFiles('app/main.ts'), []);
+      await save('tsconfig.base.json', '{ "compilerOptions": { "baseUrl": ".", "paths": { "@lib/*": ["app/*"] } } }');
+      assert.deepEqual(facts.importedFiles('app/main.ts'), ['app/util.ts']);
     } finally {
       await engine.dispose();
     }
