@@ -69,6 +69,60 @@ describe('context/pretokens', () => {
     assert.ok(counter.size <= 500, 'the cache stays within its bound');
   });
 
+  it('counts long texts line by line exactly: blank and space-only lines, CRLF, indentation, punctuation before newlines, any window', () => {
+    const counter = new PretokenCounter(batchCounter(enc), 2000, 300);
+    // Lines whose starts do and do not split cl100k's pre-tokens: text, indented text, blank,
+    // spaces or tabs only, Unicode spaces, a punctuation run before the newline, CRLF.
+    const lines = [
+      'const a = 1;',
+      '    return total;',
+      '',
+      '   ',
+      '\t\t',
+      '\u00A0\u2028x',
+      '\u3000 y',
+      '});',
+      '  }\r',
+      "it's done",
+      '// comment: 42 items',
+      '\u0085z',
+      ' ',
+      '😀 emoji',
+      '123456',
+      '==>',
+    ];
+    const rand = prng(29);
+    for (let i = 0; i < 400; i++) {
+      const n = 20 + Math.floor(rand() * 120);
+      const parts: string[] = [];
+      for (let j = 0; j < n; j++) parts.push(lines[Math.floor(rand() * lines.length)]);
+      const text = parts.join(rand() < 0.2 ? '\r\n' : '\n') + (rand() < 0.5 ? '\n' : '');
+      assert.equal(counter.count(text), tiktoken(text), JSON.stringify(text));
+      // Again, from the remembered lines, and a window cut anywhere.
+      assert.equal(counter.count(text), tiktoken(text), `${JSON.stringify(text)} (again)`);
+      const from = Math.floor(rand() * text.length);
+      const window = text.slice(from, from + 300 + Math.floor(rand() * 2000));
+      assert.equal(counter.count(window), tiktoken(window), JSON.stringify(window));
+    }
+    assert.ok(counter.lineCount > 0 && counter.lineCount <= 300, `${counter.lineCount} lines remembered`);
+  });
+
+  it('counts a prompt window typed into line by line: only the changed line is scanned again', () => {
+    let calls = 0;
+    const batch = batchCounter(enc);
+    const counter = new PretokenCounter((pieces) => ((calls += pieces.length), batch(pieces)));
+    const body = Array.from({ length: 80 }, (_, i) => `  const value${i} = compute(${i}, options);`).join('\n');
+    counter.count(`${body}\n  return val`);
+    const remembered = counter.lineCount;
+    const before = calls;
+    for (const typed of ['u', 'ue', 'ues']) {
+      const text = `${body}\n  return val${typed}`;
+      assert.equal(counter.count(text), tiktoken(text));
+    }
+    assert.equal(counter.lineCount, remembered + 3, 'one new line piece a keystroke');
+    assert.ok(calls - before <= 3, `${calls - before} pre-tokens encoded for three keystrokes`);
+  });
+
   it('counts special tokens as one each, wherever they sit', () => {
     const counter = new PretokenCounter(batchCounter(enc));
     for (const s of ['<|endoftext|>', 'a<|fim_prefix|>b<|fim_suffix|>c<|fim_middle|>', 'x<|endofprompt|>', '<|endoftext|><|endoftext|>'])
