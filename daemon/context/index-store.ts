@@ -77,6 +77,8 @@ export class IndexStore {
   readonly db: Database.Database;
   private readonly stmts;
   private readonly dfCache = new Map<string, number>();
+  /** `definitions(name, limit)` until the index changes: the names above the cursor are looked up again at every keystroke. */
+  private readonly definitionsCache = new Map<string, Array<{ chunkId: number; path: string; line: number }>>();
   /** Bumped by every change of files or chunks (lets readers cache what they derive). */
   generation = 0;
   /** This store among those opened in the process (the search thread keys its connections by it). */
@@ -142,6 +144,11 @@ export class IndexStore {
       insertSymbol: db.prepare('INSERT INTO symbols(name, chunk_id, file_id, line, kind, container) VALUES (?, ?, ?, ?, ?, ?)'),
       bm25: db.prepare<[string, number], { id: number; score: number }>(BM25_SQL),
       df: db.prepare<[string], { doc: number }>(DOC_FREQUENCY_SQL),
+      chunksByIds: db.prepare<[string], Omit<ChunkRow, 'symbols'> & { symbols: string }>(
+        `SELECT c.id AS id, f.path AS path, f.language AS language, c.start_line AS startLine, c.end_line AS endLine,
+                c.hash AS hash, c.symbols AS symbols, c.text AS text, c.context AS context
+         FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id IN (SELECT value FROM json_each(?))`,
+      ),
       definitions: db.prepare<[string, number], { chunkId: number; path: string; line: number }>(
         // No ORDER BY: a common name has thousands of rows to sort; callers only want a few.
         'SELECT s.chunk_id AS chunkId, f.path AS path, s.line AS line FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name = ? LIMIT ?',
@@ -290,6 +297,7 @@ export class IndexStore {
   private changed(paths: string[], structural: boolean): void {
     this.generation++;
     this.dfCache.clear();
+    this.definitionsCache.clear();
     for (const path of paths) this.changeLog.push({ generation: this.generation, path, structural });
     if (this.changeLog.length > CHANGE_LOG_SIZE) this.changeLog.splice(0, this.changeLog.length - CHANGE_LOG_SIZE);
   }
@@ -408,8 +416,15 @@ export class IndexStore {
 
   /** Where a symbol is declared (exact name): at most `limit` places. */
   definitions(name: string, limit = 5): Array<{ chunkId: number; path: string; line: number }> {
-    // Rows come in index order (deterministic); sort the few returned by path and line.
-    return this.stmts.definitions.all(name, limit).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+    const key = `${limit}:${name}`;
+    let rows = this.definitionsCache.get(key);
+    if (!rows) {
+      // Rows come in index order (deterministic); sort the few returned by path and line.
+      rows = this.stmts.definitions.all(name, limit).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+      if (this.definitionsCache.size >= 20_000) this.definitionsCache.clear();
+      this.definitionsCache.set(key, rows);
+    }
+    return rows.map((r) => ({ ...r }));
   }
 
   definitionsIn(name: string, path: string): Array<{ chunkId: number; line: number }> {
@@ -423,18 +438,9 @@ export class IndexStore {
   chunks(ids: number[]): Map<number, ChunkRow> {
     const out = new Map<number, ChunkRow>();
     if (ids.length === 0) return out;
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 500) {
-      const part = unique.slice(i, i + 500);
-      const rows = this.db
-        .prepare(
-          `SELECT c.id AS id, f.path AS path, f.language AS language, c.start_line AS startLine, c.end_line AS endLine,
-                  c.hash AS hash, c.symbols AS symbols, c.text AS text, c.context AS context
-           FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id IN (${part.map(() => '?').join(',')})`,
-        )
-        .all(...part) as Array<Omit<ChunkRow, 'symbols'> & { symbols: string }>;
-      for (const r of rows) out.set(r.id, { ...r, symbols: r.symbols === '' ? [] : r.symbols.split(' ') });
-    }
+    // One prepared statement for any number of ids (a JSON array), not one compiled per call.
+    const rows = this.stmts.chunksByIds.all(JSON.stringify([...new Set(ids)]));
+    for (const r of rows) out.set(r.id, { ...r, symbols: r.symbols === '' ? [] : r.symbols.split(' ') });
     return out;
   }
 

@@ -61,9 +61,16 @@ describe('context/incremental updates and persistence', () => {
       const file = join(root, 'src/math/vector.ts');
       const text =
         readFileSync(file, 'utf8').replace(/dotProduct/g, 'innerProduct') + '\nexport function freshSymbol(): number {\n  return 42;\n}\n';
+      // The engine's own store remembers what it looked up: the edit must not leave it stale.
+      const live = engine.rootOf(file)!.store;
+      const paths = (name: string) => live.definitions(name, 10).map((d) => d.path);
+      assert.deepEqual(paths('dotProduct'), ['src/math/vector.ts']);
+      assert.deepEqual(paths('freshSymbol'), []);
       writeFileSync(file, text);
       const s = await engine.refreshPaths(root, [file]);
       assert.equal(s.indexed, 1);
+      assert.deepEqual(paths('dotProduct'), []);
+      assert.deepEqual(paths('freshSymbol'), ['src/math/vector.ts']);
       const snap = snapshot(home, root);
       assert.deepEqual(snap.defs('dotProduct'), []);
       assert.deepEqual(snap.defs('innerProduct'), ['src/math/vector.ts']);
