@@ -51,6 +51,44 @@ export type CompletionCandidatesRequest = Omit<CompletionContextRequest, 'comple
   deadlineMs?: number;
 };
 
+/**
+ * Each item's rendering and its count, made once and reused while what is rendered of the
+ * item is unchanged (compaction rewrites items in place: a signature, a merge).
+ */
+function renderings(
+  render: (it: FitItem) => string,
+  tokens: RenderedTokens,
+): { measure: (it: FitItem) => number; rendered: (it: FitItem) => string } {
+  type Seen = { n?: number; text: string; of: Pick<FitItem, 'path' | 'startLine' | 'endLine' | 'text' | 'context'> };
+  const memo = new Map<FitItem, Seen>();
+  const get = (it: FitItem): Seen => {
+    const m = memo.get(it);
+    if (
+      m &&
+      m.of.text === it.text &&
+      m.of.startLine === it.startLine &&
+      m.of.endLine === it.endLine &&
+      m.of.path === it.path &&
+      m.of.context === it.context
+    )
+      return m;
+    const seen: Seen = {
+      text: render(it),
+      of: { path: it.path, startLine: it.startLine, endLine: it.endLine, text: it.text, context: it.context },
+    };
+    memo.set(it, seen);
+    return seen;
+  };
+  return {
+    measure: (it) => {
+      const m = get(it);
+      m.n ??= tokens.of(m.text);
+      return m.n;
+    },
+    rendered: (it) => get(it).text,
+  };
+}
+
 /** New chunks ranked before the last prompt's (see `withLastPrompt`). */
 const FRESH_FIRST = 2;
 
@@ -128,23 +166,11 @@ export class CompletionAssembler {
         // While typing in one place the last prompt's chunks keep their place at the start
         // (a server's prompt cache reuses what is unchanged); the best new ones are taken first.
         // Each item is rendered and looked up once per assembly (fitting asks for its count
-        // several times), again only once compaction changed what is rendered of it.
-        const measured = new Map<FitItem, { n: number; of: Pick<FitItem, 'path' | 'startLine' | 'endLine' | 'text' | 'context'> }>();
-        const measure = (it: FitItem) => {
-          const m = measured.get(it);
-          if (
-            m &&
-            m.of.text === it.text &&
-            m.of.startLine === it.startLine &&
-            m.of.endLine === it.endLine &&
-            m.of.path === it.path &&
-            m.of.context === it.context
-          )
-            return m.n;
-          const n = this.deps.tokens.of(repo ? repoChunkPiece(repo, it) : renderChunk(req.languageId, it));
-          measured.set(it, { n, of: { path: it.path, startLine: it.startLine, endLine: it.endLine, text: it.text, context: it.context } });
-          return n;
-        };
+        // several times, the block is built from the same renderings).
+        const { measure, rendered } = renderings(
+          (it) => (repo ? repoChunkPiece(repo, it) : renderChunk(req.languageId, it)),
+          this.deps.tokens,
+        );
         const { items, order } = this.withLastPrompt(req, toFitItems(r.chunks), contextBudget, measure);
         const fitted = fitToBudget(items, {
           budget: contextBudget,
@@ -171,7 +197,7 @@ export class CompletionAssembler {
             prefixTokens = counted.total;
           }
         } else {
-          prefix = kept.length > 0 ? renderContextBlock(req.languageId, kept, rel) + pre.text : pre.text;
+          prefix = kept.length > 0 ? renderContextBlock(req.languageId, kept, rel, rendered) + pre.text : pre.text;
           prefixTokens = kept.length > 0 ? fullTokens : pre.tokens;
         }
         contextChunks = repoContext !== undefined || !repo ? kept.length : 0;

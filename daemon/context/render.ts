@@ -35,9 +35,15 @@ export function promptOrder<T extends RenderItem>(items: T[]): T[] {
 }
 
 /** The context block put before the prefix: chunks in the order given (`promptOrder`, or the assembler's), then the current file's path. */
-export function renderContextBlock(languageId: string, items: RenderItem[], currentPath: string | undefined): string {
+export function renderContextBlock<T extends RenderItem>(
+  languageId: string,
+  items: T[],
+  currentPath: string | undefined,
+  /** Each item's `renderChunk`, when the caller has it already. */
+  rendered: (item: T) => string = (i) => renderChunk(languageId, i),
+): string {
   if (items.length === 0) return '';
-  const parts = items.map((i) => renderChunk(languageId, i));
+  const parts = items.map((i) => rendered(i));
   if (currentPath) parts.push(asComment(specFor(languageId), `Path: ${currentPath}`));
   return parts.join('\n') + '\n';
 }
