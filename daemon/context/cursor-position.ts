@@ -33,6 +33,7 @@ export function positionKind(prefix: string, languageId: string): PositionKind {
         /\b(?:extends|implements|keyof|satisfies|as|is|type)\b|[\w$]</.test(line)
       )
         return 'type';
+      if (tsTypeOperand(line) || /\bextends\s+[^=(){};]+=\s*$/.test(line)) return 'type';
       if (/(?:[=(,!?]|\breturn|\bthrow|\bawait|\byield|=>|&&|\|\|)\s*$/.test(line)) return 'value';
       return 'any';
     case 'python':
@@ -64,6 +65,21 @@ export function positionKind(prefix: string, languageId: string): PositionKind {
 }
 
 /** `{ key: |` (an object literal's value) rather than an annotation: the innermost open bracket is a brace after `=`, `(`, `,`, `:` or `return`. */
+/**
+ * TypeScript: the next operand of a union or an intersection of types (`): TokenHeader |`, `} &`, a `| B` line
+ * of a type alias), not of a bitwise operator: the line states a type (an annotation with no `=` after it, a
+ * `type X =`, `extends`) or goes on with one from the line above.
+ */
+function tsTypeOperand(line: string): boolean {
+  if (!/(?:^|[^|&])[|&]\s*$/.test(line)) return false;
+  return (
+    /^\s*[|&}>\])]/.test(line) ||
+    /(?:\)\s*|\?|[\w$\]>]\s*):[^=]*$/.test(line) ||
+    /\btype\s+[\w$]+(?:<[^>]*>)?\s*=/.test(line) ||
+    /\b(?:extends|implements|satisfies|as|is)\s/.test(line)
+  );
+}
+
 function objectLiteralKey(tail: string): boolean {
   let depth = 0;
   for (let i = tail.length - 1; i >= 0; i--) {

@@ -36,6 +36,16 @@ describe('context/cursor-position', () => {
       ['typescript', 'if (!added[cssClassName[', 'key'],
       ['typescript', 'list.forEach(({ [', 'key'],
       ['typescript', 'const xs = [', 'any'],
+      // The next operand of a union or intersection of types; not a bitwise operator's.
+      ['typescript', 'const f = (part: string): TokenHeader | ', 'type'],
+      ['typescript', '} & ', 'type'],
+      ['typescript', 'type A = B | ', 'type'],
+      ['typescript', '  | ', 'type'],
+      ['typescript', 'function f<T extends Base & ', 'type'],
+      ['typescript', 'const mask = flags | ', 'any'],
+      ['typescript', 'const both = a & ', 'any'],
+      // A type parameter's default.
+      ['typescript', '  U extends number = ', 'type'],
     ];
     for (const [lang, prefix, want] of cases)
       assert.equal(positionKind(`line one\n${prefix}`, lang), want, `${lang}: ${JSON.stringify(prefix)}`);
