@@ -44,6 +44,11 @@ describe('context/cursor-position', () => {
       ['typescript', 'function f<T extends Base & ', 'type'],
       ['typescript', 'const mask = flags | ', 'any'],
       ['typescript', 'const both = a & ', 'any'],
+      // The key of an object type takes a type; an object literal's, after `||` too, a value.
+      ['typescript', 'type Bindings = {\n  event: LambdaEvent\n  lambdaContext: ', 'type'],
+      ['typescript', 'const o = x as {\n  key: ', 'type'],
+      ['typescript', 'type A = B & {\n  key: ', 'type'],
+      ['typescript', 'const o = x || {\n  key: ', 'any'],
       // A type parameter's default.
       ['typescript', '  U extends number = ', 'type'],
     ];
