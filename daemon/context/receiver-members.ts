@@ -125,7 +125,9 @@ function namespaceFiles(syntax: SyntaxFacts, q: ReceiverQuery): string[] {
   const recv = q.receiver;
   if (/^[A-Za-z_$][\w$]*$/.test(recv)) {
     for (const imp of q.imports) if (imp.namespace === recv && imp.files.length > 0) return imp.files;
-    // `from pkg import mod` (Python), `use a::b` (Rust): the name is a module when a file is named for it.
+    // `from pkg import mod` (Python), `use a::b` (Rust): the name is a module when a file is named for it
+    // (a TypeScript named import is a binding, never a module, even from a barrel re-exporting `./stream`).
+    if (TS_FAMILY.has(grammarFor(q.language) ?? '')) return [];
     for (const imp of q.imports)
       for (const n of imp.names)
         if (n.local === recv) {
@@ -143,6 +145,8 @@ function namespaceFiles(syntax: SyntaxFacts, q: ReceiverQuery): string[] {
   }
   return [];
 }
+
+const TS_FAMILY = new Set(['typescript', 'tsx', 'javascript']);
 
 function stem(file: string): string {
   const base = file.slice(file.lastIndexOf('/') + 1).replace(/\.[^.]+$/, '');

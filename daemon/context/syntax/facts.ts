@@ -27,6 +27,7 @@ import type { ImportFact, ParserId } from './types';
 import { rustDerefTarget, rustSupertraits } from './rust-impls';
 import { plainType } from './type-names';
 import { aliasArms, aliasTargets } from './ts-aliases';
+import { withReexports } from './ts-barrels';
 
 interface RawSite {
   name: string;
@@ -185,7 +186,11 @@ export class IndexSyntaxFacts implements SyntaxFacts {
       const row = this.store.syntaxOf(file);
       out = (row?.imports ?? []).map((imp) => ({
         ...imp,
-        files: this.resolver.resolve(imp, file, row!.language).filter((f) => f !== file),
+        files: this.reexported(
+          imp,
+          this.resolver.resolve(imp, file, row!.language).filter((f) => f !== file),
+          row!.language,
+        ),
       }));
       if (this.importsCache.size > 5000) this.importsCache.clear();
       this.importsCache.set(file, out);
@@ -387,7 +392,28 @@ export class IndexSyntaxFacts implements SyntaxFacts {
 
   resolveImports(file: string, languageId: string, imports: ImportFact[]): ResolvedImport[] {
     this.fresh();
-    return imports.map((imp) => ({ ...imp, files: this.resolver.resolve(imp, file, languageId).filter((f) => f !== file) }));
+    return imports.map((imp) => ({
+      ...imp,
+      files: this.reexported(
+        imp,
+        this.resolver.resolve(imp, file, languageId).filter((f) => f !== file),
+        languageId,
+      ),
+    }));
+  }
+
+  /** TypeScript/JavaScript: an import of a barrel names the files it re-exports too (ts-barrels.ts). */
+  private reexported(imp: ImportFact, files: string[], languageId: string): string[] {
+    const grammar = grammarFor(languageId);
+    if (files.length === 0 || imp.reexport || (grammar !== 'typescript' && grammar !== 'tsx' && grammar !== 'javascript')) return files;
+    const host = {
+      factsOf: (f: string) => {
+        const row = this.store.syntaxOf(f);
+        return row ? { imports: row.imports, language: row.language } : undefined;
+      },
+      resolve: (fact: ImportFact, from: string, language: string) => this.resolver.resolve(fact, from, language),
+    };
+    return withReexports(host, files, imp.namespace ? undefined : new Set(imp.names.map((n) => n.imported)));
   }
 }
 
