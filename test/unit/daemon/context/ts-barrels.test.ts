@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TandemContextEngine } from '../../../../daemon/context/engine';
 import { importsRetriever, type ImportSignals } from '../../../../daemon/context/imports-retriever';
@@ -62,6 +63,13 @@ describe('context/ts-barrels: an import of a barrel names what it re-exports', f
     );
     // `stream` names a function of streaming/stream.ts, not that file as a namespace.
     assert.notEqual(members(`${head}stream.`).via, 'namespace');
+  });
+
+  it('a save of the barrel that changes what it re-exports resolves the imports through it again', async () => {
+    assert.ok(ws().syntax.importsOf(rel)[0].files.includes('src/actor.ts'));
+    writeFileSync(join(root, 'src/index.ts'), "export * from './machine';\n");
+    await engine.refreshPaths(root, ['src/index.ts']);
+    assert.deepEqual(ws().syntax.importsOf(rel)[0].files, ['src/index.ts', 'src/machine.ts']);
   });
 
   it('a named re-export is followed for the names imported; `export *` for any; cycles end', () => {
