@@ -33,6 +33,7 @@ export function positionKind(prefix: string, languageId: string): PositionKind {
         /\b(?:extends|implements|keyof|satisfies|as|is|type)\b|[\w$]</.test(line)
       )
         return 'type';
+      if (tsTypeOperand(line) || /\bextends\s+[^=(){};]+=\s*$/.test(line)) return 'type';
       if (/(?:[=(,!?]|\breturn|\bthrow|\bawait|\byield|=>|&&|\|\|)\s*$/.test(line)) return 'value';
       return 'any';
     case 'python':
@@ -63,7 +64,25 @@ export function positionKind(prefix: string, languageId: string): PositionKind {
   }
 }
 
-/** `{ key: |` (an object literal's value) rather than an annotation: the innermost open bracket is a brace after `=`, `(`, `,`, `:` or `return`. */
+/**
+ * TypeScript: the next operand of a union or an intersection of types (`): TokenHeader |`, `} &`, a `| B` line
+ * of a type alias), not of a bitwise operator: the line states a type (an annotation with no `=` after it, a
+ * `type X =`, `extends`) or goes on with one from the line above.
+ */
+function tsTypeOperand(line: string): boolean {
+  if (!/(?:^|[^|&])[|&]\s*$/.test(line)) return false;
+  return (
+    /^\s*[|&}>\])]/.test(line) ||
+    /(?:\)\s*|\?|[\w$\]>]\s*):[^=]*$/.test(line) ||
+    /\btype\s+[\w$]+(?:<[^>]*>)?\s*=/.test(line) ||
+    /\b(?:extends|implements|satisfies|as|is)\s/.test(line)
+  );
+}
+
+/**
+ * `{ key: |` (an object literal's value) rather than an annotation: the innermost open bracket is a brace after `=`,
+ * `(`, `,`, `:` or `return` (not one opening an object type: `type A = {`, `as {`, `T & {`).
+ */
 function objectLiteralKey(tail: string): boolean {
   let depth = 0;
   for (let i = tail.length - 1; i >= 0; i--) {
@@ -74,7 +93,12 @@ function objectLiteralKey(tail: string): boolean {
       depth--;
     } else if (c === '{') {
       // `=> {` opens a function body (`=> ({` would be an object, but then `(` is innermost).
-      if (depth === 0) return /(?:[(,:?]|(?<![=>])=|\breturn)\s*$/.test(tail.slice(Math.max(0, i - 40), i));
+      // `type A = {`, `as {`, `T & {` open an object type, whose keys are annotated with types.
+      if (depth === 0) {
+        const lead = tail.slice(Math.max(0, i - 80), i);
+        if (/(?:\btype\s+[\w$]+(?:<[^>]*>)?\s*=|\b(?:as|satisfies|extends)|<|(?<![|&])[|&])\s*$/.test(lead)) return false;
+        return /(?:[(,:?]|(?<![=>])=|\|\||&&|\breturn)\s*$/.test(lead);
+      }
       depth--;
     }
   }

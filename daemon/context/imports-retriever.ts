@@ -192,7 +192,7 @@ function unusedImports(
       seen.add(n.local);
       const t = typedRank(n.local, typed);
       if (t === undefined) continue;
-      const defs = importedDefinitions(index, imp, n.imported === 'default' ? n.local : n.imported, rel);
+      const defs = importedDefinitions(index, imp, n.imported === 'default' ? n.local : n.imported, rel, language);
       const at = uses.after.get(n.local);
       // Imported and used nowhere else in the file: it is about to be used here (a Rust re-export used nowhere is only exposed).
       const group = at !== undefined ? 1 : imp.reexport && language === 'rust' ? 2 : 0;
@@ -208,15 +208,26 @@ function unusedImports(
 }
 
 /** Where an imported name is declared: in the files its import resolves to, else a unique definition (barrels, aliases). */
-function importedDefinitions(index: ImportsIndex, imp: ResolvedImport, name: string, rel: string): DefinitionSite[] {
+function importedDefinitions(index: ImportsIndex, imp: ResolvedImport, name: string, rel: string, language: string): DefinitionSite[] {
   const { syntax } = index;
-  const inFiles = imp.files.flatMap((f) => syntax.definitionsNamed(f, name));
+  // TypeScript: the file that declares it first in the import's order (the module, then what it re-exports:
+  // ts-barrels.ts) is where the name comes from; a namesake a barrel also reaches is another declaration.
+  const files = /^(typescript|typescriptreact|javascript|javascriptreact)$/.test(language)
+    ? firstDeclaring(syntax, imp.files, name)
+    : imp.files;
+  const inFiles = files.flatMap((f) => syntax.definitionsNamed(f, name));
   const top = inFiles.filter((d) => d.container === undefined);
   if (top.length > 0) return top;
   if (inFiles.length > 0) return inFiles;
   if (name.length < 3) return [];
   const any = syntax.definitions(name, 3).filter((d) => d.path !== rel);
   return any.length === 1 ? any : [];
+}
+
+/** The first of `files` declaring `name` (all of them when none does). */
+function firstDeclaring(syntax: ImportsIndex['syntax'], files: string[], name: string): string[] {
+  const f = files.find((x) => syntax.definitionsNamed(x, name).length > 0);
+  return f ? [f] : files;
 }
 
 function samePackage(
@@ -314,7 +325,7 @@ function usedImports(
     for (const n of imp.names) {
       const at = recent.get(n.local);
       if (at === undefined || !uses.before.has(n.local)) continue;
-      for (const d of importedDefinitions(index, imp, n.imported === 'default' ? n.local : n.imported, q.rel).slice(0, 2))
+      for (const d of importedDefinitions(index, imp, n.imported === 'default' ? n.local : n.imported, q.rel, q.language).slice(0, 2))
         ranked.push({ id: d.chunkId, at });
     }
   }

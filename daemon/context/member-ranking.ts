@@ -137,6 +137,8 @@ export function rankMembers(
     }
     // A Go statement says more than a use below: a member used below that returns something is read there, not called here.
     if (position === 'statement') s.key[4] += 2 * s.key[5];
+    // TypeScript/JavaScript: a condition reads a boolean (`if (!stream.` → `closed: boolean`) before a use below.
+    if (JS_FAMILY.test(q.language) && position === 'condition') s.key[4] += 2 * s.key[5];
   }
   head.sort((a, b) => compareKeys(a.key, b.key) || siteOrder(a.m, b.m));
   const ordered = [...head, ...scored.slice(evidence)].map((s) => s.m);

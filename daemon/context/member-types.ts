@@ -18,6 +18,7 @@ import { elementOf } from './syntax/rust-elements';
 import { tupleStructFieldType, variantFieldType } from './syntax/rust-variants';
 import { rustIteratorItem } from './rust-iterators';
 import { inferredReturnType } from './ts-return-types';
+import { fieldInitializerCallee } from './ts-field-inits';
 
 const MAX_TYPES_PER_STEP = 8;
 
@@ -137,10 +138,14 @@ function declaredMemberType(
       const named = found === 'Self' ? t.name : bound(found);
       // Only a type the index declares: a docstring's `name: text` or an outside library's type leads nowhere.
       if (named && declaredHere(syntax, m.path, named, grammar)) return named;
+      const called = !callable && !step.call ? initializerType(syntax, grammar, syntax.chunkText(m.chunkId), m.name, step) : undefined;
+      if (called) return called;
     }
     if (!step.call) {
-      // Fields that are not definitions of their own: Go and Rust struct fields, Python attributes set in `__init__`.
-      const texts = [syntax.chunkText(t.chunkId), ...members.filter((m) => m.name === '__init__').map((m) => syntax.chunkText(m.chunkId))];
+      // Fields that are not definitions of their own: Go and Rust struct fields, Python attributes set in `__init__`,
+      // TypeScript fields assigned in the constructor.
+      const init = (m: DefinitionSite) => m.name === '__init__' || (m.name === 'constructor' && TS_FAMILY.has(grammar));
+      const texts = [syntax.chunkText(t.chunkId), ...members.filter(init).map((m) => syntax.chunkText(m.chunkId))];
       // Rust: a struct too large for one chunk goes on in the chunks after it (read only when its first says nothing).
       const rest = grammar === 'rust' && t.kind === 'struct' ? () => syntax.continuedBody(t) : () => [];
       for (const text of lazyConcat(texts, rest)) {
@@ -150,11 +155,22 @@ function declaredMemberType(
             : fieldType(text, step.name, grammar, step.element),
         );
         if (found && declaredHere(syntax, t.path, found, grammar)) return found;
+        const called = initializerType(syntax, grammar, text, step.name, step);
+        if (called) return called;
       }
     }
     queue.push(...syntax.baseTypesOf(t).slice(0, 3));
   }
   return undefined;
+}
+
+const TS_FAMILY = new Set(['typescript', 'tsx', 'javascript']);
+
+/** TypeScript: a field without a type that a call initialises (`sys = createSystem()`, `this.sys = …`) has the callee's return type. */
+function initializerType(syntax: SyntaxFacts, grammar: string, text: string | undefined, name: string, step: Step): string | undefined {
+  if (!text || step.element || !TS_FAMILY.has(grammar)) return undefined;
+  const callee = fieldInitializerCallee(text, name);
+  return callee ? functionReturnType(syntax, grammar, callee) : undefined;
 }
 
 /** The texts, then (only when reached) the ones `more` gives. */

@@ -10,7 +10,8 @@
  *   `createActor(…): Actor`), else the type that declares the other members used on `x`
  *   in the document (`c.json(…)`, `c.header(…)`: the type with both), else a type named
  *   like `x` (`table` → `Table`, `jobProgress` → `Progress`): its members and those of
- *   the types it extends or implements (`receiver-member`).
+ *   the types it extends or implements (`receiver-member`). A TypeScript type the workspace
+ *   declares but lists no members of (a conditional type alias) gives way to the members used.
  *
  * Work is bounded: a few types, a few bases each, at most MAX_MEMBERS members.
  */
@@ -71,8 +72,11 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
         if (d.container === undefined && members.length < MAX_MEMBERS) members.push({ site: d, signal: 'namespace-member', depth: 0 });
     return { members, via: 'namespace' };
   }
-  const found = receiverType(syntax, q);
+  let found = receiverType(syntax, q);
   if (!found) return { members: [] };
+  // A workspace type whose members the index cannot list (a conditional or mapped type alias, `SnapshotFrom<T>`) says nothing:
+  // what the document uses on the receiver still may.
+  if (found.via !== 'members used' && memberless(syntax, q.rel, found.type)) found = byUseOf(syntax, q) ?? found;
   const all = syntax.typeDefinitions(q.rel, found.type).filter((d) => TYPE_KINDS.has(d.kind));
   // A nested type (Java `Outer.Inner`, a TS namespace's class) when no top-level one has the name.
   const top = all.filter((d) => d.container === undefined);
@@ -125,7 +129,9 @@ function namespaceFiles(syntax: SyntaxFacts, q: ReceiverQuery): string[] {
   const recv = q.receiver;
   if (/^[A-Za-z_$][\w$]*$/.test(recv)) {
     for (const imp of q.imports) if (imp.namespace === recv && imp.files.length > 0) return imp.files;
-    // `from pkg import mod` (Python), `use a::b` (Rust): the name is a module when a file is named for it.
+    // `from pkg import mod` (Python), `use a::b` (Rust): the name is a module when a file is named for it
+    // (a TypeScript named import is a binding, never a module, even from a barrel re-exporting `./stream`).
+    if (TS_FAMILY.has(grammarFor(q.language) ?? '')) return [];
     for (const imp of q.imports)
       for (const n of imp.names)
         if (n.local === recv) {
@@ -143,6 +149,8 @@ function namespaceFiles(syntax: SyntaxFacts, q: ReceiverQuery): string[] {
   }
   return [];
 }
+
+const TS_FAMILY = new Set(['typescript', 'tsx', 'javascript']);
 
 function stem(file: string): string {
   const base = file.slice(file.lastIndexOf('/') + 1).replace(/\.[^.]+$/, '');
@@ -237,9 +245,27 @@ function initializerReturnType(syntax: SyntaxFacts, q: ReceiverQuery, recv: stri
   return t !== recv ? t : undefined;
 }
 
+/** Whether the workspace declares the type (not a library's or the platform's, which has members of its own) and none of its members. */
+function memberless(syntax: SyntaxFacts, rel: string, type: string): boolean {
+  const types = syntax.typeDefinitions(rel, type).filter((d) => TYPE_KINDS.has(d.kind));
+  return (
+    types.length > 0 &&
+    !types.slice(0, 3).some((t) => syntax.membersOf(t).length > 0 || syntax.baseTypesOf(t).some((b) => syntax.membersOf(b).length > 0))
+  );
+}
+
+/** The type declaring the members the document uses on the receiver as written (`x`, `actor.getSnapshot()`). */
+function byUseOf(syntax: SyntaxFacts, q: ReceiverQuery): { type: string; via: string } | undefined {
+  if (!TS_FAMILY.has(grammarFor(q.language) ?? '') || q.receiver.length > 120) return undefined;
+  const t = typeByMembersUsed(syntax, q, q.receiver);
+  return t ? { type: t, via: 'members used' } : undefined;
+}
+
 /** The type declaring most of the other members the document uses on `recv` (at least two, or one only it declares). */
 function typeByMembersUsed(syntax: SyntaxFacts, q: ReceiverQuery, recv: string): string | undefined {
-  const re = new RegExp(`(?<![\\w$.])${escapeRe(recv)}[ \\t]*(?:\\?\\.|\\.|::|->)[ \\t]*([A-Za-z_$][\\w$]*)`, 'g');
+  // A receiver written as a chain (`actor.getSnapshot()`) is matched as written, calls' arguments aside.
+  const written = recv.split('()').map(escapeRe).join('\\([^()\\n]{0,200}\\)');
+  const re = new RegExp(`(?<![\\w$.])${written}[ \\t]*(?:\\?\\.|\\.|::|->)[ \\t]*([A-Za-z_$][\\w$]*)`, 'g');
   const names = new Set<string>();
   const text = `${q.prefix.length > 64_000 ? q.prefix.slice(-64_000) : q.prefix}\n${q.suffix.slice(0, 16_000)}`;
   for (const m of text.matchAll(re)) {

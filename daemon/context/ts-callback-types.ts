@@ -15,6 +15,7 @@
  */
 import type { CallbackParam, TypeRef } from './syntax/bindings';
 import { plainType } from './syntax/bindings';
+import { ARRAY_CALLBACKS } from './syntax/ts-elements';
 import type { DefinitionSite, SyntaxFacts } from './syntax/facts';
 import { TYPE_KINDS } from './syntax/facts';
 import { escapeRe, isType } from './member-types';
@@ -88,7 +89,18 @@ function resolveParamType(facts: SyntaxFacts, rel: string, param: CallbackParam,
   let called: Signature[] = [];
   if (param.construct && of.type) called = memberSignatures(syntax, rel, of.type, 'constructor');
   else if (of.steps.length === 0 && (of.callee ?? of.head)) called = functionSignatures(syntax, rel, (of.callee ?? of.head)!);
-  else if (of.steps.length > 0 && calledOn) called = memberSignatures(syntax, rel, calledOn, of.steps[of.steps.length - 1].name);
+  else if (of.steps.length > 0 && calledOn) {
+    const name = of.steps[of.steps.length - 1].name;
+    called = memberSignatures(syntax, rel, calledOn, name);
+    // `a.items.map((x) => …)` with `items: Item[]` declared in the index: the member's type names the element (plainType
+    // reads `Item[]` as Item); one without the array method is such an element, and the callback's parameter is one.
+    // (What the document types itself, `xs: Item[]` or `this.xs`, bindings.ts reads with its brackets.)
+    const arrayCall = param.arg === 0 && param.prop === undefined && ARRAY_CALLBACKS.get(name) === param.index && of.steps.length >= 2;
+    if (called.length === 0 && arrayCall) {
+      const types = syntax.typeDefinitions(rel, calledOn).filter((d) => TYPE_KINDS.has(d.kind));
+      if (types.length > 0 && !types.slice(0, 3).some((t) => syntax.membersOf(t).some((m) => m.name === name))) return calledOn;
+    }
+  }
   // Overloads: the first whose parameter at the argument's position leads to a typed parameter.
   for (const sig of called.slice(0, 12)) {
     const generics = [sig.generics];

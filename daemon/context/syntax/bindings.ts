@@ -14,6 +14,7 @@ import { plainType } from './type-names';
 import { BINDER_LIST, CONTAINERS, declaratorName, inScope, memberParts, patternName } from './binding-syntax';
 import { goBinders, goMadeType } from './go-bindings';
 import { goElementOf, goNamesMembers, goRangesElements } from './go-elements';
+import { ARRAY_CALLBACKS, tsSubscript } from './ts-elements';
 import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf, RUST_IDENTITY_CALLS, RUST_WRAPPER_CTORS } from './rust-elements';
 import { rustClosureRef, type ClosureSite } from './rust-closure-sites';
 import { rustValueMacro } from './rust-macros';
@@ -88,19 +89,6 @@ const MAX_DEPTH = 12;
 const MAX_BINDINGS = 5000;
 
 const IMPLICIT_THIS = new Set<GrammarId>(['java', 'c_sharp', 'cpp']);
-/** TypeScript array methods whose callback's parameter at this index is an element. */
-const ARRAY_CALLBACKS = new Map<string, number>([
-  ['map', 0],
-  ['forEach', 0],
-  ['filter', 0],
-  ['find', 0],
-  ['findLast', 0],
-  ['findIndex', 0],
-  ['some', 0],
-  ['every', 0],
-  ['flatMap', 0],
-  ['reduce', 1],
-]);
 
 export const SELF = new Set(['this', 'self', 'Self', '$this']);
 
@@ -227,7 +215,12 @@ export class DocumentBindings {
       case 'member_call_expression':
         return this.callRef(n, at, depth);
       default: {
-        const member = memberParts(n);
+        // TypeScript `xs[0]`: an element, of the array's type as plainType reads it; `x['name']`: a member (ts-elements.ts).
+        const sub = tsSubscript(n, this.grammar);
+        const element = sub && sub.name === undefined ? this.elementOf(sub.object) : undefined;
+        if (sub && sub.name === undefined)
+          return element ? { type: element, steps: [], via: 'annotation' } : this.ref(sub.object, at, depth + 1);
+        const member = sub ? { object: sub.object, name: sub.name! } : memberParts(n);
         if (!member) return undefined;
         const base = this.ref(member.object, at, depth + 1);
         // `this.pool` where the class declares `pool`: its declared type, from the document.
@@ -275,10 +268,17 @@ export class DocumentBindings {
     return this.elementOf(member.object);
   }
 
-  /** The element type of an array the document declares (`xs: Foo[]`, `Array<Foo>`), for an identifier naming it. */
+  /** The element type of an array the document declares (`xs: Foo[]`, `Array<Foo>`), for an identifier or a `this.` field naming it. */
   private elementOf(n: Node | null | undefined): string | undefined {
-    if (n?.type !== 'identifier') return undefined;
-    const type = this.lookup(n.text, n.startIndex)?.type?.text.replace(/^:\s*/, '').trim();
+    // `xs`, or `this.xs` for a field the class declares.
+    const field = n ? memberParts(n) : undefined;
+    const b =
+      n?.type === 'identifier'
+        ? this.lookup(n.text, n.startIndex)
+        : field?.object.type === 'this'
+          ? this.fieldBinding(field.name)
+          : undefined;
+    const type = b?.type?.text.replace(/^:\s*/, '').trim();
     const m = type ? (/^(?:readonly\s+)?(.+?)\s*\[\]$/s.exec(type) ?? /^(?:Readonly)?Array\s*<(.+)>$/s.exec(type)) : null;
     return m ? plainType(m[1].replace(/^\((.*)\)$/s, '$1'), this.grammar) : undefined;
   }

@@ -27,6 +27,7 @@ import type { ImportFact, ParserId } from './types';
 import { rustDerefTarget, rustSupertraits } from './rust-impls';
 import { plainType } from './type-names';
 import { aliasArms, aliasTargets } from './ts-aliases';
+import { withReexports } from './ts-barrels';
 
 interface RawSite {
   name: string;
@@ -109,6 +110,9 @@ export class IndexSyntaxFacts implements SyntaxFacts {
   private readonly resolver: ImportResolver;
   private generation = -1;
   private readonly importsCache = new Map<string, ResolvedImport[]>();
+  /** TypeScript barrels (ts-barrels.ts): each file's re-export facts, and the files whose imports went through it. */
+  private readonly reexportsCache = new Map<string, { imports: ImportFact[]; language: string } | null>();
+  private readonly barrelUsers = new Map<string, Set<string>>();
   private readonly definitionsCache = new Map<string, DefinitionSite[]>();
   private readonly basesCache = new Map<string, DefinitionSite[]>();
   private readonly parsersCache = new Map<string, { parser: ParserId; note?: string } | undefined>();
@@ -149,6 +153,10 @@ export class IndexSyntaxFacts implements SyntaxFacts {
     this.basesCache.clear();
     if (!changes || changes.structural || [...changes.paths].some(isResolverConfig)) {
       this.importsCache.clear();
+      this.barrelUsers.clear();
+      // A file's re-export statements change only with it (what they resolve to is resolved each time).
+      if (!changes) this.reexportsCache.clear();
+      else for (const p of changes.paths) this.reexportsCache.delete(p);
       this.definitionsCache.clear();
       this.parsersCache.clear();
       this.resolver.reset();
@@ -156,6 +164,14 @@ export class IndexSyntaxFacts implements SyntaxFacts {
     }
     for (const p of changes.paths) {
       this.importsCache.delete(p);
+      // A file other imports went through as a barrel: when what it re-exports changed, those are resolved again.
+      const users = this.barrelUsers.get(p);
+      const before = this.reexportsCache.get(p);
+      this.reexportsCache.delete(p);
+      if (users && before !== undefined && JSON.stringify(this.reexportFacts(p)) !== JSON.stringify(before)) {
+        for (const u of users) this.importsCache.delete(u);
+        this.barrelUsers.delete(p);
+      }
       this.definitionsCache.delete(p);
       this.parsersCache.delete(p);
     }
@@ -185,7 +201,12 @@ export class IndexSyntaxFacts implements SyntaxFacts {
       const row = this.store.syntaxOf(file);
       out = (row?.imports ?? []).map((imp) => ({
         ...imp,
-        files: this.resolver.resolve(imp, file, row!.language).filter((f) => f !== file),
+        files: this.reexported(
+          file,
+          imp,
+          this.resolver.resolve(imp, file, row!.language).filter((f) => f !== file),
+          row!.language,
+        ),
       }));
       if (this.importsCache.size > 5000) this.importsCache.clear();
       this.importsCache.set(file, out);
@@ -387,7 +408,48 @@ export class IndexSyntaxFacts implements SyntaxFacts {
 
   resolveImports(file: string, languageId: string, imports: ImportFact[]): ResolvedImport[] {
     this.fresh();
-    return imports.map((imp) => ({ ...imp, files: this.resolver.resolve(imp, file, languageId).filter((f) => f !== file) }));
+    return imports.map((imp) => ({
+      ...imp,
+      files: this.reexported(
+        file,
+        imp,
+        this.resolver.resolve(imp, file, languageId).filter((f) => f !== file),
+        languageId,
+      ),
+    }));
+  }
+
+  /** A file's re-exports as indexed (null when it is not indexed), remembered until it changes. */
+  private reexportFacts(f: string): { imports: ImportFact[]; language: string } | null {
+    let facts = this.reexportsCache.get(f);
+    if (facts === undefined) {
+      const row = this.store.syntaxOf(f);
+      facts = row ? { imports: row.imports.filter((i) => i.reexport), language: row.language } : null;
+      if (this.reexportsCache.size > 20_000) this.reexportsCache.clear();
+      this.reexportsCache.set(f, facts);
+    }
+    return facts;
+  }
+
+  /** TypeScript/JavaScript: an import of a barrel names the files it re-exports too (ts-barrels.ts). */
+  private reexported(file: string, imp: ImportFact, files: string[], languageId: string): string[] {
+    const grammar = grammarFor(languageId);
+    if (files.length === 0 || imp.reexport || (grammar !== 'typescript' && grammar !== 'tsx' && grammar !== 'javascript')) return files;
+    const host = {
+      factsOf: (f: string) => {
+        let users = this.barrelUsers.get(f);
+        // Past the bound, what was resolved through barrels is forgotten with who used them.
+        if (!users && this.barrelUsers.size > 20_000) {
+          this.barrelUsers.clear();
+          this.importsCache.clear();
+        }
+        if (!users) this.barrelUsers.set(f, (users = new Set()));
+        users.add(file);
+        return this.reexportFacts(f) ?? undefined;
+      },
+      resolve: (fact: ImportFact, from: string, language: string) => this.resolver.resolve(fact, from, language),
+    };
+    return withReexports(host, files, imp.namespace ? undefined : new Set(imp.names.map((n) => n.imported)));
   }
 }
 

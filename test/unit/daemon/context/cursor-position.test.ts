@@ -36,6 +36,21 @@ describe('context/cursor-position', () => {
       ['typescript', 'if (!added[cssClassName[', 'key'],
       ['typescript', 'list.forEach(({ [', 'key'],
       ['typescript', 'const xs = [', 'any'],
+      // The next operand of a union or intersection of types; not a bitwise operator's.
+      ['typescript', 'const f = (part: string): TokenHeader | ', 'type'],
+      ['typescript', '} & ', 'type'],
+      ['typescript', 'type A = B | ', 'type'],
+      ['typescript', '  | ', 'type'],
+      ['typescript', 'function f<T extends Base & ', 'type'],
+      ['typescript', 'const mask = flags | ', 'any'],
+      ['typescript', 'const both = a & ', 'any'],
+      // The key of an object type takes a type; an object literal's, after `||` too, a value.
+      ['typescript', 'type Bindings = {\n  event: LambdaEvent\n  lambdaContext: ', 'type'],
+      ['typescript', 'const o = x as {\n  key: ', 'type'],
+      ['typescript', 'type A = B & {\n  key: ', 'type'],
+      ['typescript', 'const o = x || {\n  key: ', 'any'],
+      // A type parameter's default.
+      ['typescript', '  U extends number = ', 'type'],
     ];
     for (const [lang, prefix, want] of cases)
       assert.equal(positionKind(`line one\n${prefix}`, lang), want, `${lang}: ${JSON.stringify(prefix)}`);

@@ -50,6 +50,12 @@ describe('context/member-ranking', () => {
     assert.notEqual(placed(`${head}const s: Stream = make();\nconst n = s.`)[0], 'src/stream.ts:4');
   });
 
+  it('in a TypeScript condition, a boolean member before a member used below (`if (!stream.` then `stream.flush()`)', () => {
+    assert.equal(placed(`${head}const s: Stream = make();\nif (!s.`, '\ns.flush();\n')[0], 'src/stream.ts:4');
+    // Outside a condition the use below still comes first.
+    assert.equal(placed(`${head}const s: Stream = make();\nconst n = s.`, '\ns.flush();\n')[0], 'src/stream.ts:11');
+  });
+
   it('one chunk per name first: the second of a getter/setter pair after every other member', () => {
     const order = placed(`${head}const s: Stream = make();\nconst n = s.`);
     assert.equal(order.length, 6);
