@@ -42,7 +42,7 @@ export function goResultFit<T extends Keyed>(
   const rows = index.chunks(head.map((r) => r.site.chunkId));
   for (const r of head) {
     const row = rows.get(r.site.chunkId);
-    if (row) r.key[1] += 'type' in wanted ? goResultMismatch(r.site, row, wanted.type) : goValueMismatch(r.site, row, wanted);
+    if (row) r.key[1] += 'type' in wanted ? goTypeMismatch(r.site, row, wanted) : goValueMismatch(r.site, row, wanted);
   }
   return [...head.sort(order), ...ranked.slice(MAX_RESULT_EVIDENCE)];
 }
@@ -132,5 +132,11 @@ export function goMemberMismatch(site: DefinitionSite, row: ChunkRow, wanted: Go
     'addressable' in wanted
   )
     return 0;
-  return 'type' in wanted ? goResultMismatch(site, row, wanted.type) : goValueMismatch(site, row, wanted);
+  return 'type' in wanted ? goTypeMismatch(site, row, wanted) : goValueMismatch(site, row, wanted);
+}
+
+/** How badly a candidate gives a value of the type wanted; in an `if x := |` header a constant's or a variable's copy fits less than a call. */
+function goTypeMismatch(site: DefinitionSite, row: ChunkRow, wanted: { type: string; call?: true }): number {
+  const copy = wanted.call && (site.kind === 'variable' || site.kind === 'constant') ? 1 : 0;
+  return goResultMismatch(site, row, wanted.type) + copy;
 }

@@ -40,11 +40,11 @@ import { splitTop } from './syntax/type-names';
 /**
  * A value of a type (its text, spaces removed); `values` of a count; `pointer`: the type after a `*`;
  * `implementing`: a type of the package implementing an interface (`var _ I = (*|`), by name;
- * `call`: an `if`/`for`/`switch` header's value, a call rather than a constant or a variable;
+ * `call`: an `if`/`for`/`switch` header's value (of a count or a type), a call rather than a constant or a variable;
  * `condition`: a bool; `addressable`: what `&` takes the address of (a variable, a composite literal's type); `asserted`: the interface of a `var _ |` assertion, by the methods the document declares.
  */
 export type GoWanted =
-  | { type: string }
+  | { type: string; call?: true }
   | { values: number; call?: true }
   | { pointer: true }
   | { implementing: Set<string> }
@@ -95,13 +95,13 @@ export function goValueWanted(
   // `&|` (not `&&`): an address is taken of a variable or a composite literal, never of a function or a constant.
   if (/(?:^|[^&])&\s*$/.test(line)) return { addressable: true };
   if (statementStart) return { statement: true };
-  return assignmentWanted(tail, line) ?? argumentWanted(line, rel, index, before);
+  return assignmentWanted(tail, line, after) ?? argumentWanted(line, rel, index, before);
 }
 
 /** `if |`, `} else if |`, `&& |`, `|| |`, `!|` (not `!=`): a condition. */
 const CONDITION = /(?:^|[^\w.])(?:if|else\s+if)\s+!?\s*$|(?:&&|\|\||(?:^|[^!=<>])!)\s*$/;
 
-function assignmentWanted(tail: string, line: string): GoWanted | undefined {
+function assignmentWanted(tail: string, line: string, after: string): GoWanted | undefined {
   const v = /^\s*var\s+(\w+(?:\s*,\s*\w+)*)\s*([^=]*?)\s*=\s*$/.exec(line);
   if (v) {
     const names = v[1].split(',').length;
@@ -117,7 +117,39 @@ function assignmentWanted(tail: string, line: string): GoWanted | undefined {
     const declared = declaredTypeOf(names[0], tail.slice(0, tail.length - line.length));
     if (declared) return { type: declared };
   }
+  // `x := |` and x returned below: a value of the enclosing function's result there (`if err := |` … `return err`).
+  const returned = a[2] === ':' && names[0] !== '_' ? returnedType(names[0], tail, after) : undefined;
+  if (returned) return { type: returned, ...call };
   return { values: 1, ...call };
+}
+
+/** Lines of the text after the cursor read for a `return` of the name just bound. */
+const RETURN_LINES = 40;
+
+/**
+ * The type `name` must have when the code below returns it (`return name`, `return nil, name`): the
+ * enclosing function's result at that place (the last `func … {` line of `tail`), until the function ends.
+ */
+export function returnedType(name: string, tail: string, after: string): string | undefined {
+  let decl: string | undefined;
+  for (const m of tail.matchAll(/^func\b[^\n]*\{[ \t]*$/gm)) decl = m[0];
+  const result = decl === undefined ? undefined : resultOf(decl);
+  if (!result) return undefined;
+  const results = result.startsWith('(') ? parameterTypes(result.slice(1, -1)) : [result];
+  const lines = after.split('\n', RETURN_LINES);
+  for (const l of lines) {
+    // gofmt: the enclosing function's closing brace (or the next declaration) at the line's start.
+    if (/^(?:\}|func\b)/.test(l)) return undefined;
+    const r = /^\s*return\s+(.*?)\s*(?:\/\/.*)?$/.exec(l);
+    if (!r) continue;
+    const at = splitTop(r[1], ',')
+      .map((e) => e.trim())
+      .indexOf(name);
+    if (at < 0) continue;
+    const t = results.length > 1 || at === 0 ? results[at] : undefined;
+    return t === undefined ? undefined : normalType(t);
+  }
+  return undefined;
 }
 
 /** The type `name` is declared with above: the last `var name T`, else a parameter `name T` of the last function declared. */

@@ -179,6 +179,36 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
     assert.equal(goValueMismatch(site('errUnknownType', 'variable'), row('var errUnknownType = errors.New("unknown type")'), header), 1);
   });
 
+  it("`x := |` with x returned below: the enclosing function's result at that place; in an `if` header a call of it first", () => {
+    const fn = 'func (queryBinding) Bind(req *http.Request, obj any) error {\n\t';
+    assert.deepEqual(goValueWanted(`${fn}if err := `, 'pkg/a.go', none, false, '\t\treturn err\n\t}\n\treturn nil\n}\n'), {
+      type: 'error',
+      call: true,
+    });
+    // The rest of the cursor line, then the place among several results.
+    const two = 'func load(p string) (cfg *Config, err error) {\n\t';
+    assert.deepEqual(goValueWanted(`${two}c := `, 'pkg/a.go', none, false, '(p)\n\treturn c, nil\n}\n'), { type: '*Config' });
+    assert.deepEqual(goValueWanted(`${two}e := `, 'pkg/a.go', none, false, '\treturn nil, e\n}\n'), { type: 'error' });
+    // Not returned before the function ends, or returned inside an expression: nothing said beyond the count.
+    assert.deepEqual(goValueWanted(`${fn}err := `, 'pkg/a.go', none, false, '\treturn nil\n}\n\nfunc g() error {\n\treturn err\n}\n'), {
+      values: 1,
+    });
+    assert.deepEqual(goValueWanted(`${fn}err := `, 'pkg/a.go', none, false, '\treturn wrap(err)\n}\n'), { values: 1 });
+    // The call fits before a variable of the type, which fits before a function giving another.
+    const { index, sites } = indexOf([
+      ['errUnknownType', 'variable', 'var errUnknownType = errors.New("unknown type")'],
+      ['setter', 'function', 'func setter(v string) bool {'],
+      ['mapForm', 'function', 'func mapForm(ptr any, form map[string][]string) error {'],
+    ]);
+    const ranked = sites.map((s, i) => ({ site: s, key: [0, 0, i] }));
+    const order = (a: { key: number[] }, b: { key: number[] }) => a.key[1] - b.key[1] || a.key[2] - b.key[2];
+    const fit = goResultFit(index, 'pkg/a.go', ranked, `${fn}if err := `, order, { type: 'error', call: true });
+    assert.deepEqual(
+      fit.map((r) => r.site.name),
+      ['mapForm', 'errUnknownType', 'setter'],
+    );
+  });
+
   it("`pkg.F(a, |` with pkg an imported package: the parameter's type of F in the folder named pkg", () => {
     const { index } = indexOf([
       ['SetMode', 'function', 'func SetMode(value string) {', 'mode.go'],
