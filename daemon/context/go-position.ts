@@ -80,3 +80,15 @@ function lineKind(line: string): PositionKind {
 export function goPackageDir(path: string): string {
   return path.slice(0, path.lastIndexOf('/') + 1);
 }
+
+/**
+ * The text without its import declarations' lines (`import (`, `import "fmt"`, a spec `"github.com/x/y"`
+ * or `y "github.com/x/y"`, which only an import block has alone on a line): an import path's words
+ * (github, testify, assert) are no code near the cursor.
+ */
+export function goWithoutImports(text: string): string {
+  return text
+    .split('\n')
+    .filter((l) => !/^\s*import\b/.test(l) && !/^\s*(?:[\w.]+\s+)?"[^"]*"\s*$/.test(l))
+    .join('\n');
+}

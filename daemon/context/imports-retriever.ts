@@ -20,6 +20,7 @@ import type { IndexStore } from './index-store';
 import { enclosingFunctionName, kindMismatch, positionKind, type PositionKind } from './cursor-position';
 import { documentUses, type DocumentUses } from './document-uses';
 import { goImplementingTypes } from './go-members';
+import { goWithoutImports } from './go-position';
 import type { GoValueIndex, GoWanted } from './go-values';
 import { goResultFit, goWantedAt, MAX_RESULT_EVIDENCE } from './go-results';
 import { STOP_WORDS, identifiersIn, splitIdentifier } from './identifiers';
@@ -86,7 +87,7 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
   const uses = documentUses(before, q.suffix, q.language);
   const imports = documentImports(index, q);
   for (const imp of imports) for (const f of imp.files) out.files.add(f);
-  const parts = queryParts(q.queryWindow);
+  const parts = queryParts(q.language === 'go' ? goWithoutImports(q.queryWindow) : q.queryWindow);
   out.cursor = { identifier: typed };
 
   let ranked: Ranked[];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { goKindMismatch, goPositionKind } from '../../../../daemon/context/go-position';
+import { goKindMismatch, goPositionKind, goWithoutImports } from '../../../../daemon/context/go-position';
 
 describe('context/go-position: the kind of name a Go position takes', () => {
   it('a type after a declared name, a receiver or parameter, `[]`, `map[K]`, `chan`, a conversion or an assertion', () => {
@@ -47,5 +47,23 @@ describe('context/go-position: the kind of name a Go position takes', () => {
     for (const k of ['function', 'variable']) assert.equal(goKindMismatch(k, 'statement'), 0, k);
     assert.equal(goKindMismatch('function', 'type'), 1);
     assert.equal(goKindMismatch('interface', 'type'), 0);
+  });
+});
+
+describe('context/go-position: goWithoutImports', () => {
+  it("drops an import declaration's lines, whose path words are no code near the cursor, and keeps the code", () => {
+    const text = [
+      'import (',
+      '\t"net/http"',
+      '\tassert "github.com/stretchr/testify/assert"',
+      ')',
+      'import "fmt"',
+      '',
+      'func init() {',
+      '\tnames := []string{',
+      '\t\t"a",',
+      '\t}',
+    ].join('\n');
+    assert.equal(goWithoutImports(text), [')', '', 'func init() {', '\tnames := []string{', '\t\t"a",', '\t}'].join('\n'));
   });
 });
