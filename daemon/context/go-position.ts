@@ -31,6 +31,8 @@ export function goPositionKind(prefix: string): PositionKind {
     const open = enclosingBrace(tail.slice(0, tail.length - line.length));
     if (open === 'type') return 'type';
     if (open === 'block') return 'statement';
+    // A line of a call's arguments (`prometheus.NewCounterVec(\n\t|`) or an index: a value.
+    if (open === 'arguments') return 'value';
   }
   return 'any';
 }
@@ -43,12 +45,24 @@ export function goKindMismatch(kind: string, position: PositionKind): number {
   return 0;
 }
 
-/** What the innermost open `{` before the cursor opens: a struct or interface body, a block of statements, or something else (a literal). */
-function enclosingBrace(text: string): 'type' | 'block' | undefined {
+/**
+ * What the innermost open bracket before the cursor opens: a struct or interface body, a block of
+ * statements, something else of `{` (a literal), or a `(`/`[` (a call's arguments, an index); strings,
+ * runes and line comments left out.
+ */
+function enclosingBrace(code: string): 'type' | 'block' | 'arguments' | undefined {
+  const text = code.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\/\/[^\n]*/g, '""');
   let depth = 0;
+  let parens = 0;
   for (let i = text.length - 1; i >= 0; i--) {
     const c = text[i];
-    if (c === '}') depth++;
+    if (c === ')' || c === ']') parens++;
+    else if (c === '(' || c === '[') {
+      // `var (`, `const (`, `type (`, `import (` open a group of declarations, not an expression.
+      if (parens === 0 && depth === 0)
+        return /\b(?:var|const|type|import)\s*$/.test(text.slice(text.lastIndexOf('\n', i - 1) + 1, i)) ? undefined : 'arguments';
+      parens = Math.max(0, parens - 1);
+    } else if (c === '}') depth++;
     else if (c === '{' && depth-- === 0) {
       const head = text.slice(text.lastIndexOf('\n', i - 1) + 1, i);
       if (/\b(?:struct|interface)\s*$/.test(head)) return 'type';

@@ -95,7 +95,19 @@ export function goValueWanted(
   // `&|` (not `&&`): an address is taken of a variable or a composite literal, never of a function or a constant.
   if (/(?:^|[^&])&\s*$/.test(line)) return { addressable: true };
   if (statementStart) return { statement: true };
-  return assignmentWanted(tail, line, after) ?? argumentWanted(line, rel, index, before);
+  return assignmentWanted(tail, line, after) ?? argumentWanted(/^\s*$/.test(line) ? argumentLines(tail) : line, rel, index, before);
+}
+
+/** Lines of a call's arguments read back from a line of its own (`prometheus.NewCounterVec(\n\topts,\n\t|`). */
+const ARGUMENT_LINES = 12;
+
+/** The last ARGUMENT_LINES lines of `tail` as one line, their comments left out: a call's arguments written one a line. */
+function argumentLines(tail: string): string {
+  return tail
+    .split('\n')
+    .slice(-ARGUMENT_LINES)
+    .map((l) => l.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'/g, '""').replace(/\s*\/\/.*$/, ''))
+    .join(' ');
 }
 
 /** `if |`, `} else if |`, `&& |`, `|| |`, `!|` (not `!=`): a condition. */

@@ -50,6 +50,15 @@ describe('context/go-position: the kind of name a Go position takes', () => {
   });
 });
 
+describe('context/go-position: a line of its own in brackets', () => {
+  it("a line of a call's arguments or an index takes a value; a declaration group's line and a block's do not", () => {
+    assert.equal(goPositionKind('func f() {\n\tc := prometheus.NewCounterVec(\n\t\topts,\n\t\t'), 'value');
+    assert.equal(goPositionKind('func f() {\n\tprintln(")", \'(\',\n\t\t'), 'value');
+    assert.equal(goPositionKind('var (\n\tDefaultWriter io.Writer = os.Stdout\n\t'), 'any');
+    assert.equal(goPositionKind('func f() {\n\tif g(x) {\n\t\ty()\n\t}\n\t'), 'statement');
+  });
+});
+
 describe('context/go-position: goWithoutImports', () => {
   it("drops an import declaration's lines, whose path words are no code near the cursor, and keeps the code", () => {
     const text = [

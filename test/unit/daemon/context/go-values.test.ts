@@ -80,6 +80,10 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
     assert.deepEqual(goValueWanted('func f() {\n\t_, err := mapping(val, "a,b", ', 'pkg/a.go', index, false), { type: 'setter' });
     assert.deepEqual(goValueWanted('func f() {\n\tx := pick(m, ', 'pkg/a.go', index, false), { type: 'Mode' });
     assert.deepEqual(goValueWanted('func f() {\n\tx := pick(m, n, k, ', 'pkg/a.go', index, false), { type: 'Kind' });
+    // Arguments written one a line: the call is read back from the lines above.
+    assert.deepEqual(goValueWanted('func f() {\n\tx := pick(\n\t\tm, // the mode\n\t\tn,\n\t\t', 'pkg/a.go', index, false), {
+      type: 'Kind',
+    });
     // A type parameter, `any`, another package's function, a method, a declaration: nothing.
     assert.equal(goValueWanted('func f() {\n\tgeneric(', 'pkg/a.go', index, false), undefined);
     assert.equal(goValueWanted('func f() {\n\tgeneric(a, ', 'pkg/a.go', index, false), undefined);
