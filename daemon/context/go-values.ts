@@ -16,6 +16,7 @@
  *   imported package of the workspace, `pkg.F(a, |`: the type of its i-th
  *   parameter, read from its declaration line in the index (`...T` gives T from there on;
  *   a type parameter, `any`, `interface{}` and a function type say nothing);
+ * - a keyed element of a composite literal, `T{\n\tField: |`: the field's type (go-fields.ts);
  * - `var _ |`: an interface, one listing a method the document declares first (go-assertions.ts);
  * - `var _ Render = (*|` (or `= &|`, `= |`): a type of the package implementing the interface
  *   (go-members.ts finds them by their methods), the assertion Go code writes beside each;
@@ -34,6 +35,7 @@ import type { ChunkRow } from './index-store';
 import type { DefinitionSite } from './syntax/facts';
 import { goAssertionMethods, goAssertionMismatch, type AssertionMethods } from './go-assertions';
 import { goCallbackParameterType } from './go-callbacks';
+import { goFieldWanted } from './go-fields';
 import { goPackageDir } from './go-position';
 import { splitTop } from './syntax/type-names';
 
@@ -95,6 +97,9 @@ export function goValueWanted(
   // `&|` (not `&&`): an address is taken of a variable or a composite literal, never of a function or a constant.
   if (/(?:^|[^&])&\s*$/.test(line)) return { addressable: true };
   if (statementStart) return { statement: true };
+  // `T{\n\tField: |`: the field's type (go-fields.ts).
+  const field = goFieldWanted(tail, line, rel, index);
+  if (field) return { type: field };
   return assignmentWanted(tail, line, after) ?? argumentWanted(/^\s*$/.test(line) ? argumentLines(tail) : line, rel, index, before);
 }
 
