@@ -18,15 +18,29 @@ export function goFieldWanted(tail: string, line: string, rel: string, index: Go
   if (!key || /^(?:default|case)$/.test(key[1])) return undefined;
   const literal = literalType(tail.slice(-LITERAL_TAIL, tail.length - line.length));
   if (!literal) return undefined;
+  return goStructFieldType(literal.name, literal.pkg, key[1], rel, index);
+}
+
+/**
+ * The type field `field` has in struct type `name` (of the package named `pkg`, else of the document's
+ * package at `rel` or the only one so named), read from its declaration's chunk.
+ */
+export function goStructFieldType(
+  name: string,
+  pkg: string | undefined,
+  field: string,
+  rel: string,
+  index: GoValueIndex,
+): string | undefined {
   const defs = index
-    .definitions(literal.name, TYPE_DEFINITIONS)
+    .definitions(name, TYPE_DEFINITIONS)
     .filter((d) => d.kind === 'type' && d.container === undefined && d.path.endsWith('.go'));
-  const def = literal.pkg
-    ? (defs.find((d) => d.path.split('/').at(-2) === literal.pkg) ?? (defs.length === 1 ? defs[0] : undefined))
+  const def = pkg
+    ? (defs.find((d) => d.path.split('/').at(-2) === pkg) ?? (defs.length === 1 ? defs[0] : undefined))
     : (defs.find((d) => goPackageDir(d.path) === goPackageDir(rel)) ?? (defs.length === 1 ? defs[0] : undefined));
   if (!def) return undefined;
   const row = index.chunks([def.chunkId]).get(def.chunkId);
-  return row ? structFieldType(row.text.split('\n').slice(def.line - row.startLine), key[1]) : undefined;
+  return row ? structFieldType(row.text.split('\n').slice(def.line - row.startLine), field) : undefined;
 }
 
 /** The type a struct declaration (its lines from `type T struct {` on) gives a field, as written without spaces. */

@@ -9,8 +9,9 @@
  * - `&|`: a variable or a struct type (`&T{…}`), not a function or a constant;
  * - a condition, `if |`, `else if |`, `&& |`, `|| |`, `!|`: a bool (a function declared to return
  *   one, a constant or variable declared or initialised so; anything else only in a comparison);
- * - `var x T = |`, and `x = |` where `x` is declared `var x T` above or is a parameter `x T`
- *   of the enclosing function: a T;
+ * - `var x T = |`, and `x = |` where `x` is declared `var x T` above or is a parameter (or a named
+ *   result) `x T` of the enclosing function: a T; `x.F = |` with x so declared: the type of T's field F;
+ * - `int32(|`, a conversion to a numeric type: a number;
  * - argument i of a call of a package-level function of the same package, `f(a, |`, of a
  *   method the workspace declares, `x.M(a, |` (x not an imported package), or of a function of an
  *   imported package of the workspace, `pkg.F(a, |`: the type of its i-th
@@ -35,7 +36,7 @@ import type { ChunkRow } from './index-store';
 import type { DefinitionSite } from './syntax/facts';
 import { goAssertionMethods, goAssertionMismatch, type AssertionMethods } from './go-assertions';
 import { goCallbackParameterType } from './go-callbacks';
-import { goFieldWanted } from './go-fields';
+import { goFieldWanted, goStructFieldType } from './go-fields';
 import { goPackageDir } from './go-position';
 import { splitTop } from './syntax/type-names';
 
@@ -100,7 +101,12 @@ export function goValueWanted(
   // `T{\n\tField: |`: the field's type (go-fields.ts).
   const field = goFieldWanted(tail, line, rel, index);
   if (field) return { type: field };
-  return assignmentWanted(tail, line, after) ?? argumentWanted(/^\s*$/.test(line) ? argumentLines(tail) : line, rel, index, before);
+  return (
+    fieldAssignmentWanted(tail, line, rel, index) ??
+    conversionWanted(line) ??
+    assignmentWanted(tail, line, after) ??
+    argumentWanted(/^\s*$/.test(line) ? argumentLines(tail) : line, rel, index, before)
+  );
 }
 
 /** Lines of a call's arguments read back from a line of its own (`prometheus.NewCounterVec(\n\topts,\n\t|`). */
@@ -177,8 +183,29 @@ function declaredTypeOf(name: string, text: string): string | undefined {
   let params: string | undefined;
   for (const m of text.matchAll(/^func\b[^\n]*\{[ \t]*$/gm)) params = m[0];
   if (!params) return undefined;
+  // Its receiver, parameters and named results (`func f(w io.Writer) (c *Context, r *Engine) {`).
   const p = new RegExp(`[(,]\\s*${name}\\s+([^\\s,()][^,()]*?)\\s*[,)]`).exec(params);
   return p && !/^(?:func|chan|map)$/.test(p[1]) ? normalType(p[1]) : undefined;
+}
+
+/**
+ * `x.F = |` with x the enclosing method's receiver, a parameter or a `var x T` above: F's type in
+ * T's struct declaration (go-fields.ts reads it).
+ */
+function fieldAssignmentWanted(tail: string, line: string, rel: string, index: GoValueIndex): GoWanted | undefined {
+  const a = /^\s*([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*=\s*$/.exec(line);
+  if (!a) return undefined;
+  const declared = declaredTypeOf(a[1], tail.slice(0, tail.length - line.length));
+  const t = declared && /^\*?(?:(\w+)\.)?([A-Za-z_]\w*)$/.exec(declared);
+  if (!t) return undefined;
+  const field = goStructFieldType(t[2], t[1], a[2], rel, index);
+  return field ? { type: field } : undefined;
+}
+
+/** `int32(|`, `float64(|`: a conversion to a numeric type takes a number (of that type, or an untyped constant). */
+function conversionWanted(line: string): GoWanted | undefined {
+  const c = /(?:^|[^\w.])(u?int(?:8|16|32|64)?|uintptr|float(?:32|64)|byte|rune)\(\s*$/.exec(line);
+  return c ? { type: c[1] } : undefined;
 }
 
 /** `f(a, |` with f a package-level function of the document's package: its parameter's type there. */

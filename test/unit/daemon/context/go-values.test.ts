@@ -213,6 +213,19 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
     );
   });
 
+  it("a named result assigned (`r = |`), a receiver's field assigned (`c.Accepted = |`), a numeric conversion (`int32(|`)", () => {
+    const fn = 'func CreateTestContext(w http.ResponseWriter) (c *Context, r *Engine) {\n\t';
+    assert.deepEqual(goValueWanted(`${fn}r = `, 'pkg/a.go', none, false), { type: '*Engine' });
+    const { index } = indexOf([['Context', 'type', 'type Context struct {\n\tindex int8\n\tAccepted []string\n}']]);
+    const method = 'func (c *Context) NegotiateFormat(offered ...string) string {\n\tif c.Accepted == nil {\n\t\t';
+    assert.deepEqual(goValueWanted(`${method}c.Accepted = `, 'pkg/b.go', index, false), { type: '[]string' });
+    // A field the struct's chunk does not declare, a receiver of an unknown type: nothing said.
+    assert.deepEqual(goValueWanted(`${method}c.Other = `, 'pkg/b.go', index, false), undefined);
+    assert.deepEqual(goValueWanted(`func f() {\n\tx.Accepted = `, 'pkg/b.go', index, false), undefined);
+    assert.deepEqual(goValueWanted('func f() {\n\tassert.Equal(t, int32(', 'pkg/a.go', none, false), { type: 'int32' });
+    assert.equal(goTypedValueMismatch(site('releaseCode', 'constant'), row('releaseCode = 1'), 'int32'), 0);
+  });
+
   it("`pkg.F(a, |` with pkg an imported package: the parameter's type of F in the folder named pkg", () => {
     const { index } = indexOf([
       ['SetMode', 'function', 'func SetMode(value string) {', 'mode.go'],
