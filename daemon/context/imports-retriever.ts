@@ -267,6 +267,9 @@ function samePackage(
         });
     }
   }
+  // A name the index leaves out as a stop word (`New`, `String`) is among the commonest words: as common as the package's commonest name.
+  const commonest = Math.min(0, ...unsupported.map((u) => u.key[4]));
+  for (const u of unsupported) if (STOP_WORDS.has(u.site.name.toLowerCase())) u.key[4] = commonest;
   if (unsupported.length > maxUnsupported) unsupported.sort(placementOrder).length = maxUnsupported;
   return [...out, ...unsupported];
 }
