@@ -9,6 +9,7 @@
 import { goPositionKind } from './go-position';
 import { goTypedValueMismatch, goValueMismatch, goValueWanted, resultOf, type GoValueIndex, type GoWanted } from './go-values';
 import type { ChunkRow } from './index-store';
+import { goOwnerMismatch } from './go-uses';
 import type { DefinitionSite } from './syntax/facts';
 
 /** How much of the prefix is read for the enclosing function's declaration. */
@@ -40,9 +41,14 @@ export function goResultFit<T extends Keyed>(
   if (!wanted) return ranked;
   const head = ranked.slice(0, MAX_RESULT_EVIDENCE);
   const rows = index.chunks(head.map((r) => r.site.chunkId));
+  const reads = { n: 0 };
   for (const r of head) {
     const row = rows.get(r.site.chunkId);
-    if (row) r.key[1] += 'type' in wanted ? goTypeMismatch(r.site, row, wanted) : goValueMismatch(r.site, row, wanted);
+    if (!row) continue;
+    const miss = 'type' in wanted ? goTypeMismatch(r.site, row, wanted) : goValueMismatch(r.site, row, wanted);
+    // A value whose type must declare the members used below (go-uses.ts), of those giving the count.
+    const owners = 'owners' in wanted && wanted.owners && miss === 0 ? goOwnerMismatch(r.site, row, wanted.owners, index, reads) : 0;
+    r.key[1] += miss + owners;
   }
   return [...head.sort(order), ...ranked.slice(MAX_RESULT_EVIDENCE)];
 }
@@ -104,11 +110,11 @@ function normal(result: string): string {
  * `gin.SetMode(gin.|`), read with the receiver left out of `before` (`rel`: the document's
  * root-relative path); undefined when it says nothing.
  */
-export function goMemberWanted(before: string, index: GoValueIndex = NO_INDEX, rel = ''): GoWanted | undefined {
+export function goMemberWanted(before: string, index: GoValueIndex = NO_INDEX, rel = '', after = ''): GoWanted | undefined {
   const lead = goMemberLead(before);
   if (lead === undefined) return undefined;
   const returned = goReturnWanted(lead);
-  return returned !== undefined ? { type: returned } : goValueWanted(lead, rel, index, false);
+  return returned !== undefined ? { type: returned } : goValueWanted(lead, rel, index, false, after);
 }
 
 /** The last TAIL characters of `before` without the receiver chain that ends it (`x.`, `c.Writer.`, `f(a).`), undefined without one. */
@@ -121,7 +127,13 @@ export function goMemberLead(before: string): string | undefined {
 const NO_INDEX: GoValueIndex = { chunks: () => new Map(), definitions: () => [] };
 
 /** How badly a member fits what `goMemberWanted` read (0 fits, 1 not said, 2 does not fit). */
-export function goMemberMismatch(site: DefinitionSite, row: ChunkRow, wanted: GoWanted): number {
+export function goMemberMismatch(
+  site: DefinitionSite,
+  row: ChunkRow,
+  wanted: GoWanted,
+  index: GoValueIndex = NO_INDEX,
+  reads = { n: 0 },
+): number {
   // A condition's member is read by member-fit.ts (boolean-ish).
   if (
     'pointer' in wanted ||
@@ -132,7 +144,10 @@ export function goMemberMismatch(site: DefinitionSite, row: ChunkRow, wanted: Go
     'addressable' in wanted
   )
     return 0;
-  return 'type' in wanted ? goTypeMismatch(site, row, wanted) : goValueMismatch(site, row, wanted);
+  if ('type' in wanted) return goTypeMismatch(site, row, wanted);
+  const miss = goValueMismatch(site, row, wanted);
+  // `x := pkg.|` with `x.Inc()` below: a value of a type declaring Inc (go-uses.ts).
+  return miss === 0 && 'owners' in wanted && wanted.owners ? goOwnerMismatch(site, row, wanted.owners, index, reads) : miss;
 }
 
 /** How badly a candidate gives a value of the type wanted; in an `if x := |` header a constant's or a variable's copy fits less than a call. */

@@ -37,6 +37,7 @@ import type { DefinitionSite } from './syntax/facts';
 import { goAssertionMethods, goAssertionMismatch, type AssertionMethods } from './go-assertions';
 import { goCallbackParameterType } from './go-callbacks';
 import { goFieldWanted, goStructFieldType } from './go-fields';
+import { goMembersUsedBelow, goOwners } from './go-uses';
 import { goPackageDir } from './go-position';
 import { splitTop } from './syntax/type-names';
 
@@ -48,7 +49,7 @@ import { splitTop } from './syntax/type-names';
  */
 export type GoWanted =
   | { type: string; call?: true }
-  | { values: number; call?: true }
+  | { values: number; call?: true; owners?: Set<string> }
   | { pointer: true }
   | { implementing: Set<string> }
   | { condition: true }
@@ -104,7 +105,7 @@ export function goValueWanted(
   return (
     fieldAssignmentWanted(tail, line, rel, index) ??
     conversionWanted(line) ??
-    assignmentWanted(tail, line, after) ??
+    assignmentWanted(tail, line, after, index) ??
     argumentWanted(/^\s*$/.test(line) ? argumentLines(tail) : line, rel, index, before)
   );
 }
@@ -124,7 +125,7 @@ function argumentLines(tail: string): string {
 /** `if |`, `} else if |`, `&& |`, `|| |`, `!|` (not `!=`): a condition. */
 const CONDITION = /(?:^|[^\w.])(?:if|else\s+if)\s+!?\s*$|(?:&&|\|\||(?:^|[^!=<>])!)\s*$/;
 
-function assignmentWanted(tail: string, line: string, after: string): GoWanted | undefined {
+function assignmentWanted(tail: string, line: string, after: string, index: GoValueIndex): GoWanted | undefined {
   const v = /^\s*var\s+(\w+(?:\s*,\s*\w+)*)\s*([^=]*?)\s*=\s*$/.exec(line);
   if (v) {
     const names = v[1].split(',').length;
@@ -133,7 +134,11 @@ function assignmentWanted(tail: string, line: string, after: string): GoWanted |
   const a = /^\s*(?:(?:if|for|switch)\s+)?(\w+(?:\s*,\s*\w+)*)\s*(:?)=\s*$/.exec(line);
   if (!a) return undefined;
   const names = a[1].split(/\s*,\s*/);
-  if (names.length > 1) return { values: names.length };
+  // `x := |` and `x.Inc()` below: a value of a type declaring Inc (go-uses.ts).
+  const used = a[2] === ':' && names[0] !== '_' ? goMembersUsedBelow(names[0], after) : [];
+  const owned = used.length > 0 ? goOwners(used, index) : undefined;
+  const owners = owned ? { owners: owned } : {};
+  if (names.length > 1) return { values: names.length, ...owners };
   // `if x := |`: a header binds what a call gives (a copy of a package-level value there is no use).
   const call = /^\s*(?:if|for|switch)\s/.test(line) && a[2] === ':' ? ({ call: true } as const) : {};
   if (a[2] === '' && names[0] !== '_') {
@@ -143,7 +148,7 @@ function assignmentWanted(tail: string, line: string, after: string): GoWanted |
   // `x := |` and x returned below: a value of the enclosing function's result there (`if err := |` … `return err`).
   const returned = a[2] === ':' && names[0] !== '_' ? returnedType(names[0], tail, after) : undefined;
   if (returned) return { type: returned, ...call };
-  return { values: 1, ...call };
+  return { values: 1, ...call, ...owners };
 }
 
 /** Lines of the text after the cursor read for a `return` of the name just bound. */
