@@ -19,6 +19,7 @@
 import type { IndexStore } from './index-store';
 import { enclosingFunctionName, kindMismatch, positionKind, type PositionKind } from './cursor-position';
 import { documentUses, type DocumentUses } from './document-uses';
+import { goCompatible, goConstraint, goFileConstraint } from './go-build';
 import { goImplementingTypes } from './go-members';
 import { goWithoutImports } from './go-position';
 import type { GoValueIndex, GoWanted } from './go-values';
@@ -35,7 +36,7 @@ import type { ImportFact } from './syntax/types';
 
 /** What the imports retriever needs of a root's index. */
 export interface ImportsIndex {
-  store: Pick<IndexStore, 'docFrequency' | 'hasFile' | 'chunks'>;
+  store: Pick<IndexStore, 'docFrequency' | 'hasFile' | 'chunks' | 'chunkIdsOf'>;
   syntax: SyntaxFacts;
   chunkCount: number;
 }
@@ -131,7 +132,7 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
     const unsupported = goWanted ? MAX_RESULT_EVIDENCE : MAX_UNSUPPORTED;
     ranked = [
       ...unusedImports(index, imports, q.rel, typed, uses, parts, position, q.language, expired),
-      ...(expired() ? [] : samePackage(index, q.rel, typed, uses, packageParts, position, q.language, unsupported, expired)),
+      ...(expired() ? [] : samePackage(index, q.rel, typed, uses, packageParts, position, q.language, unsupported, expired, q.prefix)),
     ];
   }
   ranked.sort(placementOrder);
@@ -230,6 +231,7 @@ function samePackage(
   language: string,
   maxUnsupported: number,
   expired: () => boolean,
+  prefix: string,
 ): Ranked[] {
   const out: Ranked[] = [];
   // Go names nothing but the workspace's use speaks for: only the best `maxUnsupported` can be placed (or have their results read).
@@ -238,11 +240,15 @@ function samePackage(
   const go = language === 'go';
   const inTest = go && GO_TEST_FILE.test(rel);
   const paired = testedFile(rel, files);
+  // Go: a file whose build constraint never holds with the document's is never compiled with it (go-build.ts).
+  const constraint = go ? goConstraint(rel, prefix.slice(0, BUILD_HEAD)) : undefined;
   for (const f of files) {
     if (expired()) break;
     // Go: a test file's names are not part of the package outside its tests.
     const testFile = go && GO_TEST_FILE.test(f);
     if (testFile && !inTest) continue;
+    const other = go ? goFileConstraint(index, f) : undefined;
+    if (constraint && other && !goCompatible(constraint, other)) continue;
     for (const d of index.syntax.definitionsIn(f)) {
       if (d.container !== undefined || uses.before.has(d.name)) continue;
       if (go && !goReferable(d, testFile)) continue;
@@ -278,6 +284,8 @@ function samePackage(
 const MAX_UNSUPPORTED = 48;
 
 const GO_TEST_FILE = /_test\.go$/;
+/** How much of the document is read for its `//go:build` line (it stands before the package clause). */
+const BUILD_HEAD = 4096;
 /** Every part of a one-part name on the cursor line, most of a longer one's (`nameAffinity`). */
 const STRONG_AFFINITY = 1;
 
