@@ -450,7 +450,8 @@ function valueType(name: string, decl: string, above: string[]): string | undefi
   // The standard library's error constructors.
   if (/^(?:errors\.New|fmt\.Errorf)\(/.test(init)) return 'error';
   if (/^(?:true|false)\s*$/.test(init)) return 'bool';
-  const literal = /^(&?)([A-Za-z_][\w.]*)\s*\{/.exec(init);
+  // `&T{…}`, `[]float64{…}`, `map[string]int{…}`: the literal's type.
+  const literal = /^(&?)((?:\[\d*\]|map\[[^\]\s]*\])*\*?[A-Za-z_][\w.]*)\s*\{/.exec(init);
   if (literal) return `${literal[1] ? '*' : ''}${literal[2]}`;
   return undefined;
 }

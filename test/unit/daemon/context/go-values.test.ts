@@ -160,6 +160,10 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
       0,
     );
     assert.equal(goTypedValueMismatch(site('x', 'variable'), row('var x = compute()'), 'int'), 1);
+    // A slice's or a map's literal.
+    assert.equal(goTypedValueMismatch(site('DefBuckets', 'variable'), row('var DefBuckets = []float64{.005, .01}'), '[]float64'), 0);
+    assert.equal(goTypedValueMismatch(site('names', 'variable'), row('var names = map[string]int{"a": 1}'), 'map[string]int'), 0);
+    assert.equal(goTypedValueMismatch(site('names', 'variable'), row('var names = map[string]int{"a": 1}'), '[]float64'), 2);
   });
 
   it('a condition (`if |`, `else if |`, `&& |`, `!|`) takes a bool; an `if x := |` header a call', () => {
