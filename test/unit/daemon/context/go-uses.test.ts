@@ -70,3 +70,31 @@ describe('context/go-uses: `x := |` with x.M used below takes a value of a type 
     assert.deepEqual(fit('func f() {\n\tr := ', '}\n'), ['newDesc', 'NewCounter', 'newEngine']);
   });
 });
+
+describe('context/go-results: a value wanted of a workspace interface', () => {
+  it('a function giving a type that implements it, or an interface embedding it, fits; another type may; a struct wanted stays exact', () => {
+    const { index: base, sites } = indexOf([
+      ['Collector', 'interface', 'type Collector interface {\n\tDescribe(ch chan<- *Desc)\n\tCollect(ch chan<- Metric)\n}'],
+      ['Counter', 'interface', 'type Counter interface {\n\tMetric\n\tCollector\n\tInc()\n}'],
+      ['NewCounter', 'function', 'func NewCounter(opts CounterOpts) Counter {'],
+      ['newCounter', 'function', 'func newCounter() *counter {'],
+      ['newDesc', 'function', 'func newDesc(name string) *Desc {'],
+      ['Desc', 'type', 'type Desc struct {\n}'],
+      ['name', 'function', 'func name() string {'],
+    ]);
+    const index: GoValueIndex = { ...base, implementing: (iface) => (iface === 'Collector' ? new Set(['counter']) : undefined) };
+    const order = (a: { key: number[] }, b: { key: number[] }) => a.key[1] - b.key[1] || a.key[2] - b.key[2];
+    const fns = sites.filter((s) => s.kind === 'function');
+    const ranked = (wanted: string) =>
+      goResultFit(
+        index,
+        'pkg/a.go',
+        fns.map((s, i) => ({ site: s, key: [0, 0, i] })),
+        'func f() {\n\tx(',
+        order,
+        { type: wanted },
+      ).map((r) => `${r.site.name}:${r.key[1]}`);
+    assert.deepEqual(ranked('Collector'), ['NewCounter:0', 'newCounter:0', 'newDesc:1', 'name:1']);
+    assert.deepEqual(ranked('*Desc'), ['newDesc:0', 'NewCounter:2', 'newCounter:2', 'name:2']);
+  });
+});
