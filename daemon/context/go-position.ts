@@ -26,6 +26,9 @@ export function goPositionKind(prefix: string): PositionKind {
   const line = tail.slice(tail.lastIndexOf('\n') + 1);
   const kind = lineKind(line);
   if (kind !== 'any') return kind;
+  // `case |` of a type switch (`switch v := x.(type) {`): a type.
+  if (/^\s*case\s+(?:[\w.*[\]]+\s*,\s*)*$/.test(line) && /\.\(\s*type\s*\)\s*$/.test(switchHead(tail.slice(0, tail.length - line.length))))
+    return 'type';
   if (/(?:[=(,!&|<>+\-*/%]|\breturn)\s*$/.test(line)) return 'value';
   if (/^\s*$/.test(line)) {
     const open = enclosingBrace(tail.slice(0, tail.length - line.length));
@@ -72,6 +75,20 @@ function enclosingBrace(code: string): 'type' | 'block' | 'arguments' | undefine
     }
   }
   return undefined;
+}
+
+/** The header of the innermost open `switch … {` before the cursor, without its brace ('' when the innermost block is no switch). */
+function switchHead(text: string): string {
+  let depth = 0;
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text[i];
+    if (c === '}') depth++;
+    else if (c === '{' && depth-- === 0) {
+      const head = text.slice(text.lastIndexOf('\n', i - 1) + 1, i).trimEnd();
+      return /^\s*switch\b/.test(head) ? head : '';
+    }
+  }
+  return '';
 }
 
 function lineKind(line: string): PositionKind {

@@ -59,6 +59,16 @@ describe('context/go-position: a line of its own in brackets', () => {
   });
 });
 
+describe('context/go-position: a type switch', () => {
+  it("a `case` of a type switch takes a type; a value switch's says nothing", () => {
+    const types = 'func f(x any) {\n\tswitch v := x.(type) {\n\tcase nil:\n\t\treturn\n\t';
+    assert.equal(goPositionKind(`${types}case `), 'type');
+    assert.equal(goPositionKind(`${types}case *Desc, `), 'type');
+    assert.equal(goPositionKind('func f(m Mode) {\n\tswitch m {\n\tcase '), 'any');
+    assert.equal(goPositionKind(`${types}case int:\n\t\tif ok {\n\t\t\tcase `), 'any');
+  });
+});
+
 describe('context/go-position: goWithoutImports', () => {
   it("drops an import declaration's lines, whose path words are no code near the cursor, and keeps the code", () => {
     const text = [
