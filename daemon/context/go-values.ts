@@ -104,6 +104,7 @@ export function goValueWanted(
   if (field) return { type: field };
   return (
     fieldAssignmentWanted(tail, line, rel, index) ??
+    caseWanted(tail, line, rel, index) ??
     conversionWanted(line) ??
     assignmentWanted(tail, line, after, index) ??
     argumentWanted(/^\s*$/.test(line) ? argumentLines(tail) : line, rel, index, before)
@@ -205,6 +206,46 @@ function fieldAssignmentWanted(tail: string, line: string, rel: string, index: G
   if (!t) return undefined;
   const field = goStructFieldType(t[2], t[1], a[2], rel, index);
   return field ? { type: field } : undefined;
+}
+
+/**
+ * `case |` of a value switch: a value of the tag's type, the type `switch x {` declares x with above,
+ * else the type of the constant or variable an earlier `case` of the switch names (`case MIMEJSON:` →
+ * an untyped string: a string; `case GaugeValue:` → ValueType).
+ */
+function caseWanted(tail: string, line: string, rel: string, index: GoValueIndex): GoWanted | undefined {
+  if (!/^\s*case\s+(?:[\w.]+\s*,\s*)*$/.test(line)) return undefined;
+  const above = tail.slice(0, tail.length - line.length);
+  let depth = 0;
+  let open = -1;
+  for (let i = above.length - 1; i >= 0 && open < 0; i--) {
+    if (above[i] === '}') depth++;
+    else if (above[i] === '{' && depth-- === 0) open = i;
+  }
+  if (open < 0) return undefined;
+  const head = above.slice(above.lastIndexOf('\n', open - 1) + 1, open);
+  const sw = /^\s*switch\s+(?:[^;{]*;\s*)?([A-Za-z_]\w*)\s*$/.exec(head);
+  if (!/^\s*switch\b/.test(head) || /\.\(\s*type\s*\)/.test(head)) return undefined;
+  const declared = sw ? declaredTypeOf(sw[1], above.slice(0, open)) : undefined;
+  if (declared) return { type: declared };
+  const sibling = /^\s*case\s+(?:(\w+)\.)?([A-Za-z_]\w*)\s*[,:]/m.exec(above.slice(open));
+  if (!sibling) return undefined;
+  const dir = goPackageDir(rel);
+  const def = index
+    .definitions(sibling[2], CALLEE_DEFINITIONS)
+    .find(
+      (d) =>
+        (d.kind === 'constant' || d.kind === 'variable') &&
+        d.container === undefined &&
+        (sibling[1] ? d.path.split('/').at(-2) === sibling[1] : goPackageDir(d.path) === dir),
+    );
+  const row = def && index.chunks([def.chunkId]).get(def.chunkId);
+  if (!def || !row) return undefined;
+  const lines = row.text.split('\n');
+  const at = def.line - row.startLine;
+  const t = valueType(def.name, lines[at] ?? '', lines.slice(Math.max(0, at - 40), Math.max(0, at)));
+  if (t === undefined) return undefined;
+  return { type: t === UNTYPED_STRING ? 'string' : t === UNTYPED_NUMBER ? 'int' : t };
 }
 
 /** `int32(|`, `float64(|`: a conversion to a numeric type takes a number (of that type, or an untyped constant). */

@@ -230,6 +230,16 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
     assert.equal(goTypedValueMismatch(site('releaseCode', 'constant'), row('releaseCode = 1'), 'int32'), 0);
   });
 
+  it("a value switch's `case |`: the tag's declared type, else an earlier case's constant's type", () => {
+    const { index } = indexOf([['MIMEJSON', 'constant', 'MIMEJSON = "application/json"', 'binding/binding.go']]);
+    const tag = 'func f(m Mode) {\n\tswitch m {\n\tcase ';
+    assert.deepEqual(goValueWanted(tag, 'pkg/a.go', index, false), { type: 'Mode' });
+    const sibling = 'func f() {\n\tswitch c.NegotiateFormat() {\n\tcase binding.MIMEJSON:\n\t\tc.JSON()\n\t';
+    assert.deepEqual(goValueWanted(`${sibling}case `, 'pkg/a.go', index, false), { type: 'string' });
+    // A type switch's case is a type position (go-position.ts), not a value of the tag's type.
+    assert.equal(goValueWanted('func f(x any) {\n\tswitch x.(type) {\n\tcase ', 'pkg/a.go', index, false), undefined);
+  });
+
   it("`pkg.F(a, |` with pkg an imported package: the parameter's type of F in the folder named pkg", () => {
     const { index } = indexOf([
       ['SetMode', 'function', 'func SetMode(value string) {', 'mode.go'],
