@@ -40,7 +40,9 @@ export function goStructFieldType(
     : (defs.find((d) => goPackageDir(d.path) === goPackageDir(rel)) ?? (defs.length === 1 ? defs[0] : undefined));
   if (!def) return undefined;
   const row = index.chunks([def.chunkId]).get(def.chunkId);
-  return row ? structFieldType(row.text.split('\n').slice(def.line - row.startLine), field) : undefined;
+  const t = row ? structFieldType(row.text.split('\n').slice(def.line - row.startLine), field) : undefined;
+  // `any`, `interface{}` and a function type say nothing of what fits (a function is passed by name, not called).
+  return t === undefined || /^(?:any|interface\{\}|func\b.*)$/.test(t) ? undefined : t;
 }
 
 /** The type a struct declaration (its lines from `type T struct {` on) gives a field, as written without spaces. */

@@ -176,7 +176,7 @@ export function returnedType(name: string, tail: string, after: string): string 
       .indexOf(name);
     if (at < 0) continue;
     const t = results.length > 1 || at === 0 ? results[at] : undefined;
-    return t === undefined ? undefined : normalType(t);
+    return t === undefined || /^(?:any|interface\{\}|func\b.*)$/.test(t.trim()) ? undefined : normalType(t);
   }
   return undefined;
 }
@@ -227,7 +227,7 @@ function caseWanted(tail: string, line: string, rel: string, index: GoValueIndex
   const sw = /^\s*switch\s+(?:[^;{]*;\s*)?([A-Za-z_]\w*)\s*$/.exec(head);
   if (!/^\s*switch\b/.test(head) || /\.\(\s*type\s*\)/.test(head)) return undefined;
   const declared = sw ? declaredTypeOf(sw[1], above.slice(0, open)) : undefined;
-  if (declared) return { type: declared };
+  if (declared && !/^(?:any|interface\{\})$/.test(declared)) return { type: declared };
   const sibling = /^\s*case\s+(?:(\w+)\.)?([A-Za-z_]\w*)\s*[,:]/m.exec(above.slice(open));
   if (!sibling) return undefined;
   const dir = goPackageDir(rel);

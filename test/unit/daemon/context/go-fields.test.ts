@@ -62,6 +62,8 @@ describe("context/go-fields: a composite literal's keyed element takes its field
     assert.deepEqual(goMemberWanted(`${head}\t\tConstLabels: prometheus.`, ix, 'promhttp/a.go'), { type: 'Labels' });
     const cases = 'func TestMode(t *testing.T) {\n\tfor _, c := range []Case{\n\t\t{\n\t\t\t';
     assert.deepEqual(goValueWanted(`${cases}Mode: `, 'pkg/cases_test.go', ix, false), { type: 'Mode' });
+    // A function type or `any` says nothing of what fits there.
+    assert.equal(goFieldWanted(`${head}\t\tOnError: `, '\t\tOnError: ', 'promhttp/a.go', ix), undefined);
     // Not a literal's element: a label, a case, a literal of an unknown type.
     assert.equal(goFieldWanted('func f() {\n\tswitch x {\n\tdefault: ', '\tdefault: ', 'pkg/a.go', ix), undefined);
     assert.equal(goFieldWanted('func f() {\n\tx := Unknown{\n\t\tMode: ', '\t\tMode: ', 'pkg/a.go', ix), undefined);

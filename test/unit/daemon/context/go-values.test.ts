@@ -202,6 +202,7 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
       values: 1,
     });
     assert.deepEqual(goValueWanted(`${fn}err := `, 'pkg/a.go', none, false, '\treturn wrap(err)\n}\n'), { values: 1 });
+    assert.deepEqual(goValueWanted('func get() any {\n\tv := ', 'pkg/a.go', none, false, '\treturn v\n}\n'), { values: 1 });
     // The call fits before a variable of the type, which fits before a function giving another.
     const { index, sites } = indexOf([
       ['errUnknownType', 'variable', 'var errUnknownType = errors.New("unknown type")'],
