@@ -44,6 +44,13 @@ const GOARCH = new Set([
   's390x',
   'wasm',
 ]);
+/** A GOOS that satisfies another's tag too. */
+const IMPLIES = new Map([
+  ['android', 'linux'],
+  ['ios', 'darwin'],
+  ['illumos', 'solaris'],
+]);
+const IMPLIED_BY = new Map([...IMPLIES].map(([os, also]) => [also, os]));
 /** Most tags two constraints are checked over together (2^n assignments). */
 const MAX_TAGS = 10;
 
@@ -74,14 +81,18 @@ export function goConstraint(path: string, head: string): GoConstraint | undefin
 
 /**
  * Whether two constraints can hold together, for some set of tags with at most one GOOS and one
- * GOARCH (`unix` standing for the Unix systems); true when there are too many tags to check.
+ * GOARCH (android counting as linux too, ios as darwin, illumos as solaris; `unix` standing for the
+ * Unix systems); true when there are too many tags to check.
  */
 export function goCompatible(a: GoConstraint, b: GoConstraint): boolean {
   const tags = [...new Set([...tagsOf(a), ...tagsOf(b)])];
   if (tags.length > MAX_TAGS) return true;
   for (let bits = 0; bits < 1 << tags.length; bits++) {
     const on = new Set(tags.filter((_, i) => bits & (1 << i)));
-    if ([...on].filter((t) => GOOS.has(t)).length > 1 || [...on].filter((t) => GOARCH.has(t)).length > 1) continue;
+    // GOOS=android also satisfies `linux`, ios `darwin`, illumos `solaris`.
+    if ([...IMPLIES].some(([os, also]) => on.has(os) && tags.includes(also) && !on.has(also))) continue;
+    const systems = [...on].filter((t) => GOOS.has(t) && !(IMPLIED_BY.has(t) && on.has(IMPLIED_BY.get(t)!)));
+    if (systems.length > 1 || [...on].filter((t) => GOARCH.has(t)).length > 1) continue;
     if (on.has('unix') && [...on].some((t) => t === 'windows' || t === 'plan9' || t === 'js' || t === 'wasip1')) continue;
     if (holds(a, on) && holds(b, on)) return true;
   }

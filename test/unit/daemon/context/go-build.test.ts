@@ -20,6 +20,8 @@ describe('context/go-build: files of a package whose build constraints never hol
     assert.equal(goCompatible(c('jsoniter.go', 'jsoniter'), c('extra.go', 'jsoniter || go_json')), true);
     // One GOOS at a time; unix is no Windows.
     assert.equal(goCompatible(c('a_linux.go'), c('b_darwin.go')), false);
+    assert.equal(goCompatible(c('a_android.go'), c('b.go', 'linux')), true);
+    assert.equal(goCompatible(c('a_android.go'), c('b.go', '!linux')), false);
     assert.equal(goCompatible(c('a_windows.go'), c('b.go', 'unix')), false);
     assert.equal(goCompatible(c('a_linux.go'), c('b.go', 'unix')), true);
     assert.equal(goCompatible(c('a.go', 'go1.20'), c('b.go', '!go1.20')), false);
