@@ -137,7 +137,9 @@ export function memberPosition(before: string, languageId: string): MemberPositi
   const lead = line.replace(/(?:[A-Za-z_$][\w$]*(?:\(\))?\s*(?:\?\.|\.|::|->)\s*)+$/, '');
   if (lead === line) return 'other';
   // Go: the receiver starts the line, a statement (`c.Next()`, `c.Accepted = …`): a call there discards what it returns.
-  if (languageId === 'go' && /^\s*$/.test(lead)) return 'statement';
+  // Not on a line of a call's arguments (`prometheus.NewCounterVec(\n\tprometheus.`): a value there.
+  if (languageId === 'go' && /^\s*$/.test(lead))
+    return goPositionKind(before.slice(0, before.length - line.length + lead.length)) === 'value' ? 'value' : 'statement';
   const python = languageId === 'python';
   if (/(?:^|[^\w$])(?:if|while|elif|assert!?|debug_assert!?|unless)\s*\(?\s*!?\s*$/.test(lead) || /(?:!|&&|\|\|)\s*$/.test(lead))
     return 'condition';

@@ -26,11 +26,16 @@ export function goPositionKind(prefix: string): PositionKind {
   const line = tail.slice(tail.lastIndexOf('\n') + 1);
   const kind = lineKind(line);
   if (kind !== 'any') return kind;
+  // `case |` of a type switch (`switch v := x.(type) {`): a type.
+  if (/^\s*case\s+(?:[\w.*[\]]+\s*,\s*)*$/.test(line) && /\.\(\s*type\s*\)\s*$/.test(switchHead(tail.slice(0, tail.length - line.length))))
+    return 'type';
   if (/(?:[=(,!&|<>+\-*/%]|\breturn)\s*$/.test(line)) return 'value';
   if (/^\s*$/.test(line)) {
     const open = enclosingBrace(tail.slice(0, tail.length - line.length));
     if (open === 'type') return 'type';
     if (open === 'block') return 'statement';
+    // A line of a call's arguments (`prometheus.NewCounterVec(\n\t|`) or an index: a value.
+    if (open === 'arguments') return 'value';
   }
   return 'any';
 }
@@ -43,12 +48,24 @@ export function goKindMismatch(kind: string, position: PositionKind): number {
   return 0;
 }
 
-/** What the innermost open `{` before the cursor opens: a struct or interface body, a block of statements, or something else (a literal). */
-function enclosingBrace(text: string): 'type' | 'block' | undefined {
+/**
+ * What the innermost open bracket before the cursor opens: a struct or interface body, a block of
+ * statements, something else of `{` (a literal), or a `(`/`[` (a call's arguments, an index); strings,
+ * runes and line comments left out.
+ */
+function enclosingBrace(code: string): 'type' | 'block' | 'arguments' | undefined {
+  const text = code.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\/\/[^\n]*/g, '""');
   let depth = 0;
+  let parens = 0;
   for (let i = text.length - 1; i >= 0; i--) {
     const c = text[i];
-    if (c === '}') depth++;
+    if (c === ')' || c === ']') parens++;
+    else if (c === '(' || c === '[') {
+      // `var (`, `const (`, `type (`, `import (` open a group of declarations, not an expression.
+      if (parens === 0 && depth === 0)
+        return /\b(?:var|const|type|import)\s*$/.test(text.slice(text.lastIndexOf('\n', i - 1) + 1, i)) ? undefined : 'arguments';
+      parens = Math.max(0, parens - 1);
+    } else if (c === '}') depth++;
     else if (c === '{' && depth-- === 0) {
       const head = text.slice(text.lastIndexOf('\n', i - 1) + 1, i);
       if (/\b(?:struct|interface)\s*$/.test(head)) return 'type';
@@ -58,6 +75,20 @@ function enclosingBrace(text: string): 'type' | 'block' | undefined {
     }
   }
   return undefined;
+}
+
+/** The header of the innermost open `switch … {` before the cursor, without its brace ('' when the innermost block is no switch). */
+function switchHead(text: string): string {
+  let depth = 0;
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text[i];
+    if (c === '}') depth++;
+    else if (c === '{' && depth-- === 0) {
+      const head = text.slice(text.lastIndexOf('\n', i - 1) + 1, i).trimEnd();
+      return /^\s*switch\b/.test(head) ? head : '';
+    }
+  }
+  return '';
 }
 
 function lineKind(line: string): PositionKind {
@@ -79,4 +110,16 @@ function lineKind(line: string): PositionKind {
 /** A root-relative path's folder, with its slash ('' at the root): in Go, its package. */
 export function goPackageDir(path: string): string {
   return path.slice(0, path.lastIndexOf('/') + 1);
+}
+
+/**
+ * The text without its import declarations' lines (`import (`, `import "fmt"`, a spec `"github.com/x/y"`
+ * or `y "github.com/x/y"`, which only an import block has alone on a line): an import path's words
+ * (github, testify, assert) are no code near the cursor.
+ */
+export function goWithoutImports(text: string): string {
+  return text
+    .split('\n')
+    .filter((l) => !/^\s*import\b/.test(l) && !/^\s*(?:[\w.]+\s+)?"[^"]*"\s*$/.test(l))
+    .join('\n');
 }

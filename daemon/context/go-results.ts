@@ -6,9 +6,10 @@
  * is known (an assignment's count of values or declared type, a call's parameter, a pointer's
  * type) are read by go-values.ts and ordered the same way.
  */
-import { goPositionKind } from './go-position';
+import { goPackageDir, goPositionKind } from './go-position';
 import { goTypedValueMismatch, goValueMismatch, goValueWanted, resultOf, type GoValueIndex, type GoWanted } from './go-values';
 import type { ChunkRow } from './index-store';
+import { goOwnerMismatch } from './go-uses';
 import type { DefinitionSite } from './syntax/facts';
 
 /** How much of the prefix is read for the enclosing function's declaration. */
@@ -40,9 +41,14 @@ export function goResultFit<T extends Keyed>(
   if (!wanted) return ranked;
   const head = ranked.slice(0, MAX_RESULT_EVIDENCE);
   const rows = index.chunks(head.map((r) => r.site.chunkId));
+  const reads: InterfaceReads = { n: 0 };
   for (const r of head) {
     const row = rows.get(r.site.chunkId);
-    if (row) r.key[1] += 'type' in wanted ? goResultMismatch(r.site, row, wanted.type) : goValueMismatch(r.site, row, wanted);
+    if (!row) continue;
+    const miss = 'type' in wanted ? goTypeMismatch(r.site, row, wanted, index, reads) : goValueMismatch(r.site, row, wanted);
+    // A value whose type must declare the members used below (go-uses.ts), of those giving the count.
+    const owners = 'owners' in wanted && wanted.owners && miss === 0 ? goOwnerMismatch(r.site, row, wanted.owners, index, reads) : 0;
+    r.key[1] += miss + owners;
   }
   return [...head.sort(order), ...ranked.slice(MAX_RESULT_EVIDENCE)];
 }
@@ -104,11 +110,11 @@ function normal(result: string): string {
  * `gin.SetMode(gin.|`), read with the receiver left out of `before` (`rel`: the document's
  * root-relative path); undefined when it says nothing.
  */
-export function goMemberWanted(before: string, index: GoValueIndex = NO_INDEX, rel = ''): GoWanted | undefined {
+export function goMemberWanted(before: string, index: GoValueIndex = NO_INDEX, rel = '', after = ''): GoWanted | undefined {
   const lead = goMemberLead(before);
   if (lead === undefined) return undefined;
   const returned = goReturnWanted(lead);
-  return returned !== undefined ? { type: returned } : goValueWanted(lead, rel, index, false);
+  return returned !== undefined ? { type: returned } : goValueWanted(lead, rel, index, false, after);
 }
 
 /** The last TAIL characters of `before` without the receiver chain that ends it (`x.`, `c.Writer.`, `f(a).`), undefined without one. */
@@ -121,7 +127,13 @@ export function goMemberLead(before: string): string | undefined {
 const NO_INDEX: GoValueIndex = { chunks: () => new Map(), definitions: () => [] };
 
 /** How badly a member fits what `goMemberWanted` read (0 fits, 1 not said, 2 does not fit). */
-export function goMemberMismatch(site: DefinitionSite, row: ChunkRow, wanted: GoWanted): number {
+export function goMemberMismatch(
+  site: DefinitionSite,
+  row: ChunkRow,
+  wanted: GoWanted,
+  index: GoValueIndex = NO_INDEX,
+  reads: InterfaceReads = { n: 0 },
+): number {
   // A condition's member is read by member-fit.ts (boolean-ish).
   if (
     'pointer' in wanted ||
@@ -132,5 +144,73 @@ export function goMemberMismatch(site: DefinitionSite, row: ChunkRow, wanted: Go
     'addressable' in wanted
   )
     return 0;
-  return 'type' in wanted ? goResultMismatch(site, row, wanted.type) : goValueMismatch(site, row, wanted);
+  if ('type' in wanted) return goTypeMismatch(site, row, wanted, index, reads);
+  const miss = goValueMismatch(site, row, wanted);
+  // `x := pkg.|` with `x.Inc()` below: a value of a type declaring Inc (go-uses.ts).
+  return miss === 0 && 'owners' in wanted && wanted.owners ? goOwnerMismatch(site, row, wanted.owners, index, reads) : miss;
+}
+
+/** How badly a candidate gives a value of the type wanted; in an `if x := |` header a constant's or a variable's copy fits less than a call. */
+function goTypeMismatch(
+  site: DefinitionSite,
+  row: ChunkRow,
+  wanted: { type: string; call?: true },
+  index: GoValueIndex,
+  reads: InterfaceReads,
+): number {
+  const copy = wanted.call && (site.kind === 'variable' || site.kind === 'constant') ? 1 : 0;
+  const miss = goResultMismatch(site, row, wanted.type);
+  return (
+    (miss === 2 && (site.kind === 'function' || site.kind === 'method')
+      ? goInterfaceMismatch(site, row, wanted.type, index, reads)
+      : miss) + copy
+  );
+}
+
+/** What a fit to an interface has read: its declaration, the types implementing it per package, the declarations read. */
+export interface InterfaceReads {
+  n: number;
+  iface?: Map<string, boolean>;
+  implementing?: Map<string, Set<string> | undefined>;
+}
+
+/** Interface declarations read for what they embed, per ranking. */
+const MAX_INTERFACE_READS = 20;
+
+/**
+ * A function declared to give another type than the one wanted, where that one is a workspace
+ * interface (`MustRegister(cs ...Collector)`): a type implementing it is assignable (0: a type of the
+ * function's package declaring all its methods, go-members.ts, or an interface embedding it, `type
+ * Counter interface { Metric; Collector; … }`), any other may be (1); 2 when the wanted type is no interface.
+ */
+function goInterfaceMismatch(site: DefinitionSite, row: ChunkRow, wanted: string, index: GoValueIndex, reads: InterfaceReads): number {
+  const first = wanted.startsWith('(') ? wanted.slice(1, -1).split(',')[0] : wanted;
+  const w = /^(?:\w+\.)?([A-Za-z_]\w*)$/.exec(first)?.[1];
+  if (!w) return 2;
+  reads.iface ??= new Map();
+  let isInterface = reads.iface.get(w);
+  if (isInterface === undefined) {
+    isInterface = index.definitions(w, 8).some((d) => d.kind === 'interface' && d.container === undefined);
+    reads.iface.set(w, isInterface);
+  }
+  if (!isInterface) return 2;
+  const result = resultOf(row.text.split('\n')[site.line - row.startLine] ?? '') ?? '';
+  const got = /^\*?(?:\w+\.)?([A-Za-z_]\w*)$/.exec(result.startsWith('(') ? result.slice(1).split(',')[0].trim() : result.trim())?.[1];
+  if (!got) return 1;
+  const dir = goPackageDir(site.path);
+  reads.implementing ??= new Map();
+  const key = `${dir}\0${w}`;
+  if (!reads.implementing.has(key)) reads.implementing.set(key, index.implementing?.(w, dir));
+  if (reads.implementing.get(key)?.has(got)) return 0;
+  if (reads.n >= MAX_INTERFACE_READS) return 1;
+  reads.n++;
+  const def = index.definitions(got, 4).find((d) => d.kind === 'interface' && d.container === undefined);
+  const declared = def && index.chunks([def.chunkId]).get(def.chunkId);
+  if (!def || !declared) return 1;
+  const lines = declared.text.split('\n').slice(Math.max(0, def.line - declared.startLine) + 1);
+  for (const l of lines) {
+    if (/^\}/.test(l)) break;
+    if (new RegExp(`^\\s*(?:\\w+\\.)?${w}\\s*(?:\\/\\/.*)?$`).test(l)) return 0;
+  }
+  return 1;
 }

@@ -9,13 +9,15 @@
  * - `&|`: a variable or a struct type (`&T{…}`), not a function or a constant;
  * - a condition, `if |`, `else if |`, `&& |`, `|| |`, `!|`: a bool (a function declared to return
  *   one, a constant or variable declared or initialised so; anything else only in a comparison);
- * - `var x T = |`, and `x = |` where `x` is declared `var x T` above or is a parameter `x T`
- *   of the enclosing function: a T;
+ * - `var x T = |`, and `x = |` where `x` is declared `var x T` above or is a parameter (or a named
+ *   result) `x T` of the enclosing function: a T; `x.F = |` with x so declared: the type of T's field F;
+ * - `int32(|`, a conversion to a numeric type: a number;
  * - argument i of a call of a package-level function of the same package, `f(a, |`, of a
  *   method the workspace declares, `x.M(a, |` (x not an imported package), or of a function of an
  *   imported package of the workspace, `pkg.F(a, |`: the type of its i-th
  *   parameter, read from its declaration line in the index (`...T` gives T from there on;
  *   a type parameter, `any`, `interface{}` and a function type say nothing);
+ * - a keyed element of a composite literal, `T{\n\tField: |`: the field's type (go-fields.ts);
  * - `var _ |`: an interface, one listing a method the document declares first (go-assertions.ts);
  * - `var _ Render = (*|` (or `= &|`, `= |`): a type of the package implementing the interface
  *   (go-members.ts finds them by their methods), the assertion Go code writes beside each;
@@ -34,18 +36,20 @@ import type { ChunkRow } from './index-store';
 import type { DefinitionSite } from './syntax/facts';
 import { goAssertionMethods, goAssertionMismatch, type AssertionMethods } from './go-assertions';
 import { goCallbackParameterType } from './go-callbacks';
+import { goFieldWanted, goStructFieldType } from './go-fields';
+import { goMembersUsedBelow, goOwners } from './go-uses';
 import { goPackageDir } from './go-position';
 import { splitTop } from './syntax/type-names';
 
 /**
  * A value of a type (its text, spaces removed); `values` of a count; `pointer`: the type after a `*`;
  * `implementing`: a type of the package implementing an interface (`var _ I = (*|`), by name;
- * `call`: an `if`/`for`/`switch` header's value, a call rather than a constant or a variable;
+ * `call`: an `if`/`for`/`switch` header's value (of a count or a type), a call rather than a constant or a variable;
  * `condition`: a bool; `addressable`: what `&` takes the address of (a variable, a composite literal's type); `asserted`: the interface of a `var _ |` assertion, by the methods the document declares.
  */
 export type GoWanted =
-  | { type: string }
-  | { values: number; call?: true }
+  | { type: string; call?: true }
+  | { values: number; call?: true; owners?: Set<string> }
   | { pointer: true }
   | { implementing: Set<string> }
   | { condition: true }
@@ -95,13 +99,34 @@ export function goValueWanted(
   // `&|` (not `&&`): an address is taken of a variable or a composite literal, never of a function or a constant.
   if (/(?:^|[^&])&\s*$/.test(line)) return { addressable: true };
   if (statementStart) return { statement: true };
-  return assignmentWanted(tail, line) ?? argumentWanted(line, rel, index, before);
+  // `T{\n\tField: |`: the field's type (go-fields.ts).
+  const field = goFieldWanted(tail, line, rel, index);
+  if (field) return { type: field };
+  return (
+    fieldAssignmentWanted(tail, line, rel, index) ??
+    caseWanted(tail, line, rel, index) ??
+    conversionWanted(line) ??
+    assignmentWanted(tail, line, after, index) ??
+    argumentWanted(/^\s*$/.test(line) ? argumentLines(tail) : line, rel, index, before)
+  );
+}
+
+/** Lines of a call's arguments read back from a line of its own (`prometheus.NewCounterVec(\n\topts,\n\t|`). */
+const ARGUMENT_LINES = 12;
+
+/** The last ARGUMENT_LINES lines of `tail` as one line, their comments left out: a call's arguments written one a line. */
+function argumentLines(tail: string): string {
+  return tail
+    .split('\n')
+    .slice(-ARGUMENT_LINES)
+    .map((l) => l.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'/g, '""').replace(/\s*\/\/.*$/, ''))
+    .join(' ');
 }
 
 /** `if |`, `} else if |`, `&& |`, `|| |`, `!|` (not `!=`): a condition. */
 const CONDITION = /(?:^|[^\w.])(?:if|else\s+if)\s+!?\s*$|(?:&&|\|\||(?:^|[^!=<>])!)\s*$/;
 
-function assignmentWanted(tail: string, line: string): GoWanted | undefined {
+function assignmentWanted(tail: string, line: string, after: string, index: GoValueIndex): GoWanted | undefined {
   const v = /^\s*var\s+(\w+(?:\s*,\s*\w+)*)\s*([^=]*?)\s*=\s*$/.exec(line);
   if (v) {
     const names = v[1].split(',').length;
@@ -110,14 +135,50 @@ function assignmentWanted(tail: string, line: string): GoWanted | undefined {
   const a = /^\s*(?:(?:if|for|switch)\s+)?(\w+(?:\s*,\s*\w+)*)\s*(:?)=\s*$/.exec(line);
   if (!a) return undefined;
   const names = a[1].split(/\s*,\s*/);
-  if (names.length > 1) return { values: names.length };
+  // `x := |` and `x.Inc()` below: a value of a type declaring Inc (go-uses.ts).
+  const used = a[2] === ':' && names[0] !== '_' ? goMembersUsedBelow(names[0], after) : [];
+  const owned = used.length > 0 ? goOwners(used, index) : undefined;
+  const owners = owned ? { owners: owned } : {};
+  if (names.length > 1) return { values: names.length, ...owners };
   // `if x := |`: a header binds what a call gives (a copy of a package-level value there is no use).
   const call = /^\s*(?:if|for|switch)\s/.test(line) && a[2] === ':' ? ({ call: true } as const) : {};
   if (a[2] === '' && names[0] !== '_') {
     const declared = declaredTypeOf(names[0], tail.slice(0, tail.length - line.length));
     if (declared) return { type: declared };
   }
-  return { values: 1, ...call };
+  // `x := |` and x returned below: a value of the enclosing function's result there (`if err := |` … `return err`).
+  const returned = a[2] === ':' && names[0] !== '_' ? returnedType(names[0], tail, after) : undefined;
+  if (returned) return { type: returned, ...call };
+  return { values: 1, ...call, ...owners };
+}
+
+/** Lines of the text after the cursor read for a `return` of the name just bound. */
+const RETURN_LINES = 40;
+
+/**
+ * The type `name` must have when the code below returns it (`return name`, `return nil, name`): the
+ * enclosing function's result at that place (the last `func … {` line of `tail`), until the function ends.
+ */
+export function returnedType(name: string, tail: string, after: string): string | undefined {
+  let decl: string | undefined;
+  for (const m of tail.matchAll(/^func\b[^\n]*\{[ \t]*$/gm)) decl = m[0];
+  const result = decl === undefined ? undefined : resultOf(decl);
+  if (!result) return undefined;
+  const results = result.startsWith('(') ? parameterTypes(result.slice(1, -1)) : [result];
+  const lines = after.split('\n', RETURN_LINES);
+  for (const l of lines) {
+    // gofmt: the enclosing function's closing brace (or the next declaration) at the line's start.
+    if (/^(?:\}|func\b)/.test(l)) return undefined;
+    const r = /^\s*return\s+(.*?)\s*(?:\/\/.*)?$/.exec(l);
+    if (!r) continue;
+    const at = splitTop(r[1], ',')
+      .map((e) => e.trim())
+      .indexOf(name);
+    if (at < 0) continue;
+    const t = results.length > 1 || at === 0 ? results[at] : undefined;
+    return t === undefined || /^(?:any|interface\{\}|func\b.*)$/.test(t.trim()) ? undefined : normalType(t);
+  }
+  return undefined;
 }
 
 /** The type `name` is declared with above: the last `var name T`, else a parameter `name T` of the last function declared. */
@@ -128,8 +189,69 @@ function declaredTypeOf(name: string, text: string): string | undefined {
   let params: string | undefined;
   for (const m of text.matchAll(/^func\b[^\n]*\{[ \t]*$/gm)) params = m[0];
   if (!params) return undefined;
+  // Its receiver, parameters and named results (`func f(w io.Writer) (c *Context, r *Engine) {`).
   const p = new RegExp(`[(,]\\s*${name}\\s+([^\\s,()][^,()]*?)\\s*[,)]`).exec(params);
   return p && !/^(?:func|chan|map)$/.test(p[1]) ? normalType(p[1]) : undefined;
+}
+
+/**
+ * `x.F = |` with x the enclosing method's receiver, a parameter or a `var x T` above: F's type in
+ * T's struct declaration (go-fields.ts reads it).
+ */
+function fieldAssignmentWanted(tail: string, line: string, rel: string, index: GoValueIndex): GoWanted | undefined {
+  const a = /^\s*([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*=\s*$/.exec(line);
+  if (!a) return undefined;
+  const declared = declaredTypeOf(a[1], tail.slice(0, tail.length - line.length));
+  const t = declared && /^\*?(?:(\w+)\.)?([A-Za-z_]\w*)$/.exec(declared);
+  if (!t) return undefined;
+  const field = goStructFieldType(t[2], t[1], a[2], rel, index);
+  return field ? { type: field } : undefined;
+}
+
+/**
+ * `case |` of a value switch: a value of the tag's type, the type `switch x {` declares x with above,
+ * else the type of the constant or variable an earlier `case` of the switch names (`case MIMEJSON:` →
+ * an untyped string: a string; `case GaugeValue:` → ValueType).
+ */
+function caseWanted(tail: string, line: string, rel: string, index: GoValueIndex): GoWanted | undefined {
+  if (!/^\s*case\s+(?:[\w.]+\s*,\s*)*$/.test(line)) return undefined;
+  const above = tail.slice(0, tail.length - line.length);
+  let depth = 0;
+  let open = -1;
+  for (let i = above.length - 1; i >= 0 && open < 0; i--) {
+    if (above[i] === '}') depth++;
+    else if (above[i] === '{' && depth-- === 0) open = i;
+  }
+  if (open < 0) return undefined;
+  const head = above.slice(above.lastIndexOf('\n', open - 1) + 1, open);
+  const sw = /^\s*switch\s+(?:[^;{]*;\s*)?([A-Za-z_]\w*)\s*$/.exec(head);
+  if (!/^\s*switch\b/.test(head) || /\.\(\s*type\s*\)/.test(head)) return undefined;
+  const declared = sw ? declaredTypeOf(sw[1], above.slice(0, open)) : undefined;
+  if (declared && !/^(?:any|interface\{\})$/.test(declared)) return { type: declared };
+  const sibling = /^\s*case\s+(?:(\w+)\.)?([A-Za-z_]\w*)\s*[,:]/m.exec(above.slice(open));
+  if (!sibling) return undefined;
+  const dir = goPackageDir(rel);
+  const def = index
+    .definitions(sibling[2], CALLEE_DEFINITIONS)
+    .find(
+      (d) =>
+        (d.kind === 'constant' || d.kind === 'variable') &&
+        d.container === undefined &&
+        (sibling[1] ? d.path.split('/').at(-2) === sibling[1] : goPackageDir(d.path) === dir),
+    );
+  const row = def && index.chunks([def.chunkId]).get(def.chunkId);
+  if (!def || !row) return undefined;
+  const lines = row.text.split('\n');
+  const at = def.line - row.startLine;
+  const t = valueType(def.name, lines[at] ?? '', lines.slice(Math.max(0, at - 40), Math.max(0, at)));
+  if (t === undefined) return undefined;
+  return { type: t === UNTYPED_STRING ? 'string' : t === UNTYPED_NUMBER ? 'int' : t };
+}
+
+/** `int32(|`, `float64(|`: a conversion to a numeric type takes a number (of that type, or an untyped constant). */
+function conversionWanted(line: string): GoWanted | undefined {
+  const c = /(?:^|[^\w.])(u?int(?:8|16|32|64)?|uintptr|float(?:32|64)|byte|rune)\(\s*$/.exec(line);
+  return c ? { type: c[1] } : undefined;
 }
 
 /** `f(a, |` with f a package-level function of the document's package: its parameter's type there. */
@@ -369,7 +491,8 @@ function valueType(name: string, decl: string, above: string[]): string | undefi
   // The standard library's error constructors.
   if (/^(?:errors\.New|fmt\.Errorf)\(/.test(init)) return 'error';
   if (/^(?:true|false)\s*$/.test(init)) return 'bool';
-  const literal = /^(&?)([A-Za-z_][\w.]*)\s*\{/.exec(init);
+  // `&T{…}`, `[]float64{…}`, `map[string]int{…}`: the literal's type.
+  const literal = /^(&?)((?:\[\d*\]|map\[[^\]\s]*\])*\*?[A-Za-z_][\w.]*)\s*\{/.exec(init);
   if (literal) return `${literal[1] ? '*' : ''}${literal[2]}`;
   return undefined;
 }

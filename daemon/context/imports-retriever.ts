@@ -19,7 +19,9 @@
 import type { IndexStore } from './index-store';
 import { enclosingFunctionName, kindMismatch, positionKind, type PositionKind } from './cursor-position';
 import { documentUses, type DocumentUses } from './document-uses';
+import { goCompatible, goConstraint, goFileConstraint } from './go-build';
 import { goImplementingTypes } from './go-members';
+import { goWithoutImports } from './go-position';
 import type { GoValueIndex, GoWanted } from './go-values';
 import { goResultFit, goWantedAt, MAX_RESULT_EVIDENCE } from './go-results';
 import { STOP_WORDS, identifiersIn, splitIdentifier } from './identifiers';
@@ -34,7 +36,7 @@ import type { ImportFact } from './syntax/types';
 
 /** What the imports retriever needs of a root's index. */
 export interface ImportsIndex {
-  store: Pick<IndexStore, 'docFrequency' | 'hasFile' | 'chunks'>;
+  store: Pick<IndexStore, 'docFrequency' | 'hasFile' | 'chunks' | 'chunkIdsOf'>;
   syntax: SyntaxFacts;
   chunkCount: number;
 }
@@ -86,7 +88,7 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
   const uses = documentUses(before, q.suffix, q.language);
   const imports = documentImports(index, q);
   for (const imp of imports) for (const f of imp.files) out.files.add(f);
-  const parts = queryParts(q.queryWindow);
+  const parts = queryParts(q.language === 'go' ? goWithoutImports(q.queryWindow) : q.queryWindow);
   out.cursor = { identifier: typed };
 
   let ranked: Ranked[];
@@ -130,7 +132,7 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
     const unsupported = goWanted ? MAX_RESULT_EVIDENCE : MAX_UNSUPPORTED;
     ranked = [
       ...unusedImports(index, imports, q.rel, typed, uses, parts, position, q.language, expired),
-      ...(expired() ? [] : samePackage(index, q.rel, typed, uses, packageParts, position, q.language, unsupported, expired)),
+      ...(expired() ? [] : samePackage(index, q.rel, typed, uses, packageParts, position, q.language, unsupported, expired, q.prefix)),
     ];
   }
   ranked.sort(placementOrder);
@@ -240,6 +242,7 @@ function samePackage(
   language: string,
   maxUnsupported: number,
   expired: () => boolean,
+  prefix: string,
 ): Ranked[] {
   const out: Ranked[] = [];
   // Go names nothing but the workspace's use speaks for: only the best `maxUnsupported` can be placed (or have their results read).
@@ -248,11 +251,15 @@ function samePackage(
   const go = language === 'go';
   const inTest = go && GO_TEST_FILE.test(rel);
   const paired = testedFile(rel, files);
+  // Go: a file whose build constraint never holds with the document's is never compiled with it (go-build.ts).
+  const constraint = go ? goConstraint(rel, prefix.slice(0, BUILD_HEAD)) : undefined;
   for (const f of files) {
     if (expired()) break;
     // Go: a test file's names are not part of the package outside its tests.
     const testFile = go && GO_TEST_FILE.test(f);
     if (testFile && !inTest) continue;
+    const other = go ? goFileConstraint(index, f) : undefined;
+    if (constraint && other && !goCompatible(constraint, other)) continue;
     for (const d of index.syntax.definitionsIn(f)) {
       if (d.container !== undefined || uses.before.has(d.name)) continue;
       if (go && !goReferable(d, testFile)) continue;
@@ -277,6 +284,9 @@ function samePackage(
         });
     }
   }
+  // A name the index leaves out as a stop word (`New`, `String`) is among the commonest words: as common as the package's commonest name.
+  const commonest = Math.min(0, ...unsupported.map((u) => u.key[4]));
+  for (const u of unsupported) if (STOP_WORDS.has(u.site.name.toLowerCase())) u.key[4] = commonest;
   if (unsupported.length > maxUnsupported) unsupported.sort(placementOrder).length = maxUnsupported;
   return [...out, ...unsupported];
 }
@@ -285,6 +295,8 @@ function samePackage(
 const MAX_UNSUPPORTED = 48;
 
 const GO_TEST_FILE = /_test\.go$/;
+/** How much of the document is read for its `//go:build` line (it stands before the package clause). */
+const BUILD_HEAD = 4096;
 /** Every part of a one-part name on the cursor line, most of a longer one's (`nameAffinity`). */
 const STRONG_AFFINITY = 1;
 

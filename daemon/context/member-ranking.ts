@@ -97,7 +97,8 @@ export function rankMembers(
     scored.push({ m, key: [t, used, hidden, unlike, same !== undefined ? 0 : at !== undefined ? 1 : 2, 0, at ?? -score] });
   }
   scored.sort((a, b) => compareKeys(a.key, b.key) || siteOrder(a.m, b.m));
-  const goWanted = q.language === 'go' ? goMemberWanted(q.before, q.goIndex, q.rel) : undefined;
+  const goWanted = q.language === 'go' ? goMemberWanted(q.before, q.goIndex, q.rel, q.suffix) : undefined;
+  const goReads = { n: 0 };
   // Where a Go position says which type it takes, more declarations are worth reading (a package has hundreds of names).
   const evidence = goWanted && 'type' in goWanted ? MAX_RESULT_EVIDENCE : MAX_EVIDENCE;
   const head = scored.slice(0, evidence);
@@ -115,7 +116,7 @@ export function rankMembers(
     if (declared.restricted && !own) s.key[2] = 1;
     // Go: a member declared to give what the position takes (go-results.ts); after a use below (on gin, before it placed worse).
     if (goWanted) {
-      const miss = goMemberMismatch(s.m.site, row, goWanted);
+      const miss = goMemberMismatch(s.m.site, row, goWanted, q.goIndex, goReads);
       s.key[5] += miss;
       // A function declared to give something else is not the one used below either (a value may start a chain: `json.API.`).
       if (miss >= 2 && (s.m.site.kind === 'function' || s.m.site.kind === 'method')) s.key[4] += 2;

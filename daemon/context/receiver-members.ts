@@ -62,14 +62,20 @@ export interface ReceiverResult {
 
 const MAX_MEMBERS = 400;
 const SELF = new Set(['this', 'self', 'Self']);
+/** A Go name its package exports: it starts with an upper-case letter. */
+const GO_EXPORTED = /^\p{Lu}/u;
 
 export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): ReceiverResult {
   const ns = namespaceFiles(syntax, q);
   if (ns.length > 0) {
     const members: MemberSite[] = [];
-    for (const f of ns.slice(0, 50))
+    // Go: another package's unexported names cannot be named (a large package would fill MAX_MEMBERS with them);
+    // a package is all its folder's files (as many as a package's own names are read from, imports-retriever.ts).
+    const exportedOnly = grammarFor(q.language) === 'go';
+    for (const f of ns.slice(0, exportedOnly ? 200 : 50))
       for (const d of syntax.definitionsIn(f))
-        if (d.container === undefined && members.length < MAX_MEMBERS) members.push({ site: d, signal: 'namespace-member', depth: 0 });
+        if (d.container === undefined && members.length < MAX_MEMBERS && !(exportedOnly && !GO_EXPORTED.test(d.name)))
+          members.push({ site: d, signal: 'namespace-member', depth: 0 });
     return { members, via: 'namespace' };
   }
   let found = receiverType(syntax, q);

@@ -284,18 +284,24 @@ export class ImportResolver {
 
   // ---- Go -------------------------------------------------------------------------------
 
-  private goModule(fromRel: string): { dir: string; module: string } | undefined {
+  /**
+   * The module an import path names, of the go.mod files from the file's folder up: the nearest
+   * whose module path is the import's or a prefix of it. A module nested in another's folder
+   * (`exp/go.mod`, `github.com/x/y/exp`) imports the outer one (`github.com/x/y/prometheus`) as a
+   * dependency: its code is the outer module's, which a `replace ../` or go.work points at.
+   */
+  private goModule(fromRel: string, spec: string): { dir: string; module: string } | undefined {
     for (const dir of ancestors(fromRel)) {
       const text = this.text(inDir(dir, 'go.mod'));
       const m = text && /^module\s+(\S+)/m.exec(text);
-      if (m) return { dir, module: m[1] };
+      if (m && (spec === m[1] || spec.startsWith(`${m[1]}/`))) return { dir, module: m[1] };
     }
     return undefined;
   }
 
   private go(spec: string, fromRel: string): string[] {
-    const mod = this.goModule(fromRel);
-    if (!mod || (spec !== mod.module && !spec.startsWith(`${mod.module}/`))) return [];
+    const mod = this.goModule(fromRel, spec);
+    if (!mod) return [];
     const dir = normRel(inDir(mod.dir, spec.slice(mod.module.length + 1)));
     if (dir === undefined) return [];
     return this.host.filesIn(dir).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'));

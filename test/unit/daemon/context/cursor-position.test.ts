@@ -95,6 +95,10 @@ describe('context/cursor-position', () => {
       ['go', '\tif err := c.', 'value'],
       ['go', '\tc.', 'statement'],
       ['go', '\tc.engine.', 'statement'],
+      // A line of a call's arguments is no statement.
+      ['go', 'func f() {\n\tc := prometheus.NewCounterVec(\n\t\tprometheus.', 'value'],
+      ['go', 'func f() {\n\tprometheus.MustRegister(\n\t\tc, // "(" a comment\n\t\tprometheus.', 'value'],
+      ['go', 'func f() {\n\tx := g(a)\n\tc.', 'statement'],
       ['python', '    width = len(console.', 'value'],
       ['rust', '    return self.', 'value'],
       ['java', '    foo(a, b.', 'value'],

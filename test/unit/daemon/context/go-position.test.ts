@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { goKindMismatch, goPositionKind } from '../../../../daemon/context/go-position';
+import { goKindMismatch, goPositionKind, goWithoutImports } from '../../../../daemon/context/go-position';
 
 describe('context/go-position: the kind of name a Go position takes', () => {
   it('a type after a declared name, a receiver or parameter, `[]`, `map[K]`, `chan`, a conversion or an assertion', () => {
@@ -47,5 +47,42 @@ describe('context/go-position: the kind of name a Go position takes', () => {
     for (const k of ['function', 'variable']) assert.equal(goKindMismatch(k, 'statement'), 0, k);
     assert.equal(goKindMismatch('function', 'type'), 1);
     assert.equal(goKindMismatch('interface', 'type'), 0);
+  });
+});
+
+describe('context/go-position: a line of its own in brackets', () => {
+  it("a line of a call's arguments or an index takes a value; a declaration group's line and a block's do not", () => {
+    assert.equal(goPositionKind('func f() {\n\tc := prometheus.NewCounterVec(\n\t\topts,\n\t\t'), 'value');
+    assert.equal(goPositionKind('func f() {\n\tprintln(")", \'(\',\n\t\t'), 'value');
+    assert.equal(goPositionKind('var (\n\tDefaultWriter io.Writer = os.Stdout\n\t'), 'any');
+    assert.equal(goPositionKind('func f() {\n\tif g(x) {\n\t\ty()\n\t}\n\t'), 'statement');
+  });
+});
+
+describe('context/go-position: a type switch', () => {
+  it("a `case` of a type switch takes a type; a value switch's says nothing", () => {
+    const types = 'func f(x any) {\n\tswitch v := x.(type) {\n\tcase nil:\n\t\treturn\n\t';
+    assert.equal(goPositionKind(`${types}case `), 'type');
+    assert.equal(goPositionKind(`${types}case *Desc, `), 'type');
+    assert.equal(goPositionKind('func f(m Mode) {\n\tswitch m {\n\tcase '), 'any');
+    assert.equal(goPositionKind(`${types}case int:\n\t\tif ok {\n\t\t\tcase `), 'any');
+  });
+});
+
+describe('context/go-position: goWithoutImports', () => {
+  it("drops an import declaration's lines, whose path words are no code near the cursor, and keeps the code", () => {
+    const text = [
+      'import (',
+      '\t"net/http"',
+      '\tassert "github.com/stretchr/testify/assert"',
+      ')',
+      'import "fmt"',
+      '',
+      'func init() {',
+      '\tnames := []string{',
+      '\t\t"a",',
+      '\t}',
+    ].join('\n');
+    assert.equal(goWithoutImports(text), [')', '', 'func init() {', '\tnames := []string{', '\t\t"a",', '\t}'].join('\n'));
   });
 });

@@ -80,6 +80,10 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
     assert.deepEqual(goValueWanted('func f() {\n\t_, err := mapping(val, "a,b", ', 'pkg/a.go', index, false), { type: 'setter' });
     assert.deepEqual(goValueWanted('func f() {\n\tx := pick(m, ', 'pkg/a.go', index, false), { type: 'Mode' });
     assert.deepEqual(goValueWanted('func f() {\n\tx := pick(m, n, k, ', 'pkg/a.go', index, false), { type: 'Kind' });
+    // Arguments written one a line: the call is read back from the lines above.
+    assert.deepEqual(goValueWanted('func f() {\n\tx := pick(\n\t\tm, // the mode\n\t\tn,\n\t\t', 'pkg/a.go', index, false), {
+      type: 'Kind',
+    });
     // A type parameter, `any`, another package's function, a method, a declaration: nothing.
     assert.equal(goValueWanted('func f() {\n\tgeneric(', 'pkg/a.go', index, false), undefined);
     assert.equal(goValueWanted('func f() {\n\tgeneric(a, ', 'pkg/a.go', index, false), undefined);
@@ -156,6 +160,10 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
       0,
     );
     assert.equal(goTypedValueMismatch(site('x', 'variable'), row('var x = compute()'), 'int'), 1);
+    // A slice's or a map's literal.
+    assert.equal(goTypedValueMismatch(site('DefBuckets', 'variable'), row('var DefBuckets = []float64{.005, .01}'), '[]float64'), 0);
+    assert.equal(goTypedValueMismatch(site('names', 'variable'), row('var names = map[string]int{"a": 1}'), 'map[string]int'), 0);
+    assert.equal(goTypedValueMismatch(site('names', 'variable'), row('var names = map[string]int{"a": 1}'), '[]float64'), 2);
   });
 
   it('a condition (`if |`, `else if |`, `&& |`, `!|`) takes a bool; an `if x := |` header a call', () => {
@@ -177,6 +185,60 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
     const header = { values: 1, call: true } as const;
     assert.equal(goValueMismatch(site('mapForm', 'function'), row('func mapForm(ptr any, form map[string][]string) error {'), header), 0);
     assert.equal(goValueMismatch(site('errUnknownType', 'variable'), row('var errUnknownType = errors.New("unknown type")'), header), 1);
+  });
+
+  it("`x := |` with x returned below: the enclosing function's result at that place; in an `if` header a call of it first", () => {
+    const fn = 'func (queryBinding) Bind(req *http.Request, obj any) error {\n\t';
+    assert.deepEqual(goValueWanted(`${fn}if err := `, 'pkg/a.go', none, false, '\t\treturn err\n\t}\n\treturn nil\n}\n'), {
+      type: 'error',
+      call: true,
+    });
+    // The rest of the cursor line, then the place among several results.
+    const two = 'func load(p string) (cfg *Config, err error) {\n\t';
+    assert.deepEqual(goValueWanted(`${two}c := `, 'pkg/a.go', none, false, '(p)\n\treturn c, nil\n}\n'), { type: '*Config' });
+    assert.deepEqual(goValueWanted(`${two}e := `, 'pkg/a.go', none, false, '\treturn nil, e\n}\n'), { type: 'error' });
+    // Not returned before the function ends, or returned inside an expression: nothing said beyond the count.
+    assert.deepEqual(goValueWanted(`${fn}err := `, 'pkg/a.go', none, false, '\treturn nil\n}\n\nfunc g() error {\n\treturn err\n}\n'), {
+      values: 1,
+    });
+    assert.deepEqual(goValueWanted(`${fn}err := `, 'pkg/a.go', none, false, '\treturn wrap(err)\n}\n'), { values: 1 });
+    assert.deepEqual(goValueWanted('func get() any {\n\tv := ', 'pkg/a.go', none, false, '\treturn v\n}\n'), { values: 1 });
+    // The call fits before a variable of the type, which fits before a function giving another.
+    const { index, sites } = indexOf([
+      ['errUnknownType', 'variable', 'var errUnknownType = errors.New("unknown type")'],
+      ['setter', 'function', 'func setter(v string) bool {'],
+      ['mapForm', 'function', 'func mapForm(ptr any, form map[string][]string) error {'],
+    ]);
+    const ranked = sites.map((s, i) => ({ site: s, key: [0, 0, i] }));
+    const order = (a: { key: number[] }, b: { key: number[] }) => a.key[1] - b.key[1] || a.key[2] - b.key[2];
+    const fit = goResultFit(index, 'pkg/a.go', ranked, `${fn}if err := `, order, { type: 'error', call: true });
+    assert.deepEqual(
+      fit.map((r) => r.site.name),
+      ['mapForm', 'errUnknownType', 'setter'],
+    );
+  });
+
+  it("a named result assigned (`r = |`), a receiver's field assigned (`c.Accepted = |`), a numeric conversion (`int32(|`)", () => {
+    const fn = 'func CreateTestContext(w http.ResponseWriter) (c *Context, r *Engine) {\n\t';
+    assert.deepEqual(goValueWanted(`${fn}r = `, 'pkg/a.go', none, false), { type: '*Engine' });
+    const { index } = indexOf([['Context', 'type', 'type Context struct {\n\tindex int8\n\tAccepted []string\n}']]);
+    const method = 'func (c *Context) NegotiateFormat(offered ...string) string {\n\tif c.Accepted == nil {\n\t\t';
+    assert.deepEqual(goValueWanted(`${method}c.Accepted = `, 'pkg/b.go', index, false), { type: '[]string' });
+    // A field the struct's chunk does not declare, a receiver of an unknown type: nothing said.
+    assert.deepEqual(goValueWanted(`${method}c.Other = `, 'pkg/b.go', index, false), undefined);
+    assert.deepEqual(goValueWanted(`func f() {\n\tx.Accepted = `, 'pkg/b.go', index, false), undefined);
+    assert.deepEqual(goValueWanted('func f() {\n\tassert.Equal(t, int32(', 'pkg/a.go', none, false), { type: 'int32' });
+    assert.equal(goTypedValueMismatch(site('releaseCode', 'constant'), row('releaseCode = 1'), 'int32'), 0);
+  });
+
+  it("a value switch's `case |`: the tag's declared type, else an earlier case's constant's type", () => {
+    const { index } = indexOf([['MIMEJSON', 'constant', 'MIMEJSON = "application/json"', 'binding/binding.go']]);
+    const tag = 'func f(m Mode) {\n\tswitch m {\n\tcase ';
+    assert.deepEqual(goValueWanted(tag, 'pkg/a.go', index, false), { type: 'Mode' });
+    const sibling = 'func f() {\n\tswitch c.NegotiateFormat() {\n\tcase binding.MIMEJSON:\n\t\tc.JSON()\n\t';
+    assert.deepEqual(goValueWanted(`${sibling}case `, 'pkg/a.go', index, false), { type: 'string' });
+    // A type switch's case is a type position (go-position.ts), not a value of the tag's type.
+    assert.equal(goValueWanted('func f(x any) {\n\tswitch x.(type) {\n\tcase ', 'pkg/a.go', index, false), undefined);
   });
 
   it("`pkg.F(a, |` with pkg an imported package: the parameter's type of F in the folder named pkg", () => {

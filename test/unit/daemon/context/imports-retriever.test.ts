@@ -132,6 +132,12 @@ describe('context/imports-retriever: Go same-package names', function () {
     'cart/total.go': `package shop\n\n${fn('func Total(c *Cart) int', '0')}`,
     // A helper the workspace uses everywhere and one it uses once; two codecs, one named by the words of a line.
     'cart/round.go': `package shop\n\n${fn('func roundUp(n int) int', 'n')}${fn('func rarelyUsed() int', '0')}`,
+    // A name the index leaves out as a stop word.
+    'cart/new.go': `package shop\n\n${fn('func New() *Cart', '&Cart{}')}`,
+    // Two files for two builds.
+    'cart/slow.go': `//go:build !fast\n\npackage shop\n\n${fn('func slowPath() int', '0')}`,
+    'cart/fast.go': `//go:build fast\n\npackage shop\n\n${fn('func fastPath() int', '0')}`,
+    'cart/tuned.go': '//go:build fast && linux\n\npackage shop\n',
     'cart/uses.go': `package shop\n\n${fn('func a() int', 'roundUp(1)')}${fn('func b() int', 'roundUp(2)')}${fn('func c() int', 'roundUp(3)')}`,
     'cart/codecs.go': `package shop\n\n${fn('type jsonCodec struct{ n int }\n\nfunc (j jsonCodec) Name() string', '""')}${fn('type xmlCodec struct{ n int }\n\nfunc (x xmlCodec) Name() string', '""')}`,
   };
@@ -177,6 +183,19 @@ describe('context/imports-retriever: Go same-package names', function () {
     const names = placed('cart/total.go', 'package shop\n\nfunc Total(c *Cart) int {\n\treturn ', '\n}\n');
     const at = (n: string) => names.findIndex((x) => x.split(',').includes(n));
     assert.ok(at('roundUp') >= 0 && at('rarelyUsed') > at('roundUp'), names.join(' '));
+  });
+
+  it("Go: a file whose build constraint never holds with the document's is never compiled with it: its names are not placed", () => {
+    const tuned = '//go:build fast && linux\n\npackage shop\n\nfunc f() int {\n\tx := ';
+    assert.deepEqual(placed('cart/tuned.go', `${tuned}fast`, '\n}\n'), ['fastPath']);
+    assert.deepEqual(placed('cart/tuned.go', `${tuned}slow`, '\n}\n'), []);
+    assert.deepEqual(placed('cart/total.go', 'package shop\n\nfunc f() int {\n\tx := slow', '\n}\n'), ['slowPath']);
+  });
+
+  it('Go: a name the index leaves out as a stop word (`New`) counts as common as the commonest, not as unused', () => {
+    const names = placed('cart/total.go', 'package shop\n\nfunc Total(c *Cart) int {\n\tx := ', '\n}\n');
+    const at = (n: string) => names.findIndex((x) => x.split(',').includes(n));
+    assert.ok(at('New') >= 0 && at('New') < at('rarelyUsed'), names.join(' '));
   });
 
   it('Go: a type position (`var x |`, `func (c *|`, `[]|`) puts types first', () => {

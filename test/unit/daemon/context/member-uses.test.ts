@@ -58,9 +58,17 @@ describe('context/member-uses: members used through each receiver name across th
   });
 
   it('tells test files by their path', () => {
-    for (const p of ['src/a.test.ts', 'src/a.spec.tsx', 'test/a.ts', 'src/__tests__/a.js', 'pkg/tests/x.mts', 'a_test.ts'])
+    for (const p of [
+      'src/a.test.ts',
+      'src/a.spec.tsx',
+      'test/a.ts',
+      'src/__tests__/a.js',
+      'pkg/tests/x.mts',
+      'a_test.ts',
+      'web/ctx_test.go',
+    ])
       assert.ok(isTestPath(p), p);
-    for (const p of ['src/a.ts', 'src/testing.ts', 'src/latest.ts', 'contest/a.ts']) assert.ok(!isTestPath(p), p);
+    for (const p of ['src/a.ts', 'src/testing.ts', 'src/latest.ts', 'contest/a.ts', 'web/latest.go']) assert.ok(!isTestPath(p), p);
   });
 
   it("weighs a test file's uses a tenth for code, and code's a tenth for a test", async () => {
@@ -136,6 +144,37 @@ describe('context/member-uses: members used through each receiver name across th
       const first = rows.get([...out.placed.keys()][0])!;
       // `text` is the commoner word in the workspace; `req` is what the handlers use through `c`.
       assert.match(first.text, /get req\(\)/, first.text);
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it("Go: ranks first the method the workspace calls most through the receiver's name", async () => {
+    const method = (head: string) => [`func (c *Context) ${head} {`, ...Array.from({ length: 24 }, (_, i) => `\tc.index += ${i}`), '}', ''];
+    const files: Record<string, string> = {
+      'go.mod': 'module example.com/web\n\ngo 1.22\n',
+      'web/context.go': [
+        'package web',
+        '',
+        'type Context struct {',
+        '\tindex int',
+        '}',
+        '',
+        ...method('Next()'),
+        ...method('Status(code int)'),
+      ].join('\n'),
+    };
+    for (let i = 0; i < 4; i++) files[`web/h${i}.go`] = `package web\n\nfunc h${i}(c *Context) {\n\tc.Next()\n}\n`;
+    for (let i = 0; i < 12; i++) files[`web/label${i}.go`] = `package web\n\nfunc label${i}(status int) int { return status }\n`;
+    const repo = await indexedRepo('member-uses-go', files);
+    try {
+      const ws = repo.engine.rootOf(join(repo.root, 'web/new.go'))!;
+      const prefix = 'package web\n\nfunc route(c *Context) {\n\tc.';
+      const out: ImportSignals = { files: new Set(), placed: new Map() };
+      importsRetriever(ws, { rel: 'web/new.go', language: 'go', prefix, suffix: '\n}\n', queryWindow: prefix }, out);
+      const first = ws.store.chunks([...out.placed.keys()]).get([...out.placed.keys()][0])!;
+      // `status` is the commoner word in the workspace; `Next` is what the handlers call through `c`.
+      assert.match(first.text, /\) Next\(\)/, first.text);
     } finally {
       await repo.close();
     }

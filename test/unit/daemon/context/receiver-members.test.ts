@@ -295,6 +295,27 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
     assert.deepEqual(resolve('web/app.go', 'go', 'package web\nfunc f(r Renderer) {\n\tr.', '\n}').members, ['Render']);
   });
 
+  it("Go: after an imported package's name, only the names it exports (another package's unexported ones cannot be named)", () => {
+    const r = index.syntax.cursorContext('package app\nfunc f() {\n\tweb.', '\n}', 'go');
+    const imports = [
+      {
+        specifier: 'example.com/m/web',
+        kind: 'package' as const,
+        names: [],
+        namespace: 'web',
+        line: 1,
+        files: ['web/writer.go', 'web/router.go'],
+      },
+    ];
+    const got = receiverMembers(index.syntax, { rel: 'app/main.go', language: 'go', prefix: '', suffix: '', imports, ...r.member! });
+    assert.equal(got.via, 'namespace');
+    // `rw` (web/writer.go) is left out.
+    assert.deepEqual(
+      got.members.map((m) => m.site.name),
+      ['ResponseWriter', 'Flusher', 'Renderer', 'RouterGroup', 'Server'],
+    );
+  });
+
   it('Go: the methods of an embedded struct are promoted to the embedding one', () => {
     assert.deepEqual(resolve('web/app.go', 'go', 'package web\nfunc f(s *Server) {\n\ts.', '\n}'), {
       type: 'Server',

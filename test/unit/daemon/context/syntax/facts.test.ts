@@ -29,6 +29,10 @@ const FILES: Record<string, string> = {
   'cart/helper.go': 'package cart\n\nfunc helper() int { return 0 }\n',
   'cart/cart_test.go': 'package cart\n\nfunc TestTotal() {}\n',
   'price/price.go': 'package price\n\nfunc Of(n int) int { return n }\n',
+  // A module nested in the outer one's folder imports the outer module's packages and its own.
+  'exp/go.mod': 'module example.com/shop/exp\n\ngo 1.22\n',
+  'exp/promo/promo.go': 'package promo\n\nimport (\n\t"example.com/shop/price"\n\t"example.com/shop/exp/tag"\n)\n',
+  'exp/tag/tag.go': 'package tag\n\nfunc Name() string { return "" }\n',
   // Rust: crate, super, self, mod files and a workspace crate.
   'Cargo.toml': '[workspace]\nmembers = ["core", "util"]\n',
   'core/Cargo.toml': '[package]\nname = "shop-core"\nversion = "0.1.0"\n',
@@ -101,6 +105,10 @@ describe('context/syntax: facts in the index (parsers, resolved imports, package
         ['example.com/shop/price', ['price/price.go']],
       ]);
       assert.deepEqual(facts.samePackageFiles('cart/cart.go'), ['cart/cart_test.go', 'cart/helper.go']);
+      assert.deepEqual(files('exp/promo/promo.go'), [
+        ['example.com/shop/price', ['price/price.go']],
+        ['example.com/shop/exp/tag', ['exp/tag/tag.go']],
+      ]);
       assert.deepEqual(files('core/src/lib.rs'), [
         ['net', ['core/src/net.rs']],
         ['db', ['core/src/db/mod.rs']],

@@ -1,0 +1,93 @@
+/**
+ * Go: a keyed element of a composite literal, `prometheus.CounterOpts{\n\tName: "x",\n\tConstLabels: |`,
+ * takes a value of the field's type, read from the struct's declaration in the index (`ConstLabels
+ * Labels` → a Labels). The literal's type is the one written before its `{` (`T{`, `&pkg.T{`), or
+ * for an element whose type is elided (`[]T{\n\t{\n\t\tName: |`) the element type of the literal around it.
+ */
+import type { GoValueIndex } from './go-values';
+import { goPackageDir } from './go-position';
+
+/** How much of the text before the cursor is scanned for the literal's `{`. */
+const LITERAL_TAIL = 4096;
+/** Definitions of the literal's type name looked at (one query). */
+const TYPE_DEFINITIONS = 8;
+
+/** The type the field the cursor's line names takes (`Name: |`), its text without spaces; undefined when unknown. */
+export function goFieldWanted(tail: string, line: string, rel: string, index: GoValueIndex): string | undefined {
+  const key = /^\s*([A-Za-z_]\w*)\s*:\s*&?\s*$/.exec(line);
+  if (!key || /^(?:default|case)$/.test(key[1])) return undefined;
+  const literal = literalType(tail.slice(-LITERAL_TAIL, tail.length - line.length));
+  if (!literal) return undefined;
+  return goStructFieldType(literal.name, literal.pkg, key[1], rel, index);
+}
+
+/**
+ * The type field `field` has in struct type `name` (of the package named `pkg`, else of the document's
+ * package at `rel` or the only one so named), read from its declaration's chunk.
+ */
+export function goStructFieldType(
+  name: string,
+  pkg: string | undefined,
+  field: string,
+  rel: string,
+  index: GoValueIndex,
+): string | undefined {
+  const defs = index
+    .definitions(name, TYPE_DEFINITIONS)
+    .filter((d) => d.kind === 'type' && d.container === undefined && d.path.endsWith('.go'));
+  const def = pkg
+    ? (defs.find((d) => d.path.split('/').at(-2) === pkg) ?? (defs.length === 1 ? defs[0] : undefined))
+    : (defs.find((d) => goPackageDir(d.path) === goPackageDir(rel)) ?? (defs.length === 1 ? defs[0] : undefined));
+  if (!def) return undefined;
+  const row = index.chunks([def.chunkId]).get(def.chunkId);
+  const t = row ? structFieldType(row.text.split('\n').slice(def.line - row.startLine), field) : undefined;
+  // `any`, `interface{}` and a function type say nothing of what fits (a function is passed by name, not called).
+  return t === undefined || /^(?:any|interface\{\}|func\b.*)$/.test(t) ? undefined : t;
+}
+
+/** The type a struct declaration (its lines from `type T struct {` on) gives a field, as written without spaces. */
+export function structFieldType(lines: string[], field: string): string | undefined {
+  if (!/\bstruct\s*\{\s*$/.test(lines[0] ?? '')) return undefined;
+  const re = new RegExp(`^\\s*(?:\\w+\\s*,\\s*)*${field}(?:\\s*,\\s*\\w+)*\\s+([^\\s/\`][^/\`]*?)\\s*(?:\\/\\/.*|\`[^\`]*\`)?$`);
+  for (const l of lines.slice(1)) {
+    if (/^\}/.test(l)) return undefined;
+    const m = re.exec(l);
+    if (m) return m[1].replace(/\s+/g, '');
+  }
+  return undefined;
+}
+
+/** The type of the composite literal whose `{` is open at the end of `text` (its name and package qualifier). */
+function literalType(text: string): { pkg?: string; name: string } | undefined {
+  const code = text.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\/\/[^\n]*/g, '""');
+  let at = code.length;
+  // The literal itself, then (for an element with its type elided) the one around it.
+  for (let level = 0; level < 2; level++) {
+    const open = openBrace(code, at);
+    if (open < 0) return undefined;
+    const head = code.slice(code.lastIndexOf('\n', open - 1) + 1, open);
+    const written = /(?:^|[^\w.])&?(?:(\w+)\.)?([A-Za-z_]\w*)(?:\[[^\]]*\])?\s*$/.exec(head);
+    if (level === 0 && written && !/^(?:struct|interface|func|map|else)$/.test(written[2]) && !/\)\s*$/.test(head))
+      return { ...(written[1] ? { pkg: written[1] } : {}), name: written[2] };
+    if (level === 1) {
+      // `[]T{`, `[]*T{`, `map[K]T{`, `[N]T{`: their elements are T.
+      const element = /\]\s*\*?(?:(\w+)\.)?([A-Za-z_]\w*)\s*$/.exec(head);
+      return element ? { ...(element[1] ? { pkg: element[1] } : {}), name: element[2] } : undefined;
+    }
+    // An element's own `{` (alone on its line or after a comma): its type is the outer literal's element type.
+    if (!/(?:^|,)\s*$/.test(head)) return undefined;
+    at = open;
+  }
+  return undefined;
+}
+
+/** The offset of the `{` open at `end` in `code` (-1 when none is). */
+function openBrace(code: string, end: number): number {
+  let depth = 0;
+  for (let i = end - 1; i >= 0; i--) {
+    const c = code[i];
+    if (c === '}') depth++;
+    else if (c === '{' && depth-- === 0) return i;
+  }
+  return -1;
+}

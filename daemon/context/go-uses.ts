@@ -1,0 +1,84 @@
+/**
+ * Go: `x := |` with `x.Inc()` below: x's type has a method (or field) Inc, so of the functions
+ * giving one value those returning a type that declares every member used below fit, and so does
+ * a type that does (`x := T{…}`). The types declaring a member are its definitions' containers
+ * (an interface's methods are contained in it, go-rules.ts); a type embedding one of them has its
+ * members too (`Engine` embeds `RouterGroup`, which declares `GET`).
+ */
+import type { ChunkRow } from './index-store';
+import type { DefinitionSite } from './syntax/facts';
+import type { GoValueIndex } from './go-values';
+import { declarationLine, resultOf } from './go-values';
+
+/** Lines below the cursor read for the bound name's member uses. */
+const USE_LINES = 40;
+/** Members used below that are looked up (one query each). */
+const MAX_USED = 3;
+/** Definitions of a used member read for the types declaring it. */
+const MEMBER_DEFINITIONS = 50;
+/** Candidates whose type's declaration is read for what it embeds (one query each). */
+export const MAX_EMBED_READS = 20;
+
+/** The members used through `name` below (`name.Inc()`, `name.Help`), up to the enclosing function's end. */
+export function goMembersUsedBelow(name: string, after: string): string[] {
+  const out: string[] = [];
+  const re = new RegExp(`(?<![\\w.])${name}\\.([A-Za-z_]\\w*)`, 'g');
+  for (const l of after.split('\n', USE_LINES)) {
+    if (/^(?:\}|func\b)/.test(l)) break;
+    // Reassigned from elsewhere: what follows says nothing of this value.
+    if (new RegExp(`^\\s*${name}\\s*:?=`).test(l)) break;
+    for (const m of l.matchAll(re)) if (!out.includes(m[1]) && out.length < MAX_USED) out.push(m[1]);
+  }
+  return out;
+}
+
+/** The types declaring every one of `members` (undefined when no type of the workspace declares them all). */
+export function goOwners(members: string[], index: GoValueIndex): Set<string> | undefined {
+  let owners: Set<string> | undefined;
+  for (const m of members) {
+    const of = new Set(
+      index
+        .definitions(m, MEMBER_DEFINITIONS)
+        .map((d) => d.container)
+        .filter((c): c is string => c !== undefined),
+    );
+    owners = owners ? new Set([...owners].filter((o) => of.has(o))) : of;
+  }
+  return owners && owners.size > 0 ? owners : undefined;
+}
+
+/**
+ * How a candidate fits a value whose type declares the members used below (0 fits or cannot be told,
+ * 1 its type is a workspace type that neither declares them nor embeds one that does). `reads` counts the
+ * type declarations read so far (at most MAX_EMBED_READS).
+ */
+export function goOwnerMismatch(
+  site: DefinitionSite,
+  row: ChunkRow,
+  owners: Set<string>,
+  index: GoValueIndex,
+  reads: { n: number },
+): number {
+  let type: string | undefined;
+  if (site.kind === 'type') type = site.name;
+  else if (site.kind === 'function') {
+    const result = resultOf(declarationLine(site, row));
+    const first = result?.startsWith('(') ? result.slice(1).split(',')[0].trim().split(/\s+/).pop() : result;
+    type = first ? /^\*?(?:\w+\.)?([A-Za-z_]\w*)$/.exec(first.trim())?.[1] : undefined;
+  }
+  if (type === undefined || owners.has(type)) return 0;
+  if (reads.n >= MAX_EMBED_READS) return 0;
+  reads.n++;
+  const def = index.definitions(type, 4).find((d) => d.kind === 'type' || d.kind === 'interface');
+  // Not a type of the workspace (a built-in, another module's): nothing known.
+  if (!def) return 0;
+  const declared = index.chunks([def.chunkId]).get(def.chunkId);
+  if (!declared) return 0;
+  const lines = declared.text.split('\n').slice(Math.max(0, def.line - declared.startLine));
+  for (const l of lines.slice(1)) {
+    if (/^\}/.test(l)) break;
+    const embedded = /^\s*\*?(?:\w+\.)?([A-Za-z_]\w*)\s*(?:\/\/.*|`[^`]*`)?$/.exec(l);
+    if (embedded && owners.has(embedded[1])) return 0;
+  }
+  return 1;
+}
