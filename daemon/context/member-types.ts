@@ -17,6 +17,8 @@ import { goElementOf, goNamesMembers } from './syntax/go-elements';
 import { elementOf } from './syntax/rust-elements';
 import { tupleStructFieldType, variantFieldType } from './syntax/rust-variants';
 import { rustIteratorItem } from './rust-iterators';
+import { rustAwaited, rustFutureOutput } from './rust-futures';
+import { isAwait } from './syntax/rust-await';
 import { inferredReturnType } from './ts-return-types';
 
 const MAX_TYPES_PER_STEP = 8;
@@ -34,7 +36,8 @@ export function followSteps(
   let cur: string | undefined = type;
   for (const step of steps.slice(0, 4)) {
     if (!cur) return undefined;
-    cur = memberType(syntax, rel, grammar, cur, step, bounds);
+    // Rust `x.await`: the future's output (rust-futures.ts).
+    cur = grammar === 'rust' && isAwait(step) ? rustAwaited(syntax, rel, cur) : memberType(syntax, rel, grammar, cur, step, bounds);
   }
   return cur;
 }
@@ -287,7 +290,9 @@ export function declaredReturnType(syntax: SyntaxFacts, d: DefinitionSite, gramm
           : /^\s*:\s*([^{=\n]+?)\s*(?:\{|=>|;|$)/m.exec(after);
   const found = m && element ? (grammar === 'go' ? goElementOf : elementOf)(m[1]) : m?.[1];
   const declared = grammar === 'go' && found && !goNamesMembers(found) ? undefined : found;
-  const t = declared ? plainType(declared.replace(/^impl\s+/, ''), grammar) : undefined;
+  // Rust `-> impl Future<Output = X>`: nothing but an await or a poll uses it, and either gives X (rust-futures.ts).
+  const future = grammar === 'rust' && declared ? rustFutureOutput(declared) : undefined;
+  const t = declared ? plainType((future ?? declared).replace(/^impl\s+/, ''), grammar) : undefined;
   if (!t) return undefined;
   if (t === 'Self' && d.container) return d.container;
   return /^(void|any|unknown|never|string|number|boolean|None|Self|error|bool|int|str)$/.test(t) ? undefined : t;

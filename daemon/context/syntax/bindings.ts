@@ -16,7 +16,8 @@ import { goBinders, goMadeType } from './go-bindings';
 import { goElementOf, goNamesMembers, goRangesElements } from './go-elements';
 import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf, RUST_IDENTITY_CALLS, RUST_WRAPPER_CTORS } from './rust-elements';
 import { rustClosureRef, type ClosureSite } from './rust-closure-sites';
-import { rustValueMacro } from './rust-macros';
+import { awaitedRef } from './rust-await';
+import { rustMacroRef } from './rust-macros';
 import { variantBindings, type VariantBinding } from './rust-variants';
 import { callbackSite } from './ts-callbacks';
 
@@ -152,6 +153,8 @@ export class DocumentBindings {
       (n.type === 'index_expression' || (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-'))
     )
       return this.elementRef(n.childForFieldName('operand'), depth + 1);
+    // Rust `x.await`: what the future resolves to (rust-await.ts).
+    if (this.grammar === 'rust' && n.type === 'await_expression') return awaitedRef(this.ref(n.namedChild(0), at, depth + 1), MAX_STEPS);
     switch (n.type) {
       case 'identifier':
       case 'this':
@@ -214,12 +217,9 @@ export class DocumentBindings {
         const type = t ? plainType(t.text, this.grammar) : undefined;
         return type ? { type, steps: [], via: 'initializer' } : undefined;
       }
-      case 'macro_invocation': {
+      case 'macro_invocation':
         // Rust `ready!(self.poll_read(cx))`, `dbg!(x.y)`: what the argument is (rust-macros.ts).
-        const v = this.grammar === 'rust' ? rustValueMacro(n) : undefined;
-        const base = v ? this.ref(v.head, at, depth + 1) : undefined;
-        return base && v && base.steps.length + v.steps.length <= MAX_STEPS ? { ...base, steps: [...base.steps, ...v.steps] } : undefined;
-      }
+        return this.grammar === 'rust' ? rustMacroRef(n, (head) => this.ref(head, at, depth + 1), MAX_STEPS) : undefined;
       case 'call_expression':
       case 'call':
       case 'method_invocation':

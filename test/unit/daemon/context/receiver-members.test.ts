@@ -193,6 +193,28 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
           symbols: [sym('Write', 1, 'trait'), sym('flush', 2, 'function', 'Write')],
         },
       ],
+      // Rust futures: a workspace `impl Future` (its `poll`'s `Poll<…>`), a function returning `impl Future<Output = …>`.
+      'src/handshake.rs': [
+        { startLine: 1, text: 'pub struct Handshake<T> {\n    io: T,\n}', symbols: [sym('Handshake', 1, 'struct')] },
+        {
+          startLine: 5,
+          text: "impl<T> Future for Handshake<T> {\n    type Output = Result<Guard, Error>;\n\n    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {\n    }\n}",
+          symbols: [sym('Output', 6, 'type', 'Handshake'), sym('poll', 8, 'method', 'Handshake')],
+        },
+        { startLine: 12, text: 'pub fn handshake<T>(io: T) -> Handshake<T> {\n}', symbols: [sym('handshake', 12, 'function')] },
+        {
+          startLine: 14,
+          text: 'pub fn ready_pool(&self) -> impl Future<Output = crate::Result<Pool>> + Send {\n}',
+          symbols: [sym('ready_pool', 14, 'function')],
+        },
+        { startLine: 16, text: 'pub struct Sum(u8);', symbols: [sym('Sum', 16, 'struct')] },
+        {
+          startLine: 17,
+          text: 'impl Add for Sum {\n    type Output = Stats;\n}',
+          symbols: [sym('Output', 18, 'type', 'Sum')],
+        },
+        { startLine: 20, text: 'pub fn sum() -> Sum {\n}', symbols: [sym('sum', 20, 'function')] },
+      ],
       // Java: a method's declared return type.
       'src/main/java/a/Gson.java': [
         {
@@ -394,6 +416,21 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
       via: 'declared type',
       members: ['matched', 'flush'],
     });
+  });
+
+  it('Rust: `.await` on a workspace future is its `Output`; `impl Future<Output = X>` is X; other types stay what they are', () => {
+    const awaited = 'async fn f() {\n    let mut srv = handshake(io).await.expect("handshake");\n    srv.';
+    assert.deepEqual(resolve('src/handshake.rs', 'rust', awaited, '\n}'), {
+      type: 'Guard',
+      via: 'member type',
+      members: ['deref', 'add_matches', 'open'],
+    });
+    assert.equal(resolve('src/handshake.rs', 'rust', 'async fn f() {\n    handshake(io).await?.', '\n}').type, 'Guard');
+    // Not awaited: the future itself.
+    assert.equal(resolve('src/handshake.rs', 'rust', 'fn f() {\n    let h = handshake(io);\n    h.', '\n}').type, 'Handshake');
+    assert.equal(resolve('src/handshake.rs', 'rust', 'async fn f() {\n    let p = ready_pool().await?;\n    p.', '\n}').type, 'Pool');
+    // An `Output` that is not a future's (`impl Add`): awaiting says nothing new.
+    assert.equal(resolve('src/handshake.rs', 'rust', 'async fn f() {\n    let s = sum().await;\n    s.', '\n}').type, 'Sum');
   });
 
   it('Java: a method call on a typed local (`gson.newJsonWriter(w).`)', () => {
