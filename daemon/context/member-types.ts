@@ -55,7 +55,11 @@ export function functionReturnType(
   for (const d of syntax
     .definitions(name, visible ? 20 : 5)
     .filter(
-      (d) => (d.kind === 'function' || d.kind === 'method' || d.kind === '' || arrowHolder(d, grammar)) && (!visible || visible(d.path)),
+      (d) =>
+        (d.kind === 'function' || d.kind === 'method' || d.kind === '' || arrowHolder(d, grammar)) &&
+        (!visible || visible(d.path)) &&
+        // Rust: a bare call (`handshake(io)`, `server::handshake(io)`) reaches a free function, never a trait's or an impl's.
+        !(visible && grammar === 'rust' && d.container !== undefined),
     )
     .slice(0, 3)) {
     const t = declaredReturnType(syntax, d, grammar);

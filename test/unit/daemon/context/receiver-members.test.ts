@@ -214,6 +214,12 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
           symbols: [sym('Output', 18, 'type', 'Sum')],
         },
         { startLine: 20, text: 'pub fn sum() -> Sum {\n}', symbols: [sym('sum', 20, 'function')] },
+        // A trait's methods named like free functions (`fn handshake(&mut self) -> &mut Self`).
+        {
+          startLine: 22,
+          text: 'pub trait Mock {\n    fn handshake(&mut self) -> &mut Self;\n    fn connect(&mut self) -> &mut Self;\n}',
+          symbols: [sym('Mock', 22, 'trait'), sym('handshake', 23, 'function', 'Mock'), sym('connect', 24, 'function', 'Mock')],
+        },
       ],
       // Java: a method's declared return type.
       'src/main/java/a/Gson.java': [
@@ -426,6 +432,9 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
       members: ['deref', 'add_matches', 'open'],
     });
     assert.equal(resolve('src/handshake.rs', 'rust', 'async fn f() {\n    handshake(io).await?.', '\n}').type, 'Guard');
+    // A bare or path call is a free function's, not the trait method's of that name.
+    assert.equal(resolve('src/handshake.rs', 'rust', 'fn f() {\n    server::handshake(io).', '\n}').type, 'Handshake');
+    assert.equal(resolve('src/handshake.rs', 'rust', 'fn f() {\n    connect(io).', '\n}').type, undefined);
     // Not awaited: the future itself.
     assert.equal(resolve('src/handshake.rs', 'rust', 'fn f() {\n    let h = handshake(io);\n    h.', '\n}').type, 'Handshake');
     assert.equal(resolve('src/handshake.rs', 'rust', 'async fn f() {\n    let p = ready_pool().await?;\n    p.', '\n}').type, 'Pool');
