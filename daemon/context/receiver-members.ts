@@ -20,7 +20,8 @@ import { grammarFor } from './syntax/grammars';
 import { goImplementations } from './go-members';
 import { goPackageDir } from './go-position';
 import { rustClosureParamType } from './rust-closures';
-import { rustTypesByPath } from './rust-paths';
+import { rustFunctionsByPath, rustTypesByPath } from './rust-paths';
+import { isCalleePart } from './syntax/rust-tuples';
 import { splitIdentifier } from './identifiers';
 import { declaredReturnType, escapeRe, followSteps, functionReturnType, isType, valueType } from './member-types';
 import type { CursorContext } from './syntax/cursor';
@@ -184,7 +185,18 @@ function chainType(
     const dir = goPackageDir(q.rel);
     // Go: the package is the folder, whether or not the document is indexed yet.
     const samePackage = (p: string) => grammar === 'go' && p.startsWith(dir) && !p.slice(dir.length).includes('/');
-    start = functionReturnType(syntax, grammar, chain.callee, (p) => files.has(p) || samePackage(p));
+    // Rust `let (tx, rx) = f(…)`: a part of the tuple f returns (rust-tuples.ts).
+    const part = isCalleePart(steps[0]) ? steps[0].part : undefined;
+    if (part !== undefined) steps = steps.slice(1);
+    start = functionReturnType(syntax, grammar, chain.callee, (p) => files.has(p) || samePackage(p), part);
+    if (!start && grammar === 'rust') {
+      // `client::handshake(io)`: the written module's free function, though the file reaches it through a glob or a re-export.
+      const callee = chain.callee;
+      const named = rustFunctionsByPath(callee, q.prefix, q.imports, () =>
+        syntax.definitions(callee, 20).filter((d) => d.kind === 'function' && d.container === undefined),
+      );
+      if (named.length > 0) start = functionReturnType(syntax, grammar, callee, (p) => named.some((d) => d.path === p), part);
+    }
     // Go `ID(x)`: a conversion to a type the package declares is a value of that type.
     if (!start && grammar === 'go' && syntax.definitions(chain.callee, 8).some((d) => TYPE_KINDS.has(d.kind) && samePackage(d.path)))
       start = chain.callee;

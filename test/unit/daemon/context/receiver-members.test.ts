@@ -193,6 +193,15 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
           symbols: [sym('Write', 1, 'trait'), sym('flush', 2, 'function', 'Write')],
         },
       ],
+      // Rust: a module's free function reached by its path; an extension trait's method.
+      'src/client.rs': [{ startLine: 1, text: 'pub fn open_link() -> Link {\n}', symbols: [sym('open_link', 1, 'function')] }],
+      'src/ext.rs': [
+        {
+          startLine: 1,
+          text: 'pub trait TestFuture: Future {\n    fn drive(&mut self) -> u8 {\n    }\n}',
+          symbols: [sym('TestFuture', 1, 'trait'), sym('drive', 2, 'function', 'TestFuture')],
+        },
+      ],
       // Rust futures: a workspace `impl Future` (its `poll`'s `Poll<…>`), a function returning `impl Future<Output = …>`.
       'src/handshake.rs': [
         { startLine: 1, text: 'pub struct Handshake<T> {\n    io: T,\n}', symbols: [sym('Handshake', 1, 'struct')] },
@@ -214,6 +223,17 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
           symbols: [sym('Output', 18, 'type', 'Sum')],
         },
         { startLine: 20, text: 'pub fn sum() -> Sum {\n}', symbols: [sym('sum', 20, 'function')] },
+        // Tuples: a free (async) function and a method returning a pair inside a Result.
+        {
+          startLine: 30,
+          text: 'pub async fn connect<T>(io: T) -> Result<(Link, Handshake<T>), Error> {\n}',
+          symbols: [sym('connect', 30, 'function')],
+        },
+        {
+          startLine: 32,
+          text: 'pub struct Link;\nimpl Link {\n    pub fn split(&mut self, n: u8) -> Result<(Stats, Pool), Error> {\n    }\n}',
+          symbols: [sym('Link', 32, 'struct'), sym('split', 34, 'method', 'Link')],
+        },
         // A trait's methods named like free functions (`fn handshake(&mut self) -> &mut Self`).
         {
           startLine: 22,
@@ -440,6 +460,20 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
     assert.equal(resolve('src/handshake.rs', 'rust', 'async fn f() {\n    let p = ready_pool().await?;\n    p.', '\n}').type, 'Pool');
     // An `Output` that is not a future's (`impl Add`): awaiting says nothing new.
     assert.equal(resolve('src/handshake.rs', 'rust', 'async fn f() {\n    let s = sum().await;\n    s.', '\n}').type, 'Sum');
+  });
+
+  it('Rust: `let (a, b) = …` binds each name to its part of the tuple the call returns (inside a Result, awaited)', () => {
+    const free = 'async fn f() {\n    let (mut guard, conn) = connect(io).await?;\n';
+    assert.equal(resolve('src/handshake.rs', 'rust', `${free}    guard.`, '\n}').type, 'Link');
+    assert.equal(resolve('src/handshake.rs', 'rust', `${free}    conn.`, '\n}').type, 'Handshake');
+    const method = `${free}    let (_, pool) = guard.split(1).unwrap();\n    pool.`;
+    assert.equal(resolve('src/handshake.rs', 'rust', method, '\n}').type, 'Pool');
+    assert.equal(resolve('src/handshake.rs', 'rust', `${free}    let (stats, _) = guard.split(1)?;\n    stats.`, '\n}').type, 'Stats');
+  });
+
+  it("Rust: `client::open_link()` is the written module's free function, though the file does not import it", () => {
+    assert.equal(resolve('tests/app.rs', 'rust', 'fn f() {\n    let l = client::open_link();\n    l.', '\n}').type, 'Link');
+    assert.equal(resolve('tests/app.rs', 'rust', 'fn f() {\n    let l = std::open_link();\n    l.', '\n}').type, undefined);
   });
 
   it('Java: a method call on a typed local (`gson.newJsonWriter(w).`)', () => {
