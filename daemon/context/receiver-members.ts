@@ -95,6 +95,8 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
   for (const t of types.slice(0, 3)) visit(t, 0);
   const grammar = grammarFor(q.language);
   if (grammar === 'go' && types[0]?.kind === 'interface') goImplementing(syntax, found.type, members);
+  // Rust: a method the document calls on the receiver that its type does not declare comes from a trait it implements.
+  if (grammar === 'rust' && types.length > 0) rustTraitMethodsUsed(syntax, q, members);
   if ((grammar === 'typescript' || grammar === 'tsx') && types[0]?.kind === 'interface') {
     // The classes implementing it (ts-implementations.ts): one is what a call runs, its members first; several after the interface's.
     const classes = tsImplementations(syntax, types[0]).slice(0, 3);
@@ -119,6 +121,30 @@ function goImplementing(syntax: SyntaxFacts, iface: string, members: MemberSite[
   const one = impl.types === 1;
   if (one) for (const m of members) m.depth += 1;
   for (const site of impl.methods) if (members.length < MAX_MEMBERS) members.push({ site, signal: 'receiver-member', depth: one ? 0 : 1 });
+}
+
+/**
+ * Rust: the methods the document calls on the receiver (`conn.drive(…)` above or below) that its type and bases do not
+ * declare: a trait in scope declares them (an extension trait with a blanket `impl<T: Future> FutureExt for T`,
+ * a default method). The workspace traits declaring them join one step away.
+ */
+function rustTraitMethodsUsed(syntax: SyntaxFacts, q: ReceiverQuery, members: MemberSite[]): void {
+  if (!/^[A-Za-z_]\w*$/.test(q.receiver)) return;
+  const own = new Set(members.map((m) => m.site.name));
+  const re = new RegExp(`(?<![\\w.])${escapeRe(q.receiver)}\\s*\\.\\s*([a-z_]\\w*)\\s*(?:::<[^>\\n]*>\\s*)?\\(`, 'g');
+  const text = `${q.prefix.length > 64_000 ? q.prefix.slice(-64_000) : q.prefix}\n${q.suffix.slice(0, 16_000)}`;
+  const names = new Set<string>();
+  for (const m of text.matchAll(re)) {
+    if (!own.has(m[1])) names.add(m[1]);
+    if (names.size >= 6) break;
+  }
+  for (const name of names)
+    for (const d of syntax
+      .definitions(name, 20)
+      .filter((d) => d.container !== undefined && d.kind !== 'type')
+      .slice(0, 3))
+      if (members.length < MAX_MEMBERS && syntax.typeDefinitions(q.rel, d.container!).some((t) => t.kind === 'trait'))
+        members.push({ site: d, signal: 'receiver-member', depth: 1 });
 }
 
 /** Files a namespace receiver stands for: an import's namespace, a Python submodule imported by name, a Rust path. */

@@ -476,6 +476,11 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
     assert.equal(resolve('tests/app.rs', 'rust', 'fn f() {\n    let l = std::open_link();\n    l.', '\n}').type, undefined);
   });
 
+  it("Rust: a method the document calls on the receiver that its type does not declare is a trait's (`conn.drive(…)`)", () => {
+    assert.deepEqual(resolve('src/handshake.rs', 'rust', 'fn f(l: Link) {\n    l.', '\n    l.drive();\n}').members, ['split', 'drive']);
+    assert.deepEqual(resolve('src/handshake.rs', 'rust', 'fn f(l: Link) {\n    l.', '\n    l.split(1);\n}').members, ['split']);
+  });
+
   it('Java: a method call on a typed local (`gson.newJsonWriter(w).`)', () => {
     const prefix = 'class A {\n  void f(Gson gson) {\n    gson.newJsonWriter(w).';
     assert.deepEqual(resolve('src/main/java/a/A.java', 'java', prefix, '\n  }\n}'), {
