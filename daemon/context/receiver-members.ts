@@ -136,15 +136,24 @@ function rustTraitMethodsUsed(syntax: SyntaxFacts, q: ReceiverQuery, members: Me
   const names = new Set<string>();
   for (const m of text.matchAll(re)) {
     if (!own.has(m[1])) names.add(m[1]);
-    if (names.size >= 6) break;
+    if (names.size >= 4) break;
   }
+  // Whether each container is a trait, asked once per call.
+  const traits = new Map<string, boolean>();
+  const isTrait = (c: string) =>
+    traits.get(c) ??
+    traits
+      .set(
+        c,
+        syntax.typeDefinitions(q.rel, c).some((t) => t.kind === 'trait'),
+      )
+      .get(c)!;
   for (const name of names)
     for (const d of syntax
       .definitions(name, 20)
       .filter((d) => d.container !== undefined && d.kind !== 'type')
       .slice(0, 3))
-      if (members.length < MAX_MEMBERS && syntax.typeDefinitions(q.rel, d.container!).some((t) => t.kind === 'trait'))
-        members.push({ site: d, signal: 'receiver-member', depth: 1 });
+      if (members.length < MAX_MEMBERS && isTrait(d.container!)) members.push({ site: d, signal: 'receiver-member', depth: 1 });
 }
 
 /** Files a namespace receiver stands for: an import's namespace, a Python submodule imported by name, a Rust path. */
