@@ -12,7 +12,6 @@
 import { chunkOutline, chunkText, type Chunk, type ChunkOptions } from '../chunker';
 import { parseImports } from '../imports';
 import { extractSyntax } from './extract';
-import { rustMacroItems } from './rust-macro-items';
 import { grammarFailure, grammarFor, loadedParser } from './grammars';
 import type { Definition, DefinitionKind, FileSyntax, ImportFact } from './types';
 
@@ -61,9 +60,6 @@ export function analyzeFile(text: string, languageId: string, opts: ChunkOptions
       if (errorRows > MAX_ERROR_SHARE * (root.endPosition.row + 1)) return heuristic(text, languageId, opts, 'mostly syntax errors');
     }
     const facts = extractSyntax(root, grammar, text, opts.maxLines);
-    // Rust: the types an item-level macro (`pin_project! { pub struct … }`) declares (rust-macro-items.ts).
-    const macroItems = grammar === 'rust' ? rustMacroItems(root, text) : [];
-    if (macroItems.length > 0) facts.definitions = [...facts.definitions, ...macroItems].sort((a, b) => a.line - b.line);
     const chunks = chunkOutline(text, facts.outline!, facts.definitions, opts);
     return { chunks, syntax: { parser: `tree-sitter:${grammar}`, ...facts } };
   } finally {

@@ -173,40 +173,6 @@ describe('context/syntax: tree-sitter analysis', function () {
     );
   });
 
-  it('Rust: the types an item-level macro declares (`pin_project! { pub struct … }`), not those inside its bodies', () => {
-    const g = golden(
-      [
-        'pin_project_lite::pin_project! {',
-        '    /// A future.',
-        '    pub struct Connection<T>',
-        '    where',
-        '        T: Read,',
-        '    {',
-        '        #[pin]',
-        '        inner: Dispatcher<T>,',
-        '    }',
-        '}',
-        'mod inner {',
-        '    bitflags! {',
-        '        pub struct Flags: u32 {',
-        '            const A = 1;',
-        '        }',
-        '    }',
-        '}',
-        'impl<T> Connection<T> {',
-        '    fn poll(&mut self) {',
-        '        m! { struct Local; }',
-        '    }',
-        '}',
-        'macro_rules! make {',
-        '    () => { struct Made; };',
-        '}',
-      ].join('\n'),
-      'rust',
-    );
-    assert.deepEqual(g.defs, ['struct:Connection:3', 'module:inner:11', 'struct:Flags:13', 'method:poll@Connection:19', 'macro:make:23']);
-  });
-
   it('Java: package, class members, static and wildcard imports', () => {
     const g = golden(
       [
