@@ -71,9 +71,10 @@ export function rankMembers(
   // Rust `Self::` reaches the type's associated functions and constants, not its methods on a value.
   const own = /^(this|self)$/.test(q.receiver.split(/\.|::|->/)[0]) || (q.receiver === 'Self' && !q.typeLevel);
   const boundParts = new Set(splitIdentifier(q.bound ?? '').filter((p) => p.length >= 3));
-  // TypeScript and JavaScript only so far: in Go one file's `c` is a different type from method to method (on gin it
-  // placed worse); on the Python and Rust dev repositories it helped, on Java's held-out one it hurt: left to their owners.
-  const onReceiver = JS_FAMILY.test(q.language) ? receiverUsesBelow(q.receiver, q.suffix ?? '') : new Map<string, number>();
+  // TypeScript, JavaScript and Rust: in Go one file's `c` is a different type from method to method (on gin it
+  // placed worse); on Python's dev repository it helped, on Java's held-out one it hurt: left to their owners.
+  const onReceiver =
+    JS_FAMILY.test(q.language) || q.language === 'rust' ? receiverUsesBelow(q.receiver, q.suffix ?? '') : new Map<string, number>();
   const goDir = q.language === 'go' && q.rel !== undefined ? goPackageDir(q.rel) : undefined;
   const scored: Array<{ m: MemberSite; key: number[] }> = [];
   for (const m of members) {

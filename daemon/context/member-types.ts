@@ -17,6 +17,9 @@ import { goElementOf, goNamesMembers } from './syntax/go-elements';
 import { elementOf } from './syntax/rust-elements';
 import { tupleStructFieldType, variantFieldType } from './syntax/rust-variants';
 import { rustIteratorItem } from './rust-iterators';
+import { rustAwaited, rustFutureOutput } from './rust-futures';
+import { isAwait } from './syntax/rust-await';
+import { tuplePart } from './syntax/rust-tuples';
 import { inferredReturnType } from './ts-return-types';
 import { fieldInitializerCallee } from './ts-field-inits';
 
@@ -35,7 +38,8 @@ export function followSteps(
   let cur: string | undefined = type;
   for (const step of steps.slice(0, 4)) {
     if (!cur) return undefined;
-    cur = memberType(syntax, rel, grammar, cur, step, bounds);
+    // Rust `x.await`: the future's output (rust-futures.ts).
+    cur = grammar === 'rust' && isAwait(step) ? rustAwaited(syntax, rel, cur) : memberType(syntax, rel, grammar, cur, step, bounds);
   }
   return cur;
 }
@@ -49,14 +53,19 @@ export function functionReturnType(
   grammar: string,
   name: string,
   visible?: (path: string) => boolean,
+  part?: number,
 ): string | undefined {
   for (const d of syntax
     .definitions(name, visible ? 20 : 5)
     .filter(
-      (d) => (d.kind === 'function' || d.kind === 'method' || d.kind === '' || arrowHolder(d, grammar)) && (!visible || visible(d.path)),
+      (d) =>
+        (d.kind === 'function' || d.kind === 'method' || d.kind === '' || arrowHolder(d, grammar)) &&
+        (!visible || visible(d.path)) &&
+        // Rust: a bare call (`handshake(io)`, `server::handshake(io)`) reaches a free function, never a trait's or an impl's.
+        !(visible && grammar === 'rust' && d.container !== undefined),
     )
     .slice(0, 3)) {
-    const t = declaredReturnType(syntax, d, grammar);
+    const t = declaredReturnType(syntax, d, grammar, false, part);
     if (t && isType(syntax, d.path, t)) return t;
   }
   return undefined;
@@ -133,7 +142,7 @@ function declaredMemberType(
       // A method read as a field is a getter or a property (`get size(): number`, `@property def size(self) -> int`).
       const found =
         callable || step.call
-          ? declaredReturnType(syntax, m, grammar, step.element)
+          ? declaredReturnType(syntax, m, grammar, step.element, step.part)
           : fieldType(syntax.chunkText(m.chunkId), m.name, grammar, step.element);
       const named = found === 'Self' ? t.name : bound(found);
       // Only a type the index declares: a docstring's `name: text` or an outside library's type leads nowhere.
@@ -264,7 +273,14 @@ export function fieldType(text: string | undefined, name: string, grammar: strin
 }
 
 /** The return type a function's declaration states (its base name), from the text of its chunk. */
-export function declaredReturnType(syntax: SyntaxFacts, d: DefinitionSite, grammar: string, element = false): string | undefined {
+/** `part`: Rust, that part of the tuple it returns (`-> Result<(A, B), E>`, 1 → B; rust-tuples.ts). */
+export function declaredReturnType(
+  syntax: SyntaxFacts,
+  d: DefinitionSite,
+  grammar: string,
+  element = false,
+  part?: number,
+): string | undefined {
   const text = syntax.chunkText(d.chunkId);
   if (!text) return undefined;
   const at = text.search(new RegExp(`\\b${escapeRe(d.name)}\\b`));
@@ -303,7 +319,11 @@ export function declaredReturnType(syntax: SyntaxFacts, d: DefinitionSite, gramm
           : /^\s*:\s*([^{=\n]+?)\s*(?:\{|=>|;|$)/m.exec(after);
   const found = m && element ? (grammar === 'go' ? goElementOf : elementOf)(m[1]) : m?.[1];
   const declared = grammar === 'go' && found && !goNamesMembers(found) ? undefined : found;
-  const t = declared ? plainType(declared.replace(/^impl\s+/, ''), grammar) : undefined;
+  // Rust `-> impl Future<Output = X>`: nothing but an await or a poll uses it, and either gives X (rust-futures.ts).
+  const future = grammar === 'rust' && declared ? rustFutureOutput(declared) : undefined;
+  const whole = future ?? declared;
+  const held = whole !== undefined && part !== undefined ? tuplePart(whole, part) : whole;
+  const t = held ? plainType(held.replace(/^impl\s+/, ''), grammar) : undefined;
   if (!t) return undefined;
   if (t === 'Self' && d.container) return d.container;
   return /^(void|any|unknown|never|string|number|boolean|None|Self|error|bool|int|str)$/.test(t) ? undefined : t;

@@ -21,7 +21,8 @@ import { grammarFor } from './syntax/grammars';
 import { goImplementations } from './go-members';
 import { goPackageDir } from './go-position';
 import { rustClosureParamType } from './rust-closures';
-import { rustTypesByPath } from './rust-paths';
+import { rustFunctionsByPath, rustTypesByPath } from './rust-paths';
+import { isCalleePart } from './syntax/rust-tuples';
 import { splitIdentifier } from './identifiers';
 import { declaredReturnType, escapeRe, followSteps, functionReturnType, isType, valueType } from './member-types';
 import type { CursorContext } from './syntax/cursor';
@@ -104,6 +105,8 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
   for (const t of types.slice(0, 3)) visit(t, 0);
   const grammar = grammarFor(q.language);
   if (grammar === 'go' && types[0]?.kind === 'interface') goImplementing(syntax, found.type, members);
+  // Rust: a method the document calls on the receiver that its type does not declare comes from a trait it implements.
+  if (grammar === 'rust' && types.length > 0) rustTraitMethodsUsed(syntax, q, members);
   if ((grammar === 'typescript' || grammar === 'tsx') && types[0]?.kind === 'interface') {
     // The classes implementing it (ts-implementations.ts): one is what a call runs, its members first; several after the interface's.
     const classes = tsImplementations(syntax, types[0]).slice(0, 3);
@@ -128,6 +131,39 @@ function goImplementing(syntax: SyntaxFacts, iface: string, members: MemberSite[
   const one = impl.types === 1;
   if (one) for (const m of members) m.depth += 1;
   for (const site of impl.methods) if (members.length < MAX_MEMBERS) members.push({ site, signal: 'receiver-member', depth: one ? 0 : 1 });
+}
+
+/**
+ * Rust: the methods the document calls on the receiver (`conn.drive(…)` above or below) that its type and bases do not
+ * declare: a trait in scope declares them (an extension trait with a blanket `impl<T: Future> FutureExt for T`,
+ * a default method). The workspace traits declaring them join one step away.
+ */
+function rustTraitMethodsUsed(syntax: SyntaxFacts, q: ReceiverQuery, members: MemberSite[]): void {
+  if (!/^[A-Za-z_]\w*$/.test(q.receiver)) return;
+  const own = new Set(members.map((m) => m.site.name));
+  const re = new RegExp(`(?<![\\w.])${escapeRe(q.receiver)}\\s*\\.\\s*([a-z_]\\w*)\\s*(?:::<[^>\\n]*>\\s*)?\\(`, 'g');
+  const text = `${q.prefix.length > 64_000 ? q.prefix.slice(-64_000) : q.prefix}\n${q.suffix.slice(0, 16_000)}`;
+  const names = new Set<string>();
+  for (const m of text.matchAll(re)) {
+    if (!own.has(m[1])) names.add(m[1]);
+    if (names.size >= 4) break;
+  }
+  // Whether each container is a trait, asked once per call.
+  const traits = new Map<string, boolean>();
+  const isTrait = (c: string) =>
+    traits.get(c) ??
+    traits
+      .set(
+        c,
+        syntax.typeDefinitions(q.rel, c).some((t) => t.kind === 'trait'),
+      )
+      .get(c)!;
+  for (const name of names)
+    for (const d of syntax
+      .definitions(name, 20)
+      .filter((d) => d.container !== undefined && d.kind !== 'type')
+      .slice(0, 3))
+      if (members.length < MAX_MEMBERS && isTrait(d.container!)) members.push({ site: d, signal: 'receiver-member', depth: 1 });
 }
 
 /** Files a namespace receiver stands for: an import's namespace, a Python submodule imported by name, a Rust path. */
@@ -198,7 +234,18 @@ function chainType(
     const dir = goPackageDir(q.rel);
     // Go: the package is the folder, whether or not the document is indexed yet.
     const samePackage = (p: string) => grammar === 'go' && p.startsWith(dir) && !p.slice(dir.length).includes('/');
-    start = functionReturnType(syntax, grammar, chain.callee, (p) => files.has(p) || samePackage(p));
+    // Rust `let (tx, rx) = f(…)`: a part of the tuple f returns (rust-tuples.ts).
+    const part = isCalleePart(steps[0]) ? steps[0].part : undefined;
+    if (part !== undefined) steps = steps.slice(1);
+    start = functionReturnType(syntax, grammar, chain.callee, (p) => files.has(p) || samePackage(p), part);
+    if (!start && grammar === 'rust') {
+      // `client::handshake(io)`: the written module's free function, though the file reaches it through a glob or a re-export.
+      const callee = chain.callee;
+      const named = rustFunctionsByPath(callee, q.prefix, q.imports, () =>
+        syntax.definitions(callee, 20).filter((d) => d.kind === 'function' && d.container === undefined),
+      );
+      if (named.length > 0) start = functionReturnType(syntax, grammar, callee, (p) => named.some((d) => d.path === p), part);
+    }
     // Go `ID(x)`: a conversion to a type the package declares is a value of that type.
     if (!start && grammar === 'go' && syntax.definitions(chain.callee, 8).some((d) => TYPE_KINDS.has(d.kind) && samePackage(d.path)))
       start = chain.callee;

@@ -7,7 +7,8 @@
  *   calls a method for its effect: one returning nothing, `&mut Self` (a builder's setter) or
  *   `Result<()>`; a method returning another value is read, not called, there;
  * - `let (a, b) = x.` destructures a tuple: a method (or a module's function) returning a
- *   tuple of that many parts (also inside `Result`/`Option`, before a `?`).
+ *   tuple of that many parts (also inside `Result`/`Option`, before a `?`);
+ * - `ready!(x.` and `poll_fn(|cx| x.` take a `Poll<…>`: a method returning one.
  *
  * Only the member's chunk text is read; no index lookups.
  */
@@ -27,6 +28,8 @@ export interface RustWanted {
   same?: boolean;
   /** `let (a, b) = x.`: the parts of the tuple destructured. */
   tuple?: number;
+  /** `ready!(x.`, `poll_fn(|cx| x.`: a `Poll<…>` (a method giving anything else is not called there; a field may lead on). */
+  poll?: boolean;
 }
 
 /** Characters of a declaration read from its name on. */
@@ -94,6 +97,8 @@ export function rustMemberWanted(before: string, suffix: string): RustWanted | u
     const parts = tuple[1].split(',').filter((p) => p.trim() !== '').length;
     return parts >= 2 ? { statement: false, tuple: parts } : undefined;
   }
+  // `ready!(` takes a `Poll<T>`; `poll_fn`'s closure returns one.
+  if (/(?:^|[^\w])ready!\s*\(\s*$|\bpoll_fn\s*\(\s*(?:move\s+)?\|[^|]*\|\s*$/.test(lead)) return { statement: false, poll: true };
   // `chir = chir.`, `*line = line.`: the receiver replaced by what its member makes of it.
   const receiver = /([A-Za-z_]\w*)\s*\.\s*$/.exec(line)?.[1];
   if (receiver && new RegExp(`^\\s*\\*?${receiver}\\s*=\\s*$`).test(lead)) return { statement: false, same: true };
@@ -146,6 +151,7 @@ export function rustMemberMismatch(site: DefinitionSite, row: ChunkRow, wanted: 
   const sig = signature ?? rustSignature(row.text, site.name, lineOffset(row, site.line));
   if (!sig) return 0;
   if (wanted.tuple !== undefined) return tupleParts(sig.returns) === wanted.tuple ? 0 : 1;
+  if (wanted.poll) return sig.self && !/^(?:(?:std|core)::)?(?:task::)?Poll\s*</.test(sig.returns ?? '') ? 1 : 0;
   if (wanted.same) return sig.returns !== undefined && ownType(resultOf(sig.returns) ?? sig.returns, site.container) ? 0 : 1;
   if (!wanted.statement || sig.returns === undefined) return 0;
   // `Result<()>`, `Result<&mut Self, Error>` before a `?`: what it holds.

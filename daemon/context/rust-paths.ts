@@ -60,3 +60,33 @@ function inModule(path: string, module: string): boolean {
   // A crate folder is often named with its crate's prefix (`grep-pcre2`, `tokio_util`): the last part counts too.
   return parts.some((p) => p === module || p.split(/[-_]/).pop() === module);
 }
+
+/**
+ * The free functions `module::name(…)` names (the closest such call above the cursor, `client::handshake(io)`,
+ * `conn::http1::handshake(io)`): those of `declared` in the innermost written module that has one; [] when no path
+ * is written, or its head is the standard library's or a crate the file imports from outside the workspace.
+ */
+export function rustFunctionsByPath(
+  name: string,
+  prefix: string,
+  imports: ResolvedImport[],
+  declared: () => DefinitionSite[],
+): DefinitionSite[] {
+  const text = prefix.length > TAIL ? prefix.slice(-TAIL) : prefix;
+  if (!text.includes(`::${name}`)) return [];
+  let path: string | undefined;
+  for (const m of text.matchAll(new RegExp(`((?:[A-Za-z_]\\w*::)+)${escapeRe(name)}\\s*(?:::<[^>\\n]*>\\s*)?\\(`, 'g'))) path = m[1];
+  if (!path) return [];
+  const head = path.slice(0, path.indexOf('::'));
+  if (/^(std|core|alloc)$/.test(head) || imports.some((i) => i.files.length === 0 && i.names.some((n) => n.local === head))) return [];
+  const modules = path
+    .split('::')
+    .filter((s) => s && !NOT_MODULES.has(s))
+    .reverse();
+  const all = declared();
+  for (const module of modules) {
+    const named = all.filter((d) => inModule(d.path, module));
+    if (named.length > 0) return named;
+  }
+  return [];
+}

@@ -17,21 +17,16 @@ import { goElementOf, goNamesMembers, goRangesElements } from './go-elements';
 import { ARRAY_CALLBACKS, tsSubscript } from './ts-elements';
 import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf, RUST_IDENTITY_CALLS, RUST_WRAPPER_CTORS } from './rust-elements';
 import { rustClosureRef, type ClosureSite } from './rust-closure-sites';
-import { rustValueMacro } from './rust-macros';
+import { awaitedRef } from './rust-await';
+import { rustMacroRef } from './rust-macros';
 import { variantBindings, type VariantBinding } from './rust-variants';
+import { rustTupleBindings, tuplePartRef } from './rust-tuples';
+import type { Step } from './steps';
 import { callbackSite } from './ts-callbacks';
 
 export { plainType } from './type-names';
 
-export interface Step {
-  name: string;
-  /** `m()`: the return type of method `m`, not the type of field `m`. */
-  call: boolean;
-  /** Rust: an element of what the step gives (`for x in self.items`: an element of field `items`; rust-elements.ts). */
-  element?: boolean;
-  /** Rust: a field (position or name) of enum variant `name` of the type so far (`State::Open(conn)`; rust-variants.ts). */
-  variant?: number | string;
-}
+export type { Step } from './steps';
 
 export interface TypeRef {
   /** A type name the document states. */
@@ -79,6 +74,8 @@ interface Binding {
   scope?: Node;
   /** Rust: a field of an enum variant the pattern destructures (rust-variants.ts). */
   variant?: VariantBinding;
+  /** Rust: a part of the tuple `value` is (`let (tx, rx) = …`; rust-tuples.ts). */
+  part?: number;
   /** Rust: an untyped parameter (`index`) of a closure passed as argument `arg` of `call`. */
   closure?: ClosureSite;
 }
@@ -140,6 +137,8 @@ export class DocumentBindings {
       (n.type === 'index_expression' || (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-'))
     )
       return this.elementRef(n.childForFieldName('operand'), depth + 1);
+    // Rust `x.await`: what the future resolves to (rust-await.ts).
+    if (this.grammar === 'rust' && n.type === 'await_expression') return awaitedRef(this.ref(n.namedChild(0), at, depth + 1), MAX_STEPS);
     switch (n.type) {
       case 'identifier':
       case 'this':
@@ -202,12 +201,9 @@ export class DocumentBindings {
         const type = t ? plainType(t.text, this.grammar) : undefined;
         return type ? { type, steps: [], via: 'initializer' } : undefined;
       }
-      case 'macro_invocation': {
+      case 'macro_invocation':
         // Rust `ready!(self.poll_read(cx))`, `dbg!(x.y)`: what the argument is (rust-macros.ts).
-        const v = this.grammar === 'rust' ? rustValueMacro(n) : undefined;
-        const base = v ? this.ref(v.head, at, depth + 1) : undefined;
-        return base && v && base.steps.length + v.steps.length <= MAX_STEPS ? { ...base, steps: [...base.steps, ...v.steps] } : undefined;
-      }
+        return this.grammar === 'rust' ? rustMacroRef(n, (head) => this.ref(head, at, depth + 1), MAX_STEPS) : undefined;
       case 'call_expression':
       case 'call':
       case 'method_invocation':
@@ -390,6 +386,7 @@ export class DocumentBindings {
       if (type) return { type, steps: [], via: 'annotation' };
     }
     if (!b.value) return undefined;
+    if (b.part !== undefined) return tuplePartRef(this.ref(b.value, b.value, depth + 1), b.part);
     const r = this.ref(b.value, b.value, depth + 1);
     if (!r) return undefined;
     return r.type && r.steps.length === 0 ? { ...r, via: r.via === 'annotation' ? 'annotation' : 'initializer' } : r;
@@ -570,6 +567,8 @@ export class DocumentBindings {
       case 'let_condition': {
         const fields = this.grammar === 'rust' ? variantBindings(f('pattern')) : [];
         if (fields.length > 0) return fields.map((v) => ({ node: n, name: v.name, field: false, variant: v }));
+        const parts = this.grammar === 'rust' && !f('type') ? rustTupleBindings(f('pattern')) : [];
+        if (parts.length > 0) return parts.map(({ name, part }) => ({ node: n, name, field: false, value: f('value'), part }));
         return one(f('pattern'), f('type'), f('value'));
       }
       case 'parameter':

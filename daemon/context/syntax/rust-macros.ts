@@ -70,3 +70,10 @@ export function rustValueMacro(n: Node): { head: Node; steps: Step[] } | undefin
   }
   return rest.slice(i).trim() === '' ? { head, steps } : undefined;
 }
+
+/** A value macro's ref: its argument's first name's ref (`head`), then the steps written after it (at most `maxSteps` in all). */
+export function rustMacroRef(n: Node, head: (n: Node) => TypeRef | undefined, maxSteps: number): TypeRef | undefined {
+  const v = rustValueMacro(n);
+  const base = v ? head(v.head) : undefined;
+  return base && v && base.steps.length + v.steps.length <= maxSteps ? { ...base, steps: [...base.steps, ...v.steps] } : undefined;
+}

@@ -286,6 +286,13 @@ describe('context/member-ranking: Rust positions', () => {
     // `reset` is used below, but returns nothing: a value position reads something else first.
     assert.notEqual(placed(`${head}    let n = b.`, '\n    b.reset();\n}')[0], 'src/builder.rs:14');
   });
+
+  it('a member used on the same receiver below comes before one used sooner below on something else', () => {
+    // `other.len()` comes sooner, but `b.dotall(…)` is this receiver's.
+    const suffix = '\n    let m = other.len();\n    b.dotall(true);\n}';
+    assert.equal(placed(`${head}    let n = b.`, suffix)[0], 'src/builder.rs:10');
+    assert.equal(placed(`${head}    let n = b.`, '\n    let m = other.len();\n    c.dotall(true);\n}')[0], 'src/builder.rs:8');
+  });
 });
 
 describe('context/member-ranking: Rust paths in an expression', function () {

@@ -193,6 +193,54 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
           symbols: [sym('Write', 1, 'trait'), sym('flush', 2, 'function', 'Write')],
         },
       ],
+      // Rust: a module's free function reached by its path; an extension trait's method.
+      'src/client.rs': [{ startLine: 1, text: 'pub fn open_link() -> Link {\n}', symbols: [sym('open_link', 1, 'function')] }],
+      'src/ext.rs': [
+        {
+          startLine: 1,
+          text: 'pub trait TestFuture: Future {\n    fn drive(&mut self) -> u8 {\n    }\n}',
+          symbols: [sym('TestFuture', 1, 'trait'), sym('drive', 2, 'function', 'TestFuture')],
+        },
+      ],
+      // Rust futures: a workspace `impl Future` (its `poll`'s `Poll<…>`), a function returning `impl Future<Output = …>`.
+      'src/handshake.rs': [
+        { startLine: 1, text: 'pub struct Handshake<T> {\n    io: T,\n}', symbols: [sym('Handshake', 1, 'struct')] },
+        {
+          startLine: 5,
+          text: "impl<T> Future for Handshake<T> {\n    type Output = Result<Guard, Error>;\n\n    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {\n    }\n}",
+          symbols: [sym('Output', 6, 'type', 'Handshake'), sym('poll', 8, 'method', 'Handshake')],
+        },
+        { startLine: 12, text: 'pub fn handshake<T>(io: T) -> Handshake<T> {\n}', symbols: [sym('handshake', 12, 'function')] },
+        {
+          startLine: 14,
+          text: 'pub fn ready_pool(&self) -> impl Future<Output = crate::Result<Pool>> + Send {\n}',
+          symbols: [sym('ready_pool', 14, 'function')],
+        },
+        { startLine: 16, text: 'pub struct Sum(u8);', symbols: [sym('Sum', 16, 'struct')] },
+        {
+          startLine: 17,
+          text: 'impl Add for Sum {\n    type Output = Stats;\n}',
+          symbols: [sym('Output', 18, 'type', 'Sum')],
+        },
+        { startLine: 20, text: 'pub fn sum() -> Sum {\n}', symbols: [sym('sum', 20, 'function')] },
+        // Tuples: a free (async) function and a method returning a pair inside a Result.
+        {
+          startLine: 30,
+          text: 'pub async fn connect<T>(io: T) -> Result<(Link, Handshake<T>), Error> {\n}',
+          symbols: [sym('connect', 30, 'function')],
+        },
+        {
+          startLine: 32,
+          text: 'pub struct Link;\nimpl Link {\n    pub fn split(&mut self, n: u8) -> Result<(Stats, Pool), Error> {\n    }\n}',
+          symbols: [sym('Link', 32, 'struct'), sym('split', 34, 'method', 'Link')],
+        },
+        // A trait's methods named like free functions (`fn handshake(&mut self) -> &mut Self`).
+        {
+          startLine: 22,
+          text: 'pub trait Mock {\n    fn handshake(&mut self) -> &mut Self;\n    fn connect(&mut self) -> &mut Self;\n}',
+          symbols: [sym('Mock', 22, 'trait'), sym('handshake', 23, 'function', 'Mock'), sym('connect', 24, 'function', 'Mock')],
+        },
+      ],
       // Java: a method's declared return type.
       'src/main/java/a/Gson.java': [
         {
@@ -415,6 +463,43 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
       via: 'declared type',
       members: ['matched', 'flush'],
     });
+  });
+
+  it('Rust: `.await` on a workspace future is its `Output`; `impl Future<Output = X>` is X; other types stay what they are', () => {
+    const awaited = 'async fn f() {\n    let mut srv = handshake(io).await.expect("handshake");\n    srv.';
+    assert.deepEqual(resolve('src/handshake.rs', 'rust', awaited, '\n}'), {
+      type: 'Guard',
+      via: 'member type',
+      members: ['deref', 'add_matches', 'open'],
+    });
+    assert.equal(resolve('src/handshake.rs', 'rust', 'async fn f() {\n    handshake(io).await?.', '\n}').type, 'Guard');
+    // A bare or path call is a free function's, not the trait method's of that name.
+    assert.equal(resolve('src/handshake.rs', 'rust', 'fn f() {\n    server::handshake(io).', '\n}').type, 'Handshake');
+    assert.equal(resolve('src/handshake.rs', 'rust', 'fn f() {\n    connect(io).', '\n}').type, undefined);
+    // Not awaited: the future itself.
+    assert.equal(resolve('src/handshake.rs', 'rust', 'fn f() {\n    let h = handshake(io);\n    h.', '\n}').type, 'Handshake');
+    assert.equal(resolve('src/handshake.rs', 'rust', 'async fn f() {\n    let p = ready_pool().await?;\n    p.', '\n}').type, 'Pool');
+    // An `Output` that is not a future's (`impl Add`): awaiting says nothing new.
+    assert.equal(resolve('src/handshake.rs', 'rust', 'async fn f() {\n    let s = sum().await;\n    s.', '\n}').type, 'Sum');
+  });
+
+  it('Rust: `let (a, b) = …` binds each name to its part of the tuple the call returns (inside a Result, awaited)', () => {
+    const free = 'async fn f() {\n    let (mut guard, conn) = connect(io).await?;\n';
+    assert.equal(resolve('src/handshake.rs', 'rust', `${free}    guard.`, '\n}').type, 'Link');
+    assert.equal(resolve('src/handshake.rs', 'rust', `${free}    conn.`, '\n}').type, 'Handshake');
+    const method = `${free}    let (_, pool) = guard.split(1).unwrap();\n    pool.`;
+    assert.equal(resolve('src/handshake.rs', 'rust', method, '\n}').type, 'Pool');
+    assert.equal(resolve('src/handshake.rs', 'rust', `${free}    let (stats, _) = guard.split(1)?;\n    stats.`, '\n}').type, 'Stats');
+  });
+
+  it("Rust: `client::open_link()` is the written module's free function, though the file does not import it", () => {
+    assert.equal(resolve('tests/app.rs', 'rust', 'fn f() {\n    let l = client::open_link();\n    l.', '\n}').type, 'Link');
+    assert.equal(resolve('tests/app.rs', 'rust', 'fn f() {\n    let l = std::open_link();\n    l.', '\n}').type, undefined);
+  });
+
+  it("Rust: a method the document calls on the receiver that its type does not declare is a trait's (`conn.drive(…)`)", () => {
+    assert.deepEqual(resolve('src/handshake.rs', 'rust', 'fn f(l: Link) {\n    l.', '\n    l.drive();\n}').members, ['split', 'drive']);
+    assert.deepEqual(resolve('src/handshake.rs', 'rust', 'fn f(l: Link) {\n    l.', '\n    l.split(1);\n}').members, ['split']);
   });
 
   it('Java: a method call on a typed local (`gson.newJsonWriter(w).`)', () => {

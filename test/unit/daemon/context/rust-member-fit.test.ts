@@ -131,4 +131,30 @@ describe('context/rust-member-fit', () => {
     assert.equal(miss('build_many'), 1);
     assert.equal(miss('push'), 1);
   });
+
+  it('`ready!(x.` and `poll_fn(|cx| x.` take a `Poll<…>`: a method returning one; a field may lead on', () => {
+    const wanted = rustMemberWanted('    fn poll(&mut self) {\n        ready!(self.inner.', '(cx))?;\n    }\n');
+    assert.deepEqual(wanted, { statement: false, poll: true });
+    assert.deepEqual(rustMemberWanted('    poll_fn(move |cx| srv.', '(cx)).await;\n'), { statement: false, poll: true });
+    assert.deepEqual(rustMemberWanted('    futures_util::ready!(io.', '(cx))?;\n'), { statement: false, poll: true });
+    const conn = [
+      'impl Conn {',
+      "    pub fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<crate::Result<()>> {",
+      '    }',
+      "    pub fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> std::task::Poll<()> {",
+      '    }',
+      '    pub fn is_ready(&self) -> bool {',
+      '    }',
+      '    pub fn close(&mut self) {',
+      '    }',
+      '}',
+    ].join('\n');
+    const miss = (name: string, kind = 'method') =>
+      rustMemberMismatch(...member(conn, name, 10 + conn.split('\n').findIndex((l) => l.includes(`fn ${name}`)), kind), wanted!);
+    assert.equal(miss('poll_ready'), 0);
+    assert.equal(miss('poll_flush'), 0);
+    assert.equal(miss('is_ready'), 1);
+    assert.equal(miss('close'), 1);
+    assert.equal(rustMemberMismatch(...member('pub struct Conn {\n    io: Io,\n}', 'io', 11, 'field'), wanted!), 0);
+  });
 });
