@@ -50,6 +50,9 @@ export interface ChunkRow {
   context: string;
 }
 
+/** A chunk's place: its file and lines. */
+export type ChunkSpan = Pick<ChunkRow, 'id' | 'path' | 'startLine' | 'endLine'>;
+
 export interface ScoredId {
   id: number;
   /** Higher is better (the negated FTS5 bm25 value). */
@@ -144,6 +147,10 @@ export class IndexStore {
       insertSymbol: db.prepare('INSERT INTO symbols(name, chunk_id, file_id, line, kind, container) VALUES (?, ?, ?, ?, ?, ?)'),
       bm25: db.prepare<[string, number], { id: number; score: number }>(BM25_SQL),
       df: db.prepare<[string], { doc: number }>(DOC_FREQUENCY_SQL),
+      chunkSpansByIds: db.prepare<[string], ChunkSpan>(
+        `SELECT c.id AS id, f.path AS path, c.start_line AS startLine, c.end_line AS endLine
+         FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id IN (SELECT value FROM json_each(?))`,
+      ),
       chunksByIds: db.prepare<[string], Omit<ChunkRow, 'symbols'> & { symbols: string }>(
         `SELECT c.id AS id, f.path AS path, f.language AS language, c.start_line AS startLine, c.end_line AS endLine,
                 c.hash AS hash, c.symbols AS symbols, c.text AS text, c.context AS context
@@ -433,6 +440,14 @@ export class IndexStore {
 
   chunkIdsOf(path: string): number[] {
     return this.stmts.chunksOfPath.all(path).map((r) => r.id);
+  }
+
+  /** Where chunks are (no text): what ranking needs of the many candidates before the few kept are read whole. */
+  chunkSpans(ids: number[]): Map<number, ChunkSpan> {
+    const out = new Map<number, ChunkSpan>();
+    if (ids.length === 0) return out;
+    for (const r of this.stmts.chunkSpansByIds.all(JSON.stringify([...new Set(ids)]))) out.set(r.id, r);
+    return out;
   }
 
   chunks(ids: number[]): Map<number, ChunkRow> {

@@ -20,7 +20,7 @@ import { assemblyCancelled } from './errors';
 import { fuse, type FusedCandidate, type FusionMeta } from './fusion';
 import type { VectorIndex } from './embeddings';
 import { importsRetriever, type ImportSignals, type ImportsIndex } from './imports-retriever';
-import type { ChunkRow, IndexStore } from './index-store';
+import type { ChunkRow, ChunkSpan, IndexStore } from './index-store';
 import { languageOfPath } from './languages';
 import { BM25_MAX_POSTINGS, lexicalSearch, type LexicalAnswer, type LexicalQuery, type LexicalThread } from './lexical-search';
 import { relPath } from './roots';
@@ -84,7 +84,7 @@ export interface RetrieveResult {
 export interface RetrievalIndex extends ImportsIndex {
   root: string;
   store: ImportsIndex['store'] &
-    Pick<IndexStore, 'bm25' | 'chunks' | 'chunkIdsByHash' | 'definitions'> &
+    Pick<IndexStore, 'bm25' | 'chunks' | 'chunkSpans' | 'chunkIdsByHash' | 'definitions'> &
     Partial<Pick<IndexStore, 'dbFile' | 'instance' | 'generation'>>;
   vectors: Pick<VectorIndex, 'status' | 'search'>;
 }
@@ -214,7 +214,7 @@ export class Retrieval {
     // Placed chunks rank first (fusion.ts): when enough of them lie outside the excluded
     // window to fill every slot, nothing the other retrievers find can reach the result.
     const limit = req.k ?? cfg.completion.maxChunks;
-    const placedRows = ws.store.chunks([...imports.placed.keys()]);
+    const placedRows = ws.store.chunkSpans([...imports.placed.keys()]);
     const full = placedOutside(placedRows, rel, excludeLines) >= limit ? `the placed definitions fill every slot (${limit})` : undefined;
     await timed('definitions', () => definitionsRetriever(ws.store, queryWindow, req.prose === true, expired), full);
     const here = () => lexicalSearch(ws.store, lexicalQuery, expired);
@@ -287,7 +287,8 @@ export class Retrieval {
     if (req.signal?.aborted) throw assemblyCancelled();
 
     // The placed chunks' rows are read already.
-    const rows = ws.store.chunks(Object.values(lists).flatMap((ids) => ids.filter((id) => !placedRows.has(id))));
+    // Ranking needs only where the candidates are; the text is read for the few kept (below).
+    const rows = ws.store.chunkSpans(Object.values(lists).flatMap((ids) => ids.filter((id) => !placedRows.has(id))));
     for (const [id, r] of placedRows) rows.set(id, r);
     const meta = new Map<number, FusionMeta>();
     for (const [id, r] of rows) meta.set(id, { path: r.path, startLine: r.startLine, endLine: r.endLine });
@@ -318,7 +319,13 @@ export class Retrieval {
         limit: req.k ?? cfg.completion.maxChunks,
       },
     );
-    const chunks = candidates.filter((c) => !c.capped).map((c) => toRetrieved(ws.root, c, rows.get(c.id)!));
+    const kept = candidates.filter((c) => !c.capped);
+    const texts = ws.store.chunks(kept.map((c) => c.id));
+    // A placed chunk replaced by an edit while the retrievers ran is left out (its place was read before).
+    const chunks = kept.flatMap((c) => {
+      const row = texts.get(c.id);
+      return row ? [toRetrieved(ws.root, c, row)] : [];
+    });
     return { root: ws.root, chunks, candidates, retrievers: runs, elapsedMs: roundMs(now() - started) };
   }
 
@@ -436,7 +443,7 @@ function lexicalKey(ws: RetrievalIndex, q: LexicalQuery): string | undefined {
 }
 
 /** How many placed chunks fusion will keep: those outside the current file's excluded lines. */
-function placedOutside(placed: Map<number, ChunkRow>, rel: string, [a, b]: [number, number]): number {
+function placedOutside(placed: Map<number, ChunkSpan>, rel: string, [a, b]: [number, number]): number {
   let n = 0;
   for (const r of placed.values()) if (r.path !== rel || r.startLine > b || r.endLine < a) n++;
   return n;
