@@ -18,7 +18,6 @@ import { elementOf } from './syntax/rust-elements';
 import { tupleStructFieldType, variantFieldType } from './syntax/rust-variants';
 import { rustIteratorItem } from './rust-iterators';
 import { inferredReturnType } from './ts-return-types';
-import { collectionAccess, collectionMemberType } from './ts-collection-types';
 import { fieldInitializerCallee } from './ts-field-inits';
 
 const MAX_TYPES_PER_STEP = 8;
@@ -34,20 +33,8 @@ export function followSteps(
   bounds?: Record<string, string>,
 ): string | undefined {
   let cur: string | undefined = type;
-  const shown = steps.slice(0, 4);
-  for (let i = 0; i < shown.length; i++) {
+  for (const step of steps.slice(0, 4)) {
     if (!cur) return undefined;
-    const step = shown[i];
-    // TypeScript `x.children.get(id)` with `children: Map<string, Actor>`: an Actor (ts-collection-types.ts).
-    const access = TS_FAMILY.has(grammar) && !step.call ? collectionAccess(shown[i + 1]) : undefined;
-    const value: string | undefined = access
-      ? collectionMemberType(syntax, rel, grammar, cur, step.name, access, (n) => isType(syntax, rel, n))
-      : undefined;
-    if (value) {
-      cur = value;
-      i++;
-      continue;
-    }
     cur = memberType(syntax, rel, grammar, cur, step, bounds);
   }
   return cur;

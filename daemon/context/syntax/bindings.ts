@@ -14,7 +14,7 @@ import { plainType } from './type-names';
 import { BINDER_LIST, CONTAINERS, declaratorName, inScope, memberParts, patternName } from './binding-syntax';
 import { goBinders, goMadeType } from './go-bindings';
 import { goElementOf, goNamesMembers, goRangesElements } from './go-elements';
-import { ARRAY_CALLBACKS, collectionElement, tsSubscript, writtenCollection, type CollectionAccess } from './ts-elements';
+import { ARRAY_CALLBACKS, tsSubscript } from './ts-elements';
 import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf, RUST_IDENTITY_CALLS, RUST_WRAPPER_CTORS } from './rust-elements';
 import { rustClosureRef, type ClosureSite } from './rust-closure-sites';
 import { rustValueMacro } from './rust-macros';
@@ -263,12 +263,14 @@ export class DocumentBindings {
   private arrayElement(callee: Node, site: { arg: number; index: number; prop?: string }): string | undefined {
     const member = memberParts(callee);
     if (!member || site.arg !== 0 || site.prop !== undefined) return undefined;
-    if (ARRAY_CALLBACKS.get(member.name) !== site.index) return undefined;
-    return this.elementOf(member.object, member.name === 'forEach' ? 'forEach' : 'iterate');
+    const wanted = ARRAY_CALLBACKS.get(member.name);
+    if (wanted === undefined || wanted !== site.index) return undefined;
+    return this.elementOf(member.object);
   }
 
-  /** What `access` to a collection the document declares hands out (`xs: Foo[]`, `Map<K, Foo>`), for an identifier or a `this.` field (ts-elements.ts). */
-  private elementOf(n: Node | null | undefined, access: CollectionAccess = 'index'): string | undefined {
+  /** The element type of an array the document declares (`xs: Foo[]`, `Array<Foo>`), for an identifier or a `this.` field naming it. */
+  private elementOf(n: Node | null | undefined): string | undefined {
+    // `xs`, or `this.xs` for a field the class declares.
     const field = n ? memberParts(n) : undefined;
     const b =
       n?.type === 'identifier'
@@ -276,8 +278,9 @@ export class DocumentBindings {
         : field?.object.type === 'this'
           ? this.fieldBinding(field.name)
           : undefined;
-    const element = b && collectionElement(writtenCollection(b.type, b.value) ?? '', access);
-    return element ? plainType(element, this.grammar) : undefined;
+    const type = b?.type?.text.replace(/^:\s*/, '').trim();
+    const m = type ? (/^(?:readonly\s+)?(.+?)\s*\[\]$/s.exec(type) ?? /^(?:Readonly)?Array\s*<(.+)>$/s.exec(type)) : null;
+    return m ? plainType(m[1].replace(/^\((.*)\)$/s, '$1'), this.grammar) : undefined;
   }
 
   /** TypeScript `for (const x of xs)`: an element of `xs`. */
@@ -286,7 +289,7 @@ export class DocumentBindings {
     for (let n: Node | null = from, guard = 0; n && guard < 60; n = n.parent, guard++) {
       if (n.type !== 'for_in_statement' || n.childForFieldName('left')?.text !== name) continue;
       if (!n.children.some((c) => c?.type === 'of')) return undefined;
-      const type = this.elementOf(n.childForFieldName('right'), 'iterate');
+      const type = this.elementOf(n.childForFieldName('right'));
       return type ? { type, steps: [], via: 'annotation' } : undefined;
     }
     return undefined;
@@ -331,9 +334,6 @@ export class DocumentBindings {
     if (fn.type === 'generic_function') return this.callRef(fn, at, depth + 1);
     const member = memberParts(fn);
     if (!member) return undefined;
-    // TypeScript `m.get(k)` on a `Map<K, V>` the document declares: a V (ts-elements.ts).
-    const value = member.name === 'get' ? this.elementOf(member.object, 'get') : undefined;
-    if (value) return { type: value, steps: [], via: 'annotation' };
     const base = this.ref(member.object, at, depth + 1);
     // Go `pkg.NewT()`, Python `module.make()`: a package-qualified free function.
     if (

@@ -41,9 +41,6 @@ const TS_WRAPPERS = [
   'Omit',
   'Awaited',
   'InstanceType',
-  // Read as `T[]` is (an element's members): `Array<T>` and `ReadonlyArray<T>` are the same types written otherwise.
-  'Array',
-  'ReadonlyArray',
 ];
 const PYTHON_WRAPPERS = ['Optional', 'Awaitable', 'Final', 'ClassVar', 'Annotated', 'Type', 'type'];
 const WRAPPERS_OF: Partial<Record<string, ReadonlySet<string>>> = {

@@ -22,30 +22,6 @@ describe('context/syntax/ts-elements: what a TypeScript array hands out', functi
     });
   });
 
-  it('library collections hand out their type argument: `Map<K, V>.get()` a V, `Record<K, V>[k]` a V, a `Set<T>` or `ReadonlyArray<T>` a T', () => {
-    assert.equal(member('function f(actors: Map<string, Actor>) {\n  actors.get(id).')?.type, 'Actor');
-    assert.equal(member('function f(actors: ReadonlyMap<string, Actor>) {\n  actors.get(id)!.')?.type, 'Actor');
-    assert.equal(member('function f(actors: Map<string, Actor>) {\n  actors.get(id)?.')?.type, 'Actor');
-    assert.equal(
-      member('class K {\n  children = 1;\n  kids: Map<string, Actor>;\n  f(id: string) {\n    this.kids.get(id).', '\n  }\n}\n')?.type,
-      'Actor',
-    );
-    assert.equal(member('function f(actors: Record<string, Actor>) {\n  actors[id].')?.type, 'Actor');
-    assert.equal(member('function f(actors: { [id: string]: Actor }) {\n  actors[id].')?.type, 'Actor');
-    assert.equal(member('function f(actors: ReadonlyArray<Actor>) {\n  actors[0].')?.type, 'Actor');
-    assert.equal(member('function f(actors: Set<Actor>) {\n  for (const a of actors) {\n    a.', '\n  }\n}\n')?.type, 'Actor');
-    assert.equal(member('function f(actors: Map<string, Actor>) {\n  actors.forEach((a) => a.', ')\n}\n')?.type, 'Actor');
-    // Written without a type: what `new Map<K, V>()` constructs.
-    assert.equal(member('const actors = new Map<string, Actor>();\nfunction f() {\n  actors.get(id).')?.type, 'Actor');
-    assert.equal(
-      member('class K {\n  kids = new Map<string, Actor>();\n  f(id: string) {\n    this.kids.get(id).', '\n  }\n}\n')?.type,
-      'Actor',
-    );
-    // A Map's `map` is no array's, and its keys are not what `get` hands out.
-    assert.notEqual(member('function f(actors: Map<Actor, string>) {\n  actors.get(a).')?.type, 'Actor');
-    assert.notEqual(member('function f(actors: Set<Actor>) {\n  actors[0].')?.type, 'Actor');
-  });
-
   it("an array method's callback on a field the class declares an array gets an element (`this.items.forEach((a) => a.`)", () => {
     const prefix = 'class K {\n  items: Actor[] = [];\n  f() {\n    this.items.forEach((a) => a.';
     assert.equal(member(prefix, ')\n  }\n}\n')?.type, 'Actor');
@@ -55,9 +31,6 @@ describe('context/syntax/ts-elements: what a TypeScript array hands out', functi
     const FILES: Record<string, string> = {
       'src/actor.ts': 'export class Actor {\n  send(e: string) {}\n  stop() {}\n}\n',
       'src/holder.ts': "import { Actor } from './actor';\n\nexport class Holder {\n  items: Actor[] = [];\n  one: Actor;\n}\n",
-      'src/registry.ts':
-        "import { Actor } from './actor';\n\nexport interface Registry {\n  readonly children: Map<string, Actor>;\n  names: Map<Actor, string>;\n  list: Array<Actor>;\n}\n",
-      'src/system.ts': "import { Actor } from './actor';\n\nexport class System {\n  private kids = new Map<string, Actor>();\n}\n",
     };
     let repo: Awaited<ReturnType<typeof indexedRepo>>;
     let engine: TandemContextEngine;
@@ -78,15 +51,6 @@ describe('context/syntax/ts-elements: what a TypeScript array hands out', functi
     it("a member the index declares an array: an element in its methods' callbacks and by index", () => {
       assert.equal(typeAt('function f(h: Holder) {\n  h.items.map((a) => a.', ')\n}\n'), 'Actor');
       assert.equal(typeAt('function f(h: Holder) {\n  h.items[0].', '\n}\n'), 'Actor');
-    });
-
-    it('a member the index declares a Map: `get()` hands out its value type; an `Array<T>` member an element', () => {
-      assert.equal(typeAt('function f(r: Registry) {\n  r.children.get(id).', '\n}\n'), 'Actor');
-      assert.equal(typeAt('function f(r: Registry) {\n  r.children.get(id)?.', '\n}\n'), 'Actor');
-      // A Map keyed by Actor hands out strings: not an Actor.
-      assert.notEqual(typeAt('function f(r: Registry) {\n  r.names.get(a).', '\n}\n'), 'Actor');
-      assert.equal(typeAt('function f(r: Registry) {\n  r.list.map((a) => a.', ')\n}\n'), 'Actor');
-      assert.equal(typeAt('function f(s: System) {\n  s.kids.get(id).', '\n}\n'), 'Actor');
     });
   });
 });
