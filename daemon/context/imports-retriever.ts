@@ -17,6 +17,7 @@
  * definitions of imported names used right above the cursor.
  */
 import type { IndexStore } from './index-store';
+import { enclosingTestTitleNames } from './test-titles';
 import { enclosingFunctionName, kindMismatch, positionKind, type PositionKind } from './cursor-position';
 import { documentUses, type DocumentUses } from './document-uses';
 import { goCompatible, goConstraint, goFileConstraint } from './go-build';
@@ -131,7 +132,8 @@ export function importsRetriever(index: ImportsIndex, q: ImportsQuery, out: Impo
     // Where it says something, more of the names nothing else speaks for are worth reading.
     const unsupported = goWanted ? MAX_RESULT_EVIDENCE : MAX_UNSUPPORTED;
     ranked = [
-      ...unusedImports(index, imports, q.rel, typed, uses, parts, position, q.language, expired),
+      // A test's enclosing `describe('isValidAttributeName', …)` names what it is about to call (test-titles.ts).
+      ...unusedImports(index, imports, q.rel, typed, uses, parts, position, q.language, expired, titledNames(before, q.language)),
       ...(expired() ? [] : samePackage(index, q.rel, typed, uses, packageParts, position, q.language, unsupported, expired, q.prefix)),
     ];
   }
@@ -184,6 +186,7 @@ function unusedImports(
   position: PositionKind,
   language: string,
   expired: () => boolean,
+  titled: ReadonlySet<string>,
 ): Ranked[] {
   const out: Ranked[] = [];
   const seen = new Set<string>();
@@ -201,7 +204,7 @@ function unusedImports(
       const aff = nameAffinity(n.local, parts);
       for (const d of defs.slice(0, 2)) {
         const mis = kindMismatch(d.kind, position, language);
-        const key = placementKey(t, mis, group, aff, at ?? 0, order);
+        const key = placementKey(t, mis, group, aff, at ?? 0, order, titled.has(n.local) ? 0 : 1);
         out.push({ site: d, signal: 'unused-import', key });
       }
     }
@@ -352,8 +355,13 @@ function usedImports(
  * first use below, import order. (Dev repositories: affinity before the first use placed
  * better than the reverse on four of five.)
  */
-function placementKey(typed: number, mismatch: number, group: number, affinity: number, at: number, order: number): number[] {
-  return [typed, mismatch, group, -Math.round(affinity * 3), at, order];
+function placementKey(typed: number, mismatch: number, group: number, affinity: number, at: number, order: number, untitled = 1): number[] {
+  return [typed, mismatch, group, untitled, -Math.round(affinity * 3), at, order];
+}
+
+/** TypeScript/JavaScript: the identifiers the titles of the test calls around the cursor name. */
+function titledNames(before: string, language: string): ReadonlySet<string> {
+  return /^(typescript|typescriptreact|javascript|javascriptreact)$/.test(language) ? enclosingTestTitleNames(before) : new Set();
 }
 
 /** The parts of the enclosing function's name, weighing as much as those of the lines right above (test runners' prefixes left out). */

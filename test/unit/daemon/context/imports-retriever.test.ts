@@ -83,6 +83,24 @@ describe('context/imports-retriever', () => {
     assert.deepEqual(run(`${imports}const a = `).placed, ['src/shapes.ts:1 unused-import', 'src/shapes.ts:5 unused-import']);
   });
 
+  it("in a test, an imported name the enclosing `describe`/`it` titles name comes first among those not used yet; a closed one's title says nothing", () => {
+    const imports = "import { add, scale, clamp } from './math';\n";
+    const body = "describe('scale', () => {\n  it('doubles (twice)', () => {\n    expect(";
+    // Without a title, import order: add first.
+    assert.deepEqual(
+      run(`${imports}describe('math', () => {\n  it('works', () => {\n    expect(`).placed[0],
+      'src/math.ts:1 unused-import',
+    );
+    assert.deepEqual(run(`${imports}${body}`).placed[0], 'src/math.ts:5 unused-import');
+    // A title in a template literal, of `test.each`, names it too.
+    assert.deepEqual(run(`${imports}test.each([1, 2])(\`clamp %d\`, (n) => {\n  expect(`).placed[0], 'src/math.ts:9 unused-import');
+    // The block titled `scale` is closed: its title no longer speaks for scale.
+    assert.deepEqual(
+      run(`${imports}describe('scale', () => {\n  it('x', () => {})\n})\ndescribe('other', () => {\n  expect(`).placed[0],
+      'src/math.ts:1 unused-import',
+    );
+  });
+
   it('places only the imported names that start with what is being typed', () => {
     const { placed } = run("import { add, scale, clamp } from './math';\nconst next = sc", '\nadd(1, 2);\n');
     assert.deepEqual(placed, ['src/math.ts:5 unused-import']);
