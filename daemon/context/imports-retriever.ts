@@ -288,8 +288,8 @@ function samePackage(
     }
   }
   // A name the index leaves out as a stop word (`New`, `String`) is among the commonest words: as common as the package's commonest name.
-  const commonest = Math.min(0, ...unsupported.map((u) => u.key[4]));
-  for (const u of unsupported) if (STOP_WORDS.has(u.site.name.toLowerCase())) u.key[4] = commonest;
+  const commonest = Math.min(0, ...unsupported.map((u) => u.key[KEY_AT]));
+  for (const u of unsupported) if (STOP_WORDS.has(u.site.name.toLowerCase())) u.key[KEY_AT] = commonest;
   if (unsupported.length > maxUnsupported) unsupported.sort(placementOrder).length = maxUnsupported;
   return [...out, ...unsupported];
 }
@@ -358,6 +358,9 @@ function usedImports(
 function placementKey(typed: number, mismatch: number, group: number, affinity: number, at: number, order: number, untitled = 1): number[] {
   return [typed, mismatch, group, untitled, -Math.round(affinity * 3), at, order];
 }
+
+/** Where `at` sits in a placement key (the Go stop-word rule rewrites it). */
+const KEY_AT = 5;
 
 /** TypeScript/JavaScript: the identifiers the titles of the test calls around the cursor name. */
 function titledNames(before: string, language: string): ReadonlySet<string> {
