@@ -50,7 +50,7 @@ import { splitTop } from './syntax/type-names';
  */
 export type GoWanted =
   | { type: string; call?: true }
-  | { values: number; call?: true; owners?: Set<string> }
+  | { values: number; call?: true; owners?: Set<string>[] }
   | { pointer: true }
   | { implementing: Set<string> }
   | { condition: true }
