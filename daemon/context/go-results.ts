@@ -7,7 +7,15 @@
  * type) are read by go-values.ts and ordered the same way.
  */
 import { goPackageDir, goPositionKind } from './go-position';
-import { goTypedValueMismatch, goValueMismatch, goValueWanted, resultOf, type GoValueIndex, type GoWanted } from './go-values';
+import {
+  declarationLine,
+  goTypedValueMismatch,
+  goValueMismatch,
+  goValueWanted,
+  resultOf,
+  type GoValueIndex,
+  type GoWanted,
+} from './go-values';
 import type { ChunkRow } from './index-store';
 import { goOwnerMismatch } from './go-uses';
 import type { DefinitionSite } from './syntax/facts';
@@ -83,7 +91,12 @@ export function goReturnWanted(prefix: string): string | undefined {
  */
 export function goResultMismatch(site: DefinitionSite, row: ChunkRow, wanted: string): number {
   const first = wanted.startsWith('(') ? wanted.slice(1, -1).split(',')[0] : wanted;
-  if (site.kind === 'type') return first.replace(/^[*&]/, '').replace(/\[.*$/, '') === site.name ? 0 : 1;
+  if (site.kind === 'type') {
+    if (first.replace(/^[*&]/, '').replace(/\[.*$/, '') === site.name) return 0;
+    // A defined type's value (`T{…}`, `T(x)`) is no basic type's: `SetMode(value string)` takes no Context
+    // (an alias, `type X = string`, may be that type).
+    return BASIC.test(first) && !/^\s*(?:type\s+)?\w+(?:\[[^\]]*\])?\s*=/.test(declarationLine(site, row)) ? 2 : 1;
+  }
   if (site.kind === 'constant' || site.kind === 'variable') return goTypedValueMismatch(site, row, first);
   if (site.kind !== 'function' && site.kind !== 'method') return 1;
   const result = resultOf(row.text.split('\n')[site.line - row.startLine] ?? '');
@@ -92,6 +105,9 @@ export function goResultMismatch(site: DefinitionSite, row: ChunkRow, wanted: st
   // `return f()` with all the results, or `return g(), nil` with the first.
   return got === wanted || got === first ? 0 : 2;
 }
+
+/** The predeclared types no defined type's value is assignable to (an interface, such as `error`, may be implemented). */
+const BASIC = /^(?:string|bool|byte|rune|u?int(?:8|16|32|64)?|uintptr|float(?:32|64)|complex(?:64|128))$/;
 
 /** A result as written, without spaces or result names (`(n int, err error)` → `(int,error)`). */
 function normal(result: string): string {
