@@ -176,11 +176,40 @@ function goTypeMismatch(
 ): number {
   const copy = wanted.call && (site.kind === 'variable' || site.kind === 'constant') ? 1 : 0;
   const miss = goResultMismatch(site, row, wanted.type);
+  // `return &counter{…}` where a Counter is wanted: a type of its package implementing the interface.
+  if (miss === 1 && site.kind === 'type') return (implementsWanted(site.name, site.path, wanted.type, index, reads) ? 0 : 1) + copy;
   return (
     (miss === 2 && (site.kind === 'function' || site.kind === 'method')
       ? goInterfaceMismatch(site, row, wanted.type, index, reads)
       : miss) + copy
   );
+}
+
+/** The workspace interface `wanted` names (its first result when several), undefined when it names no interface. */
+function wantedInterface(wanted: string, index: GoValueIndex, reads: InterfaceReads): string | undefined {
+  const first = wanted.startsWith('(') ? wanted.slice(1, -1).split(',')[0] : wanted;
+  const w = /^(?:\w+\.)?([A-Za-z_]\w*)$/.exec(first)?.[1];
+  if (!w) return undefined;
+  reads.iface ??= new Map();
+  let isInterface = reads.iface.get(w);
+  if (isInterface === undefined) {
+    isInterface = index.definitions(w, 8).some((d) => d.kind === 'interface' && d.container === undefined);
+    reads.iface.set(w, isInterface);
+  }
+  return isInterface ? w : undefined;
+}
+
+/** Whether type `name` (declared at `path`) is one of its package's types implementing the interface `wanted` names (go-members.ts). */
+function implementsWanted(name: string, path: string, wanted: string, index: GoValueIndex, reads: InterfaceReads): boolean {
+  const w = wantedInterface(wanted, index, reads);
+  return w !== undefined && implementingIn(w, goPackageDir(path), index, reads)?.has(name) === true;
+}
+
+function implementingIn(w: string, dir: string, index: GoValueIndex, reads: InterfaceReads): Set<string> | undefined {
+  reads.implementing ??= new Map();
+  const key = `${dir}\0${w}`;
+  if (!reads.implementing.has(key)) reads.implementing.set(key, index.implementing?.(w, dir));
+  return reads.implementing.get(key);
 }
 
 /** What a fit to an interface has read: its declaration, the types implementing it per package, the declarations read. */
@@ -200,24 +229,12 @@ const MAX_INTERFACE_READS = 20;
  * Counter interface { Metric; Collector; … }`), any other may be (1); 2 when the wanted type is no interface.
  */
 function goInterfaceMismatch(site: DefinitionSite, row: ChunkRow, wanted: string, index: GoValueIndex, reads: InterfaceReads): number {
-  const first = wanted.startsWith('(') ? wanted.slice(1, -1).split(',')[0] : wanted;
-  const w = /^(?:\w+\.)?([A-Za-z_]\w*)$/.exec(first)?.[1];
+  const w = wantedInterface(wanted, index, reads);
   if (!w) return 2;
-  reads.iface ??= new Map();
-  let isInterface = reads.iface.get(w);
-  if (isInterface === undefined) {
-    isInterface = index.definitions(w, 8).some((d) => d.kind === 'interface' && d.container === undefined);
-    reads.iface.set(w, isInterface);
-  }
-  if (!isInterface) return 2;
   const result = resultOf(row.text.split('\n')[site.line - row.startLine] ?? '') ?? '';
   const got = /^\*?(?:\w+\.)?([A-Za-z_]\w*)$/.exec(result.startsWith('(') ? result.slice(1).split(',')[0].trim() : result.trim())?.[1];
   if (!got) return 1;
-  const dir = goPackageDir(site.path);
-  reads.implementing ??= new Map();
-  const key = `${dir}\0${w}`;
-  if (!reads.implementing.has(key)) reads.implementing.set(key, index.implementing?.(w, dir));
-  if (reads.implementing.get(key)?.has(got)) return 0;
+  if (implementingIn(w, goPackageDir(site.path), index, reads)?.has(got)) return 0;
   if (reads.n >= MAX_INTERFACE_READS) return 1;
   reads.n++;
   const def = index.definitions(got, 4).find((d) => d.kind === 'interface' && d.container === undefined);

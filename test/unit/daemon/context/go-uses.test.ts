@@ -104,4 +104,21 @@ describe('context/go-results: a value wanted of a workspace interface', () => {
     assert.deepEqual(ranked('Collector'), ['NewCounter:0', 'newCounter:0', 'newDesc:1', 'name:1']);
     assert.deepEqual(ranked('*Desc'), ['newDesc:0', 'NewCounter:2', 'newCounter:2', 'name:2']);
   });
+
+  it('a type of the package implementing it fits (`return &counter{…}`, `[]Collector{&counter{…}`), another type may', () => {
+    const { index: base, sites } = indexOf([
+      ['Collector', 'interface', 'type Collector interface {\n\tCollect(ch chan<- Metric)\n}'],
+      ['Desc', 'type', 'type Desc struct {\n}'],
+      ['counter', 'type', 'type counter struct {\n}'],
+    ]);
+    const index: GoValueIndex = { ...base, implementing: (iface) => (iface === 'Collector' ? new Set(['counter']) : undefined) };
+    const order = (a: { key: number[] }, b: { key: number[] }) => a.key[1] - b.key[1] || a.key[2] - b.key[2];
+    const types = () => sites.filter((s) => s.kind === 'type').map((s, i) => ({ site: s, key: [0, 0, i] }));
+    const ranked = (wanted: string) =>
+      goResultFit(index, 'pkg/a.go', types(), 'func f() Collector {\n\treturn ', order, { type: wanted }).map(
+        (r) => `${r.site.name}:${r.key[1]}`,
+      );
+    assert.deepEqual(ranked('Collector'), ['counter:0', 'Desc:1']);
+    assert.deepEqual(ranked('(Collector,error)'), ['counter:0', 'Desc:1']);
+  });
 });
