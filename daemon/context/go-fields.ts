@@ -22,6 +22,33 @@ export function goFieldWanted(tail: string, line: string, rel: string, index: Go
 }
 
 /**
+ * The type an unkeyed element of a slice or array literal takes, `[]prometheus.Collector{\n\tc,\n\t|`
+ * (`[]*T{` gives `*T`): the element type written before the `{` the cursor is directly in, at the
+ * start of an element (after the `{` or a comma). A map's (`map[K]V{`: a key there) and an element
+ * type that says nothing (`any`, `interface{}`, a struct or function type) give undefined.
+ */
+export function goElementWanted(tail: string, line: string): string | undefined {
+  if (!/(?:^|[{,])\s*$/.test(line)) return undefined;
+  const code = tail.slice(-LITERAL_TAIL).replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`|\/\/[^\n]*/g, '""');
+  const open = openBrace(code, code.length);
+  if (open < 0) return undefined;
+  // The elements before the cursor's: it starts one when nothing but commas between them is open.
+  let depth = 0;
+  let start = open + 1;
+  for (let i = open + 1; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) start = i + 1;
+  }
+  if (depth !== 0 || !/^\s*$/.test(code.slice(start))) return undefined;
+  const head = code.slice(code.lastIndexOf('\n', open - 1) + 1, open);
+  const element = /(?:^|[^\w\].])\[[^\]]*\]\s*(\*?)\s*((?:\w+\.)?[A-Za-z_]\w*)\s*$/.exec(head);
+  if (!element || /^(?:any|struct|interface|func|map|chan)$/.test(element[2])) return undefined;
+  return `${element[1]}${element[2]}`;
+}
+
+/**
  * The type field `field` has in struct type `name` (of the package named `pkg`, else of the document's
  * package at `rel` or the only one so named), read from its declaration's chunk.
  */

@@ -7,7 +7,15 @@
  * type) are read by go-values.ts and ordered the same way.
  */
 import { goPackageDir, goPositionKind } from './go-position';
-import { goTypedValueMismatch, goValueMismatch, goValueWanted, resultOf, type GoValueIndex, type GoWanted } from './go-values';
+import {
+  declarationLine,
+  goTypedValueMismatch,
+  goValueMismatch,
+  goValueWanted,
+  resultOf,
+  type GoValueIndex,
+  type GoWanted,
+} from './go-values';
 import type { ChunkRow } from './index-store';
 import { goOwnerMismatch } from './go-uses';
 import type { DefinitionSite } from './syntax/facts';
@@ -83,7 +91,12 @@ export function goReturnWanted(prefix: string): string | undefined {
  */
 export function goResultMismatch(site: DefinitionSite, row: ChunkRow, wanted: string): number {
   const first = wanted.startsWith('(') ? wanted.slice(1, -1).split(',')[0] : wanted;
-  if (site.kind === 'type') return first.replace(/^[*&]/, '').replace(/\[.*$/, '') === site.name ? 0 : 1;
+  if (site.kind === 'type') {
+    if (first.replace(/^[*&]/, '').replace(/\[.*$/, '') === site.name) return 0;
+    // A defined type's value (`T{…}`, `T(x)`) is no basic type's: `SetMode(value string)` takes no Context
+    // (an alias, `type X = string`, may be that type).
+    return BASIC.test(first) && !/^\s*(?:type\s+)?\w+(?:\[[^\]]*\])?\s*=/.test(declarationLine(site, row)) ? 2 : 1;
+  }
   if (site.kind === 'constant' || site.kind === 'variable') return goTypedValueMismatch(site, row, first);
   if (site.kind !== 'function' && site.kind !== 'method') return 1;
   const result = resultOf(row.text.split('\n')[site.line - row.startLine] ?? '');
@@ -92,6 +105,9 @@ export function goResultMismatch(site: DefinitionSite, row: ChunkRow, wanted: st
   // `return f()` with all the results, or `return g(), nil` with the first.
   return got === wanted || got === first ? 0 : 2;
 }
+
+/** The predeclared types no defined type's value is assignable to (an interface, such as `error`, may be implemented). */
+const BASIC = /^(?:string|bool|byte|rune|u?int(?:8|16|32|64)?|uintptr|float(?:32|64)|complex(?:64|128))$/;
 
 /** A result as written, without spaces or result names (`(n int, err error)` → `(int,error)`). */
 function normal(result: string): string {
@@ -160,11 +176,40 @@ function goTypeMismatch(
 ): number {
   const copy = wanted.call && (site.kind === 'variable' || site.kind === 'constant') ? 1 : 0;
   const miss = goResultMismatch(site, row, wanted.type);
+  // `return &counter{…}` where a Counter is wanted: a type of its package implementing the interface.
+  if (miss === 1 && site.kind === 'type') return (implementsWanted(site.name, site.path, wanted.type, index, reads) ? 0 : 1) + copy;
   return (
     (miss === 2 && (site.kind === 'function' || site.kind === 'method')
       ? goInterfaceMismatch(site, row, wanted.type, index, reads)
       : miss) + copy
   );
+}
+
+/** The workspace interface `wanted` names (its first result when several), undefined when it names no interface. */
+function wantedInterface(wanted: string, index: GoValueIndex, reads: InterfaceReads): string | undefined {
+  const first = wanted.startsWith('(') ? wanted.slice(1, -1).split(',')[0] : wanted;
+  const w = /^(?:\w+\.)?([A-Za-z_]\w*)$/.exec(first)?.[1];
+  if (!w) return undefined;
+  reads.iface ??= new Map();
+  let isInterface = reads.iface.get(w);
+  if (isInterface === undefined) {
+    isInterface = index.definitions(w, 8).some((d) => d.kind === 'interface' && d.container === undefined);
+    reads.iface.set(w, isInterface);
+  }
+  return isInterface ? w : undefined;
+}
+
+/** Whether type `name` (declared at `path`) is one of its package's types implementing the interface `wanted` names (go-members.ts). */
+function implementsWanted(name: string, path: string, wanted: string, index: GoValueIndex, reads: InterfaceReads): boolean {
+  const w = wantedInterface(wanted, index, reads);
+  return w !== undefined && implementingIn(w, goPackageDir(path), index, reads)?.has(name) === true;
+}
+
+function implementingIn(w: string, dir: string, index: GoValueIndex, reads: InterfaceReads): Set<string> | undefined {
+  reads.implementing ??= new Map();
+  const key = `${dir}\0${w}`;
+  if (!reads.implementing.has(key)) reads.implementing.set(key, index.implementing?.(w, dir));
+  return reads.implementing.get(key);
 }
 
 /** What a fit to an interface has read: its declaration, the types implementing it per package, the declarations read. */
@@ -184,24 +229,12 @@ const MAX_INTERFACE_READS = 20;
  * Counter interface { Metric; Collector; … }`), any other may be (1); 2 when the wanted type is no interface.
  */
 function goInterfaceMismatch(site: DefinitionSite, row: ChunkRow, wanted: string, index: GoValueIndex, reads: InterfaceReads): number {
-  const first = wanted.startsWith('(') ? wanted.slice(1, -1).split(',')[0] : wanted;
-  const w = /^(?:\w+\.)?([A-Za-z_]\w*)$/.exec(first)?.[1];
+  const w = wantedInterface(wanted, index, reads);
   if (!w) return 2;
-  reads.iface ??= new Map();
-  let isInterface = reads.iface.get(w);
-  if (isInterface === undefined) {
-    isInterface = index.definitions(w, 8).some((d) => d.kind === 'interface' && d.container === undefined);
-    reads.iface.set(w, isInterface);
-  }
-  if (!isInterface) return 2;
   const result = resultOf(row.text.split('\n')[site.line - row.startLine] ?? '') ?? '';
   const got = /^\*?(?:\w+\.)?([A-Za-z_]\w*)$/.exec(result.startsWith('(') ? result.slice(1).split(',')[0].trim() : result.trim())?.[1];
   if (!got) return 1;
-  const dir = goPackageDir(site.path);
-  reads.implementing ??= new Map();
-  const key = `${dir}\0${w}`;
-  if (!reads.implementing.has(key)) reads.implementing.set(key, index.implementing?.(w, dir));
-  if (reads.implementing.get(key)?.has(got)) return 0;
+  if (implementingIn(w, goPackageDir(site.path), index, reads)?.has(got)) return 0;
   if (reads.n >= MAX_INTERFACE_READS) return 1;
   reads.n++;
   const def = index.definitions(got, 4).find((d) => d.kind === 'interface' && d.container === undefined);

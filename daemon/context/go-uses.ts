@@ -32,9 +32,13 @@ export function goMembersUsedBelow(name: string, after: string): string[] {
   return out;
 }
 
-/** The types declaring every one of `members` (undefined when no type of the workspace declares them all). */
-export function goOwners(members: string[], index: GoValueIndex): Set<string> | undefined {
-  let owners: Set<string> | undefined;
+/**
+ * The types declaring each of `members`, one set a member (undefined when one of them no type of the
+ * workspace declares): a type has them all when it declares, or embeds one declaring, each (`r.Use(…)`
+ * and `r.ServeHTTP(…)` on an Engine, which declares ServeHTTP and Use, and `r.GET` from the RouterGroup it embeds).
+ */
+export function goOwners(members: string[], index: GoValueIndex): Set<string>[] | undefined {
+  const owners: Set<string>[] = [];
   for (const m of members) {
     const of = new Set(
       index
@@ -42,9 +46,10 @@ export function goOwners(members: string[], index: GoValueIndex): Set<string> | 
         .map((d) => d.container)
         .filter((c): c is string => c !== undefined),
     );
-    owners = owners ? new Set([...owners].filter((o) => of.has(o))) : of;
+    if (of.size === 0) return undefined;
+    owners.push(of);
   }
-  return owners && owners.size > 0 ? owners : undefined;
+  return owners.length > 0 ? owners : undefined;
 }
 
 /**
@@ -55,7 +60,7 @@ export function goOwners(members: string[], index: GoValueIndex): Set<string> | 
 export function goOwnerMismatch(
   site: DefinitionSite,
   row: ChunkRow,
-  owners: Set<string>,
+  owners: Set<string>[],
   index: GoValueIndex,
   reads: { n: number },
 ): number {
@@ -66,7 +71,8 @@ export function goOwnerMismatch(
     const first = result?.startsWith('(') ? result.slice(1).split(',')[0].trim().split(/\s+/).pop() : result;
     type = first ? /^\*?(?:\w+\.)?([A-Za-z_]\w*)$/.exec(first.trim())?.[1] : undefined;
   }
-  if (type === undefined || owners.has(type)) return 0;
+  const missing = type === undefined ? [] : owners.filter((o) => !o.has(type));
+  if (type === undefined || missing.length === 0) return 0;
   if (reads.n >= MAX_EMBED_READS) return 0;
   reads.n++;
   const def = index.definitions(type, 4).find((d) => d.kind === 'type' || d.kind === 'interface');
@@ -75,10 +81,13 @@ export function goOwnerMismatch(
   const declared = index.chunks([def.chunkId]).get(def.chunkId);
   if (!declared) return 0;
   const lines = declared.text.split('\n').slice(Math.max(0, def.line - declared.startLine));
-  for (const l of lines.slice(1)) {
+  const embeds: string[] = [];
+  // A struct's or an interface's body (`type HandlerFunc func(*Context)` embeds nothing).
+  for (const l of /\b(?:struct|interface)\s*\{\s*$/.test(lines[0] ?? '') ? lines.slice(1) : []) {
     if (/^\}/.test(l)) break;
     const embedded = /^\s*\*?(?:\w+\.)?([A-Za-z_]\w*)\s*(?:\/\/.*|`[^`]*`)?$/.exec(l);
-    if (embedded && owners.has(embedded[1])) return 0;
+    if (embedded) embeds.push(embedded[1]);
   }
-  return 1;
+  // What the type does not declare, a type it embeds must.
+  return missing.every((o) => embeds.some((e) => o.has(e))) ? 0 : 1;
 }

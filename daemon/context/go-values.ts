@@ -18,6 +18,7 @@
  *   parameter, read from its declaration line in the index (`...T` gives T from there on;
  *   a type parameter, `any`, `interface{}` and a function type say nothing);
  * - a keyed element of a composite literal, `T{\n\tField: |`: the field's type (go-fields.ts);
+ *   an element of a slice or array literal, `[]T{a, |`: a T;
  * - `var _ |`: an interface, one listing a method the document declares first (go-assertions.ts);
  * - `var _ Render = (*|` (or `= &|`, `= |`): a type of the package implementing the interface
  *   (go-members.ts finds them by their methods), the assertion Go code writes beside each;
@@ -36,7 +37,7 @@ import type { ChunkRow } from './index-store';
 import type { DefinitionSite } from './syntax/facts';
 import { goAssertionMethods, goAssertionMismatch, type AssertionMethods } from './go-assertions';
 import { goCallbackParameterType } from './go-callbacks';
-import { goFieldWanted, goStructFieldType } from './go-fields';
+import { goElementWanted, goFieldWanted, goStructFieldType } from './go-fields';
 import { goMembersUsedBelow, goOwners } from './go-uses';
 import { goPackageDir } from './go-position';
 import { splitTop } from './syntax/type-names';
@@ -49,7 +50,7 @@ import { splitTop } from './syntax/type-names';
  */
 export type GoWanted =
   | { type: string; call?: true }
-  | { values: number; call?: true; owners?: Set<string> }
+  | { values: number; call?: true; owners?: Set<string>[] }
   | { pointer: true }
   | { implementing: Set<string> }
   | { condition: true }
@@ -102,6 +103,9 @@ export function goValueWanted(
   // `T{\n\tField: |`: the field's type (go-fields.ts).
   const field = goFieldWanted(tail, line, rel, index);
   if (field) return { type: field };
+  // `[]Collector{\n\tc,\n\t|`: the element type.
+  const element = goElementWanted(tail, line);
+  if (element) return { type: element };
   return (
     fieldAssignmentWanted(tail, line, rel, index) ??
     caseWanted(tail, line, rel, index) ??

@@ -5,6 +5,7 @@
  * that is not used above the cursor is likely about to be used at it).
  */
 import { posix } from 'node:path';
+import { goAssumedName } from './syntax/import-readers';
 
 export interface ImportedName {
   /** Name as declared in the imported module. */
@@ -81,7 +82,7 @@ export function parseImports(text: string, languageId: string): ImportStatement[
   } else if (lang === 'java' || lang === 'kotlin' || lang === 'scala') {
     for (const m of text.matchAll(javaImport)) out.push({ specifier: `${m[1]}.${m[2]}`, names: [{ imported: m[2], local: m[2] }] });
   } else if (lang === 'go') {
-    for (const m of text.matchAll(goImport)) out.push({ specifier: m[2], names: [], namespace: m[1] ?? m[2].split('/').pop() });
+    for (const m of text.matchAll(goImport)) out.push({ specifier: m[2], names: [], namespace: m[1] ?? goAssumedName(m[2]) });
   }
   return out;
 }

@@ -119,8 +119,8 @@ export function rankMembers(
     if (goWanted) {
       const miss = goMemberMismatch(s.m.site, row, goWanted, q.goIndex, goReads);
       s.key[5] += miss;
-      // A function declared to give something else is not the one used below either (a value may start a chain: `json.API.`).
-      if (miss >= 2 && (s.m.site.kind === 'function' || s.m.site.kind === 'method')) s.key[4] += 2;
+      // A function (or a type) declared to give something else is not the one used below either (a value may start a chain: `json.API.`).
+      if (miss >= 2 && (s.m.site.kind === 'function' || s.m.site.kind === 'method' || s.m.site.kind === 'type')) s.key[4] += 2;
     }
     if (goPackageKind && s.m.signal === 'namespace-member') s.key[5] += goKindMismatch(s.m.site.kind, goPackageKind);
     // Rust: a statement calls for an effect, `let (a, b) =` takes a tuple (rust-member-fit.ts).

@@ -103,15 +103,24 @@ export function pyImports(node: Node): ImportFact[] | undefined {
   return undefined;
 }
 
+/**
+ * The name a Go import path's package is assumed to declare: its last element, without a major
+ * version suffix (`github.com/cespare/xxhash/v2` → xxhash, as goimports assumes), conventional
+ * affixes (`go-yaml` → yaml, `yaml.v3` → yaml; `client_golang` stays).
+ */
+export function goAssumedName(spec: string): string {
+  const parts = spec.split('/');
+  const last = (parts.length > 1 && /^v\d+$/.test(parts[parts.length - 1]) ? parts[parts.length - 2] : parts[parts.length - 1]) || spec;
+  return last.replace(/^go-|[.-]v\d+$|-go$/g, '').replace(/-/g, '_');
+}
+
 export function goImports(node: Node): ImportFact[] | undefined {
   if (node.type !== 'import_spec') return undefined;
   const path = node.childForFieldName('path');
   if (!path) return undefined;
   const spec = unquote(path.text);
   const alias = node.childForFieldName('name')?.text;
-  const last = spec.split('/').pop() ?? spec;
-  // Conventional package names: `go-yaml` → yaml, `yaml.v3` → yaml, `client_golang` stays.
-  const namespace = alias ?? last.replace(/^go-|[.-]v\d+$|-go$/g, '').replace(/-/g, '_');
+  const namespace = alias ?? goAssumedName(spec);
   return [{ specifier: spec, kind: 'package', names: [], namespace, line: line(node) }];
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { goFieldWanted, structFieldType } from '../../../../daemon/context/go-fields';
+import { goElementWanted, goFieldWanted, structFieldType } from '../../../../daemon/context/go-fields';
 import { goMemberWanted } from '../../../../daemon/context/go-results';
 import { goValueWanted, type GoValueIndex } from '../../../../daemon/context/go-values';
 import type { ChunkRow } from '../../../../daemon/context/index-store';
@@ -67,5 +67,21 @@ describe("context/go-fields: a composite literal's keyed element takes its field
     // Not a literal's element: a label, a case, a literal of an unknown type.
     assert.equal(goFieldWanted('func f() {\n\tswitch x {\n\tdefault: ', '\tdefault: ', 'pkg/a.go', ix), undefined);
     assert.equal(goFieldWanted('func f() {\n\tx := Unknown{\n\t\tMode: ', '\t\tMode: ', 'pkg/a.go', ix), undefined);
+  });
+
+  it("an element of a slice or array literal takes the literal's element type", () => {
+    const ix = index();
+    const regs = 'func init() {\n\tcs := []prometheus.Collector{\n\t\tnewCounter("a, b", f(x, y)),\n\t\t';
+    assert.equal(goElementWanted(regs, '\t\t'), 'prometheus.Collector');
+    assert.deepEqual(goValueWanted(regs, 'pkg/a.go', ix, false), { type: 'prometheus.Collector' });
+    assert.equal(goElementWanted('func f() {\n\tps := []*Param{a, ', '\tps := []*Param{a, '), '*Param');
+    assert.equal(goElementWanted('var xs = [3]Mode{', 'var xs = [3]Mode{'), 'Mode');
+    // Inside an element's call, a map's key, a generic type's literal, a struct's field, an elided element's `{`: no element of the slice.
+    assert.equal(goElementWanted('func f() {\n\tcs := []Collector{newCounter(a, ', '\tcs := []Collector{newCounter(a, '), undefined);
+    assert.equal(goElementWanted('var m = map[string]Mode{', 'var m = map[string]Mode{'), undefined);
+    assert.equal(goElementWanted('var s = Set[int]{', 'var s = Set[int]{'), undefined);
+    assert.equal(goElementWanted('var xs = []any{', 'var xs = []any{'), undefined);
+    assert.equal(goElementWanted('func f() {\n\tfor _, c := range []Case{a, b} {\n\t\t', '\t\t'), undefined);
+    assert.equal(goElementWanted('func f() {\n\tx := Case{\n\t\t', '\t\t'), undefined);
   });
 });

@@ -46,6 +46,11 @@ describe('context/go-results: what `return |` takes in a Go function', () => {
     assert.equal(goResultMismatch(...site('Engine', 'type', 'type Engine struct {'), '(*Engine,error)'), 0);
     assert.equal(goResultMismatch(...site('name', 'function', 'func name() string {'), '(*Engine,error)'), 2);
     assert.equal(goResultMismatch(...site('node', 'type', 'type node struct {'), '*Engine'), 1);
+    // A defined type's value is no basic type's (an alias may be it; an interface such as error may be implemented).
+    assert.equal(goResultMismatch(...site('Context', 'type', 'type Context struct {'), 'string'), 2);
+    assert.equal(goResultMismatch(...site('Mode', 'type', 'type Mode string'), '(int,error)'), 2);
+    assert.equal(goResultMismatch(...site('Name', 'type', 'type Name = string'), 'string'), 1);
+    assert.equal(goResultMismatch(...site('Error', 'type', 'type Error struct {'), 'error'), 1);
     assert.equal(goResultMismatch(...site('errX', 'variable', 'var errX = wrap("x")'), 'error'), 1);
     // A constant or a variable declared so, or made by the standard library's error constructors.
     assert.equal(goResultMismatch(...site('errX', 'variable', 'var errX = errors.New("x")'), 'error'), 0);

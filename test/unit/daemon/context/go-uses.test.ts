@@ -45,14 +45,19 @@ describe('context/go-uses: `x := |` with x.M used below takes a value of a type 
     ['Engine', 'type', 'type Engine struct {\n\t*Group\n\tname string\n}'],
     ['Group', 'type', 'type Group struct {\n}'],
     ['GET', 'method', 'func (g *Group) GET(path string) {', 'Group'],
+    ['Run', 'method', 'func (e *Engine) Run() {', 'Engine'],
+    ['Handler', 'type', 'type Handler func(c *Counter)\n\tGroup\n}'],
+    ['handler', 'function', 'func handler() Handler {'],
     ['Desc', 'type', 'type Desc struct {\n}'],
   ]);
 
   it('reads the members used through the name below, until the function ends or the name is bound again', () => {
     assert.deepEqual(goMembersUsedBelow('c', '\tc.Inc()\n\tc.Add(2) // c.Inc\n\tx.Set()\n}\nfunc g() {\n\tc.Reset()\n'), ['Inc', 'Add']);
     assert.deepEqual(goMembersUsedBelow('c', '\tc = other()\n\tc.Inc()\n'), []);
-    assert.deepEqual(goOwners(['Inc'], index), new Set(['Counter']));
-    assert.equal(goOwners(['Inc', 'GET'], index), undefined);
+    assert.deepEqual(goOwners(['Inc'], index), [new Set(['Counter'])]);
+    assert.deepEqual(goOwners(['Inc', 'GET'], index), [new Set(['Counter']), new Set(['Group'])]);
+    // A member no type of the workspace declares: nothing known.
+    assert.equal(goOwners(['Inc', 'Missing'], index), undefined);
   });
 
   it('orders the functions giving a type that declares (or embeds one declaring) what is used below first', () => {
@@ -63,11 +68,13 @@ describe('context/go-uses: `x := |` with x.M used below takes a value of a type 
       const ranked = fns.map((s, i) => ({ site: s, key: [0, 0, i] }));
       return goResultFit(index, 'pkg/a.go', ranked, before, order, wanted).map((r) => r.site.name);
     };
-    assert.deepEqual(fit('func f() {\n\tc := ', '\tc.Inc()\n}\n'), ['NewCounter', 'newDesc', 'newEngine']);
-    // GET is Group's, which Engine embeds.
-    assert.deepEqual(fit('func f() {\n\tr := ', '\tr.GET("/")\n}\n'), ['newEngine', 'newDesc', 'NewCounter']);
+    assert.deepEqual(fit('func f() {\n\tc := ', '\tc.Inc()\n}\n'), ['NewCounter', 'newDesc', 'newEngine', 'handler']);
+    // GET is Group's, which Engine embeds (a function type's declaration embeds nothing).
+    assert.deepEqual(fit('func f() {\n\tr := ', '\tr.GET("/")\n}\n'), ['newEngine', 'newDesc', 'NewCounter', 'handler']);
+    // Run is Engine's own, GET its embedded Group's: no one type declares both, an Engine has both.
+    assert.deepEqual(fit('func f() {\n\tr := ', '\tr.GET("/")\n\tr.Run()\n}\n'), ['newEngine', 'newDesc', 'NewCounter', 'handler']);
     // Nothing used below: the order stays.
-    assert.deepEqual(fit('func f() {\n\tr := ', '}\n'), ['newDesc', 'NewCounter', 'newEngine']);
+    assert.deepEqual(fit('func f() {\n\tr := ', '}\n'), ['newDesc', 'NewCounter', 'newEngine', 'handler']);
   });
 });
 
@@ -96,5 +103,22 @@ describe('context/go-results: a value wanted of a workspace interface', () => {
       ).map((r) => `${r.site.name}:${r.key[1]}`);
     assert.deepEqual(ranked('Collector'), ['NewCounter:0', 'newCounter:0', 'newDesc:1', 'name:1']);
     assert.deepEqual(ranked('*Desc'), ['newDesc:0', 'NewCounter:2', 'newCounter:2', 'name:2']);
+  });
+
+  it('a type of the package implementing it fits (`return &counter{…}`, `[]Collector{&counter{…}`), another type may', () => {
+    const { index: base, sites } = indexOf([
+      ['Collector', 'interface', 'type Collector interface {\n\tCollect(ch chan<- Metric)\n}'],
+      ['Desc', 'type', 'type Desc struct {\n}'],
+      ['counter', 'type', 'type counter struct {\n}'],
+    ]);
+    const index: GoValueIndex = { ...base, implementing: (iface) => (iface === 'Collector' ? new Set(['counter']) : undefined) };
+    const order = (a: { key: number[] }, b: { key: number[] }) => a.key[1] - b.key[1] || a.key[2] - b.key[2];
+    const types = () => sites.filter((s) => s.kind === 'type').map((s, i) => ({ site: s, key: [0, 0, i] }));
+    const ranked = (wanted: string) =>
+      goResultFit(index, 'pkg/a.go', types(), 'func f() Collector {\n\treturn ', order, { type: wanted }).map(
+        (r) => `${r.site.name}:${r.key[1]}`,
+      );
+    assert.deepEqual(ranked('Collector'), ['counter:0', 'Desc:1']);
+    assert.deepEqual(ranked('(Collector,error)'), ['counter:0', 'Desc:1']);
   });
 });

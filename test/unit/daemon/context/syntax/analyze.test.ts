@@ -116,6 +116,8 @@ describe('context/syntax: tree-sitter analysis', function () {
         '\tf "fmt"',
         '\t"github.com/x/y/z"',
         '\tyaml "gopkg.in/yaml.v3"',
+        '\t"github.com/cespare/xxhash/v2"',
+        '\t"github.com/go-kit/log"',
         ')',
         'type T struct{ A int }',
         'func (t *T) M() {}',
@@ -127,15 +129,22 @@ describe('context/syntax: tree-sitter analysis', function () {
     );
     assert.equal(g.packageName, 'store');
     assert.deepEqual(g.defs, [
-      'type:T:7',
-      'method:M@T:8',
-      'function:New:9',
-      'constant:A:10',
-      'constant:B:10',
-      'variable:v:11',
-      'variable:w:11',
+      'type:T:9',
+      'method:M@T:10',
+      'function:New:11',
+      'constant:A:12',
+      'constant:B:12',
+      'variable:v:13',
+      'variable:w:13',
     ]);
-    assert.deepEqual(g.imports, ['package fmt as f[]', 'package github.com/x/y/z as z[]', 'package gopkg.in/yaml.v3 as yaml[]']);
+    // A major version suffix is no package name: the element before it is (`xxhash/v2` → xxhash).
+    assert.deepEqual(g.imports, [
+      'package fmt as f[]',
+      'package github.com/x/y/z as z[]',
+      'package gopkg.in/yaml.v3 as yaml[]',
+      'package github.com/cespare/xxhash/v2 as xxhash[]',
+      'package github.com/go-kit/log as log[]',
+    ]);
   });
 
   it('Rust: items, impl members, use trees, globs and mod declarations', () => {
