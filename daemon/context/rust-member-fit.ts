@@ -118,6 +118,8 @@ export function rustMemberWanted(before: string, suffix: string): RustWanted | u
   const opener = blockOpener(lines.slice(0, -1));
   const body = opener !== undefined && /^(?:\}\s*)?(?:else\b|(?:if|while|for|loop)\b)/.test(opener) && opener.endsWith('{');
   if (next !== undefined && next.trim().startsWith('}') && !body) return undefined;
+  // The chain goes on below (`h2.drive(…)` then `.await;`, `.unwrap();`): what the member returns is read there.
+  if (next !== undefined && /^\s*(?:\.|\?)/.test(next)) return undefined;
   return { statement: true };
 }
 

@@ -88,6 +88,9 @@ describe('context/rust-member-fit', () => {
     assert.equal(rustMemberWanted('    let n = {\n        stats.add(1);\n        stats.', '\n    };\n'), undefined);
     assert.equal(rustMemberWanted('let x =\n    b.', '\nfoo();'), undefined);
     assert.equal(rustMemberWanted('let x = b.', '\nfoo();'), undefined);
+    // The chain goes on on the next line: what the member returns is awaited or unwrapped there, not dropped.
+    assert.equal(rustMemberWanted('    x();\n    h2.', '\n        .await;\n}'), undefined);
+    assert.equal(rustMemberWanted('    x();\n    h2.', '\n        ?;\n}'), undefined);
   });
 
   it('a statement calls a method for its effect: nothing, `&mut Self`, `Result<()>`; not one returning a value', () => {
