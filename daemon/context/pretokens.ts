@@ -116,10 +116,53 @@ export function batchCounter(enc: Pick<Tiktoken, 'encode' | 'encode_ordinary'>):
 
 const SEPARATOR = '<|endoftext|>';
 
+/**
+ * A bounded map in two generations: entries go into the young one, which becomes the old one
+ * when it holds half the bound (the old one is dropped then); a hit in the old one moves
+ * back to the young. Evicting a Map's oldest key one at a time walks over the holes the
+ * deletions leave at its start until the table is rebuilt; a generation dropped whole costs
+ * nothing. (The pre-token cache keeps its one Map: two lookups a pre-token measured slower.)
+ */
+class Generations {
+  private young = new Map<string, number>();
+  private old = new Map<string, number>();
+
+  constructor(private readonly max: number) {}
+
+  get size(): number {
+    return this.young.size + this.old.size;
+  }
+
+  get(key: string): number | undefined {
+    const n = this.young.get(key);
+    if (n !== undefined) return n;
+    const m = this.old.get(key);
+    if (m !== undefined) this.put(key, m);
+    return m;
+  }
+
+  has(key: string): boolean {
+    return this.young.has(key) || this.old.has(key);
+  }
+
+  set(key: string, n: number): void {
+    this.put(own(key), n);
+  }
+
+  private put(key: string, n: number): void {
+    this.young.set(key, n);
+    if (this.young.size >= Math.max(1, this.max >> 1)) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+  }
+}
+
 export class PretokenCounter {
   private readonly cache = new Map<string, number>();
+  private readonly maxEntries: number;
   /** Counts of the line pieces of long texts (`LINE_SPLIT_MIN`). */
-  private readonly lines = new Map<string, number>();
+  private readonly lines: Generations;
 
   /**
    * @param countMany tiktoken's counts of pieces of text with no special tokens, in order (`batchCounter`).
@@ -127,10 +170,13 @@ export class PretokenCounter {
    */
   constructor(
     private readonly countMany: (pieces: string[]) => number[],
-    private readonly maxEntries = 60_000,
+    maxEntries = 60_000,
     /** The most line pieces remembered (the oldest go first). */
-    private readonly maxLines = 20_000,
-  ) {}
+    maxLines = 20_000,
+  ) {
+    this.maxEntries = maxEntries;
+    this.lines = new Generations(maxLines);
+  }
 
   count(text: string): number {
     let total = 0;
@@ -157,32 +203,88 @@ export class PretokenCounter {
   private ordinary(text: string, start: number, end: number): number {
     if (start >= end) return 0;
     if (end - start < LINE_SPLIT_MIN) return this.scan([start === 0 && end === text.length ? text : text.slice(start, end)])[0];
-    // The text's line pieces: remembered counts are added up, the rest scanned together
-    // (one tiktoken call for all of their pre-tokens not seen yet).
+    const cuts = [start];
+    for (let nl = text.indexOf('\n', start); nl !== -1 && nl < end - 1; nl = text.indexOf('\n', nl + 1))
+      if (lineStartSplits(text, nl + 1, end)) cuts.push(nl + 1);
+    cuts.push(end);
+    // Most of a text counted before (the same window a keystroke later, or grown by a few
+    // lines) is lines counted before, its middle one too: its pieces are added up. Otherwise
+    // one scan of the whole, each piece's count kept on the way.
+    const mid = (cuts.length - 1) >> 1;
+    return this.lines.has(text.slice(cuts[mid], cuts[mid + 1])) ? this.byPieces(text, cuts) : this.scanCut(text, cuts);
+  }
+
+  /** The pieces between `cuts`: remembered counts added up, the rest scanned together (one tiktoken call). */
+  private byPieces(text: string, cuts: number[]): number {
     let total = 0;
     const misses: string[] = [];
-    const take = (from: number, to: number) => {
-      const piece = text.slice(from, to);
-      const n = to - from <= MAX_CACHED_LINE ? this.lines.get(piece) : undefined;
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const piece = text.slice(cuts[i], cuts[i + 1]);
+      const n = piece.length <= MAX_CACHED_LINE ? this.lines.get(piece) : undefined;
       if (n === undefined) misses.push(piece);
       else total += n;
-    };
-    let from = start;
-    for (let nl = text.indexOf('\n', start); nl !== -1 && nl < end - 1; nl = text.indexOf('\n', nl + 1)) {
-      if (!lineStartSplits(text, nl + 1, end)) continue;
-      take(from, nl + 1);
-      from = nl + 1;
     }
-    take(from, end);
     if (misses.length === 0) return total;
     const counts = this.scan(misses);
     misses.forEach((piece, i) => {
       total += counts[i];
-      if (piece.length > MAX_CACHED_LINE) return;
-      if (this.lines.size >= this.maxLines) this.lines.delete(this.lines.keys().next().value as string);
-      this.lines.set(own(piece), counts[i]);
+      this.rememberLine(piece, counts[i]);
     });
     return total;
+  }
+
+  /** `text[cuts[0], last cut)` scanned once, each piece's count (pre-tokens never cross a cut) remembered on the way. */
+  private scanCut(text: string, cuts: number[]): number {
+    const start = cuts[0];
+    const part = text.slice(start, cuts[cuts.length - 1]);
+    const totals = new Array<number>(cuts.length - 1).fill(0);
+    const unseen = new Map<string, number>();
+    const pieces: string[] = [];
+    const occurrences: number[] = [];
+    CL100K_PRETOKEN.lastIndex = 0;
+    let expected = 0;
+    let piece = 0;
+    for (let m = CL100K_PRETOKEN.exec(part); m; m = CL100K_PRETOKEN.exec(part)) {
+      if (m.index !== expected) return this.countMany([part])[0];
+      expected = m.index + m[0].length;
+      while (piece + 2 < cuts.length && m.index >= cuts[piece + 1] - start) piece++;
+      const n = this.cache.get(m[0]);
+      if (n !== undefined) {
+        totals[piece] += n;
+        continue;
+      }
+      let at = unseen.get(m[0]);
+      if (at === undefined) {
+        at = pieces.push(m[0]) - 1;
+        unseen.set(m[0], at);
+      }
+      occurrences.push(at, piece);
+    }
+    if (expected !== part.length) return this.countMany([part])[0];
+    if (pieces.length > 0) {
+      const counts = this.countMany(pieces);
+      for (let i = 0; i < occurrences.length; i += 2) totals[occurrences[i + 1]] += counts[occurrences[i]];
+      this.rememberPretokens(pieces, counts);
+    }
+    let total = 0;
+    for (let i = 0; i < totals.length; i++) {
+      total += totals[i];
+      if (cuts[i + 1] - cuts[i] <= MAX_CACHED_LINE) this.rememberLine(text.slice(cuts[i], cuts[i + 1]), totals[i]);
+    }
+    return total;
+  }
+
+  private rememberLine(piece: string, n: number): void {
+    if (piece.length > MAX_CACHED_LINE) return;
+    this.lines.set(piece, n);
+  }
+
+  private rememberPretokens(pieces: string[], counts: number[]): void {
+    pieces.forEach((p, i) => {
+      if (p.length > MAX_CACHED_LENGTH) return;
+      if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(own(p), counts[i]);
+    });
   }
 
   /** Tokens of each part by its pre-tokens: remembered ones looked up, the others encoded together. */
@@ -226,11 +328,7 @@ export class PretokenCounter {
     if (pieces.length === 0) return totals;
     const counts = this.countMany(pieces);
     for (let i = 0; i < occurrences.length; i += 2) totals[occurrences[i + 1]] += counts[occurrences[i]];
-    pieces.forEach((p, i) => {
-      if (p.length > MAX_CACHED_LENGTH) return;
-      if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
-      this.cache.set(own(p), counts[i]);
-    });
+    this.rememberPretokens(pieces, counts);
     return totals;
   }
 }
