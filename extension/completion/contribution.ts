@@ -167,6 +167,17 @@ export const completionContribution: ExtensionContribution = {
         if (e.affectsConfiguration('tandem.enable')) core.cancelInflight();
       }),
       vscode.window.onDidChangeActiveTextEditor(prepareActive),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        const editor = e.textEditor;
+        const document = editor.document;
+        if (editor !== vscode.window.activeTextEditor || !(SUPPORTED_SCHEMES as readonly string[]).includes(document.uri.scheme)) return;
+        preparer.moved({
+          path: documentPath(document),
+          line: editor.selection.active.line,
+          snapshot: () =>
+            vscode.window.activeTextEditor === editor && !document.isClosed ? inputAt(document, editor.selection.active) : undefined,
+        });
+      }),
       client.manager.onDidChangeState((state) => {
         if (state.kind === 'connected') prepareActive();
       }),

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { CompletionPreparer, PREPARE_DELAY_MS, type PrepareInput } from '../../../../extension/completion/prepare';
+import { CompletionPreparer, PREPARE_DELAY_MS, PREPARE_JUMP_LINES, type PrepareInput } from '../../../../extension/completion/prepare';
 import type { Logger } from '../../../../extension/log';
 import { ErrorCodes, TandemError, type PrepareCompletionRequest } from '../../../../protocol';
 import { FakeClock, flushAsync } from '../fake-clock';
@@ -119,6 +119,29 @@ describe('CompletionPreparer', () => {
     await cancelled.clock.advance(PREPARE_DELAY_MS);
     await flushAsync();
     assert.deepEqual(cancelled.logged, []);
+  });
+
+  it('prepares again after a far jump within the document, not while typing or moving nearby', async () => {
+    const { clock, sent, preparer } = setup();
+    const at = (line: number): PrepareInput => ({ ...input('/w/a.ts'), line });
+    let cursor = 10;
+    const target = () => ({ path: '/w/a.ts', line: cursor, snapshot: () => at(cursor) });
+    preparer.moved(target());
+    await clock.advance(PREPARE_DELAY_MS);
+    assert.equal(sent.length, 0, 'a document never prepared is left to focused()');
+    preparer.focused(target());
+    await clock.advance(PREPARE_DELAY_MS);
+    assert.equal(sent.length, 1);
+    for (cursor = 11; cursor < 10 + PREPARE_JUMP_LINES; cursor += 7) preparer.moved(target());
+    await clock.advance(PREPARE_DELAY_MS);
+    assert.equal(sent.length, 1, 'moves within the prepared window send nothing');
+    cursor = 10 + PREPARE_JUMP_LINES + 40;
+    preparer.moved(target());
+    preparer.moved({ ...target(), path: '/w/other.ts' });
+    await clock.advance(PREPARE_DELAY_MS);
+    assert.equal(sent.length, 2);
+    assert.equal(sent[1].params.document.line, cursor);
+    assert.equal(sent[0].signal.aborted, true, 'the prepare for the old place is dropped');
   });
 
   it('logs what the daemon prepared', async () => {
