@@ -103,20 +103,19 @@ export const completionContribution: ExtensionContribution = {
       ready: () => client.manager.session !== undefined && client.hasFeature('completionPrepare'),
       log: logger,
     });
-    /** The active editor's document, prepared for its first completion (not other editors, nor output panes). */
-    const prepareActive = () => {
+    /** What the preparer needs of the active editor (undefined: none, or a document completions do not serve, like an output pane). */
+    const activeTarget = () => {
       const editor = vscode.window.activeTextEditor;
       const document = editor?.document;
-      if (!editor || !document || !(SUPPORTED_SCHEMES as readonly string[]).includes(document.uri.scheme)) {
-        preparer.focused(undefined);
-        return;
-      }
-      preparer.focused({
+      if (!editor || !document || !(SUPPORTED_SCHEMES as readonly string[]).includes(document.uri.scheme)) return undefined;
+      return {
         path: documentPath(document),
+        line: editor.selection.active.line,
         snapshot: () =>
           vscode.window.activeTextEditor === editor && !document.isClosed ? inputAt(document, editor.selection.active) : undefined,
-      });
+      };
     };
+    const prepareActive = () => preparer.focused(activeTarget());
     const core = new CompletionCore({
       backend: {
         complete: (params, signal) => {
@@ -168,15 +167,8 @@ export const completionContribution: ExtensionContribution = {
       }),
       vscode.window.onDidChangeActiveTextEditor(prepareActive),
       vscode.window.onDidChangeTextEditorSelection((e) => {
-        const editor = e.textEditor;
-        const document = editor.document;
-        if (editor !== vscode.window.activeTextEditor || !(SUPPORTED_SCHEMES as readonly string[]).includes(document.uri.scheme)) return;
-        preparer.moved({
-          path: documentPath(document),
-          line: editor.selection.active.line,
-          snapshot: () =>
-            vscode.window.activeTextEditor === editor && !document.isClosed ? inputAt(document, editor.selection.active) : undefined,
-        });
+        const target = e.textEditor === vscode.window.activeTextEditor ? activeTarget() : undefined;
+        if (target) preparer.moved(target);
       }),
       client.manager.onDidChangeState((state) => {
         if (state.kind === 'connected') prepareActive();
