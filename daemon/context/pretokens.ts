@@ -238,34 +238,14 @@ export class PretokenCounter {
     const start = cuts[0];
     const part = text.slice(start, cuts[cuts.length - 1]);
     const totals = new Array<number>(cuts.length - 1).fill(0);
-    const unseen = new Map<string, number>();
-    const pieces: string[] = [];
-    const occurrences: number[] = [];
-    CL100K_PRETOKEN.lastIndex = 0;
-    let expected = 0;
+    const unseen = new Unseen();
     let piece = 0;
-    for (let m = CL100K_PRETOKEN.exec(part); m; m = CL100K_PRETOKEN.exec(part)) {
-      if (m.index !== expected) return this.countMany([part])[0];
-      expected = m.index + m[0].length;
-      while (piece + 2 < cuts.length && m.index >= cuts[piece + 1] - start) piece++;
-      const n = this.cache.get(m[0]);
-      if (n !== undefined) {
-        totals[piece] += n;
-        continue;
-      }
-      let at = unseen.get(m[0]);
-      if (at === undefined) {
-        at = pieces.push(m[0]) - 1;
-        unseen.set(m[0], at);
-      }
-      occurrences.push(at, piece);
-    }
-    if (expected !== part.length) return this.countMany([part])[0];
-    if (pieces.length > 0) {
-      const counts = this.countMany(pieces);
-      for (let i = 0; i < occurrences.length; i += 2) totals[occurrences[i + 1]] += counts[occurrences[i]];
-      this.rememberPretokens(pieces, counts);
-    }
+    const slot = (at: number) => {
+      while (piece + 2 < cuts.length && at >= cuts[piece + 1] - start) piece++;
+      return piece;
+    };
+    if (!this.tally(part, slot, totals, unseen)) return this.countMany([part])[0];
+    this.settle(totals, unseen);
     let total = 0;
     for (let i = 0; i < totals.length; i++) {
       total += totals[i];
@@ -290,45 +270,64 @@ export class PretokenCounter {
   /** Tokens of each part by its pre-tokens: remembered ones looked up, the others encoded together. */
   private scan(parts: string[]): number[] {
     const totals = parts.map(() => 0);
-    // Pre-tokens not remembered (their index in `pieces`), and each occurrence as (piece, part).
-    const unseen = new Map<string, number>();
-    const pieces: string[] = [];
-    const occurrences: number[] = [];
+    const unseen = new Unseen();
     const whole: number[] = [];
     parts.forEach((part, k) => {
-      const mark = occurrences.length;
-      CL100K_PRETOKEN.lastIndex = 0;
-      let expected = 0;
-      for (let m = CL100K_PRETOKEN.exec(part); m; m = CL100K_PRETOKEN.exec(part)) {
-        // Every character belongs to a pre-token (the last alternative takes any whitespace,
-        // the others everything else); a gap would mean the pattern is wrong: count it whole.
-        if (m.index !== expected) break;
-        expected = m.index + m[0].length;
-        const n = this.cache.get(m[0]);
-        if (n !== undefined) {
-          totals[k] += n;
-          continue;
-        }
-        let at = unseen.get(m[0]);
-        if (at === undefined) {
-          at = pieces.push(m[0]) - 1;
-          unseen.set(m[0], at);
-        }
-        occurrences.push(at, k);
-      }
-      if (expected !== part.length) {
-        occurrences.length = mark;
-        whole.push(k);
-      }
+      const mark = unseen.occurrences.length;
+      if (this.tally(part, () => k, totals, unseen)) return;
+      unseen.occurrences.length = mark;
+      whole.push(k);
     });
     if (whole.length > 0) {
       const counts = this.countMany(whole.map((k) => parts[k]));
       whole.forEach((k, i) => (totals[k] = counts[i]));
     }
-    if (pieces.length === 0) return totals;
-    const counts = this.countMany(pieces);
-    for (let i = 0; i < occurrences.length; i += 2) totals[occurrences[i + 1]] += counts[occurrences[i]];
-    this.rememberPretokens(pieces, counts);
+    this.settle(totals, unseen);
     return totals;
+  }
+
+  /**
+   * Adds the remembered pre-tokens of `part` to `totals[slot(offset)]` and lists the others in
+   * `unseen`. False when the pattern leaves a gap (every character belongs to a pre-token:
+   * the last alternative takes any whitespace, the others everything else), so a gap would
+   * mean the pattern is wrong and the part is to be counted whole.
+   */
+  private tally(part: string, slot: (offset: number) => number, totals: number[], unseen: Unseen): boolean {
+    CL100K_PRETOKEN.lastIndex = 0;
+    let expected = 0;
+    for (let m = CL100K_PRETOKEN.exec(part); m; m = CL100K_PRETOKEN.exec(part)) {
+      if (m.index !== expected) return false;
+      expected = m.index + m[0].length;
+      const k = slot(m.index);
+      const n = this.cache.get(m[0]);
+      if (n !== undefined) totals[k] += n;
+      else unseen.add(m[0], k);
+    }
+    return expected === part.length;
+  }
+
+  /** The unseen pre-tokens encoded in one tiktoken call, added to their totals, and remembered. */
+  private settle(totals: number[], unseen: Unseen): void {
+    if (unseen.pieces.length === 0) return;
+    const counts = this.countMany(unseen.pieces);
+    const o = unseen.occurrences;
+    for (let i = 0; i < o.length; i += 2) totals[o[i + 1]] += counts[o[i]];
+    this.rememberPretokens(unseen.pieces, counts);
+  }
+}
+
+/** Pre-tokens not remembered, each once (`pieces`), and every occurrence as (piece, total) pairs. */
+class Unseen {
+  readonly pieces: string[] = [];
+  readonly occurrences: number[] = [];
+  private readonly index = new Map<string, number>();
+
+  add(pretoken: string, total: number): void {
+    let at = this.index.get(pretoken);
+    if (at === undefined) {
+      at = this.pieces.push(pretoken) - 1;
+      this.index.set(pretoken, at);
+    }
+    this.occurrences.push(at, total);
   }
 }
