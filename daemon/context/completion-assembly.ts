@@ -55,10 +55,12 @@ export type CompletionCandidatesRequest = Omit<CompletionContextRequest, 'comple
  * Each item's rendering and its count, made once and reused while what is rendered of the
  * item is unchanged (compaction rewrites items in place: a signature, a merge).
  */
-function renderings(
-  render: (it: FitItem) => string,
-  tokens: RenderedTokens,
-): { measure: (it: FitItem) => number; rendered: (it: FitItem) => string } {
+interface Renderings {
+  measure: (it: FitItem) => number;
+  rendered: (it: FitItem) => string;
+}
+
+function renderings(render: (it: FitItem) => string, tokens: RenderedTokens): Renderings {
   type Seen = { n?: number; text: string; of: Pick<FitItem, 'path' | 'startLine' | 'endLine' | 'text' | 'context'> };
   const memo = new Map<FitItem, Seen>();
   const get = (it: FitItem): Seen => {
@@ -167,10 +169,8 @@ export class CompletionAssembler {
         // (a server's prompt cache reuses what is unchanged); the best new ones are taken first.
         // Each item is rendered and looked up once per assembly (fitting asks for its count
         // several times, the block is built from the same renderings).
-        const { measure, rendered } = renderings(
-          (it) => (repo ? repoChunkPiece(repo, it) : renderChunk(req.languageId, it)),
-          this.deps.tokens,
-        );
+        const renders = renderings((it) => (repo ? repoChunkPiece(repo, it) : renderChunk(req.languageId, it)), this.deps.tokens);
+        const { measure, rendered } = renders;
         const { items, order } = this.withLastPrompt(req, toFitItems(r.chunks), contextBudget, measure);
         const fitted = fitToBudget(items, {
           budget: contextBudget,
@@ -179,7 +179,7 @@ export class CompletionAssembler {
           exact: (kept) =>
             (repo
               ? this.repoTokens(repo, order(kept), repoName, rel, pre.text, pre.tokens).total
-              : this.blockPlusPrefixTokens(req.languageId, kept, rel, pre.text, pre.tokens, measure)) + suf.tokens,
+              : this.blockPlusPrefixTokens(req.languageId, kept, rel, pre.text, pre.tokens, renders)) + suf.tokens,
           limit: budget.total,
         });
         diag.compaction = fitted.compaction;
@@ -345,11 +345,11 @@ export class CompletionAssembler {
     rel: string,
     prefix: string,
     prefixTokens: number,
-    measure: (it: FitItem) => number,
+    { measure, rendered }: Renderings,
   ): number {
     const { counter, tokens } = this.deps;
     if (items.length === 0) return prefixTokens;
-    if (counter.encoding !== 'cl100k_base') return counter.count(renderContextBlock(languageId, items, rel) + prefix);
+    if (counter.encoding !== 'cl100k_base') return counter.count(renderContextBlock(languageId, items, rel, rendered) + prefix);
     const pathLine = asComment(specFor(languageId), `Path: ${rel}`);
     let sum = 0;
     for (const it of items) sum += measure(it);
@@ -359,7 +359,7 @@ export class CompletionAssembler {
     // (a boundary no pre-token spans): count the path line with that short head exactly,
     // and take the tail's tokens from the prefix's own count (prefix = head + tail there).
     const m = /\n(?=[ \t]*\S)/.exec(prefix.length > 8000 ? prefix.slice(0, 8000) : prefix);
-    if (!m) return counter.count(renderContextBlock(languageId, items, rel) + prefix);
+    if (!m) return counter.count(renderContextBlock(languageId, items, rel, rendered) + prefix);
     const head = prefix.slice(0, m.index + 1);
     return sum + counter.count(`${pathLine}\n${head}`) + prefixTokens - counter.count(head);
   }
