@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensureSqliteAddon } from './quickstart/sqlite-addon.cjs';
 
 const root = resolve(import.meta.dirname, '..');
 const home = process.env.TANDEM_HOME || join(homedir(), '.tandem');
@@ -16,6 +17,10 @@ function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
   return r.status ?? 1;
 }
+
+// tandemd below runs on this Node, so the checkout's better-sqlite3 must be built for its ABI (npm's nodedir may
+// have pointed node-gyp at another Node's headers).
+if (!ensureSqliteAddon({ root, say })) process.exit(1);
 
 say('\n== Packaging the VS Code extension');
 if (run('npm', ['run', '--silent', 'package']) !== 0) {
