@@ -17,6 +17,8 @@ export interface FitItem extends CompactItem {
   tier: 0 | 1;
   /** The header of the container a member chunk was cut out of, rendered above it. */
   context?: string;
+  /** Placed by text similarity alone (BM25 or embeddings), not by a syntax signal: drifts from keystroke to keystroke. */
+  lexical?: boolean;
 }
 
 export type FitOutcome = ContextCandidateInfo['outcome'];
@@ -62,6 +64,7 @@ export function toFitItems(chunks: RetrievedChunk[]): FitItem[] {
     rank,
     tier: c.sources.includes('imports') ? 0 : 1,
     ...(c.context ? { context: c.context } : {}),
+    ...(c.placedBy === 'bm25' || c.placedBy === 'vector' ? { lexical: true } : {}),
   }));
 }
 

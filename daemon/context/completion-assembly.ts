@@ -8,7 +8,7 @@
 import { basename } from 'node:path';
 import type { ContextCandidateInfo, ContextDiagnostics } from '../../protocol';
 import type { Logger } from '../log';
-import { clipPrefix, clipSuffix, completionBudget, type RenderedTokens, type TokenCounter } from './budget';
+import { clipPrefix, clipSuffix, completionBudget, type Clipped, type RenderedTokens, type TokenCounter } from './budget';
 import { candidateKey, fitToBudget, toFitItems, type FitItem, type FitOutcome } from './budget-fit';
 import type { ContextConfig } from './config';
 import { roundMs, roundScore, type DiagnosticsLog } from './diagnostics';
@@ -94,9 +94,33 @@ function renderings(render: (it: FitItem) => string, tokens: RenderedTokens): Re
 /** New chunks ranked before the last prompt's (see `withLastPrompt`). */
 const FRESH_FIRST = 2;
 
+/**
+ * Tokens of typing a prompt planned at a new place leaves room for (at most a sixteenth of the prefix's share):
+ * its prefix is clipped this much below its share, and the context is fitted as if the prefix had them. Typing there (about 100 characters) then grows
+ * the prefix into that room: its first line, the suffix's last and the context all stay as they were, so the
+ * next prompt starts with the whole of the last one up to the cursor (a server's prompt cache reuses it).
+ */
+export const TYPING_SLACK = 32;
+
+/** What a document's last prompt was made of (see `withLastPrompt` and `anchoredPrefix`). */
+interface LastPrompt {
+  /** The cursor's line (0-based). */
+  line: number;
+  /** Its chunks in their render order. */
+  items: FitItem[];
+  /** The document line its prefix started at (0-based), when it started at a line's start. */
+  prefixStart?: number;
+  /** The tokens its prefix could grow to: the context was fitted to what the prefix left at that size. */
+  prefixAllowance: number;
+  /** Lines of its suffix (0 when it had none). */
+  suffixLines: number;
+  /** Its whole budget: the anchors hold only for the same one. */
+  total: number;
+}
+
 export class CompletionAssembler {
-  /** The last prompt's chunks per document (the 16 most recent), in their render order. */
-  private readonly lastPrompts = new Map<string, { line: number; items: FitItem[] }>();
+  /** The last prompt per document (the 16 most recent). */
+  private readonly lastPrompts = new Map<string, LastPrompt>();
 
   constructor(private readonly deps: CompletionAssemblyDeps) {}
 
@@ -116,9 +140,19 @@ export class CompletionAssembler {
     // BM25 starts in the search thread now, while the prefix and suffix are clipped here.
     if (cfg.completion.maxChunks > 0) this.deps.retrieval.prefetch?.({ path: req.path, roots: req.roots, prefix: req.prefix });
     const budget = completionBudget(req.numCtx, req.outputReserve, cfg.completion.shares);
-    const pre = clipPrefix(counter, req.prefix, budget.prefix);
-    const suf = clipSuffix(counter, req.suffix, budget.suffix);
-    const contextBudget = Math.max(0, budget.total - pre.tokens - suf.tokens);
+    // Typing in one place (the last prompt's line, or the next or previous one) the prefix keeps its first line
+    // and the suffix its lines while they fit what they had room for; elsewhere they are clipped anew, the prefix
+    // leaving room to type into.
+    const last = this.lastPrompts.get(req.path);
+    const here = last && Math.abs(last.line - req.line) <= 1 ? last : undefined;
+    const steady = here?.total === budget.total ? here : undefined;
+    const anchored = steady ? anchoredPrefix(counter, req, steady) : undefined;
+    const slack = Math.min(TYPING_SLACK, Math.floor(budget.prefix / 16));
+    const pre = anchored ?? clipPrefix(counter, req.prefix, budget.prefix - slack);
+    const prefixAllowance = anchored ? steady!.prefixAllowance : Math.min(budget.prefix, pre.tokens + slack);
+    const suf =
+      (steady && anchoredSuffix(counter, req.suffix, steady.suffixLines, budget.suffix)) ?? clipSuffix(counter, req.suffix, budget.suffix);
+    const contextBudget = Math.max(0, budget.total - prefixAllowance - suf.tokens);
     const ws = cfg.enabled ? this.deps.roots.rootOf(req.path, req.roots) : undefined;
     const diag: ContextDiagnostics = {
       completionId: req.completionId,
@@ -141,6 +175,7 @@ export class CompletionAssembler {
     let prefixTokens = pre.tokens;
     let repoContext: string | undefined;
     let contextChunks = 0;
+    let keptItems: FitItem[] = [];
     // A repository-level layout needs a repository: outside every root the prompt is the document's.
     const repo = ws && req.layout && req.layout !== 'comments' ? req.layout : undefined;
     const layout: PromptLayout = repo ?? 'comments';
@@ -171,7 +206,7 @@ export class CompletionAssembler {
         // several times, the block is built from the same renderings).
         const renders = renderings((it) => (repo ? repoChunkPiece(repo, it) : renderChunk(req.languageId, it)), this.deps.tokens);
         const { measure, rendered } = renders;
-        const { items, order } = this.withLastPrompt(req, toFitItems(r.chunks), contextBudget, measure);
+        const { items, order } = this.withLastPrompt(here, req.line, toFitItems(r.chunks), contextBudget, measure);
         const fitted = fitToBudget(items, {
           budget: contextBudget,
           compactionThreshold: cfg.completion.compactionThreshold,
@@ -185,7 +220,7 @@ export class CompletionAssembler {
         diag.compaction = fitted.compaction;
         diag.candidates = candidateInfos(r.candidates, fitted.outcomes, fitted.itemTokens, ws.syntax);
         const kept = order(fitted.kept);
-        if (!opts.prepare) this.remember(req, kept);
+        keptItems = kept;
         const fullTokens = fitted.tokens - suf.tokens;
         if (repo) {
           // The repository sections even with no chunk kept: the current file's path stays, so does the prompt's start.
@@ -215,8 +250,10 @@ export class CompletionAssembler {
       prefixTokens = pre.tokens;
       repoContext = undefined;
       contextChunks = 0;
+      keptItems = [];
     }
     if (signal?.aborted) throw assemblyCancelled();
+    if (!opts.prepare) this.remember(req, { items: keptItems, pre, prefixAllowance, suf, total: budget.total });
     const tokens = prefixTokens + suf.tokens;
     diag.tokens.total = tokens;
     diag.elapsedMs = roundMs(now() - started);
@@ -269,19 +306,25 @@ export class CompletionAssembler {
    * them in prompt order, and never merged or cut to signatures (`frozen`); so a keystroke
    * that changes the ranking appends to the prompt instead of rewriting it, while the chunk
    * now ranked first still gets in (the last prompt's tail makes room).
+   *
+   * On the last prompt's own line only a new chunk a syntax signal placed (an import not used
+   * yet, the receiver's member, the definition of the name at the cursor) is added: the words
+   * typed shift BM25's ranking at nearly every keystroke, and each chunk it added would have
+   * been read again with all of the document after it. A new line takes them again.
    */
   private withLastPrompt(
-    req: CompletionContextRequest,
+    last: LastPrompt | undefined,
+    line: number,
     fresh: FitItem[],
     budget: number,
     measure: (it: FitItem) => number,
   ): { items: FitItem[]; order: (kept: FitItem[]) => FitItem[] } {
-    const last = this.lastPrompts.get(req.path);
-    const sticky = last && Math.abs(last.line - req.line) <= 1 ? last.items : [];
+    const sticky = last?.items ?? [];
     if (sticky.length === 0) return { items: fresh, order: promptOrder };
+    const sameLine = last!.line === line;
     const id = (it: FitItem) => `${it.path}:${it.startLine}:${it.hash}`;
     const seen = new Set(sticky.map(id));
-    const others = fresh.filter((it) => !seen.has(id(it)));
+    const others = fresh.filter((it) => !seen.has(id(it)) && !(sameLine && it.lexical));
     const head = others.slice(0, FRESH_FIRST);
     // Only a leading run of the last prompt's chunks keeps the prompt's start: as many as fit after the best new ones.
     let room = budget - head.reduce((n, it) => n + measure(it), 0);
@@ -297,9 +340,21 @@ export class CompletionAssembler {
     return { items, order };
   }
 
-  private remember(req: CompletionContextRequest, rendered: FitItem[]): void {
+  private remember(
+    req: CompletionContextRequest,
+    made: { items: FitItem[]; pre: Clipped; prefixAllowance: number; suf: Clipped; total: number },
+  ): void {
+    const { items, pre, prefixAllowance, suf, total } = made;
+    const atLineStart = pre.text.length === req.prefix.length || req.prefix.charCodeAt(req.prefix.length - pre.text.length - 1) === 10;
     this.lastPrompts.delete(req.path);
-    this.lastPrompts.set(req.path, { line: req.line, items: rendered });
+    this.lastPrompts.set(req.path, {
+      line: req.line,
+      items,
+      ...(pre.lines > 0 && atLineStart ? { prefixStart: req.line - (pre.lines - 1) } : {}),
+      prefixAllowance,
+      suffixLines: suf.lines,
+      total,
+    });
     if (this.lastPrompts.size > 16) this.lastPrompts.delete(this.lastPrompts.keys().next().value as string);
   }
 
@@ -398,4 +453,49 @@ function candidateInfos(
       outcome: c.capped ? 'capped' : (outcomes.get(k) ?? 'dropped'),
     };
   });
+}
+
+/**
+ * The prefix from the line the last prompt's started at, when it still fits what that prompt left it room for
+ * (`LastPrompt.prefixAllowance`); else undefined, and the prefix is clipped anew.
+ */
+function anchoredPrefix(counter: TokenCounter, req: CompletionContextRequest, last: LastPrompt): Clipped | undefined {
+  if (last.prefixStart === undefined) return undefined;
+  const above = req.line - last.prefixStart;
+  if (above < 0) return undefined;
+  // The line starts after the (above + 1)-th line break from the end, or at 0 if the prefix is the document from line 0.
+  let pos = req.prefix.length;
+  let found = 0;
+  while (found <= above && pos > 0) {
+    const nl = req.prefix.lastIndexOf('\n', pos - 1);
+    if (nl < 0) break;
+    found++;
+    pos = nl;
+  }
+  let start: number;
+  if (found === above + 1) start = pos + 1;
+  else if (found === above && last.prefixStart === 0) start = 0;
+  else return undefined;
+  const text = req.prefix.slice(start);
+  const tokens = counter.count(text);
+  if (tokens > last.prefixAllowance) return undefined;
+  return { text, tokens, clipped: start > 0, lines: above + 1 };
+}
+
+/** The suffix's first `lines` lines, as the last prompt had, when they fit its share; else undefined. */
+function anchoredSuffix(counter: TokenCounter, suffix: string, lines: number, share: number): Clipped | undefined {
+  if (lines <= 0 || suffix === '') return undefined;
+  let end = -1;
+  for (let i = 0; i < lines; i++) {
+    const nl = suffix.indexOf('\n', end + 1);
+    if (nl < 0) {
+      if (i < lines - 1) return undefined;
+      end = suffix.length;
+      break;
+    }
+    end = nl;
+  }
+  const text = suffix.slice(0, end);
+  const tokens = counter.count(text);
+  return tokens <= share ? { text, tokens, clipped: end < suffix.length, lines } : undefined;
 }

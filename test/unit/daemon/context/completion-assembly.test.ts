@@ -168,31 +168,71 @@ describe('context/completion-assembly', () => {
     assert.equal(outside.prefix, request().prefix);
   });
 
-  it('while typing in one place keeps the last prompt as the start of the next: new chunks come after it, the best new ones always get in', async () => {
+  it('while typing in one place keeps the last prompt as the start of the next: new chunks come after it, the best placed ones always get in', async () => {
     const a1 = retrieved('src/a.ts', 1, 'export const A = 1;');
     const b1 = retrieved('src/b.ts', 1, 'export const B = 2;');
+    const c1 = retrieved('src/c.ts', 1, 'export const C = 3;', { placedBy: 'unused-import' });
     const z1 = retrieved('src/z.ts', 1, 'export const Z = 26;');
     const { a, retrieval } = assembler([z1, a1]);
     const first = await a.assemble(request());
+    const context = (p: string) => p.slice(0, p.indexOf('// Path: src/app.ts'));
+    // On the same line BM25's new best (its ranking shifts with every word typed) does not rewrite the prompt's end.
     retrieval.chunks = [b1, a1];
     const second = await a.assemble(request({ prefix: `${request().prefix}c`, completionId: 'c2' }));
-    const context = (p: string) => p.slice(0, p.indexOf('// Path: src/app.ts'));
-    // The first prompt's chunks in their order, then the new one (b before z by path would have rewritten it).
-    assert.equal(context(second.prefix), `${context(first.prefix)}// Path: src/b.ts (lines 1-1)\n// export const B = 2;\n`);
-    assert.equal(second.tokens, counter.count(second.prefix) + counter.count(second.suffix));
+    assert.equal(context(second.prefix), context(first.prefix));
+    assert.equal(second.prefix, `${first.prefix}c`);
+    // A chunk a syntax signal placed (an import not used yet) comes after the first prompt's chunks.
+    retrieval.chunks = [c1, b1, a1];
+    const third = await a.assemble(request({ prefix: `${request().prefix}co`, completionId: 'c3' }));
+    assert.equal(context(third.prefix), `${context(first.prefix)}// Path: src/c.ts (lines 1-1)\n// export const C = 3;\n`);
+    assert.equal(third.tokens, counter.count(third.prefix) + counter.count(third.suffix));
+    // On the next line BM25's new ones get in again, after the last prompt's.
+    const next = document.slice(0, document.indexOf('const line41'));
+    const fourth = await a.assemble(request({ prefix: next, suffix: document.slice(next.length), line: 41, completionId: 'c4' }));
+    assert.ok(context(fourth.prefix).startsWith(context(third.prefix)), fourth.prefix);
+    assert.match(context(fourth.prefix), /\/\/ Path: src\/b\.ts \(lines 1-1\)\n\/\/ export const B = 2;\n$/);
     // Elsewhere (another line) the prompt order is the plain one again.
-    const elsewhere = await a.assemble(request({ line: 30, completionId: 'c3' }));
+    const elsewhere = await a.assemble(request({ line: 30, completionId: 'c5' }));
     assert.ok(elsewhere.prefix.startsWith('// Path: src/a.ts (lines 1-1)\n// export const A = 1;\n// Path: src/b.ts'), elsewhere.prefix);
-    // Room for one chunk only: the chunk now ranked first displaces the last prompt's.
+    // Room for one chunk only: the placed chunk now ranked first displaces the last prompt's.
     const lines = (n: string) => Array.from({ length: 12 }, (_, i) => `export const ${n}${i} = ${i};`).join('\n');
     const small = assembler([retrieved('src/z.ts', 1, lines('Z'))]);
     const before = await small.a.assemble(request({ numCtx: 500, outputReserve: 50 }));
     assert.match(before.prefix, /^\/\/ Path: src\/z\.ts/);
-    small.retrieval.chunks = [retrieved('src/b.ts', 1, lines('B'))];
-    const next = await small.a.assemble(request({ numCtx: 500, outputReserve: 50, completionId: 'c4' }));
-    assert.equal(next.contextChunks, 1);
-    assert.match(next.prefix, /^\/\/ Path: src\/b\.ts/);
-    assert.ok(next.tokens <= 450);
+    small.retrieval.chunks = [retrieved('src/b.ts', 1, lines('B'), { placedBy: 'receiver-member' })];
+    const after = await small.a.assemble(request({ numCtx: 500, outputReserve: 50, completionId: 'c6' }));
+    assert.equal(after.contextChunks, 1);
+    assert.match(after.prefix, /^\/\/ Path: src\/b\.ts/);
+    assert.ok(after.tokens <= 450);
+  });
+
+  it('while typing a line the prompt keeps its first line and its suffix: each prompt is the last one plus the character typed', async () => {
+    const long = Array.from({ length: 400 }, (_, i) => `export const value${i} = compute(${i}, "v${i}");`).join('\n');
+    const at = long.indexOf('export const value300');
+    const { a } = assembler([retrieved('src/math.ts', 1, 'export const PI = 3.14;', { sources: ['imports'] })]);
+    const typing = 'const answer = compute(42, "typed");';
+    const req = (k: number) =>
+      request({ prefix: long.slice(0, at) + typing.slice(0, k), suffix: long.slice(at), line: 300, character: k, completionId: `t${k}` });
+    let prev = await a.assemble(req(0));
+    assert.ok(prev.prefix.length < at, 'the prefix is clipped');
+    for (let k = 1; k <= typing.length; k++) {
+      const p = await a.assemble(req(k));
+      assert.equal(p.prefix, prev.prefix + typing[k - 1], `keystroke ${k}`);
+      assert.equal(p.suffix, prev.suffix, `keystroke ${k}`);
+      assert.equal(p.tokens, counter.count(p.prefix) + counter.count(p.suffix));
+      assert.ok(p.tokens <= 2048 - 128);
+      prev = p;
+    }
+    // Typed past the room left for it the prefix is clipped anew, within the budget.
+    const much = 'x'.repeat(600);
+    const over = await a.assemble(
+      request({ prefix: long.slice(0, at) + much, suffix: long.slice(at), line: 300, character: much.length, completionId: 'over' }),
+    );
+    assert.ok(over.tokens <= 2048 - 128, `${over.tokens}`);
+    assert.equal(over.tokens, counter.count(over.prefix) + counter.count(over.suffix));
+    // The same budget changed (another model's context) clips anew too.
+    const smaller = await a.assemble(request({ ...req(typing.length), numCtx: 600, outputReserve: 50, completionId: 'small' }));
+    assert.ok(smaller.tokens <= 550, `${smaller.tokens}`);
   });
 
   it('is never over the budget: clips the document and fits the chunks, compacting before dropping', async () => {
