@@ -110,6 +110,10 @@ interface LastPrompt {
   items: FitItem[];
   /** The document line its prefix started at (0-based), when it started at a line's start. */
   prefixStart?: number;
+  /** That line's text (at most 200 characters): an anchor holds only while the line there is still this one. */
+  prefixHead?: string;
+  /** Its prefix was all the client sent (not clipped): the next one is too while it fits. */
+  prefixWhole?: boolean;
   /** The tokens its prefix could grow to: the context was fitted to what the prefix left at that size. */
   prefixAllowance: number;
   /** Lines of its suffix (0 when it had none). */
@@ -350,7 +354,11 @@ export class CompletionAssembler {
     this.lastPrompts.set(req.path, {
       line: req.line,
       items,
-      ...(pre.lines > 0 && atLineStart ? { prefixStart: req.line - (pre.lines - 1) } : {}),
+      ...(!pre.clipped
+        ? { prefixWhole: true }
+        : pre.lines > 0 && atLineStart
+          ? { prefixStart: req.line - (pre.lines - 1), prefixHead: headOf(pre.text) }
+          : {}),
       prefixAllowance,
       suffixLines: suf.lines,
       total,
@@ -460,6 +468,12 @@ function candidateInfos(
  * (`LastPrompt.prefixAllowance`); else undefined, and the prefix is clipped anew.
  */
 function anchoredPrefix(counter: TokenCounter, req: CompletionContextRequest, last: LastPrompt): Clipped | undefined {
+  if (last.prefixWhole) {
+    const tokens = counter.count(req.prefix);
+    return tokens <= last.prefixAllowance
+      ? { text: req.prefix, tokens, clipped: false, lines: req.prefix === '' ? 0 : req.prefix.split('\n').length }
+      : undefined;
+  }
   if (last.prefixStart === undefined) return undefined;
   const above = req.line - last.prefixStart;
   if (above < 0) return undefined;
@@ -477,9 +491,17 @@ function anchoredPrefix(counter: TokenCounter, req: CompletionContextRequest, la
   else if (found === above && last.prefixStart === 0) start = 0;
   else return undefined;
   const text = req.prefix.slice(start);
+  // Lines added or removed above (another text at this path) move what is at that line: clip anew.
+  if (headOf(text) !== last.prefixHead) return undefined;
   const tokens = counter.count(text);
   if (tokens > last.prefixAllowance) return undefined;
   return { text, tokens, clipped: start > 0, lines: above + 1 };
+}
+
+/** A text's first line, at most 200 characters of it. */
+function headOf(text: string): string {
+  const nl = text.indexOf('\n');
+  return text.slice(0, Math.min(nl < 0 ? text.length : nl, 200));
 }
 
 /** The suffix's first `lines` lines, as the last prompt had, when they fit its share; else undefined. */

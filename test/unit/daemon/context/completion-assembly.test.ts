@@ -230,6 +230,24 @@ describe('context/completion-assembly', () => {
     );
     assert.ok(over.tokens <= 2048 - 128, `${over.tokens}`);
     assert.equal(over.tokens, counter.count(over.prefix) + counter.count(over.suffix));
+    // Another text at this path with a line more above the cursor (what was at the anchor's line moved): clipped anew.
+    const moved = await a.assemble(
+      request({
+        prefix: `// inserted\n${long.slice(0, at)}${typing}`,
+        suffix: long.slice(at),
+        line: 301,
+        character: typing.length,
+        completionId: 'moved',
+      }),
+    );
+    assert.equal(moved.tokens, counter.count(moved.prefix) + counter.count(moved.suffix));
+    const short = assembler([]);
+    const body = 'export function sum(a: number, b: number) {\n  ';
+    await short.a.assemble(request({ prefix: `// first\n${body}`, suffix: '\n}\n', line: 2, character: 2 }));
+    const marked = await short.a.assemble(
+      request({ prefix: `// MARK\n// first\n${body}`, suffix: '\n}\n', line: 2, character: 2, completionId: 'm' }),
+    );
+    assert.equal(marked.prefix, `// MARK\n// first\n${body}`, 'a line the anchor would have cut off is kept');
     // The same budget changed (another model's context) clips anew too.
     const smaller = await a.assemble(request({ ...req(typing.length), numCtx: 600, outputReserve: 50, completionId: 'small' }));
     assert.ok(smaller.tokens <= 550, `${smaller.tokens}`);
