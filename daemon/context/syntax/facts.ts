@@ -25,6 +25,7 @@ import { goEmbeddedTypes } from './go-embedded';
 import { grammarFor } from './grammars';
 import type { ImportFact, ParserId } from './types';
 import { rustDerefTarget, rustSupertraits } from './rust-impls';
+import { rustBlanketImpls, rustTraitsImplemented, type RustBlanket } from './rust-blankets';
 import { plainType } from './type-names';
 import { aliasArms, aliasTargets } from './ts-aliases';
 import { withReexports } from './ts-barrels';
@@ -93,6 +94,10 @@ export interface SyntaxFacts {
   indexGeneration(): number;
   /** How often the workspace uses each member through a receiver name (`c.req`), except in `file` (member-uses.ts). */
   memberUses?(receiver: string, file: string): Map<string, number>;
+  /** Rust: the workspace's blanket impls (`impl<T: Service<R>> ServiceExt<R> for T {}`, rust-blankets.ts). */
+  rustBlankets?(): RustBlanket[];
+  /** Rust: the traits the impls holding a type's members implement for it (`impl Service<R> for Timeout<S>`). */
+  rustTraitsOf?(type: DefinitionSite): string[];
 }
 
 /** Files the import resolver reads as configuration (resolve.ts): a change to one resets every resolved import. */
@@ -115,6 +120,10 @@ export class IndexSyntaxFacts implements SyntaxFacts {
   private readonly barrelUsers = new Map<string, Set<string>>();
   private readonly definitionsCache = new Map<string, DefinitionSite[]>();
   private readonly basesCache = new Map<string, DefinitionSite[]>();
+  /** Rust blanket impls by file (all of them read once, then only the files that change), and all of them. */
+  private blanketsByFile?: Map<string, RustBlanket[]>;
+  private readonly blanketsStale = new Set<string>();
+  private blankets?: RustBlanket[];
   private readonly parsersCache = new Map<string, { parser: ParserId; note?: string } | undefined>();
   private definitionsOfFile?: Statement<[string], RawSite>;
   private definitionsOfName?: Statement<[string, string], RawSite>;
@@ -151,6 +160,9 @@ export class IndexSyntaxFacts implements SyntaxFacts {
     const changes = this.generation < 0 ? undefined : this.store.changesSince(this.generation);
     this.generation = this.store.generation;
     this.basesCache.clear();
+    this.blankets = undefined;
+    if (!changes) this.blanketsByFile = undefined;
+    else if (this.blanketsByFile) for (const p of changes.paths) if (p.endsWith('.rs')) this.blanketsStale.add(p);
     if (!changes || changes.structural || [...changes.paths].some(isResolverConfig)) {
       this.importsCache.clear();
       this.barrelUsers.clear();
@@ -353,6 +365,44 @@ export class IndexSyntaxFacts implements SyntaxFacts {
       if (shared.length === 0) return [];
     }
     return (shared ?? []).slice(0, 4);
+  }
+
+  rustBlankets(): RustBlanket[] {
+    this.fresh();
+    if (this.blankets) return this.blankets;
+    const where = `f.language = 'rust' AND c.text LIKE '%impl<%' AND c.text LIKE '% for %'`;
+    const read = (rows: Array<{ path: string; text: string }>, into: Map<string, RustBlanket[]>) => {
+      for (const r of rows) {
+        const found = rustBlanketImpls(r.text);
+        if (found.length > 0) into.set(r.path, [...(into.get(r.path) ?? []), ...found]);
+      }
+    };
+    if (!this.blanketsByFile) {
+      this.blanketsByFile = new Map();
+      const all = this.store.db.prepare<[], { path: string; text: string }>(
+        `SELECT f.path AS path, c.text AS text FROM chunks c JOIN files f ON f.id = c.file_id WHERE ${where} LIMIT 20000`,
+      );
+      read(all.all(), this.blanketsByFile);
+    } else {
+      const one = this.store.db.prepare<[string], { path: string; text: string }>(
+        `SELECT f.path AS path, c.text AS text FROM chunks c JOIN files f ON f.id = c.file_id WHERE f.path = ? AND ${where}`,
+      );
+      for (const p of this.blanketsStale) {
+        this.blanketsByFile.delete(p);
+        read(one.all(p), this.blanketsByFile);
+      }
+    }
+    this.blanketsStale.clear();
+    this.blankets = [...this.blanketsByFile.values()].flat().slice(0, 500);
+    return this.blankets;
+  }
+
+  rustTraitsOf(type: DefinitionSite): string[] {
+    const ids = [...new Set(this.membersOf(type).map((m) => m.chunkId))].slice(0, 12);
+    const out = new Set<string>();
+    for (const row of this.store.chunks(ids).values())
+      for (const t of rustTraitsImplemented(`${row.context}\n${row.text}`, type.name)) out.add(t);
+    return [...out];
   }
 
   chunkText(chunkId: number): string | undefined {
