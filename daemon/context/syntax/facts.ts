@@ -124,6 +124,7 @@ export class IndexSyntaxFacts implements SyntaxFacts {
   private blanketsByFile?: Map<string, RustBlanket[]>;
   private readonly blanketsStale = new Set<string>();
   private blankets?: RustBlanket[];
+  private readonly traitsOfCache = new Map<string, string[]>();
   private readonly parsersCache = new Map<string, { parser: ParserId; note?: string } | undefined>();
   private definitionsOfFile?: Statement<[string], RawSite>;
   private definitionsOfName?: Statement<[string, string], RawSite>;
@@ -161,6 +162,7 @@ export class IndexSyntaxFacts implements SyntaxFacts {
     this.generation = this.store.generation;
     this.basesCache.clear();
     this.blankets = undefined;
+    this.traitsOfCache.clear();
     if (!changes) this.blanketsByFile = undefined;
     else if (this.blanketsByFile) for (const p of changes.paths) if (p.endsWith('.rs')) this.blanketsStale.add(p);
     if (!changes || changes.structural || [...changes.paths].some(isResolverConfig)) {
@@ -398,10 +400,16 @@ export class IndexSyntaxFacts implements SyntaxFacts {
   }
 
   rustTraitsOf(type: DefinitionSite): string[] {
+    this.fresh();
+    const key = `${type.path}:${type.line}`;
+    const known = this.traitsOfCache.get(key);
+    if (known) return known;
     const ids = [...new Set(this.membersOf(type).map((m) => m.chunkId))].slice(0, 12);
     const out = new Set<string>();
     for (const row of this.store.chunks(ids).values())
       for (const t of rustTraitsImplemented(`${row.context}\n${row.text}`, type.name)) out.add(t);
+    if (this.traitsOfCache.size > 2000) this.traitsOfCache.clear();
+    this.traitsOfCache.set(key, [...out]);
     return [...out];
   }
 
