@@ -25,7 +25,7 @@ import { goEmbeddedTypes } from './go-embedded';
 import { grammarFor } from './grammars';
 import type { ImportFact, ParserId } from './types';
 import { rustDerefTarget, rustSupertraits } from './rust-impls';
-import { rustBlanketImpls, rustTraitsImplemented, type RustBlanket } from './rust-blankets';
+import { rustTraitsImplemented, type RustBlanket } from './rust-blankets';
 import { plainType } from './type-names';
 import { aliasArms, aliasTargets } from './ts-aliases';
 import { withReexports } from './ts-barrels';
@@ -120,9 +120,7 @@ export class IndexSyntaxFacts implements SyntaxFacts {
   private readonly barrelUsers = new Map<string, Set<string>>();
   private readonly definitionsCache = new Map<string, DefinitionSite[]>();
   private readonly basesCache = new Map<string, DefinitionSite[]>();
-  /** Rust blanket impls by file (all of them read once, then only the files that change), and all of them. */
-  private blanketsByFile?: Map<string, RustBlanket[]>;
-  private readonly blanketsStale = new Set<string>();
+  /** The index's Rust blanket impls until it changes. */
   private blankets?: RustBlanket[];
   private readonly traitsOfCache = new Map<string, string[]>();
   private readonly parsersCache = new Map<string, { parser: ParserId; note?: string } | undefined>();
@@ -163,8 +161,6 @@ export class IndexSyntaxFacts implements SyntaxFacts {
     this.basesCache.clear();
     this.blankets = undefined;
     this.traitsOfCache.clear();
-    if (!changes) this.blanketsByFile = undefined;
-    else if (this.blanketsByFile) for (const p of changes.paths) if (p.endsWith('.rs')) this.blanketsStale.add(p);
     if (!changes || changes.structural || [...changes.paths].some(isResolverConfig)) {
       this.importsCache.clear();
       this.barrelUsers.clear();
@@ -371,31 +367,8 @@ export class IndexSyntaxFacts implements SyntaxFacts {
 
   rustBlankets(): RustBlanket[] {
     this.fresh();
-    if (this.blankets) return this.blankets;
-    const where = `f.language = 'rust' AND c.text LIKE '%impl<%' AND c.text LIKE '% for %'`;
-    const read = (rows: Array<{ path: string; text: string }>, into: Map<string, RustBlanket[]>) => {
-      for (const r of rows) {
-        const found = rustBlanketImpls(r.text);
-        if (found.length > 0) into.set(r.path, [...(into.get(r.path) ?? []), ...found]);
-      }
-    };
-    if (!this.blanketsByFile) {
-      this.blanketsByFile = new Map();
-      const all = this.store.db.prepare<[], { path: string; text: string }>(
-        `SELECT f.path AS path, c.text AS text FROM chunks c JOIN files f ON f.id = c.file_id WHERE ${where} LIMIT 20000`,
-      );
-      read(all.all(), this.blanketsByFile);
-    } else {
-      const one = this.store.db.prepare<[string], { path: string; text: string }>(
-        `SELECT f.path AS path, c.text AS text FROM chunks c JOIN files f ON f.id = c.file_id WHERE f.path = ? AND ${where}`,
-      );
-      for (const p of this.blanketsStale) {
-        this.blanketsByFile.delete(p);
-        read(one.all(p), this.blanketsByFile);
-      }
-    }
-    this.blanketsStale.clear();
-    this.blankets = [...this.blanketsByFile.values()].flat().slice(0, 500);
+    // Recorded when each file was indexed (index-store.ts `rust_blankets`): a read of a few rows, once per index change.
+    this.blankets ??= this.store.rustBlankets(500);
     return this.blankets;
   }
 

@@ -1,15 +1,13 @@
 /**
  * Rust blanket impls (`impl<T: ?Sized, R> ServiceExt<R> for T where T: Service<R> {}`): every type implementing
  * the bounds has the trait, so a receiver of such a type (or bound by such a trait) has the trait's methods
- * (`svc.ready()`, `svc.oneshot(req)`). Read from chunk texts; the index keeps no symbol for an empty impl.
+ * (`svc.ready()`, `svc.oneshot(req)`). Read from a file's chunks when it is indexed (file-analysis.ts, in the index
+ * worker) and kept in the index's `rust_blankets` table: the index keeps no symbol for an empty impl.
  */
 
-export interface RustBlanket {
-  /** The trait implemented for every `T` (`ServiceExt`). */
-  trait: string;
-  /** The traits `T` must implement (`Service`); `Sized`, `?Sized` and lifetimes say nothing. */
-  bounds: string[];
-}
+import type { RustBlanket } from './types';
+
+export type { RustBlanket };
 
 const MAX_PER_TEXT = 8;
 
@@ -109,5 +107,17 @@ export function rustBlanketImpls(text: string): RustBlanket[] {
       }
     if (bounds.length > 0) out.push({ trait, bounds: [...new Set(bounds)] });
   }
+  return out;
+}
+
+/** Most blanket impls kept for one file. */
+const MAX_PER_FILE = 64;
+
+/** The blanket impls of a file's chunks (each impl header lies in one chunk), at index time. */
+export function rustBlanketsOfChunks(chunks: ReadonlyArray<{ text: string }>): RustBlanket[] {
+  const out: RustBlanket[] = [];
+  for (const c of chunks)
+    if (out.length < MAX_PER_FILE && /\bimpl\s*</.test(c.text) && /\sfor\s/.test(c.text))
+      out.push(...rustBlanketImpls(c.text).slice(0, MAX_PER_FILE - out.length));
   return out;
 }
