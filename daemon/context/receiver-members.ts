@@ -22,6 +22,7 @@ import { goImplementations } from './go-members';
 import { goPackageDir } from './go-position';
 import { rustClosureParamType } from './rust-closures';
 import { rustFunctionsByPath, rustTypesByPath } from './rust-paths';
+import { rustReexportedItems } from './rust-namespaces';
 import { isCalleePart } from './syntax/rust-tuples';
 import { splitIdentifier } from './identifiers';
 import { declaredReturnType, escapeRe, followSteps, functionReturnType, isType, valueType } from './member-types';
@@ -77,6 +78,13 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
       for (const d of syntax.definitionsIn(f))
         if (d.container === undefined && members.length < MAX_MEMBERS && !(exportedOnly && !GO_EXPORTED.test(d.name)))
           members.push({ site: d, signal: 'namespace-member', depth: 0 });
+    // Rust: `frame::MAX_FRAME_SIZE` also reaches what the module re-exports (`pub use self::settings::…`), after its
+    // own items; a name it declares itself (`mod parse;` beside `pub use parse::parse`) is written the same either way.
+    if (grammarFor(q.language) === 'rust') {
+      const own = new Set(members.map((m) => m.site.name));
+      for (const d of rustReexportedItems(syntax, ns))
+        if (members.length < MAX_MEMBERS && !own.has(d.name)) members.push({ site: d, signal: 'namespace-member', depth: 1 });
+    }
     return { members, via: 'namespace' };
   }
   let found = receiverType(syntax, q);
@@ -224,6 +232,8 @@ function rustBlanketMembers(
 /** Files a namespace receiver stands for: an import's namespace, a Python submodule imported by name, a Rust path. */
 function namespaceFiles(syntax: SyntaxFacts, q: ReceiverQuery): string[] {
   const recv = q.receiver;
+  // Rust: `frame.` is a value (a local named as a module `use`d with `{self}`), only `frame::` a path.
+  if (grammarFor(q.language) === 'rust' && !/::\s*[A-Za-z_]?\w*$/.test(q.prefix)) return [];
   if (/^[A-Za-z_$][\w$]*$/.test(recv)) {
     for (const imp of q.imports) if (imp.namespace === recv && imp.files.length > 0) return imp.files;
     // `from pkg import mod` (Python), `use a::b` (Rust): the name is a module when a file is named for it
