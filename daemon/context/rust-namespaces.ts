@@ -4,7 +4,7 @@
  * `frame::MAX_MAX_FRAME_SIZE` the constant declared in `frame/settings.rs`), as name resolution
  * reads a `pub use` item as one of the module's. One level, bounded.
  */
-import type { DefinitionSite, SyntaxFacts } from './syntax/facts';
+import type { DefinitionSite, ResolvedImport, SyntaxFacts } from './syntax/facts';
 
 /** Most re-exported names followed per module file, and files read per `pub use`. */
 const MAX_NAMES = 200;
@@ -26,5 +26,25 @@ export function rustReexportedItems(syntax: SyntaxFacts, moduleFiles: string[]):
         for (const g of files)
           for (const d of syntax.definitionsNamed(g, n.imported)) if (d.container === undefined && out.length < MAX_NAMES) out.push(d);
     }
+  return out;
+}
+
+/**
+ * The files a Rust file's imports bring a bare `name` from: a `use` naming it (`use crate::frame::Settings;`), and a
+ * glob (`use crate::proto::*;`) through the `use` of the name in the module it reads (`use self::settings::Settings;`
+ * in `proto/mod.rs`: a glob takes the module's imports too). Not a `use` of other names from the same files.
+ */
+export function rustFilesImportingName(importsOf: (file: string) => ResolvedImport[], file: string, name: string): Set<string> {
+  const out = new Set<string>();
+  for (const imp of importsOf(file)) {
+    if (imp.names.some((n) => n.local === name)) for (const f of imp.files) out.add(f);
+    // A glob of an enum (`use Frame::*`) brings its variants, not the module's imports.
+    if (!imp.wildcard || /^[A-Z]/.test(imp.specifier.split('::').pop() ?? '')) continue;
+    for (const f of imp.files.slice(0, MAX_FILES)) {
+      out.add(f);
+      for (const inner of importsOf(f))
+        if (inner.names.some((n) => n.local === name)) for (const g of inner.files.slice(0, MAX_FILES)) out.add(g);
+    }
+  }
   return out;
 }

@@ -25,6 +25,7 @@ import { goEmbeddedTypes } from './go-embedded';
 import { grammarFor } from './grammars';
 import type { ImportFact, ParserId } from './types';
 import { rustDerefTarget, rustSupertraits } from './rust-impls';
+import { rustFilesImportingName } from '../rust-namespaces';
 import { rustTraitsImplemented, type RustBlanket } from './rust-blankets';
 import { plainType } from './type-names';
 import { aliasArms, aliasTargets } from './ts-aliases';
@@ -252,6 +253,17 @@ export class IndexSyntaxFacts implements SyntaxFacts {
   typeDefinitions(file: string, typeName: string): DefinitionSite[] {
     const all = this.definitions(typeName, 50).filter((d) => d.container === undefined || d.kind === 'class');
     if (all.length <= 1) return all;
+    // Rust: a type the file declares is what the bare name means there (a `use` of the same name would not compile);
+    // a module the file imports (`use crate::{client, server}`) brings its name, not its `Connection`. An alias
+    // (`type Handle = mock::Handle<…>;`) is left to the imports, which hold what it names.
+    if (file.endsWith('.rs')) {
+      const own = all.filter((d) => d.path === file && d.kind !== 'type');
+      if (own.length > 0) return own;
+      // Else what a `use` of the name, or a glob, brings (rust-namespaces.ts), before the other imported files.
+      const named = rustFilesImportingName((f) => this.importsOf(f), file, typeName);
+      const byName = all.filter((d) => named.has(d.path));
+      if (byName.length > 0) return byName;
+    }
     const imported = new Set(this.importedFiles(file));
     const via = all.filter((d) => imported.has(d.path));
     if (via.length > 0) return via;

@@ -113,3 +113,69 @@ describe('context/rust-namespaces: a Rust module path reaches what the module re
     assert.deepEqual(got.members, ['last_stream_id@src/frame/go_away.rs']);
   });
 });
+
+describe('context/rust-namespaces: the type a bare Rust name means in a file', () => {
+  let index: MemoryIndex;
+  let root: { dir: string; cleanup: () => void };
+  const use = (specifier: string, names: string[], wildcard = false) => ({
+    specifier,
+    kind: 'module' as const,
+    names: names.map((n) => ({ imported: n, local: n })),
+    ...(wildcard ? { wildcard } : {}),
+    line: 1,
+  });
+
+  before(() => {
+    root = tempDir('rust-bare-names');
+    writeFileSync(join(root.dir, 'Cargo.toml'), '[package]\nname = "h2"\n');
+    const struct = (name: string) => [{ startLine: 1, text: `pub struct ${name} {\n}`, symbols: [sym(name, 1, 'struct')] }];
+    index = memoryIndex(root.dir, {
+      'src/lib.rs': [{ startLine: 1, text: 'mod client;\nmod frame;\nmod mock;\nmod proto;' }],
+      'src/client.rs': struct('Connection'),
+      'src/mock.rs': struct('Handle'),
+      'src/frame/mod.rs': [{ startLine: 1, text: 'pub use self::settings::Settings;' }],
+      'src/frame/settings.rs': struct('Settings'),
+      'src/proto/settings.rs': struct('Settings'),
+    });
+    const write = (path: string, text: string, symbols: ReturnType<typeof sym>[], imports: ReturnType<typeof use>[]) =>
+      index.store.replaceFile(
+        { path, hash: contentHash(text), size: 1, mtimeMs: 2, language: 'rust' },
+        [{ startLine: 1, endLine: text.split('\n').length, text, hash: contentHash(text), symbols }],
+        2,
+        { imports },
+      );
+    // frame/mod.rs re-exports its Settings; proto/mod.rs `use`s its own (a glob of proto takes it).
+    write('src/frame/mod.rs', 'mod settings;\npub use self::settings::Settings;', [], [use('self::settings', ['Settings'])]);
+    write('src/proto/mod.rs', 'mod connection;\nmod settings;\nuse self::settings::Settings;', [], [use('self::settings', ['Settings'])]);
+    write(
+      'src/proto/connection.rs',
+      'use crate::frame::{Frame, Reason};\nuse crate::proto::*;\nuse crate::{client, mock};\nuse crate::frame::Frame::*;\npub struct Connection {\n}\ntype Handle = mock::Handle;',
+      [sym('Connection', 5, 'struct'), sym('Handle', 7, 'type')],
+      [
+        use('crate::frame', ['Frame', 'Reason']),
+        use('crate::proto', [], true),
+        use('crate', ['client', 'mock']),
+        use('crate::frame::Frame', [], true),
+      ],
+    );
+  });
+
+  after(() => {
+    index.close();
+    root.cleanup();
+  });
+
+  const defined = (name: string) => index.syntax.typeDefinitions('src/proto/connection.rs', name).map((d) => d.path);
+
+  it('a type the file declares, not the namesake of a module it imports (`use crate::{client}`)', () => {
+    assert.deepEqual(defined('Connection'), ['src/proto/connection.rs']);
+  });
+
+  it("what a glob brings through the module's own `use` (`use crate::proto::*` → `use self::settings::Settings`), not another import's file", () => {
+    assert.deepEqual(defined('Settings'), ['src/proto/settings.rs']);
+  });
+
+  it('an alias the file declares is left to the imports that hold what it names', () => {
+    assert.deepEqual(defined('Handle'), ['src/mock.rs']);
+  });
+});
