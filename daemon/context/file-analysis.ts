@@ -1,6 +1,7 @@
 /**
  * What the index computes from one file's text before writing it: chunks and syntax facts
- * (syntax/analyze.ts), the members used through each receiver name (member-uses.ts) and
+ * (syntax/analyze.ts), the members used through each receiver name (member-uses.ts), Rust
+ * blanket impls (syntax/rust-blankets.ts) and
  * the full-text terms of each chunk. Pure and serialisable (plain
  * objects, no syntax tree), so it runs in an index worker (index-worker.ts, through
  * analysis-pool.ts) while the daemon's thread writes SQLite, or in-process as the fallback.
@@ -9,6 +10,7 @@ import type { Chunk, ChunkOptions } from './chunker';
 import { indexTerms } from './identifiers';
 import { MEMBER_USE_LANGUAGES, memberUsesIn } from './member-uses';
 import { analyzeFile, PARSE_BUDGET_MS } from './syntax/analyze';
+import { rustBlanketsOfChunks } from './syntax/rust-blankets';
 import type { FileSyntax } from './syntax/types';
 
 export interface AnalysisRequest {
@@ -39,6 +41,8 @@ export function analyzeForIndex(req: AnalysisRequest): FileAnalysis {
   const { outline: _outline, ...facts } = syntax;
   // The members the file uses through each receiver name, for member ranking across the workspace (member-uses.ts).
   if (MEMBER_USE_LANGUAGES.test(req.language)) facts.memberUses = memberUsesIn(req.text);
+  // Rust blanket impls, which the index keeps no symbol for (an empty impl declares nothing): receiver-members.ts.
+  if (req.language === 'rust') facts.rustBlankets = rustBlanketsOfChunks(chunks);
   return { chunks, syntax: facts, terms: chunks.map(chunkTerms) };
 }
 

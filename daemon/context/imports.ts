@@ -67,7 +67,13 @@ export function parseImports(text: string, languageId: string): ImportStatement[
         .map((p) => /^\s*(\w+)(?:\s+as\s+(\w+))?\s*$/.exec(p))
         .filter((x): x is RegExpExecArray => x !== null)
         .map((x) => ({ imported: x[1], local: x[2] ?? x[1] }));
-      out.push({ specifier: m[1], names });
+      // `use crate::frame::{self, Frame}`: `frame` names the module too (syntax/import-readers.ts reads it so).
+      const module = names.some((n) => n.imported === 'self') ? m[1].split('::').pop() : undefined;
+      out.push({
+        specifier: m[1],
+        names: names.filter((n) => n.imported !== 'self'),
+        ...(module && !['crate', 'super', 'self'].includes(module) ? { namespace: module } : {}),
+      });
     }
     for (const m of text.matchAll(pyImport)) out.push({ specifier: m[1], names: [], namespace: m[2] ?? m[1].split('.').pop() });
   } else if (lang === 'rust') {
@@ -77,7 +83,13 @@ export function parseImports(text: string, languageId: string): ImportStatement[
         .map((p) => /^\s*(\w+)(?:\s+as\s+(\w+))?\s*$/.exec(p))
         .filter((x): x is RegExpExecArray => x !== null)
         .map((x) => ({ imported: x[1], local: x[2] ?? x[1] }));
-      out.push({ specifier: m[1], names });
+      // `use crate::frame::{self, Frame}`: `frame` names the module too (syntax/import-readers.ts reads it so).
+      const module = names.some((n) => n.imported === 'self') ? m[1].split('::').pop() : undefined;
+      out.push({
+        specifier: m[1],
+        names: names.filter((n) => n.imported !== 'self'),
+        ...(module && !['crate', 'super', 'self'].includes(module) ? { namespace: module } : {}),
+      });
     }
   } else if (lang === 'java' || lang === 'kotlin' || lang === 'scala') {
     for (const m of text.matchAll(javaImport)) out.push({ specifier: `${m[1]}.${m[2]}`, names: [{ imported: m[2], local: m[2] }] });

@@ -108,6 +108,20 @@ export const INDEX_MIGRATIONS: Array<(db: Database.Database) => void> = [
       CREATE INDEX IF NOT EXISTS member_uses_file ON member_uses(file_id);
     `);
   },
+  // 6: Rust blanket impls (`impl<T: Service<R>> ServiceExt<R> for T {}`, syntax/rust-blankets.ts), found when a file
+  // is indexed: the first member query after a load read them from every chunk's text. Empty the index so the next
+  // walk records them for every file.
+  (db) => {
+    db.exec(EMPTY_INDEX_SQL);
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS rust_blankets(
+        file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+        trait TEXT NOT NULL,
+        bounds TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS rust_blankets_file ON rust_blankets(file_id);
+    `);
+  },
 ];
 
 /** Schema version this code writes (the number of migrations). */

@@ -12,7 +12,7 @@ import { chunkTerms, type ChunkTerms } from './file-analysis';
 import { indexTerms } from './identifiers';
 import { INDEX_MIGRATIONS, SCHEMA_VERSION } from './index-schema';
 import { isTestPath } from './member-uses';
-import type { ImportFact, MemberUse, ParserId } from './syntax/types';
+import type { ImportFact, MemberUse, ParserId, RustBlanket } from './syntax/types';
 
 export interface FileRow {
   id: number;
@@ -144,6 +144,9 @@ export class IndexStore {
       insertFts: db.prepare('INSERT INTO chunks_fts(rowid, symbols, path, body) VALUES (?, ?, ?, ?)'),
       insertMemberUse: db.prepare('INSERT INTO member_uses(file_id, receiver, member, n, test) VALUES (?, ?, ?, ?, ?)'),
       deleteMemberUses: db.prepare('DELETE FROM member_uses WHERE file_id = ?'),
+      insertBlanket: db.prepare('INSERT INTO rust_blankets(file_id, trait, bounds) VALUES (?, ?, ?)'),
+      deleteBlankets: db.prepare('DELETE FROM rust_blankets WHERE file_id = ?'),
+      blankets: db.prepare<[number], { trait: string; bounds: string }>('SELECT trait, bounds FROM rust_blankets ORDER BY rowid LIMIT ?'),
       insertSymbol: db.prepare('INSERT INTO symbols(name, chunk_id, file_id, line, kind, container) VALUES (?, ?, ?, ?, ?, ?)'),
       bm25: db.prepare<[string, number], { id: number; score: number }>(BM25_SQL),
       df: db.prepare<[string], { doc: number }>(DOC_FREQUENCY_SQL),
@@ -236,14 +239,14 @@ export class IndexStore {
 
   /**
    * Replace everything known about one file in a single transaction: its row, chunks,
-   * symbols, terms and syntax facts (imports, package, member uses). `terms` are the chunks'
+   * symbols, terms and syntax facts (imports, package, member uses, Rust blanket impls). `terms` are the chunks'
    * full-text terms when already computed (an index worker does: file-analysis.ts).
    */
   replaceFile(
     file: Omit<FileRow, 'id' | 'parser'> & { parser?: ParserId },
     chunks: Chunk[],
     now: number,
-    syntax?: { imports: ImportFact[]; packageName?: string; memberUses?: MemberUse[] },
+    syntax?: { imports: ImportFact[]; packageName?: string; memberUses?: MemberUse[]; rustBlankets?: RustBlanket[] },
     terms?: ChunkTerms[],
   ): void {
     let structural = false;
@@ -254,6 +257,7 @@ export class IndexStore {
       if (existing) {
         this.dropChunks(existing.id);
         this.stmts.deleteMemberUses.run(existing.id);
+        this.stmts.deleteBlankets.run(existing.id);
       }
       const { id } = this.stmts.upsertFile.get({
         path: file.path,
@@ -278,6 +282,7 @@ export class IndexStore {
       if (syntax) this.stmts.upsertSyntax.run(id, syntax.packageName ?? null, JSON.stringify(syntax.imports));
       const test = isTestPath(file.path) ? 1 : 0;
       for (const u of syntax?.memberUses ?? []) this.stmts.insertMemberUse.run(id, u.receiver, u.member, u.n, test);
+      for (const b of syntax?.rustBlankets ?? []) this.stmts.insertBlanket.run(id, b.trait, b.bounds.join(' '));
     })();
     this.changed([file.path], structural);
   }
@@ -408,6 +413,11 @@ export class IndexStore {
         'SELECT s.name AS name, s.chunk_id AS chunkId, s.line AS line FROM files f JOIN chunks c ON c.file_id = f.id JOIN symbols s ON s.chunk_id = c.id WHERE f.path = ? ORDER BY s.line',
       )
       .all(path) as Array<{ name: string; chunkId: number; line: number }>;
+  }
+
+  /** The workspace's Rust blanket impls (recorded when their files were indexed), in the order indexed. */
+  rustBlankets(limit: number): RustBlanket[] {
+    return this.stmts.blankets.all(limit).map((r) => ({ trait: r.trait, bounds: r.bounds.split(' ').filter(Boolean) }));
   }
 
   /** Number of chunks containing a term (cached until the index changes). */

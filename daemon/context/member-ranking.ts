@@ -71,6 +71,8 @@ export function rankMembers(
   // Rust `Self::` reaches the type's associated functions and constants, not its methods on a value.
   const own = /^(this|self)$/.test(q.receiver.split(/\.|::|->/)[0]) || (q.receiver === 'Self' && !q.typeLevel);
   const boundParts = new Set(splitIdentifier(q.bound ?? '').filter((p) => p.length >= 3));
+  const receiverParts = new Set(splitIdentifier(q.receiver.split(/\.|::|->/).pop() ?? ''));
+  const returnParts = new Set([...boundParts].filter((p) => !receiverParts.has(p)));
   // TypeScript, JavaScript and Rust: in Go one file's `c` is a different type from method to method (on gin it
   // placed worse); on Python's dev repository it helped, on Java's held-out one it hurt: left to their owners.
   const onReceiver =
@@ -130,6 +132,9 @@ export function rankMembers(
     // and a statement calls for an effect (a member used below that returns a value is read there): that outranks a use below.
     s.key[4] += 2 * rustMiss;
     if (q.language === 'rust') {
+      // `let settings = srv.` is named like what the member gives as well as like the member (`-> frame::Settings`);
+      // not a name taken from the receiver's (`let service1 = service.`: another of the same).
+      if (s.key[3] === 1 && declared.rust?.returns && splitIdentifier(declared.rust.returns).some((p) => returnParts.has(p))) s.key[3] = 0;
       // A function without `self` is never called on a value (`x.new()` does not compile): after every method.
       if (!q.typeLevel && declared.level === 'type') s.key[2] = 1;
       // A value position has no use for `()`: what it reads outranks a use below.

@@ -22,6 +22,7 @@ import { goImplementations } from './go-members';
 import { goPackageDir } from './go-position';
 import { rustClosureParamType } from './rust-closures';
 import { rustFunctionsByPath, rustTypesByPath } from './rust-paths';
+import { rustReexportedItems } from './rust-namespaces';
 import { isCalleePart } from './syntax/rust-tuples';
 import { splitIdentifier } from './identifiers';
 import { declaredReturnType, escapeRe, followSteps, functionReturnType, isType, valueType } from './member-types';
@@ -77,6 +78,13 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
       for (const d of syntax.definitionsIn(f))
         if (d.container === undefined && members.length < MAX_MEMBERS && !(exportedOnly && !GO_EXPORTED.test(d.name)))
           members.push({ site: d, signal: 'namespace-member', depth: 0 });
+    // Rust: `frame::MAX_FRAME_SIZE` also reaches what the module re-exports (`pub use self::settings::…`), after its
+    // own items; a name it declares itself (`mod parse;` beside `pub use parse::parse`) is written the same either way.
+    if (grammarFor(q.language) === 'rust') {
+      const own = new Set(members.map((m) => m.site.name));
+      for (const d of rustReexportedItems(syntax, ns))
+        if (members.length < MAX_MEMBERS && !own.has(d.name)) members.push({ site: d, signal: 'namespace-member', depth: 1 });
+    }
     return { members, via: 'namespace' };
   }
   let found = receiverType(syntax, q);
@@ -95,10 +103,12 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
   }
   const members: MemberSite[] = [];
   const seen = new Set<string>();
+  const names = new Set<string>();
   const visit = (t: DefinitionSite, depth: number) => {
     const key = `${t.path}:${t.line}`;
     if (seen.has(key) || depth > 3 || members.length >= MAX_MEMBERS) return;
     seen.add(key);
+    names.add(t.name);
     for (const m of syntax.membersOf(t)) if (members.length < MAX_MEMBERS) members.push({ site: m, signal: 'receiver-member', depth });
     for (const b of syntax.baseTypesOf(t)) visit(b, depth + 1);
   };
@@ -107,6 +117,8 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
   if (grammar === 'go' && types[0]?.kind === 'interface') goImplementing(syntax, found.type, members);
   // Rust: a method the document calls on the receiver that its type does not declare comes from a trait it implements.
   if (grammar === 'rust' && types.length > 0) rustTraitMethodsUsed(syntax, q, members);
+  // Rust: the traits a blanket impl gives every implementor of what the receiver is or implements (rust-blankets.ts).
+  if (grammar === 'rust' && types.length > 0) rustBlanketMembers(syntax, q, types, names, members);
   if ((grammar === 'typescript' || grammar === 'tsx') && types[0]?.kind === 'interface') {
     // The classes implementing it (ts-implementations.ts): one is what a call runs, its members first; several after the interface's.
     const classes = tsImplementations(syntax, types[0]).slice(0, 3);
@@ -166,9 +178,62 @@ function rustTraitMethodsUsed(syntax: SyntaxFacts, q: ReceiverQuery, members: Me
       if (members.length < MAX_MEMBERS && isTrait(d.container!)) members.push({ site: d, signal: 'receiver-member', depth: 1 });
 }
 
+/** Std traits a blanket impl's bound may add that the index cannot check (auto traits, derives): taken as met. */
+const STD_MARKERS = new Set([
+  'Send',
+  'Sync',
+  'Clone',
+  'Copy',
+  'Unpin',
+  'Debug',
+  'Display',
+  'Default',
+  'Eq',
+  'PartialEq',
+  'Hash',
+  'Ord',
+  'PartialOrd',
+]);
+
+/**
+ * Rust: `impl<T: ?Sized, R> ServiceExt<R> for T where T: Service<R> {}` gives every type implementing Service the
+ * methods of ServiceExt (`svc.ready()`, `svc.oneshot(req)`): a receiver that is (`S: Service<R>`) or implements
+ * (`impl Service<R> for Timeout<S>`) every bound gets them one step away.
+ */
+function rustBlanketMembers(
+  syntax: SyntaxFacts,
+  q: ReceiverQuery,
+  types: DefinitionSite[],
+  names: Set<string>,
+  members: MemberSite[],
+): void {
+  const blankets = syntax.rustBlankets?.() ?? [];
+  if (blankets.length === 0) return;
+  const has = new Set(names);
+  for (const t of types.slice(0, 2)) if (t.kind !== 'trait') for (const n of syntax.rustTraitsOf?.(t) ?? []) has.add(n);
+  const found: Array<{ trait: DefinitionSite; extension: boolean }> = [];
+  const added = new Set<string>();
+  for (const b of blankets) {
+    if (added.size >= 6 || has.has(b.trait) || added.has(b.trait)) continue;
+    if (!b.bounds.some((n) => has.has(n)) || !b.bounds.every((n) => has.has(n) || STD_MARKERS.has(n))) continue;
+    added.add(b.trait);
+    for (const t of syntax
+      .typeDefinitions(q.rel, b.trait)
+      .filter((d) => d.kind === 'trait')
+      .slice(0, 2))
+      found.push({ trait: t, extension: syntax.baseTypesOf(t).some((s) => b.bounds.includes(s.name)) });
+  }
+  // A trait declared over the bound (`trait ServiceExt<R>: Service<R>`) is written to extend it: its methods first.
+  for (const { trait, extension } of found.sort((a, b) => Number(b.extension) - Number(a.extension)))
+    for (const m of syntax.membersOf(trait))
+      if (members.length < MAX_MEMBERS) members.push({ site: m, signal: 'receiver-member', depth: extension ? 1 : 2 });
+}
+
 /** Files a namespace receiver stands for: an import's namespace, a Python submodule imported by name, a Rust path. */
 function namespaceFiles(syntax: SyntaxFacts, q: ReceiverQuery): string[] {
   const recv = q.receiver;
+  // Rust: `frame.` is a value (a local named as a module `use`d with `{self}`), only `frame::` a path.
+  if (grammarFor(q.language) === 'rust' && !/::\s*[A-Za-z_]?\w*$/.test(q.prefix)) return [];
   if (/^[A-Za-z_$][\w$]*$/.test(recv)) {
     for (const imp of q.imports) if (imp.namespace === recv && imp.files.length > 0) return imp.files;
     // `from pkg import mod` (Python), `use a::b` (Rust): the name is a module when a file is named for it

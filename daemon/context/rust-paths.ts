@@ -46,10 +46,12 @@ export function rustTypesByPath(
   return types;
 }
 
-/** `crate`/`self`/`super`, or a name the file imports from the workspace (a crate of it, a module it `use`s). */
+/** `crate`/`self`/`super`, or a name the file imports from the workspace (a crate of it, a module it `use`s, `{self}` too). */
 function workspaceHead(head: string, imports: ResolvedImport[]): boolean {
   if (head === 'crate' || head === 'self' || head === 'super') return true;
-  return imports.some((i) => i.files.length > 0 && (i.specifier.split('::')[0] === head || i.names.some((n) => n.local === head)));
+  return imports.some(
+    (i) => i.files.length > 0 && (i.specifier.split('::')[0] === head || i.namespace === head || i.names.some((n) => n.local === head)),
+  );
 }
 
 /** Whether a file lies in a module so named: a folder of its path, or the file itself (`http.rs`, a crate `grep-http`/`http`). */

@@ -25,6 +25,8 @@ import { goEmbeddedTypes } from './go-embedded';
 import { grammarFor } from './grammars';
 import type { ImportFact, ParserId } from './types';
 import { rustDerefTarget, rustSupertraits } from './rust-impls';
+import { rustFilesImportingName } from '../rust-namespaces';
+import { rustTraitsImplemented, type RustBlanket } from './rust-blankets';
 import { plainType } from './type-names';
 import { aliasArms, aliasTargets } from './ts-aliases';
 import { withReexports } from './ts-barrels';
@@ -93,6 +95,10 @@ export interface SyntaxFacts {
   indexGeneration(): number;
   /** How often the workspace uses each member through a receiver name (`c.req`), except in `file` (member-uses.ts). */
   memberUses?(receiver: string, file: string): Map<string, number>;
+  /** Rust: the workspace's blanket impls (`impl<T: Service<R>> ServiceExt<R> for T {}`, rust-blankets.ts). */
+  rustBlankets?(): RustBlanket[];
+  /** Rust: the traits the impls holding a type's members implement for it (`impl Service<R> for Timeout<S>`). */
+  rustTraitsOf?(type: DefinitionSite): string[];
 }
 
 /** Files the import resolver reads as configuration (resolve.ts): a change to one resets every resolved import. */
@@ -115,6 +121,9 @@ export class IndexSyntaxFacts implements SyntaxFacts {
   private readonly barrelUsers = new Map<string, Set<string>>();
   private readonly definitionsCache = new Map<string, DefinitionSite[]>();
   private readonly basesCache = new Map<string, DefinitionSite[]>();
+  /** The index's Rust blanket impls until it changes. */
+  private blankets?: RustBlanket[];
+  private readonly traitsOfCache = new Map<string, string[]>();
   private readonly parsersCache = new Map<string, { parser: ParserId; note?: string } | undefined>();
   private definitionsOfFile?: Statement<[string], RawSite>;
   private definitionsOfName?: Statement<[string, string], RawSite>;
@@ -151,6 +160,8 @@ export class IndexSyntaxFacts implements SyntaxFacts {
     const changes = this.generation < 0 ? undefined : this.store.changesSince(this.generation);
     this.generation = this.store.generation;
     this.basesCache.clear();
+    this.blankets = undefined;
+    this.traitsOfCache.clear();
     if (!changes || changes.structural || [...changes.paths].some(isResolverConfig)) {
       this.importsCache.clear();
       this.barrelUsers.clear();
@@ -242,6 +253,17 @@ export class IndexSyntaxFacts implements SyntaxFacts {
   typeDefinitions(file: string, typeName: string): DefinitionSite[] {
     const all = this.definitions(typeName, 50).filter((d) => d.container === undefined || d.kind === 'class');
     if (all.length <= 1) return all;
+    // Rust: a type the file declares is what the bare name means there (a `use` of the same name would not compile);
+    // a module the file imports (`use crate::{client, server}`) brings its name, not its `Connection`. An alias
+    // (`type Handle = mock::Handle<…>;`) is left to the imports, which hold what it names.
+    if (file.endsWith('.rs')) {
+      const own = all.filter((d) => d.path === file && d.kind !== 'type');
+      if (own.length > 0) return own;
+      // Else what a `use` of the name, or a glob, brings (rust-namespaces.ts), before the other imported files.
+      const named = rustFilesImportingName((f) => this.importsOf(f), file, typeName);
+      const byName = all.filter((d) => named.has(d.path));
+      if (byName.length > 0) return byName;
+    }
     const imported = new Set(this.importedFiles(file));
     const via = all.filter((d) => imported.has(d.path));
     if (via.length > 0) return via;
@@ -353,6 +375,27 @@ export class IndexSyntaxFacts implements SyntaxFacts {
       if (shared.length === 0) return [];
     }
     return (shared ?? []).slice(0, 4);
+  }
+
+  rustBlankets(): RustBlanket[] {
+    this.fresh();
+    // Recorded when each file was indexed (index-store.ts `rust_blankets`): a read of a few rows, once per index change.
+    this.blankets ??= this.store.rustBlankets(500);
+    return this.blankets;
+  }
+
+  rustTraitsOf(type: DefinitionSite): string[] {
+    this.fresh();
+    const key = `${type.path}:${type.line}`;
+    const known = this.traitsOfCache.get(key);
+    if (known) return known;
+    const ids = [...new Set(this.membersOf(type).map((m) => m.chunkId))].slice(0, 12);
+    const out = new Set<string>();
+    for (const row of this.store.chunks(ids).values())
+      for (const t of rustTraitsImplemented(`${row.context}\n${row.text}`, type.name)) out.add(t);
+    if (this.traitsOfCache.size > 2000) this.traitsOfCache.clear();
+    this.traitsOfCache.set(key, [...out]);
+    return [...out];
   }
 
   chunkText(chunkId: number): string | undefined {

@@ -124,6 +124,9 @@ export function goImports(node: Node): ImportFact[] | undefined {
   return [{ specifier: spec, kind: 'package', names: [], namespace, line: line(node) }];
 }
 
+/** Path roots `use a::{self}` may end in that name no module of their own (`use super::{self}` is an error). */
+const RUST_PATH_ROOTS = new Set(['crate', 'super', 'self']);
+
 export function rustImports(node: Node): ImportFact[] | undefined {
   if (node.type === 'mod_item') {
     if (node.childForFieldName('body')) return undefined;
@@ -134,13 +137,23 @@ export function rustImports(node: Node): ImportFact[] | undefined {
   const arg = node.childForFieldName('argument');
   if (!arg) return undefined;
   const out: ImportFact[] = [];
+  // `pub use` / `pub(crate) use` re-exports the names: `module::Name` reaches them through the file (rust-namespaces.ts).
+  const reexport = named(node).some((c) => c.type === 'visibility_modifier');
   // Flatten `a::{b, c::{d as e}, f::*}` into (path, name, alias | wildcard) leaves.
   const stack: Array<{ prefix: string; n: Node }> = [{ prefix: '', n: arg }];
   const join = (a: string, b: string) => (a ? `${a}::${b}` : b);
   const add = (path: string, names: ImportedName[], wildcard = false) => {
     const existing = out.find((o) => o.specifier === path && !!o.wildcard === wildcard);
     if (existing) existing.names.push(...names);
-    else out.push({ specifier: path, kind: 'module', names, ...(wildcard ? { wildcard } : {}), line: line(node) });
+    else
+      out.push({
+        specifier: path,
+        kind: 'module',
+        names,
+        ...(wildcard ? { wildcard } : {}),
+        ...(reexport ? { reexport } : {}),
+        line: line(node),
+      });
   };
   while (stack.length > 0) {
     const { prefix, n } = stack.pop()!;
@@ -158,8 +171,14 @@ export function rustImports(node: Node): ImportFact[] | undefined {
     } else if (n.type === 'scoped_identifier' || n.type === 'identifier' || n.type === 'self' || n.type === 'crate' || n.type === 'super') {
       const parts = join(prefix, n.text).split('::');
       const last = parts[parts.length - 1];
-      if (last === 'self') add(parts.slice(0, -1).join('::'), []);
-      else add(parts.slice(0, -1).join('::'), [{ imported: last, local: last }]);
+      // `use crate::frame::{self, Frame}`: `frame` names the module (`frame::GoAway`, `frame::MAX_FRAME_SIZE`).
+      if (last === 'self') {
+        const path = parts.slice(0, -1).join('::');
+        add(path, []);
+        const module = parts[parts.length - 2];
+        const fact = out.find((o) => o.specifier === path && !o.wildcard)!;
+        if (module && !RUST_PATH_ROOTS.has(module)) fact.namespace = module;
+      } else add(parts.slice(0, -1).join('::'), [{ imported: last, local: last }]);
     }
   }
   return out;

@@ -39,7 +39,9 @@ export function rustEnclosingHeader(before: string): { type: string; line: strin
   let inclusive = false;
   while (start > 0 && levels < MAX_LEVELS) {
     end = start - 1;
-    start = text.lastIndexOf('\n', end - 1) + 1;
+    // At the text's first line break (a prefix starting with one) there is only the empty line before it: from
+    // `lastIndexOf('\n', -1)`, which finds that break again, the scan would never leave the top.
+    start = end > 0 ? text.lastIndexOf('\n', end - 1) + 1 : 0;
     const line = text.slice(start, end);
     if (NOT_OPENER.test(line)) continue;
     const indent = indentOf(line);

@@ -61,6 +61,14 @@ export interface ImportFact {
   line: number;
 }
 
+/** A Rust blanket impl: the trait every type implementing `bounds` has (`ServiceExt` for any `Service`). */
+export interface RustBlanket {
+  /** The trait implemented for every `T` (`ServiceExt`). */
+  trait: string;
+  /** The traits `T` must implement (`Service`); `Sized`, `?Sized` and lifetimes say nothing. */
+  bounds: string[];
+}
+
 /** Members used through a receiver name in a file (`c.req` twice: receiver `c`, member `req`, n 2; member-uses.ts). */
 export interface MemberUse {
   receiver: string;
@@ -91,6 +99,8 @@ export interface FileSyntax {
   packageName?: string;
   /** TypeScript/JavaScript: the members the file uses through each receiver name (file-analysis.ts). */
   memberUses?: MemberUse[];
+  /** Rust: the blanket impls the file declares (`impl<T: Service<R>> ServiceExt<R> for T {}`, rust-blankets.ts). */
+  rustBlankets?: RustBlanket[];
   /** Declaration outline for chunking (tree-sitter only). */
   outline?: SyntaxOutline;
 }

@@ -9,6 +9,7 @@ import { IndexStore } from '../../../../daemon/context/index-store';
 import { languageOfPath } from '../../../../daemon/context/languages';
 import type { RetrievalIndex } from '../../../../daemon/context/retrieval';
 import { IndexSyntaxFacts } from '../../../../daemon/context/syntax/facts';
+import { rustBlanketsOfChunks } from '../../../../daemon/context/syntax/rust-blankets';
 import type { DefinitionKind } from '../../../../daemon/context/syntax/types';
 import { tempDir } from './helpers';
 
@@ -44,8 +45,11 @@ export function memoryIndex(root: string, files: Record<string, ChunkSpec[]>, ve
   const store = new IndexStore(join(t.dir, 'index.db'));
   let chunkCount = 0;
   for (const [path, chunks] of Object.entries(files)) {
+    const language = languageOfPath(path) ?? 'typescript';
+    // What indexing records beside the chunks for Rust (file-analysis.ts): its blanket impls.
+    const rustBlankets = language === 'rust' ? rustBlanketsOfChunks(chunks) : [];
     store.replaceFile(
-      { path, hash: contentHash(path), size: 1, mtimeMs: 1, language: languageOfPath(path) ?? 'typescript' },
+      { path, hash: contentHash(path), size: 1, mtimeMs: 1, language },
       chunks.map((c) => ({
         startLine: c.startLine,
         endLine: c.startLine + c.text.split('\n').length - 1,
@@ -54,6 +58,7 @@ export function memoryIndex(root: string, files: Record<string, ChunkSpec[]>, ve
         symbols: (c.symbols ?? []).map((s) => (typeof s === 'string' ? { name: s, line: c.startLine } : s)),
       })),
       1,
+      rustBlankets.length > 0 ? { imports: [], rustBlankets } : undefined,
     );
     chunkCount += chunks.length;
   }

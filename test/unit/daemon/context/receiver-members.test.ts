@@ -193,6 +193,34 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
           symbols: [sym('Write', 1, 'trait'), sym('flush', 2, 'function', 'Write')],
         },
       ],
+      // Rust: an extension trait with a blanket impl over a trait's implementors, one over a trait nothing here implements.
+      'src/svc.rs': [
+        {
+          startLine: 1,
+          text: 'pub trait Service<R> {\n    fn call(&mut self, req: R);\n}',
+          symbols: [sym('Service', 1, 'trait'), sym('call', 2, 'function', 'Service')],
+        },
+        {
+          startLine: 5,
+          text: 'pub trait ServiceExt<R>: Service<R> {\n    fn ready(&mut self) {\n    }\n}',
+          symbols: [sym('ServiceExt', 5, 'trait'), sym('ready', 6, 'function', 'ServiceExt')],
+        },
+        { startLine: 10, text: 'impl<T: ?Sized, R> ServiceExt<R> for T where T: tower_service::Service<R> {}\n' },
+        {
+          startLine: 12,
+          text: 'pub trait Loud {\n    fn shout(&self) {\n    }\n}',
+          symbols: [sym('Loud', 12, 'trait'), sym('shout', 13, 'function', 'Loud')],
+        },
+        { startLine: 16, text: 'impl<T> Loud for T\nwhere\n    T: Quiet + Send,\n{\n}' },
+        { startLine: 21, text: 'pub struct Timeout<S> {\n    inner: S,\n}', symbols: [sym('Timeout', 21, 'struct')] },
+        {
+          startLine: 24,
+          text: 'impl<S, R> Service<R> for Timeout<S> where S: Service<R> {\n    fn call(&mut self, req: R) {\n    }\n}',
+          symbols: [sym('call', 25, 'method', 'Timeout')],
+        },
+        { startLine: 29, text: 'pub struct Plain;', symbols: [sym('Plain', 29, 'struct')] },
+        { startLine: 30, text: 'impl Plain {\n    fn call(&self) {\n    }\n}', symbols: [sym('call', 31, 'method', 'Plain')] },
+      ],
       // Rust: a module's free function reached by its path; an extension trait's method.
       'src/client.rs': [{ startLine: 1, text: 'pub fn open_link() -> Link {\n}', symbols: [sym('open_link', 1, 'function')] }],
       'src/ext.rs': [
@@ -500,6 +528,14 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
   it("Rust: a method the document calls on the receiver that its type does not declare is a trait's (`conn.drive(…)`)", () => {
     assert.deepEqual(resolve('src/handshake.rs', 'rust', 'fn f(l: Link) {\n    l.', '\n    l.drive();\n}').members, ['split', 'drive']);
     assert.deepEqual(resolve('src/handshake.rs', 'rust', 'fn f(l: Link) {\n    l.', '\n    l.split(1);\n}').members, ['split']);
+  });
+
+  it('Rust: a blanket impl (`impl<T: Service<R>> ServiceExt<R> for T {}`) gives its trait to a receiver bound by or implementing Service', () => {
+    const members = (prefix: string) => resolve('src/svc.rs', 'rust', prefix, '\n}').members;
+    assert.deepEqual(members('fn f<S: Service<u8>>(svc: S) {\n    svc.'), ['call', 'ready']);
+    assert.deepEqual(members('fn f(t: Timeout<u8>) {\n    t.'), ['call', 'ready']);
+    // A type with a `call` of its own that implements no Service; Loud's bound, Quiet, is nothing the receiver implements.
+    assert.deepEqual(members('fn f(p: Plain) {\n    p.'), ['call']);
   });
 
   it('Java: a method call on a typed local (`gson.newJsonWriter(w).`)', () => {

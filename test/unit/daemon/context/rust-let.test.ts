@@ -43,6 +43,16 @@ describe('context/rust-let: the name a `let` binds the member being typed to', (
             text: '    pub fn parse(raw: &str) -> Args {\n        todo!()\n    }',
             symbols: [{ name: 'parse', line: 17, kind: 'method' as const, container: 'Args' }],
           },
+          {
+            startLine: 21,
+            text: '    pub fn handshake(&self) -> frame::Settings {\n        todo!()\n    }',
+            symbols: [{ name: 'handshake', line: 21, kind: 'method' as const, container: 'Args' }],
+          },
+          {
+            startLine: 25,
+            text: '    pub fn snapshot(&self) -> ArgsSnapshot {\n        todo!()\n    }',
+            symbols: [{ name: 'snapshot', line: 25, kind: 'method' as const, container: 'Args' }],
+          },
         ],
         'src/main.rs': [{ startLine: 1, text: 'fn main() {}' }],
       });
@@ -60,6 +70,14 @@ describe('context/rust-let: the name a `let` binds the member being typed to', (
       const suffix = '\n    if args.threads() == 1 {}\n}\n';
       assert.equal(placed(`${head}    let n = args.`, suffix)[0], 'src/args.rs:5');
       assert.equal(placed(`${head}    let _index = args.`, suffix)[0], 'src/args.rs:9');
+    });
+
+    it('`let settings = args.`: a member returning what the binding is named for counts as named like it', () => {
+      const head = 'use crate::args::Args;\n\nfn read(args: &Args) {\n';
+      const suffix = '\n    if args.threads() == 1 {}\n}\n';
+      assert.equal(placed(`${head}    let settings = args.`, suffix)[0], 'src/args.rs:21');
+      // A binding named after the receiver (`args2`) says nothing of the member: `-> ArgsSnapshot` is not it.
+      assert.equal(placed(`${head}    let args2 = args.`, suffix)[0], 'src/args.rs:5');
     });
 
     it('`Self::` in an impl: associated functions before methods on a value', () => {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { parseImports } from '../../../../../daemon/context/imports';
 import { analyzeFile, MAX_PARSE_BYTES } from '../../../../../daemon/context/syntax/analyze';
 import { cursorContext } from '../../../../../daemon/context/syntax/cursor';
 import { GRAMMAR_FILES, MAX_ABI, MIN_ABI, loadGrammar, type GrammarId } from '../../../../../daemon/context/syntax/grammars';
@@ -144,6 +145,29 @@ describe('context/syntax: tree-sitter analysis', function () {
       'package gopkg.in/yaml.v3 as yaml[]',
       'package github.com/cespare/xxhash/v2 as xxhash[]',
       'package github.com/go-kit/log as log[]',
+    ]);
+  });
+
+  it('Rust: `{self}` in a use tree names the module (`frame::`), and `pub use` re-exports', () => {
+    const g = golden(
+      [
+        'use crate::frame::{self, Frame};',
+        'use crate::{self};',
+        'pub use self::settings::{Settings, MAX_FRAME_SIZE};',
+        'pub(crate) use crate::proto::Error;',
+      ].join('\n'),
+      'rust',
+    );
+    assert.deepEqual(g.imports, [
+      'module crate::frame as frame[Frame]',
+      'module crate[]',
+      'module self::settings re[MAX_FRAME_SIZE,Settings]',
+      'module crate::proto re[Error]',
+    ]);
+    // The text scan for a document's own imports (imports.ts) reads `{self}` the same way.
+    assert.deepEqual(parseImports('use crate::frame::{self, Frame};\nuse crate::{self};\n', 'rust'), [
+      { specifier: 'crate::frame', names: [{ imported: 'Frame', local: 'Frame' }], namespace: 'frame' },
+      { specifier: 'crate', names: [] },
     ]);
   });
 

@@ -12,6 +12,13 @@ describe('context/syntax/rust-self: the type of `self` from the impl header the 
     assert.equal(rustSelfType('pub(crate) trait Sink: Write {\n    fn f(&mut self) {\n        self.'), 'Sink');
   });
 
+  it('a text starting with a line break and no header above the cursor: none, and the scan ends', () => {
+    // The 64 KB scanned of a long impl's body may start at a line break; the scan used to find it again forever.
+    assert.equal(rustSelfType('\n    pub fn f(\n        &mut self,\n    ) {\n        self.x\n            .y(frame.'), undefined);
+    assert.equal(rustSelfType('\n        self.'), undefined);
+    assert.equal(rustSelfType('\nimpl Printer {\n    fn f(&self) {\n        self.'), 'Printer');
+  });
+
   it('the impl the cursor is in, not an earlier one; through nested blocks, closures and multi-line calls', () => {
     const text = [
       'impl First {',
