@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { goEnclosingResult } from '../../../../daemon/context/go-enclosing';
+import { goAliasedResult, unqualified } from '../../../../daemon/context/go-qualified';
+import { goMemberMismatch, goReturnWanted } from '../../../../daemon/context/go-results';
+import type { GoValueIndex } from '../../../../daemon/context/go-values';
+import type { ChunkRow } from '../../../../daemon/context/index-store';
+import type { DefinitionSite } from '../../../../daemon/context/syntax/facts';
+
+/** An index of one-line declarations: [name, kind, path, text]. */
+function indexOf(decls: Array<[string, string, string, string]>): {
+  index: GoValueIndex;
+  sites: DefinitionSite[];
+  rows: Map<number, ChunkRow>;
+} {
+  const rows = new Map<number, ChunkRow>();
+  const sites = decls.map(([name, kind, path, text], i) => {
+    const id = i + 1;
+    rows.set(id, { id, path, language: 'go', startLine: 1, endLine: 3, hash: 'h', symbols: [name], text, context: '' });
+    return { name, kind, path, line: 1, chunkId: id };
+  });
+  const index: GoValueIndex = {
+    chunks: (ids) => new Map(ids.filter((i) => rows.has(i)).map((i) => [i, rows.get(i)!])),
+    definitions: (name) => sites.filter((s) => s.name === name),
+  };
+  return { index, sites, rows };
+}
+
+describe('context/go-qualified: a type in the document and in its package, and aliases', () => {
+  it('takes a qualifier off the names it qualifies, not off longer names', () => {
+    assert.equal(unqualified('zapcore.Level', 'zapcore'), 'Level');
+    assert.equal(unqualified('(*zapcore.Encoder,error)', 'zapcore'), '(*Encoder,error)');
+    assert.equal(unqualified('[]zap.Field', 'zap'), '[]Field');
+    assert.equal(unqualified('zapcore.Level', 'core'), 'zapcore.Level');
+    assert.equal(unqualified('x.zap.Field', 'zap'), 'x.zap.Field');
+  });
+
+  it('reads a result named by an alias of its folder as the aliased type, once per folder and name', () => {
+    const { index } = indexOf([
+      ['Field', 'type', 'field.go', 'type Field = zapcore.Field'],
+      ['Field', 'type', 'zapcore/field.go', 'type Field struct {'],
+      ['Level', 'type', 'level.go', 'type Level int8'],
+    ]);
+    const reads = { n: 0 };
+    assert.equal(goAliasedResult('Field', '', index, reads), 'zapcore.Field');
+    assert.equal(goAliasedResult('*Field', '', index, reads), '*zapcore.Field');
+    assert.equal(reads.n, 1);
+    assert.equal(goAliasedResult('Field', 'zapcore/', index, reads), undefined);
+    assert.equal(goAliasedResult('Level', '', index, reads), undefined);
+    assert.equal(goAliasedResult('(Field,error)', '', index, reads), undefined);
+  });
+
+  it('after `pkg.`, a member giving `T` as its package writes it fits where `pkg.T` is wanted; so does one giving an alias of it', () => {
+    const { index, sites, rows } = indexOf([
+      ['LevelOf', 'function', 'zapcore/level.go', 'func LevelOf(enab LevelEnabler) Level {'],
+      ['Int', 'function', 'field.go', 'func Int(key string, val int) Field {'],
+      ['Field', 'type', 'field.go', 'type Field = zapcore.Field'],
+      ['Field', 'type', 'zapcore/field.go', 'type Field struct {'],
+      ['Level', 'type', 'zapcore/level.go', 'type Level int8'],
+      ['Sugar', 'method', 'logger.go', 'func (log *Logger) Sugar() *SugaredLogger {'],
+    ]);
+    const fit = (i: number, type: string, qualifier?: string) =>
+      goMemberMismatch(sites[i], rows.get(i + 1)!, { type }, index, { n: 0 }, qualifier);
+    assert.equal(fit(0, 'zapcore.Level', 'zapcore'), 0);
+    assert.equal(fit(0, 'zapcore.Level'), 2);
+    assert.equal(fit(0, '(zapcore.Level,error)', 'zapcore'), 0);
+    // zap.Int gives a Field, which zap declares to be zapcore.Field.
+    assert.equal(fit(1, 'zapcore.Field', 'zap'), 0);
+    assert.equal(fit(1, 'zap.Field', 'zap'), 0);
+    assert.equal(fit(5, 'zapcore.Field', 'zap'), 2);
+    // A struct type's value is no other defined type's (Level is `type Level int8`); an alias may be anything.
+    assert.equal(fit(3, 'zapcore.Level', 'zapcore'), 2);
+    assert.equal(fit(4, 'zapcore.Level', 'zapcore'), 0);
+    assert.equal(fit(3, 'zap.Field', 'zapcore'), 1);
+    assert.equal(fit(2, 'zapcore.Level', 'zap'), 1);
+  });
+
+  it('`return |` in a function literal takes what the literal returns, not the declaration around it', () => {
+    assert.equal(
+      goEnclosingResult(
+        'func f() *Logger {\n\topts = append(opts, WrapCore(func(core zapcore.Core) zapcore.Core {\n\t\tif x {\n\t\t\ty()\n\t\t}\n\t\t',
+      ),
+      'zapcore.Core',
+    );
+    assert.equal(goEnclosingResult('func f() *Logger {\n\tg(func() {\n\t\ty()\n\t})\n\t'), '*Logger');
+    assert.equal(goEnclosingResult('func f() *Logger {\n\tgo func() {\n\t\t'), '');
+    assert.equal(goEnclosingResult('func f() *Logger {\n\ts := "}"\n\tt := `{`\n\t'), '*Logger');
+    assert.equal(goEnclosingResult('func f(\n\ta int,\n) error {\n\t'), 'error');
+    assert.equal(goEnclosingResult('x := 1\n'), undefined);
+    assert.equal(
+      goReturnWanted(
+        'var m = map[string]func(Config) (Encoder, error){\n\t"console": func(c Config) (zapcore.Encoder, error) {\n\t\treturn ',
+      ),
+      '(zapcore.Encoder,error)',
+    );
+    assert.equal(goReturnWanted('func f() error {\n\tgo func() {\n\t\treturn '), undefined);
+    // A signature over several lines, closed by gofmt at the line's start.
+    assert.equal(goReturnWanted('func g() int {\n}\n\nfunc f(\n\ta int,\n) error {\n\treturn '), 'error');
+  });
+});
