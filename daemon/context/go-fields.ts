@@ -5,6 +5,7 @@
  * for an element whose type is elided (`[]T{\n\t{\n\t\tName: |`) the element type of the literal around it.
  */
 import type { GoValueIndex } from './go-values';
+import { qualified } from './go-qualified';
 import { goPackageDir } from './go-position';
 
 /** How much of the text before the cursor is scanned for the literal's `{`. */
@@ -69,7 +70,9 @@ export function goStructFieldType(
   const row = index.chunks([def.chunkId]).get(def.chunkId);
   const t = row ? structFieldType(row.text.split('\n').slice(def.line - row.startLine), field) : undefined;
   // `any`, `interface{}` and a function type say nothing of what fits (a function is passed by name, not called).
-  return t === undefined || /^(?:any|interface\{\}|func\b.*)$/.test(t) ? undefined : t;
+  if (t === undefined || /^(?:any|interface\{\}|func\b.*)$/.test(t)) return undefined;
+  // A field of `zapcore.EncoderConfig` typed `DurationEncoder` is a `zapcore.DurationEncoder` where the document writes it (go-qualified.ts).
+  return pkg ? qualified(t, pkg) : t;
 }
 
 /** The type a struct declaration (its lines from `type T struct {` on) gives a field, as written without spaces. */

@@ -14,6 +14,16 @@ export function unqualified(type: string, q: string): string {
   return type.replace(new RegExp(`(?<![\\w.])${q}\\.(?=[A-Za-z_])`, 'g'), '');
 }
 
+/**
+ * `type` as written in a file of the package the document imports as `q`, in the document's spelling: its
+ * exported names not already qualified get `q.` (`EncoderConfig` → `zapcore.EncoderConfig`, `[]Field` →
+ * `[]zapcore.Field`; `int`, `error`, `time.Duration` stay).
+ */
+export function qualified(type: string, q: string): string {
+  if (!/^[A-Za-z_]\w*$/.test(q)) return type;
+  return type.replace(/(?<![\w.])([A-Z]\w*)(?![\w.])/g, `${q}.$1`);
+}
+
 /** Alias declarations looked up per ranking (one definitions query and one chunk read each). */
 const MAX_ALIAS_READS = 8;
 

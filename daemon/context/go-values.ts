@@ -41,6 +41,7 @@ import { goElementWanted, goFieldWanted, goStructFieldType } from './go-fields';
 import { goMembersUsedBelow, goOwners } from './go-uses';
 import { goPackageDir } from './go-position';
 import { splitTop } from './syntax/type-names';
+import { qualified } from './go-qualified';
 
 /**
  * A value of a type (its text, spaces removed); `values` of a count; `pointer`: the type after a `*`;
@@ -317,7 +318,8 @@ function packageArgumentWanted(pkg: string, name: string, i: number, index: GoVa
   if (!def) return undefined;
   const row = index.chunks([def.chunkId]).get(def.chunkId);
   const wanted = row ? parameterType(declarationLine(def, row), i) : undefined;
-  return wanted ? { type: wanted } : undefined;
+  // The package's `EncoderConfig` is the document's `zapcore.EncoderConfig` (go-qualified.ts).
+  return wanted ? { type: qualified(wanted, pkg) } : undefined;
 }
 
 /** Whether the file imports a package named `name` (by its path's last element, or as its alias); read from the first IMPORT_HEAD characters. */

@@ -117,7 +117,9 @@ export function rankMembers(
     if (declared.restricted && !own) s.key[2] = 1;
     // Go: a member declared to give what the position takes (go-results.ts); after a use below (on gin, before it placed worse).
     if (goWanted) {
-      const miss = goMemberMismatch(s.m.site, row, goWanted, q.goIndex, goReads);
+      // After `pkg.`, the package's own files write `pkg.T` as `T` (go-qualified.ts).
+      const qualifier = s.m.signal === 'namespace-member' ? q.receiver : undefined;
+      const miss = goMemberMismatch(s.m.site, row, goWanted, q.goIndex, goReads, qualifier);
       s.key[5] += miss;
       // A function (or a type) declared to give something else is not the one used below either (a value may start a chain: `json.API.`).
       if (miss >= 2 && (s.m.site.kind === 'function' || s.m.site.kind === 'method' || s.m.site.kind === 'type')) s.key[4] += 2;

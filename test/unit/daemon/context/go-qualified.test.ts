@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { goEnclosingResult } from '../../../../daemon/context/go-enclosing';
-import { goAliasedResult, unqualified } from '../../../../daemon/context/go-qualified';
-import { goMemberMismatch, goReturnWanted } from '../../../../daemon/context/go-results';
+import { goAliasedResult, qualified, unqualified } from '../../../../daemon/context/go-qualified';
+import { goMemberMismatch, goMemberWanted, goReturnWanted } from '../../../../daemon/context/go-results';
 import type { GoValueIndex } from '../../../../daemon/context/go-values';
 import type { ChunkRow } from '../../../../daemon/context/index-store';
 import type { DefinitionSite } from '../../../../daemon/context/syntax/facts';
@@ -32,6 +32,26 @@ describe('context/go-qualified: a type in the document and in its package, and a
     assert.equal(unqualified('[]zap.Field', 'zap'), '[]Field');
     assert.equal(unqualified('zapcore.Level', 'core'), 'zapcore.Level');
     assert.equal(unqualified('x.zap.Field', 'zap'), 'x.zap.Field');
+  });
+
+  it("writes a package's own type as the document importing it does", () => {
+    assert.equal(qualified('EncoderConfig', 'zapcore'), 'zapcore.EncoderConfig');
+    assert.equal(qualified('[]Field', 'zapcore'), '[]zapcore.Field');
+    assert.equal(qualified('map[string]*Entry', 'zapcore'), 'map[string]*zapcore.Entry');
+    assert.equal(qualified('time.Duration', 'zapcore'), 'time.Duration');
+    assert.equal(qualified('error', 'zapcore'), 'error');
+    // `zapcore.NewJSONEncoder(zap.|`: zap's function giving a zapcore.EncoderConfig is the argument.
+    const { index, sites, rows } = indexOf([
+      ['NewJSONEncoder', 'function', 'zapcore/json_encoder.go', 'func NewJSONEncoder(cfg EncoderConfig) Encoder {'],
+      ['NewProductionEncoderConfig', 'function', 'config.go', 'func NewProductionEncoderConfig() zapcore.EncoderConfig {'],
+    ]);
+    const wanted = goMemberWanted(
+      'import (\n\t"go.uber.org/zap/zapcore"\n)\n\nfunc f() {\n\tenc := zapcore.NewJSONEncoder(zap.',
+      index,
+      'a_test.go',
+    );
+    assert.deepEqual(wanted, { type: 'zapcore.EncoderConfig' });
+    assert.equal(goMemberMismatch(sites[1], rows.get(2)!, wanted!, index, { n: 0 }, 'zap'), 0);
   });
 
   it('reads a result named by an alias of its folder as the aliased type, once per folder and name', () => {
