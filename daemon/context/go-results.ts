@@ -20,6 +20,7 @@ import type { ChunkRow } from './index-store';
 import { goOwnerMismatch } from './go-uses';
 import type { DefinitionSite } from './syntax/facts';
 import { goEnclosingResult } from './go-enclosing';
+import { goFuncTypeFit, type FuncTypeReads } from './go-functypes';
 import { goAliasedResult, unqualified, type AliasReads } from './go-qualified';
 
 /** How much of the prefix is read for the enclosing function's declaration. */
@@ -188,11 +189,15 @@ function goTypeMismatch(
   const copy = wanted.call && (site.kind === 'variable' || site.kind === 'constant') ? 1 : 0;
   const type = qualifier ? unqualified(wanted.type, qualifier) : wanted.type;
   let miss = goResultMismatch(site, row, type);
+  // An interface's name is no value (only a conversion `Core(x)` is, to itself).
+  if (site.kind === 'interface' && wantedName(type) !== site.name) return 2 + copy;
   // A result named by an alias of its package (`Field`, with `type Field = zapcore.Field`) is the aliased type.
   if (miss === 2 && (site.kind === 'function' || site.kind === 'method')) {
     const result = resultOf(declarationLine(site, row));
     const aliased = result && goAliasedResult(normal(result), goPackageDir(site.path), index, (reads.alias ??= { n: 0 }));
     if (aliased && (sameResult(aliased, wanted.type) || sameResult(aliased, type))) miss = 0;
+    // A function passed by name where a function type is wanted (`EncodeDuration: zapcore.|`): by its signature (go-functypes.ts).
+    else if (goFuncTypeFit(site, row, wanted.type, index, reads)) miss = 0;
   }
   // `return &counter{…}` where a Counter is wanted: a type of its package implementing the interface.
   if (miss === 1 && site.kind === 'type') {
@@ -263,7 +268,7 @@ function implementingIn(w: string, dir: string, index: GoValueIndex, reads: Inte
 }
 
 /** What a fit to an interface has read: its declaration, the types implementing it per package, the declarations read. */
-export interface InterfaceReads {
+export interface InterfaceReads extends FuncTypeReads {
   n: number;
   iface?: Map<string, 'interface' | 'defined' | 'other'>;
   implementing?: Map<string, Set<string> | undefined>;

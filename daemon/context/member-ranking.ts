@@ -122,7 +122,7 @@ export function rankMembers(
       const miss = goMemberMismatch(s.m.site, row, goWanted, q.goIndex, goReads, qualifier);
       s.key[5] += miss;
       // A function (or a type) declared to give something else is not the one used below either (a value may start a chain: `json.API.`).
-      if (miss >= 2 && (s.m.site.kind === 'function' || s.m.site.kind === 'method' || s.m.site.kind === 'type')) s.key[4] += 2;
+      if (miss >= 2 && /^(?:function|method|type|interface|constant)$/.test(s.m.site.kind)) s.key[4] += 2;
     }
     if (goPackageKind && s.m.signal === 'namespace-member') s.key[5] += goKindMismatch(s.m.site.kind, goPackageKind);
     // Rust: a statement calls for an effect, `let (a, b) =` takes a tuple (rust-member-fit.ts).

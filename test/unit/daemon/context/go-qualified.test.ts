@@ -117,3 +117,31 @@ describe('context/go-qualified: a type in the document and in its package, and a
     assert.equal(goReturnWanted('func g() int {\n}\n\nfunc f(\n\ta int,\n) error {\n\treturn '), 'error');
   });
 });
+
+describe('context/go-functypes: a function passed by name where a function type is wanted', () => {
+  it('fits by its signature, parameter names aside; an interface is no value of another type', () => {
+    const { index, sites, rows } = indexOf([
+      ['DurationEncoder', 'type', 'zapcore/encoder.go', 'type DurationEncoder func(time.Duration, PrimitiveArrayEncoder)'],
+      [
+        'SecondsDurationEncoder',
+        'function',
+        'zapcore/encoder.go',
+        'func SecondsDurationEncoder(d time.Duration, enc PrimitiveArrayEncoder) {',
+      ],
+      ['FullNameEncoder', 'function', 'zapcore/encoder.go', 'func FullNameEncoder(loggerName string, enc PrimitiveArrayEncoder) {'],
+      ['rootEncoder', 'function', 'encoder.go', 'func rootEncoder(d time.Duration, enc zapcore.PrimitiveArrayEncoder) {'],
+      ['Core', 'interface', 'zapcore/core.go', 'type Core interface {'],
+      ['Generic', 'function', 'zapcore/encoder.go', 'func Generic[T any](d time.Duration, enc PrimitiveArrayEncoder) {'],
+    ]);
+    const fit = (i: number, type: string, qualifier?: string) =>
+      goMemberMismatch(sites[i], rows.get(i + 1)!, { type }, index, { n: 0 }, qualifier);
+    assert.equal(fit(1, 'zapcore.DurationEncoder', 'zapcore'), 0);
+    assert.equal(fit(1, 'DurationEncoder'), 0);
+    assert.equal(fit(2, 'zapcore.DurationEncoder', 'zapcore'), 2);
+    assert.equal(fit(5, 'zapcore.DurationEncoder', 'zapcore'), 2);
+    // Declared in another package, which writes the type's package's names qualified.
+    assert.equal(fit(3, 'zapcore.DurationEncoder'), 0);
+    assert.equal(fit(4, 'zapcore.DurationEncoder', 'zapcore'), 2);
+    assert.equal(fit(4, 'zapcore.Core', 'zapcore'), 1);
+  });
+});

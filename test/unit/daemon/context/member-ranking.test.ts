@@ -223,6 +223,16 @@ describe('context/member-ranking: Go package members', () => {
     assert.deepEqual(ranked(gin, before, ['Engine']), ['TestMode', 'Engine', 'New']);
   });
 
+  it('where a type is wanted, an interface or a constant of another type comes after the function giving it, even used below', () => {
+    const before = 'func f() *Engine {\n\treturn gin.';
+    const sites: Array<[string, number]> = [
+      ['codec/json/api.go', 1],
+      ['mode.go', 6],
+      ['mode.go', 3],
+    ];
+    assert.deepEqual(ranked(sites, before, ['Decoder', 'TestMode']).slice(0, 1), ['New']);
+  });
+
   it('an interface is no value, a type no statement but where a type goes, and another package has no unexported names', () => {
     const json: Array<[string, number]> = [
       ['codec/json/api.go', 4],
