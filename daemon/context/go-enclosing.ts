@@ -47,3 +47,18 @@ function headerResult(head: string): string | undefined {
   if (close < 0) return undefined;
   return /^\s*([^{]*?)\s*\{\s*$/.exec(head.slice(close + 1))?.[1];
 }
+
+/**
+ * The first `max` lines of `after` (the text after the cursor's line) still in the block the cursor's line
+ * (indented `indent`) is in: gofmt closes that block with a `}` indented less, after which a name declared at
+ * the cursor is out of scope. Indentation, not brace counting: the rest of the cursor's line may open braces.
+ */
+export function goScopeLines(after: string, max: number, indent: string): string[] {
+  const out: string[] = [];
+  for (const l of after.split('\n', max)) {
+    const lead = /^\s*/.exec(l)![0];
+    if (l[lead.length] === '}' && lead.length < indent.length) break;
+    out.push(l);
+  }
+  return out;
+}

@@ -116,7 +116,8 @@ export function rankMembers(
     // TypeScript `private`/`protected`: for the class itself, as a `#` or `_` name is.
     if (declared.restricted && !own) s.key[2] = 1;
     // Go: a member declared to give what the position takes (go-results.ts); after a use below (on gin, before it placed worse).
-    if (goWanted) {
+    // The type a call below takes of `x := r.|` may be what a chain from r's member gives (`r.MultipartForm.File[key]`).
+    if (goWanted && !('passed' in goWanted && s.m.signal !== 'namespace-member')) {
       // After `pkg.`, the package's own files write `pkg.T` as `T` (go-qualified.ts).
       const qualifier = s.m.signal === 'namespace-member' ? q.receiver : undefined;
       const miss = goMemberMismatch(s.m.site, row, goWanted, q.goIndex, goReads, qualifier);

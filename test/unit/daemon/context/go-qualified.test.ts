@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { goEnclosingResult } from '../../../../daemon/context/go-enclosing';
+import { goEnclosingResult, goScopeLines } from '../../../../daemon/context/go-enclosing';
+import { goMembersUsedBelow } from '../../../../daemon/context/go-uses';
 import { goAliasedResult, qualified, unqualified } from '../../../../daemon/context/go-qualified';
 import { goMemberMismatch, goMemberWanted, goReturnWanted } from '../../../../daemon/context/go-results';
-import type { GoValueIndex } from '../../../../daemon/context/go-values';
+import { goValueWanted, type GoValueIndex } from '../../../../daemon/context/go-values';
 import type { ChunkRow } from '../../../../daemon/context/index-store';
 import type { DefinitionSite } from '../../../../daemon/context/syntax/facts';
 
@@ -143,5 +144,27 @@ describe('context/go-functypes: a function passed by name where a function type 
     assert.equal(fit(3, 'zapcore.DurationEncoder'), 0);
     assert.equal(fit(4, 'zapcore.DurationEncoder', 'zapcore'), 2);
     assert.equal(fit(4, 'zapcore.Core', 'zapcore'), 1);
+  });
+});
+
+describe('context/go-values: `x := |` and x passed to a call below', () => {
+  it('takes the parameter type of the call x is passed to, in the block x is declared in', () => {
+    const { index } = indexOf([
+      ['NewCore', 'function', 'zapcore/core.go', 'func NewCore(enc Encoder, ws WriteSyncer, enab LevelEnabler) Core {'],
+      ['AppendInt', 'method', 'zapcore/encoder.go', 'func (e *jsonEncoder) AppendInt(v int) {'],
+    ]);
+    const before = 'import (\n\t"go.uber.org/zap/zapcore"\n)\n\nfunc f() {\n\t\tenc := ';
+    const below = '\t\t\tMessageKey: "m",\n\t\t})\n\t\tlogger := New(zapcore.NewCore(enc, &bs, DebugLevel)).Sugar()\n';
+    assert.deepEqual(goValueWanted(before, 'a_test.go', index, false, below), { type: 'zapcore.Encoder', passed: true });
+    // After the block's closing brace another enc is meant; a function literal's parameter enc is another value.
+    assert.deepEqual(goValueWanted(before, 'a_test.go', index, false, '\t}\n\tzapcore.NewCore(enc, ws, l)\n'), { values: 1 });
+    const shadowed = '\t\tarr := f(func(enc zapcore.ArrayEncoder) error {\n\t\t\tenc.AppendInt(1)\n';
+    assert.deepEqual(goMembersUsedBelow('enc', shadowed, '\t\t'), []);
+    assert.deepEqual(goMembersUsedBelow('enc', '\t\tenc.AppendInt(1)\n\t}\n\tenc.Close()\n', '\t\t'), ['AppendInt']);
+  });
+
+  it('reads the lines of the block only, by gofmt indentation (the rest of the cursor line may open braces)', () => {
+    assert.deepEqual(goScopeLines('\t\tA: 1,\n\t})\n\tx()\n}\ny()\n', 10, '\t'), ['\t\tA: 1,', '\t})', '\tx()']);
+    assert.deepEqual(goScopeLines('a\nb\nc\n', 2, '\t'), ['a', 'b']);
   });
 });

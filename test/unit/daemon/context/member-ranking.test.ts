@@ -194,20 +194,30 @@ describe('context/member-ranking: Go package members', () => {
         { startLine: 3, text: 'var API Core', symbols: [{ name: 'API', line: 3, kind: 'variable' }] },
         { startLine: 4, text: 'func decode(b []byte) {\n}', symbols: [{ name: 'decode', line: 4, kind: 'function' }] },
       ],
-      'ginS/gins.go': [{ startLine: 1, text: 'package ginS' }],
+      'ginS/gins.go': [
+        { startLine: 1, text: 'package ginS' },
+        { startLine: 2, text: 'func serve(e *Engine) {\n}', symbols: [{ name: 'serve', line: 2, kind: 'function' }] },
+      ],
     });
   });
   after(() => index.close());
 
   const site = (path: string, line: number) => index.syntax.definitionsIn(path).find((d) => d.line === line)!;
-  const ranked = (sites: Array<[string, number]>, before: string, below: string[] = [], liked = '') => {
-    const members = sites.map(([p, l]) => ({ site: site(p, l), signal: 'namespace-member' as const, depth: 0 }));
+  const ranked = (
+    sites: Array<[string, number]>,
+    before: string,
+    below: string[] = [],
+    liked = '',
+    suffix = '',
+    signal: 'namespace-member' | 'receiver-member' = 'namespace-member',
+  ) => {
+    const members = sites.map(([p, l]) => ({ site: site(p, l), signal, depth: 0 }));
     const goIndex = {
       chunks: (ids: number[]) => index.store.chunks(ids),
       definitions: (n: string, l?: number) => index.syntax.definitions(n, l),
     };
     const uses = { before: new Set<string>(), after: new Map(below.map((n, i) => [n, i])) };
-    const q = { typed: '', uses, receiver: 'gin', typeLevel: false, before, language: 'go', rel: 'ginS/gins_test.go', goIndex };
+    const q = { typed: '', uses, receiver: 'gin', typeLevel: false, before, language: 'go', rel: 'ginS/gins_test.go', goIndex, suffix };
     return rankMembers(index, members, q, (n) => (n === liked ? 1 : 0)).map((m) => m.site.name);
   };
   const gin: Array<[string, number]> = [
@@ -231,6 +241,16 @@ describe('context/member-ranking: Go package members', () => {
       ['mode.go', 3],
     ];
     assert.deepEqual(ranked(sites, before, ['Decoder', 'TestMode']).slice(0, 1), ['New']);
+  });
+
+  it('`x := pkg.|` with x passed to a call below: its parameter type; after a receiver, whose member may start a chain, not', () => {
+    const sites: Array<[string, number]> = [
+      ['mode.go', 6],
+      ['mode.go', 3],
+    ];
+    const before = 'func f() {\n\te := gin.';
+    assert.deepEqual(ranked(sites, before, [], 'TestMode', '\tserve(e)\n'), ['New', 'TestMode']);
+    assert.deepEqual(ranked(sites, before, [], 'TestMode', '\tserve(e)\n', 'receiver-member'), ['TestMode', 'New']);
   });
 
   it('an interface is no value, a type no statement but where a type goes, and another package has no unexported names', () => {
