@@ -119,7 +119,9 @@ export function rankMembers(
     // The type a call below takes of `x := r.|` may be what a chain from r's member gives (`r.MultipartForm.File[key]`).
     if (goWanted && !('passed' in goWanted && s.m.signal !== 'namespace-member')) {
       // After `pkg.`, the package's own files write `pkg.T` as `T` (go-qualified.ts).
-      const qualifier = s.m.signal === 'namespace-member' ? q.receiver : undefined;
+      // A method of another package's type writes its package's names so too (its folder's name, as go-values.ts reads a package's).
+      const elsewhere = goDir !== undefined && goPackageDir(s.m.site.path) !== goDir ? s.m.site.path.split('/').at(-2) : undefined;
+      const qualifier = s.m.signal === 'namespace-member' ? q.receiver : elsewhere;
       const miss = goMemberMismatch(s.m.site, row, goWanted, q.goIndex, goReads, qualifier);
       s.key[5] += miss;
       // A function (or a type) declared to give something else is not the one used below either (a value may start a chain: `json.API.`).

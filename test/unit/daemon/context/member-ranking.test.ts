@@ -193,6 +193,16 @@ describe('context/member-ranking: Go package members', () => {
         { startLine: 1, text: 'type Decoder interface {\n}', symbols: [{ name: 'Decoder', line: 1, kind: 'interface' }] },
         { startLine: 3, text: 'var API Core', symbols: [{ name: 'API', line: 3, kind: 'variable' }] },
         { startLine: 4, text: 'func decode(b []byte) {\n}', symbols: [{ name: 'decode', line: 4, kind: 'function' }] },
+        {
+          startLine: 6,
+          text: 'func (d *Decoder) Next() *Token {\n}',
+          symbols: [{ name: 'Next', line: 6, kind: 'method', container: 'Decoder' }],
+        },
+        {
+          startLine: 8,
+          text: 'func (d *Decoder) Buffered() string {\n}',
+          symbols: [{ name: 'Buffered', line: 8, kind: 'method', container: 'Decoder' }],
+        },
       ],
       'ginS/gins.go': [
         { startLine: 1, text: 'package ginS' },
@@ -251,6 +261,15 @@ describe('context/member-ranking: Go package members', () => {
     const before = 'func f() {\n\te := gin.';
     assert.deepEqual(ranked(sites, before, [], 'TestMode', '\tserve(e)\n'), ['New', 'TestMode']);
     assert.deepEqual(ranked(sites, before, [], 'TestMode', '\tserve(e)\n', 'receiver-member'), ['TestMode', 'New']);
+  });
+
+  it("a method of another package's type gives its package's names: `*Token` there is the `*json.Token` wanted", () => {
+    const sites: Array<[string, number]> = [
+      ['codec/json/api.go', 8],
+      ['codec/json/api.go', 6],
+    ];
+    const before = 'func f(d *json.Decoder) *json.Token {\n\treturn d.';
+    assert.deepEqual(ranked(sites, before, [], 'Buffered', '', 'receiver-member'), ['Next', 'Buffered']);
   });
 
   it('an interface is no value, a type no statement but where a type goes, and another package has no unexported names', () => {
