@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { importsRetriever, type ImportSignals } from '../../../../daemon/context/imports-retriever';
-import { rankMembers } from '../../../../daemon/context/member-ranking';
+import { MAX_EVIDENCE, rankMembers } from '../../../../daemon/context/member-ranking';
 import { loadGrammar } from '../../../../daemon/context/syntax/grammars';
 import { indexedRepo } from './helpers';
 import { memoryIndex, type MemoryIndex } from './memory-index';
@@ -374,5 +374,46 @@ describe('context/member-ranking: Rust paths in an expression', function () {
     const rows = ws.store.chunks([...out.placed.keys()]);
     const first = rows.get([...out.placed.keys()][0]);
     assert.ok(first?.text.includes('UNSUPPORTED'), [...rows.values()].map((r) => r.text.split('\n')[0]).join(' | '));
+  });
+});
+
+describe('context/member-ranking: Go positions taking several values', () => {
+  let index: MemoryIndex;
+  before(async () => {
+    await loadGrammar('go');
+    // More functions of one result than MAX_EVIDENCE, each liked more than the one giving two.
+    const chunks = Array.from({ length: MAX_EVIDENCE + 10 }, (_, i) => ({
+      startLine: 1 + i * 2,
+      text: `func F${i}() Level {\n}`,
+      symbols: [{ name: `F${i}`, line: 1 + i * 2, kind: 'function' as const }],
+    }));
+    chunks.push({
+      startLine: 200,
+      text: 'func ParseLevel(s string) (Level, error) {\n}',
+      symbols: [{ name: 'ParseLevel', line: 200, kind: 'function' }],
+    });
+    index = memoryIndex('/repo', { 'zapcore/level.go': chunks, 'a.go': [{ startLine: 1, text: 'package zap' }] });
+  });
+  after(() => index.close());
+
+  it('`l, err := pkg.|` reads as many declarations as a type does: the function giving two comes first', () => {
+    const members = index.syntax.definitionsIn('zapcore/level.go').map((site) => ({ site, signal: 'namespace-member' as const, depth: 0 }));
+    const goIndex = {
+      chunks: (ids: number[]) => index.store.chunks(ids),
+      definitions: (n: string, l?: number) => index.syntax.definitions(n, l),
+    };
+    const uses = { before: new Set<string>(), after: new Map<string, number>() };
+    const q = {
+      typed: '',
+      uses,
+      receiver: 'zapcore',
+      typeLevel: false,
+      before: 'func f() {\n\tl, err := zapcore.',
+      language: 'go',
+      rel: 'a.go',
+      goIndex,
+    };
+    const ranked = rankMembers(index, members, q, (n) => (n === 'ParseLevel' ? 0 : 1)).map((m) => m.site.name);
+    assert.equal(ranked[0], 'ParseLevel');
   });
 });
