@@ -62,3 +62,30 @@ export function goScopeLines(after: string, max: number, indent: string): string
   }
   return out;
 }
+
+/** How many enclosing functions' headers are read, innermost first. */
+const MAX_HEADERS = 4;
+
+/**
+ * The header lines of the functions open at the end of `code`, innermost first, each from its `func`
+ * keyword (`func(log *Logger) {` of `return optionFunc(func(log *Logger) {`), up to MAX_HEADERS.
+ */
+export function goEnclosingHeaders(code: string): string[] {
+  const text = code.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`|\/\/[^\n]*/g, (s) => (s.startsWith('/') ? '' : '""'));
+  const out: string[] = [];
+  let depth = 0;
+  for (let i = text.length - 1; i >= 0 && out.length < MAX_HEADERS; i--) {
+    const c = text[i];
+    if (c === '}') depth++;
+    else if (c === '{') {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      const head = text.slice(text.lastIndexOf('\n', i - 1) + 1, i + 1);
+      const f = /\bfunc\b/.exec(head);
+      if (f) out.push(head.slice(f.index));
+    }
+  }
+  return out;
+}

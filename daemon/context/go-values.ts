@@ -42,7 +42,7 @@ import { goMembersUsedBelow, goOwners } from './go-uses';
 import { goPackageDir } from './go-position';
 import { splitTop } from './syntax/type-names';
 import { qualified } from './go-qualified';
-import { goScopeLines } from './go-enclosing';
+import { goEnclosingHeaders, goScopeLines } from './go-enclosing';
 
 /**
  * A value of a type (its text, spaces removed); `values` of a count; `pointer`: the type after a `*`;
@@ -231,9 +231,13 @@ function declaredTypeOf(name: string, text: string): string | undefined {
   if (found) return normalType(found);
   let params: string | undefined;
   for (const m of text.matchAll(/^func\b[^\n]*\{[ \t]*$/gm)) params = m[0];
-  if (!params) return undefined;
-  // Its receiver, parameters and named results (`func f(w io.Writer) (c *Context, r *Engine) {`).
-  const p = new RegExp(`[(,]\\s*${name}\\s+([^\\s,()][^,()]*?)\\s*[,)]`).exec(params);
+  // Its receiver, parameters and named results (`func f(w io.Writer) (c *Context, r *Engine) {`): the innermost
+  // function's declaring the name first, a literal's too (`optionFunc(func(log *Logger) {`, go-enclosing.ts).
+  const re = new RegExp(`[(,]\\s*${name}\\s+([^\\s,()][^,()]*?)\\s*[,)]`);
+  const p =
+    goEnclosingHeaders(text)
+      .map((h) => re.exec(h))
+      .find((m) => m !== null) ?? (params ? re.exec(params) : null);
   return p && !/^(?:func|chan|map)$/.test(p[1]) ? normalType(p[1]) : undefined;
 }
 

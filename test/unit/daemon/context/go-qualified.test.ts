@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { goEnclosingResult, goScopeLines } from '../../../../daemon/context/go-enclosing';
 import { goMembersUsedBelow } from '../../../../daemon/context/go-uses';
+import { goFieldWanted } from '../../../../daemon/context/go-fields';
 import { goAliasedResult, qualified, unqualified } from '../../../../daemon/context/go-qualified';
 import { goMemberMismatch, goMemberWanted, goReturnWanted } from '../../../../daemon/context/go-results';
 import { goValueWanted, type GoValueIndex } from '../../../../daemon/context/go-values';
@@ -166,5 +167,27 @@ describe('context/go-values: `x := |` and x passed to a call below', () => {
   it('reads the lines of the block only, by gofmt indentation (the rest of the cursor line may open braces)', () => {
     assert.deepEqual(goScopeLines('\t\tA: 1,\n\t})\n\tx()\n}\ny()\n', 10, '\t'), ['\t\tA: 1,', '\t})', '\tx()']);
     assert.deepEqual(goScopeLines('a\nb\nc\n', 2, '\t'), ['a', 'b']);
+  });
+});
+
+describe('context/go-fields: keys on a literal line, aliases, and receivers of function literals', () => {
+  const { index } = indexOf([
+    ['Field', 'type', 'field.go', 'type Field = zapcore.Field'],
+    ['Field', 'type', 'zapcore/field.go', 'type Field struct {\n\tKey       string\n\tType      FieldType\n}'],
+    ['Logger', 'type', 'logger.go', 'type Logger struct {\n\tcore zapcore.Core\n}'],
+  ]);
+
+  it("`Field{Key: key, Type: |`: a key after the literal's brace or a comma; through an alias, the aliased struct's field", () => {
+    assert.equal(
+      goFieldWanted('func f() Field {\n\treturn Field{Key: key, Type: ', '\treturn Field{Key: key, Type: ', 'array.go', index),
+      'zapcore.FieldType',
+    );
+    assert.equal(goFieldWanted('func f() Field {\n\treturn Field{Type: ', '\treturn Field{Type: ', 'array.go', index), 'zapcore.FieldType');
+    assert.equal(goFieldWanted('func f() {\n\tm := map[string]int{a: ', '\tm := map[string]int{a: ', 'array.go', index), undefined);
+  });
+
+  it('`log.core = |` with log a parameter of the function literal the cursor is in', () => {
+    const before = 'func Hooks(hooks ...func(zapcore.Entry) error) Option {\n\treturn optionFunc(func(log *Logger) {\n\t\tlog.core = ';
+    assert.deepEqual(goValueWanted(before, 'options.go', index, false), { type: 'zapcore.Core' });
   });
 });
