@@ -5,6 +5,7 @@
  * for an element whose type is elided (`[]T{\n\t{\n\t\tName: |`) the element type of the literal around it.
  */
 import type { GoValueIndex } from './go-values';
+import { qualified, unqualified } from './go-qualified';
 import { goPackageDir } from './go-position';
 
 /** How much of the text before the cursor is scanned for the literal's `{`. */
@@ -14,9 +15,12 @@ const TYPE_DEFINITIONS = 8;
 
 /** The type the field the cursor's line names takes (`Name: |`), its text without spaces; undefined when unknown. */
 export function goFieldWanted(tail: string, line: string, rel: string, index: GoValueIndex): string | undefined {
-  const key = /^\s*([A-Za-z_]\w*)\s*:\s*&?\s*$/.exec(line);
+  // A key on a line of its own, or after the literal's `{` or a comma on the line (`Field{Key: key, Type: |`).
+  const key = /^\s*([A-Za-z_]\w*)\s*:\s*&?\s*$/.exec(line) ?? /[{,]\s*([A-Za-z_]\w*)\s*:\s*&?\s*$/.exec(line);
   if (!key || /^(?:default|case)$/.test(key[1])) return undefined;
-  const literal = literalType(tail.slice(-LITERAL_TAIL, tail.length - line.length));
+  const literal = literalType(
+    tail.slice(-LITERAL_TAIL, tail.length - line.length + key.index + (key[0].startsWith('{') || key[0].startsWith(',') ? 1 : 0)),
+  );
   if (!literal) return undefined;
   return goStructFieldType(literal.name, literal.pkg, key[1], rel, index);
 }
@@ -58,6 +62,7 @@ export function goStructFieldType(
   field: string,
   rel: string,
   index: GoValueIndex,
+  aliased = false,
 ): string | undefined {
   const defs = index
     .definitions(name, TYPE_DEFINITIONS)
@@ -67,9 +72,18 @@ export function goStructFieldType(
     : (defs.find((d) => goPackageDir(d.path) === goPackageDir(rel)) ?? (defs.length === 1 ? defs[0] : undefined));
   if (!def) return undefined;
   const row = index.chunks([def.chunkId]).get(def.chunkId);
-  const t = row ? structFieldType(row.text.split('\n').slice(def.line - row.startLine), field) : undefined;
+  const lines = row ? row.text.split('\n').slice(def.line - row.startLine) : [];
+  // An alias of another package's struct (`type Field = zapcore.Field`) has its fields, once.
+  const alias = !aliased && new RegExp(`^\\s*(?:type\\s+)?${name}\\s*=\\s*(\\w+)\\.([A-Za-z_]\\w*)\\s*(?://.*)?$`).exec(lines[0] ?? '');
+  if (alias) {
+    const t = goStructFieldType(alias[2], alias[1], field, rel, index, true);
+    return t && pkg ? qualified(unqualified(t, pkg), pkg) : t;
+  }
+  const t = row ? structFieldType(lines, field) : undefined;
   // `any`, `interface{}` and a function type say nothing of what fits (a function is passed by name, not called).
-  return t === undefined || /^(?:any|interface\{\}|func\b.*)$/.test(t) ? undefined : t;
+  if (t === undefined || /^(?:any|interface\{\}|func\b.*)$/.test(t)) return undefined;
+  // A field of `zapcore.EncoderConfig` typed `DurationEncoder` is a `zapcore.DurationEncoder` where the document writes it (go-qualified.ts).
+  return pkg ? qualified(t, pkg) : t;
 }
 
 /** The type a struct declaration (its lines from `type T struct {` on) gives a field, as written without spaces. */

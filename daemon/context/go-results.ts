@@ -19,6 +19,9 @@ import {
 import type { ChunkRow } from './index-store';
 import { goOwnerMismatch } from './go-uses';
 import type { DefinitionSite } from './syntax/facts';
+import { goEnclosingResult } from './go-enclosing';
+import { goFuncTypeFit, type FuncTypeReads } from './go-functypes';
+import { goAliasedResult, unqualified, type AliasReads } from './go-qualified';
 
 /** How much of the prefix is read for the enclosing function's declaration. */
 const TAIL = 8192;
@@ -77,8 +80,9 @@ export function goReturnWanted(prefix: string): string | undefined {
   const tail = prefix.slice(-TAIL);
   const line = tail.slice(tail.lastIndexOf('\n') + 1);
   if (!/^\s*return\s+$/.test(line)) return undefined;
-  let result: string | undefined;
-  for (const m of tail.matchAll(/^func\b[^\n]*\{[ \t]*$/gm)) result = resultOf(m[0]) ?? result;
+  // The innermost function, a literal's own (go-enclosing.ts); else the last declaration on one line.
+  let result = goEnclosingResult(tail.slice(0, tail.length - line.length));
+  if (result === undefined) for (const m of tail.matchAll(/^func\b[^\n]*\{[ \t]*$/gm)) result = resultOf(m[0]) ?? result;
   return result ? normal(result) : undefined;
 }
 
@@ -101,9 +105,12 @@ export function goResultMismatch(site: DefinitionSite, row: ChunkRow, wanted: st
   if (site.kind !== 'function' && site.kind !== 'method') return 1;
   const result = resultOf(row.text.split('\n')[site.line - row.startLine] ?? '');
   if (result === undefined) return 1;
-  const got = normal(result);
   // `return f()` with all the results, or `return g(), nil` with the first.
-  return got === wanted || got === first ? 0 : 2;
+  return sameResult(normal(result), wanted) ? 0 : 2;
+}
+
+function sameResult(got: string, wanted: string): boolean {
+  return got === wanted || (wanted.startsWith('(') && got === wanted.slice(1, -1).split(',')[0]);
 }
 
 /** The predeclared types no defined type's value is assignable to (an interface, such as `error`, may be implemented). */
@@ -149,6 +156,7 @@ export function goMemberMismatch(
   wanted: GoWanted,
   index: GoValueIndex = NO_INDEX,
   reads: InterfaceReads = { n: 0 },
+  qualifier?: string,
 ): number {
   // A condition's member is read by member-fit.ts (boolean-ish).
   if (
@@ -160,24 +168,43 @@ export function goMemberMismatch(
     'addressable' in wanted
   )
     return 0;
-  if ('type' in wanted) return goTypeMismatch(site, row, wanted, index, reads);
+  if ('type' in wanted) return goTypeMismatch(site, row, wanted, index, reads, qualifier);
   const miss = goValueMismatch(site, row, wanted);
   // `x := pkg.|` with `x.Inc()` below: a value of a type declaring Inc (go-uses.ts).
   return miss === 0 && 'owners' in wanted && wanted.owners ? goOwnerMismatch(site, row, wanted.owners, index, reads) : miss;
 }
 
-/** How badly a candidate gives a value of the type wanted; in an `if x := |` header a constant's or a variable's copy fits less than a call. */
+/**
+ * How badly a candidate gives a value of the type wanted; in an `if x := |` header a constant's or a variable's copy fits less than a call.
+ * `qualifier`: the package name the candidate is reached by (`zapcore.|`), whose own files write `zapcore.Level` as `Level`.
+ */
 function goTypeMismatch(
   site: DefinitionSite,
   row: ChunkRow,
   wanted: { type: string; call?: true },
   index: GoValueIndex,
   reads: InterfaceReads,
+  qualifier?: string,
 ): number {
   const copy = wanted.call && (site.kind === 'variable' || site.kind === 'constant') ? 1 : 0;
-  const miss = goResultMismatch(site, row, wanted.type);
+  const type = qualifier ? unqualified(wanted.type, qualifier) : wanted.type;
+  let miss = goResultMismatch(site, row, type);
+  // An interface's name is no value (only a conversion `Core(x)` is, to itself).
+  if (site.kind === 'interface' && wantedName(type) !== site.name) return 2 + copy;
+  // A result named by an alias of its package (`Field`, with `type Field = zapcore.Field`) is the aliased type.
+  if (miss === 2 && (site.kind === 'function' || site.kind === 'method')) {
+    const result = resultOf(declarationLine(site, row));
+    const aliased = result && goAliasedResult(normal(result), goPackageDir(site.path), index, (reads.alias ??= { n: 0 }));
+    if (aliased && (sameResult(aliased, wanted.type) || sameResult(aliased, type))) miss = 0;
+    // A function passed by name where a function type is wanted (`EncodeDuration: zapcore.|`): by its signature (go-functypes.ts).
+    else if (goFuncTypeFit(site, row, wanted.type, index, reads)) miss = 0;
+  }
   // `return &counter{…}` where a Counter is wanted: a type of its package implementing the interface.
-  if (miss === 1 && site.kind === 'type') return (implementsWanted(site.name, site.path, wanted.type, index, reads) ? 0 : 1) + copy;
+  if (miss === 1 && site.kind === 'type') {
+    if (implementsWanted(site.name, site.path, wanted.type, index, reads)) return copy;
+    // `T{…}` or `T(x)` is a T: no other defined type of the workspace that is no interface (an alias may be it).
+    return (definedOther(site, row, wanted.type, index, reads) ? 2 : 1) + copy;
+  }
   return (
     (miss === 2 && (site.kind === 'function' || site.kind === 'method')
       ? goInterfaceMismatch(site, row, wanted.type, index, reads)
@@ -187,16 +214,44 @@ function goTypeMismatch(
 
 /** The workspace interface `wanted` names (its first result when several), undefined when it names no interface. */
 function wantedInterface(wanted: string, index: GoValueIndex, reads: InterfaceReads): string | undefined {
+  const w = wantedName(wanted);
+  return w !== undefined && !/^\(?\*/.test(wanted) && wantedKind(w, index, reads) === 'interface' ? w : undefined;
+}
+
+/** The named type `wanted` is, or is a pointer to (its first result when several): `(*zapcore.Entry,error)` → Entry. */
+function wantedName(wanted: string): string | undefined {
   const first = wanted.startsWith('(') ? wanted.slice(1, -1).split(',')[0] : wanted;
-  const w = /^(?:\w+\.)?([A-Za-z_]\w*)$/.exec(first)?.[1];
-  if (!w) return undefined;
+  return /^\*?(?:\w+\.)?([A-Za-z_]\w*)$/.exec(first)?.[1];
+}
+
+/** What the workspace declares by that name: an interface, only defined types (no alias), or something else or nothing. */
+function wantedKind(w: string, index: GoValueIndex, reads: InterfaceReads): 'interface' | 'defined' | 'other' {
   reads.iface ??= new Map();
-  let isInterface = reads.iface.get(w);
-  if (isInterface === undefined) {
-    isInterface = index.definitions(w, 8).some((d) => d.kind === 'interface' && d.container === undefined);
-    reads.iface.set(w, isInterface);
+  let kind = reads.iface.get(w);
+  if (kind === undefined) {
+    const defs = index.definitions(w, 8).filter((d) => d.container === undefined);
+    if (defs.some((d) => d.kind === 'interface')) kind = 'interface';
+    else if (defs.length > 0 && defs.every((d) => d.kind === 'type' && !isAlias(d, index))) kind = 'defined';
+    else kind = 'other';
+    reads.iface.set(w, kind);
   }
-  return isInterface ? w : undefined;
+  return kind;
+}
+
+function isAlias(d: DefinitionSite, index: GoValueIndex): boolean {
+  const row = index.chunks([d.chunkId]).get(d.chunkId);
+  return !row || /^\s*(?:type\s+)?\w+(?:\[[^\]]*\])?\s*=/.test(declarationLine(d, row));
+}
+
+/**
+ * Whether type `site` is another defined type than the one wanted, a defined type of the workspace that is
+ * no interface (`Field{…}` where a Level goes); an alias on either side, or the same name, may be it.
+ */
+function definedOther(site: DefinitionSite, row: ChunkRow, wanted: string, index: GoValueIndex, reads: InterfaceReads): boolean {
+  const w = wantedName(wanted);
+  if (w === undefined || w === site.name) return false;
+  if (/^\s*(?:type\s+)?\w+(?:\[[^\]]*\])?\s*=/.test(declarationLine(site, row))) return false;
+  return wantedKind(w, index, reads) === 'defined';
 }
 
 /** Whether type `name` (declared at `path`) is one of its package's types implementing the interface `wanted` names (go-members.ts). */
@@ -213,10 +268,11 @@ function implementingIn(w: string, dir: string, index: GoValueIndex, reads: Inte
 }
 
 /** What a fit to an interface has read: its declaration, the types implementing it per package, the declarations read. */
-export interface InterfaceReads {
+export interface InterfaceReads extends FuncTypeReads {
   n: number;
-  iface?: Map<string, boolean>;
+  iface?: Map<string, 'interface' | 'defined' | 'other'>;
   implementing?: Map<string, Set<string> | undefined>;
+  alias?: AliasReads;
 }
 
 /** Interface declarations read for what they embed, per ranking. */

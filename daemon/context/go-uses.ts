@@ -5,6 +5,7 @@
  * (an interface's methods are contained in it, go-rules.ts); a type embedding one of them has its
  * members too (`Engine` embeds `RouterGroup`, which declares `GET`).
  */
+import { goScopeLines } from './go-enclosing';
 import type { ChunkRow } from './index-store';
 import type { DefinitionSite } from './syntax/facts';
 import type { GoValueIndex } from './go-values';
@@ -20,13 +21,16 @@ const MEMBER_DEFINITIONS = 50;
 export const MAX_EMBED_READS = 20;
 
 /** The members used through `name` below (`name.Inc()`, `name.Help`), up to the enclosing function's end. */
-export function goMembersUsedBelow(name: string, after: string): string[] {
+export function goMembersUsedBelow(name: string, after: string, indent = ''): string[] {
   const out: string[] = [];
   const re = new RegExp(`(?<![\\w.])${name}\\.([A-Za-z_]\\w*)`, 'g');
-  for (const l of after.split('\n', USE_LINES)) {
+  // Uses in the block the name is declared in (go-enclosing.ts): after its `}` another `enc` is meant.
+  for (const l of goScopeLines(after, USE_LINES, indent)) {
     if (/^(?:\}|func\b)/.test(l)) break;
     // Reassigned from elsewhere: what follows says nothing of this value.
     if (new RegExp(`^\\s*${name}\\s*:?=`).test(l)) break;
+    // A function literal's parameter of that name (`func(enc zapcore.ArrayEncoder) error {`) is another value.
+    if (new RegExp(`\\bfunc\\s*\\([^)]*\\b${name}\\s+[\\w*.[\\]]`).test(l)) break;
     for (const m of l.matchAll(re)) if (!out.includes(m[1]) && out.length < MAX_USED) out.push(m[1]);
   }
   return out;

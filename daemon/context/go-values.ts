@@ -41,15 +41,18 @@ import { goElementWanted, goFieldWanted, goStructFieldType } from './go-fields';
 import { goMembersUsedBelow, goOwners } from './go-uses';
 import { goPackageDir } from './go-position';
 import { splitTop } from './syntax/type-names';
+import { qualified } from './go-qualified';
+import { goEnclosingHeaders, goScopeLines } from './go-enclosing';
 
 /**
  * A value of a type (its text, spaces removed); `values` of a count; `pointer`: the type after a `*`;
  * `implementing`: a type of the package implementing an interface (`var _ I = (*|`), by name;
  * `call`: an `if`/`for`/`switch` header's value (of a count or a type), a call rather than a constant or a variable;
+ * `passed`: the type read from a call the bound name is passed to below (`x := c.|` may start a chain: `c.Form.File[k]`);
  * `condition`: a bool; `addressable`: what `&` takes the address of (a variable, a composite literal's type); `asserted`: the interface of a `var _ |` assertion, by the methods the document declares.
  */
 export type GoWanted =
-  | { type: string; call?: true }
+  | { type: string; call?: true; passed?: true }
   | { values: number; call?: true; owners?: Set<string>[] }
   | { pointer: true }
   | { implementing: Set<string> }
@@ -110,7 +113,7 @@ export function goValueWanted(
     fieldAssignmentWanted(tail, line, rel, index) ??
     caseWanted(tail, line, rel, index) ??
     conversionWanted(line) ??
-    assignmentWanted(tail, line, after, index) ??
+    assignmentWanted(tail, line, after, index, rel, before) ??
     argumentWanted(/^\s*$/.test(line) ? argumentLines(tail) : line, rel, index, before)
   );
 }
@@ -130,7 +133,14 @@ function argumentLines(tail: string): string {
 /** `if |`, `} else if |`, `&& |`, `|| |`, `!|` (not `!=`): a condition. */
 const CONDITION = /(?:^|[^\w.])(?:if|else\s+if)\s+!?\s*$|(?:&&|\|\||(?:^|[^!=<>])!)\s*$/;
 
-function assignmentWanted(tail: string, line: string, after: string, index: GoValueIndex): GoWanted | undefined {
+function assignmentWanted(
+  tail: string,
+  line: string,
+  after: string,
+  index: GoValueIndex,
+  rel: string,
+  before: string,
+): GoWanted | undefined {
   const v = /^\s*var\s+(\w+(?:\s*,\s*\w+)*)\s*([^=]*?)\s*=\s*$/.exec(line);
   if (v) {
     const names = v[1].split(',').length;
@@ -140,7 +150,7 @@ function assignmentWanted(tail: string, line: string, after: string, index: GoVa
   if (!a) return undefined;
   const names = a[1].split(/\s*,\s*/);
   // `x := |` and `x.Inc()` below: a value of a type declaring Inc (go-uses.ts).
-  const used = a[2] === ':' && names[0] !== '_' ? goMembersUsedBelow(names[0], after) : [];
+  const used = a[2] === ':' && names[0] !== '_' ? goMembersUsedBelow(names[0], after, indentOf(line)) : [];
   const owned = used.length > 0 ? goOwners(used, index) : undefined;
   const owners = owned ? { owners: owned } : {};
   if (names.length > 1) return { values: names.length, ...owners };
@@ -153,8 +163,37 @@ function assignmentWanted(tail: string, line: string, after: string, index: GoVa
   // `x := |` and x returned below: a value of the enclosing function's result there (`if err := |` … `return err`).
   const returned = a[2] === ':' && names[0] !== '_' ? returnedType(names[0], tail, after) : undefined;
   if (returned) return { type: returned, ...call };
+  // `x := |` and `NewCore(x, …)` below: a value of that parameter's type.
+  const passed = a[2] === ':' && names[0] !== '_' && !owned ? passedType(names[0], after, indentOf(line), rel, index, before) : undefined;
+  if (passed) return { type: passed, passed: true, ...call };
   return { values: 1, ...call, ...owners };
 }
+
+/**
+ * The type `name` must have where the code below passes it to a call the workspace declares (`enc := |` then
+ * `zapcore.NewCore(enc, ws, lvl)`: NewCore's first parameter's), read over the next RETURN_LINES lines until the
+ * function ends; the first such argument whose parameter says a type.
+ */
+function passedType(name: string, after: string, indent: string, rel: string, index: GoValueIndex, before: string): string | undefined {
+  const re = new RegExp(`[(,]\\s*${name}\\s*[,)]`, 'g');
+  let calls = 0;
+  for (const l of goScopeLines(after, RETURN_LINES, indent)) {
+    if (/^(?:\}|func\b)/.test(l)) return undefined;
+    for (const m of l.matchAll(re)) {
+      if (calls++ >= MAX_PASSED_CALLS) return undefined;
+      const w = argumentWanted(l.slice(0, m.index + 1), rel, index, before);
+      if (w && 'type' in w) return w.type;
+    }
+  }
+  return undefined;
+}
+
+function indentOf(line: string): string {
+  return /^\s*/.exec(line)![0];
+}
+
+/** Calls passing the name looked up (each one or two definitions queries). */
+const MAX_PASSED_CALLS = 3;
 
 /** Lines of the text after the cursor read for a `return` of the name just bound. */
 const RETURN_LINES = 40;
@@ -192,9 +231,13 @@ function declaredTypeOf(name: string, text: string): string | undefined {
   if (found) return normalType(found);
   let params: string | undefined;
   for (const m of text.matchAll(/^func\b[^\n]*\{[ \t]*$/gm)) params = m[0];
-  if (!params) return undefined;
-  // Its receiver, parameters and named results (`func f(w io.Writer) (c *Context, r *Engine) {`).
-  const p = new RegExp(`[(,]\\s*${name}\\s+([^\\s,()][^,()]*?)\\s*[,)]`).exec(params);
+  // Its receiver, parameters and named results (`func f(w io.Writer) (c *Context, r *Engine) {`): the innermost
+  // function's declaring the name first, a literal's too (`optionFunc(func(log *Logger) {`, go-enclosing.ts).
+  const re = new RegExp(`[(,]\\s*${name}\\s+([^\\s,()][^,()]*?)\\s*[,)]`);
+  const p =
+    goEnclosingHeaders(text)
+      .map((h) => re.exec(h))
+      .find((m) => m !== null) ?? (params ? re.exec(params) : null);
   return p && !/^(?:func|chan|map)$/.test(p[1]) ? normalType(p[1]) : undefined;
 }
 
@@ -317,7 +360,8 @@ function packageArgumentWanted(pkg: string, name: string, i: number, index: GoVa
   if (!def) return undefined;
   const row = index.chunks([def.chunkId]).get(def.chunkId);
   const wanted = row ? parameterType(declarationLine(def, row), i) : undefined;
-  return wanted ? { type: wanted } : undefined;
+  // The package's `EncoderConfig` is the document's `zapcore.EncoderConfig` (go-qualified.ts).
+  return wanted ? { type: qualified(wanted, pkg) } : undefined;
 }
 
 /** Whether the file imports a package named `name` (by its path's last element, or as its alias); read from the first IMPORT_HEAD characters. */

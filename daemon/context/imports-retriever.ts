@@ -250,8 +250,11 @@ function samePackage(
   const out: Ranked[] = [];
   // Go names nothing but the workspace's use speaks for: only the best `maxUnsupported` can be placed (or have their results read).
   const unsupported: Ranked[] = [];
-  const files = index.syntax.samePackageFiles(rel).slice(0, 200);
   const go = language === 'go';
+  const own = index.syntax.samePackageFiles(rel).slice(0, 200);
+  // Go: a dot import (`. "go.uber.org/zap/zapcore"`, as an external `_test` package writes) puts that package's exported names in the file's scope.
+  const dotted = go ? goDotImported(index, rel, own) : [];
+  const files = [...own, ...dotted];
   const inTest = go && GO_TEST_FILE.test(rel);
   const paired = testedFile(rel, files);
   // Go: a file whose build constraint never holds with the document's is never compiled with it (go-build.ts).
@@ -263,8 +266,10 @@ function samePackage(
     if (testFile && !inTest) continue;
     const other = go ? goFileConstraint(index, f) : undefined;
     if (constraint && other && !goCompatible(constraint, other)) continue;
+    const exportedOnly = dotted.includes(f);
     for (const d of index.syntax.definitionsIn(f)) {
       if (d.container !== undefined || uses.before.has(d.name)) continue;
+      if (exportedOnly && !/^[A-Z]/.test(d.name)) continue;
       if (go && !goReferable(d, testFile)) continue;
       const t = typedRank(d.name, typed);
       if (t === undefined) continue;
@@ -292,6 +297,15 @@ function samePackage(
   for (const u of unsupported) if (STOP_WORDS.has(u.site.name.toLowerCase())) u.key[KEY_AT] = commonest;
   if (unsupported.length > maxUnsupported) unsupported.sort(placementOrder).length = maxUnsupported;
   return [...out, ...unsupported];
+}
+
+/** The non-test files of the packages `rel` dot-imports (`. "path"`), not among `own`; at most 200. */
+function goDotImported(index: ImportsIndex, rel: string, own: string[]): string[] {
+  const out: string[] = [];
+  for (const imp of index.syntax.importsOf(rel))
+    if (imp.namespace === '.')
+      for (const f of imp.files) if (!GO_TEST_FILE.test(f) && !own.includes(f) && !out.includes(f) && out.length < 200) out.push(f);
+  return out;
 }
 
 /** More than the placed chunks and the Go names whose results are read (go-results.ts) where the position says nothing: those past it can never be placed. */

@@ -103,7 +103,7 @@ export function rankMembers(
   const goWanted = q.language === 'go' ? goMemberWanted(q.before, q.goIndex, q.rel, q.suffix) : undefined;
   const goReads = { n: 0 };
   // Where a Go position says which type it takes, more declarations are worth reading (a package has hundreds of names).
-  const evidence = goWanted && 'type' in goWanted ? MAX_RESULT_EVIDENCE : MAX_EVIDENCE;
+  const evidence = goWanted && ('type' in goWanted || ('values' in goWanted && goWanted.values > 1)) ? MAX_RESULT_EVIDENCE : MAX_EVIDENCE;
   const head = scored.slice(0, evidence);
   const position = memberPosition(q.before, q.language);
   const rows = index.store.chunks(head.map((s) => s.m.site.chunkId));
@@ -118,11 +118,16 @@ export function rankMembers(
     // TypeScript `private`/`protected`: for the class itself, as a `#` or `_` name is.
     if (declared.restricted && !own) s.key[2] = 1;
     // Go: a member declared to give what the position takes (go-results.ts); after a use below (on gin, before it placed worse).
-    if (goWanted) {
-      const miss = goMemberMismatch(s.m.site, row, goWanted, q.goIndex, goReads);
+    // The type a call below takes of `x := r.|` may be what a chain from r's member gives (`r.MultipartForm.File[key]`).
+    if (goWanted && !('passed' in goWanted && s.m.signal !== 'namespace-member')) {
+      // After `pkg.`, the package's own files write `pkg.T` as `T` (go-qualified.ts).
+      // A method of another package's type writes its package's names so too (its folder's name, as go-values.ts reads a package's).
+      const elsewhere = goDir !== undefined && goPackageDir(s.m.site.path) !== goDir ? s.m.site.path.split('/').at(-2) : undefined;
+      const qualifier = s.m.signal === 'namespace-member' ? q.receiver : elsewhere;
+      const miss = goMemberMismatch(s.m.site, row, goWanted, q.goIndex, goReads, qualifier);
       s.key[5] += miss;
       // A function (or a type) declared to give something else is not the one used below either (a value may start a chain: `json.API.`).
-      if (miss >= 2 && (s.m.site.kind === 'function' || s.m.site.kind === 'method' || s.m.site.kind === 'type')) s.key[4] += 2;
+      if (miss >= 2 && /^(?:function|method|type|interface|constant)$/.test(s.m.site.kind)) s.key[4] += 2;
     }
     if (goPackageKind && s.m.signal === 'namespace-member') s.key[5] += goKindMismatch(s.m.site.kind, goPackageKind);
     // Rust: a statement calls for an effect, `let (a, b) =` takes a tuple (rust-member-fit.ts).

@@ -56,10 +56,11 @@ describe("context/go-fields: a composite literal's keyed element takes its field
   it('`pkg.T{\\n\\tField: |` and an element with its type elided (`[]T{\\n\\t{\\n\\t\\tField: |`)', () => {
     const ix = index();
     const head = 'func f() {\n\tc := prometheus.NewCounter(prometheus.CounterOpts{\n\t\tName: "requests", // "{"\n';
-    assert.equal(goFieldWanted(`${head}\t\tConstLabels: `, '\t\tConstLabels: ', 'promhttp/a.go', ix), 'Labels');
-    assert.deepEqual(goValueWanted(`${head}\t\tConstLabels: `, 'promhttp/a.go', ix, false), { type: 'Labels' });
+    // The package's `Labels` is `prometheus.Labels` where the document writes it (go-qualified.ts).
+    assert.equal(goFieldWanted(`${head}\t\tConstLabels: `, '\t\tConstLabels: ', 'promhttp/a.go', ix), 'prometheus.Labels');
+    assert.deepEqual(goValueWanted(`${head}\t\tConstLabels: `, 'promhttp/a.go', ix, false), { type: 'prometheus.Labels' });
     // After a package's name too: `ConstLabels: prometheus.|`.
-    assert.deepEqual(goMemberWanted(`${head}\t\tConstLabels: prometheus.`, ix, 'promhttp/a.go'), { type: 'Labels' });
+    assert.deepEqual(goMemberWanted(`${head}\t\tConstLabels: prometheus.`, ix, 'promhttp/a.go'), { type: 'prometheus.Labels' });
     const cases = 'func TestMode(t *testing.T) {\n\tfor _, c := range []Case{\n\t\t{\n\t\t\t';
     assert.deepEqual(goValueWanted(`${cases}Mode: `, 'pkg/cases_test.go', ix, false), { type: 'Mode' });
     // A function type or `any` says nothing of what fits there.

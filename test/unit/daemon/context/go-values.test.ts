@@ -249,7 +249,8 @@ describe('context/go-values: what the expression at a Go cursor must give', () =
     ]);
     const head = 'import (\n\t"github.com/x/gin"\n\t"github.com/x/gin/codec/json"\n)\n\nfunc f() {\n\t';
     assert.deepEqual(goValueWanted(`${head}gin.SetMode(`, 'ginS/a.go', index, false), { type: 'string' });
-    assert.deepEqual(goValueWanted(`${head}json.Decode(b, `, 'ginS/a.go', index, false), { type: 'Value' });
+    // Its `Value` is the document's `json.Value` (go-qualified.ts).
+    assert.deepEqual(goValueWanted(`${head}json.Decode(b, `, 'ginS/a.go', index, false), { type: 'json.Value' });
     // Not imported: a method of whatever `xml` is, which the workspace does not declare.
     assert.equal(goValueWanted(`${head}xml.Decode(`, 'ginS/a.go', index, false), undefined);
   });

@@ -157,6 +157,8 @@ describe('context/imports-retriever: Go same-package names', function () {
     'cart/fast.go': `//go:build fast\n\npackage shop\n\n${fn('func fastPath() int', '0')}`,
     'cart/tuned.go': '//go:build fast && linux\n\npackage shop\n',
     'cart/uses.go': `package shop\n\n${fn('func a() int', 'roundUp(1)')}${fn('func b() int', 'roundUp(2)')}${fn('func c() int', 'roundUp(3)')}`,
+    // An external test package dot-importing the package it tests.
+    'cart/dot_test.go': `package shop_test\n\nimport (\n\t. "example.com/shop/cart"\n)\n\n${fn('func TestDot(t *T)')}`,
     'cart/codecs.go': `package shop\n\n${fn('type jsonCodec struct{ n int }\n\nfunc (j jsonCodec) Name() string', '""')}${fn('type xmlCodec struct{ n int }\n\nfunc (x xmlCodec) Name() string', '""')}`,
   };
   let repo: Awaited<ReturnType<typeof indexedRepo>>;
@@ -208,6 +210,13 @@ describe('context/imports-retriever: Go same-package names', function () {
     assert.deepEqual(placed('cart/tuned.go', `${tuned}fast`, '\n}\n'), ['fastPath']);
     assert.deepEqual(placed('cart/tuned.go', `${tuned}slow`, '\n}\n'), []);
     assert.deepEqual(placed('cart/total.go', 'package shop\n\nfunc f() int {\n\tx := slow', '\n}\n'), ['slowPath']);
+  });
+
+  it("Go: a dot import puts the package's exported names in the file's scope, not its unexported ones nor its tests'", () => {
+    const head = 'package shop_test\n\nimport (\n\t. "example.com/shop/cart"\n)\n\nfunc TestDot(t *T) {\n\t';
+    assert.deepEqual(placed('cart/dot_test.go', `${head}c := NewC`, '\n}\n'), ['NewCart']);
+    assert.deepEqual(placed('cart/dot_test.go', `${head}n := price`, '\n}\n'), []);
+    assert.deepEqual(placed('cart/dot_test.go', `${head}c := sample`, '\n}\n'), []);
   });
 
   it('Go: a name the index leaves out as a stop word (`New`) counts as common as the commonest, not as unused', () => {

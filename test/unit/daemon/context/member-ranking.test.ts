@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { importsRetriever, type ImportSignals } from '../../../../daemon/context/imports-retriever';
-import { rankMembers } from '../../../../daemon/context/member-ranking';
+import { MAX_EVIDENCE, rankMembers } from '../../../../daemon/context/member-ranking';
 import { loadGrammar } from '../../../../daemon/context/syntax/grammars';
 import { indexedRepo } from './helpers';
 import { memoryIndex, type MemoryIndex } from './memory-index';
@@ -193,21 +193,41 @@ describe('context/member-ranking: Go package members', () => {
         { startLine: 1, text: 'type Decoder interface {\n}', symbols: [{ name: 'Decoder', line: 1, kind: 'interface' }] },
         { startLine: 3, text: 'var API Core', symbols: [{ name: 'API', line: 3, kind: 'variable' }] },
         { startLine: 4, text: 'func decode(b []byte) {\n}', symbols: [{ name: 'decode', line: 4, kind: 'function' }] },
+        {
+          startLine: 6,
+          text: 'func (d *Decoder) Next() *Token {\n}',
+          symbols: [{ name: 'Next', line: 6, kind: 'method', container: 'Decoder' }],
+        },
+        {
+          startLine: 8,
+          text: 'func (d *Decoder) Buffered() string {\n}',
+          symbols: [{ name: 'Buffered', line: 8, kind: 'method', container: 'Decoder' }],
+        },
       ],
-      'ginS/gins.go': [{ startLine: 1, text: 'package ginS' }],
+      'ginS/gins.go': [
+        { startLine: 1, text: 'package ginS' },
+        { startLine: 2, text: 'func serve(e *Engine) {\n}', symbols: [{ name: 'serve', line: 2, kind: 'function' }] },
+      ],
     });
   });
   after(() => index.close());
 
   const site = (path: string, line: number) => index.syntax.definitionsIn(path).find((d) => d.line === line)!;
-  const ranked = (sites: Array<[string, number]>, before: string, below: string[] = [], liked = '') => {
-    const members = sites.map(([p, l]) => ({ site: site(p, l), signal: 'namespace-member' as const, depth: 0 }));
+  const ranked = (
+    sites: Array<[string, number]>,
+    before: string,
+    below: string[] = [],
+    liked = '',
+    suffix = '',
+    signal: 'namespace-member' | 'receiver-member' = 'namespace-member',
+  ) => {
+    const members = sites.map(([p, l]) => ({ site: site(p, l), signal, depth: 0 }));
     const goIndex = {
       chunks: (ids: number[]) => index.store.chunks(ids),
       definitions: (n: string, l?: number) => index.syntax.definitions(n, l),
     };
     const uses = { before: new Set<string>(), after: new Map(below.map((n, i) => [n, i])) };
-    const q = { typed: '', uses, receiver: 'gin', typeLevel: false, before, language: 'go', rel: 'ginS/gins_test.go', goIndex };
+    const q = { typed: '', uses, receiver: 'gin', typeLevel: false, before, language: 'go', rel: 'ginS/gins_test.go', goIndex, suffix };
     return rankMembers(index, members, q, (n) => (n === liked ? 1 : 0)).map((m) => m.site.name);
   };
   const gin: Array<[string, number]> = [
@@ -221,6 +241,35 @@ describe('context/member-ranking: Go package members', () => {
     // Nor does a struct type (`gin.Engine{…}` is no string): of the two, the one used below first.
     assert.deepEqual(ranked(gin, before, ['New']), ['TestMode', 'New', 'Engine']);
     assert.deepEqual(ranked(gin, before, ['Engine']), ['TestMode', 'Engine', 'New']);
+  });
+
+  it('where a type is wanted, an interface or a constant of another type comes after the function giving it, even used below', () => {
+    const before = 'func f() *Engine {\n\treturn gin.';
+    const sites: Array<[string, number]> = [
+      ['codec/json/api.go', 1],
+      ['mode.go', 6],
+      ['mode.go', 3],
+    ];
+    assert.deepEqual(ranked(sites, before, ['Decoder', 'TestMode']).slice(0, 1), ['New']);
+  });
+
+  it('`x := pkg.|` with x passed to a call below: its parameter type; after a receiver, whose member may start a chain, not', () => {
+    const sites: Array<[string, number]> = [
+      ['mode.go', 6],
+      ['mode.go', 3],
+    ];
+    const before = 'func f() {\n\te := gin.';
+    assert.deepEqual(ranked(sites, before, [], 'TestMode', '\tserve(e)\n'), ['New', 'TestMode']);
+    assert.deepEqual(ranked(sites, before, [], 'TestMode', '\tserve(e)\n', 'receiver-member'), ['TestMode', 'New']);
+  });
+
+  it("a method of another package's type gives its package's names: `*Token` there is the `*json.Token` wanted", () => {
+    const sites: Array<[string, number]> = [
+      ['codec/json/api.go', 8],
+      ['codec/json/api.go', 6],
+    ];
+    const before = 'func f(d *json.Decoder) *json.Token {\n\treturn d.';
+    assert.deepEqual(ranked(sites, before, [], 'Buffered', '', 'receiver-member'), ['Next', 'Buffered']);
   });
 
   it('an interface is no value, a type no statement but where a type goes, and another package has no unexported names', () => {
@@ -325,5 +374,46 @@ describe('context/member-ranking: Rust paths in an expression', function () {
     const rows = ws.store.chunks([...out.placed.keys()]);
     const first = rows.get([...out.placed.keys()][0]);
     assert.ok(first?.text.includes('UNSUPPORTED'), [...rows.values()].map((r) => r.text.split('\n')[0]).join(' | '));
+  });
+});
+
+describe('context/member-ranking: Go positions taking several values', () => {
+  let index: MemoryIndex;
+  before(async () => {
+    await loadGrammar('go');
+    // More functions of one result than MAX_EVIDENCE, each liked more than the one giving two.
+    const chunks = Array.from({ length: MAX_EVIDENCE + 10 }, (_, i) => ({
+      startLine: 1 + i * 2,
+      text: `func F${i}() Level {\n}`,
+      symbols: [{ name: `F${i}`, line: 1 + i * 2, kind: 'function' as const }],
+    }));
+    chunks.push({
+      startLine: 200,
+      text: 'func ParseLevel(s string) (Level, error) {\n}',
+      symbols: [{ name: 'ParseLevel', line: 200, kind: 'function' }],
+    });
+    index = memoryIndex('/repo', { 'zapcore/level.go': chunks, 'a.go': [{ startLine: 1, text: 'package zap' }] });
+  });
+  after(() => index.close());
+
+  it('`l, err := pkg.|` reads as many declarations as a type does: the function giving two comes first', () => {
+    const members = index.syntax.definitionsIn('zapcore/level.go').map((site) => ({ site, signal: 'namespace-member' as const, depth: 0 }));
+    const goIndex = {
+      chunks: (ids: number[]) => index.store.chunks(ids),
+      definitions: (n: string, l?: number) => index.syntax.definitions(n, l),
+    };
+    const uses = { before: new Set<string>(), after: new Map<string, number>() };
+    const q = {
+      typed: '',
+      uses,
+      receiver: 'zapcore',
+      typeLevel: false,
+      before: 'func f() {\n\tl, err := zapcore.',
+      language: 'go',
+      rel: 'a.go',
+      goIndex,
+    };
+    const ranked = rankMembers(index, members, q, (n) => (n === 'ParseLevel' ? 0 : 1)).map((m) => m.site.name);
+    assert.equal(ranked[0], 'ParseLevel');
   });
 });
