@@ -141,14 +141,16 @@ export class CompletionAssembler {
   ): Promise<AssembledCompletionPrompt> {
     const { config: cfg, counter, now } = this.deps;
     const started = now();
+    const last = this.lastPrompts.get(req.path);
+    const here = last && Math.abs(last.line - req.line) <= 1 ? last : undefined;
+    // On the last prompt's line no chunk of BM25 or embeddings is added (`withLastPrompt`): neither runs.
+    const lexical = !(here && here.line === req.line && here.items.length > 0);
     // BM25 starts in the search thread now, while the prefix and suffix are clipped here.
-    if (cfg.completion.maxChunks > 0) this.deps.retrieval.prefetch?.({ path: req.path, roots: req.roots, prefix: req.prefix });
+    if (cfg.completion.maxChunks > 0 && lexical) this.deps.retrieval.prefetch?.({ path: req.path, roots: req.roots, prefix: req.prefix });
     const budget = completionBudget(req.numCtx, req.outputReserve, cfg.completion.shares);
     // Typing in one place (the last prompt's line, or the next or previous one) the prefix keeps its first line
     // and the suffix its lines while they fit what they had room for; elsewhere they are clipped anew, the prefix
     // leaving room to type into.
-    const last = this.lastPrompts.get(req.path);
-    const here = last && Math.abs(last.line - req.line) <= 1 ? last : undefined;
     const steady = here?.total === budget.total ? here : undefined;
     const anchored = steady ? anchoredPrefix(counter, req, steady) : undefined;
     const slack = Math.min(TYPING_SLACK, Math.floor(budget.prefix / 16));
@@ -197,6 +199,7 @@ export class CompletionAssembler {
           recentFiles: req.recentFiles,
           excludeLines: this.excludeWindow(req.line, pre.lines, suf.lines),
           deadlineMs: remaining,
+          ...(lexical ? {} : { skipLexical: "typing on the last prompt's line: only chunks placed by syntax are added" }),
           signal,
         });
         diag.retrievers = r.retrievers;

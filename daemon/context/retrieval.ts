@@ -48,6 +48,11 @@ export interface RetrieveRequest {
   prose?: boolean;
   /** The roots it may draw from (a session's own); default every registered root. */
   roots?: readonly string[];
+  /**
+   * Run only the retrievers that place chunks by syntax (imports, definitions), not BM25 or
+   * embeddings, saying why in the diagnostics: the caller would use none of their chunks.
+   */
+  skipLexical?: string;
   signal?: AbortSignal;
 }
 
@@ -148,7 +153,7 @@ export class Retrieval {
     const semantic = ws.vectors.status();
     const vectorStart = now();
     const vectorPromise: Promise<number[] | undefined> | undefined =
-      semantic.active && queryWindow.trim() !== ''
+      semantic.active && queryWindow.trim() !== '' && !req.skipLexical
         ? ws.vectors
             .search(queryWindow, cfg.retrieval.vectorCandidates, req.signal)
             .then((hits) => hits.flatMap((h) => ws.store.chunkIdsByHash(h.hash)))
@@ -168,7 +173,8 @@ export class Retrieval {
               },
             )
         : undefined;
-    if (!vectorPromise) runs.push({ name: 'vector', status: 'skipped', ms: 0, hits: 0, reason: semantic.reason ?? 'empty query' });
+    if (!vectorPromise)
+      runs.push({ name: 'vector', status: 'skipped', ms: 0, hits: 0, reason: req.skipLexical ?? semantic.reason ?? 'empty query' });
 
     // Each synchronous retriever is one slice of work: the event loop gets a turn before it
     // (other clients' messages are read and answered), and it is skipped once the deadline has passed.
@@ -202,8 +208,8 @@ export class Retrieval {
       limit: cfg.retrieval.bm25Candidates,
       maxPostings: BM25_MAX_POSTINGS,
     };
-    const early = this.takePrefetched(ws, lexicalQuery);
-    const sent = early ?? this.startLexical(ws, lexicalQuery);
+    const early = req.skipLexical ? undefined : this.takePrefetched(ws, lexicalQuery);
+    const sent = req.skipLexical ? undefined : (early ?? this.startLexical(ws, lexicalQuery));
     const offThread = sent?.pending;
     const lexicalStart = sent?.at ?? 0;
 
@@ -246,7 +252,7 @@ export class Retrieval {
     else if (answer) {
       lists.bm25 = answer.ids;
       runs.push({ name: 'bm25', status: 'done', ms: roundMs(answer.ms), hits: answer.ids.length });
-    } else await timed('bm25', here, full);
+    } else await timed('bm25', here, full ?? req.skipLexical);
 
     const expectedVectorMs = this.vectorLatency.samples >= 3 ? this.vectorLatency.ewmaMs : undefined;
     if (vectorPromise && !vectorDone && full) {

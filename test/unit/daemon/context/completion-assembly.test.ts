@@ -181,6 +181,9 @@ describe('context/completion-assembly', () => {
     const second = await a.assemble(request({ prefix: `${request().prefix}c`, completionId: 'c2' }));
     assert.equal(context(second.prefix), context(first.prefix));
     assert.equal(second.prefix, `${first.prefix}c`);
+    // None of their chunks could be added there, so BM25 and embeddings do not run.
+    assert.equal(retrieval.requests[0].skipLexical, undefined);
+    assert.match(retrieval.requests[1].skipLexical ?? '', /last prompt's line/);
     // A chunk a syntax signal placed (an import not used yet) comes after the first prompt's chunks.
     retrieval.chunks = [c1, b1, a1];
     const third = await a.assemble(request({ prefix: `${request().prefix}co`, completionId: 'c3' }));
@@ -190,6 +193,7 @@ describe('context/completion-assembly', () => {
     const next = document.slice(0, document.indexOf('const line41'));
     const fourth = await a.assemble(request({ prefix: next, suffix: document.slice(next.length), line: 41, completionId: 'c4' }));
     assert.ok(context(fourth.prefix).startsWith(context(third.prefix)), fourth.prefix);
+    assert.equal(retrieval.requests[3].skipLexical, undefined, 'a new line runs them all');
     assert.match(context(fourth.prefix), /\/\/ Path: src\/b\.ts \(lines 1-1\)\n\/\/ export const B = 2;\n$/);
     // Elsewhere (another line) the prompt order is the plain one again.
     const elsewhere = await a.assemble(request({ line: 30, completionId: 'c5' }));

@@ -94,6 +94,8 @@ describe('context/engine', () => {
   });
 
   it('records diagnostics: retrievers, candidates with scores, sources and tokens, budget and clipping', async () => {
+    // Another place first: on the last prompt's line (an earlier test's) BM25 would not run.
+    await complete('diag-elsewhere', 5);
     const a = await complete('diag', 21);
     const d = engine.diagnostics('diag')!;
     assert.equal(d.kind, 'completion');

@@ -142,6 +142,29 @@ describe('context/retrieval', () => {
     assert.match(late.retrievers.find((x) => x.name === 'bm25')?.reason ?? '', /^deadline (reached|passed)/);
   });
 
+  it('runs only the syntax retrievers when asked to skip BM25 and embeddings, saying why', async () => {
+    const hash = index.store.chunks([index.id('src/geometry.ts', 10)]).get(index.id('src/geometry.ts', 10))!.hash;
+    let searched = 0;
+    const active: SemanticStatus = { active: true, embedded: 4, total: 4 };
+    const semantic = {
+      ...index,
+      vectors: { status: () => active, search: (): Promise<VectorHit[]> => (searched++, Promise.resolve([{ hash, distance: 0.1 }])) },
+    };
+    const r = await retrieval({ index: semantic }).retrieve({ ...cursor, prefix, skipLexical: 'typing here' });
+    assert.deepEqual(
+      r.retrievers.map((x) => [x.name, x.status, x.reason]),
+      [
+        ['vector', 'skipped', 'typing here'],
+        ['imports', 'done', undefined],
+        ['definitions', 'done', undefined],
+        ['bm25', 'skipped', 'typing here'],
+      ],
+    );
+    assert.equal(searched, 0, 'no query embedded');
+    assert.ok(r.chunks.every((c) => !c.sources.includes('bm25') && !c.sources.includes('vector')));
+    assert.equal(r.chunks[0].file, 'src/geometry.ts', 'the imported definitions still come');
+  });
+
   it('adds the vector hits when the search finishes in time, and reports a search that failed', async () => {
     const hash = index.store.chunks([index.id('src/geometry.ts', 10)]).get(index.id('src/geometry.ts', 10))!.hash;
     const active: SemanticStatus = { active: true, embedded: 4, total: 4 };
