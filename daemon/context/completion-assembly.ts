@@ -102,8 +102,13 @@ const FRESH_FIRST = 2;
  */
 export const TYPING_SLACK = 32;
 
+/** How long after a document's last prompt the next one there still counts as typing in one place, ms. */
+export const TYPING_PAUSE_MS = 30_000;
+
 /** What a document's last prompt was made of (see `withLastPrompt` and `anchoredPrefix`). */
 interface LastPrompt {
+  /** When it was made (`deps.now`). */
+  at: number;
   /** The cursor's line (0-based). */
   line: number;
   /** Its chunks in their render order. */
@@ -142,7 +147,7 @@ export class CompletionAssembler {
     const { config: cfg, counter, now } = this.deps;
     const started = now();
     const last = this.lastPrompts.get(req.path);
-    const here = last && Math.abs(last.line - req.line) <= 1 ? last : undefined;
+    const here = last && Math.abs(last.line - req.line) <= 1 && started - last.at <= TYPING_PAUSE_MS ? last : undefined;
     // On the last prompt's line no chunk of BM25 or embeddings is added (`withLastPrompt`): neither runs.
     const lexical = !(here && here.line === req.line && here.items.length > 0);
     // BM25 starts in the search thread now, while the prefix and suffix are clipped here.
@@ -355,6 +360,7 @@ export class CompletionAssembler {
     const atLineStart = pre.text.length === req.prefix.length || req.prefix.charCodeAt(req.prefix.length - pre.text.length - 1) === 10;
     this.lastPrompts.delete(req.path);
     this.lastPrompts.set(req.path, {
+      at: this.deps.now(),
       line: req.line,
       items,
       ...(!pre.clipped

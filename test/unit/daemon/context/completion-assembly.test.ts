@@ -35,6 +35,7 @@ describe('context/completion-assembly', () => {
     ],
     config = {},
     parsers: Record<string, ParserId> = {},
+    now: () => number = () => performance.now(),
   ) {
     const retrieval = new FakeRetrieval(chunks);
     const diagnostics = new RecordedDiagnostics();
@@ -53,7 +54,7 @@ describe('context/completion-assembly', () => {
       },
       diagnostics,
       logger,
-      now: () => performance.now(),
+      now,
     });
     return { a, retrieval, diagnostics, logger };
   }
@@ -213,7 +214,13 @@ describe('context/completion-assembly', () => {
   it('while typing a line the prompt keeps its first line and its suffix: each prompt is the last one plus the character typed', async () => {
     const long = Array.from({ length: 400 }, (_, i) => `export const value${i} = compute(${i}, "v${i}");`).join('\n');
     const at = long.indexOf('export const value300');
-    const { a } = assembler([retrieved('src/math.ts', 1, 'export const PI = 3.14;', { sources: ['imports'] })]);
+    let clock = 0;
+    const { a, retrieval: retrievalOf } = assembler(
+      [retrieved('src/math.ts', 1, 'export const PI = 3.14;', { sources: ['imports'] })],
+      {},
+      {},
+      () => clock,
+    );
     const typing = 'const answer = compute(42, "typed");';
     const req = (k: number) =>
       request({ prefix: long.slice(0, at) + typing.slice(0, k), suffix: long.slice(at), line: 300, character: k, completionId: `t${k}` });
@@ -234,6 +241,11 @@ describe('context/completion-assembly', () => {
     );
     assert.ok(over.tokens <= 2048 - 128, `${over.tokens}`);
     assert.equal(over.tokens, counter.count(over.prefix) + counter.count(over.suffix));
+    // Back at that line after a pause (another file edited meanwhile, the index changed): planned anew.
+    clock += 60_000;
+    const back = await a.assemble(req(0));
+    assert.equal(retrievalOf.requests.at(-1)!.skipLexical, undefined, 'BM25 runs again after a pause');
+    assert.equal(back.tokens, counter.count(back.prefix) + counter.count(back.suffix));
     // Another text at this path with a line more above the cursor (what was at the anchor's line moved): clipped anew.
     const moved = await a.assemble(
       request({
