@@ -35,8 +35,12 @@ export const serveCommand: CliCommand = {
     });
     // This process is the daemon: an error that escapes every handler is logged and fails its request, never the process.
     const guard = installCrashGuard({ logger, metrics: daemon.metrics });
+    let stopped: Promise<number>;
     try {
       const info = await daemon.start();
+      // Signals are handled before the line is out: whoever started the daemon may stop it as soon as it reads it
+      // (with the line first, a SIGTERM sent at once could find Node's default handler and end it uncleanly).
+      stopped = stopOnSignals(daemon, logger, guard);
       io.stdout(`${JSON.stringify({ event: 'listening', pid: info.pid, port: info.port, version: info.version })}\n`);
     } catch (err) {
       if (err instanceof AlreadyRunningError) {
@@ -50,21 +54,26 @@ export const serveCommand: CliCommand = {
       guard.dispose();
       throw err;
     }
-    return new Promise<number>((resolve) => {
-      const onSignal = (sig: NodeJS.Signals) => {
-        logger.info(`Received ${sig}.`);
-        void daemon.stop(sig);
-      };
-      process.once('SIGTERM', onSignal);
-      process.once('SIGINT', onSignal);
-      process.once('SIGHUP', onSignal);
-      daemon.onStopped(() => {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
-        process.off('SIGHUP', onSignal);
-        guard.dispose();
-        resolve(0);
-      });
-    });
+    return stopped;
   },
 };
+
+/** SIGTERM, SIGINT and SIGHUP stop the daemon; resolves with 0 once it has stopped. */
+function stopOnSignals(daemon: Daemon, logger: DaemonLogger, guard: { dispose(): void }): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      logger.info(`Received ${sig}.`);
+      void daemon.stop(sig);
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    process.once('SIGHUP', onSignal);
+    daemon.onStopped(() => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      process.off('SIGHUP', onSignal);
+      guard.dispose();
+      resolve(0);
+    });
+  });
+}
