@@ -147,6 +147,9 @@ function assignmentWanted(
   const v = /^\s*var\s+(\w+(?:\s*,\s*\w+)*)\s*([^=]*?)\s*=\s*$/.exec(line);
   if (v) {
     const names = v[1].split(',').length;
+    // `var x = |` with keyed elements below: `var x = T{` (go-literal.ts).
+    const keys = names === 1 && v[2] === '' ? goLiteralKeysBelow(after, indentOf(line)) : [];
+    if (keys.length > 0) return { literal: keys };
     return v[2] !== '' && names === 1 ? { type: normalType(v[2]) } : { values: names };
   }
   const a = /^\s*(?:(?:if|for|switch)\s+)?(\w+(?:\s*,\s*\w+)*)\s*(:?)=\s*$/.exec(line);
@@ -165,6 +168,9 @@ function assignmentWanted(
   if (a[2] === '' && names[0] !== '_') {
     const declared = declaredTypeOf(names[0], tail.slice(0, tail.length - line.length));
     if (declared) return { type: declared };
+    // `x = |`, x declared without a type the prefix shows, and keyed elements below: `x = T{`.
+    const keys = goLiteralKeysBelow(after, indentOf(line));
+    if (keys.length > 0) return { literal: keys };
   }
   // `x := |` and x returned below: a value of the enclosing function's result there (`if err := |` … `return err`).
   const returned = a[2] === ':' && names[0] !== '_' ? returnedType(names[0], tail, after) : undefined;

@@ -55,6 +55,25 @@ describe('go-literal: x := | continued by keyed elements is a composite literal'
       literal: ['Message', 'Level', 'Stack'],
     });
     assert.deepEqual(goValueWanted(`${fn}entry := `, 'zapcore/a_test.go', indexOf([]).index, false, '\tce.Write()\n}\n'), { values: 1 });
+    // `var x = |` at the top level too (a declared type, `var x T = |`, says the type itself).
+    assert.deepEqual(
+      goValueWanted('package zapcore\n\nvar testEntry = ', 'zapcore/a_test.go', indexOf([]).index, false, '\tLoggerName: "main",\n}\n'),
+      {
+        literal: ['LoggerName'],
+      },
+    );
+    assert.deepEqual(
+      goValueWanted(
+        'package zapcore\n\nvar testEntry Entry = ',
+        'zapcore/a_test.go',
+        indexOf([]).index,
+        false,
+        '\tLoggerName: "main",\n}\n',
+      ),
+      {
+        type: 'Entry',
+      },
+    );
   });
 
   it('ranks the struct declaring the fields before functions and other structs', () => {
