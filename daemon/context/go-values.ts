@@ -43,13 +43,15 @@ import { goPackageDir } from './go-position';
 import { splitTop } from './syntax/type-names';
 import { qualified } from './go-qualified';
 import { goEnclosingHeaders, goScopeLines } from './go-enclosing';
+import { goLiteralKeysBelow, goLiteralMismatch } from './go-literal';
 
 /**
  * A value of a type (its text, spaces removed); `values` of a count; `pointer`: the type after a `*`;
  * `implementing`: a type of the package implementing an interface (`var _ I = (*|`), by name;
  * `call`: an `if`/`for`/`switch` header's value (of a count or a type), a call rather than a constant or a variable;
  * `passed`: the type read from a call the bound name is passed to below (`x := c.|` may start a chain: `c.Form.File[k]`);
- * `condition`: a bool; `addressable`: what `&` takes the address of (a variable, a composite literal's type); `asserted`: the interface of a `var _ |` assertion, by the methods the document declares.
+ * `condition`: a bool; `addressable`: what `&` takes the address of (a variable, a composite literal's type); `asserted`: the interface of a `var _ |` assertion, by the methods the document declares;
+ * `literal`: a struct type declaring those fields, the keys of the composite literal the lines below continue (go-literal.ts).
  */
 export type GoWanted =
   | { type: string; call?: true; passed?: true }
@@ -59,7 +61,8 @@ export type GoWanted =
   | { condition: true }
   | { asserted: AssertionMethods }
   | { statement: true }
-  | { addressable: true };
+  | { addressable: true }
+  | { literal: string[] };
 
 /** What go-values reads of the index: chunks by id, definitions by name, the package's types implementing an interface. */
 export interface GoValueIndex {
@@ -144,11 +147,17 @@ function assignmentWanted(
   const v = /^\s*var\s+(\w+(?:\s*,\s*\w+)*)\s*([^=]*?)\s*=\s*$/.exec(line);
   if (v) {
     const names = v[1].split(',').length;
+    // `var x = |` with keyed elements below: `var x = T{` (go-literal.ts).
+    const keys = names === 1 && v[2] === '' ? goLiteralKeysBelow(after, indentOf(line)) : [];
+    if (keys.length > 0) return { literal: keys };
     return v[2] !== '' && names === 1 ? { type: normalType(v[2]) } : { values: names };
   }
   const a = /^\s*(?:(?:if|for|switch)\s+)?(\w+(?:\s*,\s*\w+)*)\s*(:?)=\s*$/.exec(line);
   if (!a) return undefined;
   const names = a[1].split(/\s*,\s*/);
+  // `x := |` with `Key: value,` lines below closed by `}`: `x := T{` (go-literal.ts).
+  const keys = names.length === 1 && a[2] === ':' ? goLiteralKeysBelow(after, indentOf(line)) : [];
+  if (keys.length > 0) return { literal: keys };
   // `x := |` and `x.Inc()` below: a value of a type declaring Inc (go-uses.ts).
   const used = a[2] === ':' && names[0] !== '_' ? goMembersUsedBelow(names[0], after, indentOf(line)) : [];
   const owned = used.length > 0 ? goOwners(used, index) : undefined;
@@ -159,6 +168,9 @@ function assignmentWanted(
   if (a[2] === '' && names[0] !== '_') {
     const declared = declaredTypeOf(names[0], tail.slice(0, tail.length - line.length));
     if (declared) return { type: declared };
+    // `x = |`, x declared without a type the prefix shows, and keyed elements below: `x = T{`.
+    const keys = goLiteralKeysBelow(after, indentOf(line));
+    if (keys.length > 0) return { literal: keys };
   }
   // `x := |` and x returned below: a value of the enclosing function's result there (`if err := |` … `return err`).
   const returned = a[2] === ':' && names[0] !== '_' ? returnedType(names[0], tail, after) : undefined;
@@ -435,6 +447,7 @@ export function normalType(t: string): string {
  */
 export function goValueMismatch(site: DefinitionSite, row: ChunkRow, wanted: Exclude<GoWanted, { type: string }>): number {
   if ('asserted' in wanted) return goAssertionMismatch(site, row, wanted.asserted);
+  if ('literal' in wanted) return goLiteralMismatch(site, row, wanted.literal);
   if ('addressable' in wanted) {
     if (site.kind === 'variable') return 0;
     return site.kind === 'type' ? (maybeStructDecl(site.name, declarationLine(site, row)) ? 0 : 1) : 2;

@@ -103,7 +103,10 @@ export function rankMembers(
   const goWanted = q.language === 'go' ? goMemberWanted(q.before, q.goIndex, q.rel, q.suffix) : undefined;
   const goReads = { n: 0 };
   // Where a Go position says which type it takes, more declarations are worth reading (a package has hundreds of names).
-  const evidence = goWanted && ('type' in goWanted || ('values' in goWanted && goWanted.values > 1)) ? MAX_RESULT_EVIDENCE : MAX_EVIDENCE;
+  const evidence =
+    goWanted && ('type' in goWanted || 'literal' in goWanted || ('values' in goWanted && goWanted.values > 1))
+      ? MAX_RESULT_EVIDENCE
+      : MAX_EVIDENCE;
   const head = scored.slice(0, evidence);
   const position = memberPosition(q.before, q.language);
   const rows = index.store.chunks(head.map((s) => s.m.site.chunkId));
