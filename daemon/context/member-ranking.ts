@@ -26,7 +26,7 @@ import { memberDeclaration, memberFit } from './member-fit';
 import { goMemberLead, goMemberMismatch, goMemberWanted, MAX_RESULT_EVIDENCE } from './go-results';
 import { goKindMismatch, goPackageDir, goPositionKind } from './go-position';
 import type { GoValueIndex } from './go-values';
-import { rustMemberMismatch, rustMemberWanted } from './rust-member-fit';
+import { rustMemberMismatch, rustMemberWanted, rustOperatorMethod } from './rust-member-fit';
 import type { MemberSite } from './receiver-members';
 import type { IndexStore } from './index-store';
 import { splitIdentifier } from './identifiers';
@@ -145,6 +145,8 @@ export function rankMembers(
       if (s.key[3] === 1 && declared.rust?.returns && splitIdentifier(declared.rust.returns).some((p) => returnParts.has(p))) s.key[3] = 0;
       // A function without `self` is never called on a value (`x.new()` does not compile): after every method.
       if (!q.typeLevel && declared.level === 'type') s.key[2] = 1;
+      // `impl Deref for Ptr { fn deref(…) }`, a `Debug`'s `fmt`: run by `*x`, `{:?}`, seldom called by name.
+      if (rustOperatorMethod(s.m.site, row)) s.key[2] = 1;
       // A value position has no use for `()`: what it reads outranks a use below.
       if ((position === 'value' || position === 'condition') && declared.returnsNothing) s.key[4] += 2;
       // `format!("{}", crate::flags::`: an expression goes on to a value (a constant, a function, a type's item), seldom to a trait or module.

@@ -17,7 +17,7 @@ import { goElementOf, goNamesMembers } from './syntax/go-elements';
 import { elementOf } from './syntax/rust-elements';
 import { tupleStructFieldType, variantFieldType } from './syntax/rust-variants';
 import { rustIteratorItem } from './rust-iterators';
-import { rustAwaited, rustFutureOutput } from './rust-futures';
+import { rustAwaited, rustAwaitedError, rustFutureOutput } from './rust-futures';
 import { isAwait } from './syntax/rust-await';
 import { tuplePart } from './syntax/rust-tuples';
 import { inferredReturnType } from './ts-return-types';
@@ -36,8 +36,16 @@ export function followSteps(
   bounds?: Record<string, string>,
 ): string | undefined {
   let cur: string | undefined = type;
-  for (const step of steps.slice(0, 4)) {
+  const chain = steps.slice(0, 4);
+  for (let i = 0; i < chain.length; i++) {
+    const step = chain[i];
     if (!cur) return undefined;
+    // Rust `x.await.unwrap_err()`: the error type of the Result the future resolves to (rust-futures.ts).
+    if (grammar === 'rust' && isAwait(step) && /^(?:unwrap_err|expect_err)$/.test(chain[i + 1]?.name ?? '') && chain[i + 1].call) {
+      cur = rustAwaitedError(syntax, rel, cur);
+      i++;
+      continue;
+    }
     // Rust `x.await`: the future's output (rust-futures.ts).
     cur = grammar === 'rust' && isAwait(step) ? rustAwaited(syntax, rel, cur) : memberType(syntax, rel, grammar, cur, step, bounds);
   }

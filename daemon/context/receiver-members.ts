@@ -21,8 +21,8 @@ import { grammarFor } from './syntax/grammars';
 import { goImplementations } from './go-members';
 import { goPackageDir } from './go-position';
 import { rustClosureParamType } from './rust-closures';
-import { rustFunctionsByPath, rustTypesByPath } from './rust-paths';
-import { rustReexportedItems } from './rust-namespaces';
+import { rustCallPath, rustFunctionsByPath, rustTypesByPath } from './rust-paths';
+import { rustGlobModule, rustReexportedItems } from './rust-namespaces';
 import { isCalleePart } from './syntax/rust-tuples';
 import { splitIdentifier } from './identifiers';
 import { declaredReturnType, escapeRe, followSteps, functionReturnType, isType, valueType } from './member-types';
@@ -245,13 +245,24 @@ function namespaceFiles(syntax: SyntaxFacts, q: ReceiverQuery): string[] {
           const mod = imp.files.filter((f) => stem(f) === n.imported);
           if (mod.length > 0) return mod;
         }
+    // Rust: a module a glob brings (`use h2_support::prelude::*;` → `pub use h2::*;` → `pub mod frame;`).
+    if (grammarFor(q.language) === 'rust') return rustGlobModule((f) => syntax.importsOf(f), q.rel, q.imports, recv);
     return [];
   }
   if (grammarFor(q.language) === 'rust' && recv.includes('::')) {
-    const head = recv.split('::')[0];
-    if (/^[A-Z]/.test(recv.split('::').pop() ?? '')) return [];
-    if (head === 'crate' || head === 'super' || head === 'self' || q.imports.some((i) => i.specifier.split('::')[0] === head)) {
-      return syntax.resolveImports(q.rel, q.language, [{ specifier: recv, kind: 'module', names: [], line: 0 }])[0]?.files ?? [];
+    // `$crate::trace::` in a `macro_rules!` body is the path from the macro's own crate.
+    const path = recv.replace(/^\$crate::/, 'crate::');
+    const head = path.split('::')[0];
+    if (/^[A-Z]/.test(path.split('::').pop() ?? '')) return [];
+    // A workspace crate's name starts a path without a `use` (`h2::frame::` in h2's tests: the extern prelude).
+    if (
+      head === 'crate' ||
+      head === 'super' ||
+      head === 'self' ||
+      q.imports.some((i) => i.specifier.split('::')[0] === head) ||
+      /^\w+$/.test(head)
+    ) {
+      return syntax.resolveImports(q.rel, q.language, [{ specifier: path, kind: 'module', names: [], line: 0 }])[0]?.files ?? [];
     }
   }
   return [];
@@ -310,6 +321,13 @@ function chainType(
         syntax.definitions(callee, 20).filter((d) => d.kind === 'function' && d.container === undefined),
       );
       if (named.length > 0) start = functionReturnType(syntax, grammar, callee, (p) => named.some((d) => d.path === p), part);
+      // `mock::new()` with `mock` a module a glob brings (rust-namespaces.ts): that module's free function.
+      const path = start ? undefined : rustCallPath(callee, q.prefix);
+      if (path !== undefined && !/^[A-Z]/.test(path.split('::').pop() ?? '')) {
+        const ns = namespaceFiles(syntax, { ...q, receiver: path, prefix: `${path}::` });
+        const d = ns.flatMap((f) => syntax.definitionsNamed(f, callee)).find((x) => x.kind === 'function' && x.container === undefined);
+        if (d) start = declaredReturnType(syntax, d, grammar, false, part);
+      }
     }
     // Go `ID(x)`: a conversion to a type the package declares is a value of that type.
     if (!start && grammar === 'go' && syntax.definitions(chain.callee, 8).some((d) => TYPE_KINDS.has(d.kind) && samePackage(d.path)))

@@ -10,10 +10,29 @@
  */
 import type { SyntaxFacts } from './syntax/facts';
 import { TYPE_KINDS } from './syntax/facts';
-import { plainType } from './syntax/type-names';
+import { plainType, splitTop } from './syntax/type-names';
 
 /** The type name `type` (seen from `rel`) resolves to when awaited. */
 export function rustAwaited(syntax: SyntaxFacts, rel: string, type: string): string {
+  return (
+    rustAwaitedRead(syntax, rel, type, (text) => {
+      const name = plainType(text, 'rust');
+      return name && name !== type ? name : undefined;
+    }) ?? type
+  );
+}
+
+/** `x.await.unwrap_err()`, `.expect_err(…)`: the error type of the `Result` the future resolves to (`Poll<Result<(), crate::Error>>` → Error). */
+export function rustAwaitedError(syntax: SyntaxFacts, rel: string, type: string): string | undefined {
+  return rustAwaitedRead(syntax, rel, type, (text) => {
+    const m = /^(?:(?:std|core)::result::)?Result\s*<(.*)>$/s.exec(text.trim());
+    const parts = m ? splitTop(m[1], ',') : [];
+    return parts.length === 2 ? plainType(parts[1], 'rust') : undefined;
+  });
+}
+
+/** What `read` makes of the text a workspace future type resolves to: its `poll`'s `Poll<…>`, else its `type Output`. */
+function rustAwaitedRead(syntax: SyntaxFacts, rel: string, type: string, read: (text: string) => string | undefined): string | undefined {
   for (const t of syntax
     .typeDefinitions(rel, type)
     .filter((d) => TYPE_KINDS.has(d.kind) && d.kind !== 'trait')
@@ -24,19 +43,19 @@ export function rustAwaited(syntax: SyntaxFacts, rel: string, type: string): str
         /\bfn\s+poll\s*\(\s*(?:mut\s+)?self\s*:\s*Pin\s*<\s*&\s*mut\s+Self\s*>[^)]*\)\s*->\s*Poll\s*<([^{\n]+?)>\s*(?:\{|where\b|$)/m.exec(
           syntax.chunkText(m.chunkId) ?? '',
         )?.[1];
-      const name = polled && !/\bOutput\b/.test(polled) ? plainType(polled, 'rust') : undefined;
-      if (name && name !== type) return name;
+      const got = polled && !/\bOutput\b/.test(polled) ? read(polled) : undefined;
+      if (got) return got;
     }
     for (const m of members.filter((m) => m.name === 'Output' && m.kind === 'type').slice(0, 2)) {
       const text = syntax.chunkText(m.chunkId) ?? '';
       // `type Output` of `impl Add`, `impl Index`… is not a future's: only beside a `poll`, or in an `impl Future` chunk.
       if (!/\bFuture\s+for\b/.test(text) && !members.some((p) => p.name === 'poll')) continue;
       const output = /\btype\s+Output\s*=\s*([^;]+);/.exec(text)?.[1];
-      const name = output ? plainType(output, 'rust') : undefined;
-      if (name && name !== type) return name;
+      const got = output ? read(output) : undefined;
+      if (got) return got;
     }
   }
-  return type;
+  return undefined;
 }
 
 /** A declared `impl Future<Output = X>` (or `dyn Future<Output = X>` in a `Pin<Box<…>>`): X's text; else undefined. */

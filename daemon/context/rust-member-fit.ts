@@ -217,3 +217,16 @@ export function lineOffset(row: ChunkRow, line: number): number {
   }
   return at;
 }
+
+/** Operator and formatting traits: their methods run through `*x`, `x[i]`, `{:?}` and scope ends, seldom by name. */
+const OPERATOR_IMPL = /\bimpl\b[^{;]*?\b(?:Deref|DerefMut|Drop|Index|IndexMut|Debug|Display)\s*(?:<[^{;]*?>)?\s+for\b/;
+const OPERATOR_METHODS = new Set(['deref', 'deref_mut', 'drop', 'index', 'index_mut', 'fmt']);
+
+/** A method of an operator trait's impl (`impl Deref for Ptr { fn deref(&self) … }`): not what `x.` is about to call. */
+export function rustOperatorMethod(site: DefinitionSite, row: ChunkRow): boolean {
+  if (!OPERATOR_METHODS.has(site.name)) return false;
+  const at = lineOffset(row, site.line);
+  const before = row.text.slice(0, at);
+  const header = before.lastIndexOf('impl');
+  return header >= 0 && OPERATOR_IMPL.test(before.slice(header));
+}

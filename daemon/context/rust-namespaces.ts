@@ -48,3 +48,41 @@ export function rustFilesImportingName(importsOf: (file: string) => ResolvedImpo
   }
   return out;
 }
+
+/** Globs followed from the document: its own, then a `pub use` glob in the module one reads (a prelude's `pub use h2::*`). */
+const MAX_GLOB_DEPTH = 2;
+
+/**
+ * The files of the module a bare `name::` reaches through the document's globs: `use h2_support::prelude::*;` with
+ * `pub use h2::*;` in the prelude and `pub mod frame;` in h2's `lib.rs` makes `frame::` h2's `frame/mod.rs`, as name
+ * resolution reads a glob's module items and, through a `pub use` glob there, that module's. A glob of an enum
+ * (`use Frame::*`) brings variants, no module. Bounded: two levels, MAX_FILES files a glob.
+ */
+export function rustGlobModule(
+  importsOf: (file: string) => ResolvedImport[],
+  file: string,
+  imports: ResolvedImport[],
+  name: string,
+): string[] {
+  const globs = (imps: ResolvedImport[], reexported: boolean) =>
+    imps.filter((i) => i.wildcard && (!reexported || i.reexport) && !/^[A-Z]/.test(i.specifier.split('::').pop() ?? ''));
+  let frontier = globs(imports, false);
+  const seen = new Set<string>([file]);
+  for (let depth = 0; depth < MAX_GLOB_DEPTH && frontier.length > 0; depth++) {
+    const next: ResolvedImport[] = [];
+    for (const glob of frontier.slice(0, MAX_FILES))
+      for (const f of glob.files.slice(0, MAX_FILES)) {
+        if (seen.has(f)) continue;
+        seen.add(f);
+        const imps = importsOf(f);
+        // `pub mod frame;`, or `pub use super::mock::{self};` naming the module.
+        const mod = imps.find(
+          (i) => ((i.kind === 'mod' && i.specifier === name) || (i.reexport && i.namespace === name)) && i.files.length > 0,
+        );
+        if (mod) return mod.files;
+        next.push(...globs(imps, true));
+      }
+    frontier = next;
+  }
+  return [];
+}

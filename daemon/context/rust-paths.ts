@@ -68,6 +68,15 @@ function inModule(path: string, module: string): boolean {
  * `conn::http1::handshake(io)`): those of `declared` in the innermost written module that has one; [] when no path
  * is written, or its head is the standard library's or a crate the file imports from outside the workspace.
  */
+/** The module path of the closest `a::b::name(…)` call above the cursor (`mock::new()` → `mock`), if one is written. */
+export function rustCallPath(name: string, prefix: string): string | undefined {
+  const text = prefix.length > TAIL ? prefix.slice(-TAIL) : prefix;
+  if (!text.includes(`::${name}`)) return undefined;
+  let path: string | undefined;
+  for (const m of text.matchAll(new RegExp(`((?:[A-Za-z_]\\w*::)+)${escapeRe(name)}\\s*(?:::<[^>\\n]*>\\s*)?\\(`, 'g'))) path = m[1];
+  return path?.slice(0, -2);
+}
+
 export function rustFunctionsByPath(
   name: string,
   prefix: string,

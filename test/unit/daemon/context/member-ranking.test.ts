@@ -346,6 +346,35 @@ describe('context/member-ranking: Rust positions', () => {
   });
 });
 
+describe('context/member-ranking: Rust operator trait methods', () => {
+  let index: MemoryIndex;
+  before(async () => {
+    await loadGrammar('rust');
+    const method = (line: number, name: string, text: string) => ({
+      startLine: line,
+      text,
+      symbols: [{ name, line: line + 1, kind: 'method' as const, container: 'Ptr' }],
+    });
+    index = memoryIndex('/repo', {
+      'src/store.rs': [
+        { startLine: 1, text: 'pub struct Ptr {\n    key: usize,\n}', symbols: [{ name: 'Ptr', line: 1, kind: 'struct' }] },
+        method(4, 'deref', 'impl ops::Deref for Ptr {\n    fn deref(&self) -> &Stream {\n    }\n}'),
+        method(8, 'fmt', "impl<'a> fmt::Debug for Ptr {\n    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {\n    }\n}"),
+        method(12, 'slot', 'impl Ptr {\n    pub fn slot(&self) -> usize {\n    }\n}'),
+      ],
+    });
+  });
+  after(() => index.close());
+
+  it("`x.` is seldom about to call a Deref's `deref` or a Debug's `fmt` (run by `*x`, `{:?}`): the type's other methods first", () => {
+    const out: ImportSignals = { files: new Set(), placed: new Map() };
+    const prefix = 'use crate::store::Ptr;\nfn f(p: &mut Ptr) {\n    let s = p.';
+    importsRetriever(index, { rel: 'src/main.rs', language: 'rust', prefix, suffix: '\n}', queryWindow: prefix }, out);
+    const order = [...out.placed.keys()].map((id) => index.where(id));
+    assert.deepEqual(order, ['src/store.rs:12', 'src/store.rs:4', 'src/store.rs:8']);
+  });
+});
+
 describe('context/member-ranking: Rust paths in an expression', function () {
   this.timeout(60_000);
   const doc = (line: string) => Array.from({ length: 36 }, () => `/// ${line}\n`).join('');

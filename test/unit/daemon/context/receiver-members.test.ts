@@ -509,6 +509,13 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
     assert.equal(resolve('src/handshake.rs', 'rust', 'async fn f() {\n    let p = ready_pool().await?;\n    p.', '\n}').type, 'Pool');
     // An `Output` that is not a future's (`impl Add`): awaiting says nothing new.
     assert.equal(resolve('src/handshake.rs', 'rust', 'async fn f() {\n    let s = sum().await;\n    s.', '\n}').type, 'Sum');
+    // `.unwrap_err()`, `.expect_err(…)` on what it resolves to (`Result<Guard, Error>`): the error type.
+    assert.equal(
+      resolve('src/handshake.rs', 'rust', 'async fn f() {\n    let e = handshake(io).await.unwrap_err();\n    e.', '\n}').type,
+      'Error',
+    );
+    const expected = 'async fn f() {\n    let e = handshake(io)\n        .await\n        .expect_err("must fail");\n    e.';
+    assert.equal(resolve('src/handshake.rs', 'rust', expected, '\n}').type, 'Error');
   });
 
   it('Rust: `let (a, b) = …` binds each name to its part of the tuple the call returns (inside a Result, awaited)', () => {

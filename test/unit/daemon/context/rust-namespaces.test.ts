@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentHash } from '../../../../daemon/context/chunker';
 import { parseImports } from '../../../../daemon/context/imports';
@@ -177,5 +177,110 @@ describe('context/rust-namespaces: the type a bare Rust name means in a file', (
 
   it('an alias the file declares is left to the imports that hold what it names', () => {
     assert.deepEqual(defined('Handle'), ['src/mock.rs']);
+  });
+});
+
+describe('context/rust-namespaces: module paths from another crate of the workspace, `$crate` and a prelude glob', () => {
+  let index: MemoryIndex;
+  let root: { dir: string; cleanup: () => void };
+  const glob = (specifier: string, reexport = false) => ({
+    specifier,
+    kind: 'module' as const,
+    names: [],
+    wildcard: true,
+    ...(reexport ? { reexport } : {}),
+    line: 1,
+  });
+
+  before(async () => {
+    await loadGrammar('rust');
+    root = tempDir('rust-crate-paths');
+    mkdirSync(join(root.dir, 'support'), { recursive: true });
+    writeFileSync(join(root.dir, 'Cargo.toml'), '[package]\nname = "h2"\n');
+    writeFileSync(join(root.dir, 'support/Cargo.toml'), '[package]\nname = "h2-support"\n');
+    // `new` is a common name: the workspace's other types have one each (a name search sees only the first few).
+    const news = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [
+        `src/t${i}.rs`,
+        [{ startLine: 1, text: `impl T${i} {\n    pub fn new() -> Self {\n    }\n}`, symbols: [sym('new', 2, 'method', `T${i}`)] }],
+      ]),
+    );
+    index = memoryIndex(root.dir, {
+      ...news,
+      'Cargo.toml': [{ startLine: 1, text: '[package]\nname = "h2"' }],
+      'support/Cargo.toml': [{ startLine: 1, text: '[package]\nname = "h2-support"' }],
+      'src/frame/mod.rs': [{ startLine: 1, text: 'pub enum Frame {\n    Data,\n}', symbols: [sym('Frame', 1, 'enum')] }],
+      'support/src/trace.rs': [{ startLine: 1, text: 'pub fn init() {\n}', symbols: [sym('init', 1, 'function')] }],
+      'support/src/mock.rs': [
+        { startLine: 1, text: 'pub fn new() -> (Mock, Handle) {\n}', symbols: [sym('new', 1, 'function')] },
+        { startLine: 3, text: 'pub struct Mock {\n}', symbols: [sym('Mock', 3, 'struct')] },
+        { startLine: 5, text: 'pub struct Handle {\n}', symbols: [sym('Handle', 5, 'struct')] },
+        {
+          startLine: 7,
+          text: 'impl Handle {\n    pub fn assert_client_handshake(&mut self) {\n    }\n}',
+          symbols: [sym('assert_client_handshake', 8, 'method', 'Handle')],
+        },
+      ],
+    });
+    const write = (path: string, text: string, imports: object[]) =>
+      index.store.replaceFile(
+        { path, hash: contentHash(text), size: 1, mtimeMs: 2, language: 'rust' },
+        [{ startLine: 1, endLine: text.split('\n').length, text, hash: contentHash(text), symbols: [] }],
+        2,
+        { imports: imports as never },
+      );
+    write('src/lib.rs', 'pub mod frame;', [{ specifier: 'frame', kind: 'mod', names: [], line: 1 }]);
+    write('support/src/lib.rs', 'mod prelude;\nmod trace;', [
+      { specifier: 'prelude', kind: 'mod', names: [], line: 1 },
+      { specifier: 'trace', kind: 'mod', names: [], line: 2 },
+    ]);
+    // The prelude re-exports all of h2 (`pub use h2::*;`), so its own glob's users reach h2's modules.
+    write('support/src/prelude.rs', 'pub use h2::*;\npub use super::mock::{self};', [
+      glob('h2', true),
+      { specifier: 'super::mock', kind: 'module', names: [], namespace: 'mock', reexport: true, line: 2 },
+    ]);
+  });
+
+  after(() => {
+    index.close();
+    root.cleanup();
+  });
+
+  // The document's imports as its parse reads them (the text heuristics keep no glob).
+  const members = (rel: string, prefix: string, facts: ReturnType<typeof glob>[] = []) => {
+    const cursor = cursorContext(prefix, '\n}', 'rust', TEST_PARSE_BUDGET_MS);
+    assert.ok(cursor.member, 'a member access');
+    const imports = index.syntax.resolveImports(rel, 'rust', facts);
+    const r = receiverMembers(index.syntax, { rel, language: 'rust', prefix, suffix: '\n}', imports, ...cursor.member });
+    return r.members.map((m) => `${m.site.name}@${m.site.path}`);
+  };
+
+  it('`h2::frame::` with no `use` of h2: a workspace crate by its name (the extern prelude)', () => {
+    assert.deepEqual(members('support/src/assert.rs', 'fn f(x: u8) {\n    match x {\n        h2::frame::'), ['Frame@src/frame/mod.rs']);
+  });
+
+  it("`$crate::trace::` in a `macro_rules!` body: the macro's own crate", () => {
+    assert.deepEqual(
+      members('support/src/lib.rs', 'mod trace;\n\nmacro_rules! trace_init {\n    () => {\n        let _guard = $crate::trace::'),
+      ['init@support/src/trace.rs'],
+    );
+  });
+
+  it("`frame::` through `use h2_support::prelude::*;` whose prelude has `pub use h2::*;`: h2's `pub mod frame`", () => {
+    assert.deepEqual(
+      members('support/tests/ping.rs', 'use h2_support::prelude::*;\n\nfn f(n: usize) {\n    assert_eq!(n, frame::', [
+        glob('h2_support::prelude'),
+      ]),
+      ['Frame@src/frame/mod.rs'],
+    );
+  });
+
+  it("`let (m, mut mock) = mock::new();` with the prelude's `pub use super::mock::{self};`: the module's `new`, its second part", () => {
+    assert.deepEqual(
+      members('support/tests/ping.rs', 'use h2_support::prelude::*;\n\nasync fn f() {\n    let (m, mut mock) = mock::new();\n    mock.', [
+        glob('h2_support::prelude'),
+      ]),
+      ['assert_client_handshake@support/src/mock.rs'],
+    );
   });
 });
