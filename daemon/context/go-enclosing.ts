@@ -11,28 +11,34 @@ import { closing, resultOf } from './go-values';
  * ('' for none); undefined when no open brace is a function's.
  */
 export function goEnclosingResult(code: string): string | undefined {
+  for (const { text, brace, head } of openBraces(code)) {
+    // A declaration's parameters over several lines: gofmt closes them at the line's start, `) error {`.
+    const closed = /^\)\s*(.*?)\s*\{$/.exec(head);
+    if (closed) return closed[1];
+    if (!/\bfunc\b/.test(head)) continue;
+    // gofmt ends a function's header line with its brace.
+    const eol = text.indexOf('\n', brace);
+    if (!/^\s*$/.test(text.slice(brace + 1, eol < 0 ? text.length : eol))) return undefined;
+    return headerResult(head.trim());
+  }
+  return undefined;
+}
+
+/**
+ * The braces still open at the end of `code`, innermost first: each with its offset in `text` (`code` with
+ * strings, runes and raw strings blanked and line comments dropped) and its line up to and with it.
+ */
+function* openBraces(code: string): Generator<{ text: string; brace: number; head: string }> {
   const text = code.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`|\/\/[^\n]*/g, (s) => (s.startsWith('/') ? '' : '""'));
   let depth = 0;
   for (let i = text.length - 1; i >= 0; i--) {
     const c = text[i];
     if (c === '}') depth++;
     else if (c === '{') {
-      if (depth > 0) {
-        depth--;
-        continue;
-      }
-      const start = text.lastIndexOf('\n', i - 1) + 1;
-      const head = text.slice(start, i + 1);
-      // A declaration's parameters over several lines: gofmt closes them at the line's start, `) error {`.
-      const closed = /^\)\s*(.*?)\s*\{$/.exec(head);
-      if (closed) return closed[1];
-      if (!/\bfunc\b/.test(head)) continue;
-      // gofmt ends a function's header line with its brace.
-      if (!/^\s*$/.test(text.slice(i + 1, text.indexOf('\n', i) < 0 ? text.length : text.indexOf('\n', i)))) return undefined;
-      return headerResult(head.trim());
+      if (depth > 0) depth--;
+      else yield { text, brace: i, head: text.slice(text.lastIndexOf('\n', i - 1) + 1, i + 1) };
     }
   }
-  return undefined;
 }
 
 /** The result of the first function on a header line (a declaration or a literal) ending with its `{`. */
@@ -71,21 +77,11 @@ const MAX_HEADERS = 4;
  * keyword (`func(log *Logger) {` of `return optionFunc(func(log *Logger) {`), up to MAX_HEADERS.
  */
 export function goEnclosingHeaders(code: string): string[] {
-  const text = code.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`|\/\/[^\n]*/g, (s) => (s.startsWith('/') ? '' : '""'));
   const out: string[] = [];
-  let depth = 0;
-  for (let i = text.length - 1; i >= 0 && out.length < MAX_HEADERS; i--) {
-    const c = text[i];
-    if (c === '}') depth++;
-    else if (c === '{') {
-      if (depth > 0) {
-        depth--;
-        continue;
-      }
-      const head = text.slice(text.lastIndexOf('\n', i - 1) + 1, i + 1);
-      const f = /\bfunc\b/.exec(head);
-      if (f) out.push(head.slice(f.index));
-    }
+  for (const { head } of openBraces(code)) {
+    if (out.length >= MAX_HEADERS) break;
+    const f = /\bfunc\b/.exec(head);
+    if (f) out.push(head.slice(f.index));
   }
   return out;
 }
