@@ -80,6 +80,28 @@ function threadCpuMs(): number | undefined {
   return (u.user + u.system) / 1000;
 }
 
+/** Wall and assembling-thread CPU time of one completion, pushed to the series' lists. */
+async function timed(series: { latencies: number[]; threadMs: number[] }, run: () => Promise<unknown>): Promise<void> {
+  const t = performance.now();
+  const thread0 = threadCpuMs();
+  await run();
+  series.latencies.push(performance.now() - t);
+  const thread1 = threadCpuMs();
+  if (thread0 !== undefined && thread1 !== undefined) series.threadMs.push(thread1 - thread0);
+}
+
+/** A series' wall-time percentiles. */
+const wallSummary = (latencies: number[]) => ({
+  samples: latencies.length,
+  p50Ms: r1(percentile(latencies, 50)),
+  p95Ms: r1(percentile(latencies, 95)),
+  p99Ms: r1(percentile(latencies, 99)),
+});
+
+/** A series' assembling-thread CPU percentiles, where the runtime measures them. */
+const threadSummary = (threadMs: number[]) =>
+  threadMs.length > 0 ? { mainThreadCpuP50Ms: r1(percentile(threadMs, 50)), mainThreadCpuP95Ms: r1(percentile(threadMs, 95)) } : {};
+
 // node_modules is made of packages' dist/ and lib/ folders: index them (only nested
 // node_modules and VCS folders are skipped), as a user's own large repository would be.
 const configFor = (maxFiles: number) =>
@@ -101,8 +123,7 @@ async function coldIndex(maxFiles: number) {
  */
 async function afterOpen(engine: TandemContextEngine, candidates: Array<{ path: string }>) {
   const rand = prng(43);
-  const latencies: number[] = [];
-  const threadMs: number[] = [];
+  const series = { latencies: [] as number[], threadMs: [] as number[] };
   const prepareMs: number[] = [];
   for (let i = 0; i < SAMPLES && candidates.length > 0; i++) {
     const f = candidates[Math.floor(rand() * candidates.length)];
@@ -128,14 +149,9 @@ async function afterOpen(engine: TandemContextEngine, candidates: Array<{ path: 
     const p = performance.now();
     await engine.prepareCompletion({ ...at(offset, col), deadlineMs: 250 });
     prepareMs.push(performance.now() - p);
-    const t = performance.now();
-    const thread0 = threadCpuMs();
-    await engine.assembleCompletion({ ...at(offset + 1, col + 1), completionId: `o${i}`, deadlineMs: 30 });
-    latencies.push(performance.now() - t);
-    const thread1 = threadCpuMs();
-    if (thread0 !== undefined && thread1 !== undefined) threadMs.push(thread1 - thread0);
+    await timed(series, () => engine.assembleCompletion({ ...at(offset + 1, col + 1), completionId: `o${i}`, deadlineMs: 30 }));
   }
-  return { latencies, threadMs, prepareMs };
+  return { ...series, prepareMs };
 }
 
 /**
@@ -146,8 +162,7 @@ async function afterOpen(engine: TandemContextEngine, candidates: Array<{ path: 
 async function whileTyping(engine: TandemContextEngine, candidates: Array<{ path: string }>) {
   const rand = prng(44);
   const TYPED = 8;
-  const latencies: number[] = [];
-  const threadMs: number[] = [];
+  const series = { latencies: [] as number[], threadMs: [] as number[] };
   for (let i = 0, tries = 0; i < 60 && tries < 600 && candidates.length > 0; tries++) {
     const f = candidates[Math.floor(rand() * candidates.length)];
     const text = readFileSync(join(engine.roots()[0], f.path), 'utf8');
@@ -172,17 +187,11 @@ async function whileTyping(engine: TandemContextEngine, candidates: Array<{ path
       character: col + k,
     });
     await engine.assembleCompletion({ ...at(0), completionId: `w${i}-0`, deadlineMs: 30 });
-    for (let k = 1; k <= TYPED; k++) {
-      const t = performance.now();
-      const thread0 = threadCpuMs();
-      await engine.assembleCompletion({ ...at(k), completionId: `w${i}-${k}`, deadlineMs: 30 });
-      latencies.push(performance.now() - t);
-      const thread1 = threadCpuMs();
-      if (thread0 !== undefined && thread1 !== undefined) threadMs.push(thread1 - thread0);
-    }
+    for (let k = 1; k <= TYPED; k++)
+      await timed(series, () => engine.assembleCompletion({ ...at(k), completionId: `w${i}-${k}`, deadlineMs: 30 }));
     i++;
   }
-  return { latencies, threadMs };
+  return series;
 }
 
 async function main() {
@@ -322,43 +331,28 @@ async function main() {
     },
     warmRestart: { elapsedSec: r1(warmMs / 1000), reindexed: warmStats.indexed, unchanged: warmStats.unchanged },
     completionAssembly: {
-      samples: latencies.length,
-      p50Ms: r1(percentile(latencies, 50)),
-      p95Ms: r1(percentile(latencies, 95)),
-      p99Ms: r1(percentile(latencies, 99)),
+      ...wallSummary(latencies),
       maxMs: r1(Math.max(...latencies)),
       engineReportedP95Ms: r1(percentile(engineMs, 95)),
       cpuP50Ms: r1(percentile(cpuMs, 50)),
       cpuP95Ms: r1(percentile(cpuMs, 95)),
-      ...(threadMs.length > 0
-        ? { mainThreadCpuP50Ms: r1(percentile(threadMs, 50)), mainThreadCpuP95Ms: r1(percentile(threadMs, 95)) }
-        : {}),
+      ...threadSummary(threadMs),
       withRetrievedContext: withContext,
       retrieverTimeouts: timeouts,
       target: 'p95 ≤ 10 ms',
     },
     completionAfterOpen: {
       note: 'other files (seed 43): prepared as the extension does when an editor becomes active, then one character typed at the cursor',
-      samples: opened.latencies.length,
-      p50Ms: r1(percentile(opened.latencies, 50)),
-      p95Ms: r1(percentile(opened.latencies, 95)),
-      p99Ms: r1(percentile(opened.latencies, 99)),
-      ...(opened.threadMs.length > 0
-        ? { mainThreadCpuP50Ms: r1(percentile(opened.threadMs, 50)), mainThreadCpuP95Ms: r1(percentile(opened.threadMs, 95)) }
-        : {}),
+      ...wallSummary(opened.latencies),
+      ...threadSummary(opened.threadMs),
       prepareP50Ms: r1(percentile(opened.prepareMs, 50)),
       prepareP95Ms: r1(percentile(opened.prepareMs, 95)),
       target: 'p95 ≤ 10 ms',
     },
     completionWhileTyping: {
       note: 'other files (seed 44): 8 characters typed one by one at 60 line starts, after the first completion there',
-      samples: typing.latencies.length,
-      p50Ms: r1(percentile(typing.latencies, 50)),
-      p95Ms: r1(percentile(typing.latencies, 95)),
-      p99Ms: r1(percentile(typing.latencies, 99)),
-      ...(typing.threadMs.length > 0
-        ? { mainThreadCpuP50Ms: r1(percentile(typing.threadMs, 50)), mainThreadCpuP95Ms: r1(percentile(typing.threadMs, 95)) }
-        : {}),
+      ...wallSummary(typing.latencies),
+      ...threadSummary(typing.threadMs),
       target: 'p95 ≤ 10 ms',
     },
     incrementalUpdate: {
