@@ -119,9 +119,13 @@ export function clipSuffix(counter: TokenCounter, text: string, maxTokens: numbe
   return clip(counter, text, maxTokens, 'start');
 }
 
+/** Lines of a text as `Clipped.lines` counts them (a partial line counts as one). */
+export function lineCount(text: string): number {
+  return text === '' ? 0 : text.split('\n').length;
+}
+
 function clip(counter: TokenCounter, text: string, maxTokens: number, keep: 'start' | 'end'): Clipped {
   if (maxTokens <= 0 || text === '') return { text: '', tokens: 0, clipped: text !== '', lines: 0 };
-  const lineCount = (t: string) => (t === '' ? 0 : t.split('\n').length);
   // Take a window of characters from the kept end, snapped to a line boundary, count it
   // exactly and resize it by the observed characters-per-token until it fits (and is not
   // much below the budget). A handful of counts of budget-sized text, whatever the document.

@@ -8,7 +8,7 @@
 import { basename } from 'node:path';
 import type { ContextCandidateInfo, ContextDiagnostics } from '../../protocol';
 import type { Logger } from '../log';
-import { clipPrefix, clipSuffix, completionBudget, type Clipped, type RenderedTokens, type TokenCounter } from './budget';
+import { clipPrefix, clipSuffix, completionBudget, lineCount, type Clipped, type RenderedTokens, type TokenCounter } from './budget';
 import { candidateKey, fitToBudget, toFitItems, type FitItem, type FitOutcome } from './budget-fit';
 import type { ContextConfig } from './config';
 import { roundMs, roundScore, type DiagnosticsLog } from './diagnostics';
@@ -95,10 +95,11 @@ function renderings(render: (it: FitItem) => string, tokens: RenderedTokens): Re
 const FRESH_FIRST = 2;
 
 /**
- * Tokens of typing a prompt planned at a new place leaves room for (at most a sixteenth of the prefix's share):
- * its prefix is clipped this much below its share, and the context is fitted as if the prefix had them. Typing there (about 100 characters) then grows
- * the prefix into that room: its first line, the suffix's last and the context all stay as they were, so the
- * next prompt starts with the whole of the last one up to the cursor (a server's prompt cache reuses it).
+ * Tokens of typing a prompt planned at a new place leaves room for (at most a sixteenth of the prefix's
+ * share): its prefix is clipped this much below its share, and the context is fitted as if the prefix had
+ * them. Typing there (about 100 characters) then grows the prefix into that room: its first line, the
+ * suffix's last and the context all stay as they were, so the next prompt starts with the whole of the last
+ * one up to the cursor (a server's prompt cache reuses it).
  */
 export const TYPING_SLACK = 32;
 
@@ -149,7 +150,8 @@ export class CompletionAssembler {
     const last = this.lastPrompts.get(req.path);
     const here = last && Math.abs(last.line - req.line) <= 1 && started - last.at <= TYPING_PAUSE_MS ? last : undefined;
     // On the last prompt's line no chunk of BM25 or embeddings is added (`withLastPrompt`): neither runs.
-    const lexical = !(here && here.line === req.line && here.items.length > 0);
+    const onItsLine = here !== undefined && here.line === req.line && here.items.length > 0;
+    const lexical = !onItsLine;
     // BM25 starts in the search thread now, while the prefix and suffix are clipped here.
     if (cfg.completion.maxChunks > 0 && lexical) this.deps.retrieval.prefetch?.({ path: req.path, roots: req.roots, prefix: req.prefix });
     const budget = completionBudget(req.numCtx, req.outputReserve, cfg.completion.shares);
@@ -218,7 +220,7 @@ export class CompletionAssembler {
         // several times, the block is built from the same renderings).
         const renders = renderings((it) => (repo ? repoChunkPiece(repo, it) : renderChunk(req.languageId, it)), this.deps.tokens);
         const { measure, rendered } = renders;
-        const { items, order } = this.withLastPrompt(here, req.line, toFitItems(r.chunks), contextBudget, measure);
+        const { items, order } = this.withLastPrompt(here, onItsLine, toFitItems(r.chunks), contextBudget, measure);
         const fitted = fitToBudget(items, {
           budget: contextBudget,
           compactionThreshold: cfg.completion.compactionThreshold,
@@ -326,14 +328,14 @@ export class CompletionAssembler {
    */
   private withLastPrompt(
     last: LastPrompt | undefined,
-    line: number,
+    /** On the last prompt's own line (it had chunks). */
+    sameLine: boolean,
     fresh: FitItem[],
     budget: number,
     measure: (it: FitItem) => number,
   ): { items: FitItem[]; order: (kept: FitItem[]) => FitItem[] } {
     const sticky = last?.items ?? [];
     if (sticky.length === 0) return { items: fresh, order: promptOrder };
-    const sameLine = last!.line === line;
     const id = (it: FitItem) => `${it.path}:${it.startLine}:${it.hash}`;
     const seen = new Set(sticky.map(id));
     const others = fresh.filter((it) => !seen.has(id(it)) && !(sameLine && it.lexical));
@@ -479,9 +481,7 @@ function candidateInfos(
 function anchoredPrefix(counter: TokenCounter, req: CompletionContextRequest, last: LastPrompt): Clipped | undefined {
   if (last.prefixWhole) {
     const tokens = counter.count(req.prefix);
-    return tokens <= last.prefixAllowance
-      ? { text: req.prefix, tokens, clipped: false, lines: req.prefix === '' ? 0 : req.prefix.split('\n').length }
-      : undefined;
+    return tokens <= last.prefixAllowance ? { text: req.prefix, tokens, clipped: false, lines: lineCount(req.prefix) } : undefined;
   }
   if (last.prefixStart === undefined) return undefined;
   const above = req.line - last.prefixStart;
