@@ -42,17 +42,30 @@ describe('quickstart: the checkout addon for the Node that runs tandemd', functi
     return { prefix, node, fixed };
   }
 
+  /** A nodedir holding the headers of Node `version` ("20.19.2"). */
+  function headersAt(nodedir: string, version: string): void {
+    const [major, minor, patch] = version.split('.');
+    mkdirSync(join(nodedir, 'include', 'node'), { recursive: true });
+    writeFileSync(
+      join(nodedir, 'include', 'node', 'node_version.h'),
+      `#define NODE_MAJOR_VERSION ${major}\n#define NODE_MINOR_VERSION ${minor}\n#define NODE_PATCH_VERSION ${patch}\n`,
+    );
+  }
+
+  /** ensureSqliteAddon with what it says collected. */
+  function ensure(opts: Omit<Parameters<typeof ensureSqliteAddon>[0], 'say'>): { ok: boolean; said: string } {
+    const lines: string[] = [];
+    const ok = ensureSqliteAddon({ ...opts, say: (line: string) => lines.push(line) });
+    return { ok, said: lines.join('\n') };
+  }
+
   it('reads the ABIs out of the error Node gives for an addon built for another version', () => {
     assert.deepEqual(abiMismatch(ABI_ERROR), { built: 115, running: 127 });
     assert.equal(abiMismatch('Error: Cannot find module better-sqlite3'), undefined);
   });
 
   it('names the Node whose headers a nodedir holds, and finds a Node prefix that carries its own', () => {
-    mkdirSync(join(dir, 'include', 'node'), { recursive: true });
-    writeFileSync(
-      join(dir, 'include', 'node', 'node_version.h'),
-      '#define NODE_MAJOR_VERSION 20\n#define NODE_MINOR_VERSION 19\n#define NODE_PATCH_VERSION 2\n',
-    );
+    headersAt(dir, '20.19.2');
     assert.equal(headersVersion(dir), '20.19.2');
     assert.equal(headersVersion(join(dir, 'nothing')), undefined);
     const { prefix, node } = fakeNode({ headers: true });
@@ -64,28 +77,21 @@ describe('quickstart: the checkout addon for the Node that runs tandemd', functi
   it('leaves an addon that loads alone (the Node running these tests, this checkout)', () => {
     assert.equal(probeAddon(process.execPath, root).ok, true);
     let rebuilt = false;
-    const said: string[] = [];
-    const ok = ensureSqliteAddon({ root, say: (s: string) => said.push(s), rebuild: () => ((rebuilt = true), 0) });
+    const { ok, said } = ensure({ root, rebuild: () => ((rebuilt = true), 0) });
     assert.equal(ok, true);
     assert.equal(rebuilt, false);
-    assert.deepEqual(said, []);
+    assert.equal(said, '');
   });
 
   it('rebuilds an addon built for another ABI against the running Node own headers, and says why', () => {
     const { prefix, node, fixed } = fakeNode({ headers: true });
     const hdrs = join(dir, 'usr');
-    mkdirSync(join(hdrs, 'include', 'node'), { recursive: true });
-    writeFileSync(
-      join(hdrs, 'include', 'node', 'node_version.h'),
-      '#define NODE_MAJOR_VERSION 20\n#define NODE_MINOR_VERSION 20\n#define NODE_PATCH_VERSION 2\n',
-    );
+    headersAt(hdrs, '20.20.2');
     const calls: { nodedir?: string; execPath: string }[] = [];
-    const said: string[] = [];
-    const ok = ensureSqliteAddon({
+    const { ok, said: text } = ensure({
       root: dir,
       execPath: node,
       env: { npm_config_nodedir: hdrs },
-      say: (s: string) => said.push(s),
       rebuild: (o: { nodedir?: string; execPath: string }) => {
         calls.push({ nodedir: o.nodedir, execPath: o.execPath });
         writeFileSync(fixed, '');
@@ -94,7 +100,6 @@ describe('quickstart: the checkout addon for the Node that runs tandemd', functi
     });
     assert.equal(ok, true);
     assert.deepEqual(calls, [{ nodedir: prefix, execPath: node }]);
-    const text = said.join('\n');
     assert.match(text, /built for NODE_MODULE_VERSION 115, but this Node 22\.23\.5 .* is 127/);
     assert.match(text, new RegExp(`nodedir=${hdrs} names Node 20\\.20\\.2's headers`));
     assert.match(text, /Rebuilt: better-sqlite3 now loads in Node 22\.23\.5/);
@@ -103,35 +108,21 @@ describe('quickstart: the checkout addon for the Node that runs tandemd', functi
   it('stops with the fix when the rebuild does not make the addon load', () => {
     const { node } = fakeNode({ headers: false });
     const calls: (string | undefined)[] = [];
-    const said: string[] = [];
-    const ok = ensureSqliteAddon({
-      root: dir,
-      execPath: node,
-      env: {},
-      say: (s: string) => said.push(s),
-      rebuild: (o: { nodedir?: string }) => (calls.push(o.nodedir), 1),
-    });
+    const { ok, said } = ensure({ root: dir, execPath: node, env: {}, rebuild: (o) => (calls.push(o.nodedir), 1) });
     assert.equal(ok, false);
     assert.deepEqual(calls, [undefined], 'no headers of its own: npm rebuild without --nodedir');
-    assert.match(said.join('\n'), /npm rebuild exited with 1/);
-    assert.match(said.join('\n'), /Fix: run quickstart with the Node that built the addon first on PATH/);
+    assert.match(said, /npm rebuild exited with 1/);
+    assert.match(said, /Fix: run quickstart with the Node that built the addon first on PATH/);
   });
 
   it('does not rebuild for an error that is no ABI mismatch, and shows it', () => {
     const { node, fixed } = fakeNode({ headers: true, error: "Error: Cannot find module 'better-sqlite3'" });
     let rebuilt = false;
-    const said: string[] = [];
-    const ok = ensureSqliteAddon({
-      root: dir,
-      execPath: node,
-      env: {},
-      say: (s: string) => said.push(s),
-      rebuild: () => ((rebuilt = true), 0),
-    });
+    const { ok, said } = ensure({ root: dir, execPath: node, env: {}, rebuild: () => ((rebuilt = true), 0) });
     assert.equal(ok, false);
     assert.equal(rebuilt, false);
     assert.equal(existsSync(fixed), false);
-    assert.match(said.join('\n'), /Cannot find module 'better-sqlite3'/);
-    assert.match(said.join('\n'), /Fix: `npm rebuild better-sqlite3`/);
+    assert.match(said, /Cannot find module 'better-sqlite3'/);
+    assert.match(said, /Fix: `npm rebuild better-sqlite3`/);
   });
 });

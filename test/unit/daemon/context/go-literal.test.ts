@@ -1,40 +1,10 @@
 import assert from 'node:assert/strict';
 import { goResultFit } from '../../../../daemon/context/go-results';
-import { goValueWanted, type GoValueIndex } from '../../../../daemon/context/go-values';
+import { goValueWanted } from '../../../../daemon/context/go-values';
 import { goLiteralKeysBelow, goLiteralMismatch } from '../../../../daemon/context/go-literal';
-import type { ChunkRow } from '../../../../daemon/context/index-store';
-import type { DefinitionSite } from '../../../../daemon/context/syntax/facts';
+import { goDefinitionsIndex } from './go-index-fakes';
 
-function indexOf(defs: Array<[name: string, kind: string, text: string]>): {
-  index: GoValueIndex;
-  sites: DefinitionSite[];
-  rows: Map<number, ChunkRow>;
-} {
-  const rows = new Map<number, ChunkRow>();
-  const sites: DefinitionSite[] = defs.map(([name, kind, text], i) => {
-    const id = i + 1;
-    rows.set(id, {
-      id,
-      path: 'zapcore/a.go',
-      language: 'go',
-      startLine: 10,
-      endLine: 10 + text.split('\n').length,
-      hash: 'h',
-      symbols: [name],
-      text,
-      context: '',
-    });
-    return { name, kind, path: 'zapcore/a.go', line: 10, chunkId: id };
-  });
-  return {
-    sites,
-    rows,
-    index: {
-      chunks: (ids) => new Map(ids.filter((i) => rows.has(i)).map((i) => [i, rows.get(i)!])),
-      definitions: (name) => sites.filter((s) => s.name === name),
-    },
-  };
-}
+const indexOf = (defs: Array<[name: string, kind: string, text: string]>) => goDefinitionsIndex(defs, 'zapcore/a.go');
 
 const fn = 'func TestNopCore(t *testing.T) {\n\t';
 const below =

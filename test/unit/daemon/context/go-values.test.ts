@@ -9,33 +9,12 @@ import {
 } from '../../../../daemon/context/go-values';
 import type { ChunkRow } from '../../../../daemon/context/index-store';
 import type { DefinitionSite } from '../../../../daemon/context/syntax/facts';
+import { goDefinitionsIndex } from './go-index-fakes';
 
 /** An index of one chunk per definition, each declared on its chunk's first line. */
-function indexOf(defs: Array<[name: string, kind: string, text: string, path?: string]>): { index: GoValueIndex; sites: DefinitionSite[] } {
-  const rows = new Map<number, ChunkRow>();
-  const sites: DefinitionSite[] = defs.map(([name, kind, text, path = 'pkg/a.go'], i) => {
-    const id = i + 1;
-    rows.set(id, {
-      id,
-      path,
-      language: 'go',
-      startLine: 10,
-      endLine: 10 + text.split('\n').length,
-      hash: 'h',
-      symbols: [name],
-      text,
-      context: '',
-    });
-    return { name, kind, path, line: 10, chunkId: id };
-  });
-  return {
-    sites,
-    index: {
-      chunks: (ids) => new Map(ids.filter((i) => rows.has(i)).map((i) => [i, rows.get(i)!])),
-      definitions: (name) => sites.filter((s) => s.name === name),
-    },
-  };
-}
+const indexOf = (
+  defs: Array<[name: string, kind: string, text: string, path?: string]>,
+): { index: GoValueIndex; sites: DefinitionSite[] } => goDefinitionsIndex(defs);
 
 const row = (text: string, startLine = 10): ChunkRow => ({
   id: 1,
