@@ -207,6 +207,7 @@ export class CompletionAssembler {
           excludeLines: this.excludeWindow(req.line, pre.lines, suf.lines),
           deadlineMs: remaining,
           ...(lexical ? {} : { skipLexical: "typing on the last prompt's line: only chunks placed by syntax are added" }),
+          ...(req.skipVector ? { skipVector: req.skipVector } : {}),
           signal,
         });
         diag.retrievers = r.retrievers;

@@ -53,6 +53,8 @@ export interface RetrieveRequest {
    * embeddings, saying why in the diagnostics: the caller would use none of their chunks.
    */
   skipLexical?: string;
+  /** Why the vector search is not run (the query would be embedded by a model), when it is not. */
+  skipVector?: string;
   signal?: AbortSignal;
 }
 
@@ -153,7 +155,7 @@ export class Retrieval {
     const semantic = ws.vectors.status();
     const vectorStart = now();
     const vectorPromise: Promise<number[] | undefined> | undefined =
-      semantic.active && queryWindow.trim() !== '' && !req.skipLexical
+      semantic.active && queryWindow.trim() !== '' && !req.skipLexical && !req.skipVector
         ? ws.vectors
             .search(queryWindow, cfg.retrieval.vectorCandidates, req.signal)
             .then((hits) => hits.flatMap((h) => ws.store.chunkIdsByHash(h.hash)))
@@ -174,7 +176,7 @@ export class Retrieval {
             )
         : undefined;
     if (!vectorPromise)
-      runs.push({ name: 'vector', status: 'skipped', ms: 0, hits: 0, reason: req.skipLexical ?? semantic.reason ?? 'empty query' });
+      runs.push({ name: 'vector', status: 'skipped', ms: 0, hits: 0, reason: req.skipLexical ?? req.skipVector ?? semantic.reason ?? 'empty query' });
 
     // Each synchronous retriever is one slice of work: the event loop gets a turn before it
     // (other clients' messages are read and answered), and it is skipped once the deadline has passed.

@@ -38,6 +38,8 @@ export interface CompletionContextRequest {
   layout?: PromptLayout;
   /** The roots this request may draw context from (its session's own); default every registered root. */
   roots?: readonly string[];
+  /** Why not to run the vector search (which has the embedding model embed the query), when not: the warm-up's. */
+  skipVector?: string;
 }
 
 /** The prompt pieces handed to the router's FIM call, already fitted to the budget. */

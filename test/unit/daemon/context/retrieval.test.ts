@@ -165,6 +165,21 @@ describe('context/retrieval', () => {
     assert.equal(r.chunks[0].file, 'src/geometry.ts', 'the imported definitions still come');
   });
 
+  it('skips only the vector search when asked to (no query goes to the embedding model), saying why', async () => {
+    const hash = index.store.chunks([index.id('src/geometry.ts', 10)]).get(index.id('src/geometry.ts', 10))!.hash;
+    let searched = 0;
+    const active: SemanticStatus = { active: true, embedded: 4, total: 4 };
+    const semantic = {
+      ...index,
+      vectors: { status: () => active, search: (): Promise<VectorHit[]> => (searched++, Promise.resolve([{ hash, distance: 0.1 }])) },
+    };
+    const r = await retrieval({ index: semantic }).retrieve({ ...cursor, prefix, skipVector: 'warming up' });
+    const runs = Object.fromEntries(r.retrievers.map((x) => [x.name, [x.status, x.reason]]));
+    assert.deepEqual(runs.vector, ['skipped', 'warming up']);
+    assert.equal(runs.bm25[0], 'done');
+    assert.equal(searched, 0, 'no query embedded');
+  });
+
   it('adds the vector hits when the search finishes in time, and reports a search that failed', async () => {
     const hash = index.store.chunks([index.id('src/geometry.ts', 10)]).get(index.id('src/geometry.ts', 10))!.hash;
     const active: SemanticStatus = { active: true, embedded: 4, total: 4 };
