@@ -20,6 +20,8 @@ export function createContextEngine(config: TandemConfig, router: Router, logger
     config: TandemContextEngine.parseConfig(config.context),
     embedder: router,
     logger,
+    // The first completions after a start are as quick as the rest (context/warm-up.ts).
+    warmUp: true,
   });
 }
 

@@ -24,6 +24,7 @@ import { Retrieval, type RetrieveRequest, type RetrieveResult } from './retrieva
 import { WorkspaceRegistry, type SemanticState } from './roots';
 import { searchRoots, type SearchParams } from './search';
 import type { AssembledCompletionPrompt, ChatAssemblyRequest, CompletionContextRequest, ContextEngine, IndexProgress } from './types';
+import { warmCompletionPath, type WarmUpOptions, type WarmUpReport } from './warm-up';
 import type { IndexStats, WorkspaceIndex } from './workspace';
 
 export type { AssembledChatContext } from './chat-assembly';
@@ -31,6 +32,7 @@ export type { CompletionCandidatesRequest } from './completion-assembly';
 export type { RetrievedChunk, RetrieveRequest, RetrieveResult } from './retrieval';
 export type { SearchParams } from './search';
 export type { IndexStats } from './workspace';
+export type { WarmUpOptions, WarmUpReport } from './warm-up';
 
 export interface TandemContextEngineDeps {
   /** Tandem home; per-workspace stores go under `home/index/<hash-of-root>/`. */
@@ -41,6 +43,11 @@ export interface TandemContextEngineDeps {
   now?: () => number;
   /** Compute missing chunk embeddings in the background (default true; the CLI only embeds queries). */
   backgroundEmbedding?: boolean;
+  /**
+   * Warm the completion path once each root's first index is done (`warm-up.ts`; tandemd does,
+   * default off: a CLI run or a test assembles what it asks for and exits). `indexRoot` resolves after it.
+   */
+  warmUp?: boolean | WarmUpOptions;
 }
 
 export class TandemContextEngine implements ContextEngine {
@@ -52,6 +59,18 @@ export class TandemContextEngine implements ContextEngine {
   private readonly chat: ChatAssembler;
   private readonly diag: DiagnosticsLog;
   private readonly counter: TokenCounter;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly warmUp?: WarmUpOptions;
+  /** Each root's warm-up, started when its first index is done. */
+  private readonly warmUps = new Map<WorkspaceIndex, Promise<WarmUpReport | undefined>>();
+  /**
+   * Completions clients have asked for: the first one ends any warm-up (the user is typing; their
+   * own completions warm the code). Prepares do not: the extension sends one for the active editor
+   * as soon as it connects, which is when a warm-up is most worth its time.
+   */
+  private clientCompletions = 0;
+  private disposed = false;
 
   /** Parse the free-form `context` section of config.json (defaults filled in; throws `ContextConfigError`). */
   static parseConfig(raw: unknown): ContextConfig {
@@ -62,6 +81,9 @@ export class TandemContextEngine implements ContextEngine {
     const config = deps.config;
     const now = deps.now ?? (() => performance.now());
     this.config = config;
+    this.logger = deps.logger;
+    this.now = now;
+    this.warmUp = deps.warmUp === true ? {} : deps.warmUp || undefined;
     this.diag = new DiagnosticsLog(config.diagnosticsRetention);
     this.counter = new TokenCounter(config.tokenizer);
     const tokens = new RenderedTokens(this.counter);
@@ -84,16 +106,73 @@ export class TandemContextEngine implements ContextEngine {
   // ---- roots and indexing
 
   async registerRoot(root: string): Promise<void> {
-    this.registry.register(root);
+    this.register(root);
   }
 
-  /** Register a root if needed and wait for its first full index (CLI, tests). */
+  /** Register a root if needed and wait for its first full index (CLI, tests), and its warm-up where the engine warms. */
   async indexRoot(root: string): Promise<IndexStats> {
-    return this.registry.register(root).initial;
+    const ws = this.register(root);
+    const stats = await ws.initial;
+    await this.warmUps.get(ws);
+    return stats;
+  }
+
+  /** What warming a root's completion path did (undefined: not warmed, or not done yet). */
+  async warmUpReport(root: string): Promise<WarmUpReport | undefined> {
+    // By the root's own name too once the engine is closed (its registry is empty then).
+    const ws = this.registry.rootOf(root) ?? [...this.warmUps.keys()].find((w) => w.root === root);
+    return ws ? this.warmUps.get(ws) : undefined;
+  }
+
+  /**
+   * Warm a registered root's completion path now, once its first index is done (`warm-up.ts`);
+   * an engine built with `warmUp` does this by itself. A root already warmed (or warming) gives
+   * that warm-up's report.
+   */
+  warmUpRoot(root: string, opts: WarmUpOptions = this.warmUp ?? {}): Promise<WarmUpReport | undefined> {
+    return this.startWarmUp(this.registry.require(root), opts);
+  }
+
+  private register(root: string): WorkspaceIndex {
+    const ws = this.registry.register(root);
+    if (this.warmUp) void this.startWarmUp(ws, this.warmUp);
+    return ws;
+  }
+
+  private startWarmUp(ws: WorkspaceIndex, opts: WarmUpOptions): Promise<WarmUpReport | undefined> {
+    const running = this.warmUps.get(ws);
+    if (running) return running;
+    const asked = this.clientCompletions;
+    const warm = ws.initial.then(
+      () =>
+        warmCompletionPath(
+          {
+            ws,
+            prepare: (req) => this.completion.assemble({ ...req, completionId: 'warm-up' }, undefined, { prepare: true }),
+            interrupted: () =>
+              this.disposed
+                ? 'the engine is closing'
+                : !this.registry.all().includes(ws)
+                  ? 'the root was removed'
+                  : this.clientCompletions > asked
+                    ? 'completions were asked for'
+                    : undefined,
+            now: this.now,
+            logger: this.logger,
+          },
+          opts,
+        ),
+      // A failed first index is reported where it failed (workspace.ts); nothing to warm.
+      () => undefined,
+    );
+    this.warmUps.set(ws, warm);
+    return warm;
   }
 
   unregisterRoot(root: string): void {
     this.registry.unregister(root);
+    // Its warm-up stops at its next assembly (`interrupted`).
+    for (const ws of this.warmUps.keys()) if (!this.registry.all().includes(ws)) this.warmUps.delete(ws);
   }
 
   /** Deliver pending file-change events and wait until the index reflects them. */
@@ -149,6 +228,7 @@ export class TandemContextEngine implements ContextEngine {
   }
 
   assembleCompletion(req: CompletionContextRequest, signal?: AbortSignal): Promise<AssembledCompletionPrompt> {
+    this.clientCompletions++;
     return this.completion.assemble(req, signal);
   }
 
@@ -172,6 +252,9 @@ export class TandemContextEngine implements ContextEngine {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
+    // A warm-up stops at its next assembly; the stores it reads close only after it has.
+    await Promise.all(this.warmUps.values());
     await this.lexical.dispose();
     await this.registry.dispose();
     this.counter.dispose();
