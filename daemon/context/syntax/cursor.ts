@@ -22,7 +22,7 @@ import { DocumentBindings, SELF, type CallbackParam, type Step, type TypeRef } f
 import { grammarFor, loadedParser } from './grammars';
 import { rustEnclosingHeader } from './rust-self';
 import { rustBoundsInScope } from './rust-generics';
-import { rustLineClosers } from './rust-line-closers';
+import { GO_HEADERS, rustLineClosers } from './rust-line-closers';
 import { inRustMacro, rustWrittenChain } from './rust-macros';
 
 export type { CallbackParam, Step, TypeRef } from './bindings';
@@ -66,15 +66,22 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
   const tail = before.slice(-TAIL);
   const access = /(\?\.|\.|::|->)\s*$/.exec(tail);
   if (!access || inCommentLine(tail, access.index, languageId)) return { identifier };
-  const m = /((?:[A-Za-z_$][\w$]*(?:\(\))?\s*(?:\?\.|\.|::|->)\s*)*[A-Za-z_$][\w$]*)\s*(\?\.|\.|::|->)\s*$/.exec(before.slice(-300));
-  const written = m?.[1].replace(/\s+/g, '').replace(/\?\./g, '.');
+  const near = before.slice(-300);
+  const m = /((?:[A-Za-z_$][\w$]*(?:\(\))?\s*(?:\?\.|\.|::|->)\s*)*[A-Za-z_$][\w$]*)\s*(\?\.|\.|::|->)\s*$/.exec(near);
+  const written = m ? uncommented(near, m.index, m[1], languageId).replace(/\s+/g, '').replace(/\?\./g, '.') : undefined;
   const grammar = grammarFor(languageId);
   const parser = grammar ? loadedParser(grammar) : undefined;
   if (!grammar || !parser) return written ? { identifier, member: { receiver: written } } : { identifier };
   const head = windowOf(before, grammar === 'rust' ? rustCodeLine : undefined);
   // A placeholder member keeps `x.` a member expression for the parser.
   // Rust: the brackets the cursor line leaves open closed after it, so that the parse keeps its calls and closures.
-  const closers = grammar === 'rust' ? rustLineClosers(before, suffix) : '';
+  // Go too, reading only what touches the cursor (an editor's auto-closed `)`): `\t})` on the line below closes an enclosing literal.
+  const closers =
+    grammar === 'rust'
+      ? rustLineClosers(before, suffix)
+      : grammar === 'go'
+        ? rustLineClosers(before, /^\S*/.exec(suffix)?.[0] ?? '', GO_HEADERS)
+        : '';
   const text = `${head}${identifier || '_'}${closers}${suffix.slice(0, MAX_SUFFIX)}`;
   const offset = head.length;
   const tree = parser.parse(text, null, { progressCallback: overBudget(budgetMs) });
@@ -196,6 +203,16 @@ function overBudget(ms: number): () => boolean {
 function selfRef(bindings: DocumentBindings, at: Node): TypeRef | undefined {
   const type = bindings.enclosingType(at);
   return type ? { type, steps: [], via: 'self' } : undefined;
+}
+
+/**
+ * The chain written at `at` of `text` without what a comment line above holds: a chain may go on
+ * over lines (`a.\n  b.`), but `// Clear any output.` over `logs.` is a sentence's end, not `output.logs`.
+ */
+function uncommented(text: string, at: number, chain: string, languageId: string): string {
+  for (let nl = chain.lastIndexOf('\n'); nl > 0; nl = chain.lastIndexOf('\n', nl - 1))
+    if (inCommentLine(text, at + nl, languageId)) return chain.slice(nl + 1).trimStart();
+  return chain;
 }
 
 /**
