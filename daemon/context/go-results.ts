@@ -61,7 +61,28 @@ export function goResultFit<T extends Keyed>(
     const owners = 'owners' in wanted && wanted.owners && miss === 0 ? goOwnerMismatch(r.site, row, wanted.owners, index, reads) : 0;
     r.key[1] += miss + owners;
   }
+  // `x := |`: a value to name (a `return |` in a constructor builds its type's literal).
+  if ('values' in wanted && wanted.values === 1) madeByConstructors(head, rows);
   return [...head.sort(order), ...ranked.slice(MAX_RESULT_EVIDENCE)];
+}
+
+/**
+ * Go code makes a value of a type through the function its package gives for it where there is one
+ * (`p := NewPool()`, not `Pool{}`): a type that one of the names fitting as well returns (its first
+ * result, `NewPool() Pool`, `New() (*Engine, error)`) comes after that function, before what fits worse.
+ */
+function madeByConstructors(head: Keyed[], rows: Map<number, ChunkRow>): void {
+  const made = new Map<string, number>();
+  for (const r of head) {
+    const row = r.site.kind === 'function' ? rows.get(r.site.chunkId) : undefined;
+    const result = row ? resultOf(declarationLine(r.site, row)) : undefined;
+    const first = result && /^\(?\s*\*?(?:\w+\.)?(\w+)/.exec(result)?.[1];
+    if (first) made.set(first, Math.min(made.get(first) ?? Infinity, r.key[1]));
+  }
+  for (const r of head) {
+    const by = r.site.kind === 'type' ? made.get(r.site.name) : undefined;
+    if (by !== undefined && by <= r.key[1]) r.key[1] += 0.5;
+  }
 }
 
 /**
