@@ -75,14 +75,16 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
   const head = windowOf(before, grammar === 'rust' ? rustCodeLine : undefined);
   // A placeholder member keeps `x.` a member expression for the parser.
   // Rust: the brackets the cursor line leaves open closed after it, so that the parse keeps its calls and closures.
-  // Go too, reading only what touches the cursor (an editor's auto-closed `)`): `\t})` on the line below closes an enclosing literal.
+  // Go too (goRestOfLine).
   const closers =
     grammar === 'rust'
       ? rustLineClosers(before, suffix)
       : grammar === 'go'
-        ? rustLineClosers(before, /^\S*/.exec(suffix)?.[0] ?? '', GO_HEADERS)
+        ? rustLineClosers(before, goRestOfLine(suffix), GO_HEADERS)
         : '';
-  const text = `${head}${identifier || '_'}${closers}${suffix.slice(0, MAX_SUFFIX)}`;
+  // Go: a suffix starting indented is the next line (the rest of this one not typed yet): a statement of its own.
+  const gap = grammar === 'go' && /^[ \t]+\S/.test(suffix) ? '\n' : '';
+  const text = `${head}${identifier || '_'}${closers}${gap}${suffix.slice(0, MAX_SUFFIX)}`;
   const offset = head.length;
   const tree = parser.parse(text, null, { progressCallback: overBudget(budgetMs) });
   // A cancelled parse resumes on the parser's next call unless reset: that would be this document, not the next one.
@@ -203,6 +205,16 @@ function overBudget(ms: number): () => boolean {
 function selfRef(bindings: DocumentBindings, at: Node): TypeRef | undefined {
   const type = bindings.enclosingType(at);
   return type ? { type, steps: [], via: 'self' } : undefined;
+}
+
+/**
+ * Go: what of the text after the cursor closes the cursor line: the `)`/`]` touching the cursor (an editor's
+ * auto-closed bracket), or the whole line when those open the body of a header (`if x.| {`). A line starting
+ * otherwise is the next line (`\t})`, `}` close an enclosing function literal or the function, not this line).
+ */
+function goRestOfLine(suffix: string): string {
+  const line = suffix.slice(0, 400).split('\n', 1)[0];
+  return /^[)\]]*\s*\{/.test(line) ? line : (/^[)\]]*/.exec(line)?.[0] ?? '');
 }
 
 /**

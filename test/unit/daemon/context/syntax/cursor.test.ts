@@ -53,6 +53,13 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
       assert.equal(member('go', lit, '\t})\n}')?.type, 'ObservedLogs');
       const loop = 'package a\nfunc f(b *B) {\n\tb.Run(func(pb *PB) {\n\t\tfor pb.';
       assert.equal(member('go', loop, '\t\t\tdo()\n\t\t}\n\t})\n}')?.type, 'PB');
+      // Only a `)` touching the cursor closes its line: a `}` starting the next line closes the function.
+      const call = 'package a\nfunc f(caller EntryCaller, enc Encoder) {\n\tenc.AppendString(caller.';
+      assert.equal(member('go', call, '}\n')?.type, 'EntryCaller');
+      assert.equal(member('go', call, ')\n}\n')?.type, 'EntryCaller');
+      // A suffix starting indented is the next line, a statement of its own (not `ce = ce._ return …`).
+      const assign = 'package a\nfunc f(t *T) {\n\tt.Run("x", func(t *T) {\n\t\tvar ce *CheckedEntry\n\t\tce = ce.';
+      assert.equal(member('go', assign, '\t\t\treturn ent, fields\n\t\t})\n\t})\n}\n')?.type, 'CheckedEntry');
     });
 
     it("Go: `a, b := f()` binds b to f's second result; a comment line's full stop above starts no chain", () => {
