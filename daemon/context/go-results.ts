@@ -117,7 +117,9 @@ export function goReturnWanted(prefix: string): string | undefined {
 export function goResultMismatch(site: DefinitionSite, row: ChunkRow, wanted: string): number {
   const first = wanted.startsWith('(') ? wanted.slice(1, -1).split(',')[0] : wanted;
   if (site.kind === 'type') {
-    if (first.replace(/^[*&]/, '').replace(/\[.*$/, '') === site.name) return 0;
+    // A type of a basic kind (`type FieldType uint8`) gives its values by its constants more than by a conversion `FieldType(x)`.
+    if (first.replace(/^[*&]/, '').replace(/\[.*$/, '') === site.name)
+      return new RegExp(`^\\s*(?:type\\s+)?${site.name}\\s+(?:${BASIC_NAMES})\\s*(?://.*)?$`).test(declarationLine(site, row)) ? 0.5 : 0;
     // A defined type's value (`T{…}`, `T(x)`) is no basic type's: `SetMode(value string)` takes no Context
     // (an alias, `type X = string`, may be that type).
     return BASIC.test(first) && !/^\s*(?:type\s+)?\w+(?:\[[^\]]*\])?\s*=/.test(declarationLine(site, row)) ? 2 : 1;
@@ -135,7 +137,8 @@ function sameResult(got: string, wanted: string): boolean {
 }
 
 /** The predeclared types no defined type's value is assignable to (an interface, such as `error`, may be implemented). */
-const BASIC = /^(?:string|bool|byte|rune|u?int(?:8|16|32|64)?|uintptr|float(?:32|64)|complex(?:64|128))$/;
+const BASIC_NAMES = 'string|bool|byte|rune|u?int(?:8|16|32|64)?|uintptr|float(?:32|64)|complex(?:64|128)';
+const BASIC = new RegExp(`^(?:${BASIC_NAMES})$`);
 
 /** A result as written, without spaces or result names (`(n int, err error)` → `(int,error)`). */
 function normal(result: string): string {

@@ -41,6 +41,10 @@ describe('context/go-results: what `return |` takes in a Go function', () => {
     );
     assert.equal(goResultMismatch(...site('cleanPath', 'function', 'func cleanPath(p string) string {'), 'error'), 2);
     assert.equal(goResultMismatch(...site('Engine', 'type', 'type Engine struct {'), '*Engine'), 0);
+    // A type of a basic kind gives its values by its constants (`Type: zapcore.Int64Type`) more than by a conversion.
+    assert.equal(goResultMismatch(...site('FieldType', 'type', 'type FieldType uint8'), 'FieldType'), 0.5);
+    assert.equal(goResultMismatch(...site('FieldType', 'type', 'type FieldType uint8 // which member'), 'FieldType'), 0.5);
+    assert.equal(goResultMismatch(...site('Kind', 'type', 'type Kind = uint8'), 'Kind'), 0);
     // Several results: `return f()` with all of them, or `return g(), nil` / `return &T{}, nil` with the first.
     assert.equal(goResultMismatch(...site('newEngine', 'function', 'func newEngine() *Engine {'), '(*Engine,error)'), 0);
     assert.equal(goResultMismatch(...site('Engine', 'type', 'type Engine struct {'), '(*Engine,error)'), 0);
