@@ -61,7 +61,28 @@ export function goResultFit<T extends Keyed>(
     const owners = 'owners' in wanted && wanted.owners && miss === 0 ? goOwnerMismatch(r.site, row, wanted.owners, index, reads) : 0;
     r.key[1] += miss + owners;
   }
+  // `x := |`: a value to name (a `return |` in a constructor builds its type's literal).
+  if ('values' in wanted && wanted.values === 1) madeByConstructors(head, rows);
   return [...head.sort(order), ...ranked.slice(MAX_RESULT_EVIDENCE)];
+}
+
+/**
+ * Go code makes a value of a type through the function its package gives for it where there is one
+ * (`p := NewPool()`, not `Pool{}`): a type that one of the names fitting as well returns (its first
+ * result, `NewPool() Pool`, `New() (*Engine, error)`) comes after that function, before what fits worse.
+ */
+function madeByConstructors(head: Keyed[], rows: Map<number, ChunkRow>): void {
+  const made = new Map<string, number>();
+  for (const r of head) {
+    const row = r.site.kind === 'function' ? rows.get(r.site.chunkId) : undefined;
+    const result = row ? resultOf(declarationLine(r.site, row)) : undefined;
+    const first = result && /^\(?\s*\*?(?:\w+\.)?(\w+)/.exec(result)?.[1];
+    if (first) made.set(first, Math.min(made.get(first) ?? Infinity, r.key[1]));
+  }
+  for (const r of head) {
+    const by = r.site.kind === 'type' ? made.get(r.site.name) : undefined;
+    if (by !== undefined && by <= r.key[1]) r.key[1] += 0.5;
+  }
 }
 
 /**
@@ -96,7 +117,9 @@ export function goReturnWanted(prefix: string): string | undefined {
 export function goResultMismatch(site: DefinitionSite, row: ChunkRow, wanted: string): number {
   const first = wanted.startsWith('(') ? wanted.slice(1, -1).split(',')[0] : wanted;
   if (site.kind === 'type') {
-    if (first.replace(/^[*&]/, '').replace(/\[.*$/, '') === site.name) return 0;
+    // A type of a basic kind (`type FieldType uint8`) gives its values by its constants more than by a conversion `FieldType(x)`.
+    if (first.replace(/^[*&]/, '').replace(/\[.*$/, '') === site.name)
+      return new RegExp(`^\\s*(?:type\\s+)?${site.name}\\s+(?:${BASIC_NAMES})\\s*(?://.*)?$`).test(declarationLine(site, row)) ? 0.5 : 0;
     // A defined type's value (`T{…}`, `T(x)`) is no basic type's: `SetMode(value string)` takes no Context
     // (an alias, `type X = string`, may be that type).
     return BASIC.test(first) && !/^\s*(?:type\s+)?\w+(?:\[[^\]]*\])?\s*=/.test(declarationLine(site, row)) ? 2 : 1;
@@ -114,7 +137,8 @@ function sameResult(got: string, wanted: string): boolean {
 }
 
 /** The predeclared types no defined type's value is assignable to (an interface, such as `error`, may be implemented). */
-const BASIC = /^(?:string|bool|byte|rune|u?int(?:8|16|32|64)?|uintptr|float(?:32|64)|complex(?:64|128))$/;
+const BASIC_NAMES = 'string|bool|byte|rune|u?int(?:8|16|32|64)?|uintptr|float(?:32|64)|complex(?:64|128)';
+const BASIC = new RegExp(`^(?:${BASIC_NAMES})$`);
 
 /** A result as written, without spaces or result names (`(n int, err error)` → `(int,error)`). */
 function normal(result: string): string {

@@ -5,7 +5,8 @@
  * 1. the identifier being typed (a prefix of the name, case first), not used in the file
  *    yet, not private-looking unless the receiver is `this`/`self`, sharing a word with the
  *    name the value is bound to (Rust `let index = args.`), used below the cursor on the
- *    same receiver (TypeScript/JavaScript: `c.req` further down), then used below at all
+ *    same receiver (TypeScript/JavaScript: `c.req` further down), Go: named by the cursor line
+ *    or the two above (`case slog.KindDuration:` over `return zap.`), then used below at all
  *    (the sooner the likelier);
  * 2. for the best MAX_EVIDENCE of those, what the declaration says: TypeScript `private` and
  *    `protected` members are hidden like private-looking names; and against what the
@@ -33,6 +34,15 @@ import { splitIdentifier } from './identifiers';
 
 /** How much the workspace's uses through the receiver's name weigh against the name's document frequency (hono: 1 and 2 placed alike, 4 no better). */
 const WORKSPACE_USE_WEIGHT = 2;
+
+/** Where a Go member named by the lines above stands: after one the same receiver uses below, before one used below. */
+const NAMED = 0.5;
+
+/**
+ * Go: how close in name to the lines right above a member must be to stand before a use below (nameAffinity: a
+ * one-word name on one of the two lines above, `KindDuration` → Duration; a longer one with most of its words there).
+ */
+const NAMED_AFFINITY = 2 / 3;
 
 /** Members whose declarations are read for the evidence of step 2 (one query). */
 export const MAX_EVIDENCE = 40;
@@ -79,6 +89,8 @@ export function rankMembers(
     JS_FAMILY.test(q.language) || q.language === 'rust' ? receiverUsesBelow(q.receiver, q.suffix ?? '') : new Map<string, number>();
   const goDir = q.language === 'go' && q.rel !== undefined ? goPackageDir(q.rel) : undefined;
   const scored: Array<{ m: MemberSite; key: number[] }> = [];
+  // Go members named by the lines above, with where they would stand otherwise.
+  const unnamed = new Map<MemberSite, number>();
   for (const m of members) {
     const name = m.site.name;
     const t = typedRank(name, q.typed);
@@ -97,7 +109,11 @@ export function rankMembers(
     const at = same ?? q.uses.after.get(name);
     // Named like what the value is bound to (`let index = args.` → `index_read`).
     const unlike = boundParts.size > 0 && !splitIdentifier(name).some((p) => boundParts.has(p)) ? 1 : 0;
-    scored.push({ m, key: [t, used, hidden, unlike, same !== undefined ? 0 : at !== undefined ? 1 : 2, 0, at ?? -score] });
+    const below = same !== undefined ? 0 : at !== undefined ? 1 : 2;
+    // Go: named by the cursor line or the two above (`case slog.KindDuration:` over `return zap.` → Duration):
+    // before a use below, where the declaration fits the position (below).
+    if (q.language === 'go' && below > 0 && affinity(name) >= NAMED_AFFINITY) unnamed.set(m, below);
+    scored.push({ m, key: [t, used, hidden, unlike, unnamed.has(m) ? NAMED : below, 0, at ?? -score] });
   }
   scored.sort((a, b) => compareKeys(a.key, b.key) || siteOrder(a.m, b.m));
   const goWanted = q.language === 'go' ? goMemberWanted(q.before, q.goIndex, q.rel, q.suffix) : undefined;
@@ -152,6 +168,8 @@ export function rankMembers(
       // `format!("{}", crate::flags::`: an expression goes on to a value (a constant, a function, a type's item), seldom to a trait or module.
       if (position === 'value' && (s.m.site.kind === 'trait' || s.m.site.kind === 'module')) s.key[5] += 1;
     }
+    // Named above but declared to fit the position worse: where it stood.
+    if (s.key[5] > 0 && unnamed.has(s.m)) s.key[4] += unnamed.get(s.m)! - NAMED;
     // A Go statement says more than a use below: a member used below that returns something is read there, not called here.
     if (position === 'statement') s.key[4] += 2 * s.key[5];
     // TypeScript/JavaScript: a condition reads a boolean (`if (!stream.` → `closed: boolean`) before a use below.

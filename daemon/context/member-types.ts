@@ -22,6 +22,7 @@ import { isAwait } from './syntax/rust-await';
 import { tuplePart } from './syntax/rust-tuples';
 import { inferredReturnType } from './ts-return-types';
 import { fieldInitializerCallee } from './ts-field-inits';
+import { closing, parameterTypes } from './go-values';
 
 const MAX_TYPES_PER_STEP = 8;
 
@@ -281,7 +282,7 @@ export function fieldType(text: string | undefined, name: string, grammar: strin
 }
 
 /** The return type a function's declaration states (its base name), from the text of its chunk. */
-/** `part`: Rust, that part of the tuple it returns (`-> Result<(A, B), E>`, 1 → B; rust-tuples.ts). */
+/** `part`: Rust, that part of the tuple it returns (`-> Result<(A, B), E>`, 1 → B; rust-tuples.ts); Go, that result. */
 export function declaredReturnType(
   syntax: SyntaxFacts,
   d: DefinitionSite,
@@ -291,7 +292,9 @@ export function declaredReturnType(
 ): string | undefined {
   const text = syntax.chunkText(d.chunkId);
   if (!text) return undefined;
-  const at = text.search(new RegExp(`\\b${escapeRe(d.name)}\\b`));
+  // Go: the name its `func` line declares, not a mention in the doc comment above (`// New creates … (without any encoding).`).
+  const goDecl = grammar === 'go' ? new RegExp(`^[ \\t]*func\\s*(?:\\([^()]*\\)\\s*)?${escapeRe(d.name)}\\b`, 'm').exec(text) : null;
+  const at = goDecl ? goDecl.index + goDecl[0].length - d.name.length : text.search(new RegExp(`\\b${escapeRe(d.name)}\\b`));
   if (at < 0) return undefined;
   if (grammar === 'java' || grammar === 'c_sharp' || grammar === 'cpp') {
     const m = new RegExp(`([A-Za-z_][\\w.]*)\\s*(?:<[^>]*>)?(?:\\[\\])?\\s+${escapeRe(d.name)}\\s*\\(`).exec(text);
@@ -317,24 +320,33 @@ export function declaredReturnType(
     const inferred = inferredReturnType(text.slice(close + 1, close + 3300), d.container);
     if (inferred) return inferred;
   }
-  const m =
+  const written =
     grammar === 'go'
-      ? /^\s*\(?\s*([*\w.[\]]+)/.exec(after)
-      : grammar === 'python'
-        ? /^\s*->\s*([^\n]+?)\s*:\s*$/m.exec(after)
-        : grammar === 'rust'
-          ? /^\s*->\s*([^{\n;]+?)\s*(?:\{|where\b|;|$)/m.exec(after)
-          : /^\s*:\s*([^{=\n]+?)\s*(?:\{|=>|;|$)/m.exec(after);
-  const found = m && element ? (grammar === 'go' ? goElementOf : elementOf)(m[1]) : m?.[1];
+      ? // `a, b := f(…)`: b is f's second result (`(zapcore.Core, *ObservedLogs)`, named ones too).
+        goResult(after, part ?? 0)
+      : (grammar === 'python'
+          ? /^\s*->\s*([^\n]+?)\s*:\s*$/m.exec(after)
+          : grammar === 'rust'
+            ? /^\s*->\s*([^{\n;]+?)\s*(?:\{|where\b|;|$)/m.exec(after)
+            : /^\s*:\s*([^{=\n]+?)\s*(?:\{|=>|;|$)/m.exec(after))?.[1];
+  const found = written && element ? (grammar === 'go' ? goElementOf : elementOf)(written) : written;
   const declared = grammar === 'go' && found && !goNamesMembers(found) ? undefined : found;
   // Rust `-> impl Future<Output = X>`: nothing but an await or a poll uses it, and either gives X (rust-futures.ts).
   const future = grammar === 'rust' && declared ? rustFutureOutput(declared) : undefined;
   const whole = future ?? declared;
-  const held = whole !== undefined && part !== undefined ? tuplePart(whole, part) : whole;
+  const held = whole !== undefined && part !== undefined && grammar !== 'go' ? tuplePart(whole, part) : whole;
   const t = held ? plainType(held.replace(/^impl\s+/, ''), grammar) : undefined;
   if (!t) return undefined;
   if (t === 'Self' && d.container) return d.container;
   return /^(void|any|unknown|never|string|number|boolean|None|Self|error|bool|int|str)$/.test(t) ? undefined : t;
+}
+
+/** Go: result `part` of the results written after a signature's parameters (`(T, *U) {` 1 → *U; a lone unparenthesized result is result 0). */
+function goResult(after: string, part: number): string | undefined {
+  const text = after.trimStart();
+  if (!text.startsWith('(')) return part === 0 ? /^[*\w.[\]]+/.exec(text)?.[0] : undefined;
+  const close = closing(text, 1);
+  return close < 0 ? undefined : parameterTypes(text.slice(1, close))[part]?.trim();
 }
 
 export function escapeRe(s: string): string {

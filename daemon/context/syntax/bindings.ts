@@ -551,7 +551,13 @@ export class DocumentBindings {
         const left = n.type === 'var_spec' ? n.childrenForFieldName('name') : (f('left')?.namedChildren ?? []);
         const right = (n.type === 'var_spec' ? f('value') : f('right'))?.namedChildren ?? [];
         const type = f('type');
-        return left.flatMap((l, i) => (l ? one(l, type, right.length === left.length ? right[i] : i === 0 ? right[0] : null) : []));
+        // Go `a, b := f(…)`: b is f's second result (a map index's, an assertion's or a receive's second value is a bool).
+        const results = this.grammar === 'go' && right.length === 1 && left.length > 1 && right[0]?.type === 'call_expression';
+        return left.flatMap((l, i) => {
+          if (!l) return [];
+          if (results && i > 0) return one(l, type, right[0]).map((b) => ({ ...b, part: i }));
+          return one(l, type, right.length === left.length ? right[i] : i === 0 ? right[0] : null);
+        });
       }
       case 'parameter_declaration': {
         const names = n.childrenForFieldName('name');

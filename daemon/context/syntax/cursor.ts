@@ -22,7 +22,7 @@ import { DocumentBindings, SELF, type CallbackParam, type Step, type TypeRef } f
 import { grammarFor, loadedParser } from './grammars';
 import { rustEnclosingHeader } from './rust-self';
 import { rustBoundsInScope } from './rust-generics';
-import { rustLineClosers } from './rust-line-closers';
+import { GO_HEADERS, rustLineClosers } from './rust-line-closers';
 import { inRustMacro, rustWrittenChain } from './rust-macros';
 
 export type { CallbackParam, Step, TypeRef } from './bindings';
@@ -66,16 +66,25 @@ export function cursorContext(prefix: string, suffix: string, languageId: string
   const tail = before.slice(-TAIL);
   const access = /(\?\.|\.|::|->)\s*$/.exec(tail);
   if (!access || inCommentLine(tail, access.index, languageId)) return { identifier };
-  const m = /((?:[A-Za-z_$][\w$]*(?:\(\))?\s*(?:\?\.|\.|::|->)\s*)*[A-Za-z_$][\w$]*)\s*(\?\.|\.|::|->)\s*$/.exec(before.slice(-300));
-  const written = m?.[1].replace(/\s+/g, '').replace(/\?\./g, '.');
+  const near = before.slice(-300);
+  const m = /((?:[A-Za-z_$][\w$]*(?:\(\))?\s*(?:\?\.|\.|::|->)\s*)*[A-Za-z_$][\w$]*)\s*(\?\.|\.|::|->)\s*$/.exec(near);
+  const written = m ? uncommented(near, m.index, m[1], languageId).replace(/\s+/g, '').replace(/\?\./g, '.') : undefined;
   const grammar = grammarFor(languageId);
   const parser = grammar ? loadedParser(grammar) : undefined;
   if (!grammar || !parser) return written ? { identifier, member: { receiver: written } } : { identifier };
   const head = windowOf(before, grammar === 'rust' ? rustCodeLine : undefined);
   // A placeholder member keeps `x.` a member expression for the parser.
   // Rust: the brackets the cursor line leaves open closed after it, so that the parse keeps its calls and closures.
-  const closers = grammar === 'rust' ? rustLineClosers(before, suffix) : '';
-  const text = `${head}${identifier || '_'}${closers}${suffix.slice(0, MAX_SUFFIX)}`;
+  // Go too (goRestOfLine).
+  const closers =
+    grammar === 'rust'
+      ? rustLineClosers(before, suffix)
+      : grammar === 'go'
+        ? rustLineClosers(before, goRestOfLine(suffix), GO_HEADERS)
+        : '';
+  // Go: a suffix starting indented is the next line (the rest of this one not typed yet): a statement of its own.
+  const gap = grammar === 'go' && /^[ \t]+\S/.test(suffix) ? '\n' : '';
+  const text = `${head}${identifier || '_'}${closers}${gap}${suffix.slice(0, MAX_SUFFIX)}`;
   const offset = head.length;
   const tree = parser.parse(text, null, { progressCallback: overBudget(budgetMs) });
   // A cancelled parse resumes on the parser's next call unless reset: that would be this document, not the next one.
@@ -196,6 +205,26 @@ function overBudget(ms: number): () => boolean {
 function selfRef(bindings: DocumentBindings, at: Node): TypeRef | undefined {
   const type = bindings.enclosingType(at);
   return type ? { type, steps: [], via: 'self' } : undefined;
+}
+
+/**
+ * Go: what of the text after the cursor closes the cursor line: the `)`/`]` touching the cursor (an editor's
+ * auto-closed bracket), or the whole line when those open the body of a header (`if x.| {`). A line starting
+ * otherwise is the next line (`\t})`, `}` close an enclosing function literal or the function, not this line).
+ */
+function goRestOfLine(suffix: string): string {
+  const line = suffix.slice(0, 400).split('\n', 1)[0];
+  return /^[)\]]*\s*\{/.test(line) ? line : (/^[)\]]*/.exec(line)?.[0] ?? '');
+}
+
+/**
+ * The chain written at `at` of `text` without what a comment line above holds: a chain may go on
+ * over lines (`a.\n  b.`), but `// Clear any output.` over `logs.` is a sentence's end, not `output.logs`.
+ */
+function uncommented(text: string, at: number, chain: string, languageId: string): string {
+  for (let nl = chain.lastIndexOf('\n'); nl > 0; nl = chain.lastIndexOf('\n', nl - 1))
+    if (inCommentLine(text, at + nl, languageId)) return chain.slice(nl + 1).trimStart();
+  return chain;
 }
 
 /**

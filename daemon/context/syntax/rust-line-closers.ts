@@ -10,6 +10,10 @@
 
 const OPEN: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 const CLOSE = new Set([')', ']', '}']);
+/** The statements whose header a body's `{` ends. */
+const RUST_HEADERS = /^\s*(?:\}\s*else\s+)?(?:for|while|if|match)\b/;
+/** Go's (`match` is a name there: `match := x.`). */
+export const GO_HEADERS = /^\s*(?:\}\s*else\s+)?(?:for|if|switch|select)\b/;
 /** Characters of the line read at most. */
 const MAX_LINE = 400;
 
@@ -17,7 +21,7 @@ const MAX_LINE = 400;
  * The text to add after the placeholder so the cursor line parses as a whole (`)`, `) {`), or ''.
  * `restOfLine`: what follows the cursor on its line (only its leading closing punctuation is read).
  */
-export function rustLineClosers(before: string, restOfLine: string): string {
+export function rustLineClosers(before: string, restOfLine: string, headers = RUST_HEADERS): string {
   const line = before.slice(before.lastIndexOf('\n') + 1).slice(-MAX_LINE);
   if (line.length === MAX_LINE) return '';
   const stack: string[] = [];
@@ -43,7 +47,7 @@ export function rustLineClosers(before: string, restOfLine: string): string {
     .slice(block + 1)
     .reverse()
     .join('');
-  const header = /^\s*(?:\}\s*else\s+)?(?:for|while|if|match)\b/.test(line) && block < 0;
+  const header = headers.test(line) && block < 0;
   return closers + (header ? ' {' : '');
 }
 

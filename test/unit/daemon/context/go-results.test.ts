@@ -41,6 +41,10 @@ describe('context/go-results: what `return |` takes in a Go function', () => {
     );
     assert.equal(goResultMismatch(...site('cleanPath', 'function', 'func cleanPath(p string) string {'), 'error'), 2);
     assert.equal(goResultMismatch(...site('Engine', 'type', 'type Engine struct {'), '*Engine'), 0);
+    // A type of a basic kind gives its values by its constants (`Type: zapcore.Int64Type`) more than by a conversion.
+    assert.equal(goResultMismatch(...site('FieldType', 'type', 'type FieldType uint8'), 'FieldType'), 0.5);
+    assert.equal(goResultMismatch(...site('FieldType', 'type', 'type FieldType uint8 // which member'), 'FieldType'), 0.5);
+    assert.equal(goResultMismatch(...site('Kind', 'type', 'type Kind = uint8'), 'Kind'), 0);
     // Several results: `return f()` with all of them, or `return g(), nil` / `return &T{}, nil` with the first.
     assert.equal(goResultMismatch(...site('newEngine', 'function', 'func newEngine() *Engine {'), '(*Engine,error)'), 0);
     assert.equal(goResultMismatch(...site('Engine', 'type', 'type Engine struct {'), '(*Engine,error)'), 0);
@@ -84,6 +88,28 @@ describe('context/go-results: what `return |` takes in a Go function', () => {
     assert.deepEqual(names('func f() {\n\tx := pairs + '), ['BasicAuth', 'processAccounts', 'Engine']);
     // `return |` in a function returning authPairs: another type says nothing, a function returning another result least.
     assert.deepEqual(names('func g() authPairs {\n\treturn '), ['processAccounts', 'Engine', 'BasicAuth']);
+  });
+
+  it('`x := |`: a type comes after a function returning it (its constructor), not after what fits worse', () => {
+    const rows = new Map<number, ChunkRow>();
+    const entry = (id: number, name: string, kind: string, text: string) => {
+      rows.set(id, { id, path: 'a.go', language: 'go', startLine: 1, endLine: 3, hash: 'h', symbols: [name], text, context: '' });
+      return { site: { name, kind, path: 'a.go', line: 1, chunkId: id }, key: [0, 0, id] };
+    };
+    const ranked = () => [
+      entry(1, 'Pool', 'type', 'type Pool struct {'),
+      entry(2, 'Engine', 'type', 'type Engine struct {'),
+      entry(3, 'NewPool', 'function', 'func NewPool() Pool {'),
+      entry(4, 'New', 'function', 'func New(opts ...Option) (*Engine, error) {'),
+      entry(5, 'Mode', 'type', 'type Mode string'),
+    ];
+    const order = (a: { key: number[] }, b: { key: number[] }) => a.key[1] - b.key[1] || a.key[2] - b.key[2];
+    const index = { chunks: (ids: number[]) => new Map(ids.map((i) => [i, rows.get(i)!])), definitions: () => [] };
+    const names = (before: string) => goResultFit(index, 'a.go', ranked(), before, order).map((r) => r.site.name);
+    // `New` gives two values, which `x := |` does not take: Engine stays before it.
+    assert.deepEqual(names('func f() {\n\tp := '), ['Engine', 'NewPool', 'Mode', 'Pool', 'New']);
+    // `return |` in a constructor builds the literal: the order is the position's alone.
+    assert.deepEqual(names('func g() Pool {\n\treturn '), ['Pool', 'NewPool', 'Engine', 'Mode', 'New']);
   });
 
   it('reads the declarations of the best MAX_RESULT_EVIDENCE names, more than a screenful of a package', () => {

@@ -263,6 +263,17 @@ describe('context/member-ranking: Go package members', () => {
     assert.deepEqual(ranked(sites, before, [], 'TestMode', '\tserve(e)\n', 'receiver-member'), ['TestMode', 'New']);
   });
 
+  it('a member named by the lines right above comes before one used below, unless its declaration fits the position worse', () => {
+    const sites: Array<[string, number]> = [
+      ['mode.go', 3],
+      ['mode.go', 6],
+    ];
+    // `case KindTestMode:` over `x := gin.|`: TestMode, though New is used below.
+    assert.deepEqual(ranked(sites, 'func f() {\n\tx := gin.', ['New'], 'TestMode'), ['TestMode', 'New']);
+    assert.deepEqual(ranked(sites, 'func f() {\n\tx := gin.', ['New']), ['New', 'TestMode']);
+    // One whose declaration fits the position worse stays where it stood: `decoder := json.|` liking the interface Decoder, below.
+  });
+
   it("a method of another package's type gives its package's names: `*Token` there is the `*json.Token` wanted", () => {
     const sites: Array<[string, number]> = [
       ['codec/json/api.go', 8],

@@ -83,6 +83,11 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
       'gin/context.go': [
         { startLine: 1, text: 'type Context struct {\n\tWriter  *responseWriter\n\tindex int8\n}', symbols: [sym('Context', 1, 'type')] },
         { startLine: 6, text: 'func New() (*Engine, error) {\n\treturn nil, nil\n}', symbols: [sym('New', 6, 'function')] },
+        {
+          startLine: 10,
+          text: '// Pair makes two (a writer, then an engine).\nfunc Pair() (w *responseWriter, e *Engine) {\n\treturn nil, nil\n}',
+          symbols: [sym('Pair', 11, 'function')],
+        },
       ],
       'gin/writer.go': [
         { startLine: 1, text: 'type responseWriter struct {\n\tsize int\n}', symbols: [sym('responseWriter', 1, 'type')] },
@@ -342,6 +347,22 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
       via: 'return type',
       members: ['Run'],
     });
+  });
+
+  it("Go: each name of `a, b := f()` is f's result in its place, read from the func line (not the doc comment's parentheses)", () => {
+    const pair = (name: string) => resolve('gin/app.go', 'go', `package gin\nfunc f() {\n\tw, e := Pair()\n\t${name}.`, '\n}');
+    assert.deepEqual(pair('e'), { type: 'Engine', via: 'return type', members: ['Run'] });
+    assert.deepEqual(pair('w'), { type: 'responseWriter', via: 'return type', members: ['Flush'] });
+  });
+
+  it('Go: a receiver declared with a type the workspace does not declare is read as an undeclared one (here by its name)', () => {
+    assert.deepEqual(resolve('gin/app.go', 'go', 'package gin\nfunc f(engine *testing.PB) {\n\tengine.', '\n}'), {
+      type: 'Engine',
+      via: 'name',
+      members: ['Run'],
+    });
+    // A declared type the workspace has stays what it is.
+    assert.equal(resolve('gin/app.go', 'go', 'package gin\nfunc f(engine *responseWriter) {\n\tengine.', '\n}').type, 'responseWriter');
   });
 
   it("Go: a conversion to the package's type; an element of a field's channel or map", () => {

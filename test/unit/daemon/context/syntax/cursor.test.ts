@@ -47,6 +47,35 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
       assert.equal(member('go', 'package a\nfunc f() {\n\tc := new(Counter)\n\tc.', '\n}')?.type, 'Counter');
     });
 
+    it('Go: the cursor line closed for the parse (a literal function and a loop header keep their parameters)', () => {
+      // The suffix starts on the next line: its `})` closes the literal function, not the call the cursor line opened.
+      const lit = 'package a\nfunc f(t *T) {\n\twith(t, func(log *Logger, logs *observer.ObservedLogs) {\n\t\tassert.Equal(t, 1, logs.';
+      assert.equal(member('go', lit, '\t})\n}')?.type, 'ObservedLogs');
+      const loop = 'package a\nfunc f(b *B) {\n\tb.Run(func(pb *PB) {\n\t\tfor pb.';
+      assert.equal(member('go', loop, '\t\t\tdo()\n\t\t}\n\t})\n}')?.type, 'PB');
+      // Only a `)` touching the cursor closes its line: a `}` starting the next line closes the function.
+      const call = 'package a\nfunc f(caller EntryCaller, enc Encoder) {\n\tenc.AppendString(caller.';
+      assert.equal(member('go', call, '}\n')?.type, 'EntryCaller');
+      assert.equal(member('go', call, ')\n}\n')?.type, 'EntryCaller');
+      // A suffix starting indented is the next line, a statement of its own (not `ce = ce._ return …`).
+      const assign = 'package a\nfunc f(t *T) {\n\tt.Run("x", func(t *T) {\n\t\tvar ce *CheckedEntry\n\t\tce = ce.';
+      assert.equal(member('go', assign, '\t\t\treturn ent, fields\n\t\t})\n\t})\n}\n')?.type, 'CheckedEntry');
+    });
+
+    it("Go: `a, b := f()` binds b to f's second result; a comment line's full stop above starts no chain", () => {
+      assert.deepEqual(member('go', 'package a\nfunc f() {\n\tcore, logs := New(1)\n\tlogs.', '\n}')?.chain, {
+        callee: 'New',
+        steps: [{ name: '', call: false, part: 1 }],
+      });
+      // A map index's, an assertion's or a receive's second value is no result of a call.
+      assert.equal(member('go', 'package a\nfunc f(m map[string]*Metric) {\n\tv, ok := m["a"]\n\tok.', '\n}')?.chain, undefined);
+      assert.deepEqual(member('go', 'package a\nfunc f(logs *Logs) {\n\t// Clear any output.\n\tlogs.', '\n}'), {
+        receiver: 'logs',
+        type: 'Logs',
+        via: 'annotation',
+      });
+    });
+
     it('Go: a type switch binds its name to the type of a case naming one type', () => {
       const sw = (cases: string) => member('go', `package a\nfunc f(x any) {\n\tswitch v := x.(type) {\n${cases}\t\tv.`, '\n\t}\n}')?.type;
       assert.equal(sw('\tcase *Counter:\n'), 'Counter');

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { cursorContext } from '../../../../../daemon/context/syntax/cursor';
 import { loadGrammar } from '../../../../../daemon/context/syntax/grammars';
-import { rustLineClosers } from '../../../../../daemon/context/syntax/rust-line-closers';
+import { GO_HEADERS, rustLineClosers } from '../../../../../daemon/context/syntax/rust-line-closers';
 
 describe('context/syntax/rust-line-closers: closing the line being typed, for the parse', () => {
   it('the brackets the line opened and the rest of the line does not close, and a body for a loop or condition header', () => {
@@ -18,6 +18,13 @@ describe('context/syntax/rust-line-closers: closing the line being typed, for th
     assert.equal(rustLineClosers('    let v = x.', '\n'), '');
     // More closed than opened: the line is not what it looks like.
     assert.equal(rustLineClosers('    a) + f(x.', ''), '');
+  });
+
+  it("Go's headers: `for`, `if`, `switch`, `select` take a body; `match` is a name", () => {
+    assert.equal(rustLineClosers('\tfor pb.', '', GO_HEADERS), ' {');
+    assert.equal(rustLineClosers('\tswitch f(x.', '', GO_HEADERS), ') {');
+    assert.equal(rustLineClosers('\tmatch := f(x.', '', GO_HEADERS), ')');
+    assert.equal(rustLineClosers('    match f(x.', ''), ') {');
   });
 
   it("keeps a closure passed on the cursor line: its parameter is the adapter's element", async () => {
