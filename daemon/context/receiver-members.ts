@@ -92,15 +92,7 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
   // A workspace type whose members the index cannot list (a conditional or mapped type alias, `SnapshotFrom<T>`) says nothing:
   // what the document uses on the receiver still may.
   if (found.via !== 'members used' && memberless(syntax, q.rel, found.type)) found = byUseOf(syntax, q) ?? found;
-  let all = syntax.typeDefinitions(q.rel, found.type).filter((d) => TYPE_KINDS.has(d.kind));
-  // Go: a type the workspace does not declare (a library's, `pb *testing.PB`) lists nothing; the receiver is read as an undeclared one is.
-  if (all.length === 0 && q.type && grammarFor(q.language) === 'go') {
-    const guess = typeOfName(syntax, { ...q, type: undefined, chain: undefined }, q.receiver);
-    if (guess) {
-      found = guess;
-      all = syntax.typeDefinitions(q.rel, found.type).filter((d) => TYPE_KINDS.has(d.kind));
-    }
-  }
+  const all = syntax.typeDefinitions(q.rel, found.type).filter((d) => TYPE_KINDS.has(d.kind));
   // A nested type (Java `Outer.Inner`, a TS namespace's class) when no top-level one has the name.
   const top = all.filter((d) => d.container === undefined);
   let types = top.length > 0 ? top : all;

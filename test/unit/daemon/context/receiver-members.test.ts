@@ -355,16 +355,6 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
     assert.deepEqual(pair('w'), { type: 'responseWriter', via: 'return type', members: ['Flush'] });
   });
 
-  it('Go: a receiver declared with a type the workspace does not declare is read as an undeclared one (here by its name)', () => {
-    assert.deepEqual(resolve('gin/app.go', 'go', 'package gin\nfunc f(engine *testing.PB) {\n\tengine.', '\n}'), {
-      type: 'Engine',
-      via: 'name',
-      members: ['Run'],
-    });
-    // A declared type the workspace has stays what it is.
-    assert.equal(resolve('gin/app.go', 'go', 'package gin\nfunc f(engine *responseWriter) {\n\tengine.', '\n}').type, 'responseWriter');
-  });
-
   it("Go: a conversion to the package's type; an element of a field's channel or map", () => {
     assert.deepEqual(resolve('gin/app.go', 'go', 'package gin\nfunc f(x *Engine) {\n\te := Engine(*x)\n\te.', '\n}'), {
       type: 'Engine',
