@@ -23,6 +23,7 @@ import { goPackageDir } from './go-position';
 import { rustClosureParamType } from './rust-closures';
 import { rustCallPath, rustFunctionsByPath, rustTypesByPath } from './rust-paths';
 import { rustGlobModule, rustReexportedItems } from './rust-namespaces';
+import { rustMacroValue } from './rust-macro-values';
 import { isCalleePart } from './syntax/rust-tuples';
 import { splitIdentifier } from './identifiers';
 import { declaredReturnType, escapeRe, followSteps, functionReturnType, isType, valueType } from './member-types';
@@ -304,6 +305,14 @@ function chainType(
     const paramType = grammar === 'rust' ? rustClosureParamType : callbackParamType;
     start = paramType(syntax, q.rel, chain.param, (ref) => chainType(syntax, q, ref)?.type);
   }
+  // Rust `let pp = poll_frame!(PushPromise, codec)`: what the workspace macro's definition gives (rust-macro-values.ts).
+  if (!start && chain.macro && grammar === 'rust') {
+    const value = rustMacroValue(syntax, chain.macro);
+    if (value) {
+      start = value.type;
+      steps = [...value.steps, ...steps];
+    }
+  }
   if (!start && chain.callee) {
     // A bare call reaches the document's own functions, its imports and its package, not a namesake elsewhere.
     const files = new Set([q.rel, ...q.imports.flatMap((i) => i.files).slice(0, 200), ...syntax.samePackageFiles(q.rel)]);
@@ -346,7 +355,10 @@ function chainType(
   if (!start) return undefined;
   const type = steps.length > 0 ? followSteps(syntax, q.rel, grammar, start, steps, q.bounds) : start;
   if (!type) return undefined;
-  return { type, via: steps.length > 0 ? 'member type' : chain.param ? 'parameter type' : chain.callee ? 'return type' : 'declared type' };
+  return {
+    type,
+    via: steps.length > 0 ? 'member type' : chain.param ? 'parameter type' : chain.callee || chain.macro ? 'return type' : 'declared type',
+  };
 }
 
 /** A receiver name's type from what the index knows: the name of a type, an initializer's return type, the members used on it, its name. */

@@ -157,6 +157,21 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
           symbols: [sym('State', 1, 'enum')],
         },
       ],
+      // Rust: macros whose value their definition fixes (an enum variant's field a `match` arm hands out; a constructor).
+      'tests/support/assert.rs': [
+        {
+          startLine: 1,
+          text:
+            'macro_rules! poll_state {\n    ($kind:ident, $s:expr) => {{\n        use crate::State;\n\n' +
+            '        match $s.next() {\n            Some(State::$kind(_, st)) => st,\n            s => panic!("unexpected {:?}", s),\n        }\n    }};\n}',
+          symbols: [sym('poll_state', 1, 'macro')],
+        },
+        {
+          startLine: 12,
+          text: 'macro_rules! guard {\n    () => {\n        $crate::guard::Guard::new(0)\n    };\n    ($n:expr) => {\n        Guard { inner: $n };\n    };\n}',
+          symbols: [sym('guard', 12, 'macro')],
+        },
+      ],
       'src/guard.rs': [
         { startLine: 1, text: 'pub struct Guard {\n    inner: Conn<u8>,\n}', symbols: [sym('Guard', 1, 'struct')] },
         {
@@ -433,6 +448,20 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
     });
     const named = 'impl State {\n    fn f(&self) {\n        if let Self::Closed { why } = self {\n            why.';
     assert.equal(resolve('src/state.rs', 'rust', named, '\n        }\n    }\n}').type, 'Guard');
+  });
+
+  it("Rust: a workspace macro's value is what its definition's arm for that many arguments gives", () => {
+    // `Some(State::$kind(_, st)) => st` with `$kind` = Open: the second field of variant Open.
+    assert.deepEqual(resolve('tests/t.rs', 'rust', 'fn f() {\n    let st = poll_state!(Open, codec);\n    st.', '\n}'), {
+      type: 'Stats',
+      via: 'member type',
+      members: ['add_matches', 'open'],
+    });
+    // Inside another macro's arguments too.
+    assert.equal(resolve('tests/t.rs', 'rust', 'fn f() {\n    let st = poll_state!(Open, codec);\n    assert!(st.', ');\n}').type, 'Stats');
+    // The arm without arguments constructs a Guard; the one-argument arm's body ends in `;`: no value.
+    assert.equal(resolve('tests/t.rs', 'rust', 'fn f() {\n    let g = guard!();\n    g.', '\n}').type, 'Guard');
+    assert.equal(resolve('tests/t.rs', 'rust', 'fn f() {\n    let g = guard!(3);\n    g.', '\n}').type, undefined);
   });
 
   it("Rust: a name bound by destructuring a struct by its own name (`let Summary { stats, .. } = s`, `Self { .. }`) has that field's type", () => {
