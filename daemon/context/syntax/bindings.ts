@@ -342,6 +342,9 @@ export class DocumentBindings {
     const member = memberParts(fn);
     if (!member) return undefined;
     const base = this.ref(member.object, at, depth + 1);
+    // Rust `self.inner.take()` without arguments (`Option::take`, `mem::take`-like methods): what the receiver is;
+    // `iter.take(3)`, `reader.take(n)` are adapters of another type.
+    if (this.grammar === 'rust' && member.name === 'take' && n.childForFieldName('arguments')?.namedChildCount === 0) return base;
     // Go `pkg.NewT()`, Python `module.make()`: a package-qualified free function.
     if (
       base?.head &&

@@ -426,6 +426,15 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
       resolve('src/summary.rs', 'rust', 'fn f(s: Summary) {\n    let t = s.stats.unwrap().open(p)?;\n    t.', '\n}').type,
       'Stats',
     );
+    // `Option::take()` hands out the same Option; `take(n)` is an adapter of another type.
+    assert.equal(
+      resolve('src/summary.rs', 'rust', 'fn f(s: &mut Summary) {\n    let t = s.stats.take().unwrap();\n    t.', '\n}').type,
+      'Stats',
+    );
+    assert.equal(
+      resolve('src/summary.rs', 'rust', 'fn f(s: &mut Summary) {\n    let t = s.stats.take(1).unwrap();\n    t.', '\n}').type,
+      undefined,
+    );
   });
 
   it('Rust: `for` over a field or a method result the index declares as a collection: its element type', () => {
