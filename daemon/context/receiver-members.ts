@@ -24,6 +24,7 @@ import { rustClosureParamType } from './rust-closures';
 import { rustCallPath, rustFunctionsByPath, rustTypesByPath } from './rust-paths';
 import { rustGlobModule, rustReexportedItems } from './rust-namespaces';
 import { rustMacroValue } from './rust-macro-values';
+import { plainType } from './syntax/type-names';
 import { isCalleePart } from './syntax/rust-tuples';
 import { splitIdentifier } from './identifiers';
 import { declaredReturnType, escapeRe, followSteps, functionReturnType, isType, valueType } from './member-types';
@@ -115,6 +116,12 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
   };
   for (const t of types.slice(0, 3)) visit(t, 0);
   const grammar = grammarFor(q.language);
+  // Rust `type Histo = Arc<Mutex<RotatingHistogram>>`: an alias has what its target has (after its own trait impls).
+  if (grammar === 'rust')
+    for (const t of types.slice(0, 3)) {
+      const target = t.kind === 'type' && t.container === undefined ? rustAliasTarget(syntax.chunkText(t.chunkId) ?? '', t.name) : undefined;
+      if (target) for (const d of syntax.typeDefinitions(t.path, target).filter((x) => TYPE_KINDS.has(x.kind)).slice(0, 2)) visit(d, 1);
+    }
   if (grammar === 'go' && types[0]?.kind === 'interface') goImplementing(syntax, found.type, members);
   // Rust: a method the document calls on the receiver that its type does not declare comes from a trait it implements.
   if (grammar === 'rust' && types.length > 0) rustTraitMethodsUsed(syntax, q, members);
@@ -448,4 +455,11 @@ function typeNamedLike(syntax: SyntaxFacts, rel: string, recv: string): string |
     if (name.length >= 3 && isType(syntax, rel, name)) return name;
   }
   return undefined;
+}
+
+/** The type a Rust alias names, as plainType reads it (`type Histo = Arc<Mutex<RotatingHistogram>>;` → `RotatingHistogram`). */
+export function rustAliasTarget(text: string, name: string): string | undefined {
+  const m = new RegExp(`\\btype\\s+${name}\\b\\s*(?:<[^=;]*>)?\\s*=\\s*([^;]+);`).exec(text);
+  const target = m ? plainType(m[1].trim(), 'rust') : undefined;
+  return target && target !== name ? target : undefined;
 }

@@ -136,6 +136,7 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
         { startLine: 9, text: '    pub fn add_matches(&mut self, n: u64) {\n    }', symbols: [sym('add_matches', 9, 'method', 'Stats')] },
         { startLine: 11, text: '    pub fn open(p: &Path) -> io::Result<Self> {\n    }', symbols: [sym('open', 11, 'method', 'Stats')] },
         { startLine: 15, text: 'pub struct Pool {\n    all: Vec<Stats>,\n}', symbols: [sym('Pool', 15, 'struct')] },
+        { startLine: 40, text: 'type Shared = Arc<Mutex<Stats>>;', symbols: [sym('Shared', 40, 'type')] },
         {
           startLine: 19,
           text: "    pub fn each(&self) -> impl Iterator<Item = &'_ Stats> {\n    }",
@@ -435,6 +436,14 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
       resolve('src/summary.rs', 'rust', 'fn f(s: &mut Summary) {\n    let t = s.stats.take(1).unwrap();\n    t.', '\n}').type,
       undefined,
     );
+  });
+
+  it("Rust: a type alias (`type Shared = Arc<Mutex<Stats>>`) has its target's members", () => {
+    assert.deepEqual(resolve('src/printer.rs', 'rust', 'fn f(s: &Shared) {\n    let mut g = s.lock().unwrap();\n    g.', '\n}'), {
+      type: 'Shared',
+      via: 'declared type',
+      members: ['add_matches', 'open'],
+    });
   });
 
   it('Rust: `for` over a field or a method result the index declares as a collection: its element type', () => {
