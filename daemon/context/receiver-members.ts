@@ -119,8 +119,14 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
   // Rust `type Histo = Arc<Mutex<RotatingHistogram>>`: an alias has what its target has (after its own trait impls).
   if (grammar === 'rust')
     for (const t of types.slice(0, 3)) {
-      const target = t.kind === 'type' && t.container === undefined ? rustAliasTarget(syntax.chunkText(t.chunkId) ?? '', t.name) : undefined;
-      if (target) for (const d of syntax.typeDefinitions(t.path, target).filter((x) => TYPE_KINDS.has(x.kind)).slice(0, 2)) visit(d, 1);
+      const target =
+        t.kind === 'type' && t.container === undefined ? rustAliasTarget(syntax.chunkText(t.chunkId) ?? '', t.name) : undefined;
+      if (target)
+        for (const d of syntax
+          .typeDefinitions(t.path, target)
+          .filter((x) => TYPE_KINDS.has(x.kind))
+          .slice(0, 2))
+          visit(d, 1);
     }
   if (grammar === 'go' && types[0]?.kind === 'interface') goImplementing(syntax, found.type, members);
   // Rust: a method the document calls on the receiver that its type does not declare comes from a trait it implements.
