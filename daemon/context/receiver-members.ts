@@ -23,6 +23,8 @@ import { goPackageDir } from './go-position';
 import { rustClosureParamType } from './rust-closures';
 import { rustCallPath, rustFunctionsByPath, rustTypesByPath } from './rust-paths';
 import { rustGlobModule, rustReexportedItems } from './rust-namespaces';
+import { rustMacroValue } from './rust-macro-values';
+import { plainType } from './syntax/type-names';
 import { isCalleePart } from './syntax/rust-tuples';
 import { splitIdentifier } from './identifiers';
 import { declaredReturnType, escapeRe, followSteps, functionReturnType, isType, valueType } from './member-types';
@@ -114,6 +116,18 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
   };
   for (const t of types.slice(0, 3)) visit(t, 0);
   const grammar = grammarFor(q.language);
+  // Rust `type Histo = Arc<Mutex<RotatingHistogram>>`: an alias has what its target has (after its own trait impls).
+  if (grammar === 'rust')
+    for (const t of types.slice(0, 3)) {
+      const target =
+        t.kind === 'type' && t.container === undefined ? rustAliasTarget(syntax.chunkText(t.chunkId) ?? '', t.name) : undefined;
+      if (target)
+        for (const d of syntax
+          .typeDefinitions(t.path, target)
+          .filter((x) => TYPE_KINDS.has(x.kind))
+          .slice(0, 2))
+          visit(d, 1);
+    }
   if (grammar === 'go' && types[0]?.kind === 'interface') goImplementing(syntax, found.type, members);
   // Rust: a method the document calls on the receiver that its type does not declare comes from a trait it implements.
   if (grammar === 'rust' && types.length > 0) rustTraitMethodsUsed(syntax, q, members);
@@ -304,6 +318,14 @@ function chainType(
     const paramType = grammar === 'rust' ? rustClosureParamType : callbackParamType;
     start = paramType(syntax, q.rel, chain.param, (ref) => chainType(syntax, q, ref)?.type);
   }
+  // Rust `let pp = poll_frame!(PushPromise, codec)`: what the workspace macro's definition gives (rust-macro-values.ts).
+  if (!start && chain.macro && grammar === 'rust') {
+    const value = rustMacroValue(syntax, chain.macro);
+    if (value) {
+      start = value.type;
+      steps = [...value.steps, ...steps];
+    }
+  }
   if (!start && chain.callee) {
     // A bare call reaches the document's own functions, its imports and its package, not a namesake elsewhere.
     const files = new Set([q.rel, ...q.imports.flatMap((i) => i.files).slice(0, 200), ...syntax.samePackageFiles(q.rel)]);
@@ -346,7 +368,10 @@ function chainType(
   if (!start) return undefined;
   const type = steps.length > 0 ? followSteps(syntax, q.rel, grammar, start, steps, q.bounds) : start;
   if (!type) return undefined;
-  return { type, via: steps.length > 0 ? 'member type' : chain.param ? 'parameter type' : chain.callee ? 'return type' : 'declared type' };
+  return {
+    type,
+    via: steps.length > 0 ? 'member type' : chain.param ? 'parameter type' : chain.callee || chain.macro ? 'return type' : 'declared type',
+  };
 }
 
 /** A receiver name's type from what the index knows: the name of a type, an initializer's return type, the members used on it, its name. */
@@ -436,4 +461,11 @@ function typeNamedLike(syntax: SyntaxFacts, rel: string, recv: string): string |
     if (name.length >= 3 && isType(syntax, rel, name)) return name;
   }
   return undefined;
+}
+
+/** The type a Rust alias names, as plainType reads it (`type Histo = Arc<Mutex<RotatingHistogram>>;` → `RotatingHistogram`). */
+export function rustAliasTarget(text: string, name: string): string | undefined {
+  const m = new RegExp(`\\btype\\s+${name}\\b\\s*(?:<[^=;]*>)?\\s*=\\s*([^;]+);`).exec(text);
+  const target = m ? plainType(m[1].trim(), 'rust') : undefined;
+  return target && target !== name ? target : undefined;
 }

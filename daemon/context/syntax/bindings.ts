@@ -18,7 +18,7 @@ import { ARRAY_CALLBACKS, tsSubscript } from './ts-elements';
 import { ELEMENT_CLOSURE_CALLS, ELEMENT_PRESERVING_CALLS, elementOf, RUST_IDENTITY_CALLS, RUST_WRAPPER_CTORS } from './rust-elements';
 import { rustClosureRef, type ClosureSite } from './rust-closure-sites';
 import { awaitedRef } from './rust-await';
-import { rustMacroRef } from './rust-macros';
+import { rustMacroCall, rustMacroRef, type RustMacroCall } from './rust-macros';
 import { variantBindings, type VariantBinding } from './rust-variants';
 import { rustTupleBindings, tuplePartRef } from './rust-tuples';
 import type { Step } from './steps';
@@ -37,6 +37,8 @@ export interface TypeRef {
   callee?: string;
   /** Or a parameter of a function the document passes without typing it (TypeScript: ts-callbacks.ts). */
   param?: CallbackParam;
+  /** Or Rust: what a workspace `macro_rules!` gives (`poll_frame!(PushPromise, codec)`; rust-macro-values.ts). */
+  macro?: RustMacroCall;
   /** Members to follow from there, in order. */
   steps: Step[];
   via?: 'self' | 'annotation' | 'initializer';
@@ -160,6 +162,8 @@ export class DocumentBindings {
         }
         if (!b) return this.forOfRef(name, n) ?? this.callbackRef(name, n, depth) ?? { head: name, steps: [] };
         const bound = this.bindingRef(b, depth);
+        // A macro's value the index may not type: the name's own inference stays the fallback.
+        if (bound?.macro) return { ...bound, head: name };
         if (bound) return bound;
         return (/_parameter$/.test(b.node.type) ? this.callbackRef(name, n, depth) : undefined) ?? { head: name, steps: [] };
       }
@@ -203,7 +207,9 @@ export class DocumentBindings {
       }
       case 'macro_invocation':
         // Rust `ready!(self.poll_read(cx))`, `dbg!(x.y)`: what the argument is (rust-macros.ts).
-        return this.grammar === 'rust' ? rustMacroRef(n, (head) => this.ref(head, at, depth + 1), MAX_STEPS) : undefined;
+        // Another macro: what its definition gives, read from the index.
+        if (this.grammar !== 'rust') return undefined;
+        return rustMacroRef(n, (head) => this.ref(head, at, depth + 1), MAX_STEPS) ?? this.macroRef(n);
       case 'call_expression':
       case 'call':
       case 'method_invocation':
@@ -228,6 +234,11 @@ export class DocumentBindings {
         return base && base.steps.length < MAX_STEPS ? { ...base, steps: [...base.steps, { name: member.name, call: false }] } : undefined;
       }
     }
+  }
+
+  private macroRef(n: Node): TypeRef | undefined {
+    const call = rustMacroCall(n);
+    return call ? { macro: call, steps: [] } : undefined;
   }
 
   /** TypeScript: an untyped (or destructured) parameter of a function around `from`, typed by where the function goes. */
@@ -331,6 +342,9 @@ export class DocumentBindings {
     const member = memberParts(fn);
     if (!member) return undefined;
     const base = this.ref(member.object, at, depth + 1);
+    // Rust `self.inner.take()` without arguments (`Option::take`, `mem::take`-like methods): what the receiver is;
+    // `iter.take(3)`, `reader.take(n)` are adapters of another type.
+    if (this.grammar === 'rust' && member.name === 'take' && n.childForFieldName('arguments')?.namedChildCount === 0) return base;
     // Go `pkg.NewT()`, Python `module.make()`: a package-qualified free function.
     if (
       base?.head &&

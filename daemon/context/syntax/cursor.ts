@@ -23,7 +23,7 @@ import { grammarFor, loadedParser } from './grammars';
 import { rustEnclosingHeader } from './rust-self';
 import { rustBoundsInScope } from './rust-generics';
 import { GO_HEADERS, rustLineClosers } from './rust-line-closers';
-import { inRustMacro, rustWrittenChain } from './rust-macros';
+import { inRustMacro, rustWrittenChain, type RustMacroCall } from './rust-macros';
 
 export type { CallbackParam, Step, TypeRef } from './bindings';
 
@@ -42,7 +42,7 @@ export interface CursorContext {
      * does not type, a free function's return type) and the members to follow
      * (`c.Writer.Pusher().` → start `c`'s type, steps `Writer`, `Pusher()`).
      */
-    chain?: { type?: string; head?: string; callee?: string; param?: CallbackParam; steps: Step[] };
+    chain?: { type?: string; head?: string; callee?: string; param?: CallbackParam; macro?: RustMacroCall; steps: Step[] };
     /** Rust: the trait bound of each type parameter in scope (`impl<I: Read>`: I → Read), for a chain through a field typed `I`. */
     bounds?: Record<string, string>;
   };
@@ -254,12 +254,13 @@ function described(ref: TypeRef | undefined, receiver: string): Omit<NonNullable
   if (!ref) return {};
   if (ref.param) return { chain: { param: ref.param, steps: ref.steps } };
   if (ref.type && ref.steps.length === 0) return { type: ref.type, ...(ref.via ? { via: ref.via } : {}) };
-  if (ref.steps.length === 0 && !ref.callee && (ref.head === undefined || ref.head === receiver)) return {};
+  if (ref.steps.length === 0 && !ref.callee && !ref.macro && (ref.head === undefined || ref.head === receiver)) return {};
   return {
     chain: {
       ...(ref.type ? { type: ref.type } : {}),
       ...(ref.head ? { head: ref.head } : {}),
       ...(ref.callee ? { callee: ref.callee } : {}),
+      ...(ref.macro ? { macro: ref.macro } : {}),
       steps: ref.steps,
     },
   };

@@ -6,6 +6,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Step, TypeRef } from './bindings';
+import { splitTop } from './type-names';
 
 /** Whether `at` lies in a macro invocation's token tree (within a few levels). */
 export function inRustMacro(at: Node): boolean {
@@ -30,6 +31,34 @@ export function rustWrittenChain(written: string, head: (name: string) => TypeRe
     steps.push({ name: m[1], call: !!m[2] });
   }
   return { ...start, steps: [...start.steps, ...steps] };
+}
+
+/** Another macro's invocation, for its definition to type (`poll_frame!(PushPromise, codec)`; rust-macro-values.ts). */
+export interface RustMacroCall {
+  /** The macro's name, without `!` or a path. */
+  name: string;
+  /** The arguments as written, split at top-level commas. */
+  args: string[];
+}
+
+/** The standard library's macros: their values are std types (`format!` a String, `vec!` a Vec) or nothing, never a workspace's. */
+const STD_MACROS = new Set(
+  (
+    'format format_args vec concat stringify include include_str include_bytes env option_env line column file module_path ' +
+    'cfg matches write writeln print println eprint eprintln assert assert_eq assert_ne debug_assert debug_assert_eq ' +
+    'debug_assert_ne panic todo unimplemented unreachable compile_error'
+  ).split(' '),
+);
+
+/**
+ * `name!(a, b)` as its name and arguments; undefined for a value macro (`ready!`, `dbg!`), read by rustMacroRef
+ * instead, and for the standard library's.
+ */
+export function rustMacroCall(n: Node): RustMacroCall | undefined {
+  const name = n.childForFieldName('macro')?.text.split('::').pop();
+  const tree = n.namedChildren.find((c) => c?.type === 'token_tree');
+  if (!name || !tree || VALUE_MACROS.has(name) || STD_MACROS.has(name)) return undefined;
+  return { name, args: splitTop(tree.text.slice(1, -1), ',').slice(0, 8) };
 }
 
 /** Macros whose value is their argument's (`dbg!`), or what its `Poll` holds when ready (`ready!`: the type names read `Poll<T>` as T). */

@@ -141,6 +141,7 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
         { startLine: 9, text: '    pub fn add_matches(&mut self, n: u64) {\n    }', symbols: [sym('add_matches', 9, 'method', 'Stats')] },
         { startLine: 11, text: '    pub fn open(p: &Path) -> io::Result<Self> {\n    }', symbols: [sym('open', 11, 'method', 'Stats')] },
         { startLine: 15, text: 'pub struct Pool {\n    all: Vec<Stats>,\n}', symbols: [sym('Pool', 15, 'struct')] },
+        { startLine: 40, text: 'type Shared = Arc<Mutex<Stats>>;', symbols: [sym('Shared', 40, 'type')] },
         {
           startLine: 19,
           text: "    pub fn each(&self) -> impl Iterator<Item = &'_ Stats> {\n    }",
@@ -160,6 +161,21 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
           startLine: 1,
           text: 'pub enum State {\n    Idle,\n    /// Reading.\n    Open(u8, Stats),\n    Closed { why: Guard },\n}',
           symbols: [sym('State', 1, 'enum')],
+        },
+      ],
+      // Rust: macros whose value their definition fixes (an enum variant's field a `match` arm hands out; a constructor).
+      'tests/support/assert.rs': [
+        {
+          startLine: 1,
+          text:
+            'macro_rules! poll_state {\n    ($kind:ident, $s:expr) => {{\n        use crate::State;\n\n' +
+            '        match $s.next() {\n            Some(State::$kind(_, st)) => st,\n            s => panic!("unexpected {:?}", s),\n        }\n    }};\n}',
+          symbols: [sym('poll_state', 1, 'macro')],
+        },
+        {
+          startLine: 12,
+          text: 'macro_rules! guard {\n    () => {\n        $crate::guard::Guard::new(0)\n    };\n    ($n:expr) => {\n        Guard { inner: $n };\n    };\n}',
+          symbols: [sym('guard', 12, 'macro')],
         },
       ],
       'src/guard.rs': [
@@ -422,6 +438,23 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
       resolve('src/summary.rs', 'rust', 'fn f(s: Summary) {\n    let t = s.stats.unwrap().open(p)?;\n    t.', '\n}').type,
       'Stats',
     );
+    // `Option::take()` hands out the same Option; `take(n)` is an adapter of another type.
+    assert.equal(
+      resolve('src/summary.rs', 'rust', 'fn f(s: &mut Summary) {\n    let t = s.stats.take().unwrap();\n    t.', '\n}').type,
+      'Stats',
+    );
+    assert.equal(
+      resolve('src/summary.rs', 'rust', 'fn f(s: &mut Summary) {\n    let t = s.stats.take(1).unwrap();\n    t.', '\n}').type,
+      undefined,
+    );
+  });
+
+  it("Rust: a type alias (`type Shared = Arc<Mutex<Stats>>`) has its target's members", () => {
+    assert.deepEqual(resolve('src/printer.rs', 'rust', 'fn f(s: &Shared) {\n    let mut g = s.lock().unwrap();\n    g.', '\n}'), {
+      type: 'Shared',
+      via: 'declared type',
+      members: ['add_matches', 'open'],
+    });
   });
 
   it('Rust: `for` over a field or a method result the index declares as a collection: its element type', () => {
@@ -444,6 +477,20 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
     });
     const named = 'impl State {\n    fn f(&self) {\n        if let Self::Closed { why } = self {\n            why.';
     assert.equal(resolve('src/state.rs', 'rust', named, '\n        }\n    }\n}').type, 'Guard');
+  });
+
+  it("Rust: a workspace macro's value is what its definition's arm for that many arguments gives", () => {
+    // `Some(State::$kind(_, st)) => st` with `$kind` = Open: the second field of variant Open.
+    assert.deepEqual(resolve('tests/t.rs', 'rust', 'fn f() {\n    let st = poll_state!(Open, codec);\n    st.', '\n}'), {
+      type: 'Stats',
+      via: 'member type',
+      members: ['add_matches', 'open'],
+    });
+    // Inside another macro's arguments too.
+    assert.equal(resolve('tests/t.rs', 'rust', 'fn f() {\n    let st = poll_state!(Open, codec);\n    assert!(st.', ');\n}').type, 'Stats');
+    // The arm without arguments constructs a Guard; the one-argument arm's body ends in `;`: no value.
+    assert.equal(resolve('tests/t.rs', 'rust', 'fn f() {\n    let g = guard!();\n    g.', '\n}').type, 'Guard');
+    assert.equal(resolve('tests/t.rs', 'rust', 'fn f() {\n    let g = guard!(3);\n    g.', '\n}').type, undefined);
   });
 
   it("Rust: a name bound by destructuring a struct by its own name (`let Summary { stats, .. } = s`, `Self { .. }`) has that field's type", () => {
