@@ -176,7 +176,13 @@ export class Retrieval {
             )
         : undefined;
     if (!vectorPromise)
-      runs.push({ name: 'vector', status: 'skipped', ms: 0, hits: 0, reason: req.skipLexical ?? req.skipVector ?? semantic.reason ?? 'empty query' });
+      runs.push({
+        name: 'vector',
+        status: 'skipped',
+        ms: 0,
+        hits: 0,
+        reason: req.skipLexical ?? req.skipVector ?? semantic.reason ?? 'empty query',
+      });
 
     // Each synchronous retriever is one slice of work: the event loop gets a turn before it
     // (other clients' messages are read and answered), and it is skipped once the deadline has passed.
