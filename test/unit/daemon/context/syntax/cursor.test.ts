@@ -109,6 +109,28 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
       const java = 'class A {\n  Foo c;\n  void f() {\n    c.';
       assert.equal(member('java', java, '\n  }\n}')?.type, 'Foo', 'a field when no local or parameter binds the name');
     });
+
+    it('TypeScript: a function that declares a `this` parameter types `this` in its body, arrows inside included', () => {
+      const fn = 'function f() {\n  const r = new Reaction(name, function (this: Reaction) {\n    ';
+      assert.deepEqual(member('typescript', fn + 'this.', '\n  })\n}\n'), { receiver: 'this', type: 'Reaction', via: 'annotation' });
+      assert.equal(member('typescript', fn + '[1].map(() => this.', ')\n  })\n}\n')?.type, 'Reaction', 'an arrow keeps the this around it');
+      assert.deepEqual(member('typescript', fn + 'this.pool.', '\n  })\n}\n')?.chain, {
+        type: 'Reaction',
+        steps: [{ name: 'pool', call: false }],
+      });
+      const method = 'class A extends B {\n  m(this: Other) {\n    this.';
+      assert.equal(member('typescript', method, '\n  }\n}\n')?.type, 'Other', 'a method declaring this');
+      assert.equal(
+        member('typescript', 'class A extends B {\n  m() {\n    this.', '\n  }\n}\n')?.type,
+        'A',
+        'no this parameter: the class',
+      );
+      assert.equal(
+        member('typescript', 'function g<T extends Base>(this: T) {\n  this.', '\n}\n')?.type,
+        'Base',
+        'a type parameter: its bound',
+      );
+    });
   });
 
   describe('fields and properties through their declared type', () => {
