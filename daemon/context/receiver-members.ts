@@ -17,6 +17,7 @@
  */
 import type { DefinitionSite, ResolvedImport, SyntaxFacts } from './syntax/facts';
 import { TYPE_KINDS } from './syntax/facts';
+import { heldClass } from './ts-held-classes';
 import { grammarFor } from './syntax/grammars';
 import { goImplementations } from './go-members';
 import { goPackageDir } from './go-position';
@@ -92,7 +93,13 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
   // A workspace type whose members the index cannot list (a conditional or mapped type alias, `SnapshotFrom<T>`) says nothing:
   // what the document uses on the receiver still may.
   if (found.via !== 'members used' && memberless(syntax, q.rel, found.type)) found = byUseOf(syntax, q) ?? found;
-  const all = syntax.typeDefinitions(q.rel, found.type).filter((d) => TYPE_KINDS.has(d.kind));
+  let all = syntax.typeDefinitions(q.rel, found.type).filter((d) => TYPE_KINDS.has(d.kind));
+  // TypeScript `new Registry(…)` with `const Registry = Native ?? Fallback`: the class the constant holds (ts-held-classes.ts).
+  const held = all.length === 0 && TS_FAMILY.has(grammarFor(q.language) ?? '') ? heldClass(syntax, q.rel, found.type) : undefined;
+  if (held) {
+    found = { type: held, via: found.via };
+    all = syntax.typeDefinitions(q.rel, held).filter((d) => TYPE_KINDS.has(d.kind));
+  }
   // A nested type (Java `Outer.Inner`, a TS namespace's class) when no top-level one has the name.
   const top = all.filter((d) => d.container === undefined);
   let types = top.length > 0 ? top : all;
