@@ -94,6 +94,14 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
   // what the document uses on the receiver still may.
   if (found.via !== 'members used' && memberless(syntax, q.rel, found.type)) found = byUseOf(syntax, q) ?? found;
   let all = syntax.typeDefinitions(q.rel, found.type).filter((d) => TYPE_KINDS.has(d.kind));
+  // TypeScript `import { Sdk as JsonSdk }`: the document's local name for a type is the imported one's.
+  const aliased = all.length === 0 && TS_FAMILY.has(grammarFor(q.language) ?? '') ? importedAs(q.imports, found.type) : undefined;
+  if (aliased) {
+    const named = syntax.typeDefinitions(q.rel, aliased.name).filter((d) => TYPE_KINDS.has(d.kind));
+    const through = named.filter((d) => aliased.files.includes(d.path));
+    all = through.length > 0 ? through : named;
+    if (all.length > 0) found = { type: aliased.name, via: found.via };
+  }
   // TypeScript `new Registry(…)` with `const Registry = Native ?? Fallback`: the class the constant holds (ts-held-classes.ts).
   const held = all.length === 0 && TS_FAMILY.has(grammarFor(q.language) ?? '') ? heldClass(syntax, q.rel, found.type) : undefined;
   if (held) {
@@ -133,6 +141,15 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
     for (const c of classes) visit(c, classes.length === 1 ? 0 : 1);
   }
   return { members, via: found.via, type: found.type };
+}
+
+/** The name a local import alias stands for (`import { Sdk as JsonSdk }`: JsonSdk → Sdk) and the files its import reaches. */
+function importedAs(imports: ResolvedImport[], local: string): { name: string; files: string[] } | undefined {
+  for (const i of imports)
+    for (const n of i.names)
+      if (n.local === local && n.imported !== local && n.imported !== 'default' && n.imported !== '*')
+        return { name: n.imported, files: i.files };
+  return undefined;
 }
 
 /**
