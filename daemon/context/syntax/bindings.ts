@@ -207,6 +207,22 @@ export class DocumentBindings {
           at,
           depth + 1,
         );
+      case 'ternary_expression': {
+        // TypeScript `c ? a : b`: an arm the document types (`x instanceof T ? x : …` narrows x to T in the first).
+        if (this.grammar !== 'typescript' && this.grammar !== 'tsx') return undefined;
+        const cond = n.childForFieldName('condition');
+        const yes = n.childForFieldName('consequence');
+        if (cond?.type === 'binary_expression' && cond.childForFieldName('operator')?.text === 'instanceof') {
+          const type =
+            cond.childForFieldName('left')?.text === yes?.text
+              ? plainType(cond.childForFieldName('right')?.text ?? '', this.grammar)
+              : undefined;
+          if (type) return { type, steps: [], via: 'annotation' };
+        }
+        const arms = [yes, n.childForFieldName('alternative')].map((a) => this.ref(a, at, depth + 1));
+        // An arm that is only an untyped name says no more than the bound name itself.
+        return arms.find((r) => r?.type !== undefined) ?? arms.find((r) => r?.callee !== undefined || !!r?.steps.length);
+      }
       case 'type_assertion_expression': {
         // Go `x.(*T)`: a T.
         const type = plainType(n.childForFieldName('type')?.text ?? '', this.grammar);

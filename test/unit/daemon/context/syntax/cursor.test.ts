@@ -207,6 +207,20 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
     });
   });
 
+  describe('TypeScript conditional initialisers', () => {
+    it('`c ? a : b`: the arm the document types; `x instanceof T ? x : …` narrows x to T; untyped names leave the binding as it was', () => {
+      const narrowed =
+        'function f(opts: O) {\n  const { client } = opts;\n  const u =\n    client instanceof Untyped ? client : untyped(client);\n  u.';
+      assert.equal(member('typescript', narrowed, '\n}\n')?.type, 'Untyped');
+      assert.equal(member('typescript', 'function f() {\n  const u = flag ? null : new Pool()\n  u.', '\n}\n')?.type, 'Pool');
+      assert.deepEqual(member('typescript', 'function f() {\n  const u = flag ? makeA() : undefined\n  u.', '\n}\n')?.chain, {
+        callee: 'makeA',
+        steps: [],
+      });
+      assert.deepEqual(member('typescript', 'function f() {\n  const u = flag ? x : y\n  u.', '\n}\n'), { receiver: 'u' });
+    });
+  });
+
   describe('generic bounds and wrappers', () => {
     it('Rust: bounds inline and in `where`, `impl Trait`, smart pointers, Option, unwrap-like calls, `if let Some(…)`', () => {
       assert.equal(member('rust', 'fn f<B: Buf>(buf: &mut B) {\n    buf.', '\n}')?.type, 'Buf');
