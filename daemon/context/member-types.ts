@@ -12,6 +12,7 @@
 import { plainType } from './syntax/bindings';
 import type { DefinitionSite, SyntaxFacts } from './syntax/facts';
 import { TYPE_KINDS } from './syntax/facts';
+import { heldClass } from './ts-held-classes';
 import type { Step } from './syntax/cursor';
 import { goElementOf, goNamesMembers } from './syntax/go-elements';
 import { elementOf } from './syntax/rust-elements';
@@ -230,6 +231,9 @@ export function valueType(syntax: SyntaxFacts, rel: string, grammar: string, nam
     const callee = init?.[1].split('.').pop();
     if (!callee) continue;
     if (/^[A-Z]/.test(callee) && isType(syntax, d.path, callee)) return callee;
+    // `new Registry(…)` with `const Registry = Native ?? Fallback`: what the constant holds (ts-held-classes.ts).
+    const held = TS_FAMILY.has(grammar) && /=\s*new\s/.test(init?.[0] ?? '') ? heldClass(syntax, d.path, callee) : undefined;
+    if (held) return held;
     const returned = functionReturnType(syntax, grammar, callee);
     if (returned) return returned;
   }

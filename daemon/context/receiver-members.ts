@@ -17,6 +17,7 @@
  */
 import type { DefinitionSite, ResolvedImport, SyntaxFacts } from './syntax/facts';
 import { TYPE_KINDS } from './syntax/facts';
+import { heldClass } from './ts-held-classes';
 import { grammarFor } from './syntax/grammars';
 import { goImplementations } from './go-members';
 import { goPackageDir } from './go-position';
@@ -94,7 +95,21 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
   // A workspace type whose members the index cannot list (a conditional or mapped type alias, `SnapshotFrom<T>`) says nothing:
   // what the document uses on the receiver still may.
   if (found.via !== 'members used' && memberless(syntax, q.rel, found.type)) found = byUseOf(syntax, q) ?? found;
-  const all = syntax.typeDefinitions(q.rel, found.type).filter((d) => TYPE_KINDS.has(d.kind));
+  let all = syntax.typeDefinitions(q.rel, found.type).filter((d) => TYPE_KINDS.has(d.kind));
+  // TypeScript `import { Sdk as JsonSdk }`: the document's local name for a type is the imported one's.
+  const aliased = all.length === 0 && TS_FAMILY.has(grammarFor(q.language) ?? '') ? importedAs(q.imports, found.type) : undefined;
+  if (aliased) {
+    const named = syntax.typeDefinitions(q.rel, aliased.name).filter((d) => TYPE_KINDS.has(d.kind));
+    const through = named.filter((d) => aliased.files.includes(d.path));
+    all = through.length > 0 ? through : named;
+    if (all.length > 0) found = { type: aliased.name, via: found.via };
+  }
+  // TypeScript `new Registry(…)` with `const Registry = Native ?? Fallback`: the class the constant holds (ts-held-classes.ts).
+  const held = all.length === 0 && TS_FAMILY.has(grammarFor(q.language) ?? '') ? heldClass(syntax, q.rel, found.type) : undefined;
+  if (held) {
+    found = { type: held, via: found.via };
+    all = syntax.typeDefinitions(q.rel, held).filter((d) => TYPE_KINDS.has(d.kind));
+  }
   // A nested type (Java `Outer.Inner`, a TS namespace's class) when no top-level one has the name.
   const top = all.filter((d) => d.container === undefined);
   let types = top.length > 0 ? top : all;
@@ -140,6 +155,15 @@ export function receiverMembers(syntax: SyntaxFacts, q: ReceiverQuery): Receiver
     for (const c of classes) visit(c, classes.length === 1 ? 0 : 1);
   }
   return { members, via: found.via, type: found.type };
+}
+
+/** The name a local import alias stands for (`import { Sdk as JsonSdk }`: JsonSdk → Sdk) and the files its import reaches. */
+function importedAs(imports: ResolvedImport[], local: string): { name: string; files: string[] } | undefined {
+  for (const i of imports)
+    for (const n of i.names)
+      if (n.local === local && n.imported !== local && n.imported !== 'default' && n.imported !== '*')
+        return { name: n.imported, files: i.files };
+  return undefined;
 }
 
 /**

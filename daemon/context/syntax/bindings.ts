@@ -90,6 +90,14 @@ const MAX_BINDINGS = 5000;
 const IMPLICIT_THIS = new Set<GrammarId>(['java', 'c_sharp', 'cpp']);
 
 export const SELF = new Set(['this', 'self', 'Self', '$this']);
+/** TypeScript nodes that bind `this` for their body (an arrow function does not). */
+const THIS_BINDERS = new Set([
+  'function_expression',
+  'function_declaration',
+  'generator_function',
+  'generator_function_declaration',
+  'method_definition',
+]);
 
 export class DocumentBindings {
   private readonly locals = new Map<string, Binding[]>();
@@ -130,6 +138,26 @@ export class DocumentBindings {
     return this.outerType();
   }
 
+  /**
+   * TypeScript `function (this: Reaction) { this. }`: a function (or method) that declares a
+   * `this` parameter states what `this` is in its body. Arrow functions keep the `this` around
+   * them, so the nearest function that is not an arrow decides; one without the parameter leaves
+   * `this` to the enclosing class.
+   */
+  private declaredThis(n: Node): string | undefined {
+    if (this.grammar !== 'typescript' && this.grammar !== 'tsx') return undefined;
+    for (let p: Node | null = n.parent; p; p = p.parent) {
+      if (p.type === 'arrow_function') continue;
+      if (p.type === 'class_body' || p.type === 'class_declaration' || p.type === 'class') return undefined;
+      if (!THIS_BINDERS.has(p.type)) continue;
+      const first = p.childForFieldName('parameters')?.namedChild(0);
+      if (first?.type !== 'required_parameter' || first.childForFieldName('pattern')?.type !== 'this') return undefined;
+      const t = first.childForFieldName('type');
+      return t ? this.typeName(t, first) : undefined;
+    }
+    return undefined;
+  }
+
   /** What an expression is (`x`, `this.pool`, `c.Writer.Pusher()`, `await makeFoo()`, `T::new()`), or undefined when the document cannot say. */
   ref(n: Node | null | undefined, at: Node, depth = 0): TypeRef | undefined {
     if (!n || depth > MAX_DEPTH) return undefined;
@@ -151,6 +179,8 @@ export class DocumentBindings {
       case 'type_identifier': {
         const name = n.text;
         if (SELF.has(name)) {
+          const declared = this.declaredThis(n);
+          if (declared) return { type: declared, steps: [], via: 'annotation' };
           const type = this.enclosingType(at);
           return type ? { type, steps: [], via: 'self' } : undefined;
         }
@@ -181,6 +211,22 @@ export class DocumentBindings {
           at,
           depth + 1,
         );
+      case 'ternary_expression': {
+        // TypeScript `c ? a : b`: an arm the document types (`x instanceof T ? x : …` narrows x to T in the first).
+        if (this.grammar !== 'typescript' && this.grammar !== 'tsx') return undefined;
+        const cond = n.childForFieldName('condition');
+        const yes = n.childForFieldName('consequence');
+        if (cond?.type === 'binary_expression' && cond.childForFieldName('operator')?.text === 'instanceof') {
+          const type =
+            cond.childForFieldName('left')?.text === yes?.text
+              ? plainType(cond.childForFieldName('right')?.text ?? '', this.grammar)
+              : undefined;
+          if (type) return { type, steps: [], via: 'annotation' };
+        }
+        const arms = [yes, n.childForFieldName('alternative')].map((a) => this.ref(a, at, depth + 1));
+        // An arm that is only an untyped name says no more than the bound name itself.
+        return arms.find((r) => r?.type !== undefined) ?? arms.find((r) => r?.callee !== undefined || !!r?.steps.length);
+      }
       case 'type_assertion_expression': {
         // Go `x.(*T)`: a T.
         const type = plainType(n.childForFieldName('type')?.text ?? '', this.grammar);

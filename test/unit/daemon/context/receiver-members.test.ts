@@ -339,6 +339,18 @@ describe('context/receiver-members: the type after `x.` through fields, methods 
     });
   });
 
+  it('TypeScript: a type imported under another name (`import { HonoRequest as Req }`) is the imported type', () => {
+    const imports: ImportFact[] = [{ specifier: './request', kind: 'module', names: [{ imported: 'HonoRequest', local: 'Req' }], line: 1 }];
+    const prefix = "import { HonoRequest as Req } from './request'\nfunction f() {\n  const r = new Req()\n  r.";
+    assert.deepEqual(resolve('src/app.ts', 'typescript', prefix, '\n}', imports), {
+      type: 'HonoRequest',
+      via: 'declared type',
+      members: ['header', 'param'],
+    });
+    const annotated = "import { HonoRequest as Req } from './request'\nfunction f(r: Req) {\n  r.";
+    assert.equal(resolve('src/app.ts', 'typescript', annotated, '\n}', imports).type, 'HonoRequest');
+  });
+
   it('a chain from an untyped name: the name is resolved as before (here by the members used on it), then followed', () => {
     const r = resolve('src/app.ts', 'typescript', 'const f = (c) => {\n  c.json();\n  c.var("k");\n  c.req.', '\n}');
     assert.deepEqual(r, { type: 'HonoRequest', via: 'member type', members: ['header', 'param'] });

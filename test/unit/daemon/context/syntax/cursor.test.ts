@@ -138,6 +138,28 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
       const java = 'class A {\n  Foo c;\n  void f() {\n    c.';
       assert.equal(member('java', java, '\n  }\n}')?.type, 'Foo', 'a field when no local or parameter binds the name');
     });
+
+    it('TypeScript: a function that declares a `this` parameter types `this` in its body, arrows inside included', () => {
+      const fn = 'function f() {\n  const r = new Reaction(name, function (this: Reaction) {\n    ';
+      assert.deepEqual(member('typescript', fn + 'this.', '\n  })\n}\n'), { receiver: 'this', type: 'Reaction', via: 'annotation' });
+      assert.equal(member('typescript', fn + '[1].map(() => this.', ')\n  })\n}\n')?.type, 'Reaction', 'an arrow keeps the this around it');
+      assert.deepEqual(member('typescript', fn + 'this.pool.', '\n  })\n}\n')?.chain, {
+        type: 'Reaction',
+        steps: [{ name: 'pool', call: false }],
+      });
+      const method = 'class A extends B {\n  m(this: Other) {\n    this.';
+      assert.equal(member('typescript', method, '\n  }\n}\n')?.type, 'Other', 'a method declaring this');
+      assert.equal(
+        member('typescript', 'class A extends B {\n  m() {\n    this.', '\n  }\n}\n')?.type,
+        'A',
+        'no this parameter: the class',
+      );
+      assert.equal(
+        member('typescript', 'function g<T extends Base>(this: T) {\n  this.', '\n}\n')?.type,
+        'Base',
+        'a type parameter: its bound',
+      );
+    });
   });
 
   describe('fields and properties through their declared type', () => {
@@ -211,6 +233,20 @@ describe('context/syntax/cursor: the receiver of `x.`', function () {
         chain: { head: 'c', steps: [{ name: 'req', call: false }] },
       });
       assert.deepEqual(member('typescript', 'const f = (c) => c.', ''), { receiver: 'c' });
+    });
+  });
+
+  describe('TypeScript conditional initialisers', () => {
+    it('`c ? a : b`: the arm the document types; `x instanceof T ? x : …` narrows x to T; untyped names leave the binding as it was', () => {
+      const narrowed =
+        'function f(opts: O) {\n  const { client } = opts;\n  const u =\n    client instanceof Untyped ? client : untyped(client);\n  u.';
+      assert.equal(member('typescript', narrowed, '\n}\n')?.type, 'Untyped');
+      assert.equal(member('typescript', 'function f() {\n  const u = flag ? null : new Pool()\n  u.', '\n}\n')?.type, 'Pool');
+      assert.deepEqual(member('typescript', 'function f() {\n  const u = flag ? makeA() : undefined\n  u.', '\n}\n')?.chain, {
+        callee: 'makeA',
+        steps: [],
+      });
+      assert.deepEqual(member('typescript', 'function f() {\n  const u = flag ? x : y\n  u.', '\n}\n'), { receiver: 'u' });
     });
   });
 
