@@ -464,7 +464,7 @@ function placedOutside(placed: Map<number, ChunkSpan>, rel: string, [a, b]: [num
 }
 
 /** Let pending I/O and other requests run before the next slice of synchronous work. */
-function yieldToEventLoop(): Promise<void> {
+export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import type { Logger } from '../log';
 import type { FileRow } from './index-store';
 import { PromptLayouts } from './render';
+import { yieldToEventLoop } from './retrieval';
 import type { AssembledCompletionPrompt, CompletionContextRequest } from './types';
 import type { WorkspaceIndex } from './workspace';
 
@@ -98,8 +99,6 @@ export function warmUpPlaces(text: string, perFile: number): Array<{ offset: num
   return places;
 }
 
-const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
-
 export async function warmCompletionPath(deps: WarmUpDeps, opts: WarmUpOptions = {}): Promise<WarmUpReport> {
   const assemblies = opts.assemblies ?? 60;
   const perFile = Math.max(1, opts.perFile ?? 2);
@@ -107,14 +106,11 @@ export async function warmCompletionPath(deps: WarmUpDeps, opts: WarmUpOptions =
   const { ws, now } = deps;
   const started = now();
   const report: WarmUpReport = { root: ws.root, assemblies: 0, files: 0, elapsedMs: 0 };
-  const stop = (reason: string) => {
-    report.stopped = reason;
-  };
   let files: FileRow[] = [];
   try {
     files = warmUpFiles(ws.store.files().values(), Math.ceil(assemblies / perFile), opts.maxFileBytes ?? 200_000);
   } catch (err) {
-    stop(`the index could not be read: ${(err as Error).message}`);
+    report.stopped = `the index could not be read: ${(err as Error).message}`;
   }
   outer: for (const f of files) {
     let text: string;
@@ -130,7 +126,7 @@ export async function warmCompletionPath(deps: WarmUpDeps, opts: WarmUpOptions =
       await yieldToEventLoop();
       const why = deps.interrupted() ?? (now() - started >= maxMs ? `its ${maxMs} ms were up` : undefined);
       if (why) {
-        stop(why);
+        report.stopped = why;
         break outer;
       }
       try {
@@ -153,7 +149,7 @@ export async function warmCompletionPath(deps: WarmUpDeps, opts: WarmUpOptions =
         });
       } catch (err) {
         // The root closing under an assembly is a reason to stop, not a failure.
-        stop(deps.interrupted() ?? `an assembly failed: ${(err as Error).message}`);
+        report.stopped = deps.interrupted() ?? `an assembly failed: ${(err as Error).message}`;
         break outer;
       }
       report.assemblies++;
