@@ -8,7 +8,7 @@ import { TokenCounter } from '../../../../daemon/context/budget';
 import { ContextConfigError, parseContextConfig } from '../../../../daemon/context/config';
 import type { IndexProgress } from '../../../../daemon/context/types';
 import { contextDiagnostics, contextSearch, indexProgressParams } from '../../../../daemon/context/rpc';
-import { copyFixtureRepo, cursorAt, makeEngine, tempDir } from './helpers';
+import { copyFixtureRepo, cursorAt, makeEngine, shapesRequest, tempDir } from './helpers';
 
 describe('context/engine', () => {
   let t: ReturnType<typeof tempDir>;
@@ -29,23 +29,8 @@ describe('context/engine', () => {
   });
 
   const shapes = () => readFileSync(join(root, 'src/geometry/shapes.ts'), 'utf8');
-  const complete = (id: string, line: number, over: Record<string, unknown> = {}) => {
-    const { prefix, suffix } = cursorAt(shapes(), line);
-    return engine.assembleCompletion({
-      completionId: id,
-      path: join(root, 'src/geometry/shapes.ts'),
-      languageId: 'typescript',
-      prefix,
-      suffix,
-      line: line - 1,
-      character: 0,
-      recentFiles: [],
-      numCtx: 4096,
-      outputReserve: 128,
-      deadlineMs: 10_000,
-      ...over,
-    });
-  };
+  const complete = (id: string, line: number, over: Record<string, unknown> = {}) =>
+    engine.assembleCompletion({ completionId: id, ...shapesRequest(root, line), ...over });
 
   it('reports progress: indexing, then ready with every file done', () => {
     const last = progress[progress.length - 1];

@@ -1,5 +1,5 @@
 /** Shared helpers of the context-engine tests: temp homes, fixture copies, a quiet logger. */
-import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../../../../daemon/log';
@@ -74,4 +74,20 @@ export async function indexedRepo(
 export function cursorAt(text: string, line: number): { prefix: string; suffix: string } {
   const lines = text.split('\n');
   return { prefix: lines.slice(0, line - 1).join('\n') + (line > 1 ? '\n' : ''), suffix: lines.slice(line - 1).join('\n') };
+}
+
+/** A completion request at the start of a 1-based line of the fixture repository's src/geometry/shapes.ts, as it is on disk now (no completionId). */
+export function shapesRequest(root: string, line: number) {
+  const path = join(root, 'src/geometry/shapes.ts');
+  return {
+    ...cursorAt(readFileSync(path, 'utf8'), line),
+    path,
+    languageId: 'typescript',
+    line: line - 1,
+    character: 0,
+    recentFiles: [],
+    numCtx: 4096,
+    outputReserve: 128,
+    deadlineMs: 10_000,
+  };
 }

@@ -142,14 +142,23 @@ describe('context/retrieval', () => {
     assert.match(late.retrievers.find((x) => x.name === 'bm25')?.reason ?? '', /^deadline (reached|passed)/);
   });
 
-  it('runs only the syntax retrievers when asked to skip BM25 and embeddings, saying why', async () => {
+  /** The index with embeddings active and a vector search that counts its queries (and finds geometry.ts:10). */
+  function countingVectors() {
     const hash = index.store.chunks([index.id('src/geometry.ts', 10)]).get(index.id('src/geometry.ts', 10))!.hash;
-    let searched = 0;
+    const counted = { searched: 0 };
     const active: SemanticStatus = { active: true, embedded: 4, total: 4 };
     const semantic = {
       ...index,
-      vectors: { status: () => active, search: (): Promise<VectorHit[]> => (searched++, Promise.resolve([{ hash, distance: 0.1 }])) },
+      vectors: {
+        status: () => active,
+        search: (): Promise<VectorHit[]> => (counted.searched++, Promise.resolve([{ hash, distance: 0.1 }])),
+      },
     };
+    return { semantic, counted };
+  }
+
+  it('runs only the syntax retrievers when asked to skip BM25 and embeddings, saying why', async () => {
+    const { semantic, counted } = countingVectors();
     const r = await retrieval({ index: semantic }).retrieve({ ...cursor, prefix, skipLexical: 'typing here' });
     assert.deepEqual(
       r.retrievers.map((x) => [x.name, x.status, x.reason]),
@@ -160,24 +169,18 @@ describe('context/retrieval', () => {
         ['bm25', 'skipped', 'typing here'],
       ],
     );
-    assert.equal(searched, 0, 'no query embedded');
+    assert.equal(counted.searched, 0, 'no query embedded');
     assert.ok(r.chunks.every((c) => !c.sources.includes('bm25') && !c.sources.includes('vector')));
     assert.equal(r.chunks[0].file, 'src/geometry.ts', 'the imported definitions still come');
   });
 
   it('skips only the vector search when asked to (no query goes to the embedding model), saying why', async () => {
-    const hash = index.store.chunks([index.id('src/geometry.ts', 10)]).get(index.id('src/geometry.ts', 10))!.hash;
-    let searched = 0;
-    const active: SemanticStatus = { active: true, embedded: 4, total: 4 };
-    const semantic = {
-      ...index,
-      vectors: { status: () => active, search: (): Promise<VectorHit[]> => (searched++, Promise.resolve([{ hash, distance: 0.1 }])) },
-    };
+    const { semantic, counted } = countingVectors();
     const r = await retrieval({ index: semantic }).retrieve({ ...cursor, prefix, skipVector: 'warming up' });
     const runs = Object.fromEntries(r.retrievers.map((x) => [x.name, [x.status, x.reason]]));
     assert.deepEqual(runs.vector, ['skipped', 'warming up']);
     assert.equal(runs.bm25[0], 'done');
-    assert.equal(searched, 0, 'no query embedded');
+    assert.equal(counted.searched, 0, 'no query embedded');
   });
 
   it('adds the vector hits when the search finishes in time, and reports a search that failed', async () => {

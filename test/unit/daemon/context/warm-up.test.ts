@@ -5,7 +5,7 @@ import type { FileRow } from '../../../../daemon/context/index-store';
 import type { CompletionContextRequest } from '../../../../daemon/context/types';
 import { warmCompletionPath, warmUpFiles, warmUpPlaces } from '../../../../daemon/context/warm-up';
 import type { WorkspaceIndex } from '../../../../daemon/context/workspace';
-import { copyFixtureRepo, cursorAt, makeEngine, MemoryLogger, tempDir } from './helpers';
+import { copyFixtureRepo, makeEngine, MemoryLogger, shapesRequest, tempDir } from './helpers';
 
 const row = (path: string, language: string, mtimeMs: number, over: Partial<FileRow> = {}): FileRow => ({
   id: 0,
@@ -181,18 +181,6 @@ describe('context/warm-up', () => {
   });
 
   describe('in the engine', () => {
-    const request = (root: string, text: string, line: number) => ({
-      ...cursorAt(text, line),
-      path: join(root, 'src/geometry/shapes.ts'),
-      languageId: 'typescript',
-      line: line - 1,
-      character: 0,
-      recentFiles: [],
-      numCtx: 4096,
-      outputReserve: 128,
-      deadlineMs: 10_000,
-    });
-
     it('warms after the first index, before indexRoot resolves, and leaves every prompt as it would have been', async () => {
       const t = tempDir('warm-engine');
       try {
@@ -210,11 +198,9 @@ describe('context/warm-up', () => {
           // Prepare mode recorded nothing.
           assert.equal(warm.engine.diagnostics('warm-up'), undefined);
           assert.ok(warm.logger.lines.some((l) => l.includes('completion path warmed with 8 assemblies')));
-          const { readFileSync } = await import('node:fs');
-          const text = readFileSync(join(root, 'src/geometry/shapes.ts'), 'utf8');
           for (const line of [5, 21]) {
-            const a = await warm.engine.assembleCompletion({ ...request(root, text, line), completionId: `w${line}` });
-            const b = await cold.engine.assembleCompletion({ ...request(root, text, line), completionId: `c${line}` });
+            const a = await warm.engine.assembleCompletion({ ...shapesRequest(root, line), completionId: `w${line}` });
+            const b = await cold.engine.assembleCompletion({ ...shapesRequest(root, line), completionId: `c${line}` });
             assert.equal(a.prefix, b.prefix);
             assert.equal(a.suffix, b.suffix);
             assert.ok(a.contextChunks > 0);
@@ -237,13 +223,11 @@ describe('context/warm-up', () => {
       const t = tempDir('warm-asked');
       try {
         const root = copyFixtureRepo(t.dir);
-        const { readFileSync } = await import('node:fs');
-        const text = readFileSync(join(root, 'src/geometry/shapes.ts'), 'utf8');
         const typing = makeEngine(join(t.dir, 'home-typing'), { watch: { enabled: false } }, { warmUp: true }).engine;
         const opening = makeEngine(join(t.dir, 'home-opening'), { watch: { enabled: false } }, { warmUp: { assemblies: 4 } }).engine;
         try {
           const indexing = typing.indexRoot(root);
-          await typing.assembleCompletion({ ...request(root, text, 5), completionId: 'typed' });
+          await typing.assembleCompletion({ ...shapesRequest(root, 5), completionId: 'typed' });
           await indexing;
           const stopped = await typing.warmUpReport(root);
           assert.equal(stopped?.assemblies, 0);
@@ -251,7 +235,7 @@ describe('context/warm-up', () => {
 
           // The extension prepares the active editor as soon as it connects.
           const opened = opening.indexRoot(root);
-          await opening.prepareCompletion(request(root, text, 5));
+          await opening.prepareCompletion(shapesRequest(root, 5));
           await opened;
           const warmed = await opening.warmUpReport(root);
           assert.equal(warmed?.assemblies, 4);
