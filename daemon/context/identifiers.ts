@@ -158,3 +158,8 @@ function joinedTerms(ident: string): string {
   }
   return t;
 }
+
+/** `s` as a regular expression that matches it literally. */
+export function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

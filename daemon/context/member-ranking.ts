@@ -30,7 +30,7 @@ import type { GoValueIndex } from './go-values';
 import { rustMemberMismatch, rustMemberWanted, rustOperatorMethod } from './rust-member-fit';
 import type { MemberSite } from './receiver-members';
 import type { IndexStore } from './index-store';
-import { splitIdentifier } from './identifiers';
+import { escapeRe, splitIdentifier } from './identifiers';
 
 /** How much the workspace's uses through the receiver's name weigh against the name's document frequency (hono: 1 and 2 placed alike, 4 no better). */
 const WORKSPACE_USE_WEIGHT = 2;
@@ -196,7 +196,7 @@ const MAX_SUFFIX_SCAN = 100_000;
 export function receiverUsesBelow(receiver: string, suffix: string): Map<string, number> {
   const out = new Map<string, number>();
   if (receiver === '' || receiver.length > 200) return out;
-  const recv = receiver.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\./g, '\\s*\\??\\.\\s*');
+  const recv = escapeRe(receiver).replace(/\\\./g, '\\s*\\??\\.\\s*');
   const re = new RegExp(`(?<![\\w$.])${recv}[ \\t]*(?:\\?\\.|\\.|::|->)[ \\t]*([A-Za-z_$][\\w$]*)`, 'g');
   for (const m of suffix.slice(0, MAX_SUFFIX_SCAN).matchAll(re)) if (!out.has(m[1])) out.set(m[1], m.index);
   return out;

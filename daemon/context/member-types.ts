@@ -9,6 +9,7 @@
  * Work is bounded: a few steps, a few declaring types (and their bases) per step, and
  * only the chunks of the members named.
  */
+import { escapeRe } from './identifiers';
 import { plainType } from './syntax/bindings';
 import type { DefinitionSite, SyntaxFacts } from './syntax/facts';
 import { TYPE_KINDS } from './syntax/facts';
@@ -351,8 +352,4 @@ function goResult(after: string, part: number): string | undefined {
   if (!text.startsWith('(')) return part === 0 ? /^[*\w.[\]]+/.exec(text)?.[0] : undefined;
   const close = closing(text, 1);
   return close < 0 ? undefined : parameterTypes(text.slice(1, close))[part]?.trim();
-}
-
-export function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

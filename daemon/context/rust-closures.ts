@@ -11,7 +11,8 @@ import type { CallbackParam, TypeRef } from './syntax/bindings';
 import type { SyntaxFacts } from './syntax/facts';
 import { TYPE_KINDS } from './syntax/facts';
 import { plainType, splitTop } from './syntax/type-names';
-import { escapeRe, isType } from './member-types';
+import { escapeRe } from './identifiers';
+import { isType } from './member-types';
 
 const MAX_DECLARATIONS = 4;
 

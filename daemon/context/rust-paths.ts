@@ -7,7 +7,7 @@
  * Read from the last 16 KB of the prefix: the closest path ending in the type's name wins.
  */
 import type { DefinitionSite, ResolvedImport } from './syntax/facts';
-import { escapeRe } from './member-types';
+import { escapeRe } from './identifiers';
 
 const TAIL = 16 * 1024;
 const NOT_MODULES = new Set(['crate', 'self', 'super', 'std', 'core', 'alloc']);

@@ -18,7 +18,8 @@ import { plainType } from './syntax/bindings';
 import { ARRAY_CALLBACKS } from './syntax/ts-elements';
 import type { DefinitionSite, SyntaxFacts } from './syntax/facts';
 import { TYPE_KINDS } from './syntax/facts';
-import { escapeRe, isType } from './member-types';
+import { escapeRe } from './identifiers';
+import { isType } from './member-types';
 
 interface Signature {
   /** The text inside the parameter list's parentheses. */

@@ -5,6 +5,7 @@
  * signatures. The operands are read from the constant's indexed chunk; the caller keeps those the
  * workspace declares as types.
  */
+import { escapeRe } from './identifiers';
 import { TYPE_KINDS, type SyntaxFacts } from './syntax/facts';
 
 /** The constant's initialiser is read this far. */
@@ -12,7 +13,7 @@ const MAX_INIT = 400;
 
 /** The names a constant's initialiser can hand out: a name, either arm of `c ? A : B`, either side of `??`/`||`. */
 export function heldNames(text: string, name: string): string[] {
-  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const n = escapeRe(name);
   const m = new RegExp(`\\b(?:const|let|var)\\s+${n}\\s*(?::[^=\\n]*)?=(?![=>])`).exec(text);
   if (!m) return [];
   const init = statement(text.slice(m.index + m[0].length, m.index + m[0].length + MAX_INIT));
