@@ -222,8 +222,10 @@ describe('packaging: the VSIX', function () {
       'extension/node_modules/apache-arrow/Arrow.node.js',
       'extension/node_modules/flatbuffers/js/flatbuffers.js',
       'extension/node_modules/tiktoken/package.json',
-      'extension/node_modules/tiktoken/tiktoken.cjs',
-      'extension/node_modules/tiktoken/tiktoken_bg.wasm',
+      'extension/node_modules/tiktoken/lite/tiktoken.cjs',
+      'extension/node_modules/tiktoken/lite/tiktoken_bg.wasm',
+      'extension/node_modules/tiktoken/encoders/cl100k_base.json',
+      'extension/node_modules/tiktoken/encoders/o200k_base.json',
     ];
     for (const f of required) assert.ok(names.has(f), `${f} missing`);
     const lancedbNative = [...names].filter(
@@ -252,7 +254,10 @@ describe('packaging: the VSIX', function () {
       [/better-sqlite3\/(src|deps)\//, "better-sqlite3's C sources"],
       [/better-sqlite3\/build\/Release\/(obj|obj\.target)\//, 'native build objects'],
       [/better-sqlite3\/build\/Release\/(test_extension\.node|sqlite3\.a)$/, 'native build leftovers'],
-      [/tiktoken\/(encoders|lite)\//, "tiktoken's lite build and raw encoder files (the full wasm embeds the ranks)"],
+      [
+        /tiktoken\/(tiktoken_bg\.wasm|tiktoken\.cjs|encoders\/(?!(cl100k_base|o200k_base)\.json$).*)$/,
+        "tiktoken's full build (its wasm embeds every encoding's ranks) or rank files of encodings the daemon cannot use",
+      ],
       [/apache-arrow\/(src|bin)\//, "apache-arrow's sources and CLI"],
       [/\.mjs$/, 'ES module duplicates of the CommonJS builds the daemon loads'],
     ];
@@ -334,10 +339,15 @@ const { join } = require('node:path');
   db.prepare('INSERT INTO chunks(body) VALUES (?)').run('function parseConfig(path)');
   const hits = db.prepare("SELECT bm25(chunks) AS score FROM chunks WHERE chunks MATCH 'parseConfig'").all();
   db.close();
-  const { get_encoding } = require('tiktoken');
-  const enc = get_encoding('cl100k_base');
-  const tokens = enc.encode('hello world').length;
-  enc.free();
+  // As daemon/context/budget.ts loads it: the lite build and the two rank files it may read.
+  const { Tiktoken } = require('tiktoken/lite');
+  let tokens = 0;
+  for (const name of ['cl100k_base', 'o200k_base']) {
+    const r = JSON.parse(require('node:fs').readFileSync(require.resolve('tiktoken/encoders/' + name + '.json'), 'utf8'));
+    const enc = new Tiktoken(r.bpe_ranks, r.special_tokens, r.pat_str);
+    tokens += enc.encode('hello world').length;
+    enc.free();
+  }
   const arrow = require('apache-arrow');
   const table = arrow.tableFromArrays({ x: Float32Array.from([1, 2]) });
   const lancedb = require('@lancedb/lancedb');
@@ -365,7 +375,7 @@ const { join } = require('node:path');
       assert.deepEqual(out, {
         node: BUNDLED_NODE_VERSION,
         fts: 1,
-        tokens: 2,
+        tokens: 4,
         rows: 2,
         nearest: 1,
         tree: '(source_file (package_clause (package_identifier)) (function_declaration name: (identifier) parameters: (parameter_list) body: (block)))',
