@@ -57,12 +57,13 @@ class ReadOnlyIndex implements LexicalReader {
     readonly instance: number,
   ) {
     this.db = new Database(file, { readonly: true, fileMustExist: true });
-    // As the daemon's connection: hot pages cached (bounded), the rest read through a memory map.
-    // A second map of the same file counts the pages both touch twice in the daemon's RSS (about
-    // 15 MB over 300 completions on bench:context's tree); reading them through read() instead
-    // made each query ~0.6 ms slower (p50 3.8 against 3.2 ms).
-    this.db.pragma('cache_size = -8000');
-    this.db.pragma('mmap_size = 268435456');
+    // No memory map here: the daemon's connection maps the same file, and a second map counts
+    // every page both touch twice in the daemon's RSS (28 MB after tandemd's warm-up on
+    // bench:context's tree, whose full-text tables, all this thread reads, are 12 MB). A page
+    // cache that holds those tables reads them as fast as the map did (BM25 query p50 1.1 ms
+    // either way; with the 8 MB cache this connection had, 1.8 ms), and costs at most 16 MB.
+    this.db.pragma('cache_size = -16000');
+    this.db.pragma('mmap_size = 0');
     this.bm25Stmt = this.db.prepare(BM25_SQL);
     this.dfStmt = this.db.prepare(DOC_FREQUENCY_SQL);
     this.rangeStmt = this.db.prepare<[string, number], [string, number]>(VOCABULARY_RANGE_SQL).raw();
