@@ -152,7 +152,7 @@ export class IndexStore {
       df: db.prepare<[string], { doc: number }>(DOC_FREQUENCY_SQL),
       chunkSpansByIds: db.prepare<[string], ChunkSpan>(
         `SELECT c.id AS id, f.path AS path, c.start_line AS startLine, c.end_line AS endLine
-         FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id IN (SELECT value FROM json_each(?))`,
+         FROM chunks c INDEXED BY chunks_span JOIN files f ON f.id = c.file_id WHERE c.id IN (SELECT value FROM json_each(?))`,
       ),
       chunksByIds: db.prepare<[string], Omit<ChunkRow, 'symbols'> & { symbols: string }>(
         `SELECT c.id AS id, f.path AS path, f.language AS language, c.start_line AS startLine, c.end_line AS endLine,
