@@ -159,6 +159,7 @@ export class TandemContextEngine implements ContextEngine {
                     : undefined,
             now: this.now,
             logger: this.logger,
+            searchReady: () => this.lexical.ready(),
           },
           opts,
         ),

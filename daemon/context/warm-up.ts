@@ -51,6 +51,20 @@ export interface WarmUpDeps {
   interrupted: () => string | undefined;
   now: () => number;
   logger: Logger;
+  /**
+   * Starts the search thread and settles once it answers queries or cannot (lexical-search.ts
+   * `LexicalThread.ready`). Awaited before the first assembly: a user's completions search there,
+   * and the assemblies of a thread still starting would search on the daemon's thread instead,
+   * warming the fallback and mapping the full-text index into memory a second time.
+   */
+  searchReady?: () => Promise<unknown>;
+}
+
+/** `promise`, or undefined after `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, Math.max(0, ms))))]);
+  clearTimeout(timer);
 }
 
 /**
@@ -112,6 +126,7 @@ export async function warmCompletionPath(deps: WarmUpDeps, opts: WarmUpOptions =
   } catch (err) {
     report.stopped = `the index could not be read: ${(err as Error).message}`;
   }
+  if (files.length > 0 && deps.searchReady) await within(deps.searchReady(), maxMs);
   outer: for (const f of files) {
     let text: string;
     try {

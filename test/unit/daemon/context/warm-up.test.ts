@@ -178,6 +178,38 @@ describe('context/warm-up', () => {
         cleanup();
       }
     });
+
+    it('waits for the search thread before its first assembly, and no longer than its time allows', async () => {
+      const { ws, cleanup } = fakeRoot({ 'a.ts': 'x\ny\n' });
+      try {
+        const order: string[] = [];
+        const prepare = async () => {
+          order.push('assembly');
+          return { prefix: '', suffix: '', layout: 'comments' as const, tokens: 0, contextChunks: 0, elapsedMs: 0 };
+        };
+        const base = { ws, prepare, interrupted: () => undefined, now: () => performance.now(), logger: new MemoryLogger() };
+        let started = 0;
+        const searchReady = () => {
+          started++;
+          return new Promise<boolean>((r) => setTimeout(() => (order.push('thread ready'), r(true)), 30));
+        };
+        const report = await warmCompletionPath({ ...base, searchReady }, { assemblies: 2 });
+        assert.equal(started, 1);
+        assert.deepEqual(order, ['thread ready', 'assembly', 'assembly']);
+        assert.equal(report.assemblies, 2);
+
+        // A thread that never starts: the warm-up goes on once its time is up (and then stops, having none left).
+        order.length = 0;
+        const stuck = await warmCompletionPath({ ...base, searchReady: () => new Promise<boolean>(() => undefined) }, { maxMs: 50 });
+        assert.deepEqual(order, []);
+        assert.equal(stuck.stopped, 'its 50 ms were up');
+        // One that fails to start: the assemblies run (on the daemon's thread, as a user's would).
+        const failed = await warmCompletionPath({ ...base, searchReady: () => Promise.reject(new Error('no worker')) }, { assemblies: 1 });
+        assert.equal(failed.assemblies, 1);
+      } finally {
+        cleanup();
+      }
+    });
   });
 
   describe('in the engine', () => {
