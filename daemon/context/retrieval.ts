@@ -276,16 +276,7 @@ export class Retrieval {
         reason: `not waited for: recent searches took ~${roundMs(expectedVectorMs)} ms, ${roundMs(Math.max(0, deadline - now()))} ms were left; it finishes in the background`,
       });
     } else if (vectorPromise) {
-      const remaining = deadline - now();
-      let timer: NodeJS.Timeout | undefined;
-      const ids = await Promise.race([
-        vectorPromise,
-        new Promise<undefined>((r) => {
-          if (remaining === Infinity) return;
-          timer = setTimeout(() => r(undefined), Math.max(0, remaining));
-        }),
-      ]);
-      clearTimeout(timer);
+      const ids = await raceTimer(vectorPromise, deadline - now(), undefined);
       if (ids) lists.vector = ids;
       else if (!vectorDone) {
         vectorAbandoned = true;
@@ -403,18 +394,10 @@ export class Retrieval {
     const hedgeAt = startedAt + Math.max(LEXICAL_HEDGE_MIN_MS, 3 * this.lexicalLatency.ewmaMs);
     const slow = hedgeAt < deadline;
     const wait = (slow ? hedgeAt : deadline) - this.deps.now();
-    let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([
-        pending,
-        new Promise<'slow' | 'timeout'>((r) => {
-          if (wait !== Infinity) timer = setTimeout(() => r(slow ? 'slow' : 'timeout'), Math.max(0, wait));
-        }),
-      ]);
+      return await raceTimer(pending, wait, slow ? ('slow' as const) : ('timeout' as const));
     } catch {
       return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -466,6 +449,24 @@ function placedOutside(placed: Map<number, ChunkSpan>, rel: string, [a, b]: [num
 /** Let pending I/O and other requests run before the next slice of synchronous work. */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * `promise`'s value, or `late` once `ms` have passed first (never, for Infinity); the timer is
+ * cleared either way. A rejection of `promise` rejects.
+ */
+export async function raceTimer<T, U>(promise: Promise<T>, ms: number, late: U): Promise<T | U> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<U>((r) => {
+        if (ms !== Infinity) timer = setTimeout(() => r(late), Math.max(0, ms));
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { Logger } from '../log';
 import type { FileRow } from './index-store';
 import { PromptLayouts } from './render';
-import { yieldToEventLoop } from './retrieval';
+import { raceTimer, yieldToEventLoop } from './retrieval';
 import type { AssembledCompletionPrompt, CompletionContextRequest } from './types';
 import type { WorkspaceIndex } from './workspace';
 
@@ -58,13 +58,6 @@ export interface WarmUpDeps {
    * warming the fallback and mapping the full-text index into memory a second time.
    */
   searchReady?: () => Promise<unknown>;
-}
-
-/** `promise`, or undefined after `ms`. */
-async function within(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, Math.max(0, ms))))]);
-  clearTimeout(timer);
 }
 
 /**
@@ -126,7 +119,12 @@ export async function warmCompletionPath(deps: WarmUpDeps, opts: WarmUpOptions =
   } catch (err) {
     report.stopped = `the index could not be read: ${(err as Error).message}`;
   }
-  if (files.length > 0 && deps.searchReady) await within(deps.searchReady(), maxMs);
+  if (files.length > 0 && deps.searchReady)
+    await raceTimer(
+      deps.searchReady().catch(() => undefined),
+      maxMs,
+      undefined,
+    );
   outer: for (const f of files) {
     let text: string;
     try {
