@@ -64,6 +64,9 @@ const BM25_WEIGHTS = [6, 2, 1];
 
 /** The ranked FTS5 query and the document-frequency lookup (also run, read-only, by the search thread: lexical-worker.ts). */
 export const BM25_SQL = `SELECT rowid AS id, -bm25(chunks_fts, ${BM25_WEIGHTS.join(', ')}) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?`;
+/** Where chunks are, by id (a JSON array): from the covering index (schema 7), never the rows with their text. */
+export const CHUNK_SPANS_SQL = `SELECT c.id AS id, f.path AS path, c.start_line AS startLine, c.end_line AS endLine
+  FROM chunks c INDEXED BY chunks_span JOIN files f ON f.id = c.file_id WHERE c.id IN (SELECT value FROM json_each(?))`;
 export const DOC_FREQUENCY_SQL = 'SELECT doc FROM chunks_vocab WHERE term = ?';
 /** The vocabulary in term order from after a term, a page at a time (the search thread reads it whole). */
 export const VOCABULARY_RANGE_SQL = 'SELECT term, doc FROM chunks_vocab WHERE term > ? ORDER BY term LIMIT ?';
@@ -150,10 +153,7 @@ export class IndexStore {
       insertSymbol: db.prepare('INSERT INTO symbols(name, chunk_id, file_id, line, kind, container) VALUES (?, ?, ?, ?, ?, ?)'),
       bm25: db.prepare<[string, number], { id: number; score: number }>(BM25_SQL),
       df: db.prepare<[string], { doc: number }>(DOC_FREQUENCY_SQL),
-      chunkSpansByIds: db.prepare<[string], ChunkSpan>(
-        `SELECT c.id AS id, f.path AS path, c.start_line AS startLine, c.end_line AS endLine
-         FROM chunks c INDEXED BY chunks_span JOIN files f ON f.id = c.file_id WHERE c.id IN (SELECT value FROM json_each(?))`,
-      ),
+      chunkSpansByIds: db.prepare<[string], ChunkSpan>(CHUNK_SPANS_SQL),
       chunksByIds: db.prepare<[string], Omit<ChunkRow, 'symbols'> & { symbols: string }>(
         `SELECT c.id AS id, f.path AS path, f.language AS language, c.start_line AS startLine, c.end_line AS endLine,
                 c.hash AS hash, c.symbols AS symbols, c.text AS text, c.context AS context

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { chunkText } from '../../../../daemon/context/chunker';
-import { IndexStore, SCHEMA_VERSION } from '../../../../daemon/context/index-store';
+import { CHUNK_SPANS_SQL, IndexStore, SCHEMA_VERSION } from '../../../../daemon/context/index-store';
 import { tempDir } from './helpers';
 
 const SOURCE = Array.from({ length: 40 }, (_, i) => `export function f${i}(x: number): number {\n  return x + ${i};\n}\n`).join('\n');
@@ -33,13 +33,8 @@ describe('context/index-store', () => {
         const row = rows.get(id)!;
         assert.deepEqual(spans.get(id), { id, path: row.path, startLine: row.startLine, endLine: row.endLine });
       }
-      // The plan of the same statement: the covering index, no visit of the table.
-      const plan = store.db
-        .prepare(
-          `EXPLAIN QUERY PLAN SELECT c.id, f.path, c.start_line, c.end_line FROM chunks c INDEXED BY chunks_span
-           JOIN files f ON f.id = c.file_id WHERE c.id IN (SELECT value FROM json_each(?))`,
-        )
-        .all('[1]') as Array<{ detail: string }>;
+      // The plan of the store's statement: the covering index, no visit of the table.
+      const plan = store.db.prepare(`EXPLAIN QUERY PLAN ${CHUNK_SPANS_SQL}`).all('[1]') as Array<{ detail: string }>;
       assert.ok(
         plan.some((p) => /COVERING INDEX chunks_span/.test(p.detail)),
         plan.map((p) => p.detail).join('; '),
