@@ -2,9 +2,11 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Logger } from '../../../../daemon/log';
 import { parseContextConfig, type ContextConfigInput } from '../../../../daemon/context/config';
 import { TandemContextEngine, type TandemContextEngineDeps } from '../../../../daemon/context/engine';
+import { IndexStore } from '../../../../daemon/context/index-store';
 
 export const FIXTURES = join(__dirname, '..', '..', '..', 'fixtures');
 
@@ -22,6 +24,18 @@ export class MemoryLogger implements Logger {
   error(m: string) {
     this.lines.push(`error ${m}`);
   }
+}
+
+/**
+ * An index file made to look as an older schema left it (`undo`: SQL removing what that schema
+ * lacked, then `user_version = version`), opened again as this code opens it: the migrations run.
+ */
+export function reopenAsSchema(file: string, version: number, undo: string): IndexStore {
+  const db = new Database(file);
+  db.exec(undo);
+  db.pragma(`user_version = ${version}`);
+  db.close();
+  return new IndexStore(file);
 }
 
 /** A fresh temp dir (realpath'd) removed by the returned cleanup. */

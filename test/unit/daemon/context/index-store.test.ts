@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { chunkText } from '../../../../daemon/context/chunker';
 import { CHUNK_SPANS_SQL, IndexStore, SCHEMA_VERSION } from '../../../../daemon/context/index-store';
-import { tempDir } from './helpers';
+import { reopenAsSchema, tempDir } from './helpers';
 
 const SOURCE = Array.from({ length: 40 }, (_, i) => `export function f${i}(x: number): number {\n  return x + ${i};\n}\n`).join('\n');
 
@@ -50,11 +49,7 @@ describe('context/index-store', () => {
     const counts = before.counts();
     before.close();
     // What schema 6 wrote: everything but the span index.
-    const db = new Database(file);
-    db.exec('DROP INDEX chunks_span');
-    db.pragma('user_version = 6');
-    db.close();
-    const store = new IndexStore(file);
+    const store = reopenAsSchema(file, 6, 'DROP INDEX chunks_span');
     try {
       assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
       assert.deepEqual(store.counts(), counts, 'nothing emptied: the index is derived from the rows');

@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { importsRetriever, type ImportSignals } from '../../../../daemon/context/imports-retriever';
-import { IndexStore, SCHEMA_VERSION } from '../../../../daemon/context/index-store';
+import { SCHEMA_VERSION } from '../../../../daemon/context/index-store';
 import { isTestPath, memberUsesIn, WorkspaceMemberUses } from '../../../../daemon/context/member-uses';
 import { storeDirFor } from '../../../../daemon/context/workspace';
-import { indexedRepo } from './helpers';
+import { indexedRepo, reopenAsSchema } from './helpers';
 
 /** A member whose body is long enough for a chunk of its own. */
 const member = (head: string) => [
@@ -187,11 +186,7 @@ describe('context/member-uses: members used through each receiver name across th
     const file = join(storeDirFor(home, root), 'index.db');
     await repo.engine.dispose();
     // What schema 4 wrote: no member_uses table.
-    const db = new Database(file);
-    db.exec('DROP TABLE member_uses');
-    db.pragma('user_version = 4');
-    db.close();
-    const store = new IndexStore(file);
+    const store = reopenAsSchema(file, 4, 'DROP TABLE member_uses');
     try {
       assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
       assert.deepEqual(store.counts(), { files: 0, chunks: 0 }, 'emptied, so that the next walk records every file');

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { contentHash } from '../../../../../daemon/context/chunker';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { analyzeForIndex } from '../../../../../daemon/context/file-analysis';
 import { IndexStore, SCHEMA_VERSION } from '../../../../../daemon/context/index-store';
 import { rustBlanketImpls, rustBlanketsOfChunks, rustTraitsImplemented } from '../../../../../daemon/context/syntax/rust-blankets';
-import { tempDir } from '../helpers';
+import { reopenAsSchema, tempDir } from '../helpers';
 import { memoryIndex } from '../memory-index';
 
 describe('context/syntax/rust-blankets: blanket impls and the traits an impl implements for a type', () => {
@@ -90,11 +89,7 @@ describe('context/syntax/rust-blankets: blanket impls and the traits an impl imp
       );
       store.close();
       // What schema 5 wrote: no rust_blankets table, and files indexed without their blanket impls.
-      const db = new Database(file);
-      db.exec('DROP TABLE rust_blankets');
-      db.pragma('user_version = 5');
-      db.close();
-      const reopened = new IndexStore(file);
+      const reopened = reopenAsSchema(file, 5, 'DROP TABLE rust_blankets');
       try {
         assert.equal(reopened.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
         assert.deepEqual(reopened.counts(), { files: 0, chunks: 0 });
