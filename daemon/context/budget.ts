@@ -6,12 +6,12 @@
  * is sent, so an assembly is never over its budget.
  */
 import { readFileSync } from 'node:fs';
-import type { TiktokenEncoding } from 'tiktoken';
 import { Tiktoken } from 'tiktoken/lite';
+import type { ContextConfig } from './config';
 import { PretokenCounter, batchCounter } from './pretokens';
 
-/** The encodings a counter may use (config `context.tokenizer`). */
-export type CounterEncoding = Extract<TiktokenEncoding, 'cl100k_base' | 'o200k_base'>;
+/** The encodings a counter may use: those config `context.tokenizer` allows. */
+export type CounterEncoding = ContextConfig['tokenizer'];
 
 /**
  * An encoder from tiktoken's lite build and the one rank file it needs. The full build's
