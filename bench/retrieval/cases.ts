@@ -11,7 +11,10 @@
  *  2. Uses: identifier tokens outside import statements and outside binding positions
  *     (declaration names, parameters, assignment targets, patterns).
  *  3. A case is the first use in a file F of an unambiguous name defined in another file G
- *     and not bound anywhere in F (so F's own code cannot answer it). The cursor sits at
+ *     and not bound anywhere in F (so F's own code cannot answer it). After `value.` (a
+ *     local, a parameter, `this`/`self`) a name is ambiguous too when the language's
+ *     standard library has a public method of that name (bench/retrieval/stdlib.ts): `tx.send`
+ *     on a Rust channel or `parts.push` on an array is not the repository's `send`/`push`. The cursor sits at
  *     the start of that identifier; the prefix is everything before it, the suffix is
  *     the file from the next line on (the rest of the current line is being typed). Gold
  *     is G's chunk holding the definition line: a retrieved item is right when it is from
@@ -122,7 +125,7 @@ interface FileFacts {
   defs: Array<{ name: string; line: number }>;
   bound: Set<string>;
   /** `qualifier` is the simple name before `.`/`::` of a member use (`this`, `c`, `pkg`), null for a longer expression. */
-  uses: Array<{ name: string; start: number; row: number; col: number; member: boolean; qualifier?: string | null }>;
+  uses: Array<{ name: string; start: number; row: number; col: number; member: boolean; qualifier?: string | null; path?: boolean }>;
   /** Names an import statement of this repository's own modules brings in. */
   importedNames: Set<string>;
   /** Names bound by imports of other packages (npm, the standard library, crates, …). */
@@ -249,9 +252,10 @@ function factsOf(root: Node, language: BenchLanguage, internal: (text: string) =
         else {
           const prev = node.previousSibling;
           const member = prev !== null && (prev.type === '.' || prev.type === '::' || prev.type === '->');
+          const path = member && prev.type === '::';
           const q = member ? prev.previousSibling : null;
           const qualifier = q && q.childCount === 0 && /identifier$|^(this|self|super|crate)$/.test(q.type) ? q.text : null;
-          uses.push({ name, start: node.startIndex, row: node.startPosition.row, col: node.startPosition.column, member, qualifier });
+          uses.push({ name, start: node.startIndex, row: node.startPosition.row, col: node.startPosition.column, member, qualifier, path });
         }
       }
       if (cursor.gotoFirstChild()) {
@@ -274,8 +278,14 @@ const sha = (s: string) => createHash('sha1').update(s).digest('hex');
 export async function buildCases(
   files: SourceFile[],
   language: BenchLanguage,
-  opts: { perFile: number; maxCases: number; modules: RepoModules },
-): Promise<{ cases: Case[]; candidates: number; unambiguousNames: number; declaringFiles: Map<string, string[]> }> {
+  opts: { perFile: number; maxCases: number; modules: RepoModules; stdlibMembers?: Set<string> },
+): Promise<{
+  cases: Case[];
+  candidates: number;
+  stdlibAmbiguous: number;
+  unambiguousNames: number;
+  declaringFiles: Map<string, string[]>;
+}> {
   const facts = new Map<string, FileFacts>();
   // Python top-level modules and packages; Java packages (declared by the files).
   const pyTop = new Set<string>();
@@ -319,6 +329,7 @@ export async function buildCases(
   for (const s of sites.values()) if (s.length === 1) unambiguousNames++;
   const texts = new Map(files.map((f) => [f.rel, f.text]));
   const candidates: Array<Case & { key: string }> = [];
+  let stdlibAmbiguous = 0;
   for (const [file, fx] of facts) {
     const own = new Set(fx.defs.map((d) => d.name));
     const seen = new Set<string>();
@@ -337,6 +348,12 @@ export async function buildCases(
         if (!q) continue;
         if (fx.externalNames.has(q)) continue;
         if (!(SELF.has(q) || repoNames.has(q) || fx.importedNames.has(q) || fx.bound.has(q))) continue;
+        // A value's member the standard library also has (`tx.send`, `parts.push`, `err.Error`): which
+        // one it is depends on the value's type, so the repository's is no single right answer.
+        if (opts.stdlibMembers?.has(u.name) && !u.path && (SELF.has(q) || fx.bound.has(q))) {
+          stdlibAmbiguous++;
+          continue;
+        }
       } else if (!fx.importedNames.has(u.name)) {
         // A bare name from another file: only Go and Java see their package's names without an import.
         if (language !== 'go' && language !== 'java') continue;
@@ -364,5 +381,5 @@ export async function buildCases(
   cases.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   const declaringFiles = new Map<string, string[]>();
   for (const [name, list] of sites) declaringFiles.set(name, [...new Set(list.map((x) => x.file))]);
-  return { cases, candidates: candidates.length, unambiguousNames, declaringFiles };
+  return { cases, candidates: candidates.length, stdlibAmbiguous, unambiguousNames, declaringFiles };
 }
