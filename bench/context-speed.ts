@@ -30,7 +30,8 @@
  * Targets (2-core machine, 5,000 files): cold index ≤ 10 s, completion assembly p95 ≤ 10 ms,
  * RSS after indexing ≤ 300 MB (issue 13). Prints JSON; never asserts.
  *
- *   npm run bench:context [-- PATH --files 5000 --samples 300 --skip-whole-tree --runtime bundled --v8-flags '' --no-warm-up]
+ *   npm run bench:context [-- PATH --files 5000 --samples 300 --skip-whole-tree --runtime bundled --v8-flags '' --no-warm-up
+ *                             --cpu-profile first-visits.cpuprofile]
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,6 +59,8 @@ const { values, positionals } = parseArgs({
     'v8-flags': { type: 'string' },
     // Leave out the warm-up tandemd runs after the first index (to measure what it saves).
     'no-warm-up': { type: 'boolean', default: false },
+    // Write a V8 CPU profile of the first-visit completions (completionAssembly) to this file (.cpuprofile).
+    'cpu-profile': { type: 'string' },
   },
 });
 if (values.runtime !== 'current' && values.runtime !== 'bundled')
@@ -225,6 +228,24 @@ async function whileTyping(engine: TandemContextEngine, candidates: Array<{ path
   return series;
 }
 
+/** A V8 CPU profile of this thread from now (node:inspector), written to a file on `stop`. */
+async function startProfile(): Promise<{ stop: (file: string) => Promise<void> }> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return {
+    stop: async (file) => {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      process.stderr.write(`bench:context: CPU profile of the first visits in ${file}\n`);
+    },
+  };
+}
+
 async function main() {
   const { loadavg } = await import('node:os');
   const loadStart = loadavg().map(r1);
@@ -246,6 +267,7 @@ async function main() {
   const engineMs: number[] = [];
   let withContext = 0;
   let timeouts = 0;
+  const profiler = values['cpu-profile'] ? await startProfile() : undefined;
   for (let i = 0; i < SAMPLES && candidates.length > 0; i++) {
     const f = candidates[Math.floor(rand() * candidates.length)];
     const text = readFileSync(join(engine.roots()[0], f.path), 'utf8');
@@ -278,6 +300,8 @@ async function main() {
     if (a.contextChunks > 0) withContext++;
     if (engine.diagnostics(`s${i}`)!.retrievers.some((r) => r.status === 'timeout')) timeouts++;
   }
+
+  if (profiler) await profiler.stop(resolve(values['cpu-profile']!));
 
   // 1b. The same on other files as the extension drives it: the file is brought into view
   // (`tandem/completion/prepare` at the cursor, not timed), then one character is typed there.
