@@ -44,6 +44,7 @@ import { splitTop } from './syntax/type-names';
 import { qualified } from './go-qualified';
 import { goEnclosingHeaders, goScopeLines } from './go-enclosing';
 import { goLiteralKeysBelow, goLiteralMismatch } from './go-literal';
+import { closingIndex } from './syntax/brackets';
 
 /**
  * A value of a type (its text, spaces removed); `values` of a count; `pointer`: the type after a `*`;
@@ -412,12 +413,7 @@ export function parameterText(decl: string, i: number, methods = false): { type:
 
 /** The index of the `)` closing the `(` before `from` in `s` (-1 when the line does not close it). */
 export function closing(s: string, from: number): number {
-  let depth = 1;
-  for (let i = from; i < s.length; i++) {
-    if (s[i] === '(') depth++;
-    else if (s[i] === ')' && --depth === 0) return i;
-  }
-  return -1;
+  return closingIndex(s, from - 1, '(', ')');
 }
 
 /** The type of each parameter of a list (`a, b int, c ...string` → int, int, ...string; `int, string` unnamed). */

@@ -13,6 +13,7 @@ import { TYPE_KINDS } from './syntax/facts';
 import { plainType, splitTop } from './syntax/type-names';
 import { escapeRe } from './identifiers';
 import { isType } from './member-types';
+import { closingIndex } from './syntax/brackets';
 
 const MAX_DECLARATIONS = 4;
 
@@ -97,11 +98,7 @@ function boundOf(name: string, generics: string, where: string): string | undefi
   return undefined;
 }
 
+/** The bracket closing the one at `open`, within the 4,000 characters a declaration is read to. */
 function closing(text: string, open: number, o: string, c: string): number {
-  let depth = 0;
-  for (let i = open; i < text.length && i < open + 4000; i++) {
-    if (text[i] === o) depth++;
-    else if (text[i] === c && !(c === '>' && text[i - 1] === '-') && --depth === 0) return i;
-  }
-  return -1;
+  return closingIndex(text, open, o, c, 4000);
 }

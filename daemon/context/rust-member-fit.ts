@@ -14,6 +14,7 @@
  */
 import type { ChunkRow } from './index-store';
 import type { DefinitionSite } from './syntax/facts';
+import { closingIndex } from './syntax/brackets';
 
 export interface RustSignature {
   /** Takes `self` (`&self`, `&mut self`, `self: Pin<&mut Self>`): called on a value, not on the type. */
@@ -74,14 +75,8 @@ function skipSpace(s: string, i: number): number {
 
 /** The index after the bracket closing the one at `i` (`->` inside generics is no bracket), or -1. */
 function closing(s: string, i: number, open: string, close: string): number {
-  let depth = 0;
-  for (let j = i; j < s.length; j++) {
-    const c = s[j];
-    if (c === '-' && s[j + 1] === '>') j++;
-    else if (c === open) depth++;
-    else if (c === close && --depth === 0) return j + 1;
-  }
-  return -1;
+  const end = closingIndex(s, i, open, close);
+  return end < 0 ? -1 : end + 1;
 }
 
 /** What the position before `x.` wants of a Rust member, or undefined when it says nothing. */

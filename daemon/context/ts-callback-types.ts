@@ -20,6 +20,7 @@ import type { DefinitionSite, SyntaxFacts } from './syntax/facts';
 import { TYPE_KINDS } from './syntax/facts';
 import { escapeRe } from './identifiers';
 import { isType } from './member-types';
+import { closingIndex } from './syntax/brackets';
 
 interface Signature {
   /** The text inside the parameter list's parentheses. */
@@ -365,24 +366,13 @@ function typeText(text: string): string | undefined {
 
 /** The text between `open` at the start of `text` and its matching `close`. */
 function balanced(text: string, open: string, close: string, max = MAX_TEXT): string | undefined {
-  let depth = 0;
-  for (let i = 0; i < text.length && i < max; i++) {
-    const c = text[i];
-    if (c === open) depth++;
-    else if (c === close && --depth === 0) return text.slice(1, i);
-  }
-  return undefined;
+  const end = closingIndex(text, 0, open, close, max);
+  return end < 0 ? undefined : text.slice(1, end);
 }
 
 /** The text inside `<…>` at the start of `text` (an arrow's `=>` is not a closing bracket). */
 function balancedAngle(text: string): string | undefined {
-  let depth = 0;
-  for (let i = 0; i < text.length && i < MAX_TEXT; i++) {
-    const c = text[i];
-    if (c === '<') depth++;
-    else if (c === '>' && text[i - 1] !== '=' && --depth === 0) return text.slice(1, i);
-  }
-  return undefined;
+  return balanced(text, '<', '>');
 }
 
 /** Index of `ch` at bracket depth 0 (`=>`'s `>` does not close), or -1. */

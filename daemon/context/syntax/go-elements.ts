@@ -7,6 +7,7 @@
  * the operand; member-types.ts reads a field's or a function's declared type through
  * `goElementOf` when the collection is a field or a result the index declares.
  */
+import { closingIndex } from './brackets';
 
 /** The element (`key`: the map key) type's text of a Go collection type's text, or undefined when it is not one (or the element is an index). */
 export function goElementOf(typeText: string, key = false): string | undefined {
@@ -32,12 +33,7 @@ export function goRangesElements(typeText: string): boolean {
 
 /** The index of the `]` closing the `[` at `open`, or -1. */
 function closingBracket(s: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    if (s[i] === '[') depth++;
-    else if (s[i] === ']' && --depth === 0) return i;
-  }
-  return -1;
+  return closingIndex(s, open, '[', ']');
 }
 
 /** Whether a Go type's text can name members: not a slice, array, map, channel or function type (a pointer to a named type can). */
