@@ -46,11 +46,11 @@ say('\n== Starting tandemd');
 mkdirSync(join(home, 'logs'), { recursive: true });
 const log = openSync(join(home, 'logs', 'daemon.log'), 'a');
 // As the extension starts it (extension/connection/daemon-process.ts): at most 2 glibc malloc arenas, ~50 MB less
-// after indexing, and V8's heap sized for memory (DAEMON_V8_FLAGS: on Node 24 about half the RSS after indexing).
+// after indexing, a fixed mmap threshold (DAEMON_MALLOC_ENV: the heap gives back what the index workers freed), and V8's heap sized for memory (DAEMON_V8_FLAGS: on Node 24 about half the RSS after indexing).
 const child = spawn(process.execPath, ['--optimize-for-size', daemonJs, 'serve'], {
   detached: true,
   stdio: ['ignore', 'pipe', log],
-  env: { MALLOC_ARENA_MAX: '2', ...process.env },
+  env: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '1048576', ...process.env },
 });
 const first = await new Promise((res) => {
   let buf = '';

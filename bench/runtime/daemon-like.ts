@@ -1,13 +1,13 @@
 /**
  * Run a benchmark the way tandemd runs: re-executes the calling script once in a child with
- * the daemon's V8 flags and malloc arena limit (extension/connection/daemon-process.ts), on
+ * the daemon's V8 flags and malloc settings (extension/connection/daemon-process.ts), on
  * the developer's Node or, with `runtime: 'bundled'`, on the runtime the VSIX ships (fetched
  * and its better-sqlite3 addon built into `.runtime-cache/` as `npm run package` does; the
  * first time takes a minute or two). Returns false in the child, which then runs the benchmark.
  */
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { DAEMON_MALLOC_ARENA_MAX, DAEMON_V8_FLAGS } from '../../extension/connection/daemon-process';
+import { DAEMON_MALLOC_ENV, DAEMON_V8_FLAGS } from '../../extension/connection/daemon-process';
 import { bundledNodeVersion, fetchNodePackage, hostTarget, nodeBinaryIn, nodePackageName } from '../../scripts/runtime/node-release';
 import { buildSqliteAddon } from '../../scripts/runtime/sqlite-addon';
 
@@ -17,7 +17,8 @@ export interface RuntimeReport {
   runtime: BenchRuntime;
   node: string;
   v8Flags: string[];
-  mallocArenaMax: string;
+  /** The glibc malloc settings of DAEMON_MALLOC_ENV as the child has them. */
+  malloc: Record<string, string>;
 }
 
 const CHILD = 'TANDEM_BENCH_DAEMON_LIKE';
@@ -28,7 +29,7 @@ export function runtimeReport(): RuntimeReport {
     runtime: (process.env[CHILD] as BenchRuntime | undefined) ?? 'current',
     node: process.version,
     v8Flags: process.execArgv.filter((a) => a.startsWith('--') && !a.startsWith('--require') && !a.startsWith('--import')),
-    mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? 'glibc default',
+    malloc: Object.fromEntries(Object.keys(DAEMON_MALLOC_ENV).map((k) => [k, process.env[k] ?? 'glibc default'])),
   };
 }
 
@@ -41,7 +42,7 @@ export async function reexecDaemonLike(opts: { runtime: BenchRuntime; v8Flags?: 
   let command = process.execPath;
   const env: NodeJS.ProcessEnv = { ...process.env, [CHILD]: opts.runtime };
   const preload: string[] = [];
-  if (process.platform === 'linux' && env.MALLOC_ARENA_MAX === undefined) env.MALLOC_ARENA_MAX = DAEMON_MALLOC_ARENA_MAX;
+  if (process.platform === 'linux') for (const [k, v] of Object.entries(DAEMON_MALLOC_ENV)) env[k] ??= v;
   if (opts.runtime === 'bundled') {
     const root = resolve(__dirname, '..', '..');
     const cacheDir = process.env.TANDEM_RUNTIME_CACHE ?? join(root, '.runtime-cache');

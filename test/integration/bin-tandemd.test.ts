@@ -9,7 +9,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { DAEMON_V8_FLAGS } from '../../extension/connection/daemon-process';
+import { DAEMON_MALLOC_ENV, DAEMON_V8_FLAGS } from '../../extension/connection/daemon-process';
 import { DAEMON_JS, tempHome, writeConfig } from './daemon-harness';
 
 const BIN = resolve(__dirname, '../../bin/tandemd');
@@ -50,10 +50,11 @@ describe('bin/tandemd', function () {
     rmSync(home, { recursive: true, force: true });
   });
 
-  it('serves in a child Node with the daemon V8 flags and two malloc arenas, and stops it on SIGTERM', async function () {
+  it('serves in a child Node with the daemon V8 flags and malloc settings, and stops it on SIGTERM', async function () {
     if (process.platform !== 'linux') this.skip();
     const env: NodeJS.ProcessEnv = { ...process.env, TANDEM_HOME: home };
     delete env.MALLOC_ARENA_MAX;
+    delete env.MALLOC_MMAP_THRESHOLD_;
     proc = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((res) => proc!.once('exit', (code) => res(code)));
     const line = await firstLine(proc);
@@ -63,7 +64,8 @@ describe('bin/tandemd', function () {
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     for (const flag of DAEMON_V8_FLAGS) assert.ok(argv.includes(flag), `${flag} in ${argv.join(' ')}`);
     assert.ok(argv.includes('serve'));
-    assert.ok(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes('MALLOC_ARENA_MAX=2'));
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    for (const [k, v] of Object.entries(DAEMON_MALLOC_ENV)) assert.ok(environ.includes(`${k}=${v}`), `${k}=${v} as the extension sets it`);
     proc.kill('SIGTERM');
     assert.equal(await exited, 0);
     for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));

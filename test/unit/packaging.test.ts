@@ -20,7 +20,7 @@ import { delimiter, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { createDaemonLauncher } from '../../extension/connection/daemon-launcher';
 import type { ExitInfo } from '../../extension/connection/daemon-manager';
-import { DAEMON_V8_FLAGS, daemonLogFile } from '../../extension/connection/daemon-process';
+import { DAEMON_MALLOC_ENV, DAEMON_V8_FLAGS, daemonLogFile } from '../../extension/connection/daemon-process';
 import type { Logger } from '../../extension/log';
 import { connectToDaemon } from '../../protocol/client';
 import {
@@ -467,7 +467,7 @@ const { join } = require('node:path');
           const childEnv = readFileSync(`/proc/${lock.pid}/environ`, 'utf8').split('\0');
           assert.ok(childEnv.includes(`PATH=${path}`), 'tandemd inherits the PATH it was started with');
           assert.ok(!childEnv.some((e) => e.startsWith('NODE_OPTIONS=')), "the user's NODE_OPTIONS stay with their own Node");
-          assert.ok(childEnv.includes('MALLOC_ARENA_MAX=2'), 'tandemd runs with at most 2 malloc arenas');
+          for (const [k, v] of Object.entries(DAEMON_MALLOC_ENV)) assert.ok(childEnv.includes(`${k}=${v}`), `tandemd runs with ${k}=${v}`);
           const argv = readFileSync(`/proc/${lock.pid}/cmdline`, 'utf8').split('\0');
           for (const flag of DAEMON_V8_FLAGS)
             assert.ok(argv.includes(flag), `the bundled runtime runs tandemd with ${flag}: ${argv.join(' ')}`);
