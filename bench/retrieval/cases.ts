@@ -13,12 +13,12 @@
  *  3. A case is the first use in a file F of an unambiguous name defined in another file G
  *     and not bound anywhere in F (so F's own code cannot answer it). After `value.` (a
  *     local, a parameter, `this`/`self`) a name is ambiguous too when the language's
- *     standard library has a public method of that name (bench/retrieval/stdlib.ts): `tx.send`
- *     on a Rust channel or `parts.push` on an array is not the repository's `send`/`push`. The cursor sits at
- *     the start of that identifier; the prefix is everything before it, the suffix is
- *     the file from the next line on (the rest of the current line is being typed). Gold
- *     is G's chunk holding the definition line: a retrieved item is right when it is from
- *     G and spans that line.
+ *     standard library has a public method of that name (bench/retrieval/stdlib.ts):
+ *     `tx.send` on a Rust channel or `parts.push` on an array is not the repository's
+ *     `send`/`push`. The cursor sits at the start of that identifier; the prefix is
+ *     everything before it, the suffix is the file from the next line on (the rest of the
+ *     current line is being typed). Gold is G's chunk holding the definition line: a
+ *     retrieved item is right when it is from G and spans that line.
  *  4. Sampling: at most PER_FILE cases per file and MAX_CASES per repository, the ones
  *     with the smallest sha1(file:line:name) — deterministic, spread over the repository.
  *

@@ -47,6 +47,15 @@ function run(cmd: string, args: string[]): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+/** The names in a folder that match, sorted ([] when the folder is missing). */
+function namesIn(dir: string, re: RegExp): string[] {
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((d) => re.test(d))
+        .sort()
+    : [];
+}
+
 /** Where a language's standard library is read from, or undefined. */
 function sourceOf(language: BenchLanguage): string | undefined {
   const override = process.env[`TANDEM_BENCH_STDLIB_${language.toUpperCase()}`];
@@ -61,13 +70,10 @@ function sourceOf(language: BenchLanguage): string | undefined {
     }
     case 'go': {
       const root = run('go', ['env', 'GOROOT']);
-      const debian = existsSync('/usr/share')
-        ? readdirSync('/usr/share')
-            .filter((d) => /^go-\d/.test(d))
-            .sort()
-            .reverse()
-            .map((d) => `/usr/share/${d}/src`)
-        : [];
+      // Debian's golang-src, the newest first.
+      const debian = namesIn('/usr/share', /^go-\d/)
+        .reverse()
+        .map((d) => `/usr/share/${d}/src`);
       return first([root && join(root, 'src'), ...debian, '/usr/lib/go/src']);
     }
     case 'rust': {
@@ -76,12 +82,7 @@ function sourceOf(language: BenchLanguage): string | undefined {
     }
     case 'java': {
       const home = process.env.JAVA_HOME;
-      const jvm = existsSync('/usr/lib/jvm')
-        ? readdirSync('/usr/lib/jvm')
-            .filter((d) => /^java-17-openjdk/.test(d))
-            .sort()
-            .map((d) => `/usr/lib/jvm/${d}/lib/src.zip`)
-        : [];
+      const jvm = namesIn('/usr/lib/jvm', /^java-17-openjdk/).map((d) => `/usr/lib/jvm/${d}/lib/src.zip`);
       return first([...jvm, home && join(home, 'lib/src.zip')]);
     }
   }
@@ -249,7 +250,8 @@ export async function stdlibMembers(language: BenchLanguage): Promise<StdlibMemb
     const reason = `bench: the ${language} standard library's sources were not found: ${INSTALL[language]}, or point TANDEM_BENCH_STDLIB_${language.toUpperCase()} at them.`;
     return { ok: false, reason };
   }
-  const label = `${source}${versionOf(language, source) ? ` (${versionOf(language, source)})` : ''}`;
+  const version = versionOf(language, source);
+  const label = version ? `${source} (${version})` : source;
   const cacheFile = join(stdlibCache(), `${language}-${hashOf(label)}.json`);
   let names: Set<string>;
   if (existsSync(cacheFile)) names = new Set(JSON.parse(readFileSync(cacheFile, 'utf8')).names as string[]);

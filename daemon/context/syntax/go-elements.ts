@@ -17,23 +17,18 @@ export function goElementOf(typeText: string, key = false): string | undefined {
   const chan = /^(?:<-\s*)?chan\b\s*(?:<-)?\s*(\S.*)$/s.exec(t);
   if (chan) return chan[1].trim();
   if (t.startsWith('map[')) {
-    const close = closingBracket(t, 3);
+    const close = closingIndex(t, 3, '[', ']');
     if (close < 0) return undefined;
     return (key ? t.slice(4, close) : t.slice(close + 1)).trim() || undefined;
   }
   if (key || !t.startsWith('[')) return undefined;
-  const close = closingBracket(t, 0);
+  const close = closingIndex(t, 0, '[', ']');
   return close < 0 ? undefined : t.slice(close + 1).trim() || undefined;
 }
 
 /** Whether ranging over a value of this type binds its first name to an element (a channel) rather than a key or an index. */
 export function goRangesElements(typeText: string): boolean {
   return /^(?:<-\s*)?chan\b/.test(typeText.trim());
-}
-
-/** The index of the `]` closing the `[` at `open`, or -1. */
-function closingBracket(s: string, open: number): number {
-  return closingIndex(s, open, '[', ']');
 }
 
 /** Whether a Go type's text can name members: not a slice, array, map, channel or function type (a pointer to a named type can). */
