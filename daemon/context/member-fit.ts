@@ -13,10 +13,10 @@
  */
 import type { ChunkRow } from './index-store';
 import { splitIdentifier } from './identifiers';
-import type { DefinitionSite } from './syntax/facts';
 import { grammarFor } from './syntax/grammars';
 import type { MemberPosition } from './cursor-position';
-import { lineOffset, rustSignature, type RustSignature } from './rust-member-fit';
+import { rustSignature, type RustSignature } from './rust-member-fit';
+import { lineOffset, type DefinitionSite } from './syntax/facts';
 
 export interface FitContext {
   position: MemberPosition;

@@ -154,11 +154,11 @@ function declaredMemberType(
       const found =
         callable || step.call
           ? declaredReturnType(syntax, m, grammar, step.element, step.part)
-          : fieldType(syntax.chunkText(m.chunkId), m.name, grammar, step.element);
+          : fieldType(syntax.definitionText(m), m.name, grammar, step.element);
       const named = found === 'Self' ? t.name : bound(found);
       // Only a type the index declares: a docstring's `name: text` or an outside library's type leads nowhere.
       if (named && declaredHere(syntax, m.path, named, grammar)) return named;
-      const called = !callable && !step.call ? initializerType(syntax, grammar, syntax.chunkText(m.chunkId), m.name, step) : undefined;
+      const called = !callable && !step.call ? initializerType(syntax, grammar, syntax.definitionText(m), m.name, step) : undefined;
       if (called) return called;
     }
     if (!step.call) {
@@ -220,7 +220,7 @@ export function valueType(syntax: SyntaxFacts, rel: string, grammar: string, nam
     .slice(0, 2);
   const n = escapeRe(name);
   for (const d of values) {
-    const text = syntax.chunkText(d.chunkId);
+    const text = syntax.definitionText(d);
     if (!text) continue;
     // Go `var Default *Registry = …`; elsewhere `NAME: T` as in a field.
     const declared = grammar === 'go' ? new RegExp(`\\b${n}\\s+([*\\[\\]\\w.]+)\\s*(?:=|$)`, 'm').exec(text)?.[1] : undefined;
@@ -295,7 +295,7 @@ export function declaredReturnType(
   element = false,
   part?: number,
 ): string | undefined {
-  const text = syntax.chunkText(d.chunkId);
+  const text = syntax.definitionText(d);
   if (!text) return undefined;
   // Go: the name its `func` line declares, not a mention in the doc comment above (`// New creates … (without any encoding).`).
   const goDecl = grammar === 'go' ? new RegExp(`^[ \\t]*func\\s*(?:\\([^()]*\\)\\s*)?${escapeRe(d.name)}\\b`, 'm').exec(text) : null;

@@ -41,7 +41,7 @@ export function rustClosureParamType(
       .flatMap((t) => syntax.membersOf(t).filter((m) => m.name === name));
   } else return undefined;
   for (const d of sites.slice(0, MAX_DECLARATIONS)) {
-    const text = syntax.chunkText(d.chunkId);
+    const text = syntax.definitionText(d);
     const declared = text ? closureParamText(text, d.name, param.arg, param.index) : undefined;
     const t = declared ? plainType(declared, 'rust') : undefined;
     if (t && t !== 'Self' && isType(syntax, d.path, t)) return t;

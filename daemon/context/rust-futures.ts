@@ -41,7 +41,7 @@ function rustAwaitedRead(syntax: SyntaxFacts, rel: string, type: string, read: (
     for (const m of members.filter((m) => m.name === 'poll' && m.kind !== 'type').slice(0, 2)) {
       const polled =
         /\bfn\s+poll\s*\(\s*(?:mut\s+)?self\s*:\s*Pin\s*<\s*&\s*mut\s+Self\s*>[^)]*\)\s*->\s*Poll\s*<([^{\n]+?)>\s*(?:\{|where\b|$)/m.exec(
-          syntax.chunkText(m.chunkId) ?? '',
+          syntax.definitionText(m) ?? '',
         )?.[1];
       const got = polled && !/\bOutput\b/.test(polled) ? read(polled) : undefined;
       if (got) return got;

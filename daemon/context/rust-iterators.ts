@@ -20,13 +20,13 @@ export function rustIteratorItem(syntax: SyntaxFacts, rel: string, type: string)
     .slice(0, 2)) {
     const members = syntax.membersOf(t);
     for (const m of members.filter((m) => m.name === 'Item' && m.kind === 'type').slice(0, 2)) {
-      const item = /\btype\s+Item\s*=\s*([^;]+);/.exec(syntax.chunkText(m.chunkId) ?? '')?.[1];
+      const item = /\btype\s+Item\s*=\s*([^;]+);/.exec(syntax.definitionText(m) ?? '')?.[1];
       const name = item ? plainType(item, 'rust') : undefined;
       if (name && name !== type) return name;
     }
     for (const m of members.filter((m) => m.name === 'next' && m.kind !== 'type').slice(0, 2)) {
       const returns = /\bfn\s+next\s*\(\s*&\s*mut\s+self\s*\)\s*->\s*([^{\n]+?)\s*(?:\{|where\b|$)/m.exec(
-        syntax.chunkText(m.chunkId) ?? '',
+        syntax.definitionText(m) ?? '',
       )?.[1];
       const held = returns ? elementOf(returns) : undefined;
       const name = held && !/\bItem\b/.test(held) ? plainType(held, 'rust') : undefined;

@@ -21,7 +21,7 @@ export function rustMacroValue(syntax: SyntaxFacts, call: RustMacroCall): { type
     .definitions(call.name, 5)
     .filter((x) => x.kind === 'macro')
     .slice(0, 3)) {
-    const v = macroTextValue(syntax.chunkText(d.chunkId) ?? '', call.name, call.args);
+    const v = macroTextValue(syntax.definitionText(d) ?? '', call.name, call.args);
     if (v) return v;
   }
   return undefined;

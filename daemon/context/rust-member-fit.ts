@@ -13,7 +13,7 @@
  * Only the member's chunk text is read; no index lookups.
  */
 import type { ChunkRow } from './index-store';
-import type { DefinitionSite } from './syntax/facts';
+import { lineOffset, type DefinitionSite } from './syntax/facts';
 import { closingIndex } from './syntax/brackets';
 
 export interface RustSignature {
@@ -200,17 +200,6 @@ function tupleParts(t: string | undefined): number {
     else if (c === ',' && depth === 0 && body.slice(i + 1).trim() !== '') parts++;
   }
   return body.trim() === '' ? 0 : parts;
-}
-
-/** The offset in the chunk's text where line `line` (1-based, of the file) starts. */
-export function lineOffset(row: ChunkRow, line: number): number {
-  let at = 0;
-  for (let n = row.startLine; n < line; n++) {
-    const next = row.text.indexOf('\n', at);
-    if (next < 0) break;
-    at = next + 1;
-  }
-  return at;
 }
 
 /** Operator and formatting traits: their methods run through `*x`, `x[i]`, `{:?}` and scope ends, seldom by name. */

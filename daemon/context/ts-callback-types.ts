@@ -30,7 +30,7 @@ interface Signature {
 }
 
 /** What the resolution reads of the index: chunk reads counted against MAX_READS. */
-type Facts = Pick<SyntaxFacts, 'typeDefinitions' | 'membersOf' | 'baseTypesOf' | 'chunkText'> & {
+type Facts = Pick<SyntaxFacts, 'typeDefinitions' | 'membersOf' | 'baseTypesOf' | 'chunkText' | 'definitionText'> & {
   isType(rel: string, name: string): boolean;
 };
 
@@ -83,6 +83,7 @@ function resolveParamType(facts: SyntaxFacts, rel: string, param: CallbackParam,
     membersOf: (t) => facts.membersOf(t),
     baseTypesOf: (t) => facts.baseTypesOf(t),
     chunkText: (id) => (reads++ < MAX_READS ? facts.chunkText(id) : undefined),
+    definitionText: (d) => (reads++ < MAX_READS ? facts.definitionText(d) : undefined),
     isType: (file, name) => isType(facts, file, name),
   };
   if (param.declared !== undefined) return fromFunctions(syntax, rel, typeSignatures(syntax, rel, param.declared, 0), param.index, []);
@@ -167,7 +168,7 @@ function memberSignatures(syntax: Facts, rel: string, type: string, name: string
 
 /** A declaration's signatures from its text: `f(…)`, `f = (…) =>`, `f = function (…)`, `f: T` (T's call signatures). */
 function declarationSignatures(syntax: Facts, d: DefinitionSite, hops: number): Signature[] {
-  const text = syntax.chunkText(d.chunkId);
+  const text = syntax.definitionText(d);
   if (!text) return [];
   const at = new RegExp(`(?<![\\w$.])${escapeRe(d.name)}(?![\\w$])`).exec(text);
   if (!at) return [];
@@ -225,7 +226,7 @@ function typeSignatures(syntax: Facts, rel: string, text: string, hops: number):
  * go on inside it (indented lines; a chunk opening a new top-level item ends it).
  */
 function declarationText(syntax: Facts, d: DefinitionSite): string {
-  let text = syntax.chunkText(d.chunkId) ?? '';
+  let text = syntax.definitionText(d) ?? '';
   if (d.kind !== 'interface' && d.kind !== '') return text;
   for (let k = 1; k <= MAX_CONTINUATION && text.length < MAX_TEXT * 4; k++) {
     const next = syntax.chunkText(d.chunkId + k);
@@ -322,7 +323,7 @@ function propertySignature(
     .typeDefinitions(rel, name)
     .filter((d) => TYPE_KINDS.has(d.kind))
     .slice(0, 2)) {
-    const body = syntax.chunkText(d.chunkId);
+    const body = syntax.definitionText(d);
     const found = body ? read(body) : undefined;
     if (found) {
       if ('type' in found) {

@@ -50,7 +50,7 @@ export function heldClass(syntax: SyntaxFacts, rel: string, name: string): strin
     .filter((d) => d.container === undefined && (d.kind === 'constant' || d.kind === 'variable'))
     .slice(0, 2);
   for (const d of values) {
-    const text = syntax.chunkText(d.chunkId);
+    const text = syntax.definitionText(d);
     if (!text) continue;
     for (const held of heldNames(text, name))
       if (held !== name && syntax.typeDefinitions(d.path, held).some((t) => TYPE_KINDS.has(t.kind))) return held;

@@ -17,7 +17,7 @@
 import { join, posix } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { readInsideRoots } from '../../../shared/paths';
-import type { IndexStore } from '../index-store';
+import type { ChunkRow, IndexStore } from '../index-store';
 import { WorkspaceMemberUses } from '../member-uses';
 import { cursorContext, type CursorContext } from './cursor';
 import { ImportResolver } from './resolve';
@@ -89,6 +89,11 @@ export interface SyntaxFacts {
   resolveImports(file: string, languageId: string, imports: ImportFact[]): ResolvedImport[];
   /** The text of an indexed chunk (undefined when it is gone). */
   chunkText(chunkId: number): string | undefined;
+  /**
+   * A definition's text: its chunk from the definition's own line on. What comes before it there (its doc
+   * comment, whose examples name it, or the members before it) is not its declaration.
+   */
+  definitionText(d: DefinitionSite): string | undefined;
   /** The texts of the chunks a large type's body was cut into after its own (they carry its header as their context). */
   continuedBody(type: DefinitionSite): string[];
   /** Moves whenever the index changes: what is computed from these facts may be remembered until it does. */
@@ -402,6 +407,11 @@ export class IndexSyntaxFacts implements SyntaxFacts {
     return this.store.chunks([chunkId]).get(chunkId)?.text;
   }
 
+  definitionText(d: DefinitionSite): string | undefined {
+    const row = this.store.chunks([d.chunkId]).get(d.chunkId);
+    return row ? row.text.slice(lineOffset(row, d.line)) : undefined;
+  }
+
   continuedBody(type: DefinitionSite): string[] {
     this.continuedOf ??= this.store.db.prepare<[string, number], { text: string; context: string }>(
       `SELECT c.text AS text, c.context AS context FROM chunks c JOIN files f ON f.id = c.file_id
@@ -494,6 +504,17 @@ export class IndexSyntaxFacts implements SyntaxFacts {
     };
     return withReexports(host, files, imp.namespace ? undefined : new Set(imp.names.map((n) => n.imported)));
   }
+}
+
+/** The offset in the chunk's text where line `line` (1-based, of the file) starts. */
+export function lineOffset(row: Pick<ChunkRow, 'text' | 'startLine'>, line: number): number {
+  let at = 0;
+  for (let n = row.startLine; n < line; n++) {
+    const next = row.text.indexOf('\n', at);
+    if (next < 0) break;
+    at = next + 1;
+  }
+  return at;
 }
 
 /** The declaration of a type, from its declaring line to the `{` or `:` that opens its body (a member chunk's header, or its own chunk). */

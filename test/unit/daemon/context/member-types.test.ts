@@ -109,3 +109,83 @@ describe('context/member-types: Go collection fields', () => {
     assert.equal(fieldType('type x struct {\n\tDescs []Desc\n}', 'Desc', 'go'), undefined);
   });
 });
+
+describe('context/member-types: a declaration read from its own line, not from the doc comment above it', function () {
+  this.timeout(60_000);
+  // Doc comments whose examples call the function the way a user does: the first `handshake` or
+  // `connect` in the chunk is the example, whose `(` is followed by no return type.
+  const FILES: Record<string, string> = {
+    'Cargo.toml': '[package]\nname = "wire"\nversion = "0.1.0"\n',
+    'src/lib.rs': 'pub mod server;\nmod user;\n',
+    'src/server.rs': [
+      'pub struct Builder {}',
+      '',
+      'pub struct Connection {}',
+      '',
+      'impl Connection {',
+      '    pub fn poll_closed(&mut self) -> bool {',
+      '        true',
+      '    }',
+      '}',
+      '',
+      'impl Builder {',
+      '    /// Creates a connection.',
+      '    ///',
+      '    /// ```',
+      '    /// let conn = Builder::new().handshake(my_io);',
+      '    /// ```',
+      '    pub fn handshake(&self, io: u8) -> Connection {',
+      '        Connection {}',
+      '    }',
+      '}',
+      '',
+    ].join('\n'),
+    'src/user.rs': 'use crate::server::Builder;\n',
+    'src/client.ts': [
+      'export class Session {',
+      '  close(): void {}',
+      '}',
+      '',
+      '/**',
+      ' * Opens a session.',
+      ' * @example',
+      " * const s = connect('db://');",
+      ' */',
+      'export function connect(url: string): Session {',
+      '  return new Session();',
+      '}',
+      '',
+    ].join('\n'),
+    'src/use.ts': "import { connect } from './client';\n",
+  };
+  let repo: Awaited<ReturnType<typeof indexedRepo>>;
+  let engine: TandemContextEngine;
+  let root: string;
+  before(async () => {
+    repo = await indexedRepo('member-types-doc', FILES);
+    ({ engine, root } = repo);
+  });
+  after(() => repo.close());
+
+  const typeAt = (rel: string, language: string, prefix: string) => {
+    const ws = engine.rootOf(join(root, rel))!;
+    const cursor = ws.syntax.cursorContext(prefix, '\n}\n', language);
+    assert.ok(cursor.member, prefix);
+    return receiverMembers(ws.syntax, {
+      rel,
+      language,
+      prefix,
+      suffix: '\n}\n',
+      imports: ws.syntax.importsOf(rel),
+      ...cursor.member,
+    }).type;
+  };
+
+  it("a method's return type (Rust), a function's (TypeScript)", () => {
+    assert.equal(
+      typeAt('src/user.rs', 'rust', 'use crate::server::Builder;\nfn f(b: &Builder) {\n    let mut c = b.handshake(1);\n    c.'),
+      'Connection',
+    );
+    assert.equal(typeAt('src/use.ts', 'typescript', "import { connect } from './client';\nconst s = connect('x');\ns."), 'Session');
+  });
+});
