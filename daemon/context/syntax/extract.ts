@@ -195,6 +195,11 @@ function bodyOf(node: Node, rules: GrammarRules): Node | undefined {
   return undefined;
 }
 
+/** The last row a node has text on (one ending at column 0 ends on the row before, as a Rust `///` line does). */
+function lastRow(n: Node): number {
+  return n.endPosition.row - (n.endPosition.column === 0 && n.endPosition.row > n.startPosition.row ? 1 : 0);
+}
+
 /**
  * The outline the chunker cuts along: the root's statements, and for each one with a
  * body its members (classes) or statements (functions), comments and attributes attached
@@ -214,10 +219,11 @@ function outlineOf(root: Node, rules: GrammarRules, text: string, descendRows: n
       const runEnd = runs?.get(i);
       if (runEnd !== undefined) i = runEnd;
       const n = nodes[i];
-      const end = n.endPosition.row - (n.endPosition.column === 0 && n.endPosition.row > start ? 1 : 0);
+      const end = Math.max(start, lastRow(n));
       const next = nodes[i + 1];
       // A comment/attribute run directly above the next node (no blank line) belongs to it.
-      const prevEnd = i > 0 ? nodes[i - 1].endPosition.row : -1;
+      // (A Rust `///` line's node ends at the start of the next row: the row its text is on counts.)
+      const prevEnd = i > 0 ? lastRow(nodes[i - 1]) : -1;
       if (rules.attached.has(n.type) && next && next.startPosition.row <= end + 1 && start > prevEnd) {
         pending ??= start;
         continue;

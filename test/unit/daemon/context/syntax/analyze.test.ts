@@ -342,6 +342,45 @@ describe('context/syntax: tree-sitter analysis', function () {
     assert.equal(chunks[chunks.length - 1].endLine, 202);
   });
 
+  it('Rust: a `///` block and attributes belong to the item below them, as comments do in the other languages', () => {
+    const body = Array.from({ length: 10 }, (_, i) => `    let v${i} = ${i};`);
+    const rs = [
+      'use std::io;',
+      '',
+      '/// Runs it.',
+      '///',
+      '/// More words.',
+      '#[inline]',
+      'pub fn run() {',
+      ...body,
+      '}',
+      '',
+      'fn other() {}',
+    ].join('\n');
+    const go = [
+      'package x',
+      '',
+      '// Run runs it.',
+      '//',
+      '// More words.',
+      'func Run() {',
+      ...body.map((l) => l.replace('let ', '')),
+      '}',
+    ].join('\n');
+    for (const [language, text, name] of [
+      ['rust', rs, 'run'],
+      ['go', go, 'Run'],
+    ]) {
+      const { chunks } = analyzeFile(text, language, opts);
+      const own = chunks.find((c) => c.symbols.some((s) => s.name === name))!;
+      assert.equal(
+        own.startLine,
+        3,
+        `${language}: the comment's first line starts the item's chunk: ${JSON.stringify(chunks.map((c) => [c.startLine, c.endLine]))}`,
+      );
+    }
+  });
+
   it('falls back to the heuristic parser with a reason: no grammar, too large, mostly errors', () => {
     const kt = analyzeFile('class A {\n  fun b() {}\n}\n', 'kotlin', opts);
     assert.equal(kt.syntax.parser, 'heuristic');
