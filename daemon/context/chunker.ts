@@ -246,6 +246,17 @@ export function chunkOutline(text: string, outline: SyntaxOutline, definitions: 
       push(a, b, ctx);
       continue;
     }
+    // A declaration that fits without its comment block but not with it: whole, with as much of the comment
+    // as fits right above it, the rest of the comment its own chunk (a cut every maxLines lines would part
+    // a long doc comment's method from its name or an overload's implementation from its signatures).
+    const decl = node.declaration;
+    if (!top && decl !== undefined && decl > a && decl < b && fits(decl, b)) {
+      let cut = decl;
+      while (cut > a && fits(cut - 1, b)) cut--;
+      hardCut(a, cut, ctx);
+      push(cut, b, ctx);
+      continue;
+    }
     const kids = node.children.filter((k) => k.start >= a && k.start < b);
     if (kids.length === 0 || (kids.length === 1 && kids[0].start <= a && kids[0].children.length === 0)) {
       if (fits(a, b)) push(a, b, ctx);

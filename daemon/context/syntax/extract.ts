@@ -195,6 +195,13 @@ function bodyOf(node: Node, rules: GrammarRules): Node | undefined {
   return undefined;
 }
 
+/** The alias an object type is the body of (`type A = { … }`, `type A = B & { … }`), or undefined. */
+function typeAliasOf(objectType: Node): string | undefined {
+  let n = objectType.parent;
+  while (n && (n.type === 'intersection_type' || n.type === 'parenthesized_type')) n = n.parent;
+  return n?.type === 'type_alias_declaration' ? n.childForFieldName('name')?.text : undefined;
+}
+
 /** The last row a node has text on (one ending at column 0 ends on the row before, as a Rust `///` line does). */
 function lastRow(n: Node): number {
   return n.endPosition.row - (n.endPosition.column === 0 && n.endPosition.row > n.startPosition.row ? 1 : 0);
@@ -229,6 +236,7 @@ function outlineOf(root: Node, rules: GrammarRules, text: string, descendRows: n
         continue;
       }
       const item: SyntaxOutline = { start: pending ?? start, end, children: [] };
+      if (pending !== undefined && pending < start) item.declaration = start;
       pending = undefined;
       parent.children.push(item);
       if (depth >= 12 || end - start < Math.max(2, descendRows)) continue;

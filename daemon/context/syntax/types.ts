@@ -83,6 +83,8 @@ export interface SyntaxOutline {
   /** 0-based inclusive rows of the node, attached comments and decorators included. */
   start: number;
   end: number;
+  /** Where the declaration itself starts when attached comments or decorators come first (0-based row). */
+  declaration?: number;
   /** For containers (classes, impls, namespaces …): the rows of the header, before the first member. */
   header?: [number, number];
   /** Member-level children (class members, statements of a big function body); empty for a leaf. */

@@ -381,6 +381,71 @@ describe('context/syntax: tree-sitter analysis', function () {
     }
   });
 
+  it('keeps a declaration whole under a doc comment too long for one chunk: the comment’s tail with it, its head apart', () => {
+    const doc = (n: number, indent: string, open: string, line: string, close: string) => [
+      `${indent}${open}`,
+      ...Array.from({ length: n }, (_, i) => `${indent}${line} Example line ${i} of a long usage example.`),
+      ...(close ? [`${indent}${close}`] : []),
+    ];
+    // TypeScript: overload signatures and their implementation (one declaration) under a 30-line JSDoc.
+    const ts = [
+      'export class Actor {',
+      ...doc(30, '  ', '/**', ' *', ' */'),
+      '  subscribe(observer: Observer): Subscription;',
+      '  subscribe(next?: (s: number) => void): Subscription;',
+      '  subscribe(nextOrObserver?: unknown): Subscription {',
+      ...Array.from({ length: 10 }, (_, i) => `    const v${i} = ${i};`),
+      '    return { unsubscribe: () => {} };',
+      '  }',
+      '',
+      '  stop(): void {}',
+      '}',
+    ].join('\n');
+    const tsLines = ts.split('\n');
+    const first = tsLines.findIndex((l) => l.includes('subscribe(observer')) + 1;
+    const impl = tsLines.findIndex((l) => l.includes('subscribe(nextOrObserver')) + 1;
+    const end = impl + 12;
+    const { chunks } = analyzeFile(ts, 'typescript', { maxLines: 25, maxChars: 3000 });
+    for (const c of chunks) assert.ok(c.endLine - c.startLine + 1 <= 25, `within the limit: ${c.startLine}-${c.endLine}`);
+    const own = chunks.find((c) => c.startLine <= first && first <= c.endLine)!;
+    assert.ok(
+      own.startLine < first && own.endLine === end,
+      `signatures, implementation and the comment's tail: ${own.startLine}-${own.endLine}`,
+    );
+    assert.equal(own.endLine - own.startLine + 1, 25, 'filled up to the limit with the comment above it');
+    assert.deepEqual(
+      own.symbols.map((s) => s.name),
+      ['subscribe'],
+    );
+    assert.equal(own.context, 'export class Actor {');
+    const head = chunks.filter((c) => c.endLine < own.startLine && c.startLine > 1);
+    assert.ok(head.length >= 1 && head.every((c) => c.symbols.length === 0), 'the rest of the comment is a chunk of its own');
+    assert.ok(
+      chunks.every((c) => !c.symbols.some((s) => s.name === 'subscribe') || c === own),
+      'no other chunk claims the method',
+    );
+
+    // Rust: a method with a 40-line `///` block and an attribute.
+    const rs = [
+      'impl Client {',
+      ...doc(40, '    ', '/// Sends a request.', '///', ''),
+      '    #[inline]',
+      '    pub fn request(&self, req: Request) -> ResponseFuture {',
+      ...Array.from({ length: 15 }, (_, i) => `        let v${i} = ${i};`),
+      '        self.send(req)',
+      '    }',
+      '}',
+    ].join('\n');
+    const rsLines = rs.split('\n');
+    const fnLine = rsLines.findIndex((l) => l.includes('pub fn request')) + 1;
+    const rsChunks = analyzeFile(rs, 'rust', { maxLines: 25, maxChars: 3000 }).chunks;
+    const method = rsChunks.find((c) => c.symbols.some((s) => s.name === 'request'))!;
+    assert.ok(
+      method.startLine < fnLine - 1 && method.endLine >= fnLine + 17,
+      `the doc comment’s tail, the attribute and the whole body: ${method.startLine}-${method.endLine}`,
+    );
+  });
+
   it('falls back to the heuristic parser with a reason: no grammar, too large, mostly errors', () => {
     const kt = analyzeFile('class A {\n  fun b() {}\n}\n', 'kotlin', opts);
     assert.equal(kt.syntax.parser, 'heuristic');

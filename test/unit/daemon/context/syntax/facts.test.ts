@@ -293,4 +293,26 @@ describe('context/syntax: facts in the index (parsers, resolved imports, package
     assert.deepEqual(store.counts(), { files: 0, chunks: 0 }, 'emptied, to be rebuilt with the new facts');
     store.close();
   });
+
+  it('rebuilds a schema-7 index, whose chunks parted doc comments from their declarations', async () => {
+    const home = join(t.dir, 'home7');
+    const { engine } = makeEngine(home, { watch: { enabled: false } });
+    await engine.indexRoot(root);
+    const file = join(storeDirFor(home, engine.roots()[0]), 'index.db');
+    await engine.dispose();
+    const db = new Database(file);
+    db.pragma('user_version = 7');
+    db.close();
+    const store = new IndexStore(file);
+    assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    assert.deepEqual(store.counts(), { files: 0, chunks: 0 }, 'emptied, to be cut anew');
+    store.close();
+    const { engine: again } = makeEngine(home, { watch: { enabled: false } });
+    try {
+      const stats = await again.indexRoot(root);
+      assert.equal(stats.indexed, stats.files, 'every file analysed again');
+    } finally {
+      await again.dispose();
+    }
+  });
 });
