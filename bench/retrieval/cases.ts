@@ -69,13 +69,30 @@ const tsDefs: Record<string, 'name' | 'declarator'> = {
   enum_declaration: 'name',
   method_definition: 'name',
   public_field_definition: 'name',
+  // An interface's or object type's members are declarations as a class's are (Rust's trait
+  // method signatures and Java's interface methods count too): `x.getSnapshot` on a value
+  // typed by an interface is that interface's.
+  method_signature: 'name',
+  abstract_method_signature: 'name',
+  property_signature: 'name',
   lexical_declaration: 'declarator',
   variable_declaration: 'declarator',
 };
+/** Members an interface (or an object type) declares: declarations of the name, never a module-level one. */
+const MEMBER_SIGNATURES = new Set(['method_signature', 'abstract_method_signature', 'property_signature', 'method_elem', 'method_spec']);
 const DEFINITIONS: Record<BenchLanguage, Record<string, 'name' | 'declarator'>> = {
   typescript: tsDefs,
   python: { function_definition: 'name', class_definition: 'name', assignment: 'name' },
-  go: { function_declaration: 'name', method_declaration: 'name', type_spec: 'name', const_spec: 'name', var_spec: 'name' },
+  // An interface's methods count as TypeScript's do (`method_spec` in older grammars).
+  go: {
+    function_declaration: 'name',
+    method_declaration: 'name',
+    method_elem: 'name',
+    method_spec: 'name',
+    type_spec: 'name',
+    const_spec: 'name',
+    var_spec: 'name',
+  },
   rust: {
     function_item: 'name',
     function_signature_item: 'name',
@@ -122,7 +139,8 @@ const BINDING_PARENTS =
   /parameter|^formal_parameters$|^parameters$|catch_clause|for_in_clause|lambda_parameters|import|use_|_pattern$|^as_pattern$/;
 
 interface FileFacts {
-  defs: Array<{ name: string; line: number }>;
+  /** `signature`: an interface's member (MEMBER_SIGNATURES), which no bare name or qualifier refers to. */
+  defs: Array<{ name: string; line: number; signature?: boolean }>;
   bound: Set<string>;
   /** `qualifier` is the simple name before `.`/`::` of a member use (`this`, `c`, `pkg`), null for a longer expression. */
   uses: Array<{ name: string; start: number; row: number; col: number; member: boolean; qualifier?: string | null; path?: boolean }>;
@@ -242,7 +260,8 @@ function factsOf(root: Node, language: BenchLanguage, internal: (text: string) =
       }
       const how = defTable[type];
       if (how && isOuterScope(node))
-        for (const n of declaredNames(node, how, language)) defs.push({ name: n.text, line: n.startPosition.row + 1 });
+        for (const n of declaredNames(node, how, language))
+          defs.push({ name: n.text, line: n.startPosition.row + 1, ...(MEMBER_SIGNATURES.has(type) ? { signature: true } : {}) });
       if (IDENTIFIERS.has(type) && node.childCount === 0) {
         const field = cursor.currentFieldName;
         const name = node.text;
@@ -319,9 +338,11 @@ export async function buildCases(
       sites.set(d.name, list);
     }
   }
-  // Names that belong to the repository: declarations, and file and folder names (modules, packages).
-  const repoNames = new Set(sites.keys());
+  // Names that belong to the repository: declarations, and file and folder names (modules, packages). Not
+  // an interface's member: `console?: ConsoleEsque` in an options type does not make `console.log` the repository's.
+  const repoNames = new Set<string>();
   for (const [rel, fx] of facts) {
+    for (const d of fx.defs) if (!d.signature) repoNames.add(d.name);
     if (fx.packageName) repoNames.add(fx.packageName);
     if (language === 'python' || language === 'rust') for (const seg of rel.split('/')) repoNames.add(seg.replace(/\.[^.]*$/, ''));
   }

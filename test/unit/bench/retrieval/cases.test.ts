@@ -70,4 +70,53 @@ describe('bench:retrieval cases', () => {
     );
     assert.equal(built.stdlibAmbiguous, 1);
   });
+
+  it("counts an interface's members as declarations, as a class's: a name both declare is ambiguous, one only an interface declares is gold", async () => {
+    const files = [
+      {
+        rel: 'src/types.ts',
+        text: [
+          'export interface Store {',
+          '  getSnapshot(): number', // 2: also Actor's below: declared twice
+          '  trigger: Trigger', // 3: only here
+          '}',
+          'export type Options = {',
+          '  console?: Logger', // 6: a member, which no bare `console` names
+          '}',
+          'export type Pick<T> = T extends { picked: infer P } ? P : never', // 8: no member of anything
+          '',
+        ].join('\n'),
+      },
+      { rel: 'src/actor.ts', text: 'export class Actor {\n  getSnapshot() {\n    return 1;\n  }\n}\n' },
+      { rel: 'src/log.ts', text: 'export interface Logger {\n  info(m: string): void\n}\n' },
+      {
+        rel: 'src/use.ts',
+        text: [
+          "import { createStore, Store } from './types';",
+          'const store: Store = createStore();',
+          'store.trigger.inc();',
+          'store.getSnapshot();',
+          "console.info('x');",
+          '',
+        ].join('\n'),
+      },
+    ];
+    const built = await buildCases(files, 'typescript', { perFile: 10, maxCases: 100, modules });
+    assert.deepEqual(
+      built.cases.map((c) => `${c.line}:${c.name}:${c.goldFile}:${c.goldLine}`),
+      ['2:Store:src/types.ts:1', '3:trigger:src/types.ts:3'],
+    );
+  });
+
+  it("counts a Go interface's methods as declarations", async () => {
+    const files = [
+      { rel: 'store/store.go', text: 'package store\n\ntype Store interface {\n\tFlushAll() error\n}\n' },
+      { rel: 'store/use.go', text: 'package store\n\nfunc run(s Store) {\n\ts.FlushAll()\n}\n' },
+    ];
+    const built = await buildCases(files, 'go', { perFile: 10, maxCases: 100, modules: { goModules: ['example.com/app'], crates: [] } });
+    assert.deepEqual(
+      built.cases.map((c) => `${c.line}:${c.name}:${c.goldFile}:${c.goldLine}`),
+      ['4:FlushAll:store/store.go:4'],
+    );
+  });
 });
