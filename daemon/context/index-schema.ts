@@ -130,8 +130,9 @@ export const INDEX_MIGRATIONS: Array<(db: Database.Database) => void> = [
     db.exec('CREATE INDEX IF NOT EXISTS chunks_span ON chunks(id, file_id, start_line, end_line)');
   },
   // 8: chunk spans changed: a Rust `///` block belongs to the item below it, and a declaration under a comment
-  // too long for one chunk keeps its whole body with the comment's tail (chunker.ts). Chunks are facts of the
-  // parse: empty the index so the next walk cuts every file anew (vectors are kept: cached by content hash).
+  // too long for one chunk keeps its whole body with the comment's tail (chunker.ts); TypeScript interface and
+  // object-type alias properties are definitions. Chunks and symbols are facts of the parse: empty the index so
+  // the next walk reads every file anew (vectors are kept: cached by content hash).
   (db) => {
     db.exec(EMPTY_INDEX_SQL);
   },

@@ -92,6 +92,9 @@ export function extractSyntax(root: Node, grammar: GrammarId, text: string, desc
           if (isJs && kind === 'variable' && /^\s*const\b/.test(text.slice(cursor.startIndex, cursor.startIndex + 10))) kind = 'constant';
           if (grammar === 'python' && type === 'assignment' && up.parentType !== 'expression_statement') names = [];
           if (grammar === 'ruby' && type === 'assignment' && names[0]?.type !== 'constant') names = [];
+          // An interface's or an alias's property is its member; one of an object type inside (a property's type, a
+          // parameter's, a conditional's) belongs to no declared type.
+          if (type === 'property_signature' && !ownProperty(node)) names = [];
           if (container && !moduleContainer && (kind === 'function' || kind === 'variable'))
             kind = kind === 'function' ? 'method' : 'field';
           const span = names.length > 0 ? spanOf(node, rules) : [0, 0];
@@ -120,6 +123,15 @@ export function extractSyntax(root: Node, grammar: GrammarId, text: string, desc
           if (rule.container) {
             container = names[0]?.text ?? container;
             moduleContainer = rule.kind === 'module';
+          }
+        }
+        // `type Opts = { timeout: number }` (or `= A & { … }`): the object type's members are the alias's, as an interface's
+        // are; one in a conditional (`T extends { s: infer S } ? …`), a parameter or a generic argument is no member of it.
+        if (isJs && type === 'object_type' && !container) {
+          const alias = typeAliasOf(cursor.currentNode);
+          if (alias) {
+            container = alias;
+            moduleContainer = false;
           }
         }
         if (rules.containerName && type === 'impl_item') {
@@ -200,6 +212,12 @@ function typeAliasOf(objectType: Node): string | undefined {
   let n = objectType.parent;
   while (n && (n.type === 'intersection_type' || n.type === 'parenthesized_type')) n = n.parent;
   return n?.type === 'type_alias_declaration' ? n.childForFieldName('name')?.text : undefined;
+}
+
+/** Whether a property signature is in an interface's body or in the object type an alias is (`typeAliasOf`). */
+function ownProperty(property: Node): boolean {
+  const body = property.parent;
+  return body?.type === 'interface_body' || (body?.type === 'object_type' && typeAliasOf(body) !== undefined);
 }
 
 /** The last row a node has text on (one ending at column 0 ends on the row before, as a Rust `///` line does). */

@@ -86,6 +86,7 @@ const tsRules: GrammarRules = {
     variable_declaration: { kind: 'variable', name: 'declarators' },
     method_definition: { kind: 'method', name: 'name' },
     method_signature: { kind: 'method', name: 'name' },
+    property_signature: { kind: 'field', name: 'name' },
     abstract_method_signature: { kind: 'method', name: 'name' },
     public_field_definition: { kind: 'field', name: 'name' },
     field_definition: { kind: 'field', name: 'name' },

@@ -8,7 +8,7 @@ import { indexedRepo } from './helpers';
 describe('context/ts-implementations: a receiver typed by a TypeScript interface gets the members of the classes implementing it', function () {
   this.timeout(60_000);
   const FILES: Record<string, string> = {
-    // Properties (no definitions of their own) and a method signature; a base interface.
+    // Properties and a method signature (an object type inside a property declares none of ActorRef's); a base interface.
     'src/types.ts': [
       'export interface ActorRef<T> extends Stoppable {',
       '  id: string',
@@ -89,7 +89,10 @@ describe('context/ts-implementations: a receiver typed by a TypeScript interface
 
   it("the one class that says `implements`: its members first (properties named from the interface's text), then the interface's", () => {
     assert.deepEqual(membersAt('ActorRef<number>'), [
+      'ActorRef.id:1',
+      'ActorRef.send:1',
       'ActorRef.getSnapshot:1',
+      'ActorRef.options:1',
       'Stoppable.stop:2',
       'Actor.id:0',
       'Actor.send:0',

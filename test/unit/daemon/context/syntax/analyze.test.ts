@@ -49,8 +49,8 @@ describe('context/syntax: tree-sitter analysis', function () {
         '}',
         'export const h = (a: number) => a, k = 2;',
         'namespace N { export function f() {} }',
-        'interface I { m(): void }',
-        'type Alias = { a: 1 };',
+        'interface I { m(): void; p: { q: string } }',
+        'type Alias = { a: 1 }; type Cond<T> = T extends { s: infer S } ? S : never;',
         'enum E { A }',
       ].join('\n'),
       'typescript',
@@ -67,7 +67,10 @@ describe('context/syntax: tree-sitter analysis', function () {
       'function:f@N:14',
       'interface:I:15',
       'method:m@I:15',
+      'field:p@I:15',
       'type:Alias:16',
+      'field:a@Alias:16',
+      'type:Cond:16',
       'enum:E:17',
     ]);
     assert.deepEqual(g.imports, [
