@@ -22,7 +22,7 @@ import { rustIteratorItem } from './rust-iterators';
 import { rustAwaited, rustAwaitedError, rustFutureOutput } from './rust-futures';
 import { isAwait } from './syntax/rust-await';
 import { tuplePart } from './syntax/rust-tuples';
-import { inferredReturnType } from './ts-return-types';
+import { annotatedResult, inferredReturnType } from './ts-return-types';
 import { fieldInitializerCallee } from './ts-field-inits';
 import { closing, parameterTypes } from './go-values';
 
@@ -301,39 +301,12 @@ export function declaredReturnType(
   const goDecl = grammar === 'go' ? new RegExp(`^[ \\t]*func\\s*(?:\\([^()]*\\)\\s*)?${escapeRe(d.name)}\\b`, 'm').exec(text) : null;
   const at = goDecl ? goDecl.index + goDecl[0].length - d.name.length : text.search(new RegExp(`\\b${escapeRe(d.name)}\\b`));
   if (at < 0) return undefined;
-  if (grammar === 'java' || grammar === 'c_sharp' || grammar === 'cpp') {
-    const m = new RegExp(`([A-Za-z_][\\w.]*)\\s*(?:<[^>]*>)?(?:\\[\\])?\\s+${escapeRe(d.name)}\\s*\\(`).exec(text);
-    const t = m?.[1].split('.').pop();
-    return t && !/^(void|public|private|protected|static|final|return|new)$/.test(t) ? t : undefined;
-  }
-  const open = text.indexOf('(', at);
-  if (open < 0) return undefined;
-  let depth = 0;
-  let close = -1;
-  for (let i = open; i < text.length && i < open + 4000; i++) {
-    const c = text[i];
-    if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) {
-      close = i;
-      break;
-    }
-  }
-  if (close < 0) return undefined;
-  const after = text.slice(close + 1, close + 300);
-  // TypeScript/JavaScript without a stated type: what the body plainly returns (`new T(…)`, `this`).
-  if (grammar === 'typescript' || grammar === 'tsx' || grammar === 'javascript') {
-    const inferred = inferredReturnType(text.slice(close + 1, close + 3300), d.container);
-    if (inferred) return inferred;
-  }
-  const written =
-    grammar === 'go'
-      ? // `a, b := f(…)`: b is f's second result (`(zapcore.Core, *ObservedLogs)`, named ones too).
-        goResult(after, part ?? 0)
-      : (grammar === 'python'
-          ? /^\s*->\s*([^\n]+?)\s*:\s*$/m.exec(after)
-          : grammar === 'rust'
-            ? /^\s*->\s*([^{\n;]+?)\s*(?:\{|where\b|;|$)/m.exec(after)
-            : /^\s*:\s*([^{=\n]+?)\s*(?:\{|=>|;|$)/m.exec(after))?.[1];
+  // TypeScript `const getInfo: GetInfo = (c) => …`: what the annotation's function type returns (the arrow's own parameters come after it).
+  const annotated = TS_FAMILY.has(grammar)
+    ? annotatedResult(text.slice(at + d.name.length), (name) => typeAliasText(syntax, d.path, name))
+    : undefined;
+  const written = annotated ?? writtenReturnType(text, at, grammar, d, part);
+  if (typeof written === 'object') return written.type;
   const found = written && element ? (grammar === 'go' ? goElementOf : elementOf)(written) : written;
   const declared = grammar === 'go' && found && !goNamesMembers(found) ? undefined : found;
   // Rust `-> impl Future<Output = X>`: nothing but an await or a poll uses it, and either gives X (rust-futures.ts).
@@ -344,6 +317,58 @@ export function declaredReturnType(
   if (!t) return undefined;
   if (t === 'Self' && d.container) return d.container;
   return /^(void|any|unknown|never|string|number|boolean|None|Self|error|bool|int|str)$/.test(t) ? undefined : t;
+}
+
+/** The declaration text of the type alias `name` as seen from `rel` (`type GetInfo = (c: Context) => Info`). */
+function typeAliasText(syntax: SyntaxFacts, rel: string, name: string): string | undefined {
+  const alias = syntax.typeDefinitions(rel, name).find((t) => t.kind === 'type');
+  return alias ? syntax.definitionText(alias) : undefined;
+}
+
+/**
+ * The return type a declaration writes after its parameter list (`at`: where its name is in `text`), or a
+ * final answer (`{ type }`) where the declaration settles it otherwise (Java's type before the name, a
+ * TypeScript body that plainly returns `new T(…)`, no parameter list).
+ */
+function writtenReturnType(
+  text: string,
+  at: number,
+  grammar: string,
+  d: DefinitionSite,
+  part: number | undefined,
+): string | { type: string | undefined } | undefined {
+  if (grammar === 'java' || grammar === 'c_sharp' || grammar === 'cpp') {
+    const m = new RegExp(`([A-Za-z_][\\w.]*)\\s*(?:<[^>]*>)?(?:\\[\\])?\\s+${escapeRe(d.name)}\\s*\\(`).exec(text);
+    const t = m?.[1].split('.').pop();
+    return { type: t && !/^(void|public|private|protected|static|final|return|new)$/.test(t) ? t : undefined };
+  }
+  const open = text.indexOf('(', at);
+  if (open < 0) return { type: undefined };
+  let depth = 0;
+  let close = -1;
+  for (let i = open; i < text.length && i < open + 4000; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) {
+      close = i;
+      break;
+    }
+  }
+  if (close < 0) return { type: undefined };
+  const after = text.slice(close + 1, close + 300);
+  // TypeScript/JavaScript without a stated type: what the body plainly returns (`new T(…)`, `this`).
+  if (grammar === 'typescript' || grammar === 'tsx' || grammar === 'javascript') {
+    const inferred = inferredReturnType(text.slice(close + 1, close + 3300), d.container);
+    if (inferred) return { type: inferred };
+  }
+  return grammar === 'go'
+    ? // `a, b := f(…)`: b is f's second result (`(zapcore.Core, *ObservedLogs)`, named ones too).
+      goResult(after, part ?? 0)
+    : (grammar === 'python'
+        ? /^\s*->\s*([^\n]+?)\s*:\s*$/m.exec(after)
+        : grammar === 'rust'
+          ? /^\s*->\s*([^{\n;]+?)\s*(?:\{|where\b|;|$)/m.exec(after)
+          : /^\s*:\s*([^{=\n]+?)\s*(?:\{|=>|;|$)/m.exec(after))?.[1];
 }
 
 /** Go: result `part` of the results written after a signature's parameters (`(T, *U) {` 1 → *U; a lone unparenthesized result is result 0). */

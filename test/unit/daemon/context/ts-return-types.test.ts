@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { receiverMembers } from '../../../../daemon/context/receiver-members';
-import { inferredReturnType } from '../../../../daemon/context/ts-return-types';
+import { annotatedResult, inferredReturnType } from '../../../../daemon/context/ts-return-types';
 import { cursorContext } from '../../../../daemon/context/syntax/cursor';
 import { loadGrammar } from '../../../../daemon/context/syntax/grammars';
 import { memoryIndex, sym, TEST_PARSE_BUDGET_MS, type MemoryIndex } from './memory-index';
@@ -17,6 +17,23 @@ describe('context/ts-return-types: what a function without a stated return type 
     assert.equal(inferredReturnType(' {\n  return make();\n}', undefined), undefined);
   });
 
+  it('a value annotated with a function type: what the alias or the type in place returns', () => {
+    const aliases: Record<string, string> = {
+      GetConnInfo: 'export type GetConnInfo = (c: Context) => ConnInfo',
+      Make: 'type Make<T extends Base = Base> = (opts: { a: (x: number) => void }) => Pool<T>;',
+      Shape: 'export type Shape = { info: ConnInfo }',
+    };
+    const alias = (name: string) => aliases[name];
+    assert.equal(annotatedResult(': GetConnInfo = (c: Context<Env>) => {', alias), 'ConnInfo');
+    assert.equal(annotatedResult(': Make<Sub> = (opts) => new Pool()', alias), 'Pool<T>');
+    assert.equal(annotatedResult(': (c: Context, next: () => void) => ConnInfo = (c) => {', alias), 'ConnInfo');
+    // No function type: an object type, an unknown alias, no annotation, a parameter list.
+    assert.equal(annotatedResult(': Shape = { info }', alias), undefined);
+    assert.equal(annotatedResult(': Unknown = () => 1', alias), undefined);
+    assert.equal(annotatedResult(' = (c: Context) => new Info()', alias), undefined);
+    assert.equal(annotatedResult('(c: Context): ConnInfo {', alias), undefined);
+  });
+
   describe('through the index', () => {
     let index: MemoryIndex;
     before(async () => {
@@ -31,6 +48,12 @@ describe('context/ts-return-types: what a function without a stated return type 
             symbols: [sym('grow', 3, 'method', 'Pool')],
           },
           { startLine: 8, text: 'export const createPool = (size: number) => new Pool(size)', symbols: [sym('createPool', 8, 'variable')] },
+          { startLine: 9, text: 'export type MakePool = (size: number) => Pool', symbols: [sym('MakePool', 9, 'type')] },
+          {
+            startLine: 10,
+            text: '/**\n * @example const pool = makePool(4)\n */\nexport const makePool: MakePool = (size) => {\n  return make(size)\n}',
+            symbols: [sym('makePool', 13, 'variable')],
+          },
         ],
       });
     });
@@ -40,7 +63,15 @@ describe('context/ts-return-types: what a function without a stated return type 
       const cursor = cursorContext(prefix, '\n', 'typescript', TEST_PARSE_BUDGET_MS);
       assert.ok(cursor.member);
       const imports = index.syntax.resolveImports('src/app.ts', 'typescript', [
-        { specifier: './pool', kind: 'module', names: [{ imported: 'createPool', local: 'createPool' }], line: 1 },
+        {
+          specifier: './pool',
+          kind: 'module',
+          names: [
+            { imported: 'createPool', local: 'createPool' },
+            { imported: 'makePool', local: 'makePool' },
+          ],
+          line: 1,
+        },
       ]);
       return receiverMembers(index.syntax, { rel: 'src/app.ts', language: 'typescript', prefix, suffix: '\n', imports, ...cursor.member })
         .type;
@@ -49,6 +80,10 @@ describe('context/ts-return-types: what a function without a stated return type 
     it('a call initialiser and a fluent chain', () => {
       assert.equal(typeOf('const pool = createPool(4);\npool.'), 'Pool');
       assert.equal(typeOf('const pool = createPool(4);\npool.grow(2).'), 'Pool');
+    });
+
+    it('a call of a value whose annotation is a function type alias (its doc comment naming it first)', () => {
+      assert.equal(typeOf('const pool = makePool(4);\npool.'), 'Pool');
     });
   });
 });
