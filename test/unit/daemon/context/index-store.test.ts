@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { chunkText } from '../../../../daemon/context/chunker';
-import { CHUNK_SPANS_SQL, IndexStore, SCHEMA_VERSION } from '../../../../daemon/context/index-store';
+import { CHUNK_SPANS_SQL, IndexStore } from '../../../../daemon/context/index-store';
 import { INDEX_MIGRATIONS } from '../../../../daemon/context/index-schema';
 import { tempDir } from './helpers';
 
