@@ -229,9 +229,10 @@ function importedDefinitions(index: ImportsIndex, imp: ResolvedImport, name: str
   return any.length === 1 ? any : [];
 }
 
-/** The first of `files` declaring `name` (all of them when none does). */
+/** The first of `files` declaring `name` at its top level, as a module exports it (all of them when none does). */
 function firstDeclaring(syntax: ImportsIndex['syntax'], files: string[], name: string): string[] {
-  const f = files.find((x) => syntax.definitionsNamed(x, name).length > 0);
+  // An interface's `assign` property in a file the barrel reaches first is not the `assign` function it re-exports later.
+  const f = files.find((x) => syntax.definitionsNamed(x, name).some((d) => d.container === undefined));
   return f ? [f] : files;
 }
 

@@ -12,8 +12,9 @@ describe('context/ts-barrels: an import of a barrel names what it re-exports', f
   this.timeout(60_000);
   const FILES: Record<string, string> = {
     'src/index.ts': "export * from './machine';\nexport { createActor } from './actor';\nexport * from './streaming';\n",
+    // An interface's property named like the function re-exported after it (a member, which no import names).
     'src/machine.ts':
-      'export class Machine {\n  transition() {}\n}\n\nexport function createMachine(config: object): Machine {\n  return new Machine();\n}\n',
+      'export class Machine {\n  transition() {}\n}\n\nexport function createMachine(config: object): Machine {\n  return new Machine();\n}\n\nexport interface Spawner {\n  createActor: (m: Machine) => unknown\n}\n',
     'src/actor.ts':
       'export class Actor {\n  send(e: string) {}\n  getSnapshot() {}\n}\n\nexport function createActor(m: Machine): Actor {\n  return new Actor();\n}\n',
     // A barrel of a barrel, re-exporting a file named like a function it declares.
@@ -46,6 +47,7 @@ describe('context/ts-barrels: an import of a barrel names what it re-exports', f
     importsRetriever(ws(), { rel, language: 'typescript', prefix, suffix: '\n', queryWindow: prefix }, out);
     const where = [...out.placed.keys()].map((id) => ws().store.chunks([id]).get(id)!.path);
     assert.ok(where.includes('src/actor.ts'), where.join(' '));
+    assert.ok(!where.includes('src/machine.ts') || where.indexOf('src/actor.ts') < where.indexOf('src/machine.ts'), where.join(' '));
     assert.ok(!where.includes('other/actor.ts'), where.join(' '));
   });
 
