@@ -25,7 +25,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { loadGrammar } from '../../daemon/context/syntax/grammars';
@@ -216,12 +216,20 @@ function stdlibCache(): string {
   return join(cacheDir(), '..', 'stdlib');
 }
 
-/** What identifies a source's version, so a changed library is read again. */
-function versionOf(language: BenchLanguage, source: string): string {
+/**
+ * What identifies a source's version, so a changed library is read again: TypeScript's package version,
+ * python3's, a VERSION stamp beside the source, else the version of the Debian package holding it
+ * (golang-1.19-src, rust-src, openjdk-17-jdk-headless), else when the source last changed.
+ */
+export function versionOf(language: BenchLanguage, source: string): string {
   if (language === 'typescript') return String(JSON.parse(readFileSync(join(source, '..', 'package.json'), 'utf8')).version);
   if (language === 'python') return run('python3', ['--version']) ?? '';
   const stamp = ['VERSION', '../VERSION', '../version'].map((f) => join(source, f)).find((f) => existsSync(f));
-  return stamp ? readFileSync(stamp, 'utf8').split('\n')[0] : '';
+  if (stamp) return readFileSync(stamp, 'utf8').split('\n')[0];
+  const real = realpathSync(source);
+  const owner = run('dpkg-query', ['-S', real])?.split('\n')[0].split(':')[0];
+  const packaged = owner ? run('dpkg-query', ['-W', '-f', '${Version}', owner]) : undefined;
+  return packaged ? `${owner} ${packaged}` : `modified ${statSync(real).mtime.toISOString()}`;
 }
 
 /** The public method names a piece of a standard library's source declares (as stdlibMembers reads each file). */

@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { methodsIn } from '../../../../bench/retrieval/stdlib';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { methodsIn, versionOf } from '../../../../bench/retrieval/stdlib';
 
 /** The method names read from a standard library's sources for the benchmark's ambiguity rule. */
 describe('bench:retrieval standard library methods', () => {
@@ -40,5 +43,22 @@ describe('bench:retrieval standard library methods', () => {
   it("reads Python's public methods of classes, not functions or private methods", async () => {
     const names = await methodsIn('class Queue:\n    def put(self): pass\n    def _grow(self): pass\n\ndef helper(): pass\n', 'python');
     assert.deepEqual([...names], ['put']);
+  });
+
+  it("keys a source by its version: a VERSION stamp, else its package's, else when it last changed", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-stdlib-'));
+    try {
+      const src = join(dir, 'go', 'src');
+      mkdirSync(src, { recursive: true });
+      utimesSync(src, new Date('2024-01-02T03:04:05Z'), new Date('2024-01-02T03:04:05Z'));
+      // No stamp, and no package (dpkg knows nothing of a temp folder, or is not there): when it changed.
+      assert.equal(versionOf('go', src), 'modified 2024-01-02T03:04:05.000Z');
+      utimesSync(src, new Date('2025-06-07T00:00:00Z'), new Date('2025-06-07T00:00:00Z'));
+      assert.equal(versionOf('go', src), 'modified 2025-06-07T00:00:00.000Z', 'a changed source is another version');
+      writeFileSync(join(dir, 'go', 'VERSION'), 'go1.22.3\ntime 2024-05-01\n');
+      assert.equal(versionOf('go', src), 'go1.22.3');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
