@@ -10,6 +10,7 @@
  * only the chunks of the members named.
  */
 import { escapeRe } from './identifiers';
+import { closingIndex } from './syntax/brackets';
 import { plainType } from './syntax/bindings';
 import type { DefinitionSite, SyntaxFacts } from './syntax/facts';
 import { TYPE_KINDS } from './syntax/facts';
@@ -297,7 +298,7 @@ export function declaredReturnType(
 ): string | undefined {
   const text = syntax.definitionText(d);
   if (!text) return undefined;
-  // Go: the name its `func` line declares, not a mention in the doc comment above (`// New creates … (without any encoding).`).
+  // Go: the name its `func` line declares, not the receiver's type before it (`func (c *Context) Context()`).
   const goDecl = grammar === 'go' ? new RegExp(`^[ \\t]*func\\s*(?:\\([^()]*\\)\\s*)?${escapeRe(d.name)}\\b`, 'm').exec(text) : null;
   const at = goDecl ? goDecl.index + goDecl[0].length - d.name.length : text.search(new RegExp(`\\b${escapeRe(d.name)}\\b`));
   if (at < 0) return undefined;
@@ -344,16 +345,7 @@ function writtenReturnType(
   }
   const open = text.indexOf('(', at);
   if (open < 0) return { type: undefined };
-  let depth = 0;
-  let close = -1;
-  for (let i = open; i < text.length && i < open + 4000; i++) {
-    const c = text[i];
-    if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) {
-      close = i;
-      break;
-    }
-  }
+  const close = closingIndex(text, open, '(', ')', 4000);
   if (close < 0) return { type: undefined };
   const after = text.slice(close + 1, close + 300);
   // TypeScript/JavaScript without a stated type: what the body plainly returns (`new T(…)`, `this`).

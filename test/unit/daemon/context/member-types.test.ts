@@ -5,6 +5,21 @@ import { receiverMembers } from '../../../../daemon/context/receiver-members';
 import type { TandemContextEngine } from '../../../../daemon/context/engine';
 import { indexedRepo } from './helpers';
 
+/** The type receiver-members.ts gives the receiver of the `x.` ending `prefix` in `rel` (the suffix closes a block). */
+function receiverTypeAt(engine: TandemContextEngine, root: string, rel: string, language: string, prefix: string): string | undefined {
+  const ws = engine.rootOf(join(root, rel))!;
+  const cursor = ws.syntax.cursorContext(prefix, '\n}\n', language);
+  assert.ok(cursor.member, prefix);
+  return receiverMembers(ws.syntax, {
+    rel,
+    language,
+    prefix,
+    suffix: '\n}\n',
+    imports: ws.syntax.importsOf(rel),
+    ...cursor.member,
+  }).type;
+}
+
 describe('context/member-types: Rust field types imported from outside the workspace', function () {
   this.timeout(60_000);
   const FILES: Record<string, string> = {
@@ -23,19 +38,7 @@ describe('context/member-types: Rust field types imported from outside the works
   });
   after(() => repo.close());
 
-  const typeAt = (rel: string, prefix: string) => {
-    const ws = engine.rootOf(join(root, rel))!;
-    const cursor = ws.syntax.cursorContext(prefix, '\n}\n', 'rust');
-    assert.ok(cursor.member);
-    return receiverMembers(ws.syntax, {
-      rel,
-      language: 'rust',
-      prefix,
-      suffix: '\n}\n',
-      imports: ws.syntax.importsOf(rel),
-      ...cursor.member,
-    }).type;
-  };
+  const typeAt = (rel: string, prefix: string) => receiverTypeAt(engine, root, rel, 'rust', prefix);
 
   it('a field of a type the file imports from another crate is not the namesake the workspace declares', () => {
     assert.equal(typeAt('src/spec.rs', 'fn f(h: &Holder) {\n    h.c.'), undefined);
@@ -167,19 +170,7 @@ describe('context/member-types: a declaration read from its own line, not from t
   });
   after(() => repo.close());
 
-  const typeAt = (rel: string, language: string, prefix: string) => {
-    const ws = engine.rootOf(join(root, rel))!;
-    const cursor = ws.syntax.cursorContext(prefix, '\n}\n', language);
-    assert.ok(cursor.member, prefix);
-    return receiverMembers(ws.syntax, {
-      rel,
-      language,
-      prefix,
-      suffix: '\n}\n',
-      imports: ws.syntax.importsOf(rel),
-      ...cursor.member,
-    }).type;
-  };
+  const typeAt = (rel: string, language: string, prefix: string) => receiverTypeAt(engine, root, rel, language, prefix);
 
   it("a method's return type (Rust), a function's (TypeScript)", () => {
     assert.equal(

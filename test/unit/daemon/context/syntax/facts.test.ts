@@ -1,10 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
-import { IndexStore, SCHEMA_VERSION } from '../../../../../daemon/context/index-store';
+import { SCHEMA_VERSION } from '../../../../../daemon/context/index-store';
 import { storeDirFor } from '../../../../../daemon/context/workspace';
-import { makeEngine, tempDir } from '../helpers';
+import { makeEngine, reopenAsSchema, tempDir } from '../helpers';
 
 const FILES: Record<string, string> = {
   // TypeScript: relative, tsconfig paths (through extends), workspace packages.
@@ -252,20 +251,25 @@ describe('context/syntax: facts in the index (parsers, resolved imports, package
     }
   });
 
-  it('migrates an index of the previous schema by rebuilding it with the parser recorded per file', async () => {
-    const home = join(t.dir, 'home');
+  /** The index file a first index of the fixture under `home` leaves (the engine disposed). */
+  const indexFileOf = async (home: string): Promise<string> => {
     const { engine } = makeEngine(home, { watch: { enabled: false } });
     await engine.indexRoot(root);
     const file = join(storeDirFor(home, engine.roots()[0]), 'index.db');
     await engine.dispose();
+    return file;
+  };
+
+  it('migrates an index of the previous schema by rebuilding it with the parser recorded per file', async () => {
+    const home = join(t.dir, 'home');
     // Turn it into what schema 2 wrote: no parser column, no syntax table, heuristic chunks.
-    const db = new Database(file);
-    db.exec(`DROP TABLE file_syntax; ALTER TABLE files DROP COLUMN parser; ALTER TABLE files DROP COLUMN parser_note;
-             ALTER TABLE chunks DROP COLUMN context; DROP INDEX IF EXISTS symbols_name; ALTER TABLE symbols DROP COLUMN kind;
-             ALTER TABLE symbols DROP COLUMN container; CREATE INDEX symbols_name ON symbols(name);`);
-    db.pragma('user_version = 2');
-    db.close();
-    const store = new IndexStore(file);
+    const store = reopenAsSchema(
+      await indexFileOf(home),
+      2,
+      `DROP TABLE file_syntax; ALTER TABLE files DROP COLUMN parser; ALTER TABLE files DROP COLUMN parser_note;
+       ALTER TABLE chunks DROP COLUMN context; DROP INDEX IF EXISTS symbols_name; ALTER TABLE symbols DROP COLUMN kind;
+       ALTER TABLE symbols DROP COLUMN container; CREATE INDEX symbols_name ON symbols(name);`,
+    );
     assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     assert.deepEqual(store.counts(), { files: 0, chunks: 0 }, 'the old index is emptied, to be rebuilt');
     store.close();
@@ -281,14 +285,7 @@ describe('context/syntax: facts in the index (parsers, resolved imports, package
 
   it('rebuilds a schema-3 index, whose symbols lack Go interface methods', async () => {
     const home = join(t.dir, 'home3');
-    const { engine } = makeEngine(home, { watch: { enabled: false } });
-    await engine.indexRoot(root);
-    const file = join(storeDirFor(home, engine.roots()[0]), 'index.db');
-    await engine.dispose();
-    const db = new Database(file);
-    db.pragma('user_version = 3');
-    db.close();
-    const store = new IndexStore(file);
+    const store = reopenAsSchema(await indexFileOf(home), 3, '');
     assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     assert.deepEqual(store.counts(), { files: 0, chunks: 0 }, 'emptied, to be rebuilt with the new facts');
     store.close();
@@ -296,14 +293,7 @@ describe('context/syntax: facts in the index (parsers, resolved imports, package
 
   it('rebuilds a schema-7 index, whose chunks parted doc comments from their declarations', async () => {
     const home = join(t.dir, 'home7');
-    const { engine } = makeEngine(home, { watch: { enabled: false } });
-    await engine.indexRoot(root);
-    const file = join(storeDirFor(home, engine.roots()[0]), 'index.db');
-    await engine.dispose();
-    const db = new Database(file);
-    db.pragma('user_version = 7');
-    db.close();
-    const store = new IndexStore(file);
+    const store = reopenAsSchema(await indexFileOf(home), 7, '');
     assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     assert.deepEqual(store.counts(), { files: 0, chunks: 0 }, 'emptied, to be cut anew');
     store.close();
